@@ -1,0 +1,51 @@
+// One Ajv setup for the engine, the server and the browser, so they agree on every error.
+import Ajv2020 from "ajv/dist/2020.js";
+import addFormats from "ajv-formats";
+import type { ErrorObject, ValidateFunction } from "ajv";
+import localizeZh from "ajv-i18n/localize/zh/index.js";
+import localizeEn from "ajv-i18n/localize/en/index.js";
+import type { Locale } from "./i18n";
+import type { Issue } from "./issues";
+
+export type { ErrorObject, ValidateFunction };
+
+export function createAjv() {
+  const ajv = new Ajv2020({ allErrors: true, strict: false, messages: true });
+  addFormats(ajv);
+  return ajv;
+}
+
+let shared: ReturnType<typeof createAjv> | undefined;
+export function sharedAjv() {
+  shared ??= createAjv();
+  return shared;
+}
+
+function localize(errors: ErrorObject[], locale: Locale): ErrorObject[] {
+  const copy = errors.map((e) => ({ ...e }));
+  (locale === "en" ? localizeEn : localizeZh)(copy);
+  return copy;
+}
+
+/** The pointer of the field an error is about (required errors point at the missing property). */
+export function errorFieldPath(error: ErrorObject): string {
+  if (error.keyword === "required") {
+    return `${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}`;
+  }
+  if (error.keyword === "additionalProperties") {
+    return `${error.instancePath}/${(error.params as { additionalProperty: string }).additionalProperty}`;
+  }
+  return error.instancePath;
+}
+
+/** Ajv errors as bilingual issues, one per failing keyword. */
+export function toIssues(errors: ErrorObject[] | null | undefined): Issue[] {
+  if (!errors?.length) return [];
+  const zh = localize(errors, "zh-CN");
+  const en = localize(errors, "en");
+  return errors.map((error, i) => ({
+    path: errorFieldPath(error),
+    code: `schema.${error.keyword}`,
+    message: { zh: zh[i]!.message ?? error.keyword, en: en[i]!.message ?? error.keyword },
+  }));
+}

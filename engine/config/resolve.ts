@@ -1,0 +1,86 @@
+// Resolution of `extends`: a config is its template with the config's overrides laid on top.
+// Deterministic rules (docs/decisions/006-config-resolution.md):
+// - objects merge key by key;
+// - arrays whose items all have an `id` merge by id (an item with `$remove: true` removes it,
+//   new ids are appended in the override's order);
+// - any other value in the override replaces the template's.
+import type { Issue } from "../issues";
+import type { TownshipConfig } from "../../schemas/township-config";
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+type JsonObject = { [key: string]: Json };
+
+const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
+const isIdArray = (v: unknown): v is JsonObject[] =>
+  Array.isArray(v) && v.every((item) => isObject(item) && typeof item.id === "string");
+
+export function mergeConfig(base: Json, override: Json): Json {
+  if (isObject(base) && isObject(override)) {
+    const out: JsonObject = { ...base };
+    for (const [key, value] of Object.entries(override)) {
+      out[key] = key in base ? mergeConfig(base[key]!, value) : value;
+    }
+    return out;
+  }
+  if (isIdArray(base) && isIdArray(override)) {
+    const out = base.map((item) => ({ ...item }));
+    for (const item of override) {
+      const at = out.findIndex((b) => b.id === item.id);
+      if (item.$remove === true) {
+        if (at >= 0) out.splice(at, 1);
+      } else if (at >= 0) {
+        out[at] = mergeConfig(out[at]!, item) as JsonObject;
+      } else {
+        out.push(item);
+      }
+    }
+    return out;
+  }
+  return override;
+}
+
+/** Drops `$remove` markers left in a template that was itself written with them. */
+function stripRemovals(value: Json): Json {
+  if (Array.isArray(value)) return value.filter((v) => !(isObject(v) && v.$remove === true)).map(stripRemovals);
+  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripRemovals(v)]));
+  return value;
+}
+
+export type TemplateLookup = (ref: string) => unknown | undefined;
+
+/**
+ * Resolves a raw config against its template chain. Returns the merged document (still to be
+ * validated) or issues when a template is missing or the chain loops.
+ */
+export function resolveConfig(raw: unknown, lookup: TemplateLookup): { ok: true; value: unknown } | { ok: false; issues: Issue[] } {
+  const chain: JsonObject[] = [];
+  const seen = new Set<string>();
+  let current: unknown = raw;
+  while (isObject(current)) {
+    chain.unshift(current);
+    const ref = current.extends;
+    if (typeof ref !== "string") break;
+    if (seen.has(ref)) {
+      return { ok: false, issues: [{ path: "/extends", code: "extends.cycle", message: { zh: `模板继承出现循环：${ref}`, en: `Template chain loops at ${ref}` } }] };
+    }
+    seen.add(ref);
+    const next = lookup(ref);
+    if (next === undefined) {
+      return { ok: false, issues: [{ path: "/extends", code: "extends.not-found", message: { zh: `找不到已发布的模板版本：${ref}`, en: `No published template version ${ref}` } }] };
+    }
+    current = next;
+  }
+  if (!chain.length) return { ok: true, value: raw };
+  const top = chain[chain.length - 1]!;
+  let merged: Json = chain[0]!;
+  for (const layer of chain.slice(1)) merged = mergeConfig(merged, layer);
+  const result = stripRemovals(merged) as JsonObject;
+  // Identity comes from the config itself, never from its template.
+  for (const key of ["kind", "id", "version", "name", "description", "extends"] as const) {
+    if (key in top) result[key] = top[key]!;
+    else delete result[key];
+  }
+  return { ok: true, value: result };
+}
+
+export type ResolvedConfig = TownshipConfig;

@@ -1,0 +1,192 @@
+// Two layers: the JSON Schema (every error at once) and semantic checks (references resolve,
+// workflows can finish, ladders are ordered). Never throws: a config is valid or has issues.
+import { createAjv, toIssues } from "../ajv";
+import { pointer, type Issue } from "../issues";
+import { townshipConfigSchema, type TownshipConfig } from "../../schemas/township-config";
+import { EFFECT_TYPES } from "../effects";
+
+const ajv = createAjv();
+const validateShape = ajv.compile(townshipConfigSchema);
+// A separate instance to check that embedded form schemas are themselves valid schemas.
+const formAjv = createAjv();
+
+export type ConfigValidation = { ok: true; config: TownshipConfig } | { ok: false; issues: Issue[] };
+
+const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
+
+export function validateTownshipConfig(raw: unknown): ConfigValidation {
+  try {
+    if (!validateShape(raw)) return { ok: false, issues: toIssues(validateShape.errors) };
+    const config = raw as TownshipConfig;
+    const issues = semanticIssues(config);
+    return issues.length ? { ok: false, issues } : { ok: true, config };
+  } catch (error) {
+    // A validator that throws would take the whole admin screen down; report it as an issue instead.
+    return { ok: false, issues: [issue("", "internal", `校验出错：${(error as Error).message}`, `Validation failed: ${(error as Error).message}`)] };
+  }
+}
+
+function duplicates<T extends { id: string }>(items: readonly T[], base: string, out: Issue[]) {
+  const seen = new Set<string>();
+  items.forEach((item, i) => {
+    if (seen.has(item.id)) out.push(issue(pointer(base, i, "id"), "duplicate-id", `编号重复：${item.id}`, `Duplicate id: ${item.id}`));
+    seen.add(item.id);
+  });
+}
+
+function semanticIssues(config: TownshipConfig): Issue[] {
+  const out: Issue[] = [];
+  const missing = (path: string, what: { zh: string; en: string }, ref: string) =>
+    out.push(issue(path, "reference.missing", `${what.zh}“${ref}”不存在`, `${what.en} "${ref}" does not exist`));
+
+  const units = config.org?.units ?? [];
+  const posts = config.posts ?? [];
+  const grades = config.grades ?? [];
+  const categories = config.categories ?? [];
+  const forms = config.forms ?? {};
+  const workflows = config.workflows ?? {};
+  const policies = config.deadlinePolicies ?? {};
+  const calendars = config.calendars ?? {};
+
+  duplicates(units, "org/units", out);
+  duplicates(posts, "posts", out);
+  duplicates(grades, "grades", out);
+  duplicates(categories, "categories", out);
+
+  const unitIds = new Map(units.map((u) => [u.id, u]));
+  const postIds = new Set(posts.map((p) => p.id));
+  const gradeIds = new Set(grades.map((g) => g.id));
+  const categoryIds = new Set(categories.map((c) => c.id));
+  const unitKinds = new Set(units.map((u) => u.kind));
+  const UNIT = { zh: "单位", en: "Unit" };
+  const POST = { zh: "岗位", en: "Post" };
+
+  units.forEach((u, i) => {
+    if (u.parent && !unitIds.has(u.parent)) missing(pointer("org", "units", i, "parent"), UNIT, u.parent);
+    // Walk up: a unit must not be its own ancestor.
+    const seen = new Set<string>([u.id]);
+    let p = u.parent;
+    while (p && unitIds.has(p)) {
+      if (seen.has(p)) {
+        out.push(issue(pointer("org", "units", i, "parent"), "org.cycle", `组织层级出现循环：${u.id}`, `Org tree loops at ${u.id}`));
+        break;
+      }
+      seen.add(p);
+      p = unitIds.get(p)!.parent;
+    }
+  });
+
+  posts.forEach((p, i) => {
+    if (p.unit && !unitIds.has(p.unit)) missing(pointer("posts", i, "unit"), UNIT, p.unit);
+    p.unitKinds?.forEach((kind, k) => {
+      if (!unitKinds.has(kind as never)) {
+        out.push(issue(pointer("posts", i, "unitKinds", k), "reference.missing", `没有类型为“${kind}”的单位`, `No unit of kind "${kind}"`));
+      }
+    });
+  });
+
+  if (config.dutyRota?.post && !postIds.has(config.dutyRota.post)) missing("/dutyRota/post", POST, config.dutyRota.post);
+
+  grades.forEach((g, i) => {
+    if (g.analysis.by === "post") {
+      if (!g.analysis.post) out.push(issue(pointer("grades", i, "analysis", "post"), "grade.analyst-missing", "需指定研判岗位", "An analyst post is required"));
+      else if (!postIds.has(g.analysis.post)) missing(pointer("grades", i, "analysis", "post"), POST, g.analysis.post);
+    }
+    if (g.analysis.by === "duty-leader" && !config.dutyRota?.post) {
+      out.push(issue(pointer("grades", i, "analysis", "by"), "grade.no-duty-rota", "由值班领导研判，但未配置值班轮值", "Analysed by the duty leader, but no duty rota is configured"));
+    }
+  });
+
+  categories.forEach((c, i) => {
+    const at = (k: string) => pointer("categories", i, k);
+    const platform = unitIds.get(c.platform);
+    if (!platform) missing(at("platform"), { zh: "平台", en: "Platform" }, c.platform);
+    if (!gradeIds.has(c.defaultGrade)) missing(at("defaultGrade"), { zh: "事件等级", en: "Grade" }, c.defaultGrade);
+    if (!(c.intakeForm in forms)) missing(at("intakeForm"), { zh: "表单", en: "Form" }, c.intakeForm);
+    if (!(c.workflow in workflows)) missing(at("workflow"), { zh: "流程", en: "Workflow" }, c.workflow);
+    if (c.deadlinePolicy && !(c.deadlinePolicy in policies)) missing(at("deadlinePolicy"), { zh: "时限规则", en: "Deadline policy" }, c.deadlinePolicy);
+    if (c.parent && !categoryIds.has(c.parent)) missing(at("parent"), { zh: "上级类别", en: "Parent category" }, c.parent);
+    if (c.routing?.leadUnit && !unitIds.has(c.routing.leadUnit)) missing(pointer("categories", i, "routing", "leadUnit"), UNIT, c.routing.leadUnit);
+  });
+
+  for (const [formId, form] of Object.entries(forms)) {
+    try {
+      formAjv.compile(form.schema);
+    } catch (error) {
+      out.push(issue(pointer("forms", formId, "schema"), "form.schema-invalid", `表单结构无效：${(error as Error).message}`, `Invalid form schema: ${(error as Error).message}`));
+    }
+    const properties = (form.schema as { properties?: Record<string, unknown> }).properties ?? {};
+    if (form.titleField && !(form.titleField in properties)) {
+      out.push(issue(pointer("forms", formId, "titleField"), "reference.missing", `标题字段“${form.titleField}”不在表单中`, `Title field "${form.titleField}" is not in the form`));
+    }
+  }
+
+  for (const [workflowId, workflow] of Object.entries(workflows)) {
+    const states = workflow.states;
+    const base = (...rest: Array<string | number>) => pointer("workflows", workflowId, ...rest);
+    const STATE = { zh: "状态", en: "State" };
+    if (!(workflow.initial in states)) missing(base("initial"), STATE, workflow.initial);
+    const transitions = workflow.transitions ?? [];
+    duplicates(transitions, `workflows/${workflowId}/transitions`, out);
+    transitions.forEach((t, i) => {
+      t.from.forEach((f, k) => {
+        if (!(f in states)) missing(base("transitions", i, "from", k), STATE, f);
+      });
+      if (!(t.to in states)) missing(base("transitions", i, "to"), STATE, t.to);
+      if (t.form && !(t.form in forms)) missing(base("transitions", i, "form"), { zh: "表单", en: "Form" }, t.form);
+      t.by?.forEach((b, k) => {
+        if (!b.startsWith("$") && b !== "*" && !postIds.has(b)) missing(base("transitions", i, "by", k), POST, b);
+      });
+      t.effects?.forEach((e, k) => checkEffect(e.type, base("transitions", i, "effects", k, "type"), out));
+    });
+    workflow.onIntake?.forEach((e, k) => checkEffect(e.type, base("onIntake", k, "type"), out));
+    for (const [stateId, state] of Object.entries(states)) {
+      if (!state.final && !transitions.some((t) => t.from.includes(stateId))) {
+        out.push(issue(base("states", stateId), "workflow.dead-end", `状态“${stateId}”不是终态，却无法离开`, `State "${stateId}" is not final but cannot be left`));
+      }
+    }
+    const reachable = new Set<string>([workflow.initial]);
+    for (let grew = true; grew; ) {
+      grew = false;
+      for (const t of transitions) {
+        if (t.from.some((f) => reachable.has(f)) && !reachable.has(t.to)) {
+          reachable.add(t.to);
+          grew = true;
+        }
+      }
+    }
+    for (const stateId of Object.keys(states)) {
+      if (!reachable.has(stateId)) out.push(issue(base("states", stateId), "workflow.unreachable", `状态“${stateId}”无法到达`, `State "${stateId}" cannot be reached`));
+    }
+  }
+
+  for (const [policyId, policy] of Object.entries(policies)) {
+    if (policy.calendar && !(policy.calendar in calendars)) missing(pointer("deadlinePolicies", policyId, "calendar"), { zh: "日历", en: "Calendar" }, policy.calendar);
+    const reminders = policy.reminders ?? [];
+    for (let i = 1; i < reminders.length; i++) {
+      if (hours(reminders[i]!.before) >= hours(reminders[i - 1]!.before)) {
+        out.push(issue(pointer("deadlinePolicies", policyId, "reminders", i), "deadline.ladder-order", "提醒须按离到期时间由远到近排列", "Reminders must go from furthest before the due date to nearest"));
+      }
+    }
+    policy.overdueLadder?.forEach((e, k) => checkEffect(e.type, pointer("deadlinePolicies", policyId, "overdueLadder", k, "type"), out));
+  }
+
+  (config.permissions ?? []).forEach((rule, i) => {
+    rule.posts.forEach((p, k) => {
+      if (p !== "*" && !postIds.has(p)) missing(pointer("permissions", i, "posts", k), POST, p);
+    });
+  });
+
+  return out;
+}
+
+/** Rough ordering weight of a duration; a working day counts as a calendar day for ordering. */
+function hours(d: { amount: number; unit: string }) {
+  return d.unit === "hours" ? d.amount : d.amount * 24;
+}
+
+function checkEffect(type: string, path: string, out: Issue[]) {
+  if (!EFFECT_TYPES.has(type)) {
+    out.push(issue(path, "effect.unknown", `未知的动作类型“${type}”，可用：${[...EFFECT_TYPES].join("、")}`, `Unknown effect type "${type}"; known: ${[...EFFECT_TYPES].join(", ")}`));
+  }
+}

@@ -1,0 +1,87 @@
+// Opening a case: the first command of every workflow. Pure: ids and time are passed in.
+import type { CompiledConfig } from "./config/compile";
+import type { Effect } from "./effects";
+import { validateFormData } from "./forms";
+import type { Issue } from "./issues";
+import { buildAbility, caseSubject, rulesFor, type Actor } from "./permissions";
+
+export type IntakeInput = { categoryId: string; data: unknown };
+
+export type NewCase = {
+  id: string;
+  tenantId: string;
+  configVersion: number;
+  workflowId: string;
+  categoryId: string;
+  gradeId: string;
+  platformId: string;
+  state: string;
+  title: string;
+  data: Record<string, unknown>;
+  reporterId: string;
+  orgUnitId: string;
+};
+
+export type Refusal =
+  | { kind: "not-allowed"; issues: Issue[] }
+  | { kind: "invalid-input"; issues: Issue[] };
+
+export type IntakeDecision = { ok: true; case: NewCase; effects: Effect[] } | { ok: false; refusal: Refusal };
+
+export type IntakeContext = { compiled: CompiledConfig; configVersion: number; actor: Actor; now: Date; caseId: string };
+
+export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDecision {
+  const { compiled, actor } = ctx;
+  const category = compiled.categories.get(input.categoryId);
+  if (!category) {
+    return {
+      ok: false,
+      refusal: {
+        kind: "invalid-input",
+        issues: [{ path: "/categoryId", code: "category.unknown", message: { zh: "请选择有效的事件类别", en: "Choose a valid case category" } }],
+      },
+    };
+  }
+  const facts = { tenantId: actor.tenantId, orgUnitId: actor.unitId, platformId: category.platform, reporterId: actor.userId };
+  if (!buildAbility(rulesFor(compiled, actor)).can("create", caseSubject(facts))) {
+    return {
+      ok: false,
+      refusal: { kind: "not-allowed", issues: [{ path: "", code: "forbidden", message: { zh: "您无权在此上报事件", en: "You may not report cases here" } }] },
+    };
+  }
+  const issues = validateFormData(compiled, category.intakeForm, input.data);
+  if (issues.length) return { ok: false, refusal: { kind: "invalid-input", issues: issues.map((i) => ({ ...i, path: `/data${i.path}` })) } };
+
+  const data = input.data as Record<string, unknown>;
+  const workflow = compiled.workflows.get(category.workflow)!;
+  const form = compiled.forms.get(category.intakeForm)!;
+  const titleValue = form.titleField ? data[form.titleField] : undefined;
+  const newCase: NewCase = {
+    id: ctx.caseId,
+    tenantId: actor.tenantId,
+    configVersion: ctx.configVersion,
+    workflowId: category.workflow,
+    categoryId: category.id,
+    gradeId: category.defaultGrade,
+    platformId: category.platform,
+    state: workflow.initial,
+    title: typeof titleValue === "string" && titleValue.trim() ? titleValue.trim() : category.name.zh,
+    data,
+    reporterId: actor.userId,
+    orgUnitId: actor.unitId,
+  };
+  const effects: Effect[] = [
+    {
+      type: "audit",
+      event: "case.reported",
+      data: { categoryId: category.id, gradeId: category.defaultGrade, state: workflow.initial, configVersion: ctx.configVersion, at: ctx.now.toISOString() },
+    },
+  ];
+  (workflow.onIntake ?? []).forEach((effect, i) => {
+    if (effect.type === "notify") {
+      const params = (effect.params ?? {}) as { posts?: string[] };
+      effects.push({ type: "notify", posts: params.posts ?? [], kind: "case.reported", dedupeKey: `case:${ctx.caseId}:intake:${i}` });
+    }
+  });
+  return { ok: true, case: newCase, effects };
+}

@@ -1,0 +1,65 @@
+// Abilities from config: each rule in the township's `permissions` that names one of the actor's
+// posts becomes a CASL raw rule whose conditions pin the tenant and the actor's org scope.
+import { createMongoAbility, type MongoAbility, type RawRuleOf } from "@casl/ability";
+import type { CompiledConfig } from "./config/compile";
+
+export type Actor = { userId: string; tenantId: string; unitId: string; posts: readonly string[] };
+
+export type Action = "read" | "create" | "update" | "transition" | "export" | "manage" | "read-masked";
+export type Subject = "Case" | "Config" | "Membership" | "Audit" | "Report";
+
+/** The case fields rules may condition on; the server's queries filter on the same columns. */
+export type CaseFacts = { tenantId: string; orgUnitId: string; platformId: string; reporterId: string };
+
+export type Condition = { [K in keyof CaseFacts]?: CaseFacts[K] | { $in: string[] } };
+export type RawRule = RawRuleOf<AppAbility> & { conditions?: Condition };
+export type AppAbility = MongoAbility<[Action, Subject | ({ __caslSubjectType__: Subject } & Partial<CaseFacts>)]>;
+
+export function scopeCondition(compiled: CompiledConfig, actor: Actor, scope: string): Condition | null {
+  const base = { tenantId: actor.tenantId };
+  switch (scope) {
+    case "own":
+      return { ...base, reporterId: actor.userId };
+    case "unit":
+      return { ...base, orgUnitId: actor.unitId };
+    case "unit-subtree":
+      return { ...base, orgUnitId: { $in: compiled.org.subtree(actor.unitId) } };
+    case "platform": {
+      // The platform a person works for is the nearest platform-like unit above their own unit.
+      const platform = compiled.org.ancestry(actor.unitId).find((id) => {
+        const kind = compiled.org.byId.get(id)?.kind;
+        return kind === "platform" || kind === "special-unit" || kind === "module";
+      });
+      return platform ? { ...base, platformId: platform } : null;
+    }
+    case "township":
+      return base;
+    default:
+      return null;
+  }
+}
+
+export function rulesFor(compiled: CompiledConfig, actor: Actor): RawRule[] {
+  const rules: RawRule[] = [];
+  for (const rule of compiled.config.permissions ?? []) {
+    if (!rule.posts.some((p) => p === "*" || actor.posts.includes(p))) continue;
+    const conditions = scopeCondition(compiled, actor, rule.scope ?? "township");
+    if (!conditions) continue;
+    rules.push({
+      action: rule.action,
+      subject: rule.subject,
+      conditions,
+      ...(rule.fields ? { fields: rule.fields } : {}),
+      ...(rule.inverted ? { inverted: true } : {}),
+    });
+  }
+  return rules;
+}
+
+export function buildAbility(rules: RawRule[]): AppAbility {
+  return createMongoAbility<AppAbility>(rules as never);
+}
+
+export function caseSubject(facts: CaseFacts) {
+  return { __caslSubjectType__: "Case" as const, ...facts };
+}
