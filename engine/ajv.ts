@@ -38,6 +38,9 @@ export function errorFieldPath(error: ErrorObject): string {
   return error.instancePath;
 }
 
+/** Plainer words than ajv-i18n's for the error people meet most; the browser uses the same. */
+export const REQUIRED_MESSAGE = { zh: "此项为必填项", en: "This field is required" } as const;
+
 /** Ajv errors as bilingual issues, one per failing keyword. */
 export function toIssues(errors: ErrorObject[] | null | undefined): Issue[] {
   if (!errors?.length) return [];
@@ -46,6 +49,9 @@ export function toIssues(errors: ErrorObject[] | null | undefined): Issue[] {
   return errors.map((error, i) => ({
     path: errorFieldPath(error),
     code: `schema.${error.keyword}`,
-    message: { zh: zh[i]!.message ?? error.keyword, en: en[i]!.message ?? error.keyword },
+    message:
+      error.keyword === "required"
+        ? { ...REQUIRED_MESSAGE }
+        : { zh: zh[i]!.message ?? error.keyword, en: en[i]!.message ?? error.keyword },
   }));
 }

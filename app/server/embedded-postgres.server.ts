@@ -15,7 +15,7 @@ export async function startEmbeddedPostgres(dataDir: string, port = 0): Promise<
   const actualPort = Number(server.getServerConn().split(":").pop());
   return {
     // PGlite serves a single session; the app's pool is sized to 1 for it (see db.server.ts).
-    url: `postgresql://postgres@127.0.0.1:${actualPort}/postgres?sslmode=disable&gridwork_embedded=1`,
+    url: `postgresql://postgres@127.0.0.1:${actualPort}/postgres?sslmode=disable`,
     async stop() {
       await server.stop();
       await db.close();

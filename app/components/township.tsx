@@ -1,0 +1,14 @@
+import { useRouteLoaderData } from "@remix-run/react";
+import type { Labels } from "../server/labels.server";
+
+export type TownshipData = { tenant: { code: string }; labels: Labels; me: { posts: string[]; unit: string } };
+
+export function useTownship() {
+  return useRouteLoaderData("routes/t.$tenant") as TownshipData;
+}
+
+export function StateBadge({ labels, workflowId, state }: { labels: Labels; workflowId?: string; state: string }) {
+  const states = workflowId ? labels.states[workflowId] : Object.assign({}, ...Object.values(labels.states));
+  const s = (states as Record<string, { name: string; color: string }> | undefined)?.[state];
+  return <span className={`state state-${s?.color ?? "blue"}`}>{s?.name ?? state}</span>;
+}

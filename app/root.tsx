@@ -1,0 +1,87 @@
+import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
+import { json } from "@remix-run/node";
+import { Form, isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
+import { translate, useLocale, useT } from "./i18n";
+import { getPrisma } from "./server/db.server";
+import { getLocale } from "./server/locale.server";
+import { getUser } from "./server/session.server";
+import styles from "./styles/app.css";
+
+export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  const [locale, user] = await Promise.all([getLocale(request), getUser(request)]);
+  const unread = user ? await getPrisma().notification.count({ where: { userId: user.id, readAt: null } }) : 0;
+  return json({ locale, user: user ? { displayName: user.displayName, login: user.login } : null, unread });
+}
+
+function Header() {
+  const data = useLoaderData<typeof loader>();
+  const t = useT();
+  const location = useLocation();
+  return (
+    <header className="top">
+      <Link to="/" className="brand">{t("appName")}</Link>
+      <nav className="top-nav">
+        {data.user ? (
+          <>
+            <span className="who" data-testid="current-user">{data.user.displayName}</span>
+            <span className="badge" title={t("notifications")} data-testid="unread-count">{t("notifications")} {data.unread}</span>
+            <Form method="post" action="/logout">
+              <button type="submit" className="link-button">{t("logout")}</button>
+            </Form>
+          </>
+        ) : null}
+        <Form method="post" action="/lang">
+          <input type="hidden" name="to" value={data.locale === "en" ? "zh-CN" : "en"} />
+          <input type="hidden" name="back" value={location.pathname + location.search} />
+          <button type="submit" className="link-button" data-testid="lang-switch">{t("language")}</button>
+        </Form>
+      </nav>
+    </header>
+  );
+}
+
+export function Layout({ children }: { children: React.ReactNode }) {
+  const locale = useLocale();
+  return (
+    <html lang={locale}>
+      <head>
+        <meta charSet="utf-8" />
+        <meta name="viewport" content="width=device-width, initial-scale=1" />
+        <Meta />
+        <Links />
+      </head>
+      <body>
+        {children}
+        <ScrollRestoration />
+        <Scripts />
+      </body>
+    </html>
+  );
+}
+
+export default function App() {
+  return (
+    <>
+      <Header />
+      <main className="page">
+        <Outlet />
+      </main>
+    </>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const locale = useLocale();
+  const status = isRouteErrorResponse(error) ? error.status : 500;
+  const message = status === 404 ? translate(locale, "notFound") : status === 403 ? translate(locale, "forbidden") : translate(locale, "error");
+  return (
+    <main className="page">
+      <h1 data-testid="error-status">{status}</h1>
+      <p>{message}</p>
+      <p><Link to="/">{translate(locale, "appName")}</Link></p>
+    </main>
+  );
+}

@@ -1,0 +1,6 @@
+import { redirect, type LoaderFunctionArgs } from "@remix-run/node";
+import { getUser } from "../server/session.server";
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  return redirect((await getUser(request)) ? "/t" : "/login");
+}

@@ -1,0 +1,53 @@
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
+import { translate, useT } from "../i18n";
+import { getLocale } from "../server/locale.server";
+import { checkCredentials, getUser, startSession } from "../server/session.server";
+
+export const meta: MetaFunction = () => [{ title: "Gridwork" }];
+
+function safeRedirect(to: FormDataEntryValue | null) {
+  return typeof to === "string" && to.startsWith("/") && !to.startsWith("//") ? to : "/t";
+}
+
+export async function loader({ request }: LoaderFunctionArgs) {
+  if (await getUser(request)) return redirect("/t");
+  return null;
+}
+
+export async function action({ request }: ActionFunctionArgs) {
+  const form = await request.formData();
+  const locale = await getLocale(request);
+  const login = String(form.get("login") ?? "").trim();
+  const password = String(form.get("password") ?? "");
+  if (!login || !password) return json({ error: translate(locale, "missingCredentials"), login }, { status: 400 });
+  const userId = await checkCredentials(login, password);
+  if (!userId) return json({ error: translate(locale, "badCredentials"), login }, { status: 401 });
+  return redirect(safeRedirect(form.get("redirectTo")), { headers: { "Set-Cookie": await startSession(request, userId) } });
+}
+
+export default function Login() {
+  const t = useT();
+  const data = useActionData<typeof action>();
+  const [params] = useSearchParams();
+  const navigation = useNavigation();
+  return (
+    <div className="card login">
+      <h1>{t("login")}</h1>
+      <p className="field-description">{t("tagline")}</p>
+      {data?.error ? <p className="alert" role="alert" data-testid="login-error">{data.error}</p> : null}
+      <Form method="post">
+        <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/t"} />
+        <div className="field">
+          <label htmlFor="login">{t("loginName")}</label>
+          <input id="login" name="login" autoComplete="username" defaultValue={data?.login} required />
+        </div>
+        <div className="field">
+          <label htmlFor="password">{t("password")}</label>
+          <input id="password" name="password" type="password" autoComplete="current-password" required />
+        </div>
+        <button type="submit" className="primary" disabled={navigation.state === "submitting"}>{t("login")}</button>
+      </Form>
+    </div>
+  );
+}

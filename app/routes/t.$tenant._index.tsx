@@ -1,0 +1,60 @@
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useLocale, useT } from "../i18n";
+import { listCases } from "../server/cases.server";
+import { getPrisma } from "../server/db.server";
+import { requireTenantContext } from "../server/tenancy.server";
+import { StateBadge, useTownship } from "../components/township";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requireTenantContext(request, params.tenant);
+  const { rows, total } = await listCases(getPrisma(), ctx);
+  return json({ rows, total });
+}
+
+export default function CaseList() {
+  const { rows, total } = useLoaderData<typeof loader>();
+  const { tenant, labels } = useTownship();
+  const t = useT();
+  const locale = useLocale();
+  const [params] = useSearchParams();
+  const reported = params.get("reported");
+  return (
+    <div className="card">
+      {reported ? <p className="notice" role="status">{t("reported", { n: reported })}</p> : null}
+      <h1>{t("cases")} <small className="field-description">{t("total", { n: total })}</small></h1>
+      {rows.length === 0 ? (
+        <p>{t("noCases")}</p>
+      ) : (
+        <table data-testid="case-list">
+          <thead>
+            <tr>
+              <th>{t("number")}</th>
+              <th>{t("title")}</th>
+              <th>{t("category")}</th>
+              <th>{t("grade")}</th>
+              <th>{t("status")}</th>
+              <th>{t("orgUnit")}</th>
+              <th>{t("reporter")}</th>
+              <th>{t("reportedAt")}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((c) => (
+              <tr key={c.id}>
+                <td>{c.number}</td>
+                <td><Link to={`/t/${tenant.code}/cases/${c.id}`}>{c.title}</Link></td>
+                <td>{labels.categories[c.categoryId] ?? c.categoryId}</td>
+                <td>{labels.grades[c.gradeId] ?? c.gradeId}</td>
+                <td><StateBadge labels={labels} state={c.state} /></td>
+                <td>{labels.units[c.orgUnitId] ?? c.orgUnitId}</td>
+                <td>{c.reporter.displayName}</td>
+                <td>{new Date(c.createdAt).toLocaleString(locale, { timeZone: "Asia/Shanghai" })}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,96 @@
+// Starts Gridwork in one process: database (DATABASE_URL or embedded PGlite), migrations, demo
+// seed, the Remix app behind Express, and the job runner (BullMQ with REDIS_URL, else in-process).
+import { execFileSync } from "node:child_process";
+import { randomBytes } from "node:crypto";
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import path from "node:path";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import express from "express";
+import { getPrisma } from "./db.server.ts";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.server.ts";
+import { createJobRunner, setJobRunner } from "./jobs.server.ts";
+import { migrate } from "./migrate.server.ts";
+import { seedDemo, type DemoLogin } from "./seed.server.ts";
+
+export type BootOptions = { port?: number; host?: string; dataDir?: string; build?: boolean; seed?: boolean; log?: (line: string) => void };
+export type Running = { url: string; logins: DemoLogin[]; stop: () => Promise<void> };
+
+function sessionSecretFor(dataDir: string) {
+  if (process.env.SESSION_SECRET) return process.env.SESSION_SECRET;
+  // Local use only: a secret kept in the data folder so sessions survive a restart.
+  const file = path.join(dataDir, "session-secret");
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
+  }
+  return readFileSync(file, "utf8").trim();
+}
+
+function securityHeaders(_req: express.Request, res: express.Response, next: express.NextFunction) {
+  res.setHeader("X-Content-Type-Options", "nosniff");
+  res.setHeader("X-Frame-Options", "DENY");
+  res.setHeader("Referrer-Policy", "same-origin");
+  res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
+  next();
+}
+
+export async function boot(options: BootOptions = {}): Promise<Running> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const dataDir = path.resolve(options.dataDir ?? process.env.GRIDWORK_DATA_DIR ?? "data");
+  let embedded: EmbeddedPostgres | undefined;
+  if (!process.env.DATABASE_URL) {
+    embedded = await startEmbeddedPostgres(path.join(dataDir, "pglite"));
+    process.env.DATABASE_URL = embedded.url;
+    process.env.GRIDWORK_EMBEDDED_DB = "1";
+    log(`Database: embedded PostgreSQL (PGlite) in ${path.join(dataDir, "pglite")}`);
+  } else {
+    log("Database: DATABASE_URL");
+  }
+  process.env.SESSION_SECRET = sessionSecretFor(dataDir);
+
+  const { applied } = await migrate(process.env.DATABASE_URL!);
+  if (applied.length) log(`Migrations applied: ${applied.join(", ")}`);
+  const db = getPrisma();
+  const seeded = options.seed === false ? { created: false, logins: [] } : await seedDemo(db);
+  if (seeded.created) log("Demo county seeded from tenants/demo-seed.json");
+
+  const buildFile = path.resolve("build/index.js");
+  if (options.build !== false || !existsSync(buildFile)) {
+    log("Building the app …");
+    execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { stdio: "inherit" });
+  }
+  const build = await import(pathToFileURL(buildFile).href);
+
+  const app = express();
+  app.disable("x-powered-by");
+  app.use(securityHeaders);
+  app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
+  app.use(express.static("public", { maxAge: "1h" }));
+  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production" }));
+
+  const runner = createJobRunner(db);
+  setJobRunner(runner);
+  await runner.start();
+  log(`Jobs: ${runner.mode === "bullmq" ? "BullMQ on REDIS_URL" : "in-process (no REDIS_URL)"}`);
+
+  const host = options.host ?? "127.0.0.1";
+  const server = await new Promise<import("node:http").Server>((resolve) => {
+    const s = app.listen(options.port ?? 3000, host, () => resolve(s));
+  });
+  const { port } = server.address() as AddressInfo;
+  const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
+
+  return {
+    url,
+    logins: seeded.logins,
+    async stop() {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await runner.stop();
+      setJobRunner(undefined);
+      await db.$disconnect();
+      await embedded?.stop();
+    },
+  };
+}

@@ -1,0 +1,104 @@
+// Cases: asks the engine, then applies its effects in one transaction (case, audit, outbox).
+import { randomUUID } from "node:crypto";
+import type { Effect } from "../../engine/effects.ts";
+import { decideIntake, type IntakeInput, type Refusal } from "../../engine/intake.ts";
+import { appendAudit } from "./audit.server.ts";
+import type { Db, Tx } from "./db.server.ts";
+import { kickJobs } from "./jobs.server.ts";
+import { accessibleCases } from "./permissions.server.ts";
+import type { TenantContext } from "./tenancy.server.ts";
+
+async function nextNumber(tx: Tx, tenantId: string, name: string, year: number) {
+  const counterName = `${name}:${year}`;
+  const [row] = await tx.$queryRaw<Array<{ value: number }>>`
+    INSERT INTO "TenantCounter" ("tenantId", name, value) VALUES (${tenantId}::uuid, ${counterName}, 1)
+    ON CONFLICT ("tenantId", name) DO UPDATE SET value = "TenantCounter".value + 1
+    RETURNING value`;
+  return `${year}-${String(row!.value).padStart(6, "0")}`;
+}
+
+async function applyEffects(tx: Tx, ctx: TenantContext, caseId: string, title: string, effects: Effect[], now: Date) {
+  for (const effect of effects) {
+    if (effect.type === "audit") {
+      await appendAudit(tx, { tenantId: ctx.tenant.id, caseId, actorId: ctx.user.id, type: effect.event, data: effect.data, at: now });
+    } else if (effect.type === "notify") {
+      await tx.outboxJob.create({
+        data: {
+          tenantId: ctx.tenant.id,
+          kind: "notify",
+          payload: { posts: effect.posts, caseId, kind: effect.kind, title },
+          dedupeKey: effect.dedupeKey,
+          runAt: now,
+        },
+      });
+    }
+  }
+}
+
+export type ReportResult = { ok: true; caseId: string; number: string } | { ok: false; refusal: Refusal };
+
+export async function reportCase(db: Db, ctx: TenantContext, input: IntakeInput, now = new Date()): Promise<ReportResult> {
+  const caseId = randomUUID();
+  const decision = decideIntake({ compiled: ctx.compiled, configVersion: ctx.configVersion, actor: ctx.actor, now, caseId }, input);
+  if (!decision.ok) return decision;
+  const c = decision.case;
+  const number = await db.$transaction(async (tx) => {
+    const number = await nextNumber(tx, c.tenantId, "case", now.getUTCFullYear());
+    await tx.case.create({
+      data: {
+        id: c.id,
+        tenantId: c.tenantId,
+        number,
+        configVersion: c.configVersion,
+        workflowId: c.workflowId,
+        categoryId: c.categoryId,
+        gradeId: c.gradeId,
+        platformId: c.platformId,
+        state: c.state,
+        title: c.title,
+        data: c.data as object,
+        reporterId: c.reporterId,
+        orgUnitId: c.orgUnitId,
+        createdAt: now,
+      },
+    });
+    await applyEffects(tx, ctx, c.id, c.title, decision.effects, now);
+    return number;
+  });
+  kickJobs();
+  return { ok: true, caseId: c.id, number };
+}
+
+const listSelect = {
+  id: true,
+  number: true,
+  title: true,
+  categoryId: true,
+  gradeId: true,
+  state: true,
+  orgUnitId: true,
+  createdAt: true,
+  reporter: { select: { displayName: true } },
+} as const;
+
+export async function listCases(db: Db, ctx: TenantContext, { take = 50, skip = 0 } = {}) {
+  // The tenant pin comes first and on its own, so no rule can widen a query past the tenant.
+  const where = { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] };
+  const [rows, total] = await Promise.all([
+    db.case.findMany({ where, orderBy: { createdAt: "desc" }, take, skip, select: listSelect }),
+    db.case.count({ where }),
+  ]);
+  return { rows, total };
+}
+
+/** A case the user may read, or null — the same answer whether it is another tenant's or missing. */
+export async function getCase(db: Db, ctx: TenantContext, caseId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(caseId)) return null;
+  return db.case.findFirst({
+    where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] },
+    include: {
+      reporter: { select: { displayName: true } },
+      auditEvents: { orderBy: { seq: "asc" }, select: { id: true, type: true, at: true, data: true, actorId: true } },
+    },
+  });
+}

@@ -1,0 +1,31 @@
+// Every setting the server reads, in one place (documented in README.md).
+export const env = {
+  get databaseUrl() {
+    return process.env.DATABASE_URL || undefined;
+  },
+  /** Set by the start script when it serves the embedded PGlite database. */
+  get embeddedDatabase() {
+    return process.env.GRIDWORK_EMBEDDED_DB === "1";
+  },
+  get redisUrl() {
+    return process.env.REDIS_URL || undefined;
+  },
+  get sessionSecret() {
+    const secret = process.env.SESSION_SECRET;
+    if (!secret) throw new Error("SESSION_SECRET is not set (npm start sets one for local use).");
+    return secret;
+  },
+  get cookieSecure() {
+    return process.env.COOKIE_SECURE === "true";
+  },
+  get tenantsDir() {
+    return process.env.GRIDWORK_TENANTS_DIR || "tenants";
+  },
+  /** Run the job worker in this process (default yes; set 0 for web-only processes). */
+  get runWorker() {
+    return process.env.GRIDWORK_WORKER !== "0";
+  },
+  get queuePrefix() {
+    return process.env.GRIDWORK_QUEUE_PREFIX || "gridwork";
+  },
+};

@@ -1,0 +1,81 @@
+// Seeds the demo county from tenants/demo-seed.json: every township's config is resolved against
+// its template and validated exactly as a published config would be. Idempotent.
+import path from "node:path";
+import { prepareConfig } from "../../engine/config/index.ts";
+import type { Issue } from "../../engine/issues.ts";
+import type { TownshipConfig } from "../../schemas/township-config.ts";
+import type { Db } from "./db.server.ts";
+import { env } from "./env.server.ts";
+import { hashPassword } from "./password.server.ts";
+import { readJson, templateLookupFromDir } from "./tenant-files.server.ts";
+
+type DemoSeed = {
+  county: { code: string; name: { zh: string; en?: string } };
+  townships: string[];
+  password: string;
+  users: Array<{ login: string; name: string; memberships: Array<{ township: string; posts: string[]; unit: string }> }>;
+};
+
+export type DemoLogin = { login: string; password: string; name: string; townships: string[] };
+
+export function formatIssues(file: string, issues: Issue[]) {
+  return `${file} is not a valid config:\n` + issues.map((i) => `  ${i.path || "/"} [${i.code}] ${i.message.zh} / ${i.message.en}`).join("\n");
+}
+
+export function loadDemoSeed(tenantsDir = env.tenantsDir) {
+  const seed = readJson(path.join(tenantsDir, "demo-seed.json")) as DemoSeed;
+  const lookup = templateLookupFromDir(path.join(tenantsDir, "templates"));
+  const townships = seed.townships.map((file) => {
+    const source = readJson(path.join(tenantsDir, file));
+    const prepared = prepareConfig(source, lookup);
+    if (!prepared.ok) throw new Error(formatIssues(file, prepared.issues));
+    return { source, config: prepared.config };
+  });
+  return { seed, townships };
+}
+
+function checkMembership(login: string, m: DemoSeed["users"][number]["memberships"][number], config: TownshipConfig | undefined) {
+  if (!config) throw new Error(`demo user ${login}: no township ${m.township}`);
+  if (!config.org?.units?.some((u) => u.id === m.unit)) throw new Error(`demo user ${login}: unit ${m.unit} not in ${m.township}`);
+  for (const post of m.posts) {
+    if (!config.posts?.some((p) => p.id === post)) throw new Error(`demo user ${login}: post ${post} not in ${m.township}`);
+  }
+}
+
+export async function seedDemo(db: Db, tenantsDir = env.tenantsDir): Promise<{ created: boolean; logins: DemoLogin[] }> {
+  const { seed, townships } = loadDemoSeed(tenantsDir);
+  const logins = seed.users.map((u) => ({ login: u.login, password: seed.password, name: u.name, townships: u.memberships.map((m) => m.township) }));
+  if (await db.tenant.findUnique({ where: { code: seed.county.code } })) return { created: false, logins };
+
+  const configs = new Map(townships.map((t) => [t.config.id, t.config]));
+  for (const user of seed.users) for (const m of user.memberships) checkMembership(user.login, m, configs.get(m.township));
+  const passwordHash = await hashPassword(seed.password);
+
+  await db.$transaction(async (tx) => {
+    const county = await tx.tenant.create({ data: { code: seed.county.code, kind: "county", name: seed.county.name.zh, nameEn: seed.county.name.en ?? null } });
+    const tenantIds = new Map<string, string>();
+    for (const { source, config } of townships) {
+      const tenant = await tx.tenant.create({
+        data: { code: config.id, kind: "township", name: config.name.zh, nameEn: config.name.en ?? null, parentId: county.id },
+      });
+      tenantIds.set(config.id, tenant.id);
+      await tx.configVersion.create({
+        data: {
+          tenantId: tenant.id,
+          version: 1,
+          document: config as object,
+          source: source as object,
+          extendsRef: config.extends ?? null,
+          publishedBy: "seed",
+        },
+      });
+    }
+    for (const u of seed.users) {
+      const user = await tx.user.create({ data: { login: u.login, displayName: u.name, passwordHash } });
+      for (const m of u.memberships) {
+        await tx.membership.create({ data: { tenantId: tenantIds.get(m.township)!, userId: user.id, posts: m.posts, unitId: m.unit } });
+      }
+    }
+  });
+  return { created: true, logins };
+}

@@ -1,0 +1,74 @@
+// Server-side sessions: the httpOnly cookie holds only a signed random id; the row holds the rest,
+// so logout and expiry are real (docs/decisions/004-sessions.md).
+import { randomBytes } from "node:crypto";
+import { createCookie, redirect } from "@remix-run/node";
+import { getPrisma } from "./db.server.ts";
+import { env } from "./env.server.ts";
+import { dummyPasswordHash, verifyPassword } from "./password.server.ts";
+
+export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+
+let cookie: ReturnType<typeof createCookie> | undefined;
+function sessionCookie() {
+  cookie ??= createCookie("gw_session", {
+    httpOnly: true,
+    sameSite: "lax",
+    path: "/",
+    secure: env.cookieSecure,
+    secrets: [env.sessionSecret],
+    maxAge: SESSION_TTL_MS / 1000,
+  });
+  return cookie;
+}
+
+async function sessionIdFrom(request: Request): Promise<string | null> {
+  const value = await sessionCookie().parse(request.headers.get("Cookie"));
+  return typeof value === "string" ? value : null;
+}
+
+export async function getUser(request: Request) {
+  const id = await sessionIdFrom(request);
+  if (!id) return null;
+  const session = await getPrisma().session.findUnique({
+    where: { id },
+    select: { expiresAt: true, user: { select: { id: true, login: true, displayName: true, active: true, locale: true } } },
+  });
+  if (!session || session.expiresAt <= new Date() || !session.user.active) return null;
+  return session.user;
+}
+
+export type SessionUser = NonNullable<Awaited<ReturnType<typeof getUser>>>;
+
+export async function requireUser(request: Request): Promise<SessionUser> {
+  const user = await getUser(request);
+  if (!user) {
+    const url = new URL(request.url);
+    throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
+  }
+  return user;
+}
+
+export async function checkCredentials(login: string, password: string) {
+  const user = await getPrisma().user.findUnique({ where: { login }, select: { id: true, passwordHash: true, active: true } });
+  if (!user || !user.active) {
+    await verifyPassword(password, await dummyPasswordHash());
+    return null;
+  }
+  return (await verifyPassword(password, user.passwordHash)) ? user.id : null;
+}
+
+/** A fresh session id on every login (no fixation); the old one, if any, is dropped. */
+export async function startSession(request: Request, userId: string): Promise<string> {
+  const db = getPrisma();
+  const old = await sessionIdFrom(request);
+  if (old) await db.session.deleteMany({ where: { id: old } });
+  const id = randomBytes(32).toString("base64url");
+  await db.session.create({ data: { id, userId, expiresAt: new Date(Date.now() + SESSION_TTL_MS) } });
+  return sessionCookie().serialize(id);
+}
+
+export async function endSession(request: Request): Promise<string> {
+  const id = await sessionIdFrom(request);
+  if (id) await getPrisma().session.deleteMany({ where: { id } });
+  return sessionCookie().serialize("", { maxAge: 0 });
+}

@@ -1,0 +1,55 @@
+// Who the user is in one tenant: membership, posts, unit, compiled config and CASL rules.
+// Every tenant route starts here; a non-member gets the same 404 as a township that doesn't exist.
+import type { CompiledConfig } from "../../engine/config/index.ts";
+import { buildAbility, rulesFor, type Actor, type AppAbility, type RawRule } from "../../engine/permissions.ts";
+import { getTenantConfig } from "./config.server.ts";
+import { getPrisma } from "./db.server.ts";
+import { requireUser, type SessionUser } from "./session.server.ts";
+
+export type TenantContext = {
+  user: SessionUser;
+  tenant: { id: string; code: string; name: string; nameEn: string | null; mode: string };
+  membership: { posts: string[]; unitId: string };
+  compiled: CompiledConfig;
+  configVersion: number;
+  actor: Actor;
+  rules: RawRule[];
+  ability: AppAbility;
+};
+
+export function notFound(): never {
+  throw new Response("Not found", { status: 404 });
+}
+
+export async function requireTenantContext(request: Request, tenantCode: string | undefined): Promise<TenantContext> {
+  const user = await requireUser(request);
+  if (!tenantCode) notFound();
+  const db = getPrisma();
+  const membership = await db.membership.findFirst({
+    where: { userId: user.id, active: true, tenant: { code: tenantCode, kind: "township" } },
+    select: { posts: true, unitId: true, tenant: { select: { id: true, code: true, name: true, nameEn: true, mode: true } } },
+  });
+  if (!membership) notFound();
+  const config = await getTenantConfig(db, membership.tenant.id);
+  if (!config) throw new Response("Township has no published config", { status: 503 });
+  const actor: Actor = { userId: user.id, tenantId: membership.tenant.id, unitId: membership.unitId, posts: membership.posts };
+  const rules = rulesFor(config.compiled, actor);
+  return {
+    user,
+    tenant: membership.tenant,
+    membership: { posts: membership.posts, unitId: membership.unitId },
+    compiled: config.compiled,
+    configVersion: config.version,
+    actor,
+    rules,
+    ability: buildAbility(rules),
+  };
+}
+
+export async function listMyTownships(userId: string) {
+  return getPrisma().membership.findMany({
+    where: { userId, active: true, tenant: { kind: "township" } },
+    select: { posts: true, unitId: true, tenant: { select: { code: true, name: true, nameEn: true } } },
+    orderBy: { tenant: { code: "asc" } },
+  });
+}
