@@ -26,7 +26,7 @@ function Header() {
         {data.user ? (
           <>
             <span className="who" data-testid="current-user">{data.user.displayName}</span>
-            <span className="badge" title={t("notifications")} data-testid="unread-count">{t("notifications")} {data.unread}</span>
+            <span className="badge" title={t("notifications")} data-testid="unread-count">{`${t("notifications")} ${data.unread}`}</span>
             <Form method="post" action="/logout">
               <button type="submit" className="link-button">{t("logout")}</button>
             </Form>

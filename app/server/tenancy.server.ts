@@ -3,7 +3,7 @@
 import type { CompiledConfig } from "../../engine/config/index.ts";
 import { buildAbility, rulesFor, type Actor, type AppAbility, type RawRule } from "../../engine/permissions.ts";
 import { getTenantConfig } from "./config.server.ts";
-import { getPrisma } from "./db.server.ts";
+import { getPrisma, type Db } from "./db.server.ts";
 import { requireUser, type SessionUser } from "./session.server.ts";
 
 export type TenantContext = {
@@ -23,13 +23,18 @@ export function notFound(): never {
 
 export async function requireTenantContext(request: Request, tenantCode: string | undefined): Promise<TenantContext> {
   const user = await requireUser(request);
-  if (!tenantCode) notFound();
-  const db = getPrisma();
+  const ctx = tenantCode ? await loadTenantContext(getPrisma(), user, tenantCode) : null;
+  if (!ctx) notFound();
+  return ctx;
+}
+
+/** The user's context in a township, or null when they are not an active member of it. */
+export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: string): Promise<TenantContext | null> {
   const membership = await db.membership.findFirst({
     where: { userId: user.id, active: true, tenant: { code: tenantCode, kind: "township" } },
     select: { posts: true, unitId: true, tenant: { select: { id: true, code: true, name: true, nameEn: true, mode: true } } },
   });
-  if (!membership) notFound();
+  if (!membership) return null;
   const config = await getTenantConfig(db, membership.tenant.id);
   if (!config) throw new Response("Township has no published config", { status: 503 });
   const actor: Actor = { userId: user.id, tenantId: membership.tenant.id, unitId: membership.unitId, posts: membership.posts };

@@ -1,0 +1,81 @@
+// Runs Gridwork as `npm start` does, in a child process, and waits for it to be ready.
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import path from "node:path";
+
+export type AppProcess = { url: string; output: () => string; stop: () => Promise<void> };
+
+export async function startApp(env: Record<string, string | undefined>): Promise<AppProcess> {
+  const dataDir = mkdtempSync(path.join(tmpdir(), "gridwork-app-"));
+  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+    env: {
+      ...process.env,
+      PORT: "0",
+      GRIDWORK_SKIP_BUILD: "1",
+      GRIDWORK_DATA_DIR: dataDir,
+      NODE_ENV: "production",
+      ...env,
+    },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let out = "";
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`app did not start in time:\n${out}`)), 90_000);
+    const onData = (chunk: Buffer) => {
+      out += chunk.toString();
+      const match = /GRIDWORK_READY (\S+)/.exec(out);
+      if (match) {
+        clearTimeout(timer);
+        resolve(match[1]!);
+      }
+    };
+    child.stdout!.on("data", onData);
+    child.stderr!.on("data", onData);
+    child.on("exit", (code) => {
+      clearTimeout(timer);
+      reject(new Error(`app exited with ${code}:\n${out}`));
+    });
+  });
+  return {
+    url,
+    output: () => out,
+    async stop() {
+      if (child.exitCode === null) {
+        const exited = new Promise((resolve) => child.once("exit", resolve));
+        child.kill("SIGTERM");
+        await Promise.race([exited, new Promise((r) => setTimeout(r, 10_000))]);
+        if (child.exitCode === null) child.kill("SIGKILL");
+      }
+      rmSync(dataDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A cookie-keeping HTTP client, for driving the app as a browser would without one. */
+export class HttpSession {
+  private cookies = new Map<string, string>();
+  constructor(readonly base: string) {}
+
+  async request(pathname: string, init: RequestInit = {}) {
+    const headers = new Headers(init.headers);
+    if (this.cookies.size) headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
+    const res = await fetch(this.base + pathname, { ...init, headers, redirect: "manual" });
+    for (const line of res.headers.getSetCookie()) {
+      const [pair] = line.split(";");
+      const at = pair!.indexOf("=");
+      this.cookies.set(pair!.slice(0, at), pair!.slice(at + 1));
+    }
+    return res;
+  }
+
+  post(pathname: string, form: Record<string, string>) {
+    return this.request(pathname, { method: "POST", body: new URLSearchParams(form) });
+  }
+
+  async login(login: string, password = "gridwork-demo") {
+    const res = await this.post("/login", { login, password, redirectTo: "/t" });
+    if (res.status !== 302) throw new Error(`login ${login} failed: ${res.status}`);
+    return res;
+  }
+}
