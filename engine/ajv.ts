@@ -9,8 +9,9 @@ import type { Issue } from "./issues";
 
 export type { ErrorObject, ValidateFunction };
 
-export function createAjv() {
-  const ajv = new Ajv2020({ allErrors: true, strict: false, messages: true });
+/** `overrides.validateSchema: false` only for schemas already checked against the meta-schema. */
+export function createAjv(overrides: { validateSchema?: boolean } = {}) {
+  const ajv = new Ajv2020({ allErrors: true, strict: false, messages: true, ...overrides });
   addFormats(ajv);
   return ajv;
 }
