@@ -18,7 +18,9 @@ export function mergeConfig(base: Json, override: Json): Json {
   if (isObject(base) && isObject(override)) {
     const out: JsonObject = { ...base };
     for (const [key, value] of Object.entries(override)) {
-      out[key] = key in base ? mergeConfig(base[key]!, value) : value;
+      // Own keys only, and defined rather than assigned: a "__proto__" key in JSON is data.
+      const merged = Object.hasOwn(base, key) ? mergeConfig(base[key]!, value) : value;
+      Object.defineProperty(out, key, { value: merged, enumerable: true, writable: true, configurable: true });
     }
     return out;
   }

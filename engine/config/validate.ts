@@ -7,8 +7,10 @@ import { EFFECT_TYPES } from "../effects";
 
 const ajv = createAjv();
 const validateShape = ajv.compile(townshipConfigSchema);
-// A separate instance to check that embedded form schemas are themselves valid schemas.
-const formAjv = createAjv();
+// Every unit kind the schema knows; posts' `unitKinds` must name one of these.
+const UNIT_KINDS: ReadonlySet<string> = new Set(townshipConfigSchema.properties.org.properties.units.items.properties.kind.enum);
+/** Own keys only: a reference to "constructor" must not resolve through Object.prototype. */
+const has = (record: object, key: string) => Object.hasOwn(record, key);
 
 export type ConfigValidation = { ok: true; config: TownshipConfig } | { ok: false; issues: Issue[] };
 
@@ -26,12 +28,26 @@ export function validateTownshipConfig(raw: unknown): ConfigValidation {
   }
 }
 
-function duplicates<T extends { id: string }>(items: readonly T[], base: string, out: Issue[]) {
+function duplicates<T extends { id: string }>(items: readonly T[], base: ReadonlyArray<string>, out: Issue[]) {
   const seen = new Set<string>();
   items.forEach((item, i) => {
-    if (seen.has(item.id)) out.push(issue(pointer(base, i, "id"), "duplicate-id", `编号重复：${item.id}`, `Duplicate id: ${item.id}`));
+    if (seen.has(item.id)) out.push(issue(pointer(...base, i, "id"), "duplicate-id", `编号重复：${item.id}`, `Duplicate id: ${item.id}`));
     seen.add(item.id);
   });
+}
+
+/**
+ * Throws when a form schema is not a valid schema. The meta-schema check uses the shared instance
+ * (checking adds nothing to it); compiling uses a fresh instance per config, as compileConfig does,
+ * because Ajv keeps every compiled schema and would reject a form's `$id` the next time it is seen.
+ */
+function formSchemaChecker() {
+  let compiler: ReturnType<typeof createAjv> | undefined;
+  return (schema: unknown) => {
+    ajv.validateSchema(schema as object, true);
+    compiler ??= createAjv({ validateSchema: false });
+    compiler.compile(schema as object);
+  };
 }
 
 function semanticIssues(config: TownshipConfig): Issue[] {
@@ -48,29 +64,29 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   const policies = config.deadlinePolicies ?? {};
   const calendars = config.calendars ?? {};
 
-  duplicates(units, "org/units", out);
-  duplicates(posts, "posts", out);
-  duplicates(grades, "grades", out);
-  duplicates(categories, "categories", out);
+  duplicates(units, ["org", "units"], out);
+  duplicates(posts, ["posts"], out);
+  duplicates(grades, ["grades"], out);
+  duplicates(categories, ["categories"], out);
 
   const unitIds = new Map(units.map((u) => [u.id, u]));
   const postIds = new Set(posts.map((p) => p.id));
   const gradeIds = new Set(grades.map((g) => g.id));
   const categoryIds = new Set(categories.map((c) => c.id));
-  const unitKinds = new Set(units.map((u) => u.kind));
   const UNIT = { zh: "单位", en: "Unit" };
   const POST = { zh: "岗位", en: "Post" };
 
   units.forEach((u, i) => {
     if (u.parent && !unitIds.has(u.parent)) missing(pointer("org", "units", i, "parent"), UNIT, u.parent);
-    // Walk up: a unit must not be its own ancestor.
+    // Walk up: a unit must not be its own ancestor. A loop further up is reported at the units in it.
     const seen = new Set<string>([u.id]);
     let p = u.parent;
     while (p && unitIds.has(p)) {
-      if (seen.has(p)) {
+      if (p === u.id) {
         out.push(issue(pointer("org", "units", i, "parent"), "org.cycle", `组织层级出现循环：${u.id}`, `Org tree loops at ${u.id}`));
         break;
       }
+      if (seen.has(p)) break;
       seen.add(p);
       p = unitIds.get(p)!.parent;
     }
@@ -79,8 +95,8 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   posts.forEach((p, i) => {
     if (p.unit && !unitIds.has(p.unit)) missing(pointer("posts", i, "unit"), UNIT, p.unit);
     p.unitKinds?.forEach((kind, k) => {
-      if (!unitKinds.has(kind as never)) {
-        out.push(issue(pointer("posts", i, "unitKinds", k), "reference.missing", `没有类型为“${kind}”的单位`, `No unit of kind "${kind}"`));
+      if (!UNIT_KINDS.has(kind)) {
+        out.push(issue(pointer("posts", i, "unitKinds", k), "reference.missing", `没有“${kind}”这种单位类型`, `"${kind}" is not a unit kind`));
       }
     });
   });
@@ -102,21 +118,22 @@ function semanticIssues(config: TownshipConfig): Issue[] {
     const platform = unitIds.get(c.platform);
     if (!platform) missing(at("platform"), { zh: "平台", en: "Platform" }, c.platform);
     if (!gradeIds.has(c.defaultGrade)) missing(at("defaultGrade"), { zh: "事件等级", en: "Grade" }, c.defaultGrade);
-    if (!(c.intakeForm in forms)) missing(at("intakeForm"), { zh: "表单", en: "Form" }, c.intakeForm);
-    if (!(c.workflow in workflows)) missing(at("workflow"), { zh: "流程", en: "Workflow" }, c.workflow);
-    if (c.deadlinePolicy && !(c.deadlinePolicy in policies)) missing(at("deadlinePolicy"), { zh: "时限规则", en: "Deadline policy" }, c.deadlinePolicy);
+    if (!has(forms, c.intakeForm)) missing(at("intakeForm"), { zh: "表单", en: "Form" }, c.intakeForm);
+    if (!has(workflows, c.workflow)) missing(at("workflow"), { zh: "流程", en: "Workflow" }, c.workflow);
+    if (c.deadlinePolicy && !has(policies, c.deadlinePolicy)) missing(at("deadlinePolicy"), { zh: "时限规则", en: "Deadline policy" }, c.deadlinePolicy);
     if (c.parent && !categoryIds.has(c.parent)) missing(at("parent"), { zh: "上级类别", en: "Parent category" }, c.parent);
     if (c.routing?.leadUnit && !unitIds.has(c.routing.leadUnit)) missing(pointer("categories", i, "routing", "leadUnit"), UNIT, c.routing.leadUnit);
   });
 
+  const checkFormSchema = formSchemaChecker();
   for (const [formId, form] of Object.entries(forms)) {
     try {
-      formAjv.compile(form.schema);
+      checkFormSchema(form.schema);
     } catch (error) {
       out.push(issue(pointer("forms", formId, "schema"), "form.schema-invalid", `表单结构无效：${(error as Error).message}`, `Invalid form schema: ${(error as Error).message}`));
     }
     const properties = (form.schema as { properties?: Record<string, unknown> }).properties ?? {};
-    if (form.titleField && !(form.titleField in properties)) {
+    if (form.titleField && !has(properties, form.titleField)) {
       out.push(issue(pointer("forms", formId, "titleField"), "reference.missing", `标题字段“${form.titleField}”不在表单中`, `Title field "${form.titleField}" is not in the form`));
     }
   }
@@ -125,15 +142,15 @@ function semanticIssues(config: TownshipConfig): Issue[] {
     const states = workflow.states;
     const base = (...rest: Array<string | number>) => pointer("workflows", workflowId, ...rest);
     const STATE = { zh: "状态", en: "State" };
-    if (!(workflow.initial in states)) missing(base("initial"), STATE, workflow.initial);
+    if (!has(states, workflow.initial)) missing(base("initial"), STATE, workflow.initial);
     const transitions = workflow.transitions ?? [];
-    duplicates(transitions, `workflows/${workflowId}/transitions`, out);
+    duplicates(transitions, ["workflows", workflowId, "transitions"], out);
     transitions.forEach((t, i) => {
       t.from.forEach((f, k) => {
-        if (!(f in states)) missing(base("transitions", i, "from", k), STATE, f);
+        if (!has(states, f)) missing(base("transitions", i, "from", k), STATE, f);
       });
-      if (!(t.to in states)) missing(base("transitions", i, "to"), STATE, t.to);
-      if (t.form && !(t.form in forms)) missing(base("transitions", i, "form"), { zh: "表单", en: "Form" }, t.form);
+      if (!has(states, t.to)) missing(base("transitions", i, "to"), STATE, t.to);
+      if (t.form && !has(forms, t.form)) missing(base("transitions", i, "form"), { zh: "表单", en: "Form" }, t.form);
       t.by?.forEach((b, k) => {
         if (!b.startsWith("$") && b !== "*" && !postIds.has(b)) missing(base("transitions", i, "by", k), POST, b);
       });
@@ -161,7 +178,7 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   }
 
   for (const [policyId, policy] of Object.entries(policies)) {
-    if (policy.calendar && !(policy.calendar in calendars)) missing(pointer("deadlinePolicies", policyId, "calendar"), { zh: "日历", en: "Calendar" }, policy.calendar);
+    if (policy.calendar && !has(calendars, policy.calendar)) missing(pointer("deadlinePolicies", policyId, "calendar"), { zh: "日历", en: "Calendar" }, policy.calendar);
     const reminders = policy.reminders ?? [];
     for (let i = 1; i < reminders.length; i++) {
       if (hours(reminders[i]!.before) >= hours(reminders[i - 1]!.before)) {
