@@ -1,7 +1,9 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { translate, useT } from "../i18n";
+import { getPrisma } from "../server/db.server";
 import { getLocale } from "../server/locale.server";
+import { clearLoginFailures, loginBlocked, recordLoginFailure } from "../server/rate-limit.server";
 import { checkCredentials, getUser, startSession } from "../server/session.server";
 
 export const meta: MetaFunction = () => [{ title: "Gridwork" }];
@@ -15,14 +17,21 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return null;
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const form = await request.formData();
   const locale = await getLocale(request);
   const login = String(form.get("login") ?? "").trim();
   const password = String(form.get("password") ?? "");
   if (!login || !password) return json({ error: translate(locale, "missingCredentials"), login }, { status: 400 });
+  const db = getPrisma();
+  const ip = String((context as { clientIp?: string }).clientIp ?? "unknown");
+  if (await loginBlocked(db, login, ip)) return json({ error: translate(locale, "tooManyAttempts"), login }, { status: 429 });
   const userId = await checkCredentials(login, password);
-  if (!userId) return json({ error: translate(locale, "badCredentials"), login }, { status: 401 });
+  if (!userId) {
+    await recordLoginFailure(db, login, ip);
+    return json({ error: translate(locale, "badCredentials"), login }, { status: 401 });
+  }
+  await clearLoginFailures(db, login);
   return redirect(safeRedirect(form.get("redirectTo")), { headers: { "Set-Cookie": await startSession(request, userId) } });
 }
 

@@ -9,6 +9,7 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import express from "express";
 import { getPrisma } from "./db.server.ts";
+import { sameOriginWrites, securityHeaders } from "./http-guards.server.ts";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.server.ts";
 import { createJobRunner, setJobRunner } from "./jobs.server.ts";
 import { migrate } from "./migrate.server.ts";
@@ -26,14 +27,6 @@ function sessionSecretFor(dataDir: string) {
     writeFileSync(file, randomBytes(32).toString("hex"), { mode: 0o600 });
   }
   return readFileSync(file, "utf8").trim();
-}
-
-function securityHeaders(_req: express.Request, res: express.Response, next: express.NextFunction) {
-  res.setHeader("X-Content-Type-Options", "nosniff");
-  res.setHeader("X-Frame-Options", "DENY");
-  res.setHeader("Referrer-Policy", "same-origin");
-  res.setHeader("Cross-Origin-Opener-Policy", "same-origin");
-  next();
 }
 
 export async function boot(options: BootOptions = {}): Promise<Running> {
@@ -65,10 +58,12 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
 
   const app = express();
   app.disable("x-powered-by");
+  if (process.env.TRUST_PROXY) app.set("trust proxy", process.env.TRUST_PROXY);
   app.use(securityHeaders);
+  app.use(sameOriginWrites);
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production" }));
+  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production", getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }) }));
 
   const runner = createJobRunner(db);
   setJobRunner(runner);

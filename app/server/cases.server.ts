@@ -3,7 +3,7 @@ import { randomUUID } from "node:crypto";
 import type { Effect } from "../../engine/effects.ts";
 import { decideIntake, type IntakeInput, type Refusal } from "../../engine/intake.ts";
 import { appendAudit } from "./audit.server.ts";
-import type { Db, Tx } from "./db.server.ts";
+import { withTenant, type Db, type Tx } from "./db.server.ts";
 import { kickJobs } from "./jobs.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
@@ -35,6 +35,8 @@ async function applyEffects(tx: Tx, ctx: TenantContext, caseId: string, title: s
   }
 }
 
+const scopeOf = (ctx: TenantContext) => ({ tenantId: ctx.tenant.id, userId: ctx.user.id });
+
 export type ReportResult = { ok: true; caseId: string; number: string } | { ok: false; refusal: Refusal };
 
 export async function reportCase(db: Db, ctx: TenantContext, input: IntakeInput, now = new Date()): Promise<ReportResult> {
@@ -42,7 +44,7 @@ export async function reportCase(db: Db, ctx: TenantContext, input: IntakeInput,
   const decision = decideIntake({ compiled: ctx.compiled, configVersion: ctx.configVersion, actor: ctx.actor, now, caseId }, input);
   if (!decision.ok) return decision;
   const c = decision.case;
-  const number = await db.$transaction(async (tx) => {
+  const number = await withTenant(db, scopeOf(ctx), async (tx) => {
     const number = await nextNumber(tx, c.tenantId, "case", now.getUTCFullYear());
     await tx.case.create({
       data: {
@@ -84,21 +86,23 @@ const listSelect = {
 export async function listCases(db: Db, ctx: TenantContext, { take = 50, skip = 0 } = {}) {
   // The tenant pin comes first and on its own, so no rule can widen a query past the tenant.
   const where = { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] };
-  const [rows, total] = await Promise.all([
-    db.case.findMany({ where, orderBy: { createdAt: "desc" }, take, skip, select: listSelect }),
-    db.case.count({ where }),
-  ]);
-  return { rows, total };
+  return withTenant(db, scopeOf(ctx), async (tx) => {
+    const rows = await tx.case.findMany({ where, orderBy: { createdAt: "desc" }, take, skip, select: listSelect });
+    const total = await tx.case.count({ where });
+    return { rows, total };
+  });
 }
 
 /** A case the user may read, or null — the same answer whether it is another tenant's or missing. */
 export async function getCase(db: Db, ctx: TenantContext, caseId: string) {
   if (!/^[0-9a-f-]{36}$/i.test(caseId)) return null;
-  return db.case.findFirst({
-    where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] },
-    include: {
-      reporter: { select: { displayName: true } },
-      auditEvents: { orderBy: { seq: "asc" }, select: { id: true, type: true, at: true, data: true, actorId: true } },
-    },
-  });
+  return withTenant(db, scopeOf(ctx), (tx) =>
+    tx.case.findFirst({
+      where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] },
+      include: {
+        reporter: { select: { displayName: true } },
+        auditEvents: { orderBy: { seq: "asc" }, select: { id: true, type: true, at: true, data: true, actorId: true } },
+      },
+    }),
+  );
 }

@@ -21,3 +21,19 @@ export function getPrisma(): Db {
   }
   return globalForDb.gridworkPrisma;
 }
+
+export type TenantScope = { tenantId: string; userId: string };
+
+/**
+ * Runs `fn` in a transaction as the row-level-security role with the tenant and user set, so the
+ * database itself refuses rows of other tenants even if a query forgot its filter
+ * (docs/decisions/009-row-level-security.md). Request handling uses this; system work (sessions,
+ * seeding, job handlers) uses the owner connection.
+ */
+export function withTenant<T>(db: Db, scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
+  return db.$transaction(async (tx) => {
+    await tx.$executeRawUnsafe("SET LOCAL ROLE gridwork_app");
+    await tx.$executeRaw`SELECT set_config('gridwork.tenant_id', ${scope.tenantId}, true), set_config('gridwork.user_id', ${scope.userId}, true)`;
+    return fn(tx);
+  });
+}

@@ -59,6 +59,8 @@ export class HttpSession {
 
   async request(pathname: string, init: RequestInit = {}) {
     const headers = new Headers(init.headers);
+    // Browsers send Origin with every POST; the app refuses writes without it (CSRF guard).
+    if (init.method && init.method !== "GET" && !headers.has("Origin")) headers.set("Origin", this.base);
     if (this.cookies.size) headers.set("Cookie", [...this.cookies].map(([k, v]) => `${k}=${v}`).join("; "));
     const res = await fetch(this.base + pathname, { ...init, headers, redirect: "manual" });
     for (const line of res.headers.getSetCookie()) {

@@ -1,0 +1,96 @@
+// Hardening a user never sees until it matters: CSRF, login throttling, session rotation, headers.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
+import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
+import { validDispute } from "./helpers.ts";
+
+let database: TestDatabase;
+let app: AppProcess;
+beforeAll(async () => {
+  database = await createTestDatabase();
+  app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+});
+afterAll(async () => {
+  await app?.stop();
+  await database?.drop();
+});
+
+const report = (http: HttpSession, headers: Record<string, string>) =>
+  http.request("/t/east-lake/report", { method: "POST", headers, body: new URLSearchParams({ payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) }) });
+
+describe("CSRF", () => {
+  it.each([
+    ["no Origin or Referer", { Origin: "" }],
+    ["another site's Origin", { Origin: "https://evil.example" }],
+    ["another site's Referer only", { Origin: "", Referer: "https://evil.example/page" }],
+  ])("refuses a state-changing request with %s", async (_what, headers) => {
+    const http = new HttpSession(app.url);
+    await http.login("east.grid1");
+    const clean = Object.fromEntries(Object.entries(headers).filter(([, v]) => v));
+    const res = await http.request("/t/east-lake/report", {
+      method: "POST",
+      headers: { ...clean, ...(headers.Origin === "" ? { Origin: "null" } : {}) },
+      body: new URLSearchParams({ payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) }),
+    });
+    expect(res.status).toBe(403);
+    expect(await res.text()).toContain("Cross-site request refused");
+    const list = await (await http.request("/t/east-lake")).text();
+    expect(list).not.toContain("邻里噪音纠纷");
+  });
+
+  it("accepts the same request from the app's own pages", async () => {
+    const http = new HttpSession(app.url);
+    await http.login("east.grid1");
+    const res = await report(http, { Origin: app.url });
+    expect(res.status).toBe(302);
+  });
+});
+
+describe("login", () => {
+  it("throttles repeated failures for a login, even with the right password afterwards", async () => {
+    const http = new HttpSession(app.url);
+    for (let i = 0; i < 5; i++) expect((await http.post("/login", { login: "east.director", password: "guess" + i })).status).toBe(401);
+    const blocked = await http.post("/login", { login: "east.director", password: "gridwork-demo" });
+    expect(blocked.status).toBe(429);
+    expect(await blocked.text()).toContain("尝试次数过多");
+    // Other logins are unaffected.
+    expect((await http.post("/login", { login: "east.routing", password: "gridwork-demo" })).status).toBe(302);
+  });
+
+  it("issues a new session id at every login and ends the old one", async () => {
+    const http = new HttpSession(app.url);
+    const jar = (http as unknown as { cookies: Map<string, string> }).cookies;
+    await http.login("east.grid1");
+    const first = jar.get("gw_session");
+    await http.login("east.grid1");
+    const second = jar.get("gw_session");
+    expect(second).toBeTruthy();
+    expect(second).not.toBe(first);
+    jar.set("gw_session", first!);
+    expect((await http.request("/t")).status).toBe(302);
+  });
+
+  it("sets the session cookie httpOnly and SameSite=Lax", async () => {
+    const res = await new HttpSession(app.url).post("/login", { login: "east.grid1", password: "gridwork-demo" });
+    const cookie = res.headers.getSetCookie().find((c) => c.startsWith("gw_session="))!;
+    expect(cookie).toMatch(/HttpOnly/i);
+    expect(cookie).toMatch(/SameSite=Lax/i);
+  });
+});
+
+describe("headers", () => {
+  it("sends a nonce-based Content-Security-Policy that the page's scripts carry", async () => {
+    const res = await new HttpSession(app.url).request("/login");
+    const csp = res.headers.get("content-security-policy") ?? "";
+    const nonce = /'nonce-([^']+)'/.exec(csp)?.[1];
+    expect(nonce).toBeTruthy();
+    expect(csp).toContain("frame-ancestors 'none'");
+    const html = await res.text();
+    const scripts = html.match(/<script\b[^>]*>/g) ?? [];
+    expect(scripts.length).toBeGreaterThan(0);
+    for (const tag of scripts) expect(tag).toContain(`nonce="${nonce}"`);
+    expect(res.headers.get("x-frame-options")).toBe("DENY");
+    expect(res.headers.get("x-content-type-options")).toBe("nosniff");
+    expect(res.headers.get("x-powered-by")).toBeNull();
+  });
+});
