@@ -45,7 +45,23 @@ const messages = {
   language: { zh: "English", en: "中文" },
   notifications: { zh: "通知", en: "Notifications" },
   masked: { zh: "（已隐藏）", en: "(hidden)" },
+  exportXlsx: { zh: "导出 Excel", en: "Export Excel" },
+  exportCsv: { zh: "导出 CSV", en: "Export CSV" },
+  auditLog: { zh: "审计日志", en: "Audit log" },
+  chainOk: { zh: "审计链校验通过，共 {n} 条", en: "Audit chain verified: {n} entries" },
+  chainBroken: { zh: "审计链在第 {n} 条处断开：{reason}", en: "Audit chain broken at entry {n}: {reason}" },
+  actor: { zh: "操作人", en: "Actor" },
+  event: { zh: "事件", en: "Event" },
+  time: { zh: "时间", en: "Time" },
+  whoCanSee: { zh: "谁能看到此事件", en: "Who can see this case" },
+  member: { zh: "人员", en: "Member" },
+  allowed: { zh: "可查看", en: "Can see" },
+  denied: { zh: "不可查看", en: "Cannot see" },
+  byRule: { zh: "依据规则", en: "By rule" },
+  noRule: { zh: "无适用规则", en: "No rule applies" },
+  scope: { zh: "范围", en: "Scope" },
   "audit.case.reported": { zh: "上报事件", en: "Case reported" },
+  "audit.cases.exported": { zh: "导出事件列表", en: "Case list exported" },
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -63,3 +63,25 @@ export function buildAbility(rules: RawRule[]): AppAbility {
 export function caseSubject(facts: CaseFacts) {
   return { __caslSubjectType__: "Case" as const, ...facts };
 }
+
+export type AccessExplanation = {
+  allowed: boolean;
+  /** Config rules (by index into `permissions`) that matched, allowing or (inverted) denying. */
+  allowedBy: number[];
+  deniedBy: number[];
+};
+
+/** Why an actor may or may not act on a case: each config rule is checked on its own. */
+export function explainAccess(compiled: CompiledConfig, actor: Actor, action: Action, facts: CaseFacts): AccessExplanation {
+  const allowedBy: number[] = [];
+  const deniedBy: number[] = [];
+  (compiled.config.permissions ?? []).forEach((rule, index) => {
+    if (rule.subject !== "Case" || (rule.action !== action && rule.action !== "manage")) return;
+    if (!rule.posts.some((p) => p === "*" || actor.posts.includes(p))) return;
+    const conditions = scopeCondition(compiled, actor, rule.scope ?? "township");
+    if (!conditions) return;
+    const matches = buildAbility([{ action, subject: "Case", conditions }]).can(action, caseSubject(facts));
+    if (matches) (rule.inverted ? deniedBy : allowedBy).push(index);
+  });
+  return { allowed: allowedBy.length > 0 && deniedBy.length === 0, allowedBy, deniedBy };
+}

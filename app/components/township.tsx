@@ -1,7 +1,15 @@
 import { useRouteLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
+import { buildAbility, type RawRule } from "../../engine/permissions";
 import type { Labels } from "../server/labels.server";
 
-export type TownshipData = { tenant: { code: string }; labels: Labels; me: { posts: string[]; unit: string } };
+export type TownshipData = { tenant: { code: string }; labels: Labels; me: { posts: string[]; unit: string }; rules: RawRule[] };
+
+/** The user's abilities in this township, to hide what they cannot do (the server still decides). */
+export function useAbility() {
+  const { rules } = useTownship();
+  return useMemo(() => buildAbility(rules), [rules]);
+}
 
 export function useTownship() {
   return useRouteLoaderData("routes/t.$tenant") as TownshipData;

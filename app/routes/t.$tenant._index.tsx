@@ -1,10 +1,10 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useLocale, useT } from "../i18n";
 import { listCases } from "../server/cases.server";
 import { getPrisma } from "../server/db.server";
 import { requireTenantContext } from "../server/tenancy.server";
-import { StateBadge, useTownship } from "../components/township";
+import { StateBadge, useAbility, useTownship } from "../components/township";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -18,11 +18,20 @@ export default function CaseList() {
   const t = useT();
   const locale = useLocale();
   const [params] = useSearchParams();
+  const ability = useAbility();
   const reported = params.get("reported");
   return (
     <div className="card">
       {reported ? <p className="notice" role="status">{t("reported", { n: reported })}</p> : null}
-      <h1>{t("cases")} <small className="field-description">{t("total", { n: total })}</small></h1>
+      <div className="actions">
+        <h1 style={{ margin: 0 }}>{t("cases")} <small className="field-description">{t("total", { n: total })}</small></h1>
+        {ability.can("export", "Case") ? (
+          <Form method="post" action={`/t/${tenant.code}/export`} reloadDocument className="actions" style={{ margin: 0 }}>
+            <button type="submit" name="format" value="xlsx" className="link-button" data-testid="export-xlsx">{t("exportXlsx")}</button>
+            <button type="submit" name="format" value="csv" className="link-button" data-testid="export-csv">{t("exportCsv")}</button>
+          </Form>
+        ) : null}
+      </div>
       {rows.length === 0 ? (
         <p>{t("noCases")}</p>
       ) : (

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { localizeForm } from "../../engine/forms";
-import { StateBadge, useTownship } from "../components/township";
+import { StateBadge, useAbility, useTownship } from "../components/township";
 import { isMessageKey, useLocale, useT } from "../i18n";
 import { getCase } from "../server/cases.server";
 import { getPrisma } from "../server/db.server";
@@ -48,11 +48,15 @@ export default function CaseDetail() {
   const { tenant, labels } = useTownship();
   const t = useT();
   const locale = useLocale();
+  const ability = useAbility();
   const when = (d: string) => new Date(d).toLocaleString(locale, { timeZone: "Asia/Shanghai" });
   return (
     <>
       <div className="card" data-testid="case-detail">
-        <p><Link to={`/t/${tenant.code}`}>← {t("backToList")}</Link></p>
+        <p className="actions">
+          <Link to={`/t/${tenant.code}`}>← {t("backToList")}</Link>
+          {ability.can("manage", "Membership") ? <Link to={`/t/${tenant.code}/cases/${c.id}/access`}>{t("whoCanSee")}</Link> : null}
+        </p>
         <h1>{c.title} <small className="field-description">{c.number}</small></h1>
         <dl className="facts">
           <dt>{t("category")}</dt><dd>{labels.categories[c.categoryId] ?? c.categoryId}</dd>

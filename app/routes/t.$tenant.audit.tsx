@@ -1,0 +1,59 @@
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { useTownship } from "../components/township";
+import { isMessageKey, useLocale, useT } from "../i18n";
+import { verifyAuditChain } from "../server/audit.server";
+import { getPrisma, withTenant } from "../server/db.server";
+import { requireAbility } from "../server/guards.server";
+import { requireTenantContext } from "../server/tenancy.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requireTenantContext(request, params.tenant);
+  requireAbility(ctx, "read", "Audit");
+  const db = getPrisma();
+  const page = Math.max(0, Number(new URL(request.url).searchParams.get("page") ?? 0) || 0);
+  const events = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+    tx.auditEvent.findMany({ where: { tenantId: ctx.tenant.id }, orderBy: { seq: "desc" }, take: 100, skip: page * 100 }),
+  );
+  const actors = await db.user.findMany({ where: { id: { in: [...new Set(events.map((e) => e.actorId).filter((x): x is string => !!x))] } }, select: { id: true, displayName: true } });
+  const names = Object.fromEntries(actors.map((a) => [a.id, a.displayName]));
+  const chain = await verifyAuditChain(db, ctx.tenant.id);
+  return json({
+    chain,
+    events: events.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actor: e.actorId ? (names[e.actorId] ?? e.actorId) : "—", caseId: e.caseId, data: e.data })),
+  });
+}
+
+export default function AuditLog() {
+  const { chain, events } = useLoaderData<typeof loader>();
+  const { tenant } = useTownship();
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <div className="card">
+      <h1>{t("auditLog")}</h1>
+      <p className={chain.ok ? "notice" : "alert"} data-testid="chain-status">
+        {chain.ok ? t("chainOk", { n: chain.count }) : t("chainBroken", { n: chain.brokenAt, reason: chain.reason })}
+      </p>
+      <table data-testid="audit-log">
+        <thead>
+          <tr><th>#</th><th>{t("time")}</th><th>{t("actor")}</th><th>{t("event")}</th><th /></tr>
+        </thead>
+        <tbody>
+          {events.map((e) => {
+            const key = `audit.${e.type}`;
+            return (
+              <tr key={e.seq}>
+                <td>{e.seq}</td>
+                <td>{new Date(e.at).toLocaleString(locale, { timeZone: "Asia/Shanghai" })}</td>
+                <td>{e.actor}</td>
+                <td>{isMessageKey(key) ? t(key) : e.type}</td>
+                <td>{e.caseId ? <Link to={`/t/${tenant.code}/cases/${e.caseId}`}>→</Link> : <code>{JSON.stringify(e.data)}</code>}</td>
+              </tr>
+            );
+          })}
+        </tbody>
+      </table>
+    </div>
+  );
+}

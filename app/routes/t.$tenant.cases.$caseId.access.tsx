@@ -1,0 +1,72 @@
+// The permission explainer: for every member of the township, whether they can see this case and
+// by which config rule. For those who manage the township's members.
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { useLoaderData } from "@remix-run/react";
+import { explainAccess } from "../../engine/permissions";
+import { useTownship } from "../components/township";
+import { useT } from "../i18n";
+import { getCase } from "../server/cases.server";
+import { getPrisma, withTenant } from "../server/db.server";
+import { requireAbility } from "../server/guards.server";
+import { notFound, requireTenantContext } from "../server/tenancy.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requireTenantContext(request, params.tenant);
+  requireAbility(ctx, "manage", "Membership");
+  const db = getPrisma();
+  const found = await getCase(db, ctx, params.caseId ?? "");
+  if (!found) notFound();
+  const members = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+    tx.membership.findMany({ where: { tenantId: ctx.tenant.id, active: true }, include: { user: { select: { displayName: true, login: true } } }, orderBy: { createdAt: "asc" } }),
+  );
+  const rules = ctx.compiled.config.permissions ?? [];
+  return json({
+    caseTitle: found.title,
+    rows: members.map((m) => {
+      const why = explainAccess(ctx.compiled, { userId: m.userId, tenantId: m.tenantId, unitId: m.unitId, posts: m.posts }, "read", found);
+      return {
+        name: m.user.displayName,
+        login: m.user.login,
+        posts: m.posts,
+        unitId: m.unitId,
+        allowed: why.allowed,
+        rules: [...why.allowedBy, ...why.deniedBy].map((i) => ({ index: i, posts: rules[i]!.posts, scope: rules[i]!.scope ?? "township", inverted: !!rules[i]!.inverted })),
+      };
+    }),
+  });
+}
+
+export default function WhoCanSee() {
+  const { caseTitle, rows } = useLoaderData<typeof loader>();
+  const { labels } = useTownship();
+  const t = useT();
+  return (
+    <div className="card">
+      <h1>{t("whoCanSee")}: {caseTitle}</h1>
+      <table data-testid="access-table">
+        <thead>
+          <tr><th>{t("member")}</th><th>{t("posts")}</th><th>{t("unit")}</th><th /><th>{t("byRule")}</th></tr>
+        </thead>
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.login} data-login={r.login}>
+              <td>{r.name}</td>
+              <td>{r.posts.map((p) => labels.posts[p] ?? p).join("、")}</td>
+              <td>{labels.units[r.unitId] ?? r.unitId}</td>
+              <td className={r.allowed ? "" : "error"}>{r.allowed ? t("allowed") : t("denied")}</td>
+              <td>
+                {r.rules.length
+                  ? r.rules.map((rule) => (
+                      <div key={rule.index}>
+                        <code>/permissions/{rule.index}</code> {rule.inverted ? "✗" : "✓"} {rule.posts.map((p) => (p === "*" ? "*" : (labels.posts[p] ?? p))).join("、")} · {t("scope")}: {rule.scope}
+                      </div>
+                    ))
+                  : t("noRule")}
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

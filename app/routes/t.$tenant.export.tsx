@@ -1,0 +1,26 @@
+// POST only: an export is an audited action, never a link a crawler or another site can trigger.
+import type { ActionFunctionArgs } from "@remix-run/node";
+import { redirect } from "@remix-run/node";
+import { getPrisma } from "../server/db.server";
+import { exportCases } from "../server/export.server";
+import { requireAbility } from "../server/guards.server";
+import { getLocale } from "../server/locale.server";
+import { requireTenantContext } from "../server/tenancy.server";
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requireTenantContext(request, params.tenant);
+  requireAbility(ctx, "export", "Case");
+  const format = (await request.formData()).get("format") === "xlsx" ? "xlsx" : "csv";
+  const file = await exportCases(getPrisma(), ctx, format, await getLocale(request));
+  return new Response(file.body, {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Disposition": `attachment; filename="${file.filename}"`,
+      "Cache-Control": "no-store",
+    },
+  });
+}
+
+export async function loader({ params }: ActionFunctionArgs) {
+  return redirect(`/t/${params.tenant}`);
+}
