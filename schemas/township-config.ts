@@ -2,7 +2,7 @@
 // types come from it (json-schema-to-ts) and the same object is published as a .json file.
 import type { FromSchema } from "json-schema-to-ts";
 
-export const TOWNSHIP_CONFIG_SCHEMA_ID = "https://gridwork.dev/schemas/township-config/v1.json";
+export const TOWNSHIP_CONFIG_SCHEMA_ID = "https://gridwork.dev/schemas/township-config.v1.json";
 
 const id = { type: "string", pattern: "^[a-z0-9][a-z0-9-]*$", minLength: 1, maxLength: 64 } as const;
 
@@ -40,6 +40,124 @@ const duration = {
   },
 } as const;
 
+/** Who: post ids, `*` (any member), or special actors such as `$assignee` (engine/effects.ts SPECIAL_ACTORS). */
+const actorList = { type: "array", items: { type: "string", minLength: 1 } } as const;
+
+const guard = {
+  type: "object",
+  description: "A named condition with its parameters (engine/effects.ts GUARD_REGISTRY), e.g. {type: \"grade-in\", params: {grades: [\"major\"]}}.",
+  required: ["type"],
+  additionalProperties: false,
+  properties: {
+    type: { type: "string", minLength: 1 },
+    params: { type: "object" },
+  },
+} as const;
+
+const transitionEffect = {
+  type: "object",
+  description: "A named behaviour run when a transition fires, optionally only when a guard holds.",
+  required: ["type"],
+  additionalProperties: false,
+  properties: {
+    type: { type: "string", minLength: 1 },
+    params: { type: "object" },
+    when: guard,
+  },
+} as const;
+
+const reminder = {
+  type: "object",
+  required: ["before"],
+  additionalProperties: false,
+  properties: {
+    before: duration,
+    label: text,
+    notify: { ...actorList, description: "Who is reminded; default the lead assignee ($lead-assignee)." },
+  },
+} as const;
+
+const ladderStep = {
+  type: "object",
+  description: "One step of the overdue ladder: a named behaviour, `after` the due instant (default: as soon as it is overdue).",
+  required: ["type"],
+  additionalProperties: false,
+  properties: {
+    type: { type: "string", minLength: 1 },
+    params: { type: "object" },
+    after: duration,
+    repeat: { ...duration, description: "Repeat this (last) step at this interval until the deadline is cleared (督办直至办理到位)." },
+    label: text,
+  },
+} as const;
+
+const gradeAnalysis = {
+  type: "object",
+  required: ["by"],
+  additionalProperties: false,
+  properties: { by: { enum: ["post", "duty-leader", "leadership", "none"] }, post: id },
+} as const;
+
+const userId = { type: "string", minLength: 1, maxLength: 64 } as const;
+const holders = { type: "array", items: userId, minItems: 1, uniqueItems: true } as const;
+
+/**
+ * Who is duty leader (值班领导) on which day. Edited by the township admin; kept apart from the
+ * versioned config by the server (a rota changes monthly), or embedded as `dutyRota.schedule`.
+ * Precedence: `dates` over `weekly` over `rotation`.
+ */
+const dutyRotaBody = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    rotation: {
+      type: "object",
+      description: "Holders take turns one day each, in this order, from `start` on.",
+      required: ["start", "holders"],
+      additionalProperties: false,
+      properties: { start: { type: "string", format: "date" }, holders },
+    },
+    weekly: {
+      type: "array",
+      description: "Fixed holders for weekdays (1 = Monday … 7 = Sunday).",
+      items: {
+        type: "object",
+        required: ["weekdays", "holders"],
+        additionalProperties: false,
+        properties: { weekdays: { type: "array", items: { type: "integer", minimum: 1, maximum: 7 }, minItems: 1, uniqueItems: true }, holders },
+      },
+    },
+    dates: {
+      type: "array",
+      description: "Holders for single dates (holidays, swaps).",
+      items: {
+        type: "object",
+        required: ["date", "holders"],
+        additionalProperties: false,
+        properties: { date: { type: "string", format: "date" }, holders },
+      },
+    },
+  },
+} as const;
+
+export const dutyRotaDataSchema = { $schema: "https://json-schema.org/draft/2020-12/schema", title: "Gridwork duty rota", ...dutyRotaBody } as const;
+
+const modeSpec = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    name: text,
+    urgency: { enum: ["normal", "urgent"], description: "Urgency of every notification sent in this mode." },
+    grades: {
+      type: "object",
+      description: "Per grade id: who analyses in this mode, overriding the grade's own `analysis`.",
+      propertyNames: id,
+      additionalProperties: { type: "object", required: ["analysis"], additionalProperties: false, properties: { analysis: gradeAnalysis } },
+    },
+    notifyOnSwitch: { ...actorList, description: "Who is told when the township switches into this mode." },
+  },
+} as const;
+
 export const townshipConfigSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: TOWNSHIP_CONFIG_SCHEMA_ID,
@@ -73,7 +191,7 @@ export const townshipConfigSchema = {
             properties: {
               id,
               kind: {
-                enum: ["command-room", "platform", "special-unit", "module", "village", "community", "grid", "micro-grid", "joint-force", "county-department"],
+                enum: ["command-room", "platform", "special-unit", "module", "village", "community", "grid", "micro-grid", "joint-force", "county-centre", "county-department"],
               },
               name: text,
               parent: id,
@@ -109,7 +227,9 @@ export const townshipConfigSchema = {
       additionalProperties: false,
       properties: {
         post: { ...id, description: "The post whose holders take turns as duty leader." },
-        wartime: { enum: ["all-leadership"] },
+        wartime: { enum: ["all-leadership"], description: "In wartime every leadership post holder is on duty (24h)." },
+        handover: { type: "string", pattern: "^([01]\\d|2[0-3]):[0-5]\\d$", description: "Local time (Asia/Shanghai) the duty day starts, e.g. 08:30; default 00:00." },
+        schedule: { ...dutyRotaBody, description: "A rota kept in the config (the server may keep it apart instead)." },
       },
     },
     grades: {
@@ -121,12 +241,7 @@ export const townshipConfigSchema = {
         properties: {
           id,
           name: text,
-          analysis: {
-            type: "object",
-            required: ["by"],
-            additionalProperties: false,
-            properties: { by: { enum: ["post", "duty-leader", "none"] }, post: id },
-          },
+          analysis: gradeAnalysis,
           $remove: { const: true },
         },
       },
@@ -215,8 +330,8 @@ export const townshipConfigSchema = {
                 to: id,
                 by: { type: "array", items: { type: "string" }, description: "Posts that may fire it, or special actors." },
                 form: id,
-                guard: effect,
-                effects: { type: "array", items: effect },
+                guard,
+                effects: { type: "array", items: transitionEffect },
               },
             },
           },
@@ -233,10 +348,11 @@ export const townshipConfigSchema = {
         properties: {
           calendar: id,
           handle: duration,
-          wartime: duration,
-          reminders: { type: "array", items: { type: "object", required: ["before"], additionalProperties: false, properties: { before: duration, label: text } } },
-          overdueLadder: { type: "array", items: effect },
-          feedbackWindow: duration,
+          wartime: { ...duration, description: "Replaces `handle` for deadlines set while the township is in wartime." },
+          reminders: { type: "array", items: reminder, description: "Before the due instant, furthest first (催办, 不到2日件, 不到1日件)." },
+          wartimeReminders: { type: "array", items: reminder, description: "Replaces `reminders` for deadlines set in wartime." },
+          overdueLadder: { type: "array", items: ladderStep, description: "After the due instant, in order (督办单, 约谈 …)." },
+          feedbackWindow: { ...duration, description: "Time to report on a supervision sheet (反馈, e.g. 5 working days)." },
         },
       },
     },
@@ -272,9 +388,19 @@ export const townshipConfigSchema = {
     },
     scoring: { type: "object" },
     views: { type: "object" },
-    modes: { type: "object" },
+    modes: {
+      type: "object",
+      description: "Peacetime and wartime (平战转换): switching is one action; deadlines, duty and routing follow.",
+      additionalProperties: false,
+      properties: {
+        switchBy: { ...actorList, description: "Who may switch the township between modes." },
+        peacetime: modeSpec,
+        wartime: modeSpec,
+      },
+    },
   },
 } as const;
 
 export type TownshipConfig = FromSchema<typeof townshipConfigSchema, { keepDefaultedPropertiesOptional: true }>;
+export type DutyRotaData = FromSchema<typeof dutyRotaDataSchema>;
 export type I18nText = FromSchema<typeof text>;

@@ -5,7 +5,6 @@ import { useLoaderData } from "@remix-run/react";
 import { explainAccess } from "../../engine/permissions";
 import { useTownship } from "../components/township";
 import { useT } from "../i18n";
-import { getCase } from "../server/cases.server";
 import { getPrisma, withTenant } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
 import { notFound, requireTenantContext } from "../server/tenancy.server";
@@ -14,14 +13,18 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "manage", "Membership");
   const db = getPrisma();
-  const found = await getCase(db, ctx, params.caseId ?? "");
+  const caseId = params.caseId ?? "";
+  // Admins manage access without reading the case itself: only its facts and number are loaded.
+  const { found, members } = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => ({
+    found: /^[0-9a-f-]{36}$/i.test(caseId)
+      ? await tx.case.findFirst({ where: { id: caseId, tenantId: ctx.tenant.id }, select: { number: true, tenantId: true, orgUnitId: true, platformId: true, reporterId: true } })
+      : null,
+    members: await tx.membership.findMany({ where: { tenantId: ctx.tenant.id, active: true }, include: { user: { select: { displayName: true, login: true } } }, orderBy: { createdAt: "asc" } }),
+  }));
   if (!found) notFound();
-  const members = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
-    tx.membership.findMany({ where: { tenantId: ctx.tenant.id, active: true }, include: { user: { select: { displayName: true, login: true } } }, orderBy: { createdAt: "asc" } }),
-  );
   const rules = ctx.compiled.config.permissions ?? [];
   return json({
-    caseTitle: found.title,
+    caseNumber: found.number,
     rows: members.map((m) => {
       const why = explainAccess(ctx.compiled, { userId: m.userId, tenantId: m.tenantId, unitId: m.unitId, posts: m.posts }, "read", found);
       return {
@@ -37,12 +40,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function WhoCanSee() {
-  const { caseTitle, rows } = useLoaderData<typeof loader>();
+  const { caseNumber, rows } = useLoaderData<typeof loader>();
   const { labels } = useTownship();
   const t = useT();
   return (
     <div className="card">
-      <h1>{t("whoCanSee")}: {caseTitle}</h1>
+      <h1>{t("whoCanSee")}: {caseNumber}</h1>
       <table data-testid="access-table">
         <thead>
           <tr><th>{t("member")}</th><th>{t("posts")}</th><th>{t("unit")}</th><th /><th>{t("byRule")}</th></tr>

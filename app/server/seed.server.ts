@@ -1,9 +1,11 @@
 // Seeds the demo county from tenants/demo-seed.json: every township's config is resolved against
-// its template and validated exactly as a published config would be. Idempotent.
+// its template and validated exactly as a published config would be; every template file in
+// tenants/templates/ is published into TemplateVersion when the database does not have it. Idempotent.
 import path from "node:path";
 import { prepareConfig } from "../../engine/config/index.ts";
 import type { Issue } from "../../engine/issues.ts";
 import type { TownshipConfig } from "../../schemas/township-config.ts";
+import { publishTemplateFiles } from "./config-publish.server.ts";
 import type { Db } from "./db.server.ts";
 import { env } from "./env.server.ts";
 import { hashPassword } from "./password.server.ts";
@@ -45,6 +47,7 @@ function checkMembership(login: string, m: DemoSeed["users"][number]["membership
 export async function seedDemo(db: Db, tenantsDir = env.tenantsDir): Promise<{ created: boolean; logins: DemoLogin[] }> {
   const { seed, townships } = loadDemoSeed(tenantsDir);
   const logins = seed.users.map((u) => ({ login: u.login, password: seed.password, name: u.name, townships: u.memberships.map((m) => m.township) }));
+  await publishTemplateFiles(db, path.join(tenantsDir, "templates"), "seed");
   if (await db.tenant.findUnique({ where: { code: seed.county.code } })) return { created: false, logins };
 
   const configs = new Map(townships.map((t) => [t.config.id, t.config]));

@@ -4,6 +4,7 @@ import { createAjv, toIssues } from "../ajv";
 import { pointer, type Issue } from "../issues";
 import { townshipConfigSchema, type TownshipConfig } from "../../schemas/township-config";
 import { EFFECT_TYPES } from "../effects";
+import { workflowIssues } from "./checks-workflow";
 
 const ajv = createAjv();
 const validateShape = ajv.compile(townshipConfigSchema);
@@ -194,6 +195,7 @@ function semanticIssues(config: TownshipConfig): Issue[] {
     });
   });
 
+  out.push(...workflowIssues(config)); // workflows, ladders, rota and modes: engine/config/checks-workflow.ts
   return out;
 }
 

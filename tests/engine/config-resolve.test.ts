@@ -242,7 +242,7 @@ describe("resolveConfig", () => {
         "village-shanxia",
         "grid-shanxia-1",
       ]);
-      expect(value.posts).toHaveLength(11);
+      expect(value.posts).toHaveLength(12);
       expect(value.categories.map((c) => c.id)).toEqual(["dispute", "safety-hazard", "public-service"]);
       expect(Object.hasOwn(value, "description")).toBe(false);
     });

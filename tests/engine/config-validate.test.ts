@@ -178,14 +178,14 @@ describe("semantic checks", () => {
       ],
     },
     // Duplicates.
-    { name: "duplicate post id", mutate: (c) => c.posts.push(structuredClone(c.posts[5])), expected: [{ path: "/posts/11/id", code: "duplicate-id" }] },
+    { name: "duplicate post id", mutate: (c) => c.posts.push(structuredClone(c.posts[5])), expected: [{ path: "/posts/12/id", code: "duplicate-id" }] },
     { name: "duplicate unit id", mutate: (c) => c.org.units.push(structuredClone(c.org.units[8])), expected: [{ path: "/org/units/12/id", code: "duplicate-id" }] },
     { name: "duplicate grade id", mutate: (c) => c.grades.push(structuredClone(c.grades[0])), expected: [{ path: "/grades/3/id", code: "duplicate-id" }] },
     { name: "duplicate category id", mutate: (c) => c.categories.push(structuredClone(c.categories[1])), expected: [{ path: "/categories/3/id", code: "duplicate-id" }] },
     {
       name: "duplicate transition id",
       mutate: (c) => loop(c).transitions.push({ ...structuredClone(loop(c).transitions[0]), name: { zh: "再研判" } }),
-      expected: [{ path: "/workflows/case-loop/transitions/8/id", code: "duplicate-id" }],
+      expected: [{ path: `/workflows/case-loop/transitions/${loop(demoConfig()).transitions.length}/id`, code: "duplicate-id" }],
     },
     // Org tree.
     { name: "unit parent unknown", mutate: (c) => (c.org.units[7].parent = "county"), expected: [{ path: "/org/units/7/parent", code: "reference.missing" }] },
@@ -240,10 +240,17 @@ describe("semantic checks", () => {
     },
     {
       name: "removing the only way out of a state makes it a dead end and cuts off the rest",
-      mutate: (c) => loop(c).transitions.splice(4, 1), // report-back: handling → feedback
+      // Every way out of handling removed (report-back, suspend, escalate from handling, supervise).
+      mutate: (c) => {
+        loop(c).transitions = loop(c)
+          .transitions.map((t: { from: string[] }) => ({ ...t, from: t.from.filter((f) => f !== "handling") }))
+          .filter((t: { from: string[] }) => t.from.length > 0);
+      },
       expected: [
         { path: "/workflows/case-loop/states/handling", code: "workflow.dead-end" },
+        { path: "/workflows/case-loop/states/suspended", code: "workflow.unreachable" },
         { path: "/workflows/case-loop/states/feedback", code: "workflow.unreachable" },
+        { path: "/workflows/case-loop/states/revisit", code: "workflow.unreachable" },
         { path: "/workflows/case-loop/states/closed", code: "workflow.unreachable" },
         { path: "/workflows/case-loop/states/archived", code: "workflow.unreachable" },
       ],
@@ -295,7 +302,7 @@ describe("semantic checks", () => {
       },
       expected: [
         { path: "/categories/0/platform", code: "reference.missing" },
-        { path: "/posts/11/id", code: "duplicate-id" },
+        { path: "/posts/12/id", code: "duplicate-id" },
         { path: "/workflows/case-loop/onIntake/0/type", code: "effect.unknown" },
       ],
     },

@@ -82,7 +82,8 @@ describe("own scope", () => {
 
 describe("masked fields (read-masked)", () => {
   // The template gives unmasked reading to the command room's leadership and working posts, except the flexible post.
-  const expected: Record<string, boolean> = {
+  // "no-access": the post does not read the township's cases at all (administration only).
+  const expected: Record<string, boolean | "no-access"> = {
     director: true,
     "executive-deputy": true,
     "full-time-deputy": true,
@@ -91,6 +92,7 @@ describe("masked fields (read-masked)", () => {
     routing: true,
     inspection: true,
     flexible: false,
+    "township-admin": "no-access",
     "platform-lead": false,
     "village-station": false,
     "grid-worker": false,
@@ -105,8 +107,8 @@ describe("masked fields (read-masked)", () => {
     const who = actor("east-lake", unitFor(post), [post]);
     // A case the post can read, so the answer is about masking and not about access.
     const facts = caseFacts("east-lake", unitFor(post), "platform-safety");
-    expect(can(east.compiled, who, "read", facts)).toBe(true);
-    expect(can(east.compiled, who, "read-masked", facts)).toBe(allowed);
+    expect(can(east.compiled, who, "read", facts)).toBe(allowed !== "no-access");
+    expect(can(east.compiled, who, "read-masked", facts)).toBe(allowed === true);
   });
 
   it("nobody reads masked fields of their own report unless their post allows it", () => {
@@ -205,8 +207,21 @@ describe("rulesFor and scopeCondition", () => {
   });
 
   it("case permissions do not leak to other subjects", () => {
-    const ability = buildAbility(rulesFor(east.compiled, actor("east-lake", "command-room", ["director"])));
+    const ability = buildAbility(rulesFor(east.compiled, actor("east-lake", "command-room", ["routing"])));
+    expect(ability.can("read", "Case")).toBe(true);
     expect(ability.can("manage", "Config")).toBe(false);
+    expect(ability.can("manage", "Membership")).toBe(false);
     expect(ability.can("read", "Audit")).toBe(false);
+  });
+
+  it("administration rules go only to the posts the template names", () => {
+    const can = (post: string, action: Action, subject: "Audit" | "Membership" | "Config" | "Report" | "Case") =>
+      buildAbility(rulesFor(east.compiled, actor("east-lake", "command-room", [post]))).can(action, subject);
+    expect(can("township-admin", "manage", "Config")).toBe(true);
+    expect(can("director", "manage", "Config")).toBe(false);
+    expect(can("director", "read", "Audit")).toBe(true);
+    expect(can("grid-worker", "read", "Audit")).toBe(false);
+    expect(can("routing", "export", "Case")).toBe(true);
+    expect(can("grid-worker", "export", "Case")).toBe(false);
   });
 });

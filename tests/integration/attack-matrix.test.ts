@@ -2,7 +2,8 @@
 // and org place) × cases of other grids, villages, platforms and townships. The oracle is the
 // engine's ability for that user; the HTTP layer must agree with it exactly: status, body and counts.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { prepareConfig, compileConfig } from "../../engine/config/index.ts";
+import { prepareConfig } from "../../engine/config/index.ts";
+import { compileTownshipConfig } from "../../app/server/config.server.ts";
 import { buildAbility, caseSubject, rulesFor } from "../../engine/permissions.ts";
 import { createPrisma, type Db } from "../../app/server/db.server.ts";
 import { loadDemoSeed } from "../../app/server/seed.server.ts";
@@ -16,7 +17,7 @@ const compiled = new Map(
   townships.map(({ source }) => {
     const prepared = prepareConfig(source, lookup);
     if (!prepared.ok) throw new Error("demo config invalid");
-    return [prepared.config.id, compileConfig(prepared.config)];
+    return [prepared.config.id, compileTownshipConfig(prepared.config)];
   }),
 );
 

@@ -1,0 +1,139 @@
+// Publishing configs into the database: a template version becomes a TemplateVersion row, a
+// township config a new ConfigVersion of its tenant. Both are immutable once written (a trigger
+// refuses UPDATE and DELETE); docs/decisions/008-config-versions-and-upgrade.md.
+import { readdirSync } from "node:fs";
+import path from "node:path";
+import { prepareConfig } from "../../engine/config/index.ts";
+import { isJsonObject, jsonEqual } from "../../engine/config/id-paths.ts";
+import type { Issue } from "../../engine/issues.ts";
+import { appendAudit } from "./audit.server.ts";
+import type { Db } from "./db.server.ts";
+import { readJson, templateLookupFromDb } from "./tenant-files.server.ts";
+
+export type PublishStatus = "published" | "unchanged";
+
+export type TemplatePublication = { ok: true; kind: "template"; ref: string; status: PublishStatus };
+export type TownshipPublication = { ok: true; kind: "township"; tenant: string; version: number; extendsRef: string | null; status: PublishStatus };
+export type PublishRefusal = { ok: false; issues: Issue[] };
+
+const refusal = (path: string, code: string, zh: string, en: string): PublishRefusal => ({ ok: false, issues: [{ path, code, message: { zh, en } }] });
+
+/** Same content, ignoring the root `$schema` (an editor hint that depends on where the file sits). */
+function sameDocument(a: unknown, b: unknown) {
+  const strip = (v: unknown) => {
+    if (!isJsonObject(v)) return v;
+    const { $schema: _ignored, ...rest } = v;
+    return rest;
+  };
+  return jsonEqual(strip(a), strip(b));
+}
+
+export function templateRefOf(document: unknown): string | undefined {
+  return isJsonObject(document) && document.kind === "template" && typeof document.id === "string" && typeof document.version === "string"
+    ? `${document.id}@${document.version}`
+    : undefined;
+}
+
+/**
+ * Publishes a template version. Publishing the same content again changes nothing; a different
+ * document under a published id@version is refused (publish it under a new version).
+ */
+export async function publishTemplate(db: Db, document: unknown, options: { by: string; notes?: string }): Promise<TemplatePublication | PublishRefusal> {
+  const ref = templateRefOf(document);
+  if (!ref || !isJsonObject(document)) return refusal("/kind", "publish.not-a-template", "不是模板（kind 应为 template）", 'Not a template (kind must be "template")');
+  const templateId = document.id as string;
+  const version = document.version as string;
+
+  const existing = await db.templateVersion.findUnique({ where: { templateId_version: { templateId, version } }, select: { document: true } });
+  if (existing) return sameTemplate(existing.document, document, ref);
+
+  const prepared = prepareConfig(document, await templateLookupFromDb(db));
+  if (!prepared.ok) return { ok: false, issues: prepared.issues };
+
+  return db.$transaction(async (tx) => {
+    // Two publishers of the same version: the second waits, then sees the first one's row.
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"template:" + ref}))`;
+    const raced = await tx.templateVersion.findUnique({ where: { templateId_version: { templateId, version } }, select: { document: true } });
+    if (raced) return sameTemplate(raced.document, document, ref);
+    await tx.templateVersion.create({ data: { templateId, version, document: document as object, notes: options.notes ?? null, publishedBy: options.by } });
+    return { ok: true as const, kind: "template" as const, ref, status: "published" as const };
+  });
+}
+
+function sameTemplate(published: unknown, document: unknown, ref: string): TemplatePublication | PublishRefusal {
+  if (sameDocument(published, document)) return { ok: true, kind: "template", ref, status: "unchanged" };
+  return refusal(
+    "/version",
+    "publish.version-exists",
+    `模板 ${ref} 已发布且内容不同。已发布的版本不可更改，请换一个新的版本号再发布`,
+    `Template ${ref} is already published with different content. Published versions are immutable: publish it under a new version`,
+  );
+}
+
+/**
+ * Publishes a township config as the next ConfigVersion of the tenant whose code is the config's
+ * id. Its template must already be published in the database. The same source and resolved
+ * document as the latest version changes nothing.
+ */
+export async function publishTownshipConfig(db: Db, source: unknown, options: { by: string }): Promise<TownshipPublication | PublishRefusal> {
+  if (!isJsonObject(source) || source.kind !== "township" || typeof source.id !== "string") {
+    return refusal("/kind", "publish.not-a-township", "不是乡镇配置（kind 应为 township）", 'Not a township config (kind must be "township")');
+  }
+  const code = source.id;
+  const tenant = await db.tenant.findUnique({ where: { code }, select: { id: true, kind: true } });
+  if (!tenant || tenant.kind !== "township") {
+    return refusal("/id", "publish.tenant-not-found", `没有编号为“${code}”的乡镇`, `There is no township with code "${code}"`);
+  }
+  const prepared = prepareConfig(source, await templateLookupFromDb(db));
+  if (!prepared.ok) return { ok: false, issues: prepared.issues };
+  const config = prepared.config;
+  const extendsRef = config.extends ?? null;
+
+  return db.$transaction(async (tx) => {
+    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"config:" + tenant.id}))`;
+    const latest = await tx.configVersion.findFirst({ where: { tenantId: tenant.id }, orderBy: { version: "desc" }, select: { version: true, document: true, source: true } });
+    if (latest && jsonEqual(latest.document, config) && sameDocument(latest.source, source)) {
+      return { ok: true as const, kind: "township" as const, tenant: code, version: latest.version, extendsRef, status: "unchanged" as const };
+    }
+    const version = (latest?.version ?? 0) + 1;
+    await tx.configVersion.create({ data: { tenantId: tenant.id, version, document: config as object, source: source as object, extendsRef, publishedBy: options.by } });
+    await appendAudit(tx, { tenantId: tenant.id, type: "config.published", data: { version, extendsRef, publishedBy: options.by }, at: new Date() });
+    return { ok: true as const, kind: "township" as const, tenant: code, version, extendsRef, status: "published" as const };
+  });
+}
+
+/**
+ * Publishes every template file of a folder that the database does not have yet (templates that
+ * extend another one after it). Throws when a file is invalid or differs from its published
+ * version, since a published version must never change.
+ */
+export async function publishTemplateFiles(db: Db, dir: string, by: string): Promise<TemplatePublication[]> {
+  const pending = readdirSync(dir)
+    .filter((name) => name.endsWith(".json"))
+    .sort()
+    .map((name) => ({ file: path.join(dir, name), document: readJson(path.join(dir, name)) }));
+  const done: TemplatePublication[] = [];
+  while (pending.length) {
+    const before = pending.length;
+    const failures: Array<{ file: string; issues: Issue[] }> = [];
+    for (const item of [...pending]) {
+      const result = await publishTemplate(db, item.document, { by });
+      if (result.ok) {
+        done.push(result);
+        pending.splice(pending.indexOf(item), 1);
+      } else {
+        failures.push({ file: item.file, issues: result.issues });
+      }
+    }
+    // A template whose own template is published later in this pass gets another go.
+    if (pending.length === before) {
+      const lines = failures.flatMap((f) => [`${f.file}:`, ...f.issues.map((i) => `  ${i.path || "/"} [${i.code}] ${i.message.zh} / ${i.message.en}`)]);
+      throw new Error(
+        `Template files could not be published:\n${lines.join("\n")}\n` +
+          "A published template version never changes: give a changed template a new version. " +
+          "(A local demo database seeded from an older file can be deleted with its data folder.)",
+      );
+    }
+  }
+  return done;
+}

@@ -1,0 +1,258 @@
+// Semantic checks for what workflows, deadline policies, the duty rota and modes name: special
+// actors, guards, effects and their params, ladders, rota posts, mode overrides. Complements
+// validate.ts (which checks states, forms, posts in `by` and effect names) without repeating it:
+// every problem is reported once, at the place an admin would fix it.
+import { createAjv, toIssues, type ValidateFunction } from "../ajv";
+import { EFFECT_PARAMS, EFFECT_PLACES, GUARD_PARAMS, isEffectName, isGuardName, NOT_NOTIFIABLE, SPECIAL_ACTORS } from "../effects";
+import { pointer, type Issue } from "../issues";
+import type { TownshipConfig } from "../../schemas/township-config";
+
+type Path = Array<string | number>;
+type Spec = { type: string; params?: Record<string, unknown> };
+type Duration = { amount: number; unit: string };
+
+const ajv = createAjv();
+const effectValidators = new Map<string, ValidateFunction>(Object.entries(EFFECT_PARAMS).map(([name, schema]) => [name, ajv.compile(schema)]));
+const guardValidators = new Map<string, ValidateFunction>(Object.entries(GUARD_PARAMS).map(([name, schema]) => [name, ajv.compile(schema)]));
+
+const issue = (path: Path, code: string, zh: string, en: string): Issue => ({ path: pointer(...path), code, message: { zh, en } });
+const has = (record: object | undefined, key: string) => record !== undefined && Object.hasOwn(record, key);
+
+/** Rough ordering weight of a duration, as validate.ts orders reminders. */
+const hours = (d: Duration) => (d.unit === "hours" ? d.amount : d.amount * 24);
+
+export function workflowIssues(config: TownshipConfig): Issue[] {
+  const out: Issue[] = [];
+  const postIds = new Set((config.posts ?? []).map((p) => p.id));
+  const unitIds = new Set((config.org?.units ?? []).map((u) => u.id));
+  const gradeIds = new Set((config.grades ?? []).map((g) => g.id));
+  const categoryIds = new Set((config.categories ?? []).map((c) => c.id));
+  const forms = config.forms ?? {};
+  const policies = config.deadlinePolicies ?? {};
+
+  const missing = (path: Path, what: { zh: string; en: string }, ref: string) =>
+    out.push(issue(path, "reference.missing", `${what.zh}“${ref}”不存在`, `${what.en} "${ref}" does not exist`));
+  const POST = { zh: "岗位", en: "Post" };
+  const FIELD = { zh: "表单字段", en: "Form field" };
+
+  const unknownActor = (entry: string, path: Path) =>
+    out.push(issue(path, "actor.unknown", `未知的特殊角色“${entry}”，可用：${[...SPECIAL_ACTORS].join("、")}`, `Unknown special actor "${entry}"; known: ${[...SPECIAL_ACTORS].join(", ")}`));
+
+  /** Posts, `*` and special actors; `notifiable` rejects the ones that name nobody in particular. */
+  const checkActors = (entries: readonly string[] | undefined, path: Path, notifiable: boolean) => {
+    entries?.forEach((entry, k) => {
+      if (entry.startsWith("$")) {
+        if (!SPECIAL_ACTORS.has(entry)) {
+          unknownActor(entry, [...path, k]);
+        } else if (notifiable && NOT_NOTIFIABLE.has(entry)) {
+          out.push(issue([...path, k], "actor.not-notifiable", `“${entry}”不能作为通知对象`, `"${entry}" cannot be notified`));
+        }
+      } else if (entry === "*") {
+        if (notifiable) out.push(issue([...path, k], "actor.not-notifiable", "“*”不能作为通知对象", `"*" cannot be notified`));
+      } else if (!postIds.has(entry)) {
+        missing([...path, k], POST, entry);
+      }
+    });
+  };
+
+  /** The form's top-level fields, or undefined when there is no (known) form to check against. */
+  const formFields = (formId: string | undefined): Set<string> | undefined => {
+    if (!formId || !has(forms, formId)) return undefined;
+    const properties = (forms[formId]!.schema as { properties?: Record<string, unknown> }).properties ?? {};
+    return new Set(Object.keys(properties));
+  };
+
+  const checkField = (field: string | undefined, fields: Set<string> | undefined, hasForm: boolean, path: Path) => {
+    if (field === undefined) return;
+    if (!hasForm) out.push(issue(path, "effect.needs-form", `读取字段“${field}”需要为此操作配置表单`, `Reading field "${field}" needs a form on this transition`));
+    else if (fields && !fields.has(field)) missing(path, FIELD, field);
+  };
+
+  const checkParams = (validators: Map<string, ValidateFunction>, spec: Spec, path: Path): boolean => {
+    const validate = validators.get(spec.type)!;
+    if (validate(spec.params ?? {})) return true;
+    for (const i of toIssues(validate.errors)) out.push({ ...i, path: pointer(...path, "params") + i.path, code: `params.${i.code.replace(/^schema\./, "")}` });
+    return false;
+  };
+
+  const checkGuard = (spec: Spec, path: Path, formId: string | undefined, hasForm: boolean) => {
+    if (!isGuardName(spec.type)) {
+      out.push(issue([...path, "type"], "guard.unknown", `未知的条件类型“${spec.type}”，可用：${[...guardValidators.keys()].join("、")}`, `Unknown guard type "${spec.type}"; known: ${[...guardValidators.keys()].join(", ")}`));
+      return;
+    }
+    if (!checkParams(guardValidators, spec, path)) return;
+    const p = (spec.params ?? {}) as Record<string, unknown>;
+    switch (spec.type) {
+      case "grade-in":
+        (p.grades as string[]).forEach((g, k) => gradeIds.has(g) || missing([...path, "params", "grades", k], { zh: "事件等级", en: "Grade" }, g));
+        break;
+      case "category-in":
+        (p.categories as string[]).forEach((c, k) => categoryIds.has(c) || missing([...path, "params", "categories", k], { zh: "事件类别", en: "Category" }, c));
+        break;
+      case "platform-in":
+        (p.platforms as string[]).forEach((u, k) => unitIds.has(u) || missing([...path, "params", "platforms", k], { zh: "平台", en: "Platform" }, u));
+        break;
+      case "input-in":
+        checkField(p.field as string, formFields(formId), hasForm, [...path, "params", "field"]);
+        break;
+      case "all":
+      case "any":
+        (p.guards as Spec[]).forEach((g, k) => checkGuard(g, [...path, "params", "guards", k], formId, hasForm));
+        break;
+      case "not":
+        checkGuard(p.guard as Spec, [...path, "params", "guard"], formId, hasForm);
+        break;
+    }
+  };
+
+  /** Policies a workflow's deadlines may fall back on: its categories' own. */
+  const categoriesWithoutPolicy = (workflowId: string) => (config.categories ?? []).filter((c) => c.workflow === workflowId && !c.deadlinePolicy).map((c) => c.id);
+
+  const checkEffect = (spec: Spec, path: Path, place: "transition" | "ladder" | "intake", ctx: { workflowId?: string; formId?: string; hasForm: boolean }) => {
+    if (!isEffectName(spec.type)) return; // validate.ts reports unknown names
+    if (!EFFECT_PLACES[spec.type].includes(place)) {
+      const where = { transition: { zh: "流程操作", en: "a transition" }, ladder: { zh: "超期督办阶梯", en: "an overdue ladder" }, intake: { zh: "受理时", en: "intake" } }[place];
+      out.push(issue([...path, "type"], "effect.place", `“${spec.type}”不能用于${where.zh}`, `"${spec.type}" cannot be used in ${where.en}`));
+      return;
+    }
+    if (!checkParams(effectValidators, spec, path)) return;
+    const p = (spec.params ?? {}) as Record<string, never>;
+    const fields = formFields(ctx.formId);
+    switch (spec.type) {
+      case "notify":
+        if (place !== "ladder" && p.to === undefined && p.posts === undefined) {
+          out.push(issue(path, "effect.no-recipients", "通知须指定对象（to 或 posts）", "A notification needs recipients (`to` or `posts`)"));
+        }
+        checkActors(p.to, [...path, "params", "to"], true);
+        checkActors(p.posts, [...path, "params", "posts"], true);
+        if (place === "intake" && p.to) out.push(issue([...path, "params", "to"], "effect.intake-posts-only", "受理时的通知请用 posts 指定岗位", "At intake, notify posts with `posts`"));
+        break;
+      case "assign":
+        if (p.from === "input" && !ctx.hasForm) out.push(issue([...path, "params", "from"], "effect.needs-form", "从表单指派需要为此操作配置表单", "Assigning from input needs a form on this transition"));
+        for (const key of ["leadField", "assistField", "usersField"] as const) checkField(p[key], fields, ctx.hasForm, [...path, "params", key]);
+        break;
+      case "set-grade":
+        // Without `field` the effect reads `gradeId`; an issue about the default points at the effect.
+        checkField(p.field ?? "gradeId", fields, ctx.hasForm, p.field ? [...path, "params", "field"] : path);
+        break;
+      case "set-deadline": {
+        if (p.policy !== undefined && !has(policies, p.policy)) missing([...path, "params", "policy"], { zh: "时限规则", en: "Deadline policy" }, p.policy);
+        if (p.policy === undefined && ctx.workflowId) {
+          const without = categoriesWithoutPolicy(ctx.workflowId);
+          if (without.length) {
+            out.push(issue(path, "deadline.no-policy", `设定时限需要时限规则：类别 ${without.join("、")} 未配置 deadlinePolicy`, `Setting a deadline needs a policy: categories ${without.join(", ")} have no deadlinePolicy`));
+          }
+        }
+        checkField(p.dueField, fields, ctx.hasForm, [...path, "params", "dueField"]);
+        break;
+      }
+      case "escalate":
+      case "return-to-sender":
+        checkField(p.reasonField, fields, ctx.hasForm, [...path, "params", "reasonField"]);
+        break;
+      case "supervision-sheet":
+        checkActors(p.to, [...path, "params", "to"], true);
+        checkActors(p.copy, [...path, "params", "copy"], true);
+        break;
+      case "principal-talk":
+        if (p.principal !== undefined && !postIds.has(p.principal)) missing([...path, "params", "principal"], POST, p.principal);
+        if (p.principal === undefined && !(config.posts ?? []).some((x) => x.kind === "leadership")) {
+          out.push(issue(path, "effect.no-principal", "约谈需要主要领导：请指定 principal 或配置领导岗位", "A talk needs a principal: set `principal` or configure a leadership post"));
+        }
+        checkActors(p.with, [...path, "params", "with"], true);
+        break;
+    }
+  };
+
+  for (const [workflowId, workflow] of Object.entries(config.workflows ?? {})) {
+    workflow.onIntake?.forEach((e, k) => checkEffect(e, ["workflows", workflowId, "onIntake", k], "intake", { hasForm: false }));
+    (workflow.transitions ?? []).forEach((t, i) => {
+      const at: Path = ["workflows", workflowId, "transitions", i];
+      // Posts in `by` are validate.ts's; special actors are checked here.
+      t.by?.forEach((entry, k) => {
+        if (entry.startsWith("$") && !SPECIAL_ACTORS.has(entry)) unknownActor(entry, [...at, "by", k]);
+      });
+      const ctx = { workflowId, ...(t.form ? { formId: t.form } : {}), hasForm: t.form !== undefined };
+      if (t.guard) checkGuard(t.guard, [...at, "guard"], t.form, ctx.hasForm);
+      t.effects?.forEach((e, k) => {
+        checkEffect(e, [...at, "effects", k], "transition", ctx);
+        if (e.when) checkGuard(e.when, [...at, "effects", k, "when"], t.form, ctx.hasForm);
+      });
+    });
+  }
+
+  for (const [policyId, policy] of Object.entries(policies)) {
+    const at: Path = ["deadlinePolicies", policyId];
+    const wartime = policy.wartimeReminders ?? [];
+    for (let i = 1; i < wartime.length; i++) {
+      if (hours(wartime[i]!.before) >= hours(wartime[i - 1]!.before)) {
+        out.push(issue([...at, "wartimeReminders", i], "deadline.ladder-order", "提醒须按离到期时间由远到近排列", "Reminders must go from furthest before the due date to nearest"));
+      }
+    }
+    for (const list of ["reminders", "wartimeReminders"] as const) policy[list]?.forEach((r, i) => checkActors(r.notify, [...at, list, i, "notify"], true));
+    const ladder = policy.overdueLadder ?? [];
+    let previous = 0;
+    ladder.forEach((step, k) => {
+      checkEffect(step, [...at, "overdueLadder", k], "ladder", { hasForm: false });
+      const after = step.after ? hours(step.after) : 0;
+      if (k > 0 && after < previous) {
+        out.push(issue([...at, "overdueLadder", k], "deadline.ladder-order", "督办阶梯须按超期时间由近到远排列", "Overdue steps must go from soonest after the due date to latest"));
+      }
+      previous = Math.max(previous, after);
+      if (step.repeat && k !== ladder.length - 1) {
+        out.push(issue([...at, "overdueLadder", k, "repeat"], "deadline.repeat-not-last", "只有最后一级督办可以重复", "Only the last overdue step may repeat"));
+      }
+    });
+    const durations: Duration[] = [
+      policy.handle,
+      ...(policy.wartime ? [policy.wartime] : []),
+      ...(policy.feedbackWindow ? [policy.feedbackWindow] : []),
+      ...(policy.reminders ?? []).map((r) => r.before),
+      ...(policy.wartimeReminders ?? []).map((r) => r.before),
+      ...ladder.flatMap((s) => [...(s.after ? [s.after] : []), ...(s.repeat ? [s.repeat] : [])]),
+    ];
+    if (!policy.calendar && durations.some((d) => d.unit === "working-days")) {
+      out.push(issue(at, "deadline.no-calendar", "按工作日计算的时限须指定日历（节假日与调休）", "Deadlines in working days need a calendar (holidays and make-up days)"));
+    }
+    if (durations.some((d) => d.unit !== "hours" && !Number.isInteger(d.amount))) {
+      out.push(issue(at, "deadline.fractional-days", "天数须为整数；不足一天请用小时", "Days must be whole numbers; use hours for parts of a day"));
+    }
+  }
+
+  const rota = config.dutyRota;
+  if (rota?.post && postIds.has(rota.post)) {
+    const post = config.posts!.find((p) => p.id === rota.post)!;
+    if (post.kind !== "leadership") out.push(issue(["dutyRota", "post"], "rota.not-leadership", "值班领导须由领导班子岗位担任", "The duty leader must be a leadership post"));
+  }
+  const seenDates = new Set<string>();
+  rota?.schedule?.dates?.forEach((d, i) => {
+    if (seenDates.has(d.date)) out.push(issue(["dutyRota", "schedule", "dates", i, "date"], "rota.duplicate-date", `日期重复：${d.date}`, `Date listed twice: ${d.date}`));
+    seenDates.add(d.date);
+  });
+
+  const modes = config.modes;
+  checkActors(modes?.switchBy, ["modes", "switchBy"], false);
+  for (const mode of ["peacetime", "wartime"] as const) {
+    const spec = modes?.[mode];
+    if (!spec) continue;
+    checkActors(spec.notifyOnSwitch, ["modes", mode, "notifyOnSwitch"], true);
+    for (const [gradeId, override] of Object.entries(spec.grades ?? {})) {
+      const at: Path = ["modes", mode, "grades", gradeId];
+      if (!gradeIds.has(gradeId)) missing(at, { zh: "事件等级", en: "Grade" }, gradeId);
+      const analysis = override.analysis;
+      if (analysis.by === "post") {
+        if (!analysis.post) out.push(issue([...at, "analysis", "by"], "grade.analyst-missing", "需指定研判岗位", "An analyst post is required"));
+        else if (!postIds.has(analysis.post)) missing([...at, "analysis", "post"], POST, analysis.post);
+      }
+      if (analysis.by === "duty-leader" && !rota?.post) {
+        out.push(issue([...at, "analysis", "by"], "grade.no-duty-rota", "由值班领导研判，但未配置值班轮值", "Analysed by the duty leader, but no duty rota is configured"));
+      }
+    }
+  }
+
+  (config.categories ?? []).forEach((c, i) => {
+    c.routing?.assistUnits?.forEach((u, k) => unitIds.has(u) || missing(["categories", i, "routing", "assistUnits", k], { zh: "单位", en: "Unit" }, u));
+  });
+
+  return out;
+}

@@ -1,0 +1,569 @@
+// The workflow interpreter: a pure decision function over a case, in the manner of a state
+// machine's transition function. It returns the next state and the effects to apply, and runs
+// nothing itself; the server applies the effects in one transaction (docs/architecture.md).
+//
+// Same inputs, same output: time comes in as `now`, ids are derived from the case (deadline ids,
+// dedupe keys), and nothing reads a clock, a file or a random source.
+import { actorMatches, hasRecipients, resolveRecipients, type Recipients } from "./actors";
+import { addDuration, endOfLocalDay } from "./calendar";
+import type { ActorContext, CaseState, Deadline } from "./case-state";
+import type { CompiledConfig, Workflow } from "./config/compile";
+import { EFFECT_PLACES, isEffectName, isGuardName, type Effect, type EffectName, type EffectParams, type GuardName, type GuardParams, type Urgency } from "./effects";
+import { validateFormData } from "./forms";
+import type { Text } from "./i18n";
+import { escapePointerToken, type Issue } from "./issues";
+import { modeUrgency } from "./modes";
+import { calendarOf, deadlineMet, dueWork, nextCheckAt, pauseDeadline, policyOf, resumeDeadline, startDeadline, type DueStep } from "./supervision";
+
+export type { ActorContext, CaseState, Deadline };
+
+export type TransitionCommand = { type: "transition"; transitionId: string; input?: unknown; expectedVersion: number };
+/** The periodic sweep: "what is due now?" Fires the due supervision ladder steps. */
+export type TickCommand = { type: "tick" };
+export type Command = TransitionCommand | TickCommand;
+
+export type RefusalKind = "not-allowed" | "invalid-input" | "wrong-state" | "stale-version";
+export type WorkflowRefusal = { kind: RefusalKind; issues: Issue[] };
+
+export type Decision =
+  | {
+      ok: true;
+      /** The whole next case state (version + 1 when `changed`); write it with `WHERE version = caseState.version`. */
+      next: CaseState;
+      effects: Effect[];
+      /** When the sweep must look at this case again (index it); null when no deadline is running. */
+      nextCheckAt: string | null;
+      /** False only for a tick that found nothing due: nothing to write. */
+      changed: boolean;
+    }
+  | { ok: false; refusal: WorkflowRefusal };
+
+export type AvailableTransition = { id: string; name: Text; to: string; form?: string };
+
+type Transition = NonNullable<Workflow["transitions"]>[number];
+type Spec = { type: string; params?: Record<string, unknown> };
+
+const refuse = (kind: RefusalKind, issues: Issue[]): Decision => ({ ok: false, refusal: { kind, issues } });
+
+export function decide(config: CompiledConfig, caseState: CaseState, command: Command, actor: ActorContext, now: Date): Decision {
+  return command.type === "tick" ? decideTick(config, caseState, now) : decideTransition(config, caseState, command, actor, now);
+}
+
+/** The transitions this person may fire now, for the case screen (input-dependent guards are not checked). */
+export function availableTransitions(config: CompiledConfig, caseState: CaseState, actor: ActorContext, now: Date): AvailableTransition[] {
+  if (!sameTenant(caseState, actor)) return [];
+  const workflow = workflowOf(config, caseState);
+  return (workflow.transitions ?? [])
+    .filter((t) => t.from.includes(caseState.state) && mayFire(config, caseState, actor, t) && guardHolds(config, caseState, actor, now, t.guard, undefined) !== false)
+    .map((t) => ({ id: t.id, name: t.name, to: t.to, ...(t.form ? { form: t.form } : {}) }));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Transitions
+
+function workflowOf(config: CompiledConfig, caseState: CaseState): Workflow {
+  const workflow = config.workflows.get(caseState.workflowId);
+  if (!workflow) throw new Error(`Case ${caseState.id} runs workflow ${caseState.workflowId}, which its config does not have`);
+  return workflow;
+}
+
+/** Township staff act only in their own township; the county acts in the townships below it (the caller checks that). */
+function sameTenant(caseState: CaseState, actor: ActorContext): boolean {
+  return actor.kind === "county" || (actor.kind === "township" && actor.tenantId === caseState.tenantId);
+}
+
+/** No `by`: nobody may fire the transition (deny by default). */
+function mayFire(config: CompiledConfig, caseState: CaseState, actor: ActorContext, t: Transition): boolean {
+  return (t.by ?? []).some((entry) => actorMatches(config, caseState, caseState.mode, actor, entry));
+}
+
+function decideTransition(config: CompiledConfig, caseState: CaseState, command: TransitionCommand, actor: ActorContext, now: Date): Decision {
+  const workflow = workflowOf(config, caseState);
+  if (!sameTenant(caseState, actor)) {
+    return refuse("not-allowed", [{ path: "", code: "tenant.mismatch", message: { zh: "您无权处理此事件", en: "You may not act on this case" } }]);
+  }
+  if (command.expectedVersion !== caseState.version) {
+    return refuse("stale-version", [
+      { path: "/expectedVersion", code: "version.stale", message: { zh: "事件已被他人更新，请刷新后重试", en: "Someone else changed this case first; reload and try again" } },
+    ]);
+  }
+  const transition = (workflow.transitions ?? []).find((t) => t.id === command.transitionId);
+  if (!transition) {
+    return refuse("invalid-input", [
+      { path: "/transitionId", code: "transition.unknown", message: { zh: `没有“${command.transitionId}”这个操作`, en: `No action "${command.transitionId}"` } },
+    ]);
+  }
+  if (!transition.from.includes(caseState.state)) {
+    const state = workflow.states[caseState.state]?.name ?? { zh: caseState.state, en: caseState.state };
+    return refuse("wrong-state", [
+      {
+        path: "/transitionId",
+        code: "state.wrong",
+        message: { zh: `事件当前为“${state.zh}”，不能“${transition.name.zh}”`, en: `The case is ${state.en ?? state.zh}; "${transition.name.en ?? transition.name.zh}" is not possible now` },
+      },
+    ]);
+  }
+  if (!mayFire(config, caseState, actor, transition)) {
+    return refuse("not-allowed", [
+      { path: "", code: "actor.not-allowed", message: { zh: `您无权“${transition.name.zh}”此事件`, en: `You may not "${transition.name.en ?? transition.name.zh}" this case` } },
+    ]);
+  }
+  const preGuard = guardHolds(config, caseState, actor, now, transition.guard, undefined);
+  if (preGuard === false) return refuse("not-allowed", [guardIssue(transition.guard!)]);
+
+  let input: Record<string, unknown> = {};
+  if (transition.form) {
+    const issues = validateFormData(config, transition.form, command.input);
+    if (issues.length) return refuse("invalid-input", issues.map((i) => ({ ...i, path: `/input${i.path}` })));
+    input = command.input as Record<string, unknown>;
+  }
+  if (transition.guard && guardHolds(config, caseState, actor, now, transition.guard, input) === false) {
+    return refuse("invalid-input", [inputGuardIssue(transition.guard, input)]);
+  }
+
+  const draft: CaseState = structuredClone(caseState);
+  draft.version = caseState.version + 1;
+  const run: Run = { config, draft, actor, now, input, effects: [], urgency: modeUrgency(config, caseState.mode) };
+  const audit: Effect = { type: "audit", event: "case.transition", data: {} };
+  run.effects.push(audit);
+  const base = `case:${caseState.id}:v${draft.version}:${transition.id}`;
+  const issues: Issue[] = [];
+  (transition.effects ?? []).forEach((spec, i) => {
+    if (issues.length) return;
+    if (spec.when && guardHolds(config, draft, actor, now, spec.when, input) === false) return;
+    issues.push(...runEffect(run, spec, { key: `${base}:${i}`, kind: `case.${transition.id}`, place: "transition" }));
+  });
+  if (issues.length) return refuse("invalid-input", issues);
+
+  draft.state = transition.to;
+  audit.data = {
+    transitionId: transition.id,
+    from: caseState.state,
+    to: transition.to,
+    version: draft.version,
+    by: actor.userId,
+    gradeId: draft.gradeId,
+    assignment: draft.assignment,
+    input,
+    at: now.toISOString(),
+  };
+  return { ok: true, next: draft, effects: run.effects, nextCheckAt: nextCheckAt(config, draft), changed: true };
+}
+
+// ---------------------------------------------------------------------------------------------
+// The sweep
+
+function decideTick(config: CompiledConfig, caseState: CaseState, now: Date): Decision {
+  const work = dueWork(config, caseState, now);
+  if (!work.length) return { ok: true, next: caseState, effects: [], nextCheckAt: nextCheckAt(config, caseState), changed: false };
+  const draft: CaseState = structuredClone(caseState);
+  draft.version = caseState.version + 1;
+  const run: Run = { config, draft, actor: { userId: "system", tenantId: caseState.tenantId, unitId: "", posts: [], kind: "system" }, now, input: {}, effects: [], urgency: modeUrgency(config, caseState.mode) };
+  for (const due of work) {
+    const deadline = draft.deadlines.find((d) => d.id === due.deadlineId)!;
+    deadline.ladderStep = due.index + 1;
+    run.effects.push({
+      type: "audit",
+      event: "case.deadline-step",
+      data: { deadlineId: due.deadlineId, kind: due.kind, index: due.index, phase: due.step.phase, type: due.step.phase === "reminder" ? "reminder" : due.step.type, dueAt: due.at, superseded: due.superseded, at: now.toISOString() },
+    });
+    if (due.superseded) continue;
+    const issues = runLadderStep(run, deadline, due);
+    if (issues.length) throw new Error(`Ladder step ${due.index} of ${deadline.id} failed: ${issues.map((i) => i.code).join(", ")}`);
+  }
+  return { ok: true, next: draft, effects: run.effects, nextCheckAt: nextCheckAt(config, draft), changed: true };
+}
+
+function runLadderStep(run: Run, deadline: Deadline, due: DueStep): Issue[] {
+  const key = `case:${run.draft.id}:deadline:${deadline.id}:step:${due.index}`;
+  const step = due.step;
+  if (step.phase === "reminder") {
+    const recipients = resolveRecipients(run.config, run.draft, run.draft.mode, step.notify ?? ["$lead-assignee"], run.now);
+    if (hasRecipients(recipients)) {
+      run.effects.push({
+        type: "notify",
+        ...recipients,
+        kind: "deadline.reminder",
+        urgency: run.urgency,
+        caseId: run.draft.id,
+        data: { deadlineId: deadline.id, deadlineKind: deadline.kind, dueAt: deadline.dueAt, before: step.before, ...(step.label ? { label: step.label } : {}) },
+        dedupeKey: key,
+      });
+    }
+    return [];
+  }
+  return runEffect(run, { type: step.type, params: step.params }, { key, kind: "deadline.overdue", place: "ladder", deadline, ...(step.label ? { label: step.label } : {}) });
+}
+
+// ---------------------------------------------------------------------------------------------
+// Guards
+
+/** true / false, or undefined when it depends on input not yet known (the screen's question). */
+function guardHolds(config: CompiledConfig, state: CaseState, actor: ActorContext, now: Date, spec: Spec | undefined, input: Record<string, unknown> | undefined): boolean | undefined {
+  if (!spec) return true;
+  if (!isGuardName(spec.type)) throw new Error(`Unknown guard ${spec.type}`);
+  return (GUARDS[spec.type] as (params: never, ctx: GuardCtx) => boolean | undefined)((spec.params ?? {}) as never, { config, state, actor, now, input });
+}
+
+type GuardCtx = { config: CompiledConfig; state: CaseState; actor: ActorContext; now: Date; input: Record<string, unknown> | undefined };
+type GuardFn<N extends GuardName> = (params: GuardParams<N>, ctx: GuardCtx) => boolean | undefined;
+
+const deadlineOfKind = (state: CaseState, kind: string | undefined) => state.deadlines.find((d) => d.kind === (kind ?? "handle"));
+
+const GUARDS: { [N in GuardName]: GuardFn<N> } = {
+  "grade-in": (p, { state }) => p.grades.includes(state.gradeId),
+  "category-in": (p, { state }) => p.categories.includes(state.categoryId),
+  "platform-in": (p, { state }) => p.platforms.includes(state.platformId),
+  mode: (p, { state }) => state.mode === p.mode,
+  assigned: (_p, { state }) => state.assignment.leadUnitId !== undefined,
+  escalated: (_p, { state }) => state.escalatedTo !== undefined,
+  "deadline-overdue": (p, { state, now }) => {
+    const d = deadlineOfKind(state, p.kind);
+    return d !== undefined && !deadlineMet(d, now);
+  },
+  "deadline-met": (p, { state, now }) => {
+    const d = deadlineOfKind(state, p.kind);
+    return d !== undefined && deadlineMet(d, now);
+  },
+  "input-in": (p, { input }) => (input === undefined ? undefined : p.values.includes(input[p.field] as never)),
+  all: (p, ctx) => {
+    const results = p.guards.map((g) => guardHolds(ctx.config, ctx.state, ctx.actor, ctx.now, g, ctx.input));
+    return results.includes(false) ? false : results.includes(undefined) ? undefined : true;
+  },
+  any: (p, ctx) => {
+    const results = p.guards.map((g) => guardHolds(ctx.config, ctx.state, ctx.actor, ctx.now, g, ctx.input));
+    return results.includes(true) ? true : results.includes(undefined) ? undefined : false;
+  },
+  not: (p, ctx) => {
+    const r = guardHolds(ctx.config, ctx.state, ctx.actor, ctx.now, p.guard, ctx.input);
+    return r === undefined ? undefined : !r;
+  },
+};
+
+function guardIssue(spec: Spec): Issue {
+  const p = (spec.params ?? {}) as Record<string, unknown>;
+  switch (spec.type) {
+    case "grade-in":
+      return { path: "", code: "guard.grade-in", message: { zh: `此操作只适用于以下等级的事件：${String(p.grades)}`, en: `Only for cases of grade ${String(p.grades)}` } };
+    case "mode":
+      return p.mode === "wartime"
+        ? { path: "", code: "guard.mode", message: { zh: "此操作只在战时可用", en: "Only available in wartime" } }
+        : { path: "", code: "guard.mode", message: { zh: "此操作只在平时可用", en: "Only available in peacetime" } };
+    default:
+      return { path: "", code: `guard.${spec.type}`, message: { zh: `当前条件不允许此操作（${spec.type}）`, en: `Not possible under the current conditions (${spec.type})` } };
+  }
+}
+
+/** The input field a failing input guard is about, for the form to highlight. */
+function inputGuardIssue(spec: Spec, input: Record<string, unknown>): Issue {
+  const field = findInputField(spec, input);
+  return {
+    path: field === undefined ? "/input" : `/input/${escapePointerToken(field)}`,
+    code: "guard.input",
+    message: { zh: "所填内容不允许此操作", en: "This value does not allow this action" },
+  };
+}
+
+function findInputField(spec: Spec, input: Record<string, unknown>): string | undefined {
+  const p = (spec.params ?? {}) as { field?: string; guards?: Spec[]; guard?: Spec };
+  if (spec.type === "input-in") return p.field;
+  for (const g of [...(p.guards ?? []), ...(p.guard ? [p.guard] : [])]) {
+    const f = findInputField(g, input);
+    if (f !== undefined) return f;
+  }
+  return undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Effects
+
+type Run = {
+  config: CompiledConfig;
+  /** The next state, built up effect by effect (later effects see earlier ones' changes). */
+  draft: CaseState;
+  actor: ActorContext;
+  now: Date;
+  input: Record<string, unknown>;
+  effects: Effect[];
+  urgency: Urgency;
+};
+
+type Site = {
+  /** Dedupe key of this effect: derived from case, version or deadline, and position. */
+  key: string;
+  /** Notification kind when the params name none. */
+  kind: string;
+  place: "transition" | "ladder";
+  /** The deadline whose ladder fired this step. */
+  deadline?: Deadline;
+  label?: Text;
+};
+
+type EffectFn<N extends EffectName> = (run: Run, params: EffectParams<N>, site: Site) => Issue[] | void;
+/** An implementation looked up by name; its params were checked against EFFECT_PARAMS at validation. */
+type LooseEffectFn = (run: Run, params: never, site: Site) => Issue[] | void;
+
+function runEffect(run: Run, spec: Spec, site: Site): Issue[] {
+  if (!isEffectName(spec.type) || !EFFECT_PLACES[spec.type].includes(site.place)) throw new Error(`Effect ${spec.type} cannot run in a ${site.place}`);
+  return (EFFECTS[spec.type] as LooseEffectFn)(run, (spec.params ?? {}) as never, site) ?? [];
+}
+
+const fieldIssue = (field: string, code: string, zh: string, en: string): Issue => ({ path: `/input/${escapePointerToken(field)}`, code, message: { zh, en } });
+
+function recipients(run: Run, entries: readonly string[]): Recipients {
+  return resolveRecipients(run.config, run.draft, run.draft.mode, entries, run.now);
+}
+
+function notify(run: Run, entries: readonly string[], kind: string, dedupeKey: string, data?: Record<string, unknown>, urgency?: Urgency) {
+  const to = recipients(run, entries);
+  if (!hasRecipients(to)) return;
+  run.effects.push({ type: "notify", ...to, kind, urgency: urgency ?? run.urgency, caseId: run.draft.id, ...(data ? { data } : {}), dedupeKey });
+}
+
+function clearDeadline(run: Run, deadline: Deadline, reason: "done" | "replaced" | "closed" | "escalated" | "returned") {
+  run.draft.deadlines = run.draft.deadlines.filter((d) => d.id !== deadline.id);
+  run.effects.push({
+    type: "deadline-cleared",
+    caseId: run.draft.id,
+    deadlineId: deadline.id,
+    kind: deadline.kind,
+    at: run.now.toISOString(),
+    met: deadlineMet(deadline, run.now),
+    reason,
+  });
+}
+
+function policyIdFor(run: Run, explicit: string | undefined): string {
+  const policyId = explicit ?? run.config.categories.get(run.draft.categoryId)?.deadlinePolicy;
+  if (!policyId) throw new Error(`No deadline policy for case ${run.draft.id} (category ${run.draft.categoryId})`);
+  return policyId;
+}
+
+function stringField(input: Record<string, unknown>, field: string): string | undefined {
+  const v = input[field];
+  return typeof v === "string" && v.trim() ? v.trim() : undefined;
+}
+
+/** A due date from a form: a date (due at the end of that day, Asia/Shanghai) or a date-time. */
+function parseDue(value: string): Date | undefined {
+  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
+    try {
+      return endOfLocalDay(value);
+    } catch {
+      return undefined;
+    }
+  }
+  const d = new Date(value);
+  return Number.isFinite(d.getTime()) && /^\d{4}-\d{2}-\d{2}T/.test(value) ? d : undefined;
+}
+
+const EFFECTS: { [N in EffectName]: EffectFn<N> } = {
+  notify(run, p, site) {
+    const entries = p.to ?? p.posts ?? (site.place === "ladder" ? ["$lead-assignee"] : []);
+    const data = { ...(site.deadline ? { deadlineId: site.deadline.id, deadlineKind: site.deadline.kind, dueAt: site.deadline.dueAt } : {}), ...(site.label ? { label: site.label } : {}) };
+    notify(run, entries, p.kind ?? site.kind, site.key, Object.keys(data).length ? data : undefined, p.urgency);
+  },
+
+  assign(run, p) {
+    const from = p.from ?? "input-or-routing";
+    const leadField = p.leadField ?? "leadUnitId";
+    const assistField = p.assistField ?? "assistUnitIds";
+    const usersField = p.usersField ?? "assigneeUserIds";
+    const routing = run.config.categories.get(run.draft.categoryId)?.routing;
+    const fromInput = from !== "routing";
+    const fromRouting = from !== "input";
+    const inputLead = fromInput ? stringField(run.input, leadField) : undefined;
+    const lead = inputLead ?? (fromRouting ? routing?.leadUnit : undefined);
+    const inputAssist = fromInput && Array.isArray(run.input[assistField]) ? (run.input[assistField] as unknown[]).filter((u): u is string => typeof u === "string") : undefined;
+    const assist = inputAssist ?? (fromRouting ? (routing?.assistUnits ?? []) : []);
+    const users = fromInput && Array.isArray(run.input[usersField]) ? (run.input[usersField] as unknown[]).filter((u): u is string => typeof u === "string") : undefined;
+    const issues: Issue[] = [];
+    if (!lead) issues.push(fieldIssue(leadField, "assignment.lead-missing", "请选择主办单位", "Choose the lead unit"));
+    else if (!run.config.org.byId.has(lead)) issues.push(fieldIssue(leadField, "unit.unknown", `没有“${lead}”这个单位`, `No unit "${lead}"`));
+    assist.forEach((u, i) => {
+      if (!run.config.org.byId.has(u)) issues.push({ ...fieldIssue(assistField, "unit.unknown", `没有“${u}”这个单位`, `No unit "${u}"`), path: `/input/${escapePointerToken(assistField)}/${i}` });
+    });
+    if (issues.length) return issues;
+    run.draft.assignment = {
+      leadUnitId: lead!,
+      assistUnitIds: [...new Set(assist)].filter((u) => u !== lead),
+      ...(users?.length ? { assigneeUserIds: [...new Set(users)] } : {}),
+      assignedBy: run.actor.userId,
+      assignedAt: run.now.toISOString(),
+    };
+    return [];
+  },
+
+  "set-grade"(run, p) {
+    const field = p.field ?? "gradeId";
+    const value = run.input[field];
+    if (value === undefined) return [];
+    if (typeof value !== "string" || !run.config.grades.has(value)) return [fieldIssue(field, "grade.unknown", "请选择有效的事件等级", "Choose a valid grade")];
+    run.draft.gradeId = value;
+    return [];
+  },
+
+  "set-deadline"(run, p) {
+    const kind = p.kind ?? "handle";
+    const policyId = policyIdFor(run, p.policy);
+    let dueAt: Date | undefined;
+    if (p.dueField) {
+      const raw = stringField(run.input, p.dueField);
+      if (raw !== undefined) {
+        dueAt = parseDue(raw);
+        if (!dueAt) return [fieldIssue(p.dueField, "deadline.invalid", "请填写有效的办结期限", "Enter a valid due date")];
+        if (dueAt.getTime() <= run.now.getTime()) return [fieldIssue(p.dueField, "deadline.past", "办结期限须晚于现在", "The due date must be in the future")];
+      }
+    }
+    const existing = run.draft.deadlines.find((d) => d.kind === kind);
+    if (existing) clearDeadline(run, existing, "replaced");
+    const deadline = startDeadline(run.config, { id: `${kind}@${run.draft.version}`, kind, policyId, mode: run.draft.mode, start: run.now, ...(dueAt ? { dueAt } : {}) });
+    run.draft.deadlines = [...run.draft.deadlines, deadline];
+    run.effects.push({ type: "deadline-set", caseId: run.draft.id, deadline, ...(existing ? { replaces: existing.id } : {}) });
+    return [];
+  },
+
+  "pause-deadline"(run, p) {
+    const d = run.draft.deadlines.find((x) => x.kind === (p.kind ?? "handle"));
+    if (!d || d.pausedAt) return [];
+    const paused = pauseDeadline(d, run.now);
+    run.draft.deadlines = run.draft.deadlines.map((x) => (x.id === d.id ? paused : x));
+    run.effects.push({ type: "deadline-paused", caseId: run.draft.id, deadlineId: d.id, kind: d.kind, pausedAt: paused.pausedAt! });
+    return [];
+  },
+
+  "resume-deadline"(run, p) {
+    const d = run.draft.deadlines.find((x) => x.kind === (p.kind ?? "handle"));
+    if (!d?.pausedAt) return [];
+    const resumed = resumeDeadline(run.config, d, run.now);
+    run.draft.deadlines = run.draft.deadlines.map((x) => (x.id === d.id ? resumed : x));
+    run.effects.push({ type: "deadline-resumed", caseId: run.draft.id, deadlineId: d.id, kind: d.kind, resumedAt: run.now.toISOString(), previousDueAt: d.dueAt, dueAt: resumed.dueAt });
+    return [];
+  },
+
+  "clear-deadline"(run, p) {
+    const d = run.draft.deadlines.find((x) => x.kind === (p.kind ?? "handle"));
+    if (d) clearDeadline(run, d, "done");
+    return [];
+  },
+
+  escalate(run, p, site) {
+    const handover = site.place === "transition" && p.handover !== false;
+    const reason = stringField(run.input, p.reasonField ?? "reason") ?? site.label?.zh ?? "";
+    if (handover) {
+      run.draft.escalatedTo = "county";
+      run.draft.escalatedBy = run.actor.userId;
+      for (const d of [...run.draft.deadlines]) clearDeadline(run, d, "escalated");
+    }
+    run.effects.push({ type: "escalate", caseId: run.draft.id, tenantId: run.draft.tenantId, to: "county", handover, reason, dedupeKey: site.key });
+    return [];
+  },
+
+  "return-to-sender"(run, p, site) {
+    const reason = stringField(run.input, p.reasonField ?? "reason") ?? "";
+    let sender: string;
+    if (run.actor.kind === "county" && run.draft.escalatedTo) {
+      sender = run.draft.escalatedBy ?? run.draft.reporterId;
+      delete run.draft.escalatedTo;
+      delete run.draft.escalatedBy;
+    } else {
+      sender = run.draft.assignment.assignedBy ?? run.draft.reporterId;
+    }
+    const handle = run.draft.deadlines.find((d) => d.kind === "handle");
+    if (handle) clearDeadline(run, handle, "returned");
+    run.draft.assignment = { assistUnitIds: [] };
+    run.effects.push({ type: "notify", posts: [], users: [sender], kind: "case.returned", urgency: run.urgency, caseId: run.draft.id, data: { reason }, dedupeKey: site.key });
+    return [];
+  },
+
+  score(run, p, site) {
+    const a = run.draft.assignment;
+    const targets: Array<{ kind: "unit" | "user"; id: string }> = [];
+    switch (p.target) {
+      case "lead-unit":
+        if (a.leadUnitId) targets.push({ kind: "unit", id: a.leadUnitId });
+        break;
+      case "assist-units":
+        a.assistUnitIds.forEach((id) => targets.push({ kind: "unit", id }));
+        break;
+      case "assignee-users":
+        a.assigneeUserIds?.forEach((id) => targets.push({ kind: "user", id }));
+        break;
+      case "platform":
+        targets.push({ kind: "unit", id: run.draft.platformId });
+        break;
+      case "reporting-unit":
+        targets.push({ kind: "unit", id: run.draft.orgUnitId });
+        break;
+      case "reporter":
+        targets.push({ kind: "user", id: run.draft.reporterId });
+        break;
+      case "actor":
+        if (run.actor.kind !== "system") targets.push({ kind: "user", id: run.actor.userId });
+        break;
+    }
+    for (const target of targets) {
+      run.effects.push({ type: "score", caseId: run.draft.id, tenantId: run.draft.tenantId, rule: p.rule, target, points: p.points, at: run.now.toISOString(), dedupeKey: `${site.key}:${target.kind}:${target.id}` });
+    }
+    return [];
+  },
+
+  "supervision-sheet"(run, p, site) {
+    const deadline = site.deadline ?? run.draft.deadlines.find((d) => d.kind === (p.deadline ?? "handle"));
+    const policy = policyOf(run.config, deadline?.policyId ?? policyIdFor(run, undefined));
+    const to = recipients(run, p.to ?? ["$lead-assignee"]);
+    const copy = recipients(run, p.copy ?? []);
+    const respondBy = policy.feedbackWindow ? addDuration(calendarOf(run.config, policy), run.now, policy.feedbackWindow).toISOString() : undefined;
+    run.effects.push({
+      type: "supervision-sheet",
+      caseId: run.draft.id,
+      tenantId: run.draft.tenantId,
+      sequence: "supervision-sheet",
+      trigger: site.place === "ladder" ? "ladder" : "manual",
+      ...(deadline ? { deadlineId: deadline.id, deadlineKind: deadline.kind, dueAt: deadline.dueAt } : {}),
+      issuedAt: run.now.toISOString(),
+      ...(respondBy ? { respondBy } : {}),
+      toUnitIds: to.units ?? [],
+      toUserIds: to.users ?? [],
+      copyPosts: copy.posts,
+      urgency: run.urgency,
+      ...(site.label ? { label: site.label } : {}),
+      dedupeKey: site.key,
+    });
+    notify(run, [...(p.to ?? ["$lead-assignee"]), ...(p.copy ?? [])], "supervision.sheet", `${site.key}:notify`, {
+      ...(deadline ? { deadlineId: deadline.id, dueAt: deadline.dueAt } : {}),
+      ...(respondBy ? { respondBy } : {}),
+    });
+    return [];
+  },
+
+  "principal-talk"(run, p, site) {
+    const principal = p.principal ?? run.config.leadershipPosts[0];
+    if (!principal) throw new Error("principal-talk: the config has no leadership post");
+    const deadline = site.deadline ?? run.draft.deadlines.find((d) => d.kind === "handle");
+    const policy = policyOf(run.config, deadline?.policyId ?? policyIdFor(run, undefined));
+    const within = p.within ?? policy.feedbackWindow;
+    const scheduleBy = within ? addDuration(calendarOf(run.config, policy), run.now, within) : run.now;
+    const withWhom = recipients(run, p.with ?? ["$lead-assignee"]);
+    run.effects.push({
+      type: "principal-talk",
+      caseId: run.draft.id,
+      tenantId: run.draft.tenantId,
+      principalPost: principal,
+      withUnitIds: withWhom.units ?? [],
+      withUserIds: withWhom.users ?? [],
+      ...(deadline ? { deadlineId: deadline.id } : {}),
+      scheduleBy: scheduleBy.toISOString(),
+      ...(site.label ? { label: site.label } : {}),
+      dedupeKey: site.key,
+    });
+    notify(run, [principal, ...(p.with ?? ["$lead-assignee"])], "supervision.talk", `${site.key}:notify`, { principalPost: principal, scheduleBy: scheduleBy.toISOString() });
+    return [];
+  },
+
+  "close-supervision"(run) {
+    for (const d of [...run.draft.deadlines]) clearDeadline(run, d, "closed");
+    run.effects.push({ type: "supervision-closed", caseId: run.draft.id, at: run.now.toISOString() });
+    return [];
+  },
+};
