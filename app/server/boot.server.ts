@@ -14,6 +14,7 @@ import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgre
 import { createJobRunner, setJobRunner } from "./jobs.server.ts";
 import { migrate } from "./migrate.server.ts";
 import { seedDemo, type DemoLogin } from "./seed.server.ts";
+import { sweepDueCases } from "./workflow.server.ts";
 
 export type BootOptions = { port?: number; host?: string; dataDir?: string; build?: boolean; seed?: boolean; log?: (line: string) => void };
 export type Running = { url: string; logins: DemoLogin[]; stop: () => Promise<void> };
@@ -65,7 +66,8 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
   app.use(express.static("public", { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production", getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }) }));
 
-  const runner = createJobRunner(db);
+  // The supervision sweep runs with the jobs: reminders, sheets and talks come due by time.
+  const runner = createJobRunner(db, (now) => sweepDueCases(db, now));
   setJobRunner(runner);
   await runner.start();
   log(`Jobs: ${runner.mode === "bullmq" ? "BullMQ on REDIS_URL" : "in-process (no REDIS_URL)"}`);

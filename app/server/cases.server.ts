@@ -1,39 +1,11 @@
 // Cases: asks the engine, then applies its effects in one transaction (case, audit, outbox).
 import { randomUUID } from "node:crypto";
-import type { Effect } from "../../engine/effects.ts";
 import { decideIntake, type IntakeInput, type Refusal } from "../../engine/intake.ts";
-import { appendAudit } from "./audit.server.ts";
-import { withTenant, type Db, type Tx } from "./db.server.ts";
+import { withTenant, type Db } from "./db.server.ts";
+import { applyEffects, nextNumber } from "./effects.server.ts";
 import { kickJobs } from "./jobs.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
-
-async function nextNumber(tx: Tx, tenantId: string, name: string, year: number) {
-  const counterName = `${name}:${year}`;
-  const [row] = await tx.$queryRaw<Array<{ value: number }>>`
-    INSERT INTO "TenantCounter" ("tenantId", name, value) VALUES (${tenantId}::uuid, ${counterName}, 1)
-    ON CONFLICT ("tenantId", name) DO UPDATE SET value = "TenantCounter".value + 1
-    RETURNING value`;
-  return `${year}-${String(row!.value).padStart(6, "0")}`;
-}
-
-async function applyEffects(tx: Tx, ctx: TenantContext, caseId: string, title: string, effects: Effect[], now: Date) {
-  for (const effect of effects) {
-    if (effect.type === "audit") {
-      await appendAudit(tx, { tenantId: ctx.tenant.id, caseId, actorId: ctx.user.id, type: effect.event, data: effect.data, at: now });
-    } else if (effect.type === "notify") {
-      await tx.outboxJob.create({
-        data: {
-          tenantId: ctx.tenant.id,
-          kind: "notify",
-          payload: { posts: effect.posts, caseId, kind: effect.kind, title },
-          dedupeKey: effect.dedupeKey,
-          runAt: now,
-        },
-      });
-    }
-  }
-}
 
 const scopeOf = (ctx: TenantContext) => ({ tenantId: ctx.tenant.id, userId: ctx.user.id });
 
@@ -64,7 +36,7 @@ export async function reportCase(db: Db, ctx: TenantContext, input: IntakeInput,
         createdAt: now,
       },
     });
-    await applyEffects(tx, ctx, c.id, c.title, decision.effects, now);
+    await applyEffects(tx, { tenantId: c.tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now }, decision.effects);
     return number;
   });
   kickJobs();

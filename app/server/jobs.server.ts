@@ -1,7 +1,10 @@
 // Jobs: the outbox table is the truth; BullMQ (with REDIS_URL) or an in-process loop only executes
 // (docs/decisions/003-jobs.md). Each job's effects commit in the same transaction that marks it done,
 // so a crash or a redelivery can neither lose nor double a notification.
+import { createHmac } from "node:crypto";
 import { Queue, Worker } from "bullmq";
+import { dutyLeaderOn, type DutyRotaData } from "../../engine/rota.ts";
+import { getTenantConfig } from "./config.server.ts";
 import type { Db, Tx } from "./db.server.ts";
 import { env } from "./env.server.ts";
 
@@ -10,27 +13,102 @@ type Handler = (tx: Tx, job: OutboxRow) => Promise<void>;
 
 const MAX_ATTEMPTS = 8;
 
+type NotifyPayload = {
+  posts?: string[];
+  units?: string[];
+  users?: string[];
+  dutyLeaderOn?: string | null;
+  county?: boolean;
+  caseId?: string | null;
+  kind: string;
+  urgency?: string;
+  title: string;
+  data?: Record<string, unknown>;
+};
+
+/** Everyone the payload names: post holders, unit members, named users, the duty leader(s), the county. */
+async function recipients(tx: Tx, tenantId: string, p: NotifyPayload): Promise<string[]> {
+  const users = new Set<string>(p.users ?? []);
+  const or: Array<Record<string, unknown>> = [];
+  if (p.posts?.length) or.push({ posts: { hasSome: p.posts } });
+  if (p.units?.length) or.push({ unitId: { in: p.units } });
+  if (p.dutyLeaderOn) {
+    const config = await getTenantConfig(tx as unknown as Db, tenantId);
+    if (config) {
+      const rota = await tx.dutyRota.findUnique({ where: { tenantId } });
+      const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { mode: true } });
+      const leaders = dutyLeaderOn(config.compiled, rota?.data as DutyRotaData | undefined, p.dutyLeaderOn, tenant.mode);
+      leaders.userIds.forEach((u) => users.add(u));
+      if (leaders.allLeadership) or.push({ posts: { hasSome: leaders.leadershipPosts } });
+    }
+  }
+  if (or.length) {
+    const members = await tx.membership.findMany({ where: { tenantId, active: true, OR: or }, select: { userId: true } });
+    members.forEach((m) => users.add(m.userId));
+  }
+  if (p.county) {
+    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
+    if (tenant.parentId) {
+      const county = await tx.membership.findMany({ where: { tenantId: tenant.parentId, active: true }, select: { userId: true } });
+      county.forEach((m) => users.add(m.userId));
+    }
+  }
+  return [...users].sort();
+}
+
 async function notify(tx: Tx, job: OutboxRow) {
-  const p = job.payload as { posts: string[]; caseId?: string; kind: string; title: string };
-  const members = await tx.membership.findMany({
-    where: { tenantId: job.tenantId, active: true, posts: { hasSome: p.posts } },
-    select: { userId: true },
-  });
-  if (!members.length) return;
+  const p = job.payload as NotifyPayload;
+  const userIds = await recipients(tx, job.tenantId, p);
+  if (!userIds.length) return;
   await tx.notification.createMany({
-    data: members.map((m) => ({
+    data: userIds.map((userId) => ({
       tenantId: job.tenantId,
-      userId: m.userId,
+      userId,
       caseId: p.caseId ?? null,
       kind: p.kind,
       title: p.title,
-      dedupeKey: `${job.dedupeKey}:${m.userId}`,
+      urgency: p.urgency ?? "normal",
+      data: (p.data ?? {}) as object,
+      dedupeKey: `${job.dedupeKey}:${userId}`,
     })),
     skipDuplicates: true,
   });
+  const hooks = await tx.webhook.findMany({ where: { tenantId: job.tenantId, active: true }, select: { id: true } });
+  if (hooks.length) {
+    await tx.outboxJob.createMany({
+      data: hooks.map((h) => ({
+        tenantId: job.tenantId,
+        kind: "webhook",
+        payload: { webhookId: h.id, event: p.kind, caseId: p.caseId ?? null, title: p.title, urgency: p.urgency ?? "normal", recipients: userIds.length, key: job.dedupeKey },
+        dedupeKey: `${job.dedupeKey}:webhook:${h.id}`,
+        runAt: new Date(),
+      })),
+      skipDuplicates: true,
+    });
+  }
 }
 
-const handlers: Record<string, Handler> = { notify };
+/**
+ * POSTs an event to a township's webhook, signed with HMAC-SHA256 of the body (header
+ * X-Gridwork-Signature) and carrying X-Gridwork-Delivery as an idempotency key: a receiver that
+ * keeps delivery ids sees each event once even if a retry repeats it.
+ */
+async function webhook(tx: Tx, job: OutboxRow) {
+  const p = job.payload as { webhookId: string; key: string } & Record<string, unknown>;
+  const hook = await tx.webhook.findUnique({ where: { id: p.webhookId } });
+  if (!hook?.active) return;
+  const body = JSON.stringify({ event: p.event, caseId: p.caseId, title: p.title, urgency: p.urgency, recipients: p.recipients, delivery: job.dedupeKey });
+  const signature = createHmac("sha256", hook.secret).update(body).digest("hex");
+  const res = await fetch(hook.url, {
+    method: "POST",
+    headers: { "Content-Type": "application/json", "X-Gridwork-Signature": `sha256=${signature}`, "X-Gridwork-Delivery": job.dedupeKey },
+    body,
+    signal: AbortSignal.timeout(10_000),
+  });
+  if (!res.ok) throw new Error(`webhook ${hook.url} answered ${res.status}`);
+}
+
+const handlers: Record<string, Handler> = { notify, webhook };
 
 export async function runOutboxJob(db: Db, outboxId: string, now: () => Date = () => new Date()): Promise<"done" | "skipped"> {
   try {
@@ -81,23 +159,40 @@ export interface JobRunner {
   sweep(): Promise<number>;
 }
 
+/** Work the runner does on a timer besides the outbox, e.g. the supervision sweep over due cases. */
+export type PeriodicTask = (now: Date) => Promise<number>;
+
 export class InProcessJobRunner implements JobRunner {
   readonly mode = "in-process" as const;
   private timer?: NodeJS.Timeout;
+  private periodicTimer?: NodeJS.Timeout;
   private running: Promise<number> | null = null;
+  private periodicRunning: Promise<unknown> | null = null;
   private again = false;
 
-  constructor(private readonly db: Db, private readonly intervalMs = 2000) {}
+  constructor(private readonly db: Db, private readonly periodic?: PeriodicTask, private readonly intervalMs = 2000, private readonly periodicMs = 15_000) {}
 
   async start() {
+    await this.periodic?.(new Date());
     await this.sweep();
     this.timer = setInterval(() => this.kick(), this.intervalMs);
     this.timer.unref();
+    if (this.periodic) {
+      const periodic = this.periodic;
+      this.periodicTimer = setInterval(() => {
+        this.periodicRunning ??= periodic(new Date())
+          .catch((error) => console.error("[jobs] periodic task failed:", error))
+          .finally(() => (this.periodicRunning = null));
+      }, this.periodicMs);
+      this.periodicTimer.unref();
+    }
   }
 
   async stop() {
     clearInterval(this.timer);
+    clearInterval(this.periodicTimer);
     await this.running;
+    await this.periodicRunning;
   }
 
   kick() {
@@ -135,7 +230,13 @@ export class BullMqJobRunner implements JobRunner {
   private worker?: Worker;
   private readonly connection: { url: string; maxRetriesPerRequest: null };
 
-  constructor(private readonly db: Db, redisUrl: string, private readonly prefix = env.queuePrefix, private readonly runWorker = env.runWorker) {
+  constructor(
+    private readonly db: Db,
+    redisUrl: string,
+    private readonly prefix = env.queuePrefix,
+    private readonly runWorker = env.runWorker,
+    private readonly periodic?: PeriodicTask,
+  ) {
     this.connection = { url: redisUrl, maxRetriesPerRequest: null };
     this.queue = new Queue("outbox", { connection: this.connection, prefix: this.prefix });
   }
@@ -144,13 +245,18 @@ export class BullMqJobRunner implements JobRunner {
     if (this.runWorker) {
       this.worker = new Worker(
         "outbox",
-        async (job) => (job.name === "sweep" ? this.sweep() : runOutboxJob(this.db, (job.data as { outboxId: string }).outboxId)),
+        async (job) => {
+          if (job.name !== "sweep") return runOutboxJob(this.db, (job.data as { outboxId: string }).outboxId);
+          await this.periodic?.(new Date());
+          return this.sweep();
+        },
         { connection: this.connection, prefix: this.prefix, concurrency: 4 },
       );
       this.worker.on("error", (error) => console.error("[jobs] worker error:", error.message));
     }
     // A periodic sweep re-derives due work from the database, so a lost queue loses nothing.
     await this.queue.upsertJobScheduler("outbox-sweep", { every: 5000 }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
+    await this.periodic?.(new Date());
     await this.sweep();
   }
 
@@ -188,8 +294,8 @@ export class BullMqJobRunner implements JobRunner {
 
 const globalForJobs = globalThis as unknown as { gridworkJobs?: JobRunner };
 
-export function createJobRunner(db: Db): JobRunner {
-  return env.redisUrl ? new BullMqJobRunner(db, env.redisUrl) : new InProcessJobRunner(db);
+export function createJobRunner(db: Db, periodic?: PeriodicTask): JobRunner {
+  return env.redisUrl ? new BullMqJobRunner(db, env.redisUrl, env.queuePrefix, env.runWorker, periodic) : new InProcessJobRunner(db, periodic);
 }
 
 export function setJobRunner(runner: JobRunner | undefined) {

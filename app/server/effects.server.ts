@@ -1,0 +1,130 @@
+// Applies the engine's effects inside the caller's transaction. Every write is idempotent on the
+// effect's dedupe key, so applying the same decision twice (a retried sweep) changes nothing.
+import type { Effect } from "../../engine/effects.ts";
+import { appendAudit } from "./audit.server.ts";
+import type { Tx } from "./db.server.ts";
+
+export async function nextNumber(tx: Tx, tenantId: string, name: string, year: number) {
+  const counterName = `${name}:${year}`;
+  const [row] = await tx.$queryRaw<Array<{ value: number }>>`
+    INSERT INTO "TenantCounter" ("tenantId", name, value) VALUES (${tenantId}::uuid, ${counterName}, 1)
+    ON CONFLICT ("tenantId", name) DO UPDATE SET value = "TenantCounter".value + 1
+    RETURNING value`;
+  return `${year}-${String(row!.value).padStart(6, "0")}`;
+}
+
+export type EffectContext = { tenantId: string; actorId: string | null; caseId: string | null; caseTitle: string; now: Date };
+
+/** Year of an instant in Asia/Shanghai, for per-year numbering. */
+const localYear = (d: Date) => new Date(d.getTime() + 8 * 3600_000).getUTCFullYear();
+
+export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly Effect[]) {
+  for (const effect of effects) {
+    switch (effect.type) {
+      case "audit":
+        await appendAudit(tx, { tenantId: ctx.tenantId, caseId: ctx.caseId, actorId: ctx.actorId, type: effect.event, data: effect.data, at: ctx.now });
+        break;
+      case "notify":
+        await tx.outboxJob.createMany({
+          data: [
+            {
+              tenantId: ctx.tenantId,
+              kind: "notify",
+              payload: {
+                posts: effect.posts,
+                units: effect.units ?? [],
+                users: effect.users ?? [],
+                dutyLeaderOn: effect.dutyLeaderOn ?? null,
+                county: effect.county ?? false,
+                caseId: effect.caseId ?? ctx.caseId,
+                kind: effect.kind,
+                urgency: effect.urgency ?? "normal",
+                title: ctx.caseTitle,
+                data: (effect.data ?? {}) as object,
+              },
+              dedupeKey: effect.dedupeKey,
+              runAt: ctx.now,
+            },
+          ],
+          skipDuplicates: true,
+        });
+        break;
+      case "escalate":
+        await tx.outboxJob.createMany({
+          data: [
+            {
+              tenantId: ctx.tenantId,
+              kind: "notify",
+              payload: { posts: [], county: true, caseId: effect.caseId, kind: effect.handover ? "case.escalated" : "case.overdue-reported", urgency: "urgent", title: ctx.caseTitle, data: { reason: effect.reason } },
+              dedupeKey: effect.dedupeKey,
+              runAt: ctx.now,
+            },
+          ],
+          skipDuplicates: true,
+        });
+        break;
+      case "score":
+        await tx.scoreEntry.createMany({
+          data: [{ tenantId: effect.tenantId, caseId: effect.caseId, rule: effect.rule, targetKind: effect.target.kind, targetId: effect.target.id, points: effect.points, at: new Date(effect.at), dedupeKey: effect.dedupeKey }],
+          skipDuplicates: true,
+        });
+        break;
+      case "supervision-sheet": {
+        if (await tx.supervisionSheet.findUnique({ where: { dedupeKey: effect.dedupeKey }, select: { id: true } })) break;
+        const issuedAt = new Date(effect.issuedAt);
+        await tx.supervisionSheet.create({
+          data: {
+            tenantId: effect.tenantId,
+            caseId: effect.caseId,
+            number: await nextNumber(tx, effect.tenantId, effect.sequence, localYear(issuedAt)),
+            trigger: effect.trigger,
+            deadlineKind: effect.deadlineKind ?? null,
+            dueAt: effect.dueAt ? new Date(effect.dueAt) : null,
+            issuedAt,
+            respondBy: effect.respondBy ? new Date(effect.respondBy) : null,
+            toUnitIds: effect.toUnitIds,
+            toUserIds: effect.toUserIds,
+            copyPosts: effect.copyPosts,
+            urgency: effect.urgency,
+            dedupeKey: effect.dedupeKey,
+          },
+        });
+        break;
+      }
+      case "principal-talk":
+        await tx.principalTalk.createMany({
+          data: [
+            {
+              tenantId: effect.tenantId,
+              caseId: effect.caseId,
+              principalPost: effect.principalPost,
+              withUnitIds: effect.withUnitIds,
+              withUserIds: effect.withUserIds,
+              scheduleBy: new Date(effect.scheduleBy),
+              dedupeKey: effect.dedupeKey,
+            },
+          ],
+          skipDuplicates: true,
+        });
+        break;
+      case "supervision-closed": {
+        const at = new Date(effect.at);
+        await tx.supervisionSheet.updateMany({ where: { caseId: effect.caseId, status: "open" }, data: { status: "closed", closedAt: at } });
+        await tx.principalTalk.updateMany({ where: { caseId: effect.caseId, status: "open" }, data: { status: "closed" } });
+        break;
+      }
+      case "mode-changed":
+        await tx.tenant.updateMany({
+          where: { id: effect.tenantId, modeVersion: effect.version - 1 },
+          data: { mode: effect.to, modeVersion: effect.version, modeChangedAt: new Date(effect.at) },
+        });
+        break;
+      case "deadline-set":
+      case "deadline-paused":
+      case "deadline-resumed":
+      case "deadline-cleared":
+        // The case row's `deadlines` (from the decision's next state) is the record; the audit entry tells the story.
+        break;
+    }
+  }
+}

@@ -1,0 +1,173 @@
+// Runs the engine's decisions against the database: load the case as the engine sees it, ask
+// `decide`, then write the next state with an optimistic version check and apply the effects in
+// the same transaction. A stale write is refused, never lost or doubled.
+import type { Prisma } from "../generated/prisma/client.ts";
+import type { ActorContext, CaseState, Mode } from "../../engine/case-state.ts";
+import type { CompiledConfig } from "../../engine/config/index.ts";
+import type { Effect } from "../../engine/effects.ts";
+import { isDutyLeader, type DutyRotaData } from "../../engine/rota.ts";
+import { availableTransitions, decide, type AvailableTransition, type Command, type WorkflowRefusal } from "../../engine/workflow.ts";
+import { getTenantConfig } from "./config.server.ts";
+import { withTenant, type Db, type Tx } from "./db.server.ts";
+import { applyEffects } from "./effects.server.ts";
+import { kickJobs } from "./jobs.server.ts";
+import { accessibleCases } from "./permissions.server.ts";
+import type { TenantContext } from "./tenancy.server.ts";
+
+type CaseRow = Prisma.CaseGetPayload<object>;
+
+export function toCaseState(row: CaseRow, mode: Mode): CaseState {
+  const assignment = (row.assignment ?? {}) as Partial<CaseState["assignment"]>;
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    version: row.version,
+    workflowId: row.workflowId,
+    state: row.state,
+    gradeId: row.gradeId,
+    categoryId: row.categoryId,
+    platformId: row.platformId,
+    orgUnitId: row.orgUnitId,
+    reporterId: row.reporterId,
+    assignment: { ...assignment, assistUnitIds: assignment.assistUnitIds ?? [] },
+    deadlines: (row.deadlines ?? []) as CaseState["deadlines"],
+    ...(row.escalatedTo === "county" ? { escalatedTo: "county" as const } : {}),
+    ...(row.escalatedBy ? { escalatedBy: row.escalatedBy } : {}),
+    mode,
+    data: (row.data ?? {}) as Record<string, unknown>,
+  };
+}
+
+/** The columns that mirror the engine's state, for queries, lists and the sweep's index. */
+export function caseColumns(config: CompiledConfig, next: CaseState, nextCheckAt: string | null, now: Date) {
+  const running = next.deadlines.filter((d) => !d.pausedAt).map((d) => d.dueAt).sort();
+  const final = config.workflows.get(next.workflowId)?.states[next.state]?.final === true;
+  return {
+    state: next.state,
+    gradeId: next.gradeId,
+    version: next.version,
+    assignment: next.assignment as object,
+    deadlines: next.deadlines as object,
+    leadUnitId: next.assignment.leadUnitId ?? null,
+    assistUnitIds: next.assignment.assistUnitIds,
+    dueAt: running[0] ? new Date(running[0]) : null,
+    nextCheckAt: nextCheckAt ? new Date(nextCheckAt) : null,
+    escalatedTo: next.escalatedTo ?? null,
+    escalatedBy: next.escalatedBy ?? null,
+    ...(final ? { closedAt: now } : {}),
+  };
+}
+
+export async function getDutyRota(db: Db, tenantId: string): Promise<DutyRotaData | undefined> {
+  const row = await db.dutyRota.findUnique({ where: { tenantId } });
+  return (row?.data as DutyRotaData | undefined) ?? undefined;
+}
+
+async function tenantMode(db: Db, tenantId: string): Promise<Mode> {
+  const t = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { mode: true } });
+  return t.mode;
+}
+
+export async function actorContextFor(db: Db, ctx: TenantContext, compiled: CompiledConfig, mode: Mode, now: Date): Promise<ActorContext> {
+  const rota = await getDutyRota(db, ctx.tenant.id);
+  return {
+    userId: ctx.user.id,
+    tenantId: ctx.tenant.id,
+    unitId: ctx.membership.unitId,
+    posts: ctx.membership.posts,
+    kind: "township",
+    isDutyLeaderToday: isDutyLeader(compiled, rota, { userId: ctx.user.id, posts: ctx.membership.posts }, now, mode),
+  };
+}
+
+export type LoadedCase = { row: CaseRow; state: CaseState; compiled: CompiledConfig; actor: ActorContext };
+
+/** The case as the engine sees it, if the user may read it; with the config version it was opened under. */
+export async function loadCaseForActor(db: Db, ctx: TenantContext, caseId: string, now: Date): Promise<LoadedCase | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(caseId)) return null;
+  const row = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+    tx.case.findFirst({ where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] } }),
+  );
+  if (!row) return null;
+  const config = await getTenantConfig(db, row.tenantId, row.configVersion);
+  if (!config) throw new Error(`Case ${row.id}: config version ${row.configVersion} is missing`);
+  const mode = await tenantMode(db, row.tenantId);
+  const actor = await actorContextFor(db, ctx, config.compiled, mode, now);
+  return { row, state: toCaseState(row, mode), compiled: config.compiled, actor };
+}
+
+export function actionsFor(loaded: LoadedCase, now: Date): AvailableTransition[] {
+  return availableTransitions(loaded.compiled, loaded.state, loaded.actor, now);
+}
+
+const STALE: WorkflowRefusal = {
+  kind: "stale-version",
+  issues: [{ path: "/expectedVersion", code: "version.stale", message: { zh: "事件已被他人更新，请刷新后重试", en: "Someone else changed this case first; reload and try again" } }],
+};
+
+/** Writes a decision: the row only if it is still at `fromVersion`, then the effects. Returns false when stale. */
+async function writeDecision(tx: Tx, row: CaseRow, compiled: CompiledConfig, next: CaseState, effects: Effect[], nextCheckAt: string | null, actorId: string | null, now: Date) {
+  const updated = await tx.case.updateMany({ where: { id: row.id, version: row.version }, data: caseColumns(compiled, next, nextCheckAt, now) });
+  if (updated.count !== 1) return false;
+  await applyEffects(tx, { tenantId: row.tenantId, actorId, caseId: row.id, caseTitle: row.title, now }, effects);
+  return true;
+}
+
+export type TransitionResult = { ok: true; version: number; state: string } | { ok: false; refusal: WorkflowRefusal } | { ok: false; notFound: true };
+
+export async function transitionCase(
+  db: Db,
+  ctx: TenantContext,
+  caseId: string,
+  command: { transitionId: string; input?: unknown; expectedVersion: number },
+  now = new Date(),
+): Promise<TransitionResult> {
+  const loaded = await loadCaseForActor(db, ctx, caseId, now);
+  if (!loaded) return { ok: false, notFound: true };
+  const cmd: Command = { type: "transition", transitionId: command.transitionId, input: command.input, expectedVersion: command.expectedVersion };
+  const decision = decide(loaded.compiled, loaded.state, cmd, loaded.actor, now);
+  if (!decision.ok) return decision;
+  const written = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+    writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.effects, decision.nextCheckAt, ctx.user.id, now),
+  );
+  if (!written) return { ok: false, refusal: STALE };
+  kickJobs();
+  return { ok: true, version: decision.next.version, state: decision.next.state };
+}
+
+/** One case's due supervision work (system actor). Returns whether anything was written. */
+export async function tickCase(db: Db, caseId: string, now: Date): Promise<boolean> {
+  const row = await db.case.findUnique({ where: { id: caseId } });
+  if (!row) return false;
+  const config = await getTenantConfig(db, row.tenantId, row.configVersion);
+  if (!config) throw new Error(`Case ${row.id}: config version ${row.configVersion} is missing`);
+  const state = toCaseState(row, await tenantMode(db, row.tenantId));
+  const decision = decide(config.compiled, state, { type: "tick" }, { userId: "system", tenantId: row.tenantId, unitId: "", posts: [], kind: "system" }, now);
+  if (!decision.ok) throw new Error(`tick refused for ${row.id}: ${decision.refusal.kind}`);
+  if (!decision.changed) {
+    const next = decision.nextCheckAt ? new Date(decision.nextCheckAt) : null;
+    if ((next?.getTime() ?? null) !== (row.nextCheckAt?.getTime() ?? null)) {
+      await db.case.updateMany({ where: { id: row.id, version: row.version }, data: { nextCheckAt: next } });
+    }
+    return false;
+  }
+  return db.$transaction((tx) => writeDecision(tx, row, config.compiled, decision.next, decision.effects, decision.nextCheckAt, null, now));
+}
+
+/**
+ * Finds cases whose next check is due and runs their ladders. Uses the `nextCheckAt` index, so its
+ * cost grows with the due work, not with the number of open cases.
+ */
+export async function sweepDueCases(db: Db, now = new Date(), limit = 500): Promise<number> {
+  const due = await db.case.findMany({ where: { nextCheckAt: { lte: now } }, orderBy: { nextCheckAt: "asc" }, take: limit, select: { id: true } });
+  let written = 0;
+  for (const { id } of due) {
+    try {
+      if (await tickCase(db, id, now)) written++;
+    } catch (error) {
+      console.error(`[sweep] case ${id}:`, (error as Error).message);
+    }
+  }
+  if (written) kickJobs();
+  return written;
+}
