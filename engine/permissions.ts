@@ -9,11 +9,32 @@ export type Action = "read" | "create" | "update" | "transition" | "export" | "m
 export type Subject = "Case" | "Config" | "Membership" | "Audit" | "Report";
 
 /** The case fields rules may condition on; the server's queries filter on the same columns. */
-export type CaseFacts = { tenantId: string; orgUnitId: string; platformId: string; reporterId: string };
+export type CaseFacts = {
+  tenantId: string;
+  orgUnitId: string;
+  platformId: string;
+  reporterId: string;
+  leadUnitId?: string | null;
+  /** An array: a condition `{ assistUnitIds: id }` means "contains id". */
+  assistUnitIds?: string[];
+};
 
-export type Condition = { [K in keyof CaseFacts]?: CaseFacts[K] | { $in: string[] } };
+export type Condition = { [K in keyof CaseFacts]?: string | { $in: string[] } };
 export type RawRule = RawRuleOf<AppAbility> & { conditions?: Condition };
 export type AppAbility = MongoAbility<[Action, Subject | ({ __caslSubjectType__: Subject } & Partial<CaseFacts>)]>;
+
+/** Conditions of a scope: one, several (any of them allows), or none when the scope gives nothing. */
+export function scopeConditions(compiled: CompiledConfig, actor: Actor, scope: string): Condition[] {
+  if (scope === "assigned") {
+    // Units a case is dispatched to (lead or assisting) work on it: joint forces, departments …
+    return [
+      { tenantId: actor.tenantId, leadUnitId: actor.unitId },
+      { tenantId: actor.tenantId, assistUnitIds: actor.unitId },
+    ];
+  }
+  const one = scopeCondition(compiled, actor, scope);
+  return one ? [one] : [];
+}
 
 export function scopeCondition(compiled: CompiledConfig, actor: Actor, scope: string): Condition | null {
   const base = { tenantId: actor.tenantId };
@@ -43,15 +64,15 @@ export function rulesFor(compiled: CompiledConfig, actor: Actor): RawRule[] {
   const rules: RawRule[] = [];
   for (const rule of compiled.config.permissions ?? []) {
     if (!rule.posts.some((p) => p === "*" || actor.posts.includes(p))) continue;
-    const conditions = scopeCondition(compiled, actor, rule.scope ?? "township");
-    if (!conditions) continue;
-    rules.push({
-      action: rule.action,
-      subject: rule.subject,
-      conditions,
-      ...(rule.fields ? { fields: rule.fields } : {}),
-      ...(rule.inverted ? { inverted: true } : {}),
-    });
+    for (const conditions of scopeConditions(compiled, actor, rule.scope ?? "township")) {
+      rules.push({
+        action: rule.action,
+        subject: rule.subject,
+        conditions,
+        ...(rule.fields ? { fields: rule.fields } : {}),
+        ...(rule.inverted ? { inverted: true } : {}),
+      });
+    }
   }
   return rules;
 }
@@ -78,9 +99,9 @@ export function explainAccess(compiled: CompiledConfig, actor: Actor, action: Ac
   (compiled.config.permissions ?? []).forEach((rule, index) => {
     if (rule.subject !== "Case" || (rule.action !== action && rule.action !== "manage")) return;
     if (!rule.posts.some((p) => p === "*" || actor.posts.includes(p))) return;
-    const conditions = scopeCondition(compiled, actor, rule.scope ?? "township");
-    if (!conditions) return;
-    const matches = buildAbility([{ action, subject: "Case", conditions }]).can(action, caseSubject(facts));
+    const matches = scopeConditions(compiled, actor, rule.scope ?? "township").some((conditions) =>
+      buildAbility([{ action, subject: "Case", conditions }]).can(action, caseSubject(facts)),
+    );
     if (matches) (rule.inverted ? deniedBy : allowedBy).push(index);
   });
   return { allowed: allowedBy.length > 0 && deniedBy.length === 0, allowedBy, deniedBy };

@@ -17,7 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // Admins manage access without reading the case itself: only its facts and number are loaded.
   const { found, members } = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => ({
     found: /^[0-9a-f-]{36}$/i.test(caseId)
-      ? await tx.case.findFirst({ where: { id: caseId, tenantId: ctx.tenant.id }, select: { number: true, tenantId: true, orgUnitId: true, platformId: true, reporterId: true } })
+      ? await tx.case.findFirst({ where: { id: caseId, tenantId: ctx.tenant.id }, select: { number: true, tenantId: true, orgUnitId: true, platformId: true, reporterId: true, leadUnitId: true, assistUnitIds: true } })
       : null,
     members: await tx.membership.findMany({ where: { tenantId: ctx.tenant.id, active: true }, include: { user: { select: { displayName: true, login: true } } }, orderBy: { createdAt: "asc" } }),
   }));

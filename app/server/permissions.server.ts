@@ -5,10 +5,15 @@ import type { Prisma } from "../generated/prisma/client.ts";
 
 type Where = Record<string, unknown>;
 
+const ARRAY_FIELDS = new Set(["assistUnitIds"]);
+
 function conditionToWhere(conditions: RawRule["conditions"]): Where {
   const where: Where = {};
   for (const [field, value] of Object.entries(conditions ?? {})) {
-    where[field] = value && typeof value === "object" && "$in" in value ? { in: value.$in } : value;
+    if (value && typeof value === "object" && "$in" in value) where[field] = { in: value.$in };
+    // Array columns: equality in a CASL condition means "contains".
+    else if (ARRAY_FIELDS.has(field)) where[field] = { has: value };
+    else where[field] = value;
   }
   return where;
 }
