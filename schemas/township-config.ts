@@ -379,7 +379,7 @@ export const townshipConfigSchema = {
           posts: { type: "array", items: { type: "string" }, minItems: 1, description: "Post ids, or \"*\" for every member." },
           action: { enum: ["read", "create", "update", "transition", "export", "manage", "read-masked"] },
           subject: { enum: ["Case", "Config", "Membership", "Audit", "Report"] },
-          scope: { enum: ["own", "unit", "unit-subtree", "platform", "township"], default: "township" },
+          scope: { enum: ["own", "unit", "unit-subtree", "platform", "assigned", "township"], default: "township" },
           fields: { type: "array", items: { type: "string" } },
           inverted: { type: "boolean" },
           reason: text,
