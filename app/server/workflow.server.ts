@@ -135,6 +135,56 @@ export async function transitionCase(
   return { ok: true, version: decision.next.version, state: decision.next.state };
 }
 
+/** A county centre member, acting on cases its townships escalated to it. */
+export type CountyActor = { countyId: string; userId: string; posts: string[] };
+
+/** Escalated cases of the county's townships, newest first (RLS lets the county see only these). */
+export async function listEscalatedCases(db: Db, county: CountyActor) {
+  return withTenant(db, { tenantId: county.countyId, userId: county.userId }, (tx) =>
+    tx.case.findMany({
+      where: { escalatedTo: "county", tenant: { parentId: county.countyId } },
+      orderBy: { updatedAt: "desc" },
+      take: 200,
+      include: { tenant: { select: { code: true, name: true, nameEn: true } } },
+    }),
+  );
+}
+
+export async function loadEscalatedCase(db: Db, county: CountyActor, caseId: string): Promise<LoadedCase | null> {
+  if (!/^[0-9a-f-]{36}$/i.test(caseId)) return null;
+  const row = await withTenant(db, { tenantId: county.countyId, userId: county.userId }, (tx) =>
+    tx.case.findFirst({ where: { id: caseId, escalatedTo: "county", tenant: { parentId: county.countyId } } }),
+  );
+  if (!row) return null;
+  const config = await getTenantConfig(db, row.tenantId, row.configVersion);
+  if (!config) throw new Error(`Case ${row.id}: config version ${row.configVersion} is missing`);
+  const mode = await tenantMode(db, row.tenantId);
+  const actor: ActorContext = { userId: county.userId, tenantId: county.countyId, unitId: "", posts: county.posts, kind: "county" };
+  return { row, state: toCaseState(row, mode), compiled: config.compiled, actor };
+}
+
+/**
+ * The county acts on an escalated case (dispatch to departments or back down, return). The read is
+ * checked under the county's row-level security; the write goes to the township's own audit chain
+ * and outbox, so it runs on the owner connection (docs/decisions/011-workflow-engine.md).
+ */
+export async function countyTransition(
+  db: Db,
+  county: CountyActor,
+  caseId: string,
+  command: { transitionId: string; input?: unknown; expectedVersion: number },
+  now = new Date(),
+): Promise<TransitionResult> {
+  const loaded = await loadEscalatedCase(db, county, caseId);
+  if (!loaded) return { ok: false, notFound: true };
+  const decision = decide(loaded.compiled, loaded.state, { type: "transition", ...command }, loaded.actor, now);
+  if (!decision.ok) return decision;
+  const written = await db.$transaction((tx) => writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.effects, decision.nextCheckAt, county.userId, now));
+  if (!written) return { ok: false, refusal: STALE };
+  kickJobs();
+  return { ok: true, version: decision.next.version, state: decision.next.state };
+}
+
 /** One case's due supervision work (system actor). Returns whether anything was written. */
 export async function tickCase(db: Db, caseId: string, now: Date): Promise<boolean> {
   const row = await db.case.findUnique({ where: { id: caseId } });
