@@ -3,6 +3,8 @@ import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import { buildAbility, type RawRule } from "../../engine/permissions";
 import { useT } from "../i18n";
+import { getPrisma } from "../server/db.server";
+import { watchesDeadlines } from "../server/due.server";
 import { labelsFor } from "../server/labels.server";
 import { getLocale } from "../server/locale.server";
 import { requireTenantContext } from "../server/tenancy.server";
@@ -11,24 +13,30 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const labels = labelsFor(ctx.compiled, await getLocale(request));
   return json({
-    tenant: { code: ctx.tenant.code },
+    tenant: { code: ctx.tenant.code, mode: ctx.tenant.mode },
     labels,
     me: { posts: ctx.membership.posts.map((p) => labels.posts[p] ?? p), unit: labels.units[ctx.membership.unitId] ?? ctx.membership.unitId },
+    // The due/supervision screens are in the menu of those who watch deadlines (read from the
+    // config's posts, and today's duty leader); the pages themselves show each user only what they may read.
+    screens: { watch: await watchesDeadlines(getPrisma(), ctx, new Date()) },
     // The client gets the rules to hide what the user cannot do; the server decides.
     rules: ctx.rules,
   });
 }
 
 export default function TownshipLayout() {
-  const { tenant, labels, me, rules } = useLoaderData<typeof loader>();
+  const { tenant, labels, me, screens, rules } = useLoaderData<typeof loader>();
   const t = useT();
   const ability = useMemo(() => buildAbility(rules as unknown as RawRule[]), [rules]);
   return (
     <>
-      <div className="actions">
+      <div className="actions township-nav no-print">
         <h2 style={{ margin: 0 }} data-testid="township-name">{labels.township}</h2>
         <NavLink to={`/t/${tenant.code}`} end>{t("cases")}</NavLink>
         <NavLink to={`/t/${tenant.code}/report`} className="button">{t("reportCase")}</NavLink>
+        {screens.watch ? <NavLink to={`/t/${tenant.code}/due`} data-testid="nav-due">{t("dueNav")}</NavLink> : null}
+        {screens.watch ? <NavLink to={`/t/${tenant.code}/supervision`} data-testid="nav-supervision">{t("supervisionNav")}</NavLink> : null}
+        <NavLink to={`/t/${tenant.code}/inbox`} data-testid="nav-inbox">{t("inbox")}</NavLink>
         {ability.can("read", "Audit") ? <NavLink to={`/t/${tenant.code}/audit`}>{t("auditLog")}</NavLink> : null}
         <span className="field-description">
           {t("posts")}: {me.posts.join("、")} · {t("unit")}: {me.unit}

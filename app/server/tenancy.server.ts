@@ -32,23 +32,41 @@ export async function requireTenantContext(request: Request, tenantCode: string 
 export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: string): Promise<TenantContext | null> {
   const membership = await db.membership.findFirst({
     where: { userId: user.id, active: true, tenant: { code: tenantCode, kind: "township" } },
-    select: { posts: true, unitId: true, tenant: { select: { id: true, code: true, name: true, nameEn: true, mode: true } } },
+    select: { posts: true, backupPosts: true, unitId: true, tenant: { select: { id: true, code: true, name: true, nameEn: true, mode: true } } },
   });
   if (!membership) return null;
+  const posts = await effectivePosts(db, membership.tenant.id, membership, new Date());
   const config = await getTenantConfig(db, membership.tenant.id);
   if (!config) throw new Response("Township has no published config", { status: 503 });
-  const actor: Actor = { userId: user.id, tenantId: membership.tenant.id, unitId: membership.unitId, posts: membership.posts };
+  const actor: Actor = { userId: user.id, tenantId: membership.tenant.id, unitId: membership.unitId, posts };
   const rules = rulesFor(config.compiled, actor);
   return {
     user,
     tenant: membership.tenant,
-    membership: { posts: membership.posts, unitId: membership.unitId },
+    membership: { posts, unitId: membership.unitId },
     compiled: config.compiled,
     configVersion: config.version,
     actor,
     rules,
     ability: buildAbility(rules),
   };
+}
+
+/**
+ * A member's posts now: their own, plus each post they back up (AB岗) whose primary holders are all
+ * away. Permissions and workflow actions follow these.
+ */
+export async function effectivePosts(db: Db, tenantId: string, m: { posts: string[]; backupPosts: string[] }, now: Date): Promise<string[]> {
+  if (!m.backupPosts.length) return m.posts;
+  const primaries = await db.membership.findMany({
+    where: { tenantId, active: true, posts: { hasSome: m.backupPosts } },
+    select: { posts: true, awayUntil: true },
+  });
+  const acting = m.backupPosts.filter((post) => {
+    const holders = primaries.filter((p) => p.posts.includes(post));
+    return holders.length > 0 && holders.every((h) => h.awayUntil !== null && h.awayUntil > now);
+  });
+  return [...new Set([...m.posts, ...acting])];
 }
 
 export async function listMyTownships(userId: string) {

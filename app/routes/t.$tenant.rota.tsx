@@ -1,0 +1,101 @@
+// The duty rota (值班表): a daily rotation, with optional weekday and date overrides.
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, useActionData, useLoaderData } from "@remix-run/react";
+import { localDate } from "../../engine/calendar";
+import { pickMessage } from "../../engine/i18n";
+import { rotaCalendar, type DutyRotaData } from "../../engine/rota";
+import { useT } from "../i18n";
+import { getPrisma } from "../server/db.server";
+import { requireAbility } from "../server/guards.server";
+import { getLocale } from "../server/locale.server";
+import { getRota, listMembers, saveRota } from "../server/members.server";
+import { requireTenantContext } from "../server/tenancy.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requireTenantContext(request, params.tenant);
+  requireAbility(ctx, "manage", "Membership");
+  const db = getPrisma();
+  const [row, members] = await Promise.all([getRota(db, ctx), listMembers(db, ctx)]);
+  const rota = (row?.data ?? {}) as DutyRotaData;
+  const rotaPost = ctx.compiled.config.dutyRota?.post;
+  const eligible = members.filter((m) => m.active && (!rotaPost || m.posts.includes(rotaPost) || m.backupPosts.includes(rotaPost)));
+  const names = Object.fromEntries(members.map((m) => [m.userId, m.user.displayName]));
+  const today = localDate(new Date());
+  const end = localDate(new Date(Date.now() + 13 * 86400_000));
+  return json({
+    version: row?.version ?? 0,
+    rota,
+    eligible: eligible.map((m) => ({ userId: m.userId, name: m.user.displayName })),
+    upcoming: rotaCalendar(ctx.compiled, rota, today, end).map((d) => ({ date: d.date, names: d.userIds.map((u) => names[u] ?? u) })),
+    today,
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requireTenantContext(request, params.tenant);
+  requireAbility(ctx, "manage", "Membership");
+  const locale = await getLocale(request);
+  const form = await request.formData();
+  const holders = form.getAll("holder").map(String).filter(Boolean);
+  const start = String(form.get("start") ?? "");
+  let extra: Partial<DutyRotaData> = {};
+  const advanced = String(form.get("advanced") ?? "").trim();
+  if (advanced) {
+    try {
+      extra = JSON.parse(advanced);
+    } catch {
+      return json({ saved: null, issues: [{ path: "/advanced", message: locale === "en" ? "Not valid JSON" : "不是有效的 JSON" }] }, { status: 422 });
+    }
+  }
+  const rota = { ...extra, ...(holders.length ? { rotation: { start, holders } } : {}) };
+  const r = await saveRota(getPrisma(), ctx, rota, Number(form.get("version") ?? 0));
+  return r.ok
+    ? json({ saved: r.version, issues: [] })
+    : json({ saved: null, issues: r.issues.map((i) => ({ path: i.path, message: pickMessage(i.message, locale) })) }, { status: 422 });
+}
+
+export default function Rota() {
+  const { version, rota, eligible, upcoming, today } = useLoaderData<typeof loader>();
+  const result = useActionData<typeof action>();
+  const t = useT();
+  const holders = rota.rotation?.holders ?? [];
+  const slots = Math.max(holders.length + 1, 3);
+  const { rotation: _rotation, ...advanced } = rota;
+  const issues = (result?.issues ?? []) as Array<{ path: string; message: string }>;
+  return (
+    <div className="card">
+      <h1>{t("dutyRota")}</h1>
+      {result?.saved ? <p className="notice" role="status">{t("rotaSaved", { v: result.saved })}</p> : null}
+      {issues.length ? <ul className="alert" role="alert">{issues.map((i) => <li key={i.path + i.message}><code>{i.path}</code> {i.message}</li>)}</ul> : null}
+      <Form method="post" data-testid="rota-form">
+        <input type="hidden" name="version" value={version} />
+        <label>{t("rotaStart")}<input type="date" name="start" defaultValue={rota.rotation?.start ?? today} required /></label>
+        <fieldset>
+          <legend>{t("rotaHolders")}</legend>
+          {Array.from({ length: slots }, (_, i) => (
+            <label key={i}>
+              {i + 1}.
+              <select name="holder" defaultValue={holders[i] ?? ""} aria-label={`${t("rotaHolders")} ${i + 1}`}>
+                <option value="">—</option>
+                {eligible.map((m) => <option key={m.userId} value={m.userId}>{m.name}</option>)}
+              </select>
+            </label>
+          ))}
+        </fieldset>
+        <label>
+          {t("rotaAdvanced")}
+          <textarea name="advanced" rows={4} defaultValue={Object.keys(advanced).length ? JSON.stringify(advanced, null, 2) : ""} />
+        </label>
+        <button type="submit" className="primary">{t("save")}</button>
+      </Form>
+      <h2>{t("next14Days")}</h2>
+      <table data-testid="rota-upcoming">
+        <tbody>
+          {upcoming.map((d) => (
+            <tr key={d.date}><td>{d.date}</td><td>{d.names.join("、") || t("nobody")}</td></tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}

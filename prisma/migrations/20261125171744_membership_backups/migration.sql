@@ -1,0 +1,3 @@
+-- AlterTable
+ALTER TABLE "Membership" ADD COLUMN     "awayUntil" TIMESTAMP(3),
+ADD COLUMN     "backupPosts" TEXT[] DEFAULT ARRAY[]::TEXT[];
