@@ -1,0 +1,23 @@
+// Serves one attachment to someone who may read its case. Images open inline; everything else
+// downloads. nosniff and a sandbox CSP keep a file from acting as a page of this site.
+import type { LoaderFunctionArgs } from "@remix-run/node";
+import { getAttachment } from "../server/attachments.server";
+import { getPrisma } from "../server/db.server";
+import { notFound, requireTenantContext } from "../server/tenancy.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requireTenantContext(request, params.tenant);
+  const file = await getAttachment(getPrisma(), ctx, params.caseId ?? "", params.fileId ?? "");
+  if (!file) notFound();
+  const inline = file.contentType.startsWith("image/");
+  return new Response(file.data, {
+    headers: {
+      "Content-Type": file.contentType,
+      "Content-Length": String(file.size),
+      "Content-Disposition": `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
+      "X-Content-Type-Options": "nosniff",
+      "Content-Security-Policy": "sandbox; default-src 'none'",
+      "Cache-Control": "private, max-age=3600",
+    },
+  });
+}

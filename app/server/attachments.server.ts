@@ -1,0 +1,99 @@
+// Attachments and comments on a case. Files are checked by their first bytes (not only by the name
+// or the browser's claim), limited in size and count, kept in the database and served only to
+// people who may read the case. Both are audited.
+import { createHash } from "node:crypto";
+import type { Issue } from "../../engine/issues.ts";
+import { appendAudit } from "./audit.server.ts";
+import { withTenant, type Db } from "./db.server.ts";
+import { accessibleCases } from "./permissions.server.ts";
+import type { TenantContext } from "./tenancy.server.ts";
+
+export const MAX_FILE_BYTES = 10 * 1024 * 1024;
+export const MAX_FILES_PER_CASE = 20;
+
+const startsWith = (bytes: Uint8Array, sig: number[], at = 0) => sig.every((b, i) => bytes[at + i] === b);
+
+/** Allowed kinds, recognised by their magic bytes. Office files are zip containers. */
+const KINDS: Array<{ type: string; ext: string[]; test: (b: Uint8Array) => boolean }> = [
+  { type: "image/jpeg", ext: ["jpg", "jpeg"], test: (b) => startsWith(b, [0xff, 0xd8, 0xff]) },
+  { type: "image/png", ext: ["png"], test: (b) => startsWith(b, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]) },
+  { type: "image/webp", ext: ["webp"], test: (b) => startsWith(b, [0x52, 0x49, 0x46, 0x46]) && startsWith(b, [0x57, 0x45, 0x42, 0x50], 8) },
+  { type: "application/pdf", ext: ["pdf"], test: (b) => startsWith(b, [0x25, 0x50, 0x44, 0x46]) },
+  { type: "application/vnd.openxmlformats-officedocument.wordprocessingml.document", ext: ["docx"], test: (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]) },
+  { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ext: ["xlsx"], test: (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]) },
+];
+
+export type Upload = { name: string; bytes: Uint8Array };
+
+const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
+
+/** The stored content type of an upload, or the reason it is refused. */
+export function checkUpload(file: Upload, index: number): { ok: true; type: string; name: string } | { ok: false; issue: Issue } {
+  const name = file.name.replace(/[\\/\u0000-\u001f]/g, "_").slice(-120) || "file";
+  const ext = name.includes(".") ? name.split(".").pop()!.toLowerCase() : "";
+  const path = `/files/${index}`;
+  if (file.bytes.length === 0) return { ok: false, issue: issue(path, "file.empty", `“${name}”是空文件`, `"${name}" is empty`) };
+  if (file.bytes.length > MAX_FILE_BYTES) return { ok: false, issue: issue(path, "file.too-large", `“${name}”超过 10 MB`, `"${name}" is larger than 10 MB`) };
+  const kind = KINDS.find((k) => k.ext.includes(ext) && k.test(file.bytes));
+  if (!kind) {
+    return { ok: false, issue: issue(path, "file.type", `“${name}”不是允许的文件类型（照片 JPG/PNG/WEBP、PDF、Word、Excel）`, `"${name}" is not an allowed type (JPG/PNG/WEBP photos, PDF, Word, Excel)`) };
+  }
+  return { ok: true, type: kind.type, name };
+}
+
+const readable = (ctx: TenantContext, caseId: string) => ({ AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] });
+
+export async function addAttachments(db: Db, ctx: TenantContext, caseId: string, files: Upload[], now = new Date()): Promise<{ ok: true; count: number } | { ok: false; issues: Issue[]; notFound?: boolean }> {
+  const checked = files.map((f, i) => ({ f, r: checkUpload(f, i) }));
+  const issues = checked.flatMap(({ r }) => (r.ok ? [] : [r.issue]));
+  if (issues.length) return { ok: false, issues };
+  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+    const found = await tx.case.findFirst({ where: readable(ctx, caseId), select: { id: true, _count: { select: { attachments: true } } } });
+    if (!found) return { ok: false as const, issues: [], notFound: true };
+    if (found._count.attachments + files.length > MAX_FILES_PER_CASE) {
+      return { ok: false as const, issues: [issue("/files", "file.too-many", `每个事件最多 ${MAX_FILES_PER_CASE} 个附件`, `At most ${MAX_FILES_PER_CASE} files per case`)] };
+    }
+    for (const { f, r } of checked) {
+      if (!r.ok) continue;
+      const sha256 = createHash("sha256").update(f.bytes).digest("hex");
+      const a = await tx.attachment.create({
+        data: { tenantId: ctx.tenant.id, caseId, name: r.name, contentType: r.type, size: f.bytes.length, sha256, data: Buffer.from(f.bytes), uploadedBy: ctx.user.id },
+        select: { id: true },
+      });
+      await appendAudit(tx, { tenantId: ctx.tenant.id, caseId, actorId: ctx.user.id, type: "case.attachment-added", data: { attachmentId: a.id, name: r.name, size: f.bytes.length, sha256 }, at: now });
+    }
+    return { ok: true as const, count: files.length };
+  });
+}
+
+export async function listAttachments(db: Db, ctx: TenantContext, caseId: string) {
+  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+    tx.attachment.findMany({ where: { caseId, case: readable(ctx, caseId) }, select: { id: true, name: true, contentType: true, size: true, createdAt: true }, orderBy: { createdAt: "asc" } }),
+  );
+}
+
+export async function getAttachment(db: Db, ctx: TenantContext, caseId: string, attachmentId: string) {
+  if (!/^[0-9a-f-]{36}$/i.test(attachmentId)) return null;
+  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) => tx.attachment.findFirst({ where: { id: attachmentId, caseId, case: readable(ctx, caseId) } }));
+}
+
+export async function addComment(db: Db, ctx: TenantContext, caseId: string, body: string, now = new Date()): Promise<{ ok: true } | { ok: false; issues: Issue[]; notFound?: boolean }> {
+  const text = body.trim();
+  if (!text) return { ok: false, issues: [issue("/body", "comment.empty", "请填写内容", "Write something first")] };
+  if (text.length > 2000) return { ok: false, issues: [issue("/body", "comment.too-long", "不超过 2000 字", "At most 2000 characters")] };
+  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+    if (!(await tx.case.findFirst({ where: readable(ctx, caseId), select: { id: true } }))) return { ok: false as const, issues: [], notFound: true };
+    const c = await tx.comment.create({ data: { tenantId: ctx.tenant.id, caseId, authorId: ctx.user.id, body: text }, select: { id: true } });
+    await appendAudit(tx, { tenantId: ctx.tenant.id, caseId, actorId: ctx.user.id, type: "case.commented", data: { commentId: c.id }, at: now });
+    return { ok: true as const };
+  });
+}
+
+export async function listComments(db: Db, ctx: TenantContext, caseId: string) {
+  const rows = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+    tx.comment.findMany({ where: { caseId, case: readable(ctx, caseId) }, orderBy: { createdAt: "asc" }, select: { id: true, body: true, createdAt: true, authorId: true } }),
+  );
+  const authors = await db.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.authorId))] } }, select: { id: true, displayName: true } });
+  const names = Object.fromEntries(authors.map((a) => [a.id, a.displayName]));
+  return rows.map((r) => ({ ...r, author: names[r.authorId] ?? "" }));
+}

@@ -1,0 +1,60 @@
+// Attachments and comments: type checked by content, size-limited, readable only by those who may
+// read the case, and audited.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { addAttachments, addComment, getAttachment, listAttachments, listComments, MAX_FILE_BYTES } from "../../app/server/attachments.server.ts";
+import { reportCase } from "../../app/server/cases.server.ts";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+
+let s: Seeded;
+let caseId = "";
+const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
+const ctx = async (login: string, town = "east-lake") => (await s.contextOf(login, town))!;
+
+beforeAll(async () => {
+  s = await seededDatabase();
+  const r = await reportCase(s.db, await ctx("east.grid1"), { categoryId: "dispute", data: validDispute });
+  if (!r.ok) throw new Error("report failed");
+  caseId = r.caseId;
+});
+afterAll(() => teardown(s));
+
+describe("attachments", () => {
+  it("stores a photo for the reporter and serves it to readers only", async () => {
+    expect(await addAttachments(s.db, await ctx("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }])).toEqual({ ok: true, count: 1 });
+    const [file] = await listAttachments(s.db, await ctx("east.routing"), caseId);
+    expect(file).toMatchObject({ name: "现场照片.png", contentType: "image/png", size: PNG.length });
+    const got = await getAttachment(s.db, await ctx("east.routing"), caseId, file!.id);
+    expect(Buffer.from(got!.data).equals(Buffer.from(PNG))).toBe(true);
+    expect(await getAttachment(s.db, await ctx("east.grid3"), caseId, file!.id)).toBeNull();
+    expect(await getAttachment(s.db, await ctx("west.routing", "west-hill"), caseId, file!.id)).toBeNull();
+    expect(await listAttachments(s.db, await ctx("east.grid3"), caseId)).toEqual([]);
+  });
+
+  it.each([
+    ["a script named .png", { name: "evil.png", bytes: new TextEncoder().encode("<script>alert(1)</script>") }, "file.type"],
+    ["an executable", { name: "tool.exe", bytes: new Uint8Array([0x4d, 0x5a, 0x90, 0]) }, "file.type"],
+    ["an empty file", { name: "empty.pdf", bytes: new Uint8Array() }, "file.empty"],
+    ["a file over 10 MB", { name: "big.pdf", bytes: new Uint8Array(MAX_FILE_BYTES + 1).fill(0x25) }, "file.too-large"],
+  ])("refuses %s, saving nothing", async (_what, file, code) => {
+    const before = (await listAttachments(s.db, await ctx("east.routing"), caseId)).length;
+    const r = await addAttachments(s.db, await ctx("east.grid1"), caseId, [file]);
+    expect(r).toMatchObject({ ok: false, issues: [{ code }] });
+    expect((await listAttachments(s.db, await ctx("east.routing"), caseId)).length).toBe(before);
+  });
+
+  it("cannot attach to a case one may not read", async () => {
+    expect(await addAttachments(s.db, await ctx("east.grid3"), caseId, [{ name: "x.png", bytes: PNG }])).toMatchObject({ ok: false, notFound: true });
+  });
+});
+
+describe("comments", () => {
+  it("adds comments for readers, in order, audited", async () => {
+    expect(await addComment(s.db, await ctx("east.routing"), caseId, "请网格员补充现场照片")).toEqual({ ok: true });
+    expect(await addComment(s.db, await ctx("east.grid1"), caseId, "  ")).toMatchObject({ ok: false, issues: [{ code: "comment.empty" }] });
+    expect(await addComment(s.db, await ctx("east.grid3"), caseId, "越权评论")).toMatchObject({ ok: false, notFound: true });
+    const comments = await listComments(s.db, await ctx("east.grid1"), caseId);
+    expect(comments.map((c) => [c.author, c.body])).toEqual([["王敏（东湖镇流转督办）", "请网格员补充现场照片"]]);
+    const audit = await s.db.auditEvent.findMany({ where: { caseId }, select: { type: true } });
+    expect(audit.map((a) => a.type)).toEqual(expect.arrayContaining(["case.attachment-added", "case.commented"]));
+  });
+});
