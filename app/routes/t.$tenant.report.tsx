@@ -1,10 +1,11 @@
-import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
-import { useState } from "react";
+import { useRef, useState } from "react";
 import { localizeForm } from "../../engine/forms";
 import { pickMessage, pickText } from "../../engine/i18n";
 import { ConfigForm } from "../components/config-form";
 import { useLocale, useT } from "../i18n";
+import { MAX_FILE_BYTES, type Upload } from "../server/attachments.server";
 import { reportCase } from "../server/cases.server";
 import { getPrisma } from "../server/db.server";
 import { getLocale } from "../server/locale.server";
@@ -27,14 +28,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const locale = await getLocale(request);
-  const raw = (await request.formData()).get("payload");
-  let input: { categoryId?: unknown; data?: unknown } = {};
+  let form: FormData;
   try {
-    input = JSON.parse(typeof raw === "string" ? raw : "{}");
+    form = (request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")
+      ? await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_FILE_BYTES }))
+      : await request.formData();
   } catch {
-    // Treated as empty input below: the engine reports what is missing.
+    return json({ issues: [{ path: "/files", code: "file.too-large", message: locale === "en" ? "A photo is larger than 10 MB" : "照片超过 10 MB" }], data: null }, { status: 413 });
   }
-  const result = await reportCase(getPrisma(), ctx, { categoryId: String(input.categoryId ?? ""), data: input.data ?? {} });
+  const parse = (name: string) => {
+    const raw = form.get(name);
+    try {
+      return typeof raw === "string" && raw ? JSON.parse(raw) : undefined;
+    } catch {
+      return undefined; // the engine reports what is missing
+    }
+  };
+  const input = (parse("payload") ?? {}) as { categoryId?: unknown; data?: unknown };
+  const files: Upload[] = [];
+  for (const value of form.getAll("photos")) {
+    if (typeof value !== "string" && value.size > 0) files.push({ name: value.name, bytes: new Uint8Array(await value.arrayBuffer()) });
+  }
+  const result = await reportCase(getPrisma(), ctx, { categoryId: String(input.categoryId ?? ""), data: input.data ?? {} }, new Date(), {
+    location: parse("location"),
+    files,
+  });
   if (!result.ok) {
     const issues = result.refusal.issues.map((i) => ({ path: i.path, code: i.code, message: pickMessage(i.message, locale) }));
     return json({ issues, data: input.data ?? null }, { status: result.refusal.kind === "not-allowed" ? 403 : 422 });
@@ -50,6 +68,10 @@ export default function ReportCase() {
   const submit = useSubmit();
   const navigation = useNavigation();
   const [draft, setDraft] = useState<unknown>(undefined);
+  const [point, setPoint] = useState<{ lat: number; lng: number; accuracy: number } | null>(null);
+  const [locating, setLocating] = useState<"idle" | "busy" | "failed">("idle");
+  const address = useRef<HTMLInputElement>(null);
+  const photos = useRef<HTMLInputElement>(null);
   const issues = result?.issues ?? [];
   const general = issues.filter((i) => !i.path.startsWith("/data/"));
   return (
@@ -76,6 +98,30 @@ export default function ReportCase() {
       {form && selected ? (
         <section aria-label={form.name} data-testid="intake-form" key={selected + locale}>
           <h2>{form.name}</h2>
+          <fieldset className="field">
+            <legend>{t("location")}</legend>
+            <button type="button" className="link-button" data-testid="locate" onClick={() => {
+              if (!navigator.geolocation) return setLocating("failed");
+              setLocating("busy");
+              navigator.geolocation.getCurrentPosition(
+                (p) => {
+                  setPoint({ lat: Number(p.coords.latitude.toFixed(6)), lng: Number(p.coords.longitude.toFixed(6)), accuracy: Math.round(p.coords.accuracy) });
+                  setLocating("idle");
+                },
+                () => setLocating("failed"),
+                { enableHighAccuracy: true, timeout: 10_000 },
+              );
+            }}>{t("useMyLocation")}</button>
+            {point ? <span data-testid="point"> {point.lat}, {point.lng} (±{point.accuracy} m)</span> : null}
+            {locating === "busy" ? <span> …</span> : locating === "failed" ? <span className="error"> {t("locationFailed")}</span> : null}
+            <label htmlFor="address">{t("address")}</label>
+            <input id="address" ref={address} maxLength={200} autoComplete="street-address" />
+          </fieldset>
+          <div className="field">
+            <label htmlFor="photos">{t("photos")}</label>
+            <input id="photos" ref={photos} type="file" accept="image/jpeg,image/png,image/webp" capture="environment" multiple />
+            <p className="field-description">{t("photosHelp")}</p>
+          </div>
           <ConfigForm
             schema={form.schema}
             uiSchema={form.uiSchema}
@@ -86,7 +132,12 @@ export default function ReportCase() {
             disabled={navigation.state === "submitting"}
             onSubmit={(data) => {
               setDraft(data);
-              submit({ payload: JSON.stringify({ categoryId: selected, data }) }, { method: "post" });
+              const body = new FormData();
+              body.set("payload", JSON.stringify({ categoryId: selected, data }));
+              const where = { ...(point ?? {}), ...(address.current?.value.trim() ? { address: address.current.value.trim() } : {}) };
+              if (Object.keys(where).length) body.set("location", JSON.stringify(where));
+              for (const file of Array.from(photos.current?.files ?? [])) body.append("photos", file);
+              submit(body, { method: "post", encType: "multipart/form-data" });
             }}
           />
         </section>

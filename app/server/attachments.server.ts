@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { Issue } from "../../engine/issues.ts";
 import { appendAudit } from "./audit.server.ts";
-import { withTenant, type Db } from "./db.server.ts";
+import { withTenant, type Db, type Tx } from "./db.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
@@ -43,25 +43,36 @@ export function checkUpload(file: Upload, index: number): { ok: true; type: stri
 
 const readable = (ctx: TenantContext, caseId: string) => ({ AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] });
 
-export async function addAttachments(db: Db, ctx: TenantContext, caseId: string, files: Upload[], now = new Date()): Promise<{ ok: true; count: number } | { ok: false; issues: Issue[]; notFound?: boolean }> {
+/** Checks every upload first; nothing is stored unless all pass. */
+export function checkUploads(files: Upload[]): { ok: true; files: Array<Upload & { type: string }> } | { ok: false; issues: Issue[] } {
   const checked = files.map((f, i) => ({ f, r: checkUpload(f, i) }));
   const issues = checked.flatMap(({ r }) => (r.ok ? [] : [r.issue]));
   if (issues.length) return { ok: false, issues };
+  return { ok: true, files: checked.map(({ f, r }) => ({ name: r.ok ? r.name : f.name, bytes: f.bytes, type: r.ok ? r.type : "" })) };
+}
+
+/** Inserts checked uploads in the caller's transaction, one audit entry each. */
+export async function storeAttachments(tx: Tx, tenantId: string, userId: string, caseId: string, files: Array<Upload & { type: string }>, now: Date) {
+  for (const f of files) {
+    const sha256 = createHash("sha256").update(f.bytes).digest("hex");
+    const a = await tx.attachment.create({
+      data: { tenantId, caseId, name: f.name, contentType: f.type, size: f.bytes.length, sha256, data: Buffer.from(f.bytes), uploadedBy: userId },
+      select: { id: true },
+    });
+    await appendAudit(tx, { tenantId, caseId, actorId: userId, type: "case.attachment-added", data: { attachmentId: a.id, name: f.name, size: f.bytes.length, sha256 }, at: now });
+  }
+}
+
+export async function addAttachments(db: Db, ctx: TenantContext, caseId: string, files: Upload[], now = new Date()): Promise<{ ok: true; count: number } | { ok: false; issues: Issue[]; notFound?: boolean }> {
+  const checked = checkUploads(files);
+  if (!checked.ok) return checked;
   return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
     const found = await tx.case.findFirst({ where: readable(ctx, caseId), select: { id: true, _count: { select: { attachments: true } } } });
     if (!found) return { ok: false as const, issues: [], notFound: true };
     if (found._count.attachments + files.length > MAX_FILES_PER_CASE) {
       return { ok: false as const, issues: [issue("/files", "file.too-many", `每个事件最多 ${MAX_FILES_PER_CASE} 个附件`, `At most ${MAX_FILES_PER_CASE} files per case`)] };
     }
-    for (const { f, r } of checked) {
-      if (!r.ok) continue;
-      const sha256 = createHash("sha256").update(f.bytes).digest("hex");
-      const a = await tx.attachment.create({
-        data: { tenantId: ctx.tenant.id, caseId, name: r.name, contentType: r.type, size: f.bytes.length, sha256, data: Buffer.from(f.bytes), uploadedBy: ctx.user.id },
-        select: { id: true },
-      });
-      await appendAudit(tx, { tenantId: ctx.tenant.id, caseId, actorId: ctx.user.id, type: "case.attachment-added", data: { attachmentId: a.id, name: r.name, size: f.bytes.length, sha256 }, at: now });
-    }
+    await storeAttachments(tx, ctx.tenant.id, ctx.user.id, caseId, checked.files, now);
     return { ok: true as const, count: files.length };
   });
 }

@@ -1,6 +1,8 @@
 // Cases: asks the engine, then applies its effects in one transaction (case, audit, outbox).
 import { randomUUID } from "node:crypto";
 import { decideIntake, type IntakeInput, type Refusal } from "../../engine/intake.ts";
+import type { Issue } from "../../engine/issues.ts";
+import { checkUploads, storeAttachments, type Upload } from "./attachments.server.ts";
 import { withTenant, type Db } from "./db.server.ts";
 import { applyEffects, nextNumber } from "./effects.server.ts";
 import { kickJobs } from "./jobs.server.ts";
@@ -11,10 +13,39 @@ const scopeOf = (ctx: TenantContext) => ({ tenantId: ctx.tenant.id, userId: ctx.
 
 export type ReportResult = { ok: true; caseId: string; number: string } | { ok: false; refusal: Refusal };
 
-export async function reportCase(db: Db, ctx: TenantContext, input: IntakeInput, now = new Date()): Promise<ReportResult> {
+/** Where it happened, from the phone (lat/lng) or typed (address). */
+export type CaseLocation = { lat?: number; lng?: number; accuracy?: number; address?: string };
+
+export function checkLocation(raw: unknown): { ok: true; value: CaseLocation | null } | { ok: false; issues: Issue[] } {
+  if (raw === null || raw === undefined || raw === "") return { ok: true, value: null };
+  const l = raw as Record<string, unknown>;
+  const num = (v: unknown, min: number, max: number) => v === undefined || v === null || (typeof v === "number" && Number.isFinite(v) && v >= min && v <= max);
+  const address = typeof l.address === "string" ? l.address.trim() : undefined;
+  if (typeof raw !== "object" || !num(l.lat, -90, 90) || !num(l.lng, -180, 180) || !num(l.accuracy, 0, 1e6) || (address?.length ?? 0) > 200 || (l.lat === undefined) !== (l.lng === undefined)) {
+    return { ok: false, issues: [{ path: "/location", code: "location.invalid", message: { zh: "位置信息无效", en: "The location is not valid" } }] };
+  }
+  const value: CaseLocation = {
+    ...(typeof l.lat === "number" ? { lat: l.lat, lng: l.lng as number } : {}),
+    ...(typeof l.accuracy === "number" ? { accuracy: l.accuracy } : {}),
+    ...(address ? { address } : {}),
+  };
+  return { ok: true, value: Object.keys(value).length ? value : null };
+}
+
+export async function reportCase(
+  db: Db,
+  ctx: TenantContext,
+  input: IntakeInput,
+  now = new Date(),
+  extras: { location?: unknown; files?: Upload[] } = {},
+): Promise<ReportResult> {
   const caseId = randomUUID();
   const decision = decideIntake({ compiled: ctx.compiled, configVersion: ctx.configVersion, actor: ctx.actor, now, caseId }, input);
   if (!decision.ok) return decision;
+  const location = checkLocation(extras.location);
+  const uploads = checkUploads(extras.files ?? []);
+  const extraIssues = [...(location.ok ? [] : location.issues), ...(uploads.ok ? [] : uploads.issues)];
+  if (extraIssues.length) return { ok: false, refusal: { kind: "invalid-input", issues: extraIssues } };
   const c = decision.case;
   const number = await withTenant(db, scopeOf(ctx), async (tx) => {
     const number = await nextNumber(tx, c.tenantId, "case", now.getUTCFullYear());
@@ -34,8 +65,10 @@ export async function reportCase(db: Db, ctx: TenantContext, input: IntakeInput,
         reporterId: c.reporterId,
         orgUnitId: c.orgUnitId,
         createdAt: now,
+        ...(location.ok && location.value ? { location: location.value } : {}),
       },
     });
+    if (uploads.ok) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, uploads.files, now);
     await applyEffects(tx, { tenantId: c.tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now }, decision.effects);
     return number;
   });
