@@ -3,7 +3,9 @@
 // refuses UPDATE and DELETE); docs/decisions/008-config-versions-and-upgrade.md.
 import { readdirSync } from "node:fs";
 import path from "node:path";
+import { calendarCoverageIssues, yearsInUse } from "../../engine/config/checks-calendar.ts";
 import { prepareConfig } from "../../engine/config/index.ts";
+import { compileTownshipConfig } from "./config.server.ts";
 import { isJsonObject, jsonEqual } from "../../engine/config/id-paths.ts";
 import type { Issue } from "../../engine/issues.ts";
 import { appendAudit } from "./audit.server.ts";
@@ -75,7 +77,17 @@ function sameTemplate(published: unknown, document: unknown, ref: string): Templ
  * id. Its template must already be published in the database. The same source and resolved
  * document as the latest version changes nothing.
  */
-export async function publishTownshipConfig(db: Db, source: unknown, options: { by: string }): Promise<TownshipPublication | PublishRefusal> {
+export async function publishTownshipConfig(
+  db: Db,
+  source: unknown,
+  options: {
+    by: string;
+    /** The user who publishes, for the audit trail (the CLI has none). */
+    actorId?: string;
+    /** The version the edit was based on: refused when another version was published since. */
+    baseVersion?: number;
+  },
+): Promise<TownshipPublication | PublishRefusal> {
   if (!isJsonObject(source) || source.kind !== "township" || typeof source.id !== "string") {
     return refusal("/kind", "publish.not-a-township", "不是乡镇配置（kind 应为 township）", 'Not a township config (kind must be "township")');
   }
@@ -87,17 +99,27 @@ export async function publishTownshipConfig(db: Db, source: unknown, options: { 
   const prepared = prepareConfig(source, await templateLookupFromDb(db));
   if (!prepared.ok) return { ok: false, issues: prepared.issues };
   const config = prepared.config;
+  const coverage = calendarCoverageIssues(compileTownshipConfig(config), yearsInUse(new Date()));
+  if (coverage.length) return { ok: false, issues: coverage };
   const extendsRef = config.extends ?? null;
 
   return db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"config:" + tenant.id}))`;
     const latest = await tx.configVersion.findFirst({ where: { tenantId: tenant.id }, orderBy: { version: "desc" }, select: { version: true, document: true, source: true } });
+    if (options.baseVersion !== undefined && (latest?.version ?? 0) !== options.baseVersion) {
+      return refusal(
+        "/version",
+        "publish.stale",
+        `编辑期间已有人发布了第 ${latest?.version ?? 0} 版；请重新打开页面，在最新版本上修改`,
+        `Version ${latest?.version ?? 0} was published while you were editing; reopen the page and edit the latest version`,
+      );
+    }
     if (latest && jsonEqual(latest.document, config) && sameDocument(latest.source, source)) {
       return { ok: true as const, kind: "township" as const, tenant: code, version: latest.version, extendsRef, status: "unchanged" as const };
     }
     const version = (latest?.version ?? 0) + 1;
     await tx.configVersion.create({ data: { tenantId: tenant.id, version, document: config as object, source: source as object, extendsRef, publishedBy: options.by } });
-    await appendAudit(tx, { tenantId: tenant.id, type: "config.published", data: { version, extendsRef, publishedBy: options.by }, at: new Date() });
+    await appendAudit(tx, { tenantId: tenant.id, actorId: options.actorId ?? null, type: "config.published", data: { version, extendsRef, publishedBy: options.by }, at: new Date() });
     return { ok: true as const, kind: "township" as const, tenant: code, version, extendsRef, status: "published" as const };
   });
 }

@@ -1,0 +1,37 @@
+// Calendars must cover the years deadlines will fall in. Needs the shipped calendar data, so it runs
+// where that is at hand (publishing), after the config itself validated.
+import { coveredYears } from "../calendar";
+import type { CompiledConfig } from "./compile";
+import { pointer, type Issue } from "../issues";
+
+/**
+ * One issue per calendar used by a deadline policy that has no data (official or provisional) for a
+ * year in `years`. Without it, working days there would count only weekends as days off.
+ */
+export function calendarCoverageIssues(compiled: CompiledConfig, years: readonly number[]): Issue[] {
+  const used = new Set([...compiled.policies.values()].flatMap((p) => (p.calendar ? [p.calendar] : [])));
+  const out: Issue[] = [];
+  for (const id of [...used].sort()) {
+    const def = compiled.config.calendars?.[id];
+    if (!def?.base) continue; // a tenant-only calendar lists its own days off
+    const covered = new Set(coveredYears(compiled.calendar(id), { includeProvisional: true }));
+    for (const year of years) {
+      if (!covered.has(year)) {
+        out.push({
+          path: pointer("calendars", id),
+          code: "calendar.year-uncovered",
+          message: { zh: `日历“${id}”没有 ${year} 年的节假日数据`, en: `Calendar "${id}" has no holiday data for ${year}` },
+        });
+      }
+    }
+  }
+  return out;
+}
+
+/**
+ * The years a config published now must cover: this year in Shanghai time. Next year's official
+ * notice usually appears in November, so requiring it earlier would block every December publish.
+ */
+export function yearsInUse(now: Date): number[] {
+  return [new Date(now.getTime() + 8 * 3600_000).getUTCFullYear()];
+}
