@@ -128,9 +128,11 @@ function decideTransition(config: CompiledConfig, caseState: CaseState, command:
   run.effects.push(audit);
   const base = `case:${caseState.id}:v${draft.version}:${transition.id}`;
   const issues: Issue[] = [];
+  const ran: string[] = [];
   (transition.effects ?? []).forEach((spec, i) => {
     if (issues.length) return;
     if (spec.when && guardHolds(config, draft, actor, now, spec.when, input) === false) return;
+    ran.push(spec.type);
     issues.push(...runEffect(run, spec, { key: `${base}:${i}`, kind: `case.${transition.id}`, place: "transition" }));
   });
   if (issues.length) return refuse("invalid-input", issues);
@@ -145,9 +147,28 @@ function decideTransition(config: CompiledConfig, caseState: CaseState, command:
     gradeId: draft.gradeId,
     assignment: draft.assignment,
     input,
+    // What assessment reads back from the trail (engine/scoring.ts): the effects that ran and the clocks that stopped.
+    effects: ran,
+    cleared: stoppedClocks(caseState.deadlines, run.effects),
     at: now.toISOString(),
   };
   return { ok: true, next: draft, effects: run.effects, nextCheckAt: nextCheckAt(config, draft), changed: true };
+}
+
+/** The deadlines a transition stopped, with when they were due (and paused) and whether they were met. */
+function stoppedClocks(before: readonly Deadline[], effects: readonly Effect[]) {
+  const clocks = new Map(before.map((d) => [d.id, { dueAt: d.dueAt, pausedAt: d.pausedAt }]));
+  const out: Array<{ id: string; kind: string; dueAt?: string; pausedAt?: string; met: boolean; reason: string }> = [];
+  for (const e of effects) {
+    if (e.type === "deadline-set") clocks.set(e.deadline.id, { dueAt: e.deadline.dueAt, pausedAt: e.deadline.pausedAt });
+    else if (e.type === "deadline-paused") clocks.set(e.deadlineId, { dueAt: clocks.get(e.deadlineId)?.dueAt ?? "", pausedAt: e.pausedAt });
+    else if (e.type === "deadline-resumed") clocks.set(e.deadlineId, { dueAt: e.dueAt, pausedAt: undefined });
+    else if (e.type === "deadline-cleared") {
+      const clock = clocks.get(e.deadlineId);
+      out.push({ id: e.deadlineId, kind: e.kind, ...(clock?.dueAt ? { dueAt: clock.dueAt } : {}), ...(clock?.pausedAt ? { pausedAt: clock.pausedAt } : {}), met: e.met, reason: e.reason });
+    }
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------

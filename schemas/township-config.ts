@@ -158,6 +158,108 @@ const modeSpec = {
   },
 } as const;
 
+/** Who gets a scoring rule's points; resolved per fact by engine/scoring.ts. */
+const scoringTarget = {
+  type: "string",
+  description:
+    "lead-unit, assist-units, platform, village (the village or community above the case's unit), grid (the grid at or above it), reporting-unit, assignee-users, reporter, actor, or post:<post id> (that post's holders: all of them for a post with a fixed unit; for a post held per unit, those in the case's unit or above it, its platform or its lead unit).",
+  pattern: "^(lead-unit|assist-units|platform|village|grid|reporting-unit|assignee-users|reporter|actor|post:[a-z0-9][a-z0-9-]*)$",
+} as const;
+
+const scoringCondition = {
+  type: "object",
+  description: "A named condition on the fact with its parameters (engine/scoring.ts CONDITION_PARAMS), e.g. {type: \"overdue-days\", params: {min: 3}}.",
+  required: ["type"],
+  additionalProperties: false,
+  properties: {
+    type: { type: "string", minLength: 1 },
+    params: { type: "object" },
+  },
+} as const;
+
+const scoringRule = {
+  type: "object",
+  required: ["id", "name", "on", "target", "points"],
+  additionalProperties: false,
+  properties: {
+    id,
+    name: text,
+    on: {
+      description: "A fact name from engine/scoring.ts FACTS (e.g. case.closed-late), or a transition of a workflow: {transition, workflow?}.",
+      // One schema for both shapes (string keywords apply to strings, object keywords to objects): errors stay to the point.
+      type: ["string", "object"],
+      minLength: 1,
+      required: ["transition"],
+      additionalProperties: false,
+      properties: { transition: id, workflow: id },
+    },
+    when: scoringCondition,
+    target: scoringTarget,
+    points: {
+      description: "Points per fact (negative deducts), or per overdue day with an optional cap on their absolute value: {perDay, max?}.",
+      type: ["number", "object"],
+      required: ["perDay"],
+      additionalProperties: false,
+      properties: { perDay: { type: "number" }, max: { type: "number", exclusiveMinimum: 0 } },
+    },
+    $remove: { const: true },
+  },
+} as const;
+
+const ratingLevels = {
+  type: "array",
+  description: "Levels from best to worst: a target gets the first level whose `min` its score reaches; the last level has no `min` and takes the rest (e.g. green, yellow, red: 三色管理).",
+  minItems: 1,
+  items: {
+    type: "object",
+    required: ["level", "name"],
+    additionalProperties: false,
+    properties: { level: id, name: text, min: { type: "number" } },
+  },
+} as const;
+
+/** Evaluation (考评): rules over facts from the audit trail, ratings, appeals. See engine/scoring.ts. */
+const scoringSection = {
+  type: "object",
+  additionalProperties: false,
+  properties: {
+    base: { type: "number", minimum: 0, description: "The score every target starts each period with (1000 in a 千分制); default 0." },
+    periods: { type: "array", description: "The periods scores are reported for.", items: { enum: ["month", "quarter", "year"] }, minItems: 1, uniqueItems: true },
+    closingDeadline: { ...id, description: "The deadline kind whose stop (done or closed) closes a case for scoring; default handle." },
+    feedbackDeadline: { ...id, description: "The deadline kind of the feedback review (反馈, 5 working days); default review." },
+    revisit: {
+      type: "object",
+      description: "How a satisfaction revisit (回访评价) is read from a transition's form.",
+      additionalProperties: false,
+      properties: {
+        field: { type: "string", minLength: 1, description: "The form field holding the result; default satisfaction." },
+        satisfied: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1, description: "Values that count as satisfied; default [satisfied]." },
+        dissatisfied: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1, description: "Values that count as dissatisfied; default [unsatisfied]." },
+      },
+    },
+    rules: { type: "array", items: scoringRule },
+    ratings: {
+      type: "object",
+      description: "Rating levels per kind of target.",
+      additionalProperties: false,
+      properties: { grid: ratingLevels, "micro-grid": ratingLevels, village: ratingLevels, platform: ratingLevels, unit: ratingLevels, user: ratingLevels },
+    },
+    appeal: {
+      type: "object",
+      description: "Appeals (申诉) against a score entry run as cases of a config workflow; an appeal that reaches `upheldState` reverses the entry.",
+      required: ["workflow", "form", "upheldState"],
+      additionalProperties: false,
+      properties: {
+        workflow: id,
+        form: { ...id, description: "The form an appeal is filed with." },
+        upheldState: id,
+        rejectedState: id,
+        entryField: { type: "string", minLength: 1, description: "The form field naming the disputed entry (its dedupe key); default scoreKey." },
+      },
+    },
+  },
+} as const;
+
 export const townshipConfigSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: TOWNSHIP_CONFIG_SCHEMA_ID,
@@ -386,7 +488,7 @@ export const townshipConfigSchema = {
         },
       },
     },
-    scoring: { type: "object" },
+    scoring: scoringSection,
     views: { type: "object" },
     modes: {
       type: "object",

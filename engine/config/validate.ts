@@ -5,6 +5,7 @@ import { pointer, type Issue } from "../issues";
 import { townshipConfigSchema, type TownshipConfig } from "../../schemas/township-config";
 import { EFFECT_TYPES } from "../effects";
 import { workflowIssues } from "./checks-workflow";
+import { scoringIssues } from "./checks-scoring";
 
 const ajv = createAjv();
 const validateShape = ajv.compile(townshipConfigSchema);
@@ -196,6 +197,7 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   });
 
   out.push(...workflowIssues(config)); // workflows, ladders, rota and modes: engine/config/checks-workflow.ts
+  out.push(...scoringIssues(config)); // rules, ratings and appeals: engine/config/checks-scoring.ts
   return out;
 }
 

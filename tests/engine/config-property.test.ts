@@ -1,5 +1,8 @@
 import { describe, it, expect } from "vitest";
 import fc from "fast-check";
+
+// Hundreds of full config validations per property: generous on a busy 2-core machine.
+const PROPERTY_TIMEOUT = 120_000;
 import { validateTownshipConfig } from "../../engine/config/validate";
 import { compileConfig } from "../../engine/config/compile";
 import { decideIntake } from "../../engine/intake";
@@ -75,7 +78,7 @@ function expectWellFormedResult(result: unknown, input: unknown) {
 describe("validateTownshipConfig on randomly damaged configs", () => {
   it("the unmutated base config is valid (so damage is what the properties exercise)", () => {
     expect(validateTownshipConfig(structuredClone(base)).ok).toBe(true);
-  });
+  }, PROPERTY_TIMEOUT);
 
   it("never throws and always answers ok-with-config or a non-empty list of well-formed issues", () => {
     fc.assert(
@@ -88,7 +91,7 @@ describe("validateTownshipConfig on randomly damaged configs", () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, PROPERTY_TIMEOUT);
 
   it("answers the same way every time for the same document", () => {
     fc.assert(
@@ -97,7 +100,7 @@ describe("validateTownshipConfig on randomly damaged configs", () => {
       }),
       { numRuns: 80 },
     );
-  });
+  }, PROPERTY_TIMEOUT);
 
   it("never throws on arbitrary JSON documents", () => {
     fc.assert(
@@ -106,7 +109,7 @@ describe("validateTownshipConfig on randomly damaged configs", () => {
       }),
       { numRuns: 200 },
     );
-  });
+  }, PROPERTY_TIMEOUT);
 
   it("a config that validates can be compiled and used for intake without crashing", () => {
     // Deleting optional parts keeps many configs valid; each valid one must be runnable.
@@ -137,7 +140,7 @@ describe("validateTownshipConfig on randomly damaged configs", () => {
       { numRuns: 80 },
     );
     expect(validSeen).toBeGreaterThan(5);
-  });
+  }, PROPERTY_TIMEOUT);
 
   it("a category reference is accepted exactly when it names something defined in the config", () => {
     const fields = {
@@ -171,5 +174,5 @@ describe("validateTownshipConfig on randomly damaged configs", () => {
       }),
       { numRuns: 300 },
     );
-  });
+  }, PROPERTY_TIMEOUT);
 });

@@ -1,0 +1,89 @@
+// Filing an appeal (申诉) against a deduction in the score ledger: the first command of the
+// township's appeal workflow (scoring.appeal). Pure, like decideIntake: the server looks up the
+// disputed entry in its own tenant's ledger and passes it in with ids and time.
+//
+// The appeal is a case of that workflow: reviewing it is an ordinary transition, and reaching the
+// upheld state reverses the entry when scores are evaluated (engine/scoring.ts).
+import type { Effect } from "./effects";
+import { validateFormData } from "./forms";
+import type { IntakeDecision, NewCase } from "./intake";
+import type { Issue } from "./issues";
+import type { Actor } from "./permissions";
+import { DEFAULT_APPEAL_ENTRY_FIELD, type ScoreLineLike } from "./scoring";
+import type { CompiledConfig } from "./config/compile";
+
+export type AppealContext = {
+  compiled: CompiledConfig;
+  configVersion: number;
+  actor: Actor;
+  now: Date;
+  caseId: string;
+  /** The ledger entry named by the form's entry field, from this tenant's ledger; undefined when there is none. */
+  disputed: (ScoreLineLike & { caseId?: string | null }) | undefined;
+  /** The case the entry is about (its category and platform place the appeal for permissions), if any. */
+  disputedCase?: { categoryId: string; platformId: string };
+  /** An appeal against this entry is already open or decided. */
+  alreadyAppealed: boolean;
+};
+
+const refusal = (kind: "not-allowed" | "invalid-input", path: string, code: string, zh: string, en: string): IntakeDecision => ({
+  ok: false,
+  refusal: { kind, issues: [{ path, code, message: { zh, en } }] satisfies Issue[] },
+});
+
+/**
+ * Opens an appeal: the appellant is the person the deduction names, or a member of the unit it
+ * names; only a deduction may be appealed, once. Returns the new case (on the appeal workflow, in
+ * its initial state) and the intake effects, or a refusal.
+ */
+export function decideAppeal(ctx: AppealContext, data: unknown): IntakeDecision {
+  const { compiled, actor } = ctx;
+  const appeal = compiled.config.scoring?.appeal;
+  const workflow = appeal ? compiled.workflows.get(appeal.workflow) : undefined;
+  if (!appeal || !workflow) return refusal("not-allowed", "", "appeal.not-configured", "本乡镇未开通考评申诉", "Appeals are not set up in this township");
+  const issues = validateFormData(compiled, appeal.form, data);
+  if (issues.length) return { ok: false, refusal: { kind: "invalid-input", issues: issues.map((i) => ({ ...i, path: `/data${i.path}` })) } };
+  const fields = data as Record<string, unknown>;
+  const field = appeal.entryField ?? DEFAULT_APPEAL_ENTRY_FIELD;
+  const at = `/data/${field}`;
+  const disputed = ctx.disputed;
+  if (!disputed || disputed.dedupeKey !== fields[field]) return refusal("invalid-input", at, "appeal.entry-unknown", "找不到要申诉的考评记录", "No such score entry");
+  if (disputed.points >= 0) return refusal("invalid-input", at, "appeal.not-a-deduction", "只能对扣分申诉", "Only a deduction can be appealed");
+  const own = disputed.target.kind === "user" ? disputed.target.id === actor.userId : disputed.target.id === actor.unitId;
+  if (!own) return refusal("not-allowed", "", "appeal.not-yours", "只能对本人或本单位的扣分申诉", "You may appeal only deductions from you or your unit");
+  if (ctx.alreadyAppealed) return refusal("invalid-input", at, "appeal.duplicate", "该扣分已申诉过", "This deduction has already been appealed");
+
+  // The appeal sits with the case it disputes; an entry without a case falls back on the first category.
+  const category = (ctx.disputedCase && compiled.categories.get(ctx.disputedCase.categoryId)) ?? compiled.categories.values().next().value;
+  if (!category) return refusal("not-allowed", "", "appeal.not-configured", "本乡镇未配置事件类别", "This township has no categories");
+  const titleField = compiled.forms.get(appeal.form)?.titleField;
+  const title = titleField && typeof fields[titleField] === "string" && fields[titleField] ? `申诉：${String(fields[titleField]).trim()}` : "考评申诉";
+  const newCase: NewCase = {
+    id: ctx.caseId,
+    tenantId: actor.tenantId,
+    configVersion: ctx.configVersion,
+    workflowId: appeal.workflow,
+    categoryId: category.id,
+    gradeId: category.defaultGrade,
+    platformId: ctx.disputedCase?.platformId ?? category.platform,
+    state: workflow.initial,
+    title: title.slice(0, 200),
+    data: fields,
+    reporterId: actor.userId,
+    orgUnitId: actor.unitId,
+  };
+  const effects: Effect[] = [
+    {
+      type: "audit",
+      event: "case.reported",
+      data: { categoryId: category.id, gradeId: category.defaultGrade, state: workflow.initial, configVersion: ctx.configVersion, appeal: { entry: disputed.dedupeKey, ...(disputed.caseId ? { caseId: disputed.caseId } : {}) }, at: ctx.now.toISOString() },
+    },
+  ];
+  (workflow.onIntake ?? []).forEach((effect, i) => {
+    if (effect.type === "notify") {
+      const params = (effect.params ?? {}) as { posts?: string[] };
+      effects.push({ type: "notify", posts: params.posts ?? [], kind: "appeal.filed", caseId: ctx.caseId, dedupeKey: `case:${ctx.caseId}:intake:${i}` });
+    }
+  });
+  return { ok: true, case: newCase, effects };
+}
