@@ -15,6 +15,8 @@ type DemoSeed = {
   county: { code: string; name: { zh: string; en?: string } };
   townships: string[];
   password: string;
+  /** Members of the county centre itself (county posts such as county-admin are not in any township config). */
+  countyUsers?: Array<{ login: string; name: string; posts: string[]; unit: string }>;
   users: Array<{ login: string; name: string; memberships: Array<{ township: string; posts: string[]; unit: string }> }>;
 };
 
@@ -46,9 +48,18 @@ function checkMembership(login: string, m: DemoSeed["users"][number]["membership
 
 export async function seedDemo(db: Db, tenantsDir = env.tenantsDir): Promise<{ created: boolean; logins: DemoLogin[] }> {
   const { seed, townships } = loadDemoSeed(tenantsDir);
-  const logins = seed.users.map((u) => ({ login: u.login, password: seed.password, name: u.name, townships: u.memberships.map((m) => m.township) }));
+  const countyUsers = seed.countyUsers ?? [];
+  const logins = [
+    ...countyUsers.map((u) => ({ login: u.login, password: seed.password, name: u.name, townships: [seed.county.code] })),
+    ...seed.users.map((u) => ({ login: u.login, password: seed.password, name: u.name, townships: u.memberships.map((m) => m.township) })),
+  ];
   await publishTemplateFiles(db, path.join(tenantsDir, "templates"), "seed");
-  if (await db.tenant.findUnique({ where: { code: seed.county.code } })) return { created: false, logins };
+  const existing = await db.tenant.findUnique({ where: { code: seed.county.code }, select: { id: true } });
+  if (existing) {
+    // A demo database seeded before county users existed gets them; nothing else changes.
+    await seedCountyUsers(db, existing.id, countyUsers, seed.password);
+    return { created: false, logins };
+  }
 
   const configs = new Map(townships.map((t) => [t.config.id, t.config]));
   for (const user of seed.users) for (const m of user.memberships) checkMembership(user.login, m, configs.get(m.township));
@@ -73,6 +84,10 @@ export async function seedDemo(db: Db, tenantsDir = env.tenantsDir): Promise<{ c
         },
       });
     }
+    for (const u of countyUsers) {
+      const user = await tx.user.create({ data: { login: u.login, displayName: u.name, passwordHash } });
+      await tx.membership.create({ data: { tenantId: county.id, userId: user.id, posts: u.posts, unitId: u.unit } });
+    }
     for (const u of seed.users) {
       const user = await tx.user.create({ data: { login: u.login, displayName: u.name, passwordHash } });
       for (const m of u.memberships) {
@@ -81,4 +96,17 @@ export async function seedDemo(db: Db, tenantsDir = env.tenantsDir): Promise<{ c
     }
   });
   return { created: true, logins };
+}
+
+async function seedCountyUsers(db: Db, countyId: string, users: NonNullable<DemoSeed["countyUsers"]>, password: string) {
+  const present = new Set((await db.user.findMany({ where: { login: { in: users.map((u) => u.login) } }, select: { login: true } })).map((u) => u.login));
+  const missing = users.filter((u) => !present.has(u.login));
+  if (!missing.length) return;
+  const passwordHash = await hashPassword(password);
+  await db.$transaction(async (tx) => {
+    for (const u of missing) {
+      const user = await tx.user.create({ data: { login: u.login, displayName: u.name, passwordHash } });
+      await tx.membership.create({ data: { tenantId: countyId, userId: user.id, posts: u.posts, unitId: u.unit } });
+    }
+  });
 }

@@ -1,0 +1,28 @@
+// Config and input problems as the CLI prints them: where (a JSON pointer), what, in Chinese and
+// English — the reader's language first.
+import type { Bilingual } from "../../engine/i18n";
+import { useLocale, useT } from "../i18n";
+
+export type ShownIssue = { path: string; code: string; message: Bilingual; where?: string };
+
+export function IssueList({ issues, title, testId }: { issues: readonly ShownIssue[]; title?: string; testId?: string }) {
+  const locale = useLocale();
+  const t = useT();
+  if (!issues.length) return null;
+  return (
+    <div className="alert" role="alert" data-testid={testId}>
+      {title ? <p style={{ marginTop: 0 }}>{title}</p> : null}
+      <ul className="issues">
+        {issues.map((i, k) => (
+          <li key={`${i.path}|${i.code}|${k}`} data-path={i.path}>
+            <code>{i.path || "/"}</code>{" "}
+            {i.where === "draft" ? <small>[{t("whereDraft")}]</small> : i.where === "config" ? <small>[{t("whereConfig")}]</small> : i.where === "designer" ? <small>[{t("whereDesigner")}]</small> : null}{" "}
+            <span>{locale === "en" ? i.message.en : i.message.zh}</span>
+            <span className="field-description" lang={locale === "en" ? "zh-CN" : "en"}> / {locale === "en" ? i.message.zh : i.message.en}</span>{" "}
+            <small className="field-description">[{i.code}]</small>
+          </li>
+        ))}
+      </ul>
+    </div>
+  );
+}

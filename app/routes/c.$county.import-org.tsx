@@ -1,0 +1,45 @@
+// POST only (a resource route): an uploaded villages/grids file (CSV or XLSX), read and checked
+// row by row against the chosen template's units. Nothing is stored; the browser puts the rows
+// into the onboarding draft, and publishing checks them all again.
+import { json, type ActionFunctionArgs } from "@remix-run/node";
+import { getPrisma } from "../server/db.server";
+import { requireCountyAdmin, requireCountyContext } from "../server/county.server";
+import { importContext } from "../server/onboarding.server";
+import { importOrgFile, MAX_IMPORT_BYTES } from "../server/org-import.server";
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requireCountyContext(request, params.county);
+  requireCountyAdmin(ctx);
+  const length = Number(request.headers.get("Content-Length") ?? 0);
+  // Room for the multipart envelope around a file at the limit; the file itself is checked below.
+  if (length > MAX_IMPORT_BYTES + 64 * 1024) {
+    return json({ rows: [], units: [], issues: [{ row: 1, code: "import.too-large", message: { zh: "文件过大", en: "The file is too large" } }] }, { status: 413 });
+  }
+  const form = await request.formData();
+  const file = form.get("file");
+  if (!file || typeof file === "string") {
+    return json({ rows: [], units: [], issues: [{ row: 1, code: "import.no-file", message: { zh: "请选择文件", en: "Choose a file" } }] }, { status: 400 });
+  }
+  let platforms = { keep: [] as string[], add: [] as Array<{ id: string; name: { zh: string; en?: string } }> };
+  try {
+    const parsed = JSON.parse(String(form.get("platforms") ?? "{}"));
+    if (Array.isArray(parsed.keep) && Array.isArray(parsed.add)) {
+      platforms = {
+        keep: parsed.keep.filter((p: unknown): p is string => typeof p === "string"),
+        add: parsed.add.filter((p: unknown): p is { id: string; name: { zh: string } } => !!p && typeof (p as { id?: unknown }).id === "string").map((p: { id: string; name: { zh: string } }) => ({ id: p.id, name: p.name })),
+      };
+    }
+  } catch {
+    // The browser always sends the draft's platforms; without them only non-platform units are known.
+  }
+  const context = await importContext(getPrisma(), String(form.get("template") ?? ""), platforms);
+  if (!context) {
+    return json({ rows: [], units: [], issues: [{ row: 1, code: "onboarding.template-missing", message: { zh: "请先选择模板", en: "Choose a template first" } }] }, { status: 400 });
+  }
+  const result = await importOrgFile(file.name, new Uint8Array(await file.arrayBuffer()), context.known, context.defaultParent);
+  return json(result, { status: result.issues.length ? 422 : 200 });
+}
+
+export async function loader() {
+  throw new Response("Not found", { status: 404 });
+}

@@ -1,0 +1,25 @@
+import { json, type LoaderFunctionArgs } from "@remix-run/node";
+import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
+import { useLocale, useT } from "../i18n";
+import { COUNTY_ADMIN_POST, requireCountyContext } from "../server/county.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requireCountyContext(request, params.county);
+  return json({ county: ctx.county, isAdmin: ctx.membership.posts.includes(COUNTY_ADMIN_POST) });
+}
+
+export default function CountyLayout() {
+  const { county, isAdmin } = useLoaderData<typeof loader>();
+  const t = useT();
+  const locale = useLocale();
+  return (
+    <>
+      <div className="actions">
+        <h2 style={{ margin: 0 }} data-testid="county-name">{locale === "en" ? (county.nameEn ?? county.name) : county.name}</h2>
+        <NavLink to={`/c/${county.code}`} end>{t("countyTownships")}</NavLink>
+        {isAdmin ? <NavLink to={`/c/${county.code}/onboard`} className="button">{t("onboardTownship")}</NavLink> : null}
+      </div>
+      <Outlet />
+    </>
+  );
+}

@@ -1,0 +1,168 @@
+// The township admin edits its config in forms generated from the config's own JSON Schema: each
+// section shows what the township runs with (template + its overrides); the server writes only
+// the overrides back. Every change is validated live on the server (the same issues as the CLI)
+// and shown as a diff against the published version; Publish makes it the next version.
+import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
+import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { useEffect, useMemo, useRef, useState } from "react";
+import { jsonEqual } from "../../engine/config/id-paths";
+import { SECTION_IDS, sectionValue, type SectionId } from "../../engine/config/overrides";
+import { SECTION_NAMES, sectionContext, sectionForm } from "../../engine/config/section-forms";
+import { pickText } from "../../engine/i18n";
+import { EditorForm } from "../components/config-form";
+import { IssueList, type ShownIssue } from "../components/issue-list";
+import { useTownship } from "../components/township";
+import { useLocale, useT } from "../i18n";
+import { configEditAction, loadConfigAdmin } from "../server/config-admin.server";
+import { getPrisma } from "../server/db.server";
+import { requireAbility } from "../server/guards.server";
+import { requireTenantContext } from "../server/tenancy.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requireTenantContext(request, params.tenant);
+  requireAbility(ctx, "manage", "Config");
+  const state = await loadConfigAdmin(getPrisma(), ctx);
+  const doc = state.latest.document;
+  const sections = Object.fromEntries(SECTION_IDS.map((id) => [id, sectionValue(doc, id) ?? (id === "deadlinePolicies" ? {} : [])])) as Record<SectionId, unknown>;
+  return json({
+    version: state.latest.version,
+    extendsRef: state.latest.extendsRef,
+    sections,
+    forms: Object.fromEntries(Object.entries(doc.forms ?? {}).map(([id, f]) => [id, { name: f.name }])),
+    workflows: Object.fromEntries(Object.entries(doc.workflows ?? {}).map(([id, w]) => [id, { name: w.name }])),
+    calendars: Object.fromEntries(Object.keys(doc.calendars ?? {}).map((id) => [id, {}])),
+  });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requireTenantContext(request, params.tenant);
+  requireAbility(ctx, "manage", "Config");
+  return configEditAction(getPrisma(), ctx, await request.formData());
+}
+
+type EditResponse = { intent: "validate" | "publish"; ok: boolean; issues: ShownIssue[]; changes: Array<{ zh: string; en: string }> };
+
+/** Drops keys RJSF leaves as undefined, so "unchanged" means unchanged. */
+const normal = (v: unknown) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
+
+/** Checking a draft changes nothing on the server: no need to reload the page's data. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "validate" ? false : defaultShouldRevalidate;
+
+export default function ConfigEditor() {
+  const data = useLoaderData<typeof loader>();
+  const { tenant } = useTownship();
+  const t = useT();
+  const locale = useLocale();
+  const published = useActionData<typeof action>() as EditResponse | undefined;
+  const navigation = useNavigation();
+  const validator = useFetcher<EditResponse>();
+  // The edit the last check was for: an answer about an older edit is not shown as current.
+  const submitted = useRef<string | null>(null);
+  const sections = data.sections as Record<SectionId, unknown>;
+  const [drafts, setDrafts] = useState<Record<SectionId, unknown>>(sections);
+  const [active, setActive] = useState<SectionId>("categories");
+
+  const changed = SECTION_IDS.filter((id) => !jsonEqual(normal(drafts[id]), normal(sections[id])));
+  const edit = JSON.stringify({ kind: "sections", sections: Object.fromEntries(changed.map((id) => [id, normal(drafts[id])])) });
+
+  useEffect(() => {
+    if (!changed.length) return;
+    const timer = setTimeout(() => {
+      submitted.current = edit;
+      validator.submit({ intent: "validate", edit }, { method: "post" });
+    }, 350);
+    return () => clearTimeout(timer);
+    // Validate when the edit (or the language of the messages) changes.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [edit]);
+
+  const context = useMemo(
+    () =>
+      sectionContext({
+        org: { units: drafts.units as never },
+        grades: drafts.grades as never,
+        posts: drafts.posts as never,
+        categories: drafts.categories as never,
+        forms: data.forms,
+        workflows: data.workflows,
+        deadlinePolicies: drafts.deadlinePolicies as Record<string, unknown>,
+        calendars: data.calendars,
+      }),
+    [drafts, data.forms, data.workflows, data.calendars],
+  );
+  const form = useMemo(() => sectionForm(active, context, locale), [active, context, locale]);
+
+  const check = validator.data;
+  const fresh = changed.length > 0 && check && validator.state === "idle" && submitted.current === edit;
+  // A refused publish (another version came first) stays in view; live checks follow the edit.
+  const issues = [...(published && !published.ok ? published.issues : []), ...(fresh ? check.issues : [])];
+  const publishing = navigation.state !== "idle" && navigation.formData?.get("intent") === "publish";
+
+  return (
+    <div className="editor">
+      <div className="card">
+        <h1>{t("editConfig")} <small className="field-description">v{data.version} · {data.extendsRef ?? "—"}</small></h1>
+        <p className="field-description">{t("editConfigHelp")}</p>
+        <div role="tablist" aria-label={t("sections")} className="tabs">
+          {SECTION_IDS.map((id) => (
+            <button
+              key={id}
+              type="button"
+              role="tab"
+              id={`tab-${id}`}
+              aria-selected={active === id}
+              aria-controls="section-panel"
+              className={active === id ? "tab active" : "tab"}
+              onClick={() => setActive(id)}
+              data-testid={`tab-${id}`}
+            >
+              {pickText(SECTION_NAMES[id], locale)}
+              {changed.includes(id) ? ` ${t("editedMark")}` : ""}
+            </button>
+          ))}
+        </div>
+        <div id="section-panel" role="tabpanel" aria-labelledby={`tab-${active}`} data-testid="section-form" key={`${active}|${locale}`}>
+          <EditorForm
+            schema={form.schema}
+            uiSchema={form.uiSchema}
+            locale={locale}
+            formData={drafts[active]}
+            idPrefix={`cfg-${active}`}
+            onChange={(value) => setDrafts((d) => ({ ...d, [active]: value }))}
+          />
+          {changed.includes(active) ? (
+            <button type="button" className="link-button" onClick={() => setDrafts((d) => ({ ...d, [active]: sections[active] }))}>{t("resetSection")}</button>
+          ) : null}
+        </div>
+      </div>
+      <aside className="card" aria-live="polite" data-testid="config-check">
+        {!changed.length ? (
+          <p>{t("noChanges")}</p>
+        ) : fresh ? (
+          check.ok ? <p className="notice" role="status" data-testid="config-valid">{t("configValid")}</p> : null
+        ) : (
+          <p role="status"><progress aria-label={t("validating")} /> {t("validating")}</p>
+        )}
+        <IssueList issues={issues} title={t("configIssues")} testId="config-issues" />
+        {fresh && check.ok ? (
+          <>
+            <h2>{t("changesToPublish", { n: data.version })}</h2>
+            {check.changes.length ? (
+              <ul data-testid="config-changes">{check.changes.map((c, i) => <li key={i}>{locale === "en" ? c.en : c.zh}</li>)}</ul>
+            ) : <p>{t("noChanges")}</p>}
+          </>
+        ) : null}
+        <Form method="post">
+          <input type="hidden" name="edit" value={edit} />
+          <input type="hidden" name="baseVersion" value={data.version} />
+          <button type="submit" name="intent" value="publish" className="primary" disabled={!fresh || !check.ok || publishing} data-testid="publish-config">
+            {publishing ? t("publishing") : t("publishVersion", { n: data.version + 1 })}
+          </button>
+        </Form>
+        <p className="field-description">{t("backTo")} <Link to={`/t/${tenant.code}/admin`}>{t("admin")}</Link></p>
+      </aside>
+    </div>
+  );
+}

@@ -1,0 +1,157 @@
+// The township admin's config editor: edits arrive as effective sections (what the township should
+// run with) or as a designed form, are written into the township's source as overrides of its
+// template (engine/config/overrides.ts), validated whole exactly as the CLI does, and published
+// as the next immutable ConfigVersion. Cases keep the version they were opened under.
+import { changeMessage, diffConfigs } from "../../engine/config/diff.ts";
+import { isJsonObject, toIdPath, type JsonObject } from "../../engine/config/id-paths.ts";
+import { prepareConfig, resolveConfig, type TemplateLookup } from "../../engine/config/index.ts";
+import { applyFormEdit, applySectionEdits, isSectionId, type SectionEdits } from "../../engine/config/overrides.ts";
+import { designerToForm, validateDesigner, type DesignerModel } from "../../engine/form-designer.ts";
+import type { Bilingual } from "../../engine/i18n.ts";
+import type { Issue } from "../../engine/issues.ts";
+import type { TownshipConfig } from "../../schemas/township-config.ts";
+import { publishTownshipConfig } from "./config-publish.server.ts";
+import { withTenant, type Db } from "./db.server.ts";
+import type { TenantContext } from "./tenancy.server.ts";
+import { templateLookupFromDb } from "./tenant-files.server.ts";
+
+export type ConfigVersionInfo = { version: number; extendsRef: string | null; publishedAt: Date; publishedBy: string | null };
+
+export type ConfigAdminState = {
+  latest: ConfigVersionInfo & { document: TownshipConfig; source: JsonObject };
+  history: ConfigVersionInfo[];
+  /** The resolved template the township extends, or undefined when it extends none. */
+  template: JsonObject | undefined;
+  lookup: TemplateLookup;
+};
+
+const scopeOf = (ctx: TenantContext) => ({ tenantId: ctx.tenant.id, userId: ctx.user.id });
+
+export async function loadConfigAdmin(db: Db, ctx: TenantContext): Promise<ConfigAdminState> {
+  const rows = await withTenant(db, scopeOf(ctx), (tx) =>
+    tx.configVersion.findMany({
+      where: { tenantId: ctx.tenant.id },
+      orderBy: { version: "desc" },
+      select: { version: true, extendsRef: true, publishedAt: true, publishedBy: true, document: true, source: true },
+    }),
+  );
+  const latest = rows[0];
+  if (!latest) throw new Response("Township has no published config", { status: 503 });
+  const lookup = await templateLookupFromDb(db);
+  let template: JsonObject | undefined;
+  if (latest.extendsRef) {
+    const resolved = resolveConfig(lookup(latest.extendsRef), lookup);
+    if (resolved.ok && isJsonObject(resolved.value)) template = resolved.value;
+  }
+  return {
+    latest: { ...info(latest), document: latest.document as unknown as TownshipConfig, source: (isJsonObject(latest.source) ? latest.source : {}) as JsonObject },
+    history: rows.map(info),
+    template,
+    lookup,
+  };
+}
+
+const info = (r: { version: number; extendsRef: string | null; publishedAt: Date; publishedBy: string | null }): ConfigVersionInfo => ({
+  version: r.version,
+  extendsRef: r.extendsRef,
+  publishedAt: r.publishedAt,
+  publishedBy: r.publishedBy,
+});
+
+export type ConfigEdit = { kind: "sections"; sections: SectionEdits } | { kind: "form"; formId: string; model: DesignerModel };
+
+/** Where an issue points: the designer's own model, or the township's resolved config. */
+export type EditIssue = Issue & { where: "designer" | "config" };
+
+export type EditCheck =
+  | { ok: true; source: JsonObject; config: TownshipConfig; changes: Bilingual[]; baseVersion: number }
+  | { ok: false; issues: EditIssue[]; baseVersion: number };
+
+const FORM_ID = /^[a-z0-9][a-z0-9-]*$/;
+
+/** Parses the edit a page posts; anything unexpected is an issue, never trusted. */
+export function parseEdit(raw: unknown): ConfigEdit | Issue {
+  const bad = (zh: string, en: string): Issue => ({ path: "", code: "edit.malformed", message: { zh, en } });
+  if (!isJsonObject(raw)) return bad("提交的内容无法识别", "The submitted edit is not readable");
+  if (raw.kind === "sections" && isJsonObject(raw.sections)) {
+    const sections: SectionEdits = {};
+    for (const [key, value] of Object.entries(raw.sections)) {
+      if (!isSectionId(key)) return bad(`未知的配置部分“${key}”`, `Unknown config section "${key}"`);
+      sections[key] = value;
+    }
+    return { kind: "sections", sections };
+  }
+  if (raw.kind === "form" && typeof raw.formId === "string" && FORM_ID.test(raw.formId) && isJsonObject(raw.model) && Array.isArray(raw.model.fields) && isJsonObject(raw.model.name)) {
+    return { kind: "form", formId: raw.formId, model: raw.model as unknown as DesignerModel };
+  }
+  return bad("提交的内容无法识别", "The submitted edit is not readable");
+}
+
+/** Applies an edit to the township's latest source and validates the result; writes nothing. */
+export function checkEdit(state: ConfigAdminState, ctx: TenantContext, edit: ConfigEdit): EditCheck {
+  const baseVersion = state.latest.version;
+  const fail = (issues: Issue[], where: EditIssue["where"]) => ({ ok: false as const, issues: issues.map((i) => ({ ...i, where })), baseVersion });
+  let applied: ReturnType<typeof applySectionEdits>;
+  if (edit.kind === "sections") {
+    applied = applySectionEdits(state.latest.source, state.template, edit.sections);
+  } else {
+    let form: JsonObject;
+    try {
+      const designerIssues = validateDesigner(edit.model);
+      if (designerIssues.length) return fail(designerIssues, "designer");
+      form = designerToForm(edit.model) as unknown as JsonObject;
+    } catch {
+      // A model from the browser may be any shape: a malformed one is an issue, not a crash.
+      return fail([{ path: "/fields", code: "edit.malformed", message: { zh: "表单设计数据无法识别", en: "The form design is not readable" } }], "designer");
+    }
+    applied = applyFormEdit(state.latest.source, state.template, edit.formId, form);
+  }
+  if (!applied.ok) return fail(applied.issues, "config");
+  // Identity comes from the database, never from an edit.
+  const source: JsonObject = { ...applied.source, kind: "township", id: ctx.tenant.code };
+  const prepared = prepareConfig(source, state.lookup);
+  if (!prepared.ok) {
+    const resolved = resolveConfig(source, state.lookup);
+    const doc = resolved.ok ? resolved.value : source;
+    return fail(prepared.issues.map((i) => ({ ...i, path: i.path.startsWith("/") ? toIdPath(doc, i.path) : i.path })), "config");
+  }
+  return { ok: true, source, config: prepared.config, changes: diffConfigs(state.latest.document, prepared.config).map(changeMessage), baseVersion };
+}
+
+export type PublishResult = { ok: true; version: number; status: "published" | "unchanged" } | { ok: false; issues: EditIssue[] };
+
+/** Validates again and publishes the next version, refused if another was published since `baseVersion`. */
+export async function publishEdit(db: Db, ctx: TenantContext, edit: ConfigEdit, baseVersion: number): Promise<PublishResult> {
+  const state = await loadConfigAdmin(db, ctx);
+  const checked = checkEdit(state, ctx, edit);
+  if (!checked.ok) return checked;
+  const result = await publishTownshipConfig(db, checked.source, { by: ctx.user.login, actorId: ctx.user.id, baseVersion });
+  if (!result.ok) return { ok: false, issues: result.issues.map((i) => ({ ...i, where: "config" as const })) };
+  return { ok: true, version: result.version, status: result.status };
+}
+
+/**
+ * The action behind the config editor and the form designer: `intent=validate` checks the posted
+ * edit without saving; `intent=publish` publishes it as the next version and redirects to the
+ * admin page. The edit names sections or a form; the township comes from the URL and session.
+ */
+export async function configEditAction(db: Db, ctx: TenantContext, form: FormData): Promise<Response> {
+  let raw: unknown = null;
+  try {
+    raw = JSON.parse(String(form.get("edit") ?? "null"));
+  } catch {
+    // Reported as a malformed edit below.
+  }
+  const edit = parseEdit(raw);
+  if (!("kind" in edit)) return Response.json({ intent: "validate", ok: false, issues: [{ ...edit, where: "config" }], changes: [] }, { status: 400 });
+  if (form.get("intent") === "publish") {
+    const baseVersion = Number(form.get("baseVersion"));
+    if (!Number.isInteger(baseVersion)) return Response.json({ intent: "publish", ok: false, issues: [{ path: "/version", code: "edit.malformed", message: { zh: "缺少所依据的版本", en: "The version edited is missing" }, where: "config" }], changes: [] }, { status: 400 });
+    const result = await publishEdit(db, ctx, edit, baseVersion);
+    if (!result.ok) return Response.json({ intent: "publish", ok: false, issues: result.issues, changes: [] }, { status: 422 });
+    const query = result.status === "unchanged" ? `published=${result.version}&unchanged=1` : `published=${result.version}`;
+    return new Response(null, { status: 302, headers: { Location: `/t/${ctx.tenant.code}/admin?${query}` } });
+  }
+  const checked = checkEdit(await loadConfigAdmin(db, ctx), ctx, edit);
+  return Response.json(checked.ok ? { intent: "validate", ok: true, issues: [], changes: checked.changes } : { intent: "validate", ok: false, issues: checked.issues, changes: [] });
+}

@@ -1,0 +1,47 @@
+// Reads an uploaded villages/grids file (CSV or XLSX) into rows of text; the engine checks them
+// (engine/org-import.ts). Row numbers are the spreadsheet's, so a problem names the row a person sees.
+import ExcelJS from "exceljs";
+import { importOrgTable, parseCsv, type KnownUnit, type OrgRow, type OrgUnit, type RowIssue } from "../../engine/org-import.ts";
+
+export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
+
+export type OrgImport = { units: OrgUnit[]; rows: OrgRow[]; issues: RowIssue[] };
+
+const fileIssue = (code: string, zh: string, en: string): OrgImport => ({ units: [], rows: [], issues: [{ row: 1, code, message: { zh, en } }] });
+
+export async function readOrgTable(name: string, bytes: Uint8Array): Promise<string[][] | null> {
+  const lower = name.toLowerCase();
+  if (lower.endsWith(".csv") || lower.endsWith(".txt")) {
+    return parseCsv(new TextDecoder("utf-8").decode(bytes));
+  }
+  if (lower.endsWith(".xlsx")) {
+    const book = new ExcelJS.Workbook();
+    await book.xlsx.load(Buffer.from(bytes) as never);
+    const sheet = book.worksheets[0];
+    if (!sheet) return [];
+    const table: string[][] = [];
+    for (let r = 1; r <= sheet.rowCount; r++) {
+      const row = sheet.getRow(r);
+      const cells: string[] = [];
+      for (let c = 1; c <= sheet.columnCount; c++) cells.push(row.getCell(c).text ?? "");
+      table.push(cells);
+    }
+    return table;
+  }
+  return null;
+}
+
+/** An uploaded file checked against the units it may refer to. Never throws on bad input. */
+export async function importOrgFile(name: string, bytes: Uint8Array, known: readonly KnownUnit[], defaultParent?: string): Promise<OrgImport> {
+  if (bytes.byteLength > MAX_IMPORT_BYTES) {
+    return fileIssue("import.too-large", `文件超过 ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+  }
+  let table: string[][] | null;
+  try {
+    table = await readOrgTable(name, bytes);
+  } catch (error) {
+    return fileIssue("import.unreadable", `无法读取文件：${(error as Error).message}`, `Cannot read the file: ${(error as Error).message}`);
+  }
+  if (!table) return fileIssue("import.file-type", "只能导入 CSV 或 XLSX 文件", "Only CSV or XLSX files can be imported");
+  return importOrgTable(table, known, defaultParent);
+}
