@@ -260,6 +260,57 @@ const scoringSection = {
   },
 } as const;
 
+/** Columns a workbench list can show (the server knows how to render each). */
+export const VIEW_COLUMNS = ["number", "title", "category", "grade", "status", "orgUnit", "platform", "reporter", "reportedAt", "dueAt", "leadUnit"] as const;
+
+const viewFilter = {
+  type: "object",
+  description: "Which cases a tab lists; every given condition must hold, always within what the user may read.",
+  additionalProperties: false,
+  properties: {
+    states: { type: "array", items: id, minItems: 1, uniqueItems: true },
+    mine: { enum: ["assigned", "reported", "unit"], description: "assigned: my unit leads or assists; reported: I reported it; unit: it happened in my unit." },
+    due: { enum: ["overdue", "soon", "any"], description: "overdue: past its due instant; soon: due within 2 days; any: has a running deadline." },
+    supervised: { type: "boolean", description: "true: has an open supervision sheet (督办单); false: has none." },
+    grades: { type: "array", items: id, minItems: 1, uniqueItems: true },
+    categories: { type: "array", items: id, minItems: 1, uniqueItems: true },
+  },
+} as const;
+
+const viewsSection = {
+  type: "object",
+  description: "Screens generated from the config: one workbench per group of posts, its tabs and list columns.",
+  additionalProperties: false,
+  properties: {
+    workbenches: {
+      type: "array",
+      description: "A user gets the first workbench naming one of their posts (or \"*\").",
+      items: {
+        type: "object",
+        required: ["id", "name", "posts", "tabs"],
+        additionalProperties: false,
+        properties: {
+          id,
+          name: text,
+          posts: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1, description: "Post ids, or \"*\" for every member." },
+          tabs: {
+            type: "array",
+            minItems: 1,
+            items: { type: "object", required: ["id", "name", "filter"], additionalProperties: false, properties: { id, name: text, filter: viewFilter } },
+          },
+          columns: { type: "array", items: { enum: VIEW_COLUMNS }, minItems: 1, uniqueItems: true },
+        },
+      },
+    },
+    doneStates: {
+      type: "array",
+      items: id,
+      uniqueItems: true,
+      description: "States that count as closed (办结) on dashboards, besides final states.",
+    },
+  },
+} as const;
+
 export const townshipConfigSchema = {
   $schema: "https://json-schema.org/draft/2020-12/schema",
   $id: TOWNSHIP_CONFIG_SCHEMA_ID,
@@ -489,7 +540,7 @@ export const townshipConfigSchema = {
       },
     },
     scoring: scoringSection,
-    views: { type: "object" },
+    views: viewsSection,
     modes: {
       type: "object",
       description: "Peacetime and wartime (平战转换): switching is one action; deadlines, duty and routing follow.",

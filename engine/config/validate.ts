@@ -6,6 +6,7 @@ import { townshipConfigSchema, type TownshipConfig } from "../../schemas/townshi
 import { EFFECT_TYPES } from "../effects";
 import { workflowIssues } from "./checks-workflow";
 import { scoringIssues } from "./checks-scoring";
+import { viewIssues } from "./checks-views";
 
 const ajv = createAjv();
 const validateShape = ajv.compile(townshipConfigSchema);
@@ -198,6 +199,7 @@ function semanticIssues(config: TownshipConfig): Issue[] {
 
   out.push(...workflowIssues(config)); // workflows, ladders, rota and modes: engine/config/checks-workflow.ts
   out.push(...scoringIssues(config)); // rules, ratings and appeals: engine/config/checks-scoring.ts
+  out.push(...viewIssues(config)); // workbenches and dashboards: engine/config/checks-views.ts
   return out;
 }
 
