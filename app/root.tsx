@@ -1,6 +1,7 @@
 import type { LinksFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { json } from "@remix-run/node";
 import { Form, isRouteErrorResponse, Link, Links, Meta, Outlet, Scripts, ScrollRestoration, useLoaderData, useLocation, useRouteError } from "@remix-run/react";
+import { useOptionalTownship } from "./components/township";
 import { translate, useLocale, useT } from "./i18n";
 import { useNonce } from "./nonce";
 import { getPrisma } from "./server/db.server";
@@ -20,6 +21,7 @@ function Header() {
   const data = useLoaderData<typeof loader>();
   const t = useT();
   const location = useLocation();
+  const township = useOptionalTownship();
   return (
     <header className="top">
       <Link to="/" className="brand">{t("appName")}</Link>
@@ -27,7 +29,8 @@ function Header() {
         {data.user ? (
           <>
             <span className="who" data-testid="current-user">{data.user.displayName}</span>
-            <span className="badge" title={t("notifications")} data-testid="unread-count">{`${t("notifications")} ${data.unread}`}</span>
+            {township?.tenant.mode === "wartime" ? <span className="badge badge-wartime" data-testid="wartime-badge">{t("wartimeBadge")}</span> : null}
+            <Link to="/inbox" className="badge" title={t("notifications")} data-testid="unread-count">{`${t("notifications")} ${data.unread}`}</Link>
             <Form method="post" action="/logout">
               <button type="submit" className="link-button">{t("logout")}</button>
             </Form>

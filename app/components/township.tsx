@@ -1,9 +1,16 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import { buildAbility, type RawRule } from "../../engine/permissions";
+import { useLocale, useT } from "../i18n";
 import type { Labels } from "../server/labels.server";
 
-export type TownshipData = { tenant: { code: string }; labels: Labels; me: { posts: string[]; unit: string }; rules: RawRule[] };
+export type TownshipData = {
+  tenant: { code: string; mode: string };
+  labels: Labels;
+  me: { posts: string[]; unit: string };
+  screens: { watch: boolean };
+  rules: RawRule[];
+};
 
 /** The user's abilities in this township, to hide what they cannot do (the server still decides). */
 export function useAbility() {
@@ -13,6 +20,31 @@ export function useAbility() {
 
 export function useTownship() {
   return useRouteLoaderData("routes/t.$tenant") as TownshipData;
+}
+
+/** The township's data when a township page is open (the root header uses it), else undefined. */
+export function useOptionalTownship() {
+  return useRouteLoaderData("routes/t.$tenant") as TownshipData | undefined;
+}
+
+/** A deadline's colour dot and words: green, orange (≤ 2 working days), red (overdue), grey (paused). */
+export function DeadlineBadge({ d }: { d: { colour: string; paused: boolean; overdue: boolean; overdueWorkingDays: number; workingDaysLeft: number } }) {
+  const t = useT();
+  const text = d.paused
+    ? t("pausedClock")
+    : d.overdue
+      ? d.overdueWorkingDays > 0
+        ? t("overdueBy", { n: d.overdueWorkingDays })
+        : t("overdueToday")
+      : d.workingDaysLeft === 0
+        ? t("dueToday")
+        : t("workingDaysLeft", { n: d.workingDaysLeft });
+  return <span className={`due due-${d.colour}`} data-colour={d.colour}>{text}</span>;
+}
+
+export function useWhen() {
+  const locale = useLocale();
+  return (d: string | null | undefined) => (d ? new Date(d).toLocaleString(locale, { timeZone: "Asia/Shanghai", hour12: false }) : "—");
 }
 
 export function StateBadge({ labels, workflowId, state }: { labels: Labels; workflowId?: string; state: string }) {

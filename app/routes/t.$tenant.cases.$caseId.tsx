@@ -1,19 +1,29 @@
-import { json, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useLoaderData } from "@remix-run/react";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Link, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator, useSearchParams, useSubmit } from "@remix-run/react";
+import { useState } from "react";
 import { localizeForm } from "../../engine/forms";
-import { StateBadge, useAbility, useTownship } from "../components/township";
+import { pickMessage } from "../../engine/i18n";
+import { ConfigForm } from "../components/config-form";
+import { DeadlineBadge, StateBadge, useAbility, useTownship, useWhen } from "../components/township";
 import { isMessageKey, useLocale, useT } from "../i18n";
+import { listAttachments, listComments } from "../server/attachments.server";
+import { loadCaseScreen } from "../server/case-screen.server";
 import { getCase } from "../server/cases.server";
 import { getPrisma } from "../server/db.server";
 import { getLocale } from "../server/locale.server";
 import { maskCaseData } from "../server/masking.server";
 import { notFound, requireTenantContext } from "../server/tenancy.server";
+import { transitionCase } from "../server/workflow.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
-  const found = await getCase(getPrisma(), ctx, params.caseId ?? "");
+  const db = getPrisma();
+  const found = await getCase(db, ctx, params.caseId ?? "");
   if (!found) notFound();
   const locale = await getLocale(request);
+  const screen = await loadCaseScreen(db, ctx, found.id, found.auditEvents, locale, new Date());
+  if (!screen) notFound();
+  const [attachments, comments] = await Promise.all([listAttachments(db, ctx, found.id), listComments(db, ctx, found.id)]);
   const category = ctx.compiled.categories.get(found.categoryId);
   const formId = category?.intakeForm ?? "";
   const form = ctx.compiled.forms.get(formId);
@@ -39,17 +49,186 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       createdAt: found.createdAt,
     },
     fields,
-    audit: found.auditEvents.map((e) => ({ id: String(e.id), type: e.type, at: e.at })),
+    screen,
+    attachments,
+    comments: comments.map((c) => ({ id: c.id, body: c.body, at: c.createdAt, author: c.author })),
   });
 }
 
-export default function CaseDetail() {
-  const { case: c, fields, audit } = useLoaderData<typeof loader>();
-  const { tenant, labels } = useTownship();
+const STATUS_OF = { "not-allowed": 403, "invalid-input": 422, "wrong-state": 409, "stale-version": 409 } as const;
+
+/**
+ * Fires one transition. The payload names only the transition, its input and the version the user
+ * saw; tenant, actor, state and permission come from the session and the database, and a version
+ * that moved on in between is refused (optimistic check), never overwritten.
+ */
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requireTenantContext(request, params.tenant);
+  const locale = await getLocale(request);
+  const raw = (await request.formData()).get("payload");
+  let payload: { transitionId?: unknown; input?: unknown; expectedVersion?: unknown } = {};
+  try {
+    payload = JSON.parse(typeof raw === "string" ? raw : "{}") ?? {};
+  } catch {
+    // Empty payload: the engine refuses it with a message below.
+  }
+  const transitionId = String(payload.transitionId ?? "");
+  const expectedVersion = Number(payload.expectedVersion);
+  const result = await transitionCase(getPrisma(), ctx, params.caseId ?? "", {
+    transitionId,
+    input: payload.input,
+    expectedVersion: Number.isSafeInteger(expectedVersion) ? expectedVersion : -1,
+  });
+  if (!result.ok && "notFound" in result) notFound();
+  if (!result.ok) {
+    const issues = result.refusal.issues.map((i) => ({ path: i.path, code: i.code, message: pickMessage(i.message, locale) }));
+    return json({ transitionId, kind: result.refusal.kind, issues, input: payload.input ?? null }, { status: STATUS_OF[result.refusal.kind] });
+  }
+  return redirect(`/t/${ctx.tenant.code}/cases/${params.caseId}?done=${encodeURIComponent(transitionId)}`);
+}
+
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+type Action = LoaderData["screen"]["actions"][number];
+
+function CaseActions({ version, actions }: { version: number; actions: Action[] }) {
   const t = useT();
   const locale = useLocale();
+  const submit = useSubmit();
+  const navigation = useNavigation();
+  const revalidator = useRevalidator();
+  const result = useActionData<typeof action>();
+  const [open, setOpen] = useState<string | null>(result?.transitionId ?? null);
+  const [draft, setDraft] = useState<unknown>(undefined);
+  const busy = navigation.state !== "idle";
+  const fire = (transitionId: string, input?: unknown) => {
+    setDraft(input);
+    submit({ payload: JSON.stringify({ transitionId, input, expectedVersion: version }) }, { method: "post" });
+  };
+  const active = actions.find((a) => a.id === open);
+  const issues = result && result.transitionId === open ? result.issues : [];
+  const general = result ? result.issues.filter((i) => !i.path.startsWith("/input/")) : [];
+  return (
+    <div className="card" data-testid="case-actions">
+      <h2>{t("caseActions")}</h2>
+      {result ? (
+        <div className="alert" role="alert" data-testid="action-error" data-kind={result.kind}>
+          {result.kind === "invalid-input" && !general.length ? t("fixErrors") : null}
+          {general.map((i) => <div key={i.path + i.code}>{i.message}</div>)}
+          {result.kind === "stale-version" ? (
+            <p style={{ margin: "0.4rem 0 0" }}>
+              <button type="button" className="link-button" onClick={() => revalidator.revalidate()} data-testid="reload">{t("reload")}</button>
+            </p>
+          ) : null}
+        </div>
+      ) : null}
+      {actions.length === 0 ? <p>{t("noActions")}</p> : null}
+      <div className="actions" style={{ flexWrap: "wrap" }}>
+        {actions.map((a) => (
+          <button
+            key={a.id}
+            type="button"
+            className={a.id === open ? "primary" : "btn-secondary"}
+            data-transition={a.id}
+            disabled={busy}
+            onClick={() => {
+              if (a.form) {
+                setOpen(a.id === open ? null : a.id);
+                setDraft(undefined);
+              } else fire(a.id);
+            }}
+          >
+            {a.name}
+          </button>
+        ))}
+      </div>
+      {active?.form ? (
+        <section aria-label={active.name} data-testid="transition-form" data-transition={active.id} key={active.id + locale}>
+          <h3>{active.form.name}</h3>
+          <ConfigForm
+            schema={active.form.schema}
+            uiSchema={active.form.uiSchema}
+            locale={locale}
+            formData={draft ?? (result?.transitionId === active.id ? (result.input ?? undefined) : undefined)}
+            issues={issues}
+            issuePrefix="/input"
+            submitLabel={t("submit")}
+            disabled={busy}
+            onSubmit={(data) => fire(active.id, data ?? {})}
+          />
+          <button type="button" className="link-button" onClick={() => setOpen(null)}>{t("cancel")}</button>
+        </section>
+      ) : null}
+    </div>
+  );
+}
+
+/** Files and comments go to their own routes (…/files, …/comments), which redirect back here. */
+function FilesAndComments() {
+  const { case: c, attachments, comments } = useLoaderData<typeof loader>();
+  const { tenant } = useTownship();
+  const t = useT();
+  const when = useWhen();
+  const upload = useFetcher<{ issues?: string[] }>();
+  const comment = useFetcher<{ issues?: string[] }>();
+  const base = `/t/${tenant.code}/cases/${c.id}`;
+  return (
+    <>
+      <div className="card" id="attachments" data-testid="attachments">
+        <h2>{t("attachments")}</h2>
+        {attachments.length ? (
+          <ul>
+            {attachments.map((a) => (
+              <li key={a.id}>
+                <a href={`${base}/files/${a.id}`} target="_blank" rel="noreferrer">{a.name}</a>{" "}
+                <span className="field-description">{Math.max(1, Math.round(a.size / 1024))} KB · {when(a.createdAt)}</span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="field-description">{t("none")}</p>
+        )}
+        <upload.Form method="post" action={`${base}/files`} encType="multipart/form-data" className="actions" key={attachments.length}>
+          <input type="file" name="files" multiple aria-label={t("attachments")} />
+          <button type="submit" className="btn-secondary" disabled={upload.state !== "idle"}>{t("upload")}</button>
+        </upload.Form>
+        {upload.data?.issues?.length ? <p className="alert" role="alert">{upload.data.issues.join("；")}</p> : null}
+      </div>
+      <div className="card" id="comments" data-testid="comments">
+        <h2>{t("comments")}</h2>
+        {comments.length ? (
+          <ul className="inbox">
+            {comments.map((x) => (
+              <li key={x.id}>
+                <div className="field-description">{x.author} · {when(x.at)}</div>
+                <div style={{ whiteSpace: "pre-wrap" }}>{x.body}</div>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+        <comment.Form method="post" action={`${base}/comments`} key={comments.length}>
+          <div className="field">
+            <textarea name="body" rows={2} maxLength={2000} aria-label={t("addComment")} />
+          </div>
+          <button type="submit" className="btn-secondary" disabled={comment.state !== "idle"}>{t("addComment")}</button>
+        </comment.Form>
+        {comment.data?.issues?.length ? <p className="alert" role="alert">{comment.data.issues.join("；")}</p> : null}
+      </div>
+    </>
+  );
+}
+
+export default function CaseDetail() {
+  const { case: c, fields, screen } = useLoaderData<typeof loader>();
+  const { tenant, labels } = useTownship();
+  const t = useT();
+  const when = useWhen();
   const ability = useAbility();
-  const when = (d: string) => new Date(d).toLocaleString(locale, { timeZone: "Asia/Shanghai" });
+  const [params] = useSearchParams();
+  const done = params.get("done");
+  const doneName = done ? screen.trail.findLast((e) => e.transition?.id === done)?.transition?.name : undefined;
+  const states = labels.states[screen.workflowId] ?? {};
+  const unit = (id: string) => labels.units[id] ?? id;
+  const { assignment } = screen;
   return (
     <>
       <div className="card" data-testid="case-detail">
@@ -57,18 +236,59 @@ export default function CaseDetail() {
           <Link to={`/t/${tenant.code}`}>← {t("backToList")}</Link>
           {ability.can("manage", "Membership") ? <Link to={`/t/${tenant.code}/cases/${c.id}/access`}>{t("whoCanSee")}</Link> : null}
         </p>
+        {done && doneName ? <p className="notice" role="status" data-testid="transition-done">{t("transitionDone", { name: doneName })}</p> : null}
         <h1>{c.title} <small className="field-description">{c.number}</small></h1>
         <dl className="facts">
           <dt>{t("category")}</dt><dd>{labels.categories[c.categoryId] ?? c.categoryId}</dd>
           <dt>{t("grade")}</dt><dd>{labels.grades[c.gradeId] ?? c.gradeId}</dd>
-          <dt>{t("status")}</dt><dd><StateBadge labels={labels} workflowId={c.workflowId} state={c.state} /></dd>
-          <dt>{t("platform")}</dt><dd>{labels.units[c.platformId] ?? c.platformId}</dd>
-          <dt>{t("orgUnit")}</dt><dd>{labels.units[c.orgUnitId] ?? c.orgUnitId}</dd>
+          <dt>{t("status")}</dt><dd data-testid="case-state"><StateBadge labels={labels} workflowId={c.workflowId} state={c.state} /></dd>
+          <dt>{t("platform")}</dt><dd>{unit(c.platformId)}</dd>
+          <dt>{t("orgUnit")}</dt><dd>{unit(c.orgUnitId)}</dd>
           <dt>{t("reporter")}</dt><dd>{c.reporter}</dd>
           <dt>{t("reportedAt")}</dt><dd>{when(c.createdAt)}</dd>
           <dt>{t("configVersion")}</dt><dd>v{c.configVersion}</dd>
         </dl>
       </div>
+      <div className="card" data-testid="deadlines">
+        <h2>{t("deadlines")}</h2>
+        {screen.deadlines.length === 0 ? (
+          <p className="field-description">{t("noDeadline")}</p>
+        ) : (
+          <table>
+            <thead>
+              <tr><th /><th>{t("dueAt")}</th><th>{t("timeLeft")}</th></tr>
+            </thead>
+            <tbody>
+              {screen.deadlines.map((d) => {
+                const key = `deadline.${d.kind}`;
+                return (
+                  <tr key={d.id} data-deadline={d.kind} data-colour={d.colour}>
+                    <td>{isMessageKey(key) ? t(key) : d.kind}</td>
+                    <td>{when(d.dueAt)}</td>
+                    <td><DeadlineBadge d={d} /></td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        )}
+      </div>
+      <div className="card" data-testid="assignment">
+        <h2>{t("assignment")}</h2>
+        {screen.escalatedTo ? <p className="alert">{t("escalatedToCounty")}</p> : null}
+        {assignment.leadUnitId ? (
+          <dl className="facts">
+            <dt>{t("leadUnit")}</dt><dd data-testid="lead-unit">{unit(assignment.leadUnitId)}</dd>
+            <dt>{t("assistUnits")}</dt><dd>{assignment.assistUnitIds.length ? assignment.assistUnitIds.map(unit).join("、") : t("none")}</dd>
+            {assignment.assignees.length ? (<><dt>{t("assignees")}</dt><dd>{assignment.assignees.join("、")}</dd></>) : null}
+            {assignment.assignedBy ? (<><dt>{t("assignedBy")}</dt><dd>{assignment.assignedBy}</dd></>) : null}
+            <dt>{t("assignedAt")}</dt><dd>{when(assignment.assignedAt)}</dd>
+          </dl>
+        ) : (
+          <p className="field-description">{t("notAssigned")}</p>
+        )}
+      </div>
+      <CaseActions key={screen.version} version={screen.version} actions={screen.actions} />
       <div className="card">
         <h2>{t("details")}</h2>
         <dl className="facts">
@@ -80,12 +300,82 @@ export default function CaseDetail() {
           ))}
         </dl>
       </div>
+      <FilesAndComments />
+      <div className="card" data-testid="supervision">
+        <h2>{t("supervision")}</h2>
+        {screen.sheets.length === 0 && screen.talks.length === 0 ? <p className="field-description">{t("noSupervision")}</p> : null}
+        {screen.sheets.length ? (
+          <>
+            <h3>{t("supervisionSheets")}</h3>
+            <table data-testid="case-sheets">
+              <thead>
+                <tr><th>{t("sheetNumber")}</th><th>{t("issuedAt")}</th><th>{t("respondBy")}</th><th>{t("responsible")}</th><th>{t("status")}</th><th /></tr>
+              </thead>
+              <tbody>
+                {screen.sheets.map((s) => (
+                  <tr key={s.id}>
+                    <td>{s.number}{s.urgency === "urgent" ? <span className="due due-red"> {t("urgent")}</span> : null}</td>
+                    <td>{when(s.issuedAt)}<div className="field-description">{t(`trigger.${s.trigger === "manual" ? "manual" : "ladder"}`)}</div></td>
+                    <td>{when(s.respondBy)}</td>
+                    <td>{[...s.toUnitIds.map(unit), ...s.toUsers].join("、") || "—"}</td>
+                    <td>{t(s.status === "open" ? "sheetStatus.open" : "sheetStatus.closed")}</td>
+                    <td><Link to={`/t/${tenant.code}/sheets/${s.id}`}>{t("printable")}</Link></td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        ) : null}
+        {screen.talks.length ? (
+          <>
+            <h3>{t("talks")}</h3>
+            <table data-testid="case-talks">
+              <thead>
+                <tr><th>{t("principal")}</th><th>{t("talkWith")}</th><th>{t("scheduleBy")}</th><th>{t("heldAt")}</th><th>{t("status")}</th></tr>
+              </thead>
+              <tbody>
+                {screen.talks.map((x) => (
+                  <tr key={x.id}>
+                    <td>{labels.posts[x.principalPost] ?? x.principalPost}</td>
+                    <td>{[...x.withUnitIds.map(unit), ...x.withUsers].join("、") || "—"}</td>
+                    <td>{when(x.scheduleBy)}</td>
+                    <td>{x.heldAt ? when(x.heldAt) : t("notHeld")}</td>
+                    <td>{t(x.status === "open" ? "sheetStatus.open" : "sheetStatus.closed")}</td>
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </>
+        ) : null}
+      </div>
       <div className="card">
         <h2>{t("auditTrail")}</h2>
         <ol data-testid="audit-trail">
-          {audit.map((e) => {
+          {screen.trail.map((e) => {
             const key = `audit.${e.type}`;
-            return <li key={e.id}>{when(e.at)} · {isMessageKey(key) ? t(key) : e.type}</li>;
+            const stepKey = e.step ? `ladder.${e.step.phase === "reminder" ? "reminder" : e.step.type}` : "";
+            return (
+              <li key={e.id} data-type={e.type}>
+                {when(e.at)} · {e.actor ? `${e.actor} · ` : ""}
+                {e.transition ? (
+                  <>
+                    <strong>{e.transition.name}</strong>{" "}
+                    <span className="field-description">
+                      {states[e.transition.from]?.name ?? e.transition.from} → {states[e.transition.to]?.name ?? e.transition.to}
+                    </span>
+                  </>
+                ) : (
+                  <>{isMessageKey(key) ? t(key) : e.type}{e.step ? `：${isMessageKey(stepKey) ? t(stepKey) : e.step.type}` : ""}</>
+                )}
+                {e.input.length ? (
+                  <ul className="trail-input">
+                    {e.input.map((f) => (
+                      <li key={f.key}>{f.title}：{f.value}{f.masked ? <span className="field-description"> {t("masked")}</span> : null}</li>
+                    ))}
+                  </ul>
+                ) : null}
+              </li>
+            );
           })}
         </ol>
       </div>

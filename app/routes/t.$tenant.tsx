@@ -32,12 +32,16 @@ export default function TownshipLayout() {
     <>
       <div className="actions township-nav no-print">
         <h2 style={{ margin: 0 }} data-testid="township-name">{labels.township}</h2>
+        <NavLink to={`/t/${tenant.code}/work`} data-testid="nav-work">{t("workbench")}</NavLink>
         <NavLink to={`/t/${tenant.code}`} end>{t("cases")}</NavLink>
+        <NavLink to={`/t/${tenant.code}/dashboard`} data-testid="nav-dashboard">{t("dashboard")}</NavLink>
         <NavLink to={`/t/${tenant.code}/report`} className="button">{t("reportCase")}</NavLink>
         {screens.watch ? <NavLink to={`/t/${tenant.code}/due`} data-testid="nav-due">{t("dueNav")}</NavLink> : null}
         {screens.watch ? <NavLink to={`/t/${tenant.code}/supervision`} data-testid="nav-supervision">{t("supervisionNav")}</NavLink> : null}
         <NavLink to={`/t/${tenant.code}/inbox`} data-testid="nav-inbox">{t("inbox")}</NavLink>
         {ability.can("read", "Audit") ? <NavLink to={`/t/${tenant.code}/audit`}>{t("auditLog")}</NavLink> : null}
+        {ability.can("manage", "Membership") ? <NavLink to={`/t/${tenant.code}/members`}>{t("members")}</NavLink> : null}
+        {ability.can("manage", "Config") ? <NavLink to={`/t/${tenant.code}/admin`}>{t("admin")}</NavLink> : null}
         <span className="field-description">
           {t("posts")}: {me.posts.join("、")} · {t("unit")}: {me.unit}
         </span>

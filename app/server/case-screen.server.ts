@@ -1,0 +1,108 @@
+// Everything the case screen shows beyond the case's own facts: the running deadlines, the
+// assignment, supervision, the actions the user may take now with their forms, and the audit
+// trail in words. Loaded on the config version the case was opened under.
+import type { Locale } from "../../engine/i18n.ts";
+import { pickText } from "../../engine/i18n.ts";
+import type { CompiledConfig } from "../../engine/config/index.ts";
+import type { CaseFacts } from "../../engine/permissions.ts";
+import { deadlineViews } from "./deadlines.server.ts";
+import type { Db } from "./db.server.ts";
+import { maskCaseData } from "./masking.server.ts";
+import { caseSupervision, userNames } from "./supervision.server.ts";
+import type { TenantContext } from "./tenancy.server.ts";
+import { transitionFormFor } from "./transition-forms.server.ts";
+import { actionsFor, loadCaseForActor } from "./workflow.server.ts";
+
+type AuditRow = { id: bigint; type: string; at: Date; data: unknown; actorId: string | null };
+
+/** A transition's input as the people who read the case see it: titles, choice names, masks. */
+function describeInput(compiled: CompiledConfig, ctx: TenantContext, facts: CaseFacts, formId: string | undefined, input: unknown, locale: Locale) {
+  if (!formId || !input || typeof input !== "object") return [];
+  const form = transitionFormFor(compiled, formId, locale);
+  if (!form) return [];
+  const { data, maskedFields } = maskCaseData(compiled, ctx.ability, facts, formId, input as Record<string, unknown>);
+  type Prop = { title?: string; enum?: unknown[]; oneOf?: Array<{ const: unknown; title?: string }> };
+  type Ui = { "ui:enumNames"?: string[]; items?: Ui };
+  const props = (form.schema.properties ?? {}) as Record<string, Prop & { items?: Prop }>;
+  /** A value by the name the form shows for it (enum + ui:enumNames, or oneOf const + title). */
+  const named = (key: string, v: unknown) => {
+    const array = Array.isArray(v);
+    const p = array ? props[key]?.items : props[key];
+    const ui = array ? (form.uiSchema[key] as Ui | undefined)?.items : (form.uiSchema[key] as Ui | undefined);
+    const show = (x: unknown) => {
+      const i = p?.enum?.indexOf(x) ?? -1;
+      if (i >= 0 && ui?.["ui:enumNames"]?.[i]) return ui["ui:enumNames"][i]!;
+      return p?.oneOf?.find((c) => c.const === x)?.title ?? String(x);
+    };
+    return array ? v.map(show).join("、") : show(v);
+  };
+  const order = [...((form.uiSchema["ui:order"] as string[] | undefined) ?? []), ...Object.keys(props)];
+  const rank = (key: string) => (order.indexOf(key) < 0 ? order.length : order.indexOf(key));
+  return Object.entries(data)
+    .sort(([a], [b]) => rank(a) - rank(b))
+    .filter(([, v]) => v !== undefined && v !== null && v !== "" && !(Array.isArray(v) && !v.length))
+    .map(([key, v]) => ({
+      key,
+      title: props[key]?.title ?? key,
+      value: maskedFields.includes(key) ? String(v) : named(key, v),
+      masked: maskedFields.includes(key),
+    }));
+}
+
+export async function loadCaseScreen(db: Db, ctx: TenantContext, caseId: string, audit: AuditRow[], locale: Locale, now: Date) {
+  const loaded = await loadCaseForActor(db, ctx, caseId, now);
+  if (!loaded) return null;
+  const { compiled, state, row } = loaded;
+  const workflow = compiled.workflows.get(state.workflowId);
+  const transitions = new Map((workflow?.transitions ?? []).map((t) => [t.id, t]));
+  const facts: CaseFacts = { tenantId: row.tenantId, orgUnitId: row.orgUnitId, platformId: row.platformId, reporterId: row.reporterId, leadUnitId: row.leadUnitId, assistUnitIds: row.assistUnitIds };
+
+  const actions = actionsFor(loaded, now).map((a) => ({
+    id: a.id,
+    name: pickText(a.name, locale),
+    to: a.to,
+    form: a.form ? transitionFormFor(compiled, a.form, locale) : null,
+  }));
+
+  const supervision = await caseSupervision(db, ctx, caseId);
+  const names = await userNames(db, [
+    ...audit.map((e) => e.actorId).filter((x): x is string => !!x),
+    ...(state.assignment.assigneeUserIds ?? []),
+    ...(state.assignment.assignedBy ? [state.assignment.assignedBy] : []),
+    ...supervision.sheets.flatMap((s) => s.toUserIds),
+    ...supervision.talks.flatMap((t) => t.withUserIds),
+  ]);
+
+  const trail = audit.map((e) => {
+    const data = (e.data ?? {}) as Record<string, unknown>;
+    const transition = e.type === "case.transition" ? transitions.get(String(data.transitionId)) : undefined;
+    return {
+      id: String(e.id),
+      type: e.type,
+      at: e.at.toISOString(),
+      actor: e.actorId ? (names[e.actorId] ?? null) : null,
+      transition: transition ? { id: transition.id, name: pickText(transition.name, locale), from: String(data.from ?? ""), to: String(data.to ?? "") } : null,
+      step: e.type === "case.deadline-step" ? { phase: String(data.phase ?? ""), type: String(data.type ?? ""), superseded: data.superseded === true } : null,
+      input: transition ? describeInput(compiled, ctx, facts, transition.form, data.input, locale) : [],
+    };
+  });
+
+  return {
+    version: state.version,
+    state: state.state,
+    workflowId: state.workflowId,
+    deadlines: deadlineViews(compiled, state.deadlines, now),
+    assignment: {
+      leadUnitId: state.assignment.leadUnitId ?? null,
+      assistUnitIds: state.assignment.assistUnitIds,
+      assignees: (state.assignment.assigneeUserIds ?? []).map((id) => names[id] ?? id),
+      assignedBy: state.assignment.assignedBy ? (names[state.assignment.assignedBy] ?? null) : null,
+      assignedAt: state.assignment.assignedAt ?? null,
+    },
+    escalatedTo: state.escalatedTo ?? null,
+    actions,
+    sheets: supervision.sheets.map((s) => ({ ...s, toUsers: s.toUserIds.map((id) => names[id] ?? id) })),
+    talks: supervision.talks.map((t) => ({ ...t, withUsers: t.withUserIds.map((id) => names[id] ?? id) })),
+    trail,
+  };
+}

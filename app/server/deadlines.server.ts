@@ -1,0 +1,53 @@
+// How a running deadline looks on a screen: due instant, working days left on the case's own
+// policy calendar (holidays and 调休 make-up days included), and a colour for the eye.
+import { workingDaysBetween } from "../../engine/calendar.ts";
+import type { Deadline } from "../../engine/case-state.ts";
+import type { CompiledConfig } from "../../engine/config/index.ts";
+
+/** Up to this many working days left, a deadline shows orange ("due soon"). */
+export const DUE_SOON_WORKING_DAYS = 2;
+
+export type DeadlineColour = "green" | "orange" | "red" | "grey";
+
+export type DeadlineView = {
+  id: string;
+  kind: string;
+  startedAt: string;
+  dueAt: string;
+  paused: boolean;
+  /** Working days left (negative when overdue; 0 on the due date); a paused clock counts at its pause. */
+  workingDaysLeft: number;
+  overdue: boolean;
+  /** Whole working days past the due date (0 when overdue on the due date itself, or not overdue). */
+  overdueWorkingDays: number;
+  colour: DeadlineColour;
+};
+
+/** green: more than 2 working days left; orange: 2 or fewer; red: overdue; grey: paused. */
+export function deadlineView(compiled: CompiledConfig, deadline: Deadline, now: Date): DeadlineView {
+  const policy = compiled.policies.get(deadline.policyId);
+  const calendar = compiled.calendar(policy?.calendar);
+  const due = new Date(deadline.dueAt);
+  const at = deadline.pausedAt ? new Date(deadline.pausedAt) : now;
+  const workingDaysLeft = workingDaysBetween(calendar, at, due);
+  const overdue = at.getTime() > due.getTime();
+  const paused = deadline.pausedAt !== undefined;
+  return {
+    id: deadline.id,
+    kind: deadline.kind,
+    startedAt: deadline.startedAt,
+    dueAt: deadline.dueAt,
+    paused,
+    workingDaysLeft,
+    overdue,
+    overdueWorkingDays: overdue ? Math.max(0, -workingDaysLeft) : 0,
+    colour: paused ? "grey" : overdue ? "red" : workingDaysLeft <= DUE_SOON_WORKING_DAYS ? "orange" : "green",
+  };
+}
+
+/** All of a case's deadlines as views, running ones first, each group by due instant. */
+export function deadlineViews(compiled: CompiledConfig, deadlines: readonly Deadline[], now: Date): DeadlineView[] {
+  return deadlines
+    .map((d) => deadlineView(compiled, d, now))
+    .sort((a, b) => Number(a.paused) - Number(b.paused) || a.dueAt.localeCompare(b.dueAt));
+}

@@ -1,0 +1,38 @@
+// A user's notifications (the worker writes them from outbox jobs): per township, unread first.
+import { withTenant, type Db } from "./db.server.ts";
+import type { TenantContext } from "./tenancy.server.ts";
+
+export async function listNotifications(db: Db, ctx: TenantContext, take = 100) {
+  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+    const where = { tenantId: ctx.tenant.id, userId: ctx.user.id };
+    // Unread first, then newest; two queries because NULLS FIRST on readAt alone would mix the read ones by read time.
+    const unread = await tx.notification.findMany({ where: { ...where, readAt: null }, orderBy: { createdAt: "desc" }, take });
+    const read = unread.length < take ? await tx.notification.findMany({ where: { ...where, readAt: { not: null } }, orderBy: { createdAt: "desc" }, take: take - unread.length }) : [];
+    return { unread: unread.length, rows: [...unread, ...read] };
+  });
+}
+
+/** Marks the user's own notifications in this township read: the ids given, or all of them. */
+export async function markNotificationsRead(db: Db, ctx: TenantContext, ids: readonly string[] | "all", now = new Date()): Promise<number> {
+  const valid = ids === "all" ? "all" : ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  if (valid !== "all" && !valid.length) return 0;
+  const { count } = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+    tx.notification.updateMany({
+      where: { tenantId: ctx.tenant.id, userId: ctx.user.id, readAt: null, ...(valid === "all" ? {} : { id: { in: valid } }) },
+      data: { readAt: now },
+    }),
+  );
+  return count;
+}
+
+/** Unread counts per township the user belongs to, for the global inbox. */
+export async function unreadByTownship(db: Db, userId: string) {
+  const memberships = await db.membership.findMany({
+    where: { userId, active: true, tenant: { kind: "township" } },
+    select: { tenant: { select: { id: true, code: true, name: true, nameEn: true } } },
+    orderBy: { tenant: { code: "asc" } },
+  });
+  const counts = await db.notification.groupBy({ by: ["tenantId"], where: { userId, readAt: null }, _count: { _all: true } });
+  const byTenant = new Map(counts.map((c) => [c.tenantId, c._count._all]));
+  return memberships.map((m) => ({ code: m.tenant.code, name: m.tenant.name, nameEn: m.tenant.nameEn, unread: byTenant.get(m.tenant.id) ?? 0 }));
+}
