@@ -366,6 +366,7 @@ const messages = {
   wbNext: { zh: "下一页", en: "Next" },
   wbPageOf: { zh: "第 {n} / {m} 页", en: "Page {n} of {m}" },
   dashboard: { zh: "大屏", en: "Dashboard" },
+  monthlyReview: { zh: "月度复盘", en: "Monthly review" },
   dashboardTitle: { zh: "{name}指挥大屏", en: "{name} dashboard" },
   updatedAt: { zh: "更新于 {at}，每 30 秒刷新", en: "Updated {at}; refreshes every 30 s" },
   figureTotal: { zh: "事件总数", en: "All cases" },

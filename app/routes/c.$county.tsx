@@ -17,6 +17,9 @@ export default function CountyLayout() {
       <div className="actions">
         <h2 style={{ margin: 0 }} data-testid="county-name">{locale === "en" ? (county.nameEn ?? county.name) : county.name}</h2>
         <NavLink to={`/c/${county.code}`} end>{t("countyTownships")}</NavLink>
+        <NavLink to={`/c/${county.code}/dashboard`}>{t("dashboard")}</NavLink>
+        {/* The monthly review of the current month, in Shanghai time. */}
+        <NavLink to={`/c/${county.code}/reports/${new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7)}`}>{t("monthlyReview")}</NavLink>
         {isAdmin ? <NavLink to={`/c/${county.code}/onboard`} className="button">{t("onboardTownship")}</NavLink> : null}
       </div>
       <Outlet />

@@ -7,9 +7,10 @@ export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
 const globalForDb = globalThis as unknown as { gridworkPrisma?: Db };
 
-export function createPrisma(connectionString: string, embedded = false): Db {
+/** `poolSize` (default 10) is the most connections the pool opens; benchmarks raise it. */
+export function createPrisma(connectionString: string, embedded = false, poolSize = 10): Db {
   // PGlite is one PostgreSQL session: a pool of one keeps transactions from interleaving.
-  const adapter = new PrismaPg({ connectionString, max: embedded ? 1 : 10 });
+  const adapter = new PrismaPg({ connectionString, max: embedded ? 1 : poolSize });
   return new PrismaClient({ adapter });
 }
 

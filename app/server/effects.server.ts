@@ -3,6 +3,7 @@
 import type { Effect } from "../../engine/effects.ts";
 import { appendAudit } from "./audit.server.ts";
 import type { Tx } from "./db.server.ts";
+import { auditMakesFacts } from "./scoring-facts.server.ts";
 
 export async function nextNumber(tx: Tx, tenantId: string, name: string, year: number) {
   const counterName = `${name}:${year}`;
@@ -19,11 +20,14 @@ export type EffectContext = { tenantId: string; actorId: string | null; caseId: 
 const localYear = (d: Date) => new Date(d.getTime() + 8 * 3600_000).getUTCFullYear();
 
 export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly Effect[]) {
+  let scoreSeq: number | undefined;
   for (const effect of effects) {
     switch (effect.type) {
-      case "audit":
-        await appendAudit(tx, { tenantId: ctx.tenantId, caseId: ctx.caseId, actorId: ctx.actorId, type: effect.event, data: effect.data, at: ctx.now });
+      case "audit": {
+        const audited = await appendAudit(tx, { tenantId: ctx.tenantId, caseId: ctx.caseId, actorId: ctx.actorId, type: effect.event, data: effect.data, at: ctx.now });
+        if (ctx.caseId && auditMakesFacts(effect.event, effect.data)) scoreSeq = audited.seq;
         break;
+      }
       case "notify":
         await tx.outboxJob.createMany({
           data: [
@@ -126,5 +130,9 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly
         // The case row's `deadlines` (from the decision's next state) is the record; the audit entry tells the story.
         break;
     }
+  }
+  // Scoring (docs/decisions/013): one job per case and decision re-evaluates the case's trail.
+  if (ctx.caseId && scoreSeq !== undefined) {
+    await tx.outboxJob.createMany({ data: [{ tenantId: ctx.tenantId, kind: "score", payload: { caseId: ctx.caseId }, dedupeKey: `score:${ctx.caseId}:v${scoreSeq}`, runAt: ctx.now }], skipDuplicates: true });
   }
 }

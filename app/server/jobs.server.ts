@@ -2,7 +2,7 @@
 // (docs/decisions/003-jobs.md). Each job's effects commit in the same transaction that marks it done,
 // so a crash or a redelivery can neither lose nor double a notification.
 import { createHmac } from "node:crypto";
-import { Queue, Worker } from "bullmq";
+import { Queue, Worker, type WorkerOptions } from "bullmq";
 import { dutyLeaderOn, type DutyRotaData } from "../../engine/rota.ts";
 import { getTenantConfig } from "./config.server.ts";
 import type { Db, Tx } from "./db.server.ts";
@@ -108,9 +108,18 @@ async function webhook(tx: Tx, job: OutboxRow) {
   if (!res.ok) throw new Error(`webhook ${hook.url} answered ${res.status}`);
 }
 
-const handlers: Record<string, Handler> = { notify, webhook };
+/** Scores a case from its audit trail (app/server/scoring.server.ts); idempotent on the ledger's keys. */
+async function score(tx: Tx, job: OutboxRow) {
+  const { scoreCase } = await import("./scoring.server.ts");
+  await scoreCase(tx, (job.payload as { caseId: string }).caseId);
+}
+
+const handlers: Record<string, Handler> = { notify, webhook, score };
 
 export async function runOutboxJob(db: Db, outboxId: string, now: () => Date = () => new Date()): Promise<"done" | "skipped"> {
+  // TEST-ONLY hook (tests/integration/jobs-failure.test.ts): hold the job's transaction open this
+  // many ms before it commits, so a test can kill the worker mid-job. Never set it in production.
+  const testDelayMs = Number(process.env.GRIDWORK_TEST_JOB_DELAY_MS) || 0;
   try {
     return await db.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<OutboxRow[]>`
@@ -122,8 +131,9 @@ export async function runOutboxJob(db: Db, outboxId: string, now: () => Date = (
       if (!handler) throw new Error(`No handler for job kind ${job.kind}`);
       await handler(tx, job);
       await tx.outboxJob.update({ where: { id: job.id }, data: { status: "done", doneAt: now() } });
+      if (testDelayMs) await new Promise((resolve) => setTimeout(resolve, testDelayMs));
       return "done";
-    });
+    }, testDelayMs ? { timeout: testDelayMs + 5000 } : undefined);
   } catch (error) {
     const row = await db.outboxJob.findUnique({ where: { id: outboxId }, select: { attempts: true } });
     const attempts = (row?.attempts ?? 0) + 1;
@@ -236,6 +246,8 @@ export class BullMqJobRunner implements JobRunner {
     private readonly prefix = env.queuePrefix,
     private readonly runWorker = env.runWorker,
     private readonly periodic?: PeriodicTask,
+    /** Overrides for the worker, e.g. a short lockDuration/stalledInterval in tests; defaults unchanged. */
+    private readonly workerOptions: Pick<WorkerOptions, "lockDuration" | "stalledInterval" | "maxStalledCount" | "concurrency"> = {},
   ) {
     this.connection = { url: redisUrl, maxRetriesPerRequest: null };
     this.queue = new Queue("outbox", { connection: this.connection, prefix: this.prefix });
@@ -250,7 +262,7 @@ export class BullMqJobRunner implements JobRunner {
           await this.periodic?.(new Date());
           return this.sweep();
         },
-        { connection: this.connection, prefix: this.prefix, concurrency: 4 },
+        { connection: this.connection, prefix: this.prefix, concurrency: 4, ...this.workerOptions },
       );
       this.worker.on("error", (error) => console.error("[jobs] worker error:", error.message));
     }

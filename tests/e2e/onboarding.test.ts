@@ -189,7 +189,7 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
     await page.locator("#move-up-field3").focus();
     await page.keyboard.press("Enter");
     await expect.poll(() => page.getByTestId("designer-fields").locator("li").nth(1).getAttribute("data-key")).toBe("field3");
-    expect(await page.evaluate(() => document.activeElement?.id)).toBe("move-up-field3");
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("move-up-field3");
     await expect.poll(() => page.getByTestId("designer-changes").textContent(), { timeout: 15_000 }).toContain("表单“民生诉求”");
     await shot(page, "7-form-designer");
     await page.close();

@@ -1,0 +1,120 @@
+// 考评排名: rankings of a period per platform, village, grid and person, with grid colours, and
+// every ledger line explained by its rule, fact and case. Leadership may recompute the period.
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
+import { GROUPS, LEVEL_CSS } from "../components/score-levels";
+import type { MessageKey } from "../i18n";
+import { useLocale, useT } from "../i18n";
+import { getPrisma } from "../server/db.server";
+import { requireAbility } from "../server/guards.server";
+import { getLocale } from "../server/locale.server";
+import { currentPeriodKey, explainedLines, scoreView } from "../server/score-views.server";
+import { canRecompute, recomputePeriod, requirePeriod } from "../server/scoring.server";
+import { requireTenantContext } from "../server/tenancy.server";
+
+export async function loader({ request, params }: LoaderFunctionArgs) {
+  const ctx = await requireTenantContext(request, params.tenant);
+  requireAbility(ctx, "read", "Report");
+  const locale = await getLocale(request);
+  const periodKey = new URL(request.url).searchParams.get("period") || currentPeriodKey();
+  const db = getPrisma();
+  const { period, rankings, nameOf } = await scoreView(db, ctx, periodKey, locale);
+  const lines = await explainedLines(db, ctx, period.key, locale, nameOf);
+  return json({ tenant: ctx.tenant.code, period: period.key, rankings, lines, canRecompute: canRecompute(ctx) });
+}
+
+export async function action({ request, params }: ActionFunctionArgs) {
+  const ctx = await requireTenantContext(request, params.tenant);
+  requireAbility(ctx, "read", "Report");
+  const form = await request.formData();
+  const period = requirePeriod(String(form.get("period") ?? ""));
+  const result = await recomputePeriod(getPrisma(), ctx, period.key);
+  return redirect(`/t/${ctx.tenant.code}/scores?period=${period.key}&recomputed=${result.corrections}&lines=${result.lines}`);
+}
+
+export default function Scores() {
+  const { tenant, period, rankings, lines, canRecompute } = useLoaderData<typeof loader>();
+  const [search] = useSearchParams();
+  const t = useT();
+  const locale = useLocale();
+  const recomputed = search.get("recomputed");
+  return (
+    <div className="card" data-testid="scores">
+      <div className="actions no-print">
+        <h1 style={{ margin: 0 }}>{t("scoresTitle", { period })}</h1>
+        <Form method="get" className="actions">
+          <label>
+            {t("scoresPeriod")} <input name="period" defaultValue={period} pattern="\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?" size={8} />
+          </label>
+          <button type="submit">{t("scoresShow")}</button>
+        </Form>
+        <Link to={`/t/${tenant}/reports/${period}`} data-testid="review-link">{t("scoresReview")}</Link>
+      </div>
+      {recomputed !== null ? (
+        <p className="notice" role="status">{t("scoresRecomputed", { lines: search.get("lines") ?? "0", n: recomputed })}</p>
+      ) : null}
+      {GROUPS.map((group) => {
+        const list = rankings[group];
+        if (!list) return null;
+        return (
+          <section key={group} data-testid={`ranking-${group}`}>
+            <h2>{t(`group.${group}` as MessageKey)}</h2>
+            <table>
+              <thead>
+                <tr><th>{t("scoresRank")}</th><th>{t("scoresTarget")}</th><th>{t("scoresScore")}</th><th>{t("scoresAdditions")}</th><th>{t("scoresDeductions")}</th>{group === "grid" ? <th>{t("scoresLevel")}</th> : null}</tr>
+              </thead>
+              <tbody>
+                {list.map((r) => (
+                  <tr key={r.id} data-target={r.id}>
+                    <td>{r.rank}</td>
+                    <td><a href={`#lines-${r.id}`}>{r.name}</a></td>
+                    <td>{r.score}</td>
+                    <td>{r.additions ? `+${r.additions}` : "0"}</td>
+                    <td>{r.deductions}</td>
+                    {group === "grid" ? <td><span className={`badge level-${r.level ?? "none"}`} data-level={r.level}>{r.levelName ?? "—"}</span></td> : null}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          </section>
+        );
+      })}
+      <h2>{t("scoresLines")}</h2>
+      {lines.length === 0 ? (
+        <p>{t("scoresNone")}</p>
+      ) : (
+        <table data-testid="score-lines">
+          <thead>
+            <tr><th>{t("time")}</th><th>{t("scoresTarget")}</th><th>{t("scoresRule")}</th><th>{t("scoresFact")}</th><th>{t("scoresPoints")}</th><th>{t("scoresCase")}</th></tr>
+          </thead>
+          <tbody>
+            {lines.map((l) => (
+              <tr key={l.key} id={`lines-${l.targetId}`} title={l.key}>
+                <td>{new Date(l.at).toLocaleString(locale, { timeZone: "Asia/Shanghai", hour12: false })}</td>
+                <td>{l.target}</td>
+                <td><code title={l.rule}>{l.ruleName}</code>{l.reverses ? <span className="badge" title={l.reverses}>{t("scoresReversal")}</span> : null}</td>
+                <td>{l.fact}</td>
+                <td className={l.points < 0 ? "alert-text" : undefined}>{l.points > 0 ? `+${l.points}` : l.points}</td>
+                <td>{l.caseId ? <Link to={`/t/${tenant}/cases/${l.caseId}`}>{l.caseNumber ?? "→"}</Link> : "—"}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+      {canRecompute ? (
+        <Form
+          method="post"
+          className="no-print"
+          onSubmit={(e) => {
+            if (!window.confirm(t("scoresRecomputeConfirm", { period }))) e.preventDefault();
+          }}
+        >
+          <input type="hidden" name="period" value={period} />
+          <button type="submit" data-testid="recompute">{t("scoresRecompute")}</button>
+        </Form>
+      ) : null}
+      <style>{LEVEL_CSS}</style>
+    </div>
+  );
+}
+

@@ -1,0 +1,122 @@
+// What the scores page, the monthly review and its XLSX export show: the engine's report with
+// names in the user's language, each ledger line explained (case, rule, fact). Only users who may
+// read reports get here (the routes check `read Report`).
+import ExcelJS from "exceljs";
+import { pickText, type Locale } from "../../engine/i18n.ts";
+import { FACTS, isFactName, periodOf, type PeriodFigures, type Ranked, type Rated, type TargetGroup } from "../../engine/scoring.ts";
+import { FIGURE_KEYS, figureLabel, formatFigure, GROUPS } from "../components/score-levels.ts";
+import { translate, type MessageKey } from "../i18n.ts";
+
+export { FIGURE_KEYS, figureLabel, formatFigure, GROUPS };
+import { appendAudit } from "./audit.server.ts";
+import { withTenant, type Db } from "./db.server.ts";
+import { watermark } from "./export.server.ts";
+import { labelsFor } from "./labels.server.ts";
+import { periodLedger, periodReportFor, requirePeriod } from "./scoring.server.ts";
+import type { TenantContext } from "./tenancy.server.ts";
+
+
+export type RankRow = { id: string; kind: string; name: string; score: number; points: number; additions: number; deductions: number; lines: number; rank: number; level?: string; levelName?: string };
+export type LineRow = { key: string; at: string; targetId: string; target: string; rule: string; ruleName: string; fact: string; points: number; caseId: string | null; caseNumber: string | null; reverses: string | null };
+
+/** The current month's key, Asia/Shanghai. */
+export const currentPeriodKey = (now = new Date()) => periodOf("month", now).key;
+
+async function userNames(db: Db, ids: string[]) {
+  if (!ids.length) return {} as Record<string, string>;
+  const users = await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } });
+  return Object.fromEntries(users.map((u) => [u.id, u.displayName]));
+}
+
+/** The period's report with names, rankings per group (rated where config rates), figures per platform and village. */
+export async function scoreView(db: Db, ctx: TenantContext, periodKey: string, locale: Locale) {
+  const period = requirePeriod(periodKey);
+  const { report, byPlatform, byVillage } = await periodReportFor(db, ctx.tenant.id, period.key);
+  const labels = labelsFor(ctx.compiled, locale);
+  const userIds = (report.rankings.user ?? []).map((r) => r.target.id);
+  const users = await userNames(db, userIds);
+  const nameOf = (kind: string, id: string) => (kind === "user" ? (users[id] ?? id) : (labels.units[id] ?? id));
+  const rated = new Map<string, Rated>();
+  for (const list of Object.values(report.ratings)) for (const r of list ?? []) rated.set(`${r.target.kind}:${r.target.id}`, r);
+  const rankings: Partial<Record<TargetGroup, RankRow[]>> = {};
+  for (const group of GROUPS) {
+    const list: Ranked[] | undefined = report.rankings[group];
+    if (!list?.length) continue;
+    rankings[group] = list.map((r) => {
+      const level = rated.get(`${r.target.kind}:${r.target.id}`);
+      return {
+        id: r.target.id,
+        kind: r.target.kind,
+        name: nameOf(r.target.kind, r.target.id),
+        score: r.score,
+        points: r.points,
+        additions: r.additions,
+        deductions: r.deductions,
+        lines: r.lines,
+        rank: r.rank,
+        ...(level ? { level: level.level, levelName: pickText(level.levelName, locale) } : {}),
+      };
+    });
+  }
+  const named = (m: Record<string, PeriodFigures>) => Object.entries(m).map(([id, figures]) => ({ id, name: labels.units[id] ?? id, figures }));
+  return { period, figures: report.figures, rankings, byPlatform: named(byPlatform), byVillage: named(byVillage), nameOf };
+}
+
+/** The period's ledger lines, each with its rule's name, its fact and its case number. */
+export async function explainedLines(db: Db, ctx: TenantContext, periodKey: string, locale: Locale, nameOf: (kind: string, id: string) => string): Promise<LineRow[]> {
+  const period = requirePeriod(periodKey);
+  const entries = await periodLedger(db, ctx.tenant.id, period);
+  const caseIds = [...new Set(entries.map((e) => e.caseId).filter((x): x is string => !!x))];
+  const numbers = caseIds.length ? await db.case.findMany({ where: { tenantId: ctx.tenant.id, id: { in: caseIds } }, select: { id: true, number: true } }) : [];
+  const numberOf = new Map(numbers.map((c) => [c.id, c.number]));
+  const rules = new Map((ctx.compiled.config.scoring?.rules ?? []).map((r) => [r.id, pickText(r.name, locale)]));
+  return entries.map((e) => ({
+    key: e.dedupeKey,
+    at: e.at.toISOString(),
+    targetId: e.targetId,
+    target: nameOf(e.targetKind, e.targetId),
+    rule: e.rule,
+    ruleName: rules.get(e.rule) ?? e.rule,
+    fact: e.fact && isFactName(e.fact) ? pickText(FACTS[e.fact].name, locale) : (e.fact ?? ""),
+    points: e.points,
+    caseId: e.caseId,
+    caseNumber: e.caseId ? (numberOf.get(e.caseId) ?? null) : null,
+    reverses: e.reverses,
+  }));
+}
+
+/** The monthly review as an XLSX workbook with the exporter's watermark; audited `scores.exported`. */
+export async function exportPeriodReport(db: Db, ctx: TenantContext, periodKey: string, locale: Locale, now = new Date()) {
+  const view = await scoreView(db, ctx, periodKey, locale);
+  const t = (k: MessageKey) => translate(locale, k);
+  const mark = watermark(ctx, now, locale);
+  const book = new ExcelJS.Workbook();
+  book.creator = `${ctx.user.displayName} (${ctx.user.login})`;
+  book.created = now;
+  const sheetWith = (name: string, header: string[]) => {
+    const sheet = book.addWorksheet(name, { headerFooter: { oddHeader: `&C${mark}`, oddFooter: `&C${mark}` } });
+    sheet.addRow([mark]);
+    sheet.mergeCells(1, 1, 1, header.length);
+    sheet.getRow(1).font = { italic: true, color: { argb: "FFB42318" } };
+    sheet.addRow(header).font = { bold: true };
+    sheet.columns.forEach((col, i) => (col.width = i === 0 ? 24 : 12));
+    return sheet;
+  };
+  const figures = sheetWith(t("reviewFigures"), [t("scoresTarget"), ...FIGURE_KEYS.map((k) => t(figureLabel(k)))]);
+  const row = (name: string, f: PeriodFigures) => figures.addRow([name, ...FIGURE_KEYS.map((k) => formatFigure(k, f[k]))]);
+  row(t("reviewAll"), view.figures);
+  for (const p of view.byPlatform) row(p.name, p.figures);
+  for (const v of view.byVillage) row(v.name, v.figures);
+  for (const group of GROUPS) {
+    const list = view.rankings[group];
+    if (!list) continue;
+    const sheet = sheetWith(t(`group.${group}` as MessageKey), [t("scoresRank"), t("scoresTarget"), t("scoresScore"), t("scoresAdditions"), t("scoresDeductions"), t("scoresLevel")]);
+    for (const r of list) sheet.addRow([r.rank, r.name, r.score, r.additions, r.deductions, r.levelName ?? ""]);
+  }
+  for (const sheet of book.worksheets) sheet.addRow([mark]).font = { italic: true, color: { argb: "FFB42318" } };
+  const body = Buffer.from(await book.xlsx.writeBuffer());
+  await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+    appendAudit(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, type: "scores.exported", data: { period: view.period.key, format: "xlsx" }, at: now }),
+  );
+  return { filename: `${ctx.tenant.code}-review-${view.period.key}.xlsx`, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body };
+}
