@@ -130,3 +130,11 @@ describe("audit trail", () => {
     await expect(s.db.$executeRawUnsafe(`DELETE FROM "AuditEvent"`)).rejects.toThrow(/append-only/);
   });
 });
+
+describe("audit verify command", () => {
+  it("prints every tenant's chain as ok and exits 0", async () => {
+    const { execFileSync } = await import("node:child_process");
+    const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/audit-verify.ts", "east-lake"], { env: { ...process.env, DATABASE_URL: s.database.url }, encoding: "utf8" });
+    expect(out).toMatch(/^east-lake: ok, \d+ entries/m);
+  });
+});
