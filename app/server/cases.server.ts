@@ -1,15 +1,40 @@
 // Cases: asks the engine, then applies its effects in one transaction (case, audit, outbox).
 import { randomUUID } from "node:crypto";
-import { decideIntake, type IntakeInput, type Refusal } from "../../engine/intake.ts";
+import { decideIntake, type IntakeInput, type NewCase, type Refusal } from "../../engine/intake.ts";
 import type { Issue } from "../../engine/issues.ts";
 import { checkUploads, storeAttachments, type Upload } from "./attachments.server.ts";
-import { withTenant, type Db } from "./db.server.ts";
+import { withTenant, type Db, type Tx } from "./db.server.ts";
 import { applyEffects, nextNumber } from "./effects.server.ts";
 import { kickJobs } from "./jobs.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
 const scopeOf = (ctx: TenantContext) => ({ tenantId: ctx.tenant.id, userId: ctx.user.id });
+
+/** Numbers and inserts a case the engine opened (intake, an appeal …), in the caller's transaction. */
+export async function insertNewCase(tx: Tx, c: NewCase, now: Date, extra: { location?: CaseLocation } = {}): Promise<string> {
+  const number = await nextNumber(tx, c.tenantId, "case", now.getUTCFullYear());
+  await tx.case.create({
+    data: {
+      id: c.id,
+      tenantId: c.tenantId,
+      number,
+      configVersion: c.configVersion,
+      workflowId: c.workflowId,
+      categoryId: c.categoryId,
+      gradeId: c.gradeId,
+      platformId: c.platformId,
+      state: c.state,
+      title: c.title,
+      data: c.data as object,
+      reporterId: c.reporterId,
+      orgUnitId: c.orgUnitId,
+      createdAt: now,
+      ...extra,
+    },
+  });
+  return number;
+}
 
 export type ReportResult = { ok: true; caseId: string; number: string } | { ok: false; refusal: Refusal };
 
@@ -48,26 +73,7 @@ export async function reportCase(
   if (extraIssues.length) return { ok: false, refusal: { kind: "invalid-input", issues: extraIssues } };
   const c = decision.case;
   const number = await withTenant(db, scopeOf(ctx), async (tx) => {
-    const number = await nextNumber(tx, c.tenantId, "case", now.getUTCFullYear());
-    await tx.case.create({
-      data: {
-        id: c.id,
-        tenantId: c.tenantId,
-        number,
-        configVersion: c.configVersion,
-        workflowId: c.workflowId,
-        categoryId: c.categoryId,
-        gradeId: c.gradeId,
-        platformId: c.platformId,
-        state: c.state,
-        title: c.title,
-        data: c.data as object,
-        reporterId: c.reporterId,
-        orgUnitId: c.orgUnitId,
-        createdAt: now,
-        ...(location.ok && location.value ? { location: location.value } : {}),
-      },
-    });
+    const number = await insertNewCase(tx, c, now, location.ok && location.value ? { location: location.value } : {});
     if (uploads.ok) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, uploads.files, now);
     await applyEffects(tx, { tenantId: c.tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now }, decision.effects);
     return number;

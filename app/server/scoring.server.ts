@@ -42,7 +42,8 @@ import type { TownshipConfig } from "../../schemas/township-config.ts";
 import { appendAudit } from "./audit.server.ts";
 import { getTenantConfig } from "./config.server.ts";
 import { withTenant, type Db, type Tx } from "./db.server.ts";
-import { applyEffects, nextNumber } from "./effects.server.ts";
+import { insertNewCase } from "./cases.server.ts";
+import { applyEffects } from "./effects.server.ts";
 import { kickJobs } from "./jobs.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
@@ -347,25 +348,7 @@ export async function fileAppeal(db: Db, ctx: TenantContext, scoreEntryKey: stri
   if (!decision.ok) return decision;
   const c = decision.case;
   const number = await withTenant(db, { tenantId, userId: ctx.user.id }, async (tx) => {
-    const number = await nextNumber(tx, tenantId, "case", now.getUTCFullYear());
-    await tx.case.create({
-      data: {
-        id: c.id,
-        tenantId,
-        number,
-        configVersion: c.configVersion,
-        workflowId: c.workflowId,
-        categoryId: c.categoryId,
-        gradeId: c.gradeId,
-        platformId: c.platformId,
-        state: c.state,
-        title: c.title,
-        data: c.data as object,
-        reporterId: c.reporterId,
-        orgUnitId: c.orgUnitId,
-        createdAt: now,
-      },
-    });
+    const number = await insertNewCase(tx, c, now);
     await applyEffects(tx, { tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now }, decision.effects);
     return number;
   });
