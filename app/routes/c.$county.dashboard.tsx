@@ -1,7 +1,7 @@
 import { json, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BarChart, LineChart } from "../components/charts";
-import { BigFigure, useLiveRefresh } from "../components/dashboard";
+import { BarChart } from "../components/charts";
+import { BigFigure, TrendPanel, useLiveRefresh } from "../components/dashboard";
 import { useWhen } from "../components/township";
 import { useLocale, useT } from "../i18n";
 import { requireCountyContext } from "../server/county.server";
@@ -44,20 +44,7 @@ export default function CountyDashboard() {
           <h2>{t("overdueByTownship")}</h2>
           <BarChart title={t("overdueByTownship")} valueLabel={t("caseCount")} testId="chart-overdue" data={f.townships.map((r) => ({ label: name(r), value: r.overdue }))} />
         </div>
-        <div className="panel panel-wide">
-          <h2>{t("trend30")}</h2>
-          <LineChart
-            title={t("trend30")}
-            testId="chart-trend"
-            width={1400}
-            height={300}
-            xLabels={f.trend.map((p) => p.day.slice(5))}
-            series={[
-              { name: t("seriesReported"), values: f.trend.map((p) => p.reported), colour: "#38bdf8" },
-              { name: t("seriesClosed"), values: f.trend.map((p) => p.closed), colour: "#22c55e" },
-            ]}
-          />
-        </div>
+        <TrendPanel trend={f.trend} />
         <div className="panel panel-wide">
           <table className="county" data-testid="county-figures">
             <thead>

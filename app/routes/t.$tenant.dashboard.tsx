@@ -1,7 +1,7 @@
 import { json, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BarChart, DonutChart, LineChart } from "../components/charts";
-import { BigFigure, useLiveRefresh } from "../components/dashboard";
+import { BarChart, DonutChart } from "../components/charts";
+import { BigFigure, TrendPanel, useLiveRefresh } from "../components/dashboard";
 import { useTownship, useWhen } from "../components/township";
 import { useT } from "../i18n";
 import { townshipDashboard } from "../server/dashboard.server";
@@ -49,20 +49,7 @@ export default function TownshipDashboard() {
           <h2>{t("byStatus")}</h2>
           <BarChart title={t("byStatus")} valueLabel={t("caseCount")} testId="chart-status" data={f.byState.map((r) => ({ label: states[r.key]?.name ?? r.key, value: r.count }))} />
         </div>
-        <div className="panel panel-wide">
-          <h2>{t("trend30")}</h2>
-          <LineChart
-            title={t("trend30")}
-            testId="chart-trend"
-            width={1400}
-            height={300}
-            xLabels={f.trend.map((p) => p.day.slice(5))}
-            series={[
-              { name: t("seriesReported"), values: f.trend.map((p) => p.reported), colour: "#38bdf8" },
-              { name: t("seriesClosed"), values: f.trend.map((p) => p.closed), colour: "#22c55e" },
-            ]}
-          />
-        </div>
+        <TrendPanel trend={f.trend} />
       </div>
     </section>
   );
