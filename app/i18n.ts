@@ -1,6 +1,10 @@
 // UI strings: Chinese first, English switch. Config text (categories, forms) comes from config.
 import { useRouteLoaderData } from "@remix-run/react";
 import type { Locale } from "../engine/i18n";
+import { appealMessages } from "./messages/appeal";
+import { deadlineImpactMessages } from "./messages/deadline-impact";
+import { standardsMessages } from "./messages/standards";
+import { upgradeMessages } from "./messages/upgrade";
 
 export const LOCALES: Locale[] = ["zh-CN", "en"];
 
@@ -441,6 +445,10 @@ const messages = {
   "fig.satisfactionRate": { zh: "满意率", en: "Satisfaction" },
   "audit.scoring.recomputed": { zh: "重算考评", en: "Scores recomputed" },
   "audit.scores.exported": { zh: "导出月度复盘", en: "Monthly review exported" },
+  ...appealMessages,
+  ...deadlineImpactMessages,
+  ...standardsMessages,
+  ...upgradeMessages,
 } as const;
 
 export type MessageKey = keyof typeof messages;

@@ -1,0 +1,67 @@
+// The fixture every browser test shares: a fresh database, the app started on it as `npm start`
+// does, a direct Prisma client to arrange data through the server paths, and headless Chromium.
+// Call `useE2EApp()` inside a `describe.runIf(hasBrowser)` block; it registers the hooks.
+import { mkdirSync } from "node:fs";
+import type { Browser, BrowserContextOptions, Page } from "playwright-core";
+import { afterAll, beforeAll } from "vitest";
+import { createPrisma, type Db } from "../../app/server/db.server.ts";
+import { startApp, type AppProcess } from "./app-process.ts";
+import { ARTIFACTS, launchBrowser } from "./browser.ts";
+import { chromiumAvailable, createTestDatabase, requireInCI, type TestDatabase } from "./services.ts";
+
+export { ARTIFACTS };
+export const hasBrowser = requireInCI("Chromium at /usr/bin/chromium", chromiumAvailable());
+export const DEMO_PASSWORD = "gridwork-demo";
+
+export type E2EApp = {
+  readonly app: AppProcess;
+  readonly db: Db;
+  readonly browser: Browser;
+  readonly database: TestDatabase;
+  /** A fresh browser context (its own cookies) logged in as `login` through the login form. */
+  loginAs(login: string, options?: BrowserContextOptions & { password?: string }): Promise<Page>;
+};
+
+export function useE2EApp(env: Record<string, string | undefined> = {}): E2EApp {
+  let database: TestDatabase | undefined;
+  let app: AppProcess | undefined;
+  let db: Db | undefined;
+  let browser: Browser | undefined;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined, ...env });
+    db = createPrisma(database.url, database.kind === "pglite");
+    browser = await launchBrowser();
+    mkdirSync(ARTIFACTS, { recursive: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    await db?.$disconnect();
+    await app?.stop();
+    await database?.drop();
+  });
+
+  const ready = <T>(value: T | undefined, name: string): T => {
+    if (value === undefined) throw new Error(`e2e fixture: ${name} is not ready (use it inside a test)`);
+    return value;
+  };
+  const fixture: E2EApp = {
+    get app() { return ready(app, "app"); },
+    get db() { return ready(db, "db"); },
+    get browser() { return ready(browser, "browser"); },
+    get database() { return ready(database, "database"); },
+    async loginAs(login, options = {}) {
+      const { password = DEMO_PASSWORD, ...contextOptions } = options;
+      const context = await fixture.browser.newContext(contextOptions);
+      const page = await context.newPage();
+      await page.goto(fixture.app.url + "/login");
+      await page.getByLabel("账号").fill(login);
+      await page.getByLabel("密码").fill(password);
+      await page.getByRole("button", { name: "登录" }).click();
+      await page.waitForURL((url) => !url.pathname.startsWith("/login"));
+      return page;
+    },
+  };
+  return fixture;
+}
