@@ -325,6 +325,7 @@ export const townshipConfigSchema = {
     version: { type: "string", pattern: "^\\d+\\.\\d+\\.\\d+$" },
     name: text,
     description: text,
+    releaseNotes: { ...text, description: "A template version's release notes: what changed since the previous version. Not inherited." },
     extends: {
       type: "string",
       description: "A published template version this config builds on: <template-id>@<version>.",

@@ -78,7 +78,7 @@ export function resolveConfig(raw: unknown, lookup: TemplateLookup): { ok: true;
   for (const layer of chain.slice(1)) merged = mergeConfig(merged, layer);
   const result = stripRemovals(merged) as JsonObject;
   // Identity comes from the config itself, never from its template.
-  for (const key of ["kind", "id", "version", "name", "description", "extends"] as const) {
+  for (const key of ["kind", "id", "version", "name", "description", "releaseNotes", "extends"] as const) {
     if (key in top) result[key] = top[key]!;
     else delete result[key];
   }

@@ -89,7 +89,7 @@ export type UpgradeFailure = {
 export type UpgradeResult = UpgradeSuccess | UpgradeFailure;
 
 // Identity always comes from the township itself (resolve.ts), so the template cannot conflict with it.
-const IDENTITY_KEYS = new Set(["$schema", "kind", "id", "version", "name", "description", "extends"]);
+const IDENTITY_KEYS = new Set(["$schema", "kind", "id", "version", "name", "description", "releaseNotes", "extends"]);
 
 const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
