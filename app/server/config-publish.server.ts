@@ -9,7 +9,7 @@ import { compileTownshipConfig } from "./config.server.ts";
 import { isJsonObject, jsonEqual } from "../../engine/config/id-paths.ts";
 import type { Issue } from "../../engine/issues.ts";
 import { appendAudit } from "./audit.server.ts";
-import type { Db } from "./db.server.ts";
+import type { Db, Tx } from "./db.server.ts";
 import { readJson, templateLookupFromDb } from "./tenant-files.server.ts";
 
 export type PublishStatus = "published" | "unchanged";
@@ -40,7 +40,20 @@ export function templateRefOf(document: unknown): string | undefined {
  * Publishes a template version. Publishing the same content again changes nothing; a different
  * document under a published id@version is refused (publish it under a new version).
  */
-export async function publishTemplate(db: Db, document: unknown, options: { by: string; notes?: string }): Promise<TemplatePublication | PublishRefusal> {
+export async function publishTemplate(
+  db: Db,
+  document: unknown,
+  options: {
+    by: string;
+    /** Release notes; by default the document's own `releaseNotes`. */
+    notes?: string;
+    notesEn?: string;
+    /** The standards body publishing it (none for the operator's CLI); it must own the template id. */
+    publisherId?: string;
+    /** Who publishes, for the body's audit trail. */
+    actorId?: string;
+  },
+): Promise<TemplatePublication | PublishRefusal> {
   const ref = templateRefOf(document);
   if (!ref || !isJsonObject(document)) return refusal("/kind", "publish.not-a-template", "不是模板（kind 应为 template）", 'Not a template (kind must be "template")');
   const templateId = document.id as string;
@@ -57,9 +70,38 @@ export async function publishTemplate(db: Db, document: unknown, options: { by: 
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"template:" + ref}))`;
     const raced = await tx.templateVersion.findUnique({ where: { templateId_version: { templateId, version } }, select: { document: true } });
     if (raced) return sameTemplate(raced.document, document, ref);
-    await tx.templateVersion.create({ data: { templateId, version, document: document as object, notes: options.notes ?? null, publishedBy: options.by } });
+    const refused = await ownershipRefusal(tx, templateId, options.publisherId);
+    if (refused) return refused;
+    const notes = isJsonObject(document.releaseNotes) ? document.releaseNotes : {};
+    await tx.templateVersion.create({
+      data: {
+        templateId,
+        version,
+        document: document as object,
+        notes: options.notes ?? (typeof notes.zh === "string" ? notes.zh : null),
+        notesEn: options.notesEn ?? (typeof notes.en === "string" ? notes.en : null),
+        publishedBy: options.by,
+        publisherId: options.publisherId ?? null,
+      },
+    });
+    if (options.publisherId) {
+      await appendAudit(tx, { tenantId: options.publisherId, actorId: options.actorId ?? null, type: "template.published", data: { ref, publishedBy: options.by }, at: new Date() });
+    }
     return { ok: true as const, kind: "template" as const, ref, status: "published" as const };
   });
+}
+
+/** A standards body may publish versions only of templates it started (or new template ids). */
+export async function ownershipRefusal(tx: Tx, templateId: string, publisherId: string | undefined): Promise<PublishRefusal | undefined> {
+  if (!publisherId) return undefined;
+  const first = await tx.templateVersion.findFirst({ where: { templateId }, orderBy: { publishedAt: "asc" }, select: { publisherId: true } });
+  if (!first || first.publisherId === publisherId) return undefined;
+  return refusal(
+    "/id",
+    "publish.not-owner",
+    `模板“${templateId}”由其他发布方维护，不能以本机构名义发布它的新版本；请使用新的模板编号`,
+    `Template "${templateId}" is maintained by another publisher; publish under a template id of your own`,
+  );
 }
 
 function sameTemplate(published: unknown, document: unknown, ref: string): TemplatePublication | PublishRefusal {
@@ -129,7 +171,7 @@ export async function publishTownshipConfig(
  * extend another one after it). Throws when a file is invalid or differs from its published
  * version, since a published version must never change.
  */
-export async function publishTemplateFiles(db: Db, dir: string, by: string): Promise<TemplatePublication[]> {
+export async function publishTemplateFiles(db: Db, dir: string, by: string, publisherId?: string): Promise<TemplatePublication[]> {
   const pending = readdirSync(dir)
     .filter((name) => name.endsWith(".json"))
     .sort()
@@ -139,7 +181,7 @@ export async function publishTemplateFiles(db: Db, dir: string, by: string): Pro
     const before = pending.length;
     const failures: Array<{ file: string; issues: Issue[] }> = [];
     for (const item of [...pending]) {
-      const result = await publishTemplate(db, item.document, { by });
+      const result = await publishTemplate(db, item.document, { by, ...(publisherId ? { publisherId } : {}) });
       if (result.ok) {
         done.push(result);
         pending.splice(pending.indexOf(item), 1);

@@ -3,6 +3,7 @@
 // "county-admin" (docs/decisions/014-county-onboarding-and-config-editor.md). A non-member gets the same
 // 404 as a county that does not exist, like requireTenantContext.
 import { getPrisma, type Db } from "./db.server.ts";
+import { listMyMemberships, loadMember } from "./memberships.server.ts";
 import { requireUser, type SessionUser } from "./session.server.ts";
 import { notFound } from "./tenancy.server.ts";
 
@@ -23,12 +24,8 @@ export async function requireCountyContext(request: Request, countyCode: string 
 
 /** The user's context in a county, or null when they are not an active member of it. */
 export async function loadCountyContext(db: Db, user: SessionUser, countyCode: string): Promise<CountyContext | null> {
-  const membership = await db.membership.findFirst({
-    where: { userId: user.id, active: true, tenant: { code: countyCode, kind: "county" } },
-    select: { posts: true, unitId: true, tenant: { select: { id: true, code: true, name: true, nameEn: true } } },
-  });
-  if (!membership) return null;
-  return { user, county: membership.tenant, membership: { posts: membership.posts, unitId: membership.unitId } };
+  const member = await loadMember(db, user, countyCode, "county");
+  return member ? { user, county: member.tenant, membership: member.membership } : null;
 }
 
 /** Throws a 403 unless the user is a county admin (onboarding townships). */
@@ -36,13 +33,7 @@ export function requireCountyAdmin(ctx: CountyContext) {
   if (!ctx.membership.posts.includes(COUNTY_ADMIN_POST)) throw new Response("Forbidden", { status: 403 });
 }
 
-export async function listMyCounties(userId: string) {
-  return getPrisma().membership.findMany({
-    where: { userId, active: true, tenant: { kind: "county" } },
-    select: { posts: true, tenant: { select: { code: true, name: true, nameEn: true } } },
-    orderBy: { tenant: { code: "asc" } },
-  });
-}
+export const listMyCounties = (userId: string) => listMyMemberships(userId, "county");
 
 export type CountyTownship = {
   code: string;

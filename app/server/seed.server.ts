@@ -11,12 +11,16 @@ import { env } from "./env.server.ts";
 import { hashPassword } from "./password.server.ts";
 import { readJson, templateLookupFromDir } from "./tenant-files.server.ts";
 
+type Member = { login: string; name: string; posts: string[]; unit: string };
+
 type DemoSeed = {
   county: { code: string; name: { zh: string; en?: string } };
   townships: string[];
   password: string;
   /** Members of the county centre itself (county posts such as county-admin are not in any township config). */
-  countyUsers?: Array<{ login: string; name: string; posts: string[]; unit: string }>;
+  countyUsers?: Member[];
+  /** The standards body that publishes the template files (docs/decisions/018-standards-bodies.md). */
+  standardsBody?: { code: string; name: { zh: string; en?: string }; users: Member[] };
   users: Array<{ login: string; name: string; memberships: Array<{ township: string; posts: string[]; unit: string }> }>;
 };
 
@@ -49,15 +53,18 @@ function checkMembership(login: string, m: DemoSeed["users"][number]["membership
 export async function seedDemo(db: Db, tenantsDir = env.tenantsDir): Promise<{ created: boolean; logins: DemoLogin[] }> {
   const { seed, townships } = loadDemoSeed(tenantsDir);
   const countyUsers = seed.countyUsers ?? [];
+  const body = seed.standardsBody;
   const logins = [
+    ...(body?.users ?? []).map((u) => ({ login: u.login, password: seed.password, name: u.name, townships: [body!.code] })),
     ...countyUsers.map((u) => ({ login: u.login, password: seed.password, name: u.name, townships: [seed.county.code] })),
     ...seed.users.map((u) => ({ login: u.login, password: seed.password, name: u.name, townships: u.memberships.map((m) => m.township) })),
   ];
-  await publishTemplateFiles(db, path.join(tenantsDir, "templates"), "seed");
+  const bodyId = body ? await ensureStandardsBody(db, body, seed.password) : undefined;
+  await publishTemplateFiles(db, path.join(tenantsDir, "templates"), "seed", bodyId);
   const existing = await db.tenant.findUnique({ where: { code: seed.county.code }, select: { id: true } });
   if (existing) {
     // A demo database seeded before county users existed gets them; nothing else changes.
-    await seedCountyUsers(db, existing.id, countyUsers, seed.password);
+    await seedMembers(db, existing.id, countyUsers, seed.password);
     return { created: false, logins };
   }
 
@@ -98,7 +105,8 @@ export async function seedDemo(db: Db, tenantsDir = env.tenantsDir): Promise<{ c
   return { created: true, logins };
 }
 
-async function seedCountyUsers(db: Db, countyId: string, users: NonNullable<DemoSeed["countyUsers"]>, password: string) {
+/** Creates the members a tenant is missing (a demo database seeded before they existed gets them). */
+async function seedMembers(db: Db, tenantId: string, users: Member[], password: string) {
   const present = new Set((await db.user.findMany({ where: { login: { in: users.map((u) => u.login) } }, select: { login: true } })).map((u) => u.login));
   const missing = users.filter((u) => !present.has(u.login));
   if (!missing.length) return;
@@ -106,7 +114,14 @@ async function seedCountyUsers(db: Db, countyId: string, users: NonNullable<Demo
   await db.$transaction(async (tx) => {
     for (const u of missing) {
       const user = await tx.user.create({ data: { login: u.login, displayName: u.name, passwordHash } });
-      await tx.membership.create({ data: { tenantId: countyId, userId: user.id, posts: u.posts, unitId: u.unit } });
+      await tx.membership.create({ data: { tenantId, userId: user.id, posts: u.posts, unitId: u.unit } });
     }
   });
+}
+
+async function ensureStandardsBody(db: Db, body: NonNullable<DemoSeed["standardsBody"]>, password: string): Promise<string> {
+  const existing = await db.tenant.findUnique({ where: { code: body.code }, select: { id: true } });
+  const id = existing?.id ?? (await db.tenant.create({ data: { code: body.code, kind: "standards", name: body.name.zh, nameEn: body.name.en ?? null }, select: { id: true } })).id;
+  await seedMembers(db, id, body.users, password);
+  return id;
 }

@@ -3,48 +3,19 @@
 // supervises and reviews, the reporter closes with satisfaction. Each step by the person whose post
 // the config names, through the transition's RJSF form; with a field error, a stale version, a
 // server-side refusal, the printable supervision sheet, the due list, the inbox and the mode switch.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type AppProcess } from "../setup/app-process.ts";
-import { ARTIFACTS, launchBrowser } from "../setup/browser.ts";
-import { chromiumAvailable, createTestDatabase, requireInCI, type TestDatabase } from "../setup/services.ts";
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
 
 // A 1×1 PNG.
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
-const hasBrowser = requireInCI("Chromium at /usr/bin/chromium", chromiumAvailable());
 
 describe.runIf(hasBrowser)("the case loop in Chromium", () => {
-  let database: TestDatabase;
-  let app: AppProcess;
-  let browser: Browser;
   let caseUrl = "";
   const title = "桥头村5组邻里噪音纠纷";
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
-    browser = await launchBrowser();
-    mkdirSync(ARTIFACTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await database?.drop();
-  });
-
-  /** A fresh browser context (its own cookies) logged in as `user`. */
-  async function loginAs(user: string): Promise<Page> {
-    const context = await browser.newContext();
-    const page = await context.newPage();
-    await page.goto(app.url + "/login");
-    await page.getByLabel("账号").fill(user);
-    await page.getByLabel("密码").fill("gridwork-demo");
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.waitForURL(/\/t$/);
-    return page;
-  }
+  const e2e = useE2EApp();
 
   /** Polls with room for a busy machine (vitest's default is one second). */
   const poll = <T,>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
@@ -64,8 +35,8 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
   }
 
   it("a grid worker reports a dispute and has nothing more to do on it yet", async () => {
-    const page = await loginAs("east.grid1");
-    await page.goto(app.url + "/t/east-lake/report");
+    const page = await e2e.loginAs("east.grid1");
+    await page.goto(e2e.app.url + "/t/east-lake/report");
     await page.getByLabel("事件类别").selectOption("dispute");
     await poll(() => page.getByTestId("intake-form").locator("h2").textContent()).toBe("矛盾纠纷上报");
     await page.getByLabel("事件概要").fill(title);
@@ -85,7 +56,7 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
   });
 
   it("routing triages (a required field first) and dispatches to the safety platform through generated forms; a stale page is told to reload", async () => {
-    const page = await loginAs("east.routing");
+    const page = await e2e.loginAs("east.routing");
     await page.goto(caseUrl);
     // A second tab of the same person, opened on the same version.
     const stale = await page.context().newPage();
@@ -136,8 +107,8 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
   });
 
   it("the safety platform sees the dispatch in its inbox, accepts, and its report back is checked in the browser and on the server", async () => {
-    const page = await loginAs("east.safety");
-    await page.goto(app.url + "/t/east-lake/inbox");
+    const page = await e2e.loginAs("east.safety");
+    await page.goto(e2e.app.url + "/t/east-lake/inbox");
     await expect
       .poll(async () => {
         await page.reload();
@@ -182,7 +153,7 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
   });
 
   it("routing supervises: a numbered supervision sheet, printable without the app around it", async () => {
-    const page = await loginAs("east.routing");
+    const page = await e2e.loginAs("east.routing");
     await page.goto(caseUrl);
     await fire(page, "督办", "处置中");
     const sheets = page.getByTestId("case-sheets");
@@ -212,7 +183,7 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
   });
 
   it("the safety platform reports back: the handling clock pauses (grey) and the review clock runs", async () => {
-    const page = await loginAs("east.safety");
+    const page = await e2e.loginAs("east.safety");
     await page.goto(caseUrl);
     await fire(page, "处置反馈", "已反馈", async (f) => {
       await f.getByLabel("处置结果").fill("已上门调解，双方达成协议");
@@ -226,7 +197,7 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
   });
 
   it("routing approves the report back", async () => {
-    const page = await loginAs("east.routing");
+    const page = await e2e.loginAs("east.routing");
     await page.goto(caseUrl);
     await fire(page, "审核通过", "待回访", async (f) => {
       await f.getByLabel("审核意见").fill("处置到位，同意");
@@ -236,7 +207,7 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
   });
 
   it("the reporter closes the case after the revisit: 已办结 with the whole trail", async () => {
-    const page = await loginAs("east.grid1");
+    const page = await e2e.loginAs("east.grid1");
     await page.goto(caseUrl);
     // The revisit note and a photo go on the case as a comment and an attachment.
     await page.getByTestId("comments").getByRole("textbox").fill("电话回访，当事人表示满意");
@@ -271,8 +242,8 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
   });
 
   it("the director switches to wartime with a reason: the header shows 战时; and back", async () => {
-    const page = await loginAs("east.director");
-    await page.goto(app.url + "/t/east-lake/due");
+    const page = await e2e.loginAs("east.director");
+    await page.goto(e2e.app.url + "/t/east-lake/due");
     expect(await page.getByTestId("mode-now").textContent()).toBe("平时");
     expect(await page.getByTestId("wartime-badge").count()).toBe(0);
     await page.getByLabel("切换理由").fill("防汛Ⅳ级应急响应启动");
@@ -289,8 +260,8 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
     await page.context().close();
 
     // Routing may watch deadlines but not switch modes.
-    const routing = await loginAs("east.routing");
-    await routing.goto(app.url + "/t/east-lake/due");
+    const routing = await e2e.loginAs("east.routing");
+    await routing.goto(e2e.app.url + "/t/east-lake/due");
     expect(await routing.getByTestId("mode-switch").count()).toBe(0);
     await routing.context().close();
   });

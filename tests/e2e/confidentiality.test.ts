@@ -1,63 +1,38 @@
 // Confidentiality in the browser: a grid worker cannot reach another village's case, an export
 // without permission is refused, and a permitted export is watermarked and audited.
 import { readFileSync } from "node:fs";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
-import { launchBrowser } from "../setup/browser.ts";
-import { chromiumAvailable, createTestDatabase, requireInCI, type TestDatabase } from "../setup/services.ts";
-
-const hasBrowser = requireInCI("Chromium at /usr/bin/chromium", chromiumAvailable());
+import { beforeAll, describe, expect, it } from "vitest";
+import { HttpSession } from "../setup/app-process.ts";
+import { hasBrowser, useE2EApp } from "../setup/e2e.ts";
 
 describe.runIf(hasBrowser)("confidentiality in Chromium", () => {
-  let database: TestDatabase;
-  let app: AppProcess;
-  let browser: Browser;
   let caseUrl = "";
 
+  const e2e = useE2EApp();
   beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
-    browser = await launchBrowser();
-    const grid1 = new HttpSession(app.url);
+    const grid1 = new HttpSession(e2e.app.url);
     await grid1.login("east.grid1");
     const res = await grid1.post("/t/east-lake/report", {
       payload: JSON.stringify({ categoryId: "dispute", data: { summary: "桥头村宅基地纠纷", parties: 2, location: "桥头村2组", partyPhone: "13700003333" } }),
     });
     expect(res.status).toBe(302);
     const list = await (await grid1.request("/t/east-lake")).text();
-    caseUrl = app.url + /href="(\/t\/east-lake\/cases\/[0-9a-f-]{36})"/.exec(list)![1]!;
+    caseUrl = e2e.app.url + /href="(\/t\/east-lake\/cases\/[0-9a-f-]{36})"/.exec(list)![1]!;
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await database?.drop();
-  });
-
-  async function loggedIn(login: string): Promise<Page> {
-    const context = await browser.newContext({ acceptDownloads: true });
-    const page = await context.newPage();
-    await page.goto(app.url + "/login");
-    await page.getByLabel("账号").fill(login);
-    await page.getByLabel("密码").fill("gridwork-demo");
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.waitForURL(/\/t$/);
-    return page;
-  }
 
   it("a grid worker of another village can neither open nor list the case", async () => {
-    const page = await loggedIn("east.grid3");
+    const page = await e2e.loginAs("east.grid3", { acceptDownloads: true });
     const res = await page.goto(caseUrl);
     expect(res?.status()).toBe(404);
     expect(await page.content()).not.toContain("桥头村宅基地纠纷");
-    await page.goto(app.url + "/t/east-lake");
+    await page.goto(e2e.app.url + "/t/east-lake");
     expect(await page.content()).not.toContain("桥头村宅基地纠纷");
     await page.context().close();
   });
 
   it("a grid worker has no export button, and a forged export request is refused", async () => {
-    const page = await loggedIn("east.grid1");
-    await page.goto(app.url + "/t/east-lake");
+    const page = await e2e.loginAs("east.grid1", { acceptDownloads: true });
+    await page.goto(e2e.app.url + "/t/east-lake");
     expect(await page.getByTestId("export-csv").count()).toBe(0);
     // Submit the export form anyway, from the app's own page (same origin, valid session).
     const status = await page.evaluate(async () => {
@@ -69,19 +44,19 @@ describe.runIf(hasBrowser)("confidentiality in Chromium", () => {
   });
 
   it("the routing post exports a watermarked file, and the director sees the export in the audit log", async () => {
-    const page = await loggedIn("east.routing");
-    await page.goto(app.url + "/t/east-lake");
+    const page = await e2e.loginAs("east.routing", { acceptDownloads: true });
+    await page.goto(e2e.app.url + "/t/east-lake");
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-csv").click()]);
     const text = readFileSync((await download.path())!, "utf8");
     expect(text).toContain("桥头村宅基地纠纷");
     expect(text).toMatch(/网格通导出 · 王敏（东湖镇流转督办）（east\.routing）/);
     expect(text).toContain("仅限内部使用");
     // The routing post may export but not read the audit log.
-    expect((await page.goto(app.url + "/t/east-lake/audit"))?.status()).toBe(403);
+    expect((await page.goto(e2e.app.url + "/t/east-lake/audit"))?.status()).toBe(403);
     await page.context().close();
 
-    const director = await loggedIn("east.director");
-    await director.goto(app.url + "/t/east-lake/audit");
+    const director = await e2e.loginAs("east.director", { acceptDownloads: true });
+    await director.goto(e2e.app.url + "/t/east-lake/audit");
     const log = await director.getByTestId("audit-log").textContent();
     expect(log).toContain("导出事件列表");
     expect(log).toContain("王敏（东湖镇流转督办）");

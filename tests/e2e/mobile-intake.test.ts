@@ -1,53 +1,25 @@
 // A grid worker on a phone-sized screen reports a case with the phone's location and a photo.
-import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
+import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrisma, type Db } from "../../app/server/db.server.ts";
-import { startApp, type AppProcess } from "../setup/app-process.ts";
-import { ARTIFACTS, launchBrowser } from "../setup/browser.ts";
-import { chromiumAvailable, createTestDatabase, requireInCI, type TestDatabase } from "../setup/services.ts";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
 
-const hasBrowser = requireInCI("Chromium at /usr/bin/chromium", chromiumAvailable());
 // A 1×1 PNG.
 const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
 
 describe.runIf(hasBrowser)("phone-sized intake", () => {
-  let database: TestDatabase;
-  let app: AppProcess;
-  let browser: Browser;
-  let db: Db;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
-    db = createPrisma(database.url, database.kind === "pglite");
-    browser = await launchBrowser();
-    mkdirSync(ARTIFACTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await app?.stop();
-    await database?.drop();
-  });
+  const e2e = useE2EApp();
 
   it("reports with location and photo on a 390×844 screen", async () => {
-    const context = await browser.newContext({
+    const page = await e2e.loginAs("east.grid1", {
       viewport: { width: 390, height: 844 },
       isMobile: true,
       hasTouch: true,
       geolocation: { latitude: 29.0301, longitude: 119.1752, accuracy: 12 },
       permissions: ["geolocation"],
     });
-    const page = await context.newPage();
-    await page.goto(app.url + "/login");
-    await page.getByLabel("账号").fill("east.grid1");
-    await page.getByLabel("密码").fill("gridwork-demo");
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.waitForURL(/\/t$/);
-    await page.goto(app.url + "/t/east-lake/report?category=safety-hazard");
+    await page.goto(e2e.app.url + "/t/east-lake/report?category=safety-hazard");
     // Nothing wider than the screen.
     expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
 
@@ -65,9 +37,9 @@ describe.runIf(hasBrowser)("phone-sized intake", () => {
     await page.waitForURL(/\/t\/east-lake\?reported=/);
     expect(await page.getByTestId("case-list").textContent()).toContain("路边电线杆倾斜");
 
-    const saved = await db.case.findFirstOrThrow({ where: { title: "路边电线杆倾斜" }, include: { attachments: true } });
+    const saved = await e2e.db.case.findFirstOrThrow({ where: { title: "路边电线杆倾斜" }, include: { attachments: true } });
     expect(saved.location).toEqual({ lat: 29.0301, lng: 119.1752, accuracy: 12, address: "桥头村村口公交站旁" });
     expect(saved.attachments.map((a) => [a.name, a.contentType, a.size])).toEqual([["现场.png", "image/png", PNG.length]]);
-    await context.close();
+    await page.context().close();
   });
 });

@@ -2,58 +2,35 @@
 // paths against the app's database (simulated clock, March 2026), the score jobs run, and the
 // director opens the review, sees the rankings with grid colours and the charts, and downloads
 // the watermarked XLSX.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
 import ExcelJS from "exceljs";
-import type { Browser } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { reportCase } from "../../app/server/cases.server.ts";
-import { createPrisma, type Db } from "../../app/server/db.server.ts";
 import { runOutboxJob } from "../../app/server/jobs.server.ts";
 import { loadTenantContext } from "../../app/server/tenancy.server.ts";
 import { sweepDueCases, transitionCase } from "../../app/server/workflow.server.ts";
-import { startApp, type AppProcess } from "../setup/app-process.ts";
-import { ARTIFACTS, launchBrowser } from "../setup/browser.ts";
-import { chromiumAvailable, createTestDatabase, requireInCI, type TestDatabase } from "../setup/services.ts";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
 
-const hasBrowser = requireInCI("Chromium at /usr/bin/chromium", chromiumAvailable());
 const at = (local: string) => new Date(`2026-${local.replace(" ", "T")}:00+08:00`);
 const dispute = { summary: "邻里噪音纠纷", parties: 3, location: "桥头村5组", partyPhone: "13800001111" };
 
 describe.runIf(hasBrowser)("monthly review in Chromium", () => {
-  let database: TestDatabase;
-  let app: AppProcess;
-  let browser: Browser;
-  let db: Db;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
-    db = createPrisma(database.url, database.kind === "pglite");
-    browser = await launchBrowser();
-    mkdirSync(ARTIFACTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await db?.$disconnect();
-    await app?.stop();
-    await database?.drop();
-  });
+  const e2e = useE2EApp();
 
   async function ctx(login: string) {
-    const user = await db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
-    const c = await loadTenantContext(db, user, "east-lake");
+    const user = await e2e.db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+    const c = await loadTenantContext(e2e.db, user, "east-lake");
     if (!c) throw new Error(login);
     return c;
   }
   async function open(login: string, when: Date) {
-    const r = await reportCase(db, await ctx(login), { categoryId: "dispute", data: dispute }, when);
+    const r = await reportCase(e2e.db, await ctx(login), { categoryId: "dispute", data: dispute }, when);
     if (!r.ok) throw new Error(JSON.stringify(r));
     return r.caseId;
   }
   async function fire(id: string, login: string, transitionId: string, input: unknown, when: Date) {
-    const row = await db.case.findUniqueOrThrow({ where: { id } });
-    const r = await transitionCase(db, await ctx(login), id, { transitionId, input, expectedVersion: row.version }, when);
+    const row = await e2e.db.case.findUniqueOrThrow({ where: { id } });
+    const r = await transitionCase(e2e.db, await ctx(login), id, { transitionId, input, expectedVersion: row.version }, when);
     if (!r.ok) throw new Error(`${transitionId}: ${JSON.stringify(r)}`);
   }
 
@@ -71,26 +48,26 @@ describe.runIf(hasBrowser)("monthly review in Chromium", () => {
     await fire(b, "east.routing", "triage", { gradeId: "general" }, at("03-02 10:00"));
     await fire(b, "east.routing", "dispatch", { leadUnitId: "platform-safety" }, at("03-02 11:00"));
     await fire(b, "east.safety", "accept", undefined, at("03-02 12:00"));
-    await sweepDueCases(db, at("03-10 10:00"));
+    await sweepDueCases(e2e.db, at("03-10 10:00"));
     await fire(b, "east.safety", "report-back", { result: "已处理" }, at("03-11 10:00"));
     await fire(b, "east.routing", "review", { opinion: "同意" }, at("03-11 15:00"));
     await fire(b, "east.routing", "close", { satisfaction: "unsatisfied" }, at("03-12 10:00"));
     // The app's own runner may take some jobs; running them here too is harmless (SKIP LOCKED, idempotent).
-    for (const job of await db.outboxJob.findMany({ where: { status: "pending" } })) await runOutboxJob(db, job.id).catch(() => undefined);
-    await expect.poll(() => db.outboxJob.count({ where: { kind: "score", status: { not: "done" } } }), { timeout: 20_000 }).toBe(0);
-    expect(await db.scoreEntry.count({ where: { dedupeKey: { startsWith: "score:" } } })).toBeGreaterThan(5);
+    for (const job of await e2e.db.outboxJob.findMany({ where: { status: "pending" } })) await runOutboxJob(e2e.db, job.id).catch(() => undefined);
+    await expect.poll(() => e2e.db.outboxJob.count({ where: { kind: "score", status: { not: "done" } } }), { timeout: 20_000 }).toBe(0);
+    expect(await e2e.db.scoreEntry.count({ where: { dedupeKey: { startsWith: "score:" } } })).toBeGreaterThan(5);
   });
 
   it("the director reads the review, sees rankings and charts, and downloads the XLSX", async () => {
-    const context = await browser.newContext({ acceptDownloads: true });
+    const context = await e2e.browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
     page.on("pageerror", (e) => console.log("[pageerror]", e.message));
-    await page.goto(app.url + "/login");
+    await page.goto(e2e.app.url + "/login");
     await page.getByLabel("账号").fill("east.director");
     await page.getByLabel("密码").fill("gridwork-demo");
     await page.getByRole("button", { name: "登录" }).click();
     await page.waitForURL(/\/t$/);
-    await page.goto(app.url + "/t/east-lake/reports/2026-03");
+    await page.goto(e2e.app.url + "/t/east-lake/reports/2026-03");
     await expect.poll(() => page.getByTestId("monthly-review").locator("h1").textContent()).toBe("2026-03 月度复盘");
 
     const all = page.getByTestId("review-figures").locator('tr[data-row="all"]');
@@ -105,7 +82,7 @@ describe.runIf(hasBrowser)("monthly review in Chromium", () => {
     await page.screenshot({ path: path.join(ARTIFACTS, "monthly-report.png"), fullPage: true });
 
     const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-review").click()]).catch((e) => {
-      console.log("[app output]", app.output().slice(-4000));
+      console.log("[app output]", e2e.app.output().slice(-4000));
       throw e;
     });
     expect(download.suggestedFilename()).toBe("east-lake-review-2026-03.xlsx");
@@ -117,23 +94,23 @@ describe.runIf(hasBrowser)("monthly review in Chromium", () => {
     expect(String(first.getCell(1, 1).value)).toContain("陈刚");
     expect(String(first.getCell(1, 1).value)).toContain("禁止外传");
     expect(book.worksheets.map((w) => w.name)).toEqual(expect.arrayContaining(["主要指标", "网格"]));
-    const audited = await db.auditEvent.count({ where: { type: "scores.exported" } });
+    const audited = await e2e.db.auditEvent.count({ where: { type: "scores.exported" } });
     expect(audited).toBe(1);
 
     // The scores page explains each line and links its case; a grid worker may not open either page.
-    await page.goto(app.url + "/t/east-lake/scores?period=2026-03");
+    await page.goto(e2e.app.url + "/t/east-lake/scores?period=2026-03");
     expect(await page.getByTestId("score-lines").locator("tbody tr").count()).toBeGreaterThan(5);
     expect(await page.getByTestId("score-lines").textContent()).toContain("回访不满意");
     expect(await page.getByTestId("recompute").count()).toBe(1);
     await context.close();
 
-    const grid = await browser.newPage();
-    await grid.goto(app.url + "/login");
+    const grid = await e2e.browser.newPage();
+    await grid.goto(e2e.app.url + "/login");
     await grid.getByLabel("账号").fill("east.grid1");
     await grid.getByLabel("密码").fill("gridwork-demo");
     await grid.getByRole("button", { name: "登录" }).click();
     await grid.waitForURL(/\/t$/);
-    expect((await grid.goto(app.url + "/t/east-lake/reports/2026-03"))?.status()).toBe(403);
+    expect((await grid.goto(e2e.app.url + "/t/east-lake/reports/2026-03"))?.status()).toBe(403);
     await grid.close();
   });
 });

@@ -3,50 +3,28 @@
 // new township admin logs in with the one-time password; the new grid worker files the first case.
 // Then a township admin renames a category and shortens a deadline in the config editor, sees the
 // diff, publishes, and the report page shows the new name.
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
+import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type AppProcess } from "../setup/app-process.ts";
-import { ARTIFACTS, launchBrowser } from "../setup/browser.ts";
-import { chromiumAvailable, createTestDatabase, requireInCI, type TestDatabase } from "../setup/services.ts";
-
-const hasBrowser = requireInCI("Chromium at /usr/bin/chromium", chromiumAvailable());
+import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
 
 describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
-  let database: TestDatabase;
-  let app: AppProcess;
-  let browser: Browser;
   let files: string;
 
+  const e2e = useE2EApp();
   beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
-    browser = await launchBrowser();
-    mkdirSync(ARTIFACTS, { recursive: true });
     files = mkdtempSync(path.join(tmpdir(), "gridwork-org-"));
   });
   afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await database?.drop();
     if (files) rmSync(files, { recursive: true, force: true });
   });
-
-  async function login(page: Page, user: string, password = "gridwork-demo") {
-    await page.goto(app.url + "/login");
-    await page.getByLabel("账号").fill(user);
-    await page.getByLabel("密码").fill(password);
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.waitForURL(/\/t$/);
-  }
 
   const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `onboarding-${name}.png`), fullPage: true });
 
   it("a county admin onboards a township; its admin and grid worker log in and the first case is filed", async () => {
-    const page = await browser.newPage();
-    await login(page, "county.admin");
+    const page = await e2e.loginAs("county.admin");
     await page.getByTestId("counties").getByRole("link", { name: "示范县社会治理中心" }).click();
     await page.waitForURL(/\/c\/demo-county$/);
     expect(await page.getByTestId("county-townships").textContent()).toContain("东湖镇");
@@ -112,8 +90,7 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
     await page.close();
 
     // The new township admin logs in with the one-time password and sees config version 1.
-    const admin = await browser.newPage();
-    await login(admin, "south-lake.admin", adminPassword);
+    const admin = await e2e.loginAs("south-lake.admin", { password: adminPassword });
     await admin.getByRole("link", { name: "南湖镇" }).click();
     await admin.getByRole("link", { name: "配置管理" }).click();
     await expect.poll(() => admin.getByTestId("config-version").textContent()).toBe("v1");
@@ -121,8 +98,7 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
     await admin.close();
 
     // The new grid worker files the township's first case.
-    const grid = await browser.newPage();
-    await login(grid, "south-lake.grid1", gridPassword);
+    const grid = await e2e.loginAs("south-lake.grid1", { password: gridPassword });
     await grid.getByRole("link", { name: "南湖镇" }).click();
     await grid.getByRole("link", { name: "上报事件" }).click();
     await grid.getByLabel("事件类别").selectOption("dispute");
@@ -138,8 +114,7 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
   });
 
   it("a township admin renames a category and shortens a deadline, sees the diff, publishes, and the report page follows", async () => {
-    const page = await browser.newPage();
-    await login(page, "east.admin");
+    const page = await e2e.loginAs("east.admin");
     await page.getByRole("link", { name: "东湖镇" }).click();
     await page.getByRole("link", { name: "配置管理" }).click();
     await expect.poll(() => page.getByTestId("config-version").textContent()).toBe("v1");
@@ -180,7 +155,7 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
     await shot(page, "6-report-renamed");
 
     // The form designer works from the keyboard: add a field, name it, move it up; the preview follows.
-    await page.goto(app.url + "/t/east-lake/admin/forms/intake-service");
+    await page.goto(e2e.app.url + "/t/east-lake/admin/forms/intake-service");
     await page.getByTestId("add-field").focus();
     await page.keyboard.press("Enter");
     const title = page.locator("#f-2-title-zh");

@@ -1,35 +1,17 @@
 // The walking skeleton in a real browser: log in, report a case through the generated form (one
 // invalid submission first), see it in the list, and fail to open it from the other township.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { startApp, type AppProcess } from "../setup/app-process.ts";
-import { ARTIFACTS, launchBrowser } from "../setup/browser.ts";
-import { chromiumAvailable, createTestDatabase, requireInCI, type TestDatabase } from "../setup/services.ts";
-
-const hasBrowser = requireInCI("Chromium at /usr/bin/chromium", chromiumAvailable());
+import type { Page } from "playwright-core";
+import { describe, expect, it } from "vitest";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
 
 describe.runIf(hasBrowser)("walking skeleton in Chromium", () => {
-  let database: TestDatabase;
-  let app: AppProcess;
-  let browser: Browser;
   let caseUrl = "";
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
-    browser = await launchBrowser();
-    mkdirSync(ARTIFACTS, { recursive: true });
-  });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await database?.drop();
-  });
+  const e2e = useE2EApp();
 
   async function login(page: Page, user: string, password = "gridwork-demo") {
-    await page.goto(app.url + "/");
+    await page.goto(e2e.app.url + "/");
     await page.waitForURL(/\/login/);
     await page.getByLabel("账号").fill(user);
     await page.getByLabel("密码").fill(password);
@@ -37,15 +19,14 @@ describe.runIf(hasBrowser)("walking skeleton in Chromium", () => {
   }
 
   it("turns away a wrong password with a clear message", async () => {
-    const page = await browser.newPage();
+    const page = await e2e.browser.newPage();
     await login(page, "east.grid1", "not-the-password");
     await expect.poll(() => page.getByTestId("login-error").textContent()).toBe("账号或密码错误");
     await page.close();
   });
 
   it("a grid worker reports a case through the form generated from config", async () => {
-    const page = await browser.newPage();
-    await login(page, "east.grid1");
+    const page = await e2e.loginAs("east.grid1");
     await page.waitForURL(/\/t$/);
     await page.getByRole("link", { name: "东湖镇" }).click();
     await page.getByRole("link", { name: "上报事件" }).click();
@@ -105,8 +86,7 @@ describe.runIf(hasBrowser)("walking skeleton in Chromium", () => {
 
   it("the other township's user can neither list nor open the case", async () => {
     expect(caseUrl).toMatch(/\/t\/east-lake\/cases\/[0-9a-f-]{36}$/);
-    const page = await browser.newPage();
-    await login(page, "west.routing");
+    const page = await e2e.loginAs("west.routing");
     await page.waitForURL(/\/t$/);
     expect(await page.getByTestId("townships").textContent()).not.toContain("东湖镇");
 
@@ -115,7 +95,7 @@ describe.runIf(hasBrowser)("walking skeleton in Chromium", () => {
     // Guessing: the same id under the user's own township is just as unknown.
     const guessed = await page.goto(caseUrl.replace("/t/east-lake/", "/t/west-hill/"));
     expect(guessed?.status()).toBe(404);
-    const list = await page.goto(app.url + "/t/west-hill");
+    const list = await page.goto(e2e.app.url + "/t/west-hill");
     expect(list?.status()).toBe(200);
     expect(await page.content()).not.toContain("邻里噪音纠纷反复发生");
     await page.close();

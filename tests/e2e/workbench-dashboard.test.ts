@@ -1,50 +1,24 @@
 // The workbench and the big-screen dashboard in a real browser: the routing user opens the
 // workbench generated from the config's views, switches tabs (also by keyboard), searches, and
 // opens the dashboard with its SVG charts.
-import { mkdirSync } from "node:fs";
 import path from "node:path";
-import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
-import { ARTIFACTS, launchBrowser } from "../setup/browser.ts";
-import { chromiumAvailable, createTestDatabase, requireInCI, type TestDatabase } from "../setup/services.ts";
-
-const hasBrowser = requireInCI("Chromium at /usr/bin/chromium", chromiumAvailable());
+import { beforeAll, describe, expect, it } from "vitest";
+import { HttpSession } from "../setup/app-process.ts";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
 
 describe.runIf(hasBrowser)("workbench and dashboard in Chromium", () => {
-  let database: TestDatabase;
-  let app: AppProcess;
-  let browser: Browser;
-
+  const e2e = useE2EApp();
   beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
-    browser = await launchBrowser();
-    mkdirSync(ARTIFACTS, { recursive: true });
-    const grid1 = new HttpSession(app.url);
+    const grid1 = new HttpSession(e2e.app.url);
     await grid1.login("east.grid1");
     for (const [summary, location] of [["桥头村噪音纠纷反复", "桥头村5组"], ["桥头村宅基地纠纷", "桥头村2组"]]) {
       const res = await grid1.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: { summary, parties: 2, location, partyPhone: "13700003333" } }) });
       expect(res.status).toBe(302);
     }
   });
-  afterAll(async () => {
-    await browser?.close();
-    await app?.stop();
-    await database?.drop();
-  });
-
-  async function login(page: Page, user: string) {
-    await page.goto(app.url + "/login");
-    await page.getByLabel("账号").fill(user);
-    await page.getByLabel("密码").fill("gridwork-demo");
-    await page.getByRole("button", { name: "登录" }).click();
-    await page.waitForURL(/\/t$/);
-  }
 
   it("the routing user works through the workbench tabs and searches", async () => {
-    const page = await browser.newPage();
-    await login(page, "east.routing");
+    const page = await e2e.loginAs("east.routing");
     await page.getByRole("link", { name: "东湖镇" }).click();
     await page.getByTestId("nav-work").click();
     await page.waitForURL(/\/t\/east-lake\/work/);
@@ -74,9 +48,8 @@ describe.runIf(hasBrowser)("workbench and dashboard in Chromium", () => {
   });
 
   it("tabs are reachable with the keyboard and open with Enter", async () => {
-    const page = await browser.newPage();
-    await login(page, "east.routing");
-    await page.goto(app.url + "/t/east-lake/work");
+    const page = await e2e.loginAs("east.routing");
+    await page.goto(e2e.app.url + "/t/east-lake/work");
     await page.getByTestId("workbench-tabs").waitFor();
     let focused = "";
     for (let i = 0; i < 40 && focused !== "tab-to-triage"; i++) {
@@ -93,10 +66,8 @@ describe.runIf(hasBrowser)("workbench and dashboard in Chromium", () => {
   });
 
   it("the dashboard shows the figures as accessible charts", async () => {
-    const page = await browser.newPage();
-    await page.setViewportSize({ width: 1600, height: 1000 });
-    await login(page, "east.routing");
-    await page.goto(app.url + "/t/east-lake");
+    const page = await e2e.loginAs("east.routing", { viewport: { width: 1600, height: 1000 } });
+    await page.goto(e2e.app.url + "/t/east-lake");
     await page.getByTestId("nav-dashboard").click();
     await page.waitForURL(/\/dashboard$/);
     await expect.poll(() => page.getByTestId("figure-total").locator(".big-figure-value").textContent()).toBe("2");
@@ -120,13 +91,13 @@ describe.runIf(hasBrowser)("workbench and dashboard in Chromium", () => {
   });
 
   it("the county sees its townships' counts on its dashboard", async () => {
-    const page = await browser.newPage();
-    await page.goto(app.url + "/login");
+    const page = await e2e.browser.newPage();
+    await page.goto(e2e.app.url + "/login");
     await page.getByLabel("账号").fill("county.admin");
     await page.getByLabel("密码").fill("gridwork-demo");
     await page.getByRole("button", { name: "登录" }).click();
     await page.waitForURL((url) => !url.pathname.startsWith("/login"));
-    const res = await page.goto(app.url + "/c/demo-county/dashboard");
+    const res = await page.goto(e2e.app.url + "/c/demo-county/dashboard");
     expect(res?.status()).toBe(200);
     await expect.poll(() => page.getByTestId("county-figures").textContent()).toContain("东湖镇");
     expect(await page.getByTestId("figure-total").locator(".big-figure-value").textContent()).toBe("2");

@@ -1,0 +1,170 @@
+// The standards body's side of the template registry: the versions it published, which townships
+// run each, and publishing a new version from the browser (validated exactly like the CLI, plus
+// the release rules in engine/config/versions.ts). docs/decisions/018-standards-bodies.md.
+import { prepareConfig, type TemplateLookup } from "../../engine/config/index.ts";
+import { changeMessage, diffConfigs } from "../../engine/config/diff.ts";
+import { isJsonObject } from "../../engine/config/id-paths.ts";
+import { buildRegistry, compareVersions, releaseIssues, type PublishedVersion, type RegistryTemplate, type TownshipOnTemplate } from "../../engine/config/versions.ts";
+import type { Bilingual } from "../../engine/i18n.ts";
+import type { Issue } from "../../engine/issues.ts";
+import { ownershipRefusal, publishTemplate, templateRefOf } from "./config-publish.server.ts";
+import { getPrisma, type Db } from "./db.server.ts";
+import { listMyMemberships, loadMember, type Member } from "./memberships.server.ts";
+import { requireUser, type SessionUser } from "./session.server.ts";
+import { notFound } from "./tenancy.server.ts";
+
+/** The post that may publish template versions; other members of the body only read. */
+export const TEMPLATE_PUBLISHER_POST = "template-publisher";
+
+export type StandardsContext = Member & { user: SessionUser; canPublish: boolean };
+
+export async function requireStandardsContext(request: Request, code: string | undefined): Promise<StandardsContext> {
+  const user = await requireUser(request);
+  const ctx = code ? await loadStandardsContext(getPrisma(), user, code) : null;
+  if (!ctx) notFound();
+  return ctx;
+}
+
+/** The user's context in a standards body, or null when they are not an active member of it. */
+export async function loadStandardsContext(db: Db, user: SessionUser, code: string): Promise<StandardsContext | null> {
+  const member = await loadMember(db, user, code, "standards");
+  return member ? { ...member, user, canPublish: member.membership.posts.includes(TEMPLATE_PUBLISHER_POST) } : null;
+}
+
+export function requirePublisher(ctx: StandardsContext) {
+  if (!ctx.canPublish) throw new Response("Forbidden", { status: 403 });
+}
+
+export const listMyStandardsBodies = (userId: string) => listMyMemberships(userId, "standards");
+
+type VersionRow = { templateId: string; version: string; document: unknown; notes: string | null; notesEn: string | null; publishedAt: Date; publishedBy: string; publisherId: string | null };
+
+const toPublished = (r: VersionRow): PublishedVersion => ({
+  templateId: r.templateId,
+  version: r.version,
+  extendsRef: isJsonObject(r.document) && typeof r.document.extends === "string" ? r.document.extends : null,
+  publishedAt: r.publishedAt,
+  publishedBy: r.publishedBy,
+  notes: r.notes ? { zh: r.notes, ...(r.notesEn ? { en: r.notesEn } : {}) } : null,
+});
+
+async function allVersions(db: Db): Promise<VersionRow[]> {
+  return db.templateVersion.findMany({
+    select: { templateId: true, version: true, document: true, notes: true, notesEn: true, publishedAt: true, publishedBy: true, publisherId: true },
+    orderBy: { publishedAt: "asc" },
+  });
+}
+
+/** Template ids whose first version this body published: the ones it maintains. */
+function ownedIds(rows: VersionRow[], bodyId: string): Set<string> {
+  const first = new Map<string, string | null>();
+  for (const r of rows) if (!first.has(r.templateId)) first.set(r.templateId, r.publisherId);
+  return new Set([...first].filter(([, owner]) => owner === bodyId).map(([id]) => id));
+}
+
+/**
+ * Every township's current template. Names and versions only (no case content), read with the
+ * owner connection across counties, like the county's township list.
+ */
+async function townshipsOnTemplates(db: Db): Promise<TownshipOnTemplate[]> {
+  const rows = await db.tenant.findMany({
+    where: { kind: "township" },
+    select: { code: true, name: true, nameEn: true, parent: { select: { name: true } }, configVersions: { orderBy: { version: "desc" }, take: 1, select: { version: true, extendsRef: true } } },
+    orderBy: { code: "asc" },
+  });
+  return rows.flatMap((t) => {
+    const latest = t.configVersions[0];
+    return latest ? [{ code: t.code, name: t.name, nameEn: t.nameEn, county: t.parent?.name ?? null, configVersion: latest.version, extendsRef: latest.extendsRef }] : [];
+  });
+}
+
+export async function loadRegistry(db: Db, bodyId: string): Promise<RegistryTemplate[]> {
+  const rows = await allVersions(db);
+  const owned = ownedIds(rows, bodyId);
+  const all = rows.map(toPublished);
+  return buildRegistry(all.filter((v) => owned.has(v.templateId)), await townshipsOnTemplates(db), all);
+}
+
+/** The newest version of one of the body's templates, as a starting point for the next one. */
+export async function latestDocument(db: Db, bodyId: string, templateId: string): Promise<{ version: string; document: unknown } | undefined> {
+  const rows = await allVersions(db);
+  if (!ownedIds(rows, bodyId).has(templateId)) return undefined;
+  const newest = rows.filter((r) => r.templateId === templateId).sort((a, b) => compareVersions(b.version, a.version))[0];
+  return newest ? { version: newest.version, document: newest.document } : undefined;
+}
+
+export type ReleaseNotes = { zh: string; en: string };
+
+export type ReleaseCheck = {
+  ref: string | null;
+  issues: Issue[];
+  /** The version it follows and how the resolved template changes from it. */
+  previous: string | null;
+  changes: Bilingual[];
+  /** Townships on earlier versions of this template: they can upgrade to it once it is published. */
+  upgradable: number;
+};
+
+const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
+
+/** Parses JSON with a bilingual error that says where it broke. */
+export function parseDocument(text: string): { ok: true; document: unknown } | { ok: false; issues: Issue[] } {
+  if (!text.trim()) return { ok: false, issues: [issue("", "release.empty", "请粘贴或上传模板 JSON", "Paste or upload the template JSON")] };
+  try {
+    return { ok: true, document: JSON.parse(text) };
+  } catch (error) {
+    const detail = (error as Error).message;
+    return { ok: false, issues: [issue("", "release.bad-json", `不是有效的 JSON：${detail}`, `Not valid JSON: ${detail}`)] };
+  }
+}
+
+/** Everything the publisher sees before publishing; nothing is written. */
+export async function checkRelease(db: Db, ctx: StandardsContext, text: string, notes: ReleaseNotes): Promise<ReleaseCheck & { document?: unknown }> {
+  const empty = { ref: null, previous: null, changes: [], upgradable: 0 };
+  const parsed = parseDocument(text);
+  if (!parsed.ok) return { ...empty, issues: parsed.issues };
+  const document = parsed.document;
+  const ref = templateRefOf(document) ?? null;
+  const rows = await allVersions(db);
+  const templateId = isJsonObject(document) && typeof document.id === "string" ? document.id : "";
+  const published = rows.filter((r) => r.templateId === templateId);
+
+  // Notes typed on the page, or else the document's own releaseNotes (what publishTemplate stores).
+  const own = isJsonObject(document) && isJsonObject(document.releaseNotes) && typeof document.releaseNotes.zh === "string" ? document.releaseNotes.zh : "";
+  const issues = releaseIssues(document, published.map((r) => r.version), { zh: notes.zh.trim() || own });
+  const owner = await ownershipRefusal(db, templateId, ctx.tenant.id);
+  if (owner) issues.push(...owner.issues);
+  const byRef = new Map(rows.map((r) => [`${r.templateId}@${r.version}`, r.document]));
+  const lookup: TemplateLookup = (r) => byRef.get(r);
+  const prepared = prepareConfig(document, lookup);
+  if (!prepared.ok) issues.push(...prepared.issues);
+
+  const version = isJsonObject(document) && typeof document.version === "string" ? document.version : "";
+  const earlier = published.filter((r) => compareVersions(r.version, version) < 0).sort((a, b) => compareVersions(b.version, a.version));
+  const previous = earlier[0];
+  let changes: Bilingual[] = [];
+  if (previous && prepared.ok) {
+    const before = prepareConfig(previous.document, lookup);
+    if (before.ok) changes = diffConfigs(before.config, prepared.config).map(changeMessage);
+  }
+  const earlierRefs = new Set(earlier.map((r) => `${r.templateId}@${r.version}`));
+  const upgradable = (await townshipsOnTemplates(db)).filter((t) => t.extendsRef && earlierRefs.has(t.extendsRef)).length;
+  return { ref, issues, previous: previous ? `${previous.templateId}@${previous.version}` : null, changes, upgradable, document };
+}
+
+export type ReleaseResult = { ok: true; ref: string; status: "published" | "unchanged" } | ({ ok: false } & ReleaseCheck);
+
+export async function publishRelease(db: Db, ctx: StandardsContext, text: string, notes: ReleaseNotes): Promise<ReleaseResult> {
+  requirePublisher(ctx);
+  const check = await checkRelease(db, ctx, text, notes);
+  if (check.issues.length || !check.ref) return { ok: false, ...check };
+  const result = await publishTemplate(db, check.document, {
+    by: ctx.user.login,
+    publisherId: ctx.tenant.id,
+    actorId: ctx.user.id,
+    ...(notes.zh.trim() ? { notes: notes.zh.trim() } : {}),
+    ...(notes.en.trim() ? { notesEn: notes.en.trim() } : {}),
+  });
+  if (!result.ok) return { ok: false, ...check, issues: result.issues };
+  return { ok: true, ref: result.ref, status: result.status };
+}
