@@ -1,6 +1,7 @@
 // UI strings: Chinese first, English switch. Config text (categories, forms) comes from config.
 import { useRouteLoaderData } from "@remix-run/react";
 import type { Locale } from "../engine/i18n";
+import { accountMessages } from "./messages/account";
 import { appealMessages } from "./messages/appeal";
 import { deadlineImpactMessages } from "./messages/deadline-impact";
 import { standardsMessages } from "./messages/standards";
@@ -445,6 +446,7 @@ const messages = {
   "fig.satisfactionRate": { zh: "满意率", en: "Satisfaction" },
   "audit.scoring.recomputed": { zh: "重算考评", en: "Scores recomputed" },
   "audit.scores.exported": { zh: "导出月度复盘", en: "Monthly review exported" },
+  ...accountMessages,
   ...appealMessages,
   ...deadlineImpactMessages,
   ...standardsMessages,

@@ -29,6 +29,7 @@ function Header() {
         {data.user ? (
           <>
             <span className="who" data-testid="current-user">{data.user.displayName}</span>
+            <Link to="/password" data-testid="change-password">{t("changePassword")}</Link>
             {township?.tenant.mode === "wartime" ? <span className="badge badge-wartime" data-testid="wartime-badge">{t("wartimeBadge")}</span> : null}
             <Link to="/inbox" className="badge" title={t("notifications")} data-testid="unread-count">{`${t("notifications")} ${data.unread}`}</Link>
             <Form method="post" action="/logout">
@@ -67,10 +68,13 @@ export function Layout({ children }: { children: React.ReactNode }) {
 }
 
 export default function App() {
+  const location = useLocation();
+  const t = useT();
   return (
     <>
       <Header />
       <main className="page">
+        {new URLSearchParams(location.search).has("passwordChanged") ? <p className="notice" role="status" data-testid="password-changed">{t("passwordChanged")}</p> : null}
         <Outlet />
       </main>
     </>

@@ -49,7 +49,7 @@ export async function inviteMember(db: Db, ctx: TenantContext, login: string, di
   const oneTimePassword = existing ? null : randomBytes(9).toString("base64url");
   const passwordHash = oneTimePassword ? await hashPassword(oneTimePassword) : null;
   return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
-    const user = existing ?? (await tx.user.create({ data: { login, displayName: displayName.trim(), passwordHash: passwordHash! } }));
+    const user = existing ?? (await tx.user.create({ data: { login, displayName: displayName.trim(), passwordHash: passwordHash!, mustChangePassword: true } }));
     if (await tx.membership.findUnique({ where: { tenantId_userId: { tenantId: ctx.tenant.id, userId: user.id } } })) {
       return { ok: false as const, issues: [issue("/login", "member.exists", "此人已是本乡镇成员", "This person is already a member here")] };
     }

@@ -145,7 +145,7 @@ export async function onboardTownship(db: Db, ctx: Pick<CountyContext, "county" 
         data: { tenantId: tenant.id, version: 1, document: config as object, source: source as object, extendsRef: config.extends ?? null, publishedBy: ctx.user.login },
       });
       for (const [i, c] of credentials.entries()) {
-        const user = await tx.user.create({ data: { login: c.login, displayName: c.name, passwordHash: hashes[i]! } });
+        const user = await tx.user.create({ data: { login: c.login, displayName: c.name, passwordHash: hashes[i]!, mustChangePassword: true } });
         await tx.membership.create({ data: { tenantId: tenant.id, userId: user.id, posts: c.posts, unitId: c.unit } });
       }
       const logins = credentials.map((c) => c.login);

@@ -31,3 +31,17 @@ export function dummyPasswordHash() {
   dummyHash ??= hashPassword("not-a-real-password");
   return dummyHash;
 }
+
+export type PasswordProblem = "tooShort" | "sameAsLogin" | "mismatch" | "unchanged" | "tooSimple";
+
+/** What is wrong with a chosen password (none when it may be used). */
+export function passwordProblems(login: string, current: string, next: string, confirm: string): PasswordProblem[] {
+  const problems: PasswordProblem[] = [];
+  if ([...next].length < 10) problems.push("tooShort");
+  if (next.toLowerCase().includes(login.toLowerCase())) problems.push("sameAsLogin");
+  // One repeated character or a plain run of digits is the first thing anyone guesses.
+  if (/^(.)\1*$/.test(next) || /^\d+$/.test(next)) problems.push("tooSimple");
+  if (next === current) problems.push("unchanged");
+  if (next !== confirm) problems.push("mismatch");
+  return problems;
+}

@@ -26,26 +26,37 @@ async function sessionIdFrom(request: Request): Promise<string | null> {
   return typeof value === "string" ? value : null;
 }
 
-export async function getUser(request: Request) {
+export type SessionUser = { id: string; login: string; displayName: string; active: boolean; locale: string };
+
+/** The logged-in user, and whether they still hold a one-time password. */
+export async function getUser(request: Request): Promise<(SessionUser & { mustChangePassword: boolean }) | null> {
   const id = await sessionIdFrom(request);
   if (!id) return null;
   const session = await getPrisma().session.findUnique({
     where: { id },
-    select: { expiresAt: true, user: { select: { id: true, login: true, displayName: true, active: true, locale: true } } },
+    select: { expiresAt: true, user: { select: { id: true, login: true, displayName: true, active: true, locale: true, mustChangePassword: true } } },
   });
   if (!session || session.expiresAt <= new Date() || !session.user.active) return null;
   return session.user;
 }
 
-export type SessionUser = NonNullable<Awaited<ReturnType<typeof getUser>>>;
+export const PASSWORD_PAGE = "/password";
 
+const here = (request: Request) => {
+  const url = new URL(request.url);
+  return encodeURIComponent(url.pathname + url.search);
+};
+
+/**
+ * The logged-in user, or a redirect to the login page. Someone still on a one-time password is
+ * sent to choose their own before any page opens.
+ */
 export async function requireUser(request: Request): Promise<SessionUser> {
   const user = await getUser(request);
-  if (!user) {
-    const url = new URL(request.url);
-    throw redirect(`/login?redirectTo=${encodeURIComponent(url.pathname + url.search)}`);
-  }
-  return user;
+  if (!user) throw redirect(`/login?redirectTo=${here(request)}`);
+  if (user.mustChangePassword) throw redirect(`${PASSWORD_PAGE}?redirectTo=${here(request)}`);
+  const { mustChangePassword: _done, ...rest } = user;
+  return rest;
 }
 
 export async function checkCredentials(login: string, password: string) {
@@ -71,4 +82,10 @@ export async function endSession(request: Request): Promise<string> {
   const id = await sessionIdFrom(request);
   if (id) await getPrisma().session.deleteMany({ where: { id } });
   return sessionCookie().serialize("", { maxAge: 0 });
+}
+
+/** Ends every other session of the user (after a password change), keeping the current one. */
+export async function endOtherSessions(request: Request, userId: string) {
+  const current = await sessionIdFrom(request);
+  await getPrisma().session.deleteMany({ where: { userId, ...(current ? { id: { not: current } } : {}) } });
 }

@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
+import { ARTIFACTS, chooseOwnPassword, hasBrowser, useE2EApp } from "../setup/e2e.ts";
 
 describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
   let files: string;
@@ -31,8 +31,8 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
     await page.getByRole("link", { name: "接入新乡镇" }).click();
     await page.waitForURL(/\/c\/demo-county\/onboard$/);
 
-    // 1. Template.
-    expect(await page.getByLabel("模板版本").inputValue()).toBe("command-room-guideline@1.0.0");
+    // 1. Template: the guideline's first version (1.1.0 is published too, for the upgrade screen).
+    await page.getByLabel("模板版本").selectOption("command-room-guideline@1.0.0");
     await page.getByRole("button", { name: "下一步" }).click();
 
     // 2. The township's own facts; it keeps every template platform.
@@ -89,8 +89,12 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
     expect(await row.textContent()).toContain("command-room-guideline@1.0.0");
     await page.close();
 
-    // The new township admin logs in with the one-time password and sees config version 1.
+    // The new township admin logs in with the one-time password, must choose their own first,
+    // and sees config version 1.
     const admin = await e2e.loginAs("south-lake.admin", { password: adminPassword });
+    expect(await admin.getByTestId("password-required").textContent()).toContain("一次性密码");
+    await chooseOwnPassword(admin, adminPassword, "南湖镇管理员2026春");
+    expect(await admin.getByTestId("password-changed").textContent()).toContain("密码已修改");
     await admin.getByRole("link", { name: "南湖镇" }).click();
     await admin.getByRole("link", { name: "配置管理" }).click();
     await expect.poll(() => admin.getByTestId("config-version").textContent()).toBe("v1");
@@ -99,6 +103,7 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
 
     // The new grid worker files the township's first case.
     const grid = await e2e.loginAs("south-lake.grid1", { password: gridPassword });
+    await chooseOwnPassword(grid, gridPassword, "南湖村第一网格2026");
     await grid.getByRole("link", { name: "南湖镇" }).click();
     await grid.getByRole("link", { name: "上报事件" }).click();
     await grid.getByLabel("事件类别").selectOption("dispute");

@@ -383,6 +383,10 @@ describe("over HTTP: who reaches the county and admin screens", () => {
     const admin = body.result.credentials.find((c) => c.login === "north-lake.admin")!;
     const session = new HttpSession(app.url);
     await session.login(admin.login, admin.password);
+    // A one-time password opens only the page that replaces it.
+    expect((await session.request("/t/north-lake/admin")).headers.get("Location")).toBe("/password?redirectTo=%2Ft%2Fnorth-lake%2Fadmin");
+    const changed = await session.post("/password", { current: admin.password, next: "北湖镇管理员2026", confirm: "北湖镇管理员2026", redirectTo: "/t/north-lake/admin" });
+    expect(changed.status).toBe(302);
     expect((await session.request("/t/north-lake/admin")).status).toBe(200);
   });
 });

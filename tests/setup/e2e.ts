@@ -65,3 +65,13 @@ export function useE2EApp(env: Record<string, string | undefined> = {}): E2EApp 
   };
   return fixture;
 }
+
+/** On the page a one-time password leads to: choose one's own, and go on to where one was going. */
+export async function chooseOwnPassword(page: Page, oneTime: string, next: string) {
+  await page.waitForURL(/\/password\?/);
+  await page.getByLabel("当前密码").fill(oneTime);
+  await page.getByLabel("新密码", { exact: true }).fill(next);
+  await page.getByLabel("再次输入新密码").fill(next);
+  await page.getByRole("button", { name: "保存新密码" }).click();
+  await page.waitForURL((url) => url.searchParams.has("passwordChanged"));
+}

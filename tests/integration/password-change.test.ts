@@ -1,0 +1,88 @@
+// One-time passwords (invitation, onboarding) open nothing but the password page until the person
+// chooses their own; the choice is checked, the one-time password stops working, and other
+// sessions of that person end.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { inviteMember } from "../../app/server/members.server.ts";
+import { verifyPassword } from "../../app/server/password.server.ts";
+import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
+import { seededDatabase, teardown, type Seeded } from "./helpers.ts";
+
+let s: Seeded;
+let app: AppProcess;
+let oneTime = "";
+beforeAll(async () => {
+  s = await seededDatabase();
+  app = await startApp({ DATABASE_URL: s.database.url, GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+  const admin = (await s.contextOf("east.admin", "east-lake"))!;
+  const invited = await inviteMember(s.db, admin, "east.newcomer", "新同事", { posts: ["grid-worker"], backupPosts: [], unitId: "grid-qiaotou-2" });
+  if (!invited.ok || !invited.oneTimePassword) throw new Error("invite failed");
+  oneTime = invited.oneTimePassword;
+});
+afterAll(async () => {
+  await app?.stop();
+  await teardown(s);
+});
+
+const change = (http: HttpSession, current: string, next: string, confirm = next) => http.post("/password", { current, next, confirm, redirectTo: "/t/east-lake" });
+
+describe("first login with a one-time password", () => {
+  it("sends every page to the password page, then lets the person in with their own password only", async () => {
+    const phone = new HttpSession(app.url);
+    await phone.login("east.newcomer", oneTime);
+    const desk = new HttpSession(app.url);
+    await desk.login("east.newcomer", oneTime);
+
+    for (const path of ["/t", "/t/east-lake", "/t/east-lake/report", "/inbox"]) {
+      const res = await phone.request(path);
+      expect(res.status, path).toBe(302);
+      expect(res.headers.get("Location"), path).toBe(`/password?redirectTo=${encodeURIComponent(path)}`);
+    }
+    // Writes too: nothing can be reported before the password is changed.
+    const report = await phone.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: { summary: "不应受理" } }) });
+    expect(report.status).toBe(302);
+    expect(await s.db.case.count({ where: { title: "不应受理" } })).toBe(0);
+
+    const page = await phone.request("/password?redirectTo=%2Ft%2Feast-lake");
+    expect(page.status).toBe(200);
+    expect(await page.text()).toContain("您正在使用一次性密码");
+
+    const wrong = await change(phone, "not-it", "桥头村2026年春耕时节");
+    expect(wrong.status).toBe(400);
+    expect(await wrong.text()).toContain("当前密码不正确");
+    const weak = await change(phone, oneTime, "1234567890", "1234567891");
+    expect(weak.status).toBe(400);
+    const text = await weak.text();
+    expect(text).toContain("新密码不能全为数字或同一个字符");
+    expect(text).toContain("两次输入的新密码不一致");
+
+    const done = await change(phone, oneTime, "桥头村2026年春耕时节");
+    expect(done.status).toBe(302);
+    expect(done.headers.get("Location")).toBe("/t/east-lake?passwordChanged=1");
+    expect((await phone.request("/t/east-lake")).status).toBe(200);
+
+    // The other device is logged out; the one-time password no longer works; the new one does.
+    expect((await desk.request("/t/east-lake")).headers.get("Location")).toMatch(/^\/login/);
+    const user = await s.db.user.findUniqueOrThrow({ where: { login: "east.newcomer" } });
+    expect(await verifyPassword(oneTime, user.passwordHash)).toBe(false);
+    expect(await verifyPassword("桥头村2026年春耕时节", user.passwordHash)).toBe(true);
+    await expect(new HttpSession(app.url).login("east.newcomer", oneTime)).rejects.toThrow(/401/);
+    expect(user.mustChangePassword).toBe(false);
+  });
+
+  it("leaves people with their own password alone, and lets them change it when they wish", async () => {
+    const http = new HttpSession(app.url);
+    await http.login("east.grid3");
+    expect((await http.request("/t/east-lake")).status).toBe(200);
+    const page = await http.request("/password");
+    expect(page.status).toBe(200);
+    expect(await page.text()).not.toContain("您正在使用一次性密码");
+    const offsite = await http.post("/password", { current: "gridwork-demo", next: "山下村网格巡查2026", confirm: "山下村网格巡查2026", redirectTo: "//evil.example" });
+    expect(offsite.headers.get("Location")).toBe("/t?passwordChanged=1");
+  });
+
+  it("needs a login to reach the page", async () => {
+    const res = await new HttpSession(app.url).request("/password");
+    expect(res.status).toBe(302);
+    expect(res.headers.get("Location")).toBe("/login?redirectTo=%2Fpassword");
+  });
+});
