@@ -1,6 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator, useSearchParams, useSubmit } from "@remix-run/react";
 import { useState } from "react";
+import { appealSetup } from "../../engine/appeal";
 import { localizeForm } from "../../engine/forms";
 import { pickMessage } from "../../engine/i18n";
 import { ConfigForm } from "../components/config-form";
@@ -25,7 +26,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!screen) notFound();
   const [attachments, comments] = await Promise.all([listAttachments(db, ctx, found.id), listComments(db, ctx, found.id)]);
   const category = ctx.compiled.categories.get(found.categoryId);
-  const formId = category?.intakeForm ?? "";
+  // An appeal (申诉) holds the appeal form's data, not its category's intake.
+  const appeal = appealSetup(ctx.compiled)?.appeal;
+  const formId = (appeal && found.workflowId === appeal.workflow ? appeal.form : category?.intakeForm) ?? "";
   const form = ctx.compiled.forms.get(formId);
   const { data, maskedFields } = maskCaseData(ctx.compiled, ctx.ability, found, formId, found.data as Record<string, unknown>);
   const schema = form ? (localizeForm(form, locale).schema as { properties?: Record<string, { title?: string }> }) : {};
@@ -225,6 +228,7 @@ export default function CaseDetail() {
   const ability = useAbility();
   const [params] = useSearchParams();
   const done = params.get("done");
+  const appealed = params.get("appealed");
   const doneName = done ? screen.trail.findLast((e) => e.transition?.id === done)?.transition?.name : undefined;
   const states = labels.states[screen.workflowId] ?? {};
   const unit = (id: string) => labels.units[id] ?? id;
@@ -237,6 +241,7 @@ export default function CaseDetail() {
           {ability.can("manage", "Membership") ? <Link to={`/t/${tenant.code}/cases/${c.id}/access`}>{t("whoCanSee")}</Link> : null}
         </p>
         {done && doneName ? <p className="notice" role="status" data-testid="transition-done">{t("transitionDone", { name: doneName })}</p> : null}
+        {appealed ? <p className="notice" role="status" data-testid="appeal-filed">{t("appealFiled", { n: appealed })}</p> : null}
         <h1>{c.title} <small className="field-description">{c.number}</small></h1>
         <dl className="facts">
           <dt>{t("category")}</dt><dd>{labels.categories[c.categoryId] ?? c.categoryId}</dd>

@@ -1,14 +1,16 @@
 // 考评排名: rankings of a period per platform, village, grid and person, with grid colours, and
-// every ledger line explained by its rule, fact and case. Leadership may recompute the period.
+// every ledger line explained by its rule, fact and case, with its appeal (申诉) or a link to file
+// one where the user may. Leadership may recompute the period.
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GROUPS, LEVEL_CSS } from "../components/score-levels";
+import { StateBadge, useTownship } from "../components/township";
 import type { MessageKey } from "../i18n";
 import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
 import { getLocale } from "../server/locale.server";
-import { currentPeriodKey, explainedLines, scoreView } from "../server/score-views.server";
+import { appealMarks, currentPeriodKey, explainedLines, scoreView } from "../server/score-views.server";
 import { canRecompute, recomputePeriod, requirePeriod } from "../server/scoring.server";
 import { requireTenantContext } from "../server/tenancy.server";
 
@@ -20,7 +22,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getPrisma();
   const { period, rankings, nameOf } = await scoreView(db, ctx, periodKey, locale);
   const lines = await explainedLines(db, ctx, period.key, locale, nameOf);
-  return json({ tenant: ctx.tenant.code, period: period.key, rankings, lines, canRecompute: canRecompute(ctx) });
+  const appeals = await appealMarks(db, ctx, period.key, lines);
+  return json({ tenant: ctx.tenant.code, period: period.key, rankings, lines, appeals, canRecompute: canRecompute(ctx) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -32,9 +35,34 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return redirect(`/t/${ctx.tenant.code}/scores?period=${period.key}&recomputed=${result.corrections}&lines=${result.lines}`);
 }
 
+type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
+
+/** The appeal standing against a line (number and state, to its case), or the link to file one. */
+function AppealCell({ tenant, line, mark, labels }: { tenant: string; line: LoaderData["lines"][number]; mark: LoaderData["appeals"][string] | undefined; labels: ReturnType<typeof useTownship>["labels"] }) {
+  const t = useT();
+  if (mark?.appeal) {
+    const a = mark.appeal;
+    return (
+      <span data-testid="line-appeal">
+        <Link to={`/t/${tenant}/cases/${a.caseId}`} aria-label={t("appealCaseLabel", { number: a.number })}>{a.number}</Link>{" "}
+        <StateBadge labels={labels} workflowId={a.workflowId} state={a.state} />
+      </span>
+    );
+  }
+  if (!mark?.mayAppeal) return null;
+  return (
+    <Link to={`/t/${tenant}/appeals/new?entry=${encodeURIComponent(line.key)}`} className="no-print" data-testid="appeal-link" aria-label={t("appealLinkLabel", { rule: line.ruleName, points: line.points })}>
+      {t("appealLink")}
+    </Link>
+  );
+}
+
 export default function Scores() {
-  const { tenant, period, rankings, lines, canRecompute } = useLoaderData<typeof loader>();
+  const { tenant, period, rankings, lines, appeals, canRecompute } = useLoaderData<typeof loader>();
+  const { labels } = useTownship();
   const [search] = useSearchParams();
+  // Appeals are a config option: no column where the township has none.
+  const appealsOn = Object.keys(appeals).length > 0;
   const t = useT();
   const locale = useLocale();
   const recomputed = search.get("recomputed");
@@ -85,7 +113,7 @@ export default function Scores() {
       ) : (
         <table data-testid="score-lines">
           <thead>
-            <tr><th>{t("time")}</th><th>{t("scoresTarget")}</th><th>{t("scoresRule")}</th><th>{t("scoresFact")}</th><th>{t("scoresPoints")}</th><th>{t("scoresCase")}</th></tr>
+            <tr><th>{t("time")}</th><th>{t("scoresTarget")}</th><th>{t("scoresRule")}</th><th>{t("scoresFact")}</th><th>{t("scoresPoints")}</th><th>{t("scoresCase")}</th>{appealsOn ? <th>{t("appealColumn")}</th> : null}</tr>
           </thead>
           <tbody>
             {lines.map((l) => (
@@ -96,6 +124,7 @@ export default function Scores() {
                 <td>{l.fact}</td>
                 <td className={l.points < 0 ? "alert-text" : undefined}>{l.points > 0 ? `+${l.points}` : l.points}</td>
                 <td>{l.caseId ? <Link to={`/t/${tenant}/cases/${l.caseId}`}>{l.caseNumber ?? "→"}</Link> : "—"}</td>
+                {appealsOn ? <td><AppealCell tenant={tenant} line={l} mark={appeals[l.key]} labels={labels} /></td> : null}
               </tr>
             ))}
           </tbody>

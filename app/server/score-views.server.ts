@@ -1,8 +1,12 @@
 // What the scores page, the monthly review and its XLSX export show: the engine's report with
 // names in the user's language, each ledger line explained (case, rule, fact). Only users who may
-// read reports get here (the routes check `read Report`).
+// read reports get here (the routes check `read Report`); the appeal page shows one line to the
+// person or unit it names as well (canSeeLine).
 import ExcelJS from "exceljs";
 import { pickText, type Locale } from "../../engine/i18n.ts";
+import { appealRefusal, appealSetup } from "../../engine/appeal.ts";
+import { localizeForm } from "../../engine/forms.ts";
+import type { Refusal } from "../../engine/intake.ts";
 import { FACTS, isFactName, periodOf, type PeriodFigures, type Ranked, type Rated, type TargetGroup } from "../../engine/scoring.ts";
 import { FIGURE_KEYS, figureLabel, formatFigure, GROUPS } from "../components/score-levels.ts";
 import { translate, type MessageKey } from "../i18n.ts";
@@ -12,12 +16,12 @@ import { appendAudit } from "./audit.server.ts";
 import { withTenant, type Db } from "./db.server.ts";
 import { watermark } from "./export.server.ts";
 import { labelsFor } from "./labels.server.ts";
-import { periodLedger, periodReportFor, requirePeriod } from "./scoring.server.ts";
+import { periodLedger, periodReportFor, requirePeriod, RULE_LINE_PREFIX, standingAppeals, type EntryAppeal } from "./scoring.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
 
 export type RankRow = { id: string; kind: string; name: string; score: number; points: number; additions: number; deductions: number; lines: number; rank: number; level?: string; levelName?: string };
-export type LineRow = { key: string; at: string; targetId: string; target: string; rule: string; ruleName: string; fact: string; points: number; caseId: string | null; caseNumber: string | null; reverses: string | null };
+export type LineRow = { key: string; at: string; targetKind: string; targetId: string; target: string; rule: string; ruleName: string; fact: string; points: number; caseId: string | null; caseNumber: string | null; reverses: string | null };
 
 /** The current month's key, Asia/Shanghai. */
 export const currentPeriodKey = (now = new Date()) => periodOf("month", now).key;
@@ -62,10 +66,10 @@ export async function scoreView(db: Db, ctx: TenantContext, periodKey: string, l
   return { period, figures: report.figures, rankings, byPlatform: named(byPlatform), byVillage: named(byVillage), nameOf };
 }
 
-/** The period's ledger lines, each with its rule's name, its fact and its case number. */
-export async function explainedLines(db: Db, ctx: TenantContext, periodKey: string, locale: Locale, nameOf: (kind: string, id: string) => string): Promise<LineRow[]> {
-  const period = requirePeriod(periodKey);
-  const entries = await periodLedger(db, ctx.tenant.id, period);
+type EntryRow = Awaited<ReturnType<typeof periodLedger>>[number];
+
+/** Ledger rows with their rule's name, their fact and their case number. */
+async function explain(db: Db, ctx: TenantContext, entries: EntryRow[], locale: Locale, nameOf: (kind: string, id: string) => string): Promise<LineRow[]> {
   const caseIds = [...new Set(entries.map((e) => e.caseId).filter((x): x is string => !!x))];
   const numbers = caseIds.length ? await db.case.findMany({ where: { tenantId: ctx.tenant.id, id: { in: caseIds } }, select: { id: true, number: true } }) : [];
   const numberOf = new Map(numbers.map((c) => [c.id, c.number]));
@@ -73,6 +77,7 @@ export async function explainedLines(db: Db, ctx: TenantContext, periodKey: stri
   return entries.map((e) => ({
     key: e.dedupeKey,
     at: e.at.toISOString(),
+    targetKind: e.targetKind,
     targetId: e.targetId,
     target: nameOf(e.targetKind, e.targetId),
     rule: e.rule,
@@ -83,6 +88,65 @@ export async function explainedLines(db: Db, ctx: TenantContext, periodKey: stri
     caseNumber: e.caseId ? (numberOf.get(e.caseId) ?? null) : null,
     reverses: e.reverses,
   }));
+}
+
+/** The period's ledger lines, each with its rule's name, its fact and its case number. */
+export async function explainedLines(db: Db, ctx: TenantContext, periodKey: string, locale: Locale, nameOf: (kind: string, id: string) => string): Promise<LineRow[]> {
+  const period = requirePeriod(periodKey);
+  return explain(db, ctx, await periodLedger(db, ctx.tenant.id, period), locale, nameOf);
+}
+
+/** One rule-produced ledger line of the township, explained; null when the ledger has no such line. */
+export async function explainedLine(db: Db, ctx: TenantContext, key: string, locale: Locale): Promise<LineRow | null> {
+  const entry = key.startsWith(RULE_LINE_PREFIX) ? await db.scoreEntry.findFirst({ where: { tenantId: ctx.tenant.id, dedupeKey: key } }) : null;
+  if (!entry) return null;
+  const labels = labelsFor(ctx.compiled, locale);
+  const users = entry.targetKind === "user" ? await userNames(db, [entry.targetId]) : {};
+  const [line] = await explain(db, ctx, [entry], locale, (kind, id) => (kind === "user" ? (users[id] ?? id) : (labels.units[id] ?? id)));
+  return line ?? null;
+}
+
+export type AppealMark = { appeal: EntryAppeal | null; mayAppeal: boolean };
+
+/**
+ * What the ledger shows about appeals beside each line: the appeal standing against it, or
+ * whether the user may file one (the engine's own rule, appealRefusal, so the link and the
+ * server agree).
+ */
+export async function appealMarks(db: Db, ctx: TenantContext, periodKey: string, lines: LineRow[]): Promise<Record<string, AppealMark>> {
+  if (!appealSetup(ctx.compiled)) return {};
+  const period = requirePeriod(periodKey);
+  const appeals = await standingAppeals(db, ctx.tenant.id, ctx.compiled, { since: new Date(period.start) });
+  return Object.fromEntries(lines.map((l) => {
+    const appeal = appeals.get(l.key) ?? null;
+    return [l.key, { appeal, mayAppeal: appealRefusalFor(ctx, l, appeal) === null }];
+  }));
+}
+
+/** A line is shown to those who read reports and to the person or unit it names. */
+export function canSeeLine(ctx: TenantContext, line: LineRow): boolean {
+  const mine = line.targetKind === "user" ? line.targetId === ctx.user.id : line.targetId === ctx.membership.unitId;
+  return mine || ctx.ability.can("read", "Report");
+}
+
+/** Why the user may not appeal this line (bilingual issues), or null when they may. */
+export function appealRefusalFor(ctx: TenantContext, line: LineRow, appeal: EntryAppeal | null): Refusal | null {
+  const target = { kind: line.targetKind === "user" ? ("user" as const) : ("unit" as const), id: line.targetId };
+  return appealRefusal(ctx.compiled, ctx.actor, { rule: line.rule, target, points: line.points, at: line.at, dedupeKey: line.key, reverses: line.reverses }, appeal !== null);
+}
+
+/**
+ * The township's appeal form for RJSF in the user's language. The entry it disputes is fixed by
+ * the page (shown above the form), so the config's entry widget becomes a hidden field.
+ */
+export function appealFormFor(ctx: TenantContext, locale: Locale) {
+  const setup = appealSetup(ctx.compiled);
+  const form = setup ? ctx.compiled.forms.get(setup.appeal.form) : undefined;
+  if (!setup || !form) return null;
+  const localized = localizeForm(form, locale);
+  const uiSchema = structuredClone(localized.uiSchema) as Record<string, unknown>;
+  uiSchema[setup.field] = { ...(uiSchema[setup.field] as object | undefined), "ui:widget": "hidden" };
+  return { name: pickText(form.name, locale), field: setup.field, schema: localized.schema, uiSchema };
 }
 
 /** The monthly review as an XLSX workbook with the exporter's watermark; audited `scores.exported`. */

@@ -14,7 +14,7 @@
 // System work (jobs, reports) reads and writes on the owner connection with an explicit tenant
 // filter; the callers that act for a user check the user's ability first.
 import { randomUUID } from "node:crypto";
-import { decideAppeal } from "../../engine/appeal.ts";
+import { appealSetup, appealStands, decideAppeal } from "../../engine/appeal.ts";
 import type { Refusal } from "../../engine/intake.ts";
 import { OrgTree } from "../../engine/org.ts";
 import {
@@ -316,6 +316,30 @@ export async function countyReportFor(db: Client, countyId: string, periodKey: s
 
 export type AppealResult = { ok: true; caseId: string; number: string } | { ok: false; refusal: Refusal };
 
+/** An appeal case as the ledger screens show it beside the entry it disputes. */
+export type EntryAppeal = { caseId: string; number: string; state: string; workflowId: string };
+
+/**
+ * The appeals that stand against ledger entries (appealStands: open or decided, not withdrawn),
+ * by the entry they dispute: for one entry, or for all filed since an instant (an appeal is filed
+ * after its line, so a period's lines need only the appeals filed since the period began).
+ */
+export async function standingAppeals(db: Client, tenantId: string, compiled: TenantContext["compiled"], filter: { entry: string } | { since: Date }): Promise<Map<string, EntryAppeal>> {
+  const setup = appealSetup(compiled);
+  const found = new Map<string, EntryAppeal>();
+  if (!setup) return found;
+  const rows = await db.case.findMany({
+    where: { tenantId, workflowId: setup.appeal.workflow, ...("entry" in filter ? { data: { path: [setup.field], equals: filter.entry } } : { createdAt: { gte: filter.since } }) },
+    select: { id: true, number: true, state: true, workflowId: true, data: true },
+    orderBy: { createdAt: "asc" },
+  });
+  for (const r of rows) {
+    const entry = (r.data as Record<string, unknown> | null)?.[setup.field];
+    if (typeof entry === "string" && appealStands(compiled, r.state)) found.set(entry, { caseId: r.id, number: r.number, state: r.state, workflowId: r.workflowId });
+  }
+  return found;
+}
+
 /**
  * Files an appeal against a deduction: the engine decides (decideAppeal), the appeal is created as
  * a case of the appeal workflow like reportCase does, and from then on it is an ordinary case
@@ -324,13 +348,10 @@ export type AppealResult = { ok: true; caseId: string; number: string } | { ok: 
  */
 export async function fileAppeal(db: Db, ctx: TenantContext, scoreEntryKey: string, input: Record<string, unknown>, now = new Date()): Promise<AppealResult> {
   const tenantId = ctx.tenant.id;
-  const appeal = ctx.compiled.config.scoring?.appeal;
-  const field = appeal?.entryField ?? DEFAULT_APPEAL_ENTRY_FIELD;
+  const field = appealSetup(ctx.compiled)?.field ?? DEFAULT_APPEAL_ENTRY_FIELD;
   const entry = await db.scoreEntry.findFirst({ where: { tenantId, dedupeKey: scoreEntryKey } });
   const disputedCase = entry?.caseId ? await db.case.findFirst({ where: { tenantId, id: entry.caseId }, select: { categoryId: true, platformId: true } }) : null;
-  const alreadyAppealed = appeal
-    ? (await db.case.count({ where: { tenantId, workflowId: appeal.workflow, data: { path: [field], equals: scoreEntryKey }, state: { not: "withdrawn" } } })) > 0
-    : false;
+  const alreadyAppealed = (await standingAppeals(db, tenantId, ctx.compiled, { entry: scoreEntryKey })).size > 0;
   const caseId = randomUUID();
   const decision = decideAppeal(
     {
@@ -339,7 +360,7 @@ export async function fileAppeal(db: Db, ctx: TenantContext, scoreEntryKey: stri
       actor: ctx.actor,
       now,
       caseId,
-      disputed: entry ? toLine(entry) : undefined,
+      disputed: entry ? { ...toLine(entry), reverses: entry.reverses } : undefined,
       ...(disputedCase ? { disputedCase } : {}),
       alreadyAppealed,
     },
