@@ -1,5 +1,8 @@
 // UI strings of one feature, merged into app/i18n.ts: { key: { zh, en } }, Chinese first.
 export const appealMessages = {
+  myScoresNav: { zh: "我的考评", en: "My scores" },
+  myScoresTitle: { zh: "我的考评 · {period}", en: "My scores · {period}" },
+  myScoresNote: { zh: "这里列出记在您本人或您所在单位名下的考评记录；对扣分有异议可以申诉", en: "Score lines naming you or your unit; you may appeal a deduction you dispute" },
   appealColumn: { zh: "申诉", en: "Appeal" },
   appealLink: { zh: "申诉", en: "Appeal" },
   appealLinkLabel: { zh: "对“{rule}”{points} 分申诉", en: "Appeal “{rule}” ({points})" },

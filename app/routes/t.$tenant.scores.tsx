@@ -10,20 +10,23 @@ import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
 import { getLocale } from "../server/locale.server";
-import { appealMarks, currentPeriodKey, explainedLines, scoreView } from "../server/score-views.server";
+import { appealMarks, canSeeLine, currentPeriodKey, explainedLines, scoreView } from "../server/score-views.server";
 import { canRecompute, recomputePeriod, requirePeriod } from "../server/scoring.server";
 import { requireTenantContext } from "../server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
-  requireAbility(ctx, "read", "Report");
+  // Report readers see the rankings and every line; everyone else sees the lines naming them or
+  // their unit ("my scores"), which is where they find a deduction to appeal.
+  const full = ctx.ability.can("read", "Report");
   const locale = await getLocale(request);
   const periodKey = new URL(request.url).searchParams.get("period") || currentPeriodKey();
   const db = getPrisma();
   const { period, rankings, nameOf } = await scoreView(db, ctx, periodKey, locale);
-  const lines = await explainedLines(db, ctx, period.key, locale, nameOf);
+  const all = await explainedLines(db, ctx, period.key, locale, nameOf);
+  const lines = full ? all : all.filter((l) => canSeeLine(ctx, l));
   const appeals = await appealMarks(db, ctx, period.key, lines);
-  return json({ tenant: ctx.tenant.code, period: period.key, rankings, lines, appeals, canRecompute: canRecompute(ctx) });
+  return json({ tenant: ctx.tenant.code, period: period.key, full, rankings: full ? rankings : {}, lines, appeals, canRecompute: full && canRecompute(ctx) });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -58,7 +61,7 @@ function AppealCell({ tenant, line, mark, labels }: { tenant: string; line: Load
 }
 
 export default function Scores() {
-  const { tenant, period, rankings, lines, appeals, canRecompute } = useLoaderData<typeof loader>();
+  const { tenant, period, full, rankings, lines, appeals, canRecompute } = useLoaderData<typeof loader>();
   const { labels } = useTownship();
   const [search] = useSearchParams();
   // Appeals are a config option: no column where the township has none.
@@ -69,20 +72,21 @@ export default function Scores() {
   return (
     <div className="card" data-testid="scores">
       <div className="actions no-print">
-        <h1 style={{ margin: 0 }}>{t("scoresTitle", { period })}</h1>
+        <h1 style={{ margin: 0 }}>{t(full ? "scoresTitle" : "myScoresTitle", { period })}</h1>
         <Form method="get" className="actions">
           <label>
             {t("scoresPeriod")} <input name="period" defaultValue={period} pattern="\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?" size={8} />
           </label>
           <button type="submit">{t("scoresShow")}</button>
         </Form>
-        <Link to={`/t/${tenant}/reports/${period}`} data-testid="review-link">{t("scoresReview")}</Link>
+        {full ? <Link to={`/t/${tenant}/reports/${period}`} data-testid="review-link">{t("scoresReview")}</Link> : null}
       </div>
       {recomputed !== null ? (
         <p className="notice" role="status">{t("scoresRecomputed", { lines: search.get("lines") ?? "0", n: recomputed })}</p>
       ) : null}
+      {full ? null : <p className="field-description" data-testid="my-scores-note">{t("myScoresNote")}</p>}
       {GROUPS.map((group) => {
-        const list = rankings[group];
+        const list = rankings[group as keyof typeof rankings];
         if (!list) return null;
         return (
           <section key={group} data-testid={`ranking-${group}`}>

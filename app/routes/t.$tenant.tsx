@@ -39,7 +39,7 @@ export default function TownshipLayout() {
         {screens.watch ? <NavLink to={`/t/${tenant.code}/due`} data-testid="nav-due">{t("dueNav")}</NavLink> : null}
         {screens.watch ? <NavLink to={`/t/${tenant.code}/supervision`} data-testid="nav-supervision">{t("supervisionNav")}</NavLink> : null}
         <NavLink to={`/t/${tenant.code}/inbox`} data-testid="nav-inbox">{t("inbox")}</NavLink>
-        {ability.can("read", "Report") ? <NavLink to={`/t/${tenant.code}/scores`}>{t("scoresNav")}</NavLink> : null}
+        <NavLink to={`/t/${tenant.code}/scores`}>{t(ability.can("read", "Report") ? "scoresNav" : "myScoresNav")}</NavLink>
         {ability.can("read", "Audit") ? <NavLink to={`/t/${tenant.code}/audit`}>{t("auditLog")}</NavLink> : null}
         {ability.can("manage", "Membership") ? <NavLink to={`/t/${tenant.code}/members`}>{t("members")}</NavLink> : null}
         {ability.can("manage", "Config") ? <NavLink to={`/t/${tenant.code}/admin`}>{t("admin")}</NavLink> : null}

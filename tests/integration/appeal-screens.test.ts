@@ -128,6 +128,19 @@ describe("appeals in the browser's routes", () => {
     expect(m[keys.bonus]).toEqual({ appeal: null, mayAppeal: false });
   });
 
+  it("someone who may not read reports sees only the lines naming them or their unit, with the appeal link, and no rankings", async () => {
+    const safety = await ctx("east.safety");
+    expect(safety.ability.can("read", "Report")).toBe(false);
+    const res = await call(scoresLoader as Fn, new Request(`${BASE}/t/east-lake/scores?period=2026-03`, { headers: { Cookie: await cookieOf("east.safety") } }));
+    expect(res.status).toBe(200);
+    const data = (await res.json()) as { full: boolean; rankings: object; lines: Array<{ key: string; targetId: string }>; appeals: Record<string, Mark>; canRecompute: boolean };
+    expect([data.full, data.rankings, data.canRecompute]).toEqual([false, {}, false]);
+    expect(data.lines.map((l) => l.key)).toContain(keys.theirs);
+    expect(data.lines.every((l) => l.targetId === "platform-safety" || l.targetId === safety.user.id)).toBe(true);
+    expect(data.lines.map((l) => l.key)).not.toContain(keys.ours);
+    expect(data.appeals[keys.theirs]).toEqual({ appeal: null, mayAppeal: true });
+  });
+
   it("the appeal page explains the line and renders the configured form with the entry fixed", async () => {
     const res = await page("east.director", newAppeal(keys.ours));
     expect(res.status).toBe(200);
