@@ -13,6 +13,7 @@ import { getCase } from "../server/cases.server";
 import { getPrisma } from "../server/db.server";
 import { getLocale } from "../server/locale.server";
 import { maskCaseData } from "../server/masking.server";
+import { explainedLine } from "../server/score-views.server";
 import { notFound, requireTenantContext } from "../server/tenancy.server";
 import { transitionCase } from "../server/workflow.server";
 
@@ -27,8 +28,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [attachments, comments] = await Promise.all([listAttachments(db, ctx, found.id), listComments(db, ctx, found.id)]);
   const category = ctx.compiled.categories.get(found.categoryId);
   // An appeal (申诉) holds the appeal form's data, not its category's intake.
-  const appeal = appealSetup(ctx.compiled)?.appeal;
-  const formId = (appeal && found.workflowId === appeal.workflow ? appeal.form : category?.intakeForm) ?? "";
+  const setup = appealSetup(ctx.compiled);
+  const appeal = setup?.appeal;
+  const isAppeal = Boolean(appeal && found.workflowId === appeal.workflow);
+  const formId = (isAppeal ? appeal!.form : category?.intakeForm) ?? "";
   const form = ctx.compiled.forms.get(formId);
   const { data, maskedFields } = maskCaseData(ctx.compiled, ctx.ability, found, formId, found.data as Record<string, unknown>);
   const schema = form ? (localizeForm(form, locale).schema as { properties?: Record<string, { title?: string }> }) : {};
@@ -36,6 +39,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const fields = order
     .filter((key) => key in data)
     .map((key) => ({ key, title: schema.properties?.[key]?.title ?? key, value: data[key], masked: maskedFields.includes(key) }));
+  // The disputed ledger line in words (rule, points, whom), not its key.
+  const disputed = isAppeal && typeof data[setup!.field] === "string" ? await explainedLine(db, ctx, data[setup!.field] as string, locale) : null;
+  for (const f of fields) {
+    if (disputed && f.key === setup!.field) f.value = `${disputed.ruleName} ${disputed.points} · ${disputed.target}${disputed.caseNumber ? ` · ${disputed.caseNumber}` : ""}`;
+  }
   return json({
     case: {
       id: found.id,

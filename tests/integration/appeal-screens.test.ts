@@ -214,6 +214,9 @@ describe("appeals in the browser's routes", () => {
     const screen = await call(caseLoader as Fn, new Request(`${BASE}/t/east-lake/cases/${appealId}`, { headers: { Cookie: await cookieOf("east.director") } }), { caseId: appealId });
     const fields = ((await screen.json()) as { fields: Array<{ key: string; title: string; value: unknown }> }).fields;
     expect(fields.find((f) => f.key === "reason")).toMatchObject({ title: "申诉理由", value: "本单位未签收，退回属正常流转" });
+    // The disputed line in words, not its ledger key.
+    const disputed = fields.find((f) => f.key === "scoreKey")!;
+    expect(disputed.value).toMatch(/^签收前退回 -1 · 综合信息指挥室 · \S+$/);
   });
 
   it("a withdrawn appeal frees the line for a new one", async () => {
