@@ -52,6 +52,7 @@ export default function ConfigAdmin() {
         </dl>
         <p className="actions">
           <Link to={`/t/${tenant.code}/admin/config`} className="button">{t("editConfig")}</Link>
+          <Link to={`/t/${tenant.code}/admin/upgrade`}>{t("upgrade.link")}</Link>
           <Link to={`/t/${tenant.code}/audit`}>{t("auditLog")}</Link>
         </p>
       </div>

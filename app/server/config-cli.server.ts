@@ -4,13 +4,14 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { prepareConfig, resolveConfig, type TemplateLookup } from "../../engine/config/index.ts";
-import { changeMessage, diffConfigs, type ConfigChange } from "../../engine/config/diff.ts";
+import { diffConfigs, type ConfigChange } from "../../engine/config/diff.ts";
 import { isJsonObject, jsonEqual, toIdPath, type Json } from "../../engine/config/id-paths.ts";
 import { upgradeConfig, type Resolution, type UpgradeConflict } from "../../engine/config/upgrade.ts";
 import type { Issue } from "../../engine/issues.ts";
 import { publishTemplate, publishTownshipConfig, templateRefOf } from "./config-publish.server.ts";
 import { createPrisma } from "./db.server.ts";
 import { env } from "./env.server.ts";
+import { changeLines, parseJsonValue, upgradeInputFor } from "./template-upgrade.server.ts";
 import { templateLookupFromDir } from "./tenant-files.server.ts";
 
 export type CliIo = { out: (text: string) => void; err: (text: string) => void; env?: Record<string, string | undefined> };
@@ -200,27 +201,25 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
       const loaded = loadAll(files, out);
       if (!loaded) return 1;
       const { file, document: source } = loaded[0]!;
-      let target: unknown;
-      if (values.to.endsWith(".json")) {
-        const t = loadAll([values.to], out);
+      // --to names a published version, or a template file (looked up by its own id@version).
+      let to = values.to;
+      let given: Loaded[] = [];
+      if (to.endsWith(".json")) {
+        const t = loadAll([to], out);
         if (!t) return 1;
-        target = t[0]!.document;
-      }
-      const lookup = lookupWith(templatesDir, target === undefined ? [] : [{ file: values.to, document: target }]);
-      target ??= lookup(values.to);
-      const baseRef = isJsonObject(source) && typeof source.extends === "string" ? source.extends : undefined;
-      if (!baseRef) {
-        out.issues(file, source, [issue("/extends", "upgrade.no-extends", "此配置没有继承模板（extends）", "This config does not extend a template")]);
-        return 1;
-      }
-      const base = lookup(baseRef);
-      for (const [ref, doc] of [[baseRef, base], [values.to, target]] as const) {
-        if (doc === undefined) {
-          out.issues(file, source, [issue("/extends", "extends.not-found", `在 ${templatesDir} 中找不到模板 ${ref}`, `No template ${ref} in ${templatesDir}`)]);
+        const ref = templateRefOf(t[0]!.document);
+        if (!ref) {
+          out.issues(to, t[0]!.document, [issue("/kind", "upgrade.not-a-template", `${to} 不是模板`, `${to} is not a template`)]);
           return 1;
         }
+        [given, to] = [t, ref];
       }
-      const result = upgradeConfig({ source, base, target, lookup, resolutions });
+      const prepared = upgradeInputFor(source, to, lookupWith(templatesDir, given), templatesDir);
+      if (!prepared.ok) {
+        out.issues(file, source, prepared.issues);
+        return 1;
+      }
+      const result = upgradeConfig({ ...prepared.input, resolutions });
       if (values.json) {
         const { input: _input, ...rest } = result as typeof result & { input?: unknown };
         io.out(JSON.stringify(rest, null, 2));
@@ -299,11 +298,9 @@ function parseResolutions(flags: string[]): Record<string, Resolution> {
     const choice = flag.slice(at + 1);
     if (choice === "ours" || choice === "theirs") out[pathPart] = choice;
     else {
-      try {
-        out[pathPart] = { value: JSON.parse(choice) as Json };
-      } catch {
-        throw new UsageError(`--resolve ${pathPart}: "${choice}" is neither ours, theirs nor JSON (quote a string value: '"…"')`);
-      }
+      const parsed = parseJsonValue(choice);
+      if (!parsed.ok) throw new UsageError(`--resolve ${pathPart}: "${choice}" is neither ours, theirs nor JSON (quote a string value: '"…"')`);
+      out[pathPart] = { value: parsed.value };
     }
   }
   return out;
@@ -338,10 +335,8 @@ class Output {
   }
 
   changes(changes: ConfigChange[]) {
-    for (const change of changes) {
-      const mark = change.kind === "added" ? "+" : change.kind === "removed" ? "-" : "~";
-      const message = changeMessage(change);
-      this.line(`  ${mark} ${change.path}`);
+    for (const { mark, path, message } of changeLines(changes)) {
+      this.line(`  ${mark} ${path}`);
       if (this.locale !== "en") this.line(`      ${message.zh}`);
       if (this.locale !== "zh") this.line(`      ${message.en}`);
     }

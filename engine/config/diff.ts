@@ -205,7 +205,7 @@ function fieldLabel(key: string, parent: string | undefined): Label {
 type Where = { zh: string; en: string };
 
 /** "类别“矛盾纠纷”的名称（中文）" / "category "Dispute" › name (Chinese)". */
-function describePath(path: string, names: Record<string, Text>): Where {
+export function describePath(path: string, names: Record<string, Text>): Where {
   const tokens = splitPointer(path);
   const zh: string[] = [];
   const en: string[] = [];

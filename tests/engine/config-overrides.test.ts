@@ -50,7 +50,7 @@ describe("applySectionEdits", () => {
     expect(result.source.categories).toEqual([{ id: "dispute", name: { zh: "邻里纠纷" } }]);
     expect(result.source.deadlinePolicies).toEqual({ standard: { handle: { amount: 3 } } });
     expect(result.source.org).toEqual(src.org);
-    expect(result.source.posts).toBeUndefined();
+    expect(result.source.posts).toEqual(src.posts);
     const after = effective(result.source as MutableConfig);
     expect(section(after, "categories")).toEqual(categories);
     expect(section(after, "deadlinePolicies")).toEqual(policies);

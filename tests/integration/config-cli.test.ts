@@ -40,15 +40,15 @@ const write = (name: string, value: unknown) => {
 };
 const byId = (list: Array<{ id: string }>, id: string) => list.find((x) => x.id === id) as Record<string, any>;
 
-/** A templates folder with the shipped version and a 1.1.0 that renames the dispute category. */
+/** A templates folder with the shipped version and a 1.2.0 (1.1.0 ships in tenants/ and is seeded) that renames the dispute category. */
 function templatesWithNextVersion() {
   const templates = path.join(dir, "templates");
   mkdirSync(templates, { recursive: true });
   copyFileSync(templateFile, path.join(templates, `${TEMPLATE}.json`));
   const next = json(templateFile);
-  next.version = "1.1.0";
+  next.version = "1.2.0";
   byId(next.categories, "dispute").name.zh = "邻里纠纷";
-  const nextFile = write("templates/command-room-guideline@1.1.0.json", next);
+  const nextFile = write("templates/command-room-guideline@1.2.0.json", next);
   return { templates, next, nextFile };
 }
 
@@ -121,7 +121,7 @@ describe("config upgrade", () => {
     source.categories = [{ id: "dispute", name: { zh: "邻里矛盾" } }];
     const file = write("east-lake-upgrade.json", source);
 
-    const conflicted = await cli(["upgrade", file, "--to", "command-room-guideline@1.1.0", "--templates", templates]);
+    const conflicted = await cli(["upgrade", file, "--to", "command-room-guideline@1.2.0", "--templates", templates]);
     expect(conflicted.code).toBe(1);
     expect(conflicted.stderr).toContain("1 处冲突需要决定 / 1 conflict to decide");
     expect(conflicted.stderr).toContain("/categories/dispute/name/zh [upgrade.both-changed]");
@@ -129,11 +129,11 @@ describe("config upgrade", () => {
     expect(conflicted.stderr).toContain('新模板 theirs: "邻里纠纷"');
     expect(json(file).extends).toBe(TEMPLATE);
 
-    const decided = await cli(["upgrade", file, "--to", "command-room-guideline@1.1.0", "--templates", templates, "--resolve", "/categories/dispute/name/zh=ours", "--write"]);
+    const decided = await cli(["upgrade", file, "--to", "command-room-guideline@1.2.0", "--templates", templates, "--resolve", "/categories/dispute/name/zh=ours", "--write"]);
     expect(decided.stderr).toContain("written");
     expect(decided.code).toBe(0);
     const upgraded = json(file);
-    expect(upgraded.extends).toBe("command-room-guideline@1.1.0");
+    expect(upgraded.extends).toBe("command-room-guideline@1.2.0");
     expect(upgraded.categories).toEqual([{ id: "dispute", name: { zh: "邻里矛盾" } }]);
     expect(upgraded.org).toEqual(source.org);
     expect((await cli(["validate", file, "--templates", templates])).code).toBe(0);
@@ -173,21 +173,21 @@ describe("config publish", () => {
     mkdirSync(folder, { recursive: true });
 
     const first = await cli(["publish", nextFile, "--by", "standards office", "--notes", "renames disputes", "--write-file", "--templates", folder], env);
-    expect(first.output).toContain("✓ 模板 command-room-guideline@1.1.0 已发布 / template command-room-guideline@1.1.0 published");
+    expect(first.output).toContain("✓ 模板 command-room-guideline@1.2.0 已发布 / template command-room-guideline@1.2.0 published");
     expect(first.code).toBe(0);
-    expect(readFileSync(path.join(folder, "command-room-guideline@1.1.0.json"), "utf8")).toBe(readFileSync(nextFile, "utf8"));
-    const row = await db.templateVersion.findUniqueOrThrow({ where: { templateId_version: { templateId: "command-room-guideline", version: "1.1.0" } } });
+    expect(readFileSync(path.join(folder, "command-room-guideline@1.2.0.json"), "utf8")).toBe(readFileSync(nextFile, "utf8"));
+    const row = await db.templateVersion.findUniqueOrThrow({ where: { templateId_version: { templateId: "command-room-guideline", version: "1.2.0" } } });
     expect(row).toMatchObject({ publishedBy: "standards office", notes: "renames disputes" });
     expect(row.document).toEqual(json(nextFile));
 
     const again = await cli(["publish", nextFile, "--by", "someone else"], env);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("already published with the same content");
-    expect(await db.templateVersion.count({ where: { templateId: "command-room-guideline", version: "1.1.0" } })).toBe(1);
+    expect(await db.templateVersion.count({ where: { templateId: "command-room-guideline", version: "1.2.0" } })).toBe(1);
 
     const altered = json(nextFile);
     byId(altered.categories, "dispute").name.zh = "民间纠纷";
-    const alteredFile = write("altered/command-room-guideline@1.1.0.json", altered);
+    const alteredFile = write("altered/command-room-guideline@1.2.0.json", altered);
     const refused = await cli(["publish", alteredFile, "--by", "tester"], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain("[publish.version-exists]");
@@ -198,14 +198,14 @@ describe("config publish", () => {
   it("publishes a township config as the tenant's next version, and nothing when it is unchanged", async () => {
     const tenant = await db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } });
     const source = json(path.join(root, "tenants/townships/east-lake.json"));
-    source.extends = "command-room-guideline@1.1.0";
+    source.extends = "command-room-guideline@1.2.0";
     const file = write("east-lake-v2.json", source);
 
     const run = await cli(["publish", file, "--by", "east.director"], env);
-    expect(run.output).toContain("version 2 of east-lake published (extends command-room-guideline@1.1.0)");
+    expect(run.output).toContain("version 2 of east-lake published (extends command-room-guideline@1.2.0)");
     expect(run.code).toBe(0);
     const v2 = await db.configVersion.findUniqueOrThrow({ where: { tenantId_version: { tenantId: tenant.id, version: 2 } } });
-    expect(v2).toMatchObject({ publishedBy: "east.director", extendsRef: "command-room-guideline@1.1.0" });
+    expect(v2).toMatchObject({ publishedBy: "east.director", extendsRef: "command-room-guideline@1.2.0" });
     expect(byId((v2.document as { categories: Array<{ id: string }> }).categories, "dispute").name.zh).toBe("邻里纠纷");
     expect(v2.source).toEqual(source);
     expect(await db.auditEvent.count({ where: { tenantId: tenant.id, type: "config.published" } })).toBe(1);
