@@ -32,5 +32,8 @@ export const standardsMessages = {
   stdNoChanges: { zh: "与上一版内容相同", en: "Same content as the previous version" },
   stdUpgradable: { zh: "发布后，{n} 个使用旧版本的乡镇可升级到此版本", en: "Once published, {n} townships on earlier versions can upgrade to it" },
   stdFirstVersion: { zh: "这是该模板的第一个版本", en: "This is the template's first version" },
+  stdUpgradeClean: { zh: "可直接升级到 {version}", en: "Can upgrade to {version} as is" },
+  stdUpgradeConflicts: { zh: "升级到 {version} 有 {n} 处冲突，需乡镇决定", en: "Upgrading to {version}: {n} conflicts for the township to decide" },
+  stdUpgradeInvalid: { zh: "升级到 {version} 后配置校验不通过", en: "Upgrading to {version} gives an invalid config" },
   "audit.template.published": { zh: "发布模板版本", en: "Template version published" },
 } as const satisfies Record<string, { zh: string; en: string }>;

@@ -9,11 +9,12 @@ import { loadRegistry, requireStandardsContext } from "../server/standards.serve
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireStandardsContext(request, params.body);
-  return json({ body: ctx.tenant.code, canPublish: ctx.canPublish, templates: await loadRegistry(getPrisma(), ctx.tenant.id) });
+  const { templates, readiness } = await loadRegistry(getPrisma(), ctx.tenant.id);
+  return json({ body: ctx.tenant.code, canPublish: ctx.canPublish, templates, readiness });
 }
 
 export default function TemplateRegistry() {
-  const { body, canPublish, templates } = useLoaderData<typeof loader>();
+  const { body, canPublish, templates, readiness } = useLoaderData<typeof loader>();
   const [params] = useSearchParams();
   const t = useT();
   const locale = useLocale();
@@ -60,6 +61,7 @@ export default function TemplateRegistry() {
                       {v.direct.map((tw) => (
                         <li key={tw.code} data-township={tw.code}>
                           {nameOf(tw)} <small className="field-description">{tw.county ? `${tw.county} · ` : ""}v{tw.configVersion}</small>
+                          <Readiness r={readiness[tw.code]} />
                         </li>
                       ))}
                       {v.indirect.map((tw) => (
@@ -76,5 +78,18 @@ export default function TemplateRegistry() {
         </section>
       ))}
     </div>
+  );
+}
+
+/** What upgrading to the newest version would take for a township behind it (a dry run). */
+function Readiness({ r }: { r: { to: string; conflicts: number; invalid: boolean } | undefined }) {
+  const t = useT();
+  if (!r) return null;
+  const version = r.to.slice(r.to.lastIndexOf("@") + 1);
+  const [key, cls] = r.invalid ? (["stdUpgradeInvalid", "state-red"] as const) : r.conflicts ? (["stdUpgradeConflicts", "state-orange"] as const) : (["stdUpgradeClean", "state-green"] as const);
+  return (
+    <span className={`state ${cls}`} data-testid="upgrade-readiness" style={{ display: "block", width: "fit-content" }}>
+      {t(key, { version, n: r.conflicts })}
+    </span>
   );
 }

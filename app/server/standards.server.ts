@@ -1,7 +1,8 @@
 // The standards body's side of the template registry: the versions it published, which townships
 // run each, and publishing a new version from the browser (validated exactly like the CLI, plus
 // the release rules in engine/config/versions.ts). docs/decisions/018-standards-bodies.md.
-import { prepareConfig, type TemplateLookup } from "../../engine/config/index.ts";
+import { prepareConfig } from "../../engine/config/index.ts";
+import { upgradeConfig } from "../../engine/config/upgrade.ts";
 import { changeMessage, diffConfigs } from "../../engine/config/diff.ts";
 import { isJsonObject } from "../../engine/config/id-paths.ts";
 import { buildRegistry, compareVersions, releaseIssues, type PublishedVersion, type RegistryTemplate, type TownshipOnTemplate } from "../../engine/config/versions.ts";
@@ -9,6 +10,7 @@ import type { Bilingual } from "../../engine/i18n.ts";
 import type { Issue } from "../../engine/issues.ts";
 import { ownershipRefusal, publishTemplate, templateRefOf } from "./config-publish.server.ts";
 import { getPrisma, type Db } from "./db.server.ts";
+import { listTemplateVersions, lookupOf, upgradeInputFor, type TemplateVersionEntry } from "./template-upgrade.server.ts";
 import { listMyMemberships, loadMember, type Member } from "./memberships.server.ts";
 import { requireUser, type SessionUser } from "./session.server.ts";
 import { notFound } from "./tenancy.server.ts";
@@ -37,59 +39,84 @@ export function requirePublisher(ctx: StandardsContext) {
 
 export const listMyStandardsBodies = (userId: string) => listMyMemberships(userId, "standards");
 
-type VersionRow = { templateId: string; version: string; document: unknown; notes: string | null; notesEn: string | null; publishedAt: Date; publishedBy: string; publisherId: string | null };
-
-const toPublished = (r: VersionRow): PublishedVersion => ({
-  templateId: r.templateId,
-  version: r.version,
-  extendsRef: isJsonObject(r.document) && typeof r.document.extends === "string" ? r.document.extends : null,
-  publishedAt: r.publishedAt,
-  publishedBy: r.publishedBy,
-  notes: r.notes ? { zh: r.notes, ...(r.notesEn ? { en: r.notesEn } : {}) } : null,
+const toPublished = (v: TemplateVersionEntry): PublishedVersion => ({
+  templateId: v.templateId,
+  version: v.version,
+  extendsRef: isJsonObject(v.document) && typeof v.document.extends === "string" ? v.document.extends : null,
+  publishedAt: v.publishedAt,
+  publishedBy: v.publishedBy,
+  notes: v.notes,
 });
 
-async function allVersions(db: Db): Promise<VersionRow[]> {
-  return db.templateVersion.findMany({
-    select: { templateId: true, version: true, document: true, notes: true, notesEn: true, publishedAt: true, publishedBy: true, publisherId: true },
-    orderBy: { publishedAt: "asc" },
-  });
+/** Template ids whose first version this body published: the ones it maintains. */
+function ownedIds(versions: readonly TemplateVersionEntry[], bodyId: string): Set<string> {
+  const first = new Map<string, TemplateVersionEntry>();
+  for (const v of versions) {
+    const seen = first.get(v.templateId);
+    if (!seen || v.publishedAt < seen.publishedAt) first.set(v.templateId, v);
+  }
+  return new Set([...first.values()].filter((v) => v.publisherId === bodyId).map((v) => v.templateId));
 }
 
-/** Template ids whose first version this body published: the ones it maintains. */
-function ownedIds(rows: VersionRow[], bodyId: string): Set<string> {
-  const first = new Map<string, string | null>();
-  for (const r of rows) if (!first.has(r.templateId)) first.set(r.templateId, r.publisherId);
-  return new Set([...first].filter(([, owner]) => owner === bodyId).map(([id]) => id));
-}
+type TownshipRow = TownshipOnTemplate & { source: unknown };
 
 /**
- * Every township's current template. Names and versions only (no case content), read with the
- * owner connection across counties, like the county's township list.
+ * Every township's current template (and its own overrides, for upgrade dry runs). Names and
+ * versions only (no case content), read with the owner connection across counties, like the
+ * county's township list.
  */
-async function townshipsOnTemplates(db: Db): Promise<TownshipOnTemplate[]> {
+async function townshipsOnTemplates(db: Db): Promise<TownshipRow[]> {
   const rows = await db.tenant.findMany({
     where: { kind: "township" },
-    select: { code: true, name: true, nameEn: true, parent: { select: { name: true } }, configVersions: { orderBy: { version: "desc" }, take: 1, select: { version: true, extendsRef: true } } },
+    select: {
+      code: true,
+      name: true,
+      nameEn: true,
+      parent: { select: { name: true } },
+      configVersions: { orderBy: { version: "desc" }, take: 1, select: { version: true, extendsRef: true, source: true } },
+    },
     orderBy: { code: "asc" },
   });
   return rows.flatMap((t) => {
     const latest = t.configVersions[0];
-    return latest ? [{ code: t.code, name: t.name, nameEn: t.nameEn, county: t.parent?.name ?? null, configVersion: latest.version, extendsRef: latest.extendsRef }] : [];
+    return latest ? [{ code: t.code, name: t.name, nameEn: t.nameEn, county: t.parent?.name ?? null, configVersion: latest.version, extendsRef: latest.extendsRef, source: latest.source }] : [];
   });
 }
 
-export async function loadRegistry(db: Db, bodyId: string): Promise<RegistryTemplate[]> {
-  const rows = await allVersions(db);
-  const owned = ownedIds(rows, bodyId);
-  const all = rows.map(toPublished);
-  return buildRegistry(all.filter((v) => owned.has(v.templateId)), await townshipsOnTemplates(db), all);
+/** How a township behind the newest version would fare upgrading to it: clean, or with conflicts for it to decide. */
+export type UpgradeReadiness = { to: string; conflicts: number; invalid: boolean };
+
+export type Registry = { templates: RegistryTemplate[]; readiness: Record<string, UpgradeReadiness> };
+
+export async function loadRegistry(db: Db, bodyId: string): Promise<Registry> {
+  const versions = await listTemplateVersions(db);
+  const owned = ownedIds(versions, bodyId);
+  const all = versions.map(toPublished);
+  const townships = await townshipsOnTemplates(db);
+  const templates = buildRegistry(all.filter((v) => owned.has(v.templateId)), townships, all);
+  // A dry run of each behind township's upgrade to the newest version: nothing is written.
+  const lookup = lookupOf(versions);
+  const readiness: Record<string, UpgradeReadiness> = {};
+  for (const tpl of templates) {
+    const newest = tpl.versions[0];
+    if (!newest) continue;
+    for (const older of tpl.versions.slice(1)) {
+      for (const t of older.direct) {
+        const source = townships.find((x) => x.code === t.code)?.source;
+        const prepared = upgradeInputFor(source, newest.ref, lookup);
+        const result = prepared.ok ? upgradeConfig(prepared.input) : null;
+        readiness[t.code] = { to: newest.ref, conflicts: result && !result.ok ? result.conflicts.length : 0, invalid: !result || (!result.ok && result.issues.length > 0) };
+      }
+    }
+  }
+  return { templates, readiness };
 }
 
 /** The newest version of one of the body's templates, as a starting point for the next one. */
 export async function latestDocument(db: Db, bodyId: string, templateId: string): Promise<{ version: string; document: unknown } | undefined> {
-  const rows = await allVersions(db);
-  if (!ownedIds(rows, bodyId).has(templateId)) return undefined;
-  const newest = rows.filter((r) => r.templateId === templateId).sort((a, b) => compareVersions(b.version, a.version))[0];
+  const versions = await listTemplateVersions(db);
+  if (!ownedIds(versions, bodyId).has(templateId)) return undefined;
+  const newest = versions.filter((v) => v.templateId === templateId).at(-1);
   return newest ? { version: newest.version, document: newest.document } : undefined;
 }
 
@@ -125,31 +152,30 @@ export async function checkRelease(db: Db, ctx: StandardsContext, text: string, 
   if (!parsed.ok) return { ...empty, issues: parsed.issues };
   const document = parsed.document;
   const ref = templateRefOf(document) ?? null;
-  const rows = await allVersions(db);
+  const versions = await listTemplateVersions(db);
   const templateId = isJsonObject(document) && typeof document.id === "string" ? document.id : "";
-  const published = rows.filter((r) => r.templateId === templateId);
+  const published = versions.filter((v) => v.templateId === templateId);
 
   // Notes typed on the page, or else the document's own releaseNotes (what publishTemplate stores).
   const own = isJsonObject(document) && isJsonObject(document.releaseNotes) && typeof document.releaseNotes.zh === "string" ? document.releaseNotes.zh : "";
   const issues = releaseIssues(document, published.map((r) => r.version), { zh: notes.zh.trim() || own });
   const owner = await ownershipRefusal(db, templateId, ctx.tenant.id);
   if (owner) issues.push(...owner.issues);
-  const byRef = new Map(rows.map((r) => [`${r.templateId}@${r.version}`, r.document]));
-  const lookup: TemplateLookup = (r) => byRef.get(r);
+  const lookup = lookupOf(versions);
   const prepared = prepareConfig(document, lookup);
   if (!prepared.ok) issues.push(...prepared.issues);
 
   const version = isJsonObject(document) && typeof document.version === "string" ? document.version : "";
-  const earlier = published.filter((r) => compareVersions(r.version, version) < 0).sort((a, b) => compareVersions(b.version, a.version));
-  const previous = earlier[0];
+  const earlier = published.filter((v) => compareVersions(v.version, version) < 0);
+  const previous = earlier.at(-1);
   let changes: Bilingual[] = [];
   if (previous && prepared.ok) {
     const before = prepareConfig(previous.document, lookup);
     if (before.ok) changes = diffConfigs(before.config, prepared.config).map(changeMessage);
   }
-  const earlierRefs = new Set(earlier.map((r) => `${r.templateId}@${r.version}`));
+  const earlierRefs = new Set(earlier.map((v) => v.ref));
   const upgradable = (await townshipsOnTemplates(db)).filter((t) => t.extendsRef && earlierRefs.has(t.extendsRef)).length;
-  return { ref, issues, previous: previous ? `${previous.templateId}@${previous.version}` : null, changes, upgradable, document };
+  return { ref, issues, previous: previous?.ref ?? null, changes, upgradable, document };
 }
 
 export type ReleaseResult = { ok: true; ref: string; status: "published" | "unchanged" } | ({ ok: false } & ReleaseCheck);

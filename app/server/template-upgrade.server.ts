@@ -26,28 +26,39 @@ export type TemplateVersionEntry = {
   templateId: string;
   version: string;
   ref: string;
-  /** The version's own `releaseNotes`, else the notes given when it was published. */
+  /** The release notes stored when it was published (by default the document's own `releaseNotes`). */
   notes: Text | null;
   publishedBy: string;
   publishedAt: Date;
+  /** The standards body that published it; null for the operator's CLI. */
+  publisherId: string | null;
   /** The document as published (not resolved). */
   document: unknown;
 };
 
-function notesOf(document: unknown, notes: string | null): Text | null {
+function notesOf(document: unknown, notes: string | null, notesEn: string | null): Text | null {
+  if (notes) return { zh: notes, ...(notesEn ? { en: notesEn } : {}) };
   const own = isJsonObject(document) ? document.releaseNotes : undefined;
-  if (isJsonObject(own) && typeof own.zh === "string") return { zh: own.zh, ...(typeof own.en === "string" ? { en: own.en } : {}) };
-  return notes ? { zh: notes } : null;
+  return isJsonObject(own) && typeof own.zh === "string" ? { zh: own.zh, ...(typeof own.en === "string" ? { en: own.en } : {}) } : null;
 }
 
 /** Published versions of every template, or of one: by template id, then oldest version first (semver). */
 export async function listTemplateVersions(db: Db, templateId?: string): Promise<TemplateVersionEntry[]> {
   const rows = await db.templateVersion.findMany({
     where: templateId === undefined ? {} : { templateId },
-    select: { templateId: true, version: true, document: true, notes: true, publishedBy: true, publishedAt: true },
+    select: { templateId: true, version: true, document: true, notes: true, notesEn: true, publishedBy: true, publishedAt: true, publisherId: true },
   });
   return rows
-    .map((r) => ({ templateId: r.templateId, version: r.version, ref: `${r.templateId}@${r.version}`, notes: notesOf(r.document, r.notes), publishedBy: r.publishedBy, publishedAt: r.publishedAt, document: r.document }))
+    .map((r) => ({
+      templateId: r.templateId,
+      version: r.version,
+      ref: `${r.templateId}@${r.version}`,
+      notes: notesOf(r.document, r.notes, r.notesEn),
+      publishedBy: r.publishedBy,
+      publishedAt: r.publishedAt,
+      publisherId: r.publisherId,
+      document: r.document,
+    }))
     .sort((a, b) => (a.templateId < b.templateId ? -1 : a.templateId > b.templateId ? 1 : compareVersions(a.version, b.version)));
 }
 

@@ -18,6 +18,9 @@ describe.runIf(hasBrowser)("standards body in Chromium", () => {
     const v1 = guideline.locator('tr[data-ref="command-room-guideline@1.0.0"]');
     expect(await v1.getByTestId("version-townships").locator("li").evaluateAll((els) => els.map((el) => el.getAttribute("data-township")))).toEqual(["east-lake", "west-hill"]);
     expect(await v1.getByTestId("version-townships").textContent()).toContain("东湖镇");
+    // What upgrading to the newest version would take each of them (a dry run).
+    expect(await v1.locator('li[data-township="east-lake"]').getByTestId("upgrade-readiness").textContent()).toMatch(/^升级到 1\.\d+\.0 有 2 处冲突，需乡镇决定$/);
+    expect(await v1.locator('li[data-township="west-hill"]').getByTestId("upgrade-readiness").textContent()).toMatch(/^可直接升级到 1\.\d+\.0$/);
 
     await guideline.getByRole("link", { name: "起草下一版" }).click();
     await page.waitForURL(/\/s\/demo-standards\/publish\?from=command-room-guideline$/);

@@ -49,9 +49,9 @@ describe("registry", () => {
   it("shows the body's templates with the demo townships on the guideline version they extend", async () => {
     const editor = await contextOf("std.editor");
     expect(editor.canPublish).toBe(true);
-    const registry = await loadRegistry(s.db, editor.tenant.id);
-    expect(registry.map((t) => t.templateId).sort()).toEqual(["command-room-guideline", "zhoushan-141"]);
-    const guideline = registry.find((t) => t.templateId === TEMPLATE)!;
+    const { templates, readiness } = await loadRegistry(s.db, editor.tenant.id);
+    expect(templates.map((t) => t.templateId).sort()).toEqual(["command-room-guideline", "zhoushan-141"]);
+    const guideline = templates.find((t) => t.templateId === TEMPLATE)!;
     const v1 = guideline.versions.find((v) => v.version === "1.0.0")!;
     expect(v1.direct.map((t) => t.code)).toEqual(["east-lake", "west-hill"]);
     expect(v1.direct[0]!.county).toBe("示范县社会治理中心");
@@ -59,7 +59,11 @@ describe("registry", () => {
     // Newest first, and whoever is not on the newest counts as behind.
     const versions = guideline.versions.map((v) => v.version);
     expect(versions).toEqual([...versions].sort((a, b) => compareVersions(b, a)));
-    expect(guideline.behind).toBe(guideline.versions[0]!.version === "1.0.0" ? 0 : 2);
+    expect(guideline.behind).toBe(2);
+    // A dry run of each behind township's upgrade: East Lake renamed a post the template renames too.
+    const newest = guideline.versions[0]!.ref;
+    expect(readiness["east-lake"]).toEqual({ to: newest, conflicts: 2, invalid: false });
+    expect(readiness["west-hill"]).toEqual({ to: newest, conflicts: 0, invalid: false });
   });
 });
 
@@ -96,8 +100,7 @@ describe("publishing a version", () => {
     const row = await s.db.templateVersion.findUniqueOrThrow({ where: { templateId_version: { templateId: TEMPLATE, version: doc.version } } });
     expect([row.notes, row.notesEn, row.publishedBy, row.publisherId]).toEqual(["修订类别名称", "Category renamed", "std.editor", editor.tenant.id]);
 
-    const registry = await loadRegistry(s.db, editor.tenant.id);
-    const guideline = registry.find((t) => t.templateId === TEMPLATE)!;
+    const guideline = (await loadRegistry(s.db, editor.tenant.id)).templates.find((t) => t.templateId === TEMPLATE)!;
     expect(guideline.versions[0]).toMatchObject({ version: doc.version, latest: true, notes: { zh: "修订类别名称", en: "Category renamed" }, direct: [] });
     expect(guideline.behind).toBe(2);
 
@@ -123,8 +126,8 @@ describe("publishing a version", () => {
 
     const own = await publishRelease(s.db, ctx, JSON.stringify({ ...doc, id: "other-guideline", version: "1.0.0" }), { zh: "", en: "" });
     expect(own).toMatchObject({ ok: true, ref: "other-guideline@1.0.0" });
-    expect((await loadRegistry(s.db, other.id)).map((t) => t.templateId)).toEqual(["other-guideline"]);
-    expect((await loadRegistry(s.db, editor.tenant.id)).map((t) => t.templateId)).not.toContain("other-guideline");
+    expect((await loadRegistry(s.db, other.id)).templates.map((t) => t.templateId)).toEqual(["other-guideline"]);
+    expect((await loadRegistry(s.db, editor.tenant.id)).templates.map((t) => t.templateId)).not.toContain("other-guideline");
   });
 
   it("lets a member without the publisher post read the registry but not publish", async () => {
@@ -133,7 +136,7 @@ describe("publishing a version", () => {
     await s.db.membership.create({ data: { tenantId: body.id, userId: reader.id, posts: [], unitId: "secretariat" } });
     const ctx = await contextOf("std.reader");
     expect(ctx.canPublish).toBe(false);
-    expect((await loadRegistry(s.db, body.id)).length).toBeGreaterThan(0);
+    expect((await loadRegistry(s.db, body.id)).templates.length).toBeGreaterThan(0);
     const refused = await publishRelease(s.db, ctx, "{}", { zh: "", en: "" }).catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(Response);
     expect((refused as Response).status).toBe(403);
