@@ -172,7 +172,7 @@ export function dueWork(config: CompiledConfig, caseState: CaseState, now: Date)
 }
 
 /** The next instant any step of the case's running deadlines becomes due, or null when none can. */
-export function nextCheckAt(config: CompiledConfig, caseState: CaseState): string | null {
+export function nextCheckAt(config: CompiledConfig, caseState: Pick<CaseState, "deadlines">): string | null {
   let next: number | undefined;
   for (const deadline of caseState.deadlines) {
     if (deadline.pausedAt) continue;

@@ -1,7 +1,8 @@
 // The township admin edits its config in forms generated from the config's own JSON Schema: each
 // section shows what the township runs with (template + its overrides); the server writes only
 // the overrides back. Every change is validated live on the server (the same issues as the CLI)
-// and shown as a diff against the published version; Publish makes it the next version.
+// and shown as a diff against the published version; Publish makes it the next version. A draft
+// that changes deadlines or calendars also shows which open cases' due dates would move.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
@@ -12,9 +13,9 @@ import { SECTION_NAMES, sectionContext, sectionForm } from "../../engine/config/
 import { pickText } from "../../engine/i18n";
 import { EditorForm } from "../components/config-form";
 import { IssueList, type ShownIssue } from "../components/issue-list";
-import { useTownship } from "../components/township";
-import { useLocale, useT } from "../i18n";
-import { configEditAction, loadConfigAdmin } from "../server/config-admin.server";
+import { useTownship, useWhen } from "../components/township";
+import { isMessageKey, useLocale, useT } from "../i18n";
+import { configEditAction, loadConfigAdmin, type DeadlineImpactView, type ImpactRow } from "../server/config-admin.server";
 import { getPrisma } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
 import { requireTenantContext } from "../server/tenancy.server";
@@ -24,14 +25,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   requireAbility(ctx, "manage", "Config");
   const state = await loadConfigAdmin(getPrisma(), ctx);
   const doc = state.latest.document;
-  const sections = Object.fromEntries(SECTION_IDS.map((id) => [id, sectionValue(doc, id) ?? (id === "deadlinePolicies" ? {} : [])])) as Record<SectionId, unknown>;
+  const sections = Object.fromEntries(SECTION_IDS.map((id) => [id, sectionValue(doc, id) ?? (id === "deadlinePolicies" || id === "calendars" ? {} : [])])) as Record<SectionId, unknown>;
   return json({
     version: state.latest.version,
     extendsRef: state.latest.extendsRef,
     sections,
     forms: Object.fromEntries(Object.entries(doc.forms ?? {}).map(([id, f]) => [id, { name: f.name }])),
     workflows: Object.fromEntries(Object.entries(doc.workflows ?? {}).map(([id, w]) => [id, { name: w.name }])),
-    calendars: Object.fromEntries(Object.keys(doc.calendars ?? {}).map((id) => [id, {}])),
   });
 }
 
@@ -41,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return configEditAction(getPrisma(), ctx, await request.formData());
 }
 
-type EditResponse = { intent: "validate" | "publish"; ok: boolean; issues: ShownIssue[]; changes: Array<{ zh: string; en: string }> };
+type EditResponse = { intent: "validate" | "publish"; ok: boolean; issues: ShownIssue[]; changes: Array<{ zh: string; en: string }>; impact?: DeadlineImpactView };
 
 /** Drops keys RJSF leaves as undefined, so "unchanged" means unchanged. */
 const normal = (v: unknown) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
@@ -88,9 +88,9 @@ export default function ConfigEditor() {
         forms: data.forms,
         workflows: data.workflows,
         deadlinePolicies: drafts.deadlinePolicies as Record<string, unknown>,
-        calendars: data.calendars,
+        calendars: drafts.calendars as Record<string, unknown>,
       }),
-    [drafts, data.forms, data.workflows, data.calendars],
+    [drafts, data.forms, data.workflows],
   );
   const form = useMemo(() => sectionForm(active, context, locale), [active, context, locale]);
 
@@ -152,6 +152,7 @@ export default function ConfigEditor() {
             {check.changes.length ? (
               <ul data-testid="config-changes">{check.changes.map((c, i) => <li key={i}>{locale === "en" ? c.en : c.zh}</li>)}</ul>
             ) : <p>{t("noChanges")}</p>}
+            {check.impact ? <ImpactSummary impact={check.impact} /> : null}
           </>
         ) : null}
         <Form method="post">
@@ -163,6 +164,78 @@ export default function ConfigEditor() {
         </Form>
         <p className="field-description">{t("backTo")} <Link to={`/t/${tenant.code}/admin`}>{t("admin")}</Link></p>
       </aside>
+      {fresh && check.ok && check.impact?.rows.length ? <ImpactTable impact={check.impact} /> : null}
     </div>
+  );
+}
+
+function shiftText(t: ReturnType<typeof useT>, workingDays: number) {
+  if (workingDays === 0) return t("impact.sameDay");
+  const n = Math.abs(workingDays);
+  if (workingDays > 0) return n === 1 ? t("impact.laterOne") : t("impact.later", { n });
+  return n === 1 ? t("impact.earlierOne") : t("impact.earlier", { n });
+}
+
+/** The count of moved deadlines beside the publish button; the table itself is below the editor. */
+function ImpactSummary({ impact }: { impact: DeadlineImpactView }) {
+  const t = useT();
+  const cases = new Set(impact.rows.map((r) => r.caseId)).size;
+  return (
+    <>
+      <h2>{t("impact.title")}</h2>
+      {impact.calendarsChanged ? (
+        <p data-testid="impact-count">
+          {impact.rows.length ? (
+            <>
+              {t("impact.count", { cases, deadlines: impact.rows.length, timed: impact.casesWithDeadlines })} <a href="#deadline-impact">{t("impact.seeTable")}</a>
+            </>
+          ) : (
+            t("impact.none", { timed: impact.casesWithDeadlines })
+          )}
+        </p>
+      ) : null}
+      {impact.policiesChanged ? <p className="field-description" data-testid="impact-policies-note">{t("impact.policiesNote")}</p> : null}
+    </>
+  );
+}
+
+/** The open cases whose due dates publishing moves; cases the admin may not read show their number only. */
+function ImpactTable({ impact }: { impact: DeadlineImpactView }) {
+  const t = useT();
+  const when = useWhen();
+  const { tenant } = useTownship();
+  const name = (row: ImpactRow) => {
+    const key = `deadline.${row.deadlineKind}`;
+    return isMessageKey(key) ? t(key) : row.deadlineKind;
+  };
+  return (
+    <section className="card" id="deadline-impact" data-testid="deadline-impact" aria-labelledby="deadline-impact-title" style={{ gridColumn: "1 / -1" }}>
+      <h2 id="deadline-impact-title">{t("impact.tableTitle")}</h2>
+      <table>
+        <thead>
+          <tr>
+            <th scope="col">{t("impact.case")}</th>
+            <th scope="col">{t("impact.caseTitle")}</th>
+            <th scope="col">{t("impact.deadline")}</th>
+            <th scope="col">{t("impact.currentDue")}</th>
+            <th scope="col">{t("impact.newDue")}</th>
+            <th scope="col">{t("impact.shift")}</th>
+          </tr>
+        </thead>
+        <tbody>
+          {impact.rows.map((row) => (
+            <tr key={`${row.caseId}/${row.deadlineKind}/${row.fromDueAt}`} data-case={row.number}>
+              <td>{row.title === null ? row.number : <Link to={`/t/${tenant.code}/cases/${row.caseId}`}>{row.number}</Link>}</td>
+              <td>{row.title ?? <span className="field-description">{t("impact.hidden")}</span>}</td>
+              <td>{name(row)}{row.paused ? <span className="field-description"> {t("impact.paused")}</span> : null}</td>
+              <td>{when(row.fromDueAt)}</td>
+              <td>{when(row.toDueAt)}</td>
+              <td>{shiftText(t, row.workingDays)}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <p className="field-description">{t("impact.retimeNote")}</p>
+    </section>
   );
 }

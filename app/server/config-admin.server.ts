@@ -1,17 +1,21 @@
 // The township admin's config editor: edits arrive as effective sections (what the township should
 // run with) or as a designed form, are written into the township's source as overrides of its
 // template (engine/config/overrides.ts), validated whole exactly as the CLI does, and published
-// as the next immutable ConfigVersion. Cases keep the version they were opened under.
+// as the next immutable ConfigVersion. Cases keep the version they were opened under; a changed
+// calendar re-times their running deadlines, previewed here first (docs/decisions/016).
 import { changeMessage, diffConfigs } from "../../engine/config/diff.ts";
-import { isJsonObject, toIdPath, type JsonObject } from "../../engine/config/id-paths.ts";
+import { isJsonObject, jsonEqual, toIdPath, type JsonObject } from "../../engine/config/id-paths.ts";
 import { prepareConfig, resolveConfig, type TemplateLookup } from "../../engine/config/index.ts";
 import { applyFormEdit, applySectionEdits, isSectionId, type SectionEdits } from "../../engine/config/overrides.ts";
 import { designerToForm, validateDesigner, type DesignerModel } from "../../engine/form-designer.ts";
 import type { Bilingual } from "../../engine/i18n.ts";
 import type { Issue } from "../../engine/issues.ts";
 import type { TownshipConfig } from "../../schemas/township-config.ts";
-import { publishTownshipConfig } from "./config-publish.server.ts";
+import { calendarIssues, publishTownshipConfig } from "./config-publish.server.ts";
+import { compileTownshipConfig, getConfigVersion } from "./config.server.ts";
 import { withTenant, type Db } from "./db.server.ts";
+import { openCaseImpact } from "./deadlines.server.ts";
+import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 import { templateLookupFromDb } from "./tenant-files.server.ts";
 
@@ -115,20 +119,85 @@ export function checkEdit(state: ConfigAdminState, ctx: TenantContext, edit: Con
     const doc = resolved.ok ? resolved.value : source;
     return fail(prepared.issues.map((i) => ({ ...i, path: i.path.startsWith("/") ? toIdPath(doc, i.path) : i.path })), "config");
   }
+  const unbuildable = calendarIssues(prepared.config);
+  if (unbuildable.length) return fail(unbuildable, "config");
   return { ok: true, source, config: prepared.config, changes: diffConfigs(state.latest.document, prepared.config).map(changeMessage), baseVersion };
 }
 
 export type PublishResult = { ok: true; version: number; status: "published" | "unchanged" } | { ok: false; issues: EditIssue[] };
 
 /** Validates again and publishes the next version, refused if another was published since `baseVersion`. */
-export async function publishEdit(db: Db, ctx: TenantContext, edit: ConfigEdit, baseVersion: number): Promise<PublishResult> {
+export async function publishEdit(db: Db, ctx: TenantContext, edit: ConfigEdit, baseVersion: number, now = new Date()): Promise<PublishResult> {
   const state = await loadConfigAdmin(db, ctx);
   const checked = checkEdit(state, ctx, edit);
   if (!checked.ok) return checked;
-  const result = await publishTownshipConfig(db, checked.source, { by: ctx.user.login, actorId: ctx.user.id, baseVersion });
+  const result = await publishTownshipConfig(db, checked.source, { by: ctx.user.login, actorId: ctx.user.id, baseVersion, now });
   if (!result.ok) return { ok: false, issues: result.issues.map((i) => ({ ...i, where: "config" as const })) };
   return { ok: true, version: result.version, status: result.status };
 }
+
+/** One running deadline of an open case that publishing the draft moves. */
+export type ImpactRow = {
+  caseId: string;
+  number: string;
+  /** Null when the admin may not read the case: it still counts, shown by number only. */
+  title: string | null;
+  deadlineKind: string;
+  paused: boolean;
+  fromDueAt: string;
+  toDueAt: string;
+  /** Working days later (> 0) or earlier (< 0). */
+  workingDays: number;
+};
+
+export type DeadlineImpactView = {
+  /** Open cases with a deadline (running or paused), whether the admin may read them or not; counted when the calendars change. */
+  casesWithDeadlines: number;
+  calendarsChanged: boolean;
+  /** Changed durations apply to cases reported after publishing, never to running deadlines. */
+  policiesChanged: boolean;
+  rows: ImpactRow[];
+};
+
+/**
+ * What publishing `draft` would do to the open cases' due dates: exactly what the publish will
+ * write, since both run `openCaseImpact` (the preview at `now`, the publish at its own instant).
+ */
+export async function previewDeadlineImpact(db: Db, ctx: TenantContext, state: ConfigAdminState, draft: TownshipConfig, now: Date): Promise<DeadlineImpactView> {
+  const latest = state.latest.document;
+  const calendarsChanged = !jsonEqual(latest.calendars ?? {}, draft.calendars ?? {});
+  const policiesChanged = !jsonEqual(latest.deadlinePolicies ?? {}, draft.deadlinePolicies ?? {});
+  const current = calendarsChanged ? (await getConfigVersion(db, ctx.tenant.id, state.latest.version))?.compiled : undefined;
+  const compiledDraft = calendarsChanged ? compileTownshipConfig(draft) : undefined;
+  if (!current || !compiledDraft) return { casesWithDeadlines: 0, calendarsChanged, policiesChanged, rows: [] };
+  return withTenant(db, scopeOf(ctx), async (tx) => {
+    const { cases, shifts } = await openCaseImpact(tx, ctx.tenant.id, current, compiledDraft, now);
+    const ids = [...new Set(shifts.map((s) => s.caseId))];
+    const readable = new Set(
+      ids.length ? (await tx.case.findMany({ where: { AND: [{ id: { in: ids } }, accessibleCases(ctx.rules)] }, select: { id: true } })).map((r) => r.id) : [],
+    );
+    const byId = new Map(cases.map((c) => [c.id, c]));
+    const rows = shifts
+      .map((s): ImpactRow => {
+        const c = byId.get(s.caseId)!;
+        return {
+          caseId: s.caseId,
+          number: c.number,
+          title: readable.has(s.caseId) ? c.title : null,
+          deadlineKind: s.kind,
+          paused: s.paused,
+          fromDueAt: s.fromDueAt,
+          toDueAt: s.toDueAt,
+          workingDays: s.workingDays,
+        };
+      })
+      .sort((a, b) => a.fromDueAt.localeCompare(b.fromDueAt) || a.number.localeCompare(b.number));
+    return { casesWithDeadlines: cases.length, calendarsChanged, policiesChanged, rows };
+  });
+}
+
+/** The sections whose edits can change when open cases are due. */
+const touchesDeadlines = (edit: ConfigEdit) => edit.kind === "sections" && ("deadlinePolicies" in edit.sections || "calendars" in edit.sections);
 
 /**
  * The action behind the config editor and the form designer: `intent=validate` checks the posted
@@ -152,6 +221,9 @@ export async function configEditAction(db: Db, ctx: TenantContext, form: FormDat
     const query = result.status === "unchanged" ? `published=${result.version}&unchanged=1` : `published=${result.version}`;
     return new Response(null, { status: 302, headers: { Location: `/t/${ctx.tenant.code}/admin?${query}` } });
   }
-  const checked = checkEdit(await loadConfigAdmin(db, ctx), ctx, edit);
-  return Response.json(checked.ok ? { intent: "validate", ok: true, issues: [], changes: checked.changes } : { intent: "validate", ok: false, issues: checked.issues, changes: [] });
+  const state = await loadConfigAdmin(db, ctx);
+  const checked = checkEdit(state, ctx, edit);
+  if (!checked.ok) return Response.json({ intent: "validate", ok: false, issues: checked.issues, changes: [] });
+  const impact = touchesDeadlines(edit) ? await previewDeadlineImpact(db, ctx, state, checked.config, new Date()) : undefined;
+  return Response.json({ intent: "validate", ok: true, issues: [], changes: checked.changes, ...(impact ? { impact } : {}) });
 }

@@ -1,21 +1,38 @@
 // Publishing configs into the database: a template version becomes a TemplateVersion row, a
 // township config a new ConfigVersion of its tenant. Both are immutable once written (a trigger
-// refuses UPDATE and DELETE); docs/decisions/008-config-versions-and-upgrade.md.
-import { readdirSync } from "node:fs";
+// refuses UPDATE and DELETE); docs/decisions/008-config-versions-and-upgrade.md. A township
+// version with changed calendars re-times its open cases' running deadlines in the same
+// transaction (docs/decisions/016-deadline-impact-preview.md).
+import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
+import type { Deadline } from "../../engine/case-state.ts";
 import { calendarCoverageIssues, yearsInUse } from "../../engine/config/checks-calendar.ts";
-import { prepareConfig } from "../../engine/config/index.ts";
-import { compileTownshipConfig } from "./config.server.ts";
+import { prepareConfig, type CompiledConfig } from "../../engine/config/index.ts";
+import { applyShifts, type DeadlineShift } from "../../engine/deadline-impact.ts";
+import { nextCheckAt } from "../../engine/supervision.ts";
+import type { TownshipConfig } from "../../schemas/township-config.ts";
+import { compileTownshipConfig, getConfigVersion } from "./config.server.ts";
 import { isJsonObject, jsonEqual } from "../../engine/config/id-paths.ts";
-import type { Issue } from "../../engine/issues.ts";
-import { appendAudit } from "./audit.server.ts";
+import { pointer, type Issue } from "../../engine/issues.ts";
+import { appendAudit, type AuditEntry } from "./audit.server.ts";
 import type { Db, Tx } from "./db.server.ts";
+import { openCaseImpact } from "./deadlines.server.ts";
+import { env } from "./env.server.ts";
 import { readJson, templateLookupFromDb } from "./tenant-files.server.ts";
 
 export type PublishStatus = "published" | "unchanged";
 
 export type TemplatePublication = { ok: true; kind: "template"; ref: string; status: PublishStatus };
-export type TownshipPublication = { ok: true; kind: "township"; tenant: string; version: number; extendsRef: string | null; status: PublishStatus };
+export type TownshipPublication = {
+  ok: true;
+  kind: "township";
+  tenant: string;
+  version: number;
+  extendsRef: string | null;
+  status: PublishStatus;
+  /** Open cases whose running deadlines the new calendars moved; absent when none. */
+  retimedCases?: number;
+};
 export type PublishRefusal = { ok: false; issues: Issue[] };
 
 const refusal = (path: string, code: string, zh: string, en: string): PublishRefusal => ({ ok: false, issues: [{ path, code, message: { zh, en } }] });
@@ -128,8 +145,11 @@ export async function publishTownshipConfig(
     actorId?: string;
     /** The version the edit was based on: refused when another version was published since. */
     baseVersion?: number;
+    /** The instant of publishing (tests pass a simulated one). */
+    now?: Date;
   },
 ): Promise<TownshipPublication | PublishRefusal> {
+  const now = options.now ?? new Date();
   if (!isJsonObject(source) || source.kind !== "township" || typeof source.id !== "string") {
     return refusal("/kind", "publish.not-a-township", "不是乡镇配置（kind 应为 township）", 'Not a township config (kind must be "township")');
   }
@@ -141,7 +161,10 @@ export async function publishTownshipConfig(
   const prepared = prepareConfig(source, await templateLookupFromDb(db));
   if (!prepared.ok) return { ok: false, issues: prepared.issues };
   const config = prepared.config;
-  const coverage = calendarCoverageIssues(compileTownshipConfig(config), yearsInUse(new Date()));
+  const unbuildable = calendarIssues(config);
+  if (unbuildable.length) return { ok: false, issues: unbuildable };
+  const compiled = compileTownshipConfig(config);
+  const coverage = calendarCoverageIssues(compiled, yearsInUse(now));
   if (coverage.length) return { ok: false, issues: coverage };
   const extendsRef = config.extends ?? null;
 
@@ -160,10 +183,87 @@ export async function publishTownshipConfig(
       return { ok: true as const, kind: "township" as const, tenant: code, version: latest.version, extendsRef, status: "unchanged" as const };
     }
     const version = (latest?.version ?? 0) + 1;
+    const previous = latest ? await getConfigVersion(tx as unknown as Db, tenant.id, latest.version) : null;
     await tx.configVersion.create({ data: { tenantId: tenant.id, version, document: config as object, source: source as object, extendsRef, publishedBy: options.by } });
-    await appendAudit(tx, { tenantId: tenant.id, actorId: options.actorId ?? null, type: "config.published", data: { version, extendsRef, publishedBy: options.by }, at: new Date() });
-    return { ok: true as const, kind: "township" as const, tenant: code, version, extendsRef, status: "published" as const };
+    // Case rows are locked and written before the audit chain's lock is taken, as transitions do.
+    const retimed = previous ? await retimeOpenCases(tx, { tenantId: tenant.id, current: previous.compiled, next: compiled, version, actorId: options.actorId ?? null, now }) : [];
+    await appendAudit(tx, { tenantId: tenant.id, actorId: options.actorId ?? null, type: "config.published", data: { version, extendsRef, publishedBy: options.by }, at: now });
+    for (const entry of retimed) await appendAudit(tx, entry);
+    return { ok: true as const, kind: "township" as const, tenant: code, version, extendsRef, status: "published" as const, ...(retimed.length ? { retimedCases: retimed.length } : {}) };
   });
+}
+
+/**
+ * Calendars that could not be built, refused here rather than failing when a deadline is counted:
+ * a shipped base that does not exist, or a date listed both as a day off and as a working day.
+ */
+export function calendarIssues(config: TownshipConfig): Issue[] {
+  const out: Issue[] = [];
+  for (const [id, def] of Object.entries(config.calendars ?? {})) {
+    if (def.base !== undefined && !(/^[a-z0-9][a-z0-9-]*$/.test(def.base) && existsSync(path.join(env.tenantsDir, "calendars", `${def.base}.json`)))) {
+      out.push({ path: pointer("calendars", id, "base"), code: "calendar.base-unknown", message: { zh: `没有名为“${def.base}”的基础日历`, en: `There is no base calendar "${def.base}"` } });
+    }
+    const holidays = new Set(def.holidays ?? []);
+    (def.workdays ?? []).forEach((day, i) => {
+      if (holidays.has(day)) {
+        out.push({
+          path: pointer("calendars", id, "workdays", i),
+          code: "calendar.day-conflict",
+          message: { zh: `${day} 不能既是节假日又是调休工作日`, en: `${day} cannot be both a holiday and a make-up working day` },
+        });
+      }
+    });
+  }
+  return out;
+}
+
+/**
+ * Re-times the open cases' running deadlines for the calendars of the version being published
+ * (`next`), as the config editor previewed them, and moves each case's `nextCheckAt` so the sweep
+ * finds its ladder at the new instants. Steps already done stay done: nothing is sent again.
+ * Returns one audit entry per re-timed case, for the caller to append.
+ */
+async function retimeOpenCases(
+  tx: Tx,
+  p: { tenantId: string; current: CompiledConfig; next: CompiledConfig; version: number; actorId: string | null; now: Date },
+): Promise<AuditEntry[]> {
+  if (jsonEqual(p.current.config.calendars ?? {}, p.next.config.calendars ?? {})) return [];
+  // Held until commit: a transition that read a case before this publish is then refused as stale.
+  await tx.$queryRaw`SELECT id FROM "Case" WHERE "tenantId" = ${p.tenantId}::uuid AND "closedAt" IS NULL FOR UPDATE`;
+  const { cases, shifts } = await openCaseImpact(tx, p.tenantId, p.current, p.next, p.now);
+  const audits: AuditEntry[] = [];
+  for (const c of cases) {
+    const moved = shifts.filter((s) => s.caseId === c.id);
+    const deadlines = applyShifts(c.id, c.deadlines, moved);
+    const next = nextCheckAt(c.after, { deadlines });
+    const nextAt = next ? new Date(next) : null;
+    if (!moved.length) {
+      // Same dues, but a ladder step counted in working days after an overdue due may move.
+      if ((nextAt?.getTime() ?? null) !== (c.nextCheckAt?.getTime() ?? null)) await tx.case.update({ where: { id: c.id }, data: { nextCheckAt: nextAt } });
+      continue;
+    }
+    await tx.case.update({
+      where: { id: c.id },
+      data: { deadlines: deadlines as object, dueAt: earliestRunningDue(deadlines), nextCheckAt: nextAt, version: c.version + 1 },
+    });
+    audits.push({
+      tenantId: p.tenantId,
+      caseId: c.id,
+      actorId: p.actorId,
+      type: "case.deadlines-retimed",
+      data: { configVersion: p.version, version: c.version + 1, shifts: moved.map(shiftData), at: p.now.toISOString() },
+      at: p.now,
+    });
+  }
+  return audits;
+}
+
+const shiftData = (s: DeadlineShift) => ({ deadlineId: s.deadlineId, kind: s.kind, from: s.fromDueAt, to: s.toDueAt, workingDays: s.workingDays });
+
+/** `Case.dueAt`: the nearest due of a running (not paused) deadline, as the workflow writes it. */
+function earliestRunningDue(deadlines: readonly Deadline[]): Date | null {
+  const first = deadlines.filter((d) => !d.pausedAt).map((d) => d.dueAt).sort()[0];
+  return first ? new Date(first) : null;
 }
 
 /**

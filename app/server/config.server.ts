@@ -1,7 +1,9 @@
-// The compiled config of each tenant's published version, cached by version (versions are immutable).
+// The compiled config of each tenant's published version, cached by version (versions are immutable);
+// a case's version is timed with the latest calendars (docs/decisions/016).
 import path from "node:path";
 import { parseCalendarFile, type CalendarFile } from "../../engine/calendar.ts";
 import { calendarBasesNeeded, compileConfig, type CompiledConfig } from "../../engine/config/index.ts";
+import { withRunningCalendars } from "../../engine/deadline-impact.ts";
 import type { TownshipConfig } from "../../schemas/township-config.ts";
 import type { Db } from "./db.server.ts";
 import { env } from "./env.server.ts";
@@ -28,17 +30,41 @@ export function compileTownshipConfig(config: TownshipConfig): CompiledConfig {
   return compileConfig(config, { calendarBases: calendarBasesFor(config) });
 }
 
-export async function getTenantConfig(db: Db, tenantId: string, version?: number): Promise<{ compiled: CompiledConfig; version: number } | null> {
+async function compiledVersion(db: Db, id: string): Promise<CompiledConfig> {
+  let compiled = cache.get(id);
+  if (!compiled) {
+    const row = await db.configVersion.findUniqueOrThrow({ where: { id }, select: { document: true } });
+    compiled = compileTownshipConfig(row.document as unknown as TownshipConfig);
+    cache.set(id, compiled);
+  }
+  return compiled;
+}
+
+/** A version exactly as published (the latest without `version`), its own calendars included. */
+export async function getConfigVersion(db: Db, tenantId: string, version?: number): Promise<{ compiled: CompiledConfig; version: number } | null> {
   const row = await db.configVersion.findFirst({
     where: { tenantId, ...(version === undefined ? {} : { version }) },
     orderBy: { version: "desc" },
-    select: { id: true, version: true, document: true },
+    select: { id: true, version: true },
   });
-  if (!row) return null;
-  let compiled = cache.get(row.id);
-  if (!compiled) {
-    compiled = compileTownshipConfig(row.document as unknown as TownshipConfig);
-    cache.set(row.id, compiled);
-  }
-  return { compiled, version: row.version };
+  return row ? { compiled: await compiledVersion(db, row.id), version: row.version } : null;
+}
+
+const running = new WeakMap<CompiledConfig, WeakMap<CompiledConfig, CompiledConfig>>();
+
+/**
+ * The latest version, or the version a case was reported under (`version`) timed with the latest
+ * version's calendars: a corrected calendar applies to running cases, their rules do not change
+ * (docs/decisions/016-deadline-impact-preview.md).
+ */
+export async function getTenantConfig(db: Db, tenantId: string, version?: number): Promise<{ compiled: CompiledConfig; version: number } | null> {
+  const latest = await getConfigVersion(db, tenantId);
+  if (!latest || version === undefined || version === latest.version) return latest;
+  const own = await getConfigVersion(db, tenantId, version);
+  if (!own) return null;
+  let byLatest = running.get(own.compiled);
+  if (!byLatest) running.set(own.compiled, (byLatest = new WeakMap()));
+  let compiled = byLatest.get(latest.compiled);
+  if (!compiled) byLatest.set(latest.compiled, (compiled = withRunningCalendars(own.compiled, latest.compiled)));
+  return { compiled, version: own.version };
 }

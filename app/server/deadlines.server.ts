@@ -1,8 +1,12 @@
 // How a running deadline looks on a screen: due instant, working days left on the case's own
-// policy calendar (holidays and 调休 make-up days included), and a colour for the eye.
+// policy calendar (holidays and 调休 make-up days included), and a colour for the eye; and what a
+// changed calendar would do to the open cases' deadlines (docs/decisions/016).
 import { workingDaysBetween } from "../../engine/calendar.ts";
 import type { Deadline } from "../../engine/case-state.ts";
 import type { CompiledConfig } from "../../engine/config/index.ts";
+import { deadlineImpact, withRunningCalendars, type DeadlineShift, type RunningCase } from "../../engine/deadline-impact.ts";
+import { getConfigVersion } from "./config.server.ts";
+import type { Db, Tx } from "./db.server.ts";
 
 /** Up to this many working days left, a deadline shows orange ("due soon"). */
 export const DUE_SOON_WORKING_DAYS = 2;
@@ -50,4 +54,46 @@ export function deadlineViews(compiled: CompiledConfig, deadlines: readonly Dead
   return deadlines
     .map((d) => deadlineView(compiled, d, now))
     .sort((a, b) => Number(a.paused) - Number(b.paused) || a.dueAt.localeCompare(b.dueAt));
+}
+
+export type OpenCase = {
+  id: string;
+  number: string;
+  title: string;
+  version: number;
+  configVersion: number;
+  deadlines: Deadline[];
+  nextCheckAt: Date | null;
+  /** The config the case is timed with once the draft is published. */
+  after: CompiledConfig;
+};
+
+/**
+ * The tenant's open cases with deadlines, and what timing them with `draft`'s calendars instead of
+ * `current`'s (the latest published version) does to their due instants. The preview and the
+ * publish both call this, in their own transaction (`client`), so preview == outcome.
+ */
+export async function openCaseImpact(client: Db | Tx, tenantId: string, current: CompiledConfig, draft: CompiledConfig, now: Date): Promise<{ cases: OpenCase[]; shifts: DeadlineShift[] }> {
+  const rows = await client.case.findMany({
+    where: { tenantId, closedAt: null },
+    orderBy: { number: "asc" },
+    select: { id: true, number: true, title: true, version: true, configVersion: true, deadlines: true, nextCheckAt: true },
+  });
+  const owns = new Map<number, CompiledConfig>();
+  const cases: OpenCase[] = [];
+  const running: RunningCase[] = [];
+  for (const row of rows) {
+    const deadlines = (row.deadlines ?? []) as Deadline[];
+    if (!deadlines.length) continue;
+    let own = owns.get(row.configVersion);
+    if (!own) {
+      const found = await getConfigVersion(client as unknown as Db, tenantId, row.configVersion);
+      if (!found) throw new Error(`Case ${row.id}: config version ${row.configVersion} is missing`);
+      owns.set(row.configVersion, (own = found.compiled));
+    }
+    const after = withRunningCalendars(own, draft);
+    cases.push({ ...row, deadlines, after });
+    running.push({ id: row.id, deadlines, before: withRunningCalendars(own, current), after });
+  }
+  return { cases, shifts: deadlineImpact(running, now) };
 }

@@ -62,6 +62,7 @@ export const EDITABLE_SECTIONS = {
   categories: ["categories"],
   grades: ["grades"],
   deadlinePolicies: ["deadlinePolicies"],
+  calendars: ["calendars"],
   posts: ["posts"],
   units: ["org", "units"],
 } as const satisfies Record<string, readonly string[]>;

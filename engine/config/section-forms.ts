@@ -27,6 +27,7 @@ export const SECTION_NAMES: Record<SectionId, { zh: string; en: string }> = {
   categories: L("事件类别", "Categories"),
   grades: L("事件分级", "Grades"),
   deadlinePolicies: L("办理时限", "Deadlines"),
+  calendars: L("工作日历", "Calendars"),
   posts: L("岗位", "Posts"),
   units: L("组织架构", "Org units"),
 };
@@ -35,6 +36,7 @@ const ITEM_NAMES: Record<SectionId, { zh: string; en: string }> = {
   categories: L("类别", "Category"),
   grades: L("等级", "Grade"),
   deadlinePolicies: L("时限规则", "Deadline policy"),
+  calendars: L("日历", "Calendar"),
   posts: L("岗位", "Post"),
   units: L("单位", "Unit"),
 };
@@ -76,6 +78,9 @@ const TITLES: Record<string, { zh: string; en: string }> = {
   after: L("到期后", "After the due time"),
   repeat: L("重复间隔", "Repeat every"),
   feedbackWindow: L("反馈时限", "Feedback window"),
+  base: L("基础日历", "Base calendar"),
+  holidays: L("节假日（休息日）", "Holidays (days off)"),
+  workdays: L("调休工作日", "Make-up working days"),
 };
 const DURATION_UNIT = L("计时单位", "Unit of time");
 
@@ -138,7 +143,7 @@ function decorate(schema: unknown, locale: Locale, refs: (key: string, parentKey
 /** The schema and uiSchema of one section's form. */
 export function sectionForm(section: SectionId, ctx: SectionContext, locale: Locale): { schema: Schema; uiSchema: Schema } {
   const root = townshipConfigSchema.properties;
-  const raw: unknown = section === "units" ? root.org.properties.units : root[EDITABLE_SECTIONS[section][0] as "categories" | "grades" | "deadlinePolicies" | "posts"];
+  const raw: unknown = section === "units" ? root.org.properties.units : root[EDITABLE_SECTIONS[section][0] as "categories" | "grades" | "deadlinePolicies" | "calendars" | "posts"];
   const platforms = ctx.units.filter((u) => u.kind === "platform" || u.kind === "special-unit" || u.kind === "module");
   const refs = (key: string, parentKey: string | undefined, node: Schema): Schema | undefined => {
     switch (section) {
@@ -162,6 +167,8 @@ export function sectionForm(section: SectionId, ctx: SectionContext, locale: Loc
         return key === "calendar" ? withChoices(node, ctx.calendars.map((id) => ({ id })), locale) : undefined;
       case "units":
         return key === "parent" ? withChoices(node, ctx.units, locale) : undefined;
+      case "calendars":
+        return undefined;
     }
   };
   const schema = decorate(raw, locale, refs, section) as Schema;
@@ -169,7 +176,7 @@ export function sectionForm(section: SectionId, ctx: SectionContext, locale: Loc
   if (schema.items && typeof schema.items === "object") (schema.items as Schema).title = pickText(ITEM_NAMES[section], locale);
   if (schema.additionalProperties && typeof schema.additionalProperties === "object") (schema.additionalProperties as Schema).title = pickText(ITEM_NAMES[section], locale);
   // Template items keep their place: resolution cannot reorder them (decision 006).
-  const uiSchema: Schema = section === "deadlinePolicies" ? {} : { "ui:options": { orderable: false } };
+  const uiSchema: Schema = section === "deadlinePolicies" || section === "calendars" ? {} : { "ui:options": { orderable: false } };
   return { schema, uiSchema };
 }
 
