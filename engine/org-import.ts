@@ -229,7 +229,9 @@ export function importOrgTable(table: ReadonlyArray<ReadonlyArray<unknown>>, kno
   const parsed = orgRowsFromTable(table);
   if (parsed.issues.length) return { units: [], rows: [], issues: parsed.issues };
   const checked = checkOrgRows(parsed.rows, known, defaultParent);
-  return { ...checked, rows: parsed.rows.map((r) => r.values) };
+  // Rows for the editing table in canonical values (村 → village, 综合网格 → comprehensive), so its
+  // drop-downs show what was imported; a refused file keeps its rows as written.
+  return { ...checked, rows: checked.issues.length ? parsed.rows.map((r) => r.values) : unitsToRows(checked.units) };
 }
 
 /** Rows for a table a person edits, from config units (the reverse of checkOrgRows). */

@@ -129,6 +129,25 @@ describe("checkOrgRows", () => {
     ]);
   });
 
+  it("gives an imported file's rows back in the table's own values, Chinese headers and values included", () => {
+    const result = importOrgTable(
+      [
+        ["类型", "编号", "名称", "英文名称", "上级", "网格类型"],
+        ["村", "v-nan", "南溪村", "", "", ""],
+        ["网格", "g-nan-1", "南溪村第一网格", "", "v-nan", "综合网格"],
+        ["网格", "g-nan-2", "南溪村企业专属网格", "", "v-nan", "专属"],
+      ],
+      known,
+      "command-room",
+    );
+    expect(result.issues).toEqual([]);
+    expect(result.rows.map((r) => [r.kind, r.id, r.parent, r.gridType])).toEqual([
+      ["village", "v-nan", "command-room", ""],
+      ["grid", "g-nan-1", "v-nan", "comprehensive"],
+      ["grid", "g-nan-2", "v-nan", "dedicated"],
+    ]);
+  });
+
   it("gives rows back for the table a person edits", () => {
     const units = checkOrgRows(rows({ kind: "village", id: "v", name: "村", name_en: "V" }), known, "command-room").units;
     expect(unitsToRows(units)).toEqual([row({ kind: "village", id: "v", name: "村", name_en: "V", parent: "command-room" })]);
