@@ -85,6 +85,13 @@ export function templateFacts(template: TownshipConfig) {
   };
 }
 
+/** The units a post can be held in: its own fixed unit, else the units of its kinds, else any. */
+export function unitsForPost<U extends { id: string; kind: string }>(post: { unit?: string; unitKinds?: readonly string[] } | undefined, units: readonly U[]): U[] {
+  if (post?.unit) return units.filter((u) => u.id === post.unit);
+  if (post?.unitKinds?.length) return units.filter((u) => post.unitKinds!.includes(u.kind));
+  return [...units];
+}
+
 /** The post that manages the township's config (the template grants it), for the first admin. */
 export function adminPostOf(config: TownshipConfig): string | undefined {
   const rule = (config.permissions ?? []).find((r) => r.action === "manage" && r.subject === "Config" && !r.inverted && r.posts.some((p) => p !== "*"));
@@ -185,7 +192,10 @@ export function peopleFor(draft: OnboardingDraft, config: TownshipConfig): { ok:
     const unit = units.get(s.unit);
     if (!post) issues.push(issue(at("post"), "reference.missing", `岗位“${s.post}”不存在`, `Post "${s.post}" does not exist`));
     if (!unit) issues.push(issue(at("unit"), "reference.missing", `单位“${s.unit}”不存在`, `Unit "${s.unit}" does not exist`));
-    if (post && unit && post.unitKinds?.length && !post.unitKinds.includes(unit.kind)) {
+    if (post?.unit && unit && unit.id !== post.unit) {
+      const own = units.get(post.unit);
+      issues.push(issue(at("unit"), "onboarding.unit-fixed", `岗位“${post.name.zh}”设在“${own?.name.zh ?? post.unit}”，不能在“${unit.name.zh}”`, `Post "${post.name.en ?? post.name.zh}" sits in "${own?.name.en ?? own?.name.zh ?? post.unit}", not in "${unit.name.en ?? unit.name.zh}"`));
+    } else if (post && unit && post.unitKinds?.length && !post.unitKinds.includes(unit.kind)) {
       issues.push(issue(at("unit"), "onboarding.unit-kind", `岗位“${post.name.zh}”须在${post.unitKinds.join("、")}类单位中，“${unit.name.zh}”不是`, `Post "${post.name.en ?? post.name.zh}" belongs in a unit of kind ${post.unitKinds.join(", ")}; "${unit.name.en ?? unit.name.zh}" is not`));
     }
     people.push({ login: s.login, name: s.name, posts: [s.post], unit: s.unit, path: pointer("staff", i) });

@@ -7,7 +7,7 @@ import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Link, useFetcher, useLoaderData, useParams } from "@remix-run/react";
 import { useEffect, useMemo, useState } from "react";
 import { pickText } from "../../engine/i18n";
-import { emptyDraft, knownUnits, type OnboardingDraft } from "../../engine/onboarding";
+import { emptyDraft, knownUnits, unitsForPost, type OnboardingDraft } from "../../engine/onboarding";
 import { checkOrgRows, type OrgRow } from "../../engine/org-import";
 import { ConfigForm } from "../components/config-form";
 import { IssueList } from "../components/issue-list";
@@ -81,12 +81,14 @@ export default function Onboard() {
   const known = useMemo(() => (facts ? knownUnits(facts.units, draft.platforms) : []), [facts, draft.platforms]);
   const rowCheck = useMemo(() => checkOrgRows(draft.units.map((values, i) => ({ row: i + 1, values })), known, facts?.commandRoom), [draft.units, known, facts]);
   const allUnits = useMemo(() => {
-    const names = new Map<string, string>();
-    for (const u of facts?.units ?? []) if (known.some((k) => k.id === u.id)) names.set(u.id, pickText(u.name, locale));
-    for (const p of draft.platforms.add) names.set(p.id, p.name.zh || p.id);
-    for (const u of rowCheck.units) names.set(u.id, u.name.zh);
-    return [...names].map(([id, label]) => ({ id, label: `${label}（${id}）` }));
+    const names = new Map<string, { label: string; kind: string }>();
+    for (const u of facts?.units ?? []) if (known.some((k) => k.id === u.id)) names.set(u.id, { label: pickText(u.name, locale), kind: u.kind });
+    for (const p of draft.platforms.add) names.set(p.id, { label: p.name.zh || p.id, kind: "platform" });
+    for (const u of rowCheck.units) names.set(u.id, { label: u.name.zh, kind: u.kind });
+    return [...names].map(([id, { label, kind }]) => ({ id, kind, label: `${label}（${id}）` }));
   }, [facts, known, draft.platforms.add, rowCheck.units, locale]);
+  // A grid worker is offered the grids, a platform lead the platforms: not every unit of the township.
+  const unitChoices = (postId: string) => unitsForPost(facts?.posts.find((p) => p.id === postId), allUnits);
 
   const data = fetcher.data;
   const preview = data?.intent === "preview" ? data.preview : null;
@@ -260,7 +262,16 @@ export default function Onboard() {
                       <td><input aria-label={label("loginName")} value={s.login} onChange={(e) => setStaff({ login: e.target.value.trim() })} /></td>
                       <td><input aria-label={label("displayName")} value={s.name} onChange={(e) => setStaff({ name: e.target.value })} /></td>
                       <td>
-                        <select aria-label={label("posts")} value={s.post} onChange={(e) => setStaff({ post: e.target.value })}>
+                        <select
+                          aria-label={label("posts")}
+                          value={s.post}
+                          onChange={(e) => {
+                            const choices = unitChoices(e.target.value);
+                            // Keep the unit if the new post allows it; a single choice is picked for the person.
+                            const unit = choices.some((u) => u.id === s.unit) ? s.unit : choices.length === 1 ? choices[0]!.id : "";
+                            setStaff({ post: e.target.value, unit });
+                          }}
+                        >
                           <option value="" disabled>—</option>
                           {facts?.posts.map((p) => <option key={p.id} value={p.id}>{pickText(p.name, locale)}</option>)}
                         </select>
@@ -268,7 +279,7 @@ export default function Onboard() {
                       <td>
                         <select aria-label={label("unit")} value={s.unit} onChange={(e) => setStaff({ unit: e.target.value })}>
                           <option value="" disabled>—</option>
-                          {allUnits.map((u) => <option key={u.id} value={u.id}>{u.label}</option>)}
+                          {unitChoices(s.post).map((u) => <option key={u.id} value={u.id}>{u.label}</option>)}
                         </select>
                       </td>
                       <td><button type="button" className="link-button" onClick={() => update({ staff: draft.staff.filter((_, k) => k !== i) })}>{t("remove")}</button></td>

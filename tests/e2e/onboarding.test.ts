@@ -66,7 +66,9 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
     await page.getByLabel("第 1 人 账号").fill("south-lake.grid1");
     await page.getByLabel("第 1 人 姓名").fill("林晓（南湖村第一网格）");
     await page.getByLabel("第 1 人 岗位").selectOption("grid-worker");
-    await page.getByLabel("第 1 人 所在单位").selectOption("grid-nanhu-1");
+    // A grid worker is offered the grids only; the township's one grid is picked already.
+    expect(await page.getByLabel("第 1 人 所在单位").locator("option:not([disabled])").allTextContents()).toEqual(["南湖村第一网格（grid-nanhu-1）"]);
+    expect(await page.getByLabel("第 1 人 所在单位").inputValue()).toBe("grid-nanhu-1");
     await page.getByRole("button", { name: "下一步" }).click();
 
     // 5. Preview: counts, the changes against the template, the first category's intake form.

@@ -3,7 +3,7 @@ import { prepareConfig } from "../../engine/config/index";
 import { describeChange } from "../../engine/config/diff";
 import { toIdPath } from "../../engine/config/id-paths";
 import { resolveConfig } from "../../engine/config/resolve";
-import { adminPostOf, buildTownshipSource, changesFromTemplate, configCounts, emptyDraft, knownUnits, peopleFor, templateFacts, type OnboardingDraft } from "../../engine/onboarding";
+import { adminPostOf, buildTownshipSource, changesFromTemplate, configCounts, emptyDraft, knownUnits, peopleFor, templateFacts, unitsForPost, type OnboardingDraft } from "../../engine/onboarding";
 import type { TownshipConfig } from "../../schemas/township-config";
 import { templateLookup } from "./helpers";
 
@@ -113,6 +113,7 @@ describe("peopleFor", () => {
     ["an unknown post", [{ login: "a.b.c", name: "X", post: "astronaut", unit: "grid-nanhu-1" }], "/staff/0/post", "reference.missing"],
     ["an unknown unit", [{ login: "a.b.c", name: "X", post: "routing", unit: "moon" }], "/staff/0/unit", "reference.missing"],
     ["a grid worker outside a grid", [{ login: "a.b.c", name: "X", post: "grid-worker", unit: "village-nanhu" }], "/staff/0/unit", "onboarding.unit-kind"],
+    ["a director outside the command room", [{ login: "a.b.c", name: "X", post: "director", unit: "village-nanhu" }], "/staff/0/unit", "onboarding.unit-fixed"],
     ["a login used twice", [{ login: "south-lake.admin", name: "X", post: "routing", unit: "command-room" }], "/staff/0/login", "onboarding.login-duplicate"],
   ])("refuses %s", (_name, staff, path, code) => {
     const result = peopleFor(draft({ staff }), config());
@@ -135,5 +136,21 @@ describe("templateFacts and knownUnits", () => {
     expect(ids).toContain("platform-x");
     expect(ids).not.toContain("platform-party");
     expect(ids).toContain("command-room");
+  });
+});
+
+describe("unitsForPost", () => {
+  const facts = templateFacts(template());
+  const units = [...facts.units, { id: "village-nanhu", kind: "village" }, { id: "grid-nanhu-1", kind: "grid" }, { id: "grid-nanhu-2", kind: "grid" }];
+  const post = (id: string) => facts.posts.find((p) => p.id === id);
+
+  it("offers a grid worker the grids, a platform lead the platforms, a fixed post its own unit", () => {
+    expect(unitsForPost(post("grid-worker"), units).map((u) => u.id)).toEqual(["grid-nanhu-1", "grid-nanhu-2"]);
+    expect(unitsForPost(post("platform-lead"), units).map((u) => u.id)).toEqual(facts.platforms.map((p) => p.id));
+    expect(unitsForPost(post("director"), units).map((u) => u.id)).toEqual(["command-room"]);
+  });
+
+  it("offers every unit when no post is chosen yet", () => {
+    expect(unitsForPost(undefined, units)).toHaveLength(units.length);
   });
 });
