@@ -295,6 +295,8 @@ const messages = {
   countPermissions: { zh: "权限规则", en: "Permission rules" },
   changesFromTemplate: { zh: "相对模板的变更", en: "Changes from the template" },
   noChanges: { zh: "没有变更", en: "No changes" },
+  changesCount: { zh: "共 {n} 项变更", en: "{n} changes" },
+  changesMore: { zh: "其余 {n} 项", en: "{n} more" },
   formPreview: { zh: "表单预览：{name}", en: "Form preview: {name}" },
   formPreviewNote: { zh: "类别“{category}”的上报表单，仅供预览，不会提交", en: "The intake form of category \"{category}\", for preview only; nothing is submitted" },
   previewSubmit: { zh: "试填校验", en: "Check my entries" },

@@ -311,7 +311,17 @@ export default function Onboard() {
               </table>
               <h3>{t("changesFromTemplate")}</h3>
               {preview.changes.length ? (
-                <ul data-testid="preview-changes">{preview.changes.map((c, i) => <li key={i}>{locale === "en" ? c.en : c.zh}</li>)}</ul>
+                // A long list (one line per imported unit) is folded after the first lines; the counts above summarise it.
+                <div data-testid="preview-changes">
+                  <p className="field-description">{t("changesCount", { n: preview.changes.length })}</p>
+                  <ul>{preview.changes.slice(0, 12).map((c, i) => <li key={i}>{locale === "en" ? c.en : c.zh}</li>)}</ul>
+                  {preview.changes.length > 12 ? (
+                    <details>
+                      <summary>{t("changesMore", { n: preview.changes.length - 12 })}</summary>
+                      <ul>{preview.changes.slice(12).map((c, i) => <li key={i}>{locale === "en" ? c.en : c.zh}</li>)}</ul>
+                    </details>
+                  ) : null}
+                </div>
               ) : <p>{t("noChanges")}</p>}
               {preview.form ? (
                 <section aria-label={t("formPreview", { name: preview.form.name })} data-testid="preview-form" key={locale}>
