@@ -1,6 +1,6 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useLocale, useT } from "../i18n";
+import { useLocale, useT, type MessageKey } from "../i18n";
 import { listMyCounties } from "../server/county.server";
 import { requireUser } from "../server/session.server";
 import { listMyStandardsBodies } from "../server/standards.server";
@@ -17,45 +17,24 @@ export default function MyTownships() {
   const t = useT();
   const locale = useLocale();
   const nameOf = (tenant: { name: string; nameEn: string | null }) => (locale === "en" ? (tenant.nameEn ?? tenant.name) : tenant.name);
+  const list = (title: MessageKey, testId: string, prefix: string, members: Array<{ tenant: { code: string; name: string; nameEn: string | null } }>) => (
+    <div className="card">
+      <h1>{t(title)}</h1>
+      <ul data-testid={testId}>
+        {members.map((m) => (
+          <li key={m.tenant.code}>
+            <Link to={`/${prefix}/${m.tenant.code}`}>{nameOf(m.tenant)}</Link>
+          </li>
+        ))}
+      </ul>
+      {members.length === 0 ? <p>{t("noTownships")}</p> : null}
+    </div>
+  );
   return (
     <>
-      {counties.length ? (
-        <div className="card">
-          <h1>{t("myCounties")}</h1>
-          <ul data-testid="counties">
-            {counties.map((m) => (
-              <li key={m.tenant.code}>
-                <Link to={`/c/${m.tenant.code}`}>{nameOf(m.tenant)}</Link>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      {bodies.length ? (
-        <div className="card">
-          <h1>{t("myStandardsBodies")}</h1>
-          <ul data-testid="standards-bodies">
-            {bodies.map((m) => (
-              <li key={m.tenant.code}>
-                <Link to={`/s/${m.tenant.code}`}>{nameOf(m.tenant)}</Link>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
-      {townships.length || !(counties.length || bodies.length) ? (
-        <div className="card">
-          <h1>{t("myTownships")}</h1>
-          {townships.length === 0 ? <p>{t("noTownships")}</p> : null}
-          <ul data-testid="townships">
-            {townships.map((m) => (
-              <li key={m.tenant.code}>
-                <Link to={`/t/${m.tenant.code}`}>{nameOf(m.tenant)}</Link>
-              </li>
-            ))}
-          </ul>
-        </div>
-      ) : null}
+      {counties.length ? list("myCounties", "counties", "c", counties) : null}
+      {bodies.length ? list("myStandardsBodies", "standards-bodies", "s", bodies) : null}
+      {townships.length || !(counties.length || bodies.length) ? list("myTownships", "townships", "t", townships) : null}
     </>
   );
 }

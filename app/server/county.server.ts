@@ -2,10 +2,10 @@
 // Tenant. County posts are not part of any township config; the one that onboards townships is
 // "county-admin" (docs/decisions/014-county-onboarding-and-config-editor.md). A non-member gets the same
 // 404 as a county that does not exist, like requireTenantContext.
-import { getPrisma, type Db } from "./db.server.ts";
+import type { Db } from "./db.server.ts";
 import { listMyMemberships, loadMember } from "./memberships.server.ts";
-import { requireUser, type SessionUser } from "./session.server.ts";
-import { notFound } from "./tenancy.server.ts";
+import type { SessionUser } from "./session.server.ts";
+import { requireContext } from "./tenancy.server.ts";
 
 export const COUNTY_ADMIN_POST = "county-admin";
 
@@ -15,12 +15,7 @@ export type CountyContext = {
   membership: { posts: string[]; unitId: string };
 };
 
-export async function requireCountyContext(request: Request, countyCode: string | undefined): Promise<CountyContext> {
-  const user = await requireUser(request);
-  const ctx = countyCode ? await loadCountyContext(getPrisma(), user, countyCode) : null;
-  if (!ctx) notFound();
-  return ctx;
-}
+export const requireCountyContext = (request: Request, countyCode: string | undefined) => requireContext(request, countyCode, loadCountyContext);
 
 /** The user's context in a county, or null when they are not an active member of it. */
 export async function loadCountyContext(db: Db, user: SessionUser, countyCode: string): Promise<CountyContext | null> {

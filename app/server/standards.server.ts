@@ -9,23 +9,18 @@ import { buildRegistry, compareVersions, releaseIssues, type PublishedVersion, t
 import type { Bilingual } from "../../engine/i18n.ts";
 import type { Issue } from "../../engine/issues.ts";
 import { ownershipRefusal, publishTemplate, templateRefOf } from "./config-publish.server.ts";
-import { getPrisma, type Db } from "./db.server.ts";
+import type { Db } from "./db.server.ts";
 import { listTemplateVersions, lookupOf, upgradeInputFor, type TemplateVersionEntry } from "./template-upgrade.server.ts";
 import { listMyMemberships, loadMember, type Member } from "./memberships.server.ts";
-import { requireUser, type SessionUser } from "./session.server.ts";
-import { notFound } from "./tenancy.server.ts";
+import type { SessionUser } from "./session.server.ts";
+import { requireContext } from "./tenancy.server.ts";
 
 /** The post that may publish template versions; other members of the body only read. */
 export const TEMPLATE_PUBLISHER_POST = "template-publisher";
 
 export type StandardsContext = Member & { user: SessionUser; canPublish: boolean };
 
-export async function requireStandardsContext(request: Request, code: string | undefined): Promise<StandardsContext> {
-  const user = await requireUser(request);
-  const ctx = code ? await loadStandardsContext(getPrisma(), user, code) : null;
-  if (!ctx) notFound();
-  return ctx;
-}
+export const requireStandardsContext = (request: Request, code: string | undefined) => requireContext(request, code, loadStandardsContext);
 
 /** The user's context in a standards body, or null when they are not an active member of it. */
 export async function loadStandardsContext(db: Db, user: SessionUser, code: string): Promise<StandardsContext | null> {

@@ -21,12 +21,18 @@ export function notFound(): never {
   throw new Response("Not found", { status: 404 });
 }
 
-export async function requireTenantContext(request: Request, tenantCode: string | undefined): Promise<TenantContext> {
+/**
+ * The logged-in user's context in the tenant a route names, loaded by `load`; a non-member gets
+ * the same 404 as a tenant that does not exist.
+ */
+export async function requireContext<T>(request: Request, code: string | undefined, load: (db: Db, user: SessionUser, code: string) => Promise<T | null>): Promise<T> {
   const user = await requireUser(request);
-  const ctx = tenantCode ? await loadTenantContext(getPrisma(), user, tenantCode) : null;
+  const ctx = code ? await load(getPrisma(), user, code) : null;
   if (!ctx) notFound();
   return ctx;
 }
+
+export const requireTenantContext = (request: Request, tenantCode: string | undefined) => requireContext(request, tenantCode, loadTenantContext);
 
 /** The user's context in a township, or null when they are not an active member of it. */
 export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: string): Promise<TenantContext | null> {
