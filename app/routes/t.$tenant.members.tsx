@@ -7,7 +7,7 @@ import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
 import { getLocale } from "../server/locale.server";
-import { inviteMember, listMembers, updateMember, type MemberInput } from "../server/members.server";
+import { inviteMember, listMembers, resetMemberPassword, updateMember, type MemberInput } from "../server/members.server";
 import { requireTenantContext } from "../server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -52,10 +52,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const localize = (issues: Array<{ path: string; message: { zh: string; en: string } }>) => issues.map((i) => ({ path: i.path, message: pickMessage(i.message, locale) }));
   if (form.get("intent") === "invite") {
     const r = await inviteMember(db, ctx, String(form.get("login") ?? "").trim(), String(form.get("displayName") ?? ""), readInput(form));
-    return r.ok ? json({ invited: { login: r.login, password: r.oneTimePassword }, issues: [] }) : json({ invited: null, issues: localize(r.issues) }, { status: 422 });
+    return r.ok ? json({ invited: { login: r.login, password: r.oneTimePassword }, reset: null, issues: [] }) : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
+  }
+  if (form.get("intent") === "reset-password") {
+    const r = await resetMemberPassword(db, ctx, String(form.get("membershipId") ?? ""));
+    return r.ok ? json({ invited: null, reset: { login: r.login, password: r.oneTimePassword }, issues: [] }) : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
   }
   const r = await updateMember(db, ctx, String(form.get("membershipId") ?? ""), readInput(form));
-  return r.ok ? json({ invited: null, issues: [] }) : json({ invited: null, issues: localize(r.issues) }, { status: 422 });
+  return r.ok ? json({ invited: null, reset: null, issues: [] }) : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
 }
 
 function MemberFields({ posts, units, value }: { posts: string[]; units: string[]; value?: { posts: string[]; backupPosts: string[]; unitId: string; awayUntil: string } }) {
@@ -115,6 +119,11 @@ export default function Members() {
             {t("invited", { login: result.invited.login })} {result.invited.password ? <>{t("oneTimePassword")}: <code data-testid="one-time-password">{result.invited.password}</code></> : null}
           </p>
         ) : null}
+        {result?.reset ? (
+          <p className="notice" role="status" data-testid="password-reset">
+            {t("passwordReset", { login: result.reset.login })} {t("oneTimePassword")}: <code data-testid="one-time-password">{result.reset.password}</code>
+          </p>
+        ) : null}
         <table data-testid="members">
           <thead>
             <tr><th>{t("member")}</th><th>{t("posts")}</th><th>{t("backupPosts")}</th><th>{t("unit")}</th><th>{t("status")}</th><th /></tr>
@@ -140,6 +149,18 @@ export default function Members() {
                       {m.me ? <input type="hidden" name="active" value="on" /> : null}
                       <button type="submit" className="primary">{t("save")}</button>
                     </Form>
+                    {m.me ? null : (
+                      <Form
+                        method="post"
+                        onSubmit={(e) => {
+                          if (!window.confirm(t("resetPasswordConfirm", { name: m.name }))) e.preventDefault();
+                        }}
+                      >
+                        <input type="hidden" name="intent" value="reset-password" />
+                        <input type="hidden" name="membershipId" value={m.id} />
+                        <button type="submit" className="btn btn-secondary">{t("resetPassword")}</button>
+                      </Form>
+                    )}
                   </details>
                 </td>
               </tr>

@@ -1,11 +1,10 @@
 // Township admins manage their people: invite, posts and backups (AB岗), unit, away, deactivate,
 // and the duty rota. Everything is checked against the township's config and audited.
-import { randomBytes } from "node:crypto";
 import type { Issue } from "../../engine/issues.ts";
 import { validateDutyRota, type DutyRotaData } from "../../engine/rota.ts";
 import { appendAudit } from "./audit.server.ts";
 import { withTenant, type Db } from "./db.server.ts";
-import { hashPassword } from "./password.server.ts";
+import { generatePassword, hashPassword } from "./password.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
 export type MemberInput = { posts: string[]; backupPosts: string[]; unitId: string; awayUntil?: Date | null; active?: boolean };
@@ -46,7 +45,7 @@ export async function inviteMember(db: Db, ctx: TenantContext, login: string, di
   if (!displayName.trim()) issues.push(issue("/displayName", "name.empty", "请填写姓名", "Enter a name"));
   if (issues.length) return { ok: false, issues };
   const existing = await db.user.findUnique({ where: { login }, select: { id: true } });
-  const oneTimePassword = existing ? null : randomBytes(9).toString("base64url");
+  const oneTimePassword = existing ? null : generatePassword();
   const passwordHash = oneTimePassword ? await hashPassword(oneTimePassword) : null;
   return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
     const user = existing ?? (await tx.user.create({ data: { login, displayName: displayName.trim(), passwordHash: passwordHash!, mustChangePassword: true } }));
@@ -57,6 +56,33 @@ export async function inviteMember(db: Db, ctx: TenantContext, login: string, di
     await appendAudit(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, type: "member.invited", data: { login, posts: input.posts, backupPosts: input.backupPosts, unitId: input.unitId }, at: now });
     return { ok: true as const, login, oneTimePassword };
   });
+}
+
+export type ResetResult = { ok: true; login: string; oneTimePassword: string } | { ok: false; issues: Issue[] };
+
+/**
+ * A new one-time password for a member who forgot theirs: shown once, to be replaced at the next
+ * login; every session of theirs ends. Only for people who belong to this township alone, so that
+ * no township admin can take over an account that acts elsewhere.
+ */
+export async function resetMemberPassword(db: Db, ctx: TenantContext, membershipId: string, now = new Date()): Promise<ResetResult> {
+  const m = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+    tx.membership.findFirst({ where: { id: membershipId, tenantId: ctx.tenant.id }, select: { userId: true, user: { select: { login: true } } } }),
+  );
+  if (!m) return { ok: false, issues: [issue("", "not-found", "找不到此成员", "No such member")] };
+  if (m.userId === ctx.user.id) return { ok: false, issues: [issue("", "reset.self", "请在“修改密码”中修改自己的密码", "Change your own password on the change-password page")] };
+  // Memberships elsewhere are outside this township's row-level scope: counted with the owner connection.
+  if (await db.membership.count({ where: { userId: m.userId, tenantId: { not: ctx.tenant.id } } })) {
+    return { ok: false, issues: [issue("", "reset.elsewhere", "此人还在其他乡镇或机构任职，请联系县级管理员重置密码", "This person also works elsewhere; ask the county admin to reset the password")] };
+  }
+  const oneTimePassword = generatePassword();
+  const passwordHash = await hashPassword(oneTimePassword);
+  await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+    await tx.user.update({ where: { id: m.userId }, data: { passwordHash, mustChangePassword: true } });
+    await tx.session.deleteMany({ where: { userId: m.userId } });
+    await appendAudit(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, type: "member.password-reset", data: { login: m.user.login }, at: now });
+  });
+  return { ok: true, login: m.user.login, oneTimePassword };
 }
 
 export async function updateMember(db: Db, ctx: TenantContext, membershipId: string, input: MemberInput, now = new Date()): Promise<{ ok: true } | { ok: false; issues: Issue[] }> {

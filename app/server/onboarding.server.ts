@@ -2,7 +2,6 @@
 // every preview and on publish (nothing from the browser is trusted: the county comes from the
 // session, the template from the database). Publishing creates the township, its config version 1,
 // its first users and the audit entries in one transaction, or nothing at all.
-import { randomInt } from "node:crypto";
 import { localizeForm } from "../../engine/forms.ts";
 import { prepareConfig, resolveConfig, type TemplateLookup } from "../../engine/config/index.ts";
 import { changeMessage } from "../../engine/config/diff.ts";
@@ -15,7 +14,7 @@ import type { TownshipConfig } from "../../schemas/township-config.ts";
 import { appendAudit } from "./audit.server.ts";
 import type { CountyContext } from "./county.server.ts";
 import type { Db } from "./db.server.ts";
-import { hashPassword } from "./password.server.ts";
+import { generatePassword, hashPassword } from "./password.server.ts";
 import { templateLookupFromDb } from "./tenant-files.server.ts";
 
 /** An issue and whether its path points into the draft or into the resulting config. */
@@ -116,14 +115,6 @@ export async function previewOnboarding(db: Db, draftInput: unknown, locale: Loc
 
 export type Credential = { login: string; name: string; posts: string[]; unit: string; password: string };
 export type OnboardingResult = { ok: true; tenant: { code: string; name: string }; version: number; credentials: Credential[] } | { ok: false; issues: OnboardingIssue[] };
-
-const PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
-
-/** A one-time password people can read out and type: 3 groups of 4, no look-alike characters. */
-export function generatePassword(): string {
-  const groups = Array.from({ length: 3 }, () => Array.from({ length: 4 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join(""));
-  return groups.join("-");
-}
 
 /**
  * Creates the township (under the county of the context), config version 1, its first users

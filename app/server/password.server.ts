@@ -1,5 +1,5 @@
 // scrypt from node:crypto: a memory-hard hash with no native dependency (docs/decisions/004-sessions.md).
-import { randomBytes, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
+import { randomBytes, randomInt, scrypt as scryptCb, timingSafeEqual, type ScryptOptions } from "node:crypto";
 
 const scrypt = (password: string, salt: Buffer, keylen: number, options: ScryptOptions) =>
   new Promise<Buffer>((resolve, reject) => scryptCb(password, salt, keylen, options, (err, key) => (err ? reject(err) : resolve(key))));
@@ -44,4 +44,12 @@ export function passwordProblems(login: string, current: string, next: string, c
   if (next === current) problems.push("unchanged");
   if (next !== confirm) problems.push("mismatch");
   return problems;
+}
+
+const PASSWORD_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789";
+
+/** A one-time password people can read out and type: 3 groups of 4, no look-alike characters. */
+export function generatePassword(): string {
+  const groups = Array.from({ length: 3 }, () => Array.from({ length: 4 }, () => PASSWORD_ALPHABET[randomInt(PASSWORD_ALPHABET.length)]).join(""));
+  return groups.join("-");
 }

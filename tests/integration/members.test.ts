@@ -1,7 +1,7 @@
 // Township admins manage people: invite with a one-time password, AB岗 backups who step in while
 // the primary is away, deactivation that ends sessions, and the duty rota.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inviteMember, listMembers, saveRota, updateMember } from "../../app/server/members.server.ts";
+import { inviteMember, listMembers, resetMemberPassword, saveRota, updateMember } from "../../app/server/members.server.ts";
 import { checkCredentials } from "../../app/server/session.server.ts";
 import { seededDatabase, teardown, type Seeded } from "./helpers.ts";
 
@@ -19,11 +19,38 @@ describe("people", () => {
     const r = await inviteMember(s.db, await admin(), "east.newgrid", "新网格员", { posts: ["grid-worker"], backupPosts: [], unitId: "grid-qiaotou-2" });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
-    expect(r.oneTimePassword).toMatch(/^[\w-]{12}$/);
+    expect(r.oneTimePassword).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
     const user = await s.db.user.findUniqueOrThrow({ where: { login: "east.newgrid" } });
     expect(await checkCredentials("east.newgrid", r.oneTimePassword!)).toBe(user.id);
     const ctx = await s.contextOf("east.newgrid", "east-lake");
     expect(ctx?.membership).toEqual({ posts: ["grid-worker"], unitId: "grid-qiaotou-2" });
+  });
+
+  it("resets a forgotten password: a new one-time password, the old one and every session gone, audited; never for oneself or someone who works elsewhere", async () => {
+    const ctx = await admin();
+    const members = await listMembers(s.db, ctx);
+    const grid3 = members.find((m) => m.user.login === "east.grid3")!;
+    await s.db.session.create({ data: { id: "grid3-session", userId: grid3.userId, expiresAt: new Date(Date.now() + 3600_000) } });
+    const r = await resetMemberPassword(s.db, ctx, grid3.id);
+    expect(r.ok).toBe(true);
+    if (!r.ok) return;
+    expect(r.oneTimePassword).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
+    expect(await checkCredentials("east.grid3", "gridwork-demo")).toBeNull();
+    expect(await checkCredentials("east.grid3", r.oneTimePassword)).toBe(grid3.userId);
+    const user = await s.db.user.findUniqueOrThrow({ where: { id: grid3.userId } });
+    expect(user.mustChangePassword).toBe(true);
+    expect(await s.db.session.count({ where: { userId: grid3.userId } })).toBe(0);
+    const audit = await s.db.auditEvent.findFirstOrThrow({ where: { tenantId: ctx.tenant.id, type: "member.password-reset" } });
+    expect(audit.data).toEqual({ login: "east.grid3" });
+
+    const self = members.find((m) => m.user.login === "east.admin")!;
+    const refusedSelf = await resetMemberPassword(s.db, ctx, self.id);
+    expect(!refusedSelf.ok && refusedSelf.issues.map((i) => i.code)).toEqual(["reset.self"]);
+    // both.analyst also works in West Hill: East Lake's admin may not take the account over.
+    const analyst = members.find((m) => m.user.login === "both.analyst")!;
+    const refused = await resetMemberPassword(s.db, ctx, analyst.id);
+    expect(!refused.ok && refused.issues.map((i) => i.message.en)).toEqual(["This person also works elsewhere; ask the county admin to reset the password"]);
+    expect(await checkCredentials("both.analyst", "gridwork-demo")).toBe(analyst.userId);
   });
 
   it("refuses unknown posts, units and a backup of one's own post, in both languages", async () => {

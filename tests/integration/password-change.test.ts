@@ -80,6 +80,26 @@ describe("first login with a one-time password", () => {
     expect(offsite.headers.get("Location")).toBe("/t?passwordChanged=1");
   });
 
+  it("a township admin resets a forgotten password from the people page; the person must replace it at login", async () => {
+    const grid = new HttpSession(app.url);
+    await grid.login("east.grid1");
+    const admin = new HttpSession(app.url);
+    await admin.login("east.admin");
+    const members = await s.db.membership.findFirstOrThrow({ where: { user: { login: "east.grid1" }, tenant: { code: "east-lake" } } });
+    const res = await admin.post("/t/east-lake/members?_data=routes%2Ft.%24tenant.members", { intent: "reset-password", membershipId: members.id });
+    expect(res.status).toBe(200);
+    const reset = ((await res.json()) as { reset: { login: string; password: string } }).reset;
+    expect(reset.login).toBe("east.grid1");
+    // The old session is gone; the new one-time password leads to the password page only.
+    expect((await grid.request("/t/east-lake")).headers.get("Location")).toMatch(/^\/login/);
+    const again = new HttpSession(app.url);
+    await again.login("east.grid1", reset.password);
+    expect((await again.request("/t/east-lake")).headers.get("Location")).toBe("/password?redirectTo=%2Ft%2Feast-lake");
+    // A grid worker cannot reset anyone's password.
+    const forged = await again.post("/t/east-lake/members", { intent: "reset-password", membershipId: members.id });
+    expect(forged.status).toBe(302);
+  });
+
   it("needs a login to reach the page", async () => {
     const res = await new HttpSession(app.url).request("/password");
     expect(res.status).toBe(302);
