@@ -29,5 +29,7 @@ export const deadlineImpactMessages = {
   "impact.sameDay": { zh: "同一天", en: "same day" },
   "impact.hidden": { zh: "（无权查看）", en: "(not visible to you)" },
   "impact.paused": { zh: "（已暂停）", en: "(paused)" },
+  // Follows "第 n 版已发布" / "Version n published" in the same notice.
+  "impact.retimedNotice": { zh: "；{n} 件未结事件的期限已按新日历重新计算", en: "; due dates of {n} open case(s) were re-timed on the new calendar" },
   "audit.case.deadlines-retimed": { zh: "按新工作日历调整期限", en: "Deadlines re-timed to a new working-day calendar" },
 } as const satisfies Record<string, { zh: string; en: string }>;

@@ -42,7 +42,7 @@ export default function ConfigAdmin() {
   return (
     <div className="admin-page">
       <div className="card" data-testid="config-admin">
-        {published ? <p className="notice" role="status">{params.get("unchanged") ? t("unchangedNotice") : t("publishedNotice", { n: published })}</p> : null}
+        {published ? <p className="notice" role="status">{params.get("unchanged") ? t("unchangedNotice") : t("publishedNotice", { n: published })}{params.get("retimed") ? t("impact.retimedNotice", { n: params.get("retimed") ?? "" }) : null}</p> : null}
         <h1>{t("admin")}</h1>
         <dl className="facts">
           <dt>{t("configVersion")}</dt><dd data-testid="config-version">v{latest.version}</dd>

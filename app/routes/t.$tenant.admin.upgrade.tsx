@@ -7,6 +7,7 @@ import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { pickText } from "../../engine/i18n";
 import type { Issue } from "../../engine/issues";
+import { ImpactSummary, ImpactTable } from "../components/deadline-impact-table";
 import { IssueList } from "../components/issue-list";
 import { useTownship } from "../components/township";
 import { useLocale, useT } from "../i18n";
@@ -87,6 +88,7 @@ export default function TemplateUpgrade() {
 
       {data?.issues.length ? <IssueList issues={data.issues} title={t("upgrade.refused")} testId="upgrade-refused" /> : null}
       {preview ? <Preview preview={preview} changedSincePreview={data?.changedSincePreview === true} busy={busy} /> : null}
+      {preview?.ready && preview.impact?.rows.length ? <ImpactTable impact={preview.impact} /> : null}
     </div>
   );
 }
@@ -126,6 +128,7 @@ function Preview({ preview, changedSincePreview, busy }: { preview: UpgradePrevi
         ) : null}
         {preview.ready ? (
           <>
+            {preview.impact ? <ImpactSummary impact={preview.impact} level={3} /> : null}
             <p className="notice" role="status">{t("upgrade.ready")}</p>
             <button type="submit" name="intent" value="publish" className="primary" disabled={busy} data-testid="publish-upgrade">
               {t("upgrade.publish", { n: preview.baseVersion + 1 })}

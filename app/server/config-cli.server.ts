@@ -8,7 +8,7 @@ import { diffConfigs, type ConfigChange } from "../../engine/config/diff.ts";
 import { isJsonObject, jsonEqual, toIdPath, type Json } from "../../engine/config/id-paths.ts";
 import { upgradeConfig, type Resolution, type UpgradeConflict } from "../../engine/config/upgrade.ts";
 import type { Issue } from "../../engine/issues.ts";
-import { publishTemplate, publishTownshipConfig, templateRefOf } from "./config-publish.server.ts";
+import { publishTemplate, publishTownshipConfig, templateRefOf, type PublishRefusal, type TemplatePublication, type TownshipPublication } from "./config-publish.server.ts";
 import { createPrisma } from "./db.server.ts";
 import { env } from "./env.server.ts";
 import { changeLines, parseJsonValue, upgradeInputFor } from "./template-upgrade.server.ts";
@@ -151,46 +151,60 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
       const ordered = [...loaded.filter((l) => templateRefOf(l.document)), ...loaded.filter((l) => !templateRefOf(l.document))];
       const db = createPrisma(url);
       let failed = false;
+      // --json prints one entry per file (the publication or the refusal) instead of lines.
+      const results: Array<{ file: string } & (TemplatePublication | TownshipPublication | PublishRefusal)> = [];
+      const refuse = (file: string, document: unknown, issues: Issue[]) => {
+        failed = true;
+        if (values.json) results.push({ file, ok: false, issues });
+        else out.issues(file, document, issues);
+      };
+      const say = (text: string) => {
+        if (!values.json) out.line(text);
+      };
       try {
         for (const { file, document } of ordered) {
           const ref = templateRefOf(document);
           if (ref) {
             const copy = values["write-file"] ? path.join(templatesDir, `${ref}.json`) : undefined;
             if (copy && existsSync(copy) && !jsonEqual(readJsonFile(copy), document)) {
-              failed = true;
-              out.issues(file, document, [
+              refuse(file, document, [
                 issue("/version", "publish.file-exists", `${copy} 已存在且内容不同；已发布的模板版本不可更改`, `${copy} exists with different content; a published template version never changes`),
               ]);
               continue;
             }
             const result = await publishTemplate(db, document, { by: values.by, ...(values.notes === undefined ? {} : { notes: values.notes }) });
             if (!result.ok) {
-              failed = true;
-              out.issues(file, resolvedFor(document, lookupWith(templatesDir, loaded)), result.issues);
+              refuse(file, resolvedFor(document, lookupWith(templatesDir, loaded)), result.issues);
               continue;
             }
-            out.line(result.status === "published" ? `✓ 模板 ${ref} 已发布 / template ${ref} published` : `= 模板 ${ref} 已发布过，内容相同 / template ${ref} was already published with the same content`);
+            results.push({ file, ...result });
+            say(result.status === "published" ? `✓ 模板 ${ref} 已发布 / template ${ref} published` : `= 模板 ${ref} 已发布过，内容相同 / template ${ref} was already published with the same content`);
             if (copy && !existsSync(copy)) {
               writeFileSync(copy, readFileSync(file, "utf8"));
-              out.line(`  已写入 / written: ${copy}`);
+              say(`  已写入 / written: ${copy}`);
             }
           } else {
             const result = await publishTownshipConfig(db, document, { by: values.by });
             if (!result.ok) {
-              failed = true;
-              out.issues(file, resolvedFor(document, lookupWith(templatesDir, loaded)), result.issues);
+              refuse(file, resolvedFor(document, lookupWith(templatesDir, loaded)), result.issues);
               continue;
             }
-            out.line(
+            results.push({ file, ...result });
+            say(
               result.status === "published"
                 ? `✓ ${result.tenant} 第 ${result.version} 版已发布 / version ${result.version} of ${result.tenant} published (extends ${result.extendsRef ?? "—"})`
                 : `= ${result.tenant} 与第 ${result.version} 版相同，未发布新版本 / ${result.tenant} is the same as version ${result.version}; nothing published`,
             );
+            if (result.retimedCases) {
+              const n = result.retimedCases;
+              say(`  ${n} 件未结事件的期限已按新日历重新计算 / due dates of ${n} open case${n === 1 ? "" : "s"} re-timed on the new calendar`);
+            }
           }
         }
       } finally {
         await db.$disconnect();
       }
+      if (values.json) io.out(JSON.stringify(results, null, 2));
       return failed ? 1 : 0;
     }
 

@@ -12,7 +12,8 @@ import type { Bilingual, Text } from "../../engine/i18n.ts";
 import type { Issue } from "../../engine/issues.ts";
 import type { TownshipConfig } from "../../schemas/township-config.ts";
 import { appendAudit } from "./audit.server.ts";
-import { publishTownshipConfig } from "./config-publish.server.ts";
+import { loadConfigAdmin, previewDeadlineImpact, type DeadlineImpactView } from "./config-admin.server.ts";
+import { calendarIssues, publishTownshipConfig } from "./config-publish.server.ts";
 import { withTenant, type Db } from "./db.server.ts";
 import { requireAbility } from "./guards.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
@@ -276,6 +277,11 @@ export type UpgradePreview = {
   changes: ChangeLine[] | null;
   /** Every conflict decided and the result valid: it can be published. */
   ready: boolean;
+  /**
+   * When ready and the new version changes calendars or deadline policies: the open cases whose
+   * due dates publishing moves, as the config editor shows them (docs/decisions/016).
+   */
+  impact: DeadlineImpactView | null;
   /** The decisions this preview was made with, so that exactly what was seen is published. */
   fingerprint: string;
 };
@@ -292,11 +298,11 @@ const pretty = (value: Json | undefined) => (value === undefined ? null : JSON.s
 
 type Computed = { preview: UpgradePreview; success?: UpgradeSuccess; applied: Record<string, Resolution> };
 
-async function computeUpgrade(db: Db, ctx: TenantContext, request: UpgradeRequest): Promise<Computed> {
+async function computeUpgrade(db: Db, ctx: TenantContext, request: UpgradeRequest, impactAt?: Date): Promise<Computed> {
   requireAbility(ctx, "manage", "Config");
   const latest = await latestVersion(db, ctx);
   const fingerprint = fingerprintOf(request.decisions);
-  const empty = { from: latest.extendsRef, to: request.to, baseVersion: request.baseVersion, conflicts: [], changes: null, ready: false, fingerprint };
+  const empty = { from: latest.extendsRef, to: request.to, baseVersion: request.baseVersion, conflicts: [], changes: null, ready: false, impact: null, fingerprint };
   const refused = (issues: Issue[]): Computed => ({ preview: { ...empty, issues }, applied: {} });
 
   if (latest.version !== request.baseVersion) {
@@ -337,24 +343,35 @@ async function computeUpgrade(db: Db, ctx: TenantContext, request: UpgradeReques
     error: decided.errors[c.path] ?? null,
     decided: !open.has(c.path),
   }));
+  // Publishing refuses calendars it cannot build; the impact could not be counted on them either.
+  const unbuildable = result.ok ? calendarIssues(result.resolved) : [];
+  const ready = result.ok && !unbuildable.length;
   const preview: UpgradePreview = {
     ...empty,
     from,
     conflicts,
-    issues: result.ok ? [] : result.issues,
+    issues: result.ok ? unbuildable : result.issues,
     changes: result.ok ? changeLines(result.changes) : null,
-    ready: result.ok,
+    ready,
+    impact: ready && impactAt ? await upgradeImpact(db, ctx, result.resolved, impactAt) : null,
   };
-  return { preview, applied: decided.applied, ...(result.ok ? { success: result } : {}) };
+  return { preview, applied: decided.applied, ...(ready ? { success: result } : {}) };
 }
 
-/** What upgrading to `to` with these decisions would do; writes nothing. */
-export async function previewUpgrade(db: Db, ctx: TenantContext, request: UpgradeRequest): Promise<UpgradePreview> {
-  return (await computeUpgrade(db, ctx, request)).preview;
+/** The config editor's preview of the upgraded config; null when neither calendars nor deadline policies change. */
+async function upgradeImpact(db: Db, ctx: TenantContext, upgraded: TownshipConfig, now: Date): Promise<DeadlineImpactView | null> {
+  const state = await loadConfigAdmin(db, ctx);
+  const impact = await previewDeadlineImpact(db, ctx, state, upgraded, now);
+  return impact.calendarsChanged || impact.policiesChanged ? impact : null;
+}
+
+/** What upgrading to `to` with these decisions would do, and to which open cases' due dates; writes nothing. */
+export async function previewUpgrade(db: Db, ctx: TenantContext, request: UpgradeRequest, now = new Date()): Promise<UpgradePreview> {
+  return (await computeUpgrade(db, ctx, request, now)).preview;
 }
 
 export type UpgradePublication =
-  | { ok: true; version: number; status: "published" | "unchanged"; from: string; to: string }
+  | { ok: true; version: number; status: "published" | "unchanged"; from: string; to: string; retimedCases?: number }
   | { ok: false; preview: UpgradePreview; changedSincePreview?: true };
 
 /**
@@ -362,12 +379,12 @@ export type UpgradePublication =
  * the township's next version, refused when another version was published since `baseVersion`,
  * or when the decisions are not the ones the person last previewed (`previewed`).
  */
-export async function publishUpgrade(db: Db, ctx: TenantContext, request: UpgradeRequest & { previewed: string }): Promise<UpgradePublication> {
+export async function publishUpgrade(db: Db, ctx: TenantContext, request: UpgradeRequest & { previewed: string }, now = new Date()): Promise<UpgradePublication> {
   const computed = await computeUpgrade(db, ctx, request);
   const { preview, success } = computed;
   if (!success || !preview.ready) return { ok: false, preview };
-  if (request.previewed !== preview.fingerprint) return { ok: false, preview, changedSincePreview: true };
-  const published = await publishTownshipConfig(db, success.source, { by: ctx.user.login, actorId: ctx.user.id, baseVersion: request.baseVersion });
+  if (request.previewed !== preview.fingerprint) return { ok: false, preview: { ...preview, impact: await upgradeImpact(db, ctx, success.resolved, now) }, changedSincePreview: true };
+  const published = await publishTownshipConfig(db, success.source, { by: ctx.user.login, actorId: ctx.user.id, baseVersion: request.baseVersion, now });
   if (!published.ok) return { ok: false, preview: { ...preview, ready: false, issues: published.issues } };
   if (published.status === "published") {
     // config.published records the version; this entry adds what moved and who decided what.
@@ -381,7 +398,14 @@ export async function publishUpgrade(db: Db, ctx: TenantContext, request: Upgrad
       }),
     );
   }
-  return { ok: true, version: published.version, status: published.status, from: success.from, to: success.to };
+  return {
+    ok: true,
+    version: published.version,
+    status: published.status,
+    from: success.from,
+    to: success.to,
+    ...(published.retimedCases ? { retimedCases: published.retimedCases } : {}),
+  };
 }
 
 const MAX_DECISIONS = 500;
@@ -412,7 +436,7 @@ export async function upgradeAction(db: Db, ctx: TenantContext, form: FormData):
   if (form.get("intent") === "publish") {
     const result = await publishUpgrade(db, ctx, { ...request, previewed: String(form.get("previewed") ?? "") });
     if (result.ok) {
-      const query = result.status === "unchanged" ? `published=${result.version}&unchanged=1` : `published=${result.version}`;
+      const query = result.status === "unchanged" ? `published=${result.version}&unchanged=1` : `published=${result.version}${result.retimedCases ? `&retimed=${result.retimedCases}` : ""}`;
       return new Response(null, { status: 302, headers: { Location: `/t/${ctx.tenant.code}/admin?${query}` } });
     }
     return Response.json({ intent: "publish", preview: result.preview, changedSincePreview: result.changedSincePreview ?? false, issues: [] }, { status: result.changedSincePreview ? 200 : 422 });

@@ -61,6 +61,9 @@ describe.runIf(hasBrowser)("template upgrade in Chromium", () => {
     const changes = await preview.getByTestId("upgrade-changes").textContent();
     expect(changes).toContain("新增类别“生态环境”");
     expect(changes).toContain("“Emergency standby post” → “Emergency and general-duty post”");
+    // The shorter review time limit moves no running deadline; the preview says so, as the editor does.
+    expect(await preview.getByTestId("impact-policies-note").textContent()).toBe("时限规则的修改只适用于发布后上报的事件；已上报的事件仍按上报时的规则计时。");
+    expect(await page.getByTestId("deadline-impact").count()).toBe(0);
     await shot(page, "2-decided");
 
     await page.getByRole("button", { name: "发布升级（第 2 版）" }).click();

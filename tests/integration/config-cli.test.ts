@@ -6,9 +6,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Deadline } from "../../engine/case-state.ts";
+import { reportCase } from "../../app/server/cases.server.ts";
 import { createPrisma, type Db } from "../../app/server/db.server.ts";
 import { seedDemo } from "../../app/server/seed.server.ts";
+import { loadTenantContext } from "../../app/server/tenancy.server.ts";
+import { transitionCase } from "../../app/server/workflow.server.ts";
 import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
+import { validDispute } from "./helpers.ts";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const TEMPLATE = "command-room-guideline@1.0.0";
@@ -214,6 +219,41 @@ describe("config publish", () => {
     expect(same.code).toBe(0);
     expect(same.stdout).toContain("is the same as version 2; nothing published");
     expect(await db.configVersion.count({ where: { tenantId: tenant.id } })).toBe(2);
+  });
+
+  it("says how many open cases a changed calendar re-timed, in lines and in --json", async () => {
+    // A west-hill case dispatched now: its handling deadline runs for 5 working days.
+    const as = async (login: string) => {
+      const user = await db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+      return (await loadTenantContext(db, user, "west-hill"))!;
+    };
+    const reported = await reportCase(db, await as("west.grid1"), { categoryId: "dispute", data: { ...validDispute, summary: "西山乡纠纷" } });
+    if (!reported.ok) throw new Error(JSON.stringify(reported));
+    const routing = await as("west.routing");
+    for (const [transitionId, input] of [["triage", { gradeId: "general" }], ["dispatch", { leadUnitId: "platform-safety" }]] as const) {
+      const { version } = await db.case.findUniqueOrThrow({ where: { id: reported.caseId }, select: { version: true } });
+      const fired = await transitionCase(db, routing, reported.caseId, { transitionId, input, expectedVersion: version });
+      if (!fired.ok) throw new Error(JSON.stringify(fired));
+    }
+    const due = async () => ((await db.case.findUniqueOrThrow({ where: { id: reported.caseId } })).deadlines as Deadline[]).find((d) => d.kind === "handle")!.dueAt;
+    const dateOf = (iso: string) => new Date(iso).toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
+    // The due day itself declared a day off: the deadline moves to the next working day.
+    const dayOff = async (holidays: string[]) => {
+      const source = json(path.join(root, "tenants/townships/west-hill.json"));
+      source.calendars = { "cn-mainland": { base: "cn-mainland", holidays } };
+      return write(`west-hill-${holidays.length}.json`, source);
+    };
+    const first = dateOf(await due());
+    const run = await cli(["publish", await dayOff([first]), "--by", "west.routing"], env);
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain("version 2 of west-hill published");
+    expect(run.stdout).toContain("1 件未结事件的期限已按新日历重新计算 / due dates of 1 open case re-timed on the new calendar");
+    const second = dateOf(await due());
+    expect(second > first).toBe(true);
+
+    const viaJson = await cli(["publish", await dayOff([first, second]), "--by", "west.routing", "--json"], env);
+    expect(viaJson.code).toBe(0);
+    expect(JSON.parse(viaJson.stdout)).toEqual([expect.objectContaining({ kind: "township", tenant: "west-hill", version: 3, status: "published", retimedCases: 1 })]);
   });
 
   it("refuses a township whose template is not published, or that has no tenant (exit 1)", async () => {

@@ -1,12 +1,15 @@
 // The township admin's template upgrade on a real database: the newer template version with its
 // release notes and changes, east-lake's conflicts with command-room-guideline@1.1.0 shown and
 // decided, the upgrade published as version 2 on the new template (audited), a stale page or
-// undecided changes refused, and only config admins let in.
+// undecided changes refused, and only config admins let in. A version that adds a day off shows
+// which open cases' due dates move before publishing, and publishing moves exactly those.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { Deadline } from "../../engine/case-state.ts";
 import { verifyAuditChain } from "../../app/server/audit.server.ts";
+import { reportCase } from "../../app/server/cases.server.ts";
 import { runConfigCli } from "../../app/server/config-cli.server.ts";
 import { getTenantConfig } from "../../app/server/config.server.ts";
-import { publishTownshipConfig } from "../../app/server/config-publish.server.ts";
+import { publishTemplate, publishTownshipConfig } from "../../app/server/config-publish.server.ts";
 import {
   listTemplateVersions,
   loadUpgradeScreen,
@@ -17,7 +20,8 @@ import {
   type Decision,
 } from "../../app/server/template-upgrade.server.ts";
 import { templateLookupFromDir } from "../../app/server/tenant-files.server.ts";
-import { seededDatabase, teardown, type Seeded } from "./helpers.ts";
+import { transitionCase } from "../../app/server/workflow.server.ts";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
 
 const FROM = "command-room-guideline@1.0.0";
 const TO = "command-room-guideline@1.1.0";
@@ -72,7 +76,7 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
   it("a preview shows each conflict with the old, the township's and the new value, and writes nothing", async () => {
     const before = await s.db.configVersion.count();
     const preview = await previewUpgrade(s.db, await ctxOf("east.admin", "east-lake"), { to: TO, baseVersion: 1, decisions: {} });
-    expect(preview).toMatchObject({ from: FROM, to: TO, baseVersion: 1, ready: false, changes: null, issues: [] });
+    expect(preview).toMatchObject({ from: FROM, to: TO, baseVersion: 1, ready: false, changes: null, issues: [], impact: null });
     // One conflict per name the township and the template both changed (in the stored source's key order).
     expect(preview.conflicts.map((c) => [c.path, c.code, c.decided]).sort()).toEqual([
       [EN, "upgrade.both-changed", false],
@@ -114,6 +118,8 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
     expect(changes.find((c) => c.path === EN)?.message.en).toBe('Post "Emergency standby post" › name (English): "Emergency standby post" → "Emergency and general-duty post"');
     // Kept: the township's Chinese name does not change.
     expect(changes.map((c) => c.path)).not.toContain(ZH);
+    // The shorter review time limit is a rule: no running case moves, the screen says so.
+    expect(preview.impact).toEqual({ casesWithDeadlines: 0, calendarsChanged: false, policiesChanged: true, rows: [] });
   });
 
   it("publishes the decided upgrade as version 2 extending 1.1.0, audited, and the township runs it", async () => {
@@ -270,5 +276,65 @@ describe("the posted form", () => {
     malformed.set("to", "not a ref");
     malformed.set("baseVersion", "1");
     expect(upgradeRequestFromForm(malformed)).toMatchObject({ code: "upgrade.malformed" });
+  });
+});
+
+describe("a version whose calendar adds a day off: the open cases whose due dates move (issue 6)", () => {
+  const NEXT = "command-room-guideline@1.9.0";
+  const local = (text: string) => new Date(text.replace(" ", "T") + ":00+08:00");
+  const endOf = (date: string) => new Date(`${date}T23:59:59.999+08:00`).toISOString();
+  // Monday 2 March 2026: a handling deadline set today is due at the end of Monday 9 March; 1.9.0
+  // declares Wednesday 4 March a day off.
+  const T0 = local("2026-03-02 09:00");
+  const NOW = local("2026-03-02 15:00");
+  let caseId = "";
+  const handleDue = async () => ((await s.db.case.findUniqueOrThrow({ where: { id: caseId } })).deadlines as Deadline[]).find((d) => d.kind === "handle")?.dueAt;
+
+  beforeAll(async () => {
+    const next = structuredClone(templateLookupFromDir("tenants/templates")(TO)) as { version: string; calendars: Record<string, { holidays?: string[] }> };
+    next.version = "1.9.0";
+    next.calendars["cn-mainland"]!.holidays = ["2026-03-04"];
+    expect(await publishTemplate(s.db, next, { by: "standards office", notes: "3月4日放假" })).toMatchObject({ ok: true, status: "published" });
+
+    const grid = await ctxOf("west.grid1", "west-hill");
+    const routing = await ctxOf("west.routing", "west-hill");
+    const reported = await reportCase(s.db, grid, { categoryId: "dispute", data: { ...validDispute, summary: "西山乡纠纷（将顺延）" } }, T0);
+    if (!reported.ok) throw new Error(JSON.stringify(reported));
+    caseId = reported.caseId;
+    for (const [transitionId, input] of [["triage", { gradeId: "general" }], ["dispatch", { leadUnitId: "platform-safety" }]] as const) {
+      const { version } = await s.db.case.findUniqueOrThrow({ where: { id: caseId }, select: { version: true } });
+      const fired = await transitionCase(s.db, routing, caseId, { transitionId, input, expectedVersion: version }, T0);
+      if (!fired.ok) throw new Error(JSON.stringify(fired));
+    }
+    expect(await handleDue()).toBe(endOf("2026-03-09"));
+  });
+
+  it("the ready preview lists the case with its current and new due, and says changed rules apply to new cases only", async () => {
+    const west = await westAdmin();
+    const { configVersion } = await loadUpgradeScreen(s.db, west);
+    const preview = await previewUpgrade(s.db, west, { to: NEXT, baseVersion: configVersion, decisions: {} }, NOW);
+    expect(preview.ready).toBe(true);
+    const { number } = await s.db.case.findUniqueOrThrow({ where: { id: caseId }, select: { number: true } });
+    expect(preview.impact).toEqual({
+      casesWithDeadlines: 1,
+      calendarsChanged: true,
+      // 1.9.0 keeps 1.1.0's shorter review time limit: a rule, for cases reported after publishing.
+      policiesChanged: true,
+      // A township admin reads no case: the number only.
+      rows: [{ caseId, number, title: null, deadlineKind: "handle", paused: false, fromDueAt: endOf("2026-03-09"), toDueAt: endOf("2026-03-10"), workingDays: 1 }],
+    });
+    expect(await handleDue()).toBe(endOf("2026-03-09"));
+  });
+
+  it("publishing moves exactly the previewed due and reports one re-timed case", async () => {
+    const west = await westAdmin();
+    const { configVersion } = await loadUpgradeScreen(s.db, west);
+    const preview = await previewUpgrade(s.db, west, { to: NEXT, baseVersion: configVersion, decisions: {} }, NOW);
+    const result = await publishUpgrade(s.db, west, { to: NEXT, baseVersion: configVersion, decisions: {}, previewed: preview.fingerprint }, NOW);
+    expect(result).toEqual({ ok: true, version: configVersion + 1, status: "published", from: FROM, to: NEXT, retimedCases: 1 });
+    expect(await handleDue()).toBe(preview.impact!.rows[0]!.toDueAt);
+    const retimed = await s.db.auditEvent.findFirstOrThrow({ where: { type: "case.deadlines-retimed", caseId } });
+    expect(retimed.actorId).toBe(west.user.id);
+    expect((await verifyAuditChain(s.db, west.tenant.id)).ok).toBe(true);
   });
 });
