@@ -3,6 +3,7 @@ import { useRouteLoaderData } from "@remix-run/react";
 import type { Locale } from "../engine/i18n";
 import { accountMessages } from "./messages/account";
 import { appealMessages } from "./messages/appeal";
+import { configSectionMessages } from "./messages/config-sections";
 import { deadlineImpactMessages } from "./messages/deadline-impact";
 import { standardsMessages } from "./messages/standards";
 import { upgradeMessages } from "./messages/upgrade";
@@ -450,6 +451,7 @@ const messages = {
   "audit.scores.exported": { zh: "导出月度复盘", en: "Monthly review exported" },
   ...accountMessages,
   ...appealMessages,
+  ...configSectionMessages,
   ...deadlineImpactMessages,
   ...standardsMessages,
   ...upgradeMessages,

@@ -8,14 +8,15 @@ import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { jsonEqual } from "../../engine/config/id-paths";
-import { SECTION_IDS, sectionValue, type SectionId } from "../../engine/config/overrides";
+import { emptySection, SECTION_IDS, sectionValue, type SectionId } from "../../engine/config/overrides";
 import { SECTION_NAMES, sectionContext, sectionForm } from "../../engine/config/section-forms";
 import { pickText } from "../../engine/i18n";
 import { EditorForm } from "../components/config-form";
+import { ImpactSummary, ImpactTable } from "../components/deadline-impact-table";
 import { IssueList, type ShownIssue } from "../components/issue-list";
-import { useTownship, useWhen } from "../components/township";
-import { isMessageKey, useLocale, useT } from "../i18n";
-import { configEditAction, loadConfigAdmin, type DeadlineImpactView, type ImpactRow } from "../server/config-admin.server";
+import { useTownship } from "../components/township";
+import { useLocale, useT, type MessageKey } from "../i18n";
+import { configEditAction, loadConfigAdmin, type DeadlineImpactView } from "../server/config-admin.server";
 import { getPrisma } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
 import { requireTenantContext } from "../server/tenancy.server";
@@ -25,13 +26,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   requireAbility(ctx, "manage", "Config");
   const state = await loadConfigAdmin(getPrisma(), ctx);
   const doc = state.latest.document;
-  const sections = Object.fromEntries(SECTION_IDS.map((id) => [id, sectionValue(doc, id) ?? (id === "deadlinePolicies" || id === "calendars" ? {} : [])])) as Record<SectionId, unknown>;
+  const sections = Object.fromEntries(SECTION_IDS.map((id) => [id, sectionValue(doc, id) ?? emptySection(id)])) as Record<SectionId, unknown>;
   return json({
     version: state.latest.version,
     extendsRef: state.latest.extendsRef,
     sections,
     forms: Object.fromEntries(Object.entries(doc.forms ?? {}).map(([id, f]) => [id, { name: f.name }])),
-    workflows: Object.fromEntries(Object.entries(doc.workflows ?? {}).map(([id, w]) => [id, { name: w.name }])),
+    // States and transitions too: scoring rules and workbench tabs offer them as choices.
+    workflows: Object.fromEntries(
+      Object.entries(doc.workflows ?? {}).map(([id, w]) => [
+        id,
+        {
+          name: w.name,
+          states: Object.fromEntries(Object.entries(w.states).map(([sid, st]) => [sid, { name: st.name }])),
+          transitions: (w.transitions ?? []).map((tr) => ({ id: tr.id, name: tr.name })),
+        },
+      ]),
+    ),
   });
 }
 
@@ -42,6 +53,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 type EditResponse = { intent: "validate" | "publish"; ok: boolean; issues: ShownIssue[]; changes: Array<{ zh: string; en: string }>; impact?: DeadlineImpactView };
+
+/** What an admin should know before changing a section whose effect is not obvious. */
+const SECTION_NOTES: Partial<Record<SectionId, MessageKey>> = { scoring: "sectionNote.scoring", ratings: "sectionNote.ratings", views: "sectionNote.views" };
 
 /** Drops keys RJSF leaves as undefined, so "unchanged" means unchanged. */
 const normal = (v: unknown) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
@@ -124,6 +138,7 @@ export default function ConfigEditor() {
           ))}
         </div>
         <div id="section-panel" role="tabpanel" aria-labelledby={`tab-${active}`} data-testid="section-form" key={`${active}|${locale}`}>
+          {SECTION_NOTES[active] ? <p className="field-description" data-testid="section-note">{t(SECTION_NOTES[active])}</p> : null}
           <EditorForm
             schema={form.schema}
             uiSchema={form.uiSchema}
@@ -166,76 +181,5 @@ export default function ConfigEditor() {
       </aside>
       {fresh && check.ok && check.impact?.rows.length ? <ImpactTable impact={check.impact} /> : null}
     </div>
-  );
-}
-
-function shiftText(t: ReturnType<typeof useT>, workingDays: number) {
-  if (workingDays === 0) return t("impact.sameDay");
-  const n = Math.abs(workingDays);
-  if (workingDays > 0) return n === 1 ? t("impact.laterOne") : t("impact.later", { n });
-  return n === 1 ? t("impact.earlierOne") : t("impact.earlier", { n });
-}
-
-/** The count of moved deadlines beside the publish button; the table itself is below the editor. */
-function ImpactSummary({ impact }: { impact: DeadlineImpactView }) {
-  const t = useT();
-  const cases = new Set(impact.rows.map((r) => r.caseId)).size;
-  return (
-    <>
-      <h2>{t("impact.title")}</h2>
-      {impact.calendarsChanged ? (
-        <p data-testid="impact-count">
-          {impact.rows.length ? (
-            <>
-              {t("impact.count", { cases, deadlines: impact.rows.length, timed: impact.casesWithDeadlines })} <a href="#deadline-impact">{t("impact.seeTable")}</a>
-            </>
-          ) : (
-            t("impact.none", { timed: impact.casesWithDeadlines })
-          )}
-        </p>
-      ) : null}
-      {impact.policiesChanged ? <p className="field-description" data-testid="impact-policies-note">{t("impact.policiesNote")}</p> : null}
-    </>
-  );
-}
-
-/** The open cases whose due dates publishing moves; cases the admin may not read show their number only. */
-function ImpactTable({ impact }: { impact: DeadlineImpactView }) {
-  const t = useT();
-  const when = useWhen();
-  const { tenant } = useTownship();
-  const name = (row: ImpactRow) => {
-    const key = `deadline.${row.deadlineKind}`;
-    return isMessageKey(key) ? t(key) : row.deadlineKind;
-  };
-  return (
-    <section className="card" id="deadline-impact" data-testid="deadline-impact" aria-labelledby="deadline-impact-title" style={{ gridColumn: "1 / -1" }}>
-      <h2 id="deadline-impact-title">{t("impact.tableTitle")}</h2>
-      <table>
-        <thead>
-          <tr>
-            <th scope="col">{t("impact.case")}</th>
-            <th scope="col">{t("impact.caseTitle")}</th>
-            <th scope="col">{t("impact.deadline")}</th>
-            <th scope="col">{t("impact.currentDue")}</th>
-            <th scope="col">{t("impact.newDue")}</th>
-            <th scope="col">{t("impact.shift")}</th>
-          </tr>
-        </thead>
-        <tbody>
-          {impact.rows.map((row) => (
-            <tr key={`${row.caseId}/${row.deadlineKind}/${row.fromDueAt}`} data-case={row.number}>
-              <td>{row.title === null ? row.number : <Link to={`/t/${tenant.code}/cases/${row.caseId}`}>{row.number}</Link>}</td>
-              <td>{row.title ?? <span className="field-description">{t("impact.hidden")}</span>}</td>
-              <td>{name(row)}{row.paused ? <span className="field-description"> {t("impact.paused")}</span> : null}</td>
-              <td>{when(row.fromDueAt)}</td>
-              <td>{when(row.toDueAt)}</td>
-              <td>{shiftText(t, row.workingDays)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <p className="field-description">{t("impact.retimeNote")}</p>
-    </section>
   );
 }

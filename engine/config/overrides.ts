@@ -65,9 +65,22 @@ export const EDITABLE_SECTIONS = {
   calendars: ["calendars"],
   posts: ["posts"],
   units: ["org", "units"],
+  // Scoring is edited as its rules and its three-colour levels only: base, periods, the revisit
+  // reading, the closing/feedback deadline kinds and the appeal workflow are tied to workflows
+  // and forms a township admin does not edit here, and a slip there would silently change every
+  // score or break appeals.
+  scoring: ["scoring", "rules"],
+  ratings: ["scoring", "ratings"],
+  // The workbenches (who sees which tabs, their filters and columns); `views.doneStates` says what
+  // counts as closed on dashboards and follows the workflows, so it stays with them.
+  views: ["views", "workbenches"],
 } as const satisfies Record<string, readonly string[]>;
 export type SectionId = keyof typeof EDITABLE_SECTIONS;
 export const SECTION_IDS = Object.keys(EDITABLE_SECTIONS) as SectionId[];
+
+/** Sections held as a map by id (the rest are lists): what an absent section is shown as. */
+const MAP_SECTIONS: ReadonlySet<SectionId> = new Set(["deadlinePolicies", "calendars", "ratings"]);
+export const emptySection = (id: SectionId): Json => (MAP_SECTIONS.has(id) ? {} : []);
 
 export function isSectionId(value: unknown): value is SectionId {
   return typeof value === "string" && Object.hasOwn(EDITABLE_SECTIONS, value);

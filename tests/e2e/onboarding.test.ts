@@ -150,7 +150,8 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
 
     await page.getByTestId("publish-config").click();
     await page.waitForURL(/\/admin\?published=2$/);
-    expect(await page.getByRole("status").textContent()).toBe("第 2 版已发布");
+    // The editor's own status may still be on screen for a moment after the URL changes.
+    await expect.poll(() => page.getByRole("status").first().textContent()).toBe("第 2 版已发布");
     expect(await page.getByTestId("config-version").textContent()).toBe("v2");
 
     await page.getByRole("link", { name: "上报事件" }).click();
