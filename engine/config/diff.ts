@@ -119,6 +119,9 @@ const COLLECTIONS: ReadonlyArray<{ at: readonly string[]; label: Label; plural: 
   { at: ["workflows", "*", "transitions"], label: L("流转", "transition"), plural: "transitions" },
   { at: ["deadlinePolicies"], label: L("时限规则", "deadline policy"), plural: "deadline policies" },
   { at: ["calendars"], label: L("日历", "calendar"), plural: "calendars" },
+  { at: ["scoring", "rules"], label: L("考评规则", "scoring rule"), plural: "scoring rules" },
+  { at: ["views", "workbenches"], label: L("工作台", "workbench"), plural: "workbenches" },
+  { at: ["views", "workbenches", "*", "tabs"], label: L("标签页", "tab"), plural: "tabs" },
 ];
 
 function collectionAt(tokens: readonly string[]) {
@@ -126,7 +129,7 @@ function collectionAt(tokens: readonly string[]) {
 }
 
 /** Free-form JSON (schemas, UI settings, effect parameters): the rest of the path is shown as is. */
-const FREE_FORM = new Set(["schema", "uiSchema", "i18n", "params", "scoring", "views", "modes"]);
+const FREE_FORM = new Set(["schema", "uiSchema", "i18n", "params", "modes", "on", "when", "target", "filter", "ratings", "revisit", "appeal", "periods"]);
 
 const FIELDS: Record<string, Label> = {
   $schema: L("结构声明", "$schema"),
@@ -190,6 +193,19 @@ const FIELDS: Record<string, Label> = {
   params: L("参数", "parameters"),
   scoring: L("考评", "scoring"),
   views: L("视图", "views"),
+  points: L("分值", "points"),
+  on: L("计分依据", "scored on"),
+  when: L("适用条件", "only when"),
+  target: L("计分对象", "scored to"),
+  filter: L("筛选条件", "filter"),
+  columns: L("列", "columns"),
+  ratings: L("三色等次", "ratings"),
+  revisit: L("回访", "revisit"),
+  appeal: L("申诉", "appeal"),
+  periods: L("考评周期", "periods"),
+  closingDeadline: L("办结时限", "closing deadline"),
+  feedbackDeadline: L("反馈时限", "feedback deadline"),
+  doneStates: L("已办状态", "done states"),
   modes: L("模式", "modes"),
 };
 
@@ -199,6 +215,7 @@ function fieldLabel(key: string, parent: string | undefined): Label {
   if (key === "unit") return DURATION_KEYS.has(parent ?? "") ? L("计时单位", "unit of time") : L("所属单位", "unit");
   if (key === "by") return parent === "analysis" ? L("研判方式", "analysed by") : L("可操作岗位", "who may fire it");
   if (key === "wartime") return parent === "dutyRota" ? L("战时值班", "wartime duty") : L("战时时限", "wartime time limit");
+  if (key === "base" && parent === "scoring") return L("基础分", "base score");
   return FIELDS[key] ?? L(key, key);
 }
 

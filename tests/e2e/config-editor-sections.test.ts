@@ -23,7 +23,7 @@ describe.runIf(hasBrowser)("scoring rules and workbenches in the config editor, 
     const points = admin.locator("#cfg-scoring_4_points");
     expect(await points.inputValue()).toBe("-2");
     await points.fill("-4");
-    await poll(() => admin.getByTestId("config-changes").textContent()).toContain("-2 → -4");
+    await poll(() => admin.getByTestId("config-changes").textContent()).toContain("考评规则“被发督办单”的分值：-2 → -4");
     expect(await admin.getByRole("tab", { name: /考评规则/ }).textContent()).toContain("（已修改）");
     await admin.screenshot({ path: path.join(ARTIFACTS, "config-editor-scoring.png"), fullPage: true });
     await admin.getByTestId("publish-config").click();

@@ -120,6 +120,18 @@ describe("describeChange", () => {
       en: 'Category "Dispute" › name (Chinese): "矛盾纠纷" → "邻里纠纷"',
     },
     {
+      name: "a scoring rule's points",
+      edit: (b: MutableConfig) => (b.scoring.rules.find((r: { id: string }) => r.id === "supervision-sheet").points = -4),
+      zh: "考评规则“被发督办单”的分值：-2 → -4",
+      en: 'Scoring rule "Supervision sheet issued" › points: -2 → -4',
+    },
+    {
+      name: "a workbench tab's name",
+      edit: (b: MutableConfig) => (b.views.workbenches[0].tabs[0].name.zh = "待研判（新）"),
+      zh: "工作台“指挥室工作台”的标签页“待研判”的名称（中文）：“待研判” → “待研判（新）”",
+      en: 'Workbench "Command-room workbench" › tab "To triage" › name (Chinese): "待研判" → "待研判（新）"',
+    },
+    {
       name: "an added post",
       edit: (b: MutableConfig) => b.posts.push({ id: "hotline", kind: "working", unit: "command-room", name: { zh: "热线岗", en: "Hotline" } }),
       zh: "新增岗位“热线岗”",
