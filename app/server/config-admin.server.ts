@@ -124,7 +124,7 @@ export function checkEdit(state: ConfigAdminState, ctx: TenantContext, edit: Con
   return { ok: true, source, config: prepared.config, changes: diffConfigs(state.latest.document, prepared.config).map(changeMessage), baseVersion };
 }
 
-export type PublishResult = { ok: true; version: number; status: "published" | "unchanged" } | { ok: false; issues: EditIssue[] };
+export type PublishResult = { ok: true; version: number; status: "published" | "unchanged"; retimedCases?: number } | { ok: false; issues: EditIssue[] };
 
 /** Validates again and publishes the next version, refused if another was published since `baseVersion`. */
 export async function publishEdit(db: Db, ctx: TenantContext, edit: ConfigEdit, baseVersion: number, now = new Date()): Promise<PublishResult> {
@@ -133,7 +133,7 @@ export async function publishEdit(db: Db, ctx: TenantContext, edit: ConfigEdit, 
   if (!checked.ok) return checked;
   const result = await publishTownshipConfig(db, checked.source, { by: ctx.user.login, actorId: ctx.user.id, baseVersion, now });
   if (!result.ok) return { ok: false, issues: result.issues.map((i) => ({ ...i, where: "config" as const })) };
-  return { ok: true, version: result.version, status: result.status };
+  return { ok: true, version: result.version, status: result.status, ...(result.retimedCases ? { retimedCases: result.retimedCases } : {}) };
 }
 
 /** One running deadline of an open case that publishing the draft moves. */
@@ -218,7 +218,7 @@ export async function configEditAction(db: Db, ctx: TenantContext, form: FormDat
     if (!Number.isInteger(baseVersion)) return Response.json({ intent: "publish", ok: false, issues: [{ path: "/version", code: "edit.malformed", message: { zh: "缺少所依据的版本", en: "The version edited is missing" }, where: "config" }], changes: [] }, { status: 400 });
     const result = await publishEdit(db, ctx, edit, baseVersion);
     if (!result.ok) return Response.json({ intent: "publish", ok: false, issues: result.issues, changes: [] }, { status: 422 });
-    const query = result.status === "unchanged" ? `published=${result.version}&unchanged=1` : `published=${result.version}`;
+    const query = result.status === "unchanged" ? `published=${result.version}&unchanged=1` : `published=${result.version}${result.retimedCases ? `&retimed=${result.retimedCases}` : ""}`;
     return new Response(null, { status: 302, headers: { Location: `/t/${ctx.tenant.code}/admin?${query}` } });
   }
   const state = await loadConfigAdmin(db, ctx);

@@ -67,7 +67,8 @@ describe.runIf(hasBrowser)("deadline impact preview in Chromium", () => {
     await admin.screenshot({ path: path.join(ARTIFACTS, "deadline-impact-preview.png"), fullPage: true });
 
     await admin.getByTestId("publish-config").click();
-    await admin.waitForURL(/\/admin\?published=2$/);
+    await admin.waitForURL(/\/admin\?published=2&retimed=1$/);
+    await expect.poll(() => admin.getByRole("status").first().textContent()).toContain("1 件未结事件的期限已按新日历重新计算");
     await admin.context().close();
 
     const routing = await e2e.loginAs("east.routing");

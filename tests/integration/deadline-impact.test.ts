@@ -132,7 +132,8 @@ describe("days off added to the calendar", () => {
     expect(before.nextCheckAt?.toISOString()).toBe(endOf("2026-03-06")); // "3 days before" the old due
 
     const published = await publishEdit(s.db, admin, await calendarEdit(admin, DAYS_OFF), 1, NOW);
-    expect(published).toEqual({ ok: true, version: 2, status: "published" });
+    // The count the admin is told is the number of cases the preview listed.
+    expect(published).toEqual({ ok: true, version: 2, status: "published", retimedCases: new Set(shownToAdmin.rows.map((r) => r.caseId)).size });
 
     const after = await row(ids.moved);
     for (const shown of shownToAdmin.rows) {
