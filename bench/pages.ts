@@ -56,6 +56,7 @@ try {
     ["case detail", casePath, true],
     ["workbench", "/t/east-lake/work", true],
     ["dashboard", "/t/east-lake/dashboard", true],
+    ["scores", "/t/east-lake/scores", true],
   ];
   const rows: string[] = [];
   for (const [name, pathname, loggedIn] of pages) {

@@ -93,4 +93,17 @@ describe("headers", () => {
     expect(res.headers.get("x-content-type-options")).toBe("nosniff");
     expect(res.headers.get("x-powered-by")).toBeNull();
   });
+
+  it("compresses pages and bundles for clients that accept gzip, and only for them", async () => {
+    const page = await fetch(app.url + "/login", { headers: { "Accept-Encoding": "gzip" } });
+    expect(page.headers.get("content-encoding")).toBe("gzip");
+    // A shared chunk: big enough to be worth compressing (the tiny entry file is sent as is).
+    const script = /"(\/build\/_shared\/[^"]+\.js)"/.exec(await page.text())?.[1];
+    expect(script).toBeTruthy();
+    const bundle = await fetch(app.url + script!, { headers: { "Accept-Encoding": "gzip" } });
+    expect(bundle.headers.get("content-encoding")).toBe("gzip");
+    const plain = await fetch(app.url + script!, { headers: { "Accept-Encoding": "identity" } });
+    expect(plain.headers.get("content-encoding")).toBeNull();
+    expect((await bundle.text()).length).toBe((await plain.text()).length);
+  });
 });
