@@ -22,11 +22,7 @@ beforeAll(async () => {
 });
 afterAll(() => teardown(s));
 
-async function ctx(login: string) {
-  const c = await s.contextOf(login, "east-lake");
-  if (!c) throw new Error(login);
-  return c;
-}
+const ctx = (login: string) => s.context(login);
 
 async function report() {
   const r = await reportCase(s.db, await ctx("east.grid1"), { categoryId: "dispute", data: validDispute });

@@ -22,8 +22,7 @@ async function countyMember(countyCode: string, login: string): Promise<CountyAc
 
 async function fire(login: string, transitionId: string, input: unknown, now: Date) {
   const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-  const c = await s.contextOf(login, "east-lake");
-  return transitionCase(s.db, c!, caseId, { transitionId, input, expectedVersion: row.version }, now);
+  return transitionCase(s.db, await s.context(login), caseId, { transitionId, input, expectedVersion: row.version }, now);
 }
 
 beforeAll(async () => {

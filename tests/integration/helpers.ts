@@ -3,19 +3,31 @@ import { seedDemo } from "../../app/server/seed.server.ts";
 import { loadTenantContext } from "../../app/server/tenancy.server.ts";
 import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
 
-export type Seeded = { database: TestDatabase; db: Db; contextOf: (login: string, township: string) => ReturnType<typeof loadTenantContext> };
+export type Seeded = {
+  database: TestDatabase;
+  db: Db;
+  contextOf: (login: string, township: string) => ReturnType<typeof loadTenantContext>;
+  /** The member's context in the township (East Lake by default); throws for a non-member. */
+  context: (login: string, township?: string) => Promise<NonNullable<Awaited<ReturnType<typeof loadTenantContext>>>>;
+};
 
 /** A fresh database with the demo county seeded from tenants/. */
 export async function seededDatabase(): Promise<Seeded> {
   const database = await createTestDatabase();
   const db = createPrisma(database.url, database.kind === "pglite");
   await seedDemo(db, "tenants");
+  const contextOf = async (login: string, township: string) => {
+    const user = await db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+    return loadTenantContext(db, user, township);
+  };
   return {
     database,
     db,
-    async contextOf(login, township) {
-      const user = await db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
-      return loadTenantContext(db, user, township);
+    contextOf,
+    async context(login, township = "east-lake") {
+      const c = await contextOf(login, township);
+      if (!c) throw new Error(`${login} is not a member of ${township}`);
+      return c;
     },
   };
 }

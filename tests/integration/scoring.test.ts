@@ -27,11 +27,7 @@ beforeAll(async () => {
 });
 afterAll(() => teardown(s));
 
-async function ctx(login: string) {
-  const c = await s.contextOf(login, "east-lake");
-  if (!c) throw new Error(login);
-  return c;
-}
+const ctx = (login: string) => s.context(login);
 
 async function report(name: string, login: string, when: Date) {
   const r = await reportCase(s.db, await ctx(login), { categoryId: "dispute", data: validDispute }, when);
