@@ -26,3 +26,18 @@ export function IssueList({ issues, title, testId }: { issues: readonly ShownIss
     </div>
   );
 }
+
+/**
+ * The banner above a generated form after a refused submission: "fix the marked fields", plus the
+ * issues no field shows (those are listed; field issues appear beside their fields).
+ */
+export function FormErrors({ issues, general }: { issues: readonly unknown[]; general: ReadonlyArray<{ path: string; code: string; message: string }> }) {
+  const t = useT();
+  if (!issues.length) return null;
+  return (
+    <div className="alert" role="alert" data-testid="form-errors">
+      {t("fixErrors")}
+      {general.length ? <ul>{general.map((i) => <li key={i.path + i.code}>{i.message}</li>)}</ul> : null}
+    </div>
+  );
+}

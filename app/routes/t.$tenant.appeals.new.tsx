@@ -8,6 +8,7 @@ import { pickMessage, type Locale } from "../../engine/i18n";
 import type { Refusal } from "../../engine/intake";
 import { ConfigForm } from "../components/config-form";
 import { StateBadge, useTownship, useWhen } from "../components/township";
+import { FormErrors } from "../components/issue-list";
 import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
 import { getLocale } from "../server/locale.server";
@@ -103,12 +104,7 @@ export default function NewAppeal() {
           ) : null}
         </div>
       ) : null}
-      {issues.length ? (
-        <div className="alert" role="alert" data-testid="form-errors">
-          {t("fixErrors")}
-          {general.length ? <ul>{general.map((i) => <li key={i.path + i.code}>{i.message}</li>)}</ul> : null}
-        </div>
-      ) : null}
+      <FormErrors issues={issues} general={general} />
       {form ? (
         <section aria-label={form.name} data-testid="appeal-form" key={locale}>
           <h2>{form.name}</h2>

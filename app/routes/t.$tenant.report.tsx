@@ -4,6 +4,7 @@ import { useRef, useState } from "react";
 import { localizeForm } from "../../engine/forms";
 import { pickMessage, pickText } from "../../engine/i18n";
 import { ConfigForm } from "../components/config-form";
+import { FormErrors } from "../components/issue-list";
 import { useLocale, useT } from "../i18n";
 import { MAX_FILE_BYTES, type Upload } from "../server/attachments.server";
 import { reportCase } from "../server/cases.server";
@@ -89,12 +90,7 @@ export default function ReportCase() {
           <noscript><button type="submit">{t("chooseCategory")}</button></noscript>
         </div>
       </Form>
-      {issues.length ? (
-        <div className="alert" role="alert" data-testid="form-errors">
-          {t("fixErrors")}
-          {general.length ? <ul>{general.map((i) => <li key={i.path + i.code}>{i.message}</li>)}</ul> : null}
-        </div>
-      ) : null}
+      <FormErrors issues={issues} general={general} />
       {form && selected ? (
         <section aria-label={form.name} data-testid="intake-form" key={selected + locale}>
           <h2>{form.name}</h2>
