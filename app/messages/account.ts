@@ -8,6 +8,7 @@ export const accountMessages = {
   passwordRules: { zh: "至少 10 个字符，不含账号，不能全为数字或同一字符", en: "At least 10 characters, not containing your login, not only digits or one repeated character" },
   savePassword: { zh: "保存新密码", en: "Save the new password" },
   passwordChanged: { zh: "密码已修改；您在其他设备上的登录已退出", en: "Password changed; you were logged out on other devices" },
+  countyResetHelp: { zh: "为本县乡镇或县中心的人员生成新的一次性密码（例如在多个乡镇任职、乡镇管理员不能重置的人员）。此人将被退出登录，下次登录须设置自己的密码。", en: "A new one-time password for someone working in this county's townships or centre (for example in several townships, whom no township admin may reset). They are logged out and must choose their own at the next login." },
   resetPassword: { zh: "重置密码", en: "Reset password" },
   resetPasswordConfirm: { zh: "为 {name} 生成新的一次性密码？此人将被退出登录，下次登录须设置自己的密码。", en: "Give {name} a new one-time password? They are logged out and must choose their own at the next login." },
   passwordReset: { zh: "已为 {login} 重置密码，请当面告知；下次登录须设置自己的密码。", en: "Password of {login} reset; hand it over in person. They must choose their own at the next login." },

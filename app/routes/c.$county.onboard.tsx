@@ -288,7 +288,8 @@ export default function Onboard() {
                 })}
               </tbody>
             </table>
-            <p><button type="button" onClick={() => update({ staff: [...draft.staff, { login: "", name: "", post: "", unit: "" }] })}>{t("addStaff")}</button></p>
+            {/* A new person's login starts with the township's code, as the admin's does. */}
+            <p><button type="button" onClick={() => update({ staff: [...draft.staff, { login: draft.township.code ? `${draft.township.code}.` : "", name: "", post: "", unit: "" }] })}>{t("addStaff")}</button></p>
           </fieldset>
         </section>
       ) : null}

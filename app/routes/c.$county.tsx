@@ -20,6 +20,7 @@ export default function CountyLayout() {
         <NavLink to={`/c/${county.code}/dashboard`}>{t("dashboard")}</NavLink>
         {/* The monthly review of the current month, in Shanghai time. */}
         <NavLink to={`/c/${county.code}/reports/${new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7)}`}>{t("monthlyReview")}</NavLink>
+        {isAdmin ? <NavLink to={`/c/${county.code}/password-reset`}>{t("resetPassword")}</NavLink> : null}
         {isAdmin ? <NavLink to={`/c/${county.code}/onboard`} className="button">{t("onboardTownship")}</NavLink> : null}
       </div>
       <Outlet />

@@ -5,6 +5,7 @@ import { validateDutyRota, type DutyRotaData } from "../../engine/rota.ts";
 import { appendAudit } from "./audit.server.ts";
 import { withTenant, type Db } from "./db.server.ts";
 import { generatePassword, hashPassword } from "./password.server.ts";
+import type { CountyContext } from "./county.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
 export type MemberInput = { posts: string[]; backupPosts: string[]; unitId: string; awayUntil?: Date | null; active?: boolean };
@@ -70,19 +71,39 @@ export async function resetMemberPassword(db: Db, ctx: TenantContext, membership
     tx.membership.findFirst({ where: { id: membershipId, tenantId: ctx.tenant.id }, select: { userId: true, user: { select: { login: true } } } }),
   );
   if (!m) return { ok: false, issues: [issue("", "not-found", "找不到此成员", "No such member")] };
-  if (m.userId === ctx.user.id) return { ok: false, issues: [issue("", "reset.self", "请在“修改密码”中修改自己的密码", "Change your own password on the change-password page")] };
+  if (m.userId === ctx.user.id) return selfReset();
   // Memberships elsewhere are outside this township's row-level scope: counted with the owner connection.
   if (await db.membership.count({ where: { userId: m.userId, tenantId: { not: ctx.tenant.id } } })) {
     return { ok: false, issues: [issue("", "reset.elsewhere", "此人还在其他乡镇或机构任职，请联系县级管理员重置密码", "This person also works elsewhere; ask the county admin to reset the password")] };
   }
+  return issueOneTimePassword(db, { userId: m.userId, login: m.user.login }, { tenantId: ctx.tenant.id, actorId: ctx.user.id }, now);
+}
+
+const selfReset = (): ResetResult => ({ ok: false, issues: [issue("", "reset.self", "请在“修改密码”中修改自己的密码", "Change your own password on the change-password page")] });
+
+/** A new one-time password in place of the person's password; their sessions end; audited where it was given. */
+async function issueOneTimePassword(db: Db, person: { userId: string; login: string }, by: { tenantId: string; actorId: string }, now: Date): Promise<ResetResult> {
   const oneTimePassword = generatePassword();
   const passwordHash = await hashPassword(oneTimePassword);
-  await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
-    await tx.user.update({ where: { id: m.userId }, data: { passwordHash, mustChangePassword: true } });
-    await tx.session.deleteMany({ where: { userId: m.userId } });
-    await appendAudit(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, type: "member.password-reset", data: { login: m.user.login }, at: now });
+  await withTenant(db, { tenantId: by.tenantId, userId: by.actorId }, async (tx) => {
+    await tx.user.update({ where: { id: person.userId }, data: { passwordHash, mustChangePassword: true } });
+    await tx.session.deleteMany({ where: { userId: person.userId } });
+    await appendAudit(tx, { tenantId: by.tenantId, actorId: by.actorId, type: "member.password-reset", data: { login: person.login }, at: now });
   });
-  return { ok: true, login: m.user.login, oneTimePassword };
+  return { ok: true, login: person.login, oneTimePassword };
+}
+
+/**
+ * The county admin resets the password of someone who works only in the county: its townships and
+ * the county centre (people in several townships, whom no township admin may reset alone).
+ */
+export async function resetPasswordInCounty(db: Db, ctx: CountyContext, login: string, now = new Date()): Promise<ResetResult> {
+  const user = await db.user.findUnique({ where: { login: login.trim() }, select: { id: true, login: true, memberships: { select: { tenant: { select: { id: true, parentId: true } } } } } });
+  if (!user || !user.memberships.length) return { ok: false, issues: [issue("/login", "not-found", `找不到账号“${login}”`, `There is no login "${login}"`)] };
+  if (user.id === ctx.user.id) return selfReset();
+  const outside = user.memberships.some((m) => m.tenant.id !== ctx.county.id && m.tenant.parentId !== ctx.county.id);
+  if (outside) return { ok: false, issues: [issue("/login", "reset.outside-county", "此人在本县以外任职，不能由本县重置密码", "This person works outside this county; the county cannot reset the password")] };
+  return issueOneTimePassword(db, { userId: user.id, login: user.login }, { tenantId: ctx.county.id, actorId: ctx.user.id }, now);
 }
 
 export async function updateMember(db: Db, ctx: TenantContext, membershipId: string, input: MemberInput, now = new Date()): Promise<{ ok: true } | { ok: false; issues: Issue[] }> {

@@ -63,6 +63,7 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
     expect(await page.getByLabel("账号", { exact: true }).inputValue()).toBe("south-lake.admin");
     await page.getByLabel("姓名", { exact: true }).fill("郑洁（南湖镇管理员）");
     await page.getByRole("button", { name: "添加人员" }).click();
+    expect(await page.getByLabel("第 1 人 账号").inputValue()).toBe("south-lake.");
     await page.getByLabel("第 1 人 账号").fill("south-lake.grid1");
     await page.getByLabel("第 1 人 姓名").fill("林晓（南湖村第一网格）");
     await page.getByLabel("第 1 人 岗位").selectOption("grid-worker");

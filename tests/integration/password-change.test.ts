@@ -100,6 +100,33 @@ describe("first login with a one-time password", () => {
     expect(forged.status).toBe(302);
   });
 
+  it("the county admin resets someone who works in two of its townships, but no one outside the county, and not themself", async () => {
+    const county = new HttpSession(app.url);
+    await county.login("county.admin");
+    const reset = (login: string) => county.post("/c/demo-county/password-reset?_data=routes%2Fc.%24county.password-reset", { login });
+
+    const ok = await reset("both.analyst");
+    expect(ok.status).toBe(200);
+    const body = (await ok.json()) as { ok: true; login: string; oneTimePassword: string };
+    expect(body.login).toBe("both.analyst");
+    const analyst = new HttpSession(app.url);
+    await analyst.login("both.analyst", body.oneTimePassword);
+    expect((await analyst.request("/t/west-hill")).headers.get("Location")).toBe("/password?redirectTo=%2Ft%2Fwest-hill");
+    const countyId = (await s.db.tenant.findUniqueOrThrow({ where: { code: "demo-county" } })).id;
+    expect((await s.db.auditEvent.findFirstOrThrow({ where: { tenantId: countyId, type: "member.password-reset" } })).data).toEqual({ login: "both.analyst" });
+
+    const outside = await reset("std.editor");
+    expect(outside.status).toBe(422);
+    expect(JSON.stringify(await outside.json())).toContain("reset.outside-county");
+    expect(((await reset("county.admin")).status)).toBe(422);
+    expect(((await reset("nobody.here")).status)).toBe(422);
+
+    // Township admins and grid workers cannot use the county's page.
+    const admin = new HttpSession(app.url);
+    await admin.login("east.admin");
+    expect((await admin.post("/c/demo-county/password-reset", { login: "both.analyst" })).status).toBe(404);
+  });
+
   it("needs a login to reach the page", async () => {
     const res = await new HttpSession(app.url).request("/password");
     expect(res.status).toBe(302);
