@@ -3,6 +3,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { pickText } from "../../engine/i18n";
+import { UpgradeReadiness } from "../components/upgrade-readiness";
 import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
 import { loadRegistry, requireStandardsContext } from "../server/standards.server";
@@ -61,7 +62,7 @@ export default function TemplateRegistry() {
                       {v.direct.map((tw) => (
                         <li key={tw.code} data-township={tw.code}>
                           {nameOf(tw)} <small className="field-description">{tw.county ? `${tw.county} · ` : ""}v{tw.configVersion}</small>
-                          <Readiness r={readiness[tw.code]} />
+                          <UpgradeReadiness r={readiness[tw.code]} />
                         </li>
                       ))}
                       {v.indirect.map((tw) => (
@@ -78,18 +79,5 @@ export default function TemplateRegistry() {
         </section>
       ))}
     </div>
-  );
-}
-
-/** What upgrading to the newest version would take for a township behind it (a dry run). */
-function Readiness({ r }: { r: { to: string; conflicts: number; invalid: boolean } | undefined }) {
-  const t = useT();
-  if (!r) return null;
-  const version = r.to.slice(r.to.lastIndexOf("@") + 1);
-  const [key, cls] = r.invalid ? (["stdUpgradeInvalid", "state-red"] as const) : r.conflicts ? (["stdUpgradeConflicts", "state-orange"] as const) : (["stdUpgradeClean", "state-green"] as const);
-  return (
-    <span className={`state ${cls}`} data-testid="upgrade-readiness" style={{ display: "block", width: "fit-content" }}>
-      {t(key, { version, n: r.conflicts })}
-    </span>
   );
 }

@@ -10,6 +10,7 @@ import { nextMinorVersion } from "../../engine/config/versions";
 import { pickText } from "../../engine/i18n";
 import { townshipConfigSchema } from "../../schemas/township-config";
 import { IssueList } from "../components/issue-list";
+import { UpgradeReadiness } from "../components/upgrade-readiness";
 import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
 import { checkRelease, latestDocument, publishRelease, requirePublisher, requireStandardsContext, type ReleaseCheck } from "../server/standards.server";
@@ -117,6 +118,16 @@ function CheckResult({ result, locale }: { result: ActionData; locale: "zh-CN" |
             </ul>
           )}
           <p data-testid="release-upgradable">{t("stdUpgradable", { n: result.upgradable })}</p>
+          {result.upgrades.length ? (
+            <ul data-testid="release-upgrades">
+              {result.upgrades.map((u) => (
+                <li key={u.code} data-township={u.code}>
+                  {locale === "en" ? (u.nameEn ?? u.name) : u.name} <small className="field-description">{u.from}</small>
+                  <UpgradeReadiness r={u} />
+                </li>
+              ))}
+            </ul>
+          ) : null}
         </>
       ) : result.ref ? <p>{t("stdFirstVersion")}</p> : null}
     </section>

@@ -1,7 +1,7 @@
 // The standards body's side of the template registry: the versions it published, which townships
 // run each, and publishing a new version from the browser (validated exactly like the CLI, plus
 // the release rules in engine/config/versions.ts). docs/decisions/018-standards-bodies.md.
-import { prepareConfig } from "../../engine/config/index.ts";
+import { prepareConfig, type TemplateLookup } from "../../engine/config/index.ts";
 import { upgradeConfig } from "../../engine/config/upgrade.ts";
 import { changeMessage, diffConfigs } from "../../engine/config/diff.ts";
 import { isJsonObject } from "../../engine/config/id-paths.ts";
@@ -81,6 +81,13 @@ async function townshipsOnTemplates(db: Db): Promise<TownshipRow[]> {
 /** How a township behind the newest version would fare upgrading to it: clean, or with conflicts for it to decide. */
 export type UpgradeReadiness = { to: string; conflicts: number; invalid: boolean };
 
+/** A township's upgrade to `to` run without writing anything: clean, with conflicts, or invalid. */
+function dryRunUpgrade(source: unknown, to: string, lookup: TemplateLookup): UpgradeReadiness {
+  const prepared = upgradeInputFor(source, to, lookup);
+  const result = prepared.ok ? upgradeConfig(prepared.input) : null;
+  return { to, conflicts: result && !result.ok ? result.conflicts.length : 0, invalid: !result || (!result.ok && result.issues.length > 0) };
+}
+
 export type Registry = { templates: RegistryTemplate[]; readiness: Record<string, UpgradeReadiness> };
 
 export async function loadRegistry(db: Db, bodyId: string): Promise<Registry> {
@@ -97,10 +104,7 @@ export async function loadRegistry(db: Db, bodyId: string): Promise<Registry> {
     if (!newest) continue;
     for (const older of tpl.versions.slice(1)) {
       for (const t of older.direct) {
-        const source = townships.find((x) => x.code === t.code)?.source;
-        const prepared = upgradeInputFor(source, newest.ref, lookup);
-        const result = prepared.ok ? upgradeConfig(prepared.input) : null;
-        readiness[t.code] = { to: newest.ref, conflicts: result && !result.ok ? result.conflicts.length : 0, invalid: !result || (!result.ok && result.issues.length > 0) };
+        readiness[t.code] = dryRunUpgrade(townships.find((x) => x.code === t.code)?.source, newest.ref, lookup);
       }
     }
   }
@@ -125,6 +129,8 @@ export type ReleaseCheck = {
   changes: Bilingual[];
   /** Townships on earlier versions of this template: they can upgrade to it once it is published. */
   upgradable: number;
+  /** How each of them would fare upgrading to it (a dry run against the draft). */
+  upgrades: Array<{ code: string; name: string; nameEn: string | null; from: string } & UpgradeReadiness>;
 };
 
 const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
@@ -142,7 +148,7 @@ export function parseDocument(text: string): { ok: true; document: unknown } | {
 
 /** Everything the publisher sees before publishing; nothing is written. */
 export async function checkRelease(db: Db, ctx: StandardsContext, text: string, notes: ReleaseNotes): Promise<ReleaseCheck & { document?: unknown }> {
-  const empty = { ref: null, previous: null, changes: [], upgradable: 0 };
+  const empty = { ref: null, previous: null, changes: [], upgradable: 0, upgrades: [] };
   const parsed = parseDocument(text);
   if (!parsed.ok) return { ...empty, issues: parsed.issues };
   const document = parsed.document;
@@ -169,8 +175,11 @@ export async function checkRelease(db: Db, ctx: StandardsContext, text: string, 
     if (before.ok) changes = diffConfigs(before.config, prepared.config).map(changeMessage);
   }
   const earlierRefs = new Set(earlier.map((v) => v.ref));
-  const upgradable = (await townshipsOnTemplates(db)).filter((t) => t.extendsRef && earlierRefs.has(t.extendsRef)).length;
-  return { ref, issues, previous: previous?.ref ?? null, changes, upgradable, document };
+  const behind = (await townshipsOnTemplates(db)).filter((t) => t.extendsRef && earlierRefs.has(t.extendsRef));
+  // Only a valid draft can be tried: each behind township's upgrade to it, nothing written.
+  const withDraft: TemplateLookup = (r) => (r === ref ? document : lookup(r));
+  const upgrades = prepared.ok && ref ? behind.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn, from: t.extendsRef!, ...dryRunUpgrade(t.source, ref, withDraft) })) : [];
+  return { ref, issues, previous: previous?.ref ?? null, changes, upgradable: behind.length, upgrades, document };
 }
 
 export type ReleaseResult = { ok: true; ref: string; status: "published" | "unchanged" } | ({ ok: false } & ReleaseCheck);

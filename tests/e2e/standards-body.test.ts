@@ -46,6 +46,8 @@ describe.runIf(hasBrowser)("standards body in Chromium", () => {
     await expect.poll(() => page.getByTestId("release-check").getByRole("status").textContent()).toContain(`command-room-guideline@${draft.version}`);
     expect(await page.getByTestId("release-changes").textContent()).toContain("矛盾纠纷（2027 修订）");
     expect(await page.getByTestId("release-upgradable").textContent()).toContain("2 个");
+    expect(await page.getByTestId("release-upgrades").locator('li[data-township="east-lake"]').textContent()).toContain("2 处冲突");
+    expect(await page.getByTestId("release-upgrades").locator('li[data-township="west-hill"]').textContent()).toContain("可直接升级");
     await page.screenshot({ path: path.join(ARTIFACTS, "standards-publish-check.png"), fullPage: true });
 
     await page.getByRole("button", { name: "发布", exact: true }).click();

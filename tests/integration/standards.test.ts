@@ -94,6 +94,11 @@ describe("publishing a version", () => {
     expect(check.previous).toBe(`${TEMPLATE}@${previous}`);
     expect(check.changes.some((c) => c.zh.includes(category) || c.zh.includes("（修订）"))).toBe(true);
     expect(check.upgradable).toBe(2);
+    // Before publishing: how each township behind would fare upgrading to the draft.
+    expect(check.upgrades.map((u) => [u.code, u.from, u.to, u.conflicts, u.invalid])).toEqual([
+      ["east-lake", "command-room-guideline@1.0.0", `${TEMPLATE}@${doc.version}`, 2, false],
+      ["west-hill", "command-room-guideline@1.0.0", `${TEMPLATE}@${doc.version}`, 0, false],
+    ]);
 
     const result = await publishRelease(s.db, editor, JSON.stringify(doc, null, 2), { zh: "修订类别名称", en: "Category renamed" });
     expect(result).toEqual({ ok: true, ref: `${TEMPLATE}@${doc.version}`, status: "published" });
