@@ -4,19 +4,19 @@
 // and shown as a diff against the published version; Publish makes it the next version. A draft
 // that changes deadlines or calendars also shows which open cases' due dates would move.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import type { ShouldRevalidateFunction } from "@remix-run/react";
-import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
-import { useEffect, useMemo, useRef, useState } from "react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useMemo, useState } from "react";
 import { jsonEqual } from "../../engine/config/id-paths";
 import { emptySection, SECTION_IDS, sectionValue, type SectionId } from "../../engine/config/overrides";
 import { SECTION_NAMES, sectionContext, sectionForm } from "../../engine/config/section-forms";
 import { pickText } from "../../engine/i18n";
 import { EditorForm } from "../components/config-form";
 import { ImpactSummary, ImpactTable } from "../components/deadline-impact-table";
-import { IssueList, type ShownIssue } from "../components/issue-list";
+import { IssueList } from "../components/issue-list";
+import { noRevalidateOnCheck, useLiveCheck } from "../components/live-check";
 import { useTownship } from "../components/township";
 import { useLocale, useT, type MessageKey } from "../i18n";
-import { configEditAction, loadConfigAdmin, type DeadlineImpactView } from "../server/config-admin.server";
+import { configEditAction, loadConfigAdmin } from "../server/config-admin.server";
 import { getPrisma } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
 import { requireTenantContext } from "../server/tenancy.server";
@@ -52,28 +52,19 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return configEditAction(getPrisma(), ctx, await request.formData());
 }
 
-type EditResponse = { intent: "validate" | "publish"; ok: boolean; issues: ShownIssue[]; changes: Array<{ zh: string; en: string }>; impact?: DeadlineImpactView };
-
 /** What an admin should know before changing a section whose effect is not obvious. */
 const SECTION_NOTES: Partial<Record<SectionId, MessageKey>> = { scoring: "sectionNote.scoring", ratings: "sectionNote.ratings", views: "sectionNote.views" };
 
 /** Drops keys RJSF leaves as undefined, so "unchanged" means unchanged. */
 const normal = (v: unknown) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
 
-/** Checking a draft changes nothing on the server: no need to reload the page's data. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("intent") === "validate" ? false : defaultShouldRevalidate;
+export const shouldRevalidate = noRevalidateOnCheck;
 
 export default function ConfigEditor() {
   const data = useLoaderData<typeof loader>();
   const { tenant } = useTownship();
   const t = useT();
   const locale = useLocale();
-  const published = useActionData<typeof action>() as EditResponse | undefined;
-  const navigation = useNavigation();
-  const validator = useFetcher<EditResponse>();
-  // The edit the last check was for: an answer about an older edit is not shown as current.
-  const submitted = useRef<string | null>(null);
   const sections = data.sections as Record<SectionId, unknown>;
   const [drafts, setDrafts] = useState<Record<SectionId, unknown>>(sections);
   const [active, setActive] = useState<SectionId>("categories");
@@ -81,16 +72,7 @@ export default function ConfigEditor() {
   const changed = SECTION_IDS.filter((id) => !jsonEqual(normal(drafts[id]), normal(sections[id])));
   const edit = JSON.stringify({ kind: "sections", sections: Object.fromEntries(changed.map((id) => [id, normal(drafts[id])])) });
 
-  useEffect(() => {
-    if (!changed.length) return;
-    const timer = setTimeout(() => {
-      submitted.current = edit;
-      validator.submit({ intent: "validate", edit }, { method: "post" });
-    }, 350);
-    return () => clearTimeout(timer);
-    // Validate when the edit (or the language of the messages) changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [edit]);
+  const { check, refused, publishing } = useLiveCheck(edit, changed.length > 0);
 
   const context = useMemo(
     () =>
@@ -108,11 +90,8 @@ export default function ConfigEditor() {
   );
   const form = useMemo(() => sectionForm(active, context, locale), [active, context, locale]);
 
-  const check = validator.data;
-  const fresh = changed.length > 0 && check && validator.state === "idle" && submitted.current === edit;
   // A refused publish (another version came first) stays in view; live checks follow the edit.
-  const issues = [...(published && !published.ok ? published.issues : []), ...(fresh ? check.issues : [])];
-  const publishing = navigation.state !== "idle" && navigation.formData?.get("intent") === "publish";
+  const issues = [...refused, ...(check ? check.issues : [])];
 
   return (
     <div className="editor">
@@ -155,13 +134,13 @@ export default function ConfigEditor() {
       <aside className="card" aria-live="polite" data-testid="config-check">
         {!changed.length ? (
           <p>{t("noChanges")}</p>
-        ) : fresh ? (
+        ) : check ? (
           check.ok ? <p className="notice" role="status" data-testid="config-valid">{t("configValid")}</p> : null
         ) : (
           <p role="status"><progress aria-label={t("validating")} /> {t("validating")}</p>
         )}
         <IssueList issues={issues} title={t("configIssues")} testId="config-issues" />
-        {fresh && check.ok ? (
+        {check?.ok ? (
           <>
             <h2>{t("changesToPublish", { n: data.version })}</h2>
             {check.changes.length ? (
@@ -173,13 +152,13 @@ export default function ConfigEditor() {
         <Form method="post">
           <input type="hidden" name="edit" value={edit} />
           <input type="hidden" name="baseVersion" value={data.version} />
-          <button type="submit" name="intent" value="publish" className="primary" disabled={!fresh || !check.ok || publishing} data-testid="publish-config">
+          <button type="submit" name="intent" value="publish" className="primary" disabled={!check?.ok || publishing} data-testid="publish-config">
             {publishing ? t("publishing") : t("publishVersion", { n: data.version + 1 })}
           </button>
         </Form>
         <p className="field-description">{t("backTo")} <Link to={`/t/${tenant.code}/admin`}>{t("admin")}</Link></p>
       </aside>
-      {fresh && check.ok && check.impact?.rows.length ? <ImpactTable impact={check.impact} /> : null}
+      {check?.ok && check.impact?.rows.length ? <ImpactTable impact={check.impact} /> : null}
     </div>
   );
 }

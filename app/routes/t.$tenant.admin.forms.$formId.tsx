@@ -3,8 +3,7 @@
 // Schema, uiSchema and English overlay (engine/form-designer.ts), previewed live with the same
 // RJSF renderer cases use, validated with the whole config on the server, published as a version.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import type { ShouldRevalidateFunction } from "@remix-run/react";
-import { Form, Link, useActionData, useFetcher, useLoaderData, useNavigation } from "@remix-run/react";
+import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { isJsonObject } from "../../engine/config/id-paths";
 import {
@@ -25,6 +24,7 @@ import { localizeForm } from "../../engine/forms";
 import { pickText } from "../../engine/i18n";
 import { ConfigForm } from "../components/config-form";
 import { IssueList, type ShownIssue } from "../components/issue-list";
+import { noRevalidateOnCheck, useLiveCheck } from "../components/live-check";
 import { useTownship } from "../components/township";
 import { useLocale, useT } from "../i18n";
 import { configEditAction, loadConfigAdmin } from "../server/config-admin.server";
@@ -63,22 +63,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return configEditAction(getPrisma(), ctx, await request.formData());
 }
 
-type EditResponse = { intent: "validate" | "publish"; ok: boolean; issues: ShownIssue[]; changes: Array<{ zh: string; en: string }> };
-
-/** Checking a draft changes nothing on the server: no need to reload the page's data. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("intent") === "validate" ? false : defaultShouldRevalidate;
+export const shouldRevalidate = noRevalidateOnCheck;
 
 export default function FormDesigner() {
   const data = useLoaderData<typeof loader>();
   const { tenant } = useTownship();
   const t = useT();
   const locale = useLocale();
-  const published = useActionData<typeof action>() as EditResponse | undefined;
-  const navigation = useNavigation();
-  const validator = useFetcher<EditResponse>();
-  // The edit the last check was for: an answer about an older edit is not shown as current.
-  const submitted = useRef<string | null>(null);
   const [model, setModel] = useState<DesignerModel>(data.model);
   const [newType, setNewType] = useState<FieldType>("text");
   const focusAfterMove = useRef<string | null>(null);
@@ -87,15 +78,7 @@ export default function FormDesigner() {
   const edit = JSON.stringify({ kind: "form", formId: data.formId, model });
   const dirty = edit !== JSON.stringify({ kind: "form", formId: data.formId, model: data.model });
 
-  useEffect(() => {
-    if (!dirty || localIssues.length) return;
-    const timer = setTimeout(() => {
-      submitted.current = edit;
-      validator.submit({ intent: "validate", edit }, { method: "post" });
-    }, 350);
-    return () => clearTimeout(timer);
-    // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [edit]);
+  const { check, refused, publishing } = useLiveCheck(edit, dirty && !localIssues.length);
 
   useEffect(() => {
     if (focusAfterMove.current) {
@@ -120,13 +103,7 @@ export default function FormDesigner() {
     if (key) focusAfterMove.current = `move-${which}-${key}`;
   };
 
-  const check = validator.data;
-  const fresh = dirty && !localIssues.length && check && validator.state === "idle" && submitted.current === edit;
-  const shown: ShownIssue[] = [
-    ...(published && !published.ok ? published.issues : []),
-    ...(localIssues.length ? localIssues.map((i) => ({ ...i, where: "designer" })) : fresh ? check.issues : []),
-  ];
-  const publishing = navigation.state !== "idle" && navigation.formData?.get("intent") === "publish";
+  const shown: ShownIssue[] = [...refused, ...(localIssues.length ? localIssues.map((i) => ({ ...i, where: "designer" })) : check ? check.issues : [])];
 
   return (
     <div className="editor">
@@ -233,10 +210,10 @@ export default function FormDesigner() {
             <ConfigForm schema={preview.schema} uiSchema={preview.uiSchema} locale={locale} submitLabel={t("previewSubmit")} onSubmit={() => undefined} />
           </div>
         ) : null}
-        {dirty && !localIssues.length && !fresh ? <p role="status"><progress aria-label={t("validating")} /> {t("validating")}</p> : null}
-        {fresh && check.ok ? <p className="notice" role="status">{t("configValid")}</p> : null}
+        {dirty && !localIssues.length && !check ? <p role="status"><progress aria-label={t("validating")} /> {t("validating")}</p> : null}
+        {check?.ok ? <p className="notice" role="status">{t("configValid")}</p> : null}
         <IssueList issues={shown} title={t("configIssues")} testId="designer-issues" />
-        {fresh && check.ok && check.changes.length ? (
+        {check?.ok && check.changes.length ? (
           <>
             <h3>{t("changesToPublish", { n: data.version })}</h3>
             <ul data-testid="designer-changes">{check.changes.map((c, i) => <li key={i}>{locale === "en" ? c.en : c.zh}</li>)}</ul>
@@ -245,7 +222,7 @@ export default function FormDesigner() {
         <Form method="post">
           <input type="hidden" name="edit" value={edit} />
           <input type="hidden" name="baseVersion" value={data.version} />
-          <button type="submit" name="intent" value="publish" className="primary" disabled={!fresh || !check.ok || publishing} data-testid="publish-form">
+          <button type="submit" name="intent" value="publish" className="primary" disabled={!check?.ok || publishing} data-testid="publish-form">
             {publishing ? t("publishing") : t("publishVersion", { n: data.version + 1 })}
           </button>
         </Form>

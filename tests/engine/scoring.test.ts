@@ -307,23 +307,26 @@ describe("periods in Asia/Shanghai time", () => {
   });
 });
 
+/** The hand trail's late closure, as its ledger line. */
+const CLOSED_LATE: ScoreLine = {
+  tenantId: "east-lake",
+  rule: "closed-late",
+  target: { kind: "unit", id: "village-qiaotou" },
+  points: -4,
+  at: at("2025-03-17 10:00"),
+  caseId: "c1",
+  eventSeq: 13,
+  fact: "case.closed-late",
+  factKey: "13",
+  dedupeKey: "score:east-lake:closed-late:13:unit:village-qiaotou",
+};
+
 describe("the ledger: explainable, deterministic, recomputable", () => {
   const facts = factsFromTrail(config, handTrail(), [CASE]);
   const lines = evaluateScores(config, facts, { members, period: periodFromKey("2025-03")! });
 
   it("every line names its rule, fact, case event and target, with the key score:<tenant>:<rule>:<event>:<target>", () => {
-    expect(lines.find((l) => l.rule === "closed-late")).toEqual({
-      tenantId: "east-lake",
-      rule: "closed-late",
-      target: { kind: "unit", id: "village-qiaotou" },
-      points: -4,
-      at: at("2025-03-17 10:00"),
-      caseId: "c1",
-      eventSeq: 13,
-      fact: "case.closed-late",
-      factKey: "13",
-      dedupeKey: "score:east-lake:closed-late:13:unit:village-qiaotou",
-    });
+    expect(lines.find((l) => l.rule === "closed-late")).toEqual(CLOSED_LATE);
     for (const l of lines) expect(l.dedupeKey).toBe(`score:${l.tenantId}:${l.rule}:${l.factKey}:${l.target.kind}:${l.target.id}`);
     expect(new Set(lines.map((l) => l.dedupeKey)).size).toBe(lines.length);
   });
@@ -441,18 +444,7 @@ describe("appeals (申诉)", () => {
 });
 
 describe("filing an appeal", () => {
-  const deduction: ScoreLine = {
-    tenantId: "east-lake",
-    rule: "closed-late",
-    target: { kind: "unit", id: "village-qiaotou" },
-    points: -4,
-    at: at("2025-03-17 10:00"),
-    caseId: "c1",
-    eventSeq: 13,
-    fact: "case.closed-late",
-    factKey: "13",
-    dedupeKey: "score:east-lake:closed-late:13:unit:village-qiaotou",
-  };
+  const deduction = CLOSED_LATE;
   const form = { scoreKey: deduction.dedupeKey, reason: "超期系台风停工所致" };
   const ctx = (over: Partial<AppealContext> = {}): AppealContext => ({
     compiled,
