@@ -28,6 +28,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     })),
     posts: [...ctx.compiled.posts.keys()],
     units: [...ctx.compiled.org.byId.keys()],
+    // A new person sits in the command room unless chosen otherwise (the unit kind, not an id).
+    defaultUnit: [...ctx.compiled.org.byId.values()].find((u) => u.kind === "command-room")?.id,
   });
 }
 
@@ -62,7 +64,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return r.ok ? json({ invited: null, reset: null, issues: [] }) : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
 }
 
-function MemberFields({ posts, units, value }: { posts: string[]; units: string[]; value?: { posts: string[]; backupPosts: string[]; unitId: string; awayUntil: string } }) {
+function MemberFields({ posts, units, defaultUnit, value }: { posts: string[]; units: string[]; defaultUnit?: string; value?: { posts: string[]; backupPosts: string[]; unitId: string; awayUntil: string } }) {
   const { labels } = useTownship();
   const t = useT();
   return (
@@ -85,7 +87,7 @@ function MemberFields({ posts, units, value }: { posts: string[]; units: string[
       </fieldset>
       <label>
         {t("unit")}
-        <select name="unitId" defaultValue={value?.unitId ?? "command-room"} required>
+        <select name="unitId" defaultValue={value?.unitId ?? defaultUnit} required>
           {units.map((u) => (
             <option key={u} value={u}>{labels.units[u] ?? u}</option>
           ))}
@@ -100,7 +102,7 @@ function MemberFields({ posts, units, value }: { posts: string[]; units: string[
 }
 
 export default function Members() {
-  const { members, posts, units } = useLoaderData<typeof loader>();
+  const { members, posts, units, defaultUnit } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { tenant, labels } = useTownship();
   const t = useT();
@@ -174,7 +176,7 @@ export default function Members() {
           <input type="hidden" name="intent" value="invite" />
           <label>{t("loginName")}<input name="login" required autoComplete="off" /></label>
           <label>{t("displayName")}<input name="displayName" required /></label>
-          <MemberFields posts={posts} units={units} />
+          <MemberFields posts={posts} units={units} defaultUnit={defaultUnit} />
           <button type="submit" className="primary">{t("invite")}</button>
         </Form>
       </div>
