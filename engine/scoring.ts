@@ -482,6 +482,9 @@ type TargetContext = { config: TownshipConfig; org: OrgTree; members: readonly M
 
 const VILLAGE_KINDS = new Set(["village", "community"]);
 
+/** The village or community a unit lies in (itself included), if any. */
+export const villageOf = (org: OrgTree, unitId: string) => org.ancestry(unitId).find((id) => VILLAGE_KINDS.has(org.byId.get(id)?.kind ?? ""));
+
 /** The targets a rule's `target` names for a fact, sorted and without repeats. */
 export function resolveTargets(target: string, fact: Fact, ctx: TargetContext): ScoreTarget[] {
   const unit = (id: string | undefined): ScoreTarget[] => (id ? [{ kind: "unit", id }] : []);
@@ -499,7 +502,7 @@ export function resolveTargets(target: string, fact: Fact, ctx: TargetContext): 
       out = unit(fact.platformId);
       break;
     case "village":
-      out = unit(above(VILLAGE_KINDS));
+      out = unit(villageOf(ctx.org, fact.orgUnitId));
       break;
     case "grid":
       out = unit(above(new Set(["grid"])));

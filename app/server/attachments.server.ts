@@ -6,6 +6,7 @@ import type { Issue } from "../../engine/issues.ts";
 import { appendAudit } from "./audit.server.ts";
 import { withTenant, type Db, type Tx } from "./db.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
+import { userNames } from "./supervision.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
 export const MAX_FILE_BYTES = 10 * 1024 * 1024;
@@ -104,7 +105,6 @@ export async function listComments(db: Db, ctx: TenantContext, caseId: string) {
   const rows = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
     tx.comment.findMany({ where: { caseId, case: readable(ctx, caseId) }, orderBy: { createdAt: "asc" }, select: { id: true, body: true, createdAt: true, authorId: true } }),
   );
-  const authors = await db.user.findMany({ where: { id: { in: [...new Set(rows.map((r) => r.authorId))] } }, select: { id: true, displayName: true } });
-  const names = Object.fromEntries(authors.map((a) => [a.id, a.displayName]));
+  const names = await userNames(db, rows.map((r) => r.authorId));
   return rows.map((r) => ({ ...r, author: names[r.authorId] ?? "" }));
 }

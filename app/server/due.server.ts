@@ -76,9 +76,18 @@ export async function listDueCases(db: Db, ctx: TenantContext, now: Date, filter
   return out;
 }
 
+const supervisoryCache = new WeakMap<CompiledConfig, ReadonlySet<string>>();
+
 /** Posts whose work is watching deadlines, read from the config: leadership, whoever may fire a
  * transition that issues sheets or talks, and whoever a deadline policy notifies or copies. */
-export function supervisoryPosts(compiled: CompiledConfig): Set<string> {
+export function supervisoryPosts(compiled: CompiledConfig): ReadonlySet<string> {
+  // Asked on every township page (navigation); compiled configs are cached, so is this.
+  let posts = supervisoryCache.get(compiled);
+  if (!posts) supervisoryCache.set(compiled, (posts = findSupervisoryPosts(compiled)));
+  return posts;
+}
+
+function findSupervisoryPosts(compiled: CompiledConfig): Set<string> {
   const posts = new Set<string>(compiled.leadershipPosts);
   const known = (id: unknown) => typeof id === "string" && compiled.posts.has(id);
   for (const workflow of compiled.workflows.values()) {

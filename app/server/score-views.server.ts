@@ -16,6 +16,7 @@ import { appendAudit } from "./audit.server.ts";
 import { withTenant, type Db } from "./db.server.ts";
 import { watermark } from "./export.server.ts";
 import { labelsFor } from "./labels.server.ts";
+import { userNames } from "./supervision.server.ts";
 import { periodLedger, periodReportFor, requirePeriod, RULE_LINE_PREFIX, standingAppeals, type EntryAppeal } from "./scoring.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
@@ -25,12 +26,6 @@ export type LineRow = { key: string; at: string; targetKind: string; targetId: s
 
 /** The current month's key, Asia/Shanghai. */
 export const currentPeriodKey = (now = new Date()) => periodOf("month", now).key;
-
-async function userNames(db: Db, ids: string[]) {
-  if (!ids.length) return {} as Record<string, string>;
-  const users = await db.user.findMany({ where: { id: { in: ids } }, select: { id: true, displayName: true } });
-  return Object.fromEntries(users.map((u) => [u.id, u.displayName]));
-}
 
 /** The period's report with names, rankings per group (rated where config rates), figures per platform and village. */
 export async function scoreView(db: Db, ctx: TenantContext, periodKey: string, locale: Locale) {

@@ -36,6 +36,7 @@ import {
   type ScoreLine,
   type ScoreLineLike,
   type ScoringVersion,
+  villageOf,
 } from "../../engine/scoring.ts";
 import { figuresBy } from "../../engine/scoring-breakdown.ts";
 import type { TownshipConfig } from "../../schemas/township-config.ts";
@@ -295,8 +296,7 @@ export async function periodReportFor(db: Client, tenantId: string, periodKey: s
   const lines = (await periodLedger(db, tenantId, period)).map(toLine);
   const report = periodReport(inputs.config, { facts, lines, period, members: inputs.members });
   const org = new OrgTree(inputs.config.org?.units ?? []);
-  const villageOf = (f: Fact) => org.ancestry(f.orgUnitId).find((id) => ["village", "community"].includes(org.byId.get(id)?.kind ?? ""));
-  return { report, byPlatform: figuresBy(facts, period, (f) => f.platformId), byVillage: figuresBy(facts, period, villageOf) };
+  return { report, byPlatform: figuresBy(facts, period, (f) => f.platformId), byVillage: figuresBy(facts, period, (f) => villageOf(org, f.orgUnitId)) };
 }
 
 /** The county's review: each township's report side by side (counts and ratings only). */
