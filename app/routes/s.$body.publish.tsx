@@ -49,8 +49,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const { ok: _ok, ...check } = result;
     return json<ActionData>({ intent: "publish", ...check }, { status: 422 });
   }
-  const { document: _document, ...check } = await checkRelease(db, ctx, text, notes);
-  return json<ActionData>({ intent: "check", ...check });
+  return json<ActionData>({ intent: "check", ...(await checkRelease(db, ctx, text, notes)) });
 }
 
 export default function PublishTemplate() {

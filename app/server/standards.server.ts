@@ -146,55 +146,67 @@ export function parseDocument(text: string): { ok: true; document: unknown } | {
   }
 }
 
-/** Everything the publisher sees before publishing; nothing is written. */
-export async function checkRelease(db: Db, ctx: StandardsContext, text: string, notes: ReleaseNotes): Promise<ReleaseCheck & { document?: unknown }> {
-  const empty = { ref: null, previous: null, changes: [], upgradable: 0, upgrades: [] };
+type Validated = { document: unknown; ref: string | null; issues: Issue[]; versions: TemplateVersionEntry[]; published: TemplateVersionEntry[]; prepared: ReturnType<typeof prepareConfig> | null };
+
+/** Whether the text may be published: JSON, config validity, release rules, ownership. */
+async function validateRelease(db: Db, ctx: StandardsContext, text: string, notes: ReleaseNotes): Promise<Validated> {
   const parsed = parseDocument(text);
-  if (!parsed.ok) return { ...empty, issues: parsed.issues };
+  if (!parsed.ok) return { document: undefined, ref: null, issues: parsed.issues, versions: [], published: [], prepared: null };
   const document = parsed.document;
-  const ref = templateRefOf(document) ?? null;
   const versions = await listTemplateVersions(db);
   const templateId = isJsonObject(document) && typeof document.id === "string" ? document.id : "";
   const published = versions.filter((v) => v.templateId === templateId);
-
   // Notes typed on the page, or else the document's own releaseNotes (what publishTemplate stores).
   const own = isJsonObject(document) && isJsonObject(document.releaseNotes) && typeof document.releaseNotes.zh === "string" ? document.releaseNotes.zh : "";
   const issues = releaseIssues(document, published.map((r) => r.version), { zh: notes.zh.trim() || own });
   const owner = await ownershipRefusal(db, templateId, ctx.tenant.id);
   if (owner) issues.push(...owner.issues);
-  const lookup = lookupOf(versions);
-  const prepared = prepareConfig(document, lookup);
+  const prepared = prepareConfig(document, lookupOf(versions));
   if (!prepared.ok) issues.push(...prepared.issues);
+  return { document, ref: templateRefOf(document) ?? null, issues, versions, published, prepared };
+}
 
+/** What the publisher sees besides the issues: changes since the previous version, and each behind township's dry-run upgrade. */
+async function previewRelease(db: Db, v: Validated): Promise<ReleaseCheck> {
+  const { document, ref, versions, prepared } = v;
+  const base = { ref, issues: v.issues, previous: null, changes: [], upgradable: 0, upgrades: [] };
+  if (!prepared) return base;
+  const lookup = lookupOf(versions);
   const version = isJsonObject(document) && typeof document.version === "string" ? document.version : "";
-  const earlier = published.filter((v) => compareVersions(v.version, version) < 0);
+  const earlier = v.published.filter((p) => compareVersions(p.version, version) < 0);
   const previous = earlier.at(-1);
   let changes: Bilingual[] = [];
   if (previous && prepared.ok) {
     const before = prepareConfig(previous.document, lookup);
     if (before.ok) changes = diffConfigs(before.config, prepared.config).map(changeMessage);
   }
-  const earlierRefs = new Set(earlier.map((v) => v.ref));
+  const earlierRefs = new Set(earlier.map((p) => p.ref));
   const behind = (await townshipsOnTemplates(db)).filter((t) => t.extendsRef && earlierRefs.has(t.extendsRef));
   // Only a valid draft can be tried: each behind township's upgrade to it, nothing written.
   const withDraft: TemplateLookup = (r) => (r === ref ? document : lookup(r));
   const upgrades = prepared.ok && ref ? behind.map((t) => ({ code: t.code, name: t.name, nameEn: t.nameEn, from: t.extendsRef!, ...dryRunUpgrade(t.source, ref, withDraft) })) : [];
-  return { ref, issues, previous: previous?.ref ?? null, changes, upgradable: behind.length, upgrades, document };
+  return { ...base, previous: previous?.ref ?? null, changes, upgradable: behind.length, upgrades };
+}
+
+/** Everything the publisher sees before publishing; nothing is written. */
+export async function checkRelease(db: Db, ctx: StandardsContext, text: string, notes: ReleaseNotes): Promise<ReleaseCheck> {
+  return previewRelease(db, await validateRelease(db, ctx, text, notes));
 }
 
 export type ReleaseResult = { ok: true; ref: string; status: "published" | "unchanged" } | ({ ok: false } & ReleaseCheck);
 
+/** Publishes after the same checks; the preview (diff, dry runs) is worked out only for a refusal, to show. */
 export async function publishRelease(db: Db, ctx: StandardsContext, text: string, notes: ReleaseNotes): Promise<ReleaseResult> {
   requirePublisher(ctx);
-  const check = await checkRelease(db, ctx, text, notes);
-  if (check.issues.length || !check.ref) return { ok: false, ...check };
-  const result = await publishTemplate(db, check.document, {
+  const validated = await validateRelease(db, ctx, text, notes);
+  if (validated.issues.length || !validated.ref) return { ok: false, ...(await previewRelease(db, validated)) };
+  const result = await publishTemplate(db, validated.document, {
     by: ctx.user.login,
     publisherId: ctx.tenant.id,
     actorId: ctx.user.id,
     ...(notes.zh.trim() ? { notes: notes.zh.trim() } : {}),
     ...(notes.en.trim() ? { notesEn: notes.en.trim() } : {}),
   });
-  if (!result.ok) return { ok: false, ...check, issues: result.issues };
+  if (!result.ok) return { ok: false, ...(await previewRelease(db, { ...validated, issues: result.issues })) };
   return { ok: true, ref: result.ref, status: result.status };
 }
