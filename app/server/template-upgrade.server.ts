@@ -17,56 +17,12 @@ import { calendarIssues, publishTownshipConfig } from "./config-publish.server.t
 import { withTenant, type Db } from "./db.server.ts";
 import { requireAbility } from "./guards.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
+import { listTemplateVersions, lookupOf, type TemplateVersionEntry } from "./tenant-files.server.ts";
 
 const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 // ---------------------------------------------------------------------------------------------
-// Published template versions (also for the standards body's registry)
-
-export type TemplateVersionEntry = {
-  templateId: string;
-  version: string;
-  ref: string;
-  /** The release notes stored when it was published (by default the document's own `releaseNotes`). */
-  notes: Text | null;
-  publishedBy: string;
-  publishedAt: Date;
-  /** The standards body that published it; null for the operator's CLI. */
-  publisherId: string | null;
-  /** The document as published (not resolved). */
-  document: unknown;
-};
-
-function notesOf(document: unknown, notes: string | null, notesEn: string | null): Text | null {
-  if (notes) return { zh: notes, ...(notesEn ? { en: notesEn } : {}) };
-  const own = isJsonObject(document) ? document.releaseNotes : undefined;
-  return isJsonObject(own) && typeof own.zh === "string" ? { zh: own.zh, ...(typeof own.en === "string" ? { en: own.en } : {}) } : null;
-}
-
-/** Published versions of every template, or of one: by template id, then oldest version first (semver). */
-export async function listTemplateVersions(db: Db, templateId?: string): Promise<TemplateVersionEntry[]> {
-  const rows = await db.templateVersion.findMany({
-    where: templateId === undefined ? {} : { templateId },
-    select: { templateId: true, version: true, document: true, notes: true, notesEn: true, publishedBy: true, publishedAt: true, publisherId: true },
-  });
-  return rows
-    .map((r) => ({
-      templateId: r.templateId,
-      version: r.version,
-      ref: `${r.templateId}@${r.version}`,
-      notes: notesOf(r.document, r.notes, r.notesEn),
-      publishedBy: r.publishedBy,
-      publishedAt: r.publishedAt,
-      publisherId: r.publisherId,
-      document: r.document,
-    }))
-    .sort((a, b) => (a.templateId < b.templateId ? -1 : a.templateId > b.templateId ? 1 : compareVersions(a.version, b.version)));
-}
-
-export function lookupOf(versions: readonly TemplateVersionEntry[]): TemplateLookup {
-  const byRef = new Map(versions.map((v) => [v.ref, v.document]));
-  return (ref) => byRef.get(ref);
-}
+// Newer versions and what they change
 
 /** The versions of the same template above `ref`, oldest first. */
 export function newerVersions(versions: readonly TemplateVersionEntry[], ref: string): TemplateVersionEntry[] {

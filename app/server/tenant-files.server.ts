@@ -3,6 +3,9 @@
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
 import type { TemplateLookup } from "../../engine/config/index.ts";
+import { isJsonObject } from "../../engine/config/id-paths.ts";
+import { compareVersions } from "../../engine/config/versions.ts";
+import type { Text } from "../../engine/i18n.ts";
 import type { Db } from "./db.server.ts";
 import { env } from "./env.server.ts";
 
@@ -23,9 +26,53 @@ export function templateLookupFromDir(dir = path.join(env.tenantsDir, "templates
   return (ref) => byRef.get(ref);
 }
 
+
+export type TemplateVersionEntry = {
+  templateId: string;
+  version: string;
+  ref: string;
+  /** The release notes stored when it was published (by default the document's own `releaseNotes`). */
+  notes: Text | null;
+  publishedBy: string;
+  publishedAt: Date;
+  /** The standards body that published it; null for the operator's CLI. */
+  publisherId: string | null;
+  /** The document as published (not resolved). */
+  document: unknown;
+};
+
+function notesOf(document: unknown, notes: string | null, notesEn: string | null): Text | null {
+  if (notes) return { zh: notes, ...(notesEn ? { en: notesEn } : {}) };
+  const own = isJsonObject(document) ? document.releaseNotes : undefined;
+  return isJsonObject(own) && typeof own.zh === "string" ? { zh: own.zh, ...(typeof own.en === "string" ? { en: own.en } : {}) } : null;
+}
+
+/** Published versions of every template, or of one: by template id, then oldest version first (semver). */
+export async function listTemplateVersions(db: Db, templateId?: string): Promise<TemplateVersionEntry[]> {
+  const rows = await db.templateVersion.findMany({
+    where: templateId === undefined ? {} : { templateId },
+    select: { templateId: true, version: true, document: true, notes: true, notesEn: true, publishedBy: true, publishedAt: true, publisherId: true },
+  });
+  return rows
+    .map((r) => ({
+      templateId: r.templateId,
+      version: r.version,
+      ref: `${r.templateId}@${r.version}`,
+      notes: notesOf(r.document, r.notes, r.notesEn),
+      publishedBy: r.publishedBy,
+      publishedAt: r.publishedAt,
+      publisherId: r.publisherId,
+      document: r.document,
+    }))
+    .sort((a, b) => (a.templateId < b.templateId ? -1 : a.templateId > b.templateId ? 1 : compareVersions(a.version, b.version)));
+}
+
+export function lookupOf(versions: readonly TemplateVersionEntry[]): TemplateLookup {
+  const byRef = new Map(versions.map((v) => [v.ref, v.document]));
+  return (ref) => byRef.get(ref);
+}
+
 /** Published template versions, by "<id>@<version>", from the TemplateVersion table (read once). */
 export async function templateLookupFromDb(db: Db): Promise<TemplateLookup> {
-  const rows = await db.templateVersion.findMany({ select: { templateId: true, version: true, document: true } });
-  const byRef = new Map<string, unknown>(rows.map((r) => [`${r.templateId}@${r.version}`, r.document]));
-  return (ref) => byRef.get(ref);
+  return lookupOf(await listTemplateVersions(db));
 }

@@ -11,7 +11,6 @@ import { runConfigCli } from "../../app/server/config-cli.server.ts";
 import { getTenantConfig } from "../../app/server/config.server.ts";
 import { publishTemplate, publishTownshipConfig } from "../../app/server/config-publish.server.ts";
 import {
-  listTemplateVersions,
   loadUpgradeScreen,
   previewUpgrade,
   publishUpgrade,
@@ -19,7 +18,7 @@ import {
   upgradeWithDecisions,
   type Decision,
 } from "../../app/server/template-upgrade.server.ts";
-import { templateLookupFromDir } from "../../app/server/tenant-files.server.ts";
+import { listTemplateVersions, templateLookupFromDir } from "../../app/server/tenant-files.server.ts";
 import { transitionCase } from "../../app/server/workflow.server.ts";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
 
