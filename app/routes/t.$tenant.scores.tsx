@@ -22,8 +22,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   const periodKey = new URL(request.url).searchParams.get("period") || currentPeriodKey();
   const db = getPrisma();
-  const { period, rankings, nameOf } = await scoreView(db, ctx, periodKey, locale);
-  const all = await explainedLines(db, ctx, period.key, locale, nameOf);
+  const { period, rankings, nameOf, ledger } = await scoreView(db, ctx, periodKey, locale);
+  const all = await explainedLines(db, ctx, ledger, locale, nameOf);
   const lines = full ? all : all.filter((l) => canSeeLine(ctx, l));
   const appeals = await appealMarks(db, ctx, period.key, lines);
   return json({ tenant: ctx.tenant.code, period: period.key, full, rankings: full ? rankings : {}, lines, appeals, canRecompute: full && canRecompute(ctx) });

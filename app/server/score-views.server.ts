@@ -30,7 +30,7 @@ export const currentPeriodKey = (now = new Date()) => periodOf("month", now).key
 /** The period's report with names, rankings per group (rated where config rates), figures per platform and village. */
 export async function scoreView(db: Db, ctx: TenantContext, periodKey: string, locale: Locale) {
   const period = requirePeriod(periodKey);
-  const { report, byPlatform, byVillage } = await periodReportFor(db, ctx.tenant.id, period.key);
+  const { report, byPlatform, byVillage, ledger } = await periodReportFor(db, ctx.tenant.id, period.key);
   const labels = labelsFor(ctx.compiled, locale);
   const userIds = (report.rankings.user ?? []).map((r) => r.target.id);
   const users = await userNames(db, userIds);
@@ -58,13 +58,13 @@ export async function scoreView(db: Db, ctx: TenantContext, periodKey: string, l
     });
   }
   const named = (m: Record<string, PeriodFigures>) => Object.entries(m).map(([id, figures]) => ({ id, name: labels.units[id] ?? id, figures }));
-  return { period, figures: report.figures, rankings, byPlatform: named(byPlatform), byVillage: named(byVillage), nameOf };
+  return { period, figures: report.figures, rankings, byPlatform: named(byPlatform), byVillage: named(byVillage), nameOf, ledger };
 }
 
 type EntryRow = Awaited<ReturnType<typeof periodLedger>>[number];
 
-/** Ledger rows with their rule's name, their fact and their case number. */
-async function explain(db: Db, ctx: TenantContext, entries: EntryRow[], locale: Locale, nameOf: (kind: string, id: string) => string): Promise<LineRow[]> {
+/** Ledger rows (e.g. the period's, as scoreView read them) with their rule's name, their fact and their case number. */
+export async function explainedLines(db: Db, ctx: TenantContext, entries: EntryRow[], locale: Locale, nameOf: (kind: string, id: string) => string): Promise<LineRow[]> {
   const caseIds = [...new Set(entries.map((e) => e.caseId).filter((x): x is string => !!x))];
   const numbers = caseIds.length ? await db.case.findMany({ where: { tenantId: ctx.tenant.id, id: { in: caseIds } }, select: { id: true, number: true } }) : [];
   const numberOf = new Map(numbers.map((c) => [c.id, c.number]));
@@ -85,19 +85,13 @@ async function explain(db: Db, ctx: TenantContext, entries: EntryRow[], locale: 
   }));
 }
 
-/** The period's ledger lines, each with its rule's name, its fact and its case number. */
-export async function explainedLines(db: Db, ctx: TenantContext, periodKey: string, locale: Locale, nameOf: (kind: string, id: string) => string): Promise<LineRow[]> {
-  const period = requirePeriod(periodKey);
-  return explain(db, ctx, await periodLedger(db, ctx.tenant.id, period), locale, nameOf);
-}
-
 /** One rule-produced ledger line of the township, explained; null when the ledger has no such line. */
 export async function explainedLine(db: Db, ctx: TenantContext, key: string, locale: Locale): Promise<LineRow | null> {
   const entry = key.startsWith(RULE_LINE_PREFIX) ? await db.scoreEntry.findFirst({ where: { tenantId: ctx.tenant.id, dedupeKey: key } }) : null;
   if (!entry) return null;
   const labels = labelsFor(ctx.compiled, locale);
   const users = entry.targetKind === "user" ? await userNames(db, [entry.targetId]) : {};
-  const [line] = await explain(db, ctx, [entry], locale, (kind, id) => (kind === "user" ? (users[id] ?? id) : (labels.units[id] ?? id)));
+  const [line] = await explainedLines(db, ctx, [entry], locale, (kind, id) => (kind === "user" ? (users[id] ?? id) : (labels.units[id] ?? id)));
   return line ?? null;
 }
 

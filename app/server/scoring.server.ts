@@ -288,15 +288,18 @@ export type TownshipPeriodReport = {
   /** Figures per platform (the case's platform) and per village (where the case came from). */
   byPlatform: Record<string, PeriodFigures>;
   byVillage: Record<string, PeriodFigures>;
+  /** The period's ledger rows the report was made from (the scores page explains them). */
+  ledger: Awaited<ReturnType<typeof periodLedger>>;
 };
 
 export async function periodReportFor(db: Client, tenantId: string, periodKey: string): Promise<TownshipPeriodReport> {
   const period = requirePeriod(periodKey);
   const { inputs, facts } = await periodFacts(db, tenantId, period);
-  const lines = (await periodLedger(db, tenantId, period)).map(toLine);
+  const ledger = await periodLedger(db, tenantId, period);
+  const lines = ledger.map(toLine);
   const report = periodReport(inputs.config, { facts, lines, period, members: inputs.members });
   const org = new OrgTree(inputs.config.org?.units ?? []);
-  return { report, byPlatform: figuresBy(facts, period, (f) => f.platformId), byVillage: figuresBy(facts, period, (f) => villageOf(org, f.orgUnitId)) };
+  return { report, byPlatform: figuresBy(facts, period, (f) => f.platformId), byVillage: figuresBy(facts, period, (f) => villageOf(org, f.orgUnitId)), ledger };
 }
 
 /** The county's review: each township's report side by side (counts and ratings only). */
