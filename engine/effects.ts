@@ -245,7 +245,6 @@ export const GUARD_PARAMS = {
 
 export type GuardName = keyof typeof GUARD_PARAMS;
 export type GuardParams<N extends GuardName> = FromSchema<(typeof GUARD_PARAMS)[N]>;
-export const GUARD_TYPES: ReadonlySet<string> = new Set(Object.keys(GUARD_PARAMS));
 export const isGuardName = (name: string): name is GuardName => Object.hasOwn(GUARD_PARAMS, name);
 
 /**

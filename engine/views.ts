@@ -1,5 +1,6 @@
 // Workbenches from the config's `views`: which workbench a user gets, and what each tab lists as a
 // plain filter description (no Prisma here). The server ANDs it with the user's read rules.
+import { localDate } from "./calendar";
 import type { CompiledConfig } from "./config/compile";
 import type { Actor } from "./permissions";
 import { VIEW_COLUMNS, type TownshipConfig } from "../schemas/township-config";
@@ -80,9 +81,7 @@ export function doneStates(compiled: Pick<CompiledConfig, "config" | "workflows"
 }
 
 /** A case's day (YYYY-MM-DD) in China Standard Time (UTC+8, no daylight saving), for daily trends. */
-export function chinaDay(at: Date): string {
-  return new Date(at.getTime() + 8 * 3600_000).toISOString().slice(0, 10);
-}
+export const chinaDay = (at: Date): string => localDate(at);
 
 /** The last `days` China days ending with `now`'s, oldest first. */
 export function lastDays(now: Date, days: number): string[] {

@@ -6,6 +6,7 @@
 import { changeMessage, describePath, diffConfigs, type ConfigChange } from "../../engine/config/diff.ts";
 import { getAtIdPath, isJsonObject, joinPointer, splitPointer, type Json, type JsonObject } from "../../engine/config/id-paths.ts";
 import { resolveConfig, type TemplateLookup } from "../../engine/config/index.ts";
+import { IDENTITY_KEYS } from "../../engine/config/resolve.ts";
 import { applyResolutions, upgradeConfig, type ConflictCode, type Resolution, type UpgradeConflict, type UpgradeInput, type UpgradeResult, type UpgradeSuccess } from "../../engine/config/upgrade.ts";
 import { compareVersions, parseTemplateRef } from "../../engine/config/versions.ts";
 import type { Bilingual, Text } from "../../engine/i18n.ts";
@@ -32,7 +33,7 @@ export function newerVersions(versions: readonly TemplateVersionEntry[], ref: st
 }
 
 // Identity never reaches a township (resolution takes it from the township), so it is no change for one.
-const IDENTITY = new Set(["$schema", "kind", "id", "version", "name", "description", "releaseNotes", "extends"]);
+const IDENTITY = new Set<string>(["$schema", ...IDENTITY_KEYS]);
 
 const isIdentity = (change: ConfigChange) => IDENTITY.has(splitPointer(change.path)[0] ?? "");
 

@@ -6,16 +6,18 @@
 // - any other value in the override replaces the template's.
 import type { Issue } from "../issues";
 import type { TownshipConfig } from "../../schemas/township-config";
+import { isJsonObject, type Json, type JsonObject } from "./id-paths";
 
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
-type JsonObject = { [key: string]: Json };
+/** A config's own identity: never inherited from its template, never a template's change to a township. */
+export const IDENTITY_KEYS = ["kind", "id", "version", "name", "description", "releaseNotes", "extends"] as const;
 
-const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
+// Merging matches by id even where ids repeat (validation reports repeats); id-paths' isIdArray,
+// for addressing, needs them unique.
 const isIdArray = (v: unknown): v is JsonObject[] =>
-  Array.isArray(v) && v.every((item) => isObject(item) && typeof item.id === "string");
+  Array.isArray(v) && v.every((item) => isJsonObject(item) && typeof item.id === "string");
 
 export function mergeConfig(base: Json, override: Json): Json {
-  if (isObject(base) && isObject(override)) {
+  if (isJsonObject(base) && isJsonObject(override)) {
     const out: JsonObject = { ...base };
     for (const [key, value] of Object.entries(override)) {
       // Own keys only, and defined rather than assigned: a "__proto__" key in JSON is data.
@@ -43,8 +45,8 @@ export function mergeConfig(base: Json, override: Json): Json {
 
 /** Drops `$remove` markers left in a template that was itself written with them. */
 function stripRemovals(value: Json): Json {
-  if (Array.isArray(value)) return value.filter((v) => !(isObject(v) && v.$remove === true)).map(stripRemovals);
-  if (isObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripRemovals(v)]));
+  if (Array.isArray(value)) return value.filter((v) => !(isJsonObject(v) && v.$remove === true)).map(stripRemovals);
+  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripRemovals(v)]));
   return value;
 }
 
@@ -58,7 +60,7 @@ export function resolveConfig(raw: unknown, lookup: TemplateLookup): { ok: true;
   const chain: JsonObject[] = [];
   const seen = new Set<string>();
   let current: unknown = raw;
-  while (isObject(current)) {
+  while (isJsonObject(current)) {
     chain.unshift(current);
     const ref = current.extends;
     if (typeof ref !== "string") break;
@@ -78,7 +80,7 @@ export function resolveConfig(raw: unknown, lookup: TemplateLookup): { ok: true;
   for (const layer of chain.slice(1)) merged = mergeConfig(merged, layer);
   const result = stripRemovals(merged) as JsonObject;
   // Identity comes from the config itself, never from its template.
-  for (const key of ["kind", "id", "version", "name", "description", "releaseNotes", "extends"] as const) {
+  for (const key of IDENTITY_KEYS) {
     if (key in top) result[key] = top[key]!;
     else delete result[key];
   }

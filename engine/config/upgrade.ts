@@ -15,7 +15,7 @@ import type { Issue } from "../issues";
 import type { TownshipConfig } from "../../schemas/township-config";
 import { diffConfigs, type ConfigChange } from "./diff";
 import { childAt, getAtIdPath, isAtOrUnder, isIdArray, isJsonObject, joinPointer, jsonEqual, setOwn, splitPointer, toIdPath, type Json, type JsonObject } from "./id-paths";
-import { mergeConfig, resolveConfig, type TemplateLookup } from "./resolve";
+import { IDENTITY_KEYS, mergeConfig, resolveConfig, type TemplateLookup } from "./resolve";
 import { validateTownshipConfig } from "./validate";
 
 export type ConflictCode =
@@ -89,7 +89,7 @@ export type UpgradeFailure = {
 export type UpgradeResult = UpgradeSuccess | UpgradeFailure;
 
 // Identity always comes from the township itself (resolve.ts), so the template cannot conflict with it.
-const IDENTITY_KEYS = new Set(["$schema", "kind", "id", "version", "name", "description", "releaseNotes", "extends"]);
+const IDENTITY = new Set<string>(["$schema", ...IDENTITY_KEYS]);
 
 const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
@@ -235,7 +235,7 @@ function findConflicts(source: JsonObject, base: Json, target: Json): UpgradeCon
     }
     if (isJsonObject(ours) && isJsonObject(b) && isJsonObject(t)) {
       for (const key of Object.keys(ours)) {
-        if (tokens.length === 0 && IDENTITY_KEYS.has(key)) continue;
+        if (tokens.length === 0 && IDENTITY.has(key)) continue;
         walk(ours[key]!, childAt(b, key), childAt(t, key), [...tokens, key]);
       }
       return;
