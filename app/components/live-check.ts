@@ -8,9 +8,13 @@ import type { ShownIssue } from "./issue-list";
 
 export type EditResponse = { intent: "validate" | "publish"; ok: boolean; issues: ShownIssue[]; changes: Array<{ zh: string; en: string }>; impact?: DeadlineImpactView };
 
-/** Checking a draft changes nothing on the server: no need to reload the page's data. */
-export const noRevalidateOnCheck: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("intent") === "validate" ? false : defaultShouldRevalidate;
+/** A submission with this intent (a check, a preview) changes nothing on the server: no need to reload the page's data. */
+export const noRevalidateOn =
+  (intent: string): ShouldRevalidateFunction =>
+  ({ formData, defaultShouldRevalidate }) =>
+    formData?.get("intent") === intent ? false : defaultShouldRevalidate;
+
+export const noRevalidateOnCheck = noRevalidateOn("validate");
 
 /** `check` is the server's answer for this very edit (undefined while none is current). */
 export function useLiveCheck(edit: string, enabled: boolean) {

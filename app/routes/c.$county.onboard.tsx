@@ -3,7 +3,6 @@
 // against the template, the first intake form) → publish. The draft lives in the browser and is
 // posted whole; the server rebuilds and validates everything on preview and again on publish.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Link, useFetcher, useLoaderData, useParams } from "@remix-run/react";
 import { useEffect, useMemo, useState } from "react";
 import { pickText } from "../../engine/i18n";
@@ -17,6 +16,7 @@ import { requireCountyAdmin, requireCountyContext } from "../server/county.serve
 import { getPrisma } from "../server/db.server";
 import { getLocale } from "../server/locale.server";
 import { listTemplateChoices, onboardTownship, previewOnboarding } from "../server/onboarding.server";
+import { noRevalidateOn } from "../components/live-check";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireCountyContext(request, params.county);
@@ -58,9 +58,7 @@ const COUNT_KEYS: Array<[string, MessageKey]> = [
   ["permissions", "countPermissions"],
 ];
 
-/** Checking a draft changes nothing on the server: no need to reload the page's data. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("intent") === "preview" ? false : defaultShouldRevalidate;
+export const shouldRevalidate = noRevalidateOn("preview");
 
 export default function Onboard() {
   const { templates } = useLoaderData<typeof loader>();

@@ -2,14 +2,15 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../i18n";
 import { COUNTY_ADMIN_POST, requireCountyContext } from "../server/county.server";
+import { currentPeriodKey } from "../server/score-views.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireCountyContext(request, params.county);
-  return json({ county: ctx.county, isAdmin: ctx.membership.posts.includes(COUNTY_ADMIN_POST) });
+  return json({ county: ctx.county, isAdmin: ctx.membership.posts.includes(COUNTY_ADMIN_POST), month: currentPeriodKey() });
 }
 
 export default function CountyLayout() {
-  const { county, isAdmin } = useLoaderData<typeof loader>();
+  const { county, isAdmin, month } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   return (
@@ -18,8 +19,7 @@ export default function CountyLayout() {
         <h2 style={{ margin: 0 }} data-testid="county-name">{locale === "en" ? (county.nameEn ?? county.name) : county.name}</h2>
         <NavLink to={`/c/${county.code}`} end>{t("countyTownships")}</NavLink>
         <NavLink to={`/c/${county.code}/dashboard`}>{t("dashboard")}</NavLink>
-        {/* The monthly review of the current month, in Shanghai time. */}
-        <NavLink to={`/c/${county.code}/reports/${new Date(Date.now() + 8 * 3600_000).toISOString().slice(0, 7)}`}>{t("monthlyReview")}</NavLink>
+        <NavLink to={`/c/${county.code}/reports/${month}`}>{t("monthlyReview")}</NavLink>
         {isAdmin ? <NavLink to={`/c/${county.code}/password-reset`}>{t("resetPassword")}</NavLink> : null}
         {isAdmin ? <NavLink to={`/c/${county.code}/onboard`} className="button">{t("onboardTownship")}</NavLink> : null}
       </div>

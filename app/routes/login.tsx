@@ -5,12 +5,9 @@ import { getPrisma } from "../server/db.server";
 import { getLocale } from "../server/locale.server";
 import { clearLoginFailures, loginBlocked, recordLoginFailure } from "../server/rate-limit.server";
 import { checkCredentials, getUser, startSession } from "../server/session.server";
+import { localPath } from "../server/http-guards.server";
 
 export const meta: MetaFunction = () => [{ title: "Gridwork" }];
-
-function safeRedirect(to: FormDataEntryValue | null) {
-  return typeof to === "string" && to.startsWith("/") && !to.startsWith("//") ? to : "/t";
-}
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) return redirect("/t");
@@ -32,7 +29,7 @@ export async function action({ request, context }: ActionFunctionArgs) {
     return json({ error: translate(locale, "badCredentials"), login }, { status: 401 });
   }
   await clearLoginFailures(db, login);
-  return redirect(safeRedirect(form.get("redirectTo")), { headers: { "Set-Cookie": await startSession(request, userId) } });
+  return redirect(localPath(form.get("redirectTo")), { headers: { "Set-Cookie": await startSession(request, userId) } });
 }
 
 export default function Login() {

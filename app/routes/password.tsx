@@ -6,10 +6,13 @@ import { isMessageKey, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
 import { hashPassword, passwordProblems, verifyPassword } from "../server/password.server";
 import { endOtherSessions, getUser, startSession } from "../server/session.server";
+import { localPath } from "../server/http-guards.server";
 
-function safeRedirect(to: FormDataEntryValue | string | null) {
-  return typeof to === "string" && to.startsWith("/") && !to.startsWith("//") && !to.startsWith("/password") ? to : "/t";
-}
+// Back to where the person was going, never to this page again.
+const safeRedirect = (to: unknown) => {
+  const path = localPath(to);
+  return path.startsWith("/password") ? "/t" : path;
+};
 
 async function requireLoggedIn(request: Request) {
   const user = await getUser(request);

@@ -3,7 +3,6 @@
 // conflict shown for a decision. The decisions travel in the form; the server re-runs the upgrade
 // from the database each time (app/server/template-upgrade.server.ts).
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { pickText } from "../../engine/i18n";
 import type { Issue } from "../../engine/issues";
@@ -15,6 +14,7 @@ import { getPrisma } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
 import { requireTenantContext } from "../server/tenancy.server";
 import { loadUpgradeScreen, upgradeAction, type ChangeLine, type ConflictView, type UpgradePreview } from "../server/template-upgrade.server";
+import { noRevalidateOn } from "../components/live-check";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -30,9 +30,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 
 type UpgradeResponse = { intent: "preview" | "publish"; preview: UpgradePreview | null; changedSincePreview?: boolean; issues: Issue[] };
 
-/** A preview writes nothing: the page's data stays as it is. */
-export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("intent") === "preview" ? false : defaultShouldRevalidate;
+export const shouldRevalidate = noRevalidateOn("preview");
 
 export default function TemplateUpgrade() {
   const screen = useLoaderData<typeof loader>();

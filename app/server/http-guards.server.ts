@@ -34,3 +34,11 @@ export function sameOriginWrites(req: Request, res: Response, next: NextFunction
   }
   next();
 }
+
+/**
+ * A redirect target from a form or query, kept on this site: a path, never `//host` or `/\host`
+ * (browsers read both as another host); anything else gives `fallback`.
+ */
+export function localPath(to: unknown, fallback = "/t"): string {
+  return typeof to === "string" && to.startsWith("/") && to[1] !== "/" && to[1] !== "\\" ? to : fallback;
+}

@@ -94,6 +94,17 @@ describe("headers", () => {
     expect(res.headers.get("x-powered-by")).toBeNull();
   });
 
+  it("redirects after login and a language switch only within the site", async () => {
+    for (const target of ["//evil.example/x", "/\\evil.example/x", "https://evil.example/"]) {
+      const login = await new HttpSession(app.url).post("/login", { login: "east.grid1", password: "gridwork-demo", redirectTo: target });
+      expect(login.headers.get("Location"), target).toBe("/t");
+      const lang = await new HttpSession(app.url).post("/lang", { to: "en", back: target });
+      expect(lang.headers.get("Location"), target).toBe("/");
+    }
+    const ok = await new HttpSession(app.url).post("/login", { login: "east.grid1", password: "gridwork-demo", redirectTo: "/t/east-lake/report" });
+    expect(ok.headers.get("Location")).toBe("/t/east-lake/report");
+  });
+
   it("compresses pages and bundles for clients that accept gzip, and only for them", async () => {
     const page = await fetch(app.url + "/login", { headers: { "Accept-Encoding": "gzip" } });
     expect(page.headers.get("content-encoding")).toBe("gzip");
