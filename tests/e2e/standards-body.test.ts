@@ -52,7 +52,8 @@ describe.runIf(hasBrowser)("standards body in Chromium", () => {
 
     await page.getByRole("button", { name: "发布", exact: true }).click();
     await page.waitForURL(/\/s\/demo-standards\?published=/);
-    expect(await page.getByRole("status").textContent()).toContain(`command-room-guideline@${draft.version} 已发布`);
+    // The check's own status may still be on screen for a moment after the URL changes.
+    await expect.poll(() => page.getByRole("status").first().textContent()).toContain(`command-room-guideline@${draft.version} 已发布`);
     const newest = guideline.locator("tbody tr").first();
     expect(await newest.getAttribute("data-ref")).toBe(`command-room-guideline@${draft.version}`);
     expect(await newest.textContent()).toContain("矛盾纠纷类别更名");
