@@ -2,11 +2,12 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type 
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { translate, useT } from "../i18n";
 import { getLocale } from "../server/locale.server";
-import { throttledPasswordCheck } from "../server/rate-limit.server";
+import { retryAfterHeaders, throttledPasswordCheck } from "../server/rate-limit.server";
 import { checkCredentials, getUser, startSession } from "../server/session.server";
 import { localPath } from "../server/http-guards.server";
 
 export const meta: MetaFunction = () => [{ title: "Gridwork" }];
+export const headers = retryAfterHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) return redirect("/t");

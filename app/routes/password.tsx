@@ -7,7 +7,9 @@ import { getPrisma } from "../server/db.server";
 import { hashPassword, passwordProblems, verifyPassword } from "../server/password.server";
 import { endOtherSessions, getUser, startSession } from "../server/session.server";
 import { localPath } from "../server/http-guards.server";
-import { throttledPasswordCheck } from "../server/rate-limit.server";
+import { retryAfterHeaders, throttledPasswordCheck } from "../server/rate-limit.server";
+
+export const headers = retryAfterHeaders;
 
 // Back to where the person was going, never to this page again.
 const safeRedirect = (to: unknown) => {

@@ -4,6 +4,7 @@
 // each lockout, and per address at a much higher rate; never per login alone, so no one can lock a
 // chosen person out from somewhere else.
 import { createHash } from "node:crypto";
+import type { HeadersFunction } from "@remix-run/node";
 import { Redis } from "ioredis";
 import { RateLimiterPrisma, RateLimiterRedis, RateLimiterRes, type RateLimiterStoreAbstract } from "rate-limiter-flexible";
 import { getPrisma } from "./db.server.ts";
@@ -83,3 +84,9 @@ export async function throttledPasswordCheck<T>(login: string, address: string, 
   }
   return { ok: false, blocked: false };
 }
+
+/** A route's `headers`: a document response keeps the action's Retry-After (Remix drops it otherwise). */
+export const retryAfterHeaders: HeadersFunction = ({ actionHeaders }) => {
+  const retryAfter = actionHeaders.get("Retry-After");
+  return retryAfter ? { "Retry-After": retryAfter } : new Headers();
+};
