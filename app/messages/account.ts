@@ -1,5 +1,7 @@
 // UI strings of one feature, merged into app/i18n.ts: { key: { zh, en } }, Chinese first.
 export const accountMessages = {
+  staySignedIn: { zh: "保持登录", en: "Stay signed in" },
+  staySignedInHelp: { zh: "仅在自己的设备上勾选；不勾选时关闭浏览器即退出", en: "Only on your own device; otherwise closing the browser logs you out" },
   changePassword: { zh: "修改密码", en: "Change password" },
   mustChangePassword: { zh: "您正在使用一次性密码，请先设置自己的密码再继续", en: "You are using a one-time password: choose your own before you go on" },
   currentPassword: { zh: "当前密码", en: "Current password" },

@@ -1,13 +1,13 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { translate, useT } from "../i18n";
-import { getPrisma } from "../server/db.server";
 import { getLocale } from "../server/locale.server";
-import { clearLoginFailures, loginBlocked, recordLoginFailure } from "../server/rate-limit.server";
+import { retryAfterHeaders, throttledPasswordCheck } from "../server/rate-limit.server";
 import { checkCredentials, getUser, startSession } from "../server/session.server";
 import { localPath } from "../server/http-guards.server";
 
 export const meta: MetaFunction = () => [{ title: "Gridwork" }];
+export const headers = retryAfterHeaders;
 
 export async function loader({ request }: LoaderFunctionArgs) {
   if (await getUser(request)) return redirect("/t");
@@ -20,16 +20,14 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const login = String(form.get("login") ?? "").trim();
   const password = String(form.get("password") ?? "");
   if (!login || !password) return json({ error: translate(locale, "missingCredentials"), login }, { status: 400 });
-  const db = getPrisma();
   const ip = String((context as { clientIp?: string }).clientIp ?? "unknown");
-  if (await loginBlocked(db, login, ip)) return json({ error: translate(locale, "tooManyAttempts"), login }, { status: 429 });
-  const userId = await checkCredentials(login, password);
-  if (!userId) {
-    await recordLoginFailure(db, login, ip);
-    return json({ error: translate(locale, "badCredentials"), login }, { status: 401 });
+  const checked = await throttledPasswordCheck(login, ip, () => checkCredentials(login, password));
+  if (!checked.ok && checked.blocked) {
+    return json({ error: translate(locale, "tooManyAttempts"), login }, { status: 429, headers: { "Retry-After": String(checked.retryAfterSeconds) } });
   }
-  await clearLoginFailures(db, login);
-  return redirect(localPath(form.get("redirectTo")), { headers: { "Set-Cookie": await startSession(request, userId) } });
+  if (!checked.ok) return json({ error: translate(locale, "badCredentials"), login }, { status: 401 });
+  const cookie = await startSession(request, checked.value, form.get("remember") === "on");
+  return redirect(localPath(form.get("redirectTo")), { headers: { "Set-Cookie": cookie } });
 }
 
 export default function Login() {
@@ -51,6 +49,12 @@ export default function Login() {
         <div className="field">
           <label htmlFor="password">{t("password")}</label>
           <input id="password" name="password" type="password" autoComplete="current-password" required />
+        </div>
+        <div className="field">
+          <label className="inline">
+            <input type="checkbox" name="remember" data-testid="stay-signed-in" /> {t("staySignedIn")}
+          </label>
+          <p className="field-description">{t("staySignedInHelp")}</p>
         </div>
         <button type="submit" className="primary" disabled={navigation.state === "submitting"}>{t("login")}</button>
       </Form>

@@ -7,6 +7,9 @@ import { getPrisma } from "../server/db.server";
 import { hashPassword, passwordProblems, verifyPassword } from "../server/password.server";
 import { endOtherSessions, getUser, startSession } from "../server/session.server";
 import { localPath } from "../server/http-guards.server";
+import { retryAfterHeaders, throttledPasswordCheck } from "../server/rate-limit.server";
+
+export const headers = retryAfterHeaders;
 
 // Back to where the person was going, never to this page again.
 const safeRedirect = (to: unknown) => {
@@ -25,7 +28,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
   return json({ login: user.login, required: user.mustChangePassword });
 }
 
-export async function action({ request }: ActionFunctionArgs) {
+export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireLoggedIn(request);
   const form = await request.formData();
   const current = String(form.get("current") ?? "");
@@ -33,7 +36,11 @@ export async function action({ request }: ActionFunctionArgs) {
   const confirm = String(form.get("confirm") ?? "");
   const db = getPrisma();
   const row = await db.user.findUniqueOrThrow({ where: { id: user.id }, select: { passwordHash: true } });
-  if (!(await verifyPassword(current, row.passwordHash))) return json({ errors: ["wrongCurrentPassword"] }, { status: 400 });
+  // The current password first, throttled like the login; every failure of it answers the same.
+  const ip = String((context as { clientIp?: string }).clientIp ?? "unknown");
+  const checked = await throttledPasswordCheck(user.login, ip, () => verifyPassword(current, row.passwordHash));
+  if (!checked.ok && checked.blocked) return json({ errors: ["tooManyAttempts"] }, { status: 429, headers: { "Retry-After": String(checked.retryAfterSeconds) } });
+  if (!checked.ok) return json({ errors: ["wrongCurrentPassword"] }, { status: 400 });
   const problems = passwordProblems(user.login, current, next, confirm);
   if (problems.length) return json({ errors: problems.map((p) => `password.${p}`) }, { status: 400 });
   await db.user.update({ where: { id: user.id }, data: { passwordHash: await hashPassword(next), mustChangePassword: false } });

@@ -10,7 +10,8 @@ import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
 import { getPrisma } from "./db.server.ts";
-import { sameOriginWrites, securityHeaders } from "./http-guards.server.ts";
+import { allowedHosts, knownHosts, sameOriginWrites, securityHeaders } from "./http-guards.server.ts";
+import { env } from "./env.server.ts";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.server.ts";
 import { createJobRunner, setJobRunner } from "./jobs.server.ts";
 import { migrate } from "./migrate.server.ts";
@@ -64,6 +65,9 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
   // Pages and the JS bundles are text: gzip cuts what a phone on a slow link downloads several-fold.
   app.use(compression());
   app.use(securityHeaders);
+  // Known once listening (PORT=0 picks the port); no request arrives before.
+  let hosts: ReadonlySet<string> = new Set();
+  app.use(knownHosts(() => hosts));
   app.use(sameOriginWrites);
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
@@ -80,6 +84,7 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
     const s = app.listen(options.port ?? 3000, host, () => resolve(s));
   });
   const { port } = server.address() as AddressInfo;
+  hosts = allowedHosts(env.allowedHosts, host, port);
   const url = `http://${host === "0.0.0.0" ? "127.0.0.1" : host}:${port}`;
 
   return {

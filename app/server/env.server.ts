@@ -18,6 +18,16 @@ export const env = {
   get cookieSecure() {
     return process.env.COOKIE_SECURE === "true";
   },
+  /** Minutes without a request after which a session ends (fractions allowed). */
+  get sessionIdleMinutes() {
+    const minutes = Number(process.env.SESSION_IDLE_MINUTES || 30);
+    return Number.isFinite(minutes) && minutes > 0 ? minutes : 30;
+  },
+  /** Host names (optionally host:port) this install answers to; unset means the listen address. */
+  get allowedHosts() {
+    const list = (process.env.ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+    return list.length ? list : undefined;
+  },
   get tenantsDir() {
     return process.env.GRIDWORK_TENANTS_DIR || "tenants";
   },

@@ -1,5 +1,5 @@
 // Server-side sessions: the httpOnly cookie holds only a signed random id; the row holds the rest,
-// so logout and expiry are real (docs/decisions/004-sessions.md).
+// so logout, the idle timeout and expiry are real (docs/decisions/004-sessions.md, 022).
 import { randomBytes } from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
 import { getPrisma } from "./db.server.ts";
@@ -7,6 +7,7 @@ import { env } from "./env.server.ts";
 import { dummyPasswordHash, verifyPassword } from "./password.server.ts";
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
+const idleMs = () => env.sessionIdleMinutes * 60 * 1000;
 
 let cookie: ReturnType<typeof createCookie> | undefined;
 function sessionCookie() {
@@ -16,7 +17,6 @@ function sessionCookie() {
     path: "/",
     secure: env.cookieSecure,
     secrets: [env.sessionSecret],
-    maxAge: SESSION_TTL_MS / 1000,
   });
   return cookie;
 }
@@ -32,11 +32,21 @@ export type SessionUser = { id: string; login: string; displayName: string; acti
 export async function getUser(request: Request): Promise<(SessionUser & { mustChangePassword: boolean }) | null> {
   const id = await sessionIdFrom(request);
   if (!id) return null;
-  const session = await getPrisma().session.findUnique({
+  const db = getPrisma();
+  const session = await db.session.findUnique({
     where: { id },
-    select: { expiresAt: true, user: { select: { id: true, login: true, displayName: true, active: true, locale: true, mustChangePassword: true } } },
+    select: { expiresAt: true, lastSeenAt: true, user: { select: { id: true, login: true, displayName: true, active: true, locale: true, mustChangePassword: true } } },
   });
-  if (!session || session.expiresAt <= new Date() || !session.user.active) return null;
+  if (!session) return null;
+  const now = Date.now();
+  const idle = now - session.lastSeenAt.getTime();
+  if (session.expiresAt.getTime() <= now || idle >= idleMs()) {
+    await db.session.deleteMany({ where: { id } });
+    return null;
+  }
+  if (!session.user.active) return null;
+  // Sliding idle timeout without a write on every request.
+  if (idle > Math.min(60_000, idleMs() / 10)) await db.session.updateMany({ where: { id }, data: { lastSeenAt: new Date(now) } });
   return session.user;
 }
 
@@ -68,14 +78,19 @@ export async function checkCredentials(login: string, password: string) {
   return (await verifyPassword(password, user.passwordHash)) ? user.id : null;
 }
 
-/** A fresh session id on every login (no fixation); the old one, if any, is dropped. */
-export async function startSession(request: Request, userId: string): Promise<string> {
+/**
+ * A fresh session id on every login (no fixation); the old one, if any, is dropped. The cookie ends
+ * with the browser unless `persistent` ("stay signed in"; by default the old session's choice).
+ */
+export async function startSession(request: Request, userId: string, persistent?: boolean): Promise<string> {
   const db = getPrisma();
-  const old = await sessionIdFrom(request);
-  if (old) await db.session.deleteMany({ where: { id: old } });
+  const oldId = await sessionIdFrom(request);
+  const old = oldId ? await db.session.findUnique({ where: { id: oldId }, select: { persistent: true } }) : null;
+  if (oldId) await db.session.deleteMany({ where: { id: oldId } });
+  const keep = persistent ?? old?.persistent ?? false;
   const id = randomBytes(32).toString("base64url");
-  await db.session.create({ data: { id, userId, expiresAt: new Date(Date.now() + SESSION_TTL_MS) } });
-  return sessionCookie().serialize(id);
+  await db.session.create({ data: { id, userId, persistent: keep, expiresAt: new Date(Date.now() + SESSION_TTL_MS) } });
+  return sessionCookie().serialize(id, keep ? { maxAge: SESSION_TTL_MS / 1000 } : {});
 }
 
 export async function endSession(request: Request): Promise<string> {

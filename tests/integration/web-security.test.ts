@@ -1,6 +1,6 @@
-// Hardening a user never sees until it matters: CSRF, login throttling, session rotation, headers.
+// Hardening a user never sees until it matters: CSRF, login throttling, session rotation, headers, Host.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
+import { getWithHost, HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
 import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
 import { validDispute } from "./helpers.ts";
 
@@ -47,13 +47,14 @@ describe("CSRF", () => {
 });
 
 describe("login", () => {
-  it("throttles repeated failures for a login, even with the right password afterwards", async () => {
+  // Per login and address: other addresses still get in (tests/integration/login-throttle.test.ts).
+  it("throttles repeated failures for a login from one address, even with the right password afterwards", async () => {
     const http = new HttpSession(app.url);
     for (let i = 0; i < 5; i++) expect((await http.post("/login", { login: "east.director", password: "guess" + i })).status).toBe(401);
     const blocked = await http.post("/login", { login: "east.director", password: "gridwork-demo" });
     expect(blocked.status).toBe(429);
     expect(await blocked.text()).toContain("尝试次数过多");
-    // Other logins are unaffected.
+    // Other logins from the same address are unaffected.
     expect((await http.post("/login", { login: "east.routing", password: "gridwork-demo" })).status).toBe(302);
   });
 
@@ -103,6 +104,17 @@ describe("headers", () => {
     }
     const ok = await new HttpSession(app.url).post("/login", { login: "east.grid1", password: "gridwork-demo", redirectTo: "/t/east-lake/report" });
     expect(ok.headers.get("Location")).toBe("/t/east-lake/report");
+  });
+
+  it("answers on the listen address and localhost, and refuses another Host (DNS rebinding)", async () => {
+    const port = new URL(app.url).port;
+    expect((await getWithHost(app.url, `127.0.0.1:${port}`)).status).toBe(200);
+    expect((await getWithHost(app.url, `localhost:${port}`)).status).toBe(200);
+    const rebound = await getWithHost(app.url, `rebind.attacker.example:${port}`);
+    expect(rebound.status).toBe(421);
+    expect(rebound.body).toContain("This host is not served here");
+    // No COOKIE_SECURE and plain HTTP: no HSTS that would lock a local install out.
+    expect((await fetch(app.url + "/login")).headers.get("strict-transport-security")).toBeNull();
   });
 
   it("compresses pages and bundles for clients that accept gzip, and only for them", async () => {

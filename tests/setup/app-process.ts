@@ -1,6 +1,7 @@
 // Runs Gridwork as `npm start` does, in a child process, and waits for it to be ready.
 import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
+import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
@@ -80,4 +81,19 @@ export class HttpSession {
     if (res.status !== 302) throw new Error(`login ${login} failed: ${res.status}`);
     return res;
   }
+}
+
+/** A GET with a chosen Host header (fetch does not let one set it), as a DNS-rebinding page would send. */
+export function getWithHost(base: string, host: string, pathname = "/login"): Promise<{ status: number; body: string }> {
+  const url = new URL(base);
+  return new Promise((resolve, reject) => {
+    http
+      .get({ hostname: url.hostname, port: url.port, path: pathname, headers: { Host: host } }, (res) => {
+        let body = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => (body += chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+      })
+      .on("error", reject);
+  });
 }
