@@ -18,7 +18,7 @@ export async function writeCheckpoints(db: Db, now: Date, options: { codes?: str
   for (const t of tenants) {
     const head = await db.auditEvent.findFirst({ where: { tenantId: t.id }, orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
     const last = await db.auditCheckpoint.findFirst({ where: { tenantId: t.id }, orderBy: [{ seq: "desc" }, { at: "desc" }] });
-    if (!head || (last && last.seq === head.seq && last.hash === head.hash)) {
+    if (!head ? !last : last && last.seq === head.seq && last.hash === head.hash) {
       results.push({ code: t.code, written: false });
       continue;
     }

@@ -120,6 +120,15 @@ export async function verifyAuditChain(db: Db | Tx, tenantId: string, options: V
   const first = checkpoints[0];
   const last = checkpoints[checkpoints.length - 1];
 
+  if (options.from) {
+    // Continuing from a verified checkpoint: its entry must still be there, unchanged.
+    const at = await db.auditEvent.findUnique({ where: { tenantId_seq: { tenantId, seq: options.from.seq } }, select: { hash: true } });
+    if (!at) {
+      const below = await db.auditEvent.findFirst({ where: { tenantId, seq: { lt: options.from.seq } }, orderBy: { seq: "desc" }, select: { seq: true } });
+      return broken(below?.seq ?? 0, { kind: "missing", after: below?.seq ?? 0, checkpointSeq: options.from.seq });
+    }
+    if (at.hash !== options.from.hash) return broken(options.from.seq - 1, { kind: "checkpoint-mismatch", checkpointSeq: options.from.seq });
+  }
   let key: string | undefined;
   let prevHash = options.from?.hash ?? GENESIS;
   let expectedSeq = (options.from?.seq ?? 0) + 1;
