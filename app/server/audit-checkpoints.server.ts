@@ -57,7 +57,7 @@ export async function writeDueCheckpoints(db: Db, now: Date): Promise<number> {
   }
 }
 
-export type ExportedCheckpoint = Omit<Checkpoint, "at"> & { tenant: string; at: string; payload: string; publicKey: string };
+type ExportedCheckpoint = Omit<Checkpoint, "at"> & { tenant: string; at: string; payload: string; publicKey: string };
 
 /** JSON lines, one per checkpoint, each with the signed payload and the public key to check it with. */
 export async function exportCheckpoints(db: Db, tenantIds?: string[]): Promise<string> {

@@ -15,9 +15,9 @@ export type AuditEntry = {
   at: Date;
 };
 
-export const GENESIS = "genesis";
-export const HMAC_ALG = "hmac-sha256";
-export const LEGACY_ALG = "sha256";
+const GENESIS = "genesis";
+const HMAC_ALG = "hmac-sha256";
+const LEGACY_ALG = "sha256";
 
 function entryBody(seq: number, e: AuditEntry): string {
   return canonical({ seq, tenantId: e.tenantId, caseId: e.caseId ?? null, actorId: e.actorId ?? null, type: e.type, data: e.data, at: e.at.toISOString() });
@@ -32,7 +32,7 @@ export function auditHash(prevHash: string, seq: number, e: AuditEntry, key = hm
   return hmacHex(key, prevHash, entryBody(seq, e));
 }
 
-export function auditLockKey(tenantId: string) {
+function auditLockKey(tenantId: string) {
   return "audit:" + tenantId;
 }
 
