@@ -3,6 +3,7 @@ import { useRouteLoaderData } from "@remix-run/react";
 import type { Locale } from "../engine/i18n";
 import { accountMessages } from "./messages/account";
 import { appealMessages } from "./messages/appeal";
+import { auditMessages } from "./messages/audit";
 import { configSectionMessages } from "./messages/config-sections";
 import { deadlineImpactMessages } from "./messages/deadline-impact";
 import { standardsMessages } from "./messages/standards";
@@ -55,7 +56,7 @@ const messages = {
   exportCsv: { zh: "导出 CSV", en: "Export CSV" },
   auditLog: { zh: "审计日志", en: "Audit log" },
   chainOk: { zh: "审计链校验通过，共 {n} 条", en: "Audit chain verified: {n} entries" },
-  chainBroken: { zh: "审计链在第 {n} 条处断开：{reason}", en: "Audit chain broken at entry {n}: {reason}" },
+  chainBroken: { zh: "审计链校验未通过：{reason}", en: "Audit chain check failed: {reason}" },
   actor: { zh: "操作人", en: "Actor" },
   event: { zh: "事件", en: "Event" },
   time: { zh: "时间", en: "Time" },
@@ -451,6 +452,7 @@ const messages = {
   "audit.scores.exported": { zh: "导出月度复盘", en: "Monthly review exported" },
   ...accountMessages,
   ...appealMessages,
+  ...auditMessages,
   ...configSectionMessages,
   ...deadlineImpactMessages,
   ...standardsMessages,

@@ -21,6 +21,7 @@ export default function CountyLayout() {
         <NavLink to={`/c/${county.code}/dashboard`}>{t("dashboard")}</NavLink>
         <NavLink to={`/c/${county.code}/reports/${month}`}>{t("monthlyReview")}</NavLink>
         {isAdmin ? <NavLink to={`/c/${county.code}/password-reset`}>{t("resetPassword")}</NavLink> : null}
+        {isAdmin ? <a href={`/c/${county.code}/audit-checkpoints`} download data-testid="audit-checkpoints">{t("chain.download")}</a> : null}
         {isAdmin ? <NavLink to={`/c/${county.code}/onboard`} className="button">{t("onboardTownship")}</NavLink> : null}
       </div>
       <Outlet />

@@ -33,7 +33,9 @@ export default function AuditLog() {
     <div className="card">
       <h1>{t("auditLog")}</h1>
       <p className={chain.ok ? "notice" : "alert"} data-testid="chain-status">
-        {chain.ok ? t("chainOk", { n: chain.count }) : t("chainBroken", { n: chain.brokenAt, reason: chain.reason })}
+        {chain.ok
+          ? `${t("chainOk", { n: chain.count })}; ${chain.anchoredAt === undefined ? t("chain.notAnchored") : t("chain.anchored", { m: chain.anchoredAt })}`
+          : t("chainBroken", { reason: t(chain.message.key, chain.message.params) })}
       </p>
       <table data-testid="audit-log">
         <thead>

@@ -9,6 +9,8 @@ import { pathToFileURL } from "node:url";
 import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
+import { writeDueCheckpoints } from "./audit-checkpoints.server.ts";
+import { loadAuditKeys } from "./audit-crypto.server.ts";
 import { getPrisma } from "./db.server.ts";
 import { allowedHosts, knownHosts, sameOriginWrites, securityHeaders } from "./http-guards.server.ts";
 import { env } from "./env.server.ts";
@@ -45,6 +47,7 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
     log("Database: DATABASE_URL");
   }
   process.env.SESSION_SECRET = sessionSecretFor(dataDir);
+  loadAuditKeys(dataDir, { create: true });
 
   const { applied } = await migrate(process.env.DATABASE_URL!);
   if (applied.length) log(`Migrations applied: ${applied.join(", ")}`);
@@ -73,8 +76,9 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
   app.use(express.static("public", { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production", getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }) }));
 
-  // The supervision sweep runs with the jobs: reminders, sheets and talks come due by time.
-  const runner = createJobRunner(db, (now) => sweepDueCases(db, now));
+  // The supervision sweep runs with the jobs: reminders, sheets and talks come due by time; so do
+  // the signed audit checkpoints.
+  const runner = createJobRunner(db, async (now) => (await sweepDueCases(db, now)) + (await writeDueCheckpoints(db, now)));
   setJobRunner(runner);
   await runner.start();
   log(`Jobs: ${runner.mode === "bullmq" ? "BullMQ on REDIS_URL" : "in-process (no REDIS_URL)"}`);

@@ -38,4 +38,17 @@ export const env = {
   get queuePrefix() {
     return process.env.GRIDWORK_QUEUE_PREFIX || "gridwork";
   },
+  /** Keys the audit hash chain (HMAC-SHA256); npm start fills it from $GRIDWORK_DATA_DIR/audit-hmac-key. */
+  get auditHmacKey() {
+    return process.env.AUDIT_HMAC_KEY || undefined;
+  },
+  /** Ed25519 private key (PEM or base64 PKCS#8) signing audit checkpoints. */
+  get auditSigningKey() {
+    return process.env.AUDIT_SIGNING_KEY || undefined;
+  },
+  /** How often the job runner anchors each changed audit chain with a signed checkpoint. */
+  get auditCheckpointMinutes() {
+    const n = Number(process.env.AUDIT_CHECKPOINT_MINUTES);
+    return Number.isFinite(n) && n > 0 ? n : 15;
+  },
 };
