@@ -226,7 +226,9 @@ export function designerToForm(model: DesignerModel): ConfigForm {
   const schema: JsonObject = { type: "object", ...(model.schemaExtra ?? {}), ...(required.length ? { required } : {}), properties };
   const form: ConfigForm = { name: { ...model.name }, schema, uiSchema };
   if (model.titleField !== undefined) form.titleField = model.titleField;
-  if (model.maskedFields !== undefined) form.maskedFields = [...model.maskedFields];
+  // A phone field is always masked (engine/config/checks-masking.ts): the designer has no switch for it.
+  const phones = model.fields.filter((f) => f.type === "phone" && !model.maskedFields?.includes(f.key)).map((f) => f.key);
+  if (model.maskedFields !== undefined || phones.length) form.maskedFields = [...(model.maskedFields ?? []), ...phones];
   const en: { schema?: JsonObject; uiSchema?: JsonObject } = {};
   if (Object.keys(enProperties).length) en.schema = { properties: enProperties };
   if (Object.keys(enUi).length) en.uiSchema = enUi;
