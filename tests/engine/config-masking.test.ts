@@ -53,9 +53,13 @@ describe("personal fields", () => {
     expect(validateTownshipConfig(config).ok).toBe(true);
   });
 
-  it("added in the form designer as phone fields are masked", () => {
+  it.each([
+    ["a phone field", "phone" as const, "电话"],
+    ["a text field titled as an ID number", "text" as const, "身份证号码"],
+  ])("added in the form designer are masked: %s", (_what, type, title) => {
     const config = demoConfig();
-    const model = addField(formToDesigner(config.forms["intake-hazard"] as ConfigForm), "phone");
+    const model = addField(formToDesigner(config.forms["intake-hazard"] as ConfigForm), type);
+    model.fields.at(-1)!.title = { zh: title };
     const form = designerToForm(model);
     expect(form.maskedFields).toEqual([model.fields.at(-1)!.key]);
     config.forms["intake-hazard"] = form;
