@@ -1,16 +1,18 @@
 // Server rendering with a per-request CSP nonce: inline scripts Remix emits carry it, nothing else runs.
 import { randomBytes } from "node:crypto";
 import { PassThrough } from "node:stream";
-import type { AppLoadContext, EntryContext } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
 import { RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./nonce";
+import { keepOutOfCaches } from "./server/cache-control.server";
 
 const ABORT_DELAY = 5_000;
 
 export default function handleRequest(request: Request, status: number, headers: Headers, remixContext: EntryContext, _loadContext: AppLoadContext) {
   const nonce = randomBytes(16).toString("base64");
+  keepOutOfCaches(request, headers);
   headers.set(
     "Content-Security-Policy",
     [
@@ -52,4 +54,10 @@ export default function handleRequest(request: Request, status: number, headers:
     );
     setTimeout(abort, ABORT_DELAY);
   });
+}
+
+/** Loader and action data (`?_data`) is as private as the page it belongs to. */
+export function handleDataRequest(response: Response, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
+  keepOutOfCaches(request, response.headers);
+  return response;
 }

@@ -5,6 +5,7 @@
 // field shape it has no type for) is carried through unchanged.
 import type { Bilingual } from "./i18n";
 import { pointer, type Issue } from "./issues";
+import { personalKind } from "./config/checks-masking";
 
 export const FIELD_TYPES = ["text", "textarea", "number", "integer", "boolean", "choice", "date", "phone"] as const;
 export type FieldType = (typeof FIELD_TYPES)[number];
@@ -226,7 +227,9 @@ export function designerToForm(model: DesignerModel): ConfigForm {
   const schema: JsonObject = { type: "object", ...(model.schemaExtra ?? {}), ...(required.length ? { required } : {}), properties };
   const form: ConfigForm = { name: { ...model.name }, schema, uiSchema };
   if (model.titleField !== undefined) form.titleField = model.titleField;
-  if (model.maskedFields !== undefined) form.maskedFields = [...model.maskedFields];
+  // Phone and ID-number fields are always masked (the validator insists); the designer has no switch for it.
+  const personal = Object.keys(properties).filter((key) => personalKind(key, properties[key]) && !model.maskedFields?.includes(key));
+  if (model.maskedFields !== undefined || personal.length) form.maskedFields = [...(model.maskedFields ?? []), ...personal];
   const en: { schema?: JsonObject; uiSchema?: JsonObject } = {};
   if (Object.keys(enProperties).length) en.schema = { properties: enProperties };
   if (Object.keys(enUi).length) en.uiSchema = enUi;

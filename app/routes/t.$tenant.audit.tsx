@@ -5,6 +5,7 @@ import { isMessageKey, useLocale, useT } from "../i18n";
 import { verifyAuditChain } from "../server/audit.server";
 import { getPrisma, withTenant } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
+import { auditDataFor } from "../server/masking.server";
 import { requireTenantContext } from "../server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -18,9 +19,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const actors = await db.user.findMany({ where: { id: { in: [...new Set(events.map((e) => e.actorId).filter((x): x is string => !!x))] } }, select: { id: true, displayName: true } });
   const names = Object.fromEntries(actors.map((a) => [a.id, a.displayName]));
   const chain = await verifyAuditChain(db, ctx.tenant.id);
+  // The same masks as the case page: the loader's data reaches the browser whether it is shown or not.
+  const data = await auditDataFor(db, ctx, events);
   return json({
     chain,
-    events: events.map((e) => ({ seq: e.seq, type: e.type, at: e.at, actor: e.actorId ? (names[e.actorId] ?? e.actorId) : "—", caseId: e.caseId, data: e.data })),
+    events: events.map((e, i) => ({ seq: e.seq, type: e.type, at: e.at, actor: e.actorId ? (names[e.actorId] ?? e.actorId) : "—", caseId: e.caseId, data: data[i] })),
   });
 }
 

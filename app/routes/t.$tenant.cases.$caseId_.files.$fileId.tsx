@@ -17,7 +17,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       "Content-Disposition": `${inline ? "inline" : "attachment"}; filename*=UTF-8''${encodeURIComponent(file.name)}`,
       "X-Content-Type-Options": "nosniff",
       "Content-Security-Policy": "sandbox; default-src 'none'",
-      "Cache-Control": "private, max-age=3600",
+      // A case photo is as confidential as the case: nothing keeps it once the session ends.
+      "Cache-Control": "private, no-store",
+      Vary: "Cookie",
     },
   });
 }

@@ -9,6 +9,7 @@ import { withTenant, type Db } from "./db.server.ts";
 import { labelsFor } from "./labels.server.ts";
 import { maskCaseData } from "./masking.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
+import { addSheetRow, csvLine } from "./spreadsheet.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
 export type ExportFormat = "csv" | "xlsx";
@@ -69,8 +70,7 @@ export async function exportCases(db: Db, ctx: TenantContext, format: ExportForm
   const mark = watermark(ctx, now, locale);
   const base = `${ctx.tenant.code}-cases-${now.toISOString().slice(0, 10)}`;
   if (format === "csv") {
-    const cell = (v: string) => (/[",\n\r]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v);
-    const lines = [`# ${mark}`, header.map(cell).join(","), ...table.map((r) => r.map((v) => cell(String(v))).join(",")), `# ${mark}`];
+    const lines = [`# ${mark}`, csvLine(header), ...table.map(csvLine), `# ${mark}`];
     // A BOM so spreadsheet programs read the Chinese text as UTF-8.
     return { filename: `${base}.csv`, contentType: "text/csv; charset=utf-8", body: Buffer.from("\uFEFF" + lines.join("\r\n") + "\r\n", "utf8"), count: rows.length };
   }
@@ -80,11 +80,11 @@ export async function exportCases(db: Db, ctx: TenantContext, format: ExportForm
   const sheet = book.addWorksheet(translate(locale, "cases"), {
     headerFooter: { oddHeader: `&C${mark}`, oddFooter: `&C${mark}` },
   });
-  sheet.addRow([mark]);
+  addSheetRow(sheet, [mark]);
   sheet.mergeCells(1, 1, 1, header.length);
   sheet.getRow(1).font = { italic: true, color: { argb: "FFB42318" } };
-  sheet.addRow(header).font = { bold: true };
-  for (const r of table) sheet.addRow(r);
+  addSheetRow(sheet, header).font = { bold: true };
+  for (const r of table) addSheetRow(sheet, r);
   sheet.columns.forEach((col, i) => {
     col.width = i === 1 || i === header.length - 1 ? 40 : 16;
   });

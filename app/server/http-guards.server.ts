@@ -71,10 +71,31 @@ export function sameOriginWrites(req: Request, res: Response, next: NextFunction
   next();
 }
 
+// Any origin works: only whether the target keeps it matters. `.invalid` can never be a real host.
+const HERE = "http://gridwork.invalid";
+const UNSAFE = /[\u0000-\u001f\u007f\\]/;
+
+function pathOnThisSite(to: string): string | null {
+  if (!to.startsWith("/") || UNSAFE.test(to)) return null;
+  try {
+    const url = new URL(to, HERE);
+    const path = url.pathname + url.search + url.hash;
+    return url.origin === HERE && !path.startsWith("//") ? path : null;
+  } catch {
+    return null;
+  }
+}
+
 /**
- * A redirect target from a form or query, kept on this site: a path, never `//host` or `/\host`
- * (browsers read both as another host); anything else gives `fallback`.
+ * A redirect target from a form or query, kept on this site. Decided the way a browser reads the
+ * Location header: parsed against this origin, which it must keep (`//host`, `/\host`, `/.//host`
+ * and a tab the parser drops all name another host); control characters and backslashes are
+ * refused, also once percent-decoded (a proxy may decode again). Returns the parsed path,
+ * percent-encoded; anything else gives `fallback`.
  */
 export function localPath(to: unknown, fallback = "/t"): string {
-  return typeof to === "string" && to.startsWith("/") && to[1] !== "/" && to[1] !== "\\" ? to : fallback;
+  if (typeof to !== "string") return fallback;
+  const decoded = to.replace(/%([0-9a-f]{2})/gi, (_, hex: string) => String.fromCharCode(parseInt(hex, 16)));
+  const path = pathOnThisSite(to);
+  return path !== null && pathOnThisSite(decoded) !== null ? path : fallback;
 }

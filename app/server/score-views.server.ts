@@ -15,6 +15,7 @@ export { FIGURE_KEYS, figureLabel, formatFigure, GROUPS };
 import { appendAudit } from "./audit.server.ts";
 import { withTenant, type Db } from "./db.server.ts";
 import { watermark } from "./export.server.ts";
+import { addSheetRow } from "./spreadsheet.server.ts";
 import { labelsFor } from "./labels.server.ts";
 import { userNames } from "./supervision.server.ts";
 import { periodLedger, periodReportFor, requirePeriod, RULE_LINE_PREFIX, standingAppeals, type EntryAppeal } from "./scoring.server.ts";
@@ -148,15 +149,15 @@ export async function exportPeriodReport(db: Db, ctx: TenantContext, periodKey: 
   book.created = now;
   const sheetWith = (name: string, header: string[]) => {
     const sheet = book.addWorksheet(name, { headerFooter: { oddHeader: `&C${mark}`, oddFooter: `&C${mark}` } });
-    sheet.addRow([mark]);
+    addSheetRow(sheet, [mark]);
     sheet.mergeCells(1, 1, 1, header.length);
     sheet.getRow(1).font = { italic: true, color: { argb: "FFB42318" } };
-    sheet.addRow(header).font = { bold: true };
+    addSheetRow(sheet, header).font = { bold: true };
     sheet.columns.forEach((col, i) => (col.width = i === 0 ? 24 : 12));
     return sheet;
   };
   const figures = sheetWith(t("reviewFigures"), [t("scoresTarget"), ...FIGURE_KEYS.map((k) => t(figureLabel(k)))]);
-  const row = (name: string, f: PeriodFigures) => figures.addRow([name, ...FIGURE_KEYS.map((k) => formatFigure(k, f[k]))]);
+  const row = (name: string, f: PeriodFigures) => addSheetRow(figures, [name, ...FIGURE_KEYS.map((k) => formatFigure(k, f[k]))]);
   row(t("reviewAll"), view.figures);
   for (const p of view.byPlatform) row(p.name, p.figures);
   for (const v of view.byVillage) row(v.name, v.figures);
@@ -164,9 +165,9 @@ export async function exportPeriodReport(db: Db, ctx: TenantContext, periodKey: 
     const list = view.rankings[group];
     if (!list) continue;
     const sheet = sheetWith(t(`group.${group}` as MessageKey), [t("scoresRank"), t("scoresTarget"), t("scoresScore"), t("scoresAdditions"), t("scoresDeductions"), t("scoresLevel")]);
-    for (const r of list) sheet.addRow([r.rank, r.name, r.score, r.additions, r.deductions, r.levelName ?? ""]);
+    for (const r of list) addSheetRow(sheet, [r.rank, r.name, r.score, r.additions, r.deductions, r.levelName ?? ""]);
   }
-  for (const sheet of book.worksheets) sheet.addRow([mark]).font = { italic: true, color: { argb: "FFB42318" } };
+  for (const sheet of book.worksheets) addSheetRow(sheet, [mark]).font = { italic: true, color: { argb: "FFB42318" } };
   const body = Buffer.from(await book.xlsx.writeBuffer());
   await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
     appendAudit(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, type: "scores.exported", data: { period: view.period.key, format: "xlsx" }, at: now }),

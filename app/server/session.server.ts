@@ -8,10 +8,11 @@ import { dummyPasswordHash, verifyPassword } from "./password.server.ts";
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 const idleMs = () => env.sessionIdleMinutes * 60 * 1000;
+export const SESSION_COOKIE = "gw_session";
 
 let cookie: ReturnType<typeof createCookie> | undefined;
 function sessionCookie() {
-  cookie ??= createCookie("gw_session", {
+  cookie ??= createCookie(SESSION_COOKIE, {
     httpOnly: true,
     sameSite: "lax",
     path: "/",

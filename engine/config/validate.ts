@@ -7,6 +7,7 @@ import { EFFECT_TYPES } from "../effects";
 import { workflowIssues } from "./checks-workflow";
 import { scoringIssues } from "./checks-scoring";
 import { viewIssues } from "./checks-views";
+import { maskingIssues } from "./checks-masking";
 
 const ajv = createAjv();
 const validateShape = ajv.compile(townshipConfigSchema);
@@ -200,6 +201,7 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   out.push(...workflowIssues(config)); // workflows, ladders, rota and modes: engine/config/checks-workflow.ts
   out.push(...scoringIssues(config)); // rules, ratings and appeals: engine/config/checks-scoring.ts
   out.push(...viewIssues(config)); // workbenches and dashboards: engine/config/checks-views.ts
+  out.push(...maskingIssues(config)); // phone and ID-number fields: engine/config/checks-masking.ts
   return out;
 }
 
