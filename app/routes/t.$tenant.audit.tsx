@@ -37,7 +37,7 @@ export default function AuditLog() {
       <h1>{t("auditLog")}</h1>
       <p className={chain.ok ? "notice" : "alert"} data-testid="chain-status">
         {chain.ok
-          ? `${t("chainOk", { n: chain.count })}; ${chain.anchoredAt === undefined ? t("chain.notAnchored") : t("chain.anchored", { m: chain.anchoredAt })}`
+          ? `${t("chainOk", { n: chain.count })}${locale === "en" ? "; " : "；"}${chain.anchoredAt === undefined ? t("chain.notAnchored") : t("chain.anchored", { m: chain.anchoredAt })}`
           : t("chainBroken", { reason: t(chain.message.key, chain.message.params) })}
       </p>
       <table data-testid="audit-log">
