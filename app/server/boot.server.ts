@@ -6,14 +6,15 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
 import { getPrisma } from "./db.server.ts";
 import { sameOriginWrites, securityHeaders } from "./http-guards.server.ts";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.server.ts";
 import { createJobRunner, setJobRunner } from "./jobs.server.ts";
+import { answerClientErrors, refuseMalformedRequests } from "./malformed-requests.server.ts";
 import { migrate } from "./migrate.server.ts";
+import { createRequestHandler } from "./remix-handler.server.ts";
 import { seedDemo, type DemoLogin } from "./seed.server.ts";
 import { sweepDueCases } from "./workflow.server.ts";
 
@@ -64,10 +65,12 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
   // Pages and the JS bundles are text: gzip cuts what a phone on a slow link downloads several-fold.
   app.use(compression());
   app.use(securityHeaders);
+  app.use(refuseMalformedRequests);
   app.use(sameOriginWrites);
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production", getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }) }));
+  app.use(answerClientErrors);
 
   // The supervision sweep runs with the jobs: reminders, sheets and talks come due by time.
   const runner = createJobRunner(db, (now) => sweepDueCases(db, now));

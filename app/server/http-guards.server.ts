@@ -37,8 +37,9 @@ export function sameOriginWrites(req: Request, res: Response, next: NextFunction
 
 /**
  * A redirect target from a form or query, kept on this site: a path, never `//host` or `/\host`
- * (browsers read both as another host); anything else gives `fallback`.
+ * (browsers read both as another host), nor one with control characters (no valid Location header
+ * holds them); anything else gives `fallback`.
  */
 export function localPath(to: unknown, fallback = "/t"): string {
-  return typeof to === "string" && to.startsWith("/") && to[1] !== "/" && to[1] !== "\\" ? to : fallback;
+  return typeof to === "string" && to.startsWith("/") && to[1] !== "/" && to[1] !== "\\" && !/[\u0000-\u001f\u007f]/.test(to) ? to : fallback;
 }
