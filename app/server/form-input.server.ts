@@ -7,7 +7,7 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import Busboy from "@fastify/busboy";
 import type { Bilingual } from "../../engine/i18n.ts";
 import { env } from "./env.server.ts";
-import { BodyTooLarge, bilingual, megabytes, tooLargeMessage } from "./request-body.server.ts";
+import { BodyTooLarge, bilingual, byteLimit, megabytes, tooLargeMessage } from "./request-body.server.ts";
 
 export type Upload = { name: string; bytes: Uint8Array };
 /** Which file field a route takes, how many files and how large each may be. */
@@ -29,11 +29,13 @@ export async function readForm(request: Request, files?: FileLimits): Promise<Fo
   const maxFileBytes = files?.maxBytes ?? env.maxUploadFileBytes;
   let parser: ReturnType<typeof Busboy>;
   try {
-    parser = Busboy({ headers: { "content-type": type }, limits: { fieldSize: env.maxFormBytes, fileSize: maxFileBytes, files: files?.max ?? 0 } });
+    parser = Busboy({ headers: { "content-type": type }, limits: { fieldSize: env.maxFormBytes, fileSize: maxFileBytes, files: files?.max ?? Infinity } });
   } catch {
     return malformed(); // e.g. multipart without a boundary
   }
   const body = request.body ? Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>) : Readable.from([]);
+  // A form without files is small whatever its encoding; busboy hands over a field only once it is whole, so count bytes as they come.
+  const counted = byteLimit(files ? env.maxUploadRequestBytes : env.maxFormBytes, () => {});
   return new Promise((resolve) => {
     const form = new FormData();
     const uploads: Upload[] = [];
@@ -43,7 +45,8 @@ export async function readForm(request: Request, files?: FileLimits): Promise<Fo
       if (done) return;
       done = true;
       // Stop reading: what has not arrived yet is never read.
-      body.unpipe(parser);
+      body.unpipe(counted);
+      counted.unpipe(parser);
       body.pause();
       resolve(result);
     };
@@ -63,11 +66,13 @@ export async function readForm(request: Request, files?: FileLimits): Promise<Fo
         if (chunks.length) uploads.push({ name: filename, bytes: Buffer.concat(chunks) });
       });
     });
-    parser.on("filesLimit", () => finish(refusal(413, `一次最多上传 ${files?.max ?? 0} 个文件`, `At most ${files?.max ?? 0} files at a time`)));
+    parser.on("filesLimit", () => finish(refusal(413, `一次最多上传 ${files?.max} 个文件`, `At most ${files?.max} files at a time`)));
     parser.on("finish", () => finish({ ok: true, form, files: uploads }));
     parser.on("error", () => finish(malformed()));
-    body.on("error", (error) => finish(error instanceof BodyTooLarge ? { ok: false, status: 413, message: tooLargeMessage(error.limit) } : malformed()));
-    body.pipe(parser);
+    const failed = (error: Error) => finish(error instanceof BodyTooLarge ? { ok: false, status: 413, message: tooLargeMessage(error.limit) } : malformed());
+    body.on("error", failed);
+    counted.on("error", failed);
+    body.pipe(counted).pipe(parser);
   });
 }
 
