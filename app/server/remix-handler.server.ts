@@ -47,7 +47,9 @@ export function createRequestHandler({ build, mode, getLoadContext }: Options) {
     if (hasBody && Number(req.get("content-length")) > limit) return refuseTooLarge(res, limit);
     // Abort loaders and actions once no response can be written any more.
     const controller = new AbortController();
-    res.on("close", () => res.writableFinished || controller.abort());
+    res.on("close", () => {
+      if (!res.writableFinished) controller.abort();
+    });
     const init: RequestInit & { duplex?: "half" } = { method: req.method, headers: remixHeaders(req), signal: controller.signal };
     if (hasBody) {
       const counted = byteLimit(limit, () => {
