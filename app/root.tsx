@@ -85,7 +85,9 @@ export function ErrorBoundary() {
   const error = useRouteError();
   const locale = useLocale();
   const status = isRouteErrorResponse(error) ? error.status : 500;
-  const message = status === 404 ? translate(locale, "notFound") : status === 403 ? translate(locale, "forbidden") : translate(locale, "error");
+  // Refusals of bad input (400, 413 …) carry their own bilingual reason.
+  const reason = isRouteErrorResponse(error) && status < 500 && typeof error.data === "string" ? error.data : null;
+  const message = status === 404 ? translate(locale, "notFound") : status === 403 ? translate(locale, "forbidden") : (reason ?? translate(locale, "error"));
   return (
     <main className="page">
       <h1 data-testid="error-status">{status}</h1>

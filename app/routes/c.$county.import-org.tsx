@@ -3,6 +3,7 @@
 // into the onboarding draft, and publishing checks them all again.
 import { json, type ActionFunctionArgs } from "@remix-run/node";
 import { getPrisma } from "../server/db.server";
+import { readForm } from "../server/form-input.server";
 import { requireCountyAdmin, requireCountyContext } from "../server/county.server";
 import { importContext } from "../server/onboarding.server";
 import { importOrgFile, MAX_IMPORT_BYTES } from "../server/org-import.server";
@@ -10,14 +11,11 @@ import { importOrgFile, MAX_IMPORT_BYTES } from "../server/org-import.server";
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireCountyContext(request, params.county);
   requireCountyAdmin(ctx);
-  const length = Number(request.headers.get("Content-Length") ?? 0);
-  // Room for the multipart envelope around a file at the limit; the file itself is checked below.
-  if (length > MAX_IMPORT_BYTES + 64 * 1024) {
-    return json({ rows: [], units: [], issues: [{ row: 1, code: "import.too-large", message: { zh: "文件过大", en: "The file is too large" } }] }, { status: 413 });
-  }
-  const form = await request.formData();
-  const file = form.get("file");
-  if (!file || typeof file === "string") {
+  const input = await readForm(request, { field: "file", max: 1, maxBytes: MAX_IMPORT_BYTES });
+  if (!input.ok) return json({ rows: [], units: [], issues: [{ row: 1, code: "import.refused", message: input.message }] }, { status: input.status });
+  const form = input.form;
+  const file = input.files[0];
+  if (!file) {
     return json({ rows: [], units: [], issues: [{ row: 1, code: "import.no-file", message: { zh: "请选择文件", en: "Choose a file" } }] }, { status: 400 });
   }
   let platforms = { keep: [] as string[], add: [] as Array<{ id: string; name: { zh: string; en?: string } }> };
@@ -36,7 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!context) {
     return json({ rows: [], units: [], issues: [{ row: 1, code: "onboarding.template-missing", message: { zh: "请先选择模板", en: "Choose a template first" } }] }, { status: 400 });
   }
-  const result = await importOrgFile(file.name, new Uint8Array(await file.arrayBuffer()), context.known, context.defaultParent);
+  const result = await importOrgFile(file.name, file.bytes, context.known, context.defaultParent);
   return json(result, { status: result.issues.length ? 422 : 200 });
 }
 

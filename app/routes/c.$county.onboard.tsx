@@ -14,6 +14,7 @@ import { OrgImport, OrgTable } from "../components/org-table";
 import { useLocale, useT, type MessageKey } from "../i18n";
 import { requireCountyAdmin, requireCountyContext } from "../server/county.server";
 import { getPrisma } from "../server/db.server";
+import { requireForm } from "../server/form-input.server";
 import { getLocale } from "../server/locale.server";
 import { listTemplateChoices, onboardTownship, previewOnboarding } from "../server/onboarding.server";
 import { noRevalidateOn } from "../components/live-check";
@@ -27,7 +28,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireCountyContext(request, params.county);
   requireCountyAdmin(ctx);
-  const form = await request.formData();
+  const form = await requireForm(request);
   let draft: unknown = null;
   try {
     draft = JSON.parse(String(form.get("draft") ?? "null"));

@@ -6,6 +6,7 @@ import { IssueList } from "../components/issue-list";
 import { useT } from "../i18n";
 import { requireCountyAdmin, requireCountyContext } from "../server/county.server";
 import { getPrisma } from "../server/db.server";
+import { requireForm } from "../server/form-input.server";
 import { resetPasswordInCounty } from "../server/members.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -16,7 +17,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireCountyContext(request, params.county);
   requireCountyAdmin(ctx);
-  const form = await request.formData();
+  const form = await requireForm(request);
   const result = await resetPasswordInCounty(getPrisma(), ctx, String(form.get("login") ?? ""));
   return json(result, { status: result.ok ? 200 : 422 });
 }

@@ -1,6 +1,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
 import { translate, useT } from "../i18n";
+import { requireForm } from "../server/form-input.server";
 import { getLocale } from "../server/locale.server";
 import { retryAfterHeaders, throttledPasswordCheck } from "../server/rate-limit.server";
 import { checkCredentials, getUser, startSession } from "../server/session.server";
@@ -15,7 +16,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 }
 
 export async function action({ request, context }: ActionFunctionArgs) {
-  const form = await request.formData();
+  const form = await requireForm(request);
   const locale = await getLocale(request);
   const login = String(form.get("login") ?? "").trim();
   const password = String(form.get("password") ?? "");

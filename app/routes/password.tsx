@@ -4,6 +4,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { isMessageKey, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
+import { requireForm } from "../server/form-input.server";
 import { hashPassword, passwordProblems, verifyPassword } from "../server/password.server";
 import { endOtherSessions, getUser, startSession } from "../server/session.server";
 import { localPath } from "../server/http-guards.server";
@@ -30,7 +31,7 @@ export async function loader({ request }: LoaderFunctionArgs) {
 
 export async function action({ request, context }: ActionFunctionArgs) {
   const user = await requireLoggedIn(request);
-  const form = await request.formData();
+  const form = await requireForm(request);
   const current = String(form.get("current") ?? "");
   const next = String(form.get("next") ?? "");
   const confirm = String(form.get("confirm") ?? "");

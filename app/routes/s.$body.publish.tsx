@@ -13,6 +13,7 @@ import { IssueList } from "../components/issue-list";
 import { UpgradeReadiness } from "../components/upgrade-readiness";
 import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
+import { requireForm } from "../server/form-input.server";
 import { checkRelease, latestDocument, publishRelease, requirePublisher, requireStandardsContext, type ReleaseCheck } from "../server/standards.server";
 
 const BLANK = { kind: "template", id: "", version: "1.0.0", name: { zh: "", en: "" } };
@@ -39,7 +40,7 @@ type ActionData = { intent: "check" | "publish" } & Omit<ReleaseCheck, "ref"> & 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireStandardsContext(request, params.body);
   requirePublisher(ctx);
-  const form = await request.formData();
+  const form = await requireForm(request);
   const text = String(form.get("document") ?? "");
   const notes = { zh: String(form.get("notesZh") ?? ""), en: String(form.get("notesEn") ?? "") };
   const db = getPrisma();

@@ -29,6 +29,7 @@ import { useTownship } from "../components/township";
 import { useLocale, useT } from "../i18n";
 import { configEditAction, loadConfigAdmin } from "../server/config-admin.server";
 import { getPrisma } from "../server/db.server";
+import { requireForm } from "../server/form-input.server";
 import { requireAbility } from "../server/guards.server";
 import { getLocale } from "../server/locale.server";
 import { notFound, requireTenantContext } from "../server/tenancy.server";
@@ -60,7 +61,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "manage", "Config");
-  return configEditAction(getPrisma(), ctx, await request.formData());
+  return configEditAction(getPrisma(), ctx, await requireForm(request));
 }
 
 export const shouldRevalidate = noRevalidateOnCheck;

@@ -11,6 +11,7 @@ import { IssueList } from "../components/issue-list";
 import { useTownship } from "../components/township";
 import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
+import { requireForm } from "../server/form-input.server";
 import { requireAbility } from "../server/guards.server";
 import { requireTenantContext } from "../server/tenancy.server";
 import { loadUpgradeScreen, upgradeAction, type ChangeLine, type ConflictView, type UpgradePreview } from "../server/template-upgrade.server";
@@ -25,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "manage", "Config");
-  return upgradeAction(getPrisma(), ctx, await request.formData());
+  return upgradeAction(getPrisma(), ctx, await requireForm(request));
 }
 
 type UpgradeResponse = { intent: "preview" | "publish"; preview: UpgradePreview | null; changedSincePreview?: boolean; issues: Issue[] };

@@ -11,6 +11,7 @@ import { StateBadge, useTownship, useWhen } from "../components/township";
 import { FormErrors } from "../components/issue-list";
 import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
+import { requireForm } from "../server/form-input.server";
 import { getLocale } from "../server/locale.server";
 import { appealFormFor, appealRefusalFor, canSeeLine, currentPeriodKey, explainedLine } from "../server/score-views.server";
 import { fileAppeal, standingAppeals } from "../server/scoring.server";
@@ -49,7 +50,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const locale = await getLocale(request);
-  const raw = (await request.formData()).get("payload");
+  const raw = (await requireForm(request)).get("payload");
   let data: unknown;
   try {
     data = JSON.parse(typeof raw === "string" ? raw : "{}");

@@ -6,13 +6,14 @@ import { verifyAuditChain } from "../server/audit.server";
 import { getPrisma, withTenant } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
 import { auditDataFor } from "../server/masking.server";
+import { requirePage } from "../server/params.server";
 import { requireTenantContext } from "../server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "read", "Audit");
   const db = getPrisma();
-  const page = Math.max(0, Number(new URL(request.url).searchParams.get("page") ?? 0) || 0);
+  const page = requirePage(new URL(request.url).searchParams.get("page"), 0);
   const events = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
     tx.auditEvent.findMany({ where: { tenantId: ctx.tenant.id }, orderBy: { seq: "desc" }, take: 100, skip: page * 100 }),
   );

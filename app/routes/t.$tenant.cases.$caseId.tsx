@@ -11,16 +11,19 @@ import { listAttachments, listComments } from "../server/attachments.server";
 import { loadCaseScreen } from "../server/case-screen.server";
 import { getCase } from "../server/cases.server";
 import { getPrisma } from "../server/db.server";
+import { requireForm } from "../server/form-input.server";
 import { getLocale } from "../server/locale.server";
 import { maskCaseData } from "../server/masking.server";
+import { requireIds } from "../server/params.server";
 import { explainedLine } from "../server/score-views.server";
 import { notFound, requireTenantContext } from "../server/tenancy.server";
 import { transitionCase } from "../server/workflow.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { caseId } = requireIds(params, "caseId");
   const ctx = await requireTenantContext(request, params.tenant);
   const db = getPrisma();
-  const found = await getCase(db, ctx, params.caseId ?? "");
+  const found = await getCase(db, ctx, caseId);
   if (!found) notFound();
   const locale = await getLocale(request);
   const screen = await loadCaseScreen(db, ctx, found.id, found.auditEvents, locale, new Date());
@@ -74,9 +77,10 @@ const STATUS_OF = { "not-allowed": 403, "invalid-input": 422, "wrong-state": 409
  * that moved on in between is refused (optimistic check), never overwritten.
  */
 export async function action({ request, params }: ActionFunctionArgs) {
+  const { caseId } = requireIds(params, "caseId");
   const ctx = await requireTenantContext(request, params.tenant);
   const locale = await getLocale(request);
-  const raw = (await request.formData()).get("payload");
+  const raw = (await requireForm(request)).get("payload");
   let payload: { transitionId?: unknown; input?: unknown; expectedVersion?: unknown } = {};
   try {
     payload = JSON.parse(typeof raw === "string" ? raw : "{}") ?? {};
@@ -85,7 +89,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const transitionId = String(payload.transitionId ?? "");
   const expectedVersion = Number(payload.expectedVersion);
-  const result = await transitionCase(getPrisma(), ctx, params.caseId ?? "", {
+  const result = await transitionCase(getPrisma(), ctx, caseId, {
     transitionId,
     input: payload.input,
     expectedVersion: Number.isSafeInteger(expectedVersion) ? expectedVersion : -1,
@@ -95,7 +99,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const issues = result.refusal.issues.map((i) => ({ path: i.path, code: i.code, message: pickMessage(i.message, locale) }));
     return json({ transitionId, kind: result.refusal.kind, issues, input: payload.input ?? null }, { status: STATUS_OF[result.refusal.kind] });
   }
-  return redirect(`/t/${ctx.tenant.code}/cases/${params.caseId}?done=${encodeURIComponent(transitionId)}`);
+  return redirect(`/t/${ctx.tenant.code}/cases/${caseId}?done=${encodeURIComponent(transitionId)}`);
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;

@@ -7,18 +7,17 @@ import { useTownship } from "../components/township";
 import { useT } from "../i18n";
 import { getPrisma, withTenant } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
+import { requireIds } from "../server/params.server";
 import { notFound, requireTenantContext } from "../server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "manage", "Membership");
+  const { caseId } = requireIds(params, "caseId");
   const db = getPrisma();
-  const caseId = params.caseId ?? "";
   // Admins manage access without reading the case itself: only its facts and number are loaded.
   const { found, members } = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => ({
-    found: /^[0-9a-f-]{36}$/i.test(caseId)
-      ? await tx.case.findFirst({ where: { id: caseId, tenantId: ctx.tenant.id }, select: { number: true, tenantId: true, orgUnitId: true, platformId: true, reporterId: true, leadUnitId: true, assistUnitIds: true } })
-      : null,
+    found: await tx.case.findFirst({ where: { id: caseId, tenantId: ctx.tenant.id }, select: { number: true, tenantId: true, orgUnitId: true, platformId: true, reporterId: true, leadUnitId: true, assistUnitIds: true } }),
     members: await tx.membership.findMany({ where: { tenantId: ctx.tenant.id, active: true }, include: { user: { select: { displayName: true, login: true } } }, orderBy: { createdAt: "asc" } }),
   }));
   if (!found) notFound();

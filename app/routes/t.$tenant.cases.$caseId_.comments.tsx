@@ -2,17 +2,20 @@ import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { pickMessage } from "../../engine/i18n";
 import { addComment } from "../server/attachments.server";
 import { getPrisma } from "../server/db.server";
+import { requireForm } from "../server/form-input.server";
 import { getLocale } from "../server/locale.server";
+import { requireIds } from "../server/params.server";
 import { notFound, requireTenantContext } from "../server/tenancy.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {
+  const { caseId } = requireIds(params, "caseId");
   const ctx = await requireTenantContext(request, params.tenant);
-  const body = String((await request.formData()).get("body") ?? "");
-  const r = await addComment(getPrisma(), ctx, params.caseId ?? "", body);
+  const body = String((await requireForm(request)).get("body") ?? "");
+  const r = await addComment(getPrisma(), ctx, caseId, body);
   if (!r.ok && r.notFound) notFound();
   if (!r.ok) {
     const locale = await getLocale(request);
     return json({ issues: r.issues.map((i) => pickMessage(i.message, locale)) }, { status: 422 });
   }
-  return redirect(`/t/${ctx.tenant.code}/cases/${params.caseId}#comments`);
+  return redirect(`/t/${ctx.tenant.code}/cases/${caseId}#comments`);
 }

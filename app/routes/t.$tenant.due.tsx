@@ -7,6 +7,7 @@ import { DeadlineBadge, StateBadge, useTownship, useWhen } from "../components/t
 import { isMessageKey, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
 import { dutyLeaderToday, listDueCases, parseDueFilter } from "../server/due.server";
+import { requireForm } from "../server/form-input.server";
 import { getLocale } from "../server/locale.server";
 import { getModeState, switchTenantMode } from "../server/mode.server";
 import { requireTenantContext } from "../server/tenancy.server";
@@ -23,7 +24,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const locale = await getLocale(request);
-  const form = await request.formData();
+  const form = await requireForm(request);
   const to = form.get("to") === "wartime" ? "wartime" : "peacetime";
   const result = await switchTenantMode(getPrisma(), ctx, {
     to,

@@ -3,6 +3,7 @@ import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
 import { getPrisma } from "../server/db.server";
 import { exportCases } from "../server/export.server";
+import { requireForm } from "../server/form-input.server";
 import { requireAbility } from "../server/guards.server";
 import { getLocale } from "../server/locale.server";
 import { requireTenantContext } from "../server/tenancy.server";
@@ -10,7 +11,7 @@ import { requireTenantContext } from "../server/tenancy.server";
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "export", "Case");
-  const format = (await request.formData()).get("format") === "xlsx" ? "xlsx" : "csv";
+  const format = (await requireForm(request)).get("format") === "xlsx" ? "xlsx" : "csv";
   const file = await exportCases(getPrisma(), ctx, format, await getLocale(request));
   return new Response(file.body, {
     headers: {

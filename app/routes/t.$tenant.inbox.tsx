@@ -5,6 +5,7 @@ import { pickText, type Text } from "../../engine/i18n";
 import { useTownship, useWhen } from "../components/township";
 import { isMessageKey, useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
+import { requireForm } from "../server/form-input.server";
 import { listNotifications, markNotificationsRead } from "../server/inbox.server";
 import { requireTenantContext } from "../server/tenancy.server";
 
@@ -34,7 +35,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
-  const form = await request.formData();
+  const form = await requireForm(request);
   const ids = form.getAll("id").map(String);
   const marked = await markNotificationsRead(getPrisma(), ctx, form.get("all") === "1" ? "all" : ids);
   return json({ marked });

@@ -5,6 +5,7 @@ import { pickMessage } from "../../engine/i18n";
 import { useTownship } from "../components/township";
 import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
+import { requireForm } from "../server/form-input.server";
 import { requireAbility } from "../server/guards.server";
 import { getLocale } from "../server/locale.server";
 import { inviteMember, listMembers, resetMemberPassword, updateMember, type MemberInput } from "../server/members.server";
@@ -49,7 +50,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "manage", "Membership");
   const locale = await getLocale(request);
-  const form = await request.formData();
+  const form = await requireForm(request);
   const db = getPrisma();
   const localize = (issues: Array<{ path: string; message: { zh: string; en: string } }>) => issues.map((i) => ({ path: i.path, message: pickMessage(i.message, locale) }));
   if (form.get("intent") === "invite") {

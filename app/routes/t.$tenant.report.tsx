@@ -1,4 +1,4 @@
-import { json, redirect, unstable_createMemoryUploadHandler, unstable_parseMultipartFormData, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
+import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useRef, useState } from "react";
 import { localizeForm } from "../../engine/forms";
@@ -6,9 +6,10 @@ import { pickMessage, pickText } from "../../engine/i18n";
 import { ConfigForm } from "../components/config-form";
 import { FormErrors } from "../components/issue-list";
 import { useLocale, useT } from "../i18n";
-import { MAX_FILE_BYTES, type Upload } from "../server/attachments.server";
+import { uploadLimits } from "../server/attachments.server";
 import { reportCase } from "../server/cases.server";
 import { getPrisma } from "../server/db.server";
+import { readForm } from "../server/form-input.server";
 import { getLocale } from "../server/locale.server";
 import { requireTenantContext } from "../server/tenancy.server";
 
@@ -29,14 +30,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const locale = await getLocale(request);
-  let form: FormData;
-  try {
-    form = (request.headers.get("Content-Type") ?? "").startsWith("multipart/form-data")
-      ? await unstable_parseMultipartFormData(request, unstable_createMemoryUploadHandler({ maxPartSize: MAX_FILE_BYTES }))
-      : await request.formData();
-  } catch {
-    return json({ issues: [{ path: "/files", code: "file.too-large", message: locale === "en" ? "A photo is larger than 10 MB" : "照片超过 10 MB" }], data: null }, { status: 413 });
-  }
+  const read = await readForm(request, uploadLimits("photos"));
+  if (!read.ok) return json({ issues: [{ path: "/files", code: "form.refused", message: pickMessage(read.message, locale) }], data: null }, { status: read.status });
+  const form = read.form;
   const parse = (name: string) => {
     const raw = form.get(name);
     try {
@@ -46,13 +42,9 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   };
   const input = (parse("payload") ?? {}) as { categoryId?: unknown; data?: unknown };
-  const files: Upload[] = [];
-  for (const value of form.getAll("photos")) {
-    if (typeof value !== "string" && value.size > 0) files.push({ name: value.name, bytes: new Uint8Array(await value.arrayBuffer()) });
-  }
   const result = await reportCase(getPrisma(), ctx, { categoryId: String(input.categoryId ?? ""), data: input.data ?? {} }, new Date(), {
     location: parse("location"),
-    files,
+    files: read.files,
   });
   if (!result.ok) {
     const issues = result.refusal.issues.map((i) => ({ path: i.path, code: i.code, message: pickMessage(i.message, locale) }));

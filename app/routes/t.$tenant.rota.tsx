@@ -6,6 +6,7 @@ import { pickMessage } from "../../engine/i18n";
 import { rotaCalendar, type DutyRotaData } from "../../engine/rota";
 import { useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
+import { requireForm } from "../server/form-input.server";
 import { requireAbility } from "../server/guards.server";
 import { getLocale } from "../server/locale.server";
 import { getRota, listMembers, saveRota } from "../server/members.server";
@@ -35,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "manage", "Membership");
   const locale = await getLocale(request);
-  const form = await request.formData();
+  const form = await requireForm(request);
   const holders = form.getAll("holder").map(String).filter(Boolean);
   const start = String(form.get("start") ?? "");
   let extra: Partial<DutyRotaData> = {};

@@ -8,6 +8,7 @@ import { StateBadge, useTownship } from "../components/township";
 import type { MessageKey } from "../i18n";
 import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
+import { requireForm } from "../server/form-input.server";
 import { requireAbility } from "../server/guards.server";
 import { getLocale } from "../server/locale.server";
 import { appealMarks, canSeeLine, currentPeriodKey, explainedLines, scoreView } from "../server/score-views.server";
@@ -32,7 +33,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "read", "Report");
-  const form = await request.formData();
+  const form = await requireForm(request);
   const period = requirePeriod(String(form.get("period") ?? ""));
   const result = await recomputePeriod(getPrisma(), ctx, period.key);
   return redirect(`/t/${ctx.tenant.code}/scores?period=${period.key}&recomputed=${result.corrections}&lines=${result.lines}`);

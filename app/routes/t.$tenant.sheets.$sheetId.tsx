@@ -6,12 +6,14 @@ import { useTownship, useWhen } from "../components/township";
 import { useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
 import { getLocale } from "../server/locale.server";
+import { requireIds } from "../server/params.server";
 import { getSheetForPrint } from "../server/supervision.server";
 import { notFound, requireTenantContext } from "../server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
+  const { sheetId } = requireIds(params, "sheetId");
   const ctx = await requireTenantContext(request, params.tenant);
-  const sheet = await getSheetForPrint(getPrisma(), ctx, params.sheetId ?? "", await getLocale(request));
+  const sheet = await getSheetForPrint(getPrisma(), ctx, sheetId, await getLocale(request));
   if (!sheet) notFound();
   return json({ sheet });
 }

@@ -5,12 +5,17 @@ import { createHash } from "node:crypto";
 import type { Issue } from "../../engine/issues.ts";
 import { appendAudit } from "./audit.server.ts";
 import { withTenant, type Db, type Tx } from "./db.server.ts";
+import { env } from "./env.server.ts";
+import type { Upload } from "./form-input.server.ts";
+import { isUuid } from "./params.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import { userNames } from "./supervision.server.ts";
+import { megabytes } from "./request-body.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
-export const MAX_FILE_BYTES = 10 * 1024 * 1024;
 export const MAX_FILES_PER_CASE = 20;
+/** What an upload form reads: no more files than a case can hold, each within the configured size. */
+export const uploadLimits = (field: string) => ({ field, max: MAX_FILES_PER_CASE, maxBytes: env.maxUploadFileBytes });
 
 const startsWith = (bytes: Uint8Array, sig: number[], at = 0) => sig.every((b, i) => bytes[at + i] === b);
 
@@ -24,8 +29,6 @@ const KINDS: Array<{ type: string; ext: string[]; test: (b: Uint8Array) => boole
   { type: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", ext: ["xlsx"], test: (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]) },
 ];
 
-export type Upload = { name: string; bytes: Uint8Array };
-
 const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 /** The stored content type of an upload, or the reason it is refused. */
@@ -34,7 +37,8 @@ export function checkUpload(file: Upload, index: number): { ok: true; type: stri
   const ext = name.includes(".") ? name.split(".").pop()!.toLowerCase() : "";
   const path = `/files/${index}`;
   if (file.bytes.length === 0) return { ok: false, issue: issue(path, "file.empty", `“${name}”是空文件`, `"${name}" is empty`) };
-  if (file.bytes.length > MAX_FILE_BYTES) return { ok: false, issue: issue(path, "file.too-large", `“${name}”超过 10 MB`, `"${name}" is larger than 10 MB`) };
+  const max = env.maxUploadFileBytes;
+  if (file.bytes.length > max) return { ok: false, issue: issue(path, "file.too-large", `“${name}”超过 ${megabytes(max)}`, `"${name}" is larger than ${megabytes(max)}`) };
   const kind = KINDS.find((k) => k.ext.includes(ext) && k.test(file.bytes));
   if (!kind) {
     return { ok: false, issue: issue(path, "file.type", `“${name}”不是允许的文件类型（照片 JPG/PNG/WEBP、PDF、Word、Excel）`, `"${name}" is not an allowed type (JPG/PNG/WEBP photos, PDF, Word, Excel)`) };
@@ -85,7 +89,7 @@ export async function listAttachments(db: Db, ctx: TenantContext, caseId: string
 }
 
 export async function getAttachment(db: Db, ctx: TenantContext, caseId: string, attachmentId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(attachmentId)) return null;
+  if (!isUuid(attachmentId)) return null;
   return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) => tx.attachment.findFirst({ where: { id: attachmentId, caseId, case: readable(ctx, caseId) } }));
 }
 

@@ -6,7 +6,6 @@ import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import type { AddressInfo } from "node:net";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import compression from "compression";
 import express from "express";
 import { writeDueCheckpoints } from "./audit-checkpoints.server.ts";
@@ -16,7 +15,9 @@ import { allowedHosts, knownHosts, sameOriginWrites, securityHeaders } from "./h
 import { env } from "./env.server.ts";
 import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.server.ts";
 import { createJobRunner, setJobRunner } from "./jobs.server.ts";
+import { answerClientErrors, refuseMalformedRequests } from "./malformed-requests.server.ts";
 import { migrate } from "./migrate.server.ts";
+import { createRequestHandler } from "./remix-handler.server.ts";
 import { seedDemo, type DemoLogin } from "./seed.server.ts";
 import { sweepDueCases } from "./workflow.server.ts";
 
@@ -68,6 +69,7 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
   // Pages and the JS bundles are text: gzip cuts what a phone on a slow link downloads several-fold.
   app.use(compression());
   app.use(securityHeaders);
+  app.use(refuseMalformedRequests);
   // Known once listening (PORT=0 picks the port); no request arrives before.
   let hosts: ReadonlySet<string> = new Set();
   app.use(knownHosts(() => hosts));
@@ -75,6 +77,7 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production", getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }) }));
+  app.use(answerClientErrors);
 
   // The supervision sweep runs with the jobs: reminders, sheets and talks come due by time; so do
   // the signed audit checkpoints.

@@ -2,10 +2,12 @@
 import { randomUUID } from "node:crypto";
 import { decideIntake, type IntakeInput, type NewCase, type Refusal } from "../../engine/intake.ts";
 import type { Issue } from "../../engine/issues.ts";
-import { checkUploads, storeAttachments, type Upload } from "./attachments.server.ts";
+import { checkUploads, storeAttachments } from "./attachments.server.ts";
+import type { Upload } from "./form-input.server.ts";
 import { withTenant, type Db, type Tx } from "./db.server.ts";
 import { applyEffects, nextNumber } from "./effects.server.ts";
 import { kickJobs } from "./jobs.server.ts";
+import { isUuid } from "./params.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
@@ -106,7 +108,7 @@ export async function listCases(db: Db, ctx: TenantContext, { take = 50, skip = 
 
 /** A case the user may read, or null — the same answer whether it is another tenant's or missing. */
 export async function getCase(db: Db, ctx: TenantContext, caseId: string) {
-  if (!/^[0-9a-f-]{36}$/i.test(caseId)) return null;
+  if (!isUuid(caseId)) return null;
   return withTenant(db, scopeOf(ctx), (tx) =>
     tx.case.findFirst({
       where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] },

@@ -51,4 +51,24 @@ export const env = {
     const n = Number(process.env.AUDIT_CHECKPOINT_MINUTES);
     return Number.isFinite(n) && n > 0 ? n : 15;
   },
+  /** Largest body of a form post that carries no files (docs/decisions/020-bounded-request-bodies.md). */
+  get maxFormBytes() {
+    return bytesFrom("MAX_FORM_BYTES", 1024 * 1024);
+  },
+  /** Largest single uploaded file. */
+  get maxUploadFileBytes() {
+    return bytesFrom("MAX_UPLOAD_FILE_BYTES", 10 * 1024 * 1024);
+  },
+  /** Largest multipart request: all its files and fields together. */
+  get maxUploadRequestBytes() {
+    return bytesFrom("MAX_UPLOAD_REQUEST_BYTES", 50 * 1024 * 1024);
+  },
 };
+
+function bytesFrom(name: string, fallback: number) {
+  const raw = process.env[name];
+  if (!raw) return fallback;
+  const value = Number(raw);
+  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive number of bytes, not "${raw}".`);
+  return value;
+}

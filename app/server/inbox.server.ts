@@ -1,5 +1,6 @@
 // A user's notifications (the worker writes them from outbox jobs): per township, unread first.
 import { withTenant, type Db } from "./db.server.ts";
+import { isUuid } from "./params.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
 export async function listNotifications(db: Db, ctx: TenantContext, take = 100) {
@@ -14,7 +15,7 @@ export async function listNotifications(db: Db, ctx: TenantContext, take = 100) 
 
 /** Marks the user's own notifications in this township read: the ids given, or all of them. */
 export async function markNotificationsRead(db: Db, ctx: TenantContext, ids: readonly string[] | "all", now = new Date()): Promise<number> {
-  const valid = ids === "all" ? "all" : ids.filter((id) => /^[0-9a-f-]{36}$/i.test(id));
+  const valid = ids === "all" ? "all" : ids.filter(isUuid);
   if (valid !== "all" && !valid.length) return 0;
   const { count } = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
     tx.notification.updateMany({

@@ -7,6 +7,7 @@ import { pickText, type Locale, type Text } from "../../engine/i18n.ts";
 import { ladderStepAt } from "../../engine/supervision.ts";
 import { getTenantConfig } from "./config.server.ts";
 import { withTenant, type Db } from "./db.server.ts";
+import { isUuid } from "./params.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
@@ -113,7 +114,7 @@ function sheetLabel(
 
 /** One sheet with everything its printed form shows, or null when it is not there or the case is not readable. */
 export async function getSheetForPrint(db: Db, ctx: TenantContext, sheetId: string, locale: Locale) {
-  if (!/^[0-9a-f-]{36}$/i.test(sheetId)) return null;
+  if (!isUuid(sheetId)) return null;
   const found = await withTenant(db, scopeOf(ctx), async (tx) => {
     const sheet = await tx.supervisionSheet.findFirst({
       where: { AND: [{ id: sheetId, tenantId: ctx.tenant.id }, { case: accessibleCases(ctx.rules) }] },

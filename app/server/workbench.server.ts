@@ -4,6 +4,7 @@ import { columnsOf, tabFilter, workbenchesFor, workbenchFor, type CaseFilter, ty
 import { pickText, type Locale } from "../../engine/i18n.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import { withTenant, type Db } from "./db.server.ts";
+import { requirePage } from "./params.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
@@ -32,8 +33,7 @@ export type WorkbenchQuery = { workbench?: string | null; tab?: string | null; q
 
 export function parseWorkbenchQuery(url: URL): WorkbenchQuery {
   const s = url.searchParams;
-  const page = Number.parseInt(s.get("page") ?? "1", 10);
-  return { workbench: s.get("wb"), tab: s.get("tab"), q: s.get("q"), category: s.get("category"), grade: s.get("grade"), state: s.get("state"), page: Number.isFinite(page) && page > 0 ? page : 1 };
+  return { workbench: s.get("wb"), tab: s.get("tab"), q: s.get("q"), category: s.get("category"), grade: s.get("grade"), state: s.get("state"), page: requirePage(s.get("page"), 1) };
 }
 
 const rowSelect = {

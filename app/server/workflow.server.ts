@@ -11,6 +11,7 @@ import { getTenantConfig } from "./config.server.ts";
 import { withTenant, type Db, type Tx } from "./db.server.ts";
 import { applyEffects } from "./effects.server.ts";
 import { kickJobs } from "./jobs.server.ts";
+import { isUuid } from "./params.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
@@ -84,7 +85,7 @@ export type LoadedCase = { row: CaseRow; state: CaseState; compiled: CompiledCon
 
 /** The case as the engine sees it, if the user may read it; with the config version it was opened under. */
 export async function loadCaseForActor(db: Db, ctx: TenantContext, caseId: string, now: Date): Promise<LoadedCase | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(caseId)) return null;
+  if (!isUuid(caseId)) return null;
   const row = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
     tx.case.findFirst({ where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] } }),
   );
@@ -151,7 +152,7 @@ export async function listEscalatedCases(db: Db, county: CountyActor) {
 }
 
 export async function loadEscalatedCase(db: Db, county: CountyActor, caseId: string): Promise<LoadedCase | null> {
-  if (!/^[0-9a-f-]{36}$/i.test(caseId)) return null;
+  if (!isUuid(caseId)) return null;
   const row = await withTenant(db, { tenantId: county.countyId, userId: county.userId }, (tx) =>
     tx.case.findFirst({ where: { id: caseId, escalatedTo: "county", tenant: { parentId: county.countyId } } }),
   );

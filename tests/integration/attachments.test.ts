@@ -1,7 +1,8 @@
 // Attachments and comments: type checked by content, size-limited, readable only by those who may
 // read the case, and audited.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addAttachments, addComment, getAttachment, listAttachments, listComments, MAX_FILE_BYTES } from "../../app/server/attachments.server.ts";
+import { addAttachments, addComment, getAttachment, listAttachments, listComments } from "../../app/server/attachments.server.ts";
+import { env } from "../../app/server/env.server.ts";
 import { reportCase } from "../../app/server/cases.server.ts";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
 
@@ -34,7 +35,7 @@ describe("attachments", () => {
     ["a script named .png", { name: "evil.png", bytes: new TextEncoder().encode("<script>alert(1)</script>") }, "file.type"],
     ["an executable", { name: "tool.exe", bytes: new Uint8Array([0x4d, 0x5a, 0x90, 0]) }, "file.type"],
     ["an empty file", { name: "empty.pdf", bytes: new Uint8Array() }, "file.empty"],
-    ["a file over 10 MB", { name: "big.pdf", bytes: new Uint8Array(MAX_FILE_BYTES + 1).fill(0x25) }, "file.too-large"],
+    ["a file over 10 MB", { name: "big.pdf", bytes: new Uint8Array(env.maxUploadFileBytes + 1).fill(0x25) }, "file.too-large"],
   ])("refuses %s, saving nothing", async (_what, file, code) => {
     const before = (await listAttachments(s.db, await ctx("east.routing"), caseId)).length;
     const r = await addAttachments(s.db, await ctx("east.grid1"), caseId, [file]);

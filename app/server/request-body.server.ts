@@ -1,0 +1,39 @@
+// How much of a request body the server reads. Each kind of body has a limit (README:
+// configuration), enforced while the body streams in, so an oversized request is refused before
+// it is held in memory (docs/decisions/020-bounded-request-bodies.md).
+import { Transform } from "node:stream";
+import type { Bilingual } from "../../engine/i18n.ts";
+import { env } from "./env.server.ts";
+
+export const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+
+/** The most bytes a request may send: multipart uploads get room for their files, anything else is a small form. */
+export function bodyLimitFor(contentType: string | undefined) {
+  return /^multipart\/form-data/i.test(contentType ?? "") ? env.maxUploadRequestBytes : env.maxFormBytes;
+}
+
+export const tooLargeMessage = (limit: number): Bilingual => ({
+  zh: `请求内容超过 ${megabytes(limit)} 的上限`,
+  en: `The request is larger than the ${megabytes(limit)} limit`,
+});
+
+export const bilingual = (m: Bilingual) => `${m.zh} / ${m.en}`;
+
+export class BodyTooLarge extends Error {
+  constructor(readonly limit: number) {
+    super(bilingual(tooLargeMessage(limit)));
+  }
+}
+
+/** Passes a body through and fails it once more than `limit` bytes have come, calling `onExceeded` first. */
+export function byteLimit(limit: number, onExceeded: () => void) {
+  let seen = 0;
+  return new Transform({
+    transform(chunk: Buffer, _encoding, done) {
+      seen += chunk.length;
+      if (seen <= limit) return done(null, chunk);
+      onExceeded();
+      done(new BodyTooLarge(limit));
+    },
+  });
+}
