@@ -5,7 +5,7 @@ import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 
-export type AppProcess = { url: string; output: () => string; stop: () => Promise<void> };
+export type AppProcess = { url: string; pid: number; output: () => string; stop: () => Promise<void> };
 
 export async function startApp(env: Record<string, string | undefined>): Promise<AppProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "gridwork-app-"));
@@ -40,6 +40,7 @@ export async function startApp(env: Record<string, string | undefined>): Promise
   });
   return {
     url,
+    pid: child.pid!,
     output: () => out,
     async stop() {
       if (child.exitCode === null) {
