@@ -14,6 +14,7 @@
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import net from "node:net";
 import { cpus, loadavg, totalmem } from "node:os";
 import { parseArgs } from "node:util";
@@ -25,6 +26,7 @@ import { createPrisma } from "../app/server/db.server.ts";
 import { loadTenantContext } from "../app/server/tenancy.server.ts";
 import { transitionCase } from "../app/server/workflow.server.ts";
 import { startApp, type AppProcess } from "../tests/setup/app-process.ts";
+import { printProfile } from "./cpu-profile.ts";
 import { createTestDatabase, REDIS_URL, redisAvailable } from "../tests/setup/services.ts";
 
 const { values } = parseArgs({
@@ -37,6 +39,8 @@ const { values } = parseArgs({
     paths: { type: "string", default: "list,create,transition" },
     "transition-pool": { type: "string", default: "20000" },
     "in-process": { type: "boolean", default: false },
+    /** Write the server's V8 CPU profile to this folder and print where its time went. */
+    profile: { type: "string" },
   },
 });
 const SECONDS = Number(values.seconds);
@@ -233,12 +237,15 @@ try {
   log(`jobs: ${useRedis ? "BullMQ on " + REDIS_URL : "in-process"}; ${SECONDS} s per point after a ${WARMUP} s warm-up; connections ${CONNECTIONS.join(", ")}`);
 
   // The server, as npm start runs it (built app, migrations, demo seed), talking through the proxy.
-  app = await startApp({
-    DATABASE_URL: appProxy.url(dbName, "gridwork"),
-    GRIDWORK_EMBEDDED_DB: "0",
-    REDIS_URL: useRedis ? REDIS_URL : undefined,
-    GRIDWORK_QUEUE_PREFIX: prefix,
-  });
+  app = await startApp(
+    {
+      DATABASE_URL: appProxy.url(dbName, "gridwork"),
+      GRIDWORK_EMBEDDED_DB: "0",
+      REDIS_URL: useRedis ? REDIS_URL : undefined,
+      GRIDWORK_QUEUE_PREFIX: prefix,
+    },
+    values.profile ? ["--cpu-prof", `--cpu-prof-dir=${path.resolve(values.profile)}`] : [],
+  );
   const east = (await sql.query<{ id: string }>(`SELECT id FROM "Tenant" WHERE code = 'east-lake'`)).rows[0]!.id;
 
   // Cases through the engine, for realism: 4 reported, 4 triaged, 4 dispatched.
@@ -349,6 +356,7 @@ try {
         rows.push({ path, connections, app: a, anchor: b });
       }
       const last = rows.at(-1)!;
+      if (processCpuMs(app.pid) === undefined) throw new Error(`the server exited during ${path} @ ${connections}`);
       log(`  ${path} @ ${connections}: ${last.app.rps.toFixed(1)} req/s${last.anchor ? `, anchor ${last.anchor.rps.toFixed(0)} req/s` : ""}`);
     }
   }
@@ -366,8 +374,12 @@ try {
       `\nlist = the workbench's data request (Remix _data), ${total.toLocaleString("en")} cases in ${tenants.length} townships; copies have no audit trail.`,
   );
   log(`load avg after: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+} catch (error) {
+  if (app) console.error(`server output (last 40 lines):\n${app.output().split("\n").slice(-40).join("\n")}`);
+  throw error;
 } finally {
   await app?.stop();
+  if (values.profile) printProfile(path.resolve(values.profile), log);
   await anchor?.stop();
   appProxy.close();
   anchorProxy.close();
