@@ -182,7 +182,11 @@ try {
   console.log(`due selection among ${openCount.toLocaleString("en")} open cases (median of 15, Prisma round trip; EXPLAIN ANALYZE execution):`);
   console.log("      due   all due: Prisma   EXPLAIN   batch of 500: Prisma   EXPLAIN   plan and buffers (all due)");
   let seq: Awaited<ReturnType<typeof explain>> | undefined;
-  for (const k of [0, 100, 1000, 10_000]) {
+  // Only as many as there are not-yet-due copies (numbers DUE … OPEN-1) can be made due.
+  const steps = [0, 100, 1000, 10_000].filter((k) => k <= OPEN - DUE);
+  const skipped = [0, 100, 1000, 10_000].filter((k) => k > OPEN - DUE);
+  if (skipped.length) console.log(`  (${skipped.join(", ")} due skipped: only ${(OPEN - DUE).toLocaleString("en")} copies are not due yet; raise --open)`);
+  for (const k of steps) {
     // Make exactly k of the not-yet-due copies due, then put them back.
     const first = DUE;
     const range = ["B" + String(first).padStart(7, "0"), "B" + String(first + k - 1).padStart(7, "0")];

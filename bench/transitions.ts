@@ -1,5 +1,8 @@
 // `npm run bench:transitions [-- --cases 1000 --clients 8,32 --townships 1,8 --pool N]`: workflow
-// transitions per second through transitionCase — the real path: permission-filtered load under
+// transitions per second through transitionCase, called in this process — the server layer only:
+// no HTTP, session, CSRF check or route, contexts loaded once, and no job runner (outbox rows are
+// written, never run). `npm run bench:http` measures the click path. What it does run: the
+// permission-filtered load under
 // row-level security, decide, optimistic write, effects (outbox, scores), the tenant's hash-chained
 // audit append — with 8 and 32 concurrent clients, on one township and on several. Each client
 // loops over its own cases: triage → dispatch → accept → report-back → review → close → archive.
@@ -253,6 +256,7 @@ try {
   await seedDemo(setup, "tenants");
   const allCodes = await addTownships(setup, maxTownships);
   console.log(`cpus: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, node ${process.version}, load avg before: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log("measures transitionCase() in-process (engine + server layer): no HTTP, session or route, contexts loaded once, no job runner — npm run bench:http measures the click path");
   console.log(`${casesPerRun} cases per run, ${STEPS.length} transitions each (${STEPS.map((s) => s.transitionId).join(" → ")})\n`);
 
   // Warm-up: compile each township's config, JIT the path; not measured.

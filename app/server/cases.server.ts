@@ -6,7 +6,7 @@ import { checkUploads, storeAttachments } from "./attachments.server.ts";
 import type { Upload } from "./form-input.server.ts";
 import { withTenant, type Db, type Tx } from "./db.server.ts";
 import { applyEffects, nextNumber } from "./effects.server.ts";
-import { kickJobs } from "./jobs.server.ts";
+import { relayOutbox } from "./jobs.server.ts";
 import { isUuid } from "./params.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
@@ -74,13 +74,13 @@ export async function reportCase(
   const extraIssues = [...(location.ok ? [] : location.issues), ...(uploads.ok ? [] : uploads.issues)];
   if (extraIssues.length) return { ok: false, refusal: { kind: "invalid-input", issues: extraIssues } };
   const c = decision.case;
-  const number = await withTenant(db, scopeOf(ctx), async (tx) => {
+  const { number, outbox } = await withTenant(db, scopeOf(ctx), async (tx) => {
     const number = await insertNewCase(tx, c, now, location.ok && location.value ? { location: location.value } : {});
     if (uploads.ok) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, uploads.files, now);
-    await applyEffects(tx, { tenantId: c.tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now }, decision.effects);
-    return number;
+    const outbox = await applyEffects(tx, { tenantId: c.tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now }, decision.effects);
+    return { number, outbox };
   });
-  kickJobs();
+  await relayOutbox(outbox);
   return { ok: true, caseId: c.id, number };
 }
 

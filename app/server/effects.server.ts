@@ -3,6 +3,7 @@
 import type { Effect } from "../../engine/effects.ts";
 import { appendAudit } from "./audit.server.ts";
 import type { Tx } from "./db.server.ts";
+import { writeOutbox, type OutboxRef } from "./outbox.server.ts";
 import { auditMakesFacts } from "./scoring-facts.server.ts";
 
 export async function nextNumber(tx: Tx, tenantId: string, name: string, year: number) {
@@ -19,7 +20,9 @@ export type EffectContext = { tenantId: string; actorId: string | null; caseId: 
 /** Year of an instant in Asia/Shanghai, for per-year numbering. */
 const localYear = (d: Date) => new Date(d.getTime() + 8 * 3600_000).getUTCFullYear();
 
-export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly Effect[]) {
+/** Applies the effects; returns the outbox rows it wrote, for the caller to hand on after its commit. */
+export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly Effect[]): Promise<OutboxRef[]> {
+  const outbox: OutboxRef[] = [];
   let scoreSeq: number | undefined;
   for (const effect of effects) {
     switch (effect.type) {
@@ -29,8 +32,8 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly
         break;
       }
       case "notify":
-        await tx.outboxJob.createMany({
-          data: [
+        outbox.push(
+          ...(await writeOutbox(tx, [
             {
               tenantId: ctx.tenantId,
               kind: "notify",
@@ -49,13 +52,12 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly
               dedupeKey: effect.dedupeKey,
               runAt: ctx.now,
             },
-          ],
-          skipDuplicates: true,
-        });
+          ])),
+        );
         break;
       case "escalate":
-        await tx.outboxJob.createMany({
-          data: [
+        outbox.push(
+          ...(await writeOutbox(tx, [
             {
               tenantId: ctx.tenantId,
               kind: "notify",
@@ -63,9 +65,8 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly
               dedupeKey: effect.dedupeKey,
               runAt: ctx.now,
             },
-          ],
-          skipDuplicates: true,
-        });
+          ])),
+        );
         break;
       case "score":
         await tx.scoreEntry.createMany({
@@ -133,6 +134,7 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly
   }
   // Scoring (docs/decisions/013): one job per case and decision re-evaluates the case's trail.
   if (ctx.caseId && scoreSeq !== undefined) {
-    await tx.outboxJob.createMany({ data: [{ tenantId: ctx.tenantId, kind: "score", payload: { caseId: ctx.caseId }, dedupeKey: `score:${ctx.caseId}:v${scoreSeq}`, runAt: ctx.now }], skipDuplicates: true });
+    outbox.push(...(await writeOutbox(tx, [{ tenantId: ctx.tenantId, kind: "score", payload: { caseId: ctx.caseId }, dedupeKey: `score:${ctx.caseId}:v${scoreSeq}`, runAt: ctx.now }])));
   }
+  return outbox;
 }

@@ -35,6 +35,11 @@ export const env = {
   get runWorker() {
     return process.env.GRIDWORK_WORKER !== "0";
   },
+  /** How often the reconcile sweep looks for outbox rows no relay handed on (ms). */
+  get outboxSweepMs() {
+    const ms = Number(process.env.GRIDWORK_OUTBOX_SWEEP_MS || 5000);
+    return Number.isFinite(ms) && ms >= 100 ? ms : 5000;
+  },
   get queuePrefix() {
     return process.env.GRIDWORK_QUEUE_PREFIX || "gridwork";
   },

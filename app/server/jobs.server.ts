@@ -7,9 +7,11 @@ import { dutyLeaderOn, type DutyRotaData } from "../../engine/rota.ts";
 import { getTenantConfig } from "./config.server.ts";
 import type { Db, Tx } from "./db.server.ts";
 import { env } from "./env.server.ts";
+import { writeOutbox, type OutboxRef } from "./outbox.server.ts";
 
 type OutboxRow = { id: string; tenantId: string; kind: string; payload: unknown; dedupeKey: string };
-type Handler = (tx: Tx, job: OutboxRow) => Promise<void>;
+/** Runs one job in its transaction; returns the outbox rows it wrote, handed on after the commit. */
+type Handler = (tx: Tx, job: OutboxRow) => Promise<OutboxRef[] | void>;
 
 const MAX_ATTEMPTS = 8;
 
@@ -74,18 +76,16 @@ async function notify(tx: Tx, job: OutboxRow) {
     skipDuplicates: true,
   });
   const hooks = await tx.webhook.findMany({ where: { tenantId: job.tenantId, active: true }, select: { id: true } });
-  if (hooks.length) {
-    await tx.outboxJob.createMany({
-      data: hooks.map((h) => ({
-        tenantId: job.tenantId,
-        kind: "webhook",
-        payload: { webhookId: h.id, event: p.kind, caseId: p.caseId ?? null, title: p.title, urgency: p.urgency ?? "normal", recipients: userIds.length, key: job.dedupeKey },
-        dedupeKey: `${job.dedupeKey}:webhook:${h.id}`,
-        runAt: new Date(),
-      })),
-      skipDuplicates: true,
-    });
-  }
+  return writeOutbox(
+    tx,
+    hooks.map((h) => ({
+      tenantId: job.tenantId,
+      kind: "webhook",
+      payload: { webhookId: h.id, event: p.kind, caseId: p.caseId ?? null, title: p.title, urgency: p.urgency ?? "normal", recipients: userIds.length, key: job.dedupeKey },
+      dedupeKey: `${job.dedupeKey}:webhook:${h.id}`,
+      runAt: new Date(),
+    })),
+  );
 }
 
 /**
@@ -116,12 +116,20 @@ async function score(tx: Tx, job: OutboxRow) {
 
 const handlers: Record<string, Handler> = { notify, webhook, score };
 
-export async function runOutboxJob(db: Db, outboxId: string, now: () => Date = () => new Date()): Promise<"done" | "skipped"> {
+/** Runs one outbox job; the rows its handler wrote go to `relay` after the commit. */
+export async function runOutboxJob(
+  db: Db,
+  outboxId: string,
+  now: () => Date = () => new Date(),
+  relay: (refs: readonly OutboxRef[]) => Promise<void> = relayOutbox,
+): Promise<"done" | "skipped"> {
   // TEST-ONLY hook (tests/integration/jobs-failure.test.ts): hold the job's transaction open this
   // many ms before it commits, so a test can kill the worker mid-job. Never set it in production.
   const testDelayMs = Number(process.env.GRIDWORK_TEST_JOB_DELAY_MS) || 0;
+  let written: OutboxRef[] = [];
+  let result: "done" | "skipped";
   try {
-    return await db.$transaction(async (tx) => {
+    result = await db.$transaction(async (tx) => {
       const locked = await tx.$queryRaw<OutboxRow[]>`
         SELECT id, "tenantId", kind, payload, "dedupeKey" FROM "OutboxJob"
         WHERE id = ${outboxId}::uuid AND status = 'pending' FOR UPDATE SKIP LOCKED`;
@@ -129,10 +137,10 @@ export async function runOutboxJob(db: Db, outboxId: string, now: () => Date = (
       if (!job) return "skipped";
       const handler = handlers[job.kind];
       if (!handler) throw new Error(`No handler for job kind ${job.kind}`);
-      await handler(tx, job);
+      written = (await handler(tx, job)) ?? [];
       await tx.outboxJob.update({ where: { id: job.id }, data: { status: "done", doneAt: now() } });
       if (testDelayMs) await new Promise((resolve) => setTimeout(resolve, testDelayMs));
-      return "done";
+      return "done" as const;
     }, testDelayMs ? { timeout: testDelayMs + 5000 } : undefined);
   } catch (error) {
     const row = await db.outboxJob.findUnique({ where: { id: outboxId }, select: { attempts: true } });
@@ -148,9 +156,16 @@ export async function runOutboxJob(db: Db, outboxId: string, now: () => Date = (
     });
     throw error;
   }
+  await relay(written);
+  return result;
 }
 
-async function dueJobs(db: Db, now: Date, horizonMs: number, take: number) {
+/** The reconcile sweep's look-ahead: rows due within it are queued as delayed jobs. */
+const HORIZON_MS = 60 * 60 * 1000;
+const SWEEP_BATCH = 1000;
+const SWEEP_LOCK = "outbox:reconcile";
+
+async function dueJobs(db: Tx, now: Date, horizonMs: number, take: number): Promise<OutboxRef[]> {
   return db.outboxJob.findMany({
     where: { status: "pending", runAt: { lte: new Date(now.getTime() + horizonMs) } },
     orderBy: { runAt: "asc" },
@@ -161,11 +176,11 @@ async function dueJobs(db: Db, now: Date, horizonMs: number, take: number) {
 
 export interface JobRunner {
   readonly mode: "bullmq" | "in-process";
-  /** Something was written to the outbox: look for due work now. */
-  kick(): void;
+  /** A commit wrote these outbox rows: queue (or run) exactly these. Never rejects; the sweep is the safety net. */
+  relay(refs: readonly OutboxRef[]): Promise<void>;
   start(): Promise<void>;
   stop(): Promise<void>;
-  /** One pass over the outbox; returns how many jobs were handed on or run. */
+  /** One reconcile pass over the outbox; returns how many jobs were handed on or run. */
   sweep(): Promise<number>;
 }
 
@@ -178,14 +193,16 @@ export class InProcessJobRunner implements JobRunner {
   private periodicTimer?: NodeJS.Timeout;
   private running: Promise<number> | null = null;
   private periodicRunning: Promise<unknown> | null = null;
-  private again = false;
+  /** Ids commits handed on, run in order by one drain loop. */
+  private readonly fresh: string[] = [];
+  private draining: Promise<void> | null = null;
 
-  constructor(private readonly db: Db, private readonly periodic?: PeriodicTask, private readonly intervalMs = 2000, private readonly periodicMs = 15_000) {}
+  constructor(private readonly db: Db, private readonly periodic?: PeriodicTask, private readonly intervalMs = env.outboxSweepMs, private readonly periodicMs = 15_000) {}
 
   async start() {
     await this.periodic?.(new Date());
     await this.sweep();
-    this.timer = setInterval(() => this.kick(), this.intervalMs);
+    this.timer = setInterval(() => void this.sweep().catch((error) => console.error("[jobs] sweep failed:", error)), this.intervalMs);
     this.timer.unref();
     if (this.periodic) {
       const periodic = this.periodic;
@@ -203,33 +220,43 @@ export class InProcessJobRunner implements JobRunner {
     clearInterval(this.periodicTimer);
     await this.running;
     await this.periodicRunning;
+    await this.draining;
   }
 
-  kick() {
-    if (this.running) {
-      this.again = true;
-      return;
-    }
-    void this.sweep().catch((error) => console.error("[jobs] sweep failed:", error));
+  private run(id: string) {
+    return runOutboxJob(this.db, id, undefined, (refs) => this.relay(refs)).then(
+      () => true,
+      (error) => (console.error(`[jobs] job ${id} failed:`, (error as Error).message), false),
+    );
   }
 
-  sweep(): Promise<number> {
-    if (this.running) return this.running;
-    this.running = (async () => {
-      let count = 0;
-      do {
-        this.again = false;
-        for (const job of await dueJobs(this.db, new Date(), 0, 100)) {
-          await runOutboxJob(this.db, job.id).then(
-            () => count++,
-            (error) => console.error(`[jobs] job ${job.id} failed:`, (error as Error).message),
-          );
-        }
-      } while (this.again);
-      return count;
+  /** Runs the handed-on rows that are due now, without waiting for them; later ones are the sweep's. */
+  relay(refs: readonly OutboxRef[]): Promise<void> {
+    const now = Date.now();
+    for (const ref of refs) if (ref.runAt.getTime() <= now) this.fresh.push(ref.id);
+    if (this.fresh.length) this.drain();
+    return Promise.resolve();
+  }
+
+  private drain() {
+    this.draining ??= (async () => {
+      while (this.fresh.length) await this.run(this.fresh.shift()!);
     })().finally(() => {
-      this.running = null;
+      this.draining = null;
+      if (this.fresh.length) this.drain();
     });
+  }
+
+  /**
+   * Single-flight in this process. Processes without Redis sweeping the same database may pick the
+   * same row; runOutboxJob's row lock lets one run it and the other skip.
+   */
+  sweep(): Promise<number> {
+    this.running ??= (async () => {
+      let count = 0;
+      for (const job of await dueJobs(this.db, new Date(), 0, 100)) if (await this.run(job.id)) count++;
+      return count;
+    })().finally(() => (this.running = null));
     return this.running;
   }
 }
@@ -239,6 +266,7 @@ export class BullMqJobRunner implements JobRunner {
   private readonly queue: Queue;
   private worker?: Worker;
   private readonly connection: { url: string; maxRetriesPerRequest: null };
+  private sweeping: Promise<number> | null = null;
 
   constructor(
     private readonly db: Db,
@@ -248,6 +276,7 @@ export class BullMqJobRunner implements JobRunner {
     private readonly periodic?: PeriodicTask,
     /** Overrides for the worker, e.g. a short lockDuration/stalledInterval in tests; defaults unchanged. */
     private readonly workerOptions: Pick<WorkerOptions, "lockDuration" | "stalledInterval" | "maxStalledCount" | "concurrency"> = {},
+    private readonly sweepEveryMs = env.outboxSweepMs,
   ) {
     this.connection = { url: redisUrl, maxRetriesPerRequest: null };
     this.queue = new Queue("outbox", { connection: this.connection, prefix: this.prefix });
@@ -258,7 +287,7 @@ export class BullMqJobRunner implements JobRunner {
       this.worker = new Worker(
         "outbox",
         async (job) => {
-          if (job.name !== "sweep") return runOutboxJob(this.db, (job.data as { outboxId: string }).outboxId);
+          if (job.name !== "sweep") return runOutboxJob(this.db, (job.data as { outboxId: string }).outboxId, undefined, (refs) => this.relay(refs));
           await this.periodic?.(new Date());
           return this.sweep();
         },
@@ -266,41 +295,64 @@ export class BullMqJobRunner implements JobRunner {
       );
       this.worker.on("error", (error) => console.error("[jobs] worker error:", error.message));
     }
-    // A periodic sweep re-derives due work from the database, so a lost queue loses nothing.
-    await this.queue.upsertJobScheduler("outbox-sweep", { every: 5000 }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
+    // The reconcile sweep re-derives due work from the database, so a lost queue or a relay that
+    // died between commit and hand-on loses nothing. One scheduler per queue, whatever the processes.
+    await this.queue.upsertJobScheduler("outbox-sweep", { every: this.sweepEveryMs }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
     await this.periodic?.(new Date());
     await this.sweep();
   }
 
   async stop() {
     await this.worker?.close();
+    await this.sweeping;
     await this.queue.close();
   }
 
-  kick() {
-    void this.sweep().catch((error) => console.error("[jobs] dispatch failed:", error));
+  private job(ref: OutboxRef, now: number) {
+    return {
+      name: "outbox",
+      data: { outboxId: ref.id },
+      // The outbox id as job id: handing the same row on twice (relay, then a sweep) queues it once.
+      opts: {
+        jobId: ref.id,
+        delay: Math.max(0, ref.runAt.getTime() - now),
+        attempts: MAX_ATTEMPTS,
+        backoff: { type: "exponential", delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: 1000,
+      },
+    };
   }
 
-  async sweep() {
-    const now = new Date();
-    const jobs = await dueJobs(this.db, now, 60 * 60 * 1000, 1000);
-    if (!jobs.length) return 0;
-    await this.queue.addBulk(
-      jobs.map((job) => ({
-        name: "outbox",
-        data: { outboxId: job.id },
-        // The outbox id as job id: adding the same due work twice queues it once.
-        opts: {
-          jobId: job.id,
-          delay: Math.max(0, job.runAt.getTime() - now.getTime()),
-          attempts: MAX_ATTEMPTS,
-          backoff: { type: "exponential", delay: 1000 },
-          removeOnComplete: true,
-          removeOnFail: 1000,
+  async relay(refs: readonly OutboxRef[]) {
+    if (!refs.length) return;
+    const now = Date.now();
+    try {
+      await this.queue.addBulk(refs.map((ref) => this.job(ref, now)));
+    } catch (error) {
+      console.error("[jobs] relay failed, the reconcile sweep will queue these:", (error as Error).message);
+    }
+  }
+
+  /**
+   * Single-flight in this process, and across processes through a PostgreSQL advisory lock: a pass
+   * that finds the lock taken does nothing and returns 0 (another process is sweeping right now).
+   */
+  sweep(): Promise<number> {
+    this.sweeping ??= this.db
+      .$transaction(
+        async (tx) => {
+          const [{ locked } = { locked: false }] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtext(${SWEEP_LOCK})) AS locked`;
+          if (!locked) return 0;
+          const now = new Date();
+          const jobs = await dueJobs(tx, now, HORIZON_MS, SWEEP_BATCH);
+          if (jobs.length) await this.queue.addBulk(jobs.map((ref) => this.job(ref, now.getTime())));
+          return jobs.length;
         },
-      })),
-    );
-    return jobs.length;
+        { timeout: 60_000 },
+      )
+      .finally(() => (this.sweeping = null));
+    return this.sweeping;
   }
 }
 
@@ -314,6 +366,10 @@ export function setJobRunner(runner: JobRunner | undefined) {
   globalForJobs.gridworkJobs = runner;
 }
 
-export function kickJobs() {
-  globalForJobs.gridworkJobs?.kick();
+/**
+ * After a commit: hands the outbox rows it wrote to this process's runner. Without one (scripts,
+ * tests that call repositories directly) the rows wait for a runner's reconcile sweep.
+ */
+export function relayOutbox(refs: readonly OutboxRef[]): Promise<void> {
+  return refs.length && globalForJobs.gridworkJobs ? globalForJobs.gridworkJobs.relay(refs) : Promise.resolve();
 }

@@ -8,7 +8,8 @@ import { decideModeSwitch, switchers } from "../../engine/modes.ts";
 import type { WorkflowRefusal } from "../../engine/workflow.ts";
 import { withTenant, type Db } from "./db.server.ts";
 import { applyEffects } from "./effects.server.ts";
-import { kickJobs } from "./jobs.server.ts";
+import { relayOutbox } from "./jobs.server.ts";
+import type { OutboxRef } from "./outbox.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 import { actorContextFor } from "./workflow.server.ts";
 
@@ -41,6 +42,7 @@ export async function switchTenantMode(
   }
   const seen = await db.tenant.findUniqueOrThrow({ where: { id: ctx.tenant.id }, select: { mode: true } });
   const actor = await actorContextFor(db, ctx, ctx.compiled, seen.mode, now);
+  let outbox: OutboxRef[] = [];
   const result = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx): Promise<ModeSwitchResult> => {
     const [row] = await tx.$queryRaw<Array<{ mode: Mode; modeVersion: number }>>`
       SELECT mode::text AS mode, "modeVersion" FROM "Tenant" WHERE id = ${ctx.tenant.id}::uuid FOR UPDATE`;
@@ -55,9 +57,9 @@ export async function switchTenantMode(
     if (!decision.ok) return decision;
     // The notification's title: which township, from what to what (kept in Chinese, like case titles).
     const title = `${pickText(ctx.compiled.config.name, "zh-CN")}：${MODE_NAMES[row.mode].zh} → ${MODE_NAMES[command.to].zh}`;
-    await applyEffects(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, caseId: null, caseTitle: title, now }, decision.effects);
+    outbox = await applyEffects(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, caseId: null, caseTitle: title, now }, decision.effects);
     return { ok: true, mode: decision.next.mode, version: decision.next.version };
   });
-  if (result.ok) kickJobs();
+  await relayOutbox(outbox);
   return result;
 }

@@ -45,7 +45,7 @@ import { getTenantConfig } from "./config.server.ts";
 import { withTenant, type Db, type Tx } from "./db.server.ts";
 import { insertNewCase } from "./cases.server.ts";
 import { applyEffects } from "./effects.server.ts";
-import { kickJobs } from "./jobs.server.ts";
+import { relayOutbox } from "./jobs.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
 /** A client or a transaction (jobs run inside the outbox job's transaction). */
@@ -371,11 +371,11 @@ export async function fileAppeal(db: Db, ctx: TenantContext, scoreEntryKey: stri
   );
   if (!decision.ok) return decision;
   const c = decision.case;
-  const number = await withTenant(db, { tenantId, userId: ctx.user.id }, async (tx) => {
+  const { number, outbox } = await withTenant(db, { tenantId, userId: ctx.user.id }, async (tx) => {
     const number = await insertNewCase(tx, c, now);
-    await applyEffects(tx, { tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now }, decision.effects);
-    return number;
+    const outbox = await applyEffects(tx, { tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now }, decision.effects);
+    return { number, outbox };
   });
-  kickJobs();
+  await relayOutbox(outbox);
   return { ok: true, caseId: c.id, number };
 }

@@ -10,8 +10,9 @@ import { availableTransitions, decide, type AvailableTransition, type Command, t
 import { getTenantConfig } from "./config.server.ts";
 import { withTenant, type Db, type Tx } from "./db.server.ts";
 import { applyEffects } from "./effects.server.ts";
-import { kickJobs } from "./jobs.server.ts";
+import { relayOutbox } from "./jobs.server.ts";
 import { isUuid } from "./params.server.ts";
+import type { OutboxRef } from "./outbox.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
@@ -106,12 +107,14 @@ const STALE: WorkflowRefusal = {
   issues: [{ path: "/expectedVersion", code: "version.stale", message: { zh: "事件已被他人更新，请刷新后重试", en: "Someone else changed this case first; reload and try again" } }],
 };
 
-/** Writes a decision: the row only if it is still at `fromVersion`, then the effects. Returns false when stale. */
-async function writeDecision(tx: Tx, row: CaseRow, compiled: CompiledConfig, next: CaseState, effects: Effect[], nextCheckAt: string | null, actorId: string | null, now: Date) {
+/**
+ * Writes a decision: the row only if it is still at `fromVersion`, then the effects. Returns the
+ * outbox rows written (to hand on after the commit), or null when stale.
+ */
+async function writeDecision(tx: Tx, row: CaseRow, compiled: CompiledConfig, next: CaseState, effects: Effect[], nextCheckAt: string | null, actorId: string | null, now: Date): Promise<OutboxRef[] | null> {
   const updated = await tx.case.updateMany({ where: { id: row.id, version: row.version }, data: caseColumns(compiled, next, nextCheckAt, now) });
-  if (updated.count !== 1) return false;
-  await applyEffects(tx, { tenantId: row.tenantId, actorId, caseId: row.id, caseTitle: row.title, now }, effects);
-  return true;
+  if (updated.count !== 1) return null;
+  return applyEffects(tx, { tenantId: row.tenantId, actorId, caseId: row.id, caseTitle: row.title, now }, effects);
 }
 
 export type TransitionResult = { ok: true; version: number; state: string } | { ok: false; refusal: WorkflowRefusal } | { ok: false; notFound: true };
@@ -132,7 +135,7 @@ export async function transitionCase(
     writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.effects, decision.nextCheckAt, ctx.user.id, now),
   );
   if (!written) return { ok: false, refusal: STALE };
-  kickJobs();
+  await relayOutbox(written);
   return { ok: true, version: decision.next.version, state: decision.next.state };
 }
 
@@ -182,7 +185,7 @@ export async function countyTransition(
   if (!decision.ok) return decision;
   const written = await db.$transaction((tx) => writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.effects, decision.nextCheckAt, county.userId, now));
   if (!written) return { ok: false, refusal: STALE };
-  kickJobs();
+  await relayOutbox(written);
   return { ok: true, version: decision.next.version, state: decision.next.state };
 }
 
@@ -202,7 +205,9 @@ export async function tickCase(db: Db, caseId: string, now: Date): Promise<boole
     }
     return false;
   }
-  return db.$transaction((tx) => writeDecision(tx, row, config.compiled, decision.next, decision.effects, decision.nextCheckAt, null, now));
+  const written = await db.$transaction((tx) => writeDecision(tx, row, config.compiled, decision.next, decision.effects, decision.nextCheckAt, null, now));
+  if (written) await relayOutbox(written);
+  return written !== null;
 }
 
 /**
@@ -219,6 +224,5 @@ export async function sweepDueCases(db: Db, now = new Date(), limit = 500): Prom
       console.error(`[sweep] case ${id}:`, (error as Error).message);
     }
   }
-  if (written) kickJobs();
   return written;
 }

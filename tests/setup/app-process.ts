@@ -7,9 +7,10 @@ import path from "node:path";
 
 export type AppProcess = { url: string; pid: number; output: () => string; stop: () => Promise<void> };
 
-export async function startApp(env: Record<string, string | undefined>): Promise<AppProcess> {
+/** `nodeArgs`: extra node flags for the server process, e.g. `--cpu-prof` (bench/http.ts). */
+export async function startApp(env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<AppProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "gridwork-app-"));
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "scripts/start.ts"], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/start.ts"], {
     env: {
       ...process.env,
       PORT: "0",

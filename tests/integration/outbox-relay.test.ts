@@ -1,0 +1,186 @@
+// The outbox relay (docs/decisions/025-outbox-relay.md) on the built server, real PostgreSQL and
+// Redis: a commit hands exactly the rows it wrote to the queue, once; rows whose relay never ran
+// (a process that died between commit and hand-on) are queued once by the reconcile sweep, which
+// one runner at a time may run; and a worker delivers every notice once. Adds are counted from
+// BullMQ's own event stream ("added" for a new job, "duplicated" for a job id already queued).
+import { randomBytes } from "node:crypto";
+import { Queue } from "bullmq";
+import { Redis } from "ioredis";
+import pg from "pg";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { reportCase } from "../../app/server/cases.server.ts";
+import { createPrisma, type Db } from "../../app/server/db.server.ts";
+import { BullMqJobRunner } from "../../app/server/jobs.server.ts";
+import { loadTenantContext } from "../../app/server/tenancy.server.ts";
+import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
+import { createTestDatabase, postgresAvailable, REDIS_URL, redisAvailable, requireInCI, type TestDatabase } from "../setup/services.ts";
+import { validDispute } from "./helpers.ts";
+
+const hasRedis = requireInCI("Redis on " + REDIS_URL, await redisAvailable());
+const hasPostgres = requireInCI("PostgreSQL", await postgresAvailable());
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built server)", () => {
+  const prefix = `gw-test-relay-${randomBytes(4).toString("hex")}`;
+  let database: TestDatabase;
+  let web: AppProcess;
+  let sql: pg.Client;
+  let redis: Redis;
+  let db: Db;
+  let queue: Queue;
+
+  beforeAll(async () => {
+    database = await createTestDatabase();
+    // A web-only process (no worker), so queued jobs stay put to be counted; its reconcile sweep is
+    // an hour away, so every add below is the relay's or a sweep the test starts.
+    web = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: "0", REDIS_URL, GRIDWORK_QUEUE_PREFIX: prefix, GRIDWORK_WORKER: "0", GRIDWORK_OUTBOX_SWEEP_MS: "3600000" });
+    sql = new pg.Client({ connectionString: database.url });
+    await sql.connect();
+    redis = new Redis(REDIS_URL);
+    db = createPrisma(database.url);
+    queue = new Queue("outbox", { connection: { url: REDIS_URL, maxRetriesPerRequest: null }, prefix });
+  });
+  afterAll(async () => {
+    await web?.stop();
+    await queue?.obliterate({ force: true }).catch(() => {});
+    await queue?.close();
+    redis?.disconnect();
+    await sql?.end();
+    await db?.$disconnect();
+    await database?.drop();
+  });
+
+  /** Per outbox job id: how often it was added as a new job, and how often an add found it queued. */
+  async function adds() {
+    const entries = await redis.xrange(`${prefix}:outbox:events`, "-", "+");
+    const count = new Map<string, { added: number; duplicated: number }>();
+    for (const [, fields] of entries) {
+      const f: Record<string, string> = {};
+      for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+      if (f.event !== "added" && f.event !== "duplicated") continue;
+      if (f.event === "added" && f.name !== "outbox") continue;
+      const c = count.get(f.jobId!) ?? { added: 0, duplicated: 0 };
+      c[f.event]++;
+      count.set(f.jobId!, c);
+    }
+    return count;
+  }
+
+  const outboxIds = async (where = "TRUE") => (await sql.query<{ id: string }>(`SELECT id FROM "OutboxJob" WHERE ${where} ORDER BY id`)).rows.map((r) => r.id);
+  const caseIds = async () => (await sql.query<{ id: string }>(`SELECT id FROM "Case" ORDER BY "createdAt", id`)).rows.map((r) => r.id);
+
+  /** Runs a worker on the queue until every outbox row is done; returns the notices per case. */
+  async function deliverAll() {
+    const worker = new BullMqJobRunner(db, REDIS_URL, prefix, true, undefined, {}, 3_600_000);
+    try {
+      await worker.start();
+      await waitFor("every outbox row to be done", async () => (await outboxIds(`status <> 'done'`)).length === 0);
+    } finally {
+      await worker.stop();
+    }
+    const rows = await sql.query<{ caseId: string; kind: string; login: string }>(
+      `SELECT n."caseId", n.kind, u.login FROM "Notification" n JOIN "User" u ON u.id = n."userId" ORDER BY n."caseId", n.kind, u.login`,
+    );
+    return rows.rows;
+  }
+
+  it("each commit's rows are queued once, by the request that wrote them, and delivered once", async () => {
+    const grid = new HttpSession(web.url);
+    await grid.login("east.grid1");
+    const routing = new HttpSession(web.url);
+    await routing.login("east.routing");
+    // One after another, so each request finds the earlier ones' jobs still queued (no worker runs).
+    for (let i = 0; i < 3; i++) {
+      const res = await grid.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) });
+      expect(res.status).toBe(302);
+    }
+    const cases = await caseIds();
+    expect(cases).toHaveLength(3);
+    for (const caseId of cases) {
+      const res = await routing.post(`/t/east-lake/cases/${caseId}`, { payload: JSON.stringify({ transitionId: "triage", input: { gradeId: "general" }, expectedVersion: 1 }) });
+      expect(res.status).toBe(302);
+    }
+
+    const written = await outboxIds();
+    expect(written.length).toBeGreaterThanOrEqual(6); // per case at least the intake and triage notices
+    const counted = await adds();
+    // Every row was added exactly once and never offered again; nothing else was queued.
+    expect([...counted.keys()].sort()).toEqual(written);
+    expect([...counted.values()]).toEqual(written.map(() => ({ added: 1, duplicated: 0 })));
+    const queued = (await queue.getJobs(["wait", "delayed", "active"])).filter((j) => j?.name === "outbox").map((j) => j.id);
+    expect(queued.sort()).toEqual(written);
+
+    const notices = (await deliverAll()).filter((n) => cases.includes(n.caseId));
+    expect(notices.map((n) => `${n.caseId} ${n.kind} ${n.login}`).sort()).toEqual(cases.flatMap((c) => [`${c} case.reported east.routing`, `${c} case.triage east.routing`]).sort());
+  });
+
+  it("rows whose relay never ran are queued once by the reconcile sweep, one runner sweeping at a time", async () => {
+    const before = new Set(await outboxIds());
+    // Commits in a process with no relay: the rows are written and never handed on, as when a web
+    // process dies between its commit and the hand-on.
+    const user = await db.user.findUniqueOrThrow({ where: { login: "east.grid1" }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+    const ctx = (await loadTenantContext(db, user, "east-lake"))!;
+    for (let i = 0; i < 3; i++) expect((await reportCase(db, ctx, { categoryId: "dispute", data: validDispute })).ok).toBe(true);
+    const orphans = (await outboxIds(`status = 'pending'`)).filter((id) => !before.has(id));
+    expect(orphans.length).toBeGreaterThanOrEqual(3);
+    const counted = await adds();
+    expect(orphans.filter((id) => counted.has(id))).toEqual([]);
+
+    // Two producers on their own connections, as two processes would be.
+    const dbB = createPrisma(database.url);
+    const a = new BullMqJobRunner(db, REDIS_URL, prefix, false, undefined, {}, 3_600_000);
+    const b = new BullMqJobRunner(dbB, REDIS_URL, prefix, false, undefined, {}, 3_600_000);
+    const probe = new pg.Client({ connectionString: database.url });
+    await probe.connect();
+    try {
+      // Another session holds the sweep's lock: this pass does nothing.
+      await probe.query(`SELECT pg_advisory_lock(hashtext('outbox:reconcile'))`);
+      expect(await a.sweep()).toBe(0);
+      await probe.query(`SELECT pg_advisory_unlock(hashtext('outbox:reconcile'))`);
+      expect(orphans.filter((id) => counted.has(id))).toEqual([]);
+
+      // A holds the lock mid-pass (its queue is paused just before the add) while B sweeps, and A's
+      // own second call joins the pass already running.
+      const queueA = (a as unknown as { queue: Queue }).queue;
+      const addBulk = queueA.addBulk.bind(queueA);
+      let addCalls = 0;
+      let entered!: () => void;
+      const inside = new Promise<void>((r) => (entered = r));
+      let release!: () => void;
+      const released = new Promise<void>((r) => (release = r));
+      queueA.addBulk = async (jobs) => {
+        addCalls++;
+        entered();
+        await released;
+        return addBulk(jobs);
+      };
+      const first = a.sweep();
+      await inside;
+      const second = a.sweep();
+      expect(await b.sweep()).toBe(0);
+      release();
+      const [n1, n2] = await Promise.all([first, second]);
+      expect(n1).toBe(orphans.length);
+      expect(n2).toBe(n1);
+      expect(addCalls).toBe(1);
+    } finally {
+      await probe.end();
+      await dbB.$disconnect();
+      await Promise.all([a.stop(), b.stop()]);
+    }
+
+    const after = await adds();
+    expect(orphans.map((id) => after.get(id)?.added)).toEqual(orphans.map(() => 1));
+    const orphanCases = (await caseIds()).slice(-3);
+    const notices = (await deliverAll()).filter((n) => orphanCases.includes(n.caseId));
+    expect(notices.map((n) => `${n.caseId} ${n.kind} ${n.login}`).sort()).toEqual(orphanCases.map((c) => `${c} case.reported east.routing`).sort());
+  });
+});
