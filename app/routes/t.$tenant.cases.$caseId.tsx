@@ -11,6 +11,7 @@ import { listAttachments, listComments } from "../server/attachments.server";
 import { loadCaseScreen } from "../server/case-screen.server";
 import { getCase } from "../server/cases.server";
 import { getPrisma } from "../server/db.server";
+import { jsonField } from "../server/json-field.server";
 import { getLocale } from "../server/locale.server";
 import { maskCaseData } from "../server/masking.server";
 import { explainedLine } from "../server/score-views.server";
@@ -76,13 +77,10 @@ const STATUS_OF = { "not-allowed": 403, "invalid-input": 422, "wrong-state": 409
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const locale = await getLocale(request);
-  const raw = (await request.formData()).get("payload");
-  let payload: { transitionId?: unknown; input?: unknown; expectedVersion?: unknown } = {};
-  try {
-    payload = JSON.parse(typeof raw === "string" ? raw : "{}") ?? {};
-  } catch {
-    // Empty payload: the engine refuses it with a message below.
-  }
+  const field = jsonField(await request.formData(), "payload");
+  if (!field.ok) return json({ transitionId: "", kind: "invalid-input" as const, issues: [{ path: field.issue.path, code: field.issue.code, message: pickMessage(field.issue.message, locale) }], input: null }, { status: field.status });
+  // Empty or not JSON: the engine refuses it with a message below.
+  const payload = (field.value ?? {}) as { transitionId?: unknown; input?: unknown; expectedVersion?: unknown };
   const transitionId = String(payload.transitionId ?? "");
   const expectedVersion = Number(payload.expectedVersion);
   const result = await transitionCase(getPrisma(), ctx, params.caseId ?? "", {

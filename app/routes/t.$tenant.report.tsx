@@ -9,6 +9,7 @@ import { useLocale, useT } from "../i18n";
 import { MAX_FILE_BYTES, type Upload } from "../server/attachments.server";
 import { reportCase } from "../server/cases.server";
 import { getPrisma } from "../server/db.server";
+import { jsonField } from "../server/json-field.server";
 import { getLocale } from "../server/locale.server";
 import { requireTenantContext } from "../server/tenancy.server";
 
@@ -37,21 +38,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
   } catch {
     return json({ issues: [{ path: "/files", code: "file.too-large", message: locale === "en" ? "A photo is larger than 10 MB" : "照片超过 10 MB" }], data: null }, { status: 413 });
   }
-  const parse = (name: string) => {
-    const raw = form.get(name);
-    try {
-      return typeof raw === "string" && raw ? JSON.parse(raw) : undefined;
-    } catch {
-      return undefined; // the engine reports what is missing
-    }
-  };
-  const input = (parse("payload") ?? {}) as { categoryId?: unknown; data?: unknown };
+  const payload = jsonField(form, "payload");
+  const location = jsonField(form, "location");
+  for (const field of [payload, location]) {
+    if (!field.ok) return json({ issues: [{ path: field.issue.path, code: field.issue.code, message: pickMessage(field.issue.message, locale) }], data: null }, { status: field.status });
+  }
+  // Not JSON: the engine reports what is missing.
+  const parse = (field: typeof payload) => (field.ok ? field.value : undefined);
+  const input = (parse(payload) ?? {}) as { categoryId?: unknown; data?: unknown };
   const files: Upload[] = [];
   for (const value of form.getAll("photos")) {
     if (typeof value !== "string" && value.size > 0) files.push({ name: value.name, bytes: new Uint8Array(await value.arrayBuffer()) });
   }
   const result = await reportCase(getPrisma(), ctx, { categoryId: String(input.categoryId ?? ""), data: input.data ?? {} }, new Date(), {
-    location: parse("location"),
+    location: parse(location),
     files,
   });
   if (!result.ok) {
