@@ -50,7 +50,7 @@ async function admin() {
 }
 
 describe("config edits beyond the caps", () => {
-  it("refuses an 11 MB edit with 200,000 posts quickly, naming the cap, while GET /login keeps answering in under a second", async () => {
+  it("refuses an edit of over 10 MB with 200,000 posts quickly, naming the cap, while GET /login keeps answering in under a second", async () => {
     const http = await admin();
     const edit = sectionsEdit({ posts: posts(200_000) });
     expect(edit.length).toBeGreaterThan(10 * 1024 * 1024);
