@@ -33,7 +33,7 @@ export const onboardingDraftSchema = {
       required: ["keep", "add"],
       additionalProperties: false,
       properties: {
-        keep: { type: "array", items: id, uniqueItems: true },
+        keep: { type: "array", maxItems: 200, items: id, uniqueItems: true },
         add: { type: "array", maxItems: 50, items: { type: "object", required: ["id", "name"], additionalProperties: false, properties: { id, name } } },
       },
     },

@@ -6,6 +6,7 @@ import { getPrisma } from "../server/db.server";
 import { readForm } from "../server/form-input.server";
 import { requireCountyAdmin, requireCountyContext } from "../server/county.server";
 import { importContext } from "../server/onboarding.server";
+import { jsonField } from "../server/json-field.server";
 import { importOrgFile, MAX_IMPORT_BYTES } from "../server/org-import.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -19,16 +20,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
     return json({ rows: [], units: [], issues: [{ row: 1, code: "import.no-file", message: { zh: "请选择文件", en: "Choose a file" } }] }, { status: 400 });
   }
   let platforms = { keep: [] as string[], add: [] as Array<{ id: string; name: { zh: string; en?: string } }> };
-  try {
-    const parsed = JSON.parse(String(form.get("platforms") ?? "{}"));
-    if (Array.isArray(parsed.keep) && Array.isArray(parsed.add)) {
-      platforms = {
-        keep: parsed.keep.filter((p: unknown): p is string => typeof p === "string"),
-        add: parsed.add.filter((p: unknown): p is { id: string; name: { zh: string } } => !!p && typeof (p as { id?: unknown }).id === "string").map((p: { id: string; name: { zh: string } }) => ({ id: p.id, name: p.name })),
-      };
-    }
-  } catch {
-    // The browser always sends the draft's platforms; without them only non-platform units are known.
+  const field = jsonField(form, "platforms");
+  if (!field.ok) return json({ rows: [], units: [], issues: [{ row: 1, code: field.issue.code, message: field.issue.message }] }, { status: field.status });
+  // The browser always sends the draft's platforms; without them only non-platform units are known.
+  const parsed = (field.value ?? {}) as { keep?: unknown; add?: unknown };
+  if (Array.isArray(parsed.keep) && Array.isArray(parsed.add)) {
+    platforms = {
+      keep: parsed.keep.filter((p: unknown): p is string => typeof p === "string"),
+      add: parsed.add.filter((p: unknown): p is { id: string; name: { zh: string } } => !!p && typeof (p as { id?: unknown }).id === "string").map((p: { id: string; name: { zh: string } }) => ({ id: p.id, name: p.name })),
+    };
   }
   const context = await importContext(getPrisma(), String(form.get("template") ?? ""), platforms);
   if (!context) {

@@ -15,6 +15,7 @@ import { useLocale, useT, type MessageKey } from "../i18n";
 import { requireCountyAdmin, requireCountyContext } from "../server/county.server";
 import { getPrisma } from "../server/db.server";
 import { requireForm } from "../server/form-input.server";
+import { jsonField } from "../server/json-field.server";
 import { getLocale } from "../server/locale.server";
 import { listTemplateChoices, onboardTownship, previewOnboarding } from "../server/onboarding.server";
 import { noRevalidateOn } from "../components/live-check";
@@ -29,12 +30,13 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireCountyContext(request, params.county);
   requireCountyAdmin(ctx);
   const form = await requireForm(request);
-  let draft: unknown = null;
-  try {
-    draft = JSON.parse(String(form.get("draft") ?? "null"));
-  } catch {
-    // Validated below as a draft of the wrong shape.
+  const field = jsonField(form, "draft");
+  if (!field.ok) {
+    const refusal = { ok: false as const, issues: [{ ...field.issue, where: "draft" as const }] };
+    return json(form.get("intent") === "publish" ? { intent: "publish" as const, result: refusal, preview: null } : { intent: "preview" as const, preview: refusal, result: null }, { status: field.status });
   }
+  // Not JSON: validated below as a draft of the wrong shape.
+  const draft = field.value ?? null;
   const db = getPrisma();
   if (form.get("intent") === "publish") {
     const result = await onboardTownship(db, ctx, draft);

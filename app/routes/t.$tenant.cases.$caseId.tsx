@@ -12,6 +12,7 @@ import { loadCaseScreen } from "../server/case-screen.server";
 import { getCase } from "../server/cases.server";
 import { getPrisma } from "../server/db.server";
 import { requireForm } from "../server/form-input.server";
+import { jsonField } from "../server/json-field.server";
 import { getLocale } from "../server/locale.server";
 import { maskCaseData } from "../server/masking.server";
 import { requireIds } from "../server/params.server";
@@ -80,13 +81,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { caseId } = requireIds(params, "caseId");
   const ctx = await requireTenantContext(request, params.tenant);
   const locale = await getLocale(request);
-  const raw = (await requireForm(request)).get("payload");
-  let payload: { transitionId?: unknown; input?: unknown; expectedVersion?: unknown } = {};
-  try {
-    payload = JSON.parse(typeof raw === "string" ? raw : "{}") ?? {};
-  } catch {
-    // Empty payload: the engine refuses it with a message below.
-  }
+  const field = jsonField(await requireForm(request), "payload");
+  if (!field.ok) return json({ transitionId: "", kind: "invalid-input" as const, issues: [{ path: field.issue.path, code: field.issue.code, message: pickMessage(field.issue.message, locale) }], input: null }, { status: field.status });
+  // Empty or not JSON: the engine refuses it with a message below.
+  const payload = (field.value ?? {}) as { transitionId?: unknown; input?: unknown; expectedVersion?: unknown };
   const transitionId = String(payload.transitionId ?? "");
   const expectedVersion = Number(payload.expectedVersion);
   const result = await transitionCase(getPrisma(), ctx, caseId, {

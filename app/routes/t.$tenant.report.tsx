@@ -10,6 +10,7 @@ import { uploadLimits } from "../server/attachments.server";
 import { reportCase } from "../server/cases.server";
 import { getPrisma } from "../server/db.server";
 import { readForm } from "../server/form-input.server";
+import { jsonField } from "../server/json-field.server";
 import { getLocale } from "../server/locale.server";
 import { requireTenantContext } from "../server/tenancy.server";
 
@@ -33,17 +34,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const read = await readForm(request, uploadLimits("photos"));
   if (!read.ok) return json({ issues: [{ path: "/files", code: "form.refused", message: pickMessage(read.message, locale) }], data: null }, { status: read.status });
   const form = read.form;
-  const parse = (name: string) => {
-    const raw = form.get(name);
-    try {
-      return typeof raw === "string" && raw ? JSON.parse(raw) : undefined;
-    } catch {
-      return undefined; // the engine reports what is missing
-    }
-  };
-  const input = (parse("payload") ?? {}) as { categoryId?: unknown; data?: unknown };
+  const payload = jsonField(form, "payload");
+  const location = jsonField(form, "location");
+  for (const field of [payload, location]) {
+    if (!field.ok) return json({ issues: [{ path: field.issue.path, code: field.issue.code, message: pickMessage(field.issue.message, locale) }], data: null }, { status: field.status });
+  }
+  // Not JSON: the engine reports what is missing.
+  const parse = (field: typeof payload) => (field.ok ? field.value : undefined);
+  const input = (parse(payload) ?? {}) as { categoryId?: unknown; data?: unknown };
   const result = await reportCase(getPrisma(), ctx, { categoryId: String(input.categoryId ?? ""), data: input.data ?? {} }, new Date(), {
-    location: parse("location"),
+    location: parse(location),
     files: read.files,
   });
   if (!result.ok) {

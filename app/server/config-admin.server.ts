@@ -3,18 +3,19 @@
 // template (engine/config/overrides.ts), validated whole exactly as the CLI does, and published
 // as the next immutable ConfigVersion. Cases keep the version they were opened under; a changed
 // calendar re-times their running deadlines, previewed here first (docs/decisions/016).
-import { changeMessage, diffConfigs } from "../../engine/config/diff.ts";
-import { isJsonObject, jsonEqual, toIdPath, type JsonObject } from "../../engine/config/id-paths.ts";
-import { prepareConfig, resolveConfig, type TemplateLookup } from "../../engine/config/index.ts";
-import { applyFormEdit, applySectionEdits, isSectionId, type SectionEdits } from "../../engine/config/overrides.ts";
-import { designerToForm, validateDesigner, type DesignerModel } from "../../engine/form-designer.ts";
-import type { Bilingual } from "../../engine/i18n.ts";
+import { checkConfigEdit, editLimitIssues, type ConfigEdit, type EditBase, type EditCheck, type EditIssue } from "../../engine/config/edits.ts";
+import { isJsonObject, jsonEqual, type JsonObject } from "../../engine/config/id-paths.ts";
+import { resolveConfig, type TemplateLookup } from "../../engine/config/index.ts";
+import { isSectionId, type SectionEdits } from "../../engine/config/overrides.ts";
+import type { DesignerModel } from "../../engine/form-designer.ts";
 import type { Issue } from "../../engine/issues.ts";
 import type { TownshipConfig } from "../../schemas/township-config.ts";
 import { calendarIssues, publishTownshipConfig } from "./config-publish.server.ts";
+import { ConfigTaskTimeout, runConfigTask, templatesFor, timeoutIssue } from "./config-worker.server.ts";
 import { compileTownshipConfig, getConfigVersion } from "./config.server.ts";
 import { withTenant, type Db } from "./db.server.ts";
 import { openCaseImpact } from "./deadlines.server.ts";
+import { jsonField } from "./json-field.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 import { templateLookupFromDb } from "./tenant-files.server.ts";
@@ -62,14 +63,7 @@ const info = (r: { version: number; extendsRef: string | null; publishedAt: Date
   publishedBy: r.publishedBy,
 });
 
-export type ConfigEdit = { kind: "sections"; sections: SectionEdits } | { kind: "form"; formId: string; model: DesignerModel };
-
-/** Where an issue points: the designer's own model, or the township's resolved config. */
-export type EditIssue = Issue & { where: "designer" | "config" };
-
-export type EditCheck =
-  | { ok: true; source: JsonObject; config: TownshipConfig; changes: Bilingual[]; baseVersion: number }
-  | { ok: false; issues: EditIssue[]; baseVersion: number };
+export type { ConfigEdit, EditCheck, EditIssue };
 
 const FORM_ID = /^[a-z0-9][a-z0-9-]*$/;
 
@@ -91,37 +85,34 @@ export function parseEdit(raw: unknown): ConfigEdit | Issue {
   return bad("提交的内容无法识别", "The submitted edit is not readable");
 }
 
-/** Applies an edit to the township's latest source and validates the result; writes nothing. */
+const editBase = (state: ConfigAdminState, ctx: TenantContext): EditBase => ({
+  source: state.latest.source,
+  document: state.latest.document,
+  version: state.latest.version,
+  template: state.template,
+  tenantCode: ctx.tenant.code,
+});
+
+/** Calendars that cannot be built: checked here, where the shipped calendar files are. */
+function withCalendars(checked: EditCheck): EditCheck {
+  if (!checked.ok) return checked;
+  const unbuildable = calendarIssues(checked.config);
+  return unbuildable.length ? { ok: false, issues: unbuildable.map((i) => ({ ...i, where: "config" as const })), baseVersion: checked.baseVersion } : checked;
+}
+
+/** Applies an edit to the township's latest source and validates the result, on this thread; writes nothing. */
 export function checkEdit(state: ConfigAdminState, ctx: TenantContext, edit: ConfigEdit): EditCheck {
-  const baseVersion = state.latest.version;
-  const fail = (issues: Issue[], where: EditIssue["where"]) => ({ ok: false as const, issues: issues.map((i) => ({ ...i, where })), baseVersion });
-  let applied: ReturnType<typeof applySectionEdits>;
-  if (edit.kind === "sections") {
-    applied = applySectionEdits(state.latest.source, state.template, edit.sections);
-  } else {
-    let form: JsonObject;
-    try {
-      const designerIssues = validateDesigner(edit.model);
-      if (designerIssues.length) return fail(designerIssues, "designer");
-      form = designerToForm(edit.model) as unknown as JsonObject;
-    } catch {
-      // A model from the browser may be any shape: a malformed one is an issue, not a crash.
-      return fail([{ path: "/fields", code: "edit.malformed", message: { zh: "表单设计数据无法识别", en: "The form design is not readable" } }], "designer");
-    }
-    applied = applyFormEdit(state.latest.source, state.template, edit.formId, form);
+  return withCalendars(checkConfigEdit(editBase(state, ctx), state.lookup, edit));
+}
+
+/** checkEdit in the config worker thread, so that a large edit keeps no one else waiting. */
+export async function checkEditOffThread(state: ConfigAdminState, ctx: TenantContext, edit: ConfigEdit): Promise<EditCheck> {
+  try {
+    return withCalendars(await runConfigTask("checkEdit", { base: editBase(state, ctx), templates: templatesFor(state.latest.source, state.lookup), edit }));
+  } catch (error) {
+    if (error instanceof ConfigTaskTimeout) return { ok: false, issues: [{ ...timeoutIssue(), where: "config" }], baseVersion: state.latest.version };
+    throw error;
   }
-  if (!applied.ok) return fail(applied.issues, "config");
-  // Identity comes from the database, never from an edit.
-  const source: JsonObject = { ...applied.source, kind: "township", id: ctx.tenant.code };
-  const prepared = prepareConfig(source, state.lookup);
-  if (!prepared.ok) {
-    const resolved = resolveConfig(source, state.lookup);
-    const doc = resolved.ok ? resolved.value : source;
-    return fail(prepared.issues.map((i) => ({ ...i, path: i.path.startsWith("/") ? toIdPath(doc, i.path) : i.path })), "config");
-  }
-  const unbuildable = calendarIssues(prepared.config);
-  if (unbuildable.length) return fail(unbuildable, "config");
-  return { ok: true, source, config: prepared.config, changes: diffConfigs(state.latest.document, prepared.config).map(changeMessage), baseVersion };
 }
 
 export type PublishResult = { ok: true; version: number; status: "published" | "unchanged"; retimedCases?: number } | { ok: false; issues: EditIssue[] };
@@ -129,7 +120,7 @@ export type PublishResult = { ok: true; version: number; status: "published" | "
 /** Validates again and publishes the next version, refused if another was published since `baseVersion`. */
 export async function publishEdit(db: Db, ctx: TenantContext, edit: ConfigEdit, baseVersion: number, now = new Date()): Promise<PublishResult> {
   const state = await loadConfigAdmin(db, ctx);
-  const checked = checkEdit(state, ctx, edit);
+  const checked = await checkEditOffThread(state, ctx, edit);
   if (!checked.ok) return checked;
   const result = await publishTownshipConfig(db, checked.source, { by: ctx.user.login, actorId: ctx.user.id, baseVersion, now });
   if (!result.ok) return { ok: false, issues: result.issues.map((i) => ({ ...i, where: "config" as const })) };
@@ -205,15 +196,15 @@ const touchesDeadlines = (edit: ConfigEdit) => edit.kind === "sections" && ("dea
  * admin page. The edit names sections or a form; the township comes from the URL and session.
  */
 export async function configEditAction(db: Db, ctx: TenantContext, form: FormData): Promise<Response> {
-  let raw: unknown = null;
-  try {
-    raw = JSON.parse(String(form.get("edit") ?? "null"));
-  } catch {
-    // Reported as a malformed edit below.
-  }
-  const edit = parseEdit(raw);
-  if (!("kind" in edit)) return Response.json({ intent: "validate", ok: false, issues: [{ ...edit, where: "config" }], changes: [] }, { status: 400 });
-  if (form.get("intent") === "publish") {
+  const intent = form.get("intent") === "publish" ? "publish" : "validate";
+  // The caps first (engine/limits.ts): nothing is parsed, merged or validated past them.
+  const field = jsonField(form, "edit");
+  if (!field.ok) return Response.json({ intent, ok: false, issues: [{ ...field.issue, where: "config" }], changes: [] }, { status: field.status });
+  const edit = parseEdit(field.value ?? null);
+  if (!("kind" in edit)) return Response.json({ intent, ok: false, issues: [{ ...edit, where: "config" }], changes: [] }, { status: 400 });
+  const tooLarge = editLimitIssues(edit);
+  if (tooLarge.length) return Response.json({ intent, ok: false, issues: tooLarge.map((i) => ({ ...i, where: "config" })), changes: [] }, { status: 413 });
+  if (intent === "publish") {
     const baseVersion = Number(form.get("baseVersion"));
     if (!Number.isInteger(baseVersion)) return Response.json({ intent: "publish", ok: false, issues: [{ path: "/version", code: "edit.malformed", message: { zh: "缺少所依据的版本", en: "The version edited is missing" }, where: "config" }], changes: [] }, { status: 400 });
     const result = await publishEdit(db, ctx, edit, baseVersion);
@@ -222,7 +213,7 @@ export async function configEditAction(db: Db, ctx: TenantContext, form: FormDat
     return new Response(null, { status: 302, headers: { Location: `/t/${ctx.tenant.code}/admin?${query}` } });
   }
   const state = await loadConfigAdmin(db, ctx);
-  const checked = checkEdit(state, ctx, edit);
+  const checked = await checkEditOffThread(state, ctx, edit);
   if (!checked.ok) return Response.json({ intent: "validate", ok: false, issues: checked.issues, changes: [] });
   const impact = touchesDeadlines(edit) ? await previewDeadlineImpact(db, ctx, state, checked.config, new Date()) : undefined;
   return Response.json({ intent: "validate", ok: true, issues: [], changes: checked.changes, ...(impact ? { impact } : {}) });

@@ -1,11 +1,12 @@
 // `npm run config -- <command>`: validate, resolve, diff, publish and upgrade config files.
 // Exit codes: 0 done, 1 invalid input / refused / conflicts, 2 wrong usage or missing setup.
-import { existsSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { CONFIG_LIMITS, MiB, parseBoundedJson } from "../../engine/limits.ts";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { prepareConfig, resolveConfig, type TemplateLookup } from "../../engine/config/index.ts";
 import { diffConfigs, type ConfigChange } from "../../engine/config/diff.ts";
-import { isJsonObject, jsonEqual, toIdPath, type Json } from "../../engine/config/id-paths.ts";
+import { isJsonObject, jsonEqual, idPathsIn, type Json } from "../../engine/config/id-paths.ts";
 import { upgradeConfig, type Resolution, type UpgradeConflict } from "../../engine/config/upgrade.ts";
 import type { Issue } from "../../engine/issues.ts";
 import { publishTemplate, publishTownshipConfig, templateRefOf, type PublishRefusal, type TemplatePublication, type TownshipPublication } from "./config-publish.server.ts";
@@ -262,8 +263,15 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
 
 const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
+/** A config file within the caps (engine/limits.ts), checked before it is parsed. */
 function readJsonFile(file: string): unknown {
-  return JSON.parse(readFileSync(file, "utf8"));
+  if (statSync(file).size > CONFIG_LIMITS.bytes) {
+    throw new Error(`文件过大，上限 ${MiB(CONFIG_LIMITS.bytes)} / the file is larger than the limit of ${MiB(CONFIG_LIMITS.bytes)}`);
+  }
+  const text = readFileSync(file, "utf8");
+  const parsed = parseBoundedJson(text);
+  if (!parsed.ok) throw new Error(`${parsed.issue.message.zh} / ${parsed.issue.message.en}`);
+  return parsed.value === undefined ? JSON.parse(text) : parsed.value;
 }
 
 function loadAll(files: string[], out: Output): Loaded[] | undefined {
@@ -342,8 +350,9 @@ class Output {
   /** `  /path [code] 中文 / English`, with list items named by id where the document allows it. */
   issues(file: string, document: unknown, issues: Issue[]) {
     this.error(`✗ ${file}: 配置无效 / not a valid config (${issues.length})`);
+    const toIdPath = document === undefined ? (path: string) => path : idPathsIn(document);
     for (const i of issues) {
-      const at = document === undefined || !i.path.startsWith("/") ? i.path : toIdPath(document, i.path);
+      const at = toIdPath(i.path);
       this.error(`  ${at || "/"} [${i.code}] ${this.bilingual(i.message)}`);
     }
   }

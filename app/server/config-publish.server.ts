@@ -7,11 +7,12 @@ import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Deadline } from "../../engine/case-state.ts";
 import { calendarCoverageIssues, yearsInUse } from "../../engine/config/checks-calendar.ts";
-import { prepareConfig, type CompiledConfig } from "../../engine/config/index.ts";
+import type { CompiledConfig } from "../../engine/config/index.ts";
 import { applyShifts, type DeadlineShift } from "../../engine/deadline-impact.ts";
 import { nextCheckAt } from "../../engine/supervision.ts";
 import type { TownshipConfig } from "../../schemas/township-config.ts";
 import { compileTownshipConfig, getConfigVersion } from "./config.server.ts";
+import { prepareConfigOffThread } from "./config-worker.server.ts";
 import { isJsonObject, jsonEqual } from "../../engine/config/id-paths.ts";
 import { pointer, type Issue } from "../../engine/issues.ts";
 import { appendAudit, type AuditEntry } from "./audit.server.ts";
@@ -79,7 +80,7 @@ export async function publishTemplate(
   const existing = await db.templateVersion.findUnique({ where: { templateId_version: { templateId, version } }, select: { document: true } });
   if (existing) return sameTemplate(existing.document, document, ref);
 
-  const prepared = prepareConfig(document, await templateLookupFromDb(db));
+  const prepared = await prepareConfigOffThread(document, await templateLookupFromDb(db));
   if (!prepared.ok) return { ok: false, issues: prepared.issues };
 
   return db.$transaction(async (tx) => {
@@ -158,7 +159,7 @@ export async function publishTownshipConfig(
   if (!tenant || tenant.kind !== "township") {
     return refusal("/id", "publish.tenant-not-found", `没有编号为“${code}”的乡镇`, `There is no township with code "${code}"`);
   }
-  const prepared = prepareConfig(source, await templateLookupFromDb(db));
+  const prepared = await prepareConfigOffThread(source, await templateLookupFromDb(db));
   if (!prepared.ok) return { ok: false, issues: prepared.issues };
   const config = prepared.config;
   const unbuildable = calendarIssues(config);

@@ -60,6 +60,10 @@ export const env = {
   get maxFormBytes() {
     return bytesFrom("MAX_FORM_BYTES", 1024 * 1024);
   },
+  /** Largest form of a page that posts a whole config document (docs/decisions/021-bounded-config-work.md). */
+  get maxConfigFormBytes() {
+    return bytesFrom("MAX_CONFIG_FORM_BYTES", 8 * 1024 * 1024);
+  },
   /** Largest single uploaded file. */
   get maxUploadFileBytes() {
     return bytesFrom("MAX_UPLOAD_FILE_BYTES", 10 * 1024 * 1024);

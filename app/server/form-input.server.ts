@@ -7,7 +7,7 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import Busboy from "@fastify/busboy";
 import type { Bilingual } from "../../engine/i18n.ts";
 import { env } from "./env.server.ts";
-import { BodyTooLarge, bilingual, byteLimit, megabytes, tooLargeMessage } from "./request-body.server.ts";
+import { BodyTooLarge, bilingual, byteLimit, formLimitFor, megabytes, tooLargeMessage } from "./request-body.server.ts";
 
 export type Upload = { name: string; bytes: Uint8Array };
 /** Which file field a route takes, how many files and how large each may be. */
@@ -27,15 +27,16 @@ export async function readForm(request: Request, files?: FileLimits): Promise<Fo
     return refusal(415, "请以表单方式提交", "Send this as a form (urlencoded or multipart)");
   }
   const maxFileBytes = files?.maxBytes ?? env.maxUploadFileBytes;
+  const maxFormBytes = formLimitFor(new URL(request.url).pathname);
   let parser: ReturnType<typeof Busboy>;
   try {
-    parser = Busboy({ headers: { "content-type": type }, limits: { fieldSize: env.maxFormBytes, fileSize: maxFileBytes, files: files?.max ?? Infinity } });
+    parser = Busboy({ headers: { "content-type": type }, limits: { fieldSize: maxFormBytes, fileSize: maxFileBytes, files: files?.max ?? Infinity } });
   } catch {
     return malformed(); // e.g. multipart without a boundary
   }
   const body = request.body ? Readable.fromWeb(request.body as NodeReadableStream<Uint8Array>) : Readable.from([]);
   // A form without files is small whatever its encoding; busboy hands over a field only once it is whole, so count bytes as they come.
-  const counted = byteLimit(files ? env.maxUploadRequestBytes : env.maxFormBytes, () => {});
+  const counted = byteLimit(files ? env.maxUploadRequestBytes : maxFormBytes, () => {});
   return new Promise((resolve) => {
     const form = new FormData();
     const uploads: Upload[] = [];
@@ -52,7 +53,7 @@ export async function readForm(request: Request, files?: FileLimits): Promise<Fo
     };
     parser.on("field", (name, value, nameTruncated, valueTruncated) => {
       fieldBytes += name.length + value.length;
-      if (valueTruncated || fieldBytes > env.maxFormBytes) return finish({ ok: false, status: 413, message: tooLargeMessage(env.maxFormBytes) });
+      if (valueTruncated || fieldBytes > maxFormBytes) return finish({ ok: false, status: 413, message: tooLargeMessage(maxFormBytes) });
       if (nameTruncated || hasNul(name) || hasNul(value)) return finish(refusal(400, "表单含有空字符 (NUL)，无法保存", "The form contains a NUL character, which cannot be stored"));
       form.append(name, value);
     });

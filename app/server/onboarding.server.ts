@@ -5,7 +5,7 @@
 import { localizeForm } from "../../engine/forms.ts";
 import { prepareConfig, resolveConfig, type TemplateLookup } from "../../engine/config/index.ts";
 import { changeMessage } from "../../engine/config/diff.ts";
-import { toIdPath } from "../../engine/config/id-paths.ts";
+import { idPathsIn } from "../../engine/config/id-paths.ts";
 import { pickText, type Bilingual, type Locale } from "../../engine/i18n.ts";
 import type { Issue } from "../../engine/issues.ts";
 import { buildTownshipSource, changesFromTemplate, configCounts, knownUnits, peopleFor, templateFacts, type OnboardingDraft, type Person } from "../../engine/onboarding.ts";
@@ -15,6 +15,7 @@ import { appendAudit } from "./audit.server.ts";
 import type { CountyContext } from "./county.server.ts";
 import type { Db } from "./db.server.ts";
 import { generatePassword, hashPassword } from "./password.server.ts";
+import { prepareConfigOffThread } from "./config-worker.server.ts";
 import { templateLookupFromDb } from "./tenant-files.server.ts";
 
 /** An issue and whether its path points into the draft or into the resulting config. */
@@ -67,11 +68,12 @@ async function prepareOnboarding(db: Db, draftInput: unknown): Promise<Prepared>
   if (await db.tenant.findUnique({ where: { code: draft.township.code }, select: { id: true } })) {
     issues.push({ where: "draft", path: "/township/code", code: "onboarding.code-taken", message: { zh: `编号“${draft.township.code}”已被使用`, en: `Code "${draft.township.code}" is already used` } });
   }
-  const prepared = prepareConfig(built.source, lookup);
+  const prepared = await prepareConfigOffThread(built.source, lookup);
   if (!prepared.ok) {
     const resolved = resolveConfig(built.source, lookup);
     const doc = resolved.ok ? resolved.value : built.source;
-    issues.push(...prepared.issues.map((i) => ({ ...i, path: i.path.startsWith("/") ? toIdPath(doc, i.path) : i.path, where: "config" as const })));
+    const toIdPath = idPathsIn(doc);
+    issues.push(...prepared.issues.map((i) => ({ ...i, path: toIdPath(i.path), where: "config" as const })));
     return { ok: false, issues };
   }
   const people = peopleFor(draft, prepared.config);

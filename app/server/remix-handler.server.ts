@@ -43,7 +43,7 @@ export function createRequestHandler({ build, mode, getLoadContext }: Options) {
   const handle = createRemixHandler(build, mode);
   return async (req: ExpressRequest, res: ExpressResponse, next: NextFunction) => {
     const hasBody = req.method !== "GET" && req.method !== "HEAD";
-    const limit = bodyLimitFor(req.get("content-type"));
+    const limit = bodyLimitFor(req.get("content-type"), req.path);
     if (hasBody && Number(req.get("content-length")) > limit) return refuseTooLarge(res, limit);
     // Abort loaders and actions once no response can be written any more.
     const controller = new AbortController();

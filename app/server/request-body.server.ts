@@ -3,12 +3,25 @@
 // it is held in memory (docs/decisions/020-bounded-request-bodies.md).
 import { Transform } from "node:stream";
 import type { Bilingual } from "../../engine/i18n.ts";
+import { MiB } from "../../engine/limits.ts";
 import { env } from "./env.server.ts";
 
-export const megabytes = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
+export const megabytes = MiB;
 
-/** The most bytes a request may send: multipart uploads get room for their files, anything else is a small form. */
-export function bodyLimitFor(contentType: string | undefined) {
+/**
+ * Pages that post a whole config document (editor, form designer, upgrade, onboarding, a standards
+ * body's release): their forms may be larger, up to MAX_CONFIG_FORM_BYTES, so that the config caps
+ * of engine/limits.ts, not the form limit, decide and name what is too large.
+ */
+const CONFIG_PAGES = /^\/(t\/[^/]+\/admin(\/|$)|c\/[^/]+\/onboard\/?$|s\/[^/]+\/publish\/?$)/;
+export const isConfigPage = (pathname: string) => CONFIG_PAGES.test(pathname);
+
+/** The most bytes a form without files may send to this path. */
+export const formLimitFor = (pathname: string) => (isConfigPage(pathname) ? env.maxConfigFormBytes : env.maxFormBytes);
+
+/** The most bytes a request may send: multipart uploads get room for their files, anything else is a form. */
+export function bodyLimitFor(contentType: string | undefined, pathname: string) {
+  if (isConfigPage(pathname)) return env.maxConfigFormBytes;
   return /^multipart\/form-data/i.test(contentType ?? "") ? env.maxUploadRequestBytes : env.maxFormBytes;
 }
 

@@ -8,7 +8,9 @@ import { isJsonObject } from "../../engine/config/id-paths.ts";
 import { buildRegistry, compareVersions, releaseIssues, type PublishedVersion, type RegistryTemplate, type TownshipOnTemplate } from "../../engine/config/versions.ts";
 import type { Bilingual } from "../../engine/i18n.ts";
 import type { Issue } from "../../engine/issues.ts";
+import { parseBoundedJson } from "../../engine/limits.ts";
 import { ownershipRefusal, publishTemplate, templateRefOf } from "./config-publish.server.ts";
+import { prepareConfigOffThread } from "./config-worker.server.ts";
 import type { Db } from "./db.server.ts";
 import { upgradeInputFor } from "./template-upgrade.server.ts";
 import { listTemplateVersions, lookupOf, type TemplateVersionEntry } from "./tenant-files.server.ts";
@@ -139,6 +141,10 @@ const issue = (path: string, code: string, zh: string, en: string): Issue => ({ 
 /** Parses JSON with a bilingual error that says where it broke. */
 export function parseDocument(text: string): { ok: true; document: unknown } | { ok: false; issues: Issue[] } {
   if (!text.trim()) return { ok: false, issues: [issue("", "release.empty", "请粘贴或上传模板 JSON", "Paste or upload the template JSON")] };
+  // The caps (engine/limits.ts) before parsing: size, then nesting.
+  const bounded = parseBoundedJson(text);
+  if (!bounded.ok) return { ok: false, issues: [bounded.issue] };
+  if (bounded.value !== undefined) return { ok: true, document: bounded.value };
   try {
     return { ok: true, document: JSON.parse(text) };
   } catch (error) {
@@ -162,7 +168,7 @@ async function validateRelease(db: Db, ctx: StandardsContext, text: string, note
   const issues = releaseIssues(document, published.map((r) => r.version), { zh: notes.zh.trim() || own });
   const owner = await ownershipRefusal(db, templateId, ctx.tenant.id);
   if (owner) issues.push(...owner.issues);
-  const prepared = prepareConfig(document, lookupOf(versions));
+  const prepared = await prepareConfigOffThread(document, lookupOf(versions));
   if (!prepared.ok) issues.push(...prepared.issues);
   return { document, ref: templateRefOf(document) ?? null, issues, versions, published, prepared };
 }

@@ -80,7 +80,8 @@ export function diffConfigs(a: unknown, b: unknown): ConfigChange[] {
     if (isIdArray(x) && isIdArray(y) && (x.length > 0 || y.length > 0)) {
       const idsX = x.map((item) => item.id as string);
       const idsY = y.map((item) => item.id as string);
-      const common = new Set(idsX.filter((id) => idsY.includes(id)));
+      const inY = new Set(idsY);
+      const common = new Set(idsX.filter((id) => inY.has(id)));
       const orderX = idsX.filter((id) => common.has(id));
       const orderY = idsY.filter((id) => common.has(id));
       if (!jsonEqual(orderX, orderY)) emit(tokens, names, { kind: "changed", before: idsX, after: idsY, reordered: true });

@@ -69,19 +69,42 @@ export function getAtIdPath(document: unknown, path: string): Json | undefined {
  * document: `/categories/3/platform` → `/categories/market-complaint/platform`.
  */
 export function toIdPath(document: unknown, indexPath: string): string {
-  const out: string[] = [];
-  let node = document as Json | undefined;
-  for (const token of splitPointer(indexPath)) {
-    if (Array.isArray(node) && isIdArray(node) && /^\d+$/.test(token)) {
-      const item = node[Number(token)];
-      out.push(item ? String(item.id) : token);
-      node = item;
-    } else {
-      out.push(token);
-      node = node === undefined ? undefined : childAt(node, token);
+  return idPathsIn(document)(indexPath);
+}
+
+/**
+ * toIdPath for many paths over one document that does not change meanwhile: each array is
+ * looked at once, so a long list of issues costs its length, not its length times the list's.
+ * Paths that are not JSON pointers ("") come back as they are.
+ */
+export function idPathsIn(document: unknown): (indexPath: string) => string {
+  const byId = new Map<Json[], Map<string, JsonObject> | null>();
+  const idsOf = (array: Json[]) => {
+    if (!byId.has(array)) byId.set(array, array.length && isIdArray(array) ? new Map(array.map((item) => [item.id as string, item])) : null);
+    return byId.get(array)!;
+  };
+  return (indexPath) => {
+    if (!indexPath.startsWith("/")) return indexPath;
+    const out: string[] = [];
+    let node = document as Json | undefined;
+    for (const token of splitPointer(indexPath)) {
+      if (Array.isArray(node)) {
+        const ids = idsOf(node);
+        if (ids && /^\d+$/.test(token)) {
+          const item = node[Number(token)] as JsonObject | undefined;
+          out.push(item ? String(item.id) : token);
+          node = item;
+        } else {
+          out.push(token);
+          node = ids ? ids.get(token) : /^(0|[1-9]\d*)$/.test(token) ? node[Number(token)] : undefined;
+        }
+      } else {
+        out.push(token);
+        node = node === undefined ? undefined : childAt(node, token);
+      }
     }
-  }
-  return joinPointer(out);
+    return joinPointer(out);
+  };
 }
 
 /** Structural equality of JSON values; object key order does not matter (PostgreSQL jsonb reorders keys). */

@@ -3,14 +3,22 @@ import { calendarBasesNeeded, compileConfig, type CompiledConfig, type CompileOp
 import { resolveConfig, type TemplateLookup } from "./resolve";
 import { validateTownshipConfig } from "./validate";
 import type { Issue } from "../issues";
+import { configLimitIssues } from "../limits";
 import type { TownshipConfig } from "../../schemas/township-config";
 
 export { calendarBasesNeeded, compileConfig, resolveConfig, validateTownshipConfig };
 export type { CompiledConfig, CompileOptions, TemplateLookup };
 
-/** Resolves `extends` and validates the result; refuses the whole config on any issue. */
+/**
+ * Resolves `extends` and validates the result; refuses the whole config on any issue. The caps
+ * (engine/limits.ts) come first, on the document and on what it resolves to.
+ */
 export function prepareConfig(raw: unknown, lookup: TemplateLookup): { ok: true; config: TownshipConfig } | { ok: false; issues: Issue[] } {
+  const tooLarge = configLimitIssues(raw);
+  if (tooLarge.length) return { ok: false, issues: tooLarge };
   const resolved = resolveConfig(raw, lookup);
   if (!resolved.ok) return resolved;
+  const resolvedTooLarge = configLimitIssues(resolved.value);
+  if (resolvedTooLarge.length) return { ok: false, issues: resolvedTooLarge };
   return validateTownshipConfig(resolved.value);
 }

@@ -9,7 +9,7 @@
 // issues rather than silently lost.
 import { changeMessage, diffConfigs } from "./diff";
 import { isIdArray, isJsonObject, jsonEqual, setOwn, type Json, type JsonObject } from "./id-paths";
-import { mergeConfig } from "./resolve";
+import { mergeConfig, stripRemovals } from "./resolve";
 import type { Issue } from "../issues";
 
 const REMOVE = "$remove";
@@ -171,12 +171,6 @@ export function applyFormEdit(source: JsonObject, template: JsonObject | undefin
     return { ok: false, issues };
   }
   return { ok: true, source: next };
-}
-
-function stripRemovals(value: Json | undefined): Json | undefined {
-  if (Array.isArray(value)) return value.filter((v) => !(isJsonObject(v) && v[REMOVE] === true)).map((v) => stripRemovals(v)!);
-  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripRemovals(v)!]));
-  return value;
 }
 
 /** The value at a section of a document (the effective section when given a resolved config). */

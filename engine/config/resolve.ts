@@ -27,26 +27,35 @@ export function mergeConfig(base: Json, override: Json): Json {
     return out;
   }
   if (isIdArray(base) && isIdArray(override)) {
-    const out = base.map((item) => ({ ...item }));
+    // Each override item goes to the first remaining item with its id, as a search from the
+    // front would find it, but through a map: linear in the list, not quadratic.
+    const out: Array<JsonObject | undefined> = base.map((item) => ({ ...item }));
+    const slots = new Map<string, number[]>();
+    const slotsOf = (id: string) => slots.get(id) ?? (slots.set(id, []), slots.get(id)!);
+    out.forEach((item, i) => slotsOf(item!.id as string).push(i));
     for (const item of override) {
-      const at = out.findIndex((b) => b.id === item.id);
+      const at = slotsOf(item.id as string);
       if (item.$remove === true) {
-        if (at >= 0) out.splice(at, 1);
-      } else if (at >= 0) {
-        out[at] = mergeConfig(out[at]!, item) as JsonObject;
+        if (at.length) out[at.shift()!] = undefined;
+      } else if (at.length) {
+        out[at[0]!] = mergeConfig(out[at[0]!]!, item) as JsonObject;
       } else {
+        at.push(out.length);
         out.push(item);
       }
     }
-    return out;
+    return out.filter((item) => item !== undefined);
   }
   return override;
 }
 
-/** Drops `$remove` markers left in a template that was itself written with them. */
-function stripRemovals(value: Json): Json {
-  if (Array.isArray(value)) return value.filter((v) => !(isJsonObject(v) && v.$remove === true)).map(stripRemovals);
-  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripRemovals(v)]));
+/**
+ * Drops `$remove` markers (left in a template that was itself written with them, or in an
+ * override). Recursion goes as deep as the document, which the caps keep to 64 levels.
+ */
+export function stripRemovals<T extends Json | undefined>(value: T): T {
+  if (Array.isArray(value)) return value.filter((v) => !(isJsonObject(v) && v.$remove === true)).map((v) => stripRemovals(v)) as T;
+  if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripRemovals(v)])) as T;
   return value;
 }
 

@@ -14,7 +14,7 @@ import type { Bilingual } from "../i18n";
 import type { Issue } from "../issues";
 import type { TownshipConfig } from "../../schemas/township-config";
 import { diffConfigs, type ConfigChange } from "./diff";
-import { childAt, getAtIdPath, isAtOrUnder, isIdArray, isJsonObject, joinPointer, jsonEqual, setOwn, splitPointer, toIdPath, type Json, type JsonObject } from "./id-paths";
+import { childAt, getAtIdPath, isAtOrUnder, isIdArray, isJsonObject, joinPointer, jsonEqual, setOwn, splitPointer, idPathsIn, type Json, type JsonObject } from "./id-paths";
 import { IDENTITY_KEYS, mergeConfig, resolveConfig, type TemplateLookup } from "./resolve";
 import { validateTownshipConfig } from "./validate";
 
@@ -211,7 +211,9 @@ const defined = <K extends string>(key: K, value: Json | undefined) => (value ==
 
 /** Validation issues with id paths over the document they were found in. */
 function idIssues(document: unknown, validation: ReturnType<typeof validateTownshipConfig>): Issue[] {
-  return validation.ok ? [] : validation.issues.map((i) => ({ ...i, path: toIdPath(document, i.path) }));
+  if (validation.ok) return [];
+  const toIdPath = idPathsIn(document);
+  return validation.issues.map((i) => ({ ...i, path: toIdPath(i.path) }));
 }
 
 function findConflicts(source: JsonObject, base: Json, target: Json): UpgradeConflict[] {
@@ -241,10 +243,12 @@ function findConflicts(source: JsonObject, base: Json, target: Json): UpgradeCon
       return;
     }
     if (isIdArray(ours) && isIdArray(b) && isIdArray(t)) {
+      const bById = new Map(b.map((item) => [item.id as string, item]));
+      const tById = new Map(t.map((item) => [item.id as string, item]));
       for (const item of ours) {
         const id = item.id as string;
-        const bi = childAt(b, id);
-        const ti = childAt(t, id);
+        const bi = bById.get(id);
+        const ti = tById.get(id);
         const at = [...tokens, id];
         if (item.$remove === true) {
           if (ti === undefined || jsonEqual(bi, ti)) continue; // gone either way, or untouched

@@ -8,7 +8,7 @@ import { buildAbility, caseSubject, rulesFor } from "../../engine/permissions.ts
 import { createPrisma, type Db } from "../../app/server/db.server.ts";
 import { loadDemoSeed } from "../../app/server/seed.server.ts";
 import { templateLookupFromDir } from "../../app/server/tenant-files.server.ts";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
+import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
 import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
 
 const { seed, townships } = loadDemoSeed("tenants");
@@ -39,7 +39,7 @@ const tenantCode = new Map<string, string>();
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+  app = await startAppOn(database);
   db = createPrisma(database.url, database.kind === "pglite");
   for (const u of seed.users) {
     const http = new HttpSession(app.url);

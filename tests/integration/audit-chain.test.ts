@@ -11,7 +11,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { appendAudit, legacyAuditHash } from "../../app/server/audit.server.ts";
 import { createPrisma, type Db, type Tx } from "../../app/server/db.server.ts";
 import { migrate } from "../../app/server/migrate.server.ts";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
+import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
 import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
 import { validDispute } from "./helpers.ts";
 
@@ -76,7 +76,7 @@ describe("the audit chain of a running install", () => {
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+    app = await startAppOn(database);
     db = createPrisma(database.url, database.kind === "pglite");
     east = (await db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } })).id;
     const grid1 = new HttpSession(app.url);

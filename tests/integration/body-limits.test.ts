@@ -4,7 +4,7 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
+import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
 import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
 import { validDispute } from "./helpers.ts";
 
@@ -16,7 +16,7 @@ let app: AppProcess;
 let caseId = "";
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+  app = await startAppOn(database);
   const grid = new HttpSession(app.url);
   await grid.login("east.grid1");
   const reported = await grid.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) });

@@ -3,7 +3,7 @@
 // (docs/decisions/020-bounded-request-bodies.md).
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
+import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
 import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
 import { validDispute } from "./helpers.ts";
 
@@ -14,7 +14,7 @@ let director: HttpSession;
 let caseId = "";
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+  app = await startAppOn(database);
   grid = new HttpSession(app.url);
   await grid.login("east.grid1");
   director = new HttpSession(app.url);

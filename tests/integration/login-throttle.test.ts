@@ -7,7 +7,7 @@ import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, type Db } from "../../app/server/db.server.ts";
 import { THROTTLE } from "../../app/server/rate-limit.server.ts";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
+import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
 import { createTestDatabase, REDIS_URL, redisAvailable, requireInCI, type TestDatabase } from "../setup/services.ts";
 
 const hasRedis = requireInCI("Redis on " + REDIS_URL, await redisAvailable());
@@ -24,9 +24,7 @@ describe.each(stores)("the password throttle on $store", ({ redisUrl }) => {
   beforeAll(async () => {
     database = await createTestDatabase();
     db = createPrisma(database.url, database.kind === "pglite");
-    app = await startApp({
-      DATABASE_URL: database.url,
-      GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0",
+    app = await startAppOn(database, {
       REDIS_URL: redisUrl,
       GRIDWORK_QUEUE_PREFIX: prefix,
       TRUST_PROXY: "loopback",

@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, type Db } from "../../app/server/db.server.ts";
 import { SESSION_TTL_MS } from "../../app/server/session.server.ts";
-import { getWithHost, HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
+import { getWithHost, HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
 import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
 
 const IDLE_MINUTES = 20;
@@ -13,10 +13,7 @@ let app: AppProcess;
 beforeAll(async () => {
   database = await createTestDatabase();
   db = createPrisma(database.url, database.kind === "pglite");
-  app = await startApp({
-    DATABASE_URL: database.url,
-    GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0",
-    REDIS_URL: undefined,
+  app = await startAppOn(database, {
     COOKIE_SECURE: "true",
     SESSION_IDLE_MINUTES: String(IDLE_MINUTES),
     ALLOWED_HOSTS: "gridwork.test, 127.0.0.1",

@@ -1,6 +1,6 @@
 // Hardening a user never sees until it matters: CSRF, login throttling, session rotation, headers, Host.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getWithHost, HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
+import { getWithHost, HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
 import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
 import { validDispute } from "./helpers.ts";
 
@@ -8,7 +8,7 @@ let database: TestDatabase;
 let app: AppProcess;
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+  app = await startAppOn(database);
 });
 afterAll(async () => {
   await app?.stop();

@@ -4,10 +4,16 @@ import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import type { TestDatabase } from "./services.ts";
 
 export type AppProcess = { url: string; pid: number; output: () => string; stop: () => Promise<void> };
 
 /** `nodeArgs`: extra node flags for the server process, e.g. `--cpu-prof` (bench/http.ts). */
+/** The app on a test database, in-process jobs unless `env` names REDIS_URL. */
+export function startAppOn(database: TestDatabase, env: Record<string, string | undefined> = {}): Promise<AppProcess> {
+  return startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined, ...env });
+}
+
 export async function startApp(env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<AppProcess> {
   const dataDir = mkdtempSync(path.join(tmpdir(), "gridwork-app-"));
   const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "scripts/start.ts"], {
@@ -82,6 +88,14 @@ export class HttpSession {
     const res = await this.post("/login", { login, password, redirectTo: "/t" });
     if (res.status !== 302) throw new Error(`login ${login} failed: ${res.status}`);
     return res;
+  }
+
+  /** Reports a case through the report form and returns its page's URL (the newest in the list). */
+  async reportCase(tenant: string, categoryId: string, data: Record<string, unknown>): Promise<string> {
+    const res = await this.post(`/t/${tenant}/report`, { payload: JSON.stringify({ categoryId, data }) });
+    if (res.status !== 302) throw new Error(`report failed: ${res.status}`);
+    const list = await (await this.request(`/t/${tenant}`)).text();
+    return this.base + new RegExp(`href="(/t/${tenant}/cases/[0-9a-f-]{36})"`).exec(list)![1]!;
   }
 }
 

@@ -5,7 +5,7 @@ import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
 import { createPrisma, type Db } from "../../app/server/db.server.ts";
-import { startApp, type AppProcess } from "./app-process.ts";
+import { startAppOn, type AppProcess } from "./app-process.ts";
 import { ARTIFACTS, launchBrowser } from "./browser.ts";
 import { chromiumAvailable, createTestDatabase, requireInCI, type TestDatabase } from "./services.ts";
 
@@ -30,7 +30,7 @@ export function useE2EApp(env: Record<string, string | undefined> = {}): E2EApp 
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined, ...env });
+    app = await startAppOn(database, env);
     db = createPrisma(database.url, database.kind === "pglite");
     browser = await launchBrowser();
     mkdirSync(ARTIFACTS, { recursive: true });
