@@ -1,9 +1,9 @@
 // Server rendering with a per-request CSP nonce: inline scripts Remix emits carry it, nothing else runs.
 import { randomBytes } from "node:crypto";
 import { PassThrough } from "node:stream";
-import type { ActionFunctionArgs, AppLoadContext, EntryContext, LoaderFunctionArgs } from "@remix-run/node";
+import type { ActionFunctionArgs, AppLoadContext, EntryContext, HandleErrorFunction, LoaderFunctionArgs } from "@remix-run/node";
 import { createReadableStreamFromReadable } from "@remix-run/node";
-import { RemixServer } from "@remix-run/react";
+import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./nonce";
 import { keepOutOfCaches } from "./server/cache-control.server";
@@ -61,3 +61,13 @@ export function handleDataRequest(response: Response, { request }: LoaderFunctio
   keepOutOfCaches(request, response.headers);
   return response;
 }
+
+/**
+ * A 4xx (an unknown URL such as /favicon.ico, a bad id) or a client that went away is an answer,
+ * not a fault: only real errors reach the log, so crafted input cannot fill it with stack traces.
+ */
+export const handleError: HandleErrorFunction = (error, { request }) => {
+  if (request.signal.aborted) return;
+  if (isRouteErrorResponse(error) && error.status < 500) return;
+  console.error(error);
+};

@@ -65,6 +65,8 @@ const cases: Array<[string, () => Promise<Response>, number]> = [
   ["a JSON body on a form action", () => grid.request("/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ login: "east.grid1", password: "x" }) }), 415],
   ["a text body on a form action", () => grid.request(`/t/east-lake/cases/${caseId}/comments`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: "body=hi" }), 415],
   ["a malformed multipart body", () => grid.request("/login", { method: "POST", headers: { "Content-Type": "multipart/form-data; boundary=xyz" }, body: "not multipart at all" }), 400],
+  ["a browser asking for /favicon.ico", () => new HttpSession(app.url).request("/favicon.ico"), 404],
+  ["a page that does not exist", () => grid.request("/no-such-page"), 404],
   ["a multipart body without a boundary", () => grid.request("/t/east-lake/report", { method: "POST", headers: { "Content-Type": "multipart/form-data" }, body: "--x--" }), 400],
 ];
 
