@@ -46,7 +46,7 @@ export function checkUpload(file: Upload, index: number): { ok: true; type: stri
   return { ok: true, type: kind.type, name };
 }
 
-const readable = (ctx: TenantContext, caseId: string) => ({ AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] });
+const readable = (ctx: TenantContext, caseId: string) => ({ AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.ability)] });
 
 /** Checks every upload first; nothing is stored unless all pass. */
 export function checkUploads(files: Upload[]): { ok: true; files: Array<Upload & { type: string }> } | { ok: false; issues: Issue[] } {

@@ -98,7 +98,7 @@ const listSelect = {
 
 export async function listCases(db: Db, ctx: TenantContext, { take = 50, skip = 0 } = {}) {
   // The tenant pin comes first and on its own, so no rule can widen a query past the tenant.
-  const where = { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] };
+  const where = { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.ability)] };
   return withTenant(db, scopeOf(ctx), async (tx) => {
     const rows = await tx.case.findMany({ where, orderBy: { createdAt: "desc" }, take, skip, select: listSelect });
     const total = await tx.case.count({ where });
@@ -111,7 +111,7 @@ export async function getCase(db: Db, ctx: TenantContext, caseId: string) {
   if (!isUuid(caseId)) return null;
   return withTenant(db, scopeOf(ctx), (tx) =>
     tx.case.findFirst({
-      where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] },
+      where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.ability)] },
       include: {
         reporter: { select: { displayName: true } },
         auditEvents: { orderBy: { seq: "asc" }, select: { id: true, type: true, at: true, data: true, actorId: true } },

@@ -174,7 +174,7 @@ export async function previewDeadlineImpact(db: Db, ctx: TenantContext, state: C
     const { cases, shifts } = await openCaseImpact(tx, ctx.tenant.id, current, compiledDraft, now);
     const ids = [...new Set(shifts.map((s) => s.caseId))];
     const readable = new Set(
-      ids.length ? (await tx.case.findMany({ where: { AND: [{ id: { in: ids } }, accessibleCases(ctx.rules)] }, select: { id: true } })).map((r) => r.id) : [],
+      ids.length ? (await tx.case.findMany({ where: { AND: [{ id: { in: ids } }, accessibleCases(ctx.ability)] }, select: { id: true } })).map((r) => r.id) : [],
     );
     const byId = new Map(cases.map((c) => [c.id, c]));
     const rows = shifts

@@ -49,7 +49,7 @@ function trendOf(now: Date, reported: Date[], closed: Date[]): TrendPoint[] {
  */
 export async function townshipDashboard(db: Db, ctx: TenantContext, now: Date): Promise<DashboardFigures> {
   const done = doneStates(ctx.compiled);
-  const readable: Prisma.CaseWhereInput = { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] };
+  const readable: Prisma.CaseWhereInput = { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.ability)] };
   const since = new Date(now.getTime() - TREND_DAYS * 86_400_000);
   return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
     const group = async (by: "platformId" | "gradeId" | "state") => {

@@ -38,7 +38,7 @@ export type DueRow = {
 export async function listDueCases(db: Db, ctx: TenantContext, now: Date, filter: DueFilter = "all", take = 500): Promise<DueRow[]> {
   const rows = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
     tx.case.findMany({
-      where: { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.rules), { dueAt: { not: null }, closedAt: null }] },
+      where: { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.ability), { dueAt: { not: null }, closedAt: null }] },
       orderBy: { dueAt: "asc" },
       take,
       select: {

@@ -28,7 +28,7 @@ export async function exportCases(db: Db, ctx: TenantContext, format: ExportForm
   const labels = labelsFor(ctx.compiled, locale);
   const rows = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
     const found = await tx.case.findMany({
-      where: { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.rules, "read"), accessibleCases(ctx.rules, "export")] },
+      where: { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.ability, "read"), accessibleCases(ctx.ability, "export")] },
       orderBy: { createdAt: "desc" },
       take: EXPORT_LIMIT,
       include: { reporter: { select: { displayName: true } } },

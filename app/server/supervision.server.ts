@@ -51,7 +51,7 @@ const caseBrief = { select: { id: true, number: true, title: true, state: true, 
 
 /** Open sheets and talks of the cases the user may read, newest sheets and earliest talks first. */
 export async function listOpenSupervision(db: Db, ctx: TenantContext, take = 200) {
-  const readable = accessibleCases(ctx.rules);
+  const readable = accessibleCases(ctx.ability);
   return withTenant(db, scopeOf(ctx), async (tx) => ({
     sheets: await tx.supervisionSheet.findMany({
       where: { AND: [{ tenantId: ctx.tenant.id, status: "open" }, { case: readable }] },
@@ -117,7 +117,7 @@ export async function getSheetForPrint(db: Db, ctx: TenantContext, sheetId: stri
   if (!isUuid(sheetId)) return null;
   const found = await withTenant(db, scopeOf(ctx), async (tx) => {
     const sheet = await tx.supervisionSheet.findFirst({
-      where: { AND: [{ id: sheetId, tenantId: ctx.tenant.id }, { case: accessibleCases(ctx.rules) }] },
+      where: { AND: [{ id: sheetId, tenantId: ctx.tenant.id }, { case: accessibleCases(ctx.ability) }] },
       select: {
         ...sheetSelect,
         case: { select: { id: true, number: true, title: true, categoryId: true, workflowId: true, configVersion: true, assignment: true, deadlines: true } },

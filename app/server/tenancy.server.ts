@@ -1,9 +1,10 @@
 // Who the user is in one tenant: membership, posts, unit, compiled config and CASL rules.
 // Every tenant route starts here; a non-member gets the same 404 as a township that doesn't exist.
 import type { CompiledConfig } from "../../engine/config/index.ts";
-import { buildAbility, rulesFor, type Actor, type AppAbility, type RawRule } from "../../engine/permissions.ts";
+import { rulesFor, type Actor, type RawRule } from "../../engine/permissions.ts";
 import { getTenantConfig } from "./config.server.ts";
 import { getPrisma, type Db } from "./db.server.ts";
+import { buildCaseAbility, type CaseAbility } from "./permissions.server.ts";
 import { requireUser, type SessionUser } from "./session.server.ts";
 
 export type TenantContext = {
@@ -13,8 +14,10 @@ export type TenantContext = {
   compiled: CompiledConfig;
   configVersion: number;
   actor: Actor;
+  /** The engine's rules, for the browser's hints. */
   rules: RawRule[];
-  ability: AppAbility;
+  /** Guards, masking and every case query ask this one ability. */
+  ability: CaseAbility;
 };
 
 export function notFound(): never {
@@ -54,7 +57,7 @@ export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: s
     configVersion: config.version,
     actor,
     rules,
-    ability: buildAbility(rules),
+    ability: buildCaseAbility(rules),
   };
 }
 

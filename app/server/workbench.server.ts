@@ -60,7 +60,7 @@ export async function loadWorkbench(db: Db, ctx: TenantContext, query: Workbench
   const others = workbenchesFor(config, ctx.membership.posts).map((w) => ({ id: w.id, name: pickText(w.name, locale) }));
   if (!wb) return { workbench: null, others, tabs: [], activeTab: null, columns: [] as ViewColumn[], rows: [], total: 0, page: 1, pageSize: WORKBENCH_PAGE_SIZE };
   const tab = wb.tabs.find((t) => t.id === query.tab) ?? wb.tabs[0]!;
-  const read = accessibleCases(ctx.rules);
+  const read = accessibleCases(ctx.ability);
   const base = (f: CaseFilter): Prisma.CaseWhereInput => ({ AND: [{ tenantId: ctx.tenant.id }, read, caseWhere(f)] });
 
   // Search and the list filters narrow the open tab only; tab counts stay the tab's own totals.

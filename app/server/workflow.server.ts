@@ -87,7 +87,7 @@ export type LoadedCase = { row: CaseRow; state: CaseState; compiled: CompiledCon
 export async function loadCaseForActor(db: Db, ctx: TenantContext, caseId: string, now: Date): Promise<LoadedCase | null> {
   if (!isUuid(caseId)) return null;
   const row = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
-    tx.case.findFirst({ where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] } }),
+    tx.case.findFirst({ where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.ability)] } }),
   );
   if (!row) return null;
   const config = await getTenantConfig(db, row.tenantId, row.configVersion);
