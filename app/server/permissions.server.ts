@@ -61,12 +61,14 @@ export function buildCaseAbility(rules: readonly RawRule[]): CaseAbility {
 
 export const abilityFor = (compiled: CompiledConfig, actor: Actor) => buildCaseAbility(rulesFor(compiled, actor));
 
-/**
- * Cases the ability allows for `action`, as a Prisma filter (no rule → `{ OR: [] }`, no rows). Put it
- * in an `AND` after an explicit tenant pin.
- */
+/** Matches no row wherever it is nested. */
+const NO_CASE: Prisma.CaseWhereInput = { id: { in: [] } };
+
+/** Cases the ability allows for `action`, as a Prisma filter. Put it in an `AND` after an explicit tenant pin. */
 export function accessibleCases(ability: CaseAbility, action: Action = "read"): Prisma.CaseWhereInput {
-  return accessibleBy(ability, action).ofType("Case") as Prisma.CaseWhereInput;
+  const where = accessibleBy(ability, action).ofType("Case") as Prisma.CaseWhereInput;
+  // No rule gives `{ OR: [] }`, which Prisma 7 drops inside an `AND`: it would match every case.
+  return Array.isArray(where.OR) && where.OR.length === 0 && Object.keys(where).length === 1 ? NO_CASE : where;
 }
 
 /** The explainer, asked of the same kind of ability the member's own requests get. */
