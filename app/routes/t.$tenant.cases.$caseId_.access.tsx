@@ -5,11 +5,11 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import { useTownship } from "../components/township";
 import { useT } from "../i18n";
-import { getPrisma, withTenant } from "../server/db.server";
+import { getPrisma } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
 import { requireIds } from "../server/params.server";
 import { explainCaseAccess } from "../server/permissions.server";
-import { notFound, requireTenantContext } from "../server/tenancy.server";
+import { effectivePosts, notFound, requireTenantContext } from "../server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -17,16 +17,19 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { caseId } = requireIds(params, "caseId");
   const db = getPrisma();
   // Admins manage access without reading the case itself: only its facts and number are loaded.
-  const { found, members } = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => ({
+  const { found, members } = await ctx.db.transaction(async (tx) => ({
     found: await tx.case.findFirst({ where: { id: caseId, tenantId: ctx.tenant.id }, select: { number: true, tenantId: true, orgUnitId: true, platformId: true, reporterId: true, leadUnitId: true, assistUnitIds: true } }),
     members: await tx.membership.findMany({ where: { tenantId: ctx.tenant.id, active: true }, include: { user: { select: { displayName: true, login: true } } }, orderBy: { createdAt: "asc" } }),
   }));
   if (!found) notFound();
   const rules = ctx.compiled.config.permissions ?? [];
+  // Each member's posts as their own requests get them (AB岗 backups acting today included).
+  const now = new Date();
+  const posts = await Promise.all(members.map((m) => effectivePosts(db, ctx.tenant.id, m, now)));
   return json({
     caseNumber: found.number,
-    rows: members.map((m) => {
-      const why = explainCaseAccess(ctx.compiled, { userId: m.userId, tenantId: m.tenantId, unitId: m.unitId, posts: m.posts }, "read", found);
+    rows: members.map((m, i) => {
+      const why = explainCaseAccess(ctx.compiled, { userId: m.userId, tenantId: m.tenantId, unitId: m.unitId, posts: posts[i]! }, "read", found);
       return {
         name: m.user.displayName,
         login: m.user.login,

@@ -2,7 +2,7 @@
 import type { CompiledConfig } from "../../engine/config/index.ts";
 import { caseSubject, type CaseFacts } from "../../engine/permissions.ts";
 import { getTenantConfig } from "./config.server.ts";
-import { withTenant, type Db } from "./db.server.ts";
+import type { Db } from "./db.server.ts";
 import type { CaseAbility } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
@@ -36,7 +36,7 @@ type AuditRow = { caseId: string | null; type: string; data: unknown };
 export async function auditDataFor(db: Db, ctx: TenantContext, events: readonly AuditRow[]): Promise<unknown[]> {
   const ids = [...new Set(events.flatMap((e) => (e.caseId && e.type === "case.transition" ? [e.caseId] : [])))];
   const rows = ids.length
-    ? await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+    ? await ctx.db.transaction((tx) =>
         tx.case.findMany({
           where: { tenantId: ctx.tenant.id, id: { in: ids } },
           select: { id: true, tenantId: true, orgUnitId: true, platformId: true, reporterId: true, leadUnitId: true, assistUnitIds: true, workflowId: true, configVersion: true },

@@ -3,12 +3,14 @@
 import type { CompiledConfig } from "../../engine/config/index.ts";
 import { rulesFor, type Actor, type RawRule } from "../../engine/permissions.ts";
 import { getTenantConfig } from "./config.server.ts";
-import { getPrisma, type Db } from "./db.server.ts";
+import { getPrisma, tenantDb, type Db, type TenantDb } from "./db.server.ts";
 import { buildCaseAbility, type CaseAbility } from "./permissions.server.ts";
 import { requireUser, type SessionUser } from "./session.server.ts";
 
 export type TenantContext = {
   user: SessionUser;
+  /** This user's way into this tenant's rows: every transaction under row-level security. */
+  db: TenantDb;
   tenant: { id: string; code: string; name: string; nameEn: string | null; mode: string };
   membership: { posts: string[]; unitId: string };
   compiled: CompiledConfig;
@@ -51,6 +53,7 @@ export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: s
   const rules = rulesFor(config.compiled, actor);
   return {
     user,
+    db: tenantDb(db, { tenantId: membership.tenant.id, userId: user.id }),
     tenant: membership.tenant,
     membership: { posts, unitId: membership.unitId },
     compiled: config.compiled,

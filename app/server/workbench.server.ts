@@ -3,7 +3,6 @@
 import { columnsOf, tabFilter, workbenchesFor, workbenchFor, type CaseFilter, type ViewColumn } from "../../engine/views.ts";
 import { pickText, type Locale } from "../../engine/i18n.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { withTenant, type Db } from "./db.server.ts";
 import { requirePage } from "./params.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
@@ -54,7 +53,7 @@ const rowSelect = {
 
 export type Workbench = Awaited<ReturnType<typeof loadWorkbench>>;
 
-export async function loadWorkbench(db: Db, ctx: TenantContext, query: WorkbenchQuery, now: Date, locale: Locale) {
+export async function loadWorkbench(ctx: TenantContext, query: WorkbenchQuery, now: Date, locale: Locale) {
   const config = ctx.compiled.config;
   const wb = workbenchFor(config, ctx.membership.posts, query.workbench);
   const others = workbenchesFor(config, ctx.membership.posts).map((w) => ({ id: w.id, name: pickText(w.name, locale) }));
@@ -73,7 +72,7 @@ export async function loadWorkbench(db: Db, ctx: TenantContext, query: Workbench
   const listWhere: Prisma.CaseWhereInput = { AND: [base(tabFilter(tab, ctx.actor, now)), ...narrow] };
   const page = query.page ?? 1;
 
-  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const counts: number[] = [];
     for (const t of wb.tabs) counts.push(await tx.case.count({ where: base(tabFilter(t, ctx.actor, now)) }));
     const total = await tx.case.count({ where: listWhere });
