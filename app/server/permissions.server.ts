@@ -3,7 +3,7 @@
 // The engine writes conditions in CASL's Mongo vocabulary (the browser reads them too); here they
 // are restated in Prisma's for `@casl/prisma`, which matches objects and builds `where` clauses
 // from the same rules in the same order.
-import type { Ability, ForcedSubject } from "@casl/ability";
+import type { Ability, ForcedSubject, RawRuleOf } from "@casl/ability";
 import { accessibleBy, createPrismaAbility, type PrismaQueryFactory } from "@casl/prisma/runtime";
 import {
   explainAccess,
@@ -56,7 +56,7 @@ export function toPrismaRules(rules: readonly RawRule[]) {
 }
 
 export function buildCaseAbility(rules: readonly RawRule[]): CaseAbility {
-  return createPrismaAbility(toPrismaRules(rules) as never) as CaseAbility;
+  return createPrismaAbility<CaseAbility>(toPrismaRules(rules) as RawRuleOf<CaseAbility>[]);
 }
 
 export const abilityFor = (compiled: CompiledConfig, actor: Actor) => buildCaseAbility(rulesFor(compiled, actor));
@@ -66,7 +66,7 @@ const NO_CASE: Prisma.CaseWhereInput = { id: { in: [] } };
 
 /** Cases the ability allows for `action`, as a Prisma filter. Put it in an `AND` after an explicit tenant pin. */
 export function accessibleCases(ability: CaseAbility, action: Action = "read"): Prisma.CaseWhereInput {
-  const where = accessibleBy(ability, action).ofType("Case") as Prisma.CaseWhereInput;
+  const where: Prisma.CaseWhereInput = accessibleBy(ability, action).ofType("Case");
   // No rule gives `{ OR: [] }`, which Prisma 7 drops inside an `AND`: it would match every case.
   return Array.isArray(where.OR) && where.OR.length === 0 && Object.keys(where).length === 1 ? NO_CASE : where;
 }
