@@ -66,6 +66,7 @@ const messages = {
   denied: { zh: "不可查看", en: "Cannot see" },
   byRule: { zh: "依据规则", en: "By rule" },
   noRule: { zh: "无适用规则", en: "No rule applies" },
+  decidingRule: { zh: "以此条为准（后列规则优先）", en: "decides (a later rule wins)" },
   scope: { zh: "范围", en: "Scope" },
   location: { zh: "位置", en: "Location" },
   useMyLocation: { zh: "使用当前位置", en: "Use my location" },

@@ -256,7 +256,7 @@ try {
   const [grid, routing] = [await ctx("east.grid1"), await ctx("east.routing")];
   const templates: string[] = [];
   for (let i = 0; i < 12; i++) {
-    const r = await reportCase(db, grid, { categoryId: "dispute", data: dispute });
+    const r = await reportCase(grid, { categoryId: "dispute", data: dispute });
     if (!r.ok) throw new Error("seed report refused");
     templates.push(r.caseId);
     if (i >= 4 && !(await transitionCase(db, routing, r.caseId, { transitionId: "triage", input: { gradeId: "general" }, expectedVersion: 1 })).ok) throw new Error("seed triage");

@@ -64,7 +64,7 @@ try {
   };
   const templates: string[] = [];
   const open = async (login: string, when: Date) => {
-    const r = await reportCase(db, await ctx(login), { categoryId: "dispute", data: { summary: "邻里噪音纠纷", parties: 3, location: "桥头村5组" } }, when);
+    const r = await reportCase(await ctx(login), { categoryId: "dispute", data: { summary: "邻里噪音纠纷", parties: 3, location: "桥头村5组" } }, when);
     if (!r.ok) throw new Error(JSON.stringify(r));
     templates.push(r.caseId);
     return r.caseId;

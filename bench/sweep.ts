@@ -102,7 +102,7 @@ try {
   };
 
   // The original: a real case through the real path.
-  const reported = await reportCase(db, await contextOf("east.grid1"), { categoryId: "dispute", data: { summary: "邻里噪音纠纷", parties: 3, location: "桥头村5组", partyPhone: "13800001111", partyIdNumber: "33090219800101123X" } }, T0);
+  const reported = await reportCase(await contextOf("east.grid1"), { categoryId: "dispute", data: { summary: "邻里噪音纠纷", parties: 3, location: "桥头村5组", partyPhone: "13800001111", partyIdNumber: "33090219800101123X" } }, T0);
   if (!reported.ok) throw new Error("report refused");
   const caseId = reported.caseId;
   let version = 1;

@@ -187,7 +187,7 @@ async function run(db: Db, ctxs: Map<string, TenantContext>, codes: string[], ca
         // counter) is counted and tried again, so every client gets its cases.
         for (let attempt = 1; ; attempt++) {
           try {
-            const r = await reportCase(db, ctx("east.grid1", code), { categoryId: "dispute", data: dispute });
+            const r = await reportCase(ctx("east.grid1", code), { categoryId: "dispute", data: dispute });
             if (!r.ok) throw new Error(`report refused: ${JSON.stringify(r.refusal)}`);
             own[c]!.push({ id: r.caseId, code });
             break;

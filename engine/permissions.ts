@@ -1,6 +1,6 @@
 // Abilities from config: each rule in the township's `permissions` that names one of the actor's
 // posts becomes a CASL raw rule whose conditions pin the tenant and the actor's org scope.
-import { createMongoAbility, type MongoAbility, type RawRuleOf } from "@casl/ability";
+import { createMongoAbility, type AnyAbility, type MongoAbility, type RawRuleOf } from "@casl/ability";
 import type { CompiledConfig } from "./config/compile";
 
 export type Actor = { userId: string; tenantId: string; unitId: string; posts: readonly string[] };
@@ -61,20 +61,28 @@ export function scopeCondition(compiled: CompiledConfig, actor: Actor, scope: st
 }
 
 export function rulesFor(compiled: CompiledConfig, actor: Actor): RawRule[] {
-  const rules: RawRule[] = [];
-  for (const rule of compiled.config.permissions ?? []) {
-    if (!rule.posts.some((p) => p === "*" || actor.posts.includes(p))) continue;
+  return sourcedRulesFor(compiled, actor).map((r) => r.rule);
+}
+
+/** The actor's raw rules, each with the index of the config rule (`permissions[source]`) it comes from. */
+export function sourcedRulesFor(compiled: CompiledConfig, actor: Actor): Array<{ rule: RawRule; source: number }> {
+  const out: Array<{ rule: RawRule; source: number }> = [];
+  (compiled.config.permissions ?? []).forEach((rule, source) => {
+    if (!rule.posts.some((p) => p === "*" || actor.posts.includes(p))) return;
     for (const conditions of scopeConditions(compiled, actor, rule.scope ?? "township")) {
-      rules.push({
-        action: rule.action,
-        subject: rule.subject,
-        conditions,
-        ...(rule.fields ? { fields: rule.fields } : {}),
-        ...(rule.inverted ? { inverted: true } : {}),
+      out.push({
+        rule: {
+          action: rule.action,
+          subject: rule.subject,
+          conditions,
+          ...(rule.fields ? { fields: rule.fields } : {}),
+          ...(rule.inverted ? { inverted: true } : {}),
+        },
+        source,
       });
     }
-  }
-  return rules;
+  });
+  return out;
 }
 
 export function buildAbility(rules: RawRule[]): AppAbility {
@@ -87,22 +95,39 @@ export function caseSubject(facts: CaseFacts) {
 
 export type AccessExplanation = {
   allowed: boolean;
-  /** Config rules (by index into `permissions`) that matched, allowing or (inverted) denying. */
+  /** The config rule (index into `permissions`) that decides: the last one that matches; null when none does. */
+  decidedBy: number | null;
+  /** Every config rule that matches, allowing or (inverted) denying, in config order. */
   allowedBy: number[];
   deniedBy: number[];
 };
 
-/** Why an actor may or may not act on a case: each config rule is checked on its own. */
-export function explainAccess(compiled: CompiledConfig, actor: Actor, action: Action, facts: CaseFacts): AccessExplanation {
-  const allowedBy: number[] = [];
-  const deniedBy: number[] = [];
-  (compiled.config.permissions ?? []).forEach((rule, index) => {
-    if (rule.subject !== "Case" || (rule.action !== action && rule.action !== "manage")) return;
-    if (!rule.posts.some((p) => p === "*" || actor.posts.includes(p))) return;
-    const matches = scopeConditions(compiled, actor, rule.scope ?? "township").some((conditions) =>
-      buildAbility([{ action, subject: "Case", conditions }]).can(action, caseSubject(facts)),
-    );
-    if (matches) (rule.inverted ? deniedBy : allowedBy).push(index);
-  });
-  return { allowed: allowedBy.length > 0 && deniedBy.length === 0, allowedBy, deniedBy };
+/** The part of a CASL ability the explainer reads; both the engine's and the server's abilities have it. */
+export type ExplainableAbility = Pick<AnyAbility, "can" | "rulesFor" | "rules">;
+
+/**
+ * Why an actor may or may not act on a case, asked of the ability `build` makes from their rules —
+ * the server passes the one its guards and queries use, so the answer follows the same rule order
+ * (later rules win, as in CASL).
+ */
+export function explainAccess(
+  compiled: CompiledConfig,
+  actor: Actor,
+  action: Action,
+  facts: CaseFacts,
+  build: (rules: RawRule[]) => ExplainableAbility = buildAbility,
+): AccessExplanation {
+  const sourced = sourcedRulesFor(compiled, actor);
+  const ability = build(sourced.map((r) => r.rule));
+  const subject = caseSubject(facts);
+  // rulesFor lists the rules for this action in CASL's priority order (the last config rule first).
+  const matching = ability.rulesFor(action, "Case").filter((r) => r.matchesConditions(subject));
+  const sourceOf = (r: (typeof matching)[number]) => sourced[ability.rules.indexOf(r.origin)]!.source;
+  const uniqueSorted = (xs: number[]) => [...new Set(xs)].sort((a, b) => a - b);
+  return {
+    allowed: ability.can(action, subject),
+    decidedBy: matching[0] ? sourceOf(matching[0]) : null,
+    allowedBy: uniqueSorted(matching.filter((r) => !r.inverted).map(sourceOf)),
+    deniedBy: uniqueSorted(matching.filter((r) => r.inverted).map(sourceOf)),
+  };
 }

@@ -2,13 +2,12 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useLocale, useT } from "../i18n";
 import { listCases } from "../server/cases.server";
-import { getPrisma } from "../server/db.server";
 import { requireTenantContext } from "../server/tenancy.server";
 import { StateBadge, useAbility, useTownship } from "../components/township";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
-  const { rows, total } = await listCases(getPrisma(), ctx);
+  const { rows, total } = await listCases(ctx);
   return json({ rows, total });
 }
 

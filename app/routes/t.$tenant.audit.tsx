@@ -3,7 +3,7 @@ import { Link, useLoaderData } from "@remix-run/react";
 import { useTownship } from "../components/township";
 import { isMessageKey, useLocale, useT } from "../i18n";
 import { verifyAuditChain } from "../server/audit.server";
-import { getPrisma, withTenant } from "../server/db.server";
+import { getPrisma } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
 import { auditDataFor } from "../server/masking.server";
 import { requirePage } from "../server/params.server";
@@ -14,7 +14,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   requireAbility(ctx, "read", "Audit");
   const db = getPrisma();
   const page = requirePage(new URL(request.url).searchParams.get("page"), 0);
-  const events = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+  const events = await ctx.db.transaction((tx) =>
     tx.auditEvent.findMany({ where: { tenantId: ctx.tenant.id }, orderBy: { seq: "desc" }, take: 100, skip: page * 100 }),
   );
   const actors = await db.user.findMany({ where: { id: { in: [...new Set(events.map((e) => e.actorId).filter((x): x is string => !!x))] } }, select: { id: true, displayName: true } });

@@ -24,12 +24,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { caseId } = requireIds(params, "caseId");
   const ctx = await requireTenantContext(request, params.tenant);
   const db = getPrisma();
-  const found = await getCase(db, ctx, caseId);
+  const found = await getCase(ctx, caseId);
   if (!found) notFound();
   const locale = await getLocale(request);
   const screen = await loadCaseScreen(db, ctx, found.id, found.auditEvents, locale, new Date());
   if (!screen) notFound();
-  const [attachments, comments] = await Promise.all([listAttachments(db, ctx, found.id), listComments(db, ctx, found.id)]);
+  const [attachments, comments] = await Promise.all([listAttachments(ctx, found.id), listComments(db, ctx, found.id)]);
   const category = ctx.compiled.categories.get(found.categoryId);
   // An appeal (申诉) holds the appeal form's data, not its category's intake.
   const setup = appealSetup(ctx.compiled);

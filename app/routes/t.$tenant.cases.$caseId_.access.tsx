@@ -1,14 +1,15 @@
 // The permission explainer: for every member of the township, whether they can see this case and
-// by which config rule. For those who manage the township's members.
+// by which config rule, asked of the same ability their own requests get. For those who manage the
+// township's members.
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { explainAccess } from "../../engine/permissions";
 import { useTownship } from "../components/township";
 import { useT } from "../i18n";
-import { getPrisma, withTenant } from "../server/db.server";
+import { getPrisma } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
 import { requireIds } from "../server/params.server";
-import { notFound, requireTenantContext } from "../server/tenancy.server";
+import { explainCaseAccess } from "../server/permissions.server";
+import { effectivePosts, notFound, requireTenantContext } from "../server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -16,23 +17,28 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const { caseId } = requireIds(params, "caseId");
   const db = getPrisma();
   // Admins manage access without reading the case itself: only its facts and number are loaded.
-  const { found, members } = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => ({
+  const { found, members } = await ctx.db.transaction(async (tx) => ({
     found: await tx.case.findFirst({ where: { id: caseId, tenantId: ctx.tenant.id }, select: { number: true, tenantId: true, orgUnitId: true, platformId: true, reporterId: true, leadUnitId: true, assistUnitIds: true } }),
     members: await tx.membership.findMany({ where: { tenantId: ctx.tenant.id, active: true }, include: { user: { select: { displayName: true, login: true } } }, orderBy: { createdAt: "asc" } }),
   }));
   if (!found) notFound();
   const rules = ctx.compiled.config.permissions ?? [];
+  // Each member's posts as their own requests get them (AB岗 backups acting today included).
+  const now = new Date();
+  const posts = await Promise.all(members.map((m) => effectivePosts(db, ctx.tenant.id, m, now)));
   return json({
     caseNumber: found.number,
-    rows: members.map((m) => {
-      const why = explainAccess(ctx.compiled, { userId: m.userId, tenantId: m.tenantId, unitId: m.unitId, posts: m.posts }, "read", found);
+    rows: members.map((m, i) => {
+      const why = explainCaseAccess(ctx.compiled, { userId: m.userId, tenantId: m.tenantId, unitId: m.unitId, posts: posts[i]! }, "read", found);
       return {
         name: m.user.displayName,
         login: m.user.login,
         posts: m.posts,
         unitId: m.unitId,
         allowed: why.allowed,
-        rules: [...why.allowedBy, ...why.deniedBy].map((i) => ({ index: i, posts: rules[i]!.posts, scope: rules[i]!.scope ?? "township", inverted: !!rules[i]!.inverted })),
+        rules: [...new Set([...why.allowedBy, ...why.deniedBy])]
+          .sort((a, b) => a - b)
+          .map((i) => ({ index: i, posts: rules[i]!.posts, scope: rules[i]!.scope ?? "township", inverted: !!rules[i]!.inverted, decides: i === why.decidedBy })),
       };
     }),
   });
@@ -59,8 +65,9 @@ export default function WhoCanSee() {
               <td>
                 {r.rules.length
                   ? r.rules.map((rule) => (
-                      <div key={rule.index}>
+                      <div key={rule.index} data-rule={rule.index} data-decides={rule.decides ? "1" : undefined}>
                         <code>/permissions/{rule.index}</code> {rule.inverted ? "✗" : "✓"} {rule.posts.map((p) => (p === "*" ? "*" : (labels.posts[p] ?? p))).join("、")} · {t("scope")}: {rule.scope}
+                        {rule.decides ? <strong> · {t("decidingRule")}</strong> : null}
                       </div>
                     ))
                   : t("noRule")}

@@ -1,7 +1,6 @@
 import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { pickMessage } from "../../engine/i18n";
 import { addComment } from "../server/attachments.server";
-import { getPrisma } from "../server/db.server";
 import { requireForm } from "../server/form-input.server";
 import { getLocale } from "../server/locale.server";
 import { requireIds } from "../server/params.server";
@@ -11,7 +10,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { caseId } = requireIds(params, "caseId");
   const ctx = await requireTenantContext(request, params.tenant);
   const body = String((await requireForm(request)).get("body") ?? "");
-  const r = await addComment(getPrisma(), ctx, caseId, body);
+  const r = await addComment(ctx, caseId, body);
   if (!r.ok && r.notFound) notFound();
   if (!r.ok) {
     const locale = await getLocale(request);

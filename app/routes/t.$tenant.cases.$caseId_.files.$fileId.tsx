@@ -2,14 +2,13 @@
 // downloads. nosniff and a sandbox CSP keep a file from acting as a page of this site.
 import type { LoaderFunctionArgs } from "@remix-run/node";
 import { getAttachment } from "../server/attachments.server";
-import { getPrisma } from "../server/db.server";
 import { requireIds } from "../server/params.server";
 import { notFound, requireTenantContext } from "../server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { caseId, fileId } = requireIds(params, "caseId", "fileId");
   const ctx = await requireTenantContext(request, params.tenant);
-  const file = await getAttachment(getPrisma(), ctx, caseId, fileId);
+  const file = await getAttachment(ctx, caseId, fileId);
   if (!file) notFound();
   const inline = file.contentType.startsWith("image/");
   return new Response(file.data, {

@@ -2,7 +2,6 @@
 import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { pickMessage } from "../../engine/i18n";
 import { addAttachments, uploadLimits } from "../server/attachments.server";
-import { getPrisma } from "../server/db.server";
 import { readForm } from "../server/form-input.server";
 import { getLocale } from "../server/locale.server";
 import { requireIds } from "../server/params.server";
@@ -14,7 +13,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const locale = await getLocale(request);
   const input = await readForm(request, uploadLimits("files"));
   if (!input.ok) return json({ issues: [pickMessage(input.message, locale)] }, { status: input.status });
-  const r = await addAttachments(getPrisma(), ctx, caseId, input.files);
+  const r = await addAttachments(ctx, caseId, input.files);
   if (!r.ok && r.notFound) notFound();
   if (!r.ok) return json({ issues: r.issues.map((i) => pickMessage(i.message, locale)) }, { status: 422 });
   return redirect(`/t/${ctx.tenant.code}/cases/${caseId}#attachments`);

@@ -5,7 +5,6 @@ import { BigFigure, TrendPanel, useLiveRefresh } from "../components/dashboard";
 import { useTownship, useWhen } from "../components/township";
 import { useT } from "../i18n";
 import { townshipDashboard } from "../server/dashboard.server";
-import { getPrisma } from "../server/db.server";
 import { requireTenantContext } from "../server/tenancy.server";
 import styles from "../styles/dashboard.css";
 
@@ -14,7 +13,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const now = new Date();
-  return json({ figures: await townshipDashboard(getPrisma(), ctx, now), at: now.toISOString() });
+  return json({ figures: await townshipDashboard(ctx, now), at: now.toISOString() });
 }
 
 export default function TownshipDashboard() {

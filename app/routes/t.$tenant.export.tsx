@@ -1,7 +1,6 @@
 // POST only: an export is an audited action, never a link a crawler or another site can trigger.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { getPrisma } from "../server/db.server";
 import { exportCases } from "../server/export.server";
 import { requireForm } from "../server/form-input.server";
 import { requireAbility } from "../server/guards.server";
@@ -12,7 +11,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "export", "Case");
   const format = (await requireForm(request)).get("format") === "xlsx" ? "xlsx" : "csv";
-  const file = await exportCases(getPrisma(), ctx, format, await getLocale(request));
+  const file = await exportCases(ctx, format, await getLocale(request));
   return new Response(file.body, {
     headers: {
       "Content-Type": file.contentType,

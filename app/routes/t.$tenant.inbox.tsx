@@ -4,14 +4,13 @@ import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
 import { pickText, type Text } from "../../engine/i18n";
 import { useTownship, useWhen } from "../components/township";
 import { isMessageKey, useLocale, useT } from "../i18n";
-import { getPrisma } from "../server/db.server";
 import { requireForm } from "../server/form-input.server";
 import { listNotifications, markNotificationsRead } from "../server/inbox.server";
 import { requireTenantContext } from "../server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
-  const { unread, rows } = await listNotifications(getPrisma(), ctx);
+  const { unread, rows } = await listNotifications(ctx);
   return json({
     unread,
     rows: rows.map((n) => {
@@ -37,7 +36,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const form = await requireForm(request);
   const ids = form.getAll("id").map(String);
-  const marked = await markNotificationsRead(getPrisma(), ctx, form.get("all") === "1" ? "all" : ids);
+  const marked = await markNotificationsRead(ctx, form.get("all") === "1" ? "all" : ids);
   return json({ marked });
 }
 

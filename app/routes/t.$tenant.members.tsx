@@ -14,7 +14,7 @@ import { requireTenantContext } from "../server/tenancy.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "manage", "Membership");
-  const members = await listMembers(getPrisma(), ctx);
+  const members = await listMembers(ctx);
   return json({
     members: members.map((m) => ({
       id: m.id,
@@ -61,7 +61,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const r = await resetMemberPassword(db, ctx, String(form.get("membershipId") ?? ""));
     return r.ok ? json({ invited: null, reset: { login: r.login, password: r.oneTimePassword }, issues: [] }) : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
   }
-  const r = await updateMember(db, ctx, String(form.get("membershipId") ?? ""), readInput(form));
+  const r = await updateMember(ctx, String(form.get("membershipId") ?? ""), readInput(form));
   return r.ok ? json({ invited: null, reset: null, issues: [] }) : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
 }
 

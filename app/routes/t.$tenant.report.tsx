@@ -8,7 +8,6 @@ import { FormErrors } from "../components/issue-list";
 import { useLocale, useT } from "../i18n";
 import { uploadLimits } from "../server/attachments.server";
 import { reportCase } from "../server/cases.server";
-import { getPrisma } from "../server/db.server";
 import { readForm } from "../server/form-input.server";
 import { jsonField } from "../server/json-field.server";
 import { getLocale } from "../server/locale.server";
@@ -42,7 +41,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   // Not JSON: the engine reports what is missing.
   const parse = (field: typeof payload) => (field.ok ? field.value : undefined);
   const input = (parse(payload) ?? {}) as { categoryId?: unknown; data?: unknown };
-  const result = await reportCase(getPrisma(), ctx, { categoryId: String(input.categoryId ?? ""), data: input.data ?? {} }, new Date(), {
+  const result = await reportCase(ctx, { categoryId: String(input.categoryId ?? ""), data: input.data ?? {} }, new Date(), {
     location: parse(location),
     files: read.files,
   });

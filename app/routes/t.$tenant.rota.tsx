@@ -5,7 +5,6 @@ import { localDate } from "../../engine/calendar";
 import { pickMessage } from "../../engine/i18n";
 import { rotaCalendar, type DutyRotaData } from "../../engine/rota";
 import { useT } from "../i18n";
-import { getPrisma } from "../server/db.server";
 import { requireForm } from "../server/form-input.server";
 import { requireAbility } from "../server/guards.server";
 import { getLocale } from "../server/locale.server";
@@ -15,8 +14,7 @@ import { requireTenantContext } from "../server/tenancy.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "manage", "Membership");
-  const db = getPrisma();
-  const [row, members] = await Promise.all([getRota(db, ctx), listMembers(db, ctx)]);
+  const [row, members] = await Promise.all([getRota(ctx), listMembers(ctx)]);
   const rota = (row?.data ?? {}) as DutyRotaData;
   const rotaPost = ctx.compiled.config.dutyRota?.post;
   const eligible = members.filter((m) => m.active && (!rotaPost || m.posts.includes(rotaPost) || m.backupPosts.includes(rotaPost)));
@@ -49,7 +47,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   }
   const rota = { ...extra, ...(holders.length ? { rotation: { start, holders } } : {}) };
-  const r = await saveRota(getPrisma(), ctx, rota, Number(form.get("version") ?? 0));
+  const r = await saveRota(ctx, rota, Number(form.get("version") ?? 0));
   return r.ok
     ? json({ saved: r.version, issues: [] })
     : json({ saved: null, issues: r.issues.map((i) => ({ path: i.path, message: pickMessage(i.message, locale) })) }, { status: 422 });

@@ -3,13 +3,12 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { StateBadge, useTownship, useWhen } from "../components/township";
 import { useT } from "../i18n";
-import { getPrisma } from "../server/db.server";
 import { listOpenSupervision } from "../server/supervision.server";
 import { requireTenantContext } from "../server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
-  const { sheets, talks } = await listOpenSupervision(getPrisma(), ctx);
+  const { sheets, talks } = await listOpenSupervision(ctx);
   return json({ sheets, talks, now: new Date().toISOString() });
 }
 

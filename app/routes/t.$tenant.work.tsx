@@ -2,7 +2,6 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import type { ViewColumn } from "../../engine/views";
 import { useLocale, useT, type MessageKey } from "../i18n";
-import { getPrisma } from "../server/db.server";
 import { getLocale } from "../server/locale.server";
 import { requireTenantContext } from "../server/tenancy.server";
 import { loadWorkbench, parseWorkbenchQuery } from "../server/workbench.server";
@@ -10,7 +9,7 @@ import { StateBadge, useTownship, useWhen } from "../components/township";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
-  const data = await loadWorkbench(getPrisma(), ctx, parseWorkbenchQuery(new URL(request.url)), new Date(), await getLocale(request));
+  const data = await loadWorkbench(ctx, parseWorkbenchQuery(new URL(request.url)), new Date(), await getLocale(request));
   return json(data);
 }
 

@@ -4,7 +4,7 @@
 import { createHash } from "node:crypto";
 import type { Issue } from "../../engine/issues.ts";
 import { appendAudit } from "./audit.server.ts";
-import { withTenant, type Db, type Tx } from "./db.server.ts";
+import type { Db, Tx } from "./db.server.ts";
 import { env } from "./env.server.ts";
 import type { Upload } from "./form-input.server.ts";
 import { isUuid } from "./params.server.ts";
@@ -46,7 +46,7 @@ export function checkUpload(file: Upload, index: number): { ok: true; type: stri
   return { ok: true, type: kind.type, name };
 }
 
-const readable = (ctx: TenantContext, caseId: string) => ({ AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] });
+const readable = (ctx: TenantContext, caseId: string) => ({ AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.ability)] });
 
 /** Checks every upload first; nothing is stored unless all pass. */
 export function checkUploads(files: Upload[]): { ok: true; files: Array<Upload & { type: string }> } | { ok: false; issues: Issue[] } {
@@ -68,10 +68,10 @@ export async function storeAttachments(tx: Tx, tenantId: string, userId: string,
   }
 }
 
-export async function addAttachments(db: Db, ctx: TenantContext, caseId: string, files: Upload[], now = new Date()): Promise<{ ok: true; count: number } | { ok: false; issues: Issue[]; notFound?: boolean }> {
+export async function addAttachments(ctx: TenantContext, caseId: string, files: Upload[], now = new Date()): Promise<{ ok: true; count: number } | { ok: false; issues: Issue[]; notFound?: boolean }> {
   const checked = checkUploads(files);
   if (!checked.ok) return checked;
-  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const found = await tx.case.findFirst({ where: readable(ctx, caseId), select: { id: true, _count: { select: { attachments: true } } } });
     if (!found) return { ok: false as const, issues: [], notFound: true };
     if (found._count.attachments + files.length > MAX_FILES_PER_CASE) {
@@ -82,22 +82,22 @@ export async function addAttachments(db: Db, ctx: TenantContext, caseId: string,
   });
 }
 
-export async function listAttachments(db: Db, ctx: TenantContext, caseId: string) {
-  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+export async function listAttachments(ctx: TenantContext, caseId: string) {
+  return ctx.db.transaction((tx) =>
     tx.attachment.findMany({ where: { caseId, case: readable(ctx, caseId) }, select: { id: true, name: true, contentType: true, size: true, createdAt: true }, orderBy: { createdAt: "asc" } }),
   );
 }
 
-export async function getAttachment(db: Db, ctx: TenantContext, caseId: string, attachmentId: string) {
+export async function getAttachment(ctx: TenantContext, caseId: string, attachmentId: string) {
   if (!isUuid(attachmentId)) return null;
-  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) => tx.attachment.findFirst({ where: { id: attachmentId, caseId, case: readable(ctx, caseId) } }));
+  return ctx.db.transaction((tx) => tx.attachment.findFirst({ where: { id: attachmentId, caseId, case: readable(ctx, caseId) } }));
 }
 
-export async function addComment(db: Db, ctx: TenantContext, caseId: string, body: string, now = new Date()): Promise<{ ok: true } | { ok: false; issues: Issue[]; notFound?: boolean }> {
+export async function addComment(ctx: TenantContext, caseId: string, body: string, now = new Date()): Promise<{ ok: true } | { ok: false; issues: Issue[]; notFound?: boolean }> {
   const text = body.trim();
   if (!text) return { ok: false, issues: [issue("/body", "comment.empty", "请填写内容", "Write something first")] };
   if (text.length > 2000) return { ok: false, issues: [issue("/body", "comment.too-long", "不超过 2000 字", "At most 2000 characters")] };
-  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     if (!(await tx.case.findFirst({ where: readable(ctx, caseId), select: { id: true } }))) return { ok: false as const, issues: [], notFound: true };
     const c = await tx.comment.create({ data: { tenantId: ctx.tenant.id, caseId, authorId: ctx.user.id, body: text }, select: { id: true } });
     await appendAudit(tx, { tenantId: ctx.tenant.id, caseId, actorId: ctx.user.id, type: "case.commented", data: { commentId: c.id }, at: now });
@@ -106,7 +106,7 @@ export async function addComment(db: Db, ctx: TenantContext, caseId: string, bod
 }
 
 export async function listComments(db: Db, ctx: TenantContext, caseId: string) {
-  const rows = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+  const rows = await ctx.db.transaction((tx) =>
     tx.comment.findMany({ where: { caseId, case: readable(ctx, caseId) }, orderBy: { createdAt: "asc" }, select: { id: true, body: true, createdAt: true, authorId: true } }),
   );
   const names = await userNames(db, rows.map((r) => r.authorId));

@@ -64,7 +64,7 @@ export async function loadCaseScreen(db: Db, ctx: TenantContext, caseId: string,
     form: a.form ? transitionFormFor(compiled, a.form, locale) : null,
   }));
 
-  const supervision = await caseSupervision(db, ctx, caseId);
+  const supervision = await caseSupervision(ctx, caseId);
   const names = await userNames(db, [
     ...audit.map((e) => e.actorId).filter((x): x is string => !!x),
     ...(state.assignment.assigneeUserIds ?? []),

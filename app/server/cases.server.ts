@@ -4,14 +4,12 @@ import { decideIntake, type IntakeInput, type NewCase, type Refusal } from "../.
 import type { Issue } from "../../engine/issues.ts";
 import { checkUploads, storeAttachments } from "./attachments.server.ts";
 import type { Upload } from "./form-input.server.ts";
-import { withTenant, type Db, type Tx } from "./db.server.ts";
+import type { Tx } from "./db.server.ts";
 import { applyEffects, nextNumber } from "./effects.server.ts";
 import { relayOutbox } from "./jobs.server.ts";
 import { isUuid } from "./params.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
-
-const scopeOf = (ctx: TenantContext) => ({ tenantId: ctx.tenant.id, userId: ctx.user.id });
 
 /** Numbers and inserts a case the engine opened (intake, an appeal …), in the caller's transaction. */
 export async function insertNewCase(tx: Tx, c: NewCase, now: Date, extra: { location?: CaseLocation } = {}): Promise<string> {
@@ -59,9 +57,7 @@ export function checkLocation(raw: unknown): { ok: true; value: CaseLocation | n
   return { ok: true, value: Object.keys(value).length ? value : null };
 }
 
-export async function reportCase(
-  db: Db,
-  ctx: TenantContext,
+export async function reportCase(ctx: TenantContext,
   input: IntakeInput,
   now = new Date(),
   extras: { location?: unknown; files?: Upload[] } = {},
@@ -74,7 +70,7 @@ export async function reportCase(
   const extraIssues = [...(location.ok ? [] : location.issues), ...(uploads.ok ? [] : uploads.issues)];
   if (extraIssues.length) return { ok: false, refusal: { kind: "invalid-input", issues: extraIssues } };
   const c = decision.case;
-  const { number, outbox } = await withTenant(db, scopeOf(ctx), async (tx) => {
+  const { number, outbox } = await ctx.db.transaction(async (tx) => {
     const number = await insertNewCase(tx, c, now, location.ok && location.value ? { location: location.value } : {});
     if (uploads.ok) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, uploads.files, now);
     const outbox = await applyEffects(tx, { tenantId: c.tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now }, decision.effects);
@@ -96,10 +92,10 @@ const listSelect = {
   reporter: { select: { displayName: true } },
 } as const;
 
-export async function listCases(db: Db, ctx: TenantContext, { take = 50, skip = 0 } = {}) {
+export async function listCases(ctx: TenantContext, { take = 50, skip = 0 } = {}) {
   // The tenant pin comes first and on its own, so no rule can widen a query past the tenant.
-  const where = { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] };
-  return withTenant(db, scopeOf(ctx), async (tx) => {
+  const where = { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.ability)] };
+  return ctx.db.transaction(async (tx) => {
     const rows = await tx.case.findMany({ where, orderBy: { createdAt: "desc" }, take, skip, select: listSelect });
     const total = await tx.case.count({ where });
     return { rows, total };
@@ -107,11 +103,11 @@ export async function listCases(db: Db, ctx: TenantContext, { take = 50, skip = 
 }
 
 /** A case the user may read, or null — the same answer whether it is another tenant's or missing. */
-export async function getCase(db: Db, ctx: TenantContext, caseId: string) {
+export async function getCase(ctx: TenantContext, caseId: string) {
   if (!isUuid(caseId)) return null;
-  return withTenant(db, scopeOf(ctx), (tx) =>
+  return ctx.db.transaction((tx) =>
     tx.case.findFirst({
-      where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] },
+      where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.ability)] },
       include: {
         reporter: { select: { displayName: true } },
         auditEvents: { orderBy: { seq: "asc" }, select: { id: true, type: true, at: true, data: true, actorId: true } },

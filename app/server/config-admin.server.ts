@@ -13,7 +13,7 @@ import type { TownshipConfig } from "../../schemas/township-config.ts";
 import { calendarIssues, publishTownshipConfig } from "./config-publish.server.ts";
 import { ConfigTaskTimeout, runConfigTask, templatesFor, timeoutIssue } from "./config-worker.server.ts";
 import { compileTownshipConfig, getConfigVersion } from "./config.server.ts";
-import { withTenant, type Db } from "./db.server.ts";
+import type { Db } from "./db.server.ts";
 import { openCaseImpact } from "./deadlines.server.ts";
 import { jsonField } from "./json-field.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
@@ -30,10 +30,8 @@ export type ConfigAdminState = {
   lookup: TemplateLookup;
 };
 
-const scopeOf = (ctx: TenantContext) => ({ tenantId: ctx.tenant.id, userId: ctx.user.id });
-
 export async function loadConfigAdmin(db: Db, ctx: TenantContext): Promise<ConfigAdminState> {
-  const rows = await withTenant(db, scopeOf(ctx), (tx) =>
+  const rows = await ctx.db.transaction((tx) =>
     tx.configVersion.findMany({
       where: { tenantId: ctx.tenant.id },
       orderBy: { version: "desc" },
@@ -161,11 +159,11 @@ export async function previewDeadlineImpact(db: Db, ctx: TenantContext, state: C
   const current = calendarsChanged ? (await getConfigVersion(db, ctx.tenant.id, state.latest.version))?.compiled : undefined;
   const compiledDraft = calendarsChanged ? compileTownshipConfig(draft) : undefined;
   if (!current || !compiledDraft) return { casesWithDeadlines: 0, calendarsChanged, policiesChanged, rows: [] };
-  return withTenant(db, scopeOf(ctx), async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const { cases, shifts } = await openCaseImpact(tx, ctx.tenant.id, current, compiledDraft, now);
     const ids = [...new Set(shifts.map((s) => s.caseId))];
     const readable = new Set(
-      ids.length ? (await tx.case.findMany({ where: { AND: [{ id: { in: ids } }, accessibleCases(ctx.rules)] }, select: { id: true } })).map((r) => r.id) : [],
+      ids.length ? (await tx.case.findMany({ where: { AND: [{ id: { in: ids } }, accessibleCases(ctx.ability)] }, select: { id: true } })).map((r) => r.id) : [],
     );
     const byId = new Map(cases.map((c) => [c.id, c]));
     const rows = shifts

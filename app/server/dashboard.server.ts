@@ -3,7 +3,7 @@
 // figures only count what the user may read; a county's are per-township aggregate counts.
 import { chinaDay, doneStates, lastDays } from "../../engine/views.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { withTenant, type Db } from "./db.server.ts";
+import type { Db } from "./db.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
@@ -47,11 +47,11 @@ function trendOf(now: Date, reported: Date[], closed: Date[]): TrendPoint[] {
  * on it was late. The engine records that per clock (`cleared[].met` on each transition's audit
  * entry), which is the truth: `Case.dueAt` is cleared when handling ends.
  */
-export async function townshipDashboard(db: Db, ctx: TenantContext, now: Date): Promise<DashboardFigures> {
+export async function townshipDashboard(ctx: TenantContext, now: Date): Promise<DashboardFigures> {
   const done = doneStates(ctx.compiled);
-  const readable: Prisma.CaseWhereInput = { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] };
+  const readable: Prisma.CaseWhereInput = { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.ability)] };
   const since = new Date(now.getTime() - TREND_DAYS * 86_400_000);
-  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const group = async (by: "platformId" | "gradeId" | "state") => {
       const rows = await tx.case.groupBy({ by: [by], where: readable, _count: { _all: true } });
       return sorted(rows.map((r) => ({ key: String((r as Record<string, unknown>)[by]), count: r._count._all })));

@@ -38,3 +38,14 @@ export function withTenant<T>(db: Db, scope: TenantScope, fn: (tx: Tx) => Promis
     return fn(tx);
   });
 }
+
+/**
+ * A request's way into its tenant's rows, built once by the guard (`requireTenantContext`): every
+ * transaction runs under row-level security as that user in that tenant, so no call site can
+ * forget the scope or name another one.
+ */
+export type TenantDb = { readonly scope: TenantScope; transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> };
+
+export function tenantDb(db: Db, scope: TenantScope): TenantDb {
+  return { scope, transaction: (fn) => withTenant(db, scope, fn) };
+}

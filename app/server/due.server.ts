@@ -5,7 +5,7 @@ import type { CompiledConfig } from "../../engine/config/index.ts";
 import { dutyDate, dutyLeaderOn, isDutyLeader } from "../../engine/rota.ts";
 import { getTenantConfig } from "./config.server.ts";
 import { deadlineView, DUE_SOON_WORKING_DAYS, type DeadlineView } from "./deadlines.server.ts";
-import { withTenant, type Db } from "./db.server.ts";
+import type { Db } from "./db.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 import { getDutyRota } from "./workflow.server.ts";
@@ -36,9 +36,9 @@ export type DueRow = {
  * policy calendar, so the filter runs here rather than in SQL; `take` bounds the scan.
  */
 export async function listDueCases(db: Db, ctx: TenantContext, now: Date, filter: DueFilter = "all", take = 500): Promise<DueRow[]> {
-  const rows = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+  const rows = await ctx.db.transaction((tx) =>
     tx.case.findMany({
-      where: { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.rules), { dueAt: { not: null }, closedAt: null }] },
+      where: { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.ability), { dueAt: { not: null }, closedAt: null }] },
       orderBy: { dueAt: "asc" },
       take,
       select: {
@@ -122,7 +122,7 @@ export async function dutyLeaderToday(db: Db, ctx: TenantContext, now: Date): Pr
   const rota = await getDutyRota(db, ctx.tenant.id);
   const on = dutyLeaderOn(ctx.compiled, rota, dutyDate(ctx.compiled, now), tenant.mode);
   const ids = new Set(on.userIds);
-  const members = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+  const members = await ctx.db.transaction((tx) =>
     tx.membership.findMany({
       where: {
         tenantId: ctx.tenant.id,

@@ -5,7 +5,6 @@ import { localizeForm } from "../../engine/forms.ts";
 import type { Locale } from "../../engine/i18n.ts";
 import { translate } from "../i18n.ts";
 import { appendAudit } from "./audit.server.ts";
-import { withTenant, type Db } from "./db.server.ts";
 import { labelsFor } from "./labels.server.ts";
 import { maskCaseData } from "./masking.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
@@ -24,11 +23,11 @@ export function watermark(ctx: TenantContext, at: Date, locale: Locale) {
     : `网格通导出 · ${ctx.user.displayName}（${ctx.user.login}）· ${when} · 仅限内部使用，禁止外传`;
 }
 
-export async function exportCases(db: Db, ctx: TenantContext, format: ExportFormat, locale: Locale, now = new Date()) {
+export async function exportCases(ctx: TenantContext, format: ExportFormat, locale: Locale, now = new Date()) {
   const labels = labelsFor(ctx.compiled, locale);
-  const rows = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+  const rows = await ctx.db.transaction(async (tx) => {
     const found = await tx.case.findMany({
-      where: { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.rules, "read"), accessibleCases(ctx.rules, "export")] },
+      where: { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.ability, "read"), accessibleCases(ctx.ability, "export")] },
       orderBy: { createdAt: "desc" },
       take: EXPORT_LIMIT,
       include: { reporter: { select: { displayName: true } } },

@@ -1,10 +1,10 @@
 // A user's notifications (the worker writes them from outbox jobs): per township, unread first.
-import { withTenant, type Db } from "./db.server.ts";
+import type { Db } from "./db.server.ts";
 import { isUuid } from "./params.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
-export async function listNotifications(db: Db, ctx: TenantContext, take = 100) {
-  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+export async function listNotifications(ctx: TenantContext, take = 100) {
+  return ctx.db.transaction(async (tx) => {
     const where = { tenantId: ctx.tenant.id, userId: ctx.user.id };
     // Unread first, then newest; two queries because NULLS FIRST on readAt alone would mix the read ones by read time.
     const unread = await tx.notification.findMany({ where: { ...where, readAt: null }, orderBy: { createdAt: "desc" }, take });
@@ -14,10 +14,10 @@ export async function listNotifications(db: Db, ctx: TenantContext, take = 100) 
 }
 
 /** Marks the user's own notifications in this township read: the ids given, or all of them. */
-export async function markNotificationsRead(db: Db, ctx: TenantContext, ids: readonly string[] | "all", now = new Date()): Promise<number> {
+export async function markNotificationsRead(ctx: TenantContext, ids: readonly string[] | "all", now = new Date()): Promise<number> {
   const valid = ids === "all" ? "all" : ids.filter(isUuid);
   if (valid !== "all" && !valid.length) return 0;
-  const { count } = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+  const { count } = await ctx.db.transaction((tx) =>
     tx.notification.updateMany({
       where: { tenantId: ctx.tenant.id, userId: ctx.user.id, readAt: null, ...(valid === "all" ? {} : { id: { in: valid } }) },
       data: { readAt: now },

@@ -1,8 +1,9 @@
 // Field masks: values of a form's masked fields never leave the server unless the user may read them.
 import type { CompiledConfig } from "../../engine/config/index.ts";
-import { caseSubject, type AppAbility, type CaseFacts } from "../../engine/permissions.ts";
+import { caseSubject, type CaseFacts } from "../../engine/permissions.ts";
 import { getTenantConfig } from "./config.server.ts";
-import { withTenant, type Db } from "./db.server.ts";
+import type { Db } from "./db.server.ts";
+import type { CaseAbility } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
 export function maskValue(value: unknown): string {
@@ -11,7 +12,7 @@ export function maskValue(value: unknown): string {
   return s.slice(0, 3) + "*".repeat(s.length - 5) + s.slice(-2);
 }
 
-export function maskCaseData(compiled: CompiledConfig, ability: AppAbility, facts: CaseFacts, formId: string, data: Record<string, unknown>) {
+export function maskCaseData(compiled: CompiledConfig, ability: CaseAbility, facts: CaseFacts, formId: string, data: Record<string, unknown>) {
   const masked = compiled.forms.get(formId)?.maskedFields ?? [];
   if (!masked.length || ability.can("read-masked", caseSubject(facts))) return { data, maskedFields: [] as string[] };
   const out = { ...data };
@@ -35,7 +36,7 @@ type AuditRow = { caseId: string | null; type: string; data: unknown };
 export async function auditDataFor(db: Db, ctx: TenantContext, events: readonly AuditRow[]): Promise<unknown[]> {
   const ids = [...new Set(events.flatMap((e) => (e.caseId && e.type === "case.transition" ? [e.caseId] : [])))];
   const rows = ids.length
-    ? await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+    ? await ctx.db.transaction((tx) =>
         tx.case.findMany({
           where: { tenantId: ctx.tenant.id, id: { in: ids } },
           select: { id: true, tenantId: true, orgUnitId: true, platformId: true, reporterId: true, leadUnitId: true, assistUnitIds: true, workflowId: true, configVersion: true },

@@ -27,8 +27,8 @@ export function checkMemberInput(ctx: TenantContext, input: MemberInput): Issue[
   return out;
 }
 
-export async function listMembers(db: Db, ctx: TenantContext) {
-  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+export async function listMembers(ctx: TenantContext) {
+  return ctx.db.transaction((tx) =>
     tx.membership.findMany({
       where: { tenantId: ctx.tenant.id },
       include: { user: { select: { login: true, displayName: true } } },
@@ -48,7 +48,7 @@ export async function inviteMember(db: Db, ctx: TenantContext, login: string, di
   const existing = await db.user.findUnique({ where: { login }, select: { id: true } });
   const oneTimePassword = existing ? null : generatePassword();
   const passwordHash = oneTimePassword ? await hashPassword(oneTimePassword) : null;
-  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const user = existing ?? (await tx.user.create({ data: { login, displayName: displayName.trim(), passwordHash: passwordHash!, mustChangePassword: true } }));
     if (await tx.membership.findUnique({ where: { tenantId_userId: { tenantId: ctx.tenant.id, userId: user.id } } })) {
       return { ok: false as const, issues: [issue("/login", "member.exists", "此人已是本乡镇成员", "This person is already a member here")] };
@@ -67,7 +67,7 @@ export type ResetResult = { ok: true; login: string; oneTimePassword: string } |
  * no township admin can take over an account that acts elsewhere.
  */
 export async function resetMemberPassword(db: Db, ctx: TenantContext, membershipId: string, now = new Date()): Promise<ResetResult> {
-  const m = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+  const m = await ctx.db.transaction((tx) =>
     tx.membership.findFirst({ where: { id: membershipId, tenantId: ctx.tenant.id }, select: { userId: true, user: { select: { login: true } } } }),
   );
   if (!m) return { ok: false, issues: [issue("", "not-found", "找不到此成员", "No such member")] };
@@ -106,10 +106,10 @@ export async function resetPasswordInCounty(db: Db, ctx: CountyContext, login: s
   return issueOneTimePassword(db, { userId: user.id, login: user.login }, { tenantId: ctx.county.id, actorId: ctx.user.id }, now);
 }
 
-export async function updateMember(db: Db, ctx: TenantContext, membershipId: string, input: MemberInput, now = new Date()): Promise<{ ok: true } | { ok: false; issues: Issue[] }> {
+export async function updateMember(ctx: TenantContext, membershipId: string, input: MemberInput, now = new Date()): Promise<{ ok: true } | { ok: false; issues: Issue[] }> {
   const issues = checkMemberInput(ctx, input);
   if (issues.length) return { ok: false, issues };
-  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const m = await tx.membership.findFirst({ where: { id: membershipId, tenantId: ctx.tenant.id } });
     if (!m) return { ok: false as const, issues: [issue("", "not-found", "找不到此成员", "No such member")] };
     if (m.userId === ctx.user.id && input.active === false) {
@@ -130,17 +130,17 @@ export async function updateMember(db: Db, ctx: TenantContext, membershipId: str
   });
 }
 
-export async function getRota(db: Db, ctx: TenantContext) {
-  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) => tx.dutyRota.findUnique({ where: { tenantId: ctx.tenant.id } }));
+export async function getRota(ctx: TenantContext) {
+  return ctx.db.transaction((tx) => tx.dutyRota.findUnique({ where: { tenantId: ctx.tenant.id } }));
 }
 
 /** Saves the duty rota: its shape, and every holder must be an active member holding the rota post. */
-export async function saveRota(db: Db, ctx: TenantContext, raw: unknown, expectedVersion: number, now = new Date()): Promise<{ ok: true; version: number } | { ok: false; issues: Issue[] }> {
+export async function saveRota(ctx: TenantContext, raw: unknown, expectedVersion: number, now = new Date()): Promise<{ ok: true; version: number } | { ok: false; issues: Issue[] }> {
   const checked = validateDutyRota(raw);
   if (!checked.ok) return checked;
   const rota: DutyRotaData = checked.value;
   const rotaPost = ctx.compiled.config.dutyRota?.post;
-  const members = await listMembers(db, ctx);
+  const members = await listMembers(ctx);
   const eligible = new Set(members.filter((m) => m.active && (!rotaPost || m.posts.includes(rotaPost) || m.backupPosts.includes(rotaPost))).map((m) => m.userId));
   const issues: Issue[] = [];
   const check = (holders: readonly string[], path: string) =>
@@ -151,7 +151,7 @@ export async function saveRota(db: Db, ctx: TenantContext, raw: unknown, expecte
   rota.weekly?.forEach((w, i) => check(w.holders, `/weekly/${i}/holders`));
   rota.dates?.forEach((d, i) => check(d.holders, `/dates/${i}/holders`));
   if (issues.length) return { ok: false, issues };
-  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const current = await tx.dutyRota.findUnique({ where: { tenantId: ctx.tenant.id } });
     if ((current?.version ?? 0) !== expectedVersion) {
       return { ok: false as const, issues: [issue("", "version.stale", "值班表已被他人修改，请刷新后重试", "Someone else changed the rota; reload and try again")] };

@@ -6,7 +6,7 @@ import type { Mode } from "../../engine/case-state.ts";
 import { pickText } from "../../engine/i18n.ts";
 import { decideModeSwitch, switchers } from "../../engine/modes.ts";
 import type { WorkflowRefusal } from "../../engine/workflow.ts";
-import { withTenant, type Db } from "./db.server.ts";
+import type { Db } from "./db.server.ts";
 import { applyEffects } from "./effects.server.ts";
 import { relayOutbox } from "./jobs.server.ts";
 import type { OutboxRef } from "./outbox.server.ts";
@@ -43,7 +43,7 @@ export async function switchTenantMode(
   const seen = await db.tenant.findUniqueOrThrow({ where: { id: ctx.tenant.id }, select: { mode: true } });
   const actor = await actorContextFor(db, ctx, ctx.compiled, seen.mode, now);
   let outbox: OutboxRef[] = [];
-  const result = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx): Promise<ModeSwitchResult> => {
+  const result = await ctx.db.transaction(async (tx): Promise<ModeSwitchResult> => {
     const [row] = await tx.$queryRaw<Array<{ mode: Mode; modeVersion: number }>>`
       SELECT mode::text AS mode, "modeVersion" FROM "Tenant" WHERE id = ${ctx.tenant.id}::uuid FOR UPDATE`;
     if (!row) throw new Error(`Tenant ${ctx.tenant.id} is missing`);

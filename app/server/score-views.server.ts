@@ -13,7 +13,7 @@ import { translate, type MessageKey } from "../i18n.ts";
 
 export { FIGURE_KEYS, figureLabel, formatFigure, GROUPS };
 import { appendAudit } from "./audit.server.ts";
-import { withTenant, type Db } from "./db.server.ts";
+import type { Db } from "./db.server.ts";
 import { watermark } from "./export.server.ts";
 import { addSheetRow } from "./spreadsheet.server.ts";
 import { labelsFor } from "./labels.server.ts";
@@ -169,7 +169,7 @@ export async function exportPeriodReport(db: Db, ctx: TenantContext, periodKey: 
   }
   for (const sheet of book.worksheets) addSheetRow(sheet, [mark]).font = { italic: true, color: { argb: "FFB42318" } };
   const body = Buffer.from(await book.xlsx.writeBuffer());
-  await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+  await ctx.db.transaction((tx) =>
     appendAudit(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, type: "scores.exported", data: { period: view.period.key, format: "xlsx" }, at: now }),
   );
   return { filename: `${ctx.tenant.code}-review-${view.period.key}.xlsx`, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body };

@@ -42,7 +42,7 @@ import { figuresBy } from "../../engine/scoring-breakdown.ts";
 import type { TownshipConfig } from "../../schemas/township-config.ts";
 import { appendAudit } from "./audit.server.ts";
 import { getTenantConfig } from "./config.server.ts";
-import { withTenant, type Db, type Tx } from "./db.server.ts";
+import type { Db, Tx } from "./db.server.ts";
 import { insertNewCase } from "./cases.server.ts";
 import { applyEffects } from "./effects.server.ts";
 import { relayOutbox } from "./jobs.server.ts";
@@ -371,7 +371,7 @@ export async function fileAppeal(db: Db, ctx: TenantContext, scoreEntryKey: stri
   );
   if (!decision.ok) return decision;
   const c = decision.case;
-  const { number, outbox } = await withTenant(db, { tenantId, userId: ctx.user.id }, async (tx) => {
+  const { number, outbox } = await ctx.db.transaction(async (tx) => {
     const number = await insertNewCase(tx, c, now);
     const outbox = await applyEffects(tx, { tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now }, decision.effects);
     return { number, outbox };

@@ -6,12 +6,10 @@ import type { CompiledConfig } from "../../engine/config/index.ts";
 import { pickText, type Locale, type Text } from "../../engine/i18n.ts";
 import { ladderStepAt } from "../../engine/supervision.ts";
 import { getTenantConfig } from "./config.server.ts";
-import { withTenant, type Db } from "./db.server.ts";
+import type { Db } from "./db.server.ts";
 import { isUuid } from "./params.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
-
-const scopeOf = (ctx: TenantContext) => ({ tenantId: ctx.tenant.id, userId: ctx.user.id });
 
 const sheetSelect = {
   id: true,
@@ -40,8 +38,8 @@ const talkSelect = {
 } as const;
 
 /** The sheets and talks of one case; the caller has already checked that the user may read it. */
-export async function caseSupervision(db: Db, ctx: TenantContext, caseId: string) {
-  return withTenant(db, scopeOf(ctx), async (tx) => ({
+export async function caseSupervision(ctx: TenantContext, caseId: string) {
+  return ctx.db.transaction(async (tx) => ({
     sheets: await tx.supervisionSheet.findMany({ where: { tenantId: ctx.tenant.id, caseId }, orderBy: { issuedAt: "asc" }, select: sheetSelect }),
     talks: await tx.principalTalk.findMany({ where: { tenantId: ctx.tenant.id, caseId }, orderBy: { scheduleBy: "asc" }, select: talkSelect }),
   }));
@@ -50,9 +48,9 @@ export async function caseSupervision(db: Db, ctx: TenantContext, caseId: string
 const caseBrief = { select: { id: true, number: true, title: true, state: true, workflowId: true } } as const;
 
 /** Open sheets and talks of the cases the user may read, newest sheets and earliest talks first. */
-export async function listOpenSupervision(db: Db, ctx: TenantContext, take = 200) {
-  const readable = accessibleCases(ctx.rules);
-  return withTenant(db, scopeOf(ctx), async (tx) => ({
+export async function listOpenSupervision(ctx: TenantContext, take = 200) {
+  const readable = accessibleCases(ctx.ability);
+  return ctx.db.transaction(async (tx) => ({
     sheets: await tx.supervisionSheet.findMany({
       where: { AND: [{ tenantId: ctx.tenant.id, status: "open" }, { case: readable }] },
       orderBy: [{ respondBy: "asc" }, { issuedAt: "desc" }],
@@ -115,9 +113,9 @@ function sheetLabel(
 /** One sheet with everything its printed form shows, or null when it is not there or the case is not readable. */
 export async function getSheetForPrint(db: Db, ctx: TenantContext, sheetId: string, locale: Locale) {
   if (!isUuid(sheetId)) return null;
-  const found = await withTenant(db, scopeOf(ctx), async (tx) => {
+  const found = await ctx.db.transaction(async (tx) => {
     const sheet = await tx.supervisionSheet.findFirst({
-      where: { AND: [{ id: sheetId, tenantId: ctx.tenant.id }, { case: accessibleCases(ctx.rules) }] },
+      where: { AND: [{ id: sheetId, tenantId: ctx.tenant.id }, { case: accessibleCases(ctx.ability) }] },
       select: {
         ...sheetSelect,
         case: { select: { id: true, number: true, title: true, categoryId: true, workflowId: true, configVersion: true, assignment: true, deadlines: true } },

@@ -15,7 +15,7 @@ import type { TownshipConfig } from "../../schemas/township-config.ts";
 import { appendAudit } from "./audit.server.ts";
 import { loadConfigAdmin, previewDeadlineImpact, type DeadlineImpactView } from "./config-admin.server.ts";
 import { calendarIssues, publishTownshipConfig } from "./config-publish.server.ts";
-import { withTenant, type Db } from "./db.server.ts";
+import type { Db } from "./db.server.ts";
 import { requireAbility } from "./guards.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 import { listTemplateVersions, lookupOf, type TemplateVersionEntry } from "./tenant-files.server.ts";
@@ -160,8 +160,8 @@ export function pathInWords(path: string, documents: readonly unknown[]): Biling
 type Latest = { version: number; extendsRef: string | null; source: JsonObject; document: TownshipConfig };
 
 /** The township's latest published version, read as the user (row-level security applies). */
-async function latestVersion(db: Db, ctx: TenantContext): Promise<Latest> {
-  const row = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+async function latestVersion(ctx: TenantContext): Promise<Latest> {
+  const row = await ctx.db.transaction((tx) =>
     tx.configVersion.findFirst({ where: { tenantId: ctx.tenant.id }, orderBy: { version: "desc" }, select: { version: true, extendsRef: true, source: true, document: true } }),
   );
   if (!row) throw new Response("Township has no published config", { status: 503 });
@@ -178,7 +178,7 @@ export type UpgradeScreen = {
 
 export async function loadUpgradeScreen(db: Db, ctx: TenantContext): Promise<UpgradeScreen> {
   requireAbility(ctx, "manage", "Config");
-  const latest = await latestVersion(db, ctx);
+  const latest = await latestVersion(ctx);
   const ref = latest.extendsRef;
   const parsed = ref ? parseTemplateRef(ref) : undefined;
   if (!ref || !parsed) return { configVersion: latest.version, current: null, newer: [] };
@@ -257,7 +257,7 @@ type Computed = { preview: UpgradePreview; success?: UpgradeSuccess; applied: Re
 
 async function computeUpgrade(db: Db, ctx: TenantContext, request: UpgradeRequest, impactAt?: Date): Promise<Computed> {
   requireAbility(ctx, "manage", "Config");
-  const latest = await latestVersion(db, ctx);
+  const latest = await latestVersion(ctx);
   const fingerprint = fingerprintOf(request.decisions);
   const empty = { from: latest.extendsRef, to: request.to, baseVersion: request.baseVersion, conflicts: [], changes: null, ready: false, impact: null, fingerprint };
   const refused = (issues: Issue[]): Computed => ({ preview: { ...empty, issues }, applied: {} });
@@ -345,7 +345,7 @@ export async function publishUpgrade(db: Db, ctx: TenantContext, request: Upgrad
   if (!published.ok) return { ok: false, preview: { ...preview, ready: false, issues: published.issues } };
   if (published.status === "published") {
     // config.published records the version; this entry adds what moved and who decided what.
-    await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+    await ctx.db.transaction((tx) =>
       appendAudit(tx, {
         tenantId: ctx.tenant.id,
         actorId: ctx.user.id,

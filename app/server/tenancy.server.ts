@@ -1,20 +1,25 @@
 // Who the user is in one tenant: membership, posts, unit, compiled config and CASL rules.
 // Every tenant route starts here; a non-member gets the same 404 as a township that doesn't exist.
 import type { CompiledConfig } from "../../engine/config/index.ts";
-import { buildAbility, rulesFor, type Actor, type AppAbility, type RawRule } from "../../engine/permissions.ts";
+import { rulesFor, type Actor, type RawRule } from "../../engine/permissions.ts";
 import { getTenantConfig } from "./config.server.ts";
-import { getPrisma, type Db } from "./db.server.ts";
+import { getPrisma, tenantDb, type Db, type TenantDb } from "./db.server.ts";
+import { buildCaseAbility, type CaseAbility } from "./permissions.server.ts";
 import { requireUser, type SessionUser } from "./session.server.ts";
 
 export type TenantContext = {
   user: SessionUser;
+  /** This user's way into this tenant's rows: every transaction under row-level security. */
+  db: TenantDb;
   tenant: { id: string; code: string; name: string; nameEn: string | null; mode: string };
   membership: { posts: string[]; unitId: string };
   compiled: CompiledConfig;
   configVersion: number;
   actor: Actor;
+  /** The engine's rules, for the browser's hints. */
   rules: RawRule[];
-  ability: AppAbility;
+  /** Guards, masking and every case query ask this one ability. */
+  ability: CaseAbility;
 };
 
 export function notFound(): never {
@@ -48,13 +53,14 @@ export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: s
   const rules = rulesFor(config.compiled, actor);
   return {
     user,
+    db: tenantDb(db, { tenantId: membership.tenant.id, userId: user.id }),
     tenant: membership.tenant,
     membership: { posts, unitId: membership.unitId },
     compiled: config.compiled,
     configVersion: config.version,
     actor,
     rules,
-    ability: buildAbility(rules),
+    ability: buildCaseAbility(rules),
   };
 }
 

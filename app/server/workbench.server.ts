@@ -3,7 +3,6 @@
 import { columnsOf, tabFilter, workbenchesFor, workbenchFor, type CaseFilter, type ViewColumn } from "../../engine/views.ts";
 import { pickText, type Locale } from "../../engine/i18n.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
-import { withTenant, type Db } from "./db.server.ts";
 import { requirePage } from "./params.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
@@ -54,13 +53,13 @@ const rowSelect = {
 
 export type Workbench = Awaited<ReturnType<typeof loadWorkbench>>;
 
-export async function loadWorkbench(db: Db, ctx: TenantContext, query: WorkbenchQuery, now: Date, locale: Locale) {
+export async function loadWorkbench(ctx: TenantContext, query: WorkbenchQuery, now: Date, locale: Locale) {
   const config = ctx.compiled.config;
   const wb = workbenchFor(config, ctx.membership.posts, query.workbench);
   const others = workbenchesFor(config, ctx.membership.posts).map((w) => ({ id: w.id, name: pickText(w.name, locale) }));
   if (!wb) return { workbench: null, others, tabs: [], activeTab: null, columns: [] as ViewColumn[], rows: [], total: 0, page: 1, pageSize: WORKBENCH_PAGE_SIZE };
   const tab = wb.tabs.find((t) => t.id === query.tab) ?? wb.tabs[0]!;
-  const read = accessibleCases(ctx.rules);
+  const read = accessibleCases(ctx.ability);
   const base = (f: CaseFilter): Prisma.CaseWhereInput => ({ AND: [{ tenantId: ctx.tenant.id }, read, caseWhere(f)] });
 
   // Search and the list filters narrow the open tab only; tab counts stay the tab's own totals.
@@ -73,7 +72,7 @@ export async function loadWorkbench(db: Db, ctx: TenantContext, query: Workbench
   const listWhere: Prisma.CaseWhereInput = { AND: [base(tabFilter(tab, ctx.actor, now)), ...narrow] };
   const page = query.page ?? 1;
 
-  return withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, async (tx) => {
+  return ctx.db.transaction(async (tx) => {
     const counts: number[] = [];
     for (const t of wb.tabs) counts.push(await tx.case.count({ where: base(tabFilter(t, ctx.actor, now)) }));
     const total = await tx.case.count({ where: listWhere });

@@ -87,8 +87,8 @@ export type LoadedCase = { row: CaseRow; state: CaseState; compiled: CompiledCon
 /** The case as the engine sees it, if the user may read it; with the config version it was opened under. */
 export async function loadCaseForActor(db: Db, ctx: TenantContext, caseId: string, now: Date): Promise<LoadedCase | null> {
   if (!isUuid(caseId)) return null;
-  const row = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
-    tx.case.findFirst({ where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.rules)] } }),
+  const row = await ctx.db.transaction((tx) =>
+    tx.case.findFirst({ where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.ability)] } }),
   );
   if (!row) return null;
   const config = await getTenantConfig(db, row.tenantId, row.configVersion);
@@ -131,7 +131,7 @@ export async function transitionCase(
   const cmd: Command = { type: "transition", transitionId: command.transitionId, input: command.input, expectedVersion: command.expectedVersion };
   const decision = decide(loaded.compiled, loaded.state, cmd, loaded.actor, now);
   if (!decision.ok) return decision;
-  const written = await withTenant(db, { tenantId: ctx.tenant.id, userId: ctx.user.id }, (tx) =>
+  const written = await ctx.db.transaction((tx) =>
     writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.effects, decision.nextCheckAt, ctx.user.id, now),
   );
   if (!written) return { ok: false, refusal: STALE };

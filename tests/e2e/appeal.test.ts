@@ -54,7 +54,7 @@ describe.runIf(hasBrowser)("appealing a deduction in Chromium", () => {
   }
 
   it("the director returns a case dispatched to the command room: a deduction for the command room", async () => {
-    const r = await reportCase(e2e.db, await ctx("east.grid1"), { categoryId: "dispute", data: dispute }, tick());
+    const r = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: dispute }, tick());
     if (!r.ok) throw new Error(JSON.stringify(r));
     await fire(r.caseId, "east.routing", "triage", { gradeId: "general" }, tick());
     await fire(r.caseId, "east.routing", "dispatch", { leadUnitId: "command-room" }, tick());

@@ -35,7 +35,7 @@ describe.runIf(hasBrowser)("deadline impact preview in Chromium", () => {
   it("the admin adds a day off, sees the case whose due moves, publishes, and the case screen shows the new due", async () => {
     // Today, on the real clock the app runs on: reported and dispatched, due in 5 working days.
     const now = new Date();
-    const reported = await reportCase(e2e.db, await ctx("east.grid1"), { categoryId: "dispute", data: { summary: title, parties: 2, location: "桥头村5组" } }, now);
+    const reported = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: { summary: title, parties: 2, location: "桥头村5组" } }, now);
     if (!reported.ok) throw new Error(JSON.stringify(reported));
     await fire(reported.caseId, "east.routing", "triage", { gradeId: "general" }, now);
     await fire(reported.caseId, "east.routing", "dispatch", { leadUnitId: "platform-safety" }, now);

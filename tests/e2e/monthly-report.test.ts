@@ -24,7 +24,7 @@ describe.runIf(hasBrowser)("monthly review in Chromium", () => {
     return c;
   }
   async function open(login: string, when: Date) {
-    const r = await reportCase(e2e.db, await ctx(login), { categoryId: "dispute", data: dispute }, when);
+    const r = await reportCase(await ctx(login), { categoryId: "dispute", data: dispute }, when);
     if (!r.ok) throw new Error(JSON.stringify(r));
     return r.caseId;
   }

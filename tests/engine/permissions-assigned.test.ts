@@ -1,7 +1,7 @@
 // The "assigned" scope: units a case is dispatched to (lead or assisting) may work on it.
 import { describe, expect, it } from "vitest";
 import { buildAbility, caseSubject, explainAccess, rulesFor, type CaseFacts } from "../../engine/permissions";
-import { accessibleCases } from "../../app/server/permissions.server";
+import { accessibleCases, abilityFor, explainCaseAccess } from "../../app/server/permissions.server";
 import { compileVariant, demoConfig } from "./helpers";
 
 const config = demoConfig();
@@ -20,13 +20,16 @@ describe("assigned scope", () => {
   ])("%s → %s", (_what, facts, allowed) => {
     expect(buildAbility(rulesFor(compiled, police)).can("read", caseSubject(facts as CaseFacts))).toBe(allowed);
     expect(explainAccess(compiled, police, "read", facts as CaseFacts).allowed).toBe(allowed);
+    expect(abilityFor(compiled, police).can("read", caseSubject(facts as CaseFacts))).toBe(allowed);
+    expect(explainCaseAccess(compiled, police, "read", facts as CaseFacts).allowed).toBe(allowed);
   });
 
   it("becomes a Prisma filter on the lead unit or the assisting units array", () => {
-    expect(accessibleCases(rulesFor(compiled, police))).toEqual({
+    // CASL lists the later rule first; the nullable lead unit also says "not null" (ADR 029).
+    expect(accessibleCases(abilityFor(compiled, police))).toEqual({
       OR: [
-        { tenantId: "east-lake", leadUnitId: "police-station" },
-        { tenantId: "east-lake", assistUnitIds: { has: "police-station" } },
+        { tenantId: { equals: "east-lake" }, assistUnitIds: { has: "police-station" } },
+        { tenantId: { equals: "east-lake" }, leadUnitId: { equals: "police-station", not: null } },
       ],
     });
   });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { buildAbility, caseSubject, rulesFor, scopeCondition, type Action, type Actor, type CaseFacts } from "../../engine/permissions";
+import { buildAbility, caseSubject, explainAccess, rulesFor, scopeCondition, type Action, type Actor, type CaseFacts } from "../../engine/permissions";
 import type { CompiledConfig } from "../../engine/config/compile";
 import { actor, caseFacts, compileVariant, demoConfig, loadTownship, readTenantJson } from "./helpers";
 
@@ -200,6 +200,23 @@ describe("rulesFor and scopeCondition", () => {
     const flexible = actor("east-lake", "command-room", ["flexible"], "user-f");
     expect(can(compiled, flexible, "read", CASES.qiaotou1Safety)).toBe(false);
     expect(can(compiled, actor("east-lake", "command-room", ["routing"]), "read", CASES.qiaotou1Safety)).toBe(true);
+  });
+
+  // CASL's order: the last matching rule decides. The explainer names it and agrees with can().
+  it.each([
+    { order: "deny, then allow own", rules: ["deny", "allow"], allowed: true, decidedBy: 1 },
+    { order: "allow own, then deny", rules: ["allow", "deny"], allowed: false, decidedBy: 1 },
+  ])("$order → allowed $allowed, decided by rule $decidedBy", ({ rules, allowed, decidedBy }) => {
+    const config = demoConfig();
+    const made = { deny: { posts: ["flexible"], action: "read", subject: "Case", scope: "township", inverted: true }, allow: { posts: ["flexible"], action: "read", subject: "Case", scope: "own" } };
+    config.permissions = rules.map((r) => made[r as keyof typeof made]);
+    const compiled = compileVariant(config);
+    const flexible = actor("east-lake", "command-room", ["flexible"], "user-f");
+    const own = caseFacts("east-lake", "grid-qiaotou-1", "platform-safety", "user-f");
+    expect(can(compiled, flexible, "read", own)).toBe(allowed);
+    expect(explainAccess(compiled, flexible, "read", own)).toEqual({ allowed, decidedBy, allowedBy: [rules.indexOf("allow")], deniedBy: [rules.indexOf("deny")] });
+    // Someone else's case: only the deny matches.
+    expect(explainAccess(compiled, flexible, "read", CASES.qiaotou1Safety)).toMatchObject({ allowed: false, decidedBy: rules.indexOf("deny") });
   });
 
   it("caseSubject tags the facts as a Case", () => {

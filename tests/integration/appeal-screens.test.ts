@@ -54,7 +54,7 @@ async function runJobs() {
 /** A returned case: its lead unit is deducted by the "returned" rule. */
 async function returnedBy(unitId: string, login: string, day: number) {
   const when = (h: number) => at(`03-0${day} ${String(9 + h).padStart(2, "0")}:00`);
-  const r = await reportCase(s.db, await ctx("east.grid1"), { categoryId: "dispute", data: validDispute }, when(0));
+  const r = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: validDispute }, when(0));
   if (!r.ok) throw new Error(JSON.stringify(r));
   await fire(r.caseId, "east.routing", "triage", { gradeId: "general" }, when(1));
   await fire(r.caseId, "east.routing", "dispatch", { leadUnitId: unitId }, when(2));

@@ -13,7 +13,7 @@ const ctx = async (login: string, town = "east-lake") => (await s.contextOf(logi
 
 beforeAll(async () => {
   s = await seededDatabase();
-  const r = await reportCase(s.db, await ctx("east.grid1"), { categoryId: "dispute", data: validDispute });
+  const r = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: validDispute });
   if (!r.ok) throw new Error("report failed");
   caseId = r.caseId;
 });
@@ -21,14 +21,14 @@ afterAll(() => teardown(s));
 
 describe("attachments", () => {
   it("stores a photo for the reporter and serves it to readers only", async () => {
-    expect(await addAttachments(s.db, await ctx("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }])).toEqual({ ok: true, count: 1 });
-    const [file] = await listAttachments(s.db, await ctx("east.routing"), caseId);
+    expect(await addAttachments(await ctx("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }])).toEqual({ ok: true, count: 1 });
+    const [file] = await listAttachments(await ctx("east.routing"), caseId);
     expect(file).toMatchObject({ name: "现场照片.png", contentType: "image/png", size: PNG.length });
-    const got = await getAttachment(s.db, await ctx("east.routing"), caseId, file!.id);
+    const got = await getAttachment(await ctx("east.routing"), caseId, file!.id);
     expect(Buffer.from(got!.data).equals(Buffer.from(PNG))).toBe(true);
-    expect(await getAttachment(s.db, await ctx("east.grid3"), caseId, file!.id)).toBeNull();
-    expect(await getAttachment(s.db, await ctx("west.routing", "west-hill"), caseId, file!.id)).toBeNull();
-    expect(await listAttachments(s.db, await ctx("east.grid3"), caseId)).toEqual([]);
+    expect(await getAttachment(await ctx("east.grid3"), caseId, file!.id)).toBeNull();
+    expect(await getAttachment(await ctx("west.routing", "west-hill"), caseId, file!.id)).toBeNull();
+    expect(await listAttachments(await ctx("east.grid3"), caseId)).toEqual([]);
   });
 
   it.each([
@@ -37,22 +37,22 @@ describe("attachments", () => {
     ["an empty file", { name: "empty.pdf", bytes: new Uint8Array() }, "file.empty"],
     ["a file over 10 MB", { name: "big.pdf", bytes: new Uint8Array(env.maxUploadFileBytes + 1).fill(0x25) }, "file.too-large"],
   ])("refuses %s, saving nothing", async (_what, file, code) => {
-    const before = (await listAttachments(s.db, await ctx("east.routing"), caseId)).length;
-    const r = await addAttachments(s.db, await ctx("east.grid1"), caseId, [file]);
+    const before = (await listAttachments(await ctx("east.routing"), caseId)).length;
+    const r = await addAttachments(await ctx("east.grid1"), caseId, [file]);
     expect(r).toMatchObject({ ok: false, issues: [{ code }] });
-    expect((await listAttachments(s.db, await ctx("east.routing"), caseId)).length).toBe(before);
+    expect((await listAttachments(await ctx("east.routing"), caseId)).length).toBe(before);
   });
 
   it("cannot attach to a case one may not read", async () => {
-    expect(await addAttachments(s.db, await ctx("east.grid3"), caseId, [{ name: "x.png", bytes: PNG }])).toMatchObject({ ok: false, notFound: true });
+    expect(await addAttachments(await ctx("east.grid3"), caseId, [{ name: "x.png", bytes: PNG }])).toMatchObject({ ok: false, notFound: true });
   });
 });
 
 describe("comments", () => {
   it("adds comments for readers, in order, audited", async () => {
-    expect(await addComment(s.db, await ctx("east.routing"), caseId, "请网格员补充现场照片")).toEqual({ ok: true });
-    expect(await addComment(s.db, await ctx("east.grid1"), caseId, "  ")).toMatchObject({ ok: false, issues: [{ code: "comment.empty" }] });
-    expect(await addComment(s.db, await ctx("east.grid3"), caseId, "越权评论")).toMatchObject({ ok: false, notFound: true });
+    expect(await addComment(await ctx("east.routing"), caseId, "请网格员补充现场照片")).toEqual({ ok: true });
+    expect(await addComment(await ctx("east.grid1"), caseId, "  ")).toMatchObject({ ok: false, issues: [{ code: "comment.empty" }] });
+    expect(await addComment(await ctx("east.grid3"), caseId, "越权评论")).toMatchObject({ ok: false, notFound: true });
     const comments = await listComments(s.db, await ctx("east.grid1"), caseId);
     expect(comments.map((c) => [c.author, c.body])).toEqual([["王敏（东湖镇流转督办）", "请网格员补充现场照片"]]);
     const audit = await s.db.auditEvent.findMany({ where: { caseId }, select: { type: true } });

@@ -21,7 +21,7 @@ async function ctx(login: string, township: string) {
 describe("reporting a case", () => {
   it("saves a valid case with its config version, an audit entry and a notification job", async () => {
     const grid1 = await ctx("east.grid1", "east-lake");
-    const result = await reportCase(s.db, grid1, { categoryId: "dispute", data: validDispute });
+    const result = await reportCase(grid1, { categoryId: "dispute", data: validDispute });
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.number).toMatch(/^\d{4}-000001$/);
@@ -43,7 +43,7 @@ describe("reporting a case", () => {
   it("refuses invalid input with per-field messages in Chinese and English, and saves nothing", async () => {
     const grid1 = await ctx("east.grid1", "east-lake");
     const before = await s.db.case.count();
-    const result = await reportCase(s.db, grid1, { categoryId: "dispute", data: { summary: "ab", parties: 1, partyPhone: "123" } });
+    const result = await reportCase(grid1, { categoryId: "dispute", data: { summary: "ab", parties: 1, partyPhone: "123" } });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.refusal.kind).toBe("invalid-input");
@@ -58,7 +58,7 @@ describe("reporting a case", () => {
 
   it("refuses a category of another township", async () => {
     const grid1 = await ctx("east.grid1", "east-lake");
-    const result = await reportCase(s.db, grid1, { categoryId: "market-complaint", data: { summary: "市场短斤缺两" } });
+    const result = await reportCase(grid1, { categoryId: "market-complaint", data: { summary: "市场短斤缺两" } });
     expect(result).toMatchObject({ ok: false, refusal: { kind: "invalid-input", issues: [{ path: "/categoryId" }] } });
   });
 });
@@ -66,7 +66,7 @@ describe("reporting a case", () => {
 describe("who sees a case", () => {
   let caseId: string;
   beforeAll(async () => {
-    const result = await reportCase(s.db, await ctx("east.grid1", "east-lake"), { categoryId: "safety-hazard", data: { summary: "楼道堆放杂物", hazardType: "消防", location: "桥头村8号" } });
+    const result = await reportCase(await ctx("east.grid1", "east-lake"), { categoryId: "safety-hazard", data: { summary: "楼道堆放杂物", hazardType: "消防", location: "桥头村8号" } });
     if (!result.ok) throw new Error("setup failed");
     caseId = result.caseId;
   });
@@ -78,16 +78,16 @@ describe("who sees a case", () => {
     ["east.grid3", "east-lake", false, "a grid worker of another village"],
   ])("%s in %s sees it: %s (%s)", async (login, township, visible) => {
     const c = await ctx(login, township);
-    expect(Boolean(await getCase(s.db, c, caseId))).toBe(visible);
-    const { rows, total } = await listCases(s.db, c);
+    expect(Boolean(await getCase(c, caseId))).toBe(visible);
+    const { rows, total } = await listCases(c);
     expect(rows.some((r) => r.id === caseId)).toBe(visible);
     expect(total).toBe(rows.length);
   });
 
   it.each([["west.routing"], ["west.grid1"], ["both.analyst"]])("%s, working in the other township, can neither list nor open it", async (login) => {
     const c = await ctx(login, "west-hill");
-    expect(await getCase(s.db, c, caseId)).toBeNull();
-    const { rows, total } = await listCases(s.db, c);
+    expect(await getCase(c, caseId)).toBeNull();
+    const { rows, total } = await listCases(c);
     expect(rows.some((r) => r.id === caseId)).toBe(false);
     expect(total).toBe(0);
   });
@@ -98,13 +98,13 @@ describe("who sees a case", () => {
   });
 
   it("malformed ids are refused without a query error", async () => {
-    expect(await getCase(s.db, await ctx("east.routing", "east-lake"), "1 OR 1=1")).toBeNull();
+    expect(await getCase(await ctx("east.routing", "east-lake"), "1 OR 1=1")).toBeNull();
   });
 });
 
 describe("confidential fields", () => {
   it("masks phone and ID numbers for grid workers and shows them to command-room staff", async () => {
-    const result = await reportCase(s.db, await ctx("east.grid1", "east-lake"), { categoryId: "dispute", data: validDispute });
+    const result = await reportCase(await ctx("east.grid1", "east-lake"), { categoryId: "dispute", data: validDispute });
     if (!result.ok) throw new Error("setup failed");
     const row = await s.db.case.findUniqueOrThrow({ where: { id: result.caseId } });
     const facts = { tenantId: row.tenantId, orgUnitId: row.orgUnitId, platformId: row.platformId, reporterId: row.reporterId };

@@ -227,7 +227,7 @@ describe("config publish", () => {
       const user = await db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
       return (await loadTenantContext(db, user, "west-hill"))!;
     };
-    const reported = await reportCase(db, await as("west.grid1"), { categoryId: "dispute", data: { ...validDispute, summary: "西山乡纠纷" } });
+    const reported = await reportCase(await as("west.grid1"), { categoryId: "dispute", data: { ...validDispute, summary: "西山乡纠纷" } });
     if (!reported.ok) throw new Error(JSON.stringify(reported));
     const routing = await as("west.routing");
     for (const [transitionId, input] of [["triage", { gradeId: "general" }], ["dispatch", { leadUnitId: "platform-safety" }]] as const) {

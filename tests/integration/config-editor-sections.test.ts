@@ -25,7 +25,7 @@ afterAll(() => teardown(s));
 const ctx = (login: string) => s.context(login);
 
 async function report() {
-  const r = await reportCase(s.db, await ctx("east.grid1"), { categoryId: "dispute", data: validDispute });
+  const r = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: validDispute });
   if (!r.ok) throw new Error(JSON.stringify(r));
   return r.caseId;
 }
@@ -70,7 +70,7 @@ describe("scoring rules and workbenches in the config editor", () => {
     const row = await s.db.case.findUniqueOrThrow({ where: { id: triaged } });
     const fired = await transitionCase(s.db, routing, triaged, { transitionId: "triage", input: { gradeId: "general" }, expectedVersion: row.version });
     if (!fired.ok) throw new Error(JSON.stringify(fired));
-    const oldTab = (await loadWorkbench(s.db, routing, { tab: "to-triage" }, new Date(), "zh-CN")).tabs.find((t) => t.id === "to-triage");
+    const oldTab = (await loadWorkbench(routing, { tab: "to-triage" }, new Date(), "zh-CN")).tabs.find((t) => t.id === "to-triage");
     expect(oldTab).toEqual({ id: "to-triage", name: "待研判", count: 1 });
 
     const admin = await ctx("east.admin");
@@ -100,10 +100,10 @@ describe("scoring rules and workbenches in the config editor", () => {
     expect(await gridReportedPoints(before)).toEqual([0.5]);
     expect(await gridReportedPoints(after)).toEqual([3]);
 
-    const workbench = await loadWorkbench(s.db, await ctx("east.routing"), { tab: "to-triage" }, new Date(), "zh-CN");
+    const workbench = await loadWorkbench(await ctx("east.routing"), { tab: "to-triage" }, new Date(), "zh-CN");
     expect(workbench.tabs.find((t) => t.id === "to-triage")).toEqual({ id: "to-triage", name: "待研判及待交办", count: 3 });
     expect(workbench.rows.map((r) => r.id).sort()).toEqual([before, triaged, after].sort());
-    const english = await loadWorkbench(s.db, await ctx("east.routing"), { tab: "to-triage" }, new Date(), "en");
+    const english = await loadWorkbench(await ctx("east.routing"), { tab: "to-triage" }, new Date(), "en");
     expect(english.tabs.find((t) => t.id === "to-triage")?.name).toBe("To triage");
   });
 });

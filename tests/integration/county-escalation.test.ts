@@ -34,7 +34,7 @@ beforeAll(async () => {
   county = await countyMember("demo-county", "county.dispatcher");
   otherCounty = await countyMember("other-county", "other.dispatcher");
   const ctx = await s.contextOf("east.grid1", "east-lake");
-  const r = await reportCase(s.db, ctx!, { categoryId: "safety-hazard", data: { summary: "化工厂储罐泄漏风险", hazardType: "其他", location: "桥头工业区" } }, T0);
+  const r = await reportCase(ctx!, { categoryId: "safety-hazard", data: { summary: "化工厂储罐泄漏风险", hazardType: "其他", location: "桥头工业区" } }, T0);
   if (!r.ok) throw new Error("report failed");
   caseId = r.caseId;
 });

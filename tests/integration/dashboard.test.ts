@@ -25,7 +25,7 @@ async function fire(login: string, key: string, transitionId: string, input: unk
 }
 
 async function report(key: string, login: string, summary: string, now: Date, township = "east-lake") {
-  const r = await reportCase(s.db, await ctx(login, township), { categoryId: "dispute", data: { ...validDispute, summary } }, now);
+  const r = await reportCase(await ctx(login, township), { categoryId: "dispute", data: { ...validDispute, summary } }, now);
   if (!r.ok) throw new Error(`report ${key}: ${JSON.stringify(r)}`);
   ids[key] = r.caseId;
 }
@@ -37,7 +37,7 @@ async function dispatch(key: string, at: Date) {
 }
 
 async function tab(login: string, tabId: string, now: Date, extra: Record<string, string> = {}) {
-  const wb = await loadWorkbench(s.db, await ctx(login), { tab: tabId, ...extra }, now, "zh-CN");
+  const wb = await loadWorkbench(await ctx(login), { tab: tabId, ...extra }, now, "zh-CN");
   return { ...wb, ids: wb.rows.map((r) => Object.entries(ids).find(([, id]) => id === r.id)?.[0]).sort() };
 }
 
@@ -81,7 +81,7 @@ describe("workbench tabs", () => {
   });
 
   it("search and filters narrow the open tab; tab counts stay", async () => {
-    const wb = await loadWorkbench(s.db, await ctx("east.routing"), { workbench: "command-room", tab: "to-triage", q: "宅基地" }, day(8), "zh-CN");
+    const wb = await loadWorkbench(await ctx("east.routing"), { workbench: "command-room", tab: "to-triage", q: "宅基地" }, day(8), "zh-CN");
     expect(wb.rows).toEqual([]);
     expect(wb.tabs.find((t) => t.id === "to-triage")!.count).toBe(1);
     const number = (await s.db.case.findUniqueOrThrow({ where: { id: ids.A! } })).number;
@@ -102,12 +102,12 @@ describe("workbench tabs", () => {
     expect(mine.ids).toEqual(["A", "B", "D"]);
     expect((await tab("east.grid3", "my-grid", day(8))).ids).toEqual(["C", "E"]);
     // Asking for the command room's workbench gives the grid worker their own.
-    const asked = await loadWorkbench(s.db, await ctx("east.grid1"), { workbench: "command-room", tab: "supervised" }, day(8), "zh-CN");
+    const asked = await loadWorkbench(await ctx("east.grid1"), { workbench: "command-room", tab: "supervised" }, day(8), "zh-CN");
     expect(asked.workbench?.id).toBe("grid");
   });
 
   it("a member without a workbench gets none", async () => {
-    const wb = await loadWorkbench(s.db, await ctx("east.admin"), {}, day(8), "zh-CN");
+    const wb = await loadWorkbench(await ctx("east.admin"), {}, day(8), "zh-CN");
     expect(wb.workbench).toBeNull();
     expect(wb.rows).toEqual([]);
   });
@@ -115,7 +115,7 @@ describe("workbench tabs", () => {
 
 describe("dashboard figures", () => {
   it("the command room sees the whole township", async () => {
-    const f = await townshipDashboard(s.db, await ctx("east.routing"), day(11));
+    const f = await townshipDashboard(await ctx("east.routing"), day(11));
     expect(f.total).toBe(5);
     expect(f.open).toBe(3);
     expect(f.overdue).toBe(1);
@@ -137,12 +137,12 @@ describe("dashboard figures", () => {
   });
 
   it("a grid worker's dashboard counts only what they may read", async () => {
-    const f = await townshipDashboard(s.db, await ctx("east.grid1"), day(18));
+    const f = await townshipDashboard(await ctx("east.grid1"), day(18));
     expect(f.total).toBe(3); // A, B, D: reported in their grid
     expect(f.overdue).toBe(0);
     expect(f.openSheets).toBe(0); // the sheet is on C, in another grid
     expect(f.onTime).toEqual({ closed: 1, onTime: 1, rate: 1 });
-    const other = await townshipDashboard(s.db, await ctx("east.grid3"), day(18));
+    const other = await townshipDashboard(await ctx("east.grid3"), day(18));
     expect(other.total).toBe(2);
     expect(other.openSheets).toBe(1);
     expect(other.onTime).toEqual({ closed: 1, onTime: 0, rate: 0 });

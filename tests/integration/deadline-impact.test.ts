@@ -32,7 +32,7 @@ async function fire(caseId: string, login: string, transitionId: string, input: 
 }
 
 async function report(login: string, township: string, summary: string, now: Date) {
-  const reported = await reportCase(s.db, await ctx(login, township), { categoryId: "dispute", data: { ...validDispute, summary } }, now);
+  const reported = await reportCase(await ctx(login, township), { categoryId: "dispute", data: { ...validDispute, summary } }, now);
   if (!reported.ok) throw new Error(JSON.stringify(reported));
   return reported.caseId;
 }

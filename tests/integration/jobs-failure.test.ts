@@ -67,7 +67,7 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
   }
 
   async function report(now: Date) {
-    const reported = await reportCase(s.db, await ctx("east.grid1"), { categoryId: "dispute", data: validDispute }, now);
+    const reported = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: validDispute }, now);
     if (!reported.ok) throw new Error("report failed");
     return reported.caseId;
   }

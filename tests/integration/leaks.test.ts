@@ -27,12 +27,12 @@ beforeAll(async () => {
   source.forms = { ...(source.forms as object | undefined), triage: { maskedFields: ["note"] } };
   const published = await publishTownshipConfig(s.db, source, { by: "test" });
   if (!published.ok) throw new Error(JSON.stringify(published));
-  const reported = await reportCase(s.db, await s.context("east.grid1"), { categoryId: "dispute", data: validDispute });
+  const reported = await reportCase(await s.context("east.grid1"), { categoryId: "dispute", data: validDispute });
   if (!reported.ok) throw new Error("report failed");
   caseId = reported.caseId;
   const triaged = await transitionCase(s.db, await s.context("east.routing"), caseId, { transitionId: "triage", input: { gradeId: "general", note: TRIAGE_NOTE }, expectedVersion: 1 });
   if (!triaged.ok) throw new Error(`triage failed: ${JSON.stringify(triaged)}`);
-  if (!(await addAttachments(s.db, await s.context("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }])).ok) throw new Error("attach failed");
+  if (!(await addAttachments(await s.context("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }])).ok) throw new Error("attach failed");
   fileId = (await s.db.attachment.findFirstOrThrow({ where: { caseId } })).id;
   app = await startApp({ DATABASE_URL: s.database.url, GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
 });

@@ -28,7 +28,7 @@ describe("people", () => {
 
   it("resets a forgotten password: a new one-time password, the old one and every session gone, audited; never for oneself or someone who works elsewhere", async () => {
     const ctx = await admin();
-    const members = await listMembers(s.db, ctx);
+    const members = await listMembers(ctx);
     const grid3 = members.find((m) => m.user.login === "east.grid3")!;
     await s.db.session.create({ data: { id: "grid3-session", userId: grid3.userId, expiresAt: new Date(Date.now() + 3600_000) } });
     const r = await resetMemberPassword(s.db, ctx, grid3.id);
@@ -64,41 +64,41 @@ describe("people", () => {
 
   it("a backup (B岗) acts in the post only while every primary holder is away", async () => {
     const a = await admin();
-    const members = await listMembers(s.db, a);
+    const members = await listMembers(a);
     const grid3 = members.find((m) => m.user.login === "east.grid3")!;
     const routing = members.find((m) => m.user.login === "east.routing")!;
-    await updateMember(s.db, a, grid3.id, { posts: grid3.posts, backupPosts: ["routing"], unitId: grid3.unitId });
+    await updateMember(a, grid3.id, { posts: grid3.posts, backupPosts: ["routing"], unitId: grid3.unitId });
     expect((await s.contextOf("east.grid3", "east-lake"))!.membership.posts).toEqual(["grid-worker"]);
-    await updateMember(s.db, a, routing.id, { posts: routing.posts, backupPosts: [], unitId: routing.unitId, awayUntil: new Date(Date.now() + 86400_000) });
+    await updateMember(a, routing.id, { posts: routing.posts, backupPosts: [], unitId: routing.unitId, awayUntil: new Date(Date.now() + 86400_000) });
     const acting = (await s.contextOf("east.grid3", "east-lake"))!;
     expect(acting.membership.posts).toEqual(["grid-worker", "routing"]);
     expect(acting.ability.can("export", "Case")).toBe(true);
-    await updateMember(s.db, a, routing.id, { posts: routing.posts, backupPosts: [], unitId: routing.unitId, awayUntil: null });
+    await updateMember(a, routing.id, { posts: routing.posts, backupPosts: [], unitId: routing.unitId, awayUntil: null });
     expect((await s.contextOf("east.grid3", "east-lake"))!.membership.posts).toEqual(["grid-worker"]);
   });
 
   it("deactivating a member removes their access and ends their sessions", async () => {
     const a = await admin();
-    const m = (await listMembers(s.db, a)).find((x) => x.user.login === "east.newgrid")!;
+    const m = (await listMembers(a)).find((x) => x.user.login === "east.newgrid")!;
     await s.db.session.create({ data: { id: "test-session-newgrid", userId: m.userId, expiresAt: new Date(Date.now() + 3600_000) } });
-    expect(await updateMember(s.db, a, m.id, { posts: m.posts, backupPosts: [], unitId: m.unitId, active: false })).toEqual({ ok: true });
+    expect(await updateMember(a, m.id, { posts: m.posts, backupPosts: [], unitId: m.unitId, active: false })).toEqual({ ok: true });
     expect(await s.contextOf("east.newgrid", "east-lake")).toBeNull();
     expect(await s.db.session.count({ where: { userId: m.userId } })).toBe(0);
-    const self = (await listMembers(s.db, a)).find((x) => x.user.login === "east.admin")!;
-    expect(await updateMember(s.db, a, self.id, { posts: self.posts, backupPosts: [], unitId: self.unitId, active: false })).toMatchObject({ ok: false });
+    const self = (await listMembers(a)).find((x) => x.user.login === "east.admin")!;
+    expect(await updateMember(a, self.id, { posts: self.posts, backupPosts: [], unitId: self.unitId, active: false })).toMatchObject({ ok: false });
   });
 
   it("saves a duty rota of eligible holders, refuses others and stale edits, and audits it", async () => {
     const a = await admin();
-    const members = await listMembers(s.db, a);
+    const members = await listMembers(a);
     const director = members.find((m) => m.user.login === "east.director")!;
     const grid1 = members.find((m) => m.user.login === "east.grid1")!;
-    const refused = await saveRota(s.db, a, { rotation: { start: "2026-01-01", holders: [grid1.userId] } }, 0);
+    const refused = await saveRota(a, { rotation: { start: "2026-01-01", holders: [grid1.userId] } }, 0);
     expect(refused).toMatchObject({ ok: false, issues: [{ path: "/rotation/holders/0", code: "rota.not-eligible" }] });
     // The director backs up the duty post (executive-deputy) in the demo data once we say so.
-    await updateMember(s.db, a, director.id, { posts: director.posts, backupPosts: ["executive-deputy"], unitId: director.unitId });
-    expect(await saveRota(s.db, a, { rotation: { start: "2026-01-01", holders: [director.userId] } }, 0)).toEqual({ ok: true, version: 1 });
-    expect(await saveRota(s.db, a, { rotation: { start: "2026-01-01", holders: [director.userId] } }, 0)).toMatchObject({ ok: false, issues: [{ code: "version.stale" }] });
+    await updateMember(a, director.id, { posts: director.posts, backupPosts: ["executive-deputy"], unitId: director.unitId });
+    expect(await saveRota(a, { rotation: { start: "2026-01-01", holders: [director.userId] } }, 0)).toEqual({ ok: true, version: 1 });
+    expect(await saveRota(a, { rotation: { start: "2026-01-01", holders: [director.userId] } }, 0)).toMatchObject({ ok: false, issues: [{ code: "version.stale" }] });
     const types = (await s.db.auditEvent.findMany({ where: { tenantId: a.tenant.id }, select: { type: true } })).map((e) => e.type);
     expect(types).toContain("rota.saved");
     expect(types).toContain("member.invited");

@@ -141,7 +141,7 @@ describe("onboarding a township", () => {
     const admin = await townshipCtx("south-lake.admin", "south-lake");
     expect(admin.ability.can("manage", "Config")).toBe(true);
     const grid = await townshipCtx("south-lake.grid1", "south-lake");
-    const reported = await reportCase(s.db, grid, { categoryId: "dispute", data: { ...validDispute, location: "南湖村3组" } });
+    const reported = await reportCase(grid, { categoryId: "dispute", data: { ...validDispute, location: "南湖村3组" } });
     expect(reported.ok).toBe(true);
 
     const townships = await listCountyTownships(s.db, county.county.id);
@@ -248,7 +248,7 @@ describe("importing villages and grids", () => {
 describe("the township admin publishes a config edit", () => {
   it("publishes version 2, keeps version 1, and cases keep the version they were opened under", async () => {
     const grid = await townshipCtx("east.grid1", "east-lake");
-    const before = await reportCase(s.db, grid, { categoryId: "dispute", data: validDispute });
+    const before = await reportCase(grid, { categoryId: "dispute", data: validDispute });
     if (!before.ok) throw new Error("report failed");
 
     const admin = await townshipCtx("east.admin", "east-lake");
@@ -280,7 +280,7 @@ describe("the township admin publishes a config edit", () => {
 
     const old = await s.db.case.findUniqueOrThrow({ where: { id: before.caseId } });
     expect(old.configVersion).toBe(1);
-    const after = await reportCase(s.db, await townshipCtx("east.grid1", "east-lake"), { categoryId: "dispute", data: validDispute });
+    const after = await reportCase(await townshipCtx("east.grid1", "east-lake"), { categoryId: "dispute", data: validDispute });
     if (!after.ok) throw new Error("report failed");
     expect((await s.db.case.findUniqueOrThrow({ where: { id: after.caseId } })).configVersion).toBe(2);
 
@@ -322,9 +322,9 @@ describe("the township admin publishes a config edit", () => {
       i18n: { en: { schema: { properties: { witness: { title: "Witness" } } } } },
     });
     const grid = await townshipCtx("east.grid1", "east-lake");
-    const refused = await reportCase(s.db, grid, { categoryId: "dispute", data: validDispute });
+    const refused = await reportCase(grid, { categoryId: "dispute", data: validDispute });
     expect(refused.ok).toBe(false);
-    const accepted = await reportCase(s.db, grid, { categoryId: "dispute", data: { ...validDispute, witness: "王某" } });
+    const accepted = await reportCase(grid, { categoryId: "dispute", data: { ...validDispute, witness: "王某" } });
     expect(accepted.ok).toBe(true);
   });
 

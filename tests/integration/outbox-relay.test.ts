@@ -128,7 +128,7 @@ describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built se
     // process dies between its commit and the hand-on.
     const user = await db.user.findUniqueOrThrow({ where: { login: "east.grid1" }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
     const ctx = (await loadTenantContext(db, user, "east-lake"))!;
-    for (let i = 0; i < 3; i++) expect((await reportCase(db, ctx, { categoryId: "dispute", data: validDispute })).ok).toBe(true);
+    for (let i = 0; i < 3; i++) expect((await reportCase(ctx, { categoryId: "dispute", data: validDispute })).ok).toBe(true);
     const orphans = (await outboxIds(`status = 'pending'`)).filter((id) => !before.has(id));
     expect(orphans.length).toBeGreaterThanOrEqual(3);
     const counted = await adds();

@@ -30,7 +30,7 @@ afterAll(() => teardown(s));
 const ctx = (login: string) => s.context(login);
 
 async function report(name: string, login: string, when: Date) {
-  const r = await reportCase(s.db, await ctx(login), { categoryId: "dispute", data: validDispute }, when);
+  const r = await reportCase(await ctx(login), { categoryId: "dispute", data: validDispute }, when);
   if (!r.ok) throw new Error(JSON.stringify(r));
   cases[name] = r.caseId;
 }

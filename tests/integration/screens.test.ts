@@ -41,7 +41,7 @@ async function deliverAll() {
 }
 
 async function dispatchedCase(reportedAt: Date, summary: string) {
-  const reported = await reportCase(s.db, await ctx("east.grid1"), { categoryId: "dispute", data: { ...validDispute, summary } }, reportedAt);
+  const reported = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: { ...validDispute, summary } }, reportedAt);
   if (!reported.ok) throw new Error("report failed");
   const later = (h: number) => new Date(reportedAt.getTime() + h * 3600_000);
   await fire("east.routing", reported.caseId, "triage", { gradeId: "general" }, later(1));
@@ -96,7 +96,7 @@ describe("due and overdue", () => {
 describe("supervision", () => {
   it("lists the open sheet and, later, the talk; the printable sheet says what it demands", async () => {
     const routing = await ctx("east.routing");
-    const open = await listOpenSupervision(s.db, routing);
+    const open = await listOpenSupervision(routing);
     expect(open.sheets).toHaveLength(1);
     const sheet = open.sheets[0]!;
     expect(sheet).toMatchObject({ number: "2026-000001", toUnitIds: ["platform-safety"], copyPosts: ["routing"], status: "open" });
@@ -121,7 +121,7 @@ describe("supervision", () => {
 
     // Three working days after the due date: the principal leader's talk.
     await sweepDueCases(s.db, new Date("2026-03-12T17:00:00Z"));
-    const later = await listOpenSupervision(s.db, routing);
+    const later = await listOpenSupervision(routing);
     expect(later.talks).toHaveLength(1);
     expect(later.talks[0]).toMatchObject({ principalPost: "director", withUnitIds: ["platform-safety"] });
   });
@@ -129,7 +129,7 @@ describe("supervision", () => {
   it("a user who may not read the case sees neither the sheet nor the talk, not even by id", async () => {
     const grid3 = await ctx("east.grid3");
     const sheet = await s.db.supervisionSheet.findFirstOrThrow({ where: { caseId: first } });
-    expect(await listOpenSupervision(s.db, grid3)).toEqual({ sheets: [], talks: [] });
+    expect(await listOpenSupervision(grid3)).toEqual({ sheets: [], talks: [] });
     expect(await getSheetForPrint(s.db, grid3, sheet.id, "zh-CN")).toBeNull();
     expect(await getSheetForPrint(s.db, grid3, "not-an-id", "zh-CN")).toBeNull();
     expect(await getSheetForPrint(s.db, await ctx("east.grid1"), sheet.id, "zh-CN")).not.toBeNull();
@@ -197,20 +197,20 @@ describe("inbox", () => {
   it("lists unread first, marks the user's own notifications read, and no one else's", async () => {
     await deliverAll();
     const safety = await ctx("east.safety");
-    const before = await listNotifications(s.db, safety);
+    const before = await listNotifications(safety);
     expect(before.unread).toBeGreaterThanOrEqual(3);
     expect(before.rows.map((n) => n.kind)).toEqual(expect.arrayContaining(["case.dispatched", "deadline.reminder", "supervision.sheet", "supervision.talk"]));
     const target = before.rows[0]!;
     // Another user cannot mark it.
-    expect(await markNotificationsRead(s.db, await ctx("east.routing"), [target.id])).toBe(0);
-    expect(await markNotificationsRead(s.db, safety, [target.id, "garbage"])).toBe(1);
-    const after = await listNotifications(s.db, safety);
+    expect(await markNotificationsRead(await ctx("east.routing"), [target.id])).toBe(0);
+    expect(await markNotificationsRead(safety, [target.id, "garbage"])).toBe(1);
+    const after = await listNotifications(safety);
     expect(after.unread).toBe(before.unread - 1);
     expect(after.rows.at(-1)!.id).toBe(target.id);
     const user = await s.db.user.findUniqueOrThrow({ where: { login: "east.safety" } });
     expect(await unreadByTownship(s.db, user.id)).toEqual([expect.objectContaining({ code: "east-lake", unread: after.unread })]);
-    expect(await markNotificationsRead(s.db, safety, "all")).toBe(after.unread);
-    expect((await listNotifications(s.db, safety)).unread).toBe(0);
+    expect(await markNotificationsRead(safety, "all")).toBe(after.unread);
+    expect((await listNotifications(safety)).unread).toBe(0);
   });
 });
 
@@ -245,7 +245,7 @@ describe("mode switch and the duty leader", () => {
     expect(audit.actorId).toBe(director.user.id);
     await deliverAll();
     const routing = await ctx("east.routing");
-    expect((await listNotifications(s.db, routing)).rows.find((n) => n.kind === "tenant.mode-switched")).toMatchObject({ urgency: "urgent", title: "东湖镇：平时 → 战时" });
+    expect((await listNotifications(routing)).rows.find((n) => n.kind === "tenant.mode-switched")).toMatchObject({ urgency: "urgent", title: "东湖镇：平时 → 战时" });
     // Same switch again on the new version: already in wartime.
     expect(await switchTenantMode(s.db, await ctx("east.director"), { to: "wartime", reason: "再次", expectedVersion: 1 }, now)).toMatchObject({ ok: false, refusal: { kind: "wrong-state" } });
     const duty = await dutyLeaderToday(s.db, await ctx("east.routing"), now);

@@ -297,7 +297,7 @@ describe("a version whose calendar adds a day off: the open cases whose due date
 
     const grid = await ctxOf("west.grid1", "west-hill");
     const routing = await ctxOf("west.routing", "west-hill");
-    const reported = await reportCase(s.db, grid, { categoryId: "dispute", data: { ...validDispute, summary: "西山乡纠纷（将顺延）" } }, T0);
+    const reported = await reportCase(grid, { categoryId: "dispute", data: { ...validDispute, summary: "西山乡纠纷（将顺延）" } }, T0);
     if (!reported.ok) throw new Error(JSON.stringify(reported));
     caseId = reported.caseId;
     for (const [transitionId, input] of [["triage", { gradeId: "general" }], ["dispatch", { leadUnitId: "platform-safety" }]] as const) {

@@ -40,7 +40,7 @@ async function inbox(login: string) {
 
 describe("the bottom-up loop", () => {
   it("runs from report to dispatch with a handling deadline of 5 working days", async () => {
-    const reported = await reportCase(s.db, await ctx("east.grid1"), { categoryId: "dispute", data: validDispute }, T0);
+    const reported = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: validDispute }, T0);
     if (!reported.ok) throw new Error("report failed");
     caseId = reported.caseId;
     await fire("east.routing", "triage", { gradeId: "general" }, at(1));
