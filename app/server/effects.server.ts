@@ -67,12 +67,6 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly
           skipDuplicates: true,
         });
         break;
-      case "score":
-        await tx.scoreEntry.createMany({
-          data: [{ tenantId: effect.tenantId, caseId: effect.caseId, rule: effect.rule, targetKind: effect.target.kind, targetId: effect.target.id, points: effect.points, at: new Date(effect.at), dedupeKey: effect.dedupeKey }],
-          skipDuplicates: true,
-        });
-        break;
       case "supervision-sheet": {
         if (await tx.supervisionSheet.findUnique({ where: { dedupeKey: effect.dedupeKey }, select: { id: true } })) break;
         const issuedAt = new Date(effect.issuedAt);

@@ -18,7 +18,7 @@ import { watermark } from "./export.server.ts";
 import { addSheetRow } from "./spreadsheet.server.ts";
 import { labelsFor } from "./labels.server.ts";
 import { userNames } from "./supervision.server.ts";
-import { periodLedger, periodReportFor, requirePeriod, RULE_LINE_PREFIX, standingAppeals, type EntryAppeal } from "./scoring.server.ts";
+import { periodLedger, periodReportFor, requirePeriod, countedLines, standingAppeals, type EntryAppeal } from "./scoring.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
 
@@ -88,7 +88,7 @@ export async function explainedLines(db: Db, ctx: TenantContext, entries: EntryR
 
 /** One rule-produced ledger line of the township, explained; null when the ledger has no such line. */
 export async function explainedLine(db: Db, ctx: TenantContext, key: string, locale: Locale): Promise<LineRow | null> {
-  const entry = key.startsWith(RULE_LINE_PREFIX) ? await db.scoreEntry.findFirst({ where: { tenantId: ctx.tenant.id, dedupeKey: key } }) : null;
+  const entry = await db.scoreEntry.findFirst({ where: { tenantId: ctx.tenant.id, dedupeKey: key, ...countedLines } });
   if (!entry) return null;
   const labels = labelsFor(ctx.compiled, locale);
   const users = entry.targetKind === "user" ? await userNames(db, [entry.targetId]) : {};

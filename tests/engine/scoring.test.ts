@@ -309,6 +309,7 @@ describe("periods in Asia/Shanghai time", () => {
 
 /** The hand trail's late closure, as its ledger line. */
 const CLOSED_LATE: ScoreLine = {
+  origin: "rule",
   tenantId: "east-lake",
   rule: "closed-late",
   target: { kind: "unit", id: "village-qiaotou" },
@@ -379,9 +380,10 @@ describe("rule publication and explicit recompute", () => {
   });
 
   it("a recompute is persisted as corrections appended to the ledger; appending them twice changes nothing", () => {
-    const ledger: Array<ScoreLine | { rule: string; target: { kind: "unit"; id: string }; points: number; at: string; dedupeKey: string }> = [
+    const ledger: Array<ScoreLine | { origin: "effect"; rule: string; target: { kind: "unit"; id: string }; points: number; at: string; dedupeKey: string }> = [
       ...evaluateScores(current, facts, { versions, period: march }),
-      { rule: "on-time", target: { kind: "unit", id: "village-qiaotou" }, points: 1, at: at("2025-03-10 10:00"), dedupeKey: "case:c1:v6:review:0:unit:village-qiaotou" },
+      // A line the retired workflow `score` action wrote: in the ledger, never counted.
+      { origin: "effect", rule: "on-time", target: { kind: "unit", id: "village-qiaotou" }, points: 1, at: at("2025-03-10 10:00"), dedupeKey: "case:c1:v6:review:0:unit:village-qiaotou" },
     ];
     const recomputed = evaluateScores(current, facts, { versions, recompute: true, period: march });
     const corrections = ledgerCorrections(ledger, recomputed, { tag: "r1" });
@@ -390,7 +392,7 @@ describe("rule publication and explicit recompute", () => {
       ["score:east-lake:sheet:3:unit:village-qiaotou:recompute:r1", -2, at("2025-03-10 10:00")],
     ]);
     const after = [...ledger, ...corrections];
-    const scoreOnly = (ls: typeof after) => ls.filter((l) => l.dedupeKey.startsWith("score:"));
+    const scoreOnly = (ls: typeof after) => ls.filter((l) => l.origin !== "effect");
     const scores = (ls: Parameters<typeof rollup>[0]) => rollup(ls, { period: march }).map((t) => [t.target.id, t.score, t.additions, t.deductions]);
     expect(scores(scoreOnly(after))).toEqual(scores(recomputed));
     expect(ledgerCorrections(after, recomputed, { tag: "r1" })).toEqual([]);
@@ -430,7 +432,7 @@ describe("appeals (申诉)", () => {
     const facts = factsFromTrail(config, [appealTrail("upheld", 50), appealTrail("upheld", 51)], [appealCase]);
     const lines = evaluateScores(config, facts, { priorLines: [deduction], period: periodFromKey("2025-04")! });
     expect(lines).toEqual([
-      { tenantId: "east-lake", rule: "late", target: deduction.target, points: 3, at: at("2025-04-02 10:00"), caseId: "a1", eventSeq: 50, fact: "appeal.upheld", factKey: "50", reverses: deduction.dedupeKey, dedupeKey: `${deduction.dedupeKey}:reversed` },
+      { origin: "reversal", tenantId: "east-lake", rule: "late", target: deduction.target, points: 3, at: at("2025-04-02 10:00"), caseId: "a1", eventSeq: 50, fact: "appeal.upheld", factKey: "50", reverses: deduction.dedupeKey, dedupeKey: `${deduction.dedupeKey}:reversed` },
     ]);
     expect(rollup([deduction, ...lines]).map((t) => t.points)).toEqual([0]);
   });
@@ -504,6 +506,7 @@ describe("filing an appeal", () => {
 
 describe("rollup, ranking and the three-colour grid rating", () => {
   const line = (id: string, points: number, when = "2025-03-10 10:00"): ScoreLine => ({
+    origin: "rule",
     tenantId: "east-lake",
     rule: "r",
     target: { kind: "unit", id },
@@ -776,6 +779,42 @@ describe("scoring config checks", () => {
     { name: "an entry field not in the appeal form", mutate: (c) => (c.scoring.appeal.entryField = "entry"), expected: [{ path: "/scoring/appeal/entryField", code: "reference.missing" }] },
     { name: "a closing deadline no workflow sets", mutate: (c) => (c.scoring.closingDeadline = "resolution"), expected: [{ path: "/scoring/closingDeadline", code: "scoring.deadline-kind-unused" }] },
     { name: "an unknown period", mutate: (c) => (c.scoring.periods = ["week"]), expected: [{ path: "/scoring/periods/0", code: "schema.enum" }] },
+    // One event, one line per target (docs/decisions/026-one-scoring-path.md).
+    { name: "two rules scoring one fact for the same target", mutate: (c) => (c.scoring.rules = [base, { ...base, id: "r2" }]), expected: [{ path: "/scoring/rules/1", code: "scoring.scored-twice" }] },
+    {
+      name: "a revisit and its result scored for the same target",
+      mutate: (c) => (c.scoring.rules = [{ ...base, id: "visited", on: "revisit.recorded", points: 1 }, { ...base, id: "pleased", on: "revisit.satisfied", points: 1 }]),
+      expected: [{ path: "/scoring/rules/1", code: "scoring.scored-twice" }],
+    },
+    {
+      name: "a transition scored by id and again as any transition",
+      mutate: (c) => (c.scoring.rules = [{ ...base, id: "a", on: { transition: "redo" } }, { ...base, id: "b", on: "case.transition", when: { type: "transition-in", params: { transitions: ["review", "redo"] } } }]),
+      expected: [{ path: "/scoring/rules/1", code: "scoring.scored-twice" }],
+    },
+    {
+      name: "a bonus on top of a rule for the same fact",
+      mutate: (c) => (c.scoring.rules = [{ ...base, on: "case.closed-on-time", points: 1 }, { ...base, id: "hard", on: "case.closed-on-time", points: 2, when: { type: "grade-in", params: { grades: ["major"] } } }]),
+      expected: [{ path: "/scoring/rules/1", code: "scoring.scored-twice" }],
+    },
+    {
+      name: "rules kept apart by conditions that exclude each other",
+      mutate: (c) =>
+        (c.scoring.rules = [
+          { ...base, on: "case.closed-on-time", points: 1, when: { type: "not", params: { condition: { type: "grade-in", params: { grades: ["major"] } } } } },
+          { ...base, id: "hard", on: "case.closed-on-time", points: 3, when: { type: "grade-in", params: { grades: ["major"] } } },
+          { ...base, id: "short", when: { type: "overdue-days", params: { max: 2 } } },
+          { ...base, id: "long", when: { type: "overdue-days", params: { min: 3 } } },
+          { ...base, id: "rated-well", on: { transition: "review" }, when: { type: "input-in", params: { field: "result", values: ["good"] } } },
+          { ...base, id: "rated-badly", on: { transition: "review" }, when: { type: "input-in", params: { field: "result", values: ["bad"] } } },
+        ]),
+      expected: [],
+    },
+    { name: "one fact for two targets", mutate: (c) => (c.scoring.rules = [base, { ...base, id: "platform-too", target: "platform" }]), expected: [] },
+    {
+      name: "a form-input condition on a fact without a form",
+      mutate: withRule({ on: "case.overdue", when: { type: "input-in", params: { field: "rating", values: ["fail"] } } }),
+      expected: [{ path: "/scoring/rules/0/when/type", code: "scoring.condition-not-applicable" }],
+    },
   ];
 
   it.each(rows)("$name", ({ mutate, expected }) => {
