@@ -15,9 +15,9 @@
 // rule may also fire on any transition by id ({transition}). Rules are the only way to score:
 // every line is one rule applied to one fact (docs/decisions/013-scoring-from-the-audit-trail.md,
 // 026-one-scoring-path.md).
-import { SHANGHAI_OFFSET_MS } from "./calendar";
 import type { Text } from "./i18n";
 import { configDefaults } from "./config/defaults";
+import { localYearMonth, startOfLocalMonth } from "./time";
 import { OrgTree, unitGroup } from "./org";
 import type { OrgUnitGroup, TownshipConfig } from "../schemas/township-config";
 
@@ -130,7 +130,7 @@ export type Fact = {
   tenantId: string;
   caseId: string;
   eventSeq: number;
-  /** The event's instant (ISO, UTC); periods are cut in Asia/Shanghai time. */
+  /** The event's instant (ISO, UTC); periods are cut in the config's time zone. */
   at: string;
   workflowId: string;
   categoryId: string;
@@ -385,36 +385,35 @@ export function conditionHolds(spec: Spec, fact: Fact): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Periods (Asia/Shanghai)
+// Periods (in the township's time zone)
 
 export type PeriodKind = "month" | "quarter" | "year";
 /** A period: [start, end) as ISO instants; `key` is 2025-03, 2025-Q1 or 2025. */
 export type Period = { kind: PeriodKind; key: string; start: string; end: string };
 export type PeriodLike = { kind: PeriodKind; start: string | Date; end: string | Date; key?: string };
 
-const localMonthStart = (year: number, month0: number) => new Date(Date.UTC(year, month0, 1) - SHANGHAI_OFFSET_MS);
 const MONTHS: Record<PeriodKind, number> = { month: 1, quarter: 3, year: 12 };
 
-function periodAt(kind: PeriodKind, year: number, month0: number): Period {
+function periodAt(zone: string, kind: PeriodKind, year: number, month0: number): Period {
   const first = kind === "month" ? month0 : kind === "quarter" ? month0 - (month0 % 3) : 0;
   const key = kind === "month" ? `${year}-${String(first + 1).padStart(2, "0")}` : kind === "quarter" ? `${year}-Q${first / 3 + 1}` : String(year);
-  return { kind, key, start: localMonthStart(year, first).toISOString(), end: localMonthStart(year, first + MONTHS[kind]).toISOString() };
+  return { kind, key, start: startOfLocalMonth(zone, year, first).toISOString(), end: startOfLocalMonth(zone, year, first + MONTHS[kind]).toISOString() };
 }
 
-/** The month, quarter or year (Shanghai local time) an instant falls in. */
-export function periodOf(kind: PeriodKind, at: string | Date): Period {
-  const local = new Date(ms(at) + SHANGHAI_OFFSET_MS);
-  return periodAt(kind, local.getUTCFullYear(), local.getUTCMonth());
+/** The month, quarter or year (local time in `zone`) an instant falls in. */
+export function periodOf(zone: string, kind: PeriodKind, at: string | Date): Period {
+  const { year, month0 } = localYearMonth(zone, at);
+  return periodAt(zone, kind, year, month0);
 }
 
 /** A period from its key (2025-03, 2025-Q1, 2025); undefined when the key is malformed. */
-export function periodFromKey(key: string): Period | undefined {
+export function periodFromKey(zone: string, key: string): Period | undefined {
   let m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(key);
-  if (m) return periodAt("month", Number(m[1]), Number(m[2]) - 1);
+  if (m) return periodAt(zone, "month", Number(m[1]), Number(m[2]) - 1);
   m = /^(\d{4})-Q([1-4])$/.exec(key);
-  if (m) return periodAt("quarter", Number(m[1]), (Number(m[2]) - 1) * 3);
+  if (m) return periodAt(zone, "quarter", Number(m[1]), (Number(m[2]) - 1) * 3);
   m = /^(\d{4})$/.exec(key);
-  return m ? periodAt("year", Number(m[1]), 0) : undefined;
+  return m ? periodAt(zone, "year", Number(m[1]), 0) : undefined;
 }
 
 export const inPeriod = (period: PeriodLike, at: string | Date): boolean => ms(at) >= ms(period.start) && ms(at) < ms(period.end);
@@ -720,7 +719,7 @@ const targetKey = (t: ScoreTarget) => `${t.kind}:${t.id}`;
 /** Totals per target (for a period); targets not in `targets` are grouped as unit or user. */
 export function rollup(lines: readonly ScoreLineLike[], options: RollupOptions = {}): Total[] {
   const base = options.base ?? 0;
-  const periodKey = options.period ? (options.period.key ?? periodOf(options.period.kind, options.period.start).key) : undefined;
+  const periodKey = options.period?.key;
   const totals = new Map<string, Total>();
   const totalOf = (target: ScoreTarget, group: TargetGroup) => {
     const key = targetKey(target);

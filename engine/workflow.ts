@@ -366,11 +366,11 @@ function stringField(input: Record<string, unknown>, field: string): string | un
   return typeof v === "string" && v.trim() ? v.trim() : undefined;
 }
 
-/** A due date from a form: a date (due at the end of that day, Asia/Shanghai) or a date-time. */
-function parseDue(value: string): Date | undefined {
+/** A due date from a form: a date (due at the end of that day, township time) or a date-time. */
+function parseDue(value: string, zone: string): Date | undefined {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     try {
-      return endOfLocalDay(value);
+      return endOfLocalDay(zone, value);
     } catch {
       return undefined;
     }
@@ -432,7 +432,7 @@ const EFFECTS: { [N in EffectName]: EffectFn<N> } = {
     if (p.dueField) {
       const raw = stringField(run.input, p.dueField);
       if (raw !== undefined) {
-        dueAt = parseDue(raw);
+        dueAt = parseDue(raw, run.config.defaults.timeZone);
         if (!dueAt) return [fieldIssue(p.dueField, "deadline.invalid", "请填写有效的办结期限", "Enter a valid due date")];
         if (dueAt.getTime() <= run.now.getTime()) return [fieldIssue(p.dueField, "deadline.past", "办结期限须晚于现在", "The due date must be in the future")];
       }

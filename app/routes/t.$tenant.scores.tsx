@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // their unit ("my scores"), which is where they find a deduction to appeal.
   const full = ctx.ability.can("read", "Report");
   const locale = await getLocale(request);
-  const periodKey = new URL(request.url).searchParams.get("period") || currentPeriodKey();
+  const periodKey = new URL(request.url).searchParams.get("period") || currentPeriodKey(ctx.compiled.defaults.timeZone);
   const db = getPrisma();
   const { period, rankings, nameOf, ledger } = await scoreView(db, ctx, periodKey, locale);
   const all = await explainedLines(db, ctx, ledger, locale, nameOf);
@@ -34,7 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "read", "Report");
   const form = await requireForm(request);
-  const period = requirePeriod(String(form.get("period") ?? ""));
+  const period = requirePeriod(ctx.compiled.defaults.timeZone, String(form.get("period") ?? ""));
   const result = await recomputePeriod(getPrisma(), ctx, period.key);
   return redirect(`/t/${ctx.tenant.code}/scores?period=${period.key}&recomputed=${result.corrections}&lines=${result.lines}`);
 }

@@ -43,7 +43,7 @@ import {
 import { figuresBy } from "../../engine/scoring-breakdown.ts";
 import type { TownshipConfig } from "../../schemas/township-config.ts";
 import { appendAudit } from "./audit.server.ts";
-import { getTenantConfig } from "./config.server.ts";
+import { countyTimeZone, getTenantConfig, tenantTimeZone } from "./config.server.ts";
 import { withTenant, type Db, type Tx } from "./db.server.ts";
 import { insertNewCase } from "./cases.server.ts";
 import { applyEffects } from "./effects.server.ts";
@@ -208,8 +208,9 @@ export { auditMakesFacts } from "./scoring-facts.server.ts";
 // ---------------------------------------------------------------------------------------------
 // A period: facts, ledger, recompute, reports
 
-export function requirePeriod(periodKey: string | undefined): Period {
-  const period = periodKey ? periodFromKey(periodKey) : undefined;
+/** A period by key, cut in the township's time zone; 404 for a malformed key. */
+export function requirePeriod(timeZone: string, periodKey: string | undefined): Period {
+  const period = periodKey ? periodFromKey(timeZone, periodKey) : undefined;
   if (!period) throw new Response("Not found", { status: 404 });
   return period;
 }
@@ -263,7 +264,7 @@ export type RecomputeResult = { period: string; tag: string; lines: number; corr
  */
 export async function recomputePeriod(db: Db, ctx: TenantContext, periodKey: string, now = new Date()): Promise<RecomputeResult> {
   if (!canRecompute(ctx)) throw new Response("Forbidden", { status: 403 });
-  return recomputeTenantPeriod(db, ctx.tenant.id, requirePeriod(periodKey), { actorId: ctx.user.id, now });
+  return recomputeTenantPeriod(db, ctx.tenant.id, requirePeriod(ctx.compiled.defaults.timeZone, periodKey), { actorId: ctx.user.id, now });
 }
 
 /** The recompute itself, for a tenant (the benchmark and county tooling call it directly). */
@@ -297,7 +298,7 @@ export type TownshipPeriodReport = {
 };
 
 export async function periodReportFor(db: Client, tenantId: string, periodKey: string): Promise<TownshipPeriodReport> {
-  const period = requirePeriod(periodKey);
+  const period = requirePeriod(await tenantTimeZone(asDb(db), tenantId), periodKey);
   const { inputs, facts } = await periodFacts(db, tenantId, period);
   const ledger = await periodLedger(db, tenantId, period);
   const lines = ledger.map(toLine);
@@ -308,7 +309,7 @@ export async function periodReportFor(db: Client, tenantId: string, periodKey: s
 
 /** The county's review: each township's report side by side (counts and ratings only). */
 export async function countyReportFor(db: Client, countyId: string, periodKey: string): Promise<CountyReport & { names: Record<string, { code: string; name: string; nameEn: string | null }> }> {
-  const period = requirePeriod(periodKey);
+  const period = requirePeriod(await countyTimeZone(asDb(db), countyId), periodKey);
   const townships = await db.tenant.findMany({ where: { parentId: countyId, kind: "township" }, select: { id: true, code: true, name: true, nameEn: true }, orderBy: { code: "asc" } });
   const reports: Array<{ tenantId: string; report: PeriodReport }> = [];
   for (const t of townships) {

@@ -73,7 +73,7 @@ export function compileConfig(config: TownshipConfig, options: CompileOptions = 
         if (calendarId !== undefined && (!def || !Object.hasOwn(config.calendars ?? {}, calendarId))) throw new Error(`Unknown calendar ${calendarId}`);
         const base = def?.base === undefined ? undefined : options.calendarBases?.[def.base];
         if (def?.base !== undefined && !base) throw new Error(`Calendar base "${def.base}" was not passed to compileConfig (calendarBases)`);
-        cal = buildCalendar(base, { holidays: def?.holidays ?? [], workdays: def?.workdays ?? [] });
+        cal = buildCalendar(base, { holidays: def?.holidays ?? [], workdays: def?.workdays ?? [], timeZone: defaults.timeZone });
         calendars.set(key, cal);
       }
       return cal;
