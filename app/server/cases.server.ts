@@ -77,7 +77,7 @@ export async function reportCase(
   const number = await withTenant(db, scopeOf(ctx), async (tx) => {
     const number = await insertNewCase(tx, c, now, location.ok && location.value ? { location: location.value } : {});
     if (uploads.ok) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, uploads.files, now);
-    await applyEffects(tx, { tenantId: c.tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now }, decision.effects);
+    await applyEffects(tx, { tenantId: c.tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.effects);
     return number;
   });
   kickJobs();

@@ -1,6 +1,7 @@
 // Applies the engine's effects inside the caller's transaction. Every write is idempotent on the
 // effect's dedupe key, so applying the same decision twice (a retried sweep) changes nothing.
 import type { Effect } from "../../engine/effects.ts";
+import { localYearMonth } from "../../engine/time.ts";
 import { appendAudit } from "./audit.server.ts";
 import type { Tx } from "./db.server.ts";
 import { auditMakesFacts } from "./scoring-facts.server.ts";
@@ -14,10 +15,8 @@ export async function nextNumber(tx: Tx, tenantId: string, name: string, year: n
   return `${year}-${String(row!.value).padStart(6, "0")}`;
 }
 
-export type EffectContext = { tenantId: string; actorId: string | null; caseId: string | null; caseTitle: string; now: Date };
-
-/** Year of an instant in Asia/Shanghai, for per-year numbering. */
-const localYear = (d: Date) => new Date(d.getTime() + 8 * 3600_000).getUTCFullYear();
+/** `timeZone`: the tenant config's, for per-year numbering (a sheet issued on 31 December local time counts in that year). */
+export type EffectContext = { tenantId: string; actorId: string | null; caseId: string | null; caseTitle: string; now: Date; timeZone: string };
 
 export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly Effect[]) {
   let scoreSeq: number | undefined;
@@ -74,7 +73,7 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly
           data: {
             tenantId: effect.tenantId,
             caseId: effect.caseId,
-            number: await nextNumber(tx, effect.tenantId, effect.sequence, localYear(issuedAt)),
+            number: await nextNumber(tx, effect.tenantId, effect.sequence, localYearMonth(ctx.timeZone, issuedAt).year),
             trigger: effect.trigger,
             deadlineKind: effect.deadlineKind ?? null,
             dueAt: effect.dueAt ? new Date(effect.dueAt) : null,

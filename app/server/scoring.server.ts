@@ -378,7 +378,7 @@ export async function fileAppeal(db: Db, ctx: TenantContext, scoreEntryKey: stri
   const c = decision.case;
   const number = await withTenant(db, { tenantId, userId: ctx.user.id }, async (tx) => {
     const number = await insertNewCase(tx, c, now);
-    await applyEffects(tx, { tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now }, decision.effects);
+    await applyEffects(tx, { tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.effects);
     return number;
   });
   kickJobs();

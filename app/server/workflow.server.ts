@@ -110,7 +110,7 @@ const STALE: WorkflowRefusal = {
 async function writeDecision(tx: Tx, row: CaseRow, compiled: CompiledConfig, next: CaseState, effects: Effect[], nextCheckAt: string | null, actorId: string | null, now: Date) {
   const updated = await tx.case.updateMany({ where: { id: row.id, version: row.version }, data: caseColumns(compiled, next, nextCheckAt, now) });
   if (updated.count !== 1) return false;
-  await applyEffects(tx, { tenantId: row.tenantId, actorId, caseId: row.id, caseTitle: row.title, now }, effects);
+  await applyEffects(tx, { tenantId: row.tenantId, actorId, caseId: row.id, caseTitle: row.title, now, timeZone: compiled.defaults.timeZone }, effects);
   return true;
 }
 

@@ -4,6 +4,7 @@ import { createAjv, toIssues } from "../ajv";
 import { pointer, type Issue } from "../issues";
 import { townshipConfigSchema, type TownshipConfig } from "../../schemas/township-config";
 import { EFFECT_TYPES, RETIRED_SCORE_ACTION } from "../effects";
+import { isTimeZone } from "../time";
 import { workflowIssues } from "./checks-workflow";
 import { scoringIssues } from "./checks-scoring";
 import { viewIssues } from "./checks-views";
@@ -67,6 +68,10 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   const workflows = config.workflows ?? {};
   const policies = config.deadlinePolicies ?? {};
   const calendars = config.calendars ?? {};
+
+  if (config.timeZone !== undefined && !isTimeZone(config.timeZone)) {
+    out.push(issue("/timeZone", "time-zone.unknown", `未知的时区“${config.timeZone}”，请用 IANA 名称，如 Asia/Shanghai`, `Unknown time zone "${config.timeZone}"; use an IANA name such as Asia/Shanghai`));
+  }
 
   duplicates(units, ["org", "units"], out);
   duplicates(posts, ["posts"], out);

@@ -3,8 +3,11 @@
 // talks, and one that renames it halfway is refused instead of silently losing them.
 import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR, type CaseState } from "../../engine/case-state";
+import { addDuration, buildCalendar, endOfLocalDay } from "../../engine/calendar";
 import { validateTownshipConfig } from "../../engine/config/validate";
-import { evaluateScores, factsFromTrail, type AuditEventLike } from "../../engine/scoring";
+import { dutyDate } from "../../engine/rota";
+import { evaluateScores, factsFromTrail, periodFromKey, periodOf, type AuditEventLike } from "../../engine/scoring";
+import { localDate } from "../../engine/time";
 import { decide } from "../../engine/workflow";
 import type { MutableConfig } from "./helpers";
 import { compileWithCalendars, east, expectOk, fire, local, newCase, ofType, resolvedJson } from "./workflow-helpers";
@@ -85,5 +88,48 @@ describe("a rename done halfway is refused, not run", () => {
     review.effects[1].params.kind = "handle";
     const result = validateTownshipConfig(c);
     expect(result.ok ? [] : result.issues.map((i) => i.code)).toEqual(["deadline.kind-unknown"]);
+  });
+});
+
+describe("the township's time zone comes from its config (timeZone)", () => {
+  const inUrumqi = () => {
+    const c = resolvedJson("townships/east-lake.json");
+    c.timeZone = "Asia/Urumqi"; // UTC+6 all year
+    return compileWithCalendars(c);
+  };
+
+  it("the shipped configs run on the schema's default, Asia/Shanghai", () => {
+    expect(compileWithCalendars(resolvedJson("townships/east-lake.json")).defaults.timeZone).toBe("Asia/Shanghai");
+  });
+
+  it("working-day deadlines end at local midnight of the township's zone", () => {
+    const compiled = inUrumqi();
+    let s = newCase(compiled, { id: "case-tz" });
+    // Monday 3 March 2025, 10:00 in Urumqi (04:00Z): 5 working days → end of Monday 10 March there.
+    s = fire(compiled, s, "triage", east.routing, new Date("2025-03-03T04:00:00Z"), { gradeId: "general" }).next;
+    s = fire(compiled, s, "dispatch", east.routing, new Date("2025-03-03T04:00:00Z"), { leadUnitId: "village-qiaotou" }).next;
+    expect(s.deadlines.map((d) => d.dueAt)).toEqual(["2025-03-10T17:59:59.999Z"]);
+  });
+
+  it("score periods and duty days are cut in it", () => {
+    const compiled = inUrumqi();
+    expect(periodFromKey(compiled.defaults.timeZone, "2025-04")).toMatchObject({ start: "2025-03-31T18:00:00.000Z", end: "2025-04-30T18:00:00.000Z" });
+    expect(periodOf(compiled.defaults.timeZone, "month", "2025-03-31T17:30:00Z").key).toBe("2025-03");
+    expect(periodOf("Asia/Shanghai", "month", "2025-03-31T17:30:00Z").key).toBe("2025-04");
+    expect(dutyDate(compiled, new Date("2025-09-30T17:00:00Z"))).toBe("2025-09-30");
+  });
+
+  it("an unknown zone is refused", () => {
+    const c = resolvedJson("townships/east-lake.json");
+    c.timeZone = "Mars/Olympus";
+    const result = validateTownshipConfig(c);
+    expect(result.ok ? [] : result.issues.map((i) => [i.path, i.code])).toEqual([["/timeZone", "time-zone.unknown"]]);
+  });
+
+  it("engine/time.ts follows a zone's daylight saving (a calendar day keeps the clock time)", () => {
+    expect(endOfLocalDay("Europe/Berlin", "2025-03-30").toISOString()).toBe("2025-03-30T21:59:59.999Z");
+    expect(localDate("Europe/Berlin", new Date("2025-03-29T23:30:00Z"))).toBe("2025-03-30");
+    const cal = buildCalendar(undefined, { timeZone: "Europe/Berlin" });
+    expect(addDuration(cal, new Date("2025-03-29T09:00:00Z"), { amount: 1, unit: "calendar-days" }).toISOString()).toBe("2025-03-30T08:00:00.000Z");
   });
 });
