@@ -112,7 +112,7 @@ describe("appeals in the browser's routes", () => {
     await returnedBy("command-room", "east.director", 2);
     await returnedBy("platform-safety", "east.safety", 3);
     await runJobs();
-    const lines = await s.db.scoreEntry.findMany({ where: { tenantId, dedupeKey: { startsWith: "score:" } } });
+    const lines = await s.db.scoreEntry.findMany({ where: { tenantId, origin: "rule" } });
     keys.ours = lines.find((l) => l.rule === "returned" && l.targetId === "command-room")!.dedupeKey;
     keys.theirs = lines.find((l) => l.rule === "returned" && l.targetId === "platform-safety")!.dedupeKey;
     keys.bonus = lines.find((l) => l.points > 0)!.dedupeKey;
