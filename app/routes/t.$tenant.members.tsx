@@ -11,6 +11,7 @@ import { getLocale } from "../server/locale.server";
 import { inviteMember, listMembers, resetMemberPassword, updateMember, type MemberInput } from "../server/members.server";
 import { requireTenantContext } from "../server/tenancy.server";
 import { endOfLocalDay } from "../../engine/calendar";
+import { unitRole } from "../../engine/org";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -31,7 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     posts: [...ctx.compiled.posts.keys()],
     units: [...ctx.compiled.org.byId.keys()],
     // A new person sits in the command room unless chosen otherwise (the unit kind, not an id).
-    defaultUnit: [...ctx.compiled.org.byId.values()].find((u) => u.kind === "command-room")?.id,
+    defaultUnit: [...ctx.compiled.org.byId.values()].find((u) => unitRole(u.kind) === "command-room")?.id,
   });
 }
 
