@@ -49,7 +49,7 @@ export const FACTS = {
   },
   "case.closed-on-time": {
     name: { zh: "按期办结", en: "Closed on time" },
-    from: "case.transition whose `cleared` stops the closing deadline (scoring.closingDeadline, default handle) as done or closed, met; case workflows",
+    from: "case.transition whose `cleared` stops the closing deadline (scoring.closingDeadline, default the mainDeadline) as done or closed, met; case workflows",
     has: ["assignment", "actor", "transition", "input"],
   },
   "case.closed-late": {
