@@ -25,6 +25,7 @@ import { seedDemo } from "../app/server/seed.server.ts";
 import { loadTenantContext } from "../app/server/tenancy.server.ts";
 import { sweepDueCases, transitionCase } from "../app/server/workflow.server.ts";
 import { periodFromKey } from "../engine/scoring.ts";
+import { DEFAULT_TIME_ZONE } from "../schemas/township-config.ts";
 import { createTestDatabase } from "../tests/setup/services.ts";
 
 const { values } = parseArgs({ options: { townships: { type: "string", default: "20" }, cases: { type: "string", default: "100000" } } });
@@ -32,7 +33,7 @@ const TOWNSHIPS = Number(values.townships);
 const CASES = Number(values.cases);
 const TEMPLATES = 4;
 const PER_TEMPLATE = Math.ceil(CASES / TOWNSHIPS / TEMPLATES);
-const march = periodFromKey("2026-03")!;
+const march = periodFromKey(DEFAULT_TIME_ZONE, "2026-03")!;
 const at = (local: string) => new Date(`2026-${local.replace(" ", "T")}:00+08:00`);
 
 const started = performance.now();

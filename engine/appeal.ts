@@ -9,7 +9,7 @@ import { validateFormData } from "./forms";
 import type { IntakeDecision, NewCase, Refusal } from "./intake";
 import type { Issue } from "./issues";
 import type { Actor } from "./permissions";
-import { DEFAULT_APPEAL_ENTRY_FIELD, type ScoreLineLike } from "./scoring";
+import type { ScoreLineLike } from "./scoring";
 import type { CompiledConfig } from "./config/compile";
 
 /** A ledger line as an appeal sees it; `reverses` is set on reversals and recompute corrections. */
@@ -39,7 +39,7 @@ export function appealSetup(compiled: CompiledConfig) {
   const appeal = compiled.config.scoring?.appeal;
   const workflow = appeal ? compiled.workflows.get(appeal.workflow) : undefined;
   if (!appeal || !workflow) return undefined;
-  return { appeal, workflow, field: appeal.entryField ?? DEFAULT_APPEAL_ENTRY_FIELD };
+  return { appeal, workflow, field: compiled.defaults.appealEntryField };
 }
 
 const notConfigured = () => refusal("not-allowed", "", "appeal.not-configured", "本乡镇未开通考评申诉", "Appeals are not set up in this township");

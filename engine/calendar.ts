@@ -1,9 +1,10 @@
 // Working-day calendar for deadlines (mainland China holidays and make-up workdays, 调休).
 //
 // Pure: no clock, no randomness, no host time zone. Calendar dates are ISO "YYYY-MM-DD" strings;
-// instants are Date objects passed in by the caller. Township time is Asia/Shanghai, which is
-// UTC+8 all year (no DST), so an instant's local date is found by adding 8 hours in UTC arithmetic.
+// instants are Date objects passed in by the caller. A calendar carries its township's time zone
+// (the config's `timeZone`); engine/time.ts turns instants into local dates and back.
 // Internally a date is a "day number": whole days since 1970-01-01 (UTC arithmetic, so exact).
+import { endOfDayMs, fromLocalMs, localDay, localTimeOfDayMs, offsetMs } from "./time";
 
 export type YearStatus = "official" | "provisional";
 
@@ -36,9 +37,13 @@ export type CalendarData = {
 
 /** Tenant additions from the township config (`calendars.<id>.holidays/workdays`). */
 export type CalendarOverrides = { holidays?: string[]; workdays?: string[] };
+/** The tenant's additions and its time zone (the config's `timeZone`). */
+export type CalendarOptions = CalendarOverrides & { timeZone: string };
 
 export type WorkingCalendar = {
   readonly id: string | undefined;
+  /** The township's IANA time zone: local dates and day ends are cut in it. */
+  readonly zone: string;
   /** Day numbers that are off although they may be weekdays. */
   readonly holidays: ReadonlySet<number>;
   /** Day numbers that are working days although they may be weekends or base holidays. */
@@ -49,8 +54,6 @@ export type WorkingCalendar = {
 export type DurationUnit = "working-days" | "calendar-days" | "hours";
 export type Duration = { amount: number; unit: DurationUnit };
 
-/** Asia/Shanghai offset from UTC; fixed, China has no daylight saving time. */
-export const SHANGHAI_OFFSET_MS = 8 * 3_600_000;
 const DAY_MS = 86_400_000;
 const HOUR_MS = 3_600_000;
 const ISO_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -84,23 +87,9 @@ function instantMs(instant: Date, name: string): number {
   return ms;
 }
 
-function localDay(ms: number): number {
-  return Math.floor((ms + SHANGHAI_OFFSET_MS) / DAY_MS);
-}
-
-/** The Asia/Shanghai calendar date of an instant, e.g. 2025-09-30T17:00:00Z → "2025-10-01". */
-export function localDate(instant: Date): string {
-  return isoDate(localDay(instantMs(instant, "localDate")));
-}
-
-/** The last millisecond (23:59:59.999) of a day number in Asia/Shanghai, as epoch ms. */
-function endOfDayMs(day: number): number {
-  return (day + 1) * DAY_MS - SHANGHAI_OFFSET_MS - 1;
-}
-
-/** The instant 23:59:59.999 Asia/Shanghai of an ISO date. */
-export function endOfLocalDay(iso: string): Date {
-  return new Date(endOfDayMs(dayNumber(iso)));
+/** The instant 23:59:59.999 local time of an ISO date. */
+export function endOfLocalDay(zone: string, iso: string): Date {
+  return new Date(endOfDayMs(zone, dayNumber(iso)));
 }
 
 /** 0 = Sunday … 6 = Saturday. 1970-01-01 (day 0) was a Thursday. */
@@ -166,15 +155,15 @@ function isCalendarFile(base: CalendarFile | CalendarData): base is CalendarFile
  * overrides, is a contradiction and throws a RangeError, as does a malformed date.
  * Coverage (`coveredYears`) comes from the base only: tenant dates never make a year "covered".
  */
-export function buildCalendar(base: CalendarFile | CalendarData | undefined, overrides?: CalendarOverrides): WorkingCalendar {
+export function buildCalendar(base: CalendarFile | CalendarData | undefined, overrides: CalendarOptions): WorkingCalendar {
   const data: CalendarData = base === undefined ? { holidays: [], workdays: [] } : isCalendarFile(base) ? calendarData(base) : base;
   const holidays = new Set(dateList(data.holidays, "Calendar holidays").map(dayNumber));
   const workdays = new Set(dateList(data.workdays, "Calendar workdays").map(dayNumber));
   for (const d of workdays) {
     if (holidays.has(d)) throw new RangeError(`Calendar lists ${isoDate(d)} as both a holiday and a workday`);
   }
-  const extraHolidays = dateList(overrides?.holidays ?? [], "Calendar override holidays").map(dayNumber);
-  const extraWorkdays = dateList(overrides?.workdays ?? [], "Calendar override workdays").map(dayNumber);
+  const extraHolidays = dateList(overrides.holidays ?? [], "Calendar override holidays").map(dayNumber);
+  const extraWorkdays = dateList(overrides.workdays ?? [], "Calendar override workdays").map(dayNumber);
   const extraHolidaySet = new Set(extraHolidays);
   for (const d of extraWorkdays) {
     if (extraHolidaySet.has(d)) throw new RangeError(`Calendar overrides list ${isoDate(d)} as both a holiday and a workday`);
@@ -190,7 +179,7 @@ export function buildCalendar(base: CalendarFile | CalendarData | undefined, ove
   const years = new Map<number, YearStatus>();
   for (const [year, status] of Object.entries(data.years ?? {})) years.set(Number(year), status);
   const id = base !== undefined && isCalendarFile(base) ? base.id : undefined;
-  return { id, holidays, workdays, years };
+  return { id, zone: overrides.timeZone, holidays, workdays, years };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -282,9 +271,9 @@ function checkAmount(duration: Duration, fn: string): number {
  * The due instant of a deadline of `duration` starting at `start`.
  * - working-days N: counting starts at the first working day after the start's local date (the
  *   day of report never counts, nor does a holiday or weekend it falls on), and the deadline is the
- *   end (23:59:59.999 Asia/Shanghai) of the N-th working day. Reported Friday 10:00 with 1 working
+ *   end (23:59:59.999 local time) of the N-th working day. Reported Friday 10:00 with 1 working
  *   day → due Monday 23:59:59.999. N = 0 means "same day": the end of the start's local date.
- * - calendar-days N: start + N × 24 h (Shanghai has no DST, so this is the same clock time N days on).
+ * - calendar-days N: the same local clock time N days on (start + N × 24 h where the zone has no DST).
  * - hours N: start + N hours; fractions allowed.
  */
 export function addDuration(cal: WorkingCalendar, start: Date, duration: Duration): Date {
@@ -294,9 +283,9 @@ export function addDuration(cal: WorkingCalendar, start: Date, duration: Duratio
     case "hours":
       return new Date(ms + amount * HOUR_MS);
     case "calendar-days":
-      return new Date(ms + amount * DAY_MS);
+      return new Date(fromLocalMs(cal.zone, ms + offsetMs(cal.zone, ms) + amount * DAY_MS));
     case "working-days":
-      return new Date(endOfDayMs(shiftWorkingDays(cal, localDay(ms), amount)));
+      return new Date(endOfDayMs(cal.zone, shiftWorkingDays(cal, localDay(cal.zone, ms), amount)));
   }
 }
 
@@ -316,17 +305,16 @@ export function subtractDuration(cal: WorkingCalendar, due: Date, duration: Dura
     case "hours":
       return new Date(ms - amount * HOUR_MS);
     case "calendar-days":
-      return new Date(ms - amount * DAY_MS);
+      return new Date(fromLocalMs(cal.zone, ms + offsetMs(cal.zone, ms) - amount * DAY_MS));
     case "working-days": {
-      const day = localDay(ms);
-      const timeOfDay = ms + SHANGHAI_OFFSET_MS - day * DAY_MS;
-      return new Date(shiftWorkingDays(cal, day, -amount) * DAY_MS + timeOfDay - SHANGHAI_OFFSET_MS);
+      const day = localDay(cal.zone, ms);
+      return new Date(fromLocalMs(cal.zone, shiftWorkingDays(cal, day, -amount) * DAY_MS + localTimeOfDayMs(cal.zone, ms)));
     }
   }
 }
 
 /**
- * Whole working days left from `from` until `to`, by Asia/Shanghai local dates, for showing
+ * Whole working days left from `from` until `to`, by local dates, for showing
  * "time left in working days":
  * - `to` on a later local date: the number of working days after from's date up to and including
  *   to's date (same counting as addDuration, so workingDaysBetween(s, addDuration(s, N)) === N).
@@ -336,8 +324,8 @@ export function subtractDuration(cal: WorkingCalendar, due: Date, duration: Dura
  *   and including from's date, and at least −1 (overdue on a weekend right after the due is −1).
  */
 export function workingDaysBetween(cal: WorkingCalendar, from: Date, to: Date): number {
-  const a = localDay(instantMs(from, "workingDaysBetween from"));
-  const b = localDay(instantMs(to, "workingDaysBetween to"));
+  const a = localDay(cal.zone, instantMs(from, "workingDaysBetween from"));
+  const b = localDay(cal.zone, instantMs(to, "workingDaysBetween to"));
   if (b === a) return 0;
   if (b > a) return countWorkingDays(cal, a, b);
   return -Math.max(1, countWorkingDays(cal, b, a));
@@ -365,9 +353,9 @@ export function extendByPause(cal: WorkingCalendar, due: Date, pausedAt: Date, r
     case "calendar-days":
       return new Date(dueMs + (r - p));
     case "working-days": {
-      const consumed = countWorkingDays(cal, localDay(p), localDay(r));
+      const consumed = countWorkingDays(cal, localDay(cal.zone, p), localDay(cal.zone, r));
       if (consumed === 0) return new Date(dueMs);
-      return new Date(endOfDayMs(shiftWorkingDays(cal, localDay(dueMs), consumed)));
+      return new Date(endOfDayMs(cal.zone, shiftWorkingDays(cal, localDay(cal.zone, dueMs), consumed)));
     }
     default:
       throw new RangeError(`extendByPause: unknown duration unit "${String(unit)}"`);

@@ -8,7 +8,8 @@
 // The config editor's preview and the publish both call `deadlineImpact`, so preview == outcome.
 //
 // Pure: time comes in as `now`.
-import { addDuration, dayNumber, endOfLocalDay, isWorkingDay, isoDate, localDate, workingDaysBetween, type WorkingCalendar } from "./calendar";
+import { addDuration, dayNumber, endOfLocalDay, isWorkingDay, isoDate, workingDaysBetween, type WorkingCalendar } from "./calendar";
+import { localDate } from "./time";
 import type { Deadline } from "./case-state";
 import type { CompiledConfig } from "./config/compile";
 import { deadlineMet } from "./supervision";
@@ -88,10 +89,11 @@ export function retimedDueAt(before: CompiledConfig, after: CompiledConfig, dead
   if (oldCal === newCal) return undefined;
   const start = new Date(deadline.startedAt);
   const due = new Date(deadline.dueAt);
-  if (!differsBetween(oldCal, newCal, localDate(start), localDate(due))) return undefined;
+  const zone = after.defaults.timeZone;
+  if (!differsBetween(oldCal, newCal, localDate(zone, start), localDate(zone, due))) return undefined;
   const workingDays = workingDaysBetween(oldCal, start, due);
   if (workingDays < 0) return undefined;
-  const floor = endOfLocalDay(localDate(deadline.pausedAt ? new Date(deadline.pausedAt) : now)).getTime();
+  const floor = endOfLocalDay(zone, localDate(zone, deadline.pausedAt ? new Date(deadline.pausedAt) : now)).getTime();
   const next = Math.max(addDuration(newCal, start, { amount: workingDays, unit: "working-days" }).getTime(), floor);
   return next === due.getTime() ? undefined : new Date(next);
 }

@@ -59,18 +59,6 @@ export type DeadlineClearedEffect = {
  */
 export type EscalateEffect = { type: "escalate"; caseId: string; tenantId: string; to: "county"; handover: boolean; reason: string; dedupeKey: string };
 
-/** A score entry (考评): insert with a unique `dedupeKey`. */
-export type ScoreEffect = {
-  type: "score";
-  caseId: string;
-  tenantId: string;
-  rule: string;
-  target: { kind: "unit" | "user"; id: string };
-  points: number;
-  at: string;
-  dedupeKey: string;
-};
-
 /**
  * Issue a supervision sheet (督办单). The server numbers it from the tenant counter named
  * `sequence` (per year), stores it unique on `dedupeKey`, and notifies its recipients.
@@ -123,7 +111,6 @@ export type Effect =
   | DeadlineResumedEffect
   | DeadlineClearedEffect
   | EscalateEffect
-  | ScoreEffect
   | SupervisionSheetEffect
   | PrincipalTalkEffect
   | SupervisionClosedEffect
@@ -173,16 +160,6 @@ export const EFFECT_PARAMS = {
     properties: { to: { const: "county" }, reasonField: str, handover: { type: "boolean" } },
   },
   "return-to-sender": { type: "object", additionalProperties: false, properties: { reasonField: str } },
-  score: {
-    type: "object",
-    required: ["rule", "target", "points"],
-    additionalProperties: false,
-    properties: {
-      rule: str,
-      target: { enum: ["lead-unit", "assist-units", "assignee-users", "platform", "reporting-unit", "reporter", "actor"] },
-      points: { type: "number" },
-    },
-  },
   "supervision-sheet": {
     type: "object",
     additionalProperties: false,
@@ -210,11 +187,17 @@ export const EFFECT_PLACES: Readonly<Record<EffectName, ReadonlyArray<"transitio
   "clear-deadline": ["transition"],
   escalate: ["transition", "ladder"],
   "return-to-sender": ["transition"],
-  score: ["transition", "ladder"],
   "supervision-sheet": ["transition", "ladder"],
   "principal-talk": ["transition", "ladder"],
   "close-supervision": ["transition"],
 };
+
+/**
+ * The workflow action that wrote score lines of its own, beside the scoring rules (retired by
+ * docs/decisions/026-one-scoring-path.md): the validator refuses it, and in a config version
+ * published before, it does nothing (its lines were never counted).
+ */
+export const RETIRED_SCORE_ACTION = "score";
 
 /** Names that config may use in workflow effects and ladders. */
 export const EFFECT_TYPES: ReadonlySet<string> = new Set(Object.keys(EFFECT_PARAMS));

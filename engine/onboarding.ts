@@ -8,7 +8,8 @@ import { diffConfigs, type ConfigChange } from "./config/diff";
 import type { JsonObject } from "./config/id-paths";
 import { checkOrgRows, type KnownUnit, type OrgRow, type RowIssue } from "./org-import";
 import { pointer, type Issue } from "./issues";
-import { TOWNSHIP_CONFIG_SCHEMA_ID, type TownshipConfig } from "../schemas/township-config";
+import { unitRole } from "./org";
+import { PLATFORM_KIND, TOWNSHIP_CONFIG_SCHEMA_ID, type OrgUnitRole, type TownshipConfig } from "../schemas/township-config";
 
 const id = { type: "string", pattern: "^[a-z0-9][a-z0-9-]*$", minLength: 1, maxLength: 64 } as const;
 const name = {
@@ -77,8 +78,8 @@ const issue = (path: string, code: string, zh: string, en: string): Issue => ({ 
 export function templateFacts(template: TownshipConfig) {
   const units = template.org?.units ?? [];
   return {
-    commandRoom: units.find((u) => u.kind === "command-room")?.id,
-    platforms: units.filter((u) => u.kind === "platform").map((u) => ({ id: u.id, name: u.name })),
+    commandRoom: units.find((u) => unitRole(u.kind) === "command-room")?.id,
+    platforms: units.filter((u) => u.kind === PLATFORM_KIND).map((u) => ({ id: u.id, name: u.name })),
     units: units.map((u) => ({ id: u.id, kind: u.kind, name: u.name })),
     posts: (template.posts ?? []).map((p) => ({ id: p.id, name: p.name, ...(p.unit ? { unit: p.unit } : {}), ...(p.unitKinds ? { unitKinds: [...p.unitKinds] } : {}) })),
     adminPost: adminPostOf(template),
@@ -109,11 +110,11 @@ export function rowIssuesToIssues(issues: readonly RowIssue[], base = "/units"):
  */
 export function knownUnits(units: readonly KnownUnit[], platforms: OnboardingDraft["platforms"]): KnownUnit[] {
   const dropped = droppedPlatforms(units, platforms);
-  return [...units.filter((u) => !dropped.includes(u.id)).map((u) => ({ id: u.id, kind: u.kind })), ...platforms.add.map((p) => ({ id: p.id, kind: "platform" }))];
+  return [...units.filter((u) => !dropped.includes(u.id)).map((u) => ({ id: u.id, kind: u.kind })), ...platforms.add.map((p) => ({ id: p.id, kind: PLATFORM_KIND }))];
 }
 
 function droppedPlatforms(units: readonly KnownUnit[], platforms: OnboardingDraft["platforms"]): string[] {
-  return units.filter((u) => u.kind === "platform" && !platforms.keep.includes(u.id)).map((u) => u.id);
+  return units.filter((u) => u.kind === PLATFORM_KIND && !platforms.keep.includes(u.id)).map((u) => u.id);
 }
 
 export type BuiltSource = { ok: true; source: JsonObject } | { ok: false; issues: Issue[] };
@@ -147,7 +148,7 @@ export function buildTownshipSource(draftInput: unknown, template: TownshipConfi
 
   const units: JsonObject[] = [
     ...droppedPlatforms(templateUnits, draft.platforms).map((id) => ({ id, $remove: true })),
-    ...draft.platforms.add.map((p) => ({ id: p.id, kind: "platform", ...(facts.commandRoom ? { parent: facts.commandRoom } : {}), name: textOf(p.name) })),
+    ...draft.platforms.add.map((p) => ({ id: p.id, kind: PLATFORM_KIND, ...(facts.commandRoom ? { parent: facts.commandRoom } : {}), name: textOf(p.name) })),
     ...org.units.map((u) => ({ ...u }) as JsonObject),
   ];
   const source: JsonObject = {
@@ -182,7 +183,7 @@ export function peopleFor(draft: OnboardingDraft, config: TownshipConfig): { ok:
   if (!adminPost || !posts.has(adminPost)) {
     issues.push(issue("/admin", "onboarding.no-admin-post", "模板中没有可以管理配置的岗位，无法设立乡镇管理员", "The template has no post that may manage the config, so there can be no township admin"));
   } else {
-    const unit = posts.get(adminPost)!.unit ?? (config.org?.units ?? []).find((u) => u.kind === "command-room")?.id;
+    const unit = posts.get(adminPost)!.unit ?? (config.org?.units ?? []).find((u) => unitRole(u.kind) === "command-room")?.id;
     if (!unit) issues.push(issue("/admin", "onboarding.no-admin-unit", "找不到管理员所在的单位（指挥室）", "There is no unit (command room) for the admin"));
     else people.push({ login: draft.admin.login, name: draft.admin.name, posts: [adminPost], unit, path: "/admin" });
   }
@@ -211,11 +212,11 @@ export function peopleFor(draft: OnboardingDraft, config: TownshipConfig): { ok:
 /** How much the resolved config holds, per section, for the preview. */
 export function configCounts(config: TownshipConfig): Record<string, number> {
   const units = config.org?.units ?? [];
-  const byKind = (...kinds: string[]) => units.filter((u) => kinds.includes(u.kind)).length;
+  const byRole = (role: OrgUnitRole) => units.filter((u) => unitRole(u.kind) === role).length;
   return {
-    platforms: byKind("platform", "special-unit", "module"),
-    villages: byKind("village", "community"),
-    grids: byKind("grid", "micro-grid"),
+    platforms: byRole("platform"),
+    villages: byRole("village"),
+    grids: byRole("grid"),
     units: units.length,
     posts: config.posts?.length ?? 0,
     grades: config.grades?.length ?? 0,

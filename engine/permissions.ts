@@ -2,6 +2,7 @@
 // posts becomes a CASL raw rule whose conditions pin the tenant and the actor's org scope.
 import { createMongoAbility, type AnyAbility, type MongoAbility, type RawRuleOf } from "@casl/ability";
 import type { CompiledConfig } from "./config/compile";
+import { unitRole } from "./org";
 
 export type Actor = { userId: string; tenantId: string; unitId: string; posts: readonly string[] };
 
@@ -46,11 +47,8 @@ export function scopeCondition(compiled: CompiledConfig, actor: Actor, scope: st
     case "unit-subtree":
       return { ...base, orgUnitId: { $in: compiled.org.subtree(actor.unitId) } };
     case "platform": {
-      // The platform a person works for is the nearest platform-like unit above their own unit.
-      const platform = compiled.org.ancestry(actor.unitId).find((id) => {
-        const kind = compiled.org.byId.get(id)?.kind;
-        return kind === "platform" || kind === "special-unit" || kind === "module";
-      });
+      // The platform a person works for is the nearest unit of role platform above their own unit.
+      const platform = compiled.org.ancestry(actor.unitId).find((id) => unitRole(compiled.org.byId.get(id)?.kind) === "platform");
       return platform ? { ...base, platformId: platform } : null;
     }
     case "township":

@@ -2,7 +2,8 @@
 // from the rota data; wartime (with `dutyRota.wartime: "all-leadership"`): every leadership post
 // holder, around the clock. Pure: dates and instants are passed in.
 import { createAjv, toIssues } from "./ajv";
-import { dayNumber, isoDate, localDate } from "./calendar";
+import { dayNumber, isoDate } from "./calendar";
+import { localDate } from "./time";
 import type { ActorContext, Mode } from "./case-state";
 import type { CompiledConfig } from "./config/compile";
 import { pointer, type Issue, type Result } from "./issues";
@@ -28,13 +29,13 @@ export function allLeadershipOnDuty(config: CompiledConfig, mode: Mode): boolean
 }
 
 /**
- * The duty date of an instant: its Asia/Shanghai date, or the day before when the instant is
+ * The duty date of an instant: its local date (the config's time zone), or the day before when the instant is
  * earlier than `dutyRota.handover` (a duty day running 08:30 → 08:30 the next morning).
  */
 export function dutyDate(config: CompiledConfig, now: Date): string {
   const m = HHMM.exec(config.config.dutyRota?.handover ?? "00:00");
   const offsetMs = m ? (Number(m[1]) * 60 + Number(m[2])) * 60_000 : 0;
-  return localDate(new Date(now.getTime() - offsetMs));
+  return localDate(config.defaults.timeZone, new Date(now.getTime() - offsetMs));
 }
 
 /** ISO weekday: 1 = Monday … 7 = Sunday. 1970-01-01 (day 0) was a Thursday. */

@@ -11,12 +11,15 @@
 // (`case.reported`, `case.transition`, `case.deadline-step`); config says what they are worth, to
 // whom, and under which conditions. Which deadline kind "closes" a case, which form field holds
 // the satisfaction result, and which workflow handles appeals are config (scoring.closingDeadline,
-// scoring.revisit, scoring.appeal); a rule may also fire on any transition by id ({transition}).
-// Design notes: docs/decisions/013-scoring-from-the-audit-trail.md.
-import { SHANGHAI_OFFSET_MS } from "./calendar";
+// scoring.revisit, scoring.appeal, resolved with their defaults by engine/config/defaults.ts); a
+// rule may also fire on any transition by id ({transition}). Rules are the only way to score:
+// every line is one rule applied to one fact (docs/decisions/013-scoring-from-the-audit-trail.md,
+// 026-one-scoring-path.md).
 import type { Text } from "./i18n";
-import { OrgTree } from "./org";
-import type { TownshipConfig } from "../schemas/township-config";
+import { configDefaults } from "./config/defaults";
+import { localYearMonth, startOfLocalMonth } from "./time";
+import { OrgTree, unitGroup } from "./org";
+import type { OrgUnitGroup, TownshipConfig } from "../schemas/township-config";
 
 export type ScoringConfig = NonNullable<TownshipConfig["scoring"]>;
 export type ScoringRule = NonNullable<ScoringConfig["rules"]>[number];
@@ -24,16 +27,12 @@ export type RatingLevel = NonNullable<NonNullable<ScoringConfig["ratings"]>["gri
 export type Ratings = NonNullable<ScoringConfig["ratings"]>;
 
 const DAY_MS = 86_400_000;
-export const DEFAULT_CLOSING_DEADLINE = "handle";
-export const DEFAULT_FEEDBACK_DEADLINE = "review";
-export const DEFAULT_REVISIT: { readonly field: string; readonly satisfied: readonly string[]; readonly dissatisfied: readonly string[] } = { field: "satisfaction", satisfied: ["satisfied"], dissatisfied: ["unsatisfied"] };
-export const DEFAULT_APPEAL_ENTRY_FIELD = "scoreKey";
 
 // ---------------------------------------------------------------------------------------------
 // The fact registry
 
 /** What a fact carries besides its case: conditions and per-day points need the matching attribute. */
-export type FactAttribute = "assignment" | "actor" | "transition" | "overdueDays" | "satisfaction" | "trigger" | "disputedKey";
+export type FactAttribute = "assignment" | "actor" | "transition" | "input" | "overdueDays" | "satisfaction" | "trigger" | "disputedKey";
 export type FactSpec = { name: Text; from: string; has: readonly FactAttribute[] };
 
 /**
@@ -46,20 +45,20 @@ export const FACTS = {
   "case.transition": {
     name: { zh: "流程操作", en: "Transition" },
     from: "case.transition: any transition; a rule names one with on: {transition, workflow?}",
-    has: ["assignment", "actor", "transition"],
+    has: ["assignment", "actor", "transition", "input"],
   },
   "case.closed-on-time": {
     name: { zh: "按期办结", en: "Closed on time" },
-    from: "case.transition whose `cleared` stops the closing deadline (scoring.closingDeadline, default handle) as done or closed, met; case workflows",
-    has: ["assignment", "actor", "transition"],
+    from: "case.transition whose `cleared` stops the closing deadline (scoring.closingDeadline, default the mainDeadline) as done or closed, met; case workflows",
+    has: ["assignment", "actor", "transition", "input"],
   },
   "case.closed-late": {
     name: { zh: "超期办结", en: "Closed late" },
     from: "as case.closed-on-time, not met; overdueDays = started days from the due instant to the stop (its pause, if paused)",
-    has: ["assignment", "actor", "transition", "overdueDays"],
+    has: ["assignment", "actor", "transition", "input", "overdueDays"],
   },
-  "task.completed-on-time": { name: { zh: "任务按期完成", en: "Task completed on time" }, from: "as case.closed-on-time, for task workflows", has: ["assignment", "actor", "transition"] },
-  "task.completed-late": { name: { zh: "任务超期完成", en: "Task completed late" }, from: "as case.closed-late, for task workflows", has: ["assignment", "actor", "transition", "overdueDays"] },
+  "task.completed-on-time": { name: { zh: "任务按期完成", en: "Task completed on time" }, from: "as case.closed-on-time, for task workflows", has: ["assignment", "actor", "transition", "input"] },
+  "task.completed-late": { name: { zh: "任务超期完成", en: "Task completed late" }, from: "as case.closed-late, for task workflows", has: ["assignment", "actor", "transition", "input", "overdueDays"] },
   "case.overdue": {
     name: { zh: "事件超期", en: "Case overdue" },
     from: "case.deadline-step: the first overdue step of a closing deadline (once per deadline)",
@@ -68,9 +67,9 @@ export const FACTS = {
   "case.returned": {
     name: { zh: "退回", en: "Returned" },
     from: "case.transition that ran return-to-sender; assignment = the one it returned (before the transition)",
-    has: ["assignment", "actor", "transition"],
+    has: ["assignment", "actor", "transition", "input"],
   },
-  "case.escalated": { name: { zh: "上报县级", en: "Escalated to the county" }, from: "case.transition that ran escalate", has: ["assignment", "actor", "transition"] },
+  "case.escalated": { name: { zh: "上报县级", en: "Escalated to the county" }, from: "case.transition that ran escalate", has: ["assignment", "actor", "transition", "input"] },
   "supervision.sheet-issued": {
     name: { zh: "督办单", en: "Supervision sheet issued" },
     from: "case.transition that ran supervision-sheet (trigger manual), or case.deadline-step of type supervision-sheet, not superseded (trigger ladder)",
@@ -84,29 +83,40 @@ export const FACTS = {
   "feedback.within-window": {
     name: { zh: "按期反馈审核", en: "Feedback reviewed in time" },
     from: "case.transition whose `cleared` stops the feedback deadline (scoring.feedbackDeadline, default review) as done or closed, met",
-    has: ["assignment", "actor", "transition"],
+    has: ["assignment", "actor", "transition", "input"],
   },
-  "feedback.late": { name: { zh: "反馈审核超期", en: "Feedback reviewed late" }, from: "as feedback.within-window, not met", has: ["assignment", "actor", "transition", "overdueDays"] },
+  "feedback.late": { name: { zh: "反馈审核超期", en: "Feedback reviewed late" }, from: "as feedback.within-window, not met", has: ["assignment", "actor", "transition", "input", "overdueDays"] },
   "revisit.recorded": {
     name: { zh: "回访评价", en: "Revisit recorded" },
     from: "case.transition whose form input has the revisit field (scoring.revisit.field, default satisfaction)",
-    has: ["assignment", "actor", "transition", "satisfaction"],
+    has: ["assignment", "actor", "transition", "input", "satisfaction"],
   },
-  "revisit.satisfied": { name: { zh: "群众满意", en: "Satisfied" }, from: "revisit.recorded with a value in scoring.revisit.satisfied", has: ["assignment", "actor", "transition", "satisfaction"] },
+  "revisit.satisfied": { name: { zh: "群众满意", en: "Satisfied" }, from: "revisit.recorded with a value in scoring.revisit.satisfied", has: ["assignment", "actor", "transition", "input", "satisfaction"] },
   "revisit.dissatisfied": {
     name: { zh: "群众不满意", en: "Dissatisfied" },
     from: "revisit.recorded with a value in scoring.revisit.dissatisfied",
-    has: ["assignment", "actor", "transition", "satisfaction"],
+    has: ["assignment", "actor", "transition", "input", "satisfaction"],
   },
   "appeal.upheld": {
     name: { zh: "申诉成立", en: "Appeal upheld" },
     from: "case.transition of the appeal workflow into scoring.appeal.upheldState; disputedKey from the form or the appeal's data (scoring.appeal.entryField)",
-    has: ["actor", "transition", "disputedKey"],
+    has: ["actor", "transition", "input", "disputedKey"],
   },
-  "appeal.rejected": { name: { zh: "申诉驳回", en: "Appeal rejected" }, from: "case.transition of the appeal workflow into scoring.appeal.rejectedState", has: ["actor", "transition", "disputedKey"] },
+  "appeal.rejected": { name: { zh: "申诉驳回", en: "Appeal rejected" }, from: "case.transition of the appeal workflow into scoring.appeal.rejectedState", has: ["actor", "transition", "input", "disputedKey"] },
 } as const satisfies Record<string, FactSpec>;
 
 export type FactName = keyof typeof FACTS;
+
+/**
+ * The fact each workflow action yields when it runs (in a transition, or as an overdue ladder
+ * step: only sheets and talks count there). Actions not listed yield none of their own.
+ */
+export const ACTION_FACTS = {
+  "return-to-sender": "case.returned",
+  escalate: "case.escalated",
+  "supervision-sheet": "supervision.sheet-issued",
+  "principal-talk": "supervision.talk-ordered",
+} as const satisfies Record<string, FactName>;
 export const FACT_NAMES: readonly FactName[] = Object.keys(FACTS) as FactName[];
 export const isFactName = (name: string): name is FactName => Object.hasOwn(FACTS, name);
 export const factHas = (name: FactName, attribute: FactAttribute): boolean => (FACTS[name].has as readonly FactAttribute[]).includes(attribute);
@@ -120,7 +130,7 @@ export type Fact = {
   tenantId: string;
   caseId: string;
   eventSeq: number;
-  /** The event's instant (ISO, UTC); periods are cut in Asia/Shanghai time. */
+  /** The event's instant (ISO, UTC); periods are cut in the config's time zone. */
   at: string;
   workflowId: string;
   categoryId: string;
@@ -133,6 +143,8 @@ export type Fact = {
   assignment: FactAssignment;
   actorId?: string;
   transitionId?: string;
+  /** The transition's form input (the `input-in` condition reads it). */
+  input?: Readonly<Record<string, unknown>>;
   deadlineKind?: string;
   overdueDays?: number;
   satisfaction?: string;
@@ -201,8 +213,7 @@ export function factsFromTrail(config: TownshipConfig, events: readonly AuditEve
     const c = byId.get(event.caseId!)!;
     const cfg = options.configFor?.(c) ?? config;
     const scoring = cfg.scoring ?? {};
-    const closing = scoring.closingDeadline ?? DEFAULT_CLOSING_DEADLINE;
-    const feedback = scoring.feedbackDeadline ?? DEFAULT_FEEDBACK_DEADLINE;
+    const { closingDeadline: closing, feedbackDeadline: feedback, revisit, appealEntryField } = configDefaults(cfg);
     const data = isRecord(event.data) ? event.data : {};
     let run = runs.get(c.id);
     if (!run) {
@@ -242,16 +253,16 @@ export function factsFromTrail(config: TownshipConfig, events: readonly AuditEve
       const after = assignmentOf(data.assignment) ?? before;
       run.gradeId = str(data.gradeId) ?? run.gradeId;
       run.assignment = after;
-      const common = { transitionId, ...(actorId ? { actorId } : {}) } as Partial<Fact>;
       const kind = cfg.workflows?.[c.workflowId]?.kind ?? "case";
       const input = isRecord(data.input) ? data.input : {};
+      const common = { transitionId, input, ...(actorId ? { actorId } : {}) } as Partial<Fact>;
 
       emit("case.transition", common);
-      for (const effect of strings(data.effects)) {
-        if (effect === "return-to-sender") emit("case.returned", { ...common, assignment: before });
-        else if (effect === "escalate") emit("case.escalated", common);
-        else if (effect === "supervision-sheet") emit("supervision.sheet-issued", { ...common, trigger: "manual" });
-        else if (effect === "principal-talk") emit("supervision.talk-ordered", { ...common, trigger: "manual" });
+      for (const action of strings(data.effects)) {
+        const yielded = Object.hasOwn(ACTION_FACTS, action) ? ACTION_FACTS[action as keyof typeof ACTION_FACTS] : undefined;
+        if (yielded === "case.returned") emit(yielded, { ...common, assignment: before });
+        else if (yielded === "case.escalated") emit(yielded, common);
+        else if (yielded) emit(yielded, { ...common, trigger: "manual" });
       }
       for (const clock of Array.isArray(data.cleared) ? data.cleared.filter(isRecord) : []) {
         if (clock.reason !== "done" && clock.reason !== "closed") continue;
@@ -266,7 +277,6 @@ export function factsFromTrail(config: TownshipConfig, events: readonly AuditEve
           emit(met ? "feedback.within-window" : "feedback.late", extra);
         }
       }
-      const revisit = { ...DEFAULT_REVISIT, ...scoring.revisit };
       const satisfaction = str(input[revisit.field]);
       if (satisfaction !== undefined) {
         emit("revisit.recorded", { ...common, satisfaction });
@@ -275,8 +285,7 @@ export function factsFromTrail(config: TownshipConfig, events: readonly AuditEve
       }
       const appeal = scoring.appeal;
       if (appeal && c.workflowId === appeal.workflow) {
-        const field = appeal.entryField ?? DEFAULT_APPEAL_ENTRY_FIELD;
-        const disputedKey = str(input[field]) ?? str(c.data?.[field]);
+        const disputedKey = str(input[appealEntryField]) ?? str(c.data?.[appealEntryField]);
         const extra = { ...common, ...(disputedKey ? { disputedKey } : {}) };
         if (data.to === appeal.upheldState) emit("appeal.upheld", extra);
         else if (appeal.rejectedState !== undefined && data.to === appeal.rejectedState) emit("appeal.rejected", extra);
@@ -288,9 +297,9 @@ export function factsFromTrail(config: TownshipConfig, events: readonly AuditEve
         run.overdue.add(deadlineId);
         emit("case.overdue", { deadlineKind });
       }
-      if (data.superseded !== true) {
-        if (data.type === "supervision-sheet") emit("supervision.sheet-issued", { trigger: "ladder", ...(deadlineKind ? { deadlineKind } : {}) });
-        else if (data.type === "principal-talk") emit("supervision.talk-ordered", { trigger: "ladder", ...(deadlineKind ? { deadlineKind } : {}) });
+      const yielded = typeof data.type === "string" && Object.hasOwn(ACTION_FACTS, data.type) ? ACTION_FACTS[data.type as keyof typeof ACTION_FACTS] : undefined;
+      if (data.superseded !== true && (yielded === "supervision.sheet-issued" || yielded === "supervision.talk-ordered")) {
+        emit(yielded, { trigger: "ladder", ...(deadlineKind ? { deadlineKind } : {}) });
       }
     }
   }
@@ -313,6 +322,12 @@ export const CONDITION_PARAMS = {
   "satisfaction-in": { type: "object", required: ["values"], additionalProperties: false, properties: { values: strList } },
   "overdue-days": { type: "object", minProperties: 1, additionalProperties: false, properties: { min: { type: "number", minimum: 0 }, max: { type: "number", minimum: 0 } } },
   "trigger-in": { type: "object", required: ["triggers"], additionalProperties: false, properties: { triggers: { type: "array", items: { enum: ["ladder", "manual"] }, minItems: 1 } } },
+  "input-in": {
+    type: "object",
+    required: ["field", "values"],
+    additionalProperties: false,
+    properties: { field: { type: "string", minLength: 1 }, values: { type: "array", minItems: 1, items: { type: ["string", "number", "boolean"] } } },
+  },
   all: { type: "object", required: ["conditions"], additionalProperties: false, properties: { conditions: { type: "array", items: nested, minItems: 1 } } },
   any: { type: "object", required: ["conditions"], additionalProperties: false, properties: { conditions: { type: "array", items: nested, minItems: 1 } } },
   not: { type: "object", required: ["condition"], additionalProperties: false, properties: { condition: nested } },
@@ -326,6 +341,7 @@ export const CONDITION_NEEDS: Partial<Record<ConditionName, FactAttribute>> = {
   "overdue-days": "overdueDays",
   "trigger-in": "trigger",
   "transition-in": "transition",
+  "input-in": "input",
 };
 
 type Spec = { type: string; params?: Record<string, unknown> };
@@ -355,6 +371,8 @@ export function conditionHolds(spec: Spec, fact: Fact): boolean {
     }
     case "trigger-in":
       return fact.trigger !== undefined && list("triggers").includes(fact.trigger);
+    case "input-in":
+      return fact.input !== undefined && (p.values as unknown[]).includes(fact.input[p.field as string]);
     case "all":
       return (p.conditions as Spec[]).every((c) => conditionHolds(c, fact));
     case "any":
@@ -367,36 +385,35 @@ export function conditionHolds(spec: Spec, fact: Fact): boolean {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Periods (Asia/Shanghai)
+// Periods (in the township's time zone)
 
 export type PeriodKind = "month" | "quarter" | "year";
 /** A period: [start, end) as ISO instants; `key` is 2025-03, 2025-Q1 or 2025. */
 export type Period = { kind: PeriodKind; key: string; start: string; end: string };
 export type PeriodLike = { kind: PeriodKind; start: string | Date; end: string | Date; key?: string };
 
-const localMonthStart = (year: number, month0: number) => new Date(Date.UTC(year, month0, 1) - SHANGHAI_OFFSET_MS);
 const MONTHS: Record<PeriodKind, number> = { month: 1, quarter: 3, year: 12 };
 
-function periodAt(kind: PeriodKind, year: number, month0: number): Period {
+function periodAt(zone: string, kind: PeriodKind, year: number, month0: number): Period {
   const first = kind === "month" ? month0 : kind === "quarter" ? month0 - (month0 % 3) : 0;
   const key = kind === "month" ? `${year}-${String(first + 1).padStart(2, "0")}` : kind === "quarter" ? `${year}-Q${first / 3 + 1}` : String(year);
-  return { kind, key, start: localMonthStart(year, first).toISOString(), end: localMonthStart(year, first + MONTHS[kind]).toISOString() };
+  return { kind, key, start: startOfLocalMonth(zone, year, first).toISOString(), end: startOfLocalMonth(zone, year, first + MONTHS[kind]).toISOString() };
 }
 
-/** The month, quarter or year (Shanghai local time) an instant falls in. */
-export function periodOf(kind: PeriodKind, at: string | Date): Period {
-  const local = new Date(ms(at) + SHANGHAI_OFFSET_MS);
-  return periodAt(kind, local.getUTCFullYear(), local.getUTCMonth());
+/** The month, quarter or year (local time in `zone`) an instant falls in. */
+export function periodOf(zone: string, kind: PeriodKind, at: string | Date): Period {
+  const { year, month0 } = localYearMonth(zone, at);
+  return periodAt(zone, kind, year, month0);
 }
 
 /** A period from its key (2025-03, 2025-Q1, 2025); undefined when the key is malformed. */
-export function periodFromKey(key: string): Period | undefined {
+export function periodFromKey(zone: string, key: string): Period | undefined {
   let m = /^(\d{4})-(0[1-9]|1[0-2])$/.exec(key);
-  if (m) return periodAt("month", Number(m[1]), Number(m[2]) - 1);
+  if (m) return periodAt(zone, "month", Number(m[1]), Number(m[2]) - 1);
   m = /^(\d{4})-Q([1-4])$/.exec(key);
-  if (m) return periodAt("quarter", Number(m[1]), (Number(m[2]) - 1) * 3);
+  if (m) return periodAt(zone, "quarter", Number(m[1]), (Number(m[2]) - 1) * 3);
   m = /^(\d{4})$/.exec(key);
-  return m ? periodAt("year", Number(m[1]), 0) : undefined;
+  return m ? periodAt(zone, "year", Number(m[1]), 0) : undefined;
 }
 
 export const inPeriod = (period: PeriodLike, at: string | Date): boolean => ms(at) >= ms(period.start) && ms(at) < ms(period.end);
@@ -406,8 +423,18 @@ export const inPeriod = (period: PeriodLike, at: string | Date): boolean => ms(a
 
 export type ScoreTarget = { kind: "unit" | "user"; id: string };
 
+/**
+ * Where a ledger line comes from (ScoreEntry.origin): a rule applied to a fact, an upheld appeal
+ * reversing a line, a recompute's correction, or `effect`: a line the retired workflow `score`
+ * action wrote, kept in the ledger but never counted (docs/decisions/026-one-scoring-path.md).
+ */
+export type ScoreOrigin = "rule" | "reversal" | "correction" | "effect";
+/** The origins rankings, reports and recomputes read. */
+export const COUNTED_ORIGINS: readonly ScoreOrigin[] = ["rule", "reversal", "correction"];
+
 /** One ledger line: a rule applied to a fact, for one target. */
 export type ScoreLine = {
+  origin: "rule" | "reversal";
   tenantId: string;
   rule: string;
   target: ScoreTarget;
@@ -426,8 +453,8 @@ export type ScoreLine = {
   dedupeKey: string;
 };
 
-/** A line as the ledger stores it (ScoreEntry rows map to this). */
-export type ScoreLineLike = { rule: string; target: ScoreTarget; points: number; at: string | Date; dedupeKey: string; caseId?: string | null };
+/** A line as the ledger stores it (ScoreEntry rows map to this); without `origin`, a rule's line. */
+export type ScoreLineLike = { rule: string; target: ScoreTarget; points: number; at: string | Date; dedupeKey: string; caseId?: string | null; origin?: ScoreOrigin };
 
 /** A member of the township, for `post:<id>` targets (Membership rows). */
 export type MemberLike = { userId: string; unitId: string; posts: readonly string[] };
@@ -480,16 +507,16 @@ export function ruleMatches(rule: ScoringRule, fact: Fact): boolean {
 
 type TargetContext = { config: TownshipConfig; org: OrgTree; members: readonly MemberLike[] };
 
-const VILLAGE_KINDS = new Set(["village", "community"]);
+/** The nearest unit of a ranking group at or above a unit (the org-kind vocabulary in schemas/township-config.ts). */
+const nearestOfGroup = (org: OrgTree, unitId: string, group: TargetGroup) => org.ancestry(unitId).find((id) => unitGroup(org.byId.get(id)?.kind) === group);
 
 /** The village or community a unit lies in (itself included), if any. */
-export const villageOf = (org: OrgTree, unitId: string) => org.ancestry(unitId).find((id) => VILLAGE_KINDS.has(org.byId.get(id)?.kind ?? ""));
+export const villageOf = (org: OrgTree, unitId: string) => nearestOfGroup(org, unitId, "village");
 
 /** The targets a rule's `target` names for a fact, sorted and without repeats. */
 export function resolveTargets(target: string, fact: Fact, ctx: TargetContext): ScoreTarget[] {
   const unit = (id: string | undefined): ScoreTarget[] => (id ? [{ kind: "unit", id }] : []);
   const user = (id: string | undefined): ScoreTarget[] => (id && id !== "system" ? [{ kind: "user", id }] : []);
-  const above = (kinds: ReadonlySet<string>) => ctx.org.ancestry(fact.orgUnitId).find((id) => kinds.has(ctx.org.byId.get(id)?.kind ?? ""));
   let out: ScoreTarget[];
   switch (target) {
     case "lead-unit":
@@ -505,7 +532,7 @@ export function resolveTargets(target: string, fact: Fact, ctx: TargetContext): 
       out = unit(villageOf(ctx.org, fact.orgUnitId));
       break;
     case "grid":
-      out = unit(above(new Set(["grid"])));
+      out = unit(nearestOfGroup(ctx.org, fact.orgUnitId, "grid"));
       break;
     case "reporting-unit":
       out = unit(fact.orgUnitId);
@@ -570,6 +597,7 @@ export function evaluateScores(config: TownshipConfig, facts: readonly Fact[], o
         const dedupeKey = lineKey(fact.tenantId, rule.id, fact.key, target);
         if (byKey.has(dedupeKey)) continue;
         const line: ScoreLine = {
+          origin: "rule",
           tenantId: fact.tenantId,
           rule: rule.id,
           target,
@@ -596,6 +624,7 @@ export function evaluateScores(config: TownshipConfig, facts: readonly Fact[], o
     const dedupeKey = `${fact.disputedKey}:reversed`;
     if (!disputed || disputed.points >= 0 || byKey.has(dedupeKey)) continue;
     const line: ScoreLine = {
+      origin: "reversal",
       tenantId: fact.tenantId,
       rule: disputed.rule,
       target: disputed.target,
@@ -620,25 +649,24 @@ export function evaluateScores(config: TownshipConfig, facts: readonly Fact[], o
  * What to append to the ledger so that its lines in a period sum to a recompute's: for each line,
  * the difference from what the ledger already holds under its key, keyed `<line key>:recompute:<tag>`
  * and dated like the line (so it counts in the same period); lines the recompute no longer makes
- * are cancelled. `existing` is the period's ledger; entries not made by scoring rules (keys not
- * starting `score:`, e.g. workflow `score` effects) are left alone. Appending the result with the
- * same tag twice adds nothing the second time.
+ * are cancelled. `existing` is the period's ledger; lines of origin `effect` (never counted) are
+ * left alone. Appending the result with the same tag twice adds nothing the second time.
  */
-export function ledgerCorrections(existing: readonly ScoreLineLike[], recomputed: readonly ScoreLine[], options: { tag: string }): Array<ScoreLineLike & { corrects: string }> {
+export function ledgerCorrections(existing: readonly ScoreLineLike[], recomputed: readonly ScoreLine[], options: { tag: string }): Array<ScoreLineLike & { corrects: string; origin: "correction" }> {
   const marker = ":recompute:";
   const baseOf = (key: string) => (key.includes(marker) ? key.slice(0, key.indexOf(marker)) : key);
   const held = new Map<string, { sum: number; first: ScoreLineLike }>();
   for (const entry of existing) {
-    if (!entry.dedupeKey.startsWith("score:")) continue;
+    if (entry.origin === "effect") continue;
     const base = baseOf(entry.dedupeKey);
     const h = held.get(base);
     if (h) h.sum = round(h.sum + entry.points);
     else held.set(base, { sum: round(entry.points), first: entry });
   }
-  const out: Array<ScoreLineLike & { corrects: string }> = [];
+  const out: Array<ScoreLineLike & { corrects: string; origin: "correction" }> = [];
   const correction = (line: ScoreLineLike, points: number) => {
     if (round(points) === 0) return;
-    out.push({ rule: line.rule, target: line.target, points: round(points), at: iso(line.at), caseId: line.caseId ?? null, dedupeKey: `${line.dedupeKey}${marker}${options.tag}`, corrects: line.dedupeKey });
+    out.push({ origin: "correction", rule: line.rule, target: line.target, points: round(points), at: iso(line.at), caseId: line.caseId ?? null, dedupeKey: `${line.dedupeKey}${marker}${options.tag}`, corrects: line.dedupeKey });
   };
   const made = new Set<string>();
   for (const line of recomputed) {
@@ -654,14 +682,12 @@ export function ledgerCorrections(existing: readonly ScoreLineLike[], recomputed
 // ---------------------------------------------------------------------------------------------
 // Totals, rankings, ratings
 
-export type TargetGroup = "platform" | "village" | "grid" | "micro-grid" | "unit" | "user";
+export type TargetGroup = OrgUnitGroup | "user";
 export type TargetInfo = ScoreTarget & { group: TargetGroup };
-
-const UNIT_GROUP: Record<string, TargetGroup> = { platform: "platform", village: "village", community: "village", grid: "grid", "micro-grid": "micro-grid" };
 
 /** Everyone a township scores: its units by group, and its members. */
 export function scoringTargets(config: TownshipConfig, members: readonly MemberLike[] = []): TargetInfo[] {
-  const units = (config.org?.units ?? []).map((u): TargetInfo => ({ kind: "unit", id: u.id, group: UNIT_GROUP[u.kind] ?? "unit" }));
+  const units = (config.org?.units ?? []).map((u): TargetInfo => ({ kind: "unit", id: u.id, group: unitGroup(u.kind) }));
   const users = [...new Set(members.map((m) => m.userId))].sort().map((id): TargetInfo => ({ kind: "user", id, group: "user" }));
   return [...units, ...users];
 }
@@ -693,7 +719,7 @@ const targetKey = (t: ScoreTarget) => `${t.kind}:${t.id}`;
 /** Totals per target (for a period); targets not in `targets` are grouped as unit or user. */
 export function rollup(lines: readonly ScoreLineLike[], options: RollupOptions = {}): Total[] {
   const base = options.base ?? 0;
-  const periodKey = options.period ? (options.period.key ?? periodOf(options.period.kind, options.period.start).key) : undefined;
+  const periodKey = options.period?.key;
   const totals = new Map<string, Total>();
   const totalOf = (target: ScoreTarget, group: TargetGroup) => {
     const key = targetKey(target);

@@ -1,6 +1,6 @@
 // Workbenches from the config's `views`: which workbench a user gets, and what each tab lists as a
 // plain filter description (no Prisma here). The server ANDs it with the user's read rules.
-import { localDate } from "./calendar";
+import { localDate } from "./time";
 import type { CompiledConfig } from "./config/compile";
 import type { Actor } from "./permissions";
 import { VIEW_COLUMNS, type TownshipConfig } from "../schemas/township-config";
@@ -80,10 +80,10 @@ export function doneStates(compiled: Pick<CompiledConfig, "config" | "workflows"
   return [...out].sort();
 }
 
-/** A case's day (YYYY-MM-DD) in China Standard Time (UTC+8, no daylight saving), for daily trends. */
-export const chinaDay = (at: Date): string => localDate(at);
+/** A case's local day (YYYY-MM-DD) in the township's time zone, for daily trends. */
+export const townshipDay = (zone: string, at: Date): string => localDate(zone, at);
 
-/** The last `days` China days ending with `now`'s, oldest first. */
-export function lastDays(now: Date, days: number): string[] {
-  return Array.from({ length: days }, (_, i) => chinaDay(new Date(now.getTime() - (days - 1 - i) * 86_400_000)));
+/** The last `days` local days ending with `now`'s, oldest first. */
+export function lastDays(zone: string, now: Date, days: number): string[] {
+  return Array.from({ length: days }, (_, i) => townshipDay(zone, new Date(now.getTime() - (days - 1 - i) * 86_400_000)));
 }

@@ -8,7 +8,7 @@ import { actorMatches, hasRecipients, resolveRecipients, type Recipients } from 
 import { addDuration, endOfLocalDay } from "./calendar";
 import type { ActorContext, CaseState, Deadline } from "./case-state";
 import type { CompiledConfig, Workflow } from "./config/compile";
-import { EFFECT_PLACES, isEffectName, isGuardName, type Effect, type EffectName, type EffectParams, type GuardName, type GuardParams, type Urgency } from "./effects";
+import { EFFECT_PLACES, isEffectName, isGuardName, RETIRED_SCORE_ACTION, type Effect, type EffectName, type EffectParams, type GuardName, type GuardParams, type Urgency } from "./effects";
 import { validateFormData } from "./forms";
 import type { Text } from "./i18n";
 import { escapePointerToken, type Issue } from "./issues";
@@ -229,7 +229,7 @@ function guardHolds(config: CompiledConfig, state: CaseState, actor: ActorContex
 type GuardCtx = { config: CompiledConfig; state: CaseState; actor: ActorContext; now: Date; input: Record<string, unknown> | undefined };
 type GuardFn<N extends GuardName> = (params: GuardParams<N>, ctx: GuardCtx) => boolean | undefined;
 
-const deadlineOfKind = (state: CaseState, kind: string | undefined) => state.deadlines.find((d) => d.kind === (kind ?? "handle"));
+const deadlineOfKind = (config: CompiledConfig, state: CaseState, kind: string | undefined) => state.deadlines.find((d) => d.kind === (kind ?? config.defaults.mainDeadline));
 
 const GUARDS: { [N in GuardName]: GuardFn<N> } = {
   "grade-in": (p, { state }) => p.grades.includes(state.gradeId),
@@ -238,12 +238,12 @@ const GUARDS: { [N in GuardName]: GuardFn<N> } = {
   mode: (p, { state }) => state.mode === p.mode,
   assigned: (_p, { state }) => state.assignment.leadUnitId !== undefined,
   escalated: (_p, { state }) => state.escalatedTo !== undefined,
-  "deadline-overdue": (p, { state, now }) => {
-    const d = deadlineOfKind(state, p.kind);
+  "deadline-overdue": (p, { config, state, now }) => {
+    const d = deadlineOfKind(config, state, p.kind);
     return d !== undefined && !deadlineMet(d, now);
   },
-  "deadline-met": (p, { state, now }) => {
-    const d = deadlineOfKind(state, p.kind);
+  "deadline-met": (p, { config, state, now }) => {
+    const d = deadlineOfKind(config, state, p.kind);
     return d !== undefined && deadlineMet(d, now);
   },
   "input-in": (p, { input }) => (input === undefined ? undefined : p.values.includes(input[p.field] as never)),
@@ -325,6 +325,7 @@ type EffectFn<N extends EffectName> = (run: Run, params: EffectParams<N>, site: 
 type LooseEffectFn = (run: Run, params: never, site: Site) => Issue[] | void;
 
 function runEffect(run: Run, spec: Spec, site: Site): Issue[] {
+  if (spec.type === RETIRED_SCORE_ACTION) return [];
   if (!isEffectName(spec.type) || !EFFECT_PLACES[spec.type].includes(site.place)) throw new Error(`Effect ${spec.type} cannot run in a ${site.place}`);
   return (EFFECTS[spec.type] as LooseEffectFn)(run, (spec.params ?? {}) as never, site) ?? [];
 }
@@ -365,11 +366,11 @@ function stringField(input: Record<string, unknown>, field: string): string | un
   return typeof v === "string" && v.trim() ? v.trim() : undefined;
 }
 
-/** A due date from a form: a date (due at the end of that day, Asia/Shanghai) or a date-time. */
-function parseDue(value: string): Date | undefined {
+/** A due date from a form: a date (due at the end of that day, township time) or a date-time. */
+function parseDue(value: string, zone: string): Date | undefined {
   if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
     try {
-      return endOfLocalDay(value);
+      return endOfLocalDay(zone, value);
     } catch {
       return undefined;
     }
@@ -425,13 +426,13 @@ const EFFECTS: { [N in EffectName]: EffectFn<N> } = {
   },
 
   "set-deadline"(run, p) {
-    const kind = p.kind ?? "handle";
+    const kind = p.kind ?? run.config.defaults.mainDeadline;
     const policyId = policyIdFor(run, p.policy);
     let dueAt: Date | undefined;
     if (p.dueField) {
       const raw = stringField(run.input, p.dueField);
       if (raw !== undefined) {
-        dueAt = parseDue(raw);
+        dueAt = parseDue(raw, run.config.defaults.timeZone);
         if (!dueAt) return [fieldIssue(p.dueField, "deadline.invalid", "请填写有效的办结期限", "Enter a valid due date")];
         if (dueAt.getTime() <= run.now.getTime()) return [fieldIssue(p.dueField, "deadline.past", "办结期限须晚于现在", "The due date must be in the future")];
       }
@@ -445,7 +446,7 @@ const EFFECTS: { [N in EffectName]: EffectFn<N> } = {
   },
 
   "pause-deadline"(run, p) {
-    const d = run.draft.deadlines.find((x) => x.kind === (p.kind ?? "handle"));
+    const d = run.draft.deadlines.find((x) => x.kind === (p.kind ?? run.config.defaults.mainDeadline));
     if (!d || d.pausedAt) return [];
     const paused = pauseDeadline(d, run.now);
     run.draft.deadlines = run.draft.deadlines.map((x) => (x.id === d.id ? paused : x));
@@ -454,7 +455,7 @@ const EFFECTS: { [N in EffectName]: EffectFn<N> } = {
   },
 
   "resume-deadline"(run, p) {
-    const d = run.draft.deadlines.find((x) => x.kind === (p.kind ?? "handle"));
+    const d = run.draft.deadlines.find((x) => x.kind === (p.kind ?? run.config.defaults.mainDeadline));
     if (!d?.pausedAt) return [];
     const resumed = resumeDeadline(run.config, d, run.now);
     run.draft.deadlines = run.draft.deadlines.map((x) => (x.id === d.id ? resumed : x));
@@ -463,7 +464,7 @@ const EFFECTS: { [N in EffectName]: EffectFn<N> } = {
   },
 
   "clear-deadline"(run, p) {
-    const d = run.draft.deadlines.find((x) => x.kind === (p.kind ?? "handle"));
+    const d = run.draft.deadlines.find((x) => x.kind === (p.kind ?? run.config.defaults.mainDeadline));
     if (d) clearDeadline(run, d, "done");
     return [];
   },
@@ -490,47 +491,15 @@ const EFFECTS: { [N in EffectName]: EffectFn<N> } = {
     } else {
       sender = run.draft.assignment.assignedBy ?? run.draft.reporterId;
     }
-    const handle = run.draft.deadlines.find((d) => d.kind === "handle");
-    if (handle) clearDeadline(run, handle, "returned");
+    const main = run.draft.deadlines.find((d) => d.kind === run.config.defaults.mainDeadline);
+    if (main) clearDeadline(run, main, "returned");
     run.draft.assignment = { assistUnitIds: [] };
     run.effects.push({ type: "notify", posts: [], users: [sender], kind: "case.returned", urgency: run.urgency, caseId: run.draft.id, data: { reason }, dedupeKey: site.key });
     return [];
   },
 
-  score(run, p, site) {
-    const a = run.draft.assignment;
-    const targets: Array<{ kind: "unit" | "user"; id: string }> = [];
-    switch (p.target) {
-      case "lead-unit":
-        if (a.leadUnitId) targets.push({ kind: "unit", id: a.leadUnitId });
-        break;
-      case "assist-units":
-        a.assistUnitIds.forEach((id) => targets.push({ kind: "unit", id }));
-        break;
-      case "assignee-users":
-        a.assigneeUserIds?.forEach((id) => targets.push({ kind: "user", id }));
-        break;
-      case "platform":
-        targets.push({ kind: "unit", id: run.draft.platformId });
-        break;
-      case "reporting-unit":
-        targets.push({ kind: "unit", id: run.draft.orgUnitId });
-        break;
-      case "reporter":
-        targets.push({ kind: "user", id: run.draft.reporterId });
-        break;
-      case "actor":
-        if (run.actor.kind !== "system") targets.push({ kind: "user", id: run.actor.userId });
-        break;
-    }
-    for (const target of targets) {
-      run.effects.push({ type: "score", caseId: run.draft.id, tenantId: run.draft.tenantId, rule: p.rule, target, points: p.points, at: run.now.toISOString(), dedupeKey: `${site.key}:${target.kind}:${target.id}` });
-    }
-    return [];
-  },
-
   "supervision-sheet"(run, p, site) {
-    const deadline = site.deadline ?? run.draft.deadlines.find((d) => d.kind === (p.deadline ?? "handle"));
+    const deadline = site.deadline ?? run.draft.deadlines.find((d) => d.kind === (p.deadline ?? run.config.defaults.mainDeadline));
     const policy = policyOf(run.config, deadline?.policyId ?? policyIdFor(run, undefined));
     const to = recipients(run, p.to ?? ["$lead-assignee"]);
     const copy = recipients(run, p.copy ?? []);
@@ -561,7 +530,7 @@ const EFFECTS: { [N in EffectName]: EffectFn<N> } = {
   "principal-talk"(run, p, site) {
     const principal = p.principal ?? run.config.leadershipPosts[0];
     if (!principal) throw new Error("principal-talk: the config has no leadership post");
-    const deadline = site.deadline ?? run.draft.deadlines.find((d) => d.kind === "handle");
+    const deadline = site.deadline ?? run.draft.deadlines.find((d) => d.kind === run.config.defaults.mainDeadline);
     const policy = policyOf(run.config, deadline?.policyId ?? policyIdFor(run, undefined));
     const within = p.within ?? policy.feedbackWindow;
     const scheduleBy = within ? addDuration(calendarOf(run.config, policy), run.now, within) : run.now;

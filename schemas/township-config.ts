@@ -98,6 +98,35 @@ const gradeAnalysis = {
   properties: { by: { enum: ["post", "duty-leader", "leadership", "none"] }, post: id },
 } as const;
 
+/**
+ * Org unit kinds and what each is to the engine, so no engine module names a kind: `role` is what
+ * a unit is for permissions and onboarding (a person's `platform` scope is the nearest unit of role
+ * platform above them), `group` is how rankings group units and what the scoring targets `village`
+ * and `grid` look for.
+ */
+export const ORG_UNIT_KINDS = {
+  "command-room": { role: "command-room", group: "unit" },
+  platform: { role: "platform", group: "platform" },
+  "special-unit": { role: "platform", group: "unit" },
+  module: { role: "platform", group: "unit" },
+  village: { role: "village", group: "village" },
+  community: { role: "village", group: "village" },
+  grid: { role: "grid", group: "grid" },
+  "micro-grid": { role: "grid", group: "micro-grid" },
+  "joint-force": { role: "unit", group: "unit" },
+  "county-centre": { role: "county", group: "unit" },
+  "county-department": { role: "county", group: "unit" },
+} as const;
+export type OrgUnitKind = keyof typeof ORG_UNIT_KINDS;
+export type OrgUnitRole = (typeof ORG_UNIT_KINDS)[OrgUnitKind]["role"];
+export type OrgUnitGroup = (typeof ORG_UNIT_KINDS)[OrgUnitKind]["group"];
+/** The kind of a township's functional platforms (功能平台): the units onboarding keeps, drops and adds. */
+export const PLATFORM_KIND = "platform" satisfies OrgUnitKind;
+const ORG_UNIT_KIND_NAMES = ["command-room", "platform", "special-unit", "module", "village", "community", "grid", "micro-grid", "joint-force", "county-centre", "county-department"] as const satisfies readonly OrgUnitKind[];
+
+/** A township's local time zone (IANA); China has one, but the engine takes it from config. */
+export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
+
 const userId = { type: "string", minLength: 1, maxLength: 64 } as const;
 const holders = { type: "array", items: userId, minItems: 1, uniqueItems: true } as const;
 
@@ -225,16 +254,16 @@ const scoringSection = {
   properties: {
     base: { type: "number", minimum: 0, description: "The score every target starts each period with (1000 in a 千分制); default 0." },
     periods: { type: "array", description: "The periods scores are reported for.", items: { enum: ["month", "quarter", "year"] }, minItems: 1, uniqueItems: true },
-    closingDeadline: { ...id, description: "The deadline kind whose stop (done or closed) closes a case for scoring; default handle." },
-    feedbackDeadline: { ...id, description: "The deadline kind of the feedback review (反馈, 5 working days); default review." },
+    closingDeadline: { ...id, description: "The deadline kind whose stop (done or closed) closes a case for scoring; default the config's mainDeadline." },
+    feedbackDeadline: { ...id, default: "review", description: "The deadline kind of the feedback review (反馈, 5 working days)." },
     revisit: {
       type: "object",
       description: "How a satisfaction revisit (回访评价) is read from a transition's form.",
       additionalProperties: false,
       properties: {
-        field: { type: "string", minLength: 1, description: "The form field holding the result; default satisfaction." },
-        satisfied: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1, description: "Values that count as satisfied; default [satisfied]." },
-        dissatisfied: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1, description: "Values that count as dissatisfied; default [unsatisfied]." },
+        field: { type: "string", minLength: 1, default: "satisfaction", description: "The form field holding the result." },
+        satisfied: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1, default: ["satisfied"], description: "Values that count as satisfied." },
+        dissatisfied: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1, default: ["unsatisfied"], description: "Values that count as dissatisfied." },
       },
     },
     rules: { type: "array", items: scoringRule },
@@ -254,7 +283,7 @@ const scoringSection = {
         form: { ...id, description: "The form an appeal is filed with." },
         upheldState: id,
         rejectedState: id,
-        entryField: { type: "string", minLength: 1, description: "The form field naming the disputed entry (its dedupe key); default scoreKey." },
+        entryField: { type: "string", minLength: 1, default: "scoreKey", description: "The form field naming the disputed entry (its dedupe key)." },
       },
     },
   },
@@ -332,6 +361,18 @@ export const townshipConfigSchema = {
       pattern: "^[a-z0-9][a-z0-9-]*@\\d+\\.\\d+\\.\\d+$",
     },
     locale: { enum: ["zh-CN", "en"], default: "zh-CN" },
+    timeZone: {
+      type: "string",
+      minLength: 1,
+      default: DEFAULT_TIME_ZONE,
+      description: "The township's IANA time zone: working days, due dates, duty days and score periods are cut in it.",
+    },
+    mainDeadline: {
+      ...id,
+      default: "handle",
+      description:
+        "The deadline kind a case is handled under (办理时限): what set-deadline, pause/resume/clear-deadline and the deadline guards mean without a `kind`, what return-to-sender stops, what supervision sheets and principal talks refer to, and scoring's closingDeadline by default.",
+    },
     org: {
       type: "object",
       additionalProperties: false,
@@ -345,7 +386,8 @@ export const townshipConfigSchema = {
             properties: {
               id,
               kind: {
-                enum: ["command-room", "platform", "special-unit", "module", "village", "community", "grid", "micro-grid", "joint-force", "county-centre", "county-department"],
+                enum: ORG_UNIT_KIND_NAMES,
+                description: `Role of each kind (ORG_UNIT_KINDS): ${ORG_UNIT_KIND_NAMES.map((k) => `${k} → ${ORG_UNIT_KINDS[k].role}/${ORG_UNIT_KINDS[k].group}`).join(", ")}.`,
               },
               name: text,
               parent: id,
@@ -382,7 +424,7 @@ export const townshipConfigSchema = {
       properties: {
         post: { ...id, description: "The post whose holders take turns as duty leader." },
         wartime: { enum: ["all-leadership"], description: "In wartime every leadership post holder is on duty (24h)." },
-        handover: { type: "string", pattern: "^([01]\\d|2[0-3]):[0-5]\\d$", description: "Local time (Asia/Shanghai) the duty day starts, e.g. 08:30; default 00:00." },
+        handover: { type: "string", pattern: "^([01]\\d|2[0-3]):[0-5]\\d$", description: "Local time (the config's timeZone) the duty day starts, e.g. 08:30; default 00:00." },
         schedule: { ...dutyRotaBody, description: "A rota kept in the config (the server may keep it apart instead)." },
       },
     },

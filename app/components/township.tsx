@@ -1,11 +1,13 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
 import { buildAbility, type RawRule } from "../../engine/permissions";
+import { formatDateTime } from "../../engine/time";
+import { DEFAULT_TIME_ZONE } from "../../schemas/township-config";
 import { useLocale, useT } from "../i18n";
 import type { Labels } from "../server/labels.server";
 
 export type TownshipData = {
-  tenant: { code: string; mode: string };
+  tenant: { code: string; mode: string; timeZone: string };
   labels: Labels;
   me: { posts: string[]; unit: string };
   screens: { watch: boolean };
@@ -42,9 +44,11 @@ export function DeadlineBadge({ d }: { d: { colour: string; paused: boolean; ove
   return <span className={`due due-${d.colour}`} data-colour={d.colour}>{text}</span>;
 }
 
+/** Formats instants in the open township's time zone (elsewhere, e.g. a county page, the schema's default zone). */
 export function useWhen() {
   const locale = useLocale();
-  return (d: string | null | undefined) => (d ? new Date(d).toLocaleString(locale, { timeZone: "Asia/Shanghai", hour12: false }) : "—");
+  const zone = useOptionalTownship()?.tenant.timeZone ?? DEFAULT_TIME_ZONE;
+  return (d: string | null | undefined) => (d ? formatDateTime(d, locale, zone) : "—");
 }
 
 export function StateBadge({ labels, workflowId, state }: { labels: Labels; workflowId?: string; state: string }) {

@@ -2,11 +2,13 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
 import { useLocale, useT } from "../i18n";
 import { COUNTY_ADMIN_POST, requireCountyContext } from "../server/county.server";
+import { getPrisma } from "../server/db.server";
 import { currentPeriodKey } from "../server/score-views.server";
+import { countyTimeZone } from "../server/config.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireCountyContext(request, params.county);
-  return json({ county: ctx.county, isAdmin: ctx.membership.posts.includes(COUNTY_ADMIN_POST), month: currentPeriodKey() });
+  return json({ county: ctx.county, isAdmin: ctx.membership.posts.includes(COUNTY_ADMIN_POST), month: currentPeriodKey(await countyTimeZone(getPrisma(), ctx.county.id)) });
 }
 
 export default function CountyLayout() {

@@ -3,6 +3,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { pickText } from "../../engine/i18n";
+import { useWhen } from "../components/township";
 import { UpgradeReadiness } from "../components/upgrade-readiness";
 import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
@@ -19,6 +20,8 @@ export default function TemplateRegistry() {
   const [params] = useSearchParams();
   const t = useT();
   const locale = useLocale();
+  // A standards body serves many townships: its page shows the schema's default zone.
+  const when = useWhen();
   const published = params.get("published");
   const nameOf = (tw: { name: string; nameEn: string | null }) => (locale === "en" ? (tw.nameEn ?? tw.name) : tw.name);
   return (
@@ -52,7 +55,7 @@ export default function TemplateRegistry() {
                     {v.extendsRef ? <p className="field-description">{t("stdBuildsOn", { ref: v.extendsRef })}</p> : null}
                   </td>
                   <td>
-                    {new Date(v.publishedAt).toLocaleString(locale, { timeZone: "Asia/Shanghai", hour12: false })}
+                    {when(v.publishedAt)}
                     <p className="field-description">{v.publishedBy}</p>
                   </td>
                   <td style={{ whiteSpace: "pre-wrap" }}>{v.notes ? pickText(v.notes, locale) : "—"}</td>

@@ -3,7 +3,7 @@ import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { useLocale, useT } from "../i18n";
 import { listCases } from "../server/cases.server";
 import { requireTenantContext } from "../server/tenancy.server";
-import { StateBadge, useAbility, useTownship } from "../components/township";
+import { StateBadge, useAbility, useTownship, useWhen } from "../components/township";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -16,6 +16,7 @@ export default function CaseList() {
   const { tenant, labels } = useTownship();
   const t = useT();
   const locale = useLocale();
+  const when = useWhen();
   const [params] = useSearchParams();
   const ability = useAbility();
   const reported = params.get("reported");
@@ -57,7 +58,7 @@ export default function CaseList() {
                 <td><StateBadge labels={labels} state={c.state} /></td>
                 <td>{labels.units[c.orgUnitId] ?? c.orgUnitId}</td>
                 <td>{c.reporter.displayName}</td>
-                <td>{new Date(c.createdAt).toLocaleString(locale, { timeZone: "Asia/Shanghai" })}</td>
+                <td>{when(c.createdAt)}</td>
               </tr>
             ))}
           </tbody>

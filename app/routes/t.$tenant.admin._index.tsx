@@ -2,7 +2,7 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigate, useSearchParams } from "@remix-run/react";
 import { useState } from "react";
 import { pickText } from "../../engine/i18n";
-import { useTownship } from "../components/township";
+import { useTownship, useWhen } from "../components/township";
 import { useLocale, useT } from "../i18n";
 import { loadConfigAdmin } from "../server/config-admin.server";
 import { getPrisma } from "../server/db.server";
@@ -37,7 +37,7 @@ export default function ConfigAdmin() {
   const navigate = useNavigate();
   const [params] = useSearchParams();
   const [newForm, setNewForm] = useState("");
-  const when = (d: string) => new Date(d).toLocaleString(locale, { timeZone: "Asia/Shanghai" });
+  const when = useWhen();
   const published = params.get("published");
   return (
     <div className="admin-page">

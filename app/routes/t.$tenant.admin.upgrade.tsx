@@ -8,7 +8,7 @@ import { pickText } from "../../engine/i18n";
 import type { Issue } from "../../engine/issues";
 import { ImpactSummary, ImpactTable } from "../components/deadline-impact-table";
 import { IssueList } from "../components/issue-list";
-import { useTownship } from "../components/township";
+import { useTownship, useWhen } from "../components/township";
 import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
 import { requireForm } from "../server/form-input.server";
@@ -41,7 +41,7 @@ export default function TemplateUpgrade() {
   const locale = useLocale();
   const navigation = useNavigation();
   const busy = navigation.state !== "idle";
-  const when = (d: string) => new Date(d).toLocaleString(locale, { timeZone: "Asia/Shanghai" });
+  const when = useWhen();
   const preview = data?.preview ?? null;
 
   return (

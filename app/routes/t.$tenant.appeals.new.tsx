@@ -38,7 +38,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     {
       tenant: ctx.tenant.code,
       line,
-      period: currentPeriodKey(new Date(line.at)),
+      period: currentPeriodKey(ctx.compiled.defaults.timeZone, new Date(line.at)),
       appeal,
       refusal: refused ? messagesOf(refused, locale) : [],
       form: refused ? null : appealFormFor(ctx, locale),

@@ -1,6 +1,6 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTownship } from "../components/township";
+import { useTownship, useWhen } from "../components/township";
 import { isMessageKey, useLocale, useT } from "../i18n";
 import { verifyAuditChain } from "../server/audit.server";
 import { getPrisma } from "../server/db.server";
@@ -33,6 +33,7 @@ export default function AuditLog() {
   const { tenant } = useTownship();
   const t = useT();
   const locale = useLocale();
+  const when = useWhen();
   return (
     <div className="card">
       <h1>{t("auditLog")}</h1>
@@ -51,7 +52,7 @@ export default function AuditLog() {
             return (
               <tr key={e.seq}>
                 <td>{e.seq}</td>
-                <td>{new Date(e.at).toLocaleString(locale, { timeZone: "Asia/Shanghai" })}</td>
+                <td>{when(e.at)}</td>
                 <td>{e.actor}</td>
                 <td>{isMessageKey(key) ? t(key) : e.type}</td>
                 <td>{e.caseId ? <Link to={`/t/${tenant.code}/cases/${e.caseId}`}>→</Link> : <code>{JSON.stringify(e.data)}</code>}</td>

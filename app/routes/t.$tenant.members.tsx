@@ -10,6 +10,8 @@ import { requireAbility } from "../server/guards.server";
 import { getLocale } from "../server/locale.server";
 import { inviteMember, listMembers, resetMemberPassword, updateMember, type MemberInput } from "../server/members.server";
 import { requireTenantContext } from "../server/tenancy.server";
+import { endOfLocalDay } from "../../engine/calendar";
+import { unitRole } from "../../engine/org";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -30,18 +32,27 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     posts: [...ctx.compiled.posts.keys()],
     units: [...ctx.compiled.org.byId.keys()],
     // A new person sits in the command room unless chosen otherwise (the unit kind, not an id).
-    defaultUnit: [...ctx.compiled.org.byId.values()].find((u) => u.kind === "command-room")?.id,
+    defaultUnit: [...ctx.compiled.org.byId.values()].find((u) => unitRole(u.kind) === "command-room")?.id,
   });
 }
 
-function readInput(form: FormData): MemberInput {
+/** The end of a date in the township's zone; an Invalid Date for a malformed one, as before. */
+function endOfDay(timeZone: string, day: string): Date {
+  try {
+    return endOfLocalDay(timeZone, day);
+  } catch {
+    return new Date(Number.NaN);
+  }
+}
+
+function readInput(form: FormData, timeZone: string): MemberInput {
   const away = String(form.get("awayUntil") ?? "");
   return {
     posts: form.getAll("posts").map(String),
     backupPosts: form.getAll("backupPosts").map(String),
     unitId: String(form.get("unitId") ?? ""),
-    // Away until the end of that day in Shanghai.
-    awayUntil: away ? new Date(`${away}T23:59:59.999+08:00`) : null,
+    // Away until the end of that day in the township's time zone.
+    awayUntil: away ? endOfDay(timeZone, away) : null,
     ...(form.has("intent") && form.get("intent") !== "invite" ? { active: form.get("active") === "on" } : {}),
   };
 }
@@ -54,14 +65,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getPrisma();
   const localize = (issues: Array<{ path: string; message: { zh: string; en: string } }>) => issues.map((i) => ({ path: i.path, message: pickMessage(i.message, locale) }));
   if (form.get("intent") === "invite") {
-    const r = await inviteMember(db, ctx, String(form.get("login") ?? "").trim(), String(form.get("displayName") ?? ""), readInput(form));
+    const r = await inviteMember(db, ctx, String(form.get("login") ?? "").trim(), String(form.get("displayName") ?? ""), readInput(form, ctx.compiled.defaults.timeZone));
     return r.ok ? json({ invited: { login: r.login, password: r.oneTimePassword }, reset: null, issues: [] }) : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
   }
   if (form.get("intent") === "reset-password") {
     const r = await resetMemberPassword(db, ctx, String(form.get("membershipId") ?? ""));
     return r.ok ? json({ invited: null, reset: { login: r.login, password: r.oneTimePassword }, issues: [] }) : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
   }
-  const r = await updateMember(ctx, String(form.get("membershipId") ?? ""), readInput(form));
+  const r = await updateMember(ctx, String(form.get("membershipId") ?? ""), readInput(form, ctx.compiled.defaults.timeZone));
   return r.ok ? json({ invited: null, reset: null, issues: [] }) : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
 }
 

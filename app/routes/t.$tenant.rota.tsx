@@ -1,7 +1,7 @@
 // The duty rota (值班表): a daily rotation, with optional weekday and date overrides.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { localDate } from "../../engine/calendar";
+import { localDate } from "../../engine/time";
 import { pickMessage } from "../../engine/i18n";
 import { rotaCalendar, type DutyRotaData } from "../../engine/rota";
 import { useT } from "../i18n";
@@ -19,8 +19,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const rotaPost = ctx.compiled.config.dutyRota?.post;
   const eligible = members.filter((m) => m.active && (!rotaPost || m.posts.includes(rotaPost) || m.backupPosts.includes(rotaPost)));
   const names = Object.fromEntries(members.map((m) => [m.userId, m.user.displayName]));
-  const today = localDate(new Date());
-  const end = localDate(new Date(Date.now() + 13 * 86400_000));
+  const zone = ctx.compiled.defaults.timeZone;
+  const today = localDate(zone, new Date());
+  const end = localDate(zone, new Date(Date.now() + 13 * 86400_000));
   return json({
     version: row?.version ?? 0,
     rota,

@@ -4,7 +4,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GROUPS, LEVEL_CSS } from "../components/score-levels";
-import { StateBadge, useTownship } from "../components/township";
+import { StateBadge, useTownship, useWhen } from "../components/township";
 import type { MessageKey } from "../i18n";
 import { useLocale, useT } from "../i18n";
 import { getPrisma } from "../server/db.server";
@@ -21,7 +21,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // their unit ("my scores"), which is where they find a deduction to appeal.
   const full = ctx.ability.can("read", "Report");
   const locale = await getLocale(request);
-  const periodKey = new URL(request.url).searchParams.get("period") || currentPeriodKey();
+  const periodKey = new URL(request.url).searchParams.get("period") || currentPeriodKey(ctx.compiled.defaults.timeZone);
   const db = getPrisma();
   const { period, rankings, nameOf, ledger } = await scoreView(db, ctx, periodKey, locale);
   const all = await explainedLines(db, ctx, ledger, locale, nameOf);
@@ -34,7 +34,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "read", "Report");
   const form = await requireForm(request);
-  const period = requirePeriod(String(form.get("period") ?? ""));
+  const period = requirePeriod(ctx.compiled.defaults.timeZone, String(form.get("period") ?? ""));
   const result = await recomputePeriod(getPrisma(), ctx, period.key);
   return redirect(`/t/${ctx.tenant.code}/scores?period=${period.key}&recomputed=${result.corrections}&lines=${result.lines}`);
 }
@@ -69,6 +69,7 @@ export default function Scores() {
   const appealsOn = Object.keys(appeals).length > 0;
   const t = useT();
   const locale = useLocale();
+  const when = useWhen();
   const recomputed = search.get("recomputed");
   return (
     <div className="card" data-testid="scores">
@@ -123,7 +124,7 @@ export default function Scores() {
           <tbody>
             {lines.map((l) => (
               <tr key={l.key} id={`lines-${l.targetId}`} title={l.key}>
-                <td>{new Date(l.at).toLocaleString(locale, { timeZone: "Asia/Shanghai", hour12: false })}</td>
+                <td>{when(l.at)}</td>
                 <td>{l.target}</td>
                 <td><code title={l.rule}>{l.ruleName}</code>{l.reverses ? <span className="badge" title={l.reverses}>{t("scoresReversal")}</span> : null}</td>
                 <td>{l.fact}</td>

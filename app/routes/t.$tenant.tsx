@@ -13,7 +13,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const labels = labelsFor(ctx.compiled, await getLocale(request));
   return json({
-    tenant: { code: ctx.tenant.code, mode: ctx.tenant.mode },
+    tenant: { code: ctx.tenant.code, mode: ctx.tenant.mode, timeZone: ctx.compiled.defaults.timeZone },
     labels,
     me: { posts: ctx.membership.posts.map((p) => labels.posts[p] ?? p), unit: labels.units[ctx.membership.unitId] ?? ctx.membership.unitId },
     // The due/supervision screens are in the menu of those who watch deadlines (read from the

@@ -165,7 +165,7 @@ export async function publishTownshipConfig(
   const unbuildable = calendarIssues(config);
   if (unbuildable.length) return { ok: false, issues: unbuildable };
   const compiled = compileTownshipConfig(config);
-  const coverage = calendarCoverageIssues(compiled, yearsInUse(now));
+  const coverage = calendarCoverageIssues(compiled, yearsInUse(compiled.defaults.timeZone, now));
   if (coverage.length) return { ok: false, issues: coverage };
   const extendsRef = config.extends ?? null;
 

@@ -4,7 +4,7 @@ import path from "node:path";
 import { parseCalendarFile, type CalendarFile } from "../../engine/calendar.ts";
 import { calendarBasesNeeded, compileConfig, type CompiledConfig } from "../../engine/config/index.ts";
 import { withRunningCalendars } from "../../engine/deadline-impact.ts";
-import type { TownshipConfig } from "../../schemas/township-config.ts";
+import { DEFAULT_TIME_ZONE, type TownshipConfig } from "../../schemas/township-config.ts";
 import type { Db } from "./db.server.ts";
 import { env } from "./env.server.ts";
 import { readJson } from "./tenant-files.server.ts";
@@ -67,4 +67,17 @@ export async function getTenantConfig(db: Db, tenantId: string, version?: number
   let compiled = byLatest.get(latest.compiled);
   if (!compiled) byLatest.set(latest.compiled, (compiled = withRunningCalendars(own.compiled, latest.compiled)));
   return { compiled, version: own.version };
+}
+
+/** The time zone of a township's current config (its periods are cut in it). */
+export async function tenantTimeZone(db: Db, tenantId: string): Promise<string> {
+  const current = await getTenantConfig(db, tenantId);
+  if (!current) throw new Error(`Tenant ${tenantId} has no published config`);
+  return current.compiled.defaults.timeZone;
+}
+
+/** A county has no config of its own: its periods are cut in its first township's zone (the schema's default without one). */
+export async function countyTimeZone(db: Db, countyId: string): Promise<string> {
+  const first = await db.configVersion.findFirst({ where: { tenant: { parentId: countyId, kind: "township" } }, orderBy: [{ tenant: { code: "asc" } }], select: { tenantId: true } });
+  return first ? tenantTimeZone(db, first.tenantId) : DEFAULT_TIME_ZONE;
 }

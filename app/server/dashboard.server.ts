@@ -1,11 +1,12 @@
 // The big-screen dashboard (大屏): case counts by platform, grade and status, the on-time rate,
 // overdue cases, open supervision sheets and a 30-day trend of reported vs closed. A township's
 // figures only count what the user may read; a county's are per-township aggregate counts.
-import { chinaDay, doneStates, lastDays } from "../../engine/views.ts";
+import { doneStates, lastDays, townshipDay } from "../../engine/views.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { Db } from "./db.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
+import { countyTimeZone } from "./config.server.ts";
 
 export const TREND_DAYS = 30;
 
@@ -27,15 +28,15 @@ export type DashboardFigures = {
 
 const sorted = (rows: Array<{ key: string; count: number }>) => rows.filter((r) => r.count > 0).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 
-function trendOf(now: Date, reported: Date[], closed: Date[]): TrendPoint[] {
-  const days = lastDays(now, TREND_DAYS);
+function trendOf(zone: string, now: Date, reported: Date[], closed: Date[]): TrendPoint[] {
+  const days = lastDays(zone, now, TREND_DAYS);
   const points = new Map(days.map((day) => [day, { day, reported: 0, closed: 0 }]));
   for (const at of reported) {
-    const p = points.get(chinaDay(at));
+    const p = points.get(townshipDay(zone, at));
     if (p) p.reported++;
   }
   for (const at of closed) {
-    const p = points.get(chinaDay(at));
+    const p = points.get(townshipDay(zone, at));
     if (p) p.closed++;
   }
   return days.map((d) => points.get(d)!);
@@ -85,7 +86,7 @@ export async function townshipDashboard(ctx: TenantContext, now: Date): Promise<
       byGrade,
       byState,
       onTime: { closed, onTime: closed - late.length, rate: closed ? (closed - late.length) / closed : null },
-      trend: trendOf(now, reported.map((r) => r.createdAt), closings.map((c) => c.at)),
+      trend: trendOf(ctx.compiled.defaults.timeZone, now, reported.map((r) => r.createdAt), closings.map((c) => c.at)),
     };
   });
 }
@@ -101,7 +102,8 @@ export type CountyDashboard = { townships: CountyTownshipFigures[]; trend: Trend
 export async function countyDashboard(db: Db, countyId: string, now: Date): Promise<CountyDashboard> {
   const townships = await db.tenant.findMany({ where: { parentId: countyId, kind: "township" }, select: { id: true, code: true, name: true, nameEn: true }, orderBy: { code: "asc" } });
   const ids = townships.map((t) => t.id);
-  if (!ids.length) return { townships: [], trend: trendOf(now, [], []), totals: { total: 0, open: 0, overdue: 0, openSheets: 0 } };
+  const zone = await countyTimeZone(db, countyId);
+  if (!ids.length) return { townships: [], trend: trendOf(zone, now, [], []), totals: { total: 0, open: 0, overdue: 0, openSheets: 0 } };
   const since = new Date(now.getTime() - TREND_DAYS * 86_400_000);
   const inCounty = { tenantId: { in: ids } };
   const [all, open, overdue, sheets, reported, closed] = await Promise.all([
@@ -126,7 +128,7 @@ export async function countyDashboard(db: Db, countyId: string, now: Date): Prom
   const sum = (k: "total" | "open" | "overdue" | "openSheets") => rows.reduce((n, r) => n + r[k], 0);
   return {
     townships: rows,
-    trend: trendOf(now, reported.map((r) => r.createdAt), closed.flatMap((r) => (r.closedAt ? [r.closedAt] : []))),
+    trend: trendOf(zone, now, reported.map((r) => r.createdAt), closed.flatMap((r) => (r.closedAt ? [r.closedAt] : []))),
     totals: { total: sum("total"), open: sum("open"), overdue: sum("overdue"), openSheets: sum("openSheets") },
   };
 }

@@ -1,6 +1,7 @@
 // Applies the engine's effects inside the caller's transaction. Every write is idempotent on the
 // effect's dedupe key, so applying the same decision twice (a retried sweep) changes nothing.
 import type { Effect } from "../../engine/effects.ts";
+import { localYearMonth } from "../../engine/time.ts";
 import { appendAudit } from "./audit.server.ts";
 import type { Tx } from "./db.server.ts";
 import { writeOutbox, type OutboxRef } from "./outbox.server.ts";
@@ -15,10 +16,8 @@ export async function nextNumber(tx: Tx, tenantId: string, name: string, year: n
   return `${year}-${String(row!.value).padStart(6, "0")}`;
 }
 
-export type EffectContext = { tenantId: string; actorId: string | null; caseId: string | null; caseTitle: string; now: Date };
-
-/** Year of an instant in Asia/Shanghai, for per-year numbering. */
-const localYear = (d: Date) => new Date(d.getTime() + 8 * 3600_000).getUTCFullYear();
+/** `timeZone`: the tenant config's, for per-year numbering (a sheet issued on 31 December local time counts in that year). */
+export type EffectContext = { tenantId: string; actorId: string | null; caseId: string | null; caseTitle: string; now: Date; timeZone: string };
 
 /** Applies the effects; returns the outbox rows it wrote, for the caller to hand on after its commit. */
 export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly Effect[]): Promise<OutboxRef[]> {
@@ -68,12 +67,6 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly
           ])),
         );
         break;
-      case "score":
-        await tx.scoreEntry.createMany({
-          data: [{ tenantId: effect.tenantId, caseId: effect.caseId, rule: effect.rule, targetKind: effect.target.kind, targetId: effect.target.id, points: effect.points, at: new Date(effect.at), dedupeKey: effect.dedupeKey }],
-          skipDuplicates: true,
-        });
-        break;
       case "supervision-sheet": {
         if (await tx.supervisionSheet.findUnique({ where: { dedupeKey: effect.dedupeKey }, select: { id: true } })) break;
         const issuedAt = new Date(effect.issuedAt);
@@ -81,7 +74,7 @@ export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly
           data: {
             tenantId: effect.tenantId,
             caseId: effect.caseId,
-            number: await nextNumber(tx, effect.tenantId, effect.sequence, localYear(issuedAt)),
+            number: await nextNumber(tx, effect.tenantId, effect.sequence, localYearMonth(ctx.timeZone, issuedAt).year),
             trigger: effect.trigger,
             deadlineKind: effect.deadlineKind ?? null,
             dueAt: effect.dueAt ? new Date(effect.dueAt) : null,

@@ -6,6 +6,7 @@ import type { Locale } from "../../engine/i18n.ts";
 import { translate } from "../i18n.ts";
 import { appendAudit } from "./audit.server.ts";
 import { labelsFor } from "./labels.server.ts";
+import { formatDateTime } from "../../engine/time.ts";
 import { maskCaseData } from "./masking.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import { addSheetRow, csvLine } from "./spreadsheet.server.ts";
@@ -17,7 +18,7 @@ export const EXPORT_LIMIT = 10_000;
 const COLUMNS = ["number", "title", "category", "grade", "status", "orgUnit", "platform", "reporter", "reportedAt", "details"] as const;
 
 export function watermark(ctx: TenantContext, at: Date, locale: Locale) {
-  const when = at.toLocaleString(locale, { timeZone: "Asia/Shanghai", hour12: false });
+  const when = formatDateTime(at, locale, ctx.compiled.defaults.timeZone);
   return locale === "en"
     ? `Gridwork export · ${ctx.user.displayName} (${ctx.user.login}) · ${when} · internal use only, do not forward`
     : `网格通导出 · ${ctx.user.displayName}（${ctx.user.login}）· ${when} · 仅限内部使用，禁止外传`;
@@ -61,7 +62,7 @@ export async function exportCases(ctx: TenantContext, format: ExportFormat, loca
       labels.units[c.orgUnitId] ?? c.orgUnitId,
       labels.units[c.platformId] ?? c.platformId,
       c.reporter.displayName,
-      c.createdAt.toLocaleString(locale, { timeZone: "Asia/Shanghai", hour12: false }),
+      formatDateTime(c.createdAt, locale, ctx.compiled.defaults.timeZone),
       details,
     ];
   });

@@ -18,19 +18,19 @@ import { watermark } from "./export.server.ts";
 import { addSheetRow } from "./spreadsheet.server.ts";
 import { labelsFor } from "./labels.server.ts";
 import { userNames } from "./supervision.server.ts";
-import { periodLedger, periodReportFor, requirePeriod, RULE_LINE_PREFIX, standingAppeals, type EntryAppeal } from "./scoring.server.ts";
+import { periodLedger, periodReportFor, requirePeriod, countedLines, standingAppeals, type EntryAppeal } from "./scoring.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
 
 export type RankRow = { id: string; kind: string; name: string; score: number; points: number; additions: number; deductions: number; lines: number; rank: number; level?: string; levelName?: string };
 export type LineRow = { key: string; at: string; targetKind: string; targetId: string; target: string; rule: string; ruleName: string; fact: string; points: number; caseId: string | null; caseNumber: string | null; reverses: string | null };
 
-/** The current month's key, Asia/Shanghai. */
-export const currentPeriodKey = (now = new Date()) => periodOf("month", now).key;
+/** The key of the month an instant (default now) falls in, in the township's time zone. */
+export const currentPeriodKey = (timeZone: string, now = new Date()) => periodOf(timeZone, "month", now).key;
 
 /** The period's report with names, rankings per group (rated where config rates), figures per platform and village. */
 export async function scoreView(db: Db, ctx: TenantContext, periodKey: string, locale: Locale) {
-  const period = requirePeriod(periodKey);
+  const period = requirePeriod(ctx.compiled.defaults.timeZone, periodKey);
   const { report, byPlatform, byVillage, ledger } = await periodReportFor(db, ctx.tenant.id, period.key);
   const labels = labelsFor(ctx.compiled, locale);
   const userIds = (report.rankings.user ?? []).map((r) => r.target.id);
@@ -88,7 +88,7 @@ export async function explainedLines(db: Db, ctx: TenantContext, entries: EntryR
 
 /** One rule-produced ledger line of the township, explained; null when the ledger has no such line. */
 export async function explainedLine(db: Db, ctx: TenantContext, key: string, locale: Locale): Promise<LineRow | null> {
-  const entry = key.startsWith(RULE_LINE_PREFIX) ? await db.scoreEntry.findFirst({ where: { tenantId: ctx.tenant.id, dedupeKey: key } }) : null;
+  const entry = await db.scoreEntry.findFirst({ where: { tenantId: ctx.tenant.id, dedupeKey: key, ...countedLines } });
   if (!entry) return null;
   const labels = labelsFor(ctx.compiled, locale);
   const users = entry.targetKind === "user" ? await userNames(db, [entry.targetId]) : {};
@@ -105,7 +105,7 @@ export type AppealMark = { appeal: EntryAppeal | null; mayAppeal: boolean };
  */
 export async function appealMarks(db: Db, ctx: TenantContext, periodKey: string, lines: LineRow[]): Promise<Record<string, AppealMark>> {
   if (!appealSetup(ctx.compiled)) return {};
-  const period = requirePeriod(periodKey);
+  const period = requirePeriod(ctx.compiled.defaults.timeZone, periodKey);
   const appeals = await standingAppeals(db, ctx.tenant.id, ctx.compiled, { since: new Date(period.start) });
   return Object.fromEntries(lines.map((l) => {
     const appeal = appeals.get(l.key) ?? null;

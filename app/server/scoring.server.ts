@@ -8,8 +8,9 @@
 //   appended as ledgerCorrections and audited `scoring.recomputed`.
 // - periodReportFor / countyReportFor: the review (复盘) of a period from the facts and the ledger.
 //
-// Rankings and reports read only rule-produced lines (dedupe key `score:`); the workflow's own
-// `score` effects (ladder and transition points) stay in the ledger as workflow facts.
+// Rankings and reports read the counted origins (COUNTED_ORIGINS: rule lines, reversals,
+// corrections); lines of origin `effect`, written by the retired workflow `score` action, stay in
+// the ledger uncounted (docs/decisions/026-one-scoring-path.md).
 //
 // System work (jobs, reports) reads and writes on the owner connection with an explicit tenant
 // filter; the callers that act for a user check the user's ability first.
@@ -18,8 +19,8 @@ import { appealSetup, appealStands, decideAppeal } from "../../engine/appeal.ts"
 import type { Refusal } from "../../engine/intake.ts";
 import { OrgTree } from "../../engine/org.ts";
 import {
+  COUNTED_ORIGINS,
   countyReport,
-  DEFAULT_APPEAL_ENTRY_FIELD,
   evaluateScores,
   factsFromTrail,
   ledgerCorrections,
@@ -35,13 +36,14 @@ import {
   type PeriodReport,
   type ScoreLine,
   type ScoreLineLike,
+  type ScoreOrigin,
   type ScoringVersion,
   villageOf,
 } from "../../engine/scoring.ts";
 import { figuresBy } from "../../engine/scoring-breakdown.ts";
 import type { TownshipConfig } from "../../schemas/township-config.ts";
 import { appendAudit } from "./audit.server.ts";
-import { getTenantConfig } from "./config.server.ts";
+import { countyTimeZone, getTenantConfig, tenantTimeZone } from "./config.server.ts";
 import type { Db, Tx } from "./db.server.ts";
 import { insertNewCase } from "./cases.server.ts";
 import { applyEffects } from "./effects.server.ts";
@@ -52,8 +54,8 @@ import type { TenantContext } from "./tenancy.server.ts";
 type Client = Tx;
 const asDb = (c: Client) => c as unknown as Db;
 
-/** Rule-produced lines: the only ones rankings and reports read. */
-export const RULE_LINE_PREFIX = "score:";
+/** The ledger rows rankings, reports and appeals read. */
+export const countedLines = { origin: { in: [...COUNTED_ORIGINS] } };
 const CHUNK = 5000;
 const BIG_TX = { timeout: 600_000, maxWait: 60_000 };
 
@@ -121,7 +123,8 @@ async function scoringInputs(db: Client, tenantId: string, caseVersions: Iterabl
   };
 }
 
-const toLine = (e: { rule: string; targetKind: string; targetId: string; points: number; at: Date; dedupeKey: string; caseId: string | null }): ScoreLineLike => ({
+const toLine = (e: { rule: string; targetKind: string; targetId: string; points: number; at: Date; dedupeKey: string; caseId: string | null; origin: ScoreOrigin }): ScoreLineLike => ({
+  origin: e.origin,
   rule: e.rule,
   target: { kind: e.targetKind === "user" ? "user" : "unit", id: e.targetId },
   points: e.points,
@@ -134,14 +137,15 @@ const toLine = (e: { rule: string; targetKind: string; targetId: string; points:
 async function disputedLines(db: Client, tenantId: string, facts: readonly Fact[]): Promise<ScoreLineLike[]> {
   const keys = [...new Set(facts.filter((f) => f.name === "appeal.upheld" && f.disputedKey).map((f) => f.disputedKey!))];
   if (!keys.length) return [];
-  const rows = await db.scoreEntry.findMany({ where: { tenantId, dedupeKey: { in: keys } } });
+  const rows = await db.scoreEntry.findMany({ where: { tenantId, dedupeKey: { in: keys }, ...countedLines } });
   return rows.map(toLine);
 }
 
 /** The row a line is stored as; a correction keeps the key it corrects in `reverses`. */
-export function entryOf(tenantId: string, line: ScoreLineLike & { eventSeq?: number; fact?: string; configVersion?: string | number; reverses?: string; corrects?: string }) {
+export function entryOf(tenantId: string, line: ScoreLineLike & { origin: ScoreOrigin; eventSeq?: number; fact?: string; configVersion?: string | number; reverses?: string; corrects?: string }) {
   const version = line.configVersion === undefined ? null : Number(line.configVersion);
   return {
+    origin: line.origin,
     tenantId,
     caseId: line.caseId ?? null,
     rule: line.rule,
@@ -169,13 +173,13 @@ async function appendEntries(db: Client, rows: ReturnType<typeof entryOf>[]): Pr
     const part = rows.slice(i, i + CHUNK);
     const str = (v: number | null) => (v === null ? null : String(v));
     added += await db.$executeRaw`
-      INSERT INTO "ScoreEntry" ("tenantId", "caseId", rule, "targetKind", "targetId", points, at, "eventSeq", fact, "configVersion", reverses, "dedupeKey")
-      SELECT t::uuid, c::uuid, r, tk, ti, p::double precision, (a::timestamptz AT TIME ZONE 'UTC'), es::int, f, cv::int, rv, k
-      FROM unnest(${col(part, (r) => r.tenantId)}::text[], ${col(part, (r) => r.caseId)}::text[], ${col(part, (r) => r.rule)}::text[],
+      INSERT INTO "ScoreEntry" (origin, "tenantId", "caseId", rule, "targetKind", "targetId", points, at, "eventSeq", fact, "configVersion", reverses, "dedupeKey")
+      SELECT o::"ScoreOrigin", t::uuid, c::uuid, r, tk, ti, p::double precision, (a::timestamptz AT TIME ZONE 'UTC'), es::int, f, cv::int, rv, k
+      FROM unnest(${col(part, (r) => r.origin)}::text[], ${col(part, (r) => r.tenantId)}::text[], ${col(part, (r) => r.caseId)}::text[], ${col(part, (r) => r.rule)}::text[],
                   ${col(part, (r) => r.targetKind)}::text[], ${col(part, (r) => r.targetId)}::text[], ${col(part, (r) => String(r.points))}::text[],
                   ${col(part, (r) => r.at.toISOString())}::text[], ${col(part, (r) => str(r.eventSeq))}::text[], ${col(part, (r) => r.fact)}::text[],
                   ${col(part, (r) => str(r.configVersion))}::text[], ${col(part, (r) => r.reverses)}::text[], ${col(part, (r) => r.dedupeKey)}::text[])
-        AS x(t, c, r, tk, ti, p, a, es, f, cv, rv, k)
+        AS x(o, t, c, r, tk, ti, p, a, es, f, cv, rv, k)
       ON CONFLICT ("dedupeKey") DO NOTHING`;
   }
   return added;
@@ -204,8 +208,9 @@ export { auditMakesFacts } from "./scoring-facts.server.ts";
 // ---------------------------------------------------------------------------------------------
 // A period: facts, ledger, recompute, reports
 
-export function requirePeriod(periodKey: string | undefined): Period {
-  const period = periodKey ? periodFromKey(periodKey) : undefined;
+/** A period by key, cut in the township's time zone; 404 for a malformed key. */
+export function requirePeriod(timeZone: string, periodKey: string | undefined): Period {
+  const period = periodKey ? periodFromKey(timeZone, periodKey) : undefined;
   if (!period) throw new Response("Not found", { status: 404 });
   return period;
 }
@@ -233,10 +238,10 @@ async function periodFacts(db: Client, tenantId: string, period: Period) {
   return { inputs, facts, cases };
 }
 
-/** The period's rule-produced ledger lines (corrections and reversals included). */
+/** The period's counted ledger lines (rule lines, corrections and reversals). */
 export async function periodLedger(db: Client, tenantId: string, period: Period) {
   return db.scoreEntry.findMany({
-    where: { tenantId, at: { gte: new Date(period.start), lt: new Date(period.end) }, dedupeKey: { startsWith: RULE_LINE_PREFIX } },
+    where: { tenantId, at: { gte: new Date(period.start), lt: new Date(period.end) }, ...countedLines },
     orderBy: [{ at: "asc" }, { id: "asc" }],
   });
 }
@@ -259,7 +264,7 @@ export type RecomputeResult = { period: string; tag: string; lines: number; corr
  */
 export async function recomputePeriod(db: Db, ctx: TenantContext, periodKey: string, now = new Date()): Promise<RecomputeResult> {
   if (!canRecompute(ctx)) throw new Response("Forbidden", { status: 403 });
-  return recomputeTenantPeriod(db, ctx.tenant.id, requirePeriod(periodKey), { actorId: ctx.user.id, now });
+  return recomputeTenantPeriod(db, ctx.tenant.id, requirePeriod(ctx.compiled.defaults.timeZone, periodKey), { actorId: ctx.user.id, now });
 }
 
 /** The recompute itself, for a tenant (the benchmark and county tooling call it directly). */
@@ -293,7 +298,7 @@ export type TownshipPeriodReport = {
 };
 
 export async function periodReportFor(db: Client, tenantId: string, periodKey: string): Promise<TownshipPeriodReport> {
-  const period = requirePeriod(periodKey);
+  const period = requirePeriod(await tenantTimeZone(asDb(db), tenantId), periodKey);
   const { inputs, facts } = await periodFacts(db, tenantId, period);
   const ledger = await periodLedger(db, tenantId, period);
   const lines = ledger.map(toLine);
@@ -304,7 +309,7 @@ export async function periodReportFor(db: Client, tenantId: string, periodKey: s
 
 /** The county's review: each township's report side by side (counts and ratings only). */
 export async function countyReportFor(db: Client, countyId: string, periodKey: string): Promise<CountyReport & { names: Record<string, { code: string; name: string; nameEn: string | null }> }> {
-  const period = requirePeriod(periodKey);
+  const period = requirePeriod(await countyTimeZone(asDb(db), countyId), periodKey);
   const townships = await db.tenant.findMany({ where: { parentId: countyId, kind: "township" }, select: { id: true, code: true, name: true, nameEn: true }, orderBy: { code: "asc" } });
   const reports: Array<{ tenantId: string; report: PeriodReport }> = [];
   for (const t of townships) {
@@ -351,8 +356,8 @@ export async function standingAppeals(db: Client, tenantId: string, compiled: Te
  */
 export async function fileAppeal(db: Db, ctx: TenantContext, scoreEntryKey: string, input: Record<string, unknown>, now = new Date()): Promise<AppealResult> {
   const tenantId = ctx.tenant.id;
-  const field = appealSetup(ctx.compiled)?.field ?? DEFAULT_APPEAL_ENTRY_FIELD;
-  const entry = await db.scoreEntry.findFirst({ where: { tenantId, dedupeKey: scoreEntryKey } });
+  const field = ctx.compiled.defaults.appealEntryField;
+  const entry = await db.scoreEntry.findFirst({ where: { tenantId, dedupeKey: scoreEntryKey, ...countedLines } });
   const disputedCase = entry?.caseId ? await db.case.findFirst({ where: { tenantId, id: entry.caseId }, select: { categoryId: true, platformId: true } }) : null;
   const alreadyAppealed = (await standingAppeals(db, tenantId, ctx.compiled, { entry: scoreEntryKey })).size > 0;
   const caseId = randomUUID();
@@ -373,7 +378,7 @@ export async function fileAppeal(db: Db, ctx: TenantContext, scoreEntryKey: stri
   const c = decision.case;
   const { number, outbox } = await ctx.db.transaction(async (tx) => {
     const number = await insertNewCase(tx, c, now);
-    const outbox = await applyEffects(tx, { tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now }, decision.effects);
+    const outbox = await applyEffects(tx, { tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.effects);
     return { number, outbox };
   });
   await relayOutbox(outbox);

@@ -95,7 +95,7 @@ function sheetLabel(
       if (!policyId || !compiled.policies.has(policyId)) return undefined;
       const deadline: Deadline = running ?? {
         id: String(data.deadlineId),
-        kind: sheet.deadlineKind ?? "handle",
+        kind: sheet.deadlineKind ?? compiled.defaults.mainDeadline,
         policyId,
         mode: "peacetime",
         unit: "working-days",

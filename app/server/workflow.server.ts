@@ -114,7 +114,7 @@ const STALE: WorkflowRefusal = {
 async function writeDecision(tx: Tx, row: CaseRow, compiled: CompiledConfig, next: CaseState, effects: Effect[], nextCheckAt: string | null, actorId: string | null, now: Date): Promise<OutboxRef[] | null> {
   const updated = await tx.case.updateMany({ where: { id: row.id, version: row.version }, data: caseColumns(compiled, next, nextCheckAt, now) });
   if (updated.count !== 1) return null;
-  return applyEffects(tx, { tenantId: row.tenantId, actorId, caseId: row.id, caseTitle: row.title, now }, effects);
+  return applyEffects(tx, { tenantId: row.tenantId, actorId, caseId: row.id, caseTitle: row.title, now, timeZone: compiled.defaults.timeZone }, effects);
 }
 
 export type TransitionResult = { ok: true; version: number; state: string } | { ok: false; refusal: WorkflowRefusal } | { ok: false; notFound: true };

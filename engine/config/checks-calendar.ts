@@ -1,6 +1,7 @@
 // Calendars must cover the years deadlines will fall in. Needs the shipped calendar data, so it runs
 // where that is at hand (publishing), after the config itself validated.
 import { coveredYears } from "../calendar";
+import { localYearMonth } from "../time";
 import type { CompiledConfig } from "./compile";
 import { pointer, type Issue } from "../issues";
 
@@ -29,9 +30,9 @@ export function calendarCoverageIssues(compiled: CompiledConfig, years: readonly
 }
 
 /**
- * The years a config published now must cover: this year in Shanghai time. Next year's official
- * notice usually appears in November, so requiring it earlier would block every December publish.
+ * The years a config published now must cover: this year in the township's time zone. Next year's
+ * official notice usually appears in November, so requiring it earlier would block every December publish.
  */
-export function yearsInUse(now: Date): number[] {
-  return [new Date(now.getTime() + 8 * 3600_000).getUTCFullYear()];
+export function yearsInUse(zone: string, now: Date): number[] {
+  return [localYearMonth(zone, now).year];
 }

@@ -3,7 +3,9 @@
 // workflow, its states and its form exist. Each problem is reported once, where an admin fixes it.
 import { createAjv, toIssues, type ValidateFunction } from "../ajv";
 import { pointer, type Issue } from "../issues";
-import { CONDITION_NEEDS, CONDITION_PARAMS, DEFAULT_APPEAL_ENTRY_FIELD, FACT_NAMES, factHas, FACTS, isConditionName, isFactName, type FactAttribute, type FactName } from "../scoring";
+import { deadlineKinds } from "./checks-workflow";
+import { configDefaults } from "./defaults";
+import { CONDITION_NEEDS, CONDITION_PARAMS, FACT_NAMES, factHas, FACTS, isConditionName, isFactName, type FactAttribute, type FactName } from "../scoring";
 import type { TownshipConfig } from "../../schemas/township-config";
 
 type Path = Array<string | number>;
@@ -19,6 +21,7 @@ const ATTRIBUTE: Record<FactAttribute, { zh: string; en: string }> = {
   assignment: { zh: "交办单位", en: "an assignment" },
   actor: { zh: "操作人", en: "an actor" },
   transition: { zh: "流程操作", en: "a transition" },
+  input: { zh: "操作表单", en: "a transition's form input" },
   overdueDays: { zh: "超期天数", en: "overdue days" },
   satisfaction: { zh: "满意度", en: "a satisfaction result" },
   trigger: { zh: "督办来源", en: "a trigger" },
@@ -96,8 +99,11 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
   };
 
   const seen = new Set<string>();
+  /** Rules without an issue of their own: only they are compared for scoring one fact twice. */
+  const sound: Array<{ index: number; rule: Rule; fact: FactName }> = [];
   (scoring.rules ?? []).forEach((rule, i) => {
     const at: Path = ["scoring", "rules", i];
+    const before = out.length;
     if (seen.has(rule.id)) out.push(issue([...at, "id"], "duplicate-id", `编号重复：${rule.id}`, `Duplicate id: ${rule.id}`));
     seen.add(rule.id);
 
@@ -130,7 +136,9 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
       out.push(issue([...at, "points"], "scoring.per-day-needs-days", `按天计分需要超期天数，而“${FACTS[fact].name.zh}”没有`, `Points per day need overdue days, which "${fact}" does not have`));
     }
     if (fact && rule.when) checkCondition(rule.when, [...at, "when"], fact);
+    if (fact && out.length === before) sound.push({ index: i, rule, fact });
   });
+  out.push(...scoredTwice(sound, configDefaults(config).revisit));
 
   for (const [group, levels] of Object.entries(scoring.ratings ?? {})) {
     const at: Path = ["scoring", "ratings", group];
@@ -166,7 +174,7 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
     const forms = config.forms ?? {};
     if (!has(forms, appeal.form)) missing([...at, "form"], { zh: "表单", en: "Form" }, appeal.form);
     else {
-      const field = appeal.entryField ?? DEFAULT_APPEAL_ENTRY_FIELD;
+      const field = configDefaults(config).appealEntryField;
       const properties = (forms[appeal.form]!.schema as { properties?: Record<string, unknown> }).properties ?? {};
       if (!has(properties, field)) missing(appeal.entryField ? [...at, "entryField"] : [...at, "form"], { zh: "表单字段", en: "Form field" }, field);
     }
@@ -182,13 +190,85 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
   return out;
 }
 
-/** The deadline kinds the workflows set (set-deadline's `kind`, default handle). */
-function deadlineKinds(config: TownshipConfig): Set<string> {
-  const kinds = new Set<string>();
-  for (const workflow of Object.values(config.workflows ?? {})) {
-    for (const t of workflow.transitions ?? []) {
-      for (const e of t.effects ?? []) if (e.type === "set-deadline") kinds.add(((e.params ?? {}) as { kind?: string }).kind ?? "handle");
+// ---------------------------------------------------------------------------------------------
+// One fact, one line per target (docs/decisions/026-one-scoring-path.md)
+
+type Rule = NonNullable<NonNullable<TownshipConfig["scoring"]>["rules"]>[number];
+
+/** Facts that are one occurrence seen twice: a revisit's result is the revisit itself. */
+const SAME_OCCURRENCE = new Set(["revisit.recorded|revisit.satisfied", "revisit.recorded|revisit.dissatisfied"]);
+const occurTogether = (a: FactName, b: FactName) => a === b || SAME_OCCURRENCE.has(`${a}|${b}`) || SAME_OCCURRENCE.has(`${b}|${a}`);
+
+/** Conditions that hold only for values in a list, by the param holding it. */
+const LIST_PARAM: Record<string, string> = {
+  "grade-in": "grades",
+  "category-in": "categories",
+  "platform-in": "platforms",
+  "workflow-in": "workflows",
+  "transition-in": "transitions",
+  "satisfaction-in": "values",
+  "trigger-in": "triggers",
+};
+
+const same = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b);
+const overlaps = (a: readonly unknown[], b: readonly unknown[]) => a.some((x) => b.includes(x));
+
+/** True only when no fact can meet both conditions (false when unsure). */
+function disjoint(a: Spec, b: Spec): boolean {
+  const pa = (a.params ?? {}) as Record<string, unknown>;
+  const pb = (b.params ?? {}) as Record<string, unknown>;
+  if (a.type === "not") return same(pa.condition, b);
+  if (b.type === "not") return same(pb.condition, a);
+  if (a.type === "any") return (pa.conditions as Spec[]).every((c) => disjoint(c, b));
+  if (b.type === "any") return (pb.conditions as Spec[]).every((c) => disjoint(a, c));
+  if (a.type !== b.type) return false;
+  const list = LIST_PARAM[a.type];
+  if (list) return !overlaps(pa[list] as unknown[], pb[list] as unknown[]);
+  if (a.type === "input-in") return pa.field === pb.field && !overlaps(pa.values as unknown[], pb.values as unknown[]);
+  if (a.type === "overdue-days") {
+    const [minA, maxA, minB, maxB] = [pa.min ?? 0, pa.max ?? Infinity, pb.min ?? 0, pb.max ?? Infinity] as number[];
+    return maxA! < minB! || maxB! < minA!;
+  }
+  return false;
+}
+
+/** What a rule requires of a fact, as conditions: its `when` (an `all` flattened), its transition, its revisit result. */
+function requirements(rule: Rule, fact: FactName, revisit: { satisfied: readonly string[]; dissatisfied: readonly string[] }): Spec[] {
+  const out: Spec[] = [];
+  const add = (spec: Spec) => (spec.type === "all" ? ((spec.params?.conditions ?? []) as Spec[]).forEach(add) : out.push(spec));
+  if (rule.when) add(rule.when);
+  if (typeof rule.on !== "string") {
+    out.push({ type: "transition-in", params: { transitions: [rule.on.transition] } });
+    if (rule.on.workflow !== undefined) out.push({ type: "workflow-in", params: { workflows: [rule.on.workflow] } });
+  }
+  if (fact === "revisit.satisfied") out.push({ type: "satisfaction-in", params: { values: [...revisit.satisfied] } });
+  if (fact === "revisit.dissatisfied") out.push({ type: "satisfaction-in", params: { values: [...revisit.dissatisfied] } });
+  return out;
+}
+
+/**
+ * Two rules that can both score one fact (or one occurrence, as a revisit and its result) for the
+ * same target: the event would count twice. Conditions that exclude each other keep them apart.
+ */
+function scoredTwice(rules: ReadonlyArray<{ index: number; rule: Rule; fact: FactName }>, revisit: { satisfied: readonly string[]; dissatisfied: readonly string[] }): Issue[] {
+  const out: Issue[] = [];
+  const needs = rules.map((r) => requirements(r.rule, r.fact, revisit));
+  for (let j = 0; j < rules.length; j++) {
+    for (let i = 0; i < j; i++) {
+      const a = rules[i]!;
+      const b = rules[j]!;
+      if (a.rule.target !== b.rule.target || !occurTogether(a.fact, b.fact)) continue;
+      if (needs[i]!.some((x) => needs[j]!.some((y) => disjoint(x, y)))) continue;
+      const fact = FACTS[b.fact].name;
+      out.push(
+        issue(
+          ["scoring", "rules", b.index],
+          "scoring.scored-twice",
+          `规则“${a.rule.id}”与“${b.rule.id}”对同一事实（${fact.zh}）都计分给 ${b.rule.target}：一件事只计一次分。请合并为一条规则，或用互斥的条件（when）区分`,
+          `Rules "${a.rule.id}" and "${b.rule.id}" both score the same fact (${fact.en}) for ${b.rule.target}: an event is scored once. Merge them into one rule, or tell them apart with conditions (when) that exclude each other`,
+        ),
+      );
     }
   }
-  return kinds;
+  return out;
 }

@@ -6,6 +6,7 @@ import { createAjv, toIssues, type ValidateFunction } from "../ajv";
 import { EFFECT_PARAMS, EFFECT_PLACES, GUARD_PARAMS, isEffectName, isGuardName, NOT_NOTIFIABLE, SPECIAL_ACTORS } from "../effects";
 import { pointer, type Issue } from "../issues";
 import type { TownshipConfig } from "../../schemas/township-config";
+import { configDefaults } from "./defaults";
 
 type Path = Array<string | number>;
 type Spec = { type: string; params?: Record<string, unknown> };
@@ -29,9 +30,14 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
   const categoryIds = new Set((config.categories ?? []).map((c) => c.id));
   const forms = config.forms ?? {};
   const policies = config.deadlinePolicies ?? {};
+  const kinds = deadlineKinds(config);
 
   const missing = (path: Path, what: { zh: string; en: string }, ref: string) =>
     out.push(issue(path, "reference.missing", `${what.zh}“${ref}”不存在`, `${what.en} "${ref}" does not exist`));
+  /** A deadline kind named explicitly must be one some set-deadline sets. */
+  const kindRef = (kind: unknown, path: Path) => {
+    if (typeof kind === "string" && !kinds.has(kind)) out.push(issue(path, "deadline.kind-unknown", `没有流程设定“${kind}”类时限`, `No workflow sets a deadline of kind "${kind}"`));
+  };
   const POST = { zh: "岗位", en: "Post" };
   const FIELD = { zh: "表单字段", en: "Form field" };
 
@@ -95,6 +101,10 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
       case "input-in":
         checkField(p.field as string, formFields(formId), hasForm, [...path, "params", "field"]);
         break;
+      case "deadline-met":
+      case "deadline-overdue":
+        kindRef(p.kind, [...path, "params", "kind"]);
+        break;
       case "all":
       case "any":
         (p.guards as Spec[]).forEach((g, k) => checkGuard(g, [...path, "params", "guards", k], formId, hasForm));
@@ -150,7 +160,13 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
       case "return-to-sender":
         checkField(p.reasonField, fields, ctx.hasForm, [...path, "params", "reasonField"]);
         break;
+      case "pause-deadline":
+      case "resume-deadline":
+      case "clear-deadline":
+        kindRef(p.kind, [...path, "params", "kind"]);
+        break;
       case "supervision-sheet":
+        kindRef(p.deadline, [...path, "params", "deadline"]);
         checkActors(p.to, [...path, "params", "to"], true);
         checkActors(p.copy, [...path, "params", "copy"], true);
         break;
@@ -219,6 +235,18 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
     }
   }
 
+  const main = configDefaults(config).mainDeadline;
+  if (kinds.size && !kinds.has(main)) {
+    out.push(
+      issue(
+        ["mainDeadline"],
+        "deadline.main-unset",
+        `主办理时限“${main}”没有流程设定（退回、督办单和约谈都依据它）：请把 mainDeadline 设为 ${[...kinds].join("、")} 之一`,
+        `No workflow sets the main deadline "${main}" (returns, supervision sheets and principal talks go by it): set mainDeadline to one of ${[...kinds].join(", ")}`,
+      ),
+    );
+  }
+
   const rota = config.dutyRota;
   if (rota?.post && postIds.has(rota.post)) {
     const post = config.posts!.find((p) => p.id === rota.post)!;
@@ -255,4 +283,16 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
   });
 
   return out;
+}
+
+/** The deadline kinds the workflows set (set-deadline's `kind`, default the main deadline). */
+export function deadlineKinds(config: TownshipConfig): Set<string> {
+  const main = configDefaults(config).mainDeadline;
+  const kinds = new Set<string>();
+  for (const workflow of Object.values(config.workflows ?? {})) {
+    for (const t of workflow.transitions ?? []) {
+      for (const e of t.effects ?? []) if (e.type === "set-deadline") kinds.add(((e.params ?? {}) as { kind?: string }).kind ?? main);
+    }
+  }
+  return kinds;
 }

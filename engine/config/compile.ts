@@ -2,6 +2,7 @@
 import { createAjv, type ValidateFunction } from "../ajv";
 import { buildCalendar, type CalendarData, type CalendarFile, type WorkingCalendar } from "../calendar";
 import { OrgTree } from "../org";
+import { configDefaults, type ConfigDefaults } from "./defaults";
 import type { TownshipConfig } from "../../schemas/township-config";
 
 type Item<T> = T extends readonly (infer U)[] ? U : never;
@@ -27,6 +28,8 @@ export function calendarBasesNeeded(config: TownshipConfig): string[] {
 
 export type CompiledConfig = {
   config: TownshipConfig;
+  /** What the config leaves out, resolved (main deadline, scoring fields, time zone). */
+  defaults: ConfigDefaults;
   org: OrgTree;
   categories: ReadonlyMap<string, Category>;
   grades: ReadonlyMap<string, Grade>;
@@ -50,8 +53,10 @@ export function compileConfig(config: TownshipConfig, options: CompileOptions = 
   const validators = new Map<string, ValidateFunction>();
   const forms = new Map(Object.entries(config.forms ?? {}));
   const calendars = new Map<string, WorkingCalendar>();
+  const defaults = configDefaults(config);
   return {
     config,
+    defaults,
     org: new OrgTree(config.org?.units ?? []),
     categories: new Map((config.categories ?? []).map((c) => [c.id, c])),
     grades: new Map((config.grades ?? []).map((g) => [g.id, g])),
@@ -68,7 +73,7 @@ export function compileConfig(config: TownshipConfig, options: CompileOptions = 
         if (calendarId !== undefined && (!def || !Object.hasOwn(config.calendars ?? {}, calendarId))) throw new Error(`Unknown calendar ${calendarId}`);
         const base = def?.base === undefined ? undefined : options.calendarBases?.[def.base];
         if (def?.base !== undefined && !base) throw new Error(`Calendar base "${def.base}" was not passed to compileConfig (calendarBases)`);
-        cal = buildCalendar(base, { holidays: def?.holidays ?? [], workdays: def?.workdays ?? [] });
+        cal = buildCalendar(base, { holidays: def?.holidays ?? [], workdays: def?.workdays ?? [], timeZone: defaults.timeZone });
         calendars.set(key, cal);
       }
       return cal;

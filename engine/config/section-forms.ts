@@ -186,6 +186,7 @@ const CONDITIONS: Record<keyof typeof CONDITION_PARAMS, { zh: string; en: string
   "satisfaction-in": L("回访结果是", "revisit result is one of"),
   "overdue-days": L("超期天数在范围内", "overdue days within a range"),
   "trigger-in": L("督办来源是", "supervision came"),
+  "input-in": L("操作表单填写为", "the form's field is one of"),
   all: L("同时满足多个条件", "all of several conditions"),
   any: L("满足其中一个条件", "any of several conditions"),
   not: L("不满足某条件", "not a condition"),
@@ -222,7 +223,8 @@ function conditionSchema(ctx: SectionContext, platforms: readonly Named[], local
           platforms: pickList(platforms, locale, when("platform-in", L("平台", "Platforms"))),
           workflows: pickList(ctx.workflows, locale, when("workflow-in", L("流程", "Workflows"))),
           transitions: pickList(ctx.transitions, locale, when("transition-in", L("流程操作", "Transitions"))),
-          values: pickList([], locale, when("satisfaction-in", L("回访结果（表单中的取值）", "Revisit results (values in the form)"))),
+          field: { type: "string", minLength: 1, title: t(when("input-in", L("表单字段", "Form field"))) },
+          values: pickList([], locale, L("取值（用于“回访结果是”“操作表单填写为”）", 'Values (for "revisit result is one of", "the form\'s field is one of")')),
           min: { type: "number", minimum: 0, title: t(when("overdue-days", L("至少（天）", "At least (days)"))) },
           max: { type: "number", minimum: 0, title: t(when("overdue-days", L("至多（天）", "At most (days)"))) },
           triggers: {

@@ -3,7 +3,8 @@
 import { createAjv, toIssues } from "../ajv";
 import { pointer, type Issue } from "../issues";
 import { townshipConfigSchema, type TownshipConfig } from "../../schemas/township-config";
-import { EFFECT_TYPES } from "../effects";
+import { EFFECT_TYPES, RETIRED_SCORE_ACTION } from "../effects";
+import { isTimeZone } from "../time";
 import { workflowIssues } from "./checks-workflow";
 import { scoringIssues } from "./checks-scoring";
 import { viewIssues } from "./checks-views";
@@ -67,6 +68,10 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   const workflows = config.workflows ?? {};
   const policies = config.deadlinePolicies ?? {};
   const calendars = config.calendars ?? {};
+
+  if (config.timeZone !== undefined && !isTimeZone(config.timeZone)) {
+    out.push(issue("/timeZone", "time-zone.unknown", `未知的时区“${config.timeZone}”，请用 IANA 名称，如 Asia/Shanghai`, `Unknown time zone "${config.timeZone}"; use an IANA name such as Asia/Shanghai`));
+  }
 
   duplicates(units, ["org", "units"], out);
   duplicates(posts, ["posts"], out);
@@ -211,7 +216,16 @@ function hours(d: { amount: number; unit: string }) {
 }
 
 function checkEffect(type: string, path: string, out: Issue[]) {
-  if (!EFFECT_TYPES.has(type)) {
+  if (type === RETIRED_SCORE_ACTION) {
+    out.push(
+      issue(
+        path,
+        "effect.retired-score",
+        "“score”动作已停用：分数只由考评规则（scoring.rules）计算，请删除此动作并用规则表达（例如 on 该操作、条件 input-in）",
+        'The "score" action is retired: points come only from scoring rules (scoring.rules); remove it and write a rule instead (e.g. on this transition, with an input-in condition)',
+      ),
+    );
+  } else if (!EFFECT_TYPES.has(type)) {
     out.push(issue(path, "effect.unknown", `未知的动作类型“${type}”，可用：${[...EFFECT_TYPES].join("、")}`, `Unknown effect type "${type}"; known: ${[...EFFECT_TYPES].join(", ")}`));
   }
 }

@@ -13,6 +13,8 @@ import { loadTenantContext } from "../../app/server/tenancy.server.ts";
 import { transitionCase } from "../../app/server/workflow.server.ts";
 import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
 
+const ZONE = "Asia/Shanghai";
+
 const dispute = { summary: "村道占用纠纷", parties: 2, location: "桥头村3组", partyPhone: "13800002222" };
 const reason = "该事件属村级调解范围，退回后已由村工作站办理，不应扣分";
 
@@ -25,7 +27,7 @@ describe.runIf(hasBrowser)("appealing a deduction in Chromium", () => {
    * at real time, and 考评排名 opens on the current month.
    */
   const tick = (() => {
-    let t = Math.max(Date.now() - 10 * 60_000, Date.parse(periodOf("month", new Date()).start));
+    let t = Math.max(Date.now() - 10 * 60_000, Date.parse(periodOf(ZONE, "month", new Date()).start));
     return () => new Date((t += 1000));
   })();
   const poll = <T,>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });

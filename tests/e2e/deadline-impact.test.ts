@@ -5,11 +5,14 @@
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { addDuration, addWorkingDays, buildCalendar, localDate, parseCalendarFile } from "../../engine/calendar.ts";
+import { addDuration, addWorkingDays, buildCalendar, parseCalendarFile } from "../../engine/calendar.ts";
+import { localDate } from "../../engine/time.ts";
 import { reportCase } from "../../app/server/cases.server.ts";
 import { loadTenantContext } from "../../app/server/tenancy.server.ts";
 import { transitionCase } from "../../app/server/workflow.server.ts";
 import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
+
+const ZONE = "Asia/Shanghai";
 
 const official = parseCalendarFile(JSON.parse(readFileSync(new URL("../../tenants/calendars/cn-mainland.json", import.meta.url), "utf8")));
 /** As the app shows an instant (useWhen): Chinese, Asia/Shanghai, 24-hour clock. */
@@ -41,8 +44,8 @@ describe.runIf(hasBrowser)("deadline impact preview in Chromium", () => {
     await fire(reported.caseId, "east.routing", "dispatch", { leadUnitId: "platform-safety" }, now);
     const oldDue = (await e2e.db.case.findUniqueOrThrow({ where: { id: reported.caseId } })).dueAt!;
     // The next working day becomes a day off: the case gets one more day.
-    const dayOff = addWorkingDays(buildCalendar(official), localDate(now), 1);
-    const newDue = addDuration(buildCalendar(official, { holidays: [dayOff] }), now, { amount: 5, unit: "working-days" });
+    const dayOff = addWorkingDays(buildCalendar(official, { timeZone: ZONE }), localDate(ZONE, now), 1);
+    const newDue = addDuration(buildCalendar(official, { timeZone: ZONE, holidays: [dayOff] }), now, { amount: 5, unit: "working-days" });
     expect(newDue.getTime()).toBeGreaterThan(oldDue.getTime());
 
     const admin = await e2e.loginAs("east.admin");

@@ -4,6 +4,8 @@ import { compileConfig } from "../../engine/config/compile";
 import { parseCalendarFile } from "../../engine/calendar";
 import { demoConfig, readTenantJson } from "./helpers";
 
+const ZONE = "Asia/Shanghai";
+
 const base = parseCalendarFile(readTenantJson("calendars/cn-mainland.json"));
 const compiled = compileConfig(demoConfig() as never, { calendarBases: { "cn-mainland": base } });
 
@@ -23,7 +25,7 @@ describe("calendar coverage", () => {
   });
 
   it("checks the current year in Shanghai time", () => {
-    expect(yearsInUse(new Date("2026-12-31T16:30:00Z"))).toEqual([2027]);
-    expect(yearsInUse(new Date("2026-12-31T15:30:00Z"))).toEqual([2026]);
+    expect(yearsInUse(ZONE, new Date("2026-12-31T16:30:00Z"))).toEqual([2027]);
+    expect(yearsInUse(ZONE, new Date("2026-12-31T15:30:00Z"))).toEqual([2026]);
   });
 });

@@ -10,7 +10,6 @@ import {
   extendByPause,
   isWorkingDay,
   isoDate,
-  localDate,
   parseCalendarFile,
   subtractDuration,
   workingDaysBetween,
@@ -18,9 +17,12 @@ import {
   type Duration,
   type DurationUnit,
 } from "../../engine/calendar";
+import { localDate } from "../../engine/time";
+
+const ZONE = "Asia/Shanghai";
 
 const file = parseCalendarFile(rawFile);
-const cal = buildCalendar(file);
+const cal = buildCalendar(file, { timeZone: ZONE });
 
 /** An instant given as Asia/Shanghai local time, e.g. at("2025-09-25 10:00"). */
 const at = (local: string) => new Date(local.replace(" ", "T") + ":00+08:00");
@@ -178,7 +180,7 @@ describe("time zone: Asia/Shanghai, UTC+8", () => {
     ["2025-09-30T16:00:00Z", "2025-10-01"],
     ["2024-12-31T16:00:00Z", "2025-01-01"],
   ])("%s is %s in Shanghai", (utc, local) => {
-    expect(localDate(new Date(utc))).toBe(local);
+    expect(localDate(ZONE, new Date(utc))).toBe(local);
   });
 
   it("an instant at 2025-09-30T17:00:00Z is already Oct 1 (a holiday), so counting starts Oct 9", () => {
@@ -192,7 +194,7 @@ describe("time zone: Asia/Shanghai, UTC+8", () => {
   });
 
   it("endOfLocalDay", () => {
-    expect(endOfLocalDay("2025-10-09").toISOString()).toBe("2025-10-09T15:59:59.999Z");
+    expect(endOfLocalDay(ZONE, "2025-10-09").toISOString()).toBe("2025-10-09T15:59:59.999Z");
   });
 });
 
@@ -277,39 +279,39 @@ describe("extendByPause", () => {
 });
 
 describe("tenant overrides", () => {
-  it.each<[string, Parameters<typeof buildCalendar>[1], string, boolean]>([
+  it.each<[string, { holidays?: string[]; workdays?: string[] }, string, boolean]>([
     ["a local holiday added on a weekday", { holidays: ["2025-03-12"] }, "2025-03-12", false],
     ["an official holiday turned into a workday", { workdays: ["2025-10-08"] }, "2025-10-08", true],
     ["an official make-up workday turned back into a holiday", { holidays: ["2025-09-28"] }, "2025-09-28", false],
     ["a plain Saturday made a workday", { workdays: ["2025-03-15"] }, "2025-03-15", true],
   ])("%s", (_name, overrides, iso, expected) => {
-    const tenant = buildCalendar(file, overrides);
+    const tenant = buildCalendar(file, { ...overrides, timeZone: ZONE });
     expect(isWorkingDay(tenant, iso)).toBe(expected);
     expect(isWorkingDay(cal, iso)).toBe(!expected); // the base is unchanged
   });
 
   it("a local holiday moves deadlines", () => {
-    const tenant = buildCalendar(file, { holidays: ["2025-03-12"] });
+    const tenant = buildCalendar(file, { timeZone: ZONE, holidays: ["2025-03-12"] });
     expect(addDuration(tenant, at("2025-03-10 09:00"), { amount: 3, unit: "working-days" }).toISOString()).toBe(eod("2025-03-14").toISOString());
     expect(addDuration(cal, at("2025-03-10 09:00"), { amount: 3, unit: "working-days" }).toISOString()).toBe(eod("2025-03-13").toISOString());
   });
 
   it("a holiday turned into a workday moves deadlines", () => {
-    const tenant = buildCalendar(file, { workdays: ["2025-10-08"] });
+    const tenant = buildCalendar(file, { timeZone: ZONE, workdays: ["2025-10-08"] });
     expect(addDuration(tenant, at("2025-09-30 16:00"), { amount: 1, unit: "working-days" }).toISOString()).toBe(eod("2025-10-08").toISOString());
   });
 
   it("rejects a date both holiday and workday in the overrides, and malformed dates", () => {
-    expect(() => buildCalendar(file, { holidays: ["2025-03-12"], workdays: ["2025-03-12"] })).toThrow(RangeError);
-    expect(() => buildCalendar(file, { holidays: ["2025-13-01"] })).toThrow(RangeError);
+    expect(() => buildCalendar(file, { timeZone: ZONE, holidays: ["2025-03-12"], workdays: ["2025-03-12"] })).toThrow(RangeError);
+    expect(() => buildCalendar(file, { timeZone: ZONE, holidays: ["2025-13-01"] })).toThrow(RangeError);
   });
 
   it("rejects a base with a date both holiday and workday", () => {
-    expect(() => buildCalendar({ holidays: ["2025-03-12"], workdays: ["2025-03-12"] })).toThrow(RangeError);
+    expect(() => buildCalendar({ holidays: ["2025-03-12"], workdays: ["2025-03-12"] }, { timeZone: ZONE })).toThrow(RangeError);
   });
 
   it("no base: weekends only, plus overrides", () => {
-    const bare = buildCalendar(undefined, { holidays: ["2025-03-12"] });
+    const bare = buildCalendar(undefined, { timeZone: ZONE, holidays: ["2025-03-12"] });
     expect(isWorkingDay(bare, "2025-10-01")).toBe(true);
     expect(isWorkingDay(bare, "2025-03-12")).toBe(false);
     expect(coveredYears(bare)).toEqual([]);
@@ -333,7 +335,7 @@ describe("coveredYears", () => {
     expect(yearStatus(cal, 2028)).toBeUndefined();
   });
   it("tenant overrides do not add coverage", () => {
-    expect(coveredYears(buildCalendar(file, { holidays: ["2028-01-03"] }))).toEqual([2025, 2026]);
+    expect(coveredYears(buildCalendar(file, { timeZone: ZONE, holidays: ["2028-01-03"] }))).toEqual([2025, 2026]);
   });
 });
 

@@ -253,6 +253,9 @@ describe("semantic checks", () => {
         { path: "/workflows/case-loop/states/revisit", code: "workflow.unreachable" },
         { path: "/workflows/case-loop/states/closed", code: "workflow.unreachable" },
         { path: "/workflows/case-loop/states/archived", code: "workflow.unreachable" },
+        // report-back set the review deadline: review and redo now clear a kind nobody sets.
+        { path: "/workflows/case-loop/transitions/7/effects/0/params/kind", code: "deadline.kind-unknown" },
+        { path: "/workflows/case-loop/transitions/8/effects/0/params/kind", code: "deadline.kind-unknown" },
       ],
     },
     { name: "transition from an unknown state", mutate: (c) => loop(c).transitions[6].from.push("ghost"), expected: [{ path: "/workflows/case-loop/transitions/6/from/1", code: "reference.missing" }] },

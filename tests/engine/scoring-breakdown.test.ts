@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import { barLayout, figuresBy } from "../../engine/scoring-breakdown";
 import { periodFromKey, type Fact } from "../../engine/scoring";
 
-const march = periodFromKey("2026-03")!;
+const ZONE = "Asia/Shanghai";
+
+const march = periodFromKey(ZONE, "2026-03")!;
 let seq = 0;
 const fact = (name: Fact["name"], platformId: string, at = "2026-03-10T02:00:00.000Z"): Fact => ({
   name,

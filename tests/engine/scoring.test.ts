@@ -33,6 +33,8 @@ import type { TownshipConfig } from "../../schemas/township-config";
 import { demoConfig, hasCjk, readTenantJson, type MutableConfig } from "./helpers";
 import { east, eastLake, expectOk, fire, local, person } from "./workflow-helpers";
 
+const ZONE = "Asia/Shanghai";
+
 const compiled = eastLake();
 const config: TownshipConfig = compiled.config;
 const at = (text: string) => local(text).toISOString();
@@ -289,26 +291,27 @@ describe("periods in Asia/Shanghai time", () => {
     { kind: "quarter", at: "2025-12-31T15:00:00.000Z", key: "2025-Q4", start: "2025-09-30T16:00:00.000Z", end: "2025-12-31T16:00:00.000Z" },
     { kind: "year", at: "2024-12-31T16:00:00.000Z", key: "2025", start: "2024-12-31T16:00:00.000Z", end: "2025-12-31T16:00:00.000Z" },
   ])("$kind of $at is $key", ({ kind, at: instant, key, start, end }) => {
-    const period = periodOf(kind, instant);
+    const period = periodOf(ZONE, kind, instant);
     expect(period).toEqual({ kind, key, start, end });
-    expect(periodFromKey(key)).toEqual(period);
+    expect(periodFromKey(ZONE, key)).toEqual(period);
   });
 
   it.each(["2025-13", "2025-Q5", "25", "2025-3", ""])("%s is not a period key", (key) => {
-    expect(periodFromKey(key)).toBeUndefined();
+    expect(periodFromKey(ZONE, key)).toBeUndefined();
   });
 
   it("a fact at 00:30 on 1 April (Shanghai) counts in April, not March", () => {
     const f = fact({ at: "2025-03-31T16:30:00.000Z" });
     const cfg = withRules([rule()]);
-    expect(evaluateScores(cfg, [f], { period: periodFromKey("2025-03")! })).toEqual([]);
-    expect(evaluateScores(cfg, [f], { period: periodFromKey("2025-04")! })).toHaveLength(1);
-    expect(evaluateScores(cfg, [f], { period: periodFromKey("2025-Q2")! })).toHaveLength(1);
+    expect(evaluateScores(cfg, [f], { period: periodFromKey(ZONE, "2025-03")! })).toEqual([]);
+    expect(evaluateScores(cfg, [f], { period: periodFromKey(ZONE, "2025-04")! })).toHaveLength(1);
+    expect(evaluateScores(cfg, [f], { period: periodFromKey(ZONE, "2025-Q2")! })).toHaveLength(1);
   });
 });
 
 /** The hand trail's late closure, as its ledger line. */
 const CLOSED_LATE: ScoreLine = {
+  origin: "rule",
   tenantId: "east-lake",
   rule: "closed-late",
   target: { kind: "unit", id: "village-qiaotou" },
@@ -323,7 +326,7 @@ const CLOSED_LATE: ScoreLine = {
 
 describe("the ledger: explainable, deterministic, recomputable", () => {
   const facts = factsFromTrail(config, handTrail(), [CASE]);
-  const lines = evaluateScores(config, facts, { members, period: periodFromKey("2025-03")! });
+  const lines = evaluateScores(config, facts, { members, period: periodFromKey(ZONE, "2025-03")! });
 
   it("every line names its rule, fact, case event and target, with the key score:<tenant>:<rule>:<event>:<target>", () => {
     expect(lines.find((l) => l.rule === "closed-late")).toEqual(CLOSED_LATE);
@@ -346,7 +349,7 @@ describe("the ledger: explainable, deterministic, recomputable", () => {
   });
 
   it("recomputing from the same trail gives identical lines, whatever order the rows come in", () => {
-    const again = evaluateScores(config, factsFromTrail(config, [...handTrail()].sort((x, y) => ((x.seq * 7) % 15) - ((y.seq * 7) % 15)), [CASE]), { members, period: periodFromKey("2025-03")! });
+    const again = evaluateScores(config, factsFromTrail(config, [...handTrail()].sort((x, y) => ((x.seq * 7) % 15) - ((y.seq * 7) % 15)), [CASE]), { members, period: periodFromKey(ZONE, "2025-03")! });
     expect(again).toEqual(lines);
     expect(JSON.stringify(again)).toBe(JSON.stringify(lines));
   });
@@ -367,7 +370,7 @@ describe("rule publication and explicit recompute", () => {
     fact({ name: "supervision.sheet-issued", trigger: "ladder", at: at("2025-03-20 10:00"), eventSeq: 5 }),
   ];
   const current = withRules([late(-2), sheet]);
-  const march = periodFromKey("2025-03")!;
+  const march = periodFromKey(ZONE, "2025-03")!;
   const summary = (ls: ScoreLine[]) => ls.map((l) => `${l.eventSeq} ${l.rule} ${l.points}${l.configVersion === undefined ? "" : ` v${l.configVersion}`}`);
 
   it("each fact is scored by the version in force at its instant; nothing before the first publication", () => {
@@ -379,9 +382,10 @@ describe("rule publication and explicit recompute", () => {
   });
 
   it("a recompute is persisted as corrections appended to the ledger; appending them twice changes nothing", () => {
-    const ledger: Array<ScoreLine | { rule: string; target: { kind: "unit"; id: string }; points: number; at: string; dedupeKey: string }> = [
+    const ledger: Array<ScoreLine | { origin: "effect"; rule: string; target: { kind: "unit"; id: string }; points: number; at: string; dedupeKey: string }> = [
       ...evaluateScores(current, facts, { versions, period: march }),
-      { rule: "on-time", target: { kind: "unit", id: "village-qiaotou" }, points: 1, at: at("2025-03-10 10:00"), dedupeKey: "case:c1:v6:review:0:unit:village-qiaotou" },
+      // A line the retired workflow `score` action wrote: in the ledger, never counted.
+      { origin: "effect", rule: "on-time", target: { kind: "unit", id: "village-qiaotou" }, points: 1, at: at("2025-03-10 10:00"), dedupeKey: "case:c1:v6:review:0:unit:village-qiaotou" },
     ];
     const recomputed = evaluateScores(current, facts, { versions, recompute: true, period: march });
     const corrections = ledgerCorrections(ledger, recomputed, { tag: "r1" });
@@ -390,7 +394,7 @@ describe("rule publication and explicit recompute", () => {
       ["score:east-lake:sheet:3:unit:village-qiaotou:recompute:r1", -2, at("2025-03-10 10:00")],
     ]);
     const after = [...ledger, ...corrections];
-    const scoreOnly = (ls: typeof after) => ls.filter((l) => l.dedupeKey.startsWith("score:"));
+    const scoreOnly = (ls: typeof after) => ls.filter((l) => l.origin !== "effect");
     const scores = (ls: Parameters<typeof rollup>[0]) => rollup(ls, { period: march }).map((t) => [t.target.id, t.score, t.additions, t.deductions]);
     expect(scores(scoreOnly(after))).toEqual(scores(recomputed));
     expect(ledgerCorrections(after, recomputed, { tag: "r1" })).toEqual([]);
@@ -428,9 +432,9 @@ describe("appeals (申诉)", () => {
 
   it("an upheld appeal reverses the deduction in the period it was decided; twice is once", () => {
     const facts = factsFromTrail(config, [appealTrail("upheld", 50), appealTrail("upheld", 51)], [appealCase]);
-    const lines = evaluateScores(config, facts, { priorLines: [deduction], period: periodFromKey("2025-04")! });
+    const lines = evaluateScores(config, facts, { priorLines: [deduction], period: periodFromKey(ZONE, "2025-04")! });
     expect(lines).toEqual([
-      { tenantId: "east-lake", rule: "late", target: deduction.target, points: 3, at: at("2025-04-02 10:00"), caseId: "a1", eventSeq: 50, fact: "appeal.upheld", factKey: "50", reverses: deduction.dedupeKey, dedupeKey: `${deduction.dedupeKey}:reversed` },
+      { origin: "reversal", tenantId: "east-lake", rule: "late", target: deduction.target, points: 3, at: at("2025-04-02 10:00"), caseId: "a1", eventSeq: 50, fact: "appeal.upheld", factKey: "50", reverses: deduction.dedupeKey, dedupeKey: `${deduction.dedupeKey}:reversed` },
     ]);
     expect(rollup([deduction, ...lines]).map((t) => t.points)).toEqual([0]);
   });
@@ -493,7 +497,7 @@ describe("filing an appeal", () => {
       .map((e, i) => ({ seq: 200 + i, caseId: "appeal-1", actorId: i ? "u-inspector" : "u-village", type: e.event, data: e.data, at: String(e.data.at) }));
     const c = opened.case;
     const facts = factsFromTrail(config, events, [{ id: c.id, tenantId: c.tenantId, workflowId: c.workflowId, categoryId: c.categoryId, platformId: c.platformId, orgUnitId: c.orgUnitId, reporterId: c.reporterId, data: c.data }]);
-    expect(evaluateScores(config, facts, { priorLines: [deduction], period: periodFromKey("2025-04")! }).map((l) => [l.rule, l.target.id, l.points, l.reverses])).toEqual([
+    expect(evaluateScores(config, facts, { priorLines: [deduction], period: periodFromKey(ZONE, "2025-04")! }).map((l) => [l.rule, l.target.id, l.points, l.reverses])).toEqual([
       ["closed-late", "village-qiaotou", 4, deduction.dedupeKey],
     ]);
   });
@@ -504,6 +508,7 @@ describe("filing an appeal", () => {
 
 describe("rollup, ranking and the three-colour grid rating", () => {
   const line = (id: string, points: number, when = "2025-03-10 10:00"): ScoreLine => ({
+    origin: "rule",
     tenantId: "east-lake",
     rule: "r",
     target: { kind: "unit", id },
@@ -518,7 +523,7 @@ describe("rollup, ranking and the three-colour grid rating", () => {
   const targets = scoringTargets(config);
 
   it("rollup adds the base, keeps targets without lines, and counts additions and deductions apart", () => {
-    const totals = rollup([line("grid-qiaotou-1", 2), line("grid-qiaotou-1", -0.5), line("grid-qiaotou-1", 5, "2025-04-01 00:00")], { base: 1000, targets, period: periodFromKey("2025-03")! });
+    const totals = rollup([line("grid-qiaotou-1", 2), line("grid-qiaotou-1", -0.5), line("grid-qiaotou-1", 5, "2025-04-01 00:00")], { base: 1000, targets, period: periodFromKey(ZONE, "2025-03")! });
     expect(totals.filter((t) => t.group === "grid")).toEqual([
       { target: { kind: "unit", id: "grid-qiaotou-1" }, group: "grid", period: "2025-03", score: 1001.5, points: 1.5, additions: 2, deductions: -0.5, lines: 2 },
       { target: { kind: "unit", id: "grid-qiaotou-2" }, group: "grid", period: "2025-03", score: 1000, points: 0, additions: 0, deductions: 0, lines: 0 },
@@ -652,7 +657,7 @@ function month(): Trail {
 
 describe("a month of cases (March 2025) through the workflow engine", () => {
   const trail = month();
-  const march = periodFromKey("2025-03")!;
+  const march = periodFromKey(ZONE, "2025-03")!;
   const facts = factsFromTrail(config, trail.events, trail.cases);
   const lines = evaluateScores(config, facts, { period: march, members });
   const report = periodReport(config, { facts, lines, period: march, members });
@@ -776,6 +781,42 @@ describe("scoring config checks", () => {
     { name: "an entry field not in the appeal form", mutate: (c) => (c.scoring.appeal.entryField = "entry"), expected: [{ path: "/scoring/appeal/entryField", code: "reference.missing" }] },
     { name: "a closing deadline no workflow sets", mutate: (c) => (c.scoring.closingDeadline = "resolution"), expected: [{ path: "/scoring/closingDeadline", code: "scoring.deadline-kind-unused" }] },
     { name: "an unknown period", mutate: (c) => (c.scoring.periods = ["week"]), expected: [{ path: "/scoring/periods/0", code: "schema.enum" }] },
+    // One event, one line per target (docs/decisions/026-one-scoring-path.md).
+    { name: "two rules scoring one fact for the same target", mutate: (c) => (c.scoring.rules = [base, { ...base, id: "r2" }]), expected: [{ path: "/scoring/rules/1", code: "scoring.scored-twice" }] },
+    {
+      name: "a revisit and its result scored for the same target",
+      mutate: (c) => (c.scoring.rules = [{ ...base, id: "visited", on: "revisit.recorded", points: 1 }, { ...base, id: "pleased", on: "revisit.satisfied", points: 1 }]),
+      expected: [{ path: "/scoring/rules/1", code: "scoring.scored-twice" }],
+    },
+    {
+      name: "a transition scored by id and again as any transition",
+      mutate: (c) => (c.scoring.rules = [{ ...base, id: "a", on: { transition: "redo" } }, { ...base, id: "b", on: "case.transition", when: { type: "transition-in", params: { transitions: ["review", "redo"] } } }]),
+      expected: [{ path: "/scoring/rules/1", code: "scoring.scored-twice" }],
+    },
+    {
+      name: "a bonus on top of a rule for the same fact",
+      mutate: (c) => (c.scoring.rules = [{ ...base, on: "case.closed-on-time", points: 1 }, { ...base, id: "hard", on: "case.closed-on-time", points: 2, when: { type: "grade-in", params: { grades: ["major"] } } }]),
+      expected: [{ path: "/scoring/rules/1", code: "scoring.scored-twice" }],
+    },
+    {
+      name: "rules kept apart by conditions that exclude each other",
+      mutate: (c) =>
+        (c.scoring.rules = [
+          { ...base, on: "case.closed-on-time", points: 1, when: { type: "not", params: { condition: { type: "grade-in", params: { grades: ["major"] } } } } },
+          { ...base, id: "hard", on: "case.closed-on-time", points: 3, when: { type: "grade-in", params: { grades: ["major"] } } },
+          { ...base, id: "short", when: { type: "overdue-days", params: { max: 2 } } },
+          { ...base, id: "long", when: { type: "overdue-days", params: { min: 3 } } },
+          { ...base, id: "rated-well", on: { transition: "review" }, when: { type: "input-in", params: { field: "result", values: ["good"] } } },
+          { ...base, id: "rated-badly", on: { transition: "review" }, when: { type: "input-in", params: { field: "result", values: ["bad"] } } },
+        ]),
+      expected: [],
+    },
+    { name: "one fact for two targets", mutate: (c) => (c.scoring.rules = [base, { ...base, id: "platform-too", target: "platform" }]), expected: [] },
+    {
+      name: "a form-input condition on a fact without a form",
+      mutate: withRule({ on: "case.overdue", when: { type: "input-in", params: { field: "rating", values: ["fail"] } } }),
+      expected: [{ path: "/scoring/rules/0/when/type", code: "scoring.condition-not-applicable" }],
+    },
   ];
 
   it.each(rows)("$name", ({ mutate, expected }) => {

@@ -25,7 +25,7 @@ describe("every step of the supervision ladder, on a simulated clock", () => {
     { at: "2025-03-07T15:59:59.999Z", step: "催办 3 days before", effects: ["notify"], label: "催办提醒" },
     { at: "2025-03-08T15:59:59.999Z", step: "不到2日件", effects: ["notify"], label: "不到2日件" },
     { at: "2025-03-09T15:59:59.999Z", step: "不到1日件", effects: ["notify"], label: "不到1日件" },
-    { at: "2025-03-10T16:00:00.000Z", step: "overdue: supervision sheet and score", effects: ["supervision-sheet", "notify", "score"] },
+    { at: "2025-03-10T16:00:00.000Z", step: "overdue: supervision sheet", effects: ["supervision-sheet", "notify"] },
     { at: "2025-03-13T15:59:59.999Z", step: "3 working days overdue: principal talk", effects: ["principal-talk", "notify"] },
     { at: "2025-03-17T15:59:59.999Z", step: "5 working days overdue: continued supervision", effects: ["supervision-sheet", "notify"] },
     { at: "2025-03-24T15:59:59.999Z", step: "and again every 5 working days until done", effects: ["supervision-sheet", "notify"] },
@@ -79,9 +79,6 @@ describe("every step of the supervision ladder, on a simulated clock", () => {
       label: { zh: "超期督办单", en: "Supervision sheet" },
       dedupeKey: "case:case-ladder:deadline:handle@3:step:3",
     });
-    expect(ofType(walk[3]!.fired.effects, "score")).toEqual([
-      { type: "score", caseId: "case-ladder", tenantId: "east-lake", rule: "overdue", target: { kind: "unit", id: "village-qiaotou" }, points: -2, at: "2025-03-10T16:00:00.000Z", dedupeKey: "case:case-ladder:deadline:handle@3:step:4:unit:village-qiaotou" },
-    ]);
   });
 
   it("the principal leader's talk is to be held within 2 working days", () => {
@@ -96,7 +93,7 @@ describe("every step of the supervision ladder, on a simulated clock", () => {
         deadlineId: "handle@3",
         scheduleBy: "2025-03-17T15:59:59.999Z",
         label: { zh: "主要领导约谈", en: "Talk with the principal leader" },
-        dedupeKey: "case:case-ladder:deadline:handle@3:step:5",
+        dedupeKey: "case:case-ladder:deadline:handle@3:step:4",
       },
     ]);
     expect(ofType(walk[4]!.fired.effects, "notify")[0]).toMatchObject({ posts: ["director"], units: ["village-qiaotou"], kind: "supervision.talk" });
@@ -105,7 +102,6 @@ describe("every step of the supervision ladder, on a simulated clock", () => {
   it("every fired step is audited with its place in the ladder", () => {
     expect(ofType(walk[3]!.fired.effects, "audit").map((a) => a.data)).toEqual([
       { deadlineId: "handle@3", kind: "handle", index: 3, phase: "overdue", type: "supervision-sheet", dueAt: "2025-03-10T16:00:00.000Z", superseded: false, at: "2025-03-10T16:00:00.000Z" },
-      { deadlineId: "handle@3", kind: "handle", index: 4, phase: "overdue", type: "score", dueAt: "2025-03-10T16:00:00.000Z", superseded: false, at: "2025-03-10T16:00:00.000Z" },
     ]);
   });
 
@@ -144,17 +140,16 @@ describe("a late sweep (the sweep was down)", () => {
   it("after a long outage every distinct overdue step still fires once, but only the latest repeat", () => {
     const s = dispatchedAt(local("2025-03-03 10:00"));
     const d = tick(s, new Date("2025-04-01T00:00:00Z"));
-    expect(notAudit(d.effects)).toEqual(["supervision-sheet", "notify", "score", "principal-talk", "notify", "supervision-sheet", "notify"]);
+    expect(notAudit(d.effects)).toEqual(["supervision-sheet", "notify", "principal-talk", "notify", "supervision-sheet", "notify"]);
     expect(ofType(d.effects, "audit").map((a) => [a.data.index, a.data.superseded])).toEqual([
       [0, true],
       [1, true],
       [2, true],
       [3, false],
       [4, false],
-      [5, false],
+      [5, true],
       [6, true],
-      [7, true],
-      [8, false],
+      [7, false],
     ]);
     // The next repeat: 5 working days after 31 March, with Qingming (4-6 April) off.
     expect(d.nextCheckAt).toBe("2025-04-08T15:59:59.999Z");
@@ -174,7 +169,7 @@ describe("deadlines across the 2025 National Day holiday (1-8 October; 28 Sep an
   it("the ladder around the holiday: reminders in calendar days, the overdue steps in working days", () => {
     const s = dispatchedAt(local("2025-09-29 10:00"));
     const at = (i: number) => ladderStepAt(compiled, s.deadlines[0]!, i)!.at.toISOString();
-    expect([0, 1, 2, 3, 5, 6].map(at)).toEqual([
+    expect([0, 1, 2, 3, 4, 5].map(at)).toEqual([
       "2025-10-10T15:59:59.999Z", // 3 days before
       "2025-10-11T15:59:59.999Z", // 不到2日件
       "2025-10-12T15:59:59.999Z", // 不到1日件

@@ -4,8 +4,10 @@ import { describe, expect, it } from "vitest";
 import { viewIssues } from "../../engine/config/checks-views";
 import { validateTownshipConfig } from "../../engine/config/validate";
 import type { TownshipConfig } from "../../schemas/township-config";
-import { chinaDay, columnsOf, DEFAULT_COLUMNS, doneStates, lastDays, tabFilter, workbenchFor, workbenchesFor } from "../../engine/views";
+import { columnsOf, DEFAULT_COLUMNS, doneStates, lastDays, tabFilter, townshipDay, workbenchFor, workbenchesFor } from "../../engine/views";
 import { demoConfig, loadTownship } from "./helpers";
+
+const ZONE = "Asia/Shanghai";
 
 const { resolved: config, compiled } = loadTownship("east-lake");
 const now = new Date("2026-03-02T01:00:00Z");
@@ -76,11 +78,11 @@ describe("dashboard helpers", () => {
     ["2026-03-01T15:59:59Z", "2026-03-01"],
     ["2026-03-01T16:00:00Z", "2026-03-02"],
   ])("%s is %s in China", (at, day) => {
-    expect(chinaDay(new Date(at))).toBe(day);
+    expect(townshipDay(ZONE, new Date(at))).toBe(day);
   });
 
   it("lists the last days oldest first", () => {
-    expect(lastDays(now, 3)).toEqual(["2026-02-28", "2026-03-01", "2026-03-02"]);
+    expect(lastDays(ZONE, now, 3)).toEqual(["2026-02-28", "2026-03-01", "2026-03-02"]);
   });
 });
 

@@ -55,8 +55,8 @@ describe("the bottom-up case loop, step by step", () => {
     { id: "dispatch", to: "dispatched", effects: ["audit", "deadline-set", "notify"] },
     { id: "accept", to: "handling", effects: ["audit"] },
     { id: "report-back", to: "feedback", effects: ["audit", "deadline-paused", "deadline-set", "notify"] },
-    { id: "review", to: "revisit", effects: ["audit", "score", "deadline-cleared", "deadline-cleared"] },
-    { id: "close", to: "closed", effects: ["audit", "score", "supervision-closed"] },
+    { id: "review", to: "revisit", effects: ["audit", "deadline-cleared", "deadline-cleared"] },
+    { id: "close", to: "closed", effects: ["audit", "supervision-closed"] },
     { id: "archive", to: "archived", effects: ["audit"] },
   ])("$id → $to with effects $effects", ({ id, to, effects }) => {
     const { before, decision } = trace.find((t) => t.step.id === id)!;
@@ -93,10 +93,11 @@ describe("the bottom-up case loop, step by step", () => {
     expect(decision.nextCheckAt).toBe(new Date(new Date(review!.dueAt).getTime() - 86_400_000).toISOString());
   });
 
-  it("review scores the lead unit for finishing on time, then clears both clocks", () => {
+  it("review clears both clocks; the audit entry records them met, for the scoring rules (no points of its own)", () => {
     const { decision } = trace[4]!;
-    expect(ofType(decision.effects, "score")).toEqual([
-      { type: "score", caseId: "case-loop-1", tenantId: "east-lake", rule: "on-time", target: { kind: "unit", id: "village-qiaotou" }, points: 1, at: later(60).toISOString(), dedupeKey: "case:case-loop-1:v6:review:0:unit:village-qiaotou" },
+    expect(ofType(decision.effects, "audit")[0]!.data.cleared).toMatchObject([
+      { kind: "review", met: true, reason: "done" },
+      { kind: "handle", met: true, reason: "done" },
     ]);
     expect(ofType(decision.effects, "deadline-cleared").map((e) => [e.kind, e.met, e.reason])).toEqual([
       ["review", true, "done"],
@@ -106,9 +107,9 @@ describe("the bottom-up case loop, step by step", () => {
     expect(decision.nextCheckAt).toBeNull();
   });
 
-  it("close records satisfaction as a score and closes supervision", () => {
+  it("close records the satisfaction in the audit entry (the scoring rules score it) and closes supervision", () => {
     const { decision } = trace[5]!;
-    expect(ofType(decision.effects, "score")).toMatchObject([{ rule: "satisfaction", points: 2, target: { kind: "unit", id: "village-qiaotou" } }]);
+    expect(ofType(decision.effects, "audit")[0]!.data.input).toMatchObject({ satisfaction: "satisfied" });
     expect(ofType(decision.effects, "supervision-closed")).toEqual([{ type: "supervision-closed", caseId: "case-loop-1", at: later(70).toISOString() }]);
   });
 
@@ -177,12 +178,12 @@ describe("the other transitions", () => {
     expect(d.next.deadlines[0]!.id).not.toBe("handle@3");
   });
 
-  it("an unsatisfied revisit scores the lead unit down", () => {
+  it("an unsatisfied revisit is recorded for the scoring rules, with the lead unit still assigned", () => {
     let s = fire(compiled, dispatched(), "accept", east.village, t0).next;
     s = fire(compiled, s, "report-back", east.village, later(5), { result: "已处理" }).next;
     s = fire(compiled, s, "review", east.routing, later(6), {}).next;
     const d = fire(compiled, s, "close", east.reporter, later(7), { satisfaction: "unsatisfied" });
-    expect(ofType(d.effects, "score")).toMatchObject([{ rule: "satisfaction", points: -2 }]);
+    expect(ofType(d.effects, "audit")[0]!.data).toMatchObject({ input: { satisfaction: "unsatisfied" }, assignment: { leadUnitId: "village-qiaotou" } });
   });
 
   it("supervise (督办) issues a numbered supervision sheet to the lead unit by hand", () => {
@@ -487,10 +488,7 @@ describe("the top-down task loop (Zhoushan template)", () => {
       ["review", false],
     ]);
     const evaluated = expectOk(decide(zs, reported.next, { type: "transition", transitionId: "evaluate", input: { rating: "excellent", comment: "按期高质量完成" }, expectedVersion: 5 }, assessor, local("2025-10-10 10:00")));
-    expect(ofType(evaluated.effects, "score").map((s) => [s.rule, s.points])).toEqual([
-      ["task-rating", 3],
-      ["on-time", 1],
-    ]);
+    expect(ofType(evaluated.effects, "audit")[0]!.data).toMatchObject({ input: { rating: "excellent" }, cleared: [{ kind: "review" }, { kind: "handle", met: true, reason: "done" }] });
     expect(evaluated.next.deadlines).toEqual([]);
     const archived = expectOk(decide(zs, evaluated.next, { type: "transition", transitionId: "archive", expectedVersion: 6 }, routing, local("2025-10-11 10:00")));
     expect(archived.next.state).toBe("archived");
@@ -546,7 +544,8 @@ describe("config checks for workflows, ladders, rota and modes (workflowIssues)"
     { name: "input guard without a form", mutate: (c) => (tr(c, "accept").guard = { type: "input-in", params: { field: "x", values: [1] } }), expected: [{ path: "@accept/guard/params/field", code: "effect.needs-form" }] },
     { name: "nested guard errors are found", mutate: (c) => (tr(c, "escalate").guard = { type: "all", params: { guards: [{ type: "mode", params: { mode: "wartime" } }, { type: "grade-in", params: { grades: ["x"] } }] } }), expected: [{ path: "@escalate/guard/params/guards/1/params/grades/0", code: "reference.missing" }] },
     { name: "effect with unknown params", mutate: (c) => (tr(c, "dispatch").effects[1].params.days = 3), expected: [{ path: "@dispatch/effects/1/params/days", code: "params.additionalProperties" }] },
-    { name: "score without points", mutate: (c) => delete tr(c, "close").effects[0].params.points, expected: [{ path: "@close/effects/0/params/points", code: "params.required" }] },
+    { name: "clearing a deadline kind no workflow sets", mutate: (c) => (tr(c, "review").effects[1].params.kind = "resolution"), expected: [{ path: "@review/effects/1/params/kind", code: "deadline.kind-unknown" }] },
+    { name: "a main deadline no workflow sets", mutate: (c) => (c.mainDeadline = "resolution"), expected: [{ path: "/mainDeadline", code: "deadline.main-unset" }] },
     { name: "deadline on an unknown policy", mutate: (c) => (tr(c, "dispatch").effects[1].params.policy = "lenient"), expected: [{ path: "@dispatch/effects/1/params/policy", code: "reference.missing" }] },
     { name: "deadline with no policy anywhere", mutate: (c) => delete c.categories[0].deadlinePolicy, expected: ["dispatch", "reopen", "county-dispatch", "fast-dispatch"].map((id) => ({ path: `@${id}/effects/${id === "reopen" ? 0 : 1}`, code: "deadline.no-policy" })) },
     { name: "notify an unknown post", mutate: (c) => (tr(c, "triage").effects[1].params.to = ["$grade-analyst", "mayor"]), expected: [{ path: "@triage/effects/1/params/to/1", code: "reference.missing" }] },
@@ -555,12 +554,12 @@ describe("config checks for workflows, ladders, rota and modes (workflowIssues)"
     { name: "set the grade from a form without the field", mutate: (c) => (tr(c, "triage").form = "reason"), expected: [{ path: "@triage/effects/0", code: "reference.missing" }] },
     { name: "set the grade without a form", mutate: (c) => delete tr(c, "triage").form, expected: [{ path: "@triage/effects/0", code: "effect.needs-form" }] },
     { name: "a transition-only effect in a ladder", mutate: (c) => (c.deadlinePolicies.standard.overdueLadder[1] = { type: "assign" }), expected: [{ path: "/deadlinePolicies/standard/overdueLadder/1/type", code: "effect.place" }] },
-    { name: "a ladder going backwards", mutate: (c) => (c.deadlinePolicies.standard.overdueLadder[2].after = { amount: 10, unit: "working-days" }), expected: [{ path: "/deadlinePolicies/standard/overdueLadder/3", code: "deadline.ladder-order" }] },
+    { name: "a ladder going backwards", mutate: (c) => (c.deadlinePolicies.standard.overdueLadder[1].after = { amount: 10, unit: "working-days" }), expected: [{ path: "/deadlinePolicies/standard/overdueLadder/2", code: "deadline.ladder-order" }] },
     { name: "a repeat that is not last", mutate: (c) => (c.deadlinePolicies.standard.overdueLadder[0].repeat = { amount: 1, unit: "working-days" }), expected: [{ path: "/deadlinePolicies/standard/overdueLadder/0/repeat", code: "deadline.repeat-not-last" }] },
     { name: "wartime reminders nearest-first", mutate: (c) => c.deadlinePolicies.standard.wartimeReminders.reverse(), expected: [{ path: "/deadlinePolicies/standard/wartimeReminders/1", code: "deadline.ladder-order" }] },
     { name: "working days without a calendar", mutate: (c) => delete c.deadlinePolicies.review.calendar, expected: [{ path: "/deadlinePolicies/review", code: "deadline.no-calendar" }] },
     { name: "half a working day", mutate: (c) => (c.deadlinePolicies.review.handle.amount = 1.5), expected: [{ path: "/deadlinePolicies/review", code: "deadline.fractional-days" }] },
-    { name: "talk with an unknown principal", mutate: (c) => (c.deadlinePolicies.standard.overdueLadder[2].params.principal = "mayor"), expected: [{ path: "/deadlinePolicies/standard/overdueLadder/2/params/principal", code: "reference.missing" }] },
+    { name: "talk with an unknown principal", mutate: (c) => (c.deadlinePolicies.standard.overdueLadder[1].params.principal = "mayor"), expected: [{ path: "/deadlinePolicies/standard/overdueLadder/1/params/principal", code: "reference.missing" }] },
     { name: "reminder notifying an unknown post", mutate: (c) => (c.deadlinePolicies.review.reminders[0].notify = ["routing", "mayor"]), expected: [{ path: "/deadlinePolicies/review/reminders/0/notify/1", code: "reference.missing" }] },
     { name: "duty rota on a working post", mutate: (c) => (c.dutyRota.post = "routing"), expected: [{ path: "/dutyRota/post", code: "rota.not-leadership" }] },
     { name: "a date twice in the rota kept in config", mutate: (c) => (c.dutyRota.schedule = { dates: [{ date: "2025-10-01", holders: ["a"] }, { date: "2025-10-01", holders: ["b"] }] }), expected: [{ path: "/dutyRota/schedule/dates/1/date", code: "rota.duplicate-date" }] },

@@ -16,6 +16,8 @@ import { startSession } from "../../app/server/session.server.ts";
 import { transitionCase } from "../../app/server/workflow.server.ts";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
 
+const ZONE = "Asia/Shanghai";
+
 let s: Seeded;
 let tenantId = "";
 const BASE = "http://gridwork.test";
@@ -110,7 +112,7 @@ describe("appeals in the browser's routes", () => {
     await returnedBy("command-room", "east.director", 2);
     await returnedBy("platform-safety", "east.safety", 3);
     await runJobs();
-    const lines = await s.db.scoreEntry.findMany({ where: { tenantId, dedupeKey: { startsWith: "score:" } } });
+    const lines = await s.db.scoreEntry.findMany({ where: { tenantId, origin: "rule" } });
     keys.ours = lines.find((l) => l.rule === "returned" && l.targetId === "command-room")!.dedupeKey;
     keys.theirs = lines.find((l) => l.rule === "returned" && l.targetId === "platform-safety")!.dedupeKey;
     keys.bonus = lines.find((l) => l.points > 0)!.dedupeKey;
@@ -231,7 +233,7 @@ describe("appeals in the browser's routes", () => {
     expect(reversal).toMatchObject({ points: 1, targetId: "command-room", caseId: appealId });
 
     expect((await marks("east.director", "2026-03"))[keys.ours]).toMatchObject({ appeal: { caseId: appealId, state: "upheld" }, mayAppeal: false });
-    expect((await marks("east.director", currentPeriodKey(decided)))[reversal.dedupeKey]).toEqual({ appeal: null, mayAppeal: false });
+    expect((await marks("east.director", currentPeriodKey(ZONE, decided)))[reversal.dedupeKey]).toEqual({ appeal: null, mayAppeal: false });
     expect(await (await page("east.director", newAppeal(reversal.dedupeKey))).json()).toMatchObject({ refusal: [{ message: "只能对扣分申诉" }], form: null });
   });
 });

@@ -88,6 +88,25 @@ describe("config validate", () => {
     expect(run.stderr).toContain('  /categories/market-complaint/intakeForm [reference.missing] 表单“intake-nothing”不存在 / Form "intake-nothing" does not exist');
   });
 
+  it("refuses a township that would score one event twice, or rename its main deadline halfway, naming what to fix", async () => {
+    const twice = json(path.join(root, "tenants/townships/west-hill.json"));
+    twice.scoring = { rules: [{ id: "revisit-bonus", name: { zh: "回访加分" }, on: "revisit.recorded", target: "lead-unit", points: 1 }] };
+    const halfway = json(path.join(root, "tenants/townships/west-hill.json"));
+    halfway.mainDeadline = "dispose";
+    const twiceFile = write("scored-twice.json", twice);
+    const halfwayFile = write("main-deadline-halfway.json", halfway);
+    const run = await cli(["validate", twiceFile, halfwayFile]);
+    expect(run.code).toBe(1);
+    expect(run.stderr).toContain(`✗ ${twiceFile}: 配置无效 / not a valid config (2)`);
+    for (const result of ["satisfied", "dissatisfied"]) {
+      expect(run.stderr).toContain(`  /scoring/rules/revisit-bonus [scoring.scored-twice] 规则“${result}”与“revisit-bonus”对同一事实（回访评价）都计分给 lead-unit`);
+      expect(run.stderr).toContain(`Rules "${result}" and "revisit-bonus" both score the same fact (Revisit recorded) for lead-unit`);
+    }
+    expect(run.stderr).toContain(`✗ ${halfwayFile}: 配置无效 / not a valid config (1)`);
+    expect(run.stderr).toContain('  /mainDeadline [deadline.main-unset] 主办理时限“dispose”没有流程设定');
+    expect(run.stderr).toContain('No workflow sets the main deadline "dispose" (returns, supervision sheets and principal talks go by it): set mainDeadline to one of handle, review');
+  });
+
   it("says what is wrong with usage (exit 2)", async () => {
     expect((await cli([])).code).toBe(2);
     expect((await cli(["frobnicate"])).stderr).toContain("Unknown command: frobnicate");

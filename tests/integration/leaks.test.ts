@@ -11,6 +11,8 @@ import { transitionCase } from "../../app/server/workflow.server.ts";
 import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
 
+const ZONE = "Asia/Shanghai";
+
 let s: Seeded;
 let app: AppProcess;
 let caseId = "";
@@ -164,7 +166,7 @@ describe("exports", () => {
     }
 
     const director = await loggedIn("east.director");
-    const review = await director.post(`/t/east-lake/reports/${currentPeriodKey()}/export`, {});
+    const review = await director.post(`/t/east-lake/reports/${currentPeriodKey(ZONE)}/export`, {});
     expect(review.status).toBe(200);
     const reviewCells = await xlsxCells(await review.arrayBuffer());
     const names = reviewCells.filter((c) => String(c.value).includes("cmd|"));

@@ -97,7 +97,7 @@ describe("the bottom-up loop", () => {
     }
   });
 
-  it("overdue: a numbered supervision sheet, a deduction, then a talk with the principal leader", async () => {
+  it("overdue: a numbered supervision sheet, its one deduction, then a talk with the principal leader", async () => {
     const overdue = new Date("2026-03-10T02:00:00Z"); // Tue 10 Mar 10:00
     await sweepDueCases(s.db, overdue);
     await sweepDueCases(s.db, overdue);
@@ -105,8 +105,10 @@ describe("the bottom-up loop", () => {
     expect(sheets).toHaveLength(1);
     expect(sheets[0]!.number).toMatch(/^2026-000001$/);
     expect(sheets[0]!.toUnitIds).toEqual(["platform-safety"]);
-    const scores = await s.db.scoreEntry.findMany({ where: { caseId, rule: "overdue" } });
-    expect(scores.map((x) => [x.targetId, x.points])).toEqual([["platform-safety", -2]]);
+    await deliverAll();
+    // Going overdue is scored once, by the rule on the sheet it brings: the ladder writes no points of its own.
+    const scores = await s.db.scoreEntry.findMany({ where: { caseId, fact: { in: ["supervision.sheet-issued", "case.overdue"] } } });
+    expect(scores.map((x) => [x.origin, x.rule, x.fact, x.targetId, x.points])).toEqual([["rule", "supervision-sheet", "supervision.sheet-issued", "platform-safety", -2]]);
     expect(await s.db.principalTalk.count({ where: { caseId } })).toBe(0);
 
     // Three working days after the due date, still not done: the principal leader holds a talk.
@@ -131,7 +133,10 @@ describe("the bottom-up loop", () => {
     expect(row.nextCheckAt).toBeNull();
     expect(await s.db.supervisionSheet.count({ where: { caseId, status: "open" } })).toBe(0);
     expect(await s.db.principalTalk.count({ where: { caseId, status: "open" } })).toBe(0);
-    expect((await s.db.scoreEntry.findMany({ where: { caseId, rule: "satisfaction" } })).map((x) => x.points)).toEqual([2]);
+    await deliverAll();
+    // The satisfied revisit is scored once, by the scoring rule (the workflow no longer scores it as well).
+    const revisit = await s.db.scoreEntry.findMany({ where: { caseId, fact: { startsWith: "revisit." } } });
+    expect(revisit.map((x) => [x.origin, x.rule, x.targetId, x.points])).toEqual([["rule", "satisfied", "platform-safety", 1]]);
     // Nothing more comes due after the case is archived.
     expect(await sweepDueCases(s.db, new Date("2026-04-30T00:00:00Z"))).toBe(0);
   });
