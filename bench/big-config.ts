@@ -10,7 +10,7 @@ import { parseArgs } from "node:util";
 import { prepareConfig, resolveConfig } from "../engine/config/index.ts";
 import { CONFIG_LIMITS, COUNT_LIMITS } from "../engine/limits.ts";
 import { prepareConfigOffThread } from "../app/server/config-worker.server.ts";
-import { HttpSession, startApp } from "../tests/setup/app-process.ts";
+import { HttpSession, startAppOn, streamedForm } from "../tests/setup/app-process.ts";
 import { createTestDatabase } from "../tests/setup/services.ts";
 import { templateLookup } from "../tests/engine/helpers.ts";
 
@@ -22,7 +22,7 @@ const cap = (path: string) => COUNT_LIMITS.find((l) => l.at.join("/") === path)!
 
 // 1. The refused 11 MB edit over HTTP, with GET /login alongside.
 const database = await createTestDatabase();
-const app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+const app = await startAppOn(database);
 const edits: number[] = [];
 const logins: number[] = [];
 let editBytes = 0;
@@ -34,12 +34,9 @@ try {
   const edit = JSON.stringify({ kind: "sections", sections: { posts } });
   editBytes = Buffer.byteLength(edit);
   for (let run = 0; run < runs; run++) {
-    const body = new FormData();
-    body.set("intent", "validate");
-    body.set("edit", edit);
     const t0 = performance.now();
     let done = false;
-    const post = http.request("/t/east-lake/admin/config?_data=routes%2Ft.%24tenant.admin.config", { method: "POST", body }).then(async (res) => {
+    const post = http.request("/t/east-lake/admin/config?_data=routes%2Ft.%24tenant.admin.config", streamedForm({ intent: "validate", edit })).then(async (res) => {
       await res.text();
       if (res.status !== 413) throw new Error(`expected 413, got ${res.status}`);
       edits.push(performance.now() - t0);

@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
+import { HttpSession, startAppOn, streamedForm, type AppProcess } from "../setup/app-process.ts";
 import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
 import { validDispute } from "./helpers.ts";
 
@@ -54,17 +54,8 @@ describe("config edits beyond the caps", () => {
     const http = await admin();
     const edit = sectionsEdit({ posts: posts(200_000) });
     expect(edit.length).toBeGreaterThan(10 * 1024 * 1024);
-    // Streamed as a browser sends a large form; over MAX_CONFIG_FORM_BYTES it is refused while it
-    // streams in, before anything is parsed (the rest is never read).
-    const bytes = new TextEncoder().encode(new URLSearchParams({ intent: "validate", edit }).toString());
-    let at = 0;
-    const body = new ReadableStream<Uint8Array>({
-      pull(controller) {
-        if (at >= bytes.length) return controller.close();
-        controller.enqueue(bytes.subarray(at, (at += 64 * 1024)));
-      },
-    });
-    const init = { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body, duplex: "half" } as RequestInit;
+    // Over MAX_CONFIG_FORM_BYTES: refused while the body streams in, before anything is parsed.
+    const init = streamedForm({ intent: "validate", edit });
     const post = http.request(CONFIG, init).then(async (res) => ({ status: res.status, text: await res.text() }));
     const { result, latencies } = await loginLatenciesDuring(post);
     expect(result.status).toBe(413);

@@ -99,6 +99,23 @@ export class HttpSession {
   }
 }
 
+/**
+ * A urlencoded form post whose body streams in 64 KiB chunks, as a browser sends a large form: a
+ * server that refuses it early answers while it is still being sent (a whole-buffer body would
+ * fail with EPIPE instead of giving the answer).
+ */
+export function streamedForm(fields: Record<string, string>): RequestInit {
+  const bytes = new TextEncoder().encode(new URLSearchParams(fields).toString());
+  let at = 0;
+  const body = new ReadableStream<Uint8Array>({
+    pull(controller) {
+      if (at >= bytes.length) return controller.close();
+      controller.enqueue(bytes.subarray(at, (at += 64 * 1024)));
+    },
+  });
+  return { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body, duplex: "half" } as RequestInit;
+}
+
 /** A GET with a chosen Host header (fetch does not let one set it), as a DNS-rebinding page would send. */
 export function getWithHost(base: string, host: string, pathname = "/login"): Promise<{ status: number; body: string }> {
   const url = new URL(base);
