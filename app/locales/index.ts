@@ -27,17 +27,18 @@ function collect(ast: Element[], args: Set<string>, numeric: Set<string>) {
   }
 }
 
+function compile(pattern: string, locale: Locale): Formatter {
+  const format = new IntlMessageFormat(pattern, locale);
+  const args = new Set<string>();
+  const numeric = new Set<string>();
+  collect(format.getAst(), args, numeric);
+  return { format, args, numeric };
+}
+
 function formatterOf(locale: Locale, key: MessageKey): Formatter {
   const id = `${locale}\u0000${key}`;
   let f = formatters.get(id);
-  if (!f) {
-    const format = new IntlMessageFormat(CATALOGS[locale][key], locale);
-    const args = new Set<string>();
-    const numeric = new Set<string>();
-    collect(format.getAst(), args, numeric);
-    f = { format, args, numeric };
-    formatters.set(id, f);
-  }
+  if (!f) formatters.set(id, (f = compile(CATALOGS[locale][key], locale)));
   return f;
 }
 
@@ -59,8 +60,16 @@ export function translate<K extends MessageKey>(locale: Locale, key: K, ...param
 }
 
 /** translate for a key and values that arrive as data (a stored chain break, a notification kind). */
-export function formatMessage(locale: Locale, key: MessageKey, given: Values = {}): string {
-  const f = formatterOf(locale, key);
+export function formatMessage(locale: Locale, key: MessageKey, values: Values = {}): string {
+  return render(formatterOf(locale, key), locale, values);
+}
+
+/** An ICU pattern that is not in a catalog (a test, a one-off); the same rules as translate. */
+export function formatPattern(locale: Locale, pattern: string, values: Values = {}): string {
+  return render(compile(pattern, locale), locale, values);
+}
+
+function render(f: Formatter, locale: Locale, given: Values): string {
   if (f.args.size === 0) return String(f.format.format());
   const values: Values = {};
   // Simple arguments print as given ("2026" stays "2026"); counts go through the locale's rules.
