@@ -84,6 +84,7 @@ export const en: Catalog = {
   rotaStart: "Rotation starts",
   rotaHolders: "Rotation order",
   rotaAdvanced: "By weekday / by date (JSON, optional)",
+  rotaInvalidJson: "Not valid JSON",
   rotaSaved: "Rota saved (version {v})",
   next14Days: "Next 14 days",
   nobody: "(nobody)",

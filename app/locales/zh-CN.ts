@@ -83,6 +83,7 @@ export const zhCN = {
   rotaStart: "轮值起始日",
   rotaHolders: "轮值顺序",
   rotaAdvanced: "按星期 / 按日期安排（JSON，可选）",
+  rotaInvalidJson: "不是有效的 JSON",
   rotaSaved: "值班表已保存（第 {v} 版）",
   next14Days: "未来14天值班",
   nobody: "（无人）",
