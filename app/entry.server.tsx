@@ -7,12 +7,14 @@ import { isRouteErrorResponse, RemixServer } from "@remix-run/react";
 import { renderToPipeableStream } from "react-dom/server";
 import { NonceContext } from "./nonce";
 import { keepOutOfCaches } from "./server/cache-control.server";
+import { varyOnLanguage } from "./server/locale.server";
 
 const ABORT_DELAY = 5_000;
 
 export default function handleRequest(request: Request, status: number, headers: Headers, remixContext: EntryContext, _loadContext: AppLoadContext) {
   const nonce = randomBytes(16).toString("base64");
   keepOutOfCaches(request, headers);
+  varyOnLanguage(headers);
   headers.set(
     "Content-Security-Policy",
     [
@@ -59,6 +61,7 @@ export default function handleRequest(request: Request, status: number, headers:
 /** Loader and action data (`?_data`) is as private as the page it belongs to. */
 export function handleDataRequest(response: Response, { request }: LoaderFunctionArgs | ActionFunctionArgs) {
   keepOutOfCaches(request, response.headers);
+  varyOnLanguage(response.headers);
   return response;
 }
 

@@ -9,8 +9,7 @@ import { useTownship, useWhen } from "./township";
 function shiftText(t: ReturnType<typeof useT>, workingDays: number) {
   if (workingDays === 0) return t("impact.sameDay");
   const n = Math.abs(workingDays);
-  if (workingDays > 0) return n === 1 ? t("impact.laterOne") : t("impact.later", { n });
-  return n === 1 ? t("impact.earlierOne") : t("impact.earlier", { n });
+  return workingDays > 0 ? t("impact.later", { n }) : t("impact.earlier", { n });
 }
 
 /** The count of moved deadlines beside the publish button; the table itself is below. */

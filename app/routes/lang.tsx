@@ -1,11 +1,12 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
 import { requireForm } from "../server/form-input.server";
+import { LOCALES } from "../locales/index.ts";
 import { localeCookie } from "../server/locale.server";
 import { localPath } from "../server/http-guards.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await requireForm(request);
-  const to = form.get("to") === "en" ? "en" : "zh-CN";
+  const to = LOCALES.find((l) => l === form.get("to")) ?? LOCALES[0];
   const back = String(form.get("back") ?? "/");
   return redirect(localPath(back, "/"), { headers: { "Set-Cookie": await localeCookie.serialize(to) } });
 }

@@ -1,7 +1,7 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { useTownship, useWhen } from "../components/township";
-import { isMessageKey, useLocale, useT } from "../i18n";
+import { formatMessage, isMessageKey, useLocale, useT } from "../i18n";
 import { verifyAuditChain } from "../server/audit.server";
 import { getPrisma } from "../server/db.server";
 import { requireAbility } from "../server/guards.server";
@@ -40,7 +40,7 @@ export default function AuditLog() {
       <p className={chain.ok ? "notice" : "alert"} data-testid="chain-status">
         {chain.ok
           ? `${t("chainOk", { n: chain.count })}${locale === "en" ? "; " : "；"}${chain.anchoredAt === undefined ? t("chain.notAnchored") : t("chain.anchored", { m: chain.anchoredAt })}`
-          : t("chainBroken", { reason: t(chain.message.key, chain.message.params) })}
+          : t("chainBroken", { reason: formatMessage(locale, chain.message.key, chain.message.params) })}
       </p>
       <table data-testid="audit-log">
         <thead>

@@ -4,7 +4,7 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { localDate } from "../../engine/time";
 import { pickMessage } from "../../engine/i18n";
 import { rotaCalendar, type DutyRotaData } from "../../engine/rota";
-import { useT } from "../i18n";
+import { translate, useT } from "../i18n";
 import { requireForm } from "../server/form-input.server";
 import { requireAbility } from "../server/guards.server";
 import { getLocale } from "../server/locale.server";
@@ -44,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     try {
       extra = JSON.parse(advanced);
     } catch {
-      return json({ saved: null, issues: [{ path: "/advanced", message: locale === "en" ? "Not valid JSON" : "不是有效的 JSON" }] }, { status: 422 });
+      return json({ saved: null, issues: [{ path: "/advanced", message: translate(locale, "rotaInvalidJson") }] }, { status: 422 });
     }
   }
   const rota = { ...extra, ...(holders.length ? { rotation: { start, holders } } : {}) };

@@ -2,7 +2,7 @@
 // checkpoints (docs/decisions/005-audit-trail.md): hash = HMAC-SHA256(key, prevHash ‖ canonical JSON
 // of the entry). Rows from before keyed chaining keep their plain sha256 (hashAlg "sha256").
 import { createHash } from "node:crypto";
-import { auditMessages } from "../messages/audit.ts";
+import { formatMessage, type MessageKey } from "../locales/index.ts";
 import { canonical, checkpointSignatureValid, hmacHex, hmacKey } from "./audit-crypto.server.ts";
 import type { Db, Tx } from "./db.server.ts";
 
@@ -72,7 +72,7 @@ export type ChainCheck =
   | { ok: true; count: number; anchoredAt?: number }
   | ({ ok: false; count: number; message: ChainMessage } & ChainBreak);
 
-type ChainMessage = { key: keyof typeof auditMessages; params: Record<string, number> };
+type ChainMessage = { key: Extract<MessageKey, `chain.${string}`>; params: Record<string, number> };
 
 function messageOf(b: ChainBreak): ChainMessage {
   switch (b.kind) {
@@ -93,9 +93,7 @@ function broken(count: number, b: ChainBreak): ChainCheck {
 
 /** "中文 / English" for logs and the CLI; screens render the same key through app/i18n.ts. */
 export function chainMessageText(m: ChainMessage): string {
-  const fill = (text: string) => text.replace(/\{(\w+)\}/g, (_, k: string) => String(m.params[k] ?? ""));
-  const entry = auditMessages[m.key];
-  return `${fill(entry.zh)} / ${fill(entry.en)}`;
+  return `${formatMessage("zh-CN", m.key, m.params)} / ${formatMessage("en", m.key, m.params)}`;
 }
 
 export type VerifyOptions = {

@@ -4,7 +4,7 @@ import { chromium, type Browser } from "playwright-core";
 import { CHROMIUM } from "./services.ts";
 
 export async function launchBrowser(): Promise<Browser> {
-  return chromium.launch({
+  const browser = await chromium.launch({
     executablePath: CHROMIUM,
     headless: true,
     args: [
@@ -17,6 +17,11 @@ export async function launchBrowser(): Promise<Browser> {
       "--disable-quic",
     ],
   });
+  // Chromium says Accept-Language en-US, and pages follow it (ADR 032); a township's staff browse in
+  // Chinese, so contexts (and newPage, which makes one) default to zh-CN unless a test picks `locale`.
+  const newContext = browser.newContext.bind(browser);
+  browser.newContext = (options = {}) => newContext({ locale: "zh-CN", ...options });
+  return browser;
 }
 
 export const ARTIFACTS = path.resolve("artifacts");
