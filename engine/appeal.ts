@@ -4,7 +4,7 @@
 //
 // The appeal is a case of that workflow: reviewing it is an ordinary transition, and reaching the
 // upheld state reverses the entry when scores are evaluated (engine/scoring.ts).
-import type { Effect } from "./effects";
+import type { Outcome } from "./outcomes";
 import { validateFormData } from "./forms";
 import type { IntakeDecision, NewCase, Refusal } from "./intake";
 import type { Issue } from "./issues";
@@ -120,7 +120,7 @@ export function decideAppeal(ctx: AppealContext, data: unknown): IntakeDecision 
     reporterId: actor.userId,
     orgUnitId: actor.unitId,
   };
-  const effects: Effect[] = [
+  const effects: Outcome[] = [
     {
       type: "audit",
       event: "case.reported",

@@ -1,6 +1,6 @@
 // Opening a case: the first command of every workflow. Pure: ids and time are passed in.
 import type { CompiledConfig } from "./config/compile";
-import type { Effect } from "./effects";
+import type { Outcome } from "./outcomes";
 import { validateFormData } from "./forms";
 import type { Issue } from "./issues";
 import { buildAbility, caseSubject, rulesFor, type Actor } from "./permissions";
@@ -26,7 +26,7 @@ export type Refusal =
   | { kind: "not-allowed"; issues: Issue[] }
   | { kind: "invalid-input"; issues: Issue[] };
 
-export type IntakeDecision = { ok: true; case: NewCase; effects: Effect[] } | { ok: false; refusal: Refusal };
+export type IntakeDecision = { ok: true; case: NewCase; effects: Outcome[] } | { ok: false; refusal: Refusal };
 
 export type IntakeContext = { compiled: CompiledConfig; configVersion: number; actor: Actor; now: Date; caseId: string };
 
@@ -70,7 +70,7 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
     reporterId: actor.userId,
     orgUnitId: actor.unitId,
   };
-  const effects: Effect[] = [
+  const effects: Outcome[] = [
     {
       type: "audit",
       event: "case.reported",

@@ -19,6 +19,7 @@ import type { Text } from "./i18n";
 import { configDefaults } from "./config/defaults";
 import { localYearMonth, startOfLocalMonth } from "./time";
 import { OrgTree, unitGroup } from "./org";
+import { ACTION_FACTS } from "./actions";
 import type { OrgUnitGroup, TownshipConfig } from "../schemas/township-config";
 
 export type ScoringConfig = NonNullable<TownshipConfig["scoring"]>;
@@ -107,16 +108,6 @@ export const FACTS = {
 
 export type FactName = keyof typeof FACTS;
 
-/**
- * The fact each workflow action yields when it runs (in a transition, or as an overdue ladder
- * step: only sheets and talks count there). Actions not listed yield none of their own.
- */
-export const ACTION_FACTS = {
-  "return-to-sender": "case.returned",
-  escalate: "case.escalated",
-  "supervision-sheet": "supervision.sheet-issued",
-  "principal-talk": "supervision.talk-ordered",
-} as const satisfies Record<string, FactName>;
 export const FACT_NAMES: readonly FactName[] = Object.keys(FACTS) as FactName[];
 export const isFactName = (name: string): name is FactName => Object.hasOwn(FACTS, name);
 export const factHas = (name: FactName, attribute: FactAttribute): boolean => (FACTS[name].has as readonly FactAttribute[]).includes(attribute);

@@ -1,6 +1,6 @@
 // Applies the engine's effects inside the caller's transaction. Every write is idempotent on the
 // effect's dedupe key, so applying the same decision twice (a retried sweep) changes nothing.
-import type { Effect } from "../../engine/effects.ts";
+import type { Outcome } from "../../engine/outcomes.ts";
 import { localYearMonth } from "../../engine/time.ts";
 import { appendAudit } from "./audit.server.ts";
 import type { Tx } from "./db.server.ts";
@@ -20,7 +20,7 @@ export async function nextNumber(tx: Tx, tenantId: string, name: string, year: n
 export type EffectContext = { tenantId: string; actorId: string | null; caseId: string | null; caseTitle: string; now: Date; timeZone: string };
 
 /** Applies the effects; returns the outbox rows it wrote, for the caller to hand on after its commit. */
-export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly Effect[]): Promise<OutboxRef[]> {
+export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly Outcome[]): Promise<OutboxRef[]> {
   const outbox: OutboxRef[] = [];
   let scoreSeq: number | undefined;
   for (const effect of effects) {

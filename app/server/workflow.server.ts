@@ -4,7 +4,7 @@
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { ActorContext, CaseState, Mode } from "../../engine/case-state.ts";
 import type { CompiledConfig } from "../../engine/config/index.ts";
-import type { Effect } from "../../engine/effects.ts";
+import type { Outcome } from "../../engine/outcomes.ts";
 import { isDutyLeader, type DutyRotaData } from "../../engine/rota.ts";
 import { availableTransitions, decide, type AvailableTransition, type Command, type WorkflowRefusal } from "../../engine/workflow.ts";
 import { getTenantConfig } from "./config.server.ts";
@@ -111,7 +111,7 @@ const STALE: WorkflowRefusal = {
  * Writes a decision: the row only if it is still at `fromVersion`, then the effects. Returns the
  * outbox rows written (to hand on after the commit), or null when stale.
  */
-async function writeDecision(tx: Tx, row: CaseRow, compiled: CompiledConfig, next: CaseState, effects: Effect[], nextCheckAt: string | null, actorId: string | null, now: Date): Promise<OutboxRef[] | null> {
+async function writeDecision(tx: Tx, row: CaseRow, compiled: CompiledConfig, next: CaseState, effects: Outcome[], nextCheckAt: string | null, actorId: string | null, now: Date): Promise<OutboxRef[] | null> {
   const updated = await tx.case.updateMany({ where: { id: row.id, version: row.version }, data: caseColumns(compiled, next, nextCheckAt, now) });
   if (updated.count !== 1) return null;
   return applyEffects(tx, { tenantId: row.tenantId, actorId, caseId: row.id, caseTitle: row.title, now, timeZone: compiled.defaults.timeZone }, effects);

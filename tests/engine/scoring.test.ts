@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR, type ActorContext, type CaseState } from "../../engine/case-state";
 import { validateTownshipConfig } from "../../engine/config/validate";
 import { decideAppeal, type AppealContext } from "../../engine/appeal";
-import type { Effect } from "../../engine/effects";
+import type { Outcome } from "../../engine/outcomes";
 import { decideIntake } from "../../engine/intake";
 import {
   countyReport,
@@ -493,7 +493,7 @@ describe("filing an appeal", () => {
     const state: CaseState = { ...opened.case, version: 1, assignment: { assistUnitIds: [] }, deadlines: [], mode: "peacetime" };
     const upheld = fire(compiled, state, "uphold", east.inspector, local("2025-04-03 10:00"), { reason: "情况属实，予以撤销" });
     const events: AuditEventLike[] = [...opened.effects, ...upheld.effects]
-      .filter((e): e is Extract<Effect, { type: "audit" }> => e.type === "audit")
+      .filter((e): e is Extract<Outcome, { type: "audit" }> => e.type === "audit")
       .map((e, i) => ({ seq: 200 + i, caseId: "appeal-1", actorId: i ? "u-inspector" : "u-village", type: e.event, data: e.data, at: String(e.data.at) }));
     const c = opened.case;
     const facts = factsFromTrail(config, events, [{ id: c.id, tenantId: c.tenantId, workflowId: c.workflowId, categoryId: c.categoryId, platformId: c.platformId, orgUnitId: c.orgUnitId, reporterId: c.reporterId, data: c.data }]);
@@ -573,7 +573,7 @@ type Trail = { events: AuditEventLike[]; cases: CaseFactsLike[] };
 function month(): Trail {
   const trail: Trail = { events: [], cases: [] };
   let seq = 0;
-  const record = (caseId: string, actorId: string | null, when: Date, effects: Effect[]) => {
+  const record = (caseId: string, actorId: string | null, when: Date, effects: Outcome[]) => {
     for (const e of effects) if (e.type === "audit") trail.events.push({ seq: ++seq, caseId, actorId, type: e.event, data: e.data, at: when.toISOString() });
   };
   const open = (id: string, categoryId: string, reporter: ActorContext, when: string, data: Record<string, unknown>): CaseState => {

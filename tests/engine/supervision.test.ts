@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR, type CaseState } from "../../engine/case-state";
-import type { Effect } from "../../engine/effects";
+import type { Outcome } from "../../engine/outcomes";
 import { dueWork, ladderStepAt, nextCheckAt, startDeadline } from "../../engine/supervision";
 import { decide } from "../../engine/workflow";
 import { east, eastLake, expectDistinctKeys, expectOk, fire, local, newCase, ofType, SimulatedClock, types } from "./workflow-helpers";
 
 const compiled = eastLake();
 const tick = (state: CaseState, at: Date) => expectOk(decide(compiled, state, { type: "tick" }, SYSTEM_ACTOR, at));
-const notAudit = (effects: Effect[]) => types(effects).filter((t) => t !== "audit");
+const notAudit = (effects: Outcome[]) => types(effects).filter((t) => t !== "audit");
 
 /** A dispute triaged and dispatched to Qiaotou village at `at`, accepted at once. */
 function dispatchedAt(at: Date, id = "case-ladder"): CaseState {

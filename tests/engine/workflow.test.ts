@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR, type ActorContext, type CaseState } from "../../engine/case-state";
 import { workflowIssues } from "../../engine/config/checks-workflow";
 import { validateTownshipConfig } from "../../engine/config/validate";
-import type { Effect } from "../../engine/effects";
+import type { Outcome } from "../../engine/outcomes";
 import { isDutyLeader } from "../../engine/rota";
 import { availableTransitions, decide, type Decision } from "../../engine/workflow";
 import { atPointer, hasCjk, type MutableConfig } from "./helpers";
@@ -454,7 +454,7 @@ describe("determinism", () => {
 
   it("a redelivered command (same version, same input) yields the same dedupe keys", () => {
     const s = fire(compiled, newCase(compiled, { id: "case-redo" }), "triage", east.routing, t0, { gradeId: "general" }).next;
-    const keys = (d: Decision) => (d.ok ? d.effects.flatMap((e: Effect) => ("dedupeKey" in e ? [e.dedupeKey] : [])) : []);
+    const keys = (d: Decision) => (d.ok ? d.effects.flatMap((e: Outcome) => ("dedupeKey" in e ? [e.dedupeKey] : [])) : []);
     const first = decide(compiled, s, { type: "transition", transitionId: "dispatch", input: { leadUnitId: "village-qiaotou" }, expectedVersion: s.version }, east.routing, t0);
     const again = decide(compiled, s, { type: "transition", transitionId: "dispatch", input: { leadUnitId: "village-qiaotou" }, expectedVersion: s.version }, east.routing, later(0.01));
     expect(keys(again)).toEqual(keys(first));
