@@ -9,7 +9,7 @@ import { isDutyLeader, type DutyRotaData } from "../../engine/rota.ts";
 import { availableTransitions, decide, type AvailableTransition, type Command, type WorkflowRefusal } from "../../engine/workflow.ts";
 import { getTenantConfig } from "./config.server.ts";
 import { withTenant, type Db, type Tx } from "./db.server.ts";
-import { applyEffects } from "./effects.server.ts";
+import { applyOutcomes } from "./effects.server.ts";
 import { relayOutbox } from "./jobs.server.ts";
 import { isUuid } from "./params.server.ts";
 import type { OutboxRef } from "./outbox.server.ts";
@@ -114,7 +114,7 @@ const STALE: WorkflowRefusal = {
 async function writeDecision(tx: Tx, row: CaseRow, compiled: CompiledConfig, next: CaseState, effects: Outcome[], nextCheckAt: string | null, actorId: string | null, now: Date): Promise<OutboxRef[] | null> {
   const updated = await tx.case.updateMany({ where: { id: row.id, version: row.version }, data: caseColumns(compiled, next, nextCheckAt, now) });
   if (updated.count !== 1) return null;
-  return applyEffects(tx, { tenantId: row.tenantId, actorId, caseId: row.id, caseTitle: row.title, now, timeZone: compiled.defaults.timeZone }, effects);
+  return applyOutcomes(tx, { tenantId: row.tenantId, actorId, caseId: row.id, caseTitle: row.title, now, timeZone: compiled.defaults.timeZone }, effects);
 }
 
 export type TransitionResult = { ok: true; version: number; state: string } | { ok: false; refusal: WorkflowRefusal } | { ok: false; notFound: true };
