@@ -3,7 +3,7 @@
 // disputed entry in its own tenant's ledger and passes it in with ids and time.
 //
 // The appeal is a case of that workflow: reviewing it is an ordinary transition, and reaching the
-// upheld state reverses the entry when scores are evaluated (engine/scoring.ts).
+// upheld state reverses the entry when scores are evaluated (engine/scoring/lines.ts).
 import type { Outcome } from "./outcomes";
 import { validateFormData } from "./forms";
 import type { IntakeDecision, NewCase, Refusal } from "./intake";

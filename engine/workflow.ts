@@ -148,7 +148,7 @@ function decideTransition(config: CompiledConfig, caseState: CaseState, command:
     gradeId: draft.gradeId,
     assignment: draft.assignment,
     input,
-    // What assessment reads back from the trail (engine/scoring.ts): the effects that ran and the clocks that stopped.
+    // What assessment reads back from the trail (engine/scoring/trail.ts): the effects that ran and the clocks that stopped.
     effects: ran,
     cleared: stoppedClocks(caseState.deadlines, run.out),
     at: now.toISOString(),

@@ -39,7 +39,7 @@ import {
   type ScoreOrigin,
   type ScoringVersion,
   villageOf,
-} from "../../engine/scoring.ts";
+} from "../../engine/scoring/index.ts";
 import { figuresBy } from "../../engine/scoring-breakdown.ts";
 import type { TownshipConfig } from "../../schemas/township-config.ts";
 import { appendAudit } from "./audit.server.ts";
