@@ -4,6 +4,7 @@
 //
 // The appeal is a case of that workflow: reviewing it is an ordinary transition, and reaching the
 // upheld state reverses the entry when scores are evaluated (engine/scoring/lines.ts).
+import { intakeOutcomes } from "./actions";
 import type { Outcome } from "./outcomes";
 import { validateFormData } from "./forms";
 import type { IntakeDecision, NewCase, Refusal } from "./intake";
@@ -127,11 +128,6 @@ export function decideAppeal(ctx: AppealContext, data: unknown): IntakeDecision 
       data: { categoryId: category.id, gradeId: category.defaultGrade, state: workflow.initial, configVersion: ctx.configVersion, appeal: { entry: disputed.dedupeKey, ...(disputed.caseId ? { caseId: disputed.caseId } : {}) }, at: ctx.now.toISOString() },
     },
   ];
-  (workflow.onIntake ?? []).forEach((effect, i) => {
-    if (effect.type === "notify") {
-      const params = (effect.params ?? {}) as { posts?: string[] };
-      effects.push({ type: "notify", posts: params.posts ?? [], kind: "appeal.filed", caseId: ctx.caseId, dedupeKey: `case:${ctx.caseId}:intake:${i}` });
-    }
-  });
+  effects.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "appeal.filed", withCaseId: true }));
   return { ok: true, case: newCase, effects };
 }

@@ -1,5 +1,6 @@
 // Opening a case: the first command of every workflow. Pure: ids and time are passed in.
 import type { CompiledConfig } from "./config/compile";
+import { intakeOutcomes } from "./actions";
 import type { Outcome } from "./outcomes";
 import { validateFormData } from "./forms";
 import type { Issue } from "./issues";
@@ -77,11 +78,6 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
       data: { categoryId: category.id, gradeId: category.defaultGrade, state: workflow.initial, configVersion: ctx.configVersion, at: ctx.now.toISOString() },
     },
   ];
-  (workflow.onIntake ?? []).forEach((effect, i) => {
-    if (effect.type === "notify") {
-      const params = (effect.params ?? {}) as { posts?: string[] };
-      effects.push({ type: "notify", posts: params.posts ?? [], kind: "case.reported", dedupeKey: `case:${ctx.caseId}:intake:${i}` });
-    }
-  });
+  effects.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "case.reported", withCaseId: false }));
   return { ok: true, case: newCase, effects };
 }

@@ -7,7 +7,7 @@ import assign from "./assign";
 import clearDeadline from "./clear-deadline";
 import closeSupervision from "./close-supervision";
 import escalate from "./escalate";
-import type { ActionDef, Place, Run, Site } from "./kit";
+import type { ActionDef, IntakeSite, Place, Run, Site } from "./kit";
 import notify from "./notify";
 import pauseDeadline from "./pause-deadline";
 import principalTalk from "./principal-talk";
@@ -17,8 +17,9 @@ import setDeadline from "./set-deadline";
 import setGrade from "./set-grade";
 import supervisionSheet from "./supervision-sheet";
 import type { Issue } from "../issues";
+import type { Outcome } from "../outcomes";
 
-export type { ActionDef, CheckKit, Place, Run, Site } from "./kit";
+export type { ActionDef, CheckKit, IntakeSite, Place, Run, Site } from "./kit";
 
 export const ACTIONS = {
   notify,
@@ -59,9 +60,24 @@ export const ACTION_FACTS: Readonly<Partial<Record<string, FactName>>> = Object.
 );
 
 /** Runs one config action at a site in decide(); a retired action does nothing. */
-export function runAction(run: Run, spec: { type: string; params?: Record<string, unknown> }, site: Site): Issue[] {
+export function runAction(run: Run, spec: ActionSpec, site: Site): Issue[] {
   if (spec.type === RETIRED_SCORE_ACTION) return [];
   const place: Place = site.place;
   if (!isActionName(spec.type) || !ACTIONS[spec.type].places.includes(place as never)) throw new Error(`Action ${spec.type} cannot run in a ${site.place}`);
   return actionOf(spec.type).run(run, (spec.params ?? {}) as never, site) ?? [];
+}
+
+type ActionSpec = { type: string; params?: Record<string, unknown> };
+
+/** The outcomes of a workflow's `onIntake` actions for a case just reported (intake and appeals). */
+export function intakeOutcomes(specs: readonly ActionSpec[] | undefined, site: Omit<IntakeSite, "key">): Outcome[] {
+  return (specs ?? []).flatMap((spec, i) => (isActionName(spec.type) ? (actionOf(spec.type).intake?.((spec.params ?? {}) as never, { ...site, key: `case:${site.caseId}:intake:${i}` }) ?? []) : []));
+}
+
+/** The deadline kinds these transition actions start (set-deadline's `kind`, default the main deadline). */
+export function deadlineKindsStarted(specs: readonly ActionSpec[] | undefined, mainDeadline: string): string[] {
+  return (specs ?? []).flatMap((spec) => {
+    const kind = isActionName(spec.type) ? actionOf(spec.type).startsDeadline?.((spec.params ?? {}) as never, mainDeadline) : undefined;
+    return kind === undefined ? [] : [kind];
+  });
 }

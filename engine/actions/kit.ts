@@ -70,9 +70,16 @@ export type ActionDef<P = never> = {
   check?: (kit: CheckKit, params: P, at: CheckContext) => void;
   /** Pure behaviour: changes `run.draft`, pushes outcomes; returns issues to refuse the input. */
   run: (run: Run, params: P, site: Site) => Issue[] | void;
+  /** At intake (places include "intake"): the outcomes for a case just reported; no state to change yet. */
+  intake?: (params: P, site: IntakeSite) => Outcome[];
+  /** The deadline kind it starts, if it starts one (the validator checks names of kinds against these). */
+  startsDeadline?: (params: P, mainDeadline: string) => string;
   /** The fact (engine/scoring/facts.ts) it yields when it runs, for the scoring rules. */
   fact?: FactName;
 };
+
+/** Where an intake action runs: the new case, the notification kind, and the dedupe key of this position. */
+export type IntakeSite = { caseId: string; kind: string; key: string; /** Name the case on the outcome (appeals do). */ withCaseId: boolean };
 
 /** `P` is `FromSchema<typeof params>`: the behaviour and checks get the params' types from the schema. */
 export function defineAction<P>(params: JSONSchema, def: Omit<ActionDef<P>, "params">): ActionDef<P> {

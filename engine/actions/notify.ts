@@ -23,4 +23,5 @@ export default defineAction<FromSchema<typeof params>>(params, {
     const data = { ...(site.deadline ? { deadlineId: site.deadline.id, deadlineKind: site.deadline.kind, dueAt: site.deadline.dueAt } : {}), ...(site.label ? { label: site.label } : {}) };
     notify(run, entries, p.kind ?? site.kind, site.key, Object.keys(data).length ? data : undefined, p.urgency);
   },
+  intake: (p, site) => [{ type: "notify", posts: p.posts ?? [], kind: site.kind, ...(site.withCaseId ? { caseId: site.caseId } : {}), dedupeKey: site.key }],
 });

@@ -22,6 +22,7 @@ export default defineAction<FromSchema<typeof params>>(params, {
     }
     kit.checkField(p.dueField, [...path, "params", "dueField"]);
   },
+  startsDeadline: (p, main) => p.kind ?? main,
   run(run, p) {
     const kind = p.kind ?? run.config.defaults.mainDeadline;
     const policyId = policyIdFor(run, p.policy);

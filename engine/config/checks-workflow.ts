@@ -3,7 +3,7 @@
 // validate.ts (which checks states, forms, posts in `by` and effect names) without repeating it:
 // every problem is reported once, at the place an admin would fix it.
 import { createAjv, toIssues, type ValidateFunction } from "../ajv";
-import { ACTIONS, isActionName } from "../actions";
+import { ACTIONS, deadlineKindsStarted, isActionName } from "../actions";
 import type { CheckContext, CheckKit } from "../actions/kit";
 import { GUARD_PARAMS, isGuardName, NOT_NOTIFIABLE, SPECIAL_ACTORS } from "../guards";
 import { pointer, type Issue } from "../issues";
@@ -252,13 +252,13 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
   return out;
 }
 
-/** The deadline kinds the workflows set (set-deadline's `kind`, default the main deadline). */
+/** The deadline kinds the workflows' transitions start (engine/actions/: `startsDeadline`). */
 export function deadlineKinds(config: TownshipConfig): Set<string> {
   const main = configDefaults(config).mainDeadline;
   const kinds = new Set<string>();
   for (const workflow of Object.values(config.workflows ?? {})) {
     for (const t of workflow.transitions ?? []) {
-      for (const e of t.effects ?? []) if (e.type === "set-deadline") kinds.add(((e.params ?? {}) as { kind?: string }).kind ?? main);
+      for (const kind of deadlineKindsStarted(t.effects, main)) kinds.add(kind);
     }
   }
   return kinds;
