@@ -86,7 +86,7 @@ export function appealStands(compiled: CompiledConfig, state: string): boolean {
 /**
  * Opens an appeal: the appellant is the person the deduction names, or a member of the unit it
  * names; only a deduction may be appealed, once. Returns the new case (on the appeal workflow, in
- * its initial state) and the intake effects, or a refusal.
+ * its initial state) and the intake outcomes, or a refusal.
  */
 export function decideAppeal(ctx: AppealContext, data: unknown): IntakeDecision {
   const { compiled, actor } = ctx;
@@ -121,13 +121,13 @@ export function decideAppeal(ctx: AppealContext, data: unknown): IntakeDecision 
     reporterId: actor.userId,
     orgUnitId: actor.unitId,
   };
-  const effects: Outcome[] = [
+  const outcomes: Outcome[] = [
     {
       type: "audit",
       event: "case.reported",
       data: { categoryId: category.id, gradeId: category.defaultGrade, state: workflow.initial, configVersion: ctx.configVersion, appeal: { entry: disputed.dedupeKey, ...(disputed.caseId ? { caseId: disputed.caseId } : {}) }, at: ctx.now.toISOString() },
     },
   ];
-  effects.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "appeal.filed", withCaseId: true }));
-  return { ok: true, case: newCase, effects };
+  outcomes.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "appeal.filed", withCaseId: true }));
+  return { ok: true, case: newCase, outcomes };
 }

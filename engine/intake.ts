@@ -27,7 +27,7 @@ export type Refusal =
   | { kind: "not-allowed"; issues: Issue[] }
   | { kind: "invalid-input"; issues: Issue[] };
 
-export type IntakeDecision = { ok: true; case: NewCase; effects: Outcome[] } | { ok: false; refusal: Refusal };
+export type IntakeDecision = { ok: true; case: NewCase; outcomes: Outcome[] } | { ok: false; refusal: Refusal };
 
 export type IntakeContext = { compiled: CompiledConfig; configVersion: number; actor: Actor; now: Date; caseId: string };
 
@@ -71,13 +71,13 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
     reporterId: actor.userId,
     orgUnitId: actor.unitId,
   };
-  const effects: Outcome[] = [
+  const outcomes: Outcome[] = [
     {
       type: "audit",
       event: "case.reported",
       data: { categoryId: category.id, gradeId: category.defaultGrade, state: workflow.initial, configVersion: ctx.configVersion, at: ctx.now.toISOString() },
     },
   ];
-  effects.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "case.reported", withCaseId: false }));
-  return { ok: true, case: newCase, effects };
+  outcomes.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "case.reported", withCaseId: false }));
+  return { ok: true, case: newCase, outcomes };
 }

@@ -31,7 +31,7 @@ export type Decision =
       ok: true;
       /** The whole next case state (version + 1 when `changed`); write it with `WHERE version = caseState.version`. */
       next: CaseState;
-      effects: Outcome[];
+      outcomes: Outcome[];
       /** When the sweep must look at this case again (index it); null when no deadline is running. */
       nextCheckAt: string | null;
       /** False only for a tick that found nothing due: nothing to write. */
@@ -153,14 +153,14 @@ function decideTransition(config: CompiledConfig, caseState: CaseState, command:
     cleared: stoppedClocks(caseState.deadlines, run.out),
     at: now.toISOString(),
   };
-  return { ok: true, next: draft, effects: run.out, nextCheckAt: nextCheckAt(config, draft), changed: true };
+  return { ok: true, next: draft, outcomes: run.out, nextCheckAt: nextCheckAt(config, draft), changed: true };
 }
 
 /** The deadlines a transition stopped, with when they were due (and paused) and whether they were met. */
-function stoppedClocks(before: readonly Deadline[], effects: readonly Outcome[]) {
+function stoppedClocks(before: readonly Deadline[], outcomes: readonly Outcome[]) {
   const clocks = new Map(before.map((d) => [d.id, { dueAt: d.dueAt, pausedAt: d.pausedAt }]));
   const out: Array<{ id: string; kind: string; dueAt?: string; pausedAt?: string; met: boolean; reason: string }> = [];
-  for (const e of effects) {
+  for (const e of outcomes) {
     if (e.type === "deadline-set") clocks.set(e.deadline.id, { dueAt: e.deadline.dueAt, pausedAt: e.deadline.pausedAt });
     else if (e.type === "deadline-paused") clocks.set(e.deadlineId, { dueAt: clocks.get(e.deadlineId)?.dueAt ?? "", pausedAt: e.pausedAt });
     else if (e.type === "deadline-resumed") clocks.set(e.deadlineId, { dueAt: e.dueAt, pausedAt: undefined });
@@ -177,7 +177,7 @@ function stoppedClocks(before: readonly Deadline[], effects: readonly Outcome[])
 
 function decideTick(config: CompiledConfig, caseState: CaseState, now: Date): Decision {
   const work = dueWork(config, caseState, now);
-  if (!work.length) return { ok: true, next: caseState, effects: [], nextCheckAt: nextCheckAt(config, caseState), changed: false };
+  if (!work.length) return { ok: true, next: caseState, outcomes: [], nextCheckAt: nextCheckAt(config, caseState), changed: false };
   const draft: CaseState = structuredClone(caseState);
   draft.version = caseState.version + 1;
   const run: Run = { config, draft, actor: { userId: "system", tenantId: caseState.tenantId, unitId: "", posts: [], kind: "system" }, now, input: {}, out: [], urgency: modeUrgency(config, caseState.mode) };
@@ -193,7 +193,7 @@ function decideTick(config: CompiledConfig, caseState: CaseState, now: Date): De
     const issues = runLadderStep(run, deadline, due);
     if (issues.length) throw new Error(`Ladder step ${due.index} of ${deadline.id} failed: ${issues.map((i) => i.code).join(", ")}`);
   }
-  return { ok: true, next: draft, effects: run.out, nextCheckAt: nextCheckAt(config, draft), changed: true };
+  return { ok: true, next: draft, outcomes: run.out, nextCheckAt: nextCheckAt(config, draft), changed: true };
 }
 
 function runLadderStep(run: Run, deadline: Deadline, due: DueStep): Issue[] {

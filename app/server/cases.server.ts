@@ -73,7 +73,7 @@ export async function reportCase(ctx: TenantContext,
   const { number, outbox } = await ctx.db.transaction(async (tx) => {
     const number = await insertNewCase(tx, c, now, location.ok && location.value ? { location: location.value } : {});
     if (uploads.ok) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, uploads.files, now);
-    const outbox = await applyOutcomes(tx, { tenantId: c.tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.effects);
+    const outbox = await applyOutcomes(tx, { tenantId: c.tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.outcomes);
     return { number, outbox };
   });
   await relayOutbox(outbox);

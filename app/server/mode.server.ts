@@ -57,7 +57,7 @@ export async function switchTenantMode(
     if (!decision.ok) return decision;
     // The notification's title: which township, from what to what (kept in Chinese, like case titles).
     const title = `${pickText(ctx.compiled.config.name, "zh-CN")}：${MODE_NAMES[row.mode].zh} → ${MODE_NAMES[command.to].zh}`;
-    outbox = await applyOutcomes(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, caseId: null, caseTitle: title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.effects);
+    outbox = await applyOutcomes(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, caseId: null, caseTitle: title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.outcomes);
     return { ok: true, mode: decision.next.mode, version: decision.next.version };
   });
   await relayOutbox(outbox);

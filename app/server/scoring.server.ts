@@ -378,7 +378,7 @@ export async function fileAppeal(db: Db, ctx: TenantContext, scoreEntryKey: stri
   const c = decision.case;
   const { number, outbox } = await ctx.db.transaction(async (tx) => {
     const number = await insertNewCase(tx, c, now);
-    const outbox = await applyOutcomes(tx, { tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.effects);
+    const outbox = await applyOutcomes(tx, { tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.outcomes);
     return { number, outbox };
   });
   await relayOutbox(outbox);

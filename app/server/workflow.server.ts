@@ -132,7 +132,7 @@ export async function transitionCase(
   const decision = decide(loaded.compiled, loaded.state, cmd, loaded.actor, now);
   if (!decision.ok) return decision;
   const written = await ctx.db.transaction((tx) =>
-    writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.effects, decision.nextCheckAt, ctx.user.id, now),
+    writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.outcomes, decision.nextCheckAt, ctx.user.id, now),
   );
   if (!written) return { ok: false, refusal: STALE };
   await relayOutbox(written);
@@ -183,7 +183,7 @@ export async function countyTransition(
   if (!loaded) return { ok: false, notFound: true };
   const decision = decide(loaded.compiled, loaded.state, { type: "transition", ...command }, loaded.actor, now);
   if (!decision.ok) return decision;
-  const written = await db.$transaction((tx) => writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.effects, decision.nextCheckAt, county.userId, now));
+  const written = await db.$transaction((tx) => writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.outcomes, decision.nextCheckAt, county.userId, now));
   if (!written) return { ok: false, refusal: STALE };
   await relayOutbox(written);
   return { ok: true, version: decision.next.version, state: decision.next.state };
@@ -205,7 +205,7 @@ export async function tickCase(db: Db, caseId: string, now: Date): Promise<boole
     }
     return false;
   }
-  const written = await db.$transaction((tx) => writeDecision(tx, row, config.compiled, decision.next, decision.effects, decision.nextCheckAt, null, now));
+  const written = await db.$transaction((tx) => writeDecision(tx, row, config.compiled, decision.next, decision.outcomes, decision.nextCheckAt, null, now));
   if (written) await relayOutbox(written);
   return written !== null;
 }
