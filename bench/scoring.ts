@@ -24,7 +24,7 @@ import { recomputeTenantPeriod } from "../app/server/scoring.server.ts";
 import { seedDemo } from "../app/server/seed.server.ts";
 import { loadTenantContext } from "../app/server/tenancy.server.ts";
 import { sweepDueCases, transitionCase } from "../app/server/workflow.server.ts";
-import { periodFromKey } from "../engine/scoring.ts";
+import { periodFromKey } from "../engine/scoring/index.ts";
 import { DEFAULT_TIME_ZONE } from "../schemas/township-config.ts";
 import { createTestDatabase } from "../tests/setup/services.ts";
 

@@ -3,8 +3,9 @@
 // disputed entry in its own tenant's ledger and passes it in with ids and time.
 //
 // The appeal is a case of that workflow: reviewing it is an ordinary transition, and reaching the
-// upheld state reverses the entry when scores are evaluated (engine/scoring.ts).
-import type { Effect } from "./effects";
+// upheld state reverses the entry when scores are evaluated (engine/scoring/lines.ts).
+import { intakeOutcomes } from "./actions";
+import type { Outcome } from "./outcomes";
 import { validateFormData } from "./forms";
 import type { IntakeDecision, NewCase, Refusal } from "./intake";
 import type { Issue } from "./issues";
@@ -85,7 +86,7 @@ export function appealStands(compiled: CompiledConfig, state: string): boolean {
 /**
  * Opens an appeal: the appellant is the person the deduction names, or a member of the unit it
  * names; only a deduction may be appealed, once. Returns the new case (on the appeal workflow, in
- * its initial state) and the intake effects, or a refusal.
+ * its initial state) and the intake outcomes, or a refusal.
  */
 export function decideAppeal(ctx: AppealContext, data: unknown): IntakeDecision {
   const { compiled, actor } = ctx;
@@ -120,18 +121,13 @@ export function decideAppeal(ctx: AppealContext, data: unknown): IntakeDecision 
     reporterId: actor.userId,
     orgUnitId: actor.unitId,
   };
-  const effects: Effect[] = [
+  const outcomes: Outcome[] = [
     {
       type: "audit",
       event: "case.reported",
       data: { categoryId: category.id, gradeId: category.defaultGrade, state: workflow.initial, configVersion: ctx.configVersion, appeal: { entry: disputed.dedupeKey, ...(disputed.caseId ? { caseId: disputed.caseId } : {}) }, at: ctx.now.toISOString() },
     },
   ];
-  (workflow.onIntake ?? []).forEach((effect, i) => {
-    if (effect.type === "notify") {
-      const params = (effect.params ?? {}) as { posts?: string[] };
-      effects.push({ type: "notify", posts: params.posts ?? [], kind: "appeal.filed", caseId: ctx.caseId, dedupeKey: `case:${ctx.caseId}:intake:${i}` });
-    }
-  });
-  return { ok: true, case: newCase, effects };
+  outcomes.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "appeal.filed", withCaseId: true }));
+  return { ok: true, case: newCase, outcomes };
 }

@@ -1,6 +1,7 @@
 // Opening a case: the first command of every workflow. Pure: ids and time are passed in.
 import type { CompiledConfig } from "./config/compile";
-import type { Effect } from "./effects";
+import { intakeOutcomes } from "./actions";
+import type { Outcome } from "./outcomes";
 import { validateFormData } from "./forms";
 import type { Issue } from "./issues";
 import { buildAbility, caseSubject, rulesFor, type Actor } from "./permissions";
@@ -26,7 +27,7 @@ export type Refusal =
   | { kind: "not-allowed"; issues: Issue[] }
   | { kind: "invalid-input"; issues: Issue[] };
 
-export type IntakeDecision = { ok: true; case: NewCase; effects: Effect[] } | { ok: false; refusal: Refusal };
+export type IntakeDecision = { ok: true; case: NewCase; outcomes: Outcome[] } | { ok: false; refusal: Refusal };
 
 export type IntakeContext = { compiled: CompiledConfig; configVersion: number; actor: Actor; now: Date; caseId: string };
 
@@ -70,18 +71,13 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
     reporterId: actor.userId,
     orgUnitId: actor.unitId,
   };
-  const effects: Effect[] = [
+  const outcomes: Outcome[] = [
     {
       type: "audit",
       event: "case.reported",
       data: { categoryId: category.id, gradeId: category.defaultGrade, state: workflow.initial, configVersion: ctx.configVersion, at: ctx.now.toISOString() },
     },
   ];
-  (workflow.onIntake ?? []).forEach((effect, i) => {
-    if (effect.type === "notify") {
-      const params = (effect.params ?? {}) as { posts?: string[] };
-      effects.push({ type: "notify", posts: params.posts ?? [], kind: "case.reported", dedupeKey: `case:${ctx.caseId}:intake:${i}` });
-    }
-  });
-  return { ok: true, case: newCase, effects };
+  outcomes.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "case.reported", withCaseId: false }));
+  return { ok: true, case: newCase, outcomes };
 }

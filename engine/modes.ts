@@ -6,7 +6,7 @@
 import { actorMatches, gradeAnalysis, resolveRecipients, type GradeAnalysis } from "./actors";
 import type { ActorContext, Mode } from "./case-state";
 import type { CompiledConfig } from "./config/compile";
-import type { Effect, Urgency } from "./effects";
+import type { Outcome, Urgency } from "./outcomes";
 import type { Issue } from "./issues";
 import type { WorkflowRefusal } from "./workflow";
 
@@ -14,7 +14,7 @@ export { gradeAnalysis, type GradeAnalysis };
 
 export type TenantModeState = { tenantId: string; mode: Mode; version: number };
 export type SwitchModeCommand = { type: "switch-mode"; to: Mode; reason?: string; expectedVersion: number };
-export type ModeDecision = { ok: true; next: TenantModeState; effects: Effect[] } | { ok: false; refusal: WorkflowRefusal };
+export type ModeDecision = { ok: true; next: TenantModeState; outcomes: Outcome[] } | { ok: false; refusal: WorkflowRefusal };
 
 const MODE_NAMES: Record<Mode, { zh: string; en: string }> = { peacetime: { zh: "平时", en: "peacetime" }, wartime: { zh: "战时", en: "wartime" } };
 
@@ -49,7 +49,7 @@ export function decideModeSwitch(config: CompiledConfig, tenant: TenantModeState
   return {
     ok: true,
     next: { tenantId: tenant.tenantId, mode: command.to, version },
-    effects: [
+    outcomes: [
       { type: "mode-changed", tenantId: tenant.tenantId, from: tenant.mode, to: command.to, at, version },
       { type: "audit", event: "tenant.mode-switched", data: { from: tenant.mode, to: command.to, reason: command.reason ?? null, by: actor.userId, at } },
       { type: "notify", ...recipients, kind: "tenant.mode-switched", urgency: modeUrgency(config, command.to), data: { from: tenant.mode, to: command.to }, dedupeKey: `tenant:${tenant.tenantId}:mode:v${version}:${command.to}` },

@@ -1,5 +1,5 @@
 // Breakdowns for the periodic review (复盘): the engine's period figures per platform, village …,
-// and the geometry of the review's bar charts. Pure, like engine/scoring.ts.
+// and the geometry of the review's bar charts. Pure, like engine/scoring/.
 import { periodFigures, type Fact, type PeriodFigures, type PeriodLike } from "./scoring";
 
 /**

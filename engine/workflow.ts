@@ -1,19 +1,20 @@
 // The workflow interpreter: a pure decision function over a case, in the manner of a state
-// machine's transition function. It returns the next state and the effects to apply, and runs
-// nothing itself; the server applies the effects in one transaction (docs/architecture.md).
+// machine's transition function. It returns the next state and the outcomes to apply, and runs
+// nothing itself; the server applies the outcomes in one transaction (docs/architecture.md).
 //
-// Same inputs, same output: time comes in as `now`, ids are derived from the case (deadline ids,
+// Each config action is one module in engine/actions/. Same inputs, same output: time comes in as `now`, ids are derived from the case (deadline ids,
 // dedupe keys), and nothing reads a clock, a file or a random source.
-import { actorMatches, hasRecipients, resolveRecipients, type Recipients } from "./actors";
-import { addDuration, endOfLocalDay } from "./calendar";
+import { runAction, type Run } from "./actions";
+import { actorMatches, hasRecipients, resolveRecipients } from "./actors";
 import type { ActorContext, CaseState, Deadline } from "./case-state";
 import type { CompiledConfig, Workflow } from "./config/compile";
-import { EFFECT_PLACES, isEffectName, isGuardName, RETIRED_SCORE_ACTION, type Effect, type EffectName, type EffectParams, type GuardName, type GuardParams, type Urgency } from "./effects";
+import { isGuardName, type GuardName, type GuardParams } from "./guards";
 import { validateFormData } from "./forms";
 import type { Text } from "./i18n";
 import { escapePointerToken, type Issue } from "./issues";
 import { modeUrgency } from "./modes";
-import { calendarOf, deadlineMet, dueWork, nextCheckAt, pauseDeadline, policyOf, resumeDeadline, startDeadline, type DueStep } from "./supervision";
+import type { Outcome } from "./outcomes";
+import { deadlineMet, dueWork, nextCheckAt, type DueStep } from "./supervision";
 
 export type { ActorContext, CaseState, Deadline };
 
@@ -30,7 +31,7 @@ export type Decision =
       ok: true;
       /** The whole next case state (version + 1 when `changed`); write it with `WHERE version = caseState.version`. */
       next: CaseState;
-      effects: Effect[];
+      outcomes: Outcome[];
       /** When the sweep must look at this case again (index it); null when no deadline is running. */
       nextCheckAt: string | null;
       /** False only for a tick that found nothing due: nothing to write. */
@@ -123,9 +124,9 @@ function decideTransition(config: CompiledConfig, caseState: CaseState, command:
 
   const draft: CaseState = structuredClone(caseState);
   draft.version = caseState.version + 1;
-  const run: Run = { config, draft, actor, now, input, effects: [], urgency: modeUrgency(config, caseState.mode) };
-  const audit: Effect = { type: "audit", event: "case.transition", data: {} };
-  run.effects.push(audit);
+  const run: Run = { config, draft, actor, now, input, out: [], urgency: modeUrgency(config, caseState.mode) };
+  const audit: Outcome = { type: "audit", event: "case.transition", data: {} };
+  run.out.push(audit);
   const base = `case:${caseState.id}:v${draft.version}:${transition.id}`;
   const issues: Issue[] = [];
   const ran: string[] = [];
@@ -133,7 +134,7 @@ function decideTransition(config: CompiledConfig, caseState: CaseState, command:
     if (issues.length) return;
     if (spec.when && guardHolds(config, draft, actor, now, spec.when, input) === false) return;
     ran.push(spec.type);
-    issues.push(...runEffect(run, spec, { key: `${base}:${i}`, kind: `case.${transition.id}`, place: "transition" }));
+    issues.push(...runAction(run, spec, { key: `${base}:${i}`, kind: `case.${transition.id}`, place: "transition" }));
   });
   if (issues.length) return refuse("invalid-input", issues);
 
@@ -147,19 +148,19 @@ function decideTransition(config: CompiledConfig, caseState: CaseState, command:
     gradeId: draft.gradeId,
     assignment: draft.assignment,
     input,
-    // What assessment reads back from the trail (engine/scoring.ts): the effects that ran and the clocks that stopped.
+    // What assessment reads back from the trail (engine/scoring/trail.ts): the effects that ran and the clocks that stopped.
     effects: ran,
-    cleared: stoppedClocks(caseState.deadlines, run.effects),
+    cleared: stoppedClocks(caseState.deadlines, run.out),
     at: now.toISOString(),
   };
-  return { ok: true, next: draft, effects: run.effects, nextCheckAt: nextCheckAt(config, draft), changed: true };
+  return { ok: true, next: draft, outcomes: run.out, nextCheckAt: nextCheckAt(config, draft), changed: true };
 }
 
 /** The deadlines a transition stopped, with when they were due (and paused) and whether they were met. */
-function stoppedClocks(before: readonly Deadline[], effects: readonly Effect[]) {
+function stoppedClocks(before: readonly Deadline[], outcomes: readonly Outcome[]) {
   const clocks = new Map(before.map((d) => [d.id, { dueAt: d.dueAt, pausedAt: d.pausedAt }]));
   const out: Array<{ id: string; kind: string; dueAt?: string; pausedAt?: string; met: boolean; reason: string }> = [];
-  for (const e of effects) {
+  for (const e of outcomes) {
     if (e.type === "deadline-set") clocks.set(e.deadline.id, { dueAt: e.deadline.dueAt, pausedAt: e.deadline.pausedAt });
     else if (e.type === "deadline-paused") clocks.set(e.deadlineId, { dueAt: clocks.get(e.deadlineId)?.dueAt ?? "", pausedAt: e.pausedAt });
     else if (e.type === "deadline-resumed") clocks.set(e.deadlineId, { dueAt: e.dueAt, pausedAt: undefined });
@@ -176,14 +177,14 @@ function stoppedClocks(before: readonly Deadline[], effects: readonly Effect[]) 
 
 function decideTick(config: CompiledConfig, caseState: CaseState, now: Date): Decision {
   const work = dueWork(config, caseState, now);
-  if (!work.length) return { ok: true, next: caseState, effects: [], nextCheckAt: nextCheckAt(config, caseState), changed: false };
+  if (!work.length) return { ok: true, next: caseState, outcomes: [], nextCheckAt: nextCheckAt(config, caseState), changed: false };
   const draft: CaseState = structuredClone(caseState);
   draft.version = caseState.version + 1;
-  const run: Run = { config, draft, actor: { userId: "system", tenantId: caseState.tenantId, unitId: "", posts: [], kind: "system" }, now, input: {}, effects: [], urgency: modeUrgency(config, caseState.mode) };
+  const run: Run = { config, draft, actor: { userId: "system", tenantId: caseState.tenantId, unitId: "", posts: [], kind: "system" }, now, input: {}, out: [], urgency: modeUrgency(config, caseState.mode) };
   for (const due of work) {
     const deadline = draft.deadlines.find((d) => d.id === due.deadlineId)!;
     deadline.ladderStep = due.index + 1;
-    run.effects.push({
+    run.out.push({
       type: "audit",
       event: "case.deadline-step",
       data: { deadlineId: due.deadlineId, kind: due.kind, index: due.index, phase: due.step.phase, type: due.step.phase === "reminder" ? "reminder" : due.step.type, dueAt: due.at, superseded: due.superseded, at: now.toISOString() },
@@ -192,7 +193,7 @@ function decideTick(config: CompiledConfig, caseState: CaseState, now: Date): De
     const issues = runLadderStep(run, deadline, due);
     if (issues.length) throw new Error(`Ladder step ${due.index} of ${deadline.id} failed: ${issues.map((i) => i.code).join(", ")}`);
   }
-  return { ok: true, next: draft, effects: run.effects, nextCheckAt: nextCheckAt(config, draft), changed: true };
+  return { ok: true, next: draft, outcomes: run.out, nextCheckAt: nextCheckAt(config, draft), changed: true };
 }
 
 function runLadderStep(run: Run, deadline: Deadline, due: DueStep): Issue[] {
@@ -201,7 +202,7 @@ function runLadderStep(run: Run, deadline: Deadline, due: DueStep): Issue[] {
   if (step.phase === "reminder") {
     const recipients = resolveRecipients(run.config, run.draft, run.draft.mode, step.notify ?? ["$lead-assignee"], run.now);
     if (hasRecipients(recipients)) {
-      run.effects.push({
+      run.out.push({
         type: "notify",
         ...recipients,
         kind: "deadline.reminder",
@@ -213,7 +214,7 @@ function runLadderStep(run: Run, deadline: Deadline, due: DueStep): Issue[] {
     }
     return [];
   }
-  return runEffect(run, { type: step.type, params: step.params }, { key, kind: "deadline.overdue", place: "ladder", deadline, ...(step.label ? { label: step.label } : {}) });
+  return runAction(run, { type: step.type, params: step.params }, { key, kind: "deadline.overdue", place: "ladder", deadline, ...(step.label ? { label: step.label } : {}) });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -294,266 +295,3 @@ function findInputField(spec: Spec, input: Record<string, unknown>): string | un
   }
   return undefined;
 }
-
-// ---------------------------------------------------------------------------------------------
-// Effects
-
-type Run = {
-  config: CompiledConfig;
-  /** The next state, built up effect by effect (later effects see earlier ones' changes). */
-  draft: CaseState;
-  actor: ActorContext;
-  now: Date;
-  input: Record<string, unknown>;
-  effects: Effect[];
-  urgency: Urgency;
-};
-
-type Site = {
-  /** Dedupe key of this effect: derived from case, version or deadline, and position. */
-  key: string;
-  /** Notification kind when the params name none. */
-  kind: string;
-  place: "transition" | "ladder";
-  /** The deadline whose ladder fired this step. */
-  deadline?: Deadline;
-  label?: Text;
-};
-
-type EffectFn<N extends EffectName> = (run: Run, params: EffectParams<N>, site: Site) => Issue[] | void;
-/** An implementation looked up by name; its params were checked against EFFECT_PARAMS at validation. */
-type LooseEffectFn = (run: Run, params: never, site: Site) => Issue[] | void;
-
-function runEffect(run: Run, spec: Spec, site: Site): Issue[] {
-  if (spec.type === RETIRED_SCORE_ACTION) return [];
-  if (!isEffectName(spec.type) || !EFFECT_PLACES[spec.type].includes(site.place)) throw new Error(`Effect ${spec.type} cannot run in a ${site.place}`);
-  return (EFFECTS[spec.type] as LooseEffectFn)(run, (spec.params ?? {}) as never, site) ?? [];
-}
-
-const fieldIssue = (field: string, code: string, zh: string, en: string): Issue => ({ path: `/input/${escapePointerToken(field)}`, code, message: { zh, en } });
-
-function recipients(run: Run, entries: readonly string[]): Recipients {
-  return resolveRecipients(run.config, run.draft, run.draft.mode, entries, run.now);
-}
-
-function notify(run: Run, entries: readonly string[], kind: string, dedupeKey: string, data?: Record<string, unknown>, urgency?: Urgency) {
-  const to = recipients(run, entries);
-  if (!hasRecipients(to)) return;
-  run.effects.push({ type: "notify", ...to, kind, urgency: urgency ?? run.urgency, caseId: run.draft.id, ...(data ? { data } : {}), dedupeKey });
-}
-
-function clearDeadline(run: Run, deadline: Deadline, reason: "done" | "replaced" | "closed" | "escalated" | "returned") {
-  run.draft.deadlines = run.draft.deadlines.filter((d) => d.id !== deadline.id);
-  run.effects.push({
-    type: "deadline-cleared",
-    caseId: run.draft.id,
-    deadlineId: deadline.id,
-    kind: deadline.kind,
-    at: run.now.toISOString(),
-    met: deadlineMet(deadline, run.now),
-    reason,
-  });
-}
-
-function policyIdFor(run: Run, explicit: string | undefined): string {
-  const policyId = explicit ?? run.config.categories.get(run.draft.categoryId)?.deadlinePolicy;
-  if (!policyId) throw new Error(`No deadline policy for case ${run.draft.id} (category ${run.draft.categoryId})`);
-  return policyId;
-}
-
-function stringField(input: Record<string, unknown>, field: string): string | undefined {
-  const v = input[field];
-  return typeof v === "string" && v.trim() ? v.trim() : undefined;
-}
-
-/** A due date from a form: a date (due at the end of that day, township time) or a date-time. */
-function parseDue(value: string, zone: string): Date | undefined {
-  if (/^\d{4}-\d{2}-\d{2}$/.test(value)) {
-    try {
-      return endOfLocalDay(zone, value);
-    } catch {
-      return undefined;
-    }
-  }
-  const d = new Date(value);
-  return Number.isFinite(d.getTime()) && /^\d{4}-\d{2}-\d{2}T/.test(value) ? d : undefined;
-}
-
-const EFFECTS: { [N in EffectName]: EffectFn<N> } = {
-  notify(run, p, site) {
-    const entries = p.to ?? p.posts ?? (site.place === "ladder" ? ["$lead-assignee"] : []);
-    const data = { ...(site.deadline ? { deadlineId: site.deadline.id, deadlineKind: site.deadline.kind, dueAt: site.deadline.dueAt } : {}), ...(site.label ? { label: site.label } : {}) };
-    notify(run, entries, p.kind ?? site.kind, site.key, Object.keys(data).length ? data : undefined, p.urgency);
-  },
-
-  assign(run, p) {
-    const from = p.from ?? "input-or-routing";
-    const leadField = p.leadField ?? "leadUnitId";
-    const assistField = p.assistField ?? "assistUnitIds";
-    const usersField = p.usersField ?? "assigneeUserIds";
-    const routing = run.config.categories.get(run.draft.categoryId)?.routing;
-    const fromInput = from !== "routing";
-    const fromRouting = from !== "input";
-    const inputLead = fromInput ? stringField(run.input, leadField) : undefined;
-    const lead = inputLead ?? (fromRouting ? routing?.leadUnit : undefined);
-    const inputAssist = fromInput && Array.isArray(run.input[assistField]) ? (run.input[assistField] as unknown[]).filter((u): u is string => typeof u === "string") : undefined;
-    const assist = inputAssist ?? (fromRouting ? (routing?.assistUnits ?? []) : []);
-    const users = fromInput && Array.isArray(run.input[usersField]) ? (run.input[usersField] as unknown[]).filter((u): u is string => typeof u === "string") : undefined;
-    const issues: Issue[] = [];
-    if (!lead) issues.push(fieldIssue(leadField, "assignment.lead-missing", "请选择主办单位", "Choose the lead unit"));
-    else if (!run.config.org.byId.has(lead)) issues.push(fieldIssue(leadField, "unit.unknown", `没有“${lead}”这个单位`, `No unit "${lead}"`));
-    assist.forEach((u, i) => {
-      if (!run.config.org.byId.has(u)) issues.push({ ...fieldIssue(assistField, "unit.unknown", `没有“${u}”这个单位`, `No unit "${u}"`), path: `/input/${escapePointerToken(assistField)}/${i}` });
-    });
-    if (issues.length) return issues;
-    run.draft.assignment = {
-      leadUnitId: lead!,
-      assistUnitIds: [...new Set(assist)].filter((u) => u !== lead),
-      ...(users?.length ? { assigneeUserIds: [...new Set(users)] } : {}),
-      assignedBy: run.actor.userId,
-      assignedAt: run.now.toISOString(),
-    };
-    return [];
-  },
-
-  "set-grade"(run, p) {
-    const field = p.field ?? "gradeId";
-    const value = run.input[field];
-    if (value === undefined) return [];
-    if (typeof value !== "string" || !run.config.grades.has(value)) return [fieldIssue(field, "grade.unknown", "请选择有效的事件等级", "Choose a valid grade")];
-    run.draft.gradeId = value;
-    return [];
-  },
-
-  "set-deadline"(run, p) {
-    const kind = p.kind ?? run.config.defaults.mainDeadline;
-    const policyId = policyIdFor(run, p.policy);
-    let dueAt: Date | undefined;
-    if (p.dueField) {
-      const raw = stringField(run.input, p.dueField);
-      if (raw !== undefined) {
-        dueAt = parseDue(raw, run.config.defaults.timeZone);
-        if (!dueAt) return [fieldIssue(p.dueField, "deadline.invalid", "请填写有效的办结期限", "Enter a valid due date")];
-        if (dueAt.getTime() <= run.now.getTime()) return [fieldIssue(p.dueField, "deadline.past", "办结期限须晚于现在", "The due date must be in the future")];
-      }
-    }
-    const existing = run.draft.deadlines.find((d) => d.kind === kind);
-    if (existing) clearDeadline(run, existing, "replaced");
-    const deadline = startDeadline(run.config, { id: `${kind}@${run.draft.version}`, kind, policyId, mode: run.draft.mode, start: run.now, ...(dueAt ? { dueAt } : {}) });
-    run.draft.deadlines = [...run.draft.deadlines, deadline];
-    run.effects.push({ type: "deadline-set", caseId: run.draft.id, deadline, ...(existing ? { replaces: existing.id } : {}) });
-    return [];
-  },
-
-  "pause-deadline"(run, p) {
-    const d = run.draft.deadlines.find((x) => x.kind === (p.kind ?? run.config.defaults.mainDeadline));
-    if (!d || d.pausedAt) return [];
-    const paused = pauseDeadline(d, run.now);
-    run.draft.deadlines = run.draft.deadlines.map((x) => (x.id === d.id ? paused : x));
-    run.effects.push({ type: "deadline-paused", caseId: run.draft.id, deadlineId: d.id, kind: d.kind, pausedAt: paused.pausedAt! });
-    return [];
-  },
-
-  "resume-deadline"(run, p) {
-    const d = run.draft.deadlines.find((x) => x.kind === (p.kind ?? run.config.defaults.mainDeadline));
-    if (!d?.pausedAt) return [];
-    const resumed = resumeDeadline(run.config, d, run.now);
-    run.draft.deadlines = run.draft.deadlines.map((x) => (x.id === d.id ? resumed : x));
-    run.effects.push({ type: "deadline-resumed", caseId: run.draft.id, deadlineId: d.id, kind: d.kind, resumedAt: run.now.toISOString(), previousDueAt: d.dueAt, dueAt: resumed.dueAt });
-    return [];
-  },
-
-  "clear-deadline"(run, p) {
-    const d = run.draft.deadlines.find((x) => x.kind === (p.kind ?? run.config.defaults.mainDeadline));
-    if (d) clearDeadline(run, d, "done");
-    return [];
-  },
-
-  escalate(run, p, site) {
-    const handover = site.place === "transition" && p.handover !== false;
-    const reason = stringField(run.input, p.reasonField ?? "reason") ?? site.label?.zh ?? "";
-    if (handover) {
-      run.draft.escalatedTo = "county";
-      run.draft.escalatedBy = run.actor.userId;
-      for (const d of [...run.draft.deadlines]) clearDeadline(run, d, "escalated");
-    }
-    run.effects.push({ type: "escalate", caseId: run.draft.id, tenantId: run.draft.tenantId, to: "county", handover, reason, dedupeKey: site.key });
-    return [];
-  },
-
-  "return-to-sender"(run, p, site) {
-    const reason = stringField(run.input, p.reasonField ?? "reason") ?? "";
-    let sender: string;
-    if (run.actor.kind === "county" && run.draft.escalatedTo) {
-      sender = run.draft.escalatedBy ?? run.draft.reporterId;
-      delete run.draft.escalatedTo;
-      delete run.draft.escalatedBy;
-    } else {
-      sender = run.draft.assignment.assignedBy ?? run.draft.reporterId;
-    }
-    const main = run.draft.deadlines.find((d) => d.kind === run.config.defaults.mainDeadline);
-    if (main) clearDeadline(run, main, "returned");
-    run.draft.assignment = { assistUnitIds: [] };
-    run.effects.push({ type: "notify", posts: [], users: [sender], kind: "case.returned", urgency: run.urgency, caseId: run.draft.id, data: { reason }, dedupeKey: site.key });
-    return [];
-  },
-
-  "supervision-sheet"(run, p, site) {
-    const deadline = site.deadline ?? run.draft.deadlines.find((d) => d.kind === (p.deadline ?? run.config.defaults.mainDeadline));
-    const policy = policyOf(run.config, deadline?.policyId ?? policyIdFor(run, undefined));
-    const to = recipients(run, p.to ?? ["$lead-assignee"]);
-    const copy = recipients(run, p.copy ?? []);
-    const respondBy = policy.feedbackWindow ? addDuration(calendarOf(run.config, policy), run.now, policy.feedbackWindow).toISOString() : undefined;
-    run.effects.push({
-      type: "supervision-sheet",
-      caseId: run.draft.id,
-      tenantId: run.draft.tenantId,
-      sequence: "supervision-sheet",
-      trigger: site.place === "ladder" ? "ladder" : "manual",
-      ...(deadline ? { deadlineId: deadline.id, deadlineKind: deadline.kind, dueAt: deadline.dueAt } : {}),
-      issuedAt: run.now.toISOString(),
-      ...(respondBy ? { respondBy } : {}),
-      toUnitIds: to.units ?? [],
-      toUserIds: to.users ?? [],
-      copyPosts: copy.posts,
-      urgency: run.urgency,
-      ...(site.label ? { label: site.label } : {}),
-      dedupeKey: site.key,
-    });
-    notify(run, [...(p.to ?? ["$lead-assignee"]), ...(p.copy ?? [])], "supervision.sheet", `${site.key}:notify`, {
-      ...(deadline ? { deadlineId: deadline.id, dueAt: deadline.dueAt } : {}),
-      ...(respondBy ? { respondBy } : {}),
-    });
-    return [];
-  },
-
-  "principal-talk"(run, p, site) {
-    const principal = p.principal ?? run.config.leadershipPosts[0];
-    if (!principal) throw new Error("principal-talk: the config has no leadership post");
-    const deadline = site.deadline ?? run.draft.deadlines.find((d) => d.kind === run.config.defaults.mainDeadline);
-    const policy = policyOf(run.config, deadline?.policyId ?? policyIdFor(run, undefined));
-    const within = p.within ?? policy.feedbackWindow;
-    const scheduleBy = within ? addDuration(calendarOf(run.config, policy), run.now, within) : run.now;
-    const withWhom = recipients(run, p.with ?? ["$lead-assignee"]);
-    run.effects.push({
-      type: "principal-talk",
-      caseId: run.draft.id,
-      tenantId: run.draft.tenantId,
-      principalPost: principal,
-      withUnitIds: withWhom.units ?? [],
-      withUserIds: withWhom.users ?? [],
-      ...(deadline ? { deadlineId: deadline.id } : {}),
-      scheduleBy: scheduleBy.toISOString(),
-      ...(site.label ? { label: site.label } : {}),
-      dedupeKey: site.key,
-    });
-    notify(run, [principal, ...(p.with ?? ["$lead-assignee"])], "supervision.talk", `${site.key}:notify`, { principalPost: principal, scheduleBy: scheduleBy.toISOString() });
-    return [];
-  },
-
-  "close-supervision"(run) {
-    for (const d of [...run.draft.deadlines]) clearDeadline(run, d, "closed");
-    run.effects.push({ type: "supervision-closed", caseId: run.draft.id, at: run.now.toISOString() });
-    return [];
-  },
-};

@@ -40,12 +40,12 @@ const duration = {
   },
 } as const;
 
-/** Who: post ids, `*` (any member), or special actors such as `$assignee` (engine/effects.ts SPECIAL_ACTORS). */
+/** Who: post ids, `*` (any member), or special actors such as `$assignee` (engine/guards.ts SPECIAL_ACTORS). */
 const actorList = { type: "array", items: { type: "string", minLength: 1 } } as const;
 
 const guard = {
   type: "object",
-  description: "A named condition with its parameters (engine/effects.ts GUARD_REGISTRY), e.g. {type: \"grade-in\", params: {grades: [\"major\"]}}.",
+  description: "A named condition with its parameters (engine/guards.ts GUARD_PARAMS), e.g. {type: \"grade-in\", params: {grades: [\"major\"]}}.",
   required: ["type"],
   additionalProperties: false,
   properties: {

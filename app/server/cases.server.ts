@@ -5,7 +5,7 @@ import type { Issue } from "../../engine/issues.ts";
 import { checkUploads, storeAttachments } from "./attachments.server.ts";
 import type { Upload } from "./form-input.server.ts";
 import type { Tx } from "./db.server.ts";
-import { applyEffects, nextNumber } from "./effects.server.ts";
+import { applyOutcomes, nextNumber } from "./effects.server.ts";
 import { relayOutbox } from "./jobs.server.ts";
 import { isUuid } from "./params.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
@@ -73,7 +73,7 @@ export async function reportCase(ctx: TenantContext,
   const { number, outbox } = await ctx.db.transaction(async (tx) => {
     const number = await insertNewCase(tx, c, now, location.ok && location.value ? { location: location.value } : {});
     if (uploads.ok) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, uploads.files, now);
-    const outbox = await applyEffects(tx, { tenantId: c.tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.effects);
+    const outbox = await applyOutcomes(tx, { tenantId: c.tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.outcomes);
     return { number, outbox };
   });
   await relayOutbox(outbox);

@@ -1,6 +1,6 @@
-// Applies the engine's effects inside the caller's transaction. Every write is idempotent on the
-// effect's dedupe key, so applying the same decision twice (a retried sweep) changes nothing.
-import type { Effect } from "../../engine/effects.ts";
+// Applies a decision's outcomes (engine/outcomes.ts) inside the caller's transaction. Every write is idempotent on the
+// outcome's dedupe key, so applying the same decision twice (a retried sweep) changes nothing.
+import type { Outcome } from "../../engine/outcomes.ts";
 import { localYearMonth } from "../../engine/time.ts";
 import { appendAudit } from "./audit.server.ts";
 import type { Tx } from "./db.server.ts";
@@ -17,117 +17,117 @@ export async function nextNumber(tx: Tx, tenantId: string, name: string, year: n
 }
 
 /** `timeZone`: the tenant config's, for per-year numbering (a sheet issued on 31 December local time counts in that year). */
-export type EffectContext = { tenantId: string; actorId: string | null; caseId: string | null; caseTitle: string; now: Date; timeZone: string };
+export type OutcomeContext = { tenantId: string; actorId: string | null; caseId: string | null; caseTitle: string; now: Date; timeZone: string };
 
-/** Applies the effects; returns the outbox rows it wrote, for the caller to hand on after its commit. */
-export async function applyEffects(tx: Tx, ctx: EffectContext, effects: readonly Effect[]): Promise<OutboxRef[]> {
-  const outbox: OutboxRef[] = [];
-  let scoreSeq: number | undefined;
-  for (const effect of effects) {
-    switch (effect.type) {
-      case "audit": {
-        const audited = await appendAudit(tx, { tenantId: ctx.tenantId, caseId: ctx.caseId, actorId: ctx.actorId, type: effect.event, data: effect.data, at: ctx.now });
-        if (ctx.caseId && auditMakesFacts(effect.event, effect.data)) scoreSeq = audited.seq;
-        break;
-      }
-      case "notify":
-        outbox.push(
-          ...(await writeOutbox(tx, [
-            {
-              tenantId: ctx.tenantId,
-              kind: "notify",
-              payload: {
-                posts: effect.posts,
-                units: effect.units ?? [],
-                users: effect.users ?? [],
-                dutyLeaderOn: effect.dutyLeaderOn ?? null,
-                county: effect.county ?? false,
-                caseId: effect.caseId ?? ctx.caseId,
-                kind: effect.kind,
-                urgency: effect.urgency ?? "normal",
-                title: ctx.caseTitle,
-                data: (effect.data ?? {}) as object,
-              },
-              dedupeKey: effect.dedupeKey,
-              runAt: ctx.now,
-            },
-          ])),
-        );
-        break;
-      case "escalate":
-        outbox.push(
-          ...(await writeOutbox(tx, [
-            {
-              tenantId: ctx.tenantId,
-              kind: "notify",
-              payload: { posts: [], county: true, caseId: effect.caseId, kind: effect.handover ? "case.escalated" : "case.overdue-reported", urgency: "urgent", title: ctx.caseTitle, data: { reason: effect.reason } },
-              dedupeKey: effect.dedupeKey,
-              runAt: ctx.now,
-            },
-          ])),
-        );
-        break;
-      case "supervision-sheet": {
-        if (await tx.supervisionSheet.findUnique({ where: { dedupeKey: effect.dedupeKey }, select: { id: true } })) break;
-        const issuedAt = new Date(effect.issuedAt);
-        await tx.supervisionSheet.create({
-          data: {
-            tenantId: effect.tenantId,
-            caseId: effect.caseId,
-            number: await nextNumber(tx, effect.tenantId, effect.sequence, localYearMonth(ctx.timeZone, issuedAt).year),
-            trigger: effect.trigger,
-            deadlineKind: effect.deadlineKind ?? null,
-            dueAt: effect.dueAt ? new Date(effect.dueAt) : null,
-            issuedAt,
-            respondBy: effect.respondBy ? new Date(effect.respondBy) : null,
-            toUnitIds: effect.toUnitIds,
-            toUserIds: effect.toUserIds,
-            copyPosts: effect.copyPosts,
-            urgency: effect.urgency,
-            dedupeKey: effect.dedupeKey,
+/** What applying one outcome leaves for the end: outbox rows, and the audit seq that asks for scoring. */
+type Applied = { outbox: OutboxRef[]; scoreSeq?: number };
+type Apply<T extends Outcome["type"]> = (tx: Tx, ctx: OutcomeContext, outcome: Extract<Outcome, { type: T }>, applied: Applied) => Promise<void>;
+
+// Each outcome type is applied here and nowhere else; a new type without an entry is a type error.
+const APPLY: { [T in Outcome["type"]]: Apply<T> } = {
+  async audit(tx, ctx, o, applied) {
+    const audited = await appendAudit(tx, { tenantId: ctx.tenantId, caseId: ctx.caseId, actorId: ctx.actorId, type: o.event, data: o.data, at: ctx.now });
+    if (ctx.caseId && auditMakesFacts(o.event, o.data)) applied.scoreSeq = audited.seq;
+  },
+  async notify(tx, ctx, o, applied) {
+    applied.outbox.push(
+      ...(await writeOutbox(tx, [
+        {
+          tenantId: ctx.tenantId,
+          kind: "notify",
+          payload: {
+            posts: o.posts,
+            units: o.units ?? [],
+            users: o.users ?? [],
+            dutyLeaderOn: o.dutyLeaderOn ?? null,
+            county: o.county ?? false,
+            caseId: o.caseId ?? ctx.caseId,
+            kind: o.kind,
+            urgency: o.urgency ?? "normal",
+            title: ctx.caseTitle,
+            data: (o.data ?? {}) as object,
           },
-        });
-        break;
-      }
-      case "principal-talk":
-        await tx.principalTalk.createMany({
-          data: [
-            {
-              tenantId: effect.tenantId,
-              caseId: effect.caseId,
-              principalPost: effect.principalPost,
-              withUnitIds: effect.withUnitIds,
-              withUserIds: effect.withUserIds,
-              scheduleBy: new Date(effect.scheduleBy),
-              dedupeKey: effect.dedupeKey,
-            },
-          ],
-          skipDuplicates: true,
-        });
-        break;
-      case "supervision-closed": {
-        const at = new Date(effect.at);
-        await tx.supervisionSheet.updateMany({ where: { caseId: effect.caseId, status: "open" }, data: { status: "closed", closedAt: at } });
-        await tx.principalTalk.updateMany({ where: { caseId: effect.caseId, status: "open" }, data: { status: "closed" } });
-        break;
-      }
-      case "mode-changed":
-        await tx.tenant.updateMany({
-          where: { id: effect.tenantId, modeVersion: effect.version - 1 },
-          data: { mode: effect.to, modeVersion: effect.version, modeChangedAt: new Date(effect.at) },
-        });
-        break;
-      case "deadline-set":
-      case "deadline-paused":
-      case "deadline-resumed":
-      case "deadline-cleared":
-        // The case row's `deadlines` (from the decision's next state) is the record; the audit entry tells the story.
-        break;
-    }
-  }
+          dedupeKey: o.dedupeKey,
+          runAt: ctx.now,
+        },
+      ])),
+    );
+  },
+  async escalate(tx, ctx, o, applied) {
+    applied.outbox.push(
+      ...(await writeOutbox(tx, [
+        {
+          tenantId: ctx.tenantId,
+          kind: "notify",
+          payload: { posts: [], county: true, caseId: o.caseId, kind: o.handover ? "case.escalated" : "case.overdue-reported", urgency: "urgent", title: ctx.caseTitle, data: { reason: o.reason } },
+          dedupeKey: o.dedupeKey,
+          runAt: ctx.now,
+        },
+      ])),
+    );
+  },
+  async "supervision-sheet"(tx, ctx, o) {
+    if (await tx.supervisionSheet.findUnique({ where: { dedupeKey: o.dedupeKey }, select: { id: true } })) return;
+    const issuedAt = new Date(o.issuedAt);
+    await tx.supervisionSheet.create({
+      data: {
+        tenantId: o.tenantId,
+        caseId: o.caseId,
+        number: await nextNumber(tx, o.tenantId, o.sequence, localYearMonth(ctx.timeZone, issuedAt).year),
+        trigger: o.trigger,
+        deadlineKind: o.deadlineKind ?? null,
+        dueAt: o.dueAt ? new Date(o.dueAt) : null,
+        issuedAt,
+        respondBy: o.respondBy ? new Date(o.respondBy) : null,
+        toUnitIds: o.toUnitIds,
+        toUserIds: o.toUserIds,
+        copyPosts: o.copyPosts,
+        urgency: o.urgency,
+        dedupeKey: o.dedupeKey,
+      },
+    });
+  },
+  async "principal-talk"(tx, _ctx, o) {
+    await tx.principalTalk.createMany({
+      data: [
+        {
+          tenantId: o.tenantId,
+          caseId: o.caseId,
+          principalPost: o.principalPost,
+          withUnitIds: o.withUnitIds,
+          withUserIds: o.withUserIds,
+          scheduleBy: new Date(o.scheduleBy),
+          dedupeKey: o.dedupeKey,
+        },
+      ],
+      skipDuplicates: true,
+    });
+  },
+  async "supervision-closed"(tx, _ctx, o) {
+    const at = new Date(o.at);
+    await tx.supervisionSheet.updateMany({ where: { caseId: o.caseId, status: "open" }, data: { status: "closed", closedAt: at } });
+    await tx.principalTalk.updateMany({ where: { caseId: o.caseId, status: "open" }, data: { status: "closed" } });
+  },
+  async "mode-changed"(tx, _ctx, o) {
+    await tx.tenant.updateMany({
+      where: { id: o.tenantId, modeVersion: o.version - 1 },
+      data: { mode: o.to, modeVersion: o.version, modeChangedAt: new Date(o.at) },
+    });
+  },
+  // The case row's `deadlines` (from the decision's next state) is the record; the audit entry tells the story.
+  "deadline-set": async () => {},
+  "deadline-paused": async () => {},
+  "deadline-resumed": async () => {},
+  "deadline-cleared": async () => {},
+};
+
+/** Applies the outcomes; returns the outbox rows it wrote, for the caller to hand on after its commit. */
+export async function applyOutcomes(tx: Tx, ctx: OutcomeContext, outcomes: readonly Outcome[]): Promise<OutboxRef[]> {
+  const applied: Applied = { outbox: [] };
+  for (const outcome of outcomes) await (APPLY[outcome.type] as Apply<Outcome["type"]>)(tx, ctx, outcome, applied);
   // Scoring (docs/decisions/013): one job per case and decision re-evaluates the case's trail.
-  if (ctx.caseId && scoreSeq !== undefined) {
-    outbox.push(...(await writeOutbox(tx, [{ tenantId: ctx.tenantId, kind: "score", payload: { caseId: ctx.caseId }, dedupeKey: `score:${ctx.caseId}:v${scoreSeq}`, runAt: ctx.now }])));
+  if (ctx.caseId && applied.scoreSeq !== undefined) {
+    applied.outbox.push(...(await writeOutbox(tx, [{ tenantId: ctx.tenantId, kind: "score", payload: { caseId: ctx.caseId }, dedupeKey: `score:${ctx.caseId}:v${applied.scoreSeq}`, runAt: ctx.now }])));
   }
-  return outbox;
+  return applied.outbox;
 }

@@ -7,7 +7,7 @@ import { pickText } from "../../engine/i18n.ts";
 import { decideModeSwitch, switchers } from "../../engine/modes.ts";
 import type { WorkflowRefusal } from "../../engine/workflow.ts";
 import type { Db } from "./db.server.ts";
-import { applyEffects } from "./effects.server.ts";
+import { applyOutcomes } from "./effects.server.ts";
 import { relayOutbox } from "./jobs.server.ts";
 import type { OutboxRef } from "./outbox.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
@@ -57,7 +57,7 @@ export async function switchTenantMode(
     if (!decision.ok) return decision;
     // The notification's title: which township, from what to what (kept in Chinese, like case titles).
     const title = `${pickText(ctx.compiled.config.name, "zh-CN")}：${MODE_NAMES[row.mode].zh} → ${MODE_NAMES[command.to].zh}`;
-    outbox = await applyEffects(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, caseId: null, caseTitle: title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.effects);
+    outbox = await applyOutcomes(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, caseId: null, caseTitle: title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.outcomes);
     return { ok: true, mode: decision.next.mode, version: decision.next.version };
   });
   await relayOutbox(outbox);

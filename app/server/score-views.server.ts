@@ -7,7 +7,7 @@ import { pickText, type Locale } from "../../engine/i18n.ts";
 import { appealRefusal, appealSetup } from "../../engine/appeal.ts";
 import { localizeForm } from "../../engine/forms.ts";
 import type { Refusal } from "../../engine/intake.ts";
-import { FACTS, isFactName, periodOf, type PeriodFigures, type Ranked, type Rated, type TargetGroup } from "../../engine/scoring.ts";
+import { FACTS, isFactName, periodOf, type PeriodFigures, type Ranked, type Rated, type TargetGroup } from "../../engine/scoring/index.ts";
 import { FIGURE_KEYS, figureLabel, formatFigure, GROUPS } from "../components/score-levels.ts";
 import { translate, type MessageKey } from "../i18n.ts";
 

@@ -1,5 +1,5 @@
 // Which audit events can make a scoring fact (engine/scoring.ts factsFromTrail reads only these):
-// applyEffects enqueues the "score" job for them. Kept apart from scoring.server.ts so effects
+// applyOutcomes enqueues the "score" job for them. Kept apart from scoring.server.ts so effects
 // need not import the scoring server (which imports effects for appeals).
 
 /** case.reported, case.transition, and the overdue steps of case.deadline-step (reminders make no fact). */

@@ -1,7 +1,7 @@
 // Evaluation (考评) on the database: the engine's pure scoring (engine/scoring.ts) over the audit
 // trail, with the ledger (ScoreEntry) as its append-only cache (docs/decisions/013-scoring-from-the-audit-trail.md).
 //
-// - scoreCase: the outbox job "score" (enqueued by applyEffects for every audit event that can make
+// - scoreCase: the outbox job "score" (enqueued by applyOutcomes for every audit event that can make
 //   a fact) evaluates one case's whole trail under the rules in force at each fact and appends the
 //   lines it does not hold yet. Idempotent on the lines' dedupe keys, so a redelivered job adds nothing.
 // - recomputePeriod: an explicit, permissioned re-score of a period under the current rules,
@@ -39,14 +39,14 @@ import {
   type ScoreOrigin,
   type ScoringVersion,
   villageOf,
-} from "../../engine/scoring.ts";
+} from "../../engine/scoring/index.ts";
 import { figuresBy } from "../../engine/scoring-breakdown.ts";
 import type { TownshipConfig } from "../../schemas/township-config.ts";
 import { appendAudit } from "./audit.server.ts";
 import { countyTimeZone, getTenantConfig, tenantTimeZone } from "./config.server.ts";
 import type { Db, Tx } from "./db.server.ts";
 import { insertNewCase } from "./cases.server.ts";
-import { applyEffects } from "./effects.server.ts";
+import { applyOutcomes } from "./effects.server.ts";
 import { relayOutbox } from "./jobs.server.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
@@ -378,7 +378,7 @@ export async function fileAppeal(db: Db, ctx: TenantContext, scoreEntryKey: stri
   const c = decision.case;
   const { number, outbox } = await ctx.db.transaction(async (tx) => {
     const number = await insertNewCase(tx, c, now);
-    const outbox = await applyEffects(tx, { tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.effects);
+    const outbox = await applyOutcomes(tx, { tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.outcomes);
     return { number, outbox };
   });
   await relayOutbox(outbox);

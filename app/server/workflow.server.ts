@@ -4,12 +4,12 @@
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { ActorContext, CaseState, Mode } from "../../engine/case-state.ts";
 import type { CompiledConfig } from "../../engine/config/index.ts";
-import type { Effect } from "../../engine/effects.ts";
+import type { Outcome } from "../../engine/outcomes.ts";
 import { isDutyLeader, type DutyRotaData } from "../../engine/rota.ts";
 import { availableTransitions, decide, type AvailableTransition, type Command, type WorkflowRefusal } from "../../engine/workflow.ts";
 import { getTenantConfig } from "./config.server.ts";
 import { withTenant, type Db, type Tx } from "./db.server.ts";
-import { applyEffects } from "./effects.server.ts";
+import { applyOutcomes } from "./effects.server.ts";
 import { relayOutbox } from "./jobs.server.ts";
 import { isUuid } from "./params.server.ts";
 import type { OutboxRef } from "./outbox.server.ts";
@@ -111,10 +111,10 @@ const STALE: WorkflowRefusal = {
  * Writes a decision: the row only if it is still at `fromVersion`, then the effects. Returns the
  * outbox rows written (to hand on after the commit), or null when stale.
  */
-async function writeDecision(tx: Tx, row: CaseRow, compiled: CompiledConfig, next: CaseState, effects: Effect[], nextCheckAt: string | null, actorId: string | null, now: Date): Promise<OutboxRef[] | null> {
+async function writeDecision(tx: Tx, row: CaseRow, compiled: CompiledConfig, next: CaseState, effects: Outcome[], nextCheckAt: string | null, actorId: string | null, now: Date): Promise<OutboxRef[] | null> {
   const updated = await tx.case.updateMany({ where: { id: row.id, version: row.version }, data: caseColumns(compiled, next, nextCheckAt, now) });
   if (updated.count !== 1) return null;
-  return applyEffects(tx, { tenantId: row.tenantId, actorId, caseId: row.id, caseTitle: row.title, now, timeZone: compiled.defaults.timeZone }, effects);
+  return applyOutcomes(tx, { tenantId: row.tenantId, actorId, caseId: row.id, caseTitle: row.title, now, timeZone: compiled.defaults.timeZone }, effects);
 }
 
 export type TransitionResult = { ok: true; version: number; state: string } | { ok: false; refusal: WorkflowRefusal } | { ok: false; notFound: true };
@@ -132,7 +132,7 @@ export async function transitionCase(
   const decision = decide(loaded.compiled, loaded.state, cmd, loaded.actor, now);
   if (!decision.ok) return decision;
   const written = await ctx.db.transaction((tx) =>
-    writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.effects, decision.nextCheckAt, ctx.user.id, now),
+    writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.outcomes, decision.nextCheckAt, ctx.user.id, now),
   );
   if (!written) return { ok: false, refusal: STALE };
   await relayOutbox(written);
@@ -183,7 +183,7 @@ export async function countyTransition(
   if (!loaded) return { ok: false, notFound: true };
   const decision = decide(loaded.compiled, loaded.state, { type: "transition", ...command }, loaded.actor, now);
   if (!decision.ok) return decision;
-  const written = await db.$transaction((tx) => writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.effects, decision.nextCheckAt, county.userId, now));
+  const written = await db.$transaction((tx) => writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.outcomes, decision.nextCheckAt, county.userId, now));
   if (!written) return { ok: false, refusal: STALE };
   await relayOutbox(written);
   return { ok: true, version: decision.next.version, state: decision.next.state };
@@ -205,7 +205,7 @@ export async function tickCase(db: Db, caseId: string, now: Date): Promise<boole
     }
     return false;
   }
-  const written = await db.$transaction((tx) => writeDecision(tx, row, config.compiled, decision.next, decision.effects, decision.nextCheckAt, null, now));
+  const written = await db.$transaction((tx) => writeDecision(tx, row, config.compiled, decision.next, decision.outcomes, decision.nextCheckAt, null, now));
   if (written) await relayOutbox(written);
   return written !== null;
 }

@@ -1,9 +1,11 @@
 // Semantic checks for what workflows, deadline policies, the duty rota and modes name: special
-// actors, guards, effects and their params, ladders, rota posts, mode overrides. Complements
+// actors, guards, actions (each checked by its module, engine/actions/) and their params, ladders, rota posts, mode overrides. Complements
 // validate.ts (which checks states, forms, posts in `by` and effect names) without repeating it:
 // every problem is reported once, at the place an admin would fix it.
 import { createAjv, toIssues, type ValidateFunction } from "../ajv";
-import { EFFECT_PARAMS, EFFECT_PLACES, GUARD_PARAMS, isEffectName, isGuardName, NOT_NOTIFIABLE, SPECIAL_ACTORS } from "../effects";
+import { ACTIONS, deadlineKindsStarted, isActionName } from "../actions";
+import type { CheckContext, CheckKit } from "../actions/kit";
+import { GUARD_PARAMS, isGuardName, NOT_NOTIFIABLE, SPECIAL_ACTORS } from "../guards";
 import { pointer, type Issue } from "../issues";
 import type { TownshipConfig } from "../../schemas/township-config";
 import { configDefaults } from "./defaults";
@@ -13,7 +15,7 @@ type Spec = { type: string; params?: Record<string, unknown> };
 type Duration = { amount: number; unit: string };
 
 const ajv = createAjv();
-const effectValidators = new Map<string, ValidateFunction>(Object.entries(EFFECT_PARAMS).map(([name, schema]) => [name, ajv.compile(schema)]));
+const actionValidators = new Map<string, ValidateFunction>(Object.entries(ACTIONS).map(([name, action]) => [name, ajv.compile(action.params)]));
 const guardValidators = new Map<string, ValidateFunction>(Object.entries(GUARD_PARAMS).map(([name, schema]) => [name, ajv.compile(schema)]));
 
 const issue = (path: Path, code: string, zh: string, en: string): Issue => ({ path: pointer(...path), code, message: { zh, en } });
@@ -32,8 +34,9 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
   const policies = config.deadlinePolicies ?? {};
   const kinds = deadlineKinds(config);
 
-  const missing = (path: Path, what: { zh: string; en: string }, ref: string) =>
+  const missing = (path: Path, what: { zh: string; en: string }, ref: string) => {
     out.push(issue(path, "reference.missing", `${what.zh}“${ref}”不存在`, `${what.en} "${ref}" does not exist`));
+  };
   /** A deadline kind named explicitly must be one some set-deadline sets. */
   const kindRef = (kind: unknown, path: Path) => {
     if (typeof kind === "string" && !kinds.has(kind)) out.push(issue(path, "deadline.kind-unknown", `没有流程设定“${kind}”类时限`, `No workflow sets a deadline of kind "${kind}"`));
@@ -119,65 +122,29 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
   const categoriesWithoutPolicy = (workflowId: string) => (config.categories ?? []).filter((c) => c.workflow === workflowId && !c.deadlinePolicy).map((c) => c.id);
 
   const checkEffect = (spec: Spec, path: Path, place: "transition" | "ladder" | "intake", ctx: { workflowId?: string; formId?: string; hasForm: boolean }) => {
-    if (!isEffectName(spec.type)) return; // validate.ts reports unknown names
-    if (!EFFECT_PLACES[spec.type].includes(place)) {
+    if (!isActionName(spec.type)) return; // validate.ts reports unknown names
+    const action = ACTIONS[spec.type];
+    if (!(action.places as readonly string[]).includes(place)) {
       const where = { transition: { zh: "流程操作", en: "a transition" }, ladder: { zh: "超期督办阶梯", en: "an overdue ladder" }, intake: { zh: "受理时", en: "intake" } }[place];
       out.push(issue([...path, "type"], "effect.place", `“${spec.type}”不能用于${where.zh}`, `"${spec.type}" cannot be used in ${where.en}`));
       return;
     }
-    if (!checkParams(effectValidators, spec, path)) return;
-    const p = (spec.params ?? {}) as Record<string, never>;
+    if (!checkParams(actionValidators, spec, path)) return;
+    if (!("check" in action) || !action.check) return;
     const fields = formFields(ctx.formId);
-    switch (spec.type) {
-      case "notify":
-        if (place !== "ladder" && p.to === undefined && p.posts === undefined) {
-          out.push(issue(path, "effect.no-recipients", "通知须指定对象（to 或 posts）", "A notification needs recipients (`to` or `posts`)"));
-        }
-        checkActors(p.to, [...path, "params", "to"], true);
-        checkActors(p.posts, [...path, "params", "posts"], true);
-        if (place === "intake" && p.to) out.push(issue([...path, "params", "to"], "effect.intake-posts-only", "受理时的通知请用 posts 指定岗位", "At intake, notify posts with `posts`"));
-        break;
-      case "assign":
-        if (p.from === "input" && !ctx.hasForm) out.push(issue([...path, "params", "from"], "effect.needs-form", "从表单指派需要为此操作配置表单", "Assigning from input needs a form on this transition"));
-        for (const key of ["leadField", "assistField", "usersField"] as const) checkField(p[key], fields, ctx.hasForm, [...path, "params", key]);
-        break;
-      case "set-grade":
-        // Without `field` the effect reads `gradeId`; an issue about the default points at the effect.
-        checkField(p.field ?? "gradeId", fields, ctx.hasForm, p.field ? [...path, "params", "field"] : path);
-        break;
-      case "set-deadline": {
-        if (p.policy !== undefined && !has(policies, p.policy)) missing([...path, "params", "policy"], { zh: "时限规则", en: "Deadline policy" }, p.policy);
-        if (p.policy === undefined && ctx.workflowId) {
-          const without = categoriesWithoutPolicy(ctx.workflowId);
-          if (without.length) {
-            out.push(issue(path, "deadline.no-policy", `设定时限需要时限规则：类别 ${without.join("、")} 未配置 deadlinePolicy`, `Setting a deadline needs a policy: categories ${without.join(", ")} have no deadlinePolicy`));
-          }
-        }
-        checkField(p.dueField, fields, ctx.hasForm, [...path, "params", "dueField"]);
-        break;
-      }
-      case "escalate":
-      case "return-to-sender":
-        checkField(p.reasonField, fields, ctx.hasForm, [...path, "params", "reasonField"]);
-        break;
-      case "pause-deadline":
-      case "resume-deadline":
-      case "clear-deadline":
-        kindRef(p.kind, [...path, "params", "kind"]);
-        break;
-      case "supervision-sheet":
-        kindRef(p.deadline, [...path, "params", "deadline"]);
-        checkActors(p.to, [...path, "params", "to"], true);
-        checkActors(p.copy, [...path, "params", "copy"], true);
-        break;
-      case "principal-talk":
-        if (p.principal !== undefined && !postIds.has(p.principal)) missing([...path, "params", "principal"], POST, p.principal);
-        if (p.principal === undefined && !(config.posts ?? []).some((x) => x.kind === "leadership")) {
-          out.push(issue(path, "effect.no-principal", "约谈需要主要领导：请指定 principal 或配置领导岗位", "A talk needs a principal: set `principal` or configure a leadership post"));
-        }
-        checkActors(p.with, [...path, "params", "with"], true);
-        break;
-    }
+    const kit: CheckKit = {
+      config,
+      postIds,
+      report: (i) => out.push(i),
+      issue,
+      missing,
+      checkActors,
+      checkField: (field, at) => checkField(field, fields, ctx.hasForm, at),
+      kindRef,
+      categoriesWithoutPolicy: () => (ctx.workflowId ? categoriesWithoutPolicy(ctx.workflowId) : []),
+      hasForm: ctx.hasForm,
+    };
+    (action.check as (kit: CheckKit, params: never, at: CheckContext) => void)(kit, (spec.params ?? {}) as never, { path, place });
   };
 
   for (const [workflowId, workflow] of Object.entries(config.workflows ?? {})) {
@@ -285,13 +252,13 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
   return out;
 }
 
-/** The deadline kinds the workflows set (set-deadline's `kind`, default the main deadline). */
+/** The deadline kinds the workflows' transitions start (engine/actions/: `startsDeadline`). */
 export function deadlineKinds(config: TownshipConfig): Set<string> {
   const main = configDefaults(config).mainDeadline;
   const kinds = new Set<string>();
   for (const workflow of Object.values(config.workflows ?? {})) {
     for (const t of workflow.transitions ?? []) {
-      for (const e of t.effects ?? []) if (e.type === "set-deadline") kinds.add(((e.params ?? {}) as { kind?: string }).kind ?? main);
+      for (const kind of deadlineKindsStarted(t.effects, main)) kinds.add(kind);
     }
   }
   return kinds;

@@ -3,7 +3,7 @@
 import { createAjv, toIssues } from "../ajv";
 import { pointer, type Issue } from "../issues";
 import { townshipConfigSchema, type TownshipConfig } from "../../schemas/township-config";
-import { EFFECT_TYPES, RETIRED_SCORE_ACTION } from "../effects";
+import { ACTION_NAMES, RETIRED_SCORE_ACTION } from "../actions";
 import { isTimeZone } from "../time";
 import { workflowIssues } from "./checks-workflow";
 import { scoringIssues } from "./checks-scoring";
@@ -225,7 +225,7 @@ function checkEffect(type: string, path: string, out: Issue[]) {
         'The "score" action is retired: points come only from scoring rules (scoring.rules); remove it and write a rule instead (e.g. on this transition, with an input-in condition)',
       ),
     );
-  } else if (!EFFECT_TYPES.has(type)) {
-    out.push(issue(path, "effect.unknown", `未知的动作类型“${type}”，可用：${[...EFFECT_TYPES].join("、")}`, `Unknown effect type "${type}"; known: ${[...EFFECT_TYPES].join(", ")}`));
+  } else if (!ACTION_NAMES.has(type)) {
+    out.push(issue(path, "effect.unknown", `未知的动作类型“${type}”，可用：${[...ACTION_NAMES].join("、")}`, `Unknown effect type "${type}"; known: ${[...ACTION_NAMES].join(", ")}`));
   }
 }

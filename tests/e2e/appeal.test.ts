@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { periodOf } from "../../engine/scoring.ts";
+import { periodOf } from "../../engine/scoring/index.ts";
 import { reportCase } from "../../app/server/cases.server.ts";
 import { runOutboxJob } from "../../app/server/jobs.server.ts";
 import { loadTenantContext } from "../../app/server/tenancy.server.ts";

@@ -47,9 +47,9 @@ describe("a township that renames its main deadline (handle → dispose)", () =>
     s = fire(compiled, s, "triage", east.routing, local("2025-03-03 09:00"), { gradeId: "general" }).next;
     const dispatch = fire(compiled, s, "dispatch", east.routing, local("2025-03-03 10:00"), { leadUnitId: "village-qiaotou" });
     const returned = fire(compiled, dispatch.next, "return", east.village, local("2025-03-03 11:00"), { reason: "不属于本村" });
-    expect(ofType(returned.effects, "deadline-cleared").map((e) => [e.kind, e.reason])).toEqual([["dispose", "returned"]]);
+    expect(ofType(returned.outcomes, "deadline-cleared").map((e) => [e.kind, e.reason])).toEqual([["dispose", "returned"]]);
     expect(returned.next.deadlines).toEqual([]);
-    const trail: AuditEventLike[] = [dispatch, returned].map((d, i) => ({ seq: i + 1, caseId: s.id, type: "case.transition", data: ofType(d.effects, "audit")[0]!.data, at: new Date(String(ofType(d.effects, "audit")[0]!.data.at)) }));
+    const trail: AuditEventLike[] = [dispatch, returned].map((d, i) => ({ seq: i + 1, caseId: s.id, type: "case.transition", data: ofType(d.outcomes, "audit")[0]!.data, at: new Date(String(ofType(d.outcomes, "audit")[0]!.data.at)) }));
     const lines = evaluateScores(compiled.config, factsFromTrail(compiled.config, trail, [s]));
     expect(lines.filter((l) => l.rule === "returned").map((l) => [l.fact, l.target.id, l.points])).toEqual([["case.returned", "village-qiaotou", -1]]);
   });
@@ -58,16 +58,16 @@ describe("a township that renames its main deadline (handle → dispose)", () =>
     let s = fire(compiled, dispatchedAt(local("2025-03-03 10:00"), "case-r2"), "accept", east.village, local("2025-03-03 10:00")).next;
     const tick = (at: string) => expectOk(decide(compiled, s, { type: "tick" }, SYSTEM_ACTOR, new Date(at)));
     const overdue = tick("2025-03-10T16:00:00.000Z");
-    expect(ofType(overdue.effects, "supervision-sheet")).toMatchObject([{ deadlineId: "dispose@3", deadlineKind: "dispose", trigger: "ladder" }]);
+    expect(ofType(overdue.outcomes, "supervision-sheet")).toMatchObject([{ deadlineId: "dispose@3", deadlineKind: "dispose", trigger: "ladder" }]);
     s = overdue.next;
     const talk = tick("2025-03-13T15:59:59.999Z");
-    expect(ofType(talk.effects, "principal-talk")).toMatchObject([{ deadlineId: "dispose@3", principalPost: "director" }]);
+    expect(ofType(talk.outcomes, "principal-talk")).toMatchObject([{ deadlineId: "dispose@3", principalPost: "director" }]);
   });
 
   it("a sheet issued by hand refers to the renamed deadline", () => {
     const s = fire(compiled, dispatchedAt(local("2025-03-03 10:00"), "case-r3"), "accept", east.village, local("2025-03-03 10:00")).next;
     const sheet = fire(compiled, s, "supervise", east.director, local("2025-03-04 10:00"));
-    expect(ofType(sheet.effects, "supervision-sheet")).toMatchObject([{ deadlineId: "dispose@3", deadlineKind: "dispose", trigger: "manual" }]);
+    expect(ofType(sheet.outcomes, "supervision-sheet")).toMatchObject([{ deadlineId: "dispose@3", deadlineKind: "dispose", trigger: "manual" }]);
   });
 });
 

@@ -56,12 +56,12 @@ describe("decideIntake: accepted reports", () => {
     config.categories[2].platform = "platform-party";
     const decision = expectOk(decideIntake(ctx({ compiled: compileVariant(config) }), { categoryId: "public-service", data: { summary: "路灯不亮已一周" } }));
     expect(decision.case).toMatchObject({ state: "received", gradeId: "major", platformId: "platform-party" });
-    expect(decision.effects[0]).toMatchObject({ type: "audit", data: { state: "received", gradeId: "major" } });
+    expect(decision.outcomes[0]).toMatchObject({ type: "audit", data: { state: "received", gradeId: "major" } });
   });
 
   it("returns an audit effect and a notification to the routing post", () => {
     const decision = expectOk(decideIntake(ctx(), { categoryId: "dispute", data: validDispute }));
-    expect(decision.effects).toEqual([
+    expect(decision.outcomes).toEqual([
       {
         type: "audit",
         event: "case.reported",
@@ -77,7 +77,7 @@ describe("decideIntake: accepted reports", () => {
     const compiled = compileVariant(config);
     const keys = ["case-a", "case-b"].flatMap((caseId) =>
       expectOk(decideIntake(ctx({ compiled, caseId }), { categoryId: "dispute", data: validDispute }))
-        .effects.filter((e) => e.type === "notify")
+        .outcomes.filter((e) => e.type === "notify")
         .map((e) => (e.type === "notify" ? e.dedupeKey : "")),
     );
     expect(keys).toHaveLength(4);
@@ -89,7 +89,7 @@ describe("decideIntake: accepted reports", () => {
     const config = demoConfig();
     delete config.workflows["case-loop"].onIntake;
     const decision = expectOk(decideIntake(ctx({ compiled: compileVariant(config) }), { categoryId: "dispute", data: validDispute }));
-    expect(decision.effects.map((e) => e.type)).toEqual(["audit"]);
+    expect(decision.outcomes.map((e) => e.type)).toEqual(["audit"]);
   });
 
   it.each([

@@ -34,7 +34,7 @@ describe("the retired workflow score action", () => {
     s = fire(old, s, "report-back", east.village, local("2025-03-04 10:00"), { result: "已调解" }).next;
     s = fire(old, s, "review", east.routing, local("2025-03-04 11:00"), {}).next;
     const closed = fire(old, s, "close", east.reporter, local("2025-03-05 10:00"), { satisfaction: "satisfied" });
-    expect(closed.effects.map((e) => e.type)).toEqual(["audit", "supervision-closed"]);
+    expect(closed.outcomes.map((e) => e.type)).toEqual(["audit", "supervision-closed"]);
   });
 });
 

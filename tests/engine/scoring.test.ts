@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR, type ActorContext, type CaseState } from "../../engine/case-state";
 import { validateTownshipConfig } from "../../engine/config/validate";
 import { decideAppeal, type AppealContext } from "../../engine/appeal";
-import type { Effect } from "../../engine/effects";
+import type { Outcome } from "../../engine/outcomes";
 import { decideIntake } from "../../engine/intake";
 import {
   countyReport,
@@ -468,7 +468,7 @@ describe("filing an appeal", () => {
       ok: true,
       case: { id: "appeal-1", workflowId: "score-appeal", state: "submitted", categoryId: "dispute", platformId: "platform-safety", reporterId: "u-village", orgUnitId: "village-qiaotou", title: "申诉：超期系台风停工所致" },
     });
-    expect(decision.ok && decision.effects.map((e) => [e.type, e.type === "notify" ? e.posts : e.type === "audit" ? e.event : ""])).toEqual([
+    expect(decision.ok && decision.outcomes.map((e) => [e.type, e.type === "notify" ? e.posts : e.type === "audit" ? e.event : ""])).toEqual([
       ["audit", "case.reported"],
       ["notify", ["inspection"]],
     ]);
@@ -492,8 +492,8 @@ describe("filing an appeal", () => {
     if (!opened.ok) throw new Error("not opened");
     const state: CaseState = { ...opened.case, version: 1, assignment: { assistUnitIds: [] }, deadlines: [], mode: "peacetime" };
     const upheld = fire(compiled, state, "uphold", east.inspector, local("2025-04-03 10:00"), { reason: "情况属实，予以撤销" });
-    const events: AuditEventLike[] = [...opened.effects, ...upheld.effects]
-      .filter((e): e is Extract<Effect, { type: "audit" }> => e.type === "audit")
+    const events: AuditEventLike[] = [...opened.outcomes, ...upheld.outcomes]
+      .filter((e): e is Extract<Outcome, { type: "audit" }> => e.type === "audit")
       .map((e, i) => ({ seq: 200 + i, caseId: "appeal-1", actorId: i ? "u-inspector" : "u-village", type: e.event, data: e.data, at: String(e.data.at) }));
     const c = opened.case;
     const facts = factsFromTrail(config, events, [{ id: c.id, tenantId: c.tenantId, workflowId: c.workflowId, categoryId: c.categoryId, platformId: c.platformId, orgUnitId: c.orgUnitId, reporterId: c.reporterId, data: c.data }]);
@@ -573,7 +573,7 @@ type Trail = { events: AuditEventLike[]; cases: CaseFactsLike[] };
 function month(): Trail {
   const trail: Trail = { events: [], cases: [] };
   let seq = 0;
-  const record = (caseId: string, actorId: string | null, when: Date, effects: Effect[]) => {
+  const record = (caseId: string, actorId: string | null, when: Date, effects: Outcome[]) => {
     for (const e of effects) if (e.type === "audit") trail.events.push({ seq: ++seq, caseId, actorId, type: e.event, data: e.data, at: when.toISOString() });
   };
   const open = (id: string, categoryId: string, reporter: ActorContext, when: string, data: Record<string, unknown>): CaseState => {
@@ -581,17 +581,17 @@ function month(): Trail {
     if (!decision.ok) throw new Error(JSON.stringify(decision.refusal));
     const c = decision.case;
     trail.cases.push({ id, tenantId: c.tenantId, workflowId: c.workflowId, categoryId, platformId: c.platformId, orgUnitId: c.orgUnitId, reporterId: c.reporterId, gradeId: c.gradeId, data: c.data });
-    record(id, reporter.userId, local(when), decision.effects);
+    record(id, reporter.userId, local(when), decision.outcomes);
     return { ...c, version: 1, assignment: { assistUnitIds: [] }, deadlines: [], mode: "peacetime" };
   };
   const step = (state: CaseState, id: string, actor: ActorContext, when: string, input?: unknown) => {
     const decision = fire(compiled, state, id, actor, local(when), input);
-    record(state.id, actor.userId, local(when), decision.effects);
+    record(state.id, actor.userId, local(when), decision.outcomes);
     return decision.next;
   };
   const tick = (state: CaseState, when: string) => {
     const decision = expectOk(decide(compiled, state, { type: "tick" }, SYSTEM_ACTOR, local(when)));
-    record(state.id, null, local(when), decision.effects);
+    record(state.id, null, local(when), decision.outcomes);
     return decision.next;
   };
 

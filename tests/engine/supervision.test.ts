@@ -1,13 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR, type CaseState } from "../../engine/case-state";
-import type { Effect } from "../../engine/effects";
+import type { Outcome } from "../../engine/outcomes";
 import { dueWork, ladderStepAt, nextCheckAt, startDeadline } from "../../engine/supervision";
 import { decide } from "../../engine/workflow";
 import { east, eastLake, expectDistinctKeys, expectOk, fire, local, newCase, ofType, SimulatedClock, types } from "./workflow-helpers";
 
 const compiled = eastLake();
 const tick = (state: CaseState, at: Date) => expectOk(decide(compiled, state, { type: "tick" }, SYSTEM_ACTOR, at));
-const notAudit = (effects: Effect[]) => types(effects).filter((t) => t !== "audit");
+const notAudit = (effects: Outcome[]) => types(effects).filter((t) => t !== "audit");
 
 /** A dispute triaged and dispatched to Qiaotou village at `at`, accepted at once. */
 function dispatchedAt(at: Date, id = "case-ladder"): CaseState {
@@ -50,17 +50,17 @@ describe("every step of the supervision ladder, on a simulated clock", () => {
     const { before, justBefore, fired } = walk[i]!;
     expect(nextCheckAt(compiled, before)).toBe(at);
     // One millisecond early: nothing is due and nothing is written.
-    expect(justBefore).toEqual({ ok: true, next: before, effects: [], nextCheckAt: at, changed: false });
+    expect(justBefore).toEqual({ ok: true, next: before, outcomes: [], nextCheckAt: at, changed: false });
     expect(fired.changed).toBe(true);
     expect(fired.next.version).toBe(before.version + 1);
-    expect(notAudit(fired.effects)).toEqual(effects);
-    if (label) expect(ofType(fired.effects, "notify")[0]).toMatchObject({ units: ["village-qiaotou"], kind: "deadline.reminder", data: { label: { zh: label } } });
-    expectDistinctKeys(fired.effects);
-    for (const e of fired.effects) if ("dedupeKey" in e) expect(e.dedupeKey).toMatch(/^case:case-ladder:deadline:handle@3:step:\d+/);
+    expect(notAudit(fired.outcomes)).toEqual(effects);
+    if (label) expect(ofType(fired.outcomes, "notify")[0]).toMatchObject({ units: ["village-qiaotou"], kind: "deadline.reminder", data: { label: { zh: label } } });
+    expectDistinctKeys(fired.outcomes);
+    for (const e of fired.outcomes) if ("dedupeKey" in e) expect(e.dedupeKey).toMatch(/^case:case-ladder:deadline:handle@3:step:\d+/);
   });
 
   it("the overdue supervision sheet goes to the lead unit, copied to routing, with 5 working days to report", () => {
-    const sheet = ofType(walk[3]!.fired.effects, "supervision-sheet")[0]!;
+    const sheet = ofType(walk[3]!.fired.outcomes, "supervision-sheet")[0]!;
     expect(sheet).toEqual({
       type: "supervision-sheet",
       caseId: "case-ladder",
@@ -82,7 +82,7 @@ describe("every step of the supervision ladder, on a simulated clock", () => {
   });
 
   it("the principal leader's talk is to be held within 2 working days", () => {
-    expect(ofType(walk[4]!.fired.effects, "principal-talk")).toEqual([
+    expect(ofType(walk[4]!.fired.outcomes, "principal-talk")).toEqual([
       {
         type: "principal-talk",
         caseId: "case-ladder",
@@ -96,11 +96,11 @@ describe("every step of the supervision ladder, on a simulated clock", () => {
         dedupeKey: "case:case-ladder:deadline:handle@3:step:4",
       },
     ]);
-    expect(ofType(walk[4]!.fired.effects, "notify")[0]).toMatchObject({ posts: ["director"], units: ["village-qiaotou"], kind: "supervision.talk" });
+    expect(ofType(walk[4]!.fired.outcomes, "notify")[0]).toMatchObject({ posts: ["director"], units: ["village-qiaotou"], kind: "supervision.talk" });
   });
 
   it("every fired step is audited with its place in the ladder", () => {
-    expect(ofType(walk[3]!.fired.effects, "audit").map((a) => a.data)).toEqual([
+    expect(ofType(walk[3]!.fired.outcomes, "audit").map((a) => a.data)).toEqual([
       { deadlineId: "handle@3", kind: "handle", index: 3, phase: "overdue", type: "supervision-sheet", dueAt: "2025-03-10T16:00:00.000Z", superseded: false, at: "2025-03-10T16:00:00.000Z" },
     ]);
   });
@@ -131,8 +131,8 @@ describe("a late sweep (the sweep was down)", () => {
       [2, "reminder", false],
     ]);
     const d = tick(s, new Date("2025-03-09T20:00:00Z"));
-    expect(ofType(d.effects, "notify")).toHaveLength(1);
-    expect(ofType(d.effects, "notify")[0]).toMatchObject({ data: { label: { zh: "不到1日件" } }, dedupeKey: "case:case-ladder:deadline:handle@3:step:2" });
+    expect(ofType(d.outcomes, "notify")).toHaveLength(1);
+    expect(ofType(d.outcomes, "notify")[0]).toMatchObject({ data: { label: { zh: "不到1日件" } }, dedupeKey: "case:case-ladder:deadline:handle@3:step:2" });
     expect(d.next.deadlines[0]!.ladderStep).toBe(3);
     expect(d.nextCheckAt).toBe("2025-03-10T16:00:00.000Z");
   });
@@ -140,8 +140,8 @@ describe("a late sweep (the sweep was down)", () => {
   it("after a long outage every distinct overdue step still fires once, but only the latest repeat", () => {
     const s = dispatchedAt(local("2025-03-03 10:00"));
     const d = tick(s, new Date("2025-04-01T00:00:00Z"));
-    expect(notAudit(d.effects)).toEqual(["supervision-sheet", "notify", "principal-talk", "notify", "supervision-sheet", "notify"]);
-    expect(ofType(d.effects, "audit").map((a) => [a.data.index, a.data.superseded])).toEqual([
+    expect(notAudit(d.outcomes)).toEqual(["supervision-sheet", "notify", "principal-talk", "notify", "supervision-sheet", "notify"]);
+    expect(ofType(d.outcomes, "audit").map((a) => [a.data.index, a.data.superseded])).toEqual([
       [0, true],
       [1, true],
       [2, true],
@@ -178,7 +178,7 @@ describe("deadlines across the 2025 National Day holiday (1-8 October; 28 Sep an
       "2025-10-20T15:59:59.999Z", // continued: 14, 15, 16, 17, 20 Oct
     ]);
     const overdue = tick(s, new Date("2025-10-13T16:00:00.000Z"));
-    expect(ofType(overdue.effects, "supervision-sheet")[0]!.respondBy).toBe("2025-10-21T15:59:59.999Z");
+    expect(ofType(overdue.outcomes, "supervision-sheet")[0]!.respondBy).toBe("2025-10-21T15:59:59.999Z");
   });
 
   it.each([
@@ -204,7 +204,7 @@ describe("deadlines across the 2025 National Day holiday (1-8 October; 28 Sep an
     // 不到2日件 is now at the end of 12 Oct, already past: the next sweep sends it.
     expect(nextCheckAt(compiled, s)).toBe("2025-10-12T15:59:59.999Z");
     const d = tick(s, local("2025-10-13 10:00"));
-    expect(ofType(d.effects, "notify")).toMatchObject([{ data: { label: { zh: "不到2日件" } } }]);
+    expect(ofType(d.outcomes, "notify")).toMatchObject([{ data: { label: { zh: "不到2日件" } } }]);
   });
 });
 
@@ -216,9 +216,9 @@ describe("the review deadline and several clocks", () => {
     expect(review).toMatchObject({ id: "review@5", policyId: "review", dueAt: "2025-03-12T15:59:59.999Z" });
     expect(nextCheckAt(compiled, s)).toBe("2025-03-11T15:59:59.999Z");
     const reminder = tick(s, new Date("2025-03-11T15:59:59.999Z"));
-    expect(ofType(reminder.effects, "notify")).toMatchObject([{ posts: ["routing", "inspection"], kind: "deadline.reminder", data: { label: { zh: "审核即将到期" } } }]);
+    expect(ofType(reminder.outcomes, "notify")).toMatchObject([{ posts: ["routing", "inspection"], kind: "deadline.reminder", data: { label: { zh: "审核即将到期" } } }]);
     const overdue = tick(reminder.next, new Date("2025-03-12T16:00:00.000Z"));
-    expect(ofType(overdue.effects, "notify")).toMatchObject([{ posts: ["inspection", "director"], kind: "review.overdue", dedupeKey: "case:case-review:deadline:review@5:step:1" }]);
+    expect(ofType(overdue.outcomes, "notify")).toMatchObject([{ posts: ["inspection", "director"], kind: "review.overdue", dedupeKey: "case:case-review:deadline:review@5:step:1" }]);
   });
 
   it("nextCheckAt is the earliest step of all running deadlines", () => {
@@ -229,13 +229,13 @@ describe("the review deadline and several clocks", () => {
     expect(extra.dueAt).toBe("2025-03-10T15:59:59.999Z");
     expect(nextCheckAt(compiled, both)).toBe("2025-03-07T15:59:59.999Z"); // same instant; both fire in one sweep
     const d = tick(both, new Date("2025-03-09T15:59:59.999Z"));
-    expect(ofType(d.effects, "notify").map((n) => n.dedupeKey)).toEqual(["case:case-ladder:deadline:handle@3:step:2", "case:case-ladder:deadline:review@9:step:0"]);
+    expect(ofType(d.outcomes, "notify").map((n) => n.dedupeKey)).toEqual(["case:case-ladder:deadline:handle@3:step:2", "case:case-ladder:deadline:review@9:step:0"]);
   });
 
   it("a case without deadlines has nothing due, ever", () => {
     const s = newCase(compiled);
     expect(nextCheckAt(compiled, s)).toBeNull();
-    expect(tick(s, new Date("2030-01-01T00:00:00Z"))).toEqual({ ok: true, next: s, effects: [], nextCheckAt: null, changed: false });
+    expect(tick(s, new Date("2030-01-01T00:00:00Z"))).toEqual({ ok: true, next: s, outcomes: [], nextCheckAt: null, changed: false });
   });
 });
 

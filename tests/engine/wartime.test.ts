@@ -15,7 +15,7 @@ describe("switching modes (平战转换) is one command on the township", () => 
     expect(d).toEqual({
       ok: true,
       next: { tenantId: "east-lake", mode: "wartime", version: 2 },
-      effects: [
+      outcomes: [
         { type: "mode-changed", tenantId: "east-lake", from: "peacetime", to: "wartime", at: t0.toISOString(), version: 2 },
         { type: "audit", event: "tenant.mode-switched", data: { from: "peacetime", to: "wartime", reason: "防台风应急响应", by: "u-director", at: t0.toISOString() } },
         {
@@ -33,7 +33,7 @@ describe("switching modes (平战转换) is one command on the township", () => 
   it("switching back restores peacetime and tells the leadership and routing, at normal urgency", () => {
     const d = decideModeSwitch(compiled, { ...peace, mode: "wartime", version: 2 }, { type: "switch-mode", to: "peacetime", expectedVersion: 2 }, east.deputy, t0);
     expect(d.ok && d.next).toEqual({ tenantId: "east-lake", mode: "peacetime", version: 3 });
-    expect(d.ok && d.effects[2]).toMatchObject({ posts: ["director", "executive-deputy", "full-time-deputy", "routing"], urgency: "normal", dedupeKey: "tenant:east-lake:mode:v3:peacetime" });
+    expect(d.ok && d.outcomes[2]).toMatchObject({ posts: ["director", "executive-deputy", "full-time-deputy", "routing"], urgency: "normal", dedupeKey: "tenant:east-lake:mode:v3:peacetime" });
   });
 
   it.each([
@@ -92,14 +92,14 @@ describe("new work gets wartime deadlines until the township switches back", () 
     const b = dispatch("wartime", t0, "case-w");
     expect(b.deadlines[0]!.ladderStep).toBe(0);
     const r1 = expectOk(decide(compiled, b, { type: "tick" }, SYSTEM_ACTOR, local("2025-03-04 06:00")));
-    expect(ofType(r1.effects, "notify")).toMatchObject([{ units: ["village-qiaotou"], urgency: "urgent", data: { label: { zh: "不到4小时" } } }]);
+    expect(ofType(r1.outcomes, "notify")).toMatchObject([{ units: ["village-qiaotou"], urgency: "urgent", data: { label: { zh: "不到4小时" } } }]);
     const r2 = expectOk(decide(compiled, r1.next, { type: "tick" }, SYSTEM_ACTOR, local("2025-03-04 09:00")));
     // "$duty-leader" in wartime is the whole leadership.
-    expect(ofType(r2.effects, "notify")).toMatchObject([{ posts: ["director", "executive-deputy", "full-time-deputy"], units: ["village-qiaotou"], urgency: "urgent", data: { label: { zh: "不到1小时" } } }]);
+    expect(ofType(r2.outcomes, "notify")).toMatchObject([{ posts: ["director", "executive-deputy", "full-time-deputy"], units: ["village-qiaotou"], urgency: "urgent", data: { label: { zh: "不到1小时" } } }]);
     const atDue = expectOk(decide(compiled, r2.next, { type: "tick" }, SYSTEM_ACTOR, local("2025-03-04 10:00")));
     expect(atDue.changed).toBe(false); // at the due instant itself it is not yet overdue
     const late = expectOk(decide(compiled, r2.next, { type: "tick" }, SYSTEM_ACTOR, new Date(local("2025-03-04 10:00").getTime() + 1)));
-    expect(ofType(late.effects, "supervision-sheet")).toMatchObject([{ urgency: "urgent", trigger: "ladder" }]);
+    expect(ofType(late.outcomes, "supervision-sheet")).toMatchObject([{ urgency: "urgent", trigger: "ladder" }]);
   });
 
   it("peacetime reminders that would fall before a short deadline's start are done from the outset", () => {
@@ -138,8 +138,8 @@ describe("wartime routing", () => {
   });
 
   it("triage of a difficult case goes to the duty leader in peacetime and to the whole leadership in wartime", () => {
-    const peaceNote = ofType(fire(compiled, newCase(compiled), "triage", east.routing, t0, { gradeId: "difficult" }).effects, "notify")[0];
-    const warNote = ofType(fire(compiled, newCase(compiled, { mode: "wartime" }), "triage", east.routing, t0, { gradeId: "difficult" }).effects, "notify")[0];
+    const peaceNote = ofType(fire(compiled, newCase(compiled), "triage", east.routing, t0, { gradeId: "difficult" }).outcomes, "notify")[0];
+    const warNote = ofType(fire(compiled, newCase(compiled, { mode: "wartime" }), "triage", east.routing, t0, { gradeId: "difficult" }).outcomes, "notify")[0];
     expect(peaceNote).toMatchObject({ posts: [], dutyLeaderOn: "2025-03-03", urgency: "normal" });
     expect(warNote).toMatchObject({ posts: ["director", "executive-deputy", "full-time-deputy"], urgency: "urgent" });
     expect(warNote).not.toHaveProperty("dutyLeaderOn");
@@ -150,7 +150,7 @@ describe("wartime routing", () => {
     const war = fire(compiled, newCase(compiled, { mode: "wartime" }), "fast-dispatch", east.director, t0, input);
     expect(war.next).toMatchObject({ state: "dispatched", assignment: { leadUnitId: "village-qiaotou" } });
     expect(war.next.deadlines[0]).toMatchObject({ mode: "wartime", dueAt: local("2025-03-04 10:00").toISOString() });
-    expect(ofType(war.effects, "notify")[0]).toMatchObject({ urgency: "urgent", kind: "case.dispatched" });
+    expect(ofType(war.outcomes, "notify")[0]).toMatchObject({ urgency: "urgent", kind: "case.dispatched" });
 
     const refusal = expectRefusal(decide(compiled, newCase(compiled), { type: "transition", transitionId: "fast-dispatch", input, expectedVersion: 1 }, east.deputyOnDuty, t0));
     expect(refusal).toMatchObject({ kind: "not-allowed", issues: [{ code: "guard.mode", message: { zh: "此操作只在战时可用" } }] });

@@ -7,7 +7,7 @@ import type { ActorContext, CaseState, Mode } from "../../engine/case-state";
 import { calendarBasesNeeded, compileConfig, type CompiledConfig } from "../../engine/config/compile";
 import { resolveConfig } from "../../engine/config/resolve";
 import { validateTownshipConfig } from "../../engine/config/validate";
-import type { Effect } from "../../engine/effects";
+import type { Outcome } from "../../engine/outcomes";
 import { decide, type Decision } from "../../engine/workflow";
 import type { TownshipConfig } from "../../schemas/township-config";
 import { readTenantJson, templateLookup, type MutableConfig } from "./helpers";
@@ -111,11 +111,11 @@ export function fire(compiled: CompiledConfig, state: CaseState, transitionId: s
   return expectOk(decide(compiled, state, { type: "transition", transitionId, input, expectedVersion: state.version }, actor, now));
 }
 
-export const types = (effects: Effect[]) => effects.map((e) => e.type);
-export const ofType = <T extends Effect["type"]>(effects: Effect[], type: T) => effects.filter((e): e is Extract<Effect, { type: T }> => e.type === type);
+export const types = (effects: Outcome[]) => effects.map((e) => e.type);
+export const ofType = <T extends Outcome["type"]>(effects: Outcome[], type: T) => effects.filter((e): e is Extract<Outcome, { type: T }> => e.type === type);
 
 /** Every dedupe key in a decision is distinct. */
-export function expectDistinctKeys(effects: Effect[]) {
+export function expectDistinctKeys(effects: Outcome[]) {
   const keys = effects.flatMap((e) => ("dedupeKey" in e ? [e.dedupeKey] : []));
   expect(new Set(keys).size).toBe(keys.length);
 }

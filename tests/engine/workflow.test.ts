@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import { SYSTEM_ACTOR, type ActorContext, type CaseState } from "../../engine/case-state";
 import { workflowIssues } from "../../engine/config/checks-workflow";
 import { validateTownshipConfig } from "../../engine/config/validate";
-import type { Effect } from "../../engine/effects";
+import type { Outcome } from "../../engine/outcomes";
 import { isDutyLeader } from "../../engine/rota";
 import { availableTransitions, decide, type Decision } from "../../engine/workflow";
 import { atPointer, hasCjk, type MutableConfig } from "./helpers";
@@ -63,14 +63,14 @@ describe("the bottom-up case loop, step by step", () => {
     expect(decision.next.state).toBe(to);
     expect(decision.next.version).toBe(before.version + 1);
     expect(decision.changed).toBe(true);
-    expect(types(decision.effects)).toEqual(effects);
-    expect(decision.effects[0]).toMatchObject({ type: "audit", event: "case.transition", data: { transitionId: id, from: before.state, to, version: before.version + 1 } });
-    expectDistinctKeys(decision.effects);
+    expect(types(decision.outcomes)).toEqual(effects);
+    expect(decision.outcomes[0]).toMatchObject({ type: "audit", event: "case.transition", data: { transitionId: id, from: before.state, to, version: before.version + 1 } });
+    expectDistinctKeys(decision.outcomes);
   });
 
   it("triage of a general case tells the routing post (the grade's analyst)", () => {
     const { decision } = trace[0]!;
-    expect(ofType(decision.effects, "notify")).toEqual([
+    expect(ofType(decision.outcomes, "notify")).toEqual([
       { type: "notify", posts: ["routing"], kind: "case.triage", urgency: "normal", caseId: "case-loop-1", dedupeKey: "case:case-loop-1:v2:triage:1" },
     ]);
   });
@@ -82,7 +82,7 @@ describe("the bottom-up case loop, step by step", () => {
       { id: "handle@3", kind: "handle", policyId: "standard", mode: "peacetime", unit: "working-days", startedAt: later(1).toISOString(), dueAt: "2025-03-10T15:59:59.999Z", ladderStep: 0 },
     ]);
     expect(decision.nextCheckAt).toBe("2025-03-07T15:59:59.999Z"); // the first reminder: 3 days before
-    expect(ofType(decision.effects, "notify")[0]).toMatchObject({ units: ["village-qiaotou", "grid-qiaotou-1"], kind: "case.dispatched" });
+    expect(ofType(decision.outcomes, "notify")[0]).toMatchObject({ units: ["village-qiaotou", "grid-qiaotou-1"], kind: "case.dispatched" });
   });
 
   it("report-back stops the handling clock and starts the review clock", () => {
@@ -95,11 +95,11 @@ describe("the bottom-up case loop, step by step", () => {
 
   it("review clears both clocks; the audit entry records them met, for the scoring rules (no points of its own)", () => {
     const { decision } = trace[4]!;
-    expect(ofType(decision.effects, "audit")[0]!.data.cleared).toMatchObject([
+    expect(ofType(decision.outcomes, "audit")[0]!.data.cleared).toMatchObject([
       { kind: "review", met: true, reason: "done" },
       { kind: "handle", met: true, reason: "done" },
     ]);
-    expect(ofType(decision.effects, "deadline-cleared").map((e) => [e.kind, e.met, e.reason])).toEqual([
+    expect(ofType(decision.outcomes, "deadline-cleared").map((e) => [e.kind, e.met, e.reason])).toEqual([
       ["review", true, "done"],
       ["handle", true, "done"],
     ]);
@@ -109,12 +109,12 @@ describe("the bottom-up case loop, step by step", () => {
 
   it("close records the satisfaction in the audit entry (the scoring rules score it) and closes supervision", () => {
     const { decision } = trace[5]!;
-    expect(ofType(decision.effects, "audit")[0]!.data.input).toMatchObject({ satisfaction: "satisfied" });
-    expect(ofType(decision.effects, "supervision-closed")).toEqual([{ type: "supervision-closed", caseId: "case-loop-1", at: later(70).toISOString() }]);
+    expect(ofType(decision.outcomes, "audit")[0]!.data.input).toMatchObject({ satisfaction: "satisfied" });
+    expect(ofType(decision.outcomes, "supervision-closed")).toEqual([{ type: "supervision-closed", caseId: "case-loop-1", at: later(70).toISOString() }]);
   });
 
   it("dedupe keys never repeat over the whole life of the case", () => {
-    expectDistinctKeys(trace.flatMap((t) => t.decision.effects));
+    expectDistinctKeys(trace.flatMap((t) => t.decision.outcomes));
   });
 });
 
@@ -130,9 +130,9 @@ describe("the other transitions", () => {
     expect(d.next.state).toBe("triage");
     expect(d.next.assignment).toEqual({ assistUnitIds: [] });
     expect(d.next.deadlines).toEqual([]);
-    expect(ofType(d.effects, "notify")).toMatchObject([{ users: ["u-routing"], kind: "case.returned", data: { reason: "不属于本村管辖" } }]);
-    expect(ofType(d.effects, "deadline-cleared")).toMatchObject([{ kind: "handle", reason: "returned", met: true }]);
-    expect(d.effects[0]).toMatchObject({ data: { input: { reason: "不属于本村管辖" } } });
+    expect(ofType(d.outcomes, "notify")).toMatchObject([{ users: ["u-routing"], kind: "case.returned", data: { reason: "不属于本村管辖" } }]);
+    expect(ofType(d.outcomes, "deadline-cleared")).toMatchObject([{ kind: "handle", reason: "returned", met: true }]);
+    expect(d.outcomes[0]).toMatchObject({ data: { input: { reason: "不属于本村管辖" } } });
   });
 
   it("dispatch without a lead unit falls back to the category's routing (lead and assisting units)", () => {
@@ -154,7 +154,7 @@ describe("the other transitions", () => {
     // Paused Wed, resumed Fri: Thu and Fri were consumed, so the due moves two working days.
     expect(due).toBe("2025-03-10T15:59:59.999Z");
     expect(d.next.deadlines[0]!.dueAt).toBe("2025-03-12T15:59:59.999Z");
-    expect(ofType(d.effects, "deadline-resumed")).toMatchObject([{ previousDueAt: due, dueAt: "2025-03-12T15:59:59.999Z" }]);
+    expect(ofType(d.outcomes, "deadline-resumed")).toMatchObject([{ previousDueAt: due, dueAt: "2025-03-12T15:59:59.999Z" }]);
   });
 
   it("rework (审核退回重办) resumes the handling clock where report-back paused it", () => {
@@ -164,7 +164,7 @@ describe("the other transitions", () => {
     expect(d.next.state).toBe("handling");
     expect(d.next.deadlines.map((x) => x.kind)).toEqual(["handle"]);
     expect(d.next.deadlines[0]!.dueAt).toBe("2025-03-10T15:59:59.999Z"); // same local day: nothing consumed
-    expect(ofType(d.effects, "notify")).toMatchObject([{ units: ["village-qiaotou"], kind: "case.rework" }]);
+    expect(ofType(d.outcomes, "notify")).toMatchObject([{ units: ["village-qiaotou"], kind: "case.rework" }]);
   });
 
   it("reopen starts a new handling deadline with its own id, so its reminders get fresh dedupe keys", () => {
@@ -183,14 +183,14 @@ describe("the other transitions", () => {
     s = fire(compiled, s, "report-back", east.village, later(5), { result: "已处理" }).next;
     s = fire(compiled, s, "review", east.routing, later(6), {}).next;
     const d = fire(compiled, s, "close", east.reporter, later(7), { satisfaction: "unsatisfied" });
-    expect(ofType(d.effects, "audit")[0]!.data).toMatchObject({ input: { satisfaction: "unsatisfied" }, assignment: { leadUnitId: "village-qiaotou" } });
+    expect(ofType(d.outcomes, "audit")[0]!.data).toMatchObject({ input: { satisfaction: "unsatisfied" }, assignment: { leadUnitId: "village-qiaotou" } });
   });
 
   it("supervise (督办) issues a numbered supervision sheet to the lead unit by hand", () => {
     const s = fire(compiled, dispatched(), "accept", east.village, t0).next;
     const d = fire(compiled, s, "supervise", east.director, later(30));
     expect(d.next.state).toBe("handling");
-    expect(ofType(d.effects, "supervision-sheet")).toEqual([
+    expect(ofType(d.outcomes, "supervision-sheet")).toEqual([
       {
         type: "supervision-sheet",
         caseId: s.id,
@@ -209,7 +209,7 @@ describe("the other transitions", () => {
         dedupeKey: `case:${s.id}:v${s.version + 1}:supervise:0`,
       },
     ]);
-    expect(ofType(d.effects, "notify")).toMatchObject([{ posts: ["routing"], units: ["village-qiaotou"], kind: "supervision.sheet" }]);
+    expect(ofType(d.outcomes, "notify")).toMatchObject([{ posts: ["routing"], units: ["village-qiaotou"], kind: "supervision.sheet" }]);
   });
 });
 
@@ -252,12 +252,12 @@ describe("triage by grade: who may dispatch", () => {
   ])("triage to $grade notifies the $grade analyst", ({ grade, expected }) => {
     const d = fire(compiled, newCase(compiled), "triage", east.routing, t0, { gradeId: grade });
     expect(d.next.gradeId).toBe(grade);
-    expect(ofType(d.effects, "notify")[0]).toMatchObject(expected);
+    expect(ofType(d.outcomes, "notify")[0]).toMatchObject(expected);
   });
 
   it("before the 08:30 handover the duty leader is still yesterday's", () => {
     const d = fire(compiled, newCase(compiled), "triage", east.routing, local("2025-03-04 07:59"), { gradeId: "difficult" });
-    expect(ofType(d.effects, "notify")[0]).toMatchObject({ dutyLeaderOn: "2025-03-03" });
+    expect(ofType(d.outcomes, "notify")[0]).toMatchObject({ dutyLeaderOn: "2025-03-03" });
   });
 });
 
@@ -270,7 +270,7 @@ describe("escalation to the county and dispatch back down", () => {
   it("the duty leader escalates a difficult case; the county sees it as handed over", () => {
     const d = difficult();
     expect(d.next).toMatchObject({ state: "escalated", escalatedTo: "county", escalatedBy: "u-deputy" });
-    expect(ofType(d.effects, "escalate")).toEqual([
+    expect(ofType(d.outcomes, "escalate")).toEqual([
       { type: "escalate", caseId: d.next.id, tenantId: "east-lake", to: "county", handover: true, reason: "涉及多个部门，超出乡镇权限", dedupeKey: `case:${d.next.id}:v3:escalate:0` },
     ]);
   });
@@ -287,14 +287,14 @@ describe("escalation to the county and dispatch back down", () => {
     s = fire(compiled, s, "accept", person("east-lake", "u-safety", "platform-safety", []), t0).next;
     const d = fire(compiled, s, "escalate", east.deputyOnDuty, later(5), { reason: "需县级部门牵头" });
     expect(d.next.deadlines).toEqual([]);
-    expect(ofType(d.effects, "deadline-cleared")).toMatchObject([{ kind: "handle", reason: "escalated", met: true }]);
+    expect(ofType(d.outcomes, "deadline-cleared")).toMatchObject([{ kind: "handle", reason: "escalated", met: true }]);
   });
 
   it("the county dispatches to a department as lead with the village assisting (部门主导、属地协助)", () => {
     const d = fire(compiled, difficult().next, "county-dispatch", east.county, later(3), { leadUnitId: "police-station", assistUnitIds: ["village-qiaotou"], instructions: "派出所牵头" });
     expect(d.next).toMatchObject({ state: "dispatched", escalatedTo: "county", assignment: { leadUnitId: "police-station", assistUnitIds: ["village-qiaotou"], assignedBy: "u-county" } });
     expect(d.next.deadlines.map((x) => x.kind)).toEqual(["handle"]);
-    expect(ofType(d.effects, "notify")[0]).toMatchObject({ units: ["police-station", "village-qiaotou"], dutyLeaderOn: "2025-03-03" });
+    expect(ofType(d.outcomes, "notify")[0]).toMatchObject({ units: ["police-station", "village-qiaotou"], dutyLeaderOn: "2025-03-03" });
     // The lead department accepts in the township's loop.
     expect(fire(compiled, d.next, "accept", east.police, later(4)).next.state).toBe("handling");
   });
@@ -310,7 +310,7 @@ describe("escalation to the county and dispatch back down", () => {
     expect(d.next.state).toBe("triage");
     expect(d.next.escalatedTo).toBeUndefined();
     expect(d.next.escalatedBy).toBeUndefined();
-    expect(ofType(d.effects, "notify")).toMatchObject([
+    expect(ofType(d.outcomes, "notify")).toMatchObject([
       { users: ["u-deputy"], kind: "case.returned", data: { reason: "属地可自行处置" } },
       { dutyLeaderOn: "2025-03-03", kind: "case.returned" },
     ]);
@@ -454,7 +454,7 @@ describe("determinism", () => {
 
   it("a redelivered command (same version, same input) yields the same dedupe keys", () => {
     const s = fire(compiled, newCase(compiled, { id: "case-redo" }), "triage", east.routing, t0, { gradeId: "general" }).next;
-    const keys = (d: Decision) => (d.ok ? d.effects.flatMap((e: Effect) => ("dedupeKey" in e ? [e.dedupeKey] : [])) : []);
+    const keys = (d: Decision) => (d.ok ? d.outcomes.flatMap((e: Outcome) => ("dedupeKey" in e ? [e.dedupeKey] : [])) : []);
     const first = decide(compiled, s, { type: "transition", transitionId: "dispatch", input: { leadUnitId: "village-qiaotou" }, expectedVersion: s.version }, east.routing, t0);
     const again = decide(compiled, s, { type: "transition", transitionId: "dispatch", input: { leadUnitId: "village-qiaotou" }, expectedVersion: s.version }, east.routing, later(0.01));
     expect(keys(again)).toEqual(keys(first));
@@ -481,18 +481,18 @@ describe("the top-down task loop (Zhoushan template)", () => {
     expect(distributed.next.deadlines).toMatchObject([{ kind: "handle", policyId: "task", dueAt: "2025-10-10T15:59:59.999Z", unit: "calendar-days" }]);
     const handling = expectOk(decide(zs, distributed.next, { type: "transition", transitionId: "start", expectedVersion: 2 }, lead, t)).next;
     const tracked = expectOk(decide(zs, handling, { type: "transition", transitionId: "track", input: { reason: "请加快进度" }, expectedVersion: 3 }, routing, local("2025-09-30 09:00")));
-    expect(ofType(tracked.effects, "supervision-sheet")).toMatchObject([{ trigger: "manual", toUnitIds: ["platform-economy"], respondBy: "2025-10-14T15:59:59.999Z" }]); // 9 10 11(Sat, make-up) 13 14 October
+    expect(ofType(tracked.outcomes, "supervision-sheet")).toMatchObject([{ trigger: "manual", toUnitIds: ["platform-economy"], respondBy: "2025-10-14T15:59:59.999Z" }]); // 9 10 11(Sat, make-up) 13 14 October
     const reported = expectOk(decide(zs, tracked.next, { type: "transition", transitionId: "report", input: { completion: "done", result: "已完成企业走访" }, expectedVersion: 4 }, lead, local("2025-10-09 15:00")));
     expect(reported.next.deadlines.map((d) => [d.kind, Boolean(d.pausedAt)])).toEqual([
       ["handle", true],
       ["review", false],
     ]);
     const evaluated = expectOk(decide(zs, reported.next, { type: "transition", transitionId: "evaluate", input: { rating: "excellent", comment: "按期高质量完成" }, expectedVersion: 5 }, assessor, local("2025-10-10 10:00")));
-    expect(ofType(evaluated.effects, "audit")[0]!.data).toMatchObject({ input: { rating: "excellent" }, cleared: [{ kind: "review" }, { kind: "handle", met: true, reason: "done" }] });
+    expect(ofType(evaluated.outcomes, "audit")[0]!.data).toMatchObject({ input: { rating: "excellent" }, cleared: [{ kind: "review" }, { kind: "handle", met: true, reason: "done" }] });
     expect(evaluated.next.deadlines).toEqual([]);
     const archived = expectOk(decide(zs, evaluated.next, { type: "transition", transitionId: "archive", expectedVersion: 6 }, routing, local("2025-10-11 10:00")));
     expect(archived.next.state).toBe("archived");
-    expect(types(archived.effects)).toEqual(["audit", "supervision-closed"]);
+    expect(types(archived.outcomes)).toEqual(["audit", "supervision-closed"]);
   });
 
   it("without a due date the task policy applies (10 working days, across the National Day holiday)", () => {
@@ -512,15 +512,15 @@ describe("the top-down task loop (Zhoushan template)", () => {
   it("a task that is not the township's goes back to the county", () => {
     const d = expectOk(decide(zs, task(), { type: "transition", transitionId: "decline", input: { reason: "不属于本镇职责" }, expectedVersion: 1 }, analyst, t));
     expect(d.next.state).toBe("returned");
-    expect(ofType(d.effects, "notify")).toMatchObject([{ users: ["u-county"], kind: "case.returned" }, { county: true, kind: "task.returned" }]);
+    expect(ofType(d.outcomes, "notify")).toMatchObject([{ users: ["u-county"], kind: "case.returned" }, { county: true, kind: "task.returned" }]);
   });
 
   it("an overdue task climbs its ladder to the county", () => {
     const d = expectOk(decide(zs, task(), { type: "transition", transitionId: "distribute", input: { leadUnitId: "platform-economy" }, expectedVersion: 1 }, analyst, t));
     const s = expectOk(decide(zs, d.next, { type: "transition", transitionId: "start", expectedVersion: 2 }, lead, t)).next;
     const tick = expectOk(decide(zs, s, { type: "tick" }, SYSTEM_ACTOR, local("2025-11-30 09:00")));
-    expect(types(tick.effects).filter((x) => x !== "audit")).toEqual(["supervision-sheet", "notify", "principal-talk", "notify", "escalate"]);
-    expect(ofType(tick.effects, "escalate")).toMatchObject([{ handover: false, reason: "超期报县级社会治理中心" }]);
+    expect(types(tick.outcomes).filter((x) => x !== "audit")).toEqual(["supervision-sheet", "notify", "principal-talk", "notify", "escalate"]);
+    expect(ofType(tick.outcomes, "escalate")).toMatchObject([{ handover: false, reason: "超期报县级社会治理中心" }]);
     expect(tick.next.state).toBe("handling");
   });
 });

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createPrisma, type Db } from "../../app/server/db.server.ts";
 import { migrate } from "../../app/server/migrate.server.ts";
 import { periodLedger } from "../../app/server/scoring.server.ts";
-import { periodFromKey } from "../../engine/scoring.ts";
+import { periodFromKey } from "../../engine/scoring/index.ts";
 import { ADMIN_URL, postgresAvailable, requireInCI } from "../setup/services.ts";
 
 const migrations = fileURLToPath(new URL("../../prisma/migrations/", import.meta.url));

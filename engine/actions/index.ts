@@ -1,0 +1,83 @@
+// The registry of config actions: the names a workflow's `effects`, `onIntake` and overdue ladders
+// may use. Each action is one module here (params schema, places, checks, behaviour, fact); the
+// validator (engine/config/checks-workflow.ts), decide() (engine/workflow.ts) and scoring
+// (ACTION_FACTS) read this list, so adding or changing an action touches its module only.
+import type { FactName } from "../scoring";
+import assign from "./assign";
+import clearDeadline from "./clear-deadline";
+import closeSupervision from "./close-supervision";
+import escalate from "./escalate";
+import type { ActionDef, IntakeSite, Place, Run, Site } from "./kit";
+import notify from "./notify";
+import pauseDeadline from "./pause-deadline";
+import principalTalk from "./principal-talk";
+import resumeDeadline from "./resume-deadline";
+import returnToSender from "./return-to-sender";
+import setDeadline from "./set-deadline";
+import setGrade from "./set-grade";
+import supervisionSheet from "./supervision-sheet";
+import type { Issue } from "../issues";
+import type { Outcome } from "../outcomes";
+
+export type { ActionDef, CheckKit, IntakeSite, Place, Run, Site } from "./kit";
+
+export const ACTIONS = {
+  notify,
+  assign,
+  "set-grade": setGrade,
+  "set-deadline": setDeadline,
+  "pause-deadline": pauseDeadline,
+  "resume-deadline": resumeDeadline,
+  "clear-deadline": clearDeadline,
+  escalate,
+  "return-to-sender": returnToSender,
+  "supervision-sheet": supervisionSheet,
+  "principal-talk": principalTalk,
+  "close-supervision": closeSupervision,
+} as const;
+
+export type ActionName = keyof typeof ACTIONS;
+/** An action looked up by name; its params were checked against its schema at validation. */
+export type LooseAction = ActionDef<never>;
+
+export const ACTION_NAMES: ReadonlySet<string> = new Set(Object.keys(ACTIONS));
+export const isActionName = (name: string): name is ActionName => Object.hasOwn(ACTIONS, name);
+export const actionOf = (name: ActionName): LooseAction => ACTIONS[name] as unknown as LooseAction;
+
+/**
+ * The workflow action that wrote score lines of its own, beside the scoring rules (retired by
+ * docs/decisions/026-one-scoring-path.md): the validator refuses it, and in a config version
+ * published before, it does nothing (its lines were never counted).
+ */
+export const RETIRED_SCORE_ACTION = "score";
+
+/** The fact each action yields when it runs (in a transition, or as an overdue ladder step). Actions not listed yield none of their own. */
+export const ACTION_FACTS: Readonly<Partial<Record<string, FactName>>> = Object.fromEntries(
+  Object.keys(ACTIONS).flatMap((name) => {
+    const fact = actionOf(name as ActionName).fact;
+    return fact ? [[name, fact] as const] : [];
+  }),
+);
+
+/** Runs one config action at a site in decide(); a retired action does nothing. */
+export function runAction(run: Run, spec: ActionSpec, site: Site): Issue[] {
+  if (spec.type === RETIRED_SCORE_ACTION) return [];
+  const place: Place = site.place;
+  if (!isActionName(spec.type) || !ACTIONS[spec.type].places.includes(place as never)) throw new Error(`Action ${spec.type} cannot run in a ${site.place}`);
+  return actionOf(spec.type).run(run, (spec.params ?? {}) as never, site) ?? [];
+}
+
+type ActionSpec = { type: string; params?: Record<string, unknown> };
+
+/** The outcomes of a workflow's `onIntake` actions for a case just reported (intake and appeals). */
+export function intakeOutcomes(specs: readonly ActionSpec[] | undefined, site: Omit<IntakeSite, "key">): Outcome[] {
+  return (specs ?? []).flatMap((spec, i) => (isActionName(spec.type) ? (actionOf(spec.type).intake?.((spec.params ?? {}) as never, { ...site, key: `case:${site.caseId}:intake:${i}` }) ?? []) : []));
+}
+
+/** The deadline kinds these transition actions start (set-deadline's `kind`, default the main deadline). */
+export function deadlineKindsStarted(specs: readonly ActionSpec[] | undefined, mainDeadline: string): string[] {
+  return (specs ?? []).flatMap((spec) => {
+    const kind = isActionName(spec.type) ? actionOf(spec.type).startsDeadline?.((spec.params ?? {}) as never, mainDeadline) : undefined;
+    return kind === undefined ? [] : [kind];
+  });
+}

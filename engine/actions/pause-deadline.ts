@@ -1,0 +1,17 @@
+// pause-deadline: stop a running clock (default the main deadline) until resumed.
+import type { FromSchema } from "json-schema-to-ts";
+import { pauseDeadline } from "../supervision";
+import { deadlineOfKind, defineAction, kindParam } from "./kit";
+
+export default defineAction<FromSchema<typeof kindParam>>(kindParam, {
+  places: ["transition"],
+  check: (kit, p, { path }) => kit.kindRef(p.kind, [...path, "params", "kind"]),
+  run(run, p) {
+    const d = deadlineOfKind(run, p.kind);
+    if (!d || d.pausedAt) return [];
+    const paused = pauseDeadline(d, run.now);
+    run.draft.deadlines = run.draft.deadlines.map((x) => (x.id === d.id ? paused : x));
+    run.out.push({ type: "deadline-paused", caseId: run.draft.id, deadlineId: d.id, kind: d.kind, pausedAt: paused.pausedAt! });
+    return [];
+  },
+});

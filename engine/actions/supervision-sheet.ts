@@ -1,0 +1,49 @@
+// supervision-sheet (督办单): issue a numbered sheet to the responsible units, with copies, and notify them.
+import type { FromSchema } from "json-schema-to-ts";
+import { addDuration } from "../calendar";
+import { calendarOf, policyOf } from "../supervision";
+import { actors, defineAction, notify, policyIdFor, recipients, str } from "./kit";
+
+const params = {
+  type: "object",
+  additionalProperties: false,
+  properties: { to: actors, copy: actors, deadline: str },
+} as const;
+
+export default defineAction<FromSchema<typeof params>>(params, {
+  places: ["transition", "ladder"],
+  check(kit, p, { path }) {
+    kit.kindRef(p.deadline, [...path, "params", "deadline"]);
+    kit.checkActors(p.to, [...path, "params", "to"], true);
+    kit.checkActors(p.copy, [...path, "params", "copy"], true);
+  },
+  run(run, p, site) {
+    const deadline = site.deadline ?? run.draft.deadlines.find((d) => d.kind === (p.deadline ?? run.config.defaults.mainDeadline));
+    const policy = policyOf(run.config, deadline?.policyId ?? policyIdFor(run, undefined));
+    const to = recipients(run, p.to ?? ["$lead-assignee"]);
+    const copy = recipients(run, p.copy ?? []);
+    const respondBy = policy.feedbackWindow ? addDuration(calendarOf(run.config, policy), run.now, policy.feedbackWindow).toISOString() : undefined;
+    run.out.push({
+      type: "supervision-sheet",
+      caseId: run.draft.id,
+      tenantId: run.draft.tenantId,
+      sequence: "supervision-sheet",
+      trigger: site.place === "ladder" ? "ladder" : "manual",
+      ...(deadline ? { deadlineId: deadline.id, deadlineKind: deadline.kind, dueAt: deadline.dueAt } : {}),
+      issuedAt: run.now.toISOString(),
+      ...(respondBy ? { respondBy } : {}),
+      toUnitIds: to.units ?? [],
+      toUserIds: to.users ?? [],
+      copyPosts: copy.posts,
+      urgency: run.urgency,
+      ...(site.label ? { label: site.label } : {}),
+      dedupeKey: site.key,
+    });
+    notify(run, [...(p.to ?? ["$lead-assignee"]), ...(p.copy ?? [])], "supervision.sheet", `${site.key}:notify`, {
+      ...(deadline ? { deadlineId: deadline.id, dueAt: deadline.dueAt } : {}),
+      ...(respondBy ? { respondBy } : {}),
+    });
+    return [];
+  },
+  fact: "supervision.sheet-issued",
+});
