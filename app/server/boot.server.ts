@@ -10,6 +10,7 @@ import compression from "compression";
 import express from "express";
 import { writeDueCheckpoints } from "./audit-checkpoints.server.ts";
 import { loadAuditKeys } from "./audit-crypto.server.ts";
+import { startContextCache, stopContextCache } from "./context-cache.server.ts";
 import { getPrisma } from "./db.server.ts";
 import { allowedHosts, knownHosts, sameOriginWrites, securityHeaders } from "./http-guards.server.ts";
 import { env } from "./env.server.ts";
@@ -86,6 +87,8 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
   await runner.start();
   log(`Jobs: ${runner.mode === "bullmq" ? "BullMQ on REDIS_URL" : "in-process (no REDIS_URL)"}`);
 
+  await startContextCache();
+
   const host = options.host ?? "127.0.0.1";
   const server = await new Promise<import("node:http").Server>((resolve) => {
     const s = app.listen(options.port ?? 3000, host, () => resolve(s));
@@ -101,6 +104,7 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
       await new Promise<void>((resolve) => server.close(() => resolve()));
       await runner.stop();
       setJobRunner(undefined);
+      await stopContextCache();
       await db.$disconnect();
       await embedded?.stop();
     },
