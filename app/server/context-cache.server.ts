@@ -36,13 +36,19 @@ class Cache<V> {
   }
 }
 
-const caches = new Map<string, Cache<unknown>[]>();
-/** Bumped on every invalidation: a read that started before one must not store its result. */
-let generation = 0;
-let listening = false;
-let client: pg.Client | undefined;
-let stopped = false;
-let retry: NodeJS.Timeout | undefined;
+// On globalThis: the Remix build bundles its own copy of this module beside the one the server
+// started, and both must share one listener and one registry.
+type State = {
+  caches: Map<string, Cache<unknown>[]>;
+  /** Bumped on every invalidation: a read that started before one must not store its result. */
+  generation: number;
+  listening: boolean;
+  client?: pg.Client;
+  stopped: boolean;
+  retry?: NodeJS.Timeout;
+};
+const state: State = ((globalThis as unknown as { gridworkContextCache?: State }).gridworkContextCache ??= { caches: new Map(), generation: 0, listening: false, stopped: false });
+const caches = state.caches;
 
 /** A cache cleared whenever one of `tables` changes (the trigger names the table). */
 export function tableCache<V>(tables: string[]): Cache<V> {
@@ -52,7 +58,7 @@ export function tableCache<V>(tables: string[]): Cache<V> {
 }
 
 function invalidate(table?: string) {
-  generation++;
+  state.generation++;
   for (const [t, list] of caches) if (!table || t === table) list.forEach((c) => c.clear());
 }
 
@@ -67,59 +73,59 @@ export function changed(...tables: string[]) {
  * while it ran and only while the listener is live.
  */
 export async function cached<V>(cache: Cache<V>, key: string, load: () => Promise<V>): Promise<V> {
-  if (listening) {
+  if (state.listening) {
     const hit = cache.get(key);
     if (hit !== undefined) return hit;
   }
-  const before = generation;
+  const before = state.generation;
   const value = await load();
-  if (listening && before === generation && value !== null && value !== undefined) cache.set(key, value);
+  if (state.listening && before === state.generation && value !== null && value !== undefined) cache.set(key, value);
   return value;
 }
 
 async function connect() {
   const url = env.databaseUrl;
-  if (!url || stopped) return;
+  if (!url || state.stopped) return;
   const c = new pg.Client({ connectionString: url });
   const lost = () => {
-    if (client !== c) return;
-    client = undefined;
-    listening = false;
+    if (state.client !== c) return;
+    state.client = undefined;
+    state.listening = false;
     invalidate();
     c.end().catch(() => {});
-    if (!stopped) retry = setTimeout(() => void connect(), 1000);
+    if (!state.stopped) state.retry = setTimeout(() => void connect(), 1000);
   };
   c.on("error", lost);
   c.on("end", lost);
   c.on("notification", (n) => invalidate(n.payload || undefined));
   try {
     await c.connect();
-    client = c;
+    state.client = c;
     await c.query(`LISTEN ${CHANNEL}`);
     // Anything cached before the listener went live may have missed a change.
     invalidate();
-    listening = true;
+    state.listening = true;
   } catch {
-    if (client === c) return lost();
+    if (state.client === c) return lost();
     c.end().catch(() => {});
-    if (!stopped) retry = setTimeout(() => void connect(), 1000);
+    if (!state.stopped) state.retry = setTimeout(() => void connect(), 1000);
   }
 }
 
 /** Starts the listener; embedded PGlite serves one session, so it caches nothing. */
 export async function startContextCache() {
-  stopped = false;
+  state.stopped = false;
   if (env.embeddedDatabase || process.env.GRIDWORK_CONTEXT_CACHE === "0") return;
   await connect();
 }
 
 export async function stopContextCache() {
-  stopped = true;
-  listening = false;
-  clearTimeout(retry);
-  retry = undefined;
-  const c = client;
-  client = undefined;
+  state.stopped = true;
+  state.listening = false;
+  clearTimeout(state.retry);
+  state.retry = undefined;
+  const c = state.client;
+  state.client = undefined;
   invalidate();
   await c?.end().catch(() => {});
 }
