@@ -152,7 +152,7 @@ export async function saveRota(ctx: TenantContext, raw: unknown, expectedVersion
   rota.weekly?.forEach((w, i) => check(w.holders, `/weekly/${i}/holders`));
   rota.dates?.forEach((d, i) => check(d.holders, `/dates/${i}/holders`));
   if (issues.length) return { ok: false, issues };
-  return ctx.db.transaction(async (tx) => {
+  return changing(ctx.db.transaction(async (tx) => {
     const current = await tx.dutyRota.findUnique({ where: { tenantId: ctx.tenant.id } });
     if ((current?.version ?? 0) !== expectedVersion) {
       return { ok: false as const, issues: [issue("", "version.stale", "值班表已被他人修改，请刷新后重试", "Someone else changed the rota; reload and try again")] };
@@ -165,5 +165,5 @@ export async function saveRota(ctx: TenantContext, raw: unknown, expectedVersion
     });
     await appendAudit(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, type: "rota.saved", data: { version }, at: now });
     return { ok: true as const, version };
-  });
+  }), "DutyRota");
 }

@@ -88,7 +88,6 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
     redis = new Redis(REDIS_URL);
   }, 120_000);
   afterAll(async () => {
-    if (process.env.DEBUG_MULTI && app) console.log(app.output().slice(-6000));
     await app?.stop();
     const queue = new Queue("outbox", { connection: { url: REDIS_URL, maxRetriesPerRequest: null }, prefix });
     await queue.obliterate({ force: true }).catch(() => {});
@@ -117,13 +116,13 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
     };
     await inParallel(CASES, 8, async () => {
       const res = await grid.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) });
-      expect(res.status).toBe(302);
+      expect(res.status, app.output().slice(-4000)).toBe(302);
     });
     const cases = (await sql.query<{ id: string }>(`SELECT id FROM "Case" ORDER BY id`)).rows.map((r) => r.id);
     expect(cases).toHaveLength(CASES);
     await inParallel(CASES, 8, async (i) => {
       const res = await routing.post(`/t/east-lake/cases/${cases[i]}`, { payload: JSON.stringify({ transitionId: "triage", input: { gradeId: "general" }, expectedVersion: 1 }) });
-      expect(res.status).toBe(302);
+      expect(res.status, app.output().slice(-4000)).toBe(302);
     });
 
     await waitFor("every outbox row to be done", async () => Number((await sql.query(`SELECT count(*) AS n FROM "OutboxJob" WHERE status <> 'done'`)).rows[0].n) === 0);
