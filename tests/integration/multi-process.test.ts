@@ -11,7 +11,7 @@ import http from "node:http";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sectionValue } from "../../engine/config/overrides.ts";
 import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
 import { createTestDatabase, postgresAvailable, REDIS_URL, redisAvailable, requireInCI, type TestDatabase } from "../setup/services.ts";
@@ -87,6 +87,10 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
     await sql.connect();
     redis = new Redis(REDIS_URL);
   }, 120_000);
+  afterEach(({ task }) => {
+    // What the processes said, when a step failed.
+    if (task.result?.state === "fail" && app) console.error(app.output().slice(-6000));
+  });
   afterAll(async () => {
     await app?.stop();
     const queue = new Queue("outbox", { connection: { url: REDIS_URL, maxRetriesPerRequest: null }, prefix });
