@@ -236,9 +236,12 @@ try {
   log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load avg ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
   log(`jobs: ${useRedis ? "BullMQ on " + REDIS_URL : "in-process"}; ${SECONDS} s per point after a ${WARMUP} s warm-up; connections ${CONNECTIONS.join(", ")}`);
 
+  // The bench seeds through the engine too, so it and the server share one audit key.
+  process.env.AUDIT_HMAC_KEY ??= randomBytes(32).toString("hex");
   // The server, as npm start runs it (built app, migrations, demo seed), talking through the proxy.
   app = await startApp(
     {
+      AUDIT_HMAC_KEY: process.env.AUDIT_HMAC_KEY,
       DATABASE_URL: appProxy.url(dbName, "gridwork"),
       GRIDWORK_EMBEDDED_DB: "0",
       REDIS_URL: useRedis ? REDIS_URL : undefined,

@@ -10,6 +10,7 @@ import compression from "compression";
 import express from "express";
 import { writeDueCheckpoints } from "./audit-checkpoints.server.ts";
 import { loadAuditKeys } from "./audit-crypto.server.ts";
+import { startContextCache, stopContextCache } from "./context-cache.server.ts";
 import { getPrisma } from "./db.server.ts";
 import { allowedHosts, knownHosts, sameOriginWrites, securityHeaders } from "./http-guards.server.ts";
 import { env } from "./env.server.ts";
@@ -21,7 +22,11 @@ import { createRequestHandler } from "./remix-handler.server.ts";
 import { seedDemo, type DemoLogin } from "./seed.server.ts";
 import { sweepDueCases } from "./workflow.server.ts";
 
-export type BootOptions = { port?: number; host?: string; dataDir?: string; build?: boolean; seed?: boolean; log?: (line: string) => void };
+/**
+ * `prepared`: the cluster's primary already migrated, seeded and built (scripts/start.ts);
+ * `web: false`: a job worker process without an HTTP server (docs/decisions/030-processes.md).
+ */
+export type BootOptions = { port?: number; host?: string; dataDir?: string; build?: boolean; seed?: boolean; prepared?: boolean; web?: boolean; log?: (line: string) => void };
 export type Running = { url: string; logins: DemoLogin[]; stop: () => Promise<void> };
 
 function sessionSecretFor(dataDir: string) {
@@ -35,7 +40,8 @@ function sessionSecretFor(dataDir: string) {
   return readFileSync(file, "utf8").trim();
 }
 
-export async function boot(options: BootOptions = {}): Promise<Running> {
+/** Database, secrets, migrations, the demo seed and the build: once per install, before any process serves. */
+export async function prepare(options: BootOptions = {}): Promise<{ logins: DemoLogin[]; embedded?: EmbeddedPostgres }> {
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = path.resolve(options.dataDir ?? process.env.GRIDWORK_DATA_DIR ?? "data");
   let embedded: EmbeddedPostgres | undefined;
@@ -56,10 +62,38 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
   const seeded = options.seed === false ? { created: false, logins: [] } : await seedDemo(db);
   if (seeded.created) log("Demo county seeded from tenants/demo-seed.json");
 
-  const buildFile = path.resolve("build/index.js");
   if (options.build !== false || !existsSync(buildFile)) {
     log("Building the app …");
     execFileSync(process.execPath, ["node_modules/@remix-run/dev/dist/cli.js", "build"], { stdio: "inherit" });
+  }
+  return { logins: seeded.logins, embedded };
+}
+
+const buildFile = path.resolve("build/index.js");
+
+export async function boot(options: BootOptions = {}): Promise<Running> {
+  const log = options.log ?? ((line: string) => console.log(line));
+  const { logins, embedded } = options.prepared ? { logins: [], embedded: undefined } : await prepare(options);
+  if (options.prepared) loadAuditKeys(path.resolve(options.dataDir ?? process.env.GRIDWORK_DATA_DIR ?? "data"), { create: false });
+  const db = getPrisma();
+
+  // The supervision sweep runs with the jobs: reminders, sheets and talks come due by time; so do
+  // the signed audit checkpoints. Only where the worker runs, so web-only processes never sweep.
+  const periodic = env.runWorker ? async (now: Date) => (await sweepDueCases(db, now)) + (await writeDueCheckpoints(db, now)) : undefined;
+  const runner = createJobRunner(db, periodic);
+  setJobRunner(runner);
+  await runner.start();
+  await startContextCache();
+  const stopJobs = async () => {
+    await runner.stop();
+    setJobRunner(undefined);
+    await stopContextCache();
+    await db.$disconnect();
+    await embedded?.stop();
+  };
+  if (options.web === false) {
+    log(`Jobs: ${runner.mode === "bullmq" ? "BullMQ worker on REDIS_URL" : "in-process"}`);
+    return { url: "", logins, stop: stopJobs };
   }
   const build = await import(pathToFileURL(buildFile).href);
 
@@ -79,12 +113,7 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
   app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production", getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }) }));
   app.use(answerClientErrors);
 
-  // The supervision sweep runs with the jobs: reminders, sheets and talks come due by time; so do
-  // the signed audit checkpoints.
-  const runner = createJobRunner(db, async (now) => (await sweepDueCases(db, now)) + (await writeDueCheckpoints(db, now)));
-  setJobRunner(runner);
-  await runner.start();
-  log(`Jobs: ${runner.mode === "bullmq" ? "BullMQ on REDIS_URL" : "in-process (no REDIS_URL)"}`);
+  log(`Jobs: ${runner.mode === "bullmq" ? (env.runWorker ? "BullMQ on REDIS_URL" : "BullMQ on REDIS_URL, worker in its own process") : "in-process (no REDIS_URL)"}`);
 
   const host = options.host ?? "127.0.0.1";
   const server = await new Promise<import("node:http").Server>((resolve) => {
@@ -96,13 +125,10 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
 
   return {
     url,
-    logins: seeded.logins,
+    logins,
     async stop() {
       await new Promise<void>((resolve) => server.close(() => resolve()));
-      await runner.stop();
-      setJobRunner(undefined);
-      await db.$disconnect();
-      await embedded?.stop();
+      await stopJobs();
     },
   };
 }

@@ -3,6 +3,7 @@
 // refuses UPDATE and DELETE); docs/decisions/008-config-versions-and-upgrade.md. A township
 // version with changed calendars re-times its open cases' running deadlines in the same
 // transaction (docs/decisions/016-deadline-impact-preview.md).
+import { changing } from "./context-cache.server.ts";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
 import type { Deadline } from "../../engine/case-state.ts";
@@ -169,7 +170,7 @@ export async function publishTownshipConfig(
   if (coverage.length) return { ok: false, issues: coverage };
   const extendsRef = config.extends ?? null;
 
-  return db.$transaction(async (tx) => {
+  return changing(db.$transaction(async (tx) => {
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"config:" + tenant.id}))`;
     const latest = await tx.configVersion.findFirst({ where: { tenantId: tenant.id }, orderBy: { version: "desc" }, select: { version: true, document: true, source: true } });
     if (options.baseVersion !== undefined && (latest?.version ?? 0) !== options.baseVersion) {
@@ -191,7 +192,7 @@ export async function publishTownshipConfig(
     await appendAudit(tx, { tenantId: tenant.id, actorId: options.actorId ?? null, type: "config.published", data: { version, extendsRef, publishedBy: options.by }, at: now });
     for (const entry of retimed) await appendAudit(tx, entry);
     return { ok: true as const, kind: "township" as const, tenant: code, version, extendsRef, status: "published" as const, ...(retimed.length ? { retimedCases: retimed.length } : {}) };
-  });
+   }), "ConfigVersion");
 }
 
 /**

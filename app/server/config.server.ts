@@ -5,6 +5,7 @@ import { parseCalendarFile, type CalendarFile } from "../../engine/calendar.ts";
 import { calendarBasesNeeded, compileConfig, type CompiledConfig } from "../../engine/config/index.ts";
 import { withRunningCalendars } from "../../engine/deadline-impact.ts";
 import { DEFAULT_TIME_ZONE, type TownshipConfig } from "../../schemas/township-config.ts";
+import { cached, tableCache } from "./context-cache.server.ts";
 import type { Db } from "./db.server.ts";
 import { env } from "./env.server.ts";
 import { readJson } from "./tenant-files.server.ts";
@@ -41,12 +42,17 @@ async function compiledVersion(db: Db, id: string): Promise<CompiledConfig> {
 }
 
 /** A version exactly as published (the latest without `version`), its own calendars included. */
+/** Which row is (tenant, version), and which is the latest: cleared on any publish. */
+const versionRows = tableCache<{ id: string; version: number }>(["ConfigVersion"]);
+
 export async function getConfigVersion(db: Db, tenantId: string, version?: number): Promise<{ compiled: CompiledConfig; version: number } | null> {
-  const row = await db.configVersion.findFirst({
-    where: { tenantId, ...(version === undefined ? {} : { version }) },
-    orderBy: { version: "desc" },
-    select: { id: true, version: true },
-  });
+  const row = await cached(versionRows, `${tenantId}\n${version ?? "latest"}`, () =>
+    db.configVersion.findFirst({
+      where: { tenantId, ...(version === undefined ? {} : { version }) },
+      orderBy: { version: "desc" },
+      select: { id: true, version: true },
+    }),
+  );
   return row ? { compiled: await compiledVersion(db, row.id), version: row.version } : null;
 }
 

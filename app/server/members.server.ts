@@ -3,6 +3,7 @@
 import type { Issue } from "../../engine/issues.ts";
 import { validateDutyRota, type DutyRotaData } from "../../engine/rota.ts";
 import { appendAudit } from "./audit.server.ts";
+import { changing } from "./context-cache.server.ts";
 import { withTenant, type Db } from "./db.server.ts";
 import { generatePassword, hashPassword } from "./password.server.ts";
 import type { CountyContext } from "./county.server.ts";
@@ -48,7 +49,7 @@ export async function inviteMember(db: Db, ctx: TenantContext, login: string, di
   const existing = await db.user.findUnique({ where: { login }, select: { id: true } });
   const oneTimePassword = existing ? null : generatePassword();
   const passwordHash = oneTimePassword ? await hashPassword(oneTimePassword) : null;
-  return ctx.db.transaction(async (tx) => {
+  return changing(ctx.db.transaction(async (tx) => {
     const user = existing ?? (await tx.user.create({ data: { login, displayName: displayName.trim(), passwordHash: passwordHash!, mustChangePassword: true } }));
     if (await tx.membership.findUnique({ where: { tenantId_userId: { tenantId: ctx.tenant.id, userId: user.id } } })) {
       return { ok: false as const, issues: [issue("/login", "member.exists", "此人已是本乡镇成员", "This person is already a member here")] };
@@ -56,7 +57,7 @@ export async function inviteMember(db: Db, ctx: TenantContext, login: string, di
     await tx.membership.create({ data: { tenantId: ctx.tenant.id, userId: user.id, posts: input.posts, backupPosts: input.backupPosts, unitId: input.unitId } });
     await appendAudit(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, type: "member.invited", data: { login, posts: input.posts, backupPosts: input.backupPosts, unitId: input.unitId }, at: now });
     return { ok: true as const, login, oneTimePassword };
-  });
+  }), "Membership", "User");
 }
 
 export type ResetResult = { ok: true; login: string; oneTimePassword: string } | { ok: false; issues: Issue[] };
@@ -85,11 +86,11 @@ const selfReset = (): ResetResult => ({ ok: false, issues: [issue("", "reset.sel
 async function issueOneTimePassword(db: Db, person: { userId: string; login: string }, by: { tenantId: string; actorId: string }, now: Date): Promise<ResetResult> {
   const oneTimePassword = generatePassword();
   const passwordHash = await hashPassword(oneTimePassword);
-  await withTenant(db, { tenantId: by.tenantId, userId: by.actorId }, async (tx) => {
+  await changing(withTenant(db, { tenantId: by.tenantId, userId: by.actorId }, async (tx) => {
     await tx.user.update({ where: { id: person.userId }, data: { passwordHash, mustChangePassword: true } });
     await tx.session.deleteMany({ where: { userId: person.userId } });
     await appendAudit(tx, { tenantId: by.tenantId, actorId: by.actorId, type: "member.password-reset", data: { login: person.login }, at: now });
-  });
+  }), "User", "Session");
   return { ok: true, login: person.login, oneTimePassword };
 }
 
@@ -109,7 +110,7 @@ export async function resetPasswordInCounty(db: Db, ctx: CountyContext, login: s
 export async function updateMember(ctx: TenantContext, membershipId: string, input: MemberInput, now = new Date()): Promise<{ ok: true } | { ok: false; issues: Issue[] }> {
   const issues = checkMemberInput(ctx, input);
   if (issues.length) return { ok: false, issues };
-  return ctx.db.transaction(async (tx) => {
+  return changing(ctx.db.transaction(async (tx) => {
     const m = await tx.membership.findFirst({ where: { id: membershipId, tenantId: ctx.tenant.id } });
     if (!m) return { ok: false as const, issues: [issue("", "not-found", "找不到此成员", "No such member")] };
     if (m.userId === ctx.user.id && input.active === false) {
@@ -127,7 +128,7 @@ export async function updateMember(ctx: TenantContext, membershipId: string, inp
       if (!others) await tx.session.deleteMany({ where: { userId: m.userId } });
     }
     return { ok: true as const };
-  });
+  }), "Membership", "Session");
 }
 
 export async function getRota(ctx: TenantContext) {
@@ -151,7 +152,7 @@ export async function saveRota(ctx: TenantContext, raw: unknown, expectedVersion
   rota.weekly?.forEach((w, i) => check(w.holders, `/weekly/${i}/holders`));
   rota.dates?.forEach((d, i) => check(d.holders, `/dates/${i}/holders`));
   if (issues.length) return { ok: false, issues };
-  return ctx.db.transaction(async (tx) => {
+  return changing(ctx.db.transaction(async (tx) => {
     const current = await tx.dutyRota.findUnique({ where: { tenantId: ctx.tenant.id } });
     if ((current?.version ?? 0) !== expectedVersion) {
       return { ok: false as const, issues: [issue("", "version.stale", "值班表已被他人修改，请刷新后重试", "Someone else changed the rota; reload and try again")] };
@@ -164,5 +165,5 @@ export async function saveRota(ctx: TenantContext, raw: unknown, expectedVersion
     });
     await appendAudit(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, type: "rota.saved", data: { version }, at: now });
     return { ok: true as const, version };
-  });
+  }), "DutyRota");
 }

@@ -7,6 +7,7 @@ import { pickText } from "../../engine/i18n.ts";
 import { decideModeSwitch, switchers } from "../../engine/modes.ts";
 import type { WorkflowRefusal } from "../../engine/workflow.ts";
 import type { Db } from "./db.server.ts";
+import { changing } from "./context-cache.server.ts";
 import { applyOutcomes } from "./effects.server.ts";
 import { relayOutbox } from "./jobs.server.ts";
 import type { OutboxRef } from "./outbox.server.ts";
@@ -43,7 +44,7 @@ export async function switchTenantMode(
   const seen = await db.tenant.findUniqueOrThrow({ where: { id: ctx.tenant.id }, select: { mode: true } });
   const actor = await actorContextFor(db, ctx, ctx.compiled, seen.mode, now);
   let outbox: OutboxRef[] = [];
-  const result = await ctx.db.transaction(async (tx): Promise<ModeSwitchResult> => {
+  const result = await changing(ctx.db.transaction(async (tx): Promise<ModeSwitchResult> => {
     const [row] = await tx.$queryRaw<Array<{ mode: Mode; modeVersion: number }>>`
       SELECT mode::text AS mode, "modeVersion" FROM "Tenant" WHERE id = ${ctx.tenant.id}::uuid FOR UPDATE`;
     if (!row) throw new Error(`Tenant ${ctx.tenant.id} is missing`);
@@ -59,7 +60,7 @@ export async function switchTenantMode(
     const title = `${pickText(ctx.compiled.config.name, "zh-CN")}：${MODE_NAMES[row.mode].zh} → ${MODE_NAMES[command.to].zh}`;
     outbox = await applyOutcomes(tx, { tenantId: ctx.tenant.id, actorId: ctx.user.id, caseId: null, caseTitle: title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.outcomes);
     return { ok: true, mode: decision.next.mode, version: decision.next.version };
-  });
+  }), "Tenant");
   await relayOutbox(outbox);
   return result;
 }

@@ -2,6 +2,7 @@
 // every preview and on publish (nothing from the browser is trusted: the county comes from the
 // session, the template from the database). Publishing creates the township, its config version 1,
 // its first users and the audit entries in one transaction, or nothing at all.
+import { changing } from "./context-cache.server.ts";
 import { localizeForm } from "../../engine/forms.ts";
 import { prepareConfig, resolveConfig, type TemplateLookup } from "../../engine/config/index.ts";
 import { changeMessage } from "../../engine/config/diff.ts";
@@ -130,7 +131,7 @@ export async function onboardTownship(db: Db, ctx: Pick<CountyContext, "county" 
   const credentials = people.map((p) => ({ login: p.login, name: p.name, posts: p.posts, unit: p.unit, password: generatePassword() }));
   const hashes = await Promise.all(credentials.map((c) => hashPassword(c.password)));
   try {
-    await db.$transaction(async (tx) => {
+    await changing(db.$transaction(async (tx) => {
       const tenant = await tx.tenant.create({
         data: { code: config.id, kind: "township", name: config.name.zh, nameEn: config.name.en ?? null, parentId: ctx.county.id },
       });
@@ -145,7 +146,7 @@ export async function onboardTownship(db: Db, ctx: Pick<CountyContext, "county" 
       await appendAudit(tx, { tenantId: tenant.id, actorId: ctx.user.id, type: "township.onboarded", data: { county: ctx.county.code, template: draft.template, users: logins }, at: now });
       await appendAudit(tx, { tenantId: tenant.id, actorId: ctx.user.id, type: "config.published", data: { version: 1, extendsRef: config.extends ?? null, publishedBy: ctx.user.login }, at: now });
       await appendAudit(tx, { tenantId: ctx.county.id, actorId: ctx.user.id, type: "county.township-onboarded", data: { township: config.id, template: draft.template, users: logins }, at: now });
-    });
+    }));
   } catch (error) {
     // Someone took the code or a login between the checks and the insert: nothing was created.
     if ((error as { code?: string }).code === "P2002") {

@@ -3,6 +3,7 @@
 import { randomBytes } from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
 import { getPrisma } from "./db.server.ts";
+import { cached, changed, tableCache } from "./context-cache.server.ts";
 import { env } from "./env.server.ts";
 import { dummyPasswordHash, verifyPassword } from "./password.server.ts";
 
@@ -27,6 +28,9 @@ async function sessionIdFrom(request: Request): Promise<string | null> {
   return typeof value === "string" ? value : null;
 }
 
+/** Session rows by id, with their user; cleared when any session ends or any user changes. */
+const sessions = tableCache<{ expiresAt: Date; lastSeenAt: Date; user: SessionUser & { mustChangePassword: boolean } }>(["Session", "User"]);
+
 export type SessionUser = { id: string; login: string; displayName: string; active: boolean; locale: string };
 
 /** The logged-in user, and whether they still hold a one-time password. */
@@ -34,20 +38,31 @@ export async function getUser(request: Request): Promise<(SessionUser & { mustCh
   const id = await sessionIdFrom(request);
   if (!id) return null;
   const db = getPrisma();
-  const session = await db.session.findUnique({
-    where: { id },
-    select: { expiresAt: true, lastSeenAt: true, user: { select: { id: true, login: true, displayName: true, active: true, locale: true, mustChangePassword: true } } },
-  });
+  const read = () =>
+    db.session.findUnique({
+      where: { id },
+      select: { expiresAt: true, lastSeenAt: true, user: { select: { id: true, login: true, displayName: true, active: true, locale: true, mustChangePassword: true } } },
+    });
+  let session = await cached(sessions, id, read);
   if (!session) return null;
   const now = Date.now();
-  const idle = now - session.lastSeenAt.getTime();
+  let idle = now - session.lastSeenAt.getTime();
   if (session.expiresAt.getTime() <= now || idle >= idleMs()) {
-    await db.session.deleteMany({ where: { id } });
-    return null;
+    // Another process may have seen this session more recently than our cached copy says.
+    session = await read();
+    idle = session ? now - session.lastSeenAt.getTime() : 0;
+    if (!session || session.expiresAt.getTime() <= now || idle >= idleMs()) {
+      await db.session.deleteMany({ where: { id } });
+      changed("Session");
+      return null;
+    }
   }
   if (!session.user.active) return null;
   // Sliding idle timeout without a write on every request.
-  if (idle > Math.min(60_000, idleMs() / 10)) await db.session.updateMany({ where: { id }, data: { lastSeenAt: new Date(now) } });
+  if (idle > Math.min(60_000, idleMs() / 10)) {
+    await db.session.updateMany({ where: { id }, data: { lastSeenAt: new Date(now) } });
+    session.lastSeenAt = new Date(now);
+  }
   return session.user;
 }
 
@@ -91,12 +106,14 @@ export async function startSession(request: Request, userId: string, persistent?
   const keep = persistent ?? old?.persistent ?? false;
   const id = randomBytes(32).toString("base64url");
   await db.session.create({ data: { id, userId, persistent: keep, expiresAt: new Date(Date.now() + SESSION_TTL_MS) } });
+  changed("Session");
   return sessionCookie().serialize(id, keep ? { maxAge: SESSION_TTL_MS / 1000 } : {});
 }
 
 export async function endSession(request: Request): Promise<string> {
   const id = await sessionIdFrom(request);
   if (id) await getPrisma().session.deleteMany({ where: { id } });
+  changed("Session");
   return sessionCookie().serialize("", { maxAge: 0 });
 }
 
@@ -104,4 +121,5 @@ export async function endSession(request: Request): Promise<string> {
 export async function endOtherSessions(request: Request, userId: string) {
   const current = await sessionIdFrom(request);
   await getPrisma().session.deleteMany({ where: { userId, ...(current ? { id: { not: current } } : {}) } });
+  changed("Session");
 }

@@ -3,6 +3,7 @@
 import type { CompiledConfig } from "../../engine/config/index.ts";
 import { rulesFor, type Actor, type RawRule } from "../../engine/permissions.ts";
 import { getTenantConfig } from "./config.server.ts";
+import { cached, tableCache } from "./context-cache.server.ts";
 import { getPrisma, tenantDb, type Db, type TenantDb } from "./db.server.ts";
 import { buildCaseAbility, type CaseAbility } from "./permissions.server.ts";
 import { requireUser, type SessionUser } from "./session.server.ts";
@@ -40,11 +41,17 @@ export async function requireContext<T>(request: Request, code: string | undefin
 export const requireTenantContext = (request: Request, tenantCode: string | undefined) => requireContext(request, tenantCode, loadTenantContext);
 
 /** The user's context in a township, or null when they are not an active member of it. */
+type MembershipRow = { posts: string[]; backupPosts: string[]; unitId: string; tenant: TenantContext["tenant"] };
+const memberships = tableCache<MembershipRow>(["Membership", "Tenant"]);
+const backupHolders = tableCache<{ posts: string[]; awayUntil: Date | null }[]>(["Membership"]);
+
 export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: string): Promise<TenantContext | null> {
-  const membership = await db.membership.findFirst({
-    where: { userId: user.id, active: true, tenant: { code: tenantCode, kind: "township" } },
-    select: { posts: true, backupPosts: true, unitId: true, tenant: { select: { id: true, code: true, name: true, nameEn: true, mode: true } } },
-  });
+  const membership = await cached(memberships, `${user.id}\n${tenantCode}`, () =>
+    db.membership.findFirst({
+      where: { userId: user.id, active: true, tenant: { code: tenantCode, kind: "township" } },
+      select: { posts: true, backupPosts: true, unitId: true, tenant: { select: { id: true, code: true, name: true, nameEn: true, mode: true } } },
+    }),
+  );
   if (!membership) return null;
   const posts = await effectivePosts(db, membership.tenant.id, membership, new Date());
   const config = await getTenantConfig(db, membership.tenant.id);
@@ -70,10 +77,12 @@ export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: s
  */
 export async function effectivePosts(db: Db, tenantId: string, m: { posts: string[]; backupPosts: string[] }, now: Date): Promise<string[]> {
   if (!m.backupPosts.length) return m.posts;
-  const primaries = await db.membership.findMany({
-    where: { tenantId, active: true, posts: { hasSome: m.backupPosts } },
-    select: { posts: true, awayUntil: true },
-  });
+  const primaries = await cached(backupHolders, `${tenantId}\n${m.backupPosts.join("\n")}`, () =>
+    db.membership.findMany({
+      where: { tenantId, active: true, posts: { hasSome: m.backupPosts } },
+      select: { posts: true, awayUntil: true },
+    }),
+  );
   const acting = m.backupPosts.filter((post) => {
     const holders = primaries.filter((p) => p.posts.includes(post));
     return holders.length > 0 && holders.every((h) => h.awayUntil !== null && h.awayUntil > now);

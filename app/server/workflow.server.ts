@@ -1,6 +1,7 @@
 // Runs the engine's decisions against the database: load the case as the engine sees it, ask
 // `decide`, then write the next state with an optimistic version check and apply the effects in
 // the same transaction. A stale write is refused, never lost or doubled.
+import { cached, tableCache } from "./context-cache.server.ts";
 import type { Prisma } from "../generated/prisma/client.ts";
 import type { ActorContext, CaseState, Mode } from "../../engine/case-state.ts";
 import type { CompiledConfig } from "../../engine/config/index.ts";
@@ -60,9 +61,11 @@ export function caseColumns(config: CompiledConfig, next: CaseState, nextCheckAt
   };
 }
 
+const rotas = tableCache<{ data: DutyRotaData | undefined }>(["DutyRota"]);
+
 export async function getDutyRota(db: Db, tenantId: string): Promise<DutyRotaData | undefined> {
-  const row = await db.dutyRota.findUnique({ where: { tenantId } });
-  return (row?.data as DutyRotaData | undefined) ?? undefined;
+  const row = await cached(rotas, tenantId, async () => ({ data: ((await db.dutyRota.findUnique({ where: { tenantId } }))?.data as DutyRotaData | undefined) ?? undefined }));
+  return row.data;
 }
 
 async function tenantMode(db: Db, tenantId: string): Promise<Mode> {
@@ -93,7 +96,8 @@ export async function loadCaseForActor(db: Db, ctx: TenantContext, caseId: strin
   if (!row) return null;
   const config = await getTenantConfig(db, row.tenantId, row.configVersion);
   if (!config) throw new Error(`Case ${row.id}: config version ${row.configVersion} is missing`);
-  const mode = await tenantMode(db, row.tenantId);
+  // The request's tenant row (cached, cleared by a mode switch in any process, ADR 031).
+  const mode = ctx.tenant.mode as Mode;
   const actor = await actorContextFor(db, ctx, config.compiled, mode, now);
   return { row, state: toCaseState(row, mode), compiled: config.compiled, actor };
 }

@@ -23,6 +23,8 @@ export async function startApp(env: Record<string, string | undefined>, nodeArgs
       GRIDWORK_SKIP_BUILD: "1",
       GRIDWORK_DATA_DIR: dataDir,
       NODE_ENV: "production",
+      // One process unless a test asks for more: CI has two cores.
+      WEB_CONCURRENCY: "1",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],
