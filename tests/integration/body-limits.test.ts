@@ -4,19 +4,16 @@
 import { readFileSync } from "node:fs";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
-import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
+import { HttpSession, startAppOnFreshDatabase, type FreshApp } from "../setup/app-process.ts";
 import { validDispute } from "./helpers.ts";
 
 const MB = 1024 * 1024;
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
 
-let database: TestDatabase;
-let app: AppProcess;
+let app: FreshApp;
 let caseId = "";
 beforeAll(async () => {
-  database = await createTestDatabase();
-  app = await startAppOn(database);
+  app = await startAppOnFreshDatabase();
   const grid = new HttpSession(app.url);
   await grid.login("east.grid1");
   const reported = await grid.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) });
@@ -25,10 +22,7 @@ beforeAll(async () => {
   caseId = new RegExp(`"id":"([0-9a-f-]{36})"[^}]*"number":"${number}"`).exec(list)?.[1] ?? "";
   expect(caseId).not.toBe("");
 });
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.stop());
 
 const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${app.pid}/status`, "utf8"))![1]) / 1024;
 

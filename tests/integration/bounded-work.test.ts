@@ -6,20 +6,14 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startAppOn, streamedForm, type AppProcess } from "../setup/app-process.ts";
-import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
+import { HttpSession, startAppOnFreshDatabase, streamedForm, type FreshApp } from "../setup/app-process.ts";
 import { validDispute } from "./helpers.ts";
 
-let database: TestDatabase;
-let app: AppProcess;
+let app: FreshApp;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  app = await startAppOn(database);
+  app = await startAppOnFreshDatabase();
 });
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.stop());
 
 // As the editor's fetcher posts it: the action's JSON, not the page.
 const CONFIG = "/t/east-lake/admin/config?_data=routes%2Ft.%24tenant.admin.config";

@@ -3,18 +3,15 @@
 // (docs/decisions/020-bounded-request-bodies.md).
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
-import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
+import { HttpSession, startAppOnFreshDatabase, type FreshApp } from "../setup/app-process.ts";
 import { validDispute } from "./helpers.ts";
 
-let database: TestDatabase;
-let app: AppProcess;
+let app: FreshApp;
 let grid: HttpSession;
 let director: HttpSession;
 let caseId = "";
 beforeAll(async () => {
-  database = await createTestDatabase();
-  app = await startAppOn(database);
+  app = await startAppOnFreshDatabase();
   grid = new HttpSession(app.url);
   await grid.login("east.grid1");
   director = new HttpSession(app.url);
@@ -23,10 +20,7 @@ beforeAll(async () => {
   caseId = /"id":"([0-9a-f-]{36})"/.exec(await (await grid.request("/t/east-lake/work?_data=routes/t.$tenant.work")).text())?.[1] ?? "";
   expect(caseId).not.toBe("");
 });
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.stop());
 
 const NOT_A_UUID = "-".repeat(36); // passed the old /^[0-9a-f-]{36}$/ check
 const ZERO = "00000000-0000-0000-0000-000000000000";

@@ -1,19 +1,13 @@
 // Which language a page comes in (ADR 032): the browser's Accept-Language until the person picks
 // one with the switch (/lang), whose cookie then wins; Chinese when neither says.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
-import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
+import { HttpSession, startAppOnFreshDatabase, type FreshApp } from "../setup/app-process.ts";
 
-let database: TestDatabase;
-let app: AppProcess;
+let app: FreshApp;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  app = await startAppOn(database);
+  app = await startAppOnFreshDatabase();
 });
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.stop());
 
 const page = async (http: HttpSession, pathname: string, acceptLanguage?: string) => {
   const res = await http.request(pathname, acceptLanguage ? { headers: { "Accept-Language": acceptLanguage } } : {});

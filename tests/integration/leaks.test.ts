@@ -8,7 +8,7 @@ import { reportCase } from "../../app/server/cases.server.ts";
 import { publishTownshipConfig } from "../../app/server/config-publish.server.ts";
 import { currentPeriodKey } from "../../app/server/score-views.server.ts";
 import { transitionCase } from "../../app/server/workflow.server.ts";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
+import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
 
 const ZONE = "Asia/Shanghai";
@@ -36,18 +36,14 @@ beforeAll(async () => {
   if (!triaged.ok) throw new Error(`triage failed: ${JSON.stringify(triaged)}`);
   if (!(await addAttachments(await s.context("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }])).ok) throw new Error("attach failed");
   fileId = (await s.db.attachment.findFirstOrThrow({ where: { caseId } })).id;
-  app = await startApp({ DATABASE_URL: s.database.url, GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+  app = await startAppOn(s.database);
 });
 afterAll(async () => {
   await app?.stop();
   await teardown(s);
 });
 
-const loggedIn = async (login: string) => {
-  const http = new HttpSession(app.url);
-  await http.login(login);
-  return http;
-};
+const loggedIn = (login: string) => HttpSession.as(app.url, login);
 const report = (http: HttpSession, categoryId: string, data: Record<string, unknown>) =>
   http.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId, data }) });
 

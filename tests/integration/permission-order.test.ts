@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportCase } from "../../app/server/cases.server.ts";
 import { publishTownshipConfig } from "../../app/server/config-publish.server.ts";
 import { transitionCase } from "../../app/server/workflow.server.ts";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
+import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
 
 let s: Seeded;
@@ -48,18 +48,14 @@ beforeAll(async () => {
     const fired = await transitionCase(s.db, routing, ids.dispatched, { transitionId, input, expectedVersion });
     if (!fired.ok) throw new Error(JSON.stringify(fired));
   }
-  app = await startApp({ DATABASE_URL: s.database.url, GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+  app = await startAppOn(s.database);
 });
 afterAll(async () => {
   await app?.stop();
   await teardown(s);
 });
 
-const loggedIn = async (login: string) => {
-  const http = new HttpSession(app.url);
-  await http.login(login);
-  return http;
-};
+const loggedIn = (login: string) => HttpSession.as(app.url, login);
 
 /** What the list and the case pages show this person, per case. */
 async function seen(login: string) {

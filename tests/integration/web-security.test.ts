@@ -1,19 +1,13 @@
 // Hardening a user never sees until it matters: CSRF, login throttling, session rotation, headers, Host.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getWithHost, HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
-import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
+import { getWithHost, HttpSession, startAppOnFreshDatabase, type FreshApp } from "../setup/app-process.ts";
 import { validDispute } from "./helpers.ts";
 
-let database: TestDatabase;
-let app: AppProcess;
+let app: FreshApp;
 beforeAll(async () => {
-  database = await createTestDatabase();
-  app = await startAppOn(database);
+  app = await startAppOnFreshDatabase();
 });
-afterAll(async () => {
-  await app?.stop();
-  await database?.drop();
-});
+afterAll(() => app?.stop());
 
 const report = (http: HttpSession, headers: Record<string, string>) =>
   http.request("/t/east-lake/report", { method: "POST", headers, body: new URLSearchParams({ payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) }) });

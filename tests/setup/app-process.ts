@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import type { TestDatabase } from "./services.ts";
+import { createTestDatabase, type TestDatabase } from "./services.ts";
 
 export type AppProcess = { url: string; pid: number; output: () => string; stop: () => Promise<void> };
 
@@ -12,6 +12,22 @@ export type AppProcess = { url: string; pid: number; output: () => string; stop:
 /** The app on a test database, in-process jobs unless `env` names REDIS_URL. */
 export function startAppOn(database: TestDatabase, env: Record<string, string | undefined> = {}): Promise<AppProcess> {
   return startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined, ...env });
+}
+
+export type FreshApp = AppProcess & { database: TestDatabase };
+
+/** A fresh test database with the app started on it; `stop()` also drops the database. */
+export async function startAppOnFreshDatabase(env: Record<string, string | undefined> = {}): Promise<FreshApp> {
+  const database = await createTestDatabase();
+  const app = await startAppOn(database, env);
+  return {
+    ...app,
+    database,
+    async stop() {
+      await app.stop();
+      await database.drop();
+    },
+  };
 }
 
 export async function startApp(env: Record<string, string | undefined>, nodeArgs: string[] = []): Promise<AppProcess> {
@@ -84,6 +100,13 @@ export class HttpSession {
 
   post(pathname: string, form: Record<string, string>) {
     return this.request(pathname, { method: "POST", body: new URLSearchParams(form) });
+  }
+
+  /** A new session already logged in as `login`. */
+  static async as(base: string, login: string) {
+    const http = new HttpSession(base);
+    await http.login(login);
+    return http;
   }
 
   async login(login: string, password = "gridwork-demo") {
