@@ -318,7 +318,9 @@ export class BullMqJobRunner implements JobRunner {
         delay: Math.max(0, ref.runAt.getTime() - now),
         attempts: MAX_ATTEMPTS,
         backoff: { type: "exponential", delay: 1000 },
-        removeOnComplete: true,
+        // Kept a while after it completes, so a sweep that read the row as pending just before
+        // (a race of milliseconds to seconds) finds the id taken and adds nothing.
+        removeOnComplete: { age: 300, count: 50_000 },
         removeOnFail: 1000,
       },
     };
