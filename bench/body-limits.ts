@@ -5,15 +5,15 @@
 // attachments of 10 MB to a case as one multipart request (chunked, and with a declared length). For each: the answer, how long it
 // took, how much the client got onto the wire before it, and the server's peak resident memory
 // above what it was before (sampled from /proc every 10 ms). Figures are recorded in bench/README.md.
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import { HttpSession, startApp } from "../tests/setup/app-process.ts";
 import { createTestDatabase } from "../tests/setup/services.ts";
+import { rssMb as processRssMb } from "../tests/setup/proc.ts";
 
 const MB = 1024 * 1024;
 const database = await createTestDatabase();
 const app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
-const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${app.pid}/status`, "utf8"))![1]) / 1024;
+const rssMb = () => processRssMb(app.pid);
 
 async function measured<T>(work: () => Promise<T>) {
   const before = rssMb();

@@ -13,7 +13,6 @@
 // (Query/Execute messages counted by a small proxy in front of PostgreSQL). Figures: bench/README.md.
 import { spawn, type ChildProcess } from "node:child_process";
 import { randomBytes } from "node:crypto";
-import { readFileSync } from "node:fs";
 import path from "node:path";
 import net from "node:net";
 import { cpus, loadavg, totalmem } from "node:os";
@@ -28,6 +27,7 @@ import { transitionCase } from "../app/server/workflow.server.ts";
 import { startApp, type AppProcess } from "../tests/setup/app-process.ts";
 import { printProfile } from "./cpu-profile.ts";
 import { createTestDatabase, REDIS_URL, redisAvailable } from "../tests/setup/services.ts";
+import { processCpuMs } from "../tests/setup/proc.ts";
 
 const { values } = parseArgs({
   options: {
@@ -55,16 +55,6 @@ const dispute = { summary: "邻里噪音纠纷", parties: 3, location: "桥头�
 const form = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 const log = (line: string) => console.log(line);
 
-/** CPU ms a process has used, from /proc/<pid>/stat (utime + stime, 100 ticks a second). */
-function processCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(f[11]) + Number(f[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * A TCP proxy in front of PostgreSQL that counts statements: frontend Query ('Q') and Execute ('E')

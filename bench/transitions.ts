@@ -18,6 +18,7 @@ import { seedDemo } from "../app/server/seed.server.ts";
 import { loadTenantContext, type TenantContext } from "../app/server/tenancy.server.ts";
 import { transitionCase } from "../app/server/workflow.server.ts";
 import { createTestDatabase } from "../tests/setup/services.ts";
+import { processCpuMs } from "../tests/setup/proc.ts";
 
 const { values } = parseArgs({
   options: {
@@ -104,16 +105,6 @@ async function contexts(db: Db, codes: string[]) {
   return out;
 }
 
-/** CPU time (ms) a process has used so far, from /proc/<pid>/stat (utime + stime, 100 ticks/s). */
-function processCpuMs(pid: number): number | undefined {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
-    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-    return (Number(fields[11]) + Number(fields[12])) * 10;
-  } catch {
-    return undefined;
-  }
-}
 
 /**
  * Samples pg_stat_activity every 50 ms: how many of this database's sessions wait on an advisory

@@ -10,7 +10,7 @@ import type { Upload } from "./form-input.server.ts";
 import { isUuid } from "./params.server.ts";
 import { accessibleCases } from "./permissions.server.ts";
 import { userNames } from "./supervision.server.ts";
-import { megabytes } from "./request-body.server.ts";
+import { MiB } from "../../engine/limits.ts";
 import type { TenantContext } from "./tenancy.server.ts";
 
 export const MAX_FILES_PER_CASE = 20;
@@ -38,7 +38,7 @@ export function checkUpload(file: Upload, index: number): { ok: true; type: stri
   const path = `/files/${index}`;
   if (file.bytes.length === 0) return { ok: false, issue: issue(path, "file.empty", `“${name}”是空文件`, `"${name}" is empty`) };
   const max = env.maxUploadFileBytes;
-  if (file.bytes.length > max) return { ok: false, issue: issue(path, "file.too-large", `“${name}”超过 ${megabytes(max)}`, `"${name}" is larger than ${megabytes(max)}`) };
+  if (file.bytes.length > max) return { ok: false, issue: issue(path, "file.too-large", `“${name}”超过 ${MiB(max)}`, `"${name}" is larger than ${MiB(max)}`) };
   const kind = KINDS.find((k) => k.ext.includes(ext) && k.test(file.bytes));
   if (!kind) {
     return { ok: false, issue: issue(path, "file.type", `“${name}”不是允许的文件类型（照片 JPG/PNG/WEBP、PDF、Word、Excel）`, `"${name}" is not an allowed type (JPG/PNG/WEBP photos, PDF, Word, Excel)`) };

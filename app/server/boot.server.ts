@@ -74,7 +74,6 @@ const buildFile = path.resolve("build/index.js");
 export async function boot(options: BootOptions = {}): Promise<Running> {
   const log = options.log ?? ((line: string) => console.log(line));
   const { logins, embedded } = options.prepared ? { logins: [], embedded: undefined } : await prepare(options);
-  if (options.prepared) loadAuditKeys(path.resolve(options.dataDir ?? process.env.GRIDWORK_DATA_DIR ?? "data"), { create: false });
   const db = getPrisma();
 
   // The supervision sweep runs with the jobs: reminders, sheets and talks come due by time; so do

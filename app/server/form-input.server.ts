@@ -7,7 +7,8 @@ import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import Busboy from "@fastify/busboy";
 import type { Bilingual } from "../../engine/i18n.ts";
 import { env } from "./env.server.ts";
-import { BodyTooLarge, bilingual, byteLimit, formLimitFor, megabytes, tooLargeMessage } from "./request-body.server.ts";
+import { MiB } from "../../engine/limits.ts";
+import { BodyTooLarge, bilingual, byteLimit, formLimitFor, tooLargeMessage } from "./request-body.server.ts";
 
 export type Upload = { name: string; bytes: Uint8Array };
 /** Which file field a route takes, how many files and how large each may be. */
@@ -61,7 +62,7 @@ export async function readForm(request: Request, files?: FileLimits): Promise<Fo
       if (!files || name !== files.field) return finish(refusal(400, "此表单不接受文件", "This form takes no files"));
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("limit", () => finish(refusal(413, `“${filename}”超过 ${megabytes(maxFileBytes)}`, `"${filename}" is larger than ${megabytes(maxFileBytes)}`)));
+      stream.on("limit", () => finish(refusal(413, `“${filename}”超过 ${MiB(maxFileBytes)}`, `"${filename}" is larger than ${MiB(maxFileBytes)}`)));
       stream.on("end", () => {
         // A file input left empty still sends a part, with no bytes.
         if (chunks.length) uploads.push({ name: filename, bytes: Buffer.concat(chunks) });

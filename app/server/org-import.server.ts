@@ -1,7 +1,7 @@
 // Reads an uploaded villages/grids file (CSV or XLSX) into rows of text; the engine checks them
 // (engine/org-import.ts). Row numbers are the spreadsheet's, so a problem names the row a person sees.
 import ExcelJS from "exceljs";
-import { COUNT_LIMITS } from "../../engine/limits.ts";
+import { COUNT_LIMITS, MiB } from "../../engine/limits.ts";
 import { importOrgTable, parseCsv, type KnownUnit, type OrgRow, type OrgUnit, type RowIssue } from "../../engine/org-import.ts";
 
 export const MAX_IMPORT_BYTES = 2 * 1024 * 1024;
@@ -43,7 +43,7 @@ export async function readOrgTable(name: string, bytes: Uint8Array): Promise<str
 /** An uploaded file checked against the units it may refer to. Never throws on bad input. */
 export async function importOrgFile(name: string, bytes: Uint8Array, known: readonly KnownUnit[], defaultParent?: string): Promise<OrgImport> {
   if (bytes.byteLength > MAX_IMPORT_BYTES) {
-    return fileIssue("import.too-large", `文件超过 ${MAX_IMPORT_BYTES / 1024 / 1024} MB`, `The file is larger than ${MAX_IMPORT_BYTES / 1024 / 1024} MB`);
+    return fileIssue("import.too-large", `文件超过 ${MiB(MAX_IMPORT_BYTES)}`, `The file is larger than ${MiB(MAX_IMPORT_BYTES)}`);
   }
   let table: Awaited<ReturnType<typeof readOrgTable>>;
   try {

@@ -6,7 +6,6 @@ import type { Bilingual } from "../../engine/i18n.ts";
 import { MiB } from "../../engine/limits.ts";
 import { env } from "./env.server.ts";
 
-export const megabytes = MiB;
 
 /**
  * Pages that post a whole config document (editor, form designer, upgrade, onboarding, a standards
@@ -26,8 +25,8 @@ export function bodyLimitFor(contentType: string | undefined, pathname: string) 
 }
 
 export const tooLargeMessage = (limit: number): Bilingual => ({
-  zh: `请求内容超过 ${megabytes(limit)} 的上限`,
-  en: `The request is larger than the ${megabytes(limit)} limit`,
+  zh: `请求内容超过 ${MiB(limit)} 的上限`,
+  en: `The request is larger than the ${MiB(limit)} limit`,
 });
 
 export const bilingual = (m: Bilingual) => `${m.zh} / ${m.en}`;

@@ -106,14 +106,17 @@ export async function startSession(request: Request, userId: string, persistent?
   const keep = persistent ?? old?.persistent ?? false;
   const id = randomBytes(32).toString("base64url");
   await db.session.create({ data: { id, userId, persistent: keep, expiresAt: new Date(Date.now() + SESSION_TTL_MS) } });
-  changed("Session");
+  // A new id cannot be cached yet; only the one replaced can.
+  if (oldId) changed("Session");
   return sessionCookie().serialize(id, keep ? { maxAge: SESSION_TTL_MS / 1000 } : {});
 }
 
 export async function endSession(request: Request): Promise<string> {
   const id = await sessionIdFrom(request);
-  if (id) await getPrisma().session.deleteMany({ where: { id } });
-  changed("Session");
+  if (id) {
+    await getPrisma().session.deleteMany({ where: { id } });
+    changed("Session");
+  }
   return sessionCookie().serialize("", { maxAge: 0 });
 }
 

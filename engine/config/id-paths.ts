@@ -77,10 +77,17 @@ export function toIdPath(document: unknown, indexPath: string): string {
  * looked at once, so a long list of issues costs its length, not its length times the list's.
  * Paths that are not JSON pointers ("") come back as they are.
  */
+/** Items of an id list by id; with a repeated id the first item wins, as `childAt` finds it. */
+export function indexById(array: readonly JsonObject[]): Map<string, JsonObject> {
+  const byId = new Map<string, JsonObject>();
+  for (const item of array) if (!byId.has(item.id as string)) byId.set(item.id as string, item);
+  return byId;
+}
+
 export function idPathsIn(document: unknown): (indexPath: string) => string {
   const byId = new Map<Json[], Map<string, JsonObject> | null>();
   const idsOf = (array: Json[]) => {
-    if (!byId.has(array)) byId.set(array, array.length && isIdArray(array) ? new Map(array.map((item) => [item.id as string, item])) : null);
+    if (!byId.has(array)) byId.set(array, array.length && isIdArray(array) ? indexById(array) : null);
     return byId.get(array)!;
   };
   return (indexPath) => {

@@ -6,6 +6,7 @@ import { pickText, type Locale, type Text } from "../i18n";
 import { CONDITION_PARAMS, FACT_NAMES, FACTS } from "../scoring";
 import { townshipConfigSchema, VIEW_COLUMNS } from "../../schemas/township-config";
 import { EDITABLE_SECTIONS, type SectionId } from "./overrides";
+import { unitRole } from "../org";
 
 type Schema = { [key: string]: unknown };
 type Named = { id: string; name?: Text };
@@ -282,7 +283,7 @@ export function sectionForm(section: SectionId, ctx: SectionContext, locale: Loc
           : section === "views"
             ? root.views.properties.workbenches
             : root[EDITABLE_SECTIONS[section][0] as "categories" | "grades" | "deadlinePolicies" | "calendars" | "posts"];
-  const platforms = ctx.units.filter((u) => u.kind === "platform" || u.kind === "special-unit" || u.kind === "module");
+  const platforms = ctx.units.filter((u) => unitRole(u.kind) === "platform");
   const refs = (key: string, parentKey: string | undefined, node: Schema): Schema | undefined => {
     switch (section) {
       case "categories":

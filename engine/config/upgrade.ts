@@ -14,7 +14,7 @@ import type { Bilingual } from "../i18n";
 import type { Issue } from "../issues";
 import type { TownshipConfig } from "../../schemas/township-config";
 import { diffConfigs, type ConfigChange } from "./diff";
-import { childAt, getAtIdPath, isAtOrUnder, isIdArray, isJsonObject, joinPointer, jsonEqual, setOwn, splitPointer, idPathsIn, type Json, type JsonObject } from "./id-paths";
+import { childAt, getAtIdPath, isAtOrUnder, isIdArray, isJsonObject, joinPointer, jsonEqual, setOwn, splitPointer, idPathsIn, indexById, type Json, type JsonObject } from "./id-paths";
 import { IDENTITY_KEYS, mergeConfig, resolveConfig, type TemplateLookup } from "./resolve";
 import { validateTownshipConfig } from "./validate";
 
@@ -243,8 +243,8 @@ function findConflicts(source: JsonObject, base: Json, target: Json): UpgradeCon
       return;
     }
     if (isIdArray(ours) && isIdArray(b) && isIdArray(t)) {
-      const bById = new Map(b.map((item) => [item.id as string, item]));
-      const tById = new Map(t.map((item) => [item.id as string, item]));
+      const bById = indexById(b);
+      const tById = indexById(t);
       for (const item of ours) {
         const id = item.id as string;
         const bi = bById.get(id);

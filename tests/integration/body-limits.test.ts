@@ -1,11 +1,11 @@
 // Request bodies are bounded before they are read: an oversized body is refused with 413 while it
 // streams in, the server's memory does not grow with it, and uploads are limited per file, per
 // request and in number as their parts arrive (docs/decisions/020-bounded-request-bodies.md).
-import { readFileSync } from "node:fs";
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { HttpSession, startAppOnFreshDatabase, type FreshApp } from "../setup/app-process.ts";
 import { validDispute } from "./helpers.ts";
+import { rssMb as processRssMb } from "../setup/proc.ts";
 
 const MB = 1024 * 1024;
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
@@ -24,7 +24,7 @@ beforeAll(async () => {
 });
 afterAll(() => app?.stop());
 
-const rssMb = () => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${app.pid}/status`, "utf8"))![1]) / 1024;
+const rssMb = () => processRssMb(app.pid);
 
 /** The server's largest resident memory while `work` runs, above what it was before. */
 async function rssGrowth<T>(work: () => Promise<T>): Promise<{ result: T; growthMb: number }> {

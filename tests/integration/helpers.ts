@@ -38,3 +38,12 @@ export async function teardown(s: Seeded | undefined) {
 }
 
 export const validDispute = { summary: "邻里噪音纠纷", parties: 3, location: "桥头村5组", partyPhone: "13800001111", partyIdNumber: "33090219800101123X" };
+
+/** Polls `check` until it holds; fails naming `what` after `timeoutMs`. */
+export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000, everyMs = 50) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, everyMs));
+  }
+}

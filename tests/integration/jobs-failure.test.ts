@@ -12,22 +12,13 @@ import { reportCase } from "../../app/server/cases.server.ts";
 import { BullMqJobRunner, runOutboxJob } from "../../app/server/jobs.server.ts";
 import { sweepDueCases, transitionCase } from "../../app/server/workflow.server.ts";
 import { postgresAvailable, REDIS_URL, redisAvailable, requireInCI } from "../setup/services.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { seededDatabase, teardown, validDispute, type Seeded, waitFor } from "./helpers.ts";
 
 const hasRedis = requireInCI("Redis on " + REDIS_URL, await redisAvailable());
 // The killed worker runs in a process of its own, so it needs a database server it can connect to.
 const hasPostgres = requireInCI("PostgreSQL", await postgresAvailable());
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 // Monday 2026-03-02 09:00 in Shanghai; a case dispatched at T0+2h is due at the end of Mon 9 Mar.
 const T0 = new Date("2026-03-02T01:00:00Z");

@@ -15,19 +15,11 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { sectionValue } from "../../engine/config/overrides.ts";
 import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
 import { createTestDatabase, postgresAvailable, REDIS_URL, redisAvailable, requireInCI, type TestDatabase } from "../setup/services.ts";
-import { validDispute } from "./helpers.ts";
+import { validDispute, waitFor } from "./helpers.ts";
 
 const hasRedis = requireInCI("Redis on " + REDIS_URL, await redisAvailable());
 const hasPostgres = requireInCI("PostgreSQL", await postgresAvailable());
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 45_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(100);
-  }
-}
 
 const childrenOf = (pid: number) =>
   readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
@@ -129,7 +121,7 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
       expect(res.status, app.output().slice(-4000)).toBe(302);
     });
 
-    await waitFor("every outbox row to be done", async () => Number((await sql.query(`SELECT count(*) AS n FROM "OutboxJob" WHERE status <> 'done'`)).rows[0].n) === 0);
+    await waitFor("every outbox row to be done", async () => Number((await sql.query(`SELECT count(*) AS n FROM "OutboxJob" WHERE status <> 'done'`)).rows[0].n) === 0, 45_000, 100);
     const notices = await sql.query<{ caseId: string; kind: string; login: string; n: string }>(
       `SELECT n."caseId", n.kind, u.login, count(*) AS n FROM "Notification" n JOIN "User" u ON u.id = n."userId" WHERE n."caseId" IS NOT NULL GROUP BY 1, 2, 3`,
     );
@@ -189,6 +181,6 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
   it("stops every child with the primary", async () => {
     const children = childrenOf(app.pid);
     await app.stop();
-    await waitFor("the children to exit", async () => children.every((pid) => !existsSync(`/proc/${pid}`)), 15_000);
+    await waitFor("the children to exit", async () => children.every((pid) => !existsSync(`/proc/${pid}`)), 15_000, 100);
   });
 });

@@ -14,19 +14,11 @@ import { BullMqJobRunner } from "../../app/server/jobs.server.ts";
 import { loadTenantContext } from "../../app/server/tenancy.server.ts";
 import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
 import { createTestDatabase, postgresAvailable, REDIS_URL, redisAvailable, requireInCI, type TestDatabase } from "../setup/services.ts";
-import { validDispute } from "./helpers.ts";
+import { validDispute, waitFor } from "./helpers.ts";
 
 const hasRedis = requireInCI("Redis on " + REDIS_URL, await redisAvailable());
 const hasPostgres = requireInCI("PostgreSQL", await postgresAvailable());
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000) {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await check())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
 
 describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built server)", () => {
   const prefix = `gw-test-relay-${randomBytes(4).toString("hex")}`;
