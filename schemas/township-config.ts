@@ -187,7 +187,7 @@ const modeSpec = {
   },
 } as const;
 
-/** Who gets a scoring rule's points; resolved per fact by engine/scoring.ts. */
+/** Who gets a scoring rule's points; resolved per fact by engine/scoring/. */
 const scoringTarget = {
   type: "string",
   description:
@@ -197,7 +197,7 @@ const scoringTarget = {
 
 const scoringCondition = {
   type: "object",
-  description: "A named condition on the fact with its parameters (engine/scoring.ts CONDITION_PARAMS), e.g. {type: \"overdue-days\", params: {min: 3}}.",
+  description: "A named condition on the fact with its parameters (engine/scoring/conditions.ts CONDITION_PARAMS), e.g. {type: \"overdue-days\", params: {min: 3}}.",
   required: ["type"],
   additionalProperties: false,
   properties: {
@@ -214,7 +214,7 @@ const scoringRule = {
     id,
     name: text,
     on: {
-      description: "A fact name from engine/scoring.ts FACTS (e.g. case.closed-late), or a transition of a workflow: {transition, workflow?}.",
+      description: "A fact name from engine/scoring/facts.ts FACTS (e.g. case.closed-late), or a transition of a workflow: {transition, workflow?}.",
       // One schema for both shapes (string keywords apply to strings, object keywords to objects): errors stay to the point.
       type: ["string", "object"],
       minLength: 1,
@@ -247,7 +247,7 @@ const ratingLevels = {
   },
 } as const;
 
-/** Evaluation (考评): rules over facts from the audit trail, ratings, appeals. See engine/scoring.ts. */
+/** Evaluation (考评): rules over facts from the audit trail, ratings, appeals. See engine/scoring/. */
 const scoringSection = {
   type: "object",
   additionalProperties: false,

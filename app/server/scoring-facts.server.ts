@@ -1,4 +1,4 @@
-// Which audit events can make a scoring fact (engine/scoring.ts factsFromTrail reads only these):
+// Which audit events can make a scoring fact (engine/scoring/trail.ts factsFromTrail reads only these):
 // applyOutcomes enqueues the "score" job for them. Kept apart from scoring.server.ts so effects
 // need not import the scoring server (which imports effects for appeals).
 

@@ -1,4 +1,4 @@
-// Evaluation (考评) on the database: the engine's pure scoring (engine/scoring.ts) over the audit
+// Evaluation (考评) on the database: the engine's pure scoring (engine/scoring/) over the audit
 // trail, with the ledger (ScoreEntry) as its append-only cache (docs/decisions/013-scoring-from-the-audit-trail.md).
 //
 // - scoreCase: the outbox job "score" (enqueued by applyOutcomes for every audit event that can make
