@@ -3,16 +3,23 @@
 // Figures are recorded in bench/README.md.
 import { readdirSync, readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { compileConfig, prepareConfig, resolveConfig, type TemplateLookup } from "../engine/config/index.ts";
+import { compileConfig, prepareConfig, resolveConfig, type TemplateLookup } from "#engine/config/index";
 
-const { values } = parseArgs({ options: { runs: { type: "string", default: "200" }, warmup: { type: "string", default: "30" } } });
+const { values } = parseArgs({
+  options: { runs: { type: "string", default: "200" }, warmup: { type: "string", default: "30" } },
+});
 const runs = Number(values.runs);
 const warmup = Number(values.warmup);
 
 const tenants = new URL("../tenants/", import.meta.url);
 const read = (relative: string) => JSON.parse(readFileSync(new URL(relative, tenants), "utf8")) as unknown;
-const list = (folder: string) => readdirSync(new URL(`${folder}/`, tenants)).filter((n) => n.endsWith(".json")).map((n) => `${folder}/${n}`);
-const templates = new Map(list("templates").map((file) => [file.slice("templates/".length, -".json".length), read(file)]));
+const list = (folder: string) =>
+  readdirSync(new URL(`${folder}/`, tenants))
+    .filter((n) => n.endsWith(".json"))
+    .map((n) => `${folder}/${n}`);
+const templates = new Map(
+  list("templates").map((file) => [file.slice("templates/".length, -".json".length), read(file)]),
+);
 const lookup: TemplateLookup = (ref) => templates.get(ref);
 
 // The largest is the one whose resolved document is longest.
@@ -59,4 +66,8 @@ row("resolve + validate (prepareConfig)", "validate");
 row("compile (compileConfig)", "compile");
 row("validate + compile", "total");
 row("first form validator (lazy)", "firstForm");
-console.log(stats("total").p95 < 20 ? "target (validate + compile < 20 ms at p95): met" : "target (validate + compile < 20 ms at p95): NOT met");
+console.log(
+  stats("total").p95 < 20
+    ? "target (validate + compile < 20 ms at p95): met"
+    : "target (validate + compile < 20 ms at p95): NOT met",
+);

@@ -28,11 +28,18 @@ export function printProfile(dir: string, log: (line: string) => void) {
       ? pkg
       : f.url.includes("/build/")
         ? "app (build/)"
-        : /\/(app|engine|scripts)\//.exec(f.url)?.[1] ?? (f.url.startsWith("node:") ? "node: " + f.url.slice(5).split("/")[0] : f.functionName ? `(${f.functionName})` : "(native)");
+        : (/\/(app|engine|scripts)\//.exec(f.url)?.[1] ??
+          (f.url.startsWith("node:")
+            ? "node: " + f.url.slice(5).split("/")[0]
+            : f.functionName
+              ? `(${f.functionName})`
+              : "(native)"));
     by.set(key, (by.get(key) ?? 0) + 1);
   }
   const total = busy(prof);
-  log(`\nserver CPU profile ${path.join(dir, file)}: self time of the busy samples by where the code lives (top 15; ${total} busy samples)`);
-  for (const [k, n] of [...by].sort((a, b) => b[1] - a[1]).slice(0, 15)) log(`  ${((100 * n) / total).toFixed(1).padStart(5)} %  ${k}`);
+  log(
+    `\nserver CPU profile ${path.join(dir, file)}: self time of the busy samples by where the code lives (top 15; ${total} busy samples)`,
+  );
+  for (const [k, n] of [...by].sort((a, b) => b[1] - a[1]).slice(0, 15))
+    log(`  ${((100 * n) / total).toFixed(1).padStart(5)} %  ${k}`);
 }
-

@@ -34,18 +34,35 @@ const checkDispute = ajv.compile({
 const checkTriage = ajv.compile({
   type: "object",
   required: ["transitionId", "input", "expectedVersion"],
-  properties: { transitionId: { const: "triage" }, input: { type: "object", required: ["gradeId"], properties: { gradeId: { enum: ["general", "major", "urgent"] } } }, expectedVersion: { type: "integer" } },
+  properties: {
+    transitionId: { const: "triage" },
+    input: { type: "object", required: ["gradeId"], properties: { gradeId: { enum: ["general", "major", "urgent"] } } },
+    expectedVersion: { type: "integer" },
+  },
 });
 
 const SESSION = `SELECT s."userId", m."unitId" FROM "Session" s JOIN "Membership" m ON m."userId" = s."userId" AND m."tenantId" = $2 AND m.active
   WHERE s.id = $1 AND s."expiresAt" > now()`;
 
 async function audit(c: pg.PoolClient, caseId: string, actorId: string, type: string, data: object) {
-  await c.query({ name: "audit-lock", text: `SELECT pg_advisory_xact_lock(hashtext($1))`, values: ["audit:" + tenantId] });
-  const last = (await c.query({ name: "audit-last", text: `SELECT seq, hash FROM "AuditEvent" WHERE "tenantId" = $1 ORDER BY seq DESC LIMIT 1`, values: [tenantId] })).rows[0];
+  await c.query({
+    name: "audit-lock",
+    text: `SELECT pg_advisory_xact_lock(hashtext($1))`,
+    values: ["audit:" + tenantId],
+  });
+  const last = (
+    await c.query({
+      name: "audit-last",
+      text: `SELECT seq, hash FROM "AuditEvent" WHERE "tenantId" = $1 ORDER BY seq DESC LIMIT 1`,
+      values: [tenantId],
+    })
+  ).rows[0];
   const seq = (last?.seq ?? 0) + 1;
   const at = new Date();
-  const hash = createHash("sha256").update(last?.hash ?? "genesis").update(JSON.stringify({ seq, tenantId, caseId, actorId, type, data, at })).digest("hex");
+  const hash = createHash("sha256")
+    .update(last?.hash ?? "genesis")
+    .update(JSON.stringify({ seq, tenantId, caseId, actorId, type, data, at }))
+    .digest("hex");
   await c.query({
     name: "audit-insert",
     text: `INSERT INTO "AuditEvent" ("tenantId", "caseId", "actorId", type, data, at, seq, "prevHash", hash) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -89,7 +106,15 @@ async function create(actor: { userId: string; unitId: string }, input: { data: 
       name: "case-insert",
       text: `INSERT INTO "Case" (id, "tenantId", number, "configVersion", "workflowId", "categoryId", "gradeId", "platformId", state, title, data, "reporterId", "orgUnitId", "updatedAt")
              VALUES ($1, $2, $3, 1, 'standard', 'dispute', 'general', 'platform-safety', 'reported', $4, $5, $6, $7, now())`,
-      values: [id, tenantId, `${year}-${String(counter.rows[0].value).padStart(6, "0")}`, String(input.data.summary), input.data, actor.userId, actor.unitId],
+      values: [
+        id,
+        tenantId,
+        `${year}-${String(counter.rows[0].value).padStart(6, "0")}`,
+        String(input.data.summary),
+        input.data,
+        actor.userId,
+        actor.unitId,
+      ],
     });
     await audit(c, id, actor.userId, "case.reported", { categoryId: "dispute" });
     await outbox(c, id, "case.reported");
@@ -97,7 +122,11 @@ async function create(actor: { userId: string; unitId: string }, input: { data: 
   });
 }
 
-async function triage(actor: { userId: string }, caseId: string, cmd: { input: { gradeId: string }; expectedVersion: number }) {
+async function triage(
+  actor: { userId: string },
+  caseId: string,
+  cmd: { input: { gradeId: string }; expectedVersion: number },
+) {
   return inTransaction(async (c) => {
     const updated = await c.query({
       name: "case-update",
@@ -119,23 +148,30 @@ const server = http.createServer((req, res) => {
       const origin = `http://${req.headers.host}`;
       if (req.method !== "POST" || req.headers.origin !== origin) return res.writeHead(403).end();
       const sid = /(?:^|;\s*)sid=([^;]+)/.exec(req.headers.cookie ?? "")?.[1];
-      const actor = sid ? (await pool.query({ name: "session", text: SESSION, values: [sid, tenantId] })).rows[0] : undefined;
+      const actor = sid
+        ? (await pool.query({ name: "session", text: SESSION, values: [sid, tenantId] })).rows[0]
+        : undefined;
       if (!actor) return res.writeHead(401).end();
       const payload = JSON.parse(new URLSearchParams(Buffer.concat(chunks).toString()).get("payload") ?? "null");
       if (req.url === "/report") {
-        if (!checkDispute(payload)) return res.writeHead(422, { "Content-Type": "application/json" }).end(JSON.stringify(checkDispute.errors));
+        if (!checkDispute(payload))
+          return res.writeHead(422, { "Content-Type": "application/json" }).end(JSON.stringify(checkDispute.errors));
         const id = await create(actor, payload);
         return res.writeHead(302, { Location: `/cases/${id}` }).end();
       }
       const caseId = /^\/cases\/([0-9a-f-]{36})$/.exec(req.url ?? "")?.[1];
       if (!caseId) return res.writeHead(404).end();
       if (!checkTriage(payload)) return res.writeHead(422).end();
-      return (await triage(actor, caseId, payload)) ? res.writeHead(302, { Location: `/cases/${caseId}` }).end() : res.writeHead(409).end();
+      return (await triage(actor, caseId, payload))
+        ? res.writeHead(302, { Location: `/cases/${caseId}` }).end()
+        : res.writeHead(409).end();
     })().catch((error) => {
       console.error(error);
       res.writeHead(500).end();
     });
   });
 });
-server.listen(0, "127.0.0.1", () => console.log(`ANCHOR_READY http://127.0.0.1:${(server.address() as AddressInfo).port}`));
+server.listen(0, "127.0.0.1", () =>
+  console.log(`ANCHOR_READY http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+);
 process.once("SIGTERM", () => process.exit(0));

@@ -20,14 +20,14 @@ import { parseArgs } from "node:util";
 import autocannon from "autocannon";
 import { Queue } from "bullmq";
 import pg from "pg";
-import { reportCase } from "../app/server/cases.server.ts";
-import { createPrisma } from "../app/server/db.server.ts";
-import { loadTenantContext } from "../app/server/tenancy.server.ts";
-import { transitionCase } from "../app/server/workflow.server.ts";
-import { startApp, type AppProcess } from "../tests/setup/app-process.ts";
-import { printProfile } from "./cpu-profile.ts";
-import { createTestDatabase, REDIS_URL, redisAvailable } from "../tests/setup/services.ts";
-import { processCpuMs } from "../tests/setup/proc.ts";
+import { reportCase } from "#app/server/cases.server";
+import { createPrisma } from "#app/server/db.server";
+import { loadTenantContext } from "#app/server/tenancy.server";
+import { transitionCase } from "#app/server/workflow.server";
+import { startApp, type AppProcess } from "#tests/setup/app-process";
+import { printProfile } from "./cpu-profile";
+import { createTestDatabase, REDIS_URL, redisAvailable } from "#tests/setup/services";
+import { processCpuMs } from "#tests/setup/proc";
 
 const { values } = parseArgs({
   options: {
@@ -51,10 +51,15 @@ const TOWNSHIPS = Math.max(1, Number(values.townships));
 const PATHS = values.paths.split(",");
 const POOL = Number(values["transition-pool"]);
 
-const dispute = { summary: "邻里噪音纠纷", parties: 3, location: "桥头村5组", partyPhone: "13800001111", partyIdNumber: "33090219800101123X" };
+const dispute = {
+  summary: "邻里噪音纠纷",
+  parties: 3,
+  location: "桥头村5组",
+  partyPhone: "13800001111",
+  partyIdNumber: "33090219800101123X",
+};
 const form = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 const log = (line: string) => console.log(line);
-
 
 /**
  * A TCP proxy in front of PostgreSQL that counts statements: frontend Query ('Q') and Execute ('E')
@@ -66,7 +71,10 @@ function countingProxy(port: number) {
     const upstream = net.connect(port, "127.0.0.1");
     client.pipe(upstream);
     upstream.pipe(client);
-    const close = () => (client.destroy(), upstream.destroy());
+    const close = () => {
+      client.destroy();
+      upstream.destroy();
+    };
     client.on("error", close);
     upstream.on("error", close);
     let startup = true;
@@ -99,15 +107,23 @@ function countingProxy(port: number) {
       }
     });
   });
-  return new Promise<{ url: (db: string, name: string) => string; counter: typeof counter; close: () => void }>((resolve) =>
-    server.listen(0, "127.0.0.1", () => {
-      const p = (server.address() as net.AddressInfo).port;
-      resolve({ url: (db, name) => `postgresql://postgres@127.0.0.1:${p}/${db}?application_name=${name}`, counter, close: () => server.close() });
-    }),
+  return new Promise<{ url: (db: string, name: string) => string; counter: typeof counter; close: () => void }>(
+    (resolve) =>
+      server.listen(0, "127.0.0.1", () => {
+        const p = (server.address() as net.AddressInfo).port;
+        resolve({
+          url: (db, name) => `postgresql://postgres@127.0.0.1:${p}/${db}?application_name=${name}`,
+          counter,
+          close: () => server.close(),
+        });
+      }),
   );
 }
 
-async function startAnchor(databaseUrl: string, tenantId: string): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
+async function startAnchor(
+  databaseUrl: string,
+  tenantId: string,
+): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "bench/http-anchor.ts"], {
     env: { ...process.env, DATABASE_URL: databaseUrl, ANCHOR_TENANT_ID: tenantId, NODE_ENV: "production" },
     stdio: ["ignore", "pipe", "inherit"],
@@ -166,11 +182,23 @@ const db = createPrisma(database.url);
 
 /** The PostgreSQL backends one process opened (by application_name) and the CPU each has used so far. */
 async function backendCpu(name: string) {
-  const { rows } = await sql.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`, [name]);
+  const { rows } = await sql.query<{ pid: number }>(
+    `SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND application_name = $1`,
+    [name],
+  );
   return new Map(rows.map((r) => [r.pid, processCpuMs(r.pid) ?? 0]));
 }
 
-type Point = { rps: number; p50: number; p99: number; done: number; unexpected: number; nodeMs: number; pgMs: number; statements: number };
+type Point = {
+  rps: number;
+  p50: number;
+  p99: number;
+  done: number;
+  unexpected: number;
+  nodeMs: number;
+  pgMs: number;
+  statements: number;
+};
 
 async function drive(opts: {
   url: string;
@@ -192,9 +220,23 @@ async function drive(opts: {
       connections: opts.connections,
       duration,
       method: opts.method,
-      headers: { Cookie: opts.cookie, Origin: origin, ...(opts.body ? { "Content-Type": "application/x-www-form-urlencoded" } : {}) },
+      headers: {
+        Cookie: opts.cookie,
+        Origin: origin,
+        ...(opts.body ? { "Content-Type": "application/x-www-form-urlencoded" } : {}),
+      },
       ...(opts.body ? { body: opts.body } : {}),
-      ...(opts.nextPath ? { requests: [{ method: opts.method, body: opts.body, setupRequest: (req: object) => ({ ...req, path: opts.nextPath!() }) }] } : {}),
+      ...(opts.nextPath
+        ? {
+            requests: [
+              {
+                method: opts.method,
+                body: opts.body,
+                setupRequest: (req: object) => ({ ...req, path: opts.nextPath!() }),
+              },
+            ],
+          }
+        : {}),
     });
   if (WARMUP) await run(WARMUP);
   const cpu0 = processCpuMs(opts.pid) ?? 0;
@@ -223,8 +265,14 @@ async function drive(opts: {
 
 try {
   log(`bench:http — ${new Date().toISOString()}`);
-  log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load avg ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-  log(`jobs: ${useRedis ? "BullMQ on " + REDIS_URL : "in-process"}; ${SECONDS} s per point after a ${WARMUP} s warm-up; connections ${CONNECTIONS.join(", ")}`);
+  log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, ${(totalmem() / 2 ** 30).toFixed(0)} GiB, node ${process.version}, load avg ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+  log(
+    `jobs: ${useRedis ? "BullMQ on " + REDIS_URL : "in-process"}; ${SECONDS} s per point after a ${WARMUP} s warm-up; connections ${CONNECTIONS.join(", ")}`,
+  );
 
   // The bench seeds through the engine too, so it and the server share one audit key.
   process.env.AUDIT_HMAC_KEY ??= randomBytes(32).toString("hex");
@@ -243,7 +291,10 @@ try {
 
   // Cases through the engine, for realism: 4 reported, 4 triaged, 4 dispatched.
   const ctx = async (login: string) => {
-    const user = await db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+    const user = await db.user.findUniqueOrThrow({
+      where: { login },
+      select: { id: true, login: true, displayName: true, active: true },
+    });
     return (await loadTenantContext(db, user, "east-lake"))!;
   };
   const [grid, routing] = [await ctx("east.grid1"), await ctx("east.routing")];
@@ -252,16 +303,33 @@ try {
     const r = await reportCase(grid, { categoryId: "dispute", data: dispute });
     if (!r.ok) throw new Error("seed report refused");
     templates.push(r.caseId);
-    if (i >= 4 && !(await transitionCase(db, routing, r.caseId, { transitionId: "triage", input: { gradeId: "general" }, expectedVersion: 1 })).ok) throw new Error("seed triage");
+    if (
+      i >= 4 &&
+      !(
+        await transitionCase(db, routing, r.caseId, {
+          transitionId: "triage",
+          input: { gradeId: "general" },
+          expectedVersion: 1,
+        })
+      ).ok
+    )
+      throw new Error("seed triage");
     if (i >= 8) {
-      const d = await transitionCase(db, routing, r.caseId, { transitionId: "dispatch", input: { leadUnitId: "platform-safety", instructions: "请三日内调解" }, expectedVersion: 2 });
+      const d = await transitionCase(db, routing, r.caseId, {
+        transitionId: "dispatch",
+        input: { leadUnitId: "platform-safety", instructions: "请三日内调解" },
+        expectedVersion: 2,
+      });
       if (!d.ok) throw new Error("seed dispatch");
     }
   }
 
   // Townships: East Lake plus copies of it (its config as version 1, the same members), and one for the anchor.
   const t0 = performance.now();
-  const codes = [...Array.from({ length: TOWNSHIPS - 1 }, (_, i) => `bench-${String(i + 2).padStart(4, "0")}`), "bench-anchor"];
+  const codes = [
+    ...Array.from({ length: TOWNSHIPS - 1 }, (_, i) => `bench-${String(i + 2).padStart(4, "0")}`),
+    "bench-anchor",
+  ];
   await sql.query(
     `INSERT INTO "Tenant" (id, code, kind, name, "nameEn", "parentId", mode)
      SELECT gen_random_uuid(), c, t.kind, t.name || '（' || c || '）', t."nameEn" || ' (' || c || ')', t."parentId", t.mode FROM "Tenant" t, unnest($1::text[]) c WHERE t.id = $2`,
@@ -278,8 +346,14 @@ try {
      SELECT gen_random_uuid(), t.id, m."userId", m.posts, m."backupPosts", m."unitId", m.active FROM "Tenant" t, "Membership" m WHERE t.code = ANY($2) AND m."tenantId" = $1`,
     [east, codes],
   );
-  const tenants = (await sql.query<{ id: string }>(`SELECT id FROM "Tenant" WHERE id = $1 OR code = ANY($2) AND code <> 'bench-anchor' ORDER BY code`, [east, codes])).rows.map((r) => r.id);
-  const anchorTenant = (await sql.query<{ id: string }>(`SELECT id FROM "Tenant" WHERE code = 'bench-anchor'`)).rows[0]!.id;
+  const tenants = (
+    await sql.query<{ id: string }>(
+      `SELECT id FROM "Tenant" WHERE id = $1 OR code = ANY($2) AND code <> 'bench-anchor' ORDER BY code`,
+      [east, codes],
+    )
+  ).rows.map((r) => r.id);
+  const anchorTenant = (await sql.query<{ id: string }>(`SELECT id FROM "Tenant" WHERE code = 'bench-anchor'`)).rows[0]!
+    .id;
 
   /** Copies of the template cases into the tenants, `per` each; numbers `<tag>00000001` …; returns nothing. */
   const copyCases = async (tenantIds: string[], per: number, tag: string, only?: string[]) => {
@@ -304,7 +378,9 @@ try {
   await copyCases(tenants, per, "B");
   await sql.query(`VACUUM (ANALYZE) "Case"`);
   const total = Number((await sql.query(`SELECT count(*) FROM "Case"`)).rows[0].count);
-  log(`seeded ${total.toLocaleString("en")} cases in ${tenants.length} townships (${per} copies each of 12 engine-made cases) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  log(
+    `seeded ${total.toLocaleString("en")} cases in ${tenants.length} townships (${per} copies each of 12 engine-made cases) in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`,
+  );
 
   const gridCookie = await login(app.url, "east.grid1");
   const routingCookie = await login(app.url, "east.routing");
@@ -312,7 +388,10 @@ try {
   const routingId = (await sql.query(`SELECT id FROM "User" WHERE login = 'east.routing'`)).rows[0].id as string;
   const anchorSession = async (userId: string) => {
     const sid = randomBytes(16).toString("hex");
-    await sql.query(`INSERT INTO "Session" (id, "userId", "expiresAt") VALUES ($1, $2, now() + interval '1 day')`, [sid, userId]);
+    await sql.query(`INSERT INTO "Session" (id, "userId", "expiresAt") VALUES ($1, $2, now() + interval '1 day')`, [
+      sid,
+      userId,
+    ]);
     return `sid=${sid}`;
   };
   anchor = await startAnchor(anchorProxy.url(dbName, "anchor"), anchorTenant);
@@ -320,7 +399,12 @@ try {
   /** Fresh reported cases (version 1) for triage, one per request; ids in order. */
   const reportedPool = async (tenantId: string, tag: string) => {
     await copyCases([tenantId], POOL, tag, [templates[0]!]);
-    const ids = (await sql.query<{ id: string }>(`SELECT id FROM "Case" WHERE "tenantId" = $1 AND number LIKE $2 || '%' ORDER BY number`, [tenantId, tag])).rows.map((r) => r.id);
+    const ids = (
+      await sql.query<{ id: string }>(
+        `SELECT id FROM "Case" WHERE "tenantId" = $1 AND number LIKE $2 || '%' ORDER BY number`,
+        [tenantId, tag],
+      )
+    ).rows.map((r) => r.id);
     let i = 0;
     return { next: () => ids[i++ % ids.length]!, used: () => i, size: ids.length };
   };
@@ -333,30 +417,108 @@ try {
   for (const path of PATHS) {
     for (const connections of CONNECTIONS) {
       if (path === "list") {
-        const p = await drive({ ...appTarget, connections, method: "GET", path: "/t/east-lake/work?_data=routes%2Ft.%24tenant.work", cookie: routingCookie, expect: 200 });
+        const p = await drive({
+          ...appTarget,
+          connections,
+          method: "GET",
+          path: "/t/east-lake/work?_data=routes%2Ft.%24tenant.work",
+          cookie: routingCookie,
+          expect: 200,
+        });
         rows.push({ path, connections, app: p });
       } else if (path === "create") {
         const body = form({ categoryId: "dispute", data: dispute });
-        const a = await drive({ ...appTarget, connections, method: "POST", path: "/t/east-lake/report", cookie: gridCookie, body, expect: 302 });
-        const b = await drive({ ...anchorTarget, connections, method: "POST", path: "/report", cookie: await anchorSession(gridId), body, expect: 302 });
+        const a = await drive({
+          ...appTarget,
+          connections,
+          method: "POST",
+          path: "/t/east-lake/report",
+          cookie: gridCookie,
+          body,
+          expect: 302,
+        });
+        const b = await drive({
+          ...anchorTarget,
+          connections,
+          method: "POST",
+          path: "/report",
+          cookie: await anchorSession(gridId),
+          body,
+          expect: 302,
+        });
         rows.push({ path, connections, app: a, anchor: b });
       } else if (path === "transition") {
         const mine = await reportedPool(east, `T${connections}-`);
-        const a = await drive({ ...appTarget, connections, method: "POST", path: "/", cookie: routingCookie, body: triage, expect: 302, nextPath: () => `/t/east-lake/cases/${mine.next()}` });
+        const a = await drive({
+          ...appTarget,
+          connections,
+          method: "POST",
+          path: "/",
+          cookie: routingCookie,
+          body: triage,
+          expect: 302,
+          nextPath: () => `/t/east-lake/cases/${mine.next()}`,
+        });
         const theirs = await reportedPool(anchorTenant, `A${connections}-`);
-        const b = await drive({ ...anchorTarget, connections, method: "POST", path: "/", cookie: await anchorSession(routingId), body: triage, expect: 302, nextPath: () => `/cases/${theirs.next()}` });
-        if (mine.used() > mine.size || theirs.used() > theirs.size) log(`  note: the transition pool (${POOL}) ran out at ${connections} connections; repeated cases answer 409 (raise --transition-pool)`);
+        const b = await drive({
+          ...anchorTarget,
+          connections,
+          method: "POST",
+          path: "/",
+          cookie: await anchorSession(routingId),
+          body: triage,
+          expect: 302,
+          nextPath: () => `/cases/${theirs.next()}`,
+        });
+        if (mine.used() > mine.size || theirs.used() > theirs.size)
+          log(
+            `  note: the transition pool (${POOL}) ran out at ${connections} connections; repeated cases answer 409 (raise --transition-pool)`,
+          );
         rows.push({ path, connections, app: a, anchor: b });
       }
       const last = rows.at(-1)!;
       if (processCpuMs(app.pid) === undefined) throw new Error(`the server exited during ${path} @ ${connections}`);
-      log(`  ${path} @ ${connections}: ${last.app.rps.toFixed(1)} req/s${last.anchor ? `, anchor ${last.anchor.rps.toFixed(0)} req/s` : ""}`);
+      log(
+        `  ${path} @ ${connections}: ${last.app.rps.toFixed(1)} req/s${last.anchor ? `, anchor ${last.anchor.rps.toFixed(0)} req/s` : ""}`,
+      );
     }
   }
 
-  const fmt = (p: Point | undefined, digits = 1) => (p ? [p.rps.toFixed(digits), `${p.p50} / ${p.p99}`, String(p.unexpected), p.nodeMs.toFixed(2), p.pgMs.toFixed(2), p.statements.toFixed(1)] : ["—", "—", "—", "—", "—", "—"]);
-  const header = ["path", "conns", "req/s", "p50 / p99 ms", "unexpected", "node CPU ms/req", "PG CPU ms/req", "statements/req", "anchor req/s", "anchor p50 / p99 ms", "anchor unexpected", "anchor node ms/req", "anchor PG ms/req", "anchor statements/req", "ratio"];
-  const table = rows.map((r) => [r.path, String(r.connections), ...fmt(r.app), ...fmt(r.anchor, 0), r.anchor ? `${((100 * r.app.rps) / r.anchor.rps).toFixed(1)} %` : "—"]);
+  const fmt = (p: Point | undefined, digits = 1) =>
+    p
+      ? [
+          p.rps.toFixed(digits),
+          `${p.p50} / ${p.p99}`,
+          String(p.unexpected),
+          p.nodeMs.toFixed(2),
+          p.pgMs.toFixed(2),
+          p.statements.toFixed(1),
+        ]
+      : ["—", "—", "—", "—", "—", "—"];
+  const header = [
+    "path",
+    "conns",
+    "req/s",
+    "p50 / p99 ms",
+    "unexpected",
+    "node CPU ms/req",
+    "PG CPU ms/req",
+    "statements/req",
+    "anchor req/s",
+    "anchor p50 / p99 ms",
+    "anchor unexpected",
+    "anchor node ms/req",
+    "anchor PG ms/req",
+    "anchor statements/req",
+    "ratio",
+  ];
+  const table = rows.map((r) => [
+    r.path,
+    String(r.connections),
+    ...fmt(r.app),
+    ...fmt(r.anchor, 0),
+    r.anchor ? `${((100 * r.app.rps) / r.anchor.rps).toFixed(1)} %` : "—",
+  ]);
   log("\n| " + header.join(" | ") + " |");
   log("|" + header.map(() => "---").join("|") + "|");
   for (const line of table) log("| " + line.join(" | ") + " |");
@@ -366,7 +528,11 @@ try {
       `\nNode CPU = the server process's utime + stime in the window (its in-process or BullMQ job work included) ÷ responses; PG CPU = the backends of that process's connections (application_name).` +
       `\nlist = the workbench's data request (Remix _data), ${total.toLocaleString("en")} cases in ${tenants.length} townships; copies have no audit trail.`,
   );
-  log(`load avg after: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  log(
+    `load avg after: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
 } catch (error) {
   if (app) console.error(`server output (last 40 lines):\n${app.output().split("\n").slice(-40).join("\n")}`);
   throw error;

@@ -14,10 +14,10 @@ import path from "node:path";
 import { parseArgs } from "node:util";
 import ExcelJS from "exceljs";
 import type { Browser, BrowserContextOptions, Locator, Page } from "playwright-core";
-import { importOrgFile } from "../app/server/org-import.server.ts";
-import { startApp } from "../tests/setup/app-process.ts";
-import { ARTIFACTS, launchBrowser } from "../tests/setup/browser.ts";
-import { createTestDatabase } from "../tests/setup/services.ts";
+import { importOrgFile } from "#app/server/org-import.server";
+import { startApp } from "#tests/setup/app-process";
+import { ARTIFACTS, launchBrowser } from "#tests/setup/browser";
+import { createTestDatabase } from "#tests/setup/services";
 
 // ---- The model: keystroke-level operators, in seconds ----------------------------------------
 // K, P, B, H, M: Card, Moran & Newell, "The keystroke-level model for user performance time with
@@ -54,7 +54,16 @@ const TARGET_SECONDS = 600;
 // A slow user, to see how far the verdict depends on the constants: KLM's "typing random letters"
 // rate for every key, 20 Chinese characters a minute, twice the reading, a slow file dialog and
 // list search.
-const SLOW_USER = { K: 0.5, ZH: 3, READ_PAGE: 2 * READ_PAGE, READ_STEP: 2 * READ_STEP, READ_PREVIEW: 2 * READ_PREVIEW, READ_CREDENTIALS: 2 * READ_CREDENTIALS, FILE: 15, SCAN: 0.2 };
+const SLOW_USER = {
+  K: 0.5,
+  ZH: 3,
+  READ_PAGE: 2 * READ_PAGE,
+  READ_STEP: 2 * READ_STEP,
+  READ_PREVIEW: 2 * READ_PREVIEW,
+  READ_CREDENTIALS: 2 * READ_CREDENTIALS,
+  FILE: 15,
+  SCAN: 0.2,
+};
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const runs = Math.max(1, Number(values.runs));
@@ -64,16 +73,64 @@ type Township = { zh: string; en: string; code: string; division: string; villag
 // Villages and communities (names ending 社区 are communities), with the county's English names.
 const TOWNSHIPS: Township[] = [
   {
-    zh: "南溪镇", en: "Nanxi Town", code: "nanxi", division: "330903102",
-    villages: [["南溪社区", "Nanxi Community"], ["溪口村", "Xikou Village"], ["上塘村", "Shangtang Village"], ["下洋村", "Xiayang Village"], ["石门村", "Shimen Village"], ["枫树岭村", "Fengshuling Village"], ["大坪村", "Daping Village"], ["后垟村", "Houyang Village"], ["岙里村", "Aoli Village"], ["新桥村", "Xinqiao Village"], ["桃源村", "Taoyuan Village"], ["东岸社区", "Dong'an Community"]],
+    zh: "南溪镇",
+    en: "Nanxi Town",
+    code: "nanxi",
+    division: "330903102",
+    villages: [
+      ["南溪社区", "Nanxi Community"],
+      ["溪口村", "Xikou Village"],
+      ["上塘村", "Shangtang Village"],
+      ["下洋村", "Xiayang Village"],
+      ["石门村", "Shimen Village"],
+      ["枫树岭村", "Fengshuling Village"],
+      ["大坪村", "Daping Village"],
+      ["后垟村", "Houyang Village"],
+      ["岙里村", "Aoli Village"],
+      ["新桥村", "Xinqiao Village"],
+      ["桃源村", "Taoyuan Village"],
+      ["东岸社区", "Dong'an Community"],
+    ],
   },
   {
-    zh: "白沙乡", en: "Baisha Township", code: "baisha", division: "330903205",
-    villages: [["白沙社区", "Baisha Community"], ["前岙村", "Qian'ao Village"], ["后岙村", "Hou'ao Village"], ["沙角村", "Shajiao Village"], ["柏树村", "Baishu Village"], ["塘头村", "Tangtou Village"], ["小湾村", "Xiaowan Village"], ["大湾村", "Dawan Village"], ["龙潭村", "Longtan Village"], ["青峙村", "Qingzhi Village"], ["黄泥坎村", "Huangnikan Village"], ["港口社区", "Gangkou Community"]],
+    zh: "白沙乡",
+    en: "Baisha Township",
+    code: "baisha",
+    division: "330903205",
+    villages: [
+      ["白沙社区", "Baisha Community"],
+      ["前岙村", "Qian'ao Village"],
+      ["后岙村", "Hou'ao Village"],
+      ["沙角村", "Shajiao Village"],
+      ["柏树村", "Baishu Village"],
+      ["塘头村", "Tangtou Village"],
+      ["小湾村", "Xiaowan Village"],
+      ["大湾村", "Dawan Village"],
+      ["龙潭村", "Longtan Village"],
+      ["青峙村", "Qingzhi Village"],
+      ["黄泥坎村", "Huangnikan Village"],
+      ["港口社区", "Gangkou Community"],
+    ],
   },
   {
-    zh: "临江镇", en: "Linjiang Town", code: "linjiang", division: "330903108",
-    villages: [["临江社区", "Linjiang Community"], ["江口村", "Jiangkou Village"], ["渡头村", "Dutou Village"], ["沿江村", "Yanjiang Village"], ["杨柳村", "Yangliu Village"], ["高桥村", "Gaoqiao Village"], ["樟树村", "Zhangshu Village"], ["凤山村", "Fengshan Village"], ["竹林村", "Zhulin Village"], ["马岙村", "Ma'ao Village"], ["胡家村", "Hujia Village"], ["滨江社区", "Binjiang Community"]],
+    zh: "临江镇",
+    en: "Linjiang Town",
+    code: "linjiang",
+    division: "330903108",
+    villages: [
+      ["临江社区", "Linjiang Community"],
+      ["江口村", "Jiangkou Village"],
+      ["渡头村", "Dutou Village"],
+      ["沿江村", "Yanjiang Village"],
+      ["杨柳村", "Yangliu Village"],
+      ["高桥村", "Gaoqiao Village"],
+      ["樟树村", "Zhangshu Village"],
+      ["凤山村", "Fengshan Village"],
+      ["竹林村", "Zhulin Village"],
+      ["马岙村", "Ma'ao Village"],
+      ["胡家村", "Hujia Village"],
+      ["滨江社区", "Binjiang Community"],
+    ],
   },
 ];
 const GRIDS_PER_VILLAGE = [10, 9, 8, 9, 8, 7, 9, 8, 8, 9, 7, 8]; // 100 grids
@@ -89,10 +146,13 @@ function townshipFor(run: number): Township {
   return round ? { ...base, code: `${base.code}-${round + 1}` } : base;
 }
 
-const villageId = (tw: Township, v: number) => `${tw.division}${tw.villages[v]![0].endsWith("社区") ? "0" : "2"}${String(v + 1).padStart(2, "0")}`;
+const villageId = (tw: Township, v: number) =>
+  `${tw.division}${tw.villages[v]![0].endsWith("社区") ? "0" : "2"}${String(v + 1).padStart(2, "0")}`;
 const gridId = (tw: Township, v: number, g: number) => `${villageId(tw, v)}-${String(g + 1).padStart(2, "0")}`;
 const gridName = (tw: Township, v: number, g: number) =>
-  DEDICATED[v] !== undefined && g === GRIDS_PER_VILLAGE[v]! - 1 ? `${tw.villages[v]![0]}${DEDICATED[v]}` : `${tw.villages[v]![0]}第${NUMERALS[g]}网格`;
+  DEDICATED[v] !== undefined && g === GRIDS_PER_VILLAGE[v]! - 1
+    ? `${tw.villages[v]![0]}${DEDICATED[v]}`
+    : `${tw.villages[v]![0]}第${NUMERALS[g]}网格`;
 
 /** The township's villages and grids as an XLSX sheet: Chinese headers and values, ids from the division codes. */
 async function writeOrgFile(tw: Township, file: string): Promise<number> {
@@ -107,7 +167,14 @@ async function writeOrgFile(tw: Township, file: string): Promise<number> {
   tw.villages.forEach((_, v) => {
     for (let g = 0; g < GRIDS_PER_VILLAGE[v]!; g++) {
       const dedicated = DEDICATED[v] !== undefined && g === GRIDS_PER_VILLAGE[v]! - 1;
-      sheet.addRow(["网格", gridId(tw, v, g), gridName(tw, v, g), "", villageId(tw, v), dedicated ? "专属网格" : "综合网格"]);
+      sheet.addRow([
+        "网格",
+        gridId(tw, v, g),
+        gridName(tw, v, g),
+        "",
+        villageId(tw, v),
+        dedicated ? "专属网格" : "综合网格",
+      ]);
       rows++;
     }
   });
@@ -117,23 +184,72 @@ async function writeOrgFile(tw: Township, file: string): Promise<number> {
 
 // ---- Counting what a person does --------------------------------------------------------------
 type Segment = "county" | "handover";
-const OPS = ["K", "K_RANDOM", "ZH", "P", "B", "H", "M", "SCAN", "FILE", "READ_PAGE", "READ_STEP", "READ_PREVIEW", "READ_CREDENTIALS"] as const;
+const OPS = [
+  "K",
+  "K_RANDOM",
+  "ZH",
+  "P",
+  "B",
+  "H",
+  "M",
+  "SCAN",
+  "FILE",
+  "READ_PAGE",
+  "READ_STEP",
+  "READ_PREVIEW",
+  "READ_CREDENTIALS",
+] as const;
 type Op = (typeof OPS)[number];
 type Model = Record<Op, number>;
 const MODEL: Model = {
-  K, K_RANDOM, ZH: ZH_CHAR, P, B, H, M, SCAN: SCAN_OPTION, FILE: FILE_DIALOG,
-  READ_PAGE, READ_STEP, READ_PREVIEW, READ_CREDENTIALS,
+  K,
+  K_RANDOM,
+  ZH: ZH_CHAR,
+  P,
+  B,
+  H,
+  M,
+  SCAN: SCAN_OPTION,
+  FILE: FILE_DIALOG,
+  READ_PAGE,
+  READ_STEP,
+  READ_PREVIEW,
+  READ_CREDENTIALS,
 };
 type Tally = {
-  pages: number; fields: number; zhChars: number; otherChars: number; keystrokes: number; imeSwitches: number;
-  selections: number; clicks: number; uploads: number; ops: Record<Op, number>; waitS: number;
+  pages: number;
+  fields: number;
+  zhChars: number;
+  otherChars: number;
+  keystrokes: number;
+  imeSwitches: number;
+  selections: number;
+  clicks: number;
+  uploads: number;
+  ops: Record<Op, number>;
+  waitS: number;
 };
 type StepRecord = { name: string; segment: Segment; tally: Tally; machineMs: number };
-type RunRecord = { code: string; steps: StepRecord[]; timings: Map<string, number>; counts: Map<string, number>; observations: string[] };
+type RunRecord = {
+  code: string;
+  steps: StepRecord[];
+  timings: Map<string, number>;
+  counts: Map<string, number>;
+  observations: string[];
+};
 
 const emptyTally = (): Tally => ({
-  pages: 0, fields: 0, zhChars: 0, otherChars: 0, keystrokes: 0, imeSwitches: 0, selections: 0, clicks: 0, uploads: 0,
-  ops: Object.fromEntries(OPS.map((o) => [o, 0])) as Record<Op, number>, waitS: 0,
+  pages: 0,
+  fields: 0,
+  zhChars: 0,
+  otherChars: 0,
+  keystrokes: 0,
+  imeSwitches: 0,
+  selections: 0,
+  clicks: 0,
+  uploads: 0,
+  ops: Object.fromEntries(OPS.map((o) => [o, 0])) as Record<Op, number>,
+  waitS: 0,
 });
 const klmSeconds = (t: Tally, model: Model = MODEL) => OPS.reduce((s, o) => s + t.ops[o] * model[o], 0) + t.waitS;
 
@@ -168,9 +284,12 @@ class Recorder {
 /** Resolves when the app answers a matching request, recording how long that took from now. */
 function timedResponse(page: Page, rec: Recorder, label: string, match: (url: string, method: string) => boolean) {
   const t0 = performance.now();
-  return page.waitForResponse((r) => match(r.url(), r.request().method()), { timeout: 60_000 }).then(() => rec.time(label, performance.now() - t0));
+  return page
+    .waitForResponse((r) => match(r.url(), r.request().method()), { timeout: 60_000 })
+    .then(() => rec.time(label, performance.now() - t0));
 }
-const postTo = (part: string) => (url: string, method: string) => method === "POST" && new URL(url).pathname.endsWith(part);
+const postTo = (part: string) => (url: string, method: string) =>
+  method === "POST" && new URL(url).pathname.endsWith(part);
 
 const HAN = /\p{Script=Han}/u;
 const SHIFTED = /[A-Z~!@#$%^&*()_+{}|:"<>?（）：“”《》！？]/u;
@@ -179,7 +298,10 @@ const SHIFTED = /[A-Z~!@#$%^&*()_+{}|:"<>?（）：“”《》！？]/u;
 class Person {
   private hand: "mouse" | "keyboard" = "mouse";
   private ime: "zh" | "en" = "en";
-  constructor(readonly page: Page, private readonly rec: Recorder) {}
+  constructor(
+    readonly page: Page,
+    private readonly rec: Recorder,
+  ) {}
 
   private get t() {
     return this.rec.tally;
@@ -208,7 +330,11 @@ class Person {
   /** A page or wizard step comes into view and is read. */
   sees(kind: "page" | "step" | "preview" | "credentials") {
     this.t.pages++;
-    this.t.ops[({ page: "READ_PAGE", step: "READ_STEP", preview: "READ_PREVIEW", credentials: "READ_CREDENTIALS" } as const)[kind]]++;
+    this.t.ops[
+      ({ page: "READ_PAGE", step: "READ_STEP", preview: "READ_PREVIEW", credentials: "READ_CREDENTIALS" } as const)[
+        kind
+      ]
+    ]++;
   }
 
   /** Opens a bookmarked address: one click. */
@@ -254,7 +380,8 @@ class Person {
       t.ops.K++;
       t.keystrokes++;
       await this.page.keyboard.press("Tab");
-      if (!(await target.evaluate((el) => el === document.activeElement))) throw new Error(`Tab did not reach the field for "${text}"`);
+      if (!(await target.evaluate((el) => el === document.activeElement)))
+        throw new Error(`Tab did not reach the field for "${text}"`);
     } else {
       this.toMouse();
       t.ops.P++;
@@ -289,7 +416,11 @@ class Person {
   }
 
   /** Opens a drop-down and picks an option: reading down the list to it costs SCAN_OPTION per option passed. */
-  async select(target: Locator, value: string, then?: { label: string; until: () => Promise<unknown> }): Promise<{ position: number; options: number }> {
+  async select(
+    target: Locator,
+    value: string,
+    then?: { label: string; until: () => Promise<unknown> },
+  ): Promise<{ position: number; options: number }> {
     const where = await target.evaluate((el, v) => {
       const options = [...(el as HTMLSelectElement).options].filter((o) => !o.disabled);
       return { position: options.findIndex((o) => o.value === v), options: options.length };
@@ -324,7 +455,12 @@ class Person {
 const STAFF = (tw: Township) => [
   { login: `${tw.code}.routing`, name: "陈思远", post: "routing", unit: "command-room" },
   { login: `${tw.code}.wenlv`, name: "王海峰", post: "platform-lead", unit: ADDED_PLATFORM.id },
-  { login: `${tw.code}.grid1`, name: "李秀英", post: "grid-worker", unit: gridId(tw, GRID_WORKER_AT.village, GRID_WORKER_AT.grid - 1) },
+  {
+    login: `${tw.code}.grid1`,
+    name: "李秀英",
+    post: "grid-worker",
+    unit: gridId(tw, GRID_WORKER_AT.village, GRID_WORKER_AT.grid - 1),
+  },
 ];
 const ADMIN_NAME = "周敏";
 
@@ -334,7 +470,10 @@ async function loginAs(person: Person, url: string, login: string, password: str
   person.sees("page");
   await person.type(page.getByLabel("账号"), login);
   await person.type(page.getByLabel("密码"), password, { tab: true, random });
-  await person.press(page.getByLabel("密码"), "Enter", { label: "logins", until: () => page.waitForURL((u) => !u.pathname.startsWith("/login"), { waitUntil: "commit" }) });
+  await person.press(page.getByLabel("密码"), "Enter", {
+    label: "logins",
+    until: () => page.waitForURL((u) => !u.pathname.startsWith("/login"), { waitUntil: "commit" }),
+  });
   person.sees("page");
 }
 
@@ -344,22 +483,42 @@ async function chooseOwnPassword(person: Person, oneTime: string, next: string) 
   await person.type(page.getByLabel("当前密码"), oneTime, { random: true });
   await person.type(page.getByLabel("新密码", { exact: true }), next, { tab: true });
   await person.type(page.getByLabel("再次输入新密码"), next, { tab: true });
-  await person.click(page.getByRole("button", { name: "保存新密码" }), { label: "password change", until: () => page.getByTestId("password-changed").waitFor() });
+  await person.click(page.getByRole("button", { name: "保存新密码" }), {
+    label: "password change",
+    until: () => page.getByTestId("password-changed").waitFor(),
+  });
   person.sees("page");
 }
 
-async function onboardOnce(browser: Browser, url: string, tw: Township, orgFile: string, orgRows: number): Promise<RunRecord> {
+async function onboardOnce(
+  browser: Browser,
+  url: string,
+  tw: Township,
+  orgFile: string,
+  orgRows: number,
+): Promise<RunRecord> {
   const rec = new Recorder(tw.code);
   const villages = tw.villages.length;
   const grids = orgRows - villages;
 
   // The machine alone: reading the file and checking its rows in process, as the import endpoint does.
-  const template = JSON.parse(readFileSync("tenants/templates/command-room-guideline@1.0.0.json", "utf8")) as { org: { units: Array<{ id: string; kind: string }> } };
-  const known = [...template.org.units.map((u) => ({ id: u.id, kind: u.kind })), { id: ADDED_PLATFORM.id, kind: "platform" }];
+  const template = JSON.parse(readFileSync("tenants/templates/command-room-guideline@1.0.0.json", "utf8")) as {
+    org: { units: Array<{ id: string; kind: string }> };
+  };
+  const known = [
+    ...template.org.units.map((u) => ({ id: u.id, kind: u.kind })),
+    { id: ADDED_PLATFORM.id, kind: "platform" },
+  ];
   const t0 = performance.now();
-  const parsed = await importOrgFile(path.basename(orgFile), new Uint8Array(readFileSync(orgFile)), known, "command-room");
+  const parsed = await importOrgFile(
+    path.basename(orgFile),
+    new Uint8Array(readFileSync(orgFile)),
+    known,
+    "command-room",
+  );
   rec.time("import: read XLSX + check rows, in process", performance.now() - t0);
-  if (parsed.issues.length || parsed.units.length !== orgRows) throw new Error(`the org file does not import: ${JSON.stringify(parsed.issues.slice(0, 3))}`);
+  if (parsed.issues.length || parsed.units.length !== orgRows)
+    throw new Error(`the org file does not import: ${JSON.stringify(parsed.issues.slice(0, 3))}`);
 
   const county = await browser.newContext();
   const page = await county.newPage();
@@ -369,16 +528,27 @@ async function onboardOnce(browser: Browser, url: string, tw: Township, orgFile:
   await loginAs(admin, url, "county.admin", "gridwork-demo", false);
 
   rec.begin("county page → onboarding", "county");
-  await admin.click(page.getByTestId("counties").getByRole("link", { name: "示范县社会治理中心" }), { label: "page loads", until: () => page.getByRole("link", { name: "接入新乡镇" }).waitFor() });
+  await admin.click(page.getByTestId("counties").getByRole("link", { name: "示范县社会治理中心" }), {
+    label: "page loads",
+    until: () => page.getByRole("link", { name: "接入新乡镇" }).waitFor(),
+  });
   admin.sees("page");
-  await admin.click(page.getByRole("link", { name: "接入新乡镇" }), { label: "page loads", until: () => page.getByLabel("模板版本").waitFor() });
+  await admin.click(page.getByRole("link", { name: "接入新乡镇" }), {
+    label: "page loads",
+    until: () => page.getByLabel("模板版本").waitFor(),
+  });
 
   rec.begin("1 template and version", "county");
   admin.sees("step");
   const templateSelect = page.getByLabel("模板版本");
-  const refs = await templateSelect.locator("option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+  const refs = await templateSelect
+    .locator("option")
+    .evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
   // The newest published version of the guideline template.
-  const ref = refs.filter((r) => r.startsWith("command-room-guideline@")).sort((a, b) => a.localeCompare(b, "en", { numeric: true })).at(-1);
+  const ref = refs
+    .filter((r) => r.startsWith("command-room-guideline@"))
+    .sort((a, b) => a.localeCompare(b, "en", { numeric: true }))
+    .at(-1);
   if (!ref) throw new Error("no command-room-guideline template");
   rec.run.observations.push(`template chosen: ${ref} (of ${refs.length} offered)`);
   await admin.select(templateSelect, ref);
@@ -391,7 +561,8 @@ async function onboardOnce(browser: Browser, url: string, tw: Township, orgFile:
   await admin.type(page.getByLabel("乡镇编号"), tw.code, { tab: true });
   const kept = page.getByRole("group", { name: "保留模板中的平台" }).getByRole("checkbox");
   const keptCount = await kept.count();
-  for (let i = 0; i < keptCount; i++) if (!(await kept.nth(i).isChecked())) throw new Error("a template platform is not kept by default");
+  for (let i = 0; i < keptCount; i++)
+    if (!(await kept.nth(i).isChecked())) throw new Error("a template platform is not kept by default");
   await admin.click(page.getByRole("button", { name: "添加平台" }));
   const added = page.getByRole("group", { name: "新增平台" });
   await admin.type(added.getByLabel("平台编号"), ADDED_PLATFORM.id);
@@ -403,17 +574,24 @@ async function onboardOnce(browser: Browser, url: string, tw: Township, orgFile:
   admin.sees("step");
   await admin.upload(page.getByLabel("从 CSV/XLSX 文件导入"), orgFile, {
     label: "import: until the table shows the rows",
-    until: () => Promise.all([
-      timedResponse(page, rec, "import: server answers (upload, read XLSX, check rows)", postTo("/import-org")),
-      page.getByTestId("import-status").getByText(`已导入 ${orgRows} 行`).waitFor({ timeout: 30_000 }),
-    ]),
+    until: () =>
+      Promise.all([
+        timedResponse(page, rec, "import: server answers (upload, read XLSX, check rows)", postTo("/import-org")),
+        page.getByTestId("import-status").getByText(`已导入 ${orgRows} 行`).waitFor({ timeout: 30_000 }),
+      ]),
   });
   const tableRows = await page.getByTestId("org-table").locator("tbody tr").count();
   if (tableRows !== orgRows) throw new Error(`org table shows ${tableRows} rows, expected ${orgRows}`);
   const firstGrid = villages + 1;
-  const shownKind = await page.getByLabel(`第 ${firstGrid} 行 类型`).evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent ?? "");
-  const shownGridType = await page.getByLabel(`第 ${firstGrid} 行 网格类型`).evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent ?? "");
-  rec.run.observations.push(`imported table, row ${firstGrid} (类型 "网格", 网格类型 "综合网格" in the file) is shown as 类型 "${shownKind}", 网格类型 "${shownGridType}"`);
+  const shownKind = await page
+    .getByLabel(`第 ${firstGrid} 行 类型`)
+    .evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent ?? "");
+  const shownGridType = await page
+    .getByLabel(`第 ${firstGrid} 行 网格类型`)
+    .evaluate((el) => (el as HTMLSelectElement).selectedOptions[0]?.textContent ?? "");
+  rec.run.observations.push(
+    `imported table, row ${firstGrid} (类型 "网格", 网格类型 "综合网格" in the file) is shown as 类型 "${shownKind}", 网格类型 "${shownGridType}"`,
+  );
   const rowProblems = await page.getByTestId("org-issues").count();
   if (rowProblems) throw new Error("the imported rows show problems");
   await admin.click(page.getByRole("button", { name: "下一步" }));
@@ -436,17 +614,29 @@ async function onboardOnce(browser: Browser, url: string, tw: Township, orgFile:
   const previewCounts = page.getByTestId("preview-counts");
   await admin.click(page.getByRole("button", { name: "下一步" }), {
     label: "preview: until it is shown",
-    until: () => Promise.all([timedResponse(page, rec, "preview: server answers", postTo("/onboard")), previewCounts.waitFor({ timeout: 60_000 })]),
+    until: () =>
+      Promise.all([
+        timedResponse(page, rec, "preview: server answers", postTo("/onboard")),
+        previewCounts.waitFor({ timeout: 60_000 }),
+      ]),
   });
 
   rec.begin("5 preview and publish", "county");
   admin.sees("preview");
-  const count = async (section: string) => (await previewCounts.locator(`[data-section="${section}"] td`).nth(2).textContent())?.trim();
-  if ((await count("grids")) !== String(grids) || (await count("villages")) !== String(villages)) throw new Error(`preview counts: grids ${await count("grids")}, villages ${await count("villages")}`);
-  rec.run.observations.push(`preview lists ${await page.getByTestId("preview-changes").locator("li").count()} changes against the template`);
+  const count = async (section: string) =>
+    (await previewCounts.locator(`[data-section="${section}"] td`).nth(2).textContent())?.trim();
+  if ((await count("grids")) !== String(grids) || (await count("villages")) !== String(villages))
+    throw new Error(`preview counts: grids ${await count("grids")}, villages ${await count("villages")}`);
+  rec.run.observations.push(
+    `preview lists ${await page.getByTestId("preview-changes").locator("li").count()} changes against the template`,
+  );
   await admin.click(page.getByRole("button", { name: "发布", exact: true }), {
     label: "publish: until the passwords are shown",
-    until: () => Promise.all([timedResponse(page, rec, "publish: server answers", postTo("/onboard")), page.getByTestId("credentials").waitFor({ timeout: 60_000 })]),
+    until: () =>
+      Promise.all([
+        timedResponse(page, rec, "publish: server answers", postTo("/onboard")),
+        page.getByTestId("credentials").waitFor({ timeout: 60_000 }),
+      ]),
   });
 
   rec.begin("one-time passwords → township list", "county");
@@ -457,7 +647,10 @@ async function onboardOnce(browser: Browser, url: string, tw: Township, orgFile:
   const adminPassword = await password(`${tw.code}.admin`);
   const gridWorker = staff[2]!;
   const gridPassword = await password(gridWorker.login);
-  await admin.click(page.getByRole("link", { name: "返回乡镇列表" }), { label: "page loads", until: () => page.getByTestId("county-townships").locator(`tr[data-code="${tw.code}"]`).waitFor() });
+  await admin.click(page.getByRole("link", { name: "返回乡镇列表" }), {
+    label: "page loads",
+    until: () => page.getByTestId("county-townships").locator(`tr[data-code="${tw.code}"]`).waitFor(),
+  });
   admin.sees("page");
   rec.end();
   await county.close();
@@ -469,14 +662,26 @@ async function onboardOnce(browser: Browser, url: string, tw: Township, orgFile:
   rec.begin("township admin: first login, own password, config v1", "handover");
   await loginAs(newAdmin, url, `${tw.code}.admin`, adminPassword, true);
   await chooseOwnPassword(newAdmin, adminPassword, "Zhoumin#2026");
-  await newAdmin.click(adminPage.getByRole("link", { name: tw.zh }), { label: "page loads", until: () => adminPage.getByRole("link", { name: "配置管理" }).waitFor() });
+  await newAdmin.click(adminPage.getByRole("link", { name: tw.zh }), {
+    label: "page loads",
+    until: () => adminPage.getByRole("link", { name: "配置管理" }).waitFor(),
+  });
   newAdmin.sees("page");
-  await newAdmin.click(adminPage.getByRole("link", { name: "配置管理" }), { label: "page loads", until: () => adminPage.getByTestId("config-version").getByText("v1").waitFor() });
+  await newAdmin.click(adminPage.getByRole("link", { name: "配置管理" }), {
+    label: "page loads",
+    until: () => adminPage.getByTestId("config-version").getByText("v1").waitFor(),
+  });
   newAdmin.sees("page");
   rec.end();
   await adminContext.close();
 
-  const phone: BrowserContextOptions = { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true, geolocation: { latitude: 29.9853, longitude: 122.2072, accuracy: 12 }, permissions: ["geolocation"] };
+  const phone: BrowserContextOptions = {
+    viewport: { width: 390, height: 844 },
+    isMobile: true,
+    hasTouch: true,
+    geolocation: { latitude: 29.9853, longitude: 122.2072, accuracy: 12 },
+    permissions: ["geolocation"],
+  };
   const gridContext = await browser.newContext(phone);
   const gridPage = await gridContext.newPage();
   const worker = new Person(gridPage, rec);
@@ -484,17 +689,36 @@ async function onboardOnce(browser: Browser, url: string, tw: Township, orgFile:
   rec.begin("grid worker: first login, own password, first case", "handover");
   await loginAs(worker, url, gridWorker.login, gridPassword, true);
   await chooseOwnPassword(worker, gridPassword, "Lixiuying#2026");
-  await worker.click(gridPage.getByRole("link", { name: tw.zh }), { label: "page loads", until: () => gridPage.getByRole("link", { name: "上报事件" }).waitFor() });
+  await worker.click(gridPage.getByRole("link", { name: tw.zh }), {
+    label: "page loads",
+    until: () => gridPage.getByRole("link", { name: "上报事件" }).waitFor(),
+  });
   worker.sees("page");
-  await worker.click(gridPage.getByRole("link", { name: "上报事件" }), { label: "page loads", until: () => gridPage.getByLabel("事件类别").waitFor() });
+  await worker.click(gridPage.getByRole("link", { name: "上报事件" }), {
+    label: "page loads",
+    until: () => gridPage.getByLabel("事件类别").waitFor(),
+  });
   worker.sees("page");
-  await worker.select(gridPage.getByLabel("事件类别"), "dispute", { label: "page loads", until: () => gridPage.getByTestId("intake-form").waitFor() });
+  await worker.select(gridPage.getByLabel("事件类别"), "dispute", {
+    label: "page loads",
+    until: () => gridPage.getByTestId("intake-form").waitFor(),
+  });
   worker.sees("page");
-  await worker.click(gridPage.getByTestId("locate"), { label: "location", until: () => gridPage.getByTestId("point").waitFor() });
+  await worker.click(gridPage.getByTestId("locate"), {
+    label: "location",
+    until: () => gridPage.getByTestId("point").waitFor(),
+  });
   await worker.type(gridPage.getByLabel("事件概要"), `${village}两户村民因宅基地边界发生争执`);
   await worker.type(gridPage.getByLabel("涉及人数"), "2", { tab: true });
   await worker.type(gridPage.getByLabel("发生地点"), `${village}5组`, { tab: true });
-  await worker.click(gridPage.getByRole("button", { name: "提交" }), { label: "first case: submit", until: () => gridPage.getByRole("status").getByText(/事件已上报/).waitFor() });
+  await worker.click(gridPage.getByRole("button", { name: "提交" }), {
+    label: "first case: submit",
+    until: () =>
+      gridPage
+        .getByRole("status")
+        .getByText(/事件已上报/)
+        .waitFor(),
+  });
   worker.sees("page");
   const reported = await gridPage.getByRole("status").textContent();
   if (!/事件已上报，编号 \d{4}-000001/.test(reported ?? "")) throw new Error(`first case status: ${reported}`);
@@ -514,7 +738,19 @@ const mmss = (s: number) => `${Math.floor(s / 60)} min ${String(Math.round(s % 6
 const sumTallies = (ts: Tally[]): Tally => {
   const out = emptyTally();
   for (const t of ts) {
-    for (const k of ["pages", "fields", "zhChars", "otherChars", "keystrokes", "imeSwitches", "selections", "clicks", "uploads", "waitS"] as const) out[k] += t[k];
+    for (const k of [
+      "pages",
+      "fields",
+      "zhChars",
+      "otherChars",
+      "keystrokes",
+      "imeSwitches",
+      "selections",
+      "clicks",
+      "uploads",
+      "waitS",
+    ] as const)
+      out[k] += t[k];
     for (const o of OPS) out.ops[o] += t.ops[o];
   }
   return out;
@@ -522,7 +758,11 @@ const sumTallies = (ts: Tally[]): Tally => {
 
 const files = mkdtempSync(path.join(tmpdir(), "gridwork-onboarding-"));
 const database = await createTestDatabase();
-const app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+const app = await startApp({
+  DATABASE_URL: database.url,
+  GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0",
+  REDIS_URL: undefined,
+});
 const browser = await launchBrowser();
 const loadBefore = loadavg()[0]!;
 try {
@@ -539,8 +779,13 @@ try {
       // What the person was looking at when it failed.
       mkdirSync(ARTIFACTS, { recursive: true });
       const pages = browser.contexts().flatMap((c) => c.pages());
-      for (const [i, p] of pages.entries()) await p.screenshot({ path: path.join(ARTIFACTS, `bench-onboarding-failure-${i + 1}.png`), fullPage: true }).catch(() => undefined);
-      console.error(`run ${r + 1} failed; screenshots in artifacts/bench-onboarding-failure-*.png; pages: ${pages.map((p) => p.url()).join(", ")}`);
+      for (const [i, p] of pages.entries())
+        await p
+          .screenshot({ path: path.join(ARTIFACTS, `bench-onboarding-failure-${i + 1}.png`), fullPage: true })
+          .catch(() => undefined);
+      console.error(
+        `run ${r + 1} failed; screenshots in artifacts/bench-onboarding-failure-*.png; pages: ${pages.map((p) => p.url()).join(", ")}`,
+      );
       throw error;
     }
     process.stderr.write(`run ${r + 1}/${runs}: ${tw.code} onboarded, first case filed\n`);
@@ -551,69 +796,122 @@ try {
   const stepNames = first.steps.map((s) => s.name);
   const stepOf = (rec: RunRecord, name: string) => rec.steps.find((s) => s.name === name)!;
 
-  console.log(`Onboarding a township, from the county admin's login to the new grid worker's first case: median of ${runs} run(s) (${records.map((r) => r.code).join(", ")}).`);
-  console.log(`Chromium ${browser.version()}, app on ${database.kind}, production build, ${cpus().length} vCPU ${cpus()[0]?.model.trim()}, Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}.`);
-  console.log(`Org file (per township): ${fileInfo}; headers 类型/编号/名称/英文名称/上级编号/网格类型, Chinese values (村/社区/网格, 综合网格/专属网格).\n`);
+  console.log(
+    `Onboarding a township, from the county admin's login to the new grid worker's first case: median of ${runs} run(s) (${records.map((r) => r.code).join(", ")}).`,
+  );
+  console.log(
+    `Chromium ${browser.version()}, app on ${database.kind}, production build, ${cpus().length} vCPU ${cpus()[0]?.model.trim()}, Node ${process.version}, load average ${loadBefore.toFixed(1)} → ${loadAfter.toFixed(1)}.`,
+  );
+  console.log(
+    `Org file (per township): ${fileInfo}; headers 类型/编号/名称/英文名称/上级编号/网格类型, Chinese values (村/社区/网格, 综合网格/专属网格).\n`,
+  );
 
   console.log("Machine time (wall clock of the script's actions, with no human pauses):\n");
   console.log("| step | who | machine time | of which waiting for the app |");
   console.log("|---|---|---|---|");
   for (const name of stepNames) {
     const steps = records.map((r) => stepOf(r, name));
-    console.log(`| ${name} | ${first.steps.find((s) => s.name === name)!.segment === "county" ? "county admin" : "new staff"} | ${ms(median(steps.map((s) => s.machineMs)))} | ${ms(median(steps.map((s) => s.tally.waitS * 1000)))} |`);
+    console.log(
+      `| ${name} | ${first.steps.find((s) => s.name === name)!.segment === "county" ? "county admin" : "new staff"} | ${ms(median(steps.map((s) => s.machineMs)))} | ${ms(median(steps.map((s) => s.tally.waitS * 1000)))} |`,
+    );
   }
-  const segmentMs = (rec: RunRecord, seg?: Segment) => rec.steps.filter((s) => !seg || s.segment === seg).reduce((n, s) => n + s.machineMs, 0);
+  const segmentMs = (rec: RunRecord, seg?: Segment) =>
+    rec.steps.filter((s) => !seg || s.segment === seg).reduce((n, s) => n + s.machineMs, 0);
   console.log(`| **onboarding (county admin)** | | **${ms(median(records.map((r) => segmentMs(r, "county"))))}** | |`);
   console.log(`| **whole path** | | **${ms(median(records.map((r) => segmentMs(r))))}** | |\n`);
-  console.log("| server/browser latency (summed over the path where it happens more than once) | times in a run | median | min | max |");
+  console.log(
+    "| server/browser latency (summed over the path where it happens more than once) | times in a run | median | min | max |",
+  );
   console.log("|---|---|---|---|---|");
   for (const label of first.timings.keys()) {
     const xs = records.map((r) => r.timings.get(label) ?? 0);
-    console.log(`| ${label} | ${first.counts.get(label)} | ${ms(median(xs))} | ${ms(Math.min(...xs))} | ${ms(Math.max(...xs))} |`);
+    console.log(
+      `| ${label} | ${first.counts.get(label)} | ${ms(median(xs))} | ${ms(Math.min(...xs))} | ${ms(Math.max(...xs))} |`,
+    );
   }
 
   // The same actions in every run; only the names typed differ in length, so the first run's counts are shown.
-  console.log(`\nHuman effort, counted from the script's actions (first run, ${first.code}), and the KLM estimate (median of the runs; includes the measured waits):\n`);
-  console.log("| step | pages/steps | fields typed | Chinese chars | Latin/digit chars | keystrokes (incl. Tab, Enter, Shift, IME switches) | selections | clicks | uploads | estimate |");
+  console.log(
+    `\nHuman effort, counted from the script's actions (first run, ${first.code}), and the KLM estimate (median of the runs; includes the measured waits):\n`,
+  );
+  console.log(
+    "| step | pages/steps | fields typed | Chinese chars | Latin/digit chars | keystrokes (incl. Tab, Enter, Shift, IME switches) | selections | clicks | uploads | estimate |",
+  );
   console.log("|---|---|---|---|---|---|---|---|---|---|");
   const row = (label: string, t: Tally, seconds: number, bold = false) => {
     const b = (x: string | number) => (bold ? `**${x}**` : String(x));
     return `| ${b(label)} | ${b(t.pages)} | ${b(t.fields)} | ${b(t.zhChars)} | ${b(t.otherChars)} | ${b(t.keystrokes)} | ${b(t.selections)} | ${b(t.clicks)} | ${b(t.uploads)} | ${b(`${seconds.toFixed(0)} s`)} |`;
   };
-  for (const name of stepNames) console.log(row(name, stepOf(first, name).tally, median(records.map((r) => klmSeconds(stepOf(r, name).tally)))));
-  const segmentTally = (rec: RunRecord, seg?: Segment) => sumTallies(rec.steps.filter((s) => !seg || s.segment === seg).map((s) => s.tally));
+  for (const name of stepNames)
+    console.log(row(name, stepOf(first, name).tally, median(records.map((r) => klmSeconds(stepOf(r, name).tally)))));
+  const segmentTally = (rec: RunRecord, seg?: Segment) =>
+    sumTallies(rec.steps.filter((s) => !seg || s.segment === seg).map((s) => s.tally));
   const countyS = median(records.map((r) => klmSeconds(segmentTally(r, "county"))));
   const allS = median(records.map((r) => klmSeconds(segmentTally(r))));
   const countyT = segmentTally(first, "county");
   console.log(row("onboarding (county admin)", countyT, countyS, true));
   console.log(row("whole path", segmentTally(first), allS, true));
 
-  console.log("\nPer run (county admin's onboarding / whole path): " + records.map((r) => {
-    const c = segmentTally(r, "county");
-    return `${r.code}: ${c.fields} fields, ${c.zhChars} Chinese + ${c.otherChars} Latin/digit characters, ${klmSeconds(c).toFixed(0)} s / ${klmSeconds(segmentTally(r)).toFixed(0)} s`;
-  }).join("; ") + ".");
+  console.log(
+    "\nPer run (county admin's onboarding / whole path): " +
+      records
+        .map((r) => {
+          const c = segmentTally(r, "county");
+          return `${r.code}: ${c.fields} fields, ${c.zhChars} Chinese + ${c.otherChars} Latin/digit characters, ${klmSeconds(c).toFixed(0)} s / ${klmSeconds(segmentTally(r)).toFixed(0)} s`;
+        })
+        .join("; ") +
+      ".",
+  );
   const op = (o: Op, t: Tally) => `${o} ${t.ops[o]} × ${MODEL[o]} s = ${(t.ops[o] * MODEL[o]).toFixed(1)} s`;
-  console.log(`\nOnboarding (county admin) by operator: ${OPS.filter((o) => countyT.ops[o]).map((o) => op(o, countyT)).join("; ")}; waiting for the app ${countyT.waitS.toFixed(1)} s (first run).`);
+  console.log(
+    `\nOnboarding (county admin) by operator: ${OPS.filter((o) => countyT.ops[o])
+      .map((o) => op(o, countyT))
+      .join("; ")}; waiting for the app ${countyT.waitS.toFixed(1)} s (first run).`,
+  );
   console.log(`IME switches between Chinese and Latin: ${countyT.imeSwitches} (county admin).`);
 
   console.log("\nModel (keystroke-level model, Card, Moran & Newell 1980):");
-  console.log(`- K = ${K} s a keystroke (average non-secretary typist, 40 wpm); Shift, Tab, Enter and each IME switch are keystrokes; K_RANDOM = ${K_RANDOM} s for the random one-time passwords.`);
-  console.log(`- Chinese: ${ZH_CHAR} s a character with a pinyin IME (≈ 3 pinyin letters + 1 selection key = 4 K, plus the homophone choice reaction, 36 % of input time in Wang, Zhai & Su, CHI 2001) ≈ ${Math.round(60 / ZH_CHAR)} characters a minute.`);
-  console.log(`- P = ${P} s pointing, B = ${B} s a button press or release (click = 2 B), H = ${H} s homing between mouse and keyboard, M = ${M} s before every field, selection, click and key command.`);
-  console.log(`- Fields: adjacent fields are reached with Tab, the others pointed at and clicked; each typed once, no corrections.`);
-  console.log(`- Drop-downs: M + open (P, 2 B) + ${SCAN_OPTION} s per option read before the one wanted (assumption) + choose (P, 2 B).`);
-  console.log(`- File upload: M + click the file input + ${FILE_DIALOG} s to find the file in the dialog (assumption) + double-click it.`);
-  console.log(`- Reading (assumptions): ${READ_PAGE} s a page, ${READ_STEP} s a wizard step, ${READ_PREVIEW} s the preview, ${READ_CREDENTIALS} s to check the one-time passwords and copy them out for handing over.`);
+  console.log(
+    `- K = ${K} s a keystroke (average non-secretary typist, 40 wpm); Shift, Tab, Enter and each IME switch are keystrokes; K_RANDOM = ${K_RANDOM} s for the random one-time passwords.`,
+  );
+  console.log(
+    `- Chinese: ${ZH_CHAR} s a character with a pinyin IME (≈ 3 pinyin letters + 1 selection key = 4 K, plus the homophone choice reaction, 36 % of input time in Wang, Zhai & Su, CHI 2001) ≈ ${Math.round(60 / ZH_CHAR)} characters a minute.`,
+  );
+  console.log(
+    `- P = ${P} s pointing, B = ${B} s a button press or release (click = 2 B), H = ${H} s homing between mouse and keyboard, M = ${M} s before every field, selection, click and key command.`,
+  );
+  console.log(
+    `- Fields: adjacent fields are reached with Tab, the others pointed at and clicked; each typed once, no corrections.`,
+  );
+  console.log(
+    `- Drop-downs: M + open (P, 2 B) + ${SCAN_OPTION} s per option read before the one wanted (assumption) + choose (P, 2 B).`,
+  );
+  console.log(
+    `- File upload: M + click the file input + ${FILE_DIALOG} s to find the file in the dialog (assumption) + double-click it.`,
+  );
+  console.log(
+    `- Reading (assumptions): ${READ_PAGE} s a page, ${READ_STEP} s a wizard step, ${READ_PREVIEW} s the preview, ${READ_CREDENTIALS} s to check the one-time passwords and copy them out for handing over.`,
+  );
   console.log(`- Waiting: the app's measured response times in the run (no overlap with thinking assumed).`);
-  console.log(`- Not modelled: errors and corrections, looking up the staff's names and logins, preparing the villages/grids file (assumed to exist in this format), handing over the passwords.`);
+  console.log(
+    `- Not modelled: errors and corrections, looking up the staff's names and logins, preparing the villages/grids file (assumed to exist in this format), handing over the passwords.`,
+  );
 
   const slow: Model = { ...MODEL, ...SLOW_USER };
   const countySlow = median(records.map((r) => klmSeconds(segmentTally(r, "county"), slow)));
   const allSlow = median(records.map((r) => klmSeconds(segmentTally(r), slow)));
-  console.log(`- Slow-user variant: ${Object.entries(SLOW_USER).map(([k, v]) => `${k} = ${v} s`).join(", ")}.`);
+  console.log(
+    `- Slow-user variant: ${Object.entries(SLOW_USER)
+      .map(([k, v]) => `${k} = ${v} s`)
+      .join(", ")}.`,
+  );
 
-  console.log(`\nEstimate: onboarding by the county admin ${mmss(countyS)} (${countyS.toFixed(0)} s) — ${countyS < TARGET_SECONDS ? "UNDER" : "OVER"} the 10-minute target; the whole path to the first case ${mmss(allS)} (${allS.toFixed(0)} s) — ${allS < TARGET_SECONDS ? "also under" : "over"} 10 minutes.`);
-  console.log(`Slow-user variant: onboarding ${mmss(countySlow)} (${countySlow < TARGET_SECONDS ? "under" : "OVER"} 10 minutes), whole path ${mmss(allSlow)}.`);
+  console.log(
+    `\nEstimate: onboarding by the county admin ${mmss(countyS)} (${countyS.toFixed(0)} s) — ${countyS < TARGET_SECONDS ? "UNDER" : "OVER"} the 10-minute target; the whole path to the first case ${mmss(allS)} (${allS.toFixed(0)} s) — ${allS < TARGET_SECONDS ? "also under" : "over"} 10 minutes.`,
+  );
+  console.log(
+    `Slow-user variant: onboarding ${mmss(countySlow)} (${countySlow < TARGET_SECONDS ? "under" : "OVER"} 10 minutes), whole path ${mmss(allSlow)}.`,
+  );
   console.log("\nObservations (first run):");
   for (const o of first.observations) console.log(`- ${o}`);
 } finally {

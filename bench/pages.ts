@@ -6,8 +6,8 @@
 // Figures are recorded in bench/README.md.
 import { parseArgs } from "node:util";
 import { chromium } from "playwright-core";
-import { HttpSession, startApp } from "../tests/setup/app-process.ts";
-import { CHROMIUM, createTestDatabase } from "../tests/setup/services.ts";
+import { HttpSession, startApp } from "#tests/setup/app-process";
+import { CHROMIUM, createTestDatabase } from "#tests/setup/services";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const runs = Math.max(1, Number(values.runs));
@@ -21,17 +21,34 @@ const median = (xs: number[]) => {
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
 const database = await createTestDatabase();
-const app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+const app = await startApp({
+  DATABASE_URL: database.url,
+  GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0",
+  REDIS_URL: undefined,
+});
 const browser = await chromium.launch({
   executablePath: CHROMIUM,
   headless: true,
-  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+  args: [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+  ],
 });
 try {
   const grid1 = new HttpSession(app.url);
   await grid1.login("east.grid1");
   for (const summary of ["桥头村噪音纠纷反复", "桥头村宅基地纠纷"]) {
-    const res = await grid1.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: { summary, parties: 2, location: "桥头村5组", partyPhone: "13700003333" } }) });
+    const res = await grid1.post("/t/east-lake/report", {
+      payload: JSON.stringify({
+        categoryId: "dispute",
+        data: { summary, parties: 2, location: "桥头村5组", partyPhone: "13700003333" },
+      }),
+    });
     if (res.status !== 302) throw new Error(`report failed: ${res.status}`);
   }
   const list = await (await grid1.request("/t/east-lake")).text();
@@ -65,9 +82,13 @@ try {
       const context = await browser.newContext(loggedIn ? { storageState: session } : {});
       const page = await context.newPage();
       const res = await page.goto(app.url + pathname, { waitUntil: "load" });
-      if (!res || res.status() !== 200) throw new Error(`${name}: HTTP ${res?.status()}`);
+      if (res?.status() !== 200) throw new Error(`${name}: HTTP ${res?.status()}`);
       // Paint entries arrive after load on a quiet page; give them a moment.
-      await page.waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0, undefined, { timeout: 5000 }).catch(() => undefined);
+      await page
+        .waitForFunction(() => performance.getEntriesByName("first-contentful-paint").length > 0, undefined, {
+          timeout: 5000,
+        })
+        .catch(() => undefined);
       samples.push(
         await page.evaluate(() => {
           const nav = performance.getEntriesByType("navigation")[0] as PerformanceNavigationTiming;
@@ -86,10 +107,16 @@ try {
       await context.close();
     }
     const m = (k: keyof Sample) => median(samples.map((s) => s[k]));
-    rows.push(`| ${name} | \`${pathname.replace(/[0-9a-f-]{36}$/, ":caseId")}\` | ${kib(m("jsBytes"))} | ${kib(m("totalBytes"))} | ${m("requests")} | ${m("dcl").toFixed(0)} ms | ${m("fcp").toFixed(0)} ms |`);
+    rows.push(
+      `| ${name} | \`${pathname.replace(/[0-9a-f-]{36}$/, ":caseId")}\` | ${kib(m("jsBytes"))} | ${kib(m("totalBytes"))} | ${m("requests")} | ${m("dcl").toFixed(0)} ms | ${m("fcp").toFixed(0)} ms |`,
+    );
   }
-  console.log(`Page weight and first render, median of ${runs} cold loads (Chromium ${browser.version()}, app on ${database.kind}, production build):\n`);
-  console.log("| page | path | JS transferred | total transferred | requests | DOMContentLoaded | first contentful paint |");
+  console.log(
+    `Page weight and first render, median of ${runs} cold loads (Chromium ${browser.version()}, app on ${database.kind}, production build):\n`,
+  );
+  console.log(
+    "| page | path | JS transferred | total transferred | requests | DOMContentLoaded | first contentful paint |",
+  );
   console.log("|---|---|---|---|---|---|---|");
   for (const r of rows) console.log(r);
 } finally {

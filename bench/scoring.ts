@@ -17,18 +17,20 @@
 import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { reportCase } from "../app/server/cases.server.ts";
-import { createPrisma, type Db } from "../app/server/db.server.ts";
-import { runOutboxJob } from "../app/server/jobs.server.ts";
-import { recomputeTenantPeriod } from "../app/server/scoring.server.ts";
-import { seedDemo } from "../app/server/seed.server.ts";
-import { loadTenantContext } from "../app/server/tenancy.server.ts";
-import { sweepDueCases, transitionCase } from "../app/server/workflow.server.ts";
-import { periodFromKey } from "../engine/scoring/index.ts";
-import { DEFAULT_TIME_ZONE } from "../schemas/township-config.ts";
-import { createTestDatabase } from "../tests/setup/services.ts";
+import { reportCase } from "#app/server/cases.server";
+import { createPrisma, type Db } from "#app/server/db.server";
+import { runOutboxJob } from "#app/server/jobs.server";
+import { recomputeTenantPeriod } from "#app/server/scoring.server";
+import { seedDemo } from "#app/server/seed.server";
+import { loadTenantContext } from "#app/server/tenancy.server";
+import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { periodFromKey } from "#engine/scoring/index";
+import { DEFAULT_TIME_ZONE } from "#schemas/township-config";
+import { createTestDatabase } from "#tests/setup/services";
 
-const { values } = parseArgs({ options: { townships: { type: "string", default: "20" }, cases: { type: "string", default: "100000" } } });
+const { values } = parseArgs({
+  options: { townships: { type: "string", default: "20" }, cases: { type: "string", default: "100000" } },
+});
 const TOWNSHIPS = Number(values.townships);
 const CASES = Number(values.cases);
 const TEMPLATES = 4;
@@ -60,19 +62,32 @@ try {
   await seedDemo(db, "tenants");
   const east = await db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } });
   const ctx = async (login: string) => {
-    const user = await db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+    const user = await db.user.findUniqueOrThrow({
+      where: { login },
+      select: { id: true, login: true, displayName: true, active: true },
+    });
     return (await loadTenantContext(db, user, "east-lake"))!;
   };
   const templates: string[] = [];
   const open = async (login: string, when: Date) => {
-    const r = await reportCase(await ctx(login), { categoryId: "dispute", data: { summary: "邻里噪音纠纷", parties: 3, location: "桥头村5组" } }, when);
+    const r = await reportCase(
+      await ctx(login),
+      { categoryId: "dispute", data: { summary: "邻里噪音纠纷", parties: 3, location: "桥头村5组" } },
+      when,
+    );
     if (!r.ok) throw new Error(JSON.stringify(r));
     templates.push(r.caseId);
     return r.caseId;
   };
   const fire = async (id: string, login: string, transitionId: string, input: unknown, when: Date) => {
     const row = await db.case.findUniqueOrThrow({ where: { id } });
-    const r = await transitionCase(db, await ctx(login), id, { transitionId, input, expectedVersion: row.version }, when);
+    const r = await transitionCase(
+      db,
+      await ctx(login),
+      id,
+      { transitionId, input, expectedVersion: row.version },
+      when,
+    );
     if (!r.ok) throw new Error(`${transitionId}: ${JSON.stringify(r)}`);
   };
   const loop = async (id: string, lead: string, day: string) => {
@@ -117,15 +132,28 @@ try {
   const doc = await db.configVersion.findFirstOrThrow({ where: { tenantId: east.id }, orderBy: { version: "desc" } });
   const tenantIds: string[] = [];
   for (let i = 0; i < TOWNSHIPS; i++) {
-    const t = await db.tenant.create({ data: { code: `bench-${i}`, kind: "township", name: `测试镇${i}`, parentId: county } });
-    await db.configVersion.create({ data: { tenantId: t.id, version: 1, document: doc.document as object, source: doc.source as object, publishedAt: doc.publishedAt } });
+    const t = await db.tenant.create({
+      data: { code: `bench-${i}`, kind: "township", name: `测试镇${i}`, parentId: county },
+    });
+    await db.configVersion.create({
+      data: {
+        tenantId: t.id,
+        version: 1,
+        document: doc.document as object,
+        source: doc.source as object,
+        publishedAt: doc.publishedAt,
+      },
+    });
     tenantIds.push(t.id);
   }
-  await sql.query(`CREATE TEMP TABLE copies AS
+  await sql.query(
+    `CREATE TEMP TABLE copies AS
     SELECT gen_random_uuid() AS id, t.id AS tenant_id, c.template_id, c.k, g AS n
     FROM unnest($1::uuid[]) AS t(id)
     CROSS JOIN unnest($2::uuid[]) WITH ORDINALITY AS c(template_id, k)
-    CROSS JOIN generate_series(1, $3::int) AS g`, [tenantIds, templates, PER_TEMPLATE]);
+    CROSS JOIN generate_series(1, $3::int) AS g`,
+    [tenantIds, templates, PER_TEMPLATE],
+  );
   await sql.query(`INSERT INTO "Case" (id, "tenantId", number, "configVersion", "workflowId", "categoryId", "gradeId", "platformId", state, title, data, "reporterId", "orgUnitId",
       assignment, deadlines, "leadUnitId", "assistUnitIds", "closedAt", version, "createdAt", "updatedAt")
     SELECT k.id, k.tenant_id, 'B' || k.k || '-' || k.n, 1, c."workflowId", c."categoryId", c."gradeId", c."platformId", c.state, c.title, c.data, c."reporterId", c."orgUnitId",
@@ -136,7 +164,10 @@ try {
       row_number() OVER (PARTITION BY k.tenant_id ORDER BY e.at, k.n, k.k, e.seq), 'bench', 'bench'
     FROM copies k JOIN "AuditEvent" e ON e."caseId" = k.template_id`);
   await sql.query(`ANALYZE "Case"; ANALYZE "AuditEvent"`);
-  const { rows } = await sql.query<{ cases: string; events: string }>(`SELECT (SELECT count(*) FROM copies) AS cases, (SELECT count(*) FROM "AuditEvent" WHERE "tenantId" = ANY($1::uuid[])) AS events`, [tenantIds]);
+  const { rows } = await sql.query<{ cases: string; events: string }>(
+    `SELECT (SELECT count(*) FROM copies) AS cases, (SELECT count(*) FROM "AuditEvent" WHERE "tenantId" = ANY($1::uuid[])) AS events`,
+    [tenantIds],
+  );
   console.log(`[${elapsed()}] ${TOWNSHIPS} townships, ${rows[0]!.cases} cases, ${rows[0]!.events} audit events`);
 
   const pass = async (label: string) => {
@@ -162,7 +193,11 @@ try {
   };
   await pass("recompute #1 (empty ledger: appends every line)");
   await pass("recompute #2 (ledger up to date: appends nothing)");
-  console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}, load ${loadavg().map((l) => l.toFixed(1)).join(" ")}`);
+  console.log(
+    `machine: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, Node ${process.version}, load ${loadavg()
+      .map((l) => l.toFixed(1))
+      .join(" ")}`,
+  );
 } finally {
   clearInterval(timer);
   await sql.end();

@@ -14,15 +14,17 @@ import { cpus, loadavg } from "node:os";
 import { parseArgs } from "node:util";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
-import { PrismaClient } from "../app/generated/prisma/client.ts";
-import { reportCase } from "../app/server/cases.server.ts";
-import { createPrisma, type Db } from "../app/server/db.server.ts";
-import { seedDemo } from "../app/server/seed.server.ts";
-import { loadTenantContext } from "../app/server/tenancy.server.ts";
-import { sweepDueCases, transitionCase } from "../app/server/workflow.server.ts";
-import { createTestDatabase } from "../tests/setup/services.ts";
+import { PrismaClient } from "#app/generated/prisma/client";
+import { reportCase } from "#app/server/cases.server";
+import { createPrisma, type Db } from "#app/server/db.server";
+import { seedDemo } from "#app/server/seed.server";
+import { loadTenantContext } from "#app/server/tenancy.server";
+import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { createTestDatabase } from "#tests/setup/services";
 
-const { values } = parseArgs({ options: { open: { type: "string", default: "1000000" }, due: { type: "string", default: "1000" } } });
+const { values } = parseArgs({
+  options: { open: { type: "string", default: "1000000" }, due: { type: "string", default: "1000" } },
+});
 const OPEN = Number(values.open);
 const DUE = Number(values.due);
 const BATCH = 100_000;
@@ -57,7 +59,10 @@ if (database.kind !== "postgres") {
 }
 const db: Db = createPrisma(database.url);
 // A second client that reports the SQL it sends, to EXPLAIN exactly the sweep's query.
-const logged = new PrismaClient({ adapter: new PrismaPg({ connectionString: database.url, max: 1 }), log: [{ emit: "event", level: "query" }] });
+const logged = new PrismaClient({
+  adapter: new PrismaPg({ connectionString: database.url, max: 1 }),
+  log: [{ emit: "event", level: "query" }],
+});
 type LoggedQuery = { query: string; params: unknown[] };
 let lastQuery: LoggedQuery | undefined;
 logged.$on("query", (e) => (lastQuery = { query: e.query, params: JSON.parse(e.params) as unknown[] }));
@@ -71,7 +76,12 @@ await sql.connect();
 
 /** The sweep's due selection (workflow.server.ts sweepDueCases), through Prisma. */
 const selectDue = (client: Db | typeof logged, take: number) =>
-  client.case.findMany({ where: { nextCheckAt: { lte: SWEEP_AT } }, orderBy: { nextCheckAt: "asc" }, take, select: { id: true } });
+  client.case.findMany({
+    where: { nextCheckAt: { lte: SWEEP_AT } },
+    orderBy: { nextCheckAt: "asc" },
+    take,
+    select: { id: true },
+  });
 
 async function explain(take: number, { seqscan = false } = {}) {
   takeLastQuery();
@@ -81,7 +91,10 @@ async function explain(take: number, { seqscan = false } = {}) {
   const { query, params } = last;
   await sql.query("BEGIN");
   try {
-    if (seqscan) await sql.query("SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexonlyscan = off");
+    if (seqscan)
+      await sql.query(
+        "SET LOCAL enable_indexscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_indexonlyscan = off",
+      );
     const res = await sql.query<{ "QUERY PLAN": string }>(`EXPLAIN (ANALYZE, BUFFERS) ${query}`, params);
     const lines = res.rows.map((r) => r["QUERY PLAN"]);
     const execution = Number(/Execution Time: ([\d.]+)/.exec(lines.join("\n"))?.[1]);
@@ -92,31 +105,63 @@ async function explain(take: number, { seqscan = false } = {}) {
 }
 
 try {
-  console.log(`cpus: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, node ${process.version}, load avg: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
+  console.log(
+    `cpus: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, node ${process.version}, load avg: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
   await seedDemo(db, "tenants");
   const contextOf = async (login: string) => {
-    const user = await db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+    const user = await db.user.findUniqueOrThrow({
+      where: { login },
+      select: { id: true, login: true, displayName: true, active: true },
+    });
     const ctx = await loadTenantContext(db, user, "east-lake");
     if (!ctx) throw new Error(login);
     return ctx;
   };
 
   // The original: a real case through the real path.
-  const reported = await reportCase(await contextOf("east.grid1"), { categoryId: "dispute", data: { summary: "邻里噪音纠纷", parties: 3, location: "桥头村5组", partyPhone: "13800001111", partyIdNumber: "33090219800101123X" } }, T0);
+  const reported = await reportCase(
+    await contextOf("east.grid1"),
+    {
+      categoryId: "dispute",
+      data: {
+        summary: "邻里噪音纠纷",
+        parties: 3,
+        location: "桥头村5组",
+        partyPhone: "13800001111",
+        partyIdNumber: "33090219800101123X",
+      },
+    },
+    T0,
+  );
   if (!reported.ok) throw new Error("report refused");
   const caseId = reported.caseId;
   let version = 1;
   for (const [login, transitionId, input, hours] of [
     ["east.routing", "triage", { gradeId: "general" }, 1],
-    ["east.routing", "dispatch", { leadUnitId: "platform-safety", assistUnitIds: ["village-qiaotou"], instructions: "请三日内调解" }, 2],
+    [
+      "east.routing",
+      "dispatch",
+      { leadUnitId: "platform-safety", assistUnitIds: ["village-qiaotou"], instructions: "请三日内调解" },
+      2,
+    ],
     ["east.safety", "accept", undefined, 3],
   ] as const) {
-    const r = await transitionCase(db, await contextOf(login), caseId, { transitionId, input, expectedVersion: version }, at(hours));
+    const r = await transitionCase(
+      db,
+      await contextOf(login),
+      caseId,
+      { transitionId, input, expectedVersion: version },
+      at(hours),
+    );
     if (!r.ok) throw new Error(`${transitionId}: ${JSON.stringify(r)}`);
     version = r.version;
   }
   const original = await db.case.findUniqueOrThrow({ where: { id: caseId } });
-  if (!original.nextCheckAt || original.nextCheckAt > SWEEP_AT) throw new Error(`the original is not due at ${SWEEP_AT.toISOString()}: ${original.nextCheckAt?.toISOString()}`);
+  if (!original.nextCheckAt || original.nextCheckAt > SWEEP_AT)
+    throw new Error(`the original is not due at ${SWEEP_AT.toISOString()}: ${original.nextCheckAt?.toISOString()}`);
 
   // The copies, in batches of 100,000 rows: DUE - 1 due just before the sweep, the rest later.
   console.log(`inserting ${OPEN.toLocaleString("en")} open cases (${DUE.toLocaleString("en")} due) …`);
@@ -141,23 +186,37 @@ try {
   const vacuumStart = performance.now();
   await sql.query(`VACUUM (ANALYZE) "Case"`);
   const vacuumSeconds = (performance.now() - vacuumStart) / 1000;
-  const size = (await sql.query<{ total: string; indexes: string }>(`SELECT pg_size_pretty(pg_total_relation_size('"Case"')) total, pg_size_pretty(pg_indexes_size('"Case"')) indexes`)).rows[0]!;
+  const size = (
+    await sql.query<{ total: string; indexes: string }>(
+      `SELECT pg_size_pretty(pg_total_relation_size('"Case"')) total, pg_size_pretty(pg_indexes_size('"Case"')) indexes`,
+    )
+  ).rows[0]!;
   const openCount = await db.case.count({ where: { closedAt: null } });
   const dueCount = await db.case.count({ where: { nextCheckAt: { lte: SWEEP_AT } } });
-  console.log(`\n${openCount.toLocaleString("en")} open cases, ${dueCount} due at ${SWEEP_AT.toISOString()}; table + indexes ${size.total} (indexes ${size.indexes})`);
+  console.log(
+    `\n${openCount.toLocaleString("en")} open cases, ${dueCount} due at ${SWEEP_AT.toISOString()}; table + indexes ${size.total} (indexes ${size.indexes})`,
+  );
   console.log(`insert ${insertSeconds.toFixed(0)} s, VACUUM ANALYZE ${vacuumSeconds.toFixed(0)} s\n`);
 
   // 1. The plan of the sweep's due selection, as Prisma sends it.
   const plan = await explain(500);
-  console.log(`sweep due-selection query (Prisma): ${plan.query.replace(/\s+/g, " ")}\n  params: ${JSON.stringify(plan.params)}`);
+  console.log(
+    `sweep due-selection query (Prisma): ${plan.query.replace(/\s+/g, " ")}\n  params: ${JSON.stringify(plan.params)}`,
+  );
   console.log(plan.lines.map((l) => "  " + l).join("\n"));
   // Either a plain index scan in nextCheckAt order, or (when the planner expects more rows) a bitmap
   // index scan plus a sort of the due rows: both read only the index range nextCheckAt <= now.
   const indexScan = plan.lines.find((l) => /(Index Scan using|Bitmap Index Scan on) "?Case_nextCheckAt_idx"?/.test(l));
-  if (!indexScan || !plan.lines.some((l) => /Index Cond: \("nextCheckAt" <=/.test(l)) || plan.lines.some((l) => /Seq Scan/.test(l))) {
+  if (
+    !indexScan ||
+    !plan.lines.some((l) => /Index Cond: \("nextCheckAt" <=/.test(l)) ||
+    plan.lines.some((l) => /Seq Scan/.test(l))
+  ) {
     throw new Error("the due selection does not use an index range scan on Case_nextCheckAt_idx");
   }
-  console.log(`  → index range scan (${/(Index Scan|Bitmap Index Scan)/.exec(indexScan)![1]}) on Case_nextCheckAt_idx, Index Cond on nextCheckAt; no sequential scan\n`);
+  console.log(
+    `  → index range scan (${/(Index Scan|Bitmap Index Scan)/.exec(indexScan)![1]}) on Case_nextCheckAt_idx, Index Cond on nextCheckAt; no sequential scan\n`,
+  );
 
   // 2. The sweep itself, in its production batches of 500, until nothing is due.
   const auditBefore = await db.auditEvent.count();
@@ -172,25 +231,38 @@ try {
   }
   console.log("sweepDueCases passes (batch 500):");
   for (const [i, p] of passes.entries()) {
-    console.log(`  pass ${i + 1}: ${String(p.due).padStart(5)} due → ${String(p.written).padStart(4)} cases written in ${ms(p.ms).padStart(9)}${p.written ? `  (${(p.ms / Math.min(p.due, 500)).toFixed(1)} ms per case)` : ""}`);
+    console.log(
+      `  pass ${i + 1}: ${String(p.due).padStart(5)} due → ${String(p.written).padStart(4)} cases written in ${ms(p.ms).padStart(9)}${p.written ? `  (${(p.ms / Math.min(p.due, 500)).toFixed(1)} ms per case)` : ""}`,
+    );
   }
   const sweepTotal = passes.reduce((n, p) => n + p.ms, 0);
   const reminders = await db.outboxJob.count({ where: { payload: { path: ["kind"], equals: "deadline.reminder" } } });
-  console.log(`  total ${ms(sweepTotal)}; ${(await db.auditEvent.count()) - auditBefore} audit entries and ${(await db.outboxJob.count()) - outboxBefore} outbox jobs written (${reminders} reminders)\n`);
+  console.log(
+    `  total ${ms(sweepTotal)}; ${(await db.auditEvent.count()) - auditBefore} audit entries and ${(await db.outboxJob.count()) - outboxBefore} outbox jobs written (${reminders} reminders)\n`,
+  );
 
   // 3. The due selection with 0 / 100 / 1,000 / 10,000 due among the open cases.
-  console.log(`due selection among ${openCount.toLocaleString("en")} open cases (median of 15, Prisma round trip; EXPLAIN ANALYZE execution):`);
+  console.log(
+    `due selection among ${openCount.toLocaleString("en")} open cases (median of 15, Prisma round trip; EXPLAIN ANALYZE execution):`,
+  );
   console.log("      due   all due: Prisma   EXPLAIN   batch of 500: Prisma   EXPLAIN   plan and buffers (all due)");
   let seq: Awaited<ReturnType<typeof explain>> | undefined;
   // Only as many as there are not-yet-due copies (numbers DUE … OPEN-1) can be made due.
   const steps = [0, 100, 1000, 10_000].filter((k) => k <= OPEN - DUE);
   const skipped = [0, 100, 1000, 10_000].filter((k) => k > OPEN - DUE);
-  if (skipped.length) console.log(`  (${skipped.join(", ")} due skipped: only ${(OPEN - DUE).toLocaleString("en")} copies are not due yet; raise --open)`);
+  if (skipped.length)
+    console.log(
+      `  (${skipped.join(", ")} due skipped: only ${(OPEN - DUE).toLocaleString("en")} copies are not due yet; raise --open)`,
+    );
   for (const k of steps) {
     // Make exactly k of the not-yet-due copies due, then put them back.
     const first = DUE;
     const range = ["B" + String(first).padStart(7, "0"), "B" + String(first + k - 1).padStart(7, "0")];
-    if (k) await sql.query(`UPDATE "Case" SET "nextCheckAt" = $1::timestamp - interval '1 minute' WHERE "tenantId" = $2::uuid AND number BETWEEN $3 AND $4`, [SWEEP_AT.toISOString().replace("Z", ""), original.tenantId, ...range]);
+    if (k)
+      await sql.query(
+        `UPDATE "Case" SET "nextCheckAt" = $1::timestamp - interval '1 minute' WHERE "tenantId" = $2::uuid AND number BETWEEN $3 AND $4`,
+        [SWEEP_AT.toISOString().replace("Z", ""), original.tenantId, ...range],
+      );
     await sql.query(`ANALYZE "Case"`);
     const due = await db.case.count({ where: { nextCheckAt: { lte: SWEEP_AT } } });
     if (due !== k) throw new Error(`expected ${k} due, found ${due}`);
@@ -200,15 +272,28 @@ try {
     const eBatch = await explain(500);
     const buffers = eAll.lines.find((l) => l.includes("Buffers:"))?.trim() ?? "";
     const scan = eAll.lines
-      .map((l) => /(Index Scan|Index Only Scan|Bitmap Index Scan|Bitmap Heap Scan|Seq Scan)( (?:using|on) "?\w+"?)?/.exec(l)?.[0])
+      .map(
+        (l) =>
+          /(Index Scan|Index Only Scan|Bitmap Index Scan|Bitmap Heap Scan|Seq Scan)( (?:using|on) "?\w+"?)?/.exec(
+            l,
+          )?.[0],
+      )
       .filter(Boolean)
       .join(" ← ");
-    console.log(`  ${String(k).padStart(7)}   ${ms(all).padStart(14)}   ${ms(eAll.execution).padStart(7)}   ${ms(batch).padStart(19)}   ${ms(eBatch.execution).padStart(7)}   ${scan}; ${buffers}`);
+    console.log(
+      `  ${String(k).padStart(7)}   ${ms(all).padStart(14)}   ${ms(eAll.execution).padStart(7)}   ${ms(batch).padStart(19)}   ${ms(eBatch.execution).padStart(7)}   ${scan}; ${buffers}`,
+    );
     if (k === 1000) seq = await explain(k, { seqscan: true });
-    if (k) await sql.query(`UPDATE "Case" SET "nextCheckAt" = $1::timestamp + interval '30 days' WHERE "tenantId" = $2::uuid AND number BETWEEN $3 AND $4`, [SWEEP_AT.toISOString().replace("Z", ""), original.tenantId, ...range]);
+    if (k)
+      await sql.query(
+        `UPDATE "Case" SET "nextCheckAt" = $1::timestamp + interval '30 days' WHERE "tenantId" = $2::uuid AND number BETWEEN $3 AND $4`,
+        [SWEEP_AT.toISOString().replace("Z", ""), original.tenantId, ...range],
+      );
   }
   if (seq) {
-    console.log(`\n  without the index (enable_indexscan/bitmapscan off), 1,000 due: ${ms(seq.execution)} — ${seq.lines.find((l) => /Seq Scan/.test(l))?.trim()}`);
+    console.log(
+      `\n  without the index (enable_indexscan/bitmapscan off), 1,000 due: ${ms(seq.execution)} — ${seq.lines.find((l) => /Seq Scan/.test(l))?.trim()}`,
+    );
   }
   console.log(`\ndone in ${elapsed()}`);
 } finally {

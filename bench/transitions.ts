@@ -11,14 +11,14 @@ import { cpus, loadavg } from "node:os";
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
 import pg from "pg";
-import { verifyAuditChain } from "../app/server/audit.server.ts";
-import { reportCase } from "../app/server/cases.server.ts";
-import { createPrisma, type Db } from "../app/server/db.server.ts";
-import { seedDemo } from "../app/server/seed.server.ts";
-import { loadTenantContext, type TenantContext } from "../app/server/tenancy.server.ts";
-import { transitionCase } from "../app/server/workflow.server.ts";
-import { createTestDatabase } from "../tests/setup/services.ts";
-import { processCpuMs } from "../tests/setup/proc.ts";
+import { verifyAuditChain } from "#app/server/audit.server";
+import { reportCase } from "#app/server/cases.server";
+import { createPrisma, type Db } from "#app/server/db.server";
+import { seedDemo } from "#app/server/seed.server";
+import { loadTenantContext, type TenantContext } from "#app/server/tenancy.server";
+import { transitionCase } from "#app/server/workflow.server";
+import { createTestDatabase } from "#tests/setup/services";
+import { processCpuMs } from "#tests/setup/proc";
 
 const { values } = parseArgs({
   options: {
@@ -33,12 +33,26 @@ const clientCounts = values.clients.split(",").map(Number);
 const townshipCounts = values.townships.split(",").map(Number);
 const maxTownships = Math.max(...townshipCounts);
 
-const dispute = { summary: "邻里噪音纠纷", parties: 3, location: "桥头村5组", partyPhone: "13800001111", partyIdNumber: "33090219800101123X" };
+const dispute = {
+  summary: "邻里噪音纠纷",
+  parties: 3,
+  location: "桥头村5组",
+  partyPhone: "13800001111",
+  partyIdNumber: "33090219800101123X",
+};
 const STEPS: Array<{ login: string; transitionId: string; input?: unknown }> = [
   { login: "east.routing", transitionId: "triage", input: { gradeId: "general" } },
-  { login: "east.routing", transitionId: "dispatch", input: { leadUnitId: "platform-safety", instructions: "请三日内调解" } },
+  {
+    login: "east.routing",
+    transitionId: "dispatch",
+    input: { leadUnitId: "platform-safety", instructions: "请三日内调解" },
+  },
   { login: "east.safety", transitionId: "accept" },
-  { login: "east.safety", transitionId: "report-back", input: { result: "已调解，双方签订协议", measures: "上门调解两次" } },
+  {
+    login: "east.safety",
+    transitionId: "report-back",
+    input: { result: "已调解，双方签订协议", measures: "上门调解两次" },
+  },
   { login: "east.routing", transitionId: "review", input: { opinion: "同意" } },
   { login: "east.grid1", transitionId: "close", input: { satisfaction: "satisfied", method: "phone" } },
   { login: "east.routing", transitionId: "archive" },
@@ -61,21 +75,36 @@ function cpuMeter() {
   return () => {
     const end = read();
     const n = process.cpuUsage(node);
-    return { machineBusy: start && end ? 1 - (end.idle - start.idle) / (end.total - start.total) : NaN, nodeCpuMs: (n.user + n.system) / 1000 };
+    return {
+      machineBusy: start && end ? 1 - (end.idle - start.idle) / (end.total - start.total) : NaN,
+      nodeCpuMs: (n.user + n.system) / 1000,
+    };
   };
 }
 
-const pct = (sorted: number[], q: number) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
+const pct = (sorted: number[], q: number) =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(q * sorted.length) - 1))] ?? NaN;
 
 /** East Lake plus clones of its published config under other codes, each with the same demo members. */
 async function addTownships(db: Db, count: number) {
   const east = await db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } });
-  const config = await db.configVersion.findFirstOrThrow({ where: { tenantId: east.id }, orderBy: { version: "desc" } });
+  const config = await db.configVersion.findFirstOrThrow({
+    where: { tenantId: east.id },
+    orderBy: { version: "desc" },
+  });
   const members = await db.membership.findMany({ where: { tenantId: east.id, user: { login: { in: LOGINS } } } });
   const codes = ["east-lake"];
   for (let i = 2; i <= count; i++) {
     const code = `bench-${String(i).padStart(2, "0")}`;
-    const tenant = await db.tenant.create({ data: { code, kind: "township", name: `${east.name}（压测${i}）`, nameEn: `${east.nameEn ?? "East Lake"} (bench ${i})`, parentId: east.parentId } });
+    const tenant = await db.tenant.create({
+      data: {
+        code,
+        kind: "township",
+        name: `${east.name}（压测${i}）`,
+        nameEn: `${east.nameEn ?? "East Lake"} (bench ${i})`,
+        parentId: east.parentId,
+      },
+    });
     await db.configVersion.create({
       data: {
         tenantId: tenant.id,
@@ -86,7 +115,9 @@ async function addTownships(db: Db, count: number) {
         publishedBy: "bench",
       },
     });
-    await db.membership.createMany({ data: members.map((m) => ({ tenantId: tenant.id, userId: m.userId, posts: m.posts, unitId: m.unitId })) });
+    await db.membership.createMany({
+      data: members.map((m) => ({ tenantId: tenant.id, userId: m.userId, posts: m.posts, unitId: m.unitId })),
+    });
     codes.push(code);
   }
   return codes;
@@ -95,7 +126,10 @@ async function addTownships(db: Db, count: number) {
 async function contexts(db: Db, codes: string[]) {
   const out = new Map<string, TenantContext>();
   for (const login of LOGINS) {
-    const user = await db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+    const user = await db.user.findUniqueOrThrow({
+      where: { login },
+      select: { id: true, login: true, displayName: true, active: true },
+    });
     for (const code of codes) {
       const ctx = await loadTenantContext(db, user, code);
       if (!ctx) throw new Error(`${login} is not a member of ${code}`);
@@ -104,7 +138,6 @@ async function contexts(db: Db, codes: string[]) {
   }
   return out;
 }
-
 
 /**
  * Samples pg_stat_activity every 50 ms: how many of this database's sessions wait on an advisory
@@ -164,7 +197,13 @@ type RunResult = {
 const errorName = (error: unknown) => (error as { code?: string }).code ?? (error as Error).name ?? "error";
 const bump = (counts: Record<string, number>, key: string) => (counts[key] = (counts[key] ?? 0) + 1);
 
-async function run(db: Db, ctxs: Map<string, TenantContext>, codes: string[], cases: number, clients: number): Promise<RunResult> {
+async function run(
+  db: Db,
+  ctxs: Map<string, TenantContext>,
+  codes: string[],
+  cases: number,
+  clients: number,
+): Promise<RunResult> {
   const ctx = (login: string, code: string) => ctxs.get(`${login}@${code}`)!;
   const reportErrors: Record<string, number> = {};
   // The cases, reported through the real intake path, spread round-robin over the townships.
@@ -207,7 +246,11 @@ async function run(db: Db, ctxs: Map<string, TenantContext>, codes: string[], ca
           const t0 = performance.now();
           let r: Awaited<ReturnType<typeof transitionCase>>;
           try {
-            r = await transitionCase(db, ctx(step.login, c.code), c.id, { transitionId: step.transitionId, input: step.input, expectedVersion: version });
+            r = await transitionCase(db, ctx(step.login, c.code), c.id, {
+              transitionId: step.transitionId,
+              input: step.input,
+              expectedVersion: version,
+            });
           } catch (error) {
             latencies.push(performance.now() - t0);
             bump(errors, errorName(error)); // counted; this case is left where it is
@@ -228,7 +271,18 @@ async function run(db: Db, ctxs: Map<string, TenantContext>, codes: string[], ca
   );
   const seconds = (performance.now() - start) / 1000;
   const cpu = meter();
-  return { transitions: latencies.length, ok, seconds, latencies: latencies.sort((a, b) => a - b), refusals, errors, reportsPerSec, reportErrors, cpu, waits: await sampler() };
+  return {
+    transitions: latencies.length,
+    ok,
+    seconds,
+    latencies: latencies.sort((a, b) => a - b),
+    refusals,
+    errors,
+    reportsPerSec,
+    reportErrors,
+    cpu,
+    waits: await sampler(),
+  };
 }
 
 const database = await createTestDatabase();
@@ -246,14 +300,28 @@ try {
   const setup = dbFor(poolFor(clientCounts[0]!));
   await seedDemo(setup, "tenants");
   const allCodes = await addTownships(setup, maxTownships);
-  console.log(`cpus: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, node ${process.version}, load avg before: ${loadavg().map((l) => l.toFixed(2)).join(" ")}`);
-  console.log("measures transitionCase() in-process (engine + server layer): no HTTP, session or route, contexts loaded once, no job runner — npm run bench:http measures the click path");
-  console.log(`${casesPerRun} cases per run, ${STEPS.length} transitions each (${STEPS.map((s) => s.transitionId).join(" → ")})\n`);
+  console.log(
+    `cpus: ${cpus().length} × ${cpus()[0]?.model ?? "?"}, node ${process.version}, load avg before: ${loadavg()
+      .map((l) => l.toFixed(2))
+      .join(" ")}`,
+  );
+  console.log(
+    "measures transitionCase() in-process (engine + server layer): no HTTP, session or route, contexts loaded once, no job runner — npm run bench:http measures the click path",
+  );
+  console.log(
+    `${casesPerRun} cases per run, ${STEPS.length} transitions each (${STEPS.map((s) => s.transitionId).join(" → ")})\n`,
+  );
 
   // Warm-up: compile each township's config, JIT the path; not measured.
   {
     const db = dbFor(poolFor(clientCounts[0]!));
-    await run(db, await contexts(db, allCodes), allCodes, Math.max(16, allCodes.length * 2), Math.min(8, allCodes.length * 2));
+    await run(
+      db,
+      await contexts(db, allCodes),
+      allCodes,
+      Math.max(16, allCodes.length * 2),
+      Math.min(8, allCodes.length * 2),
+    );
   }
 
   const header =
@@ -261,8 +329,11 @@ try {
   console.log(header);
   console.log("-".repeat(header.length));
   // A one-client baseline first: the service time of one transition with nothing else running.
-  const plan: Array<{ townships: number; clients: number; cases: number }> = [{ townships: 1, clients: 1, cases: Math.min(casesPerRun, 100) }];
-  for (const townships of townshipCounts) for (const clients of clientCounts) plan.push({ townships, clients, cases: casesPerRun });
+  const plan: Array<{ townships: number; clients: number; cases: number }> = [
+    { townships: 1, clients: 1, cases: Math.min(casesPerRun, 100) },
+  ];
+  for (const townships of townshipCounts)
+    for (const clients of clientCounts) plan.push({ townships, clients, cases: casesPerRun });
   for (const { townships, clients, cases } of plan) {
     const codes = allCodes.slice(0, townships);
     const pool = poolFor(clients);
@@ -282,13 +353,17 @@ try {
         String(Object.values(r.errors).reduce((a, b) => a + b, 0)).padStart(9),
         `${r.reportsPerSec.toFixed(0)} (${Object.values(r.reportErrors).reduce((a, b) => a + b, 0)})`.padStart(20),
         `${r.waits.advisory.toFixed(1)} / ${r.waits.active.toFixed(1)}`.padStart(42),
-        `${(r.cpu.nodeCpuMs / 1000 / r.seconds).toFixed(2)} + ${(r.waits.pgCpuMs / 1000 / r.seconds).toFixed(2)} cores`.padStart(22),
+        `${(r.cpu.nodeCpuMs / 1000 / r.seconds).toFixed(2)} + ${(r.waits.pgCpuMs / 1000 / r.seconds).toFixed(2)} cores`.padStart(
+          22,
+        ),
         `${(r.cpu.machineBusy * 100).toFixed(0)} %`.padStart(14),
       ].join(""),
     );
     if (refused) console.log(`           refusals by kind: ${JSON.stringify(r.refusals)}`);
     if (Object.keys(r.errors).length || Object.keys(r.reportErrors).length) {
-      console.log(`           errors (P2028 = Prisma's 5 s interactive-transaction timeout): transitions ${JSON.stringify(r.errors)}, intake ${JSON.stringify(r.reportErrors)}`);
+      console.log(
+        `           errors (P2028 = Prisma's 5 s interactive-transaction timeout): transitions ${JSON.stringify(r.errors)}, intake ${JSON.stringify(r.reportErrors)}`,
+      );
     }
   }
 
@@ -299,7 +374,9 @@ try {
     allCodes.map(async (code) => verifyAuditChain(db, (await db.tenant.findUniqueOrThrow({ where: { code } })).id)),
   );
   const events = chains.reduce((n, c) => n + c.count, 0);
-  console.log(`\ncases not archived: ${open}; audit chains: ${chains.every((c) => c.ok) ? "all verify" : "BROKEN"} (${events} entries in ${chains.length} townships)`);
+  console.log(
+    `\ncases not archived: ${open}; audit chains: ${chains.every((c) => c.ok) ? "all verify" : "BROKEN"} (${events} entries in ${chains.length} townships)`,
+  );
 } finally {
   for (const db of dbs.values()) await db.$disconnect();
   await database.drop();

@@ -16,9 +16,11 @@ export function gradeAnalysis(config: CompiledConfig, gradeId: string, mode: Mod
 const holdsAny = (actor: ActorContext, posts: readonly string[]) => actor.posts.some((p) => posts.includes(p));
 
 /** On duty now: the rota says so (ActorContext.isDutyLeaderToday), or wartime puts the whole leadership on duty. */
-export function isOnDuty(config: CompiledConfig, mode: Mode, actor: ActorContext): boolean {
+function isOnDuty(config: CompiledConfig, mode: Mode, actor: ActorContext): boolean {
   if (actor.kind !== "township") return false;
-  return actor.isDutyLeaderToday === true || (allLeadershipOnDuty(config, mode) && holdsAny(actor, config.leadershipPosts));
+  return (
+    actor.isDutyLeaderToday === true || (allLeadershipOnDuty(config, mode) && holdsAny(actor, config.leadershipPosts))
+  );
 }
 
 function isAssignee(state: CaseState | undefined, actor: ActorContext, leadOnly: boolean): boolean {
@@ -30,7 +32,13 @@ function isAssignee(state: CaseState | undefined, actor: ActorContext, leadOnly:
 }
 
 /** Whether the actor is who `entry` names, for this case (or for the tenant, without a case). */
-export function actorMatches(config: CompiledConfig, state: CaseState | undefined, mode: Mode, actor: ActorContext, entry: string): boolean {
+export function actorMatches(
+  config: CompiledConfig,
+  state: CaseState | undefined,
+  mode: Mode,
+  actor: ActorContext,
+  entry: string,
+): boolean {
   if (actor.kind === "system") return false;
   const township = actor.kind === "township";
   switch (entry) {
@@ -62,10 +70,22 @@ export function actorMatches(config: CompiledConfig, state: CaseState | undefine
   }
 }
 
-export type Recipients = { posts: string[]; units?: string[]; users?: string[]; dutyLeaderOn?: string; county?: boolean };
+export type Recipients = {
+  posts: string[];
+  units?: string[];
+  users?: string[];
+  dutyLeaderOn?: string;
+  county?: boolean;
+};
 
 /** The people `entries` name, as the notify effect's recipient fields (empty fields left out). */
-export function resolveRecipients(config: CompiledConfig, state: CaseState | undefined, mode: Mode, entries: readonly string[], now: Date): Recipients {
+export function resolveRecipients(
+  config: CompiledConfig,
+  state: CaseState | undefined,
+  mode: Mode,
+  entries: readonly string[],
+  now: Date,
+): Recipients {
   const posts = new Set<string>();
   const units = new Set<string>();
   const users = new Set<string>();
@@ -125,5 +145,11 @@ export function resolveRecipients(config: CompiledConfig, state: CaseState | und
 }
 
 export function hasRecipients(r: Recipients): boolean {
-  return r.posts.length > 0 || Boolean(r.units?.length) || Boolean(r.users?.length) || r.dutyLeaderOn !== undefined || r.county === true;
+  return (
+    r.posts.length > 0 ||
+    Boolean(r.units?.length) ||
+    Boolean(r.users?.length) ||
+    r.dutyLeaderOn !== undefined ||
+    r.county === true
+  );
 }

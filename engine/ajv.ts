@@ -17,6 +17,7 @@ export function createAjv(overrides: { validateSchema?: boolean } = {}) {
 }
 
 let shared: ReturnType<typeof createAjv> | undefined;
+/** The one instance for the engine's own schemas (a compiled config gets its own, so its forms go with it). */
 export function sharedAjv() {
   shared ??= createAjv();
   return shared;
@@ -29,7 +30,7 @@ function localize(errors: ErrorObject[], locale: Locale): ErrorObject[] {
 }
 
 /** The pointer of the field an error is about (required errors point at the missing property). */
-export function errorFieldPath(error: ErrorObject): string {
+function errorFieldPath(error: ErrorObject): string {
   if (error.keyword === "required") {
     return `${error.instancePath}/${(error.params as { missingProperty: string }).missingProperty}`;
   }

@@ -43,18 +43,48 @@ export function appealSetup(compiled: CompiledConfig) {
   return { appeal, workflow, field: compiled.defaults.appealEntryField };
 }
 
-const notConfigured = () => refusal("not-allowed", "", "appeal.not-configured", "本乡镇未开通考评申诉", "Appeals are not set up in this township");
+const notConfigured = () =>
+  refusal(
+    "not-allowed",
+    "",
+    "appeal.not-configured",
+    "本乡镇未开通考评申诉",
+    "Appeals are not set up in this township",
+  );
 
-const unknownEntry = (at: string) => refusal("invalid-input", at, "appeal.entry-unknown", "找不到要申诉的考评记录", "No such score entry");
+const unknownEntry = (at: string) =>
+  refusal("invalid-input", at, "appeal.entry-unknown", "找不到要申诉的考评记录", "No such score entry");
 
 /** What makes a line appealable by `actor`, in the order decideAppeal refuses. */
 function lineRefusal(actor: Actor, line: AppealableLine, alreadyAppealed: boolean, at: string): Refusal | null {
-  if (line.points >= 0) return refusal("invalid-input", at, "appeal.not-a-deduction", "只能对扣分申诉", "Only a deduction can be appealed");
+  if (line.points >= 0)
+    return refusal("invalid-input", at, "appeal.not-a-deduction", "只能对扣分申诉", "Only a deduction can be appealed");
   // A reversal or a recompute correction is the ledger's own adjustment: the original line is what is disputed.
-  if (line.reverses) return refusal("invalid-input", at, "appeal.correction", "更正记录不能申诉，请对原扣分申诉", "A correction cannot be appealed; appeal the original deduction");
+  if (line.reverses)
+    return refusal(
+      "invalid-input",
+      at,
+      "appeal.correction",
+      "更正记录不能申诉，请对原扣分申诉",
+      "A correction cannot be appealed; appeal the original deduction",
+    );
   const own = line.target.kind === "user" ? line.target.id === actor.userId : line.target.id === actor.unitId;
-  if (!own) return refusal("not-allowed", "", "appeal.not-yours", "只能对本人或本单位的扣分申诉", "You may appeal only deductions from you or your unit");
-  if (alreadyAppealed) return refusal("invalid-input", at, "appeal.duplicate", "该扣分已申诉过", "This deduction has already been appealed");
+  if (!own)
+    return refusal(
+      "not-allowed",
+      "",
+      "appeal.not-yours",
+      "只能对本人或本单位的扣分申诉",
+      "You may appeal only deductions from you or your unit",
+    );
+  if (alreadyAppealed)
+    return refusal(
+      "invalid-input",
+      at,
+      "appeal.duplicate",
+      "该扣分已申诉过",
+      "This deduction has already been appealed",
+    );
   return null;
 }
 
@@ -62,15 +92,24 @@ function lineRefusal(actor: Actor, line: AppealableLine, alreadyAppealed: boolea
  * Why `actor` may not appeal `line`, as decideAppeal would refuse it before looking at the form,
  * or null when they may: the scores page asks this to offer the appeal link.
  */
-export function appealRefusal(compiled: CompiledConfig, actor: Actor, line: AppealableLine | undefined, alreadyAppealed: boolean): Refusal | null {
+export function appealRefusal(
+  compiled: CompiledConfig,
+  actor: Actor,
+  line: AppealableLine | undefined,
+  alreadyAppealed: boolean,
+): Refusal | null {
   const setup = appealSetup(compiled);
   if (!setup) return notConfigured();
   const at = `/data/${setup.field}`;
   return line ? lineRefusal(actor, line, alreadyAppealed, at) : unknownEntry(at);
 }
 
-export const mayAppeal = (compiled: CompiledConfig, actor: Actor, line: AppealableLine | undefined, alreadyAppealed: boolean): boolean =>
-  appealRefusal(compiled, actor, line, alreadyAppealed) === null;
+export const mayAppeal = (
+  compiled: CompiledConfig,
+  actor: Actor,
+  line: AppealableLine | undefined,
+  alreadyAppealed: boolean,
+): boolean => appealRefusal(compiled, actor, line, alreadyAppealed) === null;
 
 /**
  * Whether an appeal in `state` stands against its entry, so that another is refused: open, upheld
@@ -94,7 +133,11 @@ export function decideAppeal(ctx: AppealContext, data: unknown): IntakeDecision 
   if (!setup) return { ok: false, refusal: notConfigured() };
   const { appeal, workflow, field } = setup;
   const issues = validateFormData(compiled, appeal.form, data);
-  if (issues.length) return { ok: false, refusal: { kind: "invalid-input", issues: issues.map((i) => ({ ...i, path: `/data${i.path}` })) } };
+  if (issues.length)
+    return {
+      ok: false,
+      refusal: { kind: "invalid-input", issues: issues.map((i) => ({ ...i, path: `/data${i.path}` })) },
+    };
   const fields = data as Record<string, unknown>;
   const at = `/data/${field}`;
   const disputed = ctx.disputed;
@@ -103,10 +146,25 @@ export function decideAppeal(ctx: AppealContext, data: unknown): IntakeDecision 
   if (refused) return { ok: false, refusal: refused };
 
   // The appeal sits with the case it disputes; an entry without a case falls back on the first category.
-  const category = (ctx.disputedCase && compiled.categories.get(ctx.disputedCase.categoryId)) ?? compiled.categories.values().next().value;
-  if (!category) return { ok: false, refusal: refusal("not-allowed", "", "appeal.not-configured", "本乡镇未配置事件类别", "This township has no categories") };
+  const category =
+    (ctx.disputedCase && compiled.categories.get(ctx.disputedCase.categoryId)) ??
+    compiled.categories.values().next().value;
+  if (!category)
+    return {
+      ok: false,
+      refusal: refusal(
+        "not-allowed",
+        "",
+        "appeal.not-configured",
+        "本乡镇未配置事件类别",
+        "This township has no categories",
+      ),
+    };
   const titleField = compiled.forms.get(appeal.form)?.titleField;
-  const title = titleField && typeof fields[titleField] === "string" && fields[titleField] ? `申诉：${String(fields[titleField]).trim()}` : "考评申诉";
+  const title =
+    titleField && typeof fields[titleField] === "string" && fields[titleField]
+      ? `申诉：${String(fields[titleField]).trim()}`
+      : "考评申诉";
   const newCase: NewCase = {
     id: ctx.caseId,
     tenantId: actor.tenantId,
@@ -125,7 +183,14 @@ export function decideAppeal(ctx: AppealContext, data: unknown): IntakeDecision 
     {
       type: "audit",
       event: "case.reported",
-      data: { categoryId: category.id, gradeId: category.defaultGrade, state: workflow.initial, configVersion: ctx.configVersion, appeal: { entry: disputed.dedupeKey, ...(disputed.caseId ? { caseId: disputed.caseId } : {}) }, at: ctx.now.toISOString() },
+      data: {
+        categoryId: category.id,
+        gradeId: category.defaultGrade,
+        state: workflow.initial,
+        configVersion: ctx.configVersion,
+        appeal: { entry: disputed.dedupeKey, ...(disputed.caseId ? { caseId: disputed.caseId } : {}) },
+        at: ctx.now.toISOString(),
+      },
     },
   ];
   outcomes.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "appeal.filed", withCaseId: true }));

@@ -9,7 +9,7 @@ import { endOfDayMs, fromLocalMs, localDay, localTimeOfDayMs, offsetMs } from ".
 export type YearStatus = "official" | "provisional";
 
 /** One year of a shipped calendar file (tenants/calendars/*.json). */
-export type CalendarYear = {
+type CalendarYear = {
   /** "official": taken from the 国务院办公厅 notice. "provisional": incomplete, no make-up days. */
   status: YearStatus;
   source?: string;
@@ -36,7 +36,7 @@ export type CalendarData = {
 };
 
 /** Tenant additions from the township config (`calendars.<id>.holidays/workdays`). */
-export type CalendarOverrides = { holidays?: string[]; workdays?: string[] };
+type CalendarOverrides = { holidays?: string[]; workdays?: string[] };
 /** The tenant's additions and its time zone (the config's `timeZone`). */
 export type CalendarOptions = CalendarOverrides & { timeZone: string };
 
@@ -105,7 +105,8 @@ function isRecord(v: unknown): v is Record<string, unknown> {
 }
 
 function dateList(v: unknown, where: string): string[] {
-  if (!Array.isArray(v) || v.some((d) => typeof d !== "string")) throw new TypeError(`${where} must be an array of YYYY-MM-DD strings`);
+  if (!Array.isArray(v) || v.some((d) => typeof d !== "string"))
+    throw new TypeError(`${where} must be an array of YYYY-MM-DD strings`);
   for (const d of v as string[]) dayNumber(d);
   return v as string[];
 }
@@ -121,19 +122,30 @@ export function parseCalendarFile(raw: unknown): CalendarFile {
     const where = `Calendar "${raw.id}" year ${year}`;
     if (!/^\d{4}$/.test(year)) throw new TypeError(`${where}: year keys must be four digits`);
     if (!isRecord(entry)) throw new TypeError(`${where} must be an object`);
-    if (entry.status !== "official" && entry.status !== "provisional") throw new TypeError(`${where}: status must be "official" or "provisional"`);
+    if (entry.status !== "official" && entry.status !== "provisional")
+      throw new TypeError(`${where}: status must be "official" or "provisional"`);
     const holidays = dateList(entry.holidays, `${where} holidays`);
     const workdays = dateList(entry.workdays, `${where} workdays`);
     for (const d of [...holidays, ...workdays]) {
       if (!d.startsWith(year)) throw new RangeError(`${where}: date ${d} is not in ${year}`);
     }
-    years[year] = { status: entry.status, ...(typeof entry.source === "string" ? { source: entry.source } : {}), holidays, workdays };
+    years[year] = {
+      status: entry.status,
+      ...(typeof entry.source === "string" ? { source: entry.source } : {}),
+      holidays,
+      workdays,
+    };
   }
-  return { ...(typeof raw.$comment === "string" ? { $comment: raw.$comment } : {}), id: raw.id, source: raw.source, years };
+  return {
+    ...(typeof raw.$comment === "string" ? { $comment: raw.$comment } : {}),
+    id: raw.id,
+    source: raw.source,
+    years,
+  };
 }
 
 /** Flattens a calendar file into holidays, workdays and per-year status. */
-export function calendarData(file: CalendarFile): CalendarData {
+function calendarData(file: CalendarFile): CalendarData {
   const out: CalendarData = { holidays: [], workdays: [], years: {} };
   for (const [year, entry] of Object.entries(file.years)) {
     out.holidays.push(...entry.holidays);
@@ -155,8 +167,12 @@ function isCalendarFile(base: CalendarFile | CalendarData): base is CalendarFile
  * overrides, is a contradiction and throws a RangeError, as does a malformed date.
  * Coverage (`coveredYears`) comes from the base only: tenant dates never make a year "covered".
  */
-export function buildCalendar(base: CalendarFile | CalendarData | undefined, overrides: CalendarOptions): WorkingCalendar {
-  const data: CalendarData = base === undefined ? { holidays: [], workdays: [] } : isCalendarFile(base) ? calendarData(base) : base;
+export function buildCalendar(
+  base: CalendarFile | CalendarData | undefined,
+  overrides: CalendarOptions,
+): WorkingCalendar {
+  const data: CalendarData =
+    base === undefined ? { holidays: [], workdays: [] } : isCalendarFile(base) ? calendarData(base) : base;
   const holidays = new Set(dateList(data.holidays, "Calendar holidays").map(dayNumber));
   const workdays = new Set(dateList(data.workdays, "Calendar workdays").map(dayNumber));
   for (const d of workdays) {
@@ -166,7 +182,8 @@ export function buildCalendar(base: CalendarFile | CalendarData | undefined, ove
   const extraWorkdays = dateList(overrides.workdays ?? [], "Calendar override workdays").map(dayNumber);
   const extraHolidaySet = new Set(extraHolidays);
   for (const d of extraWorkdays) {
-    if (extraHolidaySet.has(d)) throw new RangeError(`Calendar overrides list ${isoDate(d)} as both a holiday and a workday`);
+    if (extraHolidaySet.has(d))
+      throw new RangeError(`Calendar overrides list ${isoDate(d)} as both a holiday and a workday`);
   }
   for (const d of extraHolidays) {
     workdays.delete(d);
@@ -308,7 +325,9 @@ export function subtractDuration(cal: WorkingCalendar, due: Date, duration: Dura
       return new Date(fromLocalMs(cal.zone, ms + offsetMs(cal.zone, ms) - amount * DAY_MS));
     case "working-days": {
       const day = localDay(cal.zone, ms);
-      return new Date(fromLocalMs(cal.zone, shiftWorkingDays(cal, day, -amount) * DAY_MS + localTimeOfDayMs(cal.zone, ms)));
+      return new Date(
+        fromLocalMs(cal.zone, shiftWorkingDays(cal, day, -amount) * DAY_MS + localTimeOfDayMs(cal.zone, ms)),
+      );
     }
   }
 }
@@ -343,7 +362,13 @@ export function workingDaysBetween(cal: WorkingCalendar, from: Date, to: Date): 
  *   paused Fri, resumed Mon → one working day (Monday).
  * Throws RangeError when resumedAt is before pausedAt.
  */
-export function extendByPause(cal: WorkingCalendar, due: Date, pausedAt: Date, resumedAt: Date, unit: DurationUnit): Date {
+export function extendByPause(
+  cal: WorkingCalendar,
+  due: Date,
+  pausedAt: Date,
+  resumedAt: Date,
+  unit: DurationUnit,
+): Date {
   const dueMs = instantMs(due, "extendByPause due");
   const p = instantMs(pausedAt, "extendByPause pausedAt");
   const r = instantMs(resumedAt, "extendByPause resumedAt");

@@ -4,7 +4,7 @@ import type { DurationUnit } from "./calendar";
 
 export type Mode = "peacetime" | "wartime";
 
-export type Assignment = {
+type Assignment = {
   /** The unit that leads the handling (主办). */
   leadUnitId?: string;
   /** Units that assist (协办). */

@@ -8,7 +8,15 @@
 // The config editor's preview and the publish both call `deadlineImpact`, so preview == outcome.
 //
 // Pure: time comes in as `now`.
-import { addDuration, dayNumber, endOfLocalDay, isWorkingDay, isoDate, workingDaysBetween, type WorkingCalendar } from "./calendar";
+import {
+  addDuration,
+  dayNumber,
+  endOfLocalDay,
+  isWorkingDay,
+  isoDate,
+  workingDaysBetween,
+  type WorkingCalendar,
+} from "./calendar";
 import { localDate } from "./time";
 import type { Deadline } from "./case-state";
 import type { CompiledConfig } from "./config/compile";
@@ -52,7 +60,11 @@ export type RunningCase = {
   after: CompiledConfig;
 };
 
-function calendarsOf(before: CompiledConfig, after: CompiledConfig, deadline: Deadline): [WorkingCalendar, WorkingCalendar] | undefined {
+function calendarsOf(
+  before: CompiledConfig,
+  after: CompiledConfig,
+  deadline: Deadline,
+): [WorkingCalendar, WorkingCalendar] | undefined {
   // The case's own policy names the calendar in both: a draft's policy edits are not its rules.
   const policy = before.policies.get(deadline.policyId);
   if (!policy) return undefined;
@@ -81,7 +93,12 @@ function differsBetween(a: WorkingCalendar, b: WorkingCalendar, from: string, to
  * - A correction never makes a case overdue at once: a due that would move before the end of
  *   today (of the pause day, when paused) moves to the end of that day instead.
  */
-export function retimedDueAt(before: CompiledConfig, after: CompiledConfig, deadline: Deadline, now: Date): Date | undefined {
+export function retimedDueAt(
+  before: CompiledConfig,
+  after: CompiledConfig,
+  deadline: Deadline,
+  now: Date,
+): Date | undefined {
   if (deadline.unit !== "working-days" || !deadlineMet(deadline, now)) return undefined;
   const calendars = calendarsOf(before, after, deadline);
   if (!calendars) return undefined;
@@ -125,7 +142,11 @@ export function deadlineImpact(cases: readonly RunningCase[], now: Date): Deadli
 }
 
 /** A case's deadlines with the shifts of `deadlineImpact` applied (ladder progress kept: nothing is sent again). */
-export function applyShifts(caseId: string, deadlines: readonly Deadline[], shifts: readonly DeadlineShift[]): Deadline[] {
+export function applyShifts(
+  caseId: string,
+  deadlines: readonly Deadline[],
+  shifts: readonly DeadlineShift[],
+): Deadline[] {
   const moved = new Map(shifts.filter((s) => s.caseId === caseId).map((s) => [s.deadlineId, s.toDueAt]));
   return deadlines.map((d) => (moved.has(d.id) ? { ...d, dueAt: moved.get(d.id)! } : d));
 }

@@ -12,12 +12,12 @@ export type FieldType = (typeof FIELD_TYPES)[number];
 /** A field the designer keeps as it is (an array, a custom widget …): only titles and help change. */
 export type DesignerFieldType = FieldType | "custom";
 
-export const PHONE_PATTERN = "^1\\d{10}$";
+const PHONE_PATTERN = "^1\\d{10}$";
 
 type JsonObject = { [key: string]: unknown };
 
-export type LocalText = { zh: string; en?: string };
-export type DesignerOption = { value: string; label: LocalText };
+type LocalText = { zh: string; en?: string };
+type DesignerOption = { value: string; label: LocalText };
 
 export type DesignerField = {
   /** The property name in case data; fixed once cases may carry it. */
@@ -66,8 +66,10 @@ export const FIELD_TYPE_NAMES: Record<DesignerFieldType, Bilingual> = {
 };
 
 const isObject = (v: unknown): v is JsonObject => typeof v === "object" && v !== null && !Array.isArray(v);
-const objectAt = (v: unknown, key: string): JsonObject | undefined => (isObject(v) && isObject(v[key]) ? v[key] : undefined);
-const without = (o: JsonObject, keys: readonly string[]) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+const objectAt = (v: unknown, key: string): JsonObject | undefined =>
+  isObject(v) && isObject(v[key]) ? v[key] : undefined;
+const without = (o: JsonObject, keys: readonly string[]) =>
+  Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
 const nonEmpty = (o: JsonObject | undefined) => (o && Object.keys(o).length ? o : undefined);
 const str = (v: unknown) => (typeof v === "string" ? v : undefined);
 
@@ -121,12 +123,16 @@ function inferType(schema: JsonObject, ui: JsonObject | undefined): DesignerFiel
 export function formToDesigner(form: ConfigForm): DesignerModel {
   const schema = form.schema;
   const properties = objectAt(schema, "properties") ?? {};
-  const required = new Set(Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === "string") : []);
+  const required = new Set(
+    Array.isArray(schema.required) ? schema.required.filter((r): r is string => typeof r === "string") : [],
+  );
   const ui = form.uiSchema ?? {};
   const en = form.i18n?.en;
   const enProps = objectAt(en?.schema, "properties") ?? {};
   const enUi = en?.uiSchema ?? {};
-  const order = Array.isArray(ui["ui:order"]) ? ui["ui:order"].filter((k): k is string => typeof k === "string" && Object.hasOwn(properties, k)) : [];
+  const order = Array.isArray(ui["ui:order"])
+    ? ui["ui:order"].filter((k): k is string => typeof k === "string" && Object.hasOwn(properties, k))
+    : [];
   const keys = [...order, ...Object.keys(properties).filter((k) => !order.includes(k))];
 
   const fields = keys.map((key): DesignerField => {
@@ -224,12 +230,20 @@ export function designerToForm(model: DesignerModel): ConfigForm {
     if (Object.keys(en).length) enUi[field.key] = en;
   }
   const required = model.fields.filter((f) => f.required && !f.hidden).map((f) => f.key);
-  const schema: JsonObject = { type: "object", ...(model.schemaExtra ?? {}), ...(required.length ? { required } : {}), properties };
+  const schema: JsonObject = {
+    type: "object",
+    ...(model.schemaExtra ?? {}),
+    ...(required.length ? { required } : {}),
+    properties,
+  };
   const form: ConfigForm = { name: { ...model.name }, schema, uiSchema };
   if (model.titleField !== undefined) form.titleField = model.titleField;
   // Phone and ID-number fields are always masked (the validator insists); the designer has no switch for it.
-  const personal = Object.keys(properties).filter((key) => personalKind(key, properties[key]) && !model.maskedFields?.includes(key));
-  if (model.maskedFields !== undefined || personal.length) form.maskedFields = [...(model.maskedFields ?? []), ...personal];
+  const personal = Object.keys(properties).filter(
+    (key) => personalKind(key, properties[key]) && !model.maskedFields?.includes(key),
+  );
+  if (model.maskedFields !== undefined || personal.length)
+    form.maskedFields = [...(model.maskedFields ?? []), ...personal];
   const en: { schema?: JsonObject; uiSchema?: JsonObject } = {};
   if (Object.keys(enProperties).length) en.schema = { properties: enProperties };
   if (Object.keys(enUi).length) en.uiSchema = enUi;
@@ -243,31 +257,86 @@ const issue = (path: string, code: string, zh: string, en: string): Issue => ({ 
 /** Problems a person can fix in the designer; the whole config is validated after this. */
 export function validateDesigner(model: DesignerModel): Issue[] {
   const out: Issue[] = [];
-  if (!model.name.zh.trim()) out.push(issue("/name/zh", "designer.name-missing", "请填写表单名称（中文）", "Enter the form's name (Chinese)"));
-  if (!model.fields.length) out.push(issue("/fields", "designer.no-fields", "表单至少需要一个字段", "A form needs at least one field"));
+  if (!model.name.zh.trim())
+    out.push(issue("/name/zh", "designer.name-missing", "请填写表单名称（中文）", "Enter the form's name (Chinese)"));
+  if (!model.fields.length)
+    out.push(issue("/fields", "designer.no-fields", "表单至少需要一个字段", "A form needs at least one field"));
   const seen = new Map<string, number>();
   model.fields.forEach((field, i) => {
     const at = (...rest: Array<string | number>) => pointer("fields", i, ...rest);
     const n = i + 1;
     if (!FIELD_KEY.test(field.key)) {
-      out.push(issue(at("key"), "designer.key-invalid", `第 ${n} 个字段的编号“${field.key}”无效：以字母开头，只用字母、数字和下划线`, `Field ${n}: key "${field.key}" must start with a letter and use only letters, digits and underscores`));
+      out.push(
+        issue(
+          at("key"),
+          "designer.key-invalid",
+          `第 ${n} 个字段的编号“${field.key}”无效：以字母开头，只用字母、数字和下划线`,
+          `Field ${n}: key "${field.key}" must start with a letter and use only letters, digits and underscores`,
+        ),
+      );
     } else if (seen.has(field.key)) {
-      out.push(issue(at("key"), "designer.key-duplicate", `第 ${n} 个字段的编号“${field.key}”与第 ${seen.get(field.key)! + 1} 个重复`, `Field ${n}: key "${field.key}" repeats field ${seen.get(field.key)! + 1}`));
+      out.push(
+        issue(
+          at("key"),
+          "designer.key-duplicate",
+          `第 ${n} 个字段的编号“${field.key}”与第 ${seen.get(field.key)! + 1} 个重复`,
+          `Field ${n}: key "${field.key}" repeats field ${seen.get(field.key)! + 1}`,
+        ),
+      );
     } else seen.set(field.key, i);
-    if (!field.title.zh.trim()) out.push(issue(at("title", "zh"), "designer.title-missing", `第 ${n} 个字段缺少中文标题`, `Field ${n} has no Chinese title`));
+    if (!field.title.zh.trim())
+      out.push(
+        issue(
+          at("title", "zh"),
+          "designer.title-missing",
+          `第 ${n} 个字段缺少中文标题`,
+          `Field ${n} has no Chinese title`,
+        ),
+      );
     if (field.type === "choice") {
       const options = field.options ?? [];
-      if (!options.length) out.push(issue(at("options"), "designer.no-options", `第 ${n} 个字段（单项选择）至少需要一个选项`, `Field ${n} (choice) needs at least one option`));
+      if (!options.length)
+        out.push(
+          issue(
+            at("options"),
+            "designer.no-options",
+            `第 ${n} 个字段（单项选择）至少需要一个选项`,
+            `Field ${n} (choice) needs at least one option`,
+          ),
+        );
       const values = new Set<string>();
       options.forEach((o, k) => {
-        if (!o.value.trim()) out.push(issue(at("options", k, "value"), "designer.option-empty", `第 ${n} 个字段的第 ${k + 1} 个选项为空`, `Field ${n}: option ${k + 1} is empty`));
-        else if (values.has(o.value)) out.push(issue(at("options", k, "value"), "designer.option-duplicate", `第 ${n} 个字段的选项“${o.value}”重复`, `Field ${n}: option "${o.value}" repeats`));
+        if (!o.value.trim())
+          out.push(
+            issue(
+              at("options", k, "value"),
+              "designer.option-empty",
+              `第 ${n} 个字段的第 ${k + 1} 个选项为空`,
+              `Field ${n}: option ${k + 1} is empty`,
+            ),
+          );
+        else if (values.has(o.value))
+          out.push(
+            issue(
+              at("options", k, "value"),
+              "designer.option-duplicate",
+              `第 ${n} 个字段的选项“${o.value}”重复`,
+              `Field ${n}: option "${o.value}" repeats`,
+            ),
+          );
         values.add(o.value);
       });
     }
   });
   if (model.titleField && !model.fields.some((f) => f.key === model.titleField)) {
-    out.push(issue("/titleField", "designer.title-field-missing", `标题字段“${model.titleField}”不在表单中`, `Title field "${model.titleField}" is not in the form`));
+    out.push(
+      issue(
+        "/titleField",
+        "designer.title-field-missing",
+        `标题字段“${model.titleField}”不在表单中`,
+        `Title field "${model.titleField}" is not in the form`,
+      ),
+    );
   }
   return out;
 }
@@ -275,7 +344,7 @@ export function validateDesigner(model: DesignerModel): Issue[] {
 // Editing operations, shared by the designer screen and its tests.
 
 /** A key for a new field that no field uses yet: field1, field2 … */
-export function newFieldKey(model: DesignerModel): string {
+function newFieldKey(model: DesignerModel): string {
   const used = new Set(model.fields.map((f) => f.key));
   for (let n = model.fields.length + 1; ; n++) if (!used.has(`field${n}`)) return `field${n}`;
 }
@@ -292,7 +361,8 @@ export function removeField(model: DesignerModel, index: number): DesignerModel 
   const fields = model.fields.filter((_, i) => i !== index);
   const next: DesignerModel = { ...model, fields };
   if (removed && model.titleField === removed.key) delete next.titleField;
-  if (removed && model.maskedFields?.includes(removed.key)) next.maskedFields = model.maskedFields.filter((k) => k !== removed.key);
+  if (removed && model.maskedFields?.includes(removed.key))
+    next.maskedFields = model.maskedFields.filter((k) => k !== removed.key);
   return next;
 }
 

@@ -5,13 +5,37 @@ import type { FromSchema } from "json-schema-to-ts";
 
 import { kindParam, str } from "./actions/kit";
 
-const guardList = { type: "array", minItems: 1, items: { type: "object", required: ["type"], properties: { type: str, params: { type: "object" } } } } as const;
+const guardList = {
+  type: "array",
+  minItems: 1,
+  items: { type: "object", required: ["type"], properties: { type: str, params: { type: "object" } } },
+} as const;
 
 export const GUARD_PARAMS = {
-  "grade-in": { type: "object", required: ["grades"], additionalProperties: false, properties: { grades: { type: "array", items: str, minItems: 1 } } },
-  "category-in": { type: "object", required: ["categories"], additionalProperties: false, properties: { categories: { type: "array", items: str, minItems: 1 } } },
-  "platform-in": { type: "object", required: ["platforms"], additionalProperties: false, properties: { platforms: { type: "array", items: str, minItems: 1 } } },
-  mode: { type: "object", required: ["mode"], additionalProperties: false, properties: { mode: { enum: ["peacetime", "wartime"] } } },
+  "grade-in": {
+    type: "object",
+    required: ["grades"],
+    additionalProperties: false,
+    properties: { grades: { type: "array", items: str, minItems: 1 } },
+  },
+  "category-in": {
+    type: "object",
+    required: ["categories"],
+    additionalProperties: false,
+    properties: { categories: { type: "array", items: str, minItems: 1 } },
+  },
+  "platform-in": {
+    type: "object",
+    required: ["platforms"],
+    additionalProperties: false,
+    properties: { platforms: { type: "array", items: str, minItems: 1 } },
+  },
+  mode: {
+    type: "object",
+    required: ["mode"],
+    additionalProperties: false,
+    properties: { mode: { enum: ["peacetime", "wartime"] } },
+  },
   assigned: { type: "object", additionalProperties: false, properties: {} },
   escalated: { type: "object", additionalProperties: false, properties: {} },
   "deadline-overdue": kindParam,
@@ -20,11 +44,21 @@ export const GUARD_PARAMS = {
     type: "object",
     required: ["field", "values"],
     additionalProperties: false,
-    properties: { field: str, values: { type: "array", minItems: 1, items: { type: ["string", "number", "boolean"] } } },
+    properties: {
+      field: str,
+      values: { type: "array", minItems: 1, items: { type: ["string", "number", "boolean"] } },
+    },
   },
   all: { type: "object", required: ["guards"], additionalProperties: false, properties: { guards: guardList } },
   any: { type: "object", required: ["guards"], additionalProperties: false, properties: { guards: guardList } },
-  not: { type: "object", required: ["guard"], additionalProperties: false, properties: { guard: { type: "object", required: ["type"], properties: { type: str, params: { type: "object" } } } } },
+  not: {
+    type: "object",
+    required: ["guard"],
+    additionalProperties: false,
+    properties: {
+      guard: { type: "object", required: ["type"], properties: { type: str, params: { type: "object" } } },
+    },
+  },
 } as const;
 
 export type GuardName = keyof typeof GUARD_PARAMS;

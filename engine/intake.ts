@@ -23,13 +23,17 @@ export type NewCase = {
   orgUnitId: string;
 };
 
-export type Refusal =
-  | { kind: "not-allowed"; issues: Issue[] }
-  | { kind: "invalid-input"; issues: Issue[] };
+export type Refusal = { kind: "not-allowed"; issues: Issue[] } | { kind: "invalid-input"; issues: Issue[] };
 
 export type IntakeDecision = { ok: true; case: NewCase; outcomes: Outcome[] } | { ok: false; refusal: Refusal };
 
-export type IntakeContext = { compiled: CompiledConfig; configVersion: number; actor: Actor; now: Date; caseId: string };
+export type IntakeContext = {
+  compiled: CompiledConfig;
+  configVersion: number;
+  actor: Actor;
+  now: Date;
+  caseId: string;
+};
 
 export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDecision {
   const { compiled, actor } = ctx;
@@ -39,19 +43,39 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
       ok: false,
       refusal: {
         kind: "invalid-input",
-        issues: [{ path: "/categoryId", code: "category.unknown", message: { zh: "请选择有效的事件类别", en: "Choose a valid case category" } }],
+        issues: [
+          {
+            path: "/categoryId",
+            code: "category.unknown",
+            message: { zh: "请选择有效的事件类别", en: "Choose a valid case category" },
+          },
+        ],
       },
     };
   }
-  const facts = { tenantId: actor.tenantId, orgUnitId: actor.unitId, platformId: category.platform, reporterId: actor.userId };
+  const facts = {
+    tenantId: actor.tenantId,
+    orgUnitId: actor.unitId,
+    platformId: category.platform,
+    reporterId: actor.userId,
+  };
   if (!buildAbility(rulesFor(compiled, actor)).can("create", caseSubject(facts))) {
     return {
       ok: false,
-      refusal: { kind: "not-allowed", issues: [{ path: "", code: "forbidden", message: { zh: "您无权在此上报事件", en: "You may not report cases here" } }] },
+      refusal: {
+        kind: "not-allowed",
+        issues: [
+          { path: "", code: "forbidden", message: { zh: "您无权在此上报事件", en: "You may not report cases here" } },
+        ],
+      },
     };
   }
   const issues = validateFormData(compiled, category.intakeForm, input.data);
-  if (issues.length) return { ok: false, refusal: { kind: "invalid-input", issues: issues.map((i) => ({ ...i, path: `/data${i.path}` })) } };
+  if (issues.length)
+    return {
+      ok: false,
+      refusal: { kind: "invalid-input", issues: issues.map((i) => ({ ...i, path: `/data${i.path}` })) },
+    };
 
   const data = input.data as Record<string, unknown>;
   const workflow = compiled.workflows.get(category.workflow)!;
@@ -75,7 +99,13 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
     {
       type: "audit",
       event: "case.reported",
-      data: { categoryId: category.id, gradeId: category.defaultGrade, state: workflow.initial, configVersion: ctx.configVersion, at: ctx.now.toISOString() },
+      data: {
+        categoryId: category.id,
+        gradeId: category.defaultGrade,
+        state: workflow.initial,
+        configVersion: ctx.configVersion,
+        at: ctx.now.toISOString(),
+      },
     },
   ];
   outcomes.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "case.reported", withCaseId: false }));

@@ -59,7 +59,8 @@ export function jsonTextDepth(text: string, max = MAX_JSON_DEPTH): number {
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);
     if (inString) {
-      if (c === 0x5c) i++; // backslash: skip the escaped character
+      if (c === 0x5c)
+        i++; // backslash: skip the escaped character
       else if (c === 0x22) inString = false;
     } else if (c === 0x22) inString = true;
     else if (c === 0x7b || c === 0x5b) {
@@ -70,18 +71,35 @@ export function jsonTextDepth(text: string, max = MAX_JSON_DEPTH): number {
   return deepest;
 }
 
-export const tooDeepIssue = (path = ""): Issue =>
-  issue(path, "limit.depth", `内容嵌套过深：超过 ${MAX_JSON_DEPTH} 层`, `Nested too deeply: more than ${MAX_JSON_DEPTH} levels`);
+const tooDeepIssue = (path = ""): Issue =>
+  issue(
+    path,
+    "limit.depth",
+    `内容嵌套过深：超过 ${MAX_JSON_DEPTH} 层`,
+    `Nested too deeply: more than ${MAX_JSON_DEPTH} levels`,
+  );
 
 /**
  * JSON text from a request, parsed only when it is within `maxBytes` and the depth cap. Invalid
  * JSON is `{ ok: true, value: undefined }`, as the routes already treat it.
  */
-export function parseBoundedJson(text: string, maxBytes: number = CONFIG_LIMITS.bytes): { ok: true; value: unknown } | { ok: false; status: 400 | 413; issue: Issue } {
+export function parseBoundedJson(
+  text: string,
+  maxBytes: number = CONFIG_LIMITS.bytes,
+): { ok: true; value: unknown } | { ok: false; status: 400 | 413; issue: Issue } {
   // Cheap bound first: a string of n UTF-16 units is at least n bytes.
   if (text.length > maxBytes || (text.length * 3 > maxBytes && utf8Length(text) > maxBytes)) {
     const bytes = utf8Length(text);
-    return { ok: false, status: 413, issue: issue("", "limit.bytes", `内容过大：${MiB(bytes)}，上限 ${MiB(maxBytes)}`, `Too large: ${MiB(bytes)}, limit ${MiB(maxBytes)}`) };
+    return {
+      ok: false,
+      status: 413,
+      issue: issue(
+        "",
+        "limit.bytes",
+        `内容过大：${MiB(bytes)}，上限 ${MiB(maxBytes)}`,
+        `Too large: ${MiB(bytes)}, limit ${MiB(maxBytes)}`,
+      ),
+    };
   }
   if (jsonTextDepth(text) > MAX_JSON_DEPTH) return { ok: false, status: 400, issue: tooDeepIssue() };
   try {
@@ -112,7 +130,9 @@ export function configLimitIssues(document: unknown): Issue[] {
       reported.add("depth");
       continue;
     }
-    const entries: Array<[string, unknown]> = Array.isArray(node) ? node.map((v, i) => [String(i), v]) : Object.entries(node);
+    const entries: Array<[string, unknown]> = Array.isArray(node)
+      ? node.map((v, i) => [String(i), v])
+      : Object.entries(node);
     const named = COUNT_LIMITS.find((l) => countAt(l, tokens));
     const limit = named?.limit ?? CONFIG_LIMITS.items;
     if (entries.length > limit) {
@@ -120,14 +140,25 @@ export function configLimitIssues(document: unknown): Issue[] {
       if (!reported.has(key)) {
         out.push(
           named
-            ? issue(pointer(...tokens), "limit.count", `配置过大：${named.zh} ${entries.length} 个，上限 ${limit}`, `Config too large: ${entries.length} ${named.en}, limit ${limit}`)
-            : issue(pointer(...tokens), "limit.count", `配置过大：此处有 ${entries.length} 项，上限 ${limit}`, `Config too large: ${entries.length} entries here, limit ${limit}`),
+            ? issue(
+                pointer(...tokens),
+                "limit.count",
+                `配置过大：${named.zh} ${entries.length} 个，上限 ${limit}`,
+                `Config too large: ${entries.length} ${named.en}, limit ${limit}`,
+              )
+            : issue(
+                pointer(...tokens),
+                "limit.count",
+                `配置过大：此处有 ${entries.length} 项，上限 ${limit}`,
+                `Config too large: ${entries.length} entries here, limit ${limit}`,
+              ),
         );
         reported.add(key);
       }
       continue; // not walked further: the document is refused anyway
     }
-    for (const [key, value] of entries) if (typeof value === "object" && value !== null) stack.push({ node: value, tokens: [...tokens, key] });
+    for (const [key, value] of entries)
+      if (typeof value === "object" && value !== null) stack.push({ node: value, tokens: [...tokens, key] });
   }
   return out;
 }

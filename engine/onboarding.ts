@@ -3,13 +3,18 @@
 // then resolved and validated exactly as every config is. Pure; the server adds what needs the
 // database (is the code or a login taken?) and creates everything in one transaction.
 import type { FromSchema } from "json-schema-to-ts";
-import { createAjv, toIssues } from "./ajv";
+import { sharedAjv, toIssues } from "./ajv";
 import { diffConfigs, type ConfigChange } from "./config/diff";
 import type { JsonObject } from "./config/id-paths";
 import { checkOrgRows, type KnownUnit, type OrgRow, type RowIssue } from "./org-import";
 import { pointer, type Issue } from "./issues";
 import { unitRole } from "./org";
-import { PLATFORM_KIND, TOWNSHIP_CONFIG_SCHEMA_ID, type OrgUnitRole, type TownshipConfig } from "../schemas/township-config";
+import {
+  PLATFORM_KIND,
+  TOWNSHIP_CONFIG_SCHEMA_ID,
+  type OrgUnitRole,
+  type TownshipConfig,
+} from "#schemas/township-config";
 
 const id = { type: "string", pattern: "^[a-z0-9][a-z0-9-]*$", minLength: 1, maxLength: 64 } as const;
 const name = {
@@ -22,20 +27,29 @@ const login = { type: "string", pattern: "^[a-z0-9][a-z0-9._-]{2,63}$" } as cons
 const cell = { type: "string", maxLength: 200 } as const;
 
 /** What the browser sends: the whole draft, every time; the server trusts none of it blindly. */
-export const onboardingDraftSchema = {
+const onboardingDraftSchema = {
   type: "object",
   required: ["template", "township", "platforms", "units", "admin", "staff"],
   additionalProperties: false,
   properties: {
     template: { type: "string", pattern: "^[a-z0-9][a-z0-9-]*@\\d+\\.\\d+\\.\\d+$" },
-    township: { type: "object", required: ["code", "name"], additionalProperties: false, properties: { code: id, name } },
+    township: {
+      type: "object",
+      required: ["code", "name"],
+      additionalProperties: false,
+      properties: { code: id, name },
+    },
     platforms: {
       type: "object",
       required: ["keep", "add"],
       additionalProperties: false,
       properties: {
         keep: { type: "array", maxItems: 200, items: id, uniqueItems: true },
-        add: { type: "array", maxItems: 50, items: { type: "object", required: ["id", "name"], additionalProperties: false, properties: { id, name } } },
+        add: {
+          type: "array",
+          maxItems: 50,
+          items: { type: "object", required: ["id", "name"], additionalProperties: false, properties: { id, name } },
+        },
       },
     },
     units: {
@@ -48,7 +62,12 @@ export const onboardingDraftSchema = {
         properties: { kind: cell, id: cell, name: cell, name_en: cell, parent: cell, gridType: cell },
       },
     },
-    admin: { type: "object", required: ["login", "name"], additionalProperties: false, properties: { login, name: { type: "string", minLength: 1, maxLength: 100 } } },
+    admin: {
+      type: "object",
+      required: ["login", "name"],
+      additionalProperties: false,
+      properties: { login, name: { type: "string", minLength: 1, maxLength: 100 } },
+    },
     staff: {
       type: "array",
       maxItems: 200,
@@ -65,11 +84,18 @@ export const onboardingDraftSchema = {
 export type OnboardingDraft = FromSchema<typeof onboardingDraftSchema>;
 
 // Compiled on first use: the browser imports this module for its helpers and never needs it.
-let draftValidator: ReturnType<ReturnType<typeof createAjv>["compile"]> | undefined;
-const validateDraftShape = (value: unknown) => (draftValidator ??= createAjv().compile(onboardingDraftSchema))(value);
+let draftValidator: ReturnType<ReturnType<typeof sharedAjv>["compile"]> | undefined;
+const validateDraftShape = (value: unknown) => (draftValidator ??= sharedAjv().compile(onboardingDraftSchema))(value);
 
 export function emptyDraft(template = ""): OnboardingDraft {
-  return { template, township: { code: "", name: { zh: "" } }, platforms: { keep: [], add: [] }, units: [], admin: { login: "", name: "" }, staff: [] };
+  return {
+    template,
+    township: { code: "", name: { zh: "" } },
+    platforms: { keep: [], add: [] },
+    units: [],
+    admin: { login: "", name: "" },
+    staff: [],
+  };
 }
 
 const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
@@ -81,13 +107,21 @@ export function templateFacts(template: TownshipConfig) {
     commandRoom: units.find((u) => unitRole(u.kind) === "command-room")?.id,
     platforms: units.filter((u) => u.kind === PLATFORM_KIND).map((u) => ({ id: u.id, name: u.name })),
     units: units.map((u) => ({ id: u.id, kind: u.kind, name: u.name })),
-    posts: (template.posts ?? []).map((p) => ({ id: p.id, name: p.name, ...(p.unit ? { unit: p.unit } : {}), ...(p.unitKinds ? { unitKinds: [...p.unitKinds] } : {}) })),
+    posts: (template.posts ?? []).map((p) => ({
+      id: p.id,
+      name: p.name,
+      ...(p.unit ? { unit: p.unit } : {}),
+      ...(p.unitKinds ? { unitKinds: [...p.unitKinds] } : {}),
+    })),
     adminPost: adminPostOf(template),
   };
 }
 
 /** The units a post can be held in: its own fixed unit, else the units of its kinds, else any. */
-export function unitsForPost<U extends { id: string; kind: string }>(post: { unit?: string; unitKinds?: readonly string[] } | undefined, units: readonly U[]): U[] {
+export function unitsForPost<U extends { id: string; kind: string }>(
+  post: { unit?: string; unitKinds?: readonly string[] } | undefined,
+  units: readonly U[],
+): U[] {
   if (post?.unit) return units.filter((u) => u.id === post.unit);
   if (post?.unitKinds?.length) return units.filter((u) => post.unitKinds!.includes(u.kind));
   return [...units];
@@ -95,13 +129,19 @@ export function unitsForPost<U extends { id: string; kind: string }>(post: { uni
 
 /** The post that manages the township's config (the template grants it), for the first admin. */
 export function adminPostOf(config: TownshipConfig): string | undefined {
-  const rule = (config.permissions ?? []).find((r) => r.action === "manage" && r.subject === "Config" && !r.inverted && r.posts.some((p) => p !== "*"));
+  const rule = (config.permissions ?? []).find(
+    (r) => r.action === "manage" && r.subject === "Config" && !r.inverted && r.posts.some((p) => p !== "*"),
+  );
   return rule?.posts.find((p) => p !== "*");
 }
 
 /** Row issues of the village/grid table as issues under /units (row n is /units/n-1). */
-export function rowIssuesToIssues(issues: readonly RowIssue[], base = "/units"): Issue[] {
-  return issues.map((i) => ({ path: `${base}/${i.row - 1}${i.column ? `/${i.column}` : ""}`, code: i.code, message: i.message }));
+function rowIssuesToIssues(issues: readonly RowIssue[], base = "/units"): Issue[] {
+  return issues.map((i) => ({
+    path: `${base}/${i.row - 1}${i.column ? `/${i.column}` : ""}`,
+    code: i.code,
+    message: i.message,
+  }));
 }
 
 /**
@@ -110,7 +150,10 @@ export function rowIssuesToIssues(issues: readonly RowIssue[], base = "/units"):
  */
 export function knownUnits(units: readonly KnownUnit[], platforms: OnboardingDraft["platforms"]): KnownUnit[] {
   const dropped = droppedPlatforms(units, platforms);
-  return [...units.filter((u) => !dropped.includes(u.id)).map((u) => ({ id: u.id, kind: u.kind })), ...platforms.add.map((p) => ({ id: p.id, kind: PLATFORM_KIND }))];
+  return [
+    ...units.filter((u) => !dropped.includes(u.id)).map((u) => ({ id: u.id, kind: u.kind })),
+    ...platforms.add.map((p) => ({ id: p.id, kind: PLATFORM_KIND })),
+  ];
 }
 
 function droppedPlatforms(units: readonly KnownUnit[], platforms: OnboardingDraft["platforms"]): string[] {
@@ -127,17 +170,44 @@ export type BuiltSource = { ok: true; source: JsonObject } | { ok: false; issues
 export function buildTownshipSource(draftInput: unknown, template: TownshipConfig | undefined): BuiltSource {
   if (!validateDraftShape(draftInput)) return { ok: false, issues: toIssues(draftValidator?.errors) };
   const draft = draftInput as OnboardingDraft;
-  if (!template) return { ok: false, issues: [issue("/template", "onboarding.template-missing", `找不到已发布的模板“${draft.template}”`, `No published template "${draft.template}"`)] };
+  if (!template)
+    return {
+      ok: false,
+      issues: [
+        issue(
+          "/template",
+          "onboarding.template-missing",
+          `找不到已发布的模板“${draft.template}”`,
+          `No published template "${draft.template}"`,
+        ),
+      ],
+    };
   const issues: Issue[] = [];
   const facts = templateFacts(template);
 
   draft.platforms.keep.forEach((p, i) => {
-    if (!facts.platforms.some((t) => t.id === p)) issues.push(issue(pointer("platforms", "keep", i), "onboarding.platform-unknown", `模板中没有平台“${p}”`, `The template has no platform "${p}"`));
+    if (!facts.platforms.some((t) => t.id === p))
+      issues.push(
+        issue(
+          pointer("platforms", "keep", i),
+          "onboarding.platform-unknown",
+          `模板中没有平台“${p}”`,
+          `The template has no platform "${p}"`,
+        ),
+      );
   });
   const templateIds = new Set((template.org?.units ?? []).map((u) => u.id));
   const added = new Set<string>();
   draft.platforms.add.forEach((p, i) => {
-    if (templateIds.has(p.id) || added.has(p.id)) issues.push(issue(pointer("platforms", "add", i, "id"), "onboarding.platform-taken", `平台编号“${p.id}”已被使用`, `Platform id "${p.id}" is already used`));
+    if (templateIds.has(p.id) || added.has(p.id))
+      issues.push(
+        issue(
+          pointer("platforms", "add", i, "id"),
+          "onboarding.platform-taken",
+          `平台编号“${p.id}”已被使用`,
+          `Platform id "${p.id}" is already used`,
+        ),
+      );
     added.add(p.id);
   });
   const rows = draft.units.map((values, i) => ({ row: i + 1, values: values as OrgRow }));
@@ -148,7 +218,12 @@ export function buildTownshipSource(draftInput: unknown, template: TownshipConfi
 
   const units: JsonObject[] = [
     ...droppedPlatforms(templateUnits, draft.platforms).map((id) => ({ id, $remove: true })),
-    ...draft.platforms.add.map((p) => ({ id: p.id, kind: PLATFORM_KIND, ...(facts.commandRoom ? { parent: facts.commandRoom } : {}), name: textOf(p.name) })),
+    ...draft.platforms.add.map((p) => ({
+      id: p.id,
+      kind: PLATFORM_KIND,
+      ...(facts.commandRoom ? { parent: facts.commandRoom } : {}),
+      name: textOf(p.name),
+    })),
     ...org.units.map((u) => ({ ...u }) as JsonObject),
   ];
   const source: JsonObject = {
@@ -174,36 +249,79 @@ export type Person = { login: string; name: string; posts: string[]; unit: strin
  * exists and suits the post (a grid worker sits in a grid), logins are not repeated. The first
  * person is the township admin, in the post the template lets manage the config.
  */
-export function peopleFor(draft: OnboardingDraft, config: TownshipConfig): { ok: true; people: Person[] } | { ok: false; issues: Issue[] } {
+export function peopleFor(
+  draft: OnboardingDraft,
+  config: TownshipConfig,
+): { ok: true; people: Person[] } | { ok: false; issues: Issue[] } {
   const issues: Issue[] = [];
   const units = new Map((config.org?.units ?? []).map((u) => [u.id, u]));
   const posts = new Map((config.posts ?? []).map((p) => [p.id, p]));
   const adminPost = adminPostOf(config);
   const people: Person[] = [];
   if (!adminPost || !posts.has(adminPost)) {
-    issues.push(issue("/admin", "onboarding.no-admin-post", "模板中没有可以管理配置的岗位，无法设立乡镇管理员", "The template has no post that may manage the config, so there can be no township admin"));
+    issues.push(
+      issue(
+        "/admin",
+        "onboarding.no-admin-post",
+        "模板中没有可以管理配置的岗位，无法设立乡镇管理员",
+        "The template has no post that may manage the config, so there can be no township admin",
+      ),
+    );
   } else {
-    const unit = posts.get(adminPost)!.unit ?? (config.org?.units ?? []).find((u) => unitRole(u.kind) === "command-room")?.id;
-    if (!unit) issues.push(issue("/admin", "onboarding.no-admin-unit", "找不到管理员所在的单位（指挥室）", "There is no unit (command room) for the admin"));
+    const unit =
+      posts.get(adminPost)!.unit ?? (config.org?.units ?? []).find((u) => unitRole(u.kind) === "command-room")?.id;
+    if (!unit)
+      issues.push(
+        issue(
+          "/admin",
+          "onboarding.no-admin-unit",
+          "找不到管理员所在的单位（指挥室）",
+          "There is no unit (command room) for the admin",
+        ),
+      );
     else people.push({ login: draft.admin.login, name: draft.admin.name, posts: [adminPost], unit, path: "/admin" });
   }
   draft.staff.forEach((s, i) => {
     const at = (k: string) => pointer("staff", i, k);
     const post = posts.get(s.post);
     const unit = units.get(s.unit);
-    if (!post) issues.push(issue(at("post"), "reference.missing", `岗位“${s.post}”不存在`, `Post "${s.post}" does not exist`));
-    if (!unit) issues.push(issue(at("unit"), "reference.missing", `单位“${s.unit}”不存在`, `Unit "${s.unit}" does not exist`));
+    if (!post)
+      issues.push(issue(at("post"), "reference.missing", `岗位“${s.post}”不存在`, `Post "${s.post}" does not exist`));
+    if (!unit)
+      issues.push(issue(at("unit"), "reference.missing", `单位“${s.unit}”不存在`, `Unit "${s.unit}" does not exist`));
     if (post?.unit && unit && unit.id !== post.unit) {
       const own = units.get(post.unit);
-      issues.push(issue(at("unit"), "onboarding.unit-fixed", `岗位“${post.name.zh}”设在“${own?.name.zh ?? post.unit}”，不能在“${unit.name.zh}”`, `Post "${post.name.en ?? post.name.zh}" sits in "${own?.name.en ?? own?.name.zh ?? post.unit}", not in "${unit.name.en ?? unit.name.zh}"`));
+      issues.push(
+        issue(
+          at("unit"),
+          "onboarding.unit-fixed",
+          `岗位“${post.name.zh}”设在“${own?.name.zh ?? post.unit}”，不能在“${unit.name.zh}”`,
+          `Post "${post.name.en ?? post.name.zh}" sits in "${own?.name.en ?? own?.name.zh ?? post.unit}", not in "${unit.name.en ?? unit.name.zh}"`,
+        ),
+      );
     } else if (post && unit && post.unitKinds?.length && !post.unitKinds.includes(unit.kind)) {
-      issues.push(issue(at("unit"), "onboarding.unit-kind", `岗位“${post.name.zh}”须在${post.unitKinds.join("、")}类单位中，“${unit.name.zh}”不是`, `Post "${post.name.en ?? post.name.zh}" belongs in a unit of kind ${post.unitKinds.join(", ")}; "${unit.name.en ?? unit.name.zh}" is not`));
+      issues.push(
+        issue(
+          at("unit"),
+          "onboarding.unit-kind",
+          `岗位“${post.name.zh}”须在${post.unitKinds.join("、")}类单位中，“${unit.name.zh}”不是`,
+          `Post "${post.name.en ?? post.name.zh}" belongs in a unit of kind ${post.unitKinds.join(", ")}; "${unit.name.en ?? unit.name.zh}" is not`,
+        ),
+      );
     }
     people.push({ login: s.login, name: s.name, posts: [s.post], unit: s.unit, path: pointer("staff", i) });
   });
   const seen = new Map<string, string>();
   for (const p of people) {
-    if (seen.has(p.login)) issues.push(issue(`${p.path}/login`, "onboarding.login-duplicate", `账号“${p.login}”重复`, `Login "${p.login}" is used twice`));
+    if (seen.has(p.login))
+      issues.push(
+        issue(
+          `${p.path}/login`,
+          "onboarding.login-duplicate",
+          `账号“${p.login}”重复`,
+          `Login "${p.login}" is used twice`,
+        ),
+      );
     seen.set(p.login, p.path);
   }
   return issues.length ? { ok: false, issues } : { ok: true, people };
@@ -231,6 +349,7 @@ export function configCounts(config: TownshipConfig): Record<string, number> {
 /** What the township changes against its template (identity fields aside, which always differ). */
 export function changesFromTemplate(template: unknown, config: unknown): ConfigChange[] {
   const identity = new Set(["/kind", "/id", "/version", "/name", "/description", "/extends", "/locale"]);
-  return diffConfigs(template, config).filter((c) => ![...identity].some((p) => c.path === p || c.path.startsWith(p + "/")));
+  return diffConfigs(template, config).filter(
+    (c) => ![...identity].some((p) => c.path === p || c.path.startsWith(p + "/")),
+  );
 }
-

@@ -1,5 +1,11 @@
 // Questions about a township's org tree, answered from its config.
-import { ORG_UNIT_KINDS, type OrgUnitGroup, type OrgUnitKind, type OrgUnitRole, type TownshipConfig } from "../schemas/township-config";
+import {
+  ORG_UNIT_KINDS,
+  type OrgUnitGroup,
+  type OrgUnitKind,
+  type OrgUnitRole,
+  type TownshipConfig,
+} from "#schemas/township-config";
 
 export type OrgUnit = NonNullable<NonNullable<TownshipConfig["org"]>["units"]>[number];
 
@@ -47,5 +53,7 @@ export class OrgTree {
 }
 
 /** A unit kind's role and ranking group, from the schema's vocabulary; unknown kinds are plain units. */
-export const unitRole = (kind: string | undefined): OrgUnitRole => (kind !== undefined && Object.hasOwn(ORG_UNIT_KINDS, kind) ? ORG_UNIT_KINDS[kind as OrgUnitKind].role : "unit");
-export const unitGroup = (kind: string | undefined): OrgUnitGroup => (kind !== undefined && Object.hasOwn(ORG_UNIT_KINDS, kind) ? ORG_UNIT_KINDS[kind as OrgUnitKind].group : "unit");
+export const unitRole = (kind: string | undefined): OrgUnitRole =>
+  kind !== undefined && Object.hasOwn(ORG_UNIT_KINDS, kind) ? ORG_UNIT_KINDS[kind as OrgUnitKind].role : "unit";
+export const unitGroup = (kind: string | undefined): OrgUnitGroup =>
+  kind !== undefined && Object.hasOwn(ORG_UNIT_KINDS, kind) ? ORG_UNIT_KINDS[kind as OrgUnitKind].group : "unit";

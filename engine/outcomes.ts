@@ -7,7 +7,7 @@ import type { Text } from "./i18n";
 export type Urgency = "normal" | "urgent";
 
 /** Append to the case's (or tenant's) audit chain. */
-export type AuditOutcome = { type: "audit"; event: string; data: Record<string, unknown> };
+type AuditOutcome = { type: "audit"; event: string; data: Record<string, unknown> };
 
 /**
  * Tell people. Recipients are the union of: holders of `posts`, members of `units`, `users`, the
@@ -15,7 +15,7 @@ export type AuditOutcome = { type: "audit"; event: string; data: Record<string, 
  * Write one outbox row with `dedupeKey`; the worker writes one notification per user with
  * `${dedupeKey}:${userId}`, so a redelivery changes nothing.
  */
-export type NotifyOutcome = {
+type NotifyOutcome = {
   type: "notify";
   posts: string[];
   units?: string[];
@@ -30,11 +30,25 @@ export type NotifyOutcome = {
 };
 
 /** A deadline was set (or replaced one of the same kind: `replaces`). The state's `deadlines` already holds it. */
-export type DeadlineSetOutcome = { type: "deadline-set"; caseId: string; deadline: Deadline; replaces?: string };
-export type DeadlinePausedOutcome = { type: "deadline-paused"; caseId: string; deadlineId: string; kind: string; pausedAt: string };
-export type DeadlineResumedOutcome = { type: "deadline-resumed"; caseId: string; deadlineId: string; kind: string; resumedAt: string; previousDueAt: string; dueAt: string };
+type DeadlineSetOutcome = { type: "deadline-set"; caseId: string; deadline: Deadline; replaces?: string };
+type DeadlinePausedOutcome = {
+  type: "deadline-paused";
+  caseId: string;
+  deadlineId: string;
+  kind: string;
+  pausedAt: string;
+};
+type DeadlineResumedOutcome = {
+  type: "deadline-resumed";
+  caseId: string;
+  deadlineId: string;
+  kind: string;
+  resumedAt: string;
+  previousDueAt: string;
+  dueAt: string;
+};
 /** A clock stopped for good: done, replaced by a new one, given back (退回), closed with the case, or handed to the county. */
-export type DeadlineClearedOutcome = {
+type DeadlineClearedOutcome = {
   type: "deadline-cleared";
   caseId: string;
   deadlineId: string;
@@ -50,13 +64,21 @@ export type DeadlineClearedOutcome = {
  * `escalatedTo: "county"`), or the county is told about an overdue case (`handover: false`).
  * Write an outbox row with `dedupeKey` for the county's inbox.
  */
-export type EscalateOutcome = { type: "escalate"; caseId: string; tenantId: string; to: "county"; handover: boolean; reason: string; dedupeKey: string };
+type EscalateOutcome = {
+  type: "escalate";
+  caseId: string;
+  tenantId: string;
+  to: "county";
+  handover: boolean;
+  reason: string;
+  dedupeKey: string;
+};
 
 /**
  * Issue a supervision sheet (督办单). The server numbers it from the tenant counter named
  * `sequence` (per year), stores it unique on `dedupeKey`, and notifies its recipients.
  */
-export type SupervisionSheetOutcome = {
+type SupervisionSheetOutcome = {
   type: "supervision-sheet";
   caseId: string;
   tenantId: string;
@@ -77,7 +99,7 @@ export type SupervisionSheetOutcome = {
 };
 
 /** A talk (约谈) by the principal leader with the responsible people, to be held by `scheduleBy`. */
-export type PrincipalTalkOutcome = {
+type PrincipalTalkOutcome = {
   type: "principal-talk";
   caseId: string;
   tenantId: string;
@@ -91,10 +113,17 @@ export type PrincipalTalkOutcome = {
 };
 
 /** Supervision of the case is over: mark its open sheets and talks closed. */
-export type SupervisionClosedOutcome = { type: "supervision-closed"; caseId: string; at: string };
+type SupervisionClosedOutcome = { type: "supervision-closed"; caseId: string; at: string };
 
 /** The tenant switched mode: persist `Tenant.mode` (with its version). */
-export type ModeChangedOutcome = { type: "mode-changed"; tenantId: string; from: Mode; to: Mode; at: string; version: number };
+type ModeChangedOutcome = {
+  type: "mode-changed";
+  tenantId: string;
+  from: Mode;
+  to: Mode;
+  at: string;
+  version: number;
+};
 
 export type Outcome =
   | AuditOutcome

@@ -25,7 +25,7 @@ export type RawRule = RawRuleOf<AppAbility> & { conditions?: Condition };
 export type AppAbility = MongoAbility<[Action, Subject | ({ __caslSubjectType__: Subject } & Partial<CaseFacts>)]>;
 
 /** Conditions of a scope: one, several (any of them allows), or none when the scope gives nothing. */
-export function scopeConditions(compiled: CompiledConfig, actor: Actor, scope: string): Condition[] {
+function scopeConditions(compiled: CompiledConfig, actor: Actor, scope: string): Condition[] {
   if (scope === "assigned") {
     // Units a case is dispatched to (lead or assisting) work on it: joint forces, departments …
     return [
@@ -48,7 +48,9 @@ export function scopeCondition(compiled: CompiledConfig, actor: Actor, scope: st
       return { ...base, orgUnitId: { $in: compiled.org.subtree(actor.unitId) } };
     case "platform": {
       // The platform a person works for is the nearest unit of role platform above their own unit.
-      const platform = compiled.org.ancestry(actor.unitId).find((id) => unitRole(compiled.org.byId.get(id)?.kind) === "platform");
+      const platform = compiled.org
+        .ancestry(actor.unitId)
+        .find((id) => unitRole(compiled.org.byId.get(id)?.kind) === "platform");
       return platform ? { ...base, platformId: platform } : null;
     }
     case "township":
@@ -63,7 +65,7 @@ export function rulesFor(compiled: CompiledConfig, actor: Actor): RawRule[] {
 }
 
 /** The actor's raw rules, each with the index of the config rule (`permissions[source]`) it comes from. */
-export function sourcedRulesFor(compiled: CompiledConfig, actor: Actor): Array<{ rule: RawRule; source: number }> {
+function sourcedRulesFor(compiled: CompiledConfig, actor: Actor): Array<{ rule: RawRule; source: number }> {
   const out: Array<{ rule: RawRule; source: number }> = [];
   (compiled.config.permissions ?? []).forEach((rule, source) => {
     if (!rule.posts.some((p) => p === "*" || actor.posts.includes(p))) return;

@@ -1,13 +1,13 @@
 // The duty rota (值班): who is duty leader on a given day. Peacetime: one leadership member a day,
 // from the rota data; wartime (with `dutyRota.wartime: "all-leadership"`): every leadership post
 // holder, around the clock. Pure: dates and instants are passed in.
-import { createAjv, toIssues } from "./ajv";
+import { sharedAjv, toIssues } from "./ajv";
 import { dayNumber, isoDate } from "./calendar";
 import { localDate } from "./time";
 import type { ActorContext, Mode } from "./case-state";
 import type { CompiledConfig } from "./config/compile";
 import { pointer, type Issue, type Result } from "./issues";
-import { dutyRotaDataSchema, type DutyRotaData } from "../schemas/township-config";
+import { dutyRotaDataSchema, type DutyRotaData } from "#schemas/township-config";
 
 export type { DutyRotaData };
 
@@ -56,7 +56,7 @@ export function rotaHolders(rota: DutyRotaData, date: string): string[] {
   const day = dayNumber(date);
   const weekly = rota.weekly?.find((w) => w.weekdays.includes(isoWeekday(day)));
   if (weekly) return [...weekly.holders];
-  if (rota.rotation && rota.rotation.holders.length) {
+  if (rota.rotation?.holders.length) {
     const since = day - dayNumber(rota.rotation.start);
     if (since >= 0) return [rota.rotation.holders[since % rota.rotation.holders.length]!];
   }
@@ -64,7 +64,12 @@ export function rotaHolders(rota: DutyRotaData, date: string): string[] {
 }
 
 /** Who is on duty on a duty date (see dutyDate) in a mode. */
-export function dutyLeaderOn(config: CompiledConfig, rota: DutyRotaData | undefined, date: string, mode: Mode = "peacetime"): DutyLeaders {
+export function dutyLeaderOn(
+  config: CompiledConfig,
+  rota: DutyRotaData | undefined,
+  date: string,
+  mode: Mode = "peacetime",
+): DutyLeaders {
   const all = allLeadershipOnDuty(config, mode);
   return {
     date,
@@ -83,18 +88,27 @@ export function isDutyLeader(
   mode: Mode = "peacetime",
 ): boolean {
   const leaders = dutyLeaderOn(config, rota, dutyDate(config, now), mode);
-  return leaders.userIds.includes(actor.userId) || (leaders.allLeadership && actor.posts.some((p) => leaders.leadershipPosts.includes(p)));
+  return (
+    leaders.userIds.includes(actor.userId) ||
+    (leaders.allLeadership && actor.posts.some((p) => leaders.leadershipPosts.includes(p)))
+  );
 }
 
 /** The duty days from `from` to `to` (inclusive) with their holders, for the rota screen. */
-export function rotaCalendar(config: CompiledConfig, rota: DutyRotaData | undefined, from: string, to: string): Array<{ date: string; userIds: string[] }> {
+export function rotaCalendar(
+  config: CompiledConfig,
+  rota: DutyRotaData | undefined,
+  from: string,
+  to: string,
+): Array<{ date: string; userIds: string[] }> {
   const out: Array<{ date: string; userIds: string[] }> = [];
   const data = rotaOf(config, rota);
-  for (let d = dayNumber(from), end = dayNumber(to); d <= end && out.length < 366; d++) out.push({ date: isoDate(d), userIds: rotaHolders(data, isoDate(d)) });
+  for (let d = dayNumber(from), end = dayNumber(to); d <= end && out.length < 366; d++)
+    out.push({ date: isoDate(d), userIds: rotaHolders(data, isoDate(d)) });
   return out;
 }
 
-const ajv = createAjv();
+const ajv = sharedAjv();
 const validateShape = ajv.compile(dutyRotaDataSchema);
 
 /** Checks a rota document an admin submitted: shape first (JSON pointers), then overlaps. */
@@ -104,13 +118,23 @@ export function validateDutyRota(raw: unknown): Result<DutyRotaData> {
   const issues: Issue[] = [];
   const dates = new Set<string>();
   rota.dates?.forEach((d, i) => {
-    if (dates.has(d.date)) issues.push({ path: pointer("dates", i, "date"), code: "rota.duplicate-date", message: { zh: `日期重复：${d.date}`, en: `Date listed twice: ${d.date}` } });
+    if (dates.has(d.date))
+      issues.push({
+        path: pointer("dates", i, "date"),
+        code: "rota.duplicate-date",
+        message: { zh: `日期重复：${d.date}`, en: `Date listed twice: ${d.date}` },
+      });
     dates.add(d.date);
   });
   const weekdays = new Set<number>();
   rota.weekly?.forEach((w, i) => {
     w.weekdays.forEach((day, k) => {
-      if (weekdays.has(day)) issues.push({ path: pointer("weekly", i, "weekdays", k), code: "rota.duplicate-weekday", message: { zh: `星期${day}已在前面安排`, en: `Weekday ${day} is already covered above` } });
+      if (weekdays.has(day))
+        issues.push({
+          path: pointer("weekly", i, "weekdays", k),
+          code: "rota.duplicate-weekday",
+          message: { zh: `星期${day}已在前面安排`, en: `Weekday ${day} is already covered above` },
+        });
       weekdays.add(day);
     });
   });

@@ -6,7 +6,11 @@ import { periodFigures, type Fact, type PeriodFigures, type PeriodLike } from ".
  * periodFigures for each group of a period's facts; `keyOf` names the group of a fact (its
  * platform, its village …), facts without a group are left out. Groups sorted by key.
  */
-export function figuresBy(facts: readonly Fact[], period: PeriodLike, keyOf: (f: Fact) => string | undefined): Record<string, PeriodFigures> {
+export function figuresBy(
+  facts: readonly Fact[],
+  period: PeriodLike,
+  keyOf: (f: Fact) => string | undefined,
+): Record<string, PeriodFigures> {
   const groups = new Map<string, Fact[]>();
   for (const f of facts) {
     const key = keyOf(f);
@@ -20,14 +24,17 @@ export function figuresBy(facts: readonly Fact[], period: PeriodLike, keyOf: (f:
   return out;
 }
 
-export type Bar = { label: string; value: number; y: number; width: number; height: number };
+type Bar = { label: string; value: number; y: number; width: number; height: number };
 export type BarLayout = { bars: Bar[]; width: number; height: number; labelWidth: number; max: number };
 
 /**
  * Horizontal bars for an inline SVG chart: one row per value, widths proportional to the largest
  * absolute value (0 when all are 0). Negative values draw like positive ones; the label says the sign.
  */
-export function barLayout(rows: ReadonlyArray<{ label: string; value: number }>, options: { width?: number; row?: number; gap?: number; labelWidth?: number } = {}): BarLayout {
+export function barLayout(
+  rows: ReadonlyArray<{ label: string; value: number }>,
+  options: { width?: number; row?: number; gap?: number; labelWidth?: number } = {},
+): BarLayout {
   const width = options.width ?? 480;
   const row = options.row ?? 18;
   const gap = options.gap ?? 6;

@@ -10,8 +10,8 @@ import type { CaseState, Deadline, Mode } from "./case-state";
 import type { CompiledConfig, DeadlinePolicy } from "./config/compile";
 import type { Text } from "./i18n";
 
-export type ReminderStep = { phase: "reminder"; position: number; before: Duration; label?: Text; notify?: string[] };
-export type OverdueStep = {
+type ReminderStep = { phase: "reminder"; position: number; before: Duration; label?: Text; notify?: string[] };
+type OverdueStep = {
   phase: "overdue";
   position: number;
   /** 0 for the first time; 1, 2 … for repeats of the last step. */
@@ -53,7 +53,7 @@ export function calendarOf(config: CompiledConfig, policy: DeadlinePolicy): Work
 }
 
 /** The duration a new deadline of this policy gets in a mode (wartime overrides `handle`). */
-export function policyDuration(policy: DeadlinePolicy, mode: Mode): Duration {
+function policyDuration(policy: DeadlinePolicy, mode: Mode): Duration {
   return mode === "wartime" && policy.wartime ? policy.wartime : policy.handle;
 }
 
@@ -62,7 +62,11 @@ function remindersOf(policy: DeadlinePolicy, mode: Mode) {
 }
 
 /** The step at an index of a deadline's ladder and the instant it becomes due, or undefined past the end. */
-export function ladderStepAt(config: CompiledConfig, deadline: Deadline, index: number): { step: LadderStep; at: Date } | undefined {
+export function ladderStepAt(
+  config: CompiledConfig,
+  deadline: Deadline,
+  index: number,
+): { step: LadderStep; at: Date } | undefined {
   const policy = policyOf(config, deadline.policyId);
   const cal = calendarOf(config, policy);
   const due = new Date(deadline.dueAt);
@@ -70,7 +74,13 @@ export function ladderStepAt(config: CompiledConfig, deadline: Deadline, index: 
   if (index < reminders.length) {
     const r = reminders[index]!;
     return {
-      step: { phase: "reminder", position: index, before: r.before, ...(r.label ? { label: r.label } : {}), ...(r.notify ? { notify: [...r.notify] } : {}) },
+      step: {
+        phase: "reminder",
+        position: index,
+        before: r.before,
+        ...(r.label ? { label: r.label } : {}),
+        ...(r.notify ? { notify: [...r.notify] } : {}),
+      },
       at: subtractDuration(cal, due, r.before),
     };
   }
@@ -122,7 +132,11 @@ export function startDeadline(
     dueAt: due.toISOString(),
     ladderStep: 0,
   };
-  for (let s = ladderStepAt(config, deadline, 0); s && s.step.phase === "reminder" && s.at.getTime() <= spec.start.getTime(); s = ladderStepAt(config, deadline, deadline.ladderStep)) {
+  for (
+    let s = ladderStepAt(config, deadline, 0);
+    s && s.step.phase === "reminder" && s.at.getTime() <= spec.start.getTime();
+    s = ladderStepAt(config, deadline, deadline.ladderStep)
+  ) {
     deadline.ladderStep++;
   }
   return deadline;
@@ -139,7 +153,10 @@ export function resumeDeadline(config: CompiledConfig, deadline: Deadline, now: 
   const { pausedAt, ...rest } = deadline;
   const pausedMs = new Date(pausedAt).getTime();
   const resumed = new Date(Math.max(pausedMs, now.getTime()));
-  return { ...rest, dueAt: extendByPause(cal, new Date(deadline.dueAt), new Date(pausedMs), resumed, deadline.unit).toISOString() };
+  return {
+    ...rest,
+    dueAt: extendByPause(cal, new Date(deadline.dueAt), new Date(pausedMs), resumed, deadline.unit).toISOString(),
+  };
 }
 
 /** Met: stopped no later than the due instant (a paused deadline counts at its pause). */
@@ -157,7 +174,14 @@ export function dueWork(config: CompiledConfig, caseState: CaseState, now: Date)
     for (let index = deadline.ladderStep; due.length < MAX_STEPS_PER_SWEEP; index++) {
       const s = ladderStepAt(config, deadline, index);
       if (!s || s.at.getTime() > now.getTime()) break;
-      due.push({ deadlineId: deadline.id, kind: deadline.kind, index, at: s.at.toISOString(), step: s.step, superseded: false });
+      due.push({
+        deadlineId: deadline.id,
+        kind: deadline.kind,
+        index,
+        at: s.at.toISOString(),
+        step: s.step,
+        superseded: false,
+      });
     }
     due.forEach((d, i) => {
       const later = due.slice(i + 1);

@@ -12,7 +12,16 @@ const partsFormatters = new Map<string, Intl.DateTimeFormat>();
 function partsFormatter(zone: string): Intl.DateTimeFormat {
   let f = partsFormatters.get(zone);
   if (!f) {
-    f = new Intl.DateTimeFormat("en-US", { timeZone: zone, hourCycle: "h23", year: "numeric", month: "numeric", day: "numeric", hour: "numeric", minute: "numeric", second: "numeric" });
+    f = new Intl.DateTimeFormat("en-US", {
+      timeZone: zone,
+      hourCycle: "h23",
+      year: "numeric",
+      month: "numeric",
+      day: "numeric",
+      hour: "numeric",
+      minute: "numeric",
+      second: "numeric",
+    });
     partsFormatters.set(zone, f);
   }
   return f;
@@ -37,8 +46,19 @@ export function offsetMs(zone: string, ms: number): number {
   const key = `${zone}|${bucket}`;
   const cached = offsetCache.get(key);
   if (cached !== undefined) return cached;
-  const p = Object.fromEntries(partsFormatter(zone).formatToParts(new Date(bucket * 15 * MINUTE_MS)).map((x) => [x.type, x.value]));
-  const asUtc = Date.UTC(Number(p.year), Number(p.month) - 1, Number(p.day), Number(p.hour), Number(p.minute), Number(p.second));
+  const p = Object.fromEntries(
+    partsFormatter(zone)
+      .formatToParts(new Date(bucket * 15 * MINUTE_MS))
+      .map((x) => [x.type, x.value]),
+  );
+  const asUtc = Date.UTC(
+    Number(p.year),
+    Number(p.month) - 1,
+    Number(p.day),
+    Number(p.hour),
+    Number(p.minute),
+    Number(p.second),
+  );
   const offset = asUtc - bucket * 15 * MINUTE_MS;
   if (offsetCache.size > 50_000) offsetCache.clear();
   offsetCache.set(key, offset);
@@ -57,7 +77,7 @@ export function fromLocalMs(zone: string, localMs: number): number {
 }
 
 /** The first millisecond of a local day. */
-export function startOfDayMs(zone: string, day: number): number {
+function startOfDayMs(zone: string, day: number): number {
   return fromLocalMs(zone, day * DAY_MS);
 }
 
@@ -91,6 +111,11 @@ export function startOfLocalMonth(zone: string, year: number, month0: number): D
 }
 
 /** An instant as people read it in the township: date and 24-hour time in its zone. */
-export function formatDateTime(instant: Date | string, locale: string, zone: string, options: Intl.DateTimeFormatOptions = {}): string {
+export function formatDateTime(
+  instant: Date | string,
+  locale: string,
+  zone: string,
+  options: Intl.DateTimeFormatOptions = {},
+): string {
   return new Date(instant).toLocaleString(locale, { timeZone: zone, hour12: false, ...options });
 }

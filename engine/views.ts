@@ -3,7 +3,7 @@
 import { localDate } from "./time";
 import type { CompiledConfig } from "./config/compile";
 import type { Actor } from "./permissions";
-import { VIEW_COLUMNS, type TownshipConfig } from "../schemas/township-config";
+import type { VIEW_COLUMNS, TownshipConfig } from "#schemas/township-config";
 
 type Views = NonNullable<TownshipConfig["views"]>;
 export type Workbench = NonNullable<Views["workbenches"]>[number];
@@ -11,9 +11,18 @@ export type WorkbenchTab = Workbench["tabs"][number];
 export type ViewColumn = (typeof VIEW_COLUMNS)[number];
 
 /** "Due soon" means the due instant is within this many hours from now (不到2日件). */
-export const DUE_SOON_HOURS = 48;
+const DUE_SOON_HOURS = 48;
 
-export const DEFAULT_COLUMNS: readonly ViewColumn[] = ["number", "title", "category", "grade", "status", "orgUnit", "reporter", "reportedAt"];
+export const DEFAULT_COLUMNS: readonly ViewColumn[] = [
+  "number",
+  "title",
+  "category",
+  "grade",
+  "status",
+  "orgUnit",
+  "reporter",
+  "reportedAt",
+];
 
 /** Every workbench naming one of `posts` (or "*"), in config order. */
 export function workbenchesFor(config: TownshipConfig, posts: readonly string[]): Workbench[] {
@@ -50,7 +59,11 @@ export type CaseFilter = {
   supervised?: boolean;
 };
 
-export function tabFilter(tab: Pick<WorkbenchTab, "filter">, actor: Pick<Actor, "userId" | "unitId">, now: Date): CaseFilter {
+export function tabFilter(
+  tab: Pick<WorkbenchTab, "filter">,
+  actor: Pick<Actor, "userId" | "unitId">,
+  now: Date,
+): CaseFilter {
   const f = tab.filter;
   const out: CaseFilter = {};
   if (f.states?.length) out.states = [...f.states];
@@ -85,5 +98,7 @@ export const townshipDay = (zone: string, at: Date): string => localDate(zone, a
 
 /** The last `days` local days ending with `now`'s, oldest first. */
 export function lastDays(zone: string, now: Date, days: number): string[] {
-  return Array.from({ length: days }, (_, i) => townshipDay(zone, new Date(now.getTime() - (days - 1 - i) * 86_400_000)));
+  return Array.from({ length: days }, (_, i) =>
+    townshipDay(zone, new Date(now.getTime() - (days - 1 - i) * 86_400_000)),
+  );
 }

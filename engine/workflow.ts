@@ -16,14 +16,14 @@ import { modeUrgency } from "./modes";
 import type { Outcome } from "./outcomes";
 import { deadlineMet, dueWork, nextCheckAt, type DueStep } from "./supervision";
 
-export type { ActorContext, CaseState, Deadline };
+export type { ActorContext, CaseState };
 
-export type TransitionCommand = { type: "transition"; transitionId: string; input?: unknown; expectedVersion: number };
+type TransitionCommand = { type: "transition"; transitionId: string; input?: unknown; expectedVersion: number };
 /** The periodic sweep: "what is due now?" Fires the due supervision ladder steps. */
-export type TickCommand = { type: "tick" };
+type TickCommand = { type: "tick" };
 export type Command = TransitionCommand | TickCommand;
 
-export type RefusalKind = "not-allowed" | "invalid-input" | "wrong-state" | "stale-version";
+type RefusalKind = "not-allowed" | "invalid-input" | "wrong-state" | "stale-version";
 export type WorkflowRefusal = { kind: RefusalKind; issues: Issue[] };
 
 export type Decision =
@@ -46,16 +46,34 @@ type Spec = { type: string; params?: Record<string, unknown> };
 
 const refuse = (kind: RefusalKind, issues: Issue[]): Decision => ({ ok: false, refusal: { kind, issues } });
 
-export function decide(config: CompiledConfig, caseState: CaseState, command: Command, actor: ActorContext, now: Date): Decision {
-  return command.type === "tick" ? decideTick(config, caseState, now) : decideTransition(config, caseState, command, actor, now);
+export function decide(
+  config: CompiledConfig,
+  caseState: CaseState,
+  command: Command,
+  actor: ActorContext,
+  now: Date,
+): Decision {
+  return command.type === "tick"
+    ? decideTick(config, caseState, now)
+    : decideTransition(config, caseState, command, actor, now);
 }
 
 /** The transitions this person may fire now, for the case screen (input-dependent guards are not checked). */
-export function availableTransitions(config: CompiledConfig, caseState: CaseState, actor: ActorContext, now: Date): AvailableTransition[] {
+export function availableTransitions(
+  config: CompiledConfig,
+  caseState: CaseState,
+  actor: ActorContext,
+  now: Date,
+): AvailableTransition[] {
   if (!sameTenant(caseState, actor)) return [];
   const workflow = workflowOf(config, caseState);
   return (workflow.transitions ?? [])
-    .filter((t) => t.from.includes(caseState.state) && mayFire(config, caseState, actor, t) && guardHolds(config, caseState, actor, now, t.guard, undefined) !== false)
+    .filter(
+      (t) =>
+        t.from.includes(caseState.state) &&
+        mayFire(config, caseState, actor, t) &&
+        guardHolds(config, caseState, actor, now, t.guard, undefined) !== false,
+    )
     .map((t) => ({ id: t.id, name: t.name, to: t.to, ...(t.form ? { form: t.form } : {}) }));
 }
 
@@ -64,7 +82,8 @@ export function availableTransitions(config: CompiledConfig, caseState: CaseStat
 
 function workflowOf(config: CompiledConfig, caseState: CaseState): Workflow {
   const workflow = config.workflows.get(caseState.workflowId);
-  if (!workflow) throw new Error(`Case ${caseState.id} runs workflow ${caseState.workflowId}, which its config does not have`);
+  if (!workflow)
+    throw new Error(`Case ${caseState.id} runs workflow ${caseState.workflowId}, which its config does not have`);
   return workflow;
 }
 
@@ -78,20 +97,39 @@ function mayFire(config: CompiledConfig, caseState: CaseState, actor: ActorConte
   return (t.by ?? []).some((entry) => actorMatches(config, caseState, caseState.mode, actor, entry));
 }
 
-function decideTransition(config: CompiledConfig, caseState: CaseState, command: TransitionCommand, actor: ActorContext, now: Date): Decision {
+function decideTransition(
+  config: CompiledConfig,
+  caseState: CaseState,
+  command: TransitionCommand,
+  actor: ActorContext,
+  now: Date,
+): Decision {
   const workflow = workflowOf(config, caseState);
   if (!sameTenant(caseState, actor)) {
-    return refuse("not-allowed", [{ path: "", code: "tenant.mismatch", message: { zh: "您无权处理此事件", en: "You may not act on this case" } }]);
+    return refuse("not-allowed", [
+      { path: "", code: "tenant.mismatch", message: { zh: "您无权处理此事件", en: "You may not act on this case" } },
+    ]);
   }
   if (command.expectedVersion !== caseState.version) {
     return refuse("stale-version", [
-      { path: "/expectedVersion", code: "version.stale", message: { zh: "事件已被他人更新，请刷新后重试", en: "Someone else changed this case first; reload and try again" } },
+      {
+        path: "/expectedVersion",
+        code: "version.stale",
+        message: {
+          zh: "事件已被他人更新，请刷新后重试",
+          en: "Someone else changed this case first; reload and try again",
+        },
+      },
     ]);
   }
   const transition = (workflow.transitions ?? []).find((t) => t.id === command.transitionId);
   if (!transition) {
     return refuse("invalid-input", [
-      { path: "/transitionId", code: "transition.unknown", message: { zh: `没有“${command.transitionId}”这个操作`, en: `No action "${command.transitionId}"` } },
+      {
+        path: "/transitionId",
+        code: "transition.unknown",
+        message: { zh: `没有“${command.transitionId}”这个操作`, en: `No action "${command.transitionId}"` },
+      },
     ]);
   }
   if (!transition.from.includes(caseState.state)) {
@@ -100,13 +138,23 @@ function decideTransition(config: CompiledConfig, caseState: CaseState, command:
       {
         path: "/transitionId",
         code: "state.wrong",
-        message: { zh: `事件当前为“${state.zh}”，不能“${transition.name.zh}”`, en: `The case is ${state.en ?? state.zh}; "${transition.name.en ?? transition.name.zh}" is not possible now` },
+        message: {
+          zh: `事件当前为“${state.zh}”，不能“${transition.name.zh}”`,
+          en: `The case is ${state.en ?? state.zh}; "${transition.name.en ?? transition.name.zh}" is not possible now`,
+        },
       },
     ]);
   }
   if (!mayFire(config, caseState, actor, transition)) {
     return refuse("not-allowed", [
-      { path: "", code: "actor.not-allowed", message: { zh: `您无权“${transition.name.zh}”此事件`, en: `You may not "${transition.name.en ?? transition.name.zh}" this case` } },
+      {
+        path: "",
+        code: "actor.not-allowed",
+        message: {
+          zh: `您无权“${transition.name.zh}”此事件`,
+          en: `You may not "${transition.name.en ?? transition.name.zh}" this case`,
+        },
+      },
     ]);
   }
   const preGuard = guardHolds(config, caseState, actor, now, transition.guard, undefined);
@@ -115,7 +163,11 @@ function decideTransition(config: CompiledConfig, caseState: CaseState, command:
   let input: Record<string, unknown> = {};
   if (transition.form) {
     const issues = validateFormData(config, transition.form, command.input);
-    if (issues.length) return refuse("invalid-input", issues.map((i) => ({ ...i, path: `/input${i.path}` })));
+    if (issues.length)
+      return refuse(
+        "invalid-input",
+        issues.map((i) => ({ ...i, path: `/input${i.path}` })),
+      );
     input = command.input as Record<string, unknown>;
   }
   if (transition.guard && guardHolds(config, caseState, actor, now, transition.guard, input) === false) {
@@ -161,12 +213,21 @@ function stoppedClocks(before: readonly Deadline[], outcomes: readonly Outcome[]
   const clocks = new Map(before.map((d) => [d.id, { dueAt: d.dueAt, pausedAt: d.pausedAt }]));
   const out: Array<{ id: string; kind: string; dueAt?: string; pausedAt?: string; met: boolean; reason: string }> = [];
   for (const e of outcomes) {
-    if (e.type === "deadline-set") clocks.set(e.deadline.id, { dueAt: e.deadline.dueAt, pausedAt: e.deadline.pausedAt });
-    else if (e.type === "deadline-paused") clocks.set(e.deadlineId, { dueAt: clocks.get(e.deadlineId)?.dueAt ?? "", pausedAt: e.pausedAt });
+    if (e.type === "deadline-set")
+      clocks.set(e.deadline.id, { dueAt: e.deadline.dueAt, pausedAt: e.deadline.pausedAt });
+    else if (e.type === "deadline-paused")
+      clocks.set(e.deadlineId, { dueAt: clocks.get(e.deadlineId)?.dueAt ?? "", pausedAt: e.pausedAt });
     else if (e.type === "deadline-resumed") clocks.set(e.deadlineId, { dueAt: e.dueAt, pausedAt: undefined });
     else if (e.type === "deadline-cleared") {
       const clock = clocks.get(e.deadlineId);
-      out.push({ id: e.deadlineId, kind: e.kind, ...(clock?.dueAt ? { dueAt: clock.dueAt } : {}), ...(clock?.pausedAt ? { pausedAt: clock.pausedAt } : {}), met: e.met, reason: e.reason });
+      out.push({
+        id: e.deadlineId,
+        kind: e.kind,
+        ...(clock?.dueAt ? { dueAt: clock.dueAt } : {}),
+        ...(clock?.pausedAt ? { pausedAt: clock.pausedAt } : {}),
+        met: e.met,
+        reason: e.reason,
+      });
     }
   }
   return out;
@@ -177,21 +238,40 @@ function stoppedClocks(before: readonly Deadline[], outcomes: readonly Outcome[]
 
 function decideTick(config: CompiledConfig, caseState: CaseState, now: Date): Decision {
   const work = dueWork(config, caseState, now);
-  if (!work.length) return { ok: true, next: caseState, outcomes: [], nextCheckAt: nextCheckAt(config, caseState), changed: false };
+  if (!work.length)
+    return { ok: true, next: caseState, outcomes: [], nextCheckAt: nextCheckAt(config, caseState), changed: false };
   const draft: CaseState = structuredClone(caseState);
   draft.version = caseState.version + 1;
-  const run: Run = { config, draft, actor: { userId: "system", tenantId: caseState.tenantId, unitId: "", posts: [], kind: "system" }, now, input: {}, out: [], urgency: modeUrgency(config, caseState.mode) };
+  const run: Run = {
+    config,
+    draft,
+    actor: { userId: "system", tenantId: caseState.tenantId, unitId: "", posts: [], kind: "system" },
+    now,
+    input: {},
+    out: [],
+    urgency: modeUrgency(config, caseState.mode),
+  };
   for (const due of work) {
     const deadline = draft.deadlines.find((d) => d.id === due.deadlineId)!;
     deadline.ladderStep = due.index + 1;
     run.out.push({
       type: "audit",
       event: "case.deadline-step",
-      data: { deadlineId: due.deadlineId, kind: due.kind, index: due.index, phase: due.step.phase, type: due.step.phase === "reminder" ? "reminder" : due.step.type, dueAt: due.at, superseded: due.superseded, at: now.toISOString() },
+      data: {
+        deadlineId: due.deadlineId,
+        kind: due.kind,
+        index: due.index,
+        phase: due.step.phase,
+        type: due.step.phase === "reminder" ? "reminder" : due.step.type,
+        dueAt: due.at,
+        superseded: due.superseded,
+        at: now.toISOString(),
+      },
     });
     if (due.superseded) continue;
     const issues = runLadderStep(run, deadline, due);
-    if (issues.length) throw new Error(`Ladder step ${due.index} of ${deadline.id} failed: ${issues.map((i) => i.code).join(", ")}`);
+    if (issues.length)
+      throw new Error(`Ladder step ${due.index} of ${deadline.id} failed: ${issues.map((i) => i.code).join(", ")}`);
   }
   return { ok: true, next: draft, outcomes: run.out, nextCheckAt: nextCheckAt(config, draft), changed: true };
 }
@@ -200,7 +280,13 @@ function runLadderStep(run: Run, deadline: Deadline, due: DueStep): Issue[] {
   const key = `case:${run.draft.id}:deadline:${deadline.id}:step:${due.index}`;
   const step = due.step;
   if (step.phase === "reminder") {
-    const recipients = resolveRecipients(run.config, run.draft, run.draft.mode, step.notify ?? ["$lead-assignee"], run.now);
+    const recipients = resolveRecipients(
+      run.config,
+      run.draft,
+      run.draft.mode,
+      step.notify ?? ["$lead-assignee"],
+      run.now,
+    );
     if (hasRecipients(recipients)) {
       run.out.push({
         type: "notify",
@@ -208,29 +294,59 @@ function runLadderStep(run: Run, deadline: Deadline, due: DueStep): Issue[] {
         kind: "deadline.reminder",
         urgency: run.urgency,
         caseId: run.draft.id,
-        data: { deadlineId: deadline.id, deadlineKind: deadline.kind, dueAt: deadline.dueAt, before: step.before, ...(step.label ? { label: step.label } : {}) },
+        data: {
+          deadlineId: deadline.id,
+          deadlineKind: deadline.kind,
+          dueAt: deadline.dueAt,
+          before: step.before,
+          ...(step.label ? { label: step.label } : {}),
+        },
         dedupeKey: key,
       });
     }
     return [];
   }
-  return runAction(run, { type: step.type, params: step.params }, { key, kind: "deadline.overdue", place: "ladder", deadline, ...(step.label ? { label: step.label } : {}) });
+  return runAction(
+    run,
+    { type: step.type, params: step.params },
+    { key, kind: "deadline.overdue", place: "ladder", deadline, ...(step.label ? { label: step.label } : {}) },
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
 // Guards
 
 /** true / false, or undefined when it depends on input not yet known (the screen's question). */
-function guardHolds(config: CompiledConfig, state: CaseState, actor: ActorContext, now: Date, spec: Spec | undefined, input: Record<string, unknown> | undefined): boolean | undefined {
+function guardHolds(
+  config: CompiledConfig,
+  state: CaseState,
+  actor: ActorContext,
+  now: Date,
+  spec: Spec | undefined,
+  input: Record<string, unknown> | undefined,
+): boolean | undefined {
   if (!spec) return true;
   if (!isGuardName(spec.type)) throw new Error(`Unknown guard ${spec.type}`);
-  return (GUARDS[spec.type] as (params: never, ctx: GuardCtx) => boolean | undefined)((spec.params ?? {}) as never, { config, state, actor, now, input });
+  return (GUARDS[spec.type] as (params: never, ctx: GuardCtx) => boolean | undefined)((spec.params ?? {}) as never, {
+    config,
+    state,
+    actor,
+    now,
+    input,
+  });
 }
 
-type GuardCtx = { config: CompiledConfig; state: CaseState; actor: ActorContext; now: Date; input: Record<string, unknown> | undefined };
+type GuardCtx = {
+  config: CompiledConfig;
+  state: CaseState;
+  actor: ActorContext;
+  now: Date;
+  input: Record<string, unknown> | undefined;
+};
 type GuardFn<N extends GuardName> = (params: GuardParams<N>, ctx: GuardCtx) => boolean | undefined;
 
-const deadlineOfKind = (config: CompiledConfig, state: CaseState, kind: string | undefined) => state.deadlines.find((d) => d.kind === (kind ?? config.defaults.mainDeadline));
+const deadlineOfKind = (config: CompiledConfig, state: CaseState, kind: string | undefined) =>
+  state.deadlines.find((d) => d.kind === (kind ?? config.defaults.mainDeadline));
 
 const GUARDS: { [N in GuardName]: GuardFn<N> } = {
   "grade-in": (p, { state }) => p.grades.includes(state.gradeId),
@@ -266,13 +382,27 @@ function guardIssue(spec: Spec): Issue {
   const p = (spec.params ?? {}) as Record<string, unknown>;
   switch (spec.type) {
     case "grade-in":
-      return { path: "", code: "guard.grade-in", message: { zh: `此操作只适用于以下等级的事件：${String(p.grades)}`, en: `Only for cases of grade ${String(p.grades)}` } };
+      return {
+        path: "",
+        code: "guard.grade-in",
+        message: {
+          zh: `此操作只适用于以下等级的事件：${String(p.grades)}`,
+          en: `Only for cases of grade ${String(p.grades)}`,
+        },
+      };
     case "mode":
       return p.mode === "wartime"
         ? { path: "", code: "guard.mode", message: { zh: "此操作只在战时可用", en: "Only available in wartime" } }
         : { path: "", code: "guard.mode", message: { zh: "此操作只在平时可用", en: "Only available in peacetime" } };
     default:
-      return { path: "", code: `guard.${spec.type}`, message: { zh: `当前条件不允许此操作（${spec.type}）`, en: `Not possible under the current conditions (${spec.type})` } };
+      return {
+        path: "",
+        code: `guard.${spec.type}`,
+        message: {
+          zh: `当前条件不允许此操作（${spec.type}）`,
+          en: `Not possible under the current conditions (${spec.type})`,
+        },
+      };
   }
 }
 

@@ -45,7 +45,8 @@ const actorList = { type: "array", items: { type: "string", minLength: 1 } } as 
 
 const guard = {
   type: "object",
-  description: "A named condition with its parameters (engine/guards.ts GUARD_PARAMS), e.g. {type: \"grade-in\", params: {grades: [\"major\"]}}.",
+  description:
+    'A named condition with its parameters (engine/guards.ts GUARD_PARAMS), e.g. {type: "grade-in", params: {grades: ["major"]}}.',
   required: ["type"],
   additionalProperties: false,
   properties: {
@@ -79,14 +80,18 @@ const reminder = {
 
 const ladderStep = {
   type: "object",
-  description: "One step of the overdue ladder: a named behaviour, `after` the due instant (default: as soon as it is overdue).",
+  description:
+    "One step of the overdue ladder: a named behaviour, `after` the due instant (default: as soon as it is overdue).",
   required: ["type"],
   additionalProperties: false,
   properties: {
     type: { type: "string", minLength: 1 },
     params: { type: "object" },
     after: duration,
-    repeat: { ...duration, description: "Repeat this (last) step at this interval until the deadline is cleared (督办直至办理到位)." },
+    repeat: {
+      ...duration,
+      description: "Repeat this (last) step at this interval until the deadline is cleared (督办直至办理到位).",
+    },
     label: text,
   },
 } as const;
@@ -122,7 +127,19 @@ export type OrgUnitRole = (typeof ORG_UNIT_KINDS)[OrgUnitKind]["role"];
 export type OrgUnitGroup = (typeof ORG_UNIT_KINDS)[OrgUnitKind]["group"];
 /** The kind of a township's functional platforms (功能平台): the units onboarding keeps, drops and adds. */
 export const PLATFORM_KIND = "platform" satisfies OrgUnitKind;
-const ORG_UNIT_KIND_NAMES = ["command-room", "platform", "special-unit", "module", "village", "community", "grid", "micro-grid", "joint-force", "county-centre", "county-department"] as const satisfies readonly OrgUnitKind[];
+const ORG_UNIT_KIND_NAMES = [
+  "command-room",
+  "platform",
+  "special-unit",
+  "module",
+  "village",
+  "community",
+  "grid",
+  "micro-grid",
+  "joint-force",
+  "county-centre",
+  "county-department",
+] as const satisfies readonly OrgUnitKind[];
 
 /** A township's local time zone (IANA); China has one, but the engine takes it from config. */
 export const DEFAULT_TIME_ZONE = "Asia/Shanghai";
@@ -153,7 +170,15 @@ const dutyRotaBody = {
         type: "object",
         required: ["weekdays", "holders"],
         additionalProperties: false,
-        properties: { weekdays: { type: "array", items: { type: "integer", minimum: 1, maximum: 7 }, minItems: 1, uniqueItems: true }, holders },
+        properties: {
+          weekdays: {
+            type: "array",
+            items: { type: "integer", minimum: 1, maximum: 7 },
+            minItems: 1,
+            uniqueItems: true,
+          },
+          holders,
+        },
       },
     },
     dates: {
@@ -169,7 +194,11 @@ const dutyRotaBody = {
   },
 } as const;
 
-export const dutyRotaDataSchema = { $schema: "https://json-schema.org/draft/2020-12/schema", title: "Gridwork duty rota", ...dutyRotaBody } as const;
+export const dutyRotaDataSchema = {
+  $schema: "https://json-schema.org/draft/2020-12/schema",
+  title: "Gridwork duty rota",
+  ...dutyRotaBody,
+} as const;
 
 const modeSpec = {
   type: "object",
@@ -181,7 +210,12 @@ const modeSpec = {
       type: "object",
       description: "Per grade id: who analyses in this mode, overriding the grade's own `analysis`.",
       propertyNames: id,
-      additionalProperties: { type: "object", required: ["analysis"], additionalProperties: false, properties: { analysis: gradeAnalysis } },
+      additionalProperties: {
+        type: "object",
+        required: ["analysis"],
+        additionalProperties: false,
+        properties: { analysis: gradeAnalysis },
+      },
     },
     notifyOnSwitch: { ...actorList, description: "Who is told when the township switches into this mode." },
   },
@@ -192,12 +226,14 @@ const scoringTarget = {
   type: "string",
   description:
     "lead-unit, assist-units, platform, village (the village or community above the case's unit), grid (the grid at or above it), reporting-unit, assignee-users, reporter, actor, or post:<post id> (that post's holders: all of them for a post with a fixed unit; for a post held per unit, those in the case's unit or above it, its platform or its lead unit).",
-  pattern: "^(lead-unit|assist-units|platform|village|grid|reporting-unit|assignee-users|reporter|actor|post:[a-z0-9][a-z0-9-]*)$",
+  pattern:
+    "^(lead-unit|assist-units|platform|village|grid|reporting-unit|assignee-users|reporter|actor|post:[a-z0-9][a-z0-9-]*)$",
 } as const;
 
 const scoringCondition = {
   type: "object",
-  description: "A named condition on the fact with its parameters (engine/scoring/conditions.ts CONDITION_PARAMS), e.g. {type: \"overdue-days\", params: {min: 3}}.",
+  description:
+    'A named condition on the fact with its parameters (engine/scoring/conditions.ts CONDITION_PARAMS), e.g. {type: "overdue-days", params: {min: 3}}.',
   required: ["type"],
   additionalProperties: false,
   properties: {
@@ -214,7 +250,8 @@ const scoringRule = {
     id,
     name: text,
     on: {
-      description: "A fact name from engine/scoring/facts.ts FACTS (e.g. case.closed-late), or a transition of a workflow: {transition, workflow?}.",
+      description:
+        "A fact name from engine/scoring/facts.ts FACTS (e.g. case.closed-late), or a transition of a workflow: {transition, workflow?}.",
       // One schema for both shapes (string keywords apply to strings, object keywords to objects): errors stay to the point.
       type: ["string", "object"],
       minLength: 1,
@@ -225,7 +262,8 @@ const scoringRule = {
     when: scoringCondition,
     target: scoringTarget,
     points: {
-      description: "Points per fact (negative deducts), or per overdue day with an optional cap on their absolute value: {perDay, max?}.",
+      description:
+        "Points per fact (negative deducts), or per overdue day with an optional cap on their absolute value: {perDay, max?}.",
       type: ["number", "object"],
       required: ["perDay"],
       additionalProperties: false,
@@ -237,7 +275,8 @@ const scoringRule = {
 
 const ratingLevels = {
   type: "array",
-  description: "Levels from best to worst: a target gets the first level whose `min` its score reaches; the last level has no `min` and takes the rest (e.g. green, yellow, red: 三色管理).",
+  description:
+    "Levels from best to worst: a target gets the first level whose `min` its score reaches; the last level has no `min` and takes the rest (e.g. green, yellow, red: 三色管理).",
   minItems: 1,
   items: {
     type: "object",
@@ -252,18 +291,53 @@ const scoringSection = {
   type: "object",
   additionalProperties: false,
   properties: {
-    base: { type: "number", minimum: 0, description: "The score every target starts each period with (1000 in a 千分制); default 0." },
-    periods: { type: "array", description: "The periods scores are reported for.", items: { enum: ["month", "quarter", "year"] }, minItems: 1, uniqueItems: true },
-    closingDeadline: { ...id, description: "The deadline kind whose stop (done or closed) closes a case for scoring; default the config's mainDeadline." },
-    feedbackDeadline: { ...id, default: "review", description: "The deadline kind of the feedback review (反馈, 5 working days)." },
+    base: {
+      type: "number",
+      minimum: 0,
+      description: "The score every target starts each period with (1000 in a 千分制); default 0.",
+    },
+    periods: {
+      type: "array",
+      description: "The periods scores are reported for.",
+      items: { enum: ["month", "quarter", "year"] },
+      minItems: 1,
+      uniqueItems: true,
+    },
+    closingDeadline: {
+      ...id,
+      description:
+        "The deadline kind whose stop (done or closed) closes a case for scoring; default the config's mainDeadline.",
+    },
+    feedbackDeadline: {
+      ...id,
+      default: "review",
+      description: "The deadline kind of the feedback review (反馈, 5 working days).",
+    },
     revisit: {
       type: "object",
       description: "How a satisfaction revisit (回访评价) is read from a transition's form.",
       additionalProperties: false,
       properties: {
-        field: { type: "string", minLength: 1, default: "satisfaction", description: "The form field holding the result." },
-        satisfied: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1, default: ["satisfied"], description: "Values that count as satisfied." },
-        dissatisfied: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1, default: ["unsatisfied"], description: "Values that count as dissatisfied." },
+        field: {
+          type: "string",
+          minLength: 1,
+          default: "satisfaction",
+          description: "The form field holding the result.",
+        },
+        satisfied: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          minItems: 1,
+          default: ["satisfied"],
+          description: "Values that count as satisfied.",
+        },
+        dissatisfied: {
+          type: "array",
+          items: { type: "string", minLength: 1 },
+          minItems: 1,
+          default: ["unsatisfied"],
+          description: "Values that count as dissatisfied.",
+        },
       },
     },
     rules: { type: "array", items: scoringRule },
@@ -271,11 +345,19 @@ const scoringSection = {
       type: "object",
       description: "Rating levels per kind of target.",
       additionalProperties: false,
-      properties: { grid: ratingLevels, "micro-grid": ratingLevels, village: ratingLevels, platform: ratingLevels, unit: ratingLevels, user: ratingLevels },
+      properties: {
+        grid: ratingLevels,
+        "micro-grid": ratingLevels,
+        village: ratingLevels,
+        platform: ratingLevels,
+        unit: ratingLevels,
+        user: ratingLevels,
+      },
     },
     appeal: {
       type: "object",
-      description: "Appeals (申诉) against a score entry run as cases of a config workflow; an appeal that reaches `upheldState` reverses the entry.",
+      description:
+        "Appeals (申诉) against a score entry run as cases of a config workflow; an appeal that reaches `upheldState` reverses the entry.",
       required: ["workflow", "form", "upheldState"],
       additionalProperties: false,
       properties: {
@@ -283,14 +365,31 @@ const scoringSection = {
         form: { ...id, description: "The form an appeal is filed with." },
         upheldState: id,
         rejectedState: id,
-        entryField: { type: "string", minLength: 1, default: "scoreKey", description: "The form field naming the disputed entry (its dedupe key)." },
+        entryField: {
+          type: "string",
+          minLength: 1,
+          default: "scoreKey",
+          description: "The form field naming the disputed entry (its dedupe key).",
+        },
       },
     },
   },
 } as const;
 
 /** Columns a workbench list can show (the server knows how to render each). */
-export const VIEW_COLUMNS = ["number", "title", "category", "grade", "status", "orgUnit", "platform", "reporter", "reportedAt", "dueAt", "leadUnit"] as const;
+export const VIEW_COLUMNS = [
+  "number",
+  "title",
+  "category",
+  "grade",
+  "status",
+  "orgUnit",
+  "platform",
+  "reporter",
+  "reportedAt",
+  "dueAt",
+  "leadUnit",
+] as const;
 
 const viewFilter = {
   type: "object",
@@ -298,8 +397,14 @@ const viewFilter = {
   additionalProperties: false,
   properties: {
     states: { type: "array", items: id, minItems: 1, uniqueItems: true },
-    mine: { enum: ["assigned", "reported", "unit"], description: "assigned: my unit leads or assists; reported: I reported it; unit: it happened in my unit." },
-    due: { enum: ["overdue", "soon", "any"], description: "overdue: past its due instant; soon: due within 2 days; any: has a running deadline." },
+    mine: {
+      enum: ["assigned", "reported", "unit"],
+      description: "assigned: my unit leads or assists; reported: I reported it; unit: it happened in my unit.",
+    },
+    due: {
+      enum: ["overdue", "soon", "any"],
+      description: "overdue: past its due instant; soon: due within 2 days; any: has a running deadline.",
+    },
     supervised: { type: "boolean", description: "true: has an open supervision sheet (督办单); false: has none." },
     grades: { type: "array", items: id, minItems: 1, uniqueItems: true },
     categories: { type: "array", items: id, minItems: 1, uniqueItems: true },
@@ -313,7 +418,7 @@ const viewsSection = {
   properties: {
     workbenches: {
       type: "array",
-      description: "A user gets the first workbench naming one of their posts (or \"*\").",
+      description: 'A user gets the first workbench naming one of their posts (or "*").',
       items: {
         type: "object",
         required: ["id", "name", "posts", "tabs"],
@@ -321,11 +426,21 @@ const viewsSection = {
         properties: {
           id,
           name: text,
-          posts: { type: "array", items: { type: "string", minLength: 1 }, minItems: 1, description: "Post ids, or \"*\" for every member." },
+          posts: {
+            type: "array",
+            items: { type: "string", minLength: 1 },
+            minItems: 1,
+            description: 'Post ids, or "*" for every member.',
+          },
           tabs: {
             type: "array",
             minItems: 1,
-            items: { type: "object", required: ["id", "name", "filter"], additionalProperties: false, properties: { id, name: text, filter: viewFilter } },
+            items: {
+              type: "object",
+              required: ["id", "name", "filter"],
+              additionalProperties: false,
+              properties: { id, name: text, filter: viewFilter },
+            },
           },
           columns: { type: "array", items: { enum: VIEW_COLUMNS }, minItems: 1, uniqueItems: true },
         },
@@ -354,7 +469,10 @@ export const townshipConfigSchema = {
     version: { type: "string", pattern: "^\\d+\\.\\d+\\.\\d+$" },
     name: text,
     description: text,
-    releaseNotes: { ...text, description: "A template version's release notes: what changed since the previous version. Not inherited." },
+    releaseNotes: {
+      ...text,
+      description: "A template version's release notes: what changed since the previous version. Not inherited.",
+    },
     extends: {
       type: "string",
       description: "A published template version this config builds on: <template-id>@<version>.",
@@ -424,7 +542,11 @@ export const townshipConfigSchema = {
       properties: {
         post: { ...id, description: "The post whose holders take turns as duty leader." },
         wartime: { enum: ["all-leadership"], description: "In wartime every leadership post holder is on duty (24h)." },
-        handover: { type: "string", pattern: "^([01]\\d|2[0-3]):[0-5]\\d$", description: "Local time (the config's timeZone) the duty day starts, e.g. 08:30; default 00:00." },
+        handover: {
+          type: "string",
+          pattern: "^([01]\\d|2[0-3]):[0-5]\\d$",
+          description: "Local time (the config's timeZone) the duty day starts, e.g. 08:30; default 00:00.",
+        },
         schedule: { ...dutyRotaBody, description: "A rota kept in the config (the server may keep it apart instead)." },
       },
     },
@@ -458,7 +580,11 @@ export const townshipConfigSchema = {
           workflow: id,
           deadlinePolicy: id,
           requiredAttachments: { type: "array", items: { type: "string" } },
-          routing: { type: "object", additionalProperties: false, properties: { leadUnit: id, assistUnits: { type: "array", items: id } } },
+          routing: {
+            type: "object",
+            additionalProperties: false,
+            properties: { leadUnit: id, assistUnits: { type: "array", items: id } },
+          },
           $remove: { const: true },
         },
       },
@@ -481,7 +607,11 @@ export const townshipConfigSchema = {
             description: "Per-language overlays deep-merged onto schema/uiSchema (titles, help text).",
             additionalProperties: false,
             properties: {
-              en: { type: "object", additionalProperties: false, properties: { schema: { type: "object" }, uiSchema: { type: "object" } } },
+              en: {
+                type: "object",
+                additionalProperties: false,
+                properties: { schema: { type: "object" }, uiSchema: { type: "object" } },
+              },
             },
           },
         },
@@ -524,7 +654,11 @@ export const townshipConfigSchema = {
                 name: text,
                 from: { type: "array", items: id, minItems: 1 },
                 to: id,
-                by: { type: "array", items: { type: "string" }, description: "Posts that may fire it, or special actors." },
+                by: {
+                  type: "array",
+                  items: { type: "string" },
+                  description: "Posts that may fire it, or special actors.",
+                },
                 form: id,
                 guard,
                 effects: { type: "array", items: transitionEffect },
@@ -544,11 +678,29 @@ export const townshipConfigSchema = {
         properties: {
           calendar: id,
           handle: duration,
-          wartime: { ...duration, description: "Replaces `handle` for deadlines set while the township is in wartime." },
-          reminders: { type: "array", items: reminder, description: "Before the due instant, furthest first (催办, 不到2日件, 不到1日件)." },
-          wartimeReminders: { type: "array", items: reminder, description: "Replaces `reminders` for deadlines set in wartime." },
-          overdueLadder: { type: "array", items: ladderStep, description: "After the due instant, in order (督办单, 约谈 …)." },
-          feedbackWindow: { ...duration, description: "Time to report on a supervision sheet (反馈, e.g. 5 working days)." },
+          wartime: {
+            ...duration,
+            description: "Replaces `handle` for deadlines set while the township is in wartime.",
+          },
+          reminders: {
+            type: "array",
+            items: reminder,
+            description: "Before the due instant, furthest first (催办, 不到2日件, 不到1日件).",
+          },
+          wartimeReminders: {
+            type: "array",
+            items: reminder,
+            description: "Replaces `reminders` for deadlines set in wartime.",
+          },
+          overdueLadder: {
+            type: "array",
+            items: ladderStep,
+            description: "After the due instant, in order (督办单, 约谈 …).",
+          },
+          feedbackWindow: {
+            ...duration,
+            description: "Time to report on a supervision sheet (反馈, e.g. 5 working days).",
+          },
         },
       },
     },
@@ -561,7 +713,11 @@ export const townshipConfigSchema = {
         properties: {
           base: { type: "string", description: "A shipped official calendar, e.g. cn-mainland." },
           holidays: { type: "array", items: { type: "string", format: "date" } },
-          workdays: { type: "array", items: { type: "string", format: "date" }, description: "Make-up working days (调休)." },
+          workdays: {
+            type: "array",
+            items: { type: "string", format: "date" },
+            description: "Make-up working days (调休).",
+          },
         },
       },
     },
@@ -572,7 +728,12 @@ export const townshipConfigSchema = {
         required: ["posts", "action", "subject"],
         additionalProperties: false,
         properties: {
-          posts: { type: "array", items: { type: "string" }, minItems: 1, description: "Post ids, or \"*\" for every member." },
+          posts: {
+            type: "array",
+            items: { type: "string" },
+            minItems: 1,
+            description: 'Post ids, or "*" for every member.',
+          },
           action: { enum: ["read", "create", "update", "transition", "export", "manage", "read-masked"] },
           subject: { enum: ["Case", "Config", "Membership", "Audit", "Report"] },
           scope: { enum: ["own", "unit", "unit-subtree", "platform", "assigned", "township"], default: "township" },
@@ -599,4 +760,3 @@ export const townshipConfigSchema = {
 
 export type TownshipConfig = FromSchema<typeof townshipConfigSchema, { keepDefaultedPropertiesOptional: true }>;
 export type DutyRotaData = FromSchema<typeof dutyRotaDataSchema>;
-export type I18nText = FromSchema<typeof text>;

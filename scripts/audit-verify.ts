@@ -4,10 +4,10 @@
 // audit:checkpoint -- --export). Exit 1 if any chain is broken, naming where; 2 on wrong usage.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { parseCheckpointLines } from "../app/server/audit-checkpoints.server.ts";
-import { AuditKeyMissing } from "../app/server/audit-crypto.server.ts";
-import { chainMessageText, verifyAuditChain, type Checkpoint } from "../app/server/audit.server.ts";
-import { createPrisma } from "../app/server/db.server.ts";
+import { parseCheckpointLines } from "#app/server/audit-checkpoints.server";
+import { AuditKeyMissing } from "#app/server/audit-crypto.server";
+import { chainMessageText, verifyAuditChain, type Checkpoint } from "#app/server/audit.server";
+import { createPrisma } from "#app/server/db.server";
 
 const url = process.env.DATABASE_URL;
 if (!url) {
@@ -25,14 +25,22 @@ try {
   process.exit(2);
 }
 const db = createPrisma(url);
-const tenants = await db.tenant.findMany({ where: codes.length ? { code: { in: codes } } : {}, orderBy: { code: "asc" } });
+const tenants = await db.tenant.findMany({
+  where: codes.length ? { code: { in: codes } } : {},
+  orderBy: { code: "asc" },
+});
 let broken = 0;
 try {
   for (const t of tenants) {
     const own = await db.auditCheckpoint.findMany({ where: { tenantId: t.id } });
-    const check = await verifyAuditChain(db, t.id, { checkpoints: [...own, ...external.filter((c) => c.tenantId === t.id)] });
+    const check = await verifyAuditChain(db, t.id, {
+      checkpoints: [...own, ...external.filter((c) => c.tenantId === t.id)],
+    });
     if (check.ok) {
-      const anchor = check.anchoredAt === undefined ? chainMessageText({ key: "chain.notAnchored", params: {} }) : chainMessageText({ key: "chain.anchored", params: { m: check.anchoredAt } });
+      const anchor =
+        check.anchoredAt === undefined
+          ? chainMessageText({ key: "chain.notAnchored", params: {} })
+          : chainMessageText({ key: "chain.anchored", params: { m: check.anchoredAt } });
       console.log(`${t.code}: ok, ${check.count} entries / 审计链完整，共 ${check.count} 条; ${anchor}`);
     } else {
       broken++;
@@ -44,12 +52,16 @@ try {
     const known = new Set(tenants.map((t) => t.id));
     for (const id of new Set(external.map((c) => c.tenantId).filter((id) => !known.has(id)))) {
       broken++;
-      console.log(`${id}: BROKEN / 审计链断开: 检查点所属的租户不在数据库中 / the checkpoint's tenant is missing from the database`);
+      console.log(
+        `${id}: BROKEN / 审计链断开: 检查点所属的租户不在数据库中 / the checkpoint's tenant is missing from the database`,
+      );
     }
   }
 } catch (error) {
   if (!(error instanceof AuditKeyMissing)) throw error;
-  console.error(`${error.message}\n审计密钥缺失：请设置 AUDIT_HMAC_KEY 和 AUDIT_SIGNING_KEY，或指定 GRIDWORK_DATA_DIR / audit keys missing`);
+  console.error(
+    `${error.message}\n审计密钥缺失：请设置 AUDIT_HMAC_KEY 和 AUDIT_SIGNING_KEY，或指定 GRIDWORK_DATA_DIR / audit keys missing`,
+  );
   await db.$disconnect();
   process.exit(2);
 }

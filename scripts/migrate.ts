@@ -1,5 +1,5 @@
 // `npm run db:migrate`: apply prisma/migrations to DATABASE_URL (npm start does this itself).
-import { migrate } from "../app/server/migrate.server.ts";
+import { migrate } from "#app/server/migrate.server";
 
 const url = process.env.DATABASE_URL;
 if (!url) {

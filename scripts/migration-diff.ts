@@ -31,7 +31,9 @@ function parseConn(conn: string) {
 const engine = await SchemaEngine.new(
   { datamodels: [[schemaPath, next]] },
   () => {},
-  bindMigrationAwareSqlAdapterFactory(new PrismaPg({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable` })),
+  bindMigrationAwareSqlAdapterFactory(
+    new PrismaPg({ connectionString: `postgresql://postgres@127.0.0.1:${port}/postgres?sslmode=disable` }),
+  ),
 );
 const result = await engine.diff({
   from: previous ? { tag: "schemaDatamodel", files: [{ path: snapshotPath, content: previous }] } : { tag: "empty" },

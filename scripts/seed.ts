@@ -1,6 +1,6 @@
 // `npm run db:seed`: seed the demo county into DATABASE_URL (idempotent; npm start does this itself).
-import { createPrisma } from "../app/server/db.server.ts";
-import { seedDemo } from "../app/server/seed.server.ts";
+import { createPrisma } from "#app/server/db.server";
+import { seedDemo } from "#app/server/seed.server";
 
 const url = process.env.DATABASE_URL;
 if (!url) {

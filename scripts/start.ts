@@ -4,9 +4,9 @@
 // stays one process (docs/decisions/030-processes.md).
 import cluster, { type Worker } from "node:cluster";
 import { availableParallelism } from "node:os";
-import { boot, prepare, type Running } from "../app/server/boot.server.ts";
-import { getPrisma } from "../app/server/db.server.ts";
-import type { DemoLogin } from "../app/server/seed.server.ts";
+import { boot, prepare, type Running } from "#app/server/boot.server";
+import { getPrisma } from "#app/server/db.server";
+import type { DemoLogin } from "#app/server/seed.server";
 
 process.env.NODE_ENV ??= "production";
 const port = process.env.PORT ? Number(process.env.PORT) : 3000;
@@ -82,7 +82,9 @@ if (cluster.isWorker) {
         reject(new Error(`process ${env.GRIDWORK_ROLE} exited (${signal ?? code}) before it was ready`));
         if (stopping) return;
         // A child that dies while serving is replaced; the others keep serving meanwhile.
-        console.error(`[start] ${env.GRIDWORK_ROLE} process ${child.process.pid} exited (${signal ?? code}); starting another`);
+        console.error(
+          `[start] ${env.GRIDWORK_ROLE} process ${child.process.pid} exited (${signal ?? code}); starting another`,
+        );
         void fork(env).catch((error) => console.error("[start]", (error as Error).message));
       });
     });
@@ -95,7 +97,10 @@ if (cluster.isWorker) {
           new Promise<void>((resolve) => {
             if (child.isDead()) return resolve();
             const timer = setTimeout(() => child.process.kill("SIGKILL"), 10_000);
-            child.once("exit", () => (clearTimeout(timer), resolve()));
+            child.once("exit", () => {
+              clearTimeout(timer);
+              resolve();
+            });
             child.process.kill("SIGTERM");
           }),
       ),
@@ -108,7 +113,12 @@ if (cluster.isWorker) {
     // Without it each web process runs jobs in-process and only the first runs the periodic sweeps.
     if (separateWorker) await fork({ GRIDWORK_ROLE: "worker", GRIDWORK_WORKER: "1" });
     const urls = await Promise.all(
-      Array.from({ length: count }, (_, i) => fork({ GRIDWORK_ROLE: "web", GRIDWORK_WORKER: separateWorker || i > 0 ? "0" : (process.env.GRIDWORK_WORKER ?? "1") })),
+      Array.from({ length: count }, (_, i) =>
+        fork({
+          GRIDWORK_ROLE: "web",
+          GRIDWORK_WORKER: separateWorker || i > 0 ? "0" : (process.env.GRIDWORK_WORKER ?? "1"),
+        }),
+      ),
     );
     console.log(`Processes: ${count} web${separateWorker ? " + 1 job worker" : ""} (WEB_CONCURRENCY)`);
     announce(urls[0]!, logins);

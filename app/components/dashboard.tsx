@@ -1,10 +1,10 @@
 // Pieces of the big-screen dashboards (大屏): live refresh and the large figures.
 import { useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
-import { useT } from "../i18n";
+import { useT } from "#app/i18n";
 import { LineChart } from "./charts";
 
-export const REFRESH_MS = 30_000;
+const REFRESH_MS = 30_000;
 
 /** Re-runs the page's loaders every `ms` while the browser tab is visible (a hidden screen costs nothing). */
 export function useLiveRefresh(ms = REFRESH_MS) {
@@ -18,7 +18,17 @@ export function useLiveRefresh(ms = REFRESH_MS) {
   }, [ms, revalidator]);
 }
 
-export function BigFigure({ label, value, tone, testId }: { label: string; value: string | number; tone?: "warn" | "alert" | "ok"; testId?: string }) {
+export function BigFigure({
+  label,
+  value,
+  tone,
+  testId,
+}: {
+  label: string;
+  value: string | number;
+  tone?: "warn" | "alert" | "ok";
+  testId?: string;
+}) {
   return (
     <div className={`big-figure${tone ? ` big-figure-${tone}` : ""}`} data-testid={testId}>
       <div className="big-figure-value">{value}</div>

@@ -2,8 +2,8 @@
 // note on changed rules beside the publish button, and the table of cases. Shared by the config
 // editor and the template upgrade screen, which both publish through publishTownshipConfig.
 import { Link } from "@remix-run/react";
-import { isMessageKey, useT } from "../i18n";
-import type { DeadlineImpactView, ImpactRow } from "../server/config-admin.server";
+import { isMessageKey, useT } from "#app/i18n";
+import type { DeadlineImpactView, ImpactRow } from "#app/server/config-admin.server";
 import { useTownship, useWhen } from "./township";
 
 function shiftText(t: ReturnType<typeof useT>, workingDays: number) {
@@ -24,14 +24,19 @@ export function ImpactSummary({ impact, level = 2 }: { impact: DeadlineImpactVie
         <p data-testid="impact-count">
           {impact.rows.length ? (
             <>
-              {t("impact.count", { cases, deadlines: impact.rows.length, timed: impact.casesWithDeadlines })} <a href="#deadline-impact">{t("impact.seeTable")}</a>
+              {t("impact.count", { cases, deadlines: impact.rows.length, timed: impact.casesWithDeadlines })}{" "}
+              <a href="#deadline-impact">{t("impact.seeTable")}</a>
             </>
           ) : (
             t("impact.none", { timed: impact.casesWithDeadlines })
           )}
         </p>
       ) : null}
-      {impact.policiesChanged ? <p className="field-description" data-testid="impact-policies-note">{t("impact.policiesNote")}</p> : null}
+      {impact.policiesChanged ? (
+        <p className="field-description" data-testid="impact-policies-note">
+          {t("impact.policiesNote")}
+        </p>
+      ) : null}
     </>
   );
 }
@@ -46,7 +51,13 @@ export function ImpactTable({ impact }: { impact: DeadlineImpactView }) {
     return isMessageKey(key) ? t(key) : row.deadlineKind;
   };
   return (
-    <section className="card" id="deadline-impact" data-testid="deadline-impact" aria-labelledby="deadline-impact-title" style={{ gridColumn: "1 / -1" }}>
+    <section
+      className="card"
+      id="deadline-impact"
+      data-testid="deadline-impact"
+      aria-labelledby="deadline-impact-title"
+      style={{ gridColumn: "1 / -1" }}
+    >
       <h2 id="deadline-impact-title">{t("impact.tableTitle")}</h2>
       <table>
         <thead>
@@ -62,9 +73,18 @@ export function ImpactTable({ impact }: { impact: DeadlineImpactView }) {
         <tbody>
           {impact.rows.map((row) => (
             <tr key={`${row.caseId}/${row.deadlineKind}/${row.fromDueAt}`} data-case={row.number}>
-              <td>{row.title === null ? row.number : <Link to={`/t/${tenant.code}/cases/${row.caseId}`}>{row.number}</Link>}</td>
+              <td>
+                {row.title === null ? (
+                  row.number
+                ) : (
+                  <Link to={`/t/${tenant.code}/cases/${row.caseId}`}>{row.number}</Link>
+                )}
+              </td>
               <td>{row.title ?? <span className="field-description">{t("impact.hidden")}</span>}</td>
-              <td>{name(row)}{row.paused ? <span className="field-description"> {t("impact.paused")}</span> : null}</td>
+              <td>
+                {name(row)}
+                {row.paused ? <span className="field-description"> {t("impact.paused")}</span> : null}
+              </td>
               <td>{when(row.fromDueAt)}</td>
               <td>{when(row.toDueAt)}</td>
               <td>{shiftText(t, row.workingDays)}</td>

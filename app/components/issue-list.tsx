@@ -1,11 +1,19 @@
 // Config and input problems as the CLI prints them: where (a JSON pointer), what, in Chinese and
 // English — the reader's language first.
-import type { Bilingual } from "../../engine/i18n";
-import { useLocale, useT } from "../i18n";
+import type { Bilingual } from "#engine/i18n";
+import { useLocale, useT } from "#app/i18n";
 
 export type ShownIssue = { path: string; code: string; message: Bilingual; where?: string };
 
-export function IssueList({ issues, title, testId }: { issues: readonly ShownIssue[]; title?: string; testId?: string }) {
+export function IssueList({
+  issues,
+  title,
+  testId,
+}: {
+  issues: readonly ShownIssue[];
+  title?: string;
+  testId?: string;
+}) {
   const locale = useLocale();
   const t = useT();
   if (!issues.length) return null;
@@ -16,9 +24,18 @@ export function IssueList({ issues, title, testId }: { issues: readonly ShownIss
         {issues.map((i, k) => (
           <li key={`${i.path}|${i.code}|${k}`} data-path={i.path}>
             <code>{i.path || "/"}</code>{" "}
-            {i.where === "draft" ? <small>[{t("whereDraft")}]</small> : i.where === "config" ? <small>[{t("whereConfig")}]</small> : i.where === "designer" ? <small>[{t("whereDesigner")}]</small> : null}{" "}
+            {i.where === "draft" ? (
+              <small>[{t("whereDraft")}]</small>
+            ) : i.where === "config" ? (
+              <small>[{t("whereConfig")}]</small>
+            ) : i.where === "designer" ? (
+              <small>[{t("whereDesigner")}]</small>
+            ) : null}{" "}
             <span>{locale === "en" ? i.message.en : i.message.zh}</span>
-            <span className="field-description" lang={locale === "en" ? "zh-CN" : "en"}> / {locale === "en" ? i.message.zh : i.message.en}</span>{" "}
+            <span className="field-description" lang={locale === "en" ? "zh-CN" : "en"}>
+              {" "}
+              / {locale === "en" ? i.message.zh : i.message.en}
+            </span>{" "}
             <small className="field-description">[{i.code}]</small>
           </li>
         ))}
@@ -31,13 +48,25 @@ export function IssueList({ issues, title, testId }: { issues: readonly ShownIss
  * The banner above a generated form after a refused submission: "fix the marked fields", plus the
  * issues no field shows (those are listed; field issues appear beside their fields).
  */
-export function FormErrors({ issues, general }: { issues: readonly unknown[]; general: ReadonlyArray<{ path: string; code: string; message: string }> }) {
+export function FormErrors({
+  issues,
+  general,
+}: {
+  issues: readonly unknown[];
+  general: ReadonlyArray<{ path: string; code: string; message: string }>;
+}) {
   const t = useT();
   if (!issues.length) return null;
   return (
     <div className="alert" role="alert" data-testid="form-errors">
       {t("fixErrors")}
-      {general.length ? <ul>{general.map((i) => <li key={i.path + i.code}>{i.message}</li>)}</ul> : null}
+      {general.length ? (
+        <ul>
+          {general.map((i) => (
+            <li key={i.path + i.code}>{i.message}</li>
+          ))}
+        </ul>
+      ) : null}
     </div>
   );
 }

@@ -3,10 +3,16 @@
 // was asked about; a refused publish stays in view.
 import { useActionData, useFetcher, useNavigation, type ShouldRevalidateFunction } from "@remix-run/react";
 import { useEffect, useRef } from "react";
-import type { DeadlineImpactView } from "../server/config-admin.server";
+import type { DeadlineImpactView } from "#app/server/config-admin.server";
 import type { ShownIssue } from "./issue-list";
 
-export type EditResponse = { intent: "validate" | "publish"; ok: boolean; issues: ShownIssue[]; changes: Array<{ zh: string; en: string }>; impact?: DeadlineImpactView };
+export type EditResponse = {
+  intent: "validate" | "publish";
+  ok: boolean;
+  issues: ShownIssue[];
+  changes: Array<{ zh: string; en: string }>;
+  impact?: DeadlineImpactView;
+};
 
 /** A submission with this intent (a check, a preview) changes nothing on the server: no need to reload the page's data. */
 export const noRevalidateOn =
@@ -23,6 +29,7 @@ export function useLiveCheck(edit: string, enabled: boolean) {
   const validator = useFetcher<EditResponse>();
   const submitted = useRef<string | null>(null);
 
+  // biome-ignore lint/correctness/useExhaustiveDependencies: validate when the edit changes, not when the fetcher does.
   useEffect(() => {
     if (!enabled) return;
     const timer = setTimeout(() => {
@@ -30,8 +37,6 @@ export function useLiveCheck(edit: string, enabled: boolean) {
       validator.submit({ intent: "validate", edit }, { method: "post" });
     }, 350);
     return () => clearTimeout(timer);
-    // Validate when the edit changes.
-    // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [edit]);
 
   const answer = validator.data;

@@ -1,12 +1,12 @@
 import { useRouteLoaderData } from "@remix-run/react";
 import { useMemo } from "react";
-import { buildAbility, type RawRule } from "../../engine/permissions";
-import { formatDateTime } from "../../engine/time";
-import { DEFAULT_TIME_ZONE } from "../../schemas/township-config";
-import { useLocale, useT } from "../i18n";
-import type { Labels } from "../server/labels.server";
+import { buildAbility, type RawRule } from "#engine/permissions";
+import { formatDateTime } from "#engine/time";
+import { DEFAULT_TIME_ZONE } from "#schemas/township-config";
+import { useLocale, useT } from "#app/i18n";
+import type { Labels } from "#app/server/labels.server";
 
-export type TownshipData = {
+type TownshipData = {
   tenant: { code: string; mode: string; timeZone: string };
   labels: Labels;
   me: { posts: string[]; unit: string };
@@ -30,7 +30,11 @@ export function useOptionalTownship() {
 }
 
 /** A deadline's colour dot and words: green, orange (≤ 2 working days), red (overdue), grey (paused). */
-export function DeadlineBadge({ d }: { d: { colour: string; paused: boolean; overdue: boolean; overdueWorkingDays: number; workingDaysLeft: number } }) {
+export function DeadlineBadge({
+  d,
+}: {
+  d: { colour: string; paused: boolean; overdue: boolean; overdueWorkingDays: number; workingDaysLeft: number };
+}) {
   const t = useT();
   const text = d.paused
     ? t("pausedClock")
@@ -41,7 +45,11 @@ export function DeadlineBadge({ d }: { d: { colour: string; paused: boolean; ove
       : d.workingDaysLeft === 0
         ? t("dueToday")
         : t("workingDaysLeft", { n: d.workingDaysLeft });
-  return <span className={`due due-${d.colour}`} data-colour={d.colour}>{text}</span>;
+  return (
+    <span className={`due due-${d.colour}`} data-colour={d.colour}>
+      {text}
+    </span>
+  );
 }
 
 /** Formats instants in the open township's time zone (elsewhere, e.g. a county page, the schema's default zone). */

@@ -1,4 +1,4 @@
-import type { zhCN } from "./zh-CN.ts";
+import type { zhCN } from "./zh-CN";
 
 /** Every UI string's key; zh-CN is the source catalog. */
 export type MessageKey = keyof typeof zhCN;
@@ -9,7 +9,7 @@ export type Catalog = { readonly [K in MessageKey]: string };
 type ArgNames<S extends string> = S extends `${string}{${infer Arg}}${infer Rest}`
   ? (Arg extends `${infer Name},${string}` ? Name : Arg) | ArgNames<Rest>
   : never;
-export type MessageParams<K extends MessageKey> = { [P in ArgNames<(typeof zhCN)[K]>]: string | number };
+type MessageParams<K extends MessageKey> = { [P in ArgNames<(typeof zhCN)[K]>]: string | number };
 /** The rest parameters of t(key, …): none for a plain string, the named values otherwise. */
 export type ParamsArg<K extends MessageKey> = K extends MessageKey
   ? [ArgNames<(typeof zhCN)[K]>] extends [never]

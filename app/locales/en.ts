@@ -1,5 +1,5 @@
 // UI strings in English: ICU MessageFormat with plurals where a count appears.
-import type { Catalog } from "./catalog.ts";
+import type { Catalog } from "./catalog";
 
 export const en: Catalog = {
   appName: "Gridwork",
@@ -184,7 +184,8 @@ export const en: Catalog = {
   dueDeadline: "Due",
   overdueWorkingDays: "Overdue (working days)",
   requirements: "Requirements",
-  requirementText: "The responsible unit is to act at once, finish by the respond-by date and report back in writing; if it is still not done, the principal leader will hold a talk.",
+  requirementText:
+    "The responsible unit is to act at once, finish by the respond-by date and report back in writing; if it is still not done, the principal leader will hold a talk.",
   copyTo: "Copy to",
   issuer: "Issued by",
   receiver: "Received by the responsible unit",
@@ -225,7 +226,8 @@ export const en: Catalog = {
   next: "Next",
   back: "Back",
   templateVersion: "Template version",
-  templateHolds: "This template has {platforms, plural, one {# platform} other {# platforms}} and {posts, plural, one {# post} other {# posts}}",
+  templateHolds:
+    "This template has {platforms, plural, one {# platform} other {# platforms}} and {posts, plural, one {# post} other {# posts}}",
   nameZh: "Name (Chinese)",
   nameEn: "Name (English)",
   codeHelp: "Lower-case letters, digits and hyphens, e.g. south-lake; fixed once published",
@@ -235,11 +237,13 @@ export const en: Catalog = {
   platformId: "Platform id",
   remove: "Remove",
   importFile: "Import from a CSV/XLSX file",
-  importHelp: "First row is the header: kind (village / community / grid / micro-grid), id, name, name_en, parent (the parent's id), gridType (comprehensive / dedicated). Importing replaces the table below.",
+  importHelp:
+    "First row is the header: kind (village / community / grid / micro-grid), id, name, name_en, parent (the parent's id), gridType (comprehensive / dedicated). Importing replaces the table below.",
   uploading: "Uploading {p}%",
   checkingRows: "Checking the rows…",
   imported: "Imported {n, plural, one {# row} other {# rows}}",
-  importFailed: "The file has {n, plural, one {# problem} other {# problems}} and nothing was imported; fix the file and import it again",
+  importFailed:
+    "The file has {n, plural, one {# problem} other {# problems}} and nothing was imported; fix the file and import it again",
   addRow: "Add a row",
   rowN: "Row {n}",
   rowProblems: "The table has these problems:",
@@ -281,12 +285,12 @@ export const en: Catalog = {
   changesCount: "{n, plural, one {# change} other {# changes}}",
   changesMore: "{n} more",
   formPreview: "Form preview: {name}",
-  formPreviewNote: "The intake form of category \"{category}\", for preview only; nothing is submitted",
+  formPreviewNote: 'The intake form of category "{category}", for preview only; nothing is submitted',
   previewSubmit: "Check my entries",
   publish: "Publish",
   publishing: "Publishing…",
   issuesTitle: "Fix these problems (nothing has been created):",
-  onboardDone: "Township \"{name}\" onboarded; config version 1 published",
+  onboardDone: 'Township "{name}" onboarded; config version 1 published',
   oneTimePasswords: "One-time passwords (shown only this once; hand them over in person)",
   backToCounty: "Back to the townships",
   whereDraft: "your entries",
@@ -297,7 +301,8 @@ export const en: Catalog = {
   publishedAt: "Published",
   publishedBy: "Published by",
   editConfig: "Edit the config",
-  editConfigHelp: "This is the config the township runs with (its template plus its own changes); only the township's changes to the template are stored. Every change is validated at once.",
+  editConfigHelp:
+    "This is the config the township runs with (its template plus its own changes); only the township's changes to the template are stored. Every change is validated at once.",
   sections: "Sections",
   editedMark: "(edited)",
   resetSection: "Undo this section's changes",
@@ -391,8 +396,10 @@ export const en: Catalog = {
   scoresReversal: "Reversal or correction",
   scoresNone: "No score lines in this period",
   scoresRecompute: "Recompute this period",
-  scoresRecomputeConfirm: "Recompute {period} under the current rules? Differences are appended as corrections; no line is changed.",
-  scoresRecomputed: "Recomputed: {lines, plural, one {# rule line} other {# rule lines}}, {n, plural, one {# correction} other {# corrections}} appended",
+  scoresRecomputeConfirm:
+    "Recompute {period} under the current rules? Differences are appended as corrections; no line is changed.",
+  scoresRecomputed:
+    "Recomputed: {lines, plural, one {# rule line} other {# rule lines}}, {n, plural, one {# correction} other {# corrections}} appended",
   scoresReview: "Monthly review",
   reviewTitle: "Monthly review {period}",
   reviewFigures: "Figures",
@@ -438,9 +445,11 @@ export const en: Catalog = {
   passwordRules: "At least 10 characters, not containing your login, not only digits or one repeated character",
   savePassword: "Save the new password",
   passwordChanged: "Password changed; you were logged out on other devices",
-  countyResetHelp: "A new one-time password for someone working in this county's townships or centre (for example in several townships, whom no township admin may reset). They are logged out and must choose their own at the next login.",
+  countyResetHelp:
+    "A new one-time password for someone working in this county's townships or centre (for example in several townships, whom no township admin may reset). They are logged out and must choose their own at the next login.",
   resetPassword: "Reset password",
-  resetPasswordConfirm: "Give {name} a new one-time password? They are logged out and must choose their own at the next login.",
+  resetPasswordConfirm:
+    "Give {name} a new one-time password? They are logged out and must choose their own at the next login.",
   passwordReset: "Password of {login} reset; hand it over in person. They must choose their own at the next login.",
   "audit.member.password-reset": "Member password reset",
   wrongCurrentPassword: "The current password is wrong",
@@ -460,7 +469,8 @@ export const en: Catalog = {
   appealTitle: "Appeal a deduction",
   appealDisputed: "The disputed deduction",
   appealBack: "Back to scores",
-  appealHelp: "If the appeal is upheld, a reversal line cancels the deduction in the month of the decision; the original line stays.",
+  appealHelp:
+    "If the appeal is upheld, a reversal line cancels the deduction in the month of the decision; the original line stays.",
   appealAlready: "This deduction is already appealed: ",
   appealFiled: "Appeal {n} filed. You will be told the decision.",
   // audit chain
@@ -473,15 +483,21 @@ export const en: Catalog = {
   "chain.notAnchored": "no signed checkpoint yet: deleting the last entries would not show",
   "chain.download": "Download audit checkpoints",
   // config editor sections
-  "sectionNote.scoring": "Changed rules score what happens after publishing; points already scored stay. To apply the new rules to a past period, recompute it on the scores page.",
-  "sectionNote.ratings": "Levels go from best to worst: a score that reaches a level's lowest score gets that level; the last level has no lowest score and takes the rest.",
-  "sectionNote.views": "Each member gets the first workbench listing one of their posts; tabs list only cases the member may read. Takes effect when published.",
+  "sectionNote.scoring":
+    "Changed rules score what happens after publishing; points already scored stay. To apply the new rules to a past period, recompute it on the scores page.",
+  "sectionNote.ratings":
+    "Levels go from best to worst: a score that reaches a level's lowest score gets that level; the last level has no lowest score and takes the rest.",
+  "sectionNote.views":
+    "Each member gets the first workbench listing one of their posts; tabs list only cases the member may read. Takes effect when published.",
   // deadline impact
   "impact.title": "Effect on open cases' due dates",
-  "impact.count": "{deadlines, plural, one {# deadline} other {# deadlines}} of {cases, plural, one {# open case} other {# open cases}} change ({timed, plural, one {# case has} other {# cases have}} deadlines running)",
+  "impact.count":
+    "{deadlines, plural, one {# deadline} other {# deadlines}} of {cases, plural, one {# open case} other {# open cases}} change ({timed, plural, one {# case has} other {# cases have}} deadlines running)",
   "impact.none": "No open case changes ({timed, plural, one {# case has} other {# cases have}} deadlines running)",
-  "impact.retimeNote": "On publishing, these deadlines are re-timed on the new calendar and supervision follows the new dates; reminders and sheets already sent are not sent again, and overdue deadlines stay as they are.",
-  "impact.policiesNote": "Changed deadline rules apply to cases reported after publishing; cases already reported keep the rules they were reported under.",
+  "impact.retimeNote":
+    "On publishing, these deadlines are re-timed on the new calendar and supervision follows the new dates; reminders and sheets already sent are not sent again, and overdue deadlines stay as they are.",
+  "impact.policiesNote":
+    "Changed deadline rules apply to cases reported after publishing; cases already reported keep the rules they were reported under.",
   "impact.tableTitle": "Cases whose due dates change on publishing",
   "impact.seeTable": "See the list below",
   "impact.case": "Case",
@@ -495,7 +511,8 @@ export const en: Catalog = {
   "impact.sameDay": "same day",
   "impact.hidden": "(not visible to you)",
   "impact.paused": "(paused)",
-  "impact.retimedNotice": "; due dates of {n, plural, one {# open case} other {# open cases}} were re-timed on the new calendar",
+  "impact.retimedNotice":
+    "; due dates of {n, plural, one {# open case} other {# open cases}} were re-timed on the new calendar",
   "audit.case.deadlines-retimed": "Deadlines re-timed to a new working-day calendar",
   // standards bodies
   myStandardsBodies: "My standards bodies",
@@ -515,7 +532,7 @@ export const en: Catalog = {
   stdPublished: "Template {ref} published; townships on earlier versions can upgrade to it",
   stdUnchanged: "Template {ref} was already published with the same content; nothing changed",
   stdStartedFrom: "Starting from {ref} with the version bumped: edit, write the release notes, publish",
-  stdPublishHelp: "Paste or upload the template JSON (kind \"template\"), write the release notes, check and publish",
+  stdPublishHelp: 'Paste or upload the template JSON (kind "template"), write the release notes, check and publish',
   stdUpload: "Upload a JSON file",
   stdDocument: "Template JSON",
   stdNotesZh: "Release notes (Chinese)",
@@ -528,10 +545,12 @@ export const en: Catalog = {
   stdReady: "{ref} passes every check and can be published",
   stdChangesSince: "Changes since {ref}",
   stdNoChanges: "Same content as the previous version",
-  stdUpgradable: "Once published, {n, plural, one {# township on an earlier version} other {# townships on earlier versions}} can upgrade to it",
+  stdUpgradable:
+    "Once published, {n, plural, one {# township on an earlier version} other {# townships on earlier versions}} can upgrade to it",
   stdFirstVersion: "This is the template's first version",
   stdUpgradeClean: "Can upgrade to {version} as is",
-  stdUpgradeConflicts: "Upgrading to {version}: {n, plural, one {# conflict} other {# conflicts}} for the township to decide",
+  stdUpgradeConflicts:
+    "Upgrading to {version}: {n, plural, one {# conflict} other {# conflicts}} for the township to decide",
   stdUpgradeInvalid: "Upgrading to {version} gives an invalid config",
   "audit.template.published": "Template version published",
   // template upgrade
@@ -549,7 +568,8 @@ export const en: Catalog = {
   "upgrade.preview": "Preview upgrade to {version}",
   "upgrade.previewTitle": "Upgrade preview: {from} → {to}",
   "upgrade.conflictsToDecide": "Conflicts to decide: {n}",
-  "upgrade.conflictsHelp": "Where the township changed something that the new template also changed, decide: keep the township's value, take the new template's, or enter your own.",
+  "upgrade.conflictsHelp":
+    "Where the township changed something that the new template also changed, decide: keep the township's value, take the new template's, or enter your own.",
   "upgrade.allDecided": "Every conflict is decided",
   "upgrade.decided": "Decided",
   "upgrade.undecided": "To decide",
@@ -562,7 +582,8 @@ export const en: Catalog = {
   "upgrade.takeTheirs": "Take the new template's value",
   "upgrade.custom": "Enter a value of my own",
   "upgrade.customValue": "Own value (JSON)",
-  "upgrade.customHelp": "Used when \"Enter a value of my own\" is chosen. Write JSON: text in double quotes, like \"New name\"; numbers and true/false as they are",
+  "upgrade.customHelp":
+    'Used when "Enter a value of my own" is chosen. Write JSON: text in double quotes, like "New name"; numbers and true/false as they are',
   "upgrade.applyDecisions": "Preview with these decisions",
   "upgrade.resultChanges": "How the township's config changes",
   "upgrade.noResultChanges": "Nothing changes in the township's config but its template",

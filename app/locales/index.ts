@@ -1,11 +1,11 @@
 // The UI's message catalogs and their formatter; no React, so servers and CLIs use it too.
 import { IntlMessageFormat } from "intl-messageformat";
-import type { Locale } from "../../engine/i18n.ts";
-import type { Catalog, MessageKey, ParamsArg } from "./catalog.ts";
-import { en } from "./en.ts";
-import { zhCN } from "./zh-CN.ts";
+import type { Locale } from "#engine/i18n";
+import type { Catalog, MessageKey, ParamsArg } from "./catalog";
+import { en } from "./en";
+import { zhCN } from "./zh-CN";
 
-export type { Catalog, MessageKey, MessageParams, ParamsArg } from "./catalog.ts";
+export type { Catalog, MessageKey, ParamsArg } from "./catalog";
 
 /** The languages offered, Chinese first: the default and the fallback of Accept-Language. */
 export const LOCALES = ["zh-CN", "en"] as const satisfies readonly Locale[];
@@ -45,9 +45,12 @@ function formatterOf(locale: Locale, key: MessageKey): Formatter {
 // A missing value shows as "{name}" in place of its whole argument instead of failing the page.
 function withoutMissing(ast: Element[], values: Values): Element[] {
   return ast.map((el) => {
-    if (el.type !== 0 && "value" in el && typeof el.value === "string" && !(el.value in values)) return { type: 0, value: `{${el.value}}` } as Element;
+    if (el.type !== 0 && "value" in el && typeof el.value === "string" && !(el.value in values))
+      return { type: 0, value: `{${el.value}}` } as Element;
     if ("options" in el) {
-      const options = Object.fromEntries(Object.entries(el.options).map(([k, o]) => [k, { ...o, value: withoutMissing(o.value, values) }]));
+      const options = Object.fromEntries(
+        Object.entries(el.options).map(([k, o]) => [k, { ...o, value: withoutMissing(o.value, values) }]),
+      );
       return { ...el, options } as Element;
     }
     return el;

@@ -234,7 +234,8 @@ export const zhCN = {
   platformId: "平台编号",
   remove: "删除",
   importFile: "从 CSV/XLSX 文件导入",
-  importHelp: "第一行为表头：kind（village 村 / community 社区 / grid 网格 / micro-grid 微网格）、id、name、name_en、parent（上级编号）、gridType（comprehensive 综合 / dedicated 专属）。导入会替换下表。",
+  importHelp:
+    "第一行为表头：kind（village 村 / community 社区 / grid 网格 / micro-grid 微网格）、id、name、name_en、parent（上级编号）、gridType（comprehensive 综合 / dedicated 专属）。导入会替换下表。",
   uploading: "上传中 {p}%",
   checkingRows: "正在逐行检查…",
   imported: "已导入 {n} 行",
@@ -296,7 +297,8 @@ export const zhCN = {
   publishedAt: "发布时间",
   publishedBy: "发布人",
   editConfig: "编辑配置",
-  editConfigHelp: "这里显示本乡镇正在使用的配置（模板加本乡镇的修改）；保存时只记录本乡镇对模板的修改。每次修改都会立即校验。",
+  editConfigHelp:
+    "这里显示本乡镇正在使用的配置（模板加本乡镇的修改）；保存时只记录本乡镇对模板的修改。每次修改都会立即校验。",
   sections: "配置部分",
   editedMark: "（已修改）",
   resetSection: "撤销本部分的修改",
@@ -437,7 +439,8 @@ export const zhCN = {
   passwordRules: "至少 10 个字符，不含账号，不能全为数字或同一字符",
   savePassword: "保存新密码",
   passwordChanged: "密码已修改；您在其他设备上的登录已退出",
-  countyResetHelp: "为本县乡镇或县中心的人员生成新的一次性密码（例如在多个乡镇任职、乡镇管理员不能重置的人员）。此人将被退出登录，下次登录须设置自己的密码。",
+  countyResetHelp:
+    "为本县乡镇或县中心的人员生成新的一次性密码（例如在多个乡镇任职、乡镇管理员不能重置的人员）。此人将被退出登录，下次登录须设置自己的密码。",
   resetPassword: "重置密码",
   resetPasswordConfirm: "为 {name} 生成新的一次性密码？此人将被退出登录，下次登录须设置自己的密码。",
   passwordReset: "已为 {login} 重置密码，请当面告知；下次登录须设置自己的密码。",
@@ -472,14 +475,17 @@ export const zhCN = {
   "chain.notAnchored": "尚无签名检查点：无法发现末尾记录被删除",
   "chain.download": "下载审计检查点",
   // config editor sections
-  "sectionNote.scoring": "修改后的考评规则只用于发布之后发生的事项；已计入的分数不变，如需按新规则重算某一期间，请在考评页面“重新计算”。",
-  "sectionNote.ratings": "等次从高到低排列：得分达到某等次的最低分即为该等次；最后一个等次不设最低分，包含其余所有分数。",
+  "sectionNote.scoring":
+    "修改后的考评规则只用于发布之后发生的事项；已计入的分数不变，如需按新规则重算某一期间，请在考评页面“重新计算”。",
+  "sectionNote.ratings":
+    "等次从高到低排列：得分达到某等次的最低分即为该等次；最后一个等次不设最低分，包含其余所有分数。",
   "sectionNote.views": "每位成员使用第一个列有其岗位的工作台；标签页只列出本人有权查看的事件。发布后立即生效。",
   // deadline impact
   "impact.title": "对未结事件期限的影响",
   "impact.count": "{cases} 件未结事件的 {deadlines} 个期限将改变（有期限在计时的事件共 {timed} 件）",
   "impact.none": "没有未结事件的期限因此改变（有期限在计时的事件共 {timed} 件）",
-  "impact.retimeNote": "发布后，这些期限按新日历重新计算，督办提醒按新期限进行；已发出的提醒和督办单不会重发，已超期的期限不变。",
+  "impact.retimeNote":
+    "发布后，这些期限按新日历重新计算，督办提醒按新期限进行；已发出的提醒和督办单不会重发，已超期的期限不变。",
   "impact.policiesNote": "时限规则的修改只适用于发布后上报的事件；已上报的事件仍按上报时的规则计时。",
   "impact.tableTitle": "发布后期限将改变的事件",
   "impact.seeTable": "见下方列表",
@@ -548,7 +554,8 @@ export const zhCN = {
   "upgrade.preview": "预览升级到 {version}",
   "upgrade.previewTitle": "升级预览：{from} → {to}",
   "upgrade.conflictsToDecide": "{n} 处冲突需要决定",
-  "upgrade.conflictsHelp": "本镇修改过、而新版模板也改动了的地方，需要您决定：保留本镇的值、采用新模板的值，或填写自定义值。",
+  "upgrade.conflictsHelp":
+    "本镇修改过、而新版模板也改动了的地方，需要您决定：保留本镇的值、采用新模板的值，或填写自定义值。",
   "upgrade.allDecided": "所有冲突都已决定",
   "upgrade.decided": "已决定",
   "upgrade.undecided": "待决定",
@@ -561,7 +568,8 @@ export const zhCN = {
   "upgrade.takeTheirs": "采用新模板的值",
   "upgrade.custom": "填写自定义值",
   "upgrade.customValue": "自定义值（JSON）",
-  "upgrade.customHelp": "选择“填写自定义值”时采用。按 JSON 填写：文字加英文双引号，如 \"新名称\"；数字、true/false 直接写",
+  "upgrade.customHelp":
+    '选择“填写自定义值”时采用。按 JSON 填写：文字加英文双引号，如 "新名称"；数字、true/false 直接写',
   "upgrade.applyDecisions": "按所选决定重新预览",
   "upgrade.resultChanges": "升级后本镇配置的变更",
   "upgrade.noResultChanges": "本镇配置除所用模板外没有变化",

@@ -1,8 +1,8 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData, useSearchParams } from "@remix-run/react";
-import { useLocale, useT } from "../i18n";
-import { listCountyTownships, requireCountyContext } from "../server/county.server";
-import { getPrisma } from "../server/db.server";
+import { useLocale, useT } from "#app/i18n";
+import { listCountyTownships, requireCountyContext } from "#app/server/county.server";
+import { getPrisma } from "#app/server/db.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireCountyContext(request, params.county);
@@ -17,8 +17,14 @@ export default function CountyTownships() {
   const onboarded = params.get("onboarded");
   return (
     <div className="card">
-      {onboarded ? <p className="notice" role="status">{t("onboardedNotice", { code: onboarded })}</p> : null}
-      <h1>{t("countyTownships")} <small className="field-description">{t("total", { n: townships.length })}</small></h1>
+      {onboarded ? (
+        <p className="notice" role="status">
+          {t("onboardedNotice", { code: onboarded })}
+        </p>
+      ) : null}
+      <h1>
+        {t("countyTownships")} <small className="field-description">{t("total", { n: townships.length })}</small>
+      </h1>
       {townships.length === 0 ? (
         <p>{t("noCountyTownships")}</p>
       ) : (
@@ -36,7 +42,9 @@ export default function CountyTownships() {
             {townships.map((tw) => (
               <tr key={tw.code} data-code={tw.code}>
                 <td>{locale === "en" ? (tw.nameEn ?? tw.name) : tw.name}</td>
-                <td><code>{tw.code}</code></td>
+                <td>
+                  <code>{tw.code}</code>
+                </td>
                 <td>{tw.extendsRef ?? "—"}</td>
                 <td>{tw.configVersion === null ? "—" : `v${tw.configVersion}`}</td>
                 <td data-testid="open-cases">{tw.openCases}</td>

@@ -1,9 +1,9 @@
 // A county admin downloads the signed audit checkpoints of the county and its townships as JSON
 // lines, to keep outside the township's database (npm run audit:verify -- --checkpoints <file>).
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { exportCheckpoints } from "../server/audit-checkpoints.server";
-import { requireCountyAdmin, requireCountyContext } from "../server/county.server";
-import { getPrisma } from "../server/db.server";
+import { exportCheckpoints } from "#app/server/audit-checkpoints.server";
+import { requireCountyAdmin, requireCountyContext } from "#app/server/county.server";
+import { getPrisma } from "#app/server/db.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireCountyContext(request, params.county);

@@ -2,12 +2,12 @@
 // than one of the county's townships (a township admin may reset only its own people).
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useNavigation } from "@remix-run/react";
-import { IssueList } from "../components/issue-list";
-import { useT } from "../i18n";
-import { requireCountyAdmin, requireCountyContext } from "../server/county.server";
-import { getPrisma } from "../server/db.server";
-import { requireForm } from "../server/form-input.server";
-import { resetPasswordInCounty } from "../server/members.server";
+import { IssueList } from "#app/components/issue-list";
+import { useT } from "#app/i18n";
+import { requireCountyAdmin, requireCountyContext } from "#app/server/county.server";
+import { getPrisma } from "#app/server/db.server";
+import { requireForm } from "#app/server/form-input.server";
+import { resetPasswordInCounty } from "#app/server/members.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   requireCountyAdmin(await requireCountyContext(request, params.county));
@@ -32,7 +32,8 @@ export default function CountyPasswordReset() {
       <p className="field-description">{t("countyResetHelp")}</p>
       {result?.ok ? (
         <p className="notice" role="status" data-testid="password-reset">
-          {t("passwordReset", { login: result.login })} {t("oneTimePassword")}: <code data-testid="one-time-password">{result.oneTimePassword}</code>
+          {t("passwordReset", { login: result.login })} {t("oneTimePassword")}:{" "}
+          <code data-testid="one-time-password">{result.oneTimePassword}</code>
         </p>
       ) : null}
       {result && !result.ok ? <IssueList issues={result.issues} testId="reset-issues" /> : null}
@@ -41,7 +42,9 @@ export default function CountyPasswordReset() {
           <label htmlFor="login">{t("loginName")}</label>
           <input id="login" name="login" required autoComplete="off" />
         </div>
-        <button type="submit" className="primary" disabled={navigation.state !== "idle"}>{t("resetPassword")}</button>
+        <button type="submit" className="primary" disabled={navigation.state !== "idle"}>
+          {t("resetPassword")}
+        </button>
       </Form>
     </div>
   );

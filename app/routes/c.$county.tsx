@@ -1,14 +1,18 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { NavLink, Outlet, useLoaderData } from "@remix-run/react";
-import { useLocale, useT } from "../i18n";
-import { COUNTY_ADMIN_POST, requireCountyContext } from "../server/county.server";
-import { getPrisma } from "../server/db.server";
-import { currentPeriodKey } from "../server/score-views.server";
-import { countyTimeZone } from "../server/config.server";
+import { useLocale, useT } from "#app/i18n";
+import { COUNTY_ADMIN_POST, requireCountyContext } from "#app/server/county.server";
+import { getPrisma } from "#app/server/db.server";
+import { currentPeriodKey } from "#app/server/score-views.server";
+import { countyTimeZone } from "#app/server/config.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireCountyContext(request, params.county);
-  return json({ county: ctx.county, isAdmin: ctx.membership.posts.includes(COUNTY_ADMIN_POST), month: currentPeriodKey(await countyTimeZone(getPrisma(), ctx.county.id)) });
+  return json({
+    county: ctx.county,
+    isAdmin: ctx.membership.posts.includes(COUNTY_ADMIN_POST),
+    month: currentPeriodKey(await countyTimeZone(getPrisma(), ctx.county.id)),
+  });
 }
 
 export default function CountyLayout() {
@@ -18,13 +22,25 @@ export default function CountyLayout() {
   return (
     <>
       <div className="actions">
-        <h2 style={{ margin: 0 }} data-testid="county-name">{locale === "en" ? (county.nameEn ?? county.name) : county.name}</h2>
-        <NavLink to={`/c/${county.code}`} end>{t("countyTownships")}</NavLink>
+        <h2 style={{ margin: 0 }} data-testid="county-name">
+          {locale === "en" ? (county.nameEn ?? county.name) : county.name}
+        </h2>
+        <NavLink to={`/c/${county.code}`} end>
+          {t("countyTownships")}
+        </NavLink>
         <NavLink to={`/c/${county.code}/dashboard`}>{t("dashboard")}</NavLink>
         <NavLink to={`/c/${county.code}/reports/${month}`}>{t("monthlyReview")}</NavLink>
         {isAdmin ? <NavLink to={`/c/${county.code}/password-reset`}>{t("resetPassword")}</NavLink> : null}
-        {isAdmin ? <a href={`/c/${county.code}/audit-checkpoints`} download data-testid="audit-checkpoints">{t("chain.download")}</a> : null}
-        {isAdmin ? <NavLink to={`/c/${county.code}/onboard`} className="button">{t("onboardTownship")}</NavLink> : null}
+        {isAdmin ? (
+          <a href={`/c/${county.code}/audit-checkpoints`} download data-testid="audit-checkpoints">
+            {t("chain.download")}
+          </a>
+        ) : null}
+        {isAdmin ? (
+          <NavLink to={`/c/${county.code}/onboard`} className="button">
+            {t("onboardTownship")}
+          </NavLink>
+        ) : null}
       </div>
       <Outlet />
     </>

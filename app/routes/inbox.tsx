@@ -2,10 +2,10 @@
 // With one township there is nothing to choose, so it goes straight to that township's inbox.
 import { json, redirect, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useLocale, useT } from "../i18n";
-import { getPrisma } from "../server/db.server";
-import { unreadByTownship } from "../server/inbox.server";
-import { requireUser } from "../server/session.server";
+import { useLocale, useT } from "#app/i18n";
+import { getPrisma } from "#app/server/db.server";
+import { unreadByTownship } from "#app/server/inbox.server";
+import { requireUser } from "#app/server/session.server";
 
 export async function loader({ request }: LoaderFunctionArgs) {
   const user = await requireUser(request);
@@ -25,7 +25,8 @@ export default function AllInboxes() {
       <ul data-testid="inboxes">
         {townships.map((m) => (
           <li key={m.code}>
-            <Link to={`/t/${m.code}/inbox`}>{locale === "en" ? (m.nameEn ?? m.name) : m.name}</Link> · {t("unreadCount", { n: m.unread })}
+            <Link to={`/t/${m.code}/inbox`}>{locale === "en" ? (m.nameEn ?? m.name) : m.name}</Link> ·{" "}
+            {t("unreadCount", { n: m.unread })}
           </li>
         ))}
       </ul>

@@ -1,8 +1,8 @@
 import { redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { requireForm } from "../server/form-input.server";
-import { LOCALES } from "../locales/index.ts";
-import { localeCookie } from "../server/locale.server";
-import { localPath } from "../server/http-guards.server";
+import { requireForm } from "#app/server/form-input.server";
+import { LOCALES } from "#app/locales/index";
+import { localeCookie } from "#app/server/locale.server";
+import { localPath } from "#app/server/http-guards.server";
 
 export async function action({ request }: ActionFunctionArgs) {
   const form = await requireForm(request);

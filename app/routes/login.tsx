@@ -1,11 +1,11 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
 import { Form, useActionData, useNavigation, useSearchParams } from "@remix-run/react";
-import { translate, useT } from "../i18n";
-import { requireForm } from "../server/form-input.server";
-import { getLocale } from "../server/locale.server";
-import { retryAfterHeaders, throttledPasswordCheck } from "../server/rate-limit.server";
-import { checkCredentials, getUser, startSession } from "../server/session.server";
-import { localPath } from "../server/http-guards.server";
+import { translate, useT } from "#app/i18n";
+import { requireForm } from "#app/server/form-input.server";
+import { getLocale } from "#app/server/locale.server";
+import { retryAfterHeaders, throttledPasswordCheck } from "#app/server/rate-limit.server";
+import { checkCredentials, getUser, startSession } from "#app/server/session.server";
+import { localPath } from "#app/server/http-guards.server";
 
 export const meta: MetaFunction = () => [{ title: "Gridwork" }];
 export const headers = retryAfterHeaders;
@@ -24,7 +24,10 @@ export async function action({ request, context }: ActionFunctionArgs) {
   const ip = String((context as { clientIp?: string }).clientIp ?? "unknown");
   const checked = await throttledPasswordCheck(login, ip, () => checkCredentials(login, password));
   if (!checked.ok && checked.blocked) {
-    return json({ error: translate(locale, "tooManyAttempts"), login }, { status: 429, headers: { "Retry-After": String(checked.retryAfterSeconds) } });
+    return json(
+      { error: translate(locale, "tooManyAttempts"), login },
+      { status: 429, headers: { "Retry-After": String(checked.retryAfterSeconds) } },
+    );
   }
   if (!checked.ok) return json({ error: translate(locale, "badCredentials"), login }, { status: 401 });
   const cookie = await startSession(request, checked.value, form.get("remember") === "on");
@@ -40,7 +43,11 @@ export default function Login() {
     <div className="card login">
       <h1>{t("login")}</h1>
       <p className="field-description">{t("tagline")}</p>
-      {data?.error ? <p className="alert" role="alert" data-testid="login-error">{data.error}</p> : null}
+      {data?.error ? (
+        <p className="alert" role="alert" data-testid="login-error">
+          {data.error}
+        </p>
+      ) : null}
       <Form method="post">
         <input type="hidden" name="redirectTo" value={params.get("redirectTo") ?? "/t"} />
         <div className="field">
@@ -57,7 +64,9 @@ export default function Login() {
           </label>
           <p className="field-description">{t("staySignedInHelp")}</p>
         </div>
-        <button type="submit" className="primary" disabled={navigation.state === "submitting"}>{t("login")}</button>
+        <button type="submit" className="primary" disabled={navigation.state === "submitting"}>
+          {t("login")}
+        </button>
       </Form>
     </div>
   );

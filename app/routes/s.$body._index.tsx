@@ -2,12 +2,12 @@
 // release notes and the townships running it (directly, or through a template built on it).
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { pickText } from "../../engine/i18n";
-import { useWhen } from "../components/township";
-import { UpgradeReadiness } from "../components/upgrade-readiness";
-import { useLocale, useT } from "../i18n";
-import { getPrisma } from "../server/db.server";
-import { loadRegistry, requireStandardsContext } from "../server/standards.server";
+import { pickText } from "#engine/i18n";
+import { useWhen } from "#app/components/township";
+import { UpgradeReadiness } from "#app/components/upgrade-readiness";
+import { useLocale, useT } from "#app/i18n";
+import { getPrisma } from "#app/server/db.server";
+import { loadRegistry, requireStandardsContext } from "#app/server/standards.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireStandardsContext(request, params.body);
@@ -27,16 +27,24 @@ export default function TemplateRegistry() {
   return (
     <div className="card" data-testid="registry">
       {published ? (
-        <p className="notice" role="status">{t(params.get("unchanged") ? "stdUnchanged" : "stdPublished", { ref: published })}</p>
+        <p className="notice" role="status">
+          {t(params.get("unchanged") ? "stdUnchanged" : "stdPublished", { ref: published })}
+        </p>
       ) : null}
       <h1>{t("stdRegistry")}</h1>
       {templates.length === 0 ? <p>{t("stdNoTemplates")}</p> : null}
       {templates.map((tpl) => (
         <section key={tpl.templateId} data-template={tpl.templateId}>
           <div className="actions">
-            <h2 style={{ margin: 0 }}><code>{tpl.templateId}</code></h2>
-            <span className="badge" data-testid="template-usage">{t("stdUsage", { n: tpl.townships, behind: tpl.behind })}</span>
-            {canPublish ? <Link to={`/s/${body}/publish?from=${encodeURIComponent(tpl.templateId)}`}>{t("stdNextVersion")}</Link> : null}
+            <h2 style={{ margin: 0 }}>
+              <code>{tpl.templateId}</code>
+            </h2>
+            <span className="badge" data-testid="template-usage">
+              {t("stdUsage", { n: tpl.townships, behind: tpl.behind })}
+            </span>
+            {canPublish ? (
+              <Link to={`/s/${body}/publish?from=${encodeURIComponent(tpl.templateId)}`}>{t("stdNextVersion")}</Link>
+            ) : null}
           </div>
           <table>
             <thead>
@@ -52,7 +60,9 @@ export default function TemplateRegistry() {
                 <tr key={v.ref} data-ref={v.ref}>
                   <td>
                     <strong>{v.version}</strong> {v.latest ? <span className="badge">{t("stdLatest")}</span> : null}
-                    {v.extendsRef ? <p className="field-description">{t("stdBuildsOn", { ref: v.extendsRef })}</p> : null}
+                    {v.extendsRef ? (
+                      <p className="field-description">{t("stdBuildsOn", { ref: v.extendsRef })}</p>
+                    ) : null}
                   </td>
                   <td>
                     {when(v.publishedAt)}
@@ -60,11 +70,16 @@ export default function TemplateRegistry() {
                   </td>
                   <td style={{ whiteSpace: "pre-wrap" }}>{v.notes ? pickText(v.notes, locale) : "—"}</td>
                   <td data-testid="version-townships">
-                    {v.direct.length + v.indirect.length === 0 ? <span className="field-description">{t("stdNoTownships")}</span> : null}
+                    {v.direct.length + v.indirect.length === 0 ? (
+                      <span className="field-description">{t("stdNoTownships")}</span>
+                    ) : null}
                     <ul style={{ margin: 0, paddingLeft: "1.1rem" }}>
                       {v.direct.map((tw) => (
                         <li key={tw.code} data-township={tw.code}>
-                          {nameOf(tw)} <small className="field-description">{tw.county ? `${tw.county} · ` : ""}v{tw.configVersion}</small>
+                          {nameOf(tw)}{" "}
+                          <small className="field-description">
+                            {tw.county ? `${tw.county} · ` : ""}v{tw.configVersion}
+                          </small>
                           <UpgradeReadiness r={readiness[tw.code]} />
                         </li>
                       ))}

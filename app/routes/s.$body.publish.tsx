@@ -5,16 +5,23 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { useRef } from "react";
-import { isJsonObject } from "../../engine/config/id-paths";
-import { nextMinorVersion } from "../../engine/config/versions";
-import { pickText } from "../../engine/i18n";
-import { townshipConfigSchema } from "../../schemas/township-config";
-import { IssueList } from "../components/issue-list";
-import { UpgradeReadiness } from "../components/upgrade-readiness";
-import { useLocale, useT } from "../i18n";
-import { getPrisma } from "../server/db.server";
-import { requireForm } from "../server/form-input.server";
-import { checkRelease, latestDocument, publishRelease, requirePublisher, requireStandardsContext, type ReleaseCheck } from "../server/standards.server";
+import { isJsonObject } from "#engine/config/id-paths";
+import { nextMinorVersion } from "#engine/config/versions";
+import { pickText } from "#engine/i18n";
+import { townshipConfigSchema } from "#schemas/township-config";
+import { IssueList } from "#app/components/issue-list";
+import { UpgradeReadiness } from "#app/components/upgrade-readiness";
+import { useLocale, useT } from "#app/i18n";
+import { getPrisma } from "#app/server/db.server";
+import { requireForm } from "#app/server/form-input.server";
+import {
+  checkRelease,
+  latestDocument,
+  publishRelease,
+  requirePublisher,
+  requireStandardsContext,
+  type ReleaseCheck,
+} from "#app/server/standards.server";
 
 const BLANK = { kind: "template", id: "", version: "1.0.0", name: { zh: "", en: "" } };
 
@@ -32,7 +39,11 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     const keys = Object.keys(rest).sort((a, b) => order.indexOf(a) - order.indexOf(b));
     document = Object.fromEntries(keys.map((k) => [k, k === "version" ? nextMinorVersion(latest.version) : rest[k]]));
   }
-  return json({ from: latest ? from : null, previous: latest?.version ?? null, text: JSON.stringify(document, null, 2) });
+  return json({
+    from: latest ? from : null,
+    previous: latest?.version ?? null,
+    text: JSON.stringify(document, null, 2),
+  });
 }
 
 type ActionData = { intent: "check" | "publish" } & Omit<ReleaseCheck, "ref"> & { ref: string | null };
@@ -46,7 +57,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const db = getPrisma();
   if (form.get("intent") === "publish") {
     const result = await publishRelease(db, ctx, text, notes);
-    if (result.ok) return redirect(`/s/${ctx.tenant.code}?published=${encodeURIComponent(result.ref)}${result.status === "unchanged" ? "&unchanged=1" : ""}`);
+    if (result.ok)
+      return redirect(
+        `/s/${ctx.tenant.code}?published=${encodeURIComponent(result.ref)}${result.status === "unchanged" ? "&unchanged=1" : ""}`,
+      );
     const { ok: _ok, ...check } = result;
     return json<ActionData>({ intent: "publish", ...check }, { status: 422 });
   }
@@ -64,7 +78,9 @@ export default function PublishTemplate() {
   return (
     <div className="card" data-testid="publish-template">
       <h1>{t("stdPublishNew")}</h1>
-      <p className="field-description">{from ? t("stdStartedFrom", { ref: `${from}@${previous}` }) : t("stdPublishHelp")}</p>
+      <p className="field-description">
+        {from ? t("stdStartedFrom", { ref: `${from}@${previous}` }) : t("stdPublishHelp")}
+      </p>
       <Form method="post">
         <div className="field">
           <label htmlFor="template-file">{t("stdUpload")}</label>
@@ -80,12 +96,22 @@ export default function PublishTemplate() {
         </div>
         <div className="field">
           <label htmlFor="document">{t("stdDocument")}</label>
-          <textarea id="document" name="document" ref={documentRef} defaultValue={text} rows={18} spellCheck={false} style={{ maxWidth: "100%", fontFamily: "monospace", fontSize: "0.85rem" }} />
+          <textarea
+            id="document"
+            name="document"
+            ref={documentRef}
+            defaultValue={text}
+            rows={18}
+            spellCheck={false}
+            style={{ maxWidth: "100%", fontFamily: "monospace", fontSize: "0.85rem" }}
+          />
         </div>
         <div className="field">
           <label htmlFor="notesZh">{t("stdNotesZh")}</label>
           <textarea id="notesZh" name="notesZh" rows={3} aria-describedby="notes-help" />
-          <p id="notes-help" className="field-description">{t("stdNotesHelp")}</p>
+          <p id="notes-help" className="field-description">
+            {t("stdNotesHelp")}
+          </p>
         </div>
         <div className="field">
           <label htmlFor="notesEn">{t("stdNotesEn")}</label>
@@ -93,8 +119,12 @@ export default function PublishTemplate() {
         </div>
         {result ? <CheckResult result={result} locale={locale} /> : null}
         <div className="actions">
-          <button type="submit" name="intent" value="check" className="btn btn-secondary" disabled={busy}>{t("stdCheck")}</button>
-          <button type="submit" name="intent" value="publish" className="primary" disabled={busy}>{t("stdPublish")}</button>
+          <button type="submit" name="intent" value="check" className="btn btn-secondary" disabled={busy}>
+            {t("stdCheck")}
+          </button>
+          <button type="submit" name="intent" value="publish" className="primary" disabled={busy}>
+            {t("stdPublish")}
+          </button>
         </div>
       </Form>
     </div>
@@ -105,8 +135,16 @@ function CheckResult({ result, locale }: { result: ActionData; locale: "zh-CN" |
   const t = useT();
   return (
     <section data-testid="release-check" aria-live="polite">
-      <IssueList issues={result.issues} title={t(result.intent === "publish" ? "stdNotPublished" : "stdFix")} testId="release-issues" />
-      {result.issues.length === 0 && result.ref ? <p className="notice" role="status">{t("stdReady", { ref: result.ref })}</p> : null}
+      <IssueList
+        issues={result.issues}
+        title={t(result.intent === "publish" ? "stdNotPublished" : "stdFix")}
+        testId="release-issues"
+      />
+      {result.issues.length === 0 && result.ref ? (
+        <p className="notice" role="status">
+          {t("stdReady", { ref: result.ref })}
+        </p>
+      ) : null}
       {result.previous ? (
         <>
           <h2>{t("stdChangesSince", { ref: result.previous })}</h2>
@@ -114,7 +152,9 @@ function CheckResult({ result, locale }: { result: ActionData; locale: "zh-CN" |
             <p>{t("stdNoChanges")}</p>
           ) : (
             <ul data-testid="release-changes">
-              {result.changes.map((c, i) => <li key={i}>{pickText(c, locale)}</li>)}
+              {result.changes.map((c, i) => (
+                <li key={i}>{pickText(c, locale)}</li>
+              ))}
             </ul>
           )}
           <p data-testid="release-upgradable">{t("stdUpgradable", { n: result.upgradable })}</p>
@@ -122,14 +162,17 @@ function CheckResult({ result, locale }: { result: ActionData; locale: "zh-CN" |
             <ul data-testid="release-upgrades">
               {result.upgrades.map((u) => (
                 <li key={u.code} data-township={u.code}>
-                  {locale === "en" ? (u.nameEn ?? u.name) : u.name} <small className="field-description">{u.from}</small>
+                  {locale === "en" ? (u.nameEn ?? u.name) : u.name}{" "}
+                  <small className="field-description">{u.from}</small>
                   <UpgradeReadiness r={u} />
                 </li>
               ))}
             </ul>
           ) : null}
         </>
-      ) : result.ref ? <p>{t("stdFirstVersion")}</p> : null}
+      ) : result.ref ? (
+        <p>{t("stdFirstVersion")}</p>
+      ) : null}
     </section>
   );
 }

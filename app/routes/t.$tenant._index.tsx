@@ -1,9 +1,9 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { useLocale, useT } from "../i18n";
-import { listCases } from "../server/cases.server";
-import { requireTenantContext } from "../server/tenancy.server";
-import { StateBadge, useAbility, useTownship, useWhen } from "../components/township";
+import { useT } from "#app/i18n";
+import { listCases } from "#app/server/cases.server";
+import { requireTenantContext } from "#app/server/tenancy.server";
+import { StateBadge, useAbility, useTownship, useWhen } from "#app/components/township";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -15,20 +15,35 @@ export default function CaseList() {
   const { rows, total } = useLoaderData<typeof loader>();
   const { tenant, labels } = useTownship();
   const t = useT();
-  const locale = useLocale();
   const when = useWhen();
   const [params] = useSearchParams();
   const ability = useAbility();
   const reported = params.get("reported");
   return (
     <div className="card">
-      {reported ? <p className="notice" role="status">{t("reported", { n: reported })}</p> : null}
+      {reported ? (
+        <p className="notice" role="status">
+          {t("reported", { n: reported })}
+        </p>
+      ) : null}
       <div className="actions">
-        <h1 style={{ margin: 0 }}>{t("cases")} <small className="field-description">{t("total", { n: total })}</small></h1>
+        <h1 style={{ margin: 0 }}>
+          {t("cases")} <small className="field-description">{t("total", { n: total })}</small>
+        </h1>
         {ability.can("export", "Case") ? (
-          <Form method="post" action={`/t/${tenant.code}/export`} reloadDocument className="actions" style={{ margin: 0 }}>
-            <button type="submit" name="format" value="xlsx" className="link-button" data-testid="export-xlsx">{t("exportXlsx")}</button>
-            <button type="submit" name="format" value="csv" className="link-button" data-testid="export-csv">{t("exportCsv")}</button>
+          <Form
+            method="post"
+            action={`/t/${tenant.code}/export`}
+            reloadDocument
+            className="actions"
+            style={{ margin: 0 }}
+          >
+            <button type="submit" name="format" value="xlsx" className="link-button" data-testid="export-xlsx">
+              {t("exportXlsx")}
+            </button>
+            <button type="submit" name="format" value="csv" className="link-button" data-testid="export-csv">
+              {t("exportCsv")}
+            </button>
           </Form>
         ) : null}
       </div>
@@ -52,10 +67,14 @@ export default function CaseList() {
             {rows.map((c) => (
               <tr key={c.id}>
                 <td>{c.number}</td>
-                <td><Link to={`/t/${tenant.code}/cases/${c.id}`}>{c.title}</Link></td>
+                <td>
+                  <Link to={`/t/${tenant.code}/cases/${c.id}`}>{c.title}</Link>
+                </td>
                 <td>{labels.categories[c.categoryId] ?? c.categoryId}</td>
                 <td>{labels.grades[c.gradeId] ?? c.gradeId}</td>
-                <td><StateBadge labels={labels} state={c.state} /></td>
+                <td>
+                  <StateBadge labels={labels} state={c.state} />
+                </td>
                 <td>{labels.units[c.orgUnitId] ?? c.orgUnitId}</td>
                 <td>{c.reporter.displayName}</td>
                 <td>{when(c.createdAt)}</td>

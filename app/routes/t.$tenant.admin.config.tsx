@@ -6,28 +6,30 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useMemo, useState } from "react";
-import { jsonEqual } from "../../engine/config/id-paths";
-import { emptySection, SECTION_IDS, sectionValue, type SectionId } from "../../engine/config/overrides";
-import { SECTION_NAMES, sectionContext, sectionForm } from "../../engine/config/section-forms";
-import { pickText } from "../../engine/i18n";
-import { EditorForm } from "../components/config-form";
-import { ImpactSummary, ImpactTable } from "../components/deadline-impact-table";
-import { IssueList } from "../components/issue-list";
-import { noRevalidateOnCheck, useLiveCheck } from "../components/live-check";
-import { useTownship } from "../components/township";
-import { useLocale, useT, type MessageKey } from "../i18n";
-import { configEditAction, loadConfigAdmin } from "../server/config-admin.server";
-import { getPrisma } from "../server/db.server";
-import { requireForm } from "../server/form-input.server";
-import { requireAbility } from "../server/guards.server";
-import { requireTenantContext } from "../server/tenancy.server";
+import { jsonEqual } from "#engine/config/id-paths";
+import { emptySection, SECTION_IDS, sectionValue, type SectionId } from "#engine/config/overrides";
+import { SECTION_NAMES, sectionContext, sectionForm } from "#engine/config/section-forms";
+import { pickText } from "#engine/i18n";
+import { EditorForm } from "#app/components/config-form";
+import { ImpactSummary, ImpactTable } from "#app/components/deadline-impact-table";
+import { IssueList } from "#app/components/issue-list";
+import { noRevalidateOnCheck, useLiveCheck } from "#app/components/live-check";
+import { useTownship } from "#app/components/township";
+import { useLocale, useT, type MessageKey } from "#app/i18n";
+import { configEditAction, loadConfigAdmin } from "#app/server/config-admin.server";
+import { getPrisma } from "#app/server/db.server";
+import { requireForm } from "#app/server/form-input.server";
+import { requireAbility } from "#app/server/guards.server";
+import { requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "manage", "Config");
   const state = await loadConfigAdmin(getPrisma(), ctx);
   const doc = state.latest.document;
-  const sections = Object.fromEntries(SECTION_IDS.map((id) => [id, sectionValue(doc, id) ?? emptySection(id)])) as Record<SectionId, unknown>;
+  const sections = Object.fromEntries(
+    SECTION_IDS.map((id) => [id, sectionValue(doc, id) ?? emptySection(id)]),
+  ) as Record<SectionId, unknown>;
   return json({
     version: state.latest.version,
     extendsRef: state.latest.extendsRef,
@@ -54,7 +56,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 /** What an admin should know before changing a section whose effect is not obvious. */
-const SECTION_NOTES: Partial<Record<SectionId, MessageKey>> = { scoring: "sectionNote.scoring", ratings: "sectionNote.ratings", views: "sectionNote.views" };
+const SECTION_NOTES: Partial<Record<SectionId, MessageKey>> = {
+  scoring: "sectionNote.scoring",
+  ratings: "sectionNote.ratings",
+  views: "sectionNote.views",
+};
 
 /** Drops keys RJSF leaves as undefined, so "unchanged" means unchanged. */
 const normal = (v: unknown) => (v === undefined ? undefined : JSON.parse(JSON.stringify(v)));
@@ -71,7 +77,10 @@ export default function ConfigEditor() {
   const [active, setActive] = useState<SectionId>("categories");
 
   const changed = SECTION_IDS.filter((id) => !jsonEqual(normal(drafts[id]), normal(sections[id])));
-  const edit = JSON.stringify({ kind: "sections", sections: Object.fromEntries(changed.map((id) => [id, normal(drafts[id])])) });
+  const edit = JSON.stringify({
+    kind: "sections",
+    sections: Object.fromEntries(changed.map((id) => [id, normal(drafts[id])])),
+  });
 
   const { check, refused, publishing } = useLiveCheck(edit, changed.length > 0);
 
@@ -97,7 +106,12 @@ export default function ConfigEditor() {
   return (
     <div className="editor">
       <div className="card">
-        <h1>{t("editConfig")} <small className="field-description">v{data.version} · {data.extendsRef ?? "—"}</small></h1>
+        <h1>
+          {t("editConfig")}{" "}
+          <small className="field-description">
+            v{data.version} · {data.extendsRef ?? "—"}
+          </small>
+        </h1>
         <p className="field-description">{t("editConfigHelp")}</p>
         <div role="tablist" aria-label={t("sections")} className="tabs">
           {SECTION_IDS.map((id) => (
@@ -117,8 +131,18 @@ export default function ConfigEditor() {
             </button>
           ))}
         </div>
-        <div id="section-panel" role="tabpanel" aria-labelledby={`tab-${active}`} data-testid="section-form" key={`${active}|${locale}`}>
-          {SECTION_NOTES[active] ? <p className="field-description" data-testid="section-note">{t(SECTION_NOTES[active])}</p> : null}
+        <div
+          id="section-panel"
+          role="tabpanel"
+          aria-labelledby={`tab-${active}`}
+          data-testid="section-form"
+          key={`${active}|${locale}`}
+        >
+          {SECTION_NOTES[active] ? (
+            <p className="field-description" data-testid="section-note">
+              {t(SECTION_NOTES[active])}
+            </p>
+          ) : null}
           <EditorForm
             schema={form.schema}
             uiSchema={form.uiSchema}
@@ -128,7 +152,13 @@ export default function ConfigEditor() {
             onChange={(value) => setDrafts((d) => ({ ...d, [active]: value }))}
           />
           {changed.includes(active) ? (
-            <button type="button" className="link-button" onClick={() => setDrafts((d) => ({ ...d, [active]: sections[active] }))}>{t("resetSection")}</button>
+            <button
+              type="button"
+              className="link-button"
+              onClick={() => setDrafts((d) => ({ ...d, [active]: sections[active] }))}
+            >
+              {t("resetSection")}
+            </button>
           ) : null}
         </div>
       </div>
@@ -136,28 +166,49 @@ export default function ConfigEditor() {
         {!changed.length ? (
           <p>{t("noChanges")}</p>
         ) : check ? (
-          check.ok ? <p className="notice" role="status" data-testid="config-valid">{t("configValid")}</p> : null
+          check.ok ? (
+            <p className="notice" role="status" data-testid="config-valid">
+              {t("configValid")}
+            </p>
+          ) : null
         ) : (
-          <p role="status"><progress aria-label={t("validating")} /> {t("validating")}</p>
+          <p role="status">
+            <progress aria-label={t("validating")} /> {t("validating")}
+          </p>
         )}
         <IssueList issues={issues} title={t("configIssues")} testId="config-issues" />
         {check?.ok ? (
           <>
             <h2>{t("changesToPublish", { n: data.version })}</h2>
             {check.changes.length ? (
-              <ul data-testid="config-changes">{check.changes.map((c, i) => <li key={i}>{locale === "en" ? c.en : c.zh}</li>)}</ul>
-            ) : <p>{t("noChanges")}</p>}
+              <ul data-testid="config-changes">
+                {check.changes.map((c, i) => (
+                  <li key={i}>{locale === "en" ? c.en : c.zh}</li>
+                ))}
+              </ul>
+            ) : (
+              <p>{t("noChanges")}</p>
+            )}
             {check.impact ? <ImpactSummary impact={check.impact} /> : null}
           </>
         ) : null}
         <Form method="post">
           <input type="hidden" name="edit" value={edit} />
           <input type="hidden" name="baseVersion" value={data.version} />
-          <button type="submit" name="intent" value="publish" className="primary" disabled={!check?.ok || publishing} data-testid="publish-config">
+          <button
+            type="submit"
+            name="intent"
+            value="publish"
+            className="primary"
+            disabled={!check?.ok || publishing}
+            data-testid="publish-config"
+          >
             {publishing ? t("publishing") : t("publishVersion", { n: data.version + 1 })}
           </button>
         </Form>
-        <p className="field-description">{t("backTo")} <Link to={`/t/${tenant.code}/admin`}>{t("admin")}</Link></p>
+        <p className="field-description">
+          {t("backTo")} <Link to={`/t/${tenant.code}/admin`}>{t("admin")}</Link>
+        </p>
       </aside>
       {check?.ok && check.impact?.rows.length ? <ImpactTable impact={check.impact} /> : null}
     </div>

@@ -5,7 +5,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState } from "react";
-import { isJsonObject } from "../../engine/config/id-paths";
+import { isJsonObject } from "#engine/config/id-paths";
 import {
   addField,
   designerToForm,
@@ -19,20 +19,20 @@ import {
   type DesignerField,
   type DesignerModel,
   type FieldType,
-} from "../../engine/form-designer";
-import { localizeForm } from "../../engine/forms";
-import { pickText } from "../../engine/i18n";
-import { ConfigForm } from "../components/config-form";
-import { IssueList, type ShownIssue } from "../components/issue-list";
-import { noRevalidateOnCheck, useLiveCheck } from "../components/live-check";
-import { useTownship } from "../components/township";
-import { useLocale, useT } from "../i18n";
-import { configEditAction, loadConfigAdmin } from "../server/config-admin.server";
-import { getPrisma } from "../server/db.server";
-import { requireForm } from "../server/form-input.server";
-import { requireAbility } from "../server/guards.server";
-import { getLocale } from "../server/locale.server";
-import { notFound, requireTenantContext } from "../server/tenancy.server";
+} from "#engine/form-designer";
+import { localizeForm } from "#engine/forms";
+import { pickText } from "#engine/i18n";
+import { ConfigForm } from "#app/components/config-form";
+import { IssueList, type ShownIssue } from "#app/components/issue-list";
+import { noRevalidateOnCheck, useLiveCheck } from "#app/components/live-check";
+import { useTownship } from "#app/components/township";
+import { useLocale, useT } from "#app/i18n";
+import { configEditAction, loadConfigAdmin } from "#app/server/config-admin.server";
+import { getPrisma } from "#app/server/db.server";
+import { requireForm } from "#app/server/form-input.server";
+import { requireAbility } from "#app/server/guards.server";
+import { getLocale } from "#app/server/locale.server";
+import { notFound, requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -44,7 +44,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const doc = state.latest.document;
   const form = doc.forms?.[formId];
   const templateForm = isJsonObject(state.template?.forms) ? state.template.forms[formId] : undefined;
-  const templateProps = isJsonObject(templateForm) && isJsonObject(templateForm.schema) && isJsonObject(templateForm.schema.properties) ? Object.keys(templateForm.schema.properties) : [];
+  const templateProps =
+    isJsonObject(templateForm) && isJsonObject(templateForm.schema) && isJsonObject(templateForm.schema.properties)
+      ? Object.keys(templateForm.schema.properties)
+      : [];
   const model: DesignerModel = form ? formToDesigner(form as never) : { name: { zh: formId }, fields: [] };
   return json({
     formId,
@@ -97,23 +100,51 @@ export default function FormDesigner() {
     }
   }, [model, locale, localIssues.length]);
 
-  const setField = (i: number, patch: Partial<DesignerField>) => setModel((m) => ({ ...m, fields: m.fields.map((f, k) => (k === i ? { ...f, ...patch } : f)) }));
+  const setField = (i: number, patch: Partial<DesignerField>) =>
+    setModel((m) => ({ ...m, fields: m.fields.map((f, k) => (k === i ? { ...f, ...patch } : f)) }));
   const move = (i: number, delta: -1 | 1, which: "up" | "down") => {
     const key = model.fields[i]?.key;
     setModel((m) => moveField(m, i, delta));
     if (key) focusAfterMove.current = `move-${which}-${key}`;
   };
 
-  const shown: ShownIssue[] = [...refused, ...(localIssues.length ? localIssues.map((i) => ({ ...i, where: "designer" })) : check ? check.issues : [])];
+  const shown: ShownIssue[] = [
+    ...refused,
+    ...(localIssues.length ? localIssues.map((i) => ({ ...i, where: "designer" })) : check ? check.issues : []),
+  ];
 
   return (
     <div className="editor">
       <div className="card">
-        <h1>{t("formDesigner", { name: pickText(model.name, locale) || data.formId })} <small className="field-description"><code>{data.formId}</code></small></h1>
-        <p className="field-description">{data.usedBy.length ? `${t("usedBy")}: ${data.usedBy.join("、")}` : t("formNotUsed")}</p>
+        <h1>
+          {t("formDesigner", { name: pickText(model.name, locale) || data.formId })}{" "}
+          <small className="field-description">
+            <code>{data.formId}</code>
+          </small>
+        </h1>
+        <p className="field-description">
+          {data.usedBy.length ? `${t("usedBy")}: ${data.usedBy.join("、")}` : t("formNotUsed")}
+        </p>
         <div className="inline-fields">
-          <label>{t("formNameZh")} <input value={model.name.zh} onChange={(e) => setModel({ ...model, name: { ...model.name, zh: e.target.value } })} /></label>
-          <label>{t("formNameEn")} <input value={model.name.en ?? ""} onChange={(e) => setModel({ ...model, name: { ...model.name, ...(e.target.value ? { en: e.target.value } : { en: undefined }) } })} /></label>
+          <label>
+            {t("formNameZh")}{" "}
+            <input
+              value={model.name.zh}
+              onChange={(e) => setModel({ ...model, name: { ...model.name, zh: e.target.value } })}
+            />
+          </label>
+          <label>
+            {t("formNameEn")}{" "}
+            <input
+              value={model.name.en ?? ""}
+              onChange={(e) =>
+                setModel({
+                  ...model,
+                  name: { ...model.name, ...(e.target.value ? { en: e.target.value } : { en: undefined }) },
+                })
+              }
+            />
+          </label>
         </div>
         <ol className="designer-fields" data-testid="designer-fields">
           {model.fields.map((field, i) => {
@@ -130,55 +161,179 @@ export default function FormDesigner() {
                   </legend>
                   <div className="inline-fields">
                     <label htmlFor={id("title-zh")}>{t("titleZh")}</label>
-                    <input id={id("title-zh")} value={field.title.zh} onChange={(e) => setField(i, { title: { ...field.title, zh: e.target.value } })} />
+                    <input
+                      id={id("title-zh")}
+                      value={field.title.zh}
+                      onChange={(e) => setField(i, { title: { ...field.title, zh: e.target.value } })}
+                    />
                     <label htmlFor={id("title-en")}>{t("titleEn")}</label>
-                    <input id={id("title-en")} value={field.title.en ?? ""} onChange={(e) => setField(i, { title: e.target.value ? { ...field.title, en: e.target.value } : { zh: field.title.zh } })} />
+                    <input
+                      id={id("title-en")}
+                      value={field.title.en ?? ""}
+                      onChange={(e) =>
+                        setField(i, {
+                          title: e.target.value ? { ...field.title, en: e.target.value } : { zh: field.title.zh },
+                        })
+                      }
+                    />
                   </div>
                   <div className="inline-fields">
                     <label htmlFor={id("type")}>{t("fieldType")}</label>
-                    <select id={id("type")} value={field.type} disabled={isPublished || field.type === "custom"} onChange={(e) => setModel((m) => ({ ...m, fields: m.fields.map((f, k) => (k === i ? setFieldType(f, e.target.value as FieldType) : f)) }))}>
-                      {[...FIELD_TYPES, ...(field.type === "custom" ? (["custom"] as const) : [])].map((ft) => <option key={ft} value={ft}>{pickText(FIELD_TYPE_NAMES[ft], locale)}</option>)}
+                    <select
+                      id={id("type")}
+                      value={field.type}
+                      disabled={isPublished || field.type === "custom"}
+                      onChange={(e) =>
+                        setModel((m) => ({
+                          ...m,
+                          fields: m.fields.map((f, k) => (k === i ? setFieldType(f, e.target.value as FieldType) : f)),
+                        }))
+                      }
+                    >
+                      {[...FIELD_TYPES, ...(field.type === "custom" ? (["custom"] as const) : [])].map((ft) => (
+                        <option key={ft} value={ft}>
+                          {pickText(FIELD_TYPE_NAMES[ft], locale)}
+                        </option>
+                      ))}
                     </select>
                     <label htmlFor={id("key")}>{t("fieldKey")}</label>
-                    <input id={id("key")} value={field.key} readOnly={isPublished} onChange={(e) => setField(i, { key: e.target.value.trim() })} />
+                    <input
+                      id={id("key")}
+                      value={field.key}
+                      readOnly={isPublished}
+                      onChange={(e) => setField(i, { key: e.target.value.trim() })}
+                    />
                     <label className="check" htmlFor={id("required")}>
-                      <input id={id("required")} type="checkbox" checked={field.required} disabled={!!field.hidden} onChange={(e) => setField(i, { required: e.target.checked })} /> {t("required")}
+                      <input
+                        id={id("required")}
+                        type="checkbox"
+                        checked={field.required}
+                        disabled={!!field.hidden}
+                        onChange={(e) => setField(i, { required: e.target.checked })}
+                      />{" "}
+                      {t("required")}
                     </label>
                     {fromTemplate ? (
                       <label className="check" htmlFor={id("hidden")}>
-                        <input id={id("hidden")} type="checkbox" checked={!!field.hidden} onChange={(e) => setField(i, { hidden: e.target.checked || undefined, ...(e.target.checked ? { required: false } : {}) })} /> {t("hiddenField")}
+                        <input
+                          id={id("hidden")}
+                          type="checkbox"
+                          checked={!!field.hidden}
+                          onChange={(e) =>
+                            setField(i, {
+                              hidden: e.target.checked || undefined,
+                              ...(e.target.checked ? { required: false } : {}),
+                            })
+                          }
+                        />{" "}
+                        {t("hiddenField")}
                       </label>
                     ) : null}
                   </div>
                   <div className="inline-fields">
                     <label htmlFor={id("help-zh")}>{t("helpZh")}</label>
-                    <input id={id("help-zh")} value={field.help?.zh ?? ""} onChange={(e) => setField(i, { help: { ...field.help, zh: e.target.value } })} />
+                    <input
+                      id={id("help-zh")}
+                      value={field.help?.zh ?? ""}
+                      onChange={(e) => setField(i, { help: { ...field.help, zh: e.target.value } })}
+                    />
                     <label htmlFor={id("help-en")}>{t("helpEn")}</label>
-                    <input id={id("help-en")} value={field.help?.en ?? ""} onChange={(e) => setField(i, { help: { zh: field.help?.zh ?? "", ...(e.target.value ? { en: e.target.value } : {}) } })} />
+                    <input
+                      id={id("help-en")}
+                      value={field.help?.en ?? ""}
+                      onChange={(e) =>
+                        setField(i, {
+                          help: { zh: field.help?.zh ?? "", ...(e.target.value ? { en: e.target.value } : {}) },
+                        })
+                      }
+                    />
                   </div>
                   {field.type === "choice" ? (
                     <fieldset>
                       <legend>{t("options")}</legend>
                       {(field.options ?? []).map((o, k) => {
-                        const setOption = (patch: Partial<typeof o>) => setField(i, { options: (field.options ?? []).map((x, j) => (j === k ? { ...x, ...patch } : x)) });
+                        const setOption = (patch: Partial<typeof o>) =>
+                          setField(i, {
+                            options: (field.options ?? []).map((x, j) => (j === k ? { ...x, ...patch } : x)),
+                          });
                         const optLabel = `${t("fieldN", { n })} ${t("optionN", { n: k + 1 })}`;
                         return (
                           <div key={k} className="inline-fields">
-                            <input aria-label={`${optLabel} ${t("optionValue")}`} value={o.value} placeholder={t("optionValue")} onChange={(e) => setOption({ value: e.target.value, ...(o.label.zh === o.value ? { label: { ...o.label, zh: e.target.value } } : {}) })} />
-                            <input aria-label={`${optLabel} ${t("optionZh")}`} value={o.label.zh} placeholder={t("optionZh")} onChange={(e) => setOption({ label: { ...o.label, zh: e.target.value } })} />
-                            <input aria-label={`${optLabel} ${t("optionEn")}`} value={o.label.en ?? ""} placeholder={t("optionEn")} onChange={(e) => setOption({ label: e.target.value ? { ...o.label, en: e.target.value } : { zh: o.label.zh } })} />
-                            <button type="button" className="link-button" aria-label={`${t("remove")} ${optLabel}`} onClick={() => setField(i, { options: (field.options ?? []).filter((_, j) => j !== k) })}>{t("remove")}</button>
+                            <input
+                              aria-label={`${optLabel} ${t("optionValue")}`}
+                              value={o.value}
+                              placeholder={t("optionValue")}
+                              onChange={(e) =>
+                                setOption({
+                                  value: e.target.value,
+                                  ...(o.label.zh === o.value ? { label: { ...o.label, zh: e.target.value } } : {}),
+                                })
+                              }
+                            />
+                            <input
+                              aria-label={`${optLabel} ${t("optionZh")}`}
+                              value={o.label.zh}
+                              placeholder={t("optionZh")}
+                              onChange={(e) => setOption({ label: { ...o.label, zh: e.target.value } })}
+                            />
+                            <input
+                              aria-label={`${optLabel} ${t("optionEn")}`}
+                              value={o.label.en ?? ""}
+                              placeholder={t("optionEn")}
+                              onChange={(e) =>
+                                setOption({
+                                  label: e.target.value ? { ...o.label, en: e.target.value } : { zh: o.label.zh },
+                                })
+                              }
+                            />
+                            <button
+                              type="button"
+                              className="link-button"
+                              aria-label={`${t("remove")} ${optLabel}`}
+                              onClick={() => setField(i, { options: (field.options ?? []).filter((_, j) => j !== k) })}
+                            >
+                              {t("remove")}
+                            </button>
                           </div>
                         );
                       })}
-                      <button type="button" onClick={() => setField(i, { options: [...(field.options ?? []), { value: "", label: { zh: "" } }] })}>{t("addOption")}</button>
+                      <button
+                        type="button"
+                        onClick={() =>
+                          setField(i, { options: [...(field.options ?? []), { value: "", label: { zh: "" } }] })
+                        }
+                      >
+                        {t("addOption")}
+                      </button>
                     </fieldset>
                   ) : null}
                   <div className="actions">
-                    <button type="button" id={`move-up-${field.key}`} disabled={i === 0} onClick={() => move(i, -1, "up")} aria-label={`${t("moveUp")} ${t("fieldN", { n })}`}>↑ {t("moveUp")}</button>
-                    <button type="button" id={`move-down-${field.key}`} disabled={i === model.fields.length - 1} onClick={() => move(i, 1, "down")} aria-label={`${t("moveDown")} ${t("fieldN", { n })}`}>↓ {t("moveDown")}</button>
+                    <button
+                      type="button"
+                      id={`move-up-${field.key}`}
+                      disabled={i === 0}
+                      onClick={() => move(i, -1, "up")}
+                      aria-label={`${t("moveUp")} ${t("fieldN", { n })}`}
+                    >
+                      ↑ {t("moveUp")}
+                    </button>
+                    <button
+                      type="button"
+                      id={`move-down-${field.key}`}
+                      disabled={i === model.fields.length - 1}
+                      onClick={() => move(i, 1, "down")}
+                      aria-label={`${t("moveDown")} ${t("fieldN", { n })}`}
+                    >
+                      ↓ {t("moveDown")}
+                    </button>
                     {fromTemplate ? null : (
-                      <button type="button" onClick={() => setModel((m) => removeField(m, i))} aria-label={`${t("remove")} ${t("fieldN", { n })}`}>{t("remove")}</button>
+                      <button
+                        type="button"
+                        onClick={() => setModel((m) => removeField(m, i))}
+                        aria-label={`${t("remove")} ${t("fieldN", { n })}`}
+                      >
+                        {t("remove")}
+                      </button>
                     )}
                   </div>
                 </fieldset>
@@ -189,18 +344,32 @@ export default function FormDesigner() {
         <div className="inline-fields">
           <label htmlFor="new-field-type">{t("fieldType")}</label>
           <select id="new-field-type" value={newType} onChange={(e) => setNewType(e.target.value as FieldType)}>
-            {FIELD_TYPES.map((ft) => <option key={ft} value={ft}>{pickText(FIELD_TYPE_NAMES[ft], locale)}</option>)}
+            {FIELD_TYPES.map((ft) => (
+              <option key={ft} value={ft}>
+                {pickText(FIELD_TYPE_NAMES[ft], locale)}
+              </option>
+            ))}
           </select>
-          <button type="button" onClick={() => setModel((m) => addField(m, newType))} data-testid="add-field">{t("addField")}</button>
+          <button type="button" onClick={() => setModel((m) => addField(m, newType))} data-testid="add-field">
+            {t("addField")}
+          </button>
         </div>
         <div className="field">
           <label htmlFor="title-field">{t("titleField")}</label>
-          <select id="title-field" value={model.titleField ?? ""} onChange={(e) => {
-            const { titleField: _old, ...rest } = model;
-            setModel(e.target.value ? { ...rest, titleField: e.target.value } : rest);
-          }}>
+          <select
+            id="title-field"
+            value={model.titleField ?? ""}
+            onChange={(e) => {
+              const { titleField: _old, ...rest } = model;
+              setModel(e.target.value ? { ...rest, titleField: e.target.value } : rest);
+            }}
+          >
             <option value="">{t("none")}</option>
-            {model.fields.map((f) => <option key={f.key} value={f.key}>{f.title.zh || f.key}</option>)}
+            {model.fields.map((f) => (
+              <option key={f.key} value={f.key}>
+                {f.title.zh || f.key}
+              </option>
+            ))}
           </select>
         </div>
       </div>
@@ -208,26 +377,53 @@ export default function FormDesigner() {
         <h2>{t("preview")}</h2>
         {preview ? (
           <div data-testid="designer-preview" key={locale}>
-            <ConfigForm schema={preview.schema} uiSchema={preview.uiSchema} locale={locale} submitLabel={t("previewSubmit")} onSubmit={() => undefined} />
+            <ConfigForm
+              schema={preview.schema}
+              uiSchema={preview.uiSchema}
+              locale={locale}
+              submitLabel={t("previewSubmit")}
+              onSubmit={() => undefined}
+            />
           </div>
         ) : null}
-        {dirty && !localIssues.length && !check ? <p role="status"><progress aria-label={t("validating")} /> {t("validating")}</p> : null}
-        {check?.ok ? <p className="notice" role="status">{t("configValid")}</p> : null}
+        {dirty && !localIssues.length && !check ? (
+          <p role="status">
+            <progress aria-label={t("validating")} /> {t("validating")}
+          </p>
+        ) : null}
+        {check?.ok ? (
+          <p className="notice" role="status">
+            {t("configValid")}
+          </p>
+        ) : null}
         <IssueList issues={shown} title={t("configIssues")} testId="designer-issues" />
         {check?.ok && check.changes.length ? (
           <>
             <h3>{t("changesToPublish", { n: data.version })}</h3>
-            <ul data-testid="designer-changes">{check.changes.map((c, i) => <li key={i}>{locale === "en" ? c.en : c.zh}</li>)}</ul>
+            <ul data-testid="designer-changes">
+              {check.changes.map((c, i) => (
+                <li key={i}>{locale === "en" ? c.en : c.zh}</li>
+              ))}
+            </ul>
           </>
         ) : null}
         <Form method="post">
           <input type="hidden" name="edit" value={edit} />
           <input type="hidden" name="baseVersion" value={data.version} />
-          <button type="submit" name="intent" value="publish" className="primary" disabled={!check?.ok || publishing} data-testid="publish-form">
+          <button
+            type="submit"
+            name="intent"
+            value="publish"
+            className="primary"
+            disabled={!check?.ok || publishing}
+            data-testid="publish-form"
+          >
             {publishing ? t("publishing") : t("publishVersion", { n: data.version + 1 })}
           </button>
         </Form>
-        <p className="field-description">{t("backTo")} <Link to={`/t/${tenant.code}/admin`}>{t("admin")}</Link></p>
+        <p className="field-description">
+          {t("backTo")} <Link to={`/t/${tenant.code}/admin`}>{t("admin")}</Link>
+        </p>
       </aside>
     </div>
   );

@@ -4,18 +4,24 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useState } from "react";
-import { pickMessage, type Locale } from "../../engine/i18n";
-import type { Refusal } from "../../engine/intake";
-import { ConfigForm } from "../components/config-form";
-import { StateBadge, useTownship, useWhen } from "../components/township";
-import { FormErrors } from "../components/issue-list";
-import { useLocale, useT } from "../i18n";
-import { getPrisma } from "../server/db.server";
-import { requireForm } from "../server/form-input.server";
-import { getLocale } from "../server/locale.server";
-import { appealFormFor, appealRefusalFor, canSeeLine, currentPeriodKey, explainedLine } from "../server/score-views.server";
-import { fileAppeal, standingAppeals } from "../server/scoring.server";
-import { notFound, requireTenantContext, type TenantContext } from "../server/tenancy.server";
+import { pickMessage, type Locale } from "#engine/i18n";
+import type { Refusal } from "#engine/intake";
+import { ConfigForm } from "#app/components/config-form";
+import { StateBadge, useTownship, useWhen } from "#app/components/township";
+import { FormErrors } from "#app/components/issue-list";
+import { useLocale, useT } from "#app/i18n";
+import { getPrisma } from "#app/server/db.server";
+import { requireForm } from "#app/server/form-input.server";
+import { getLocale } from "#app/server/locale.server";
+import {
+  appealFormFor,
+  appealRefusalFor,
+  canSeeLine,
+  currentPeriodKey,
+  explainedLine,
+} from "#app/server/score-views.server";
+import { fileAppeal, standingAppeals } from "#app/server/scoring.server";
+import { notFound, requireTenantContext, type TenantContext } from "#app/server/tenancy.server";
 
 /** The disputed line, when the user may see it (it names them or their unit, or they read reports); otherwise a 404. */
 async function requireLine(request: Request, ctx: TenantContext) {
@@ -32,7 +38,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const locale = await getLocale(request);
   const line = await requireLine(request, ctx);
-  const appeal = (await standingAppeals(getPrisma(), ctx.tenant.id, ctx.compiled, { entry: line.key })).get(line.key) ?? null;
+  const appeal =
+    (await standingAppeals(getPrisma(), ctx.tenant.id, ctx.compiled, { entry: line.key })).get(line.key) ?? null;
   const refused = appealRefusalFor(ctx, line, appeal);
   return json(
     {
@@ -60,7 +67,11 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const input = data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
   const line = await requireLine(request, ctx);
   const result = await fileAppeal(getPrisma(), ctx, line.key, input);
-  if (!result.ok) return json({ issues: messagesOf(result.refusal, locale), data: input }, { status: result.refusal.kind === "not-allowed" ? 403 : 422 });
+  if (!result.ok)
+    return json(
+      { issues: messagesOf(result.refusal, locale), data: input },
+      { status: result.refusal.kind === "not-allowed" ? 403 : 422 },
+    );
   return redirect(`/t/${ctx.tenant.code}/cases/${result.caseId}?appealed=${encodeURIComponent(result.number)}`);
 }
 
@@ -76,7 +87,9 @@ export default function NewAppeal() {
   const [draft, setDraft] = useState<unknown>(undefined);
   const issues = result?.issues ?? [];
   // Issues on the fixed entry field or on no field have no input to sit beside: list them.
-  const general = issues.filter((i) => !i.path.startsWith("/data/") || (form && i.path.startsWith(`/data/${form.field}`)));
+  const general = issues.filter(
+    (i) => !i.path.startsWith("/data/") || (form && i.path.startsWith(`/data/${form.field}`)),
+  );
   return (
     <div className="card" data-testid="new-appeal">
       <p className="actions no-print">
@@ -86,21 +99,32 @@ export default function NewAppeal() {
       <section aria-labelledby="disputed-line" data-testid="disputed-line">
         <h2 id="disputed-line">{t("appealDisputed")}</h2>
         <dl className="facts">
-          <dt>{t("time")}</dt><dd>{when(line.at)}</dd>
-          <dt>{t("scoresTarget")}</dt><dd>{line.target}</dd>
-          <dt>{t("scoresRule")}</dt><dd data-testid="disputed-rule">{line.ruleName}</dd>
-          <dt>{t("scoresFact")}</dt><dd>{line.fact}</dd>
-          <dt>{t("scoresPoints")}</dt><dd className={line.points < 0 ? "alert-text" : undefined} data-testid="disputed-points">{line.points > 0 ? `+${line.points}` : line.points}</dd>
-          <dt>{t("scoresCase")}</dt><dd>{line.caseId ? <Link to={`/t/${tenant}/cases/${line.caseId}`}>{line.caseNumber ?? "→"}</Link> : "—"}</dd>
+          <dt>{t("time")}</dt>
+          <dd>{when(line.at)}</dd>
+          <dt>{t("scoresTarget")}</dt>
+          <dd>{line.target}</dd>
+          <dt>{t("scoresRule")}</dt>
+          <dd data-testid="disputed-rule">{line.ruleName}</dd>
+          <dt>{t("scoresFact")}</dt>
+          <dd>{line.fact}</dd>
+          <dt>{t("scoresPoints")}</dt>
+          <dd className={line.points < 0 ? "alert-text" : undefined} data-testid="disputed-points">
+            {line.points > 0 ? `+${line.points}` : line.points}
+          </dd>
+          <dt>{t("scoresCase")}</dt>
+          <dd>{line.caseId ? <Link to={`/t/${tenant}/cases/${line.caseId}`}>{line.caseNumber ?? "→"}</Link> : "—"}</dd>
         </dl>
       </section>
       {refusal.length ? (
         <div className="alert" role="alert" data-testid="appeal-refused">
-          {refusal.map((i) => <div key={i.path + i.code}>{i.message}</div>)}
+          {refusal.map((i) => (
+            <div key={i.path + i.code}>{i.message}</div>
+          ))}
           {appeal ? (
             <p style={{ margin: "0.4rem 0 0" }}>
               {t("appealAlready")}
-              <Link to={`/t/${tenant}/cases/${appeal.caseId}`}>{appeal.number}</Link> <StateBadge labels={labels} workflowId={appeal.workflowId} state={appeal.state} />
+              <Link to={`/t/${tenant}/cases/${appeal.caseId}`}>{appeal.number}</Link>{" "}
+              <StateBadge labels={labels} workflowId={appeal.workflowId} state={appeal.state} />
             </p>
           ) : null}
         </div>
@@ -120,7 +144,10 @@ export default function NewAppeal() {
             disabled={navigation.state === "submitting"}
             onSubmit={(data) => {
               setDraft(data);
-              submit({ payload: JSON.stringify(data ?? {}) }, { method: "post", action: `/t/${tenant}/appeals/new?entry=${encodeURIComponent(line.key)}` });
+              submit(
+                { payload: JSON.stringify(data ?? {}) },
+                { method: "post", action: `/t/${tenant}/appeals/new?entry=${encodeURIComponent(line.key)}` },
+              );
             }}
           />
         </section>

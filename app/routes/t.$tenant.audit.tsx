@@ -1,13 +1,13 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { useTownship, useWhen } from "../components/township";
-import { formatMessage, isMessageKey, useLocale, useT } from "../i18n";
-import { verifyAuditChain } from "../server/audit.server";
-import { getPrisma } from "../server/db.server";
-import { requireAbility } from "../server/guards.server";
-import { auditDataFor } from "../server/masking.server";
-import { requirePage } from "../server/params.server";
-import { requireTenantContext } from "../server/tenancy.server";
+import { useTownship, useWhen } from "#app/components/township";
+import { formatMessage, isMessageKey, useLocale, useT } from "#app/i18n";
+import { verifyAuditChain } from "#app/server/audit.server";
+import { getPrisma } from "#app/server/db.server";
+import { requireAbility } from "#app/server/guards.server";
+import { auditDataFor } from "#app/server/masking.server";
+import { requirePage } from "#app/server/params.server";
+import { requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -15,16 +15,31 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getPrisma();
   const page = requirePage(new URL(request.url).searchParams.get("page"), 0);
   const events = await ctx.db.transaction((tx) =>
-    tx.auditEvent.findMany({ where: { tenantId: ctx.tenant.id }, orderBy: { seq: "desc" }, take: 100, skip: page * 100 }),
+    tx.auditEvent.findMany({
+      where: { tenantId: ctx.tenant.id },
+      orderBy: { seq: "desc" },
+      take: 100,
+      skip: page * 100,
+    }),
   );
-  const actors = await db.user.findMany({ where: { id: { in: [...new Set(events.map((e) => e.actorId).filter((x): x is string => !!x))] } }, select: { id: true, displayName: true } });
+  const actors = await db.user.findMany({
+    where: { id: { in: [...new Set(events.map((e) => e.actorId).filter((x): x is string => !!x))] } },
+    select: { id: true, displayName: true },
+  });
   const names = Object.fromEntries(actors.map((a) => [a.id, a.displayName]));
   const chain = await verifyAuditChain(db, ctx.tenant.id);
   // The same masks as the case page: the loader's data reaches the browser whether it is shown or not.
   const data = await auditDataFor(db, ctx, events);
   return json({
     chain,
-    events: events.map((e, i) => ({ seq: e.seq, type: e.type, at: e.at, actor: e.actorId ? (names[e.actorId] ?? e.actorId) : "—", caseId: e.caseId, data: data[i] })),
+    events: events.map((e, i) => ({
+      seq: e.seq,
+      type: e.type,
+      at: e.at,
+      actor: e.actorId ? (names[e.actorId] ?? e.actorId) : "—",
+      caseId: e.caseId,
+      data: data[i],
+    })),
   });
 }
 
@@ -44,7 +59,13 @@ export default function AuditLog() {
       </p>
       <table data-testid="audit-log">
         <thead>
-          <tr><th>#</th><th>{t("time")}</th><th>{t("actor")}</th><th>{t("event")}</th><th /></tr>
+          <tr>
+            <th>#</th>
+            <th>{t("time")}</th>
+            <th>{t("actor")}</th>
+            <th>{t("event")}</th>
+            <th />
+          </tr>
         </thead>
         <tbody>
           {events.map((e) => {
@@ -55,7 +76,13 @@ export default function AuditLog() {
                 <td>{when(e.at)}</td>
                 <td>{e.actor}</td>
                 <td>{isMessageKey(key) ? t(key) : e.type}</td>
-                <td>{e.caseId ? <Link to={`/t/${tenant.code}/cases/${e.caseId}`}>→</Link> : <code>{JSON.stringify(e.data)}</code>}</td>
+                <td>
+                  {e.caseId ? (
+                    <Link to={`/t/${tenant.code}/cases/${e.caseId}`}>→</Link>
+                  ) : (
+                    <code>{JSON.stringify(e.data)}</code>
+                  )}
+                </td>
               </tr>
             );
           })}

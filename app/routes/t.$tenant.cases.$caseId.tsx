@@ -1,24 +1,33 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Link, useActionData, useFetcher, useLoaderData, useNavigation, useRevalidator, useSearchParams, useSubmit } from "@remix-run/react";
+import {
+  Link,
+  useActionData,
+  useFetcher,
+  useLoaderData,
+  useNavigation,
+  useRevalidator,
+  useSearchParams,
+  useSubmit,
+} from "@remix-run/react";
 import { useState } from "react";
-import { appealSetup } from "../../engine/appeal";
-import { localizeForm } from "../../engine/forms";
-import { pickMessage } from "../../engine/i18n";
-import { ConfigForm } from "../components/config-form";
-import { DeadlineBadge, StateBadge, useAbility, useTownship, useWhen } from "../components/township";
-import { isMessageKey, useLocale, useT } from "../i18n";
-import { listAttachments, listComments } from "../server/attachments.server";
-import { loadCaseScreen } from "../server/case-screen.server";
-import { getCase } from "../server/cases.server";
-import { getPrisma } from "../server/db.server";
-import { requireForm } from "../server/form-input.server";
-import { jsonField } from "../server/json-field.server";
-import { getLocale } from "../server/locale.server";
-import { maskCaseData } from "../server/masking.server";
-import { requireIds } from "../server/params.server";
-import { explainedLine } from "../server/score-views.server";
-import { notFound, requireTenantContext } from "../server/tenancy.server";
-import { transitionCase } from "../server/workflow.server";
+import { appealSetup } from "#engine/appeal";
+import { localizeForm } from "#engine/forms";
+import { pickMessage } from "#engine/i18n";
+import { ConfigForm } from "#app/components/config-form";
+import { DeadlineBadge, StateBadge, useAbility, useTownship, useWhen } from "#app/components/township";
+import { isMessageKey, useLocale, useT } from "#app/i18n";
+import { listAttachments, listComments } from "#app/server/attachments.server";
+import { loadCaseScreen } from "#app/server/case-screen.server";
+import { getCase } from "#app/server/cases.server";
+import { getPrisma } from "#app/server/db.server";
+import { requireForm } from "#app/server/form-input.server";
+import { jsonField } from "#app/server/json-field.server";
+import { getLocale } from "#app/server/locale.server";
+import { maskCaseData } from "#app/server/masking.server";
+import { requireIds } from "#app/server/params.server";
+import { explainedLine } from "#app/server/score-views.server";
+import { notFound, requireTenantContext } from "#app/server/tenancy.server";
+import { transitionCase } from "#app/server/workflow.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { caseId } = requireIds(params, "caseId");
@@ -37,16 +46,33 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const isAppeal = Boolean(appeal && found.workflowId === appeal.workflow);
   const formId = (isAppeal ? appeal!.form : category?.intakeForm) ?? "";
   const form = ctx.compiled.forms.get(formId);
-  const { data, maskedFields } = maskCaseData(ctx.compiled, ctx.ability, found, formId, found.data as Record<string, unknown>);
+  const { data, maskedFields } = maskCaseData(
+    ctx.compiled,
+    ctx.ability,
+    found,
+    formId,
+    found.data as Record<string, unknown>,
+  );
   const schema = form ? (localizeForm(form, locale).schema as { properties?: Record<string, { title?: string }> }) : {};
-  const order = ((form?.uiSchema as { "ui:order"?: string[] } | undefined)?.["ui:order"] ?? Object.keys(schema.properties ?? {})).filter((k) => k !== "*");
+  const order = (
+    (form?.uiSchema as { "ui:order"?: string[] } | undefined)?.["ui:order"] ?? Object.keys(schema.properties ?? {})
+  ).filter((k) => k !== "*");
   const fields = order
     .filter((key) => key in data)
-    .map((key) => ({ key, title: schema.properties?.[key]?.title ?? key, value: data[key], masked: maskedFields.includes(key) }));
+    .map((key) => ({
+      key,
+      title: schema.properties?.[key]?.title ?? key,
+      value: data[key],
+      masked: maskedFields.includes(key),
+    }));
   // The disputed ledger line in words (rule, points, whom), not its key.
-  const disputed = isAppeal && typeof data[setup!.field] === "string" ? await explainedLine(db, ctx, data[setup!.field] as string, locale) : null;
+  const disputed =
+    isAppeal && typeof data[setup!.field] === "string"
+      ? await explainedLine(db, ctx, data[setup!.field] as string, locale)
+      : null;
   for (const f of fields) {
-    if (disputed && f.key === setup!.field) f.value = `${disputed.ruleName} ${disputed.points} · ${disputed.target}${disputed.caseNumber ? ` · ${disputed.caseNumber}` : ""}`;
+    if (disputed && f.key === setup!.field)
+      f.value = `${disputed.ruleName} ${disputed.points} · ${disputed.target}${disputed.caseNumber ? ` · ${disputed.caseNumber}` : ""}`;
   }
   return json({
     case: {
@@ -82,7 +108,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const locale = await getLocale(request);
   const field = jsonField(await requireForm(request), "payload");
-  if (!field.ok) return json({ transitionId: "", kind: "invalid-input" as const, issues: [{ path: field.issue.path, code: field.issue.code, message: pickMessage(field.issue.message, locale) }], input: null }, { status: field.status });
+  if (!field.ok)
+    return json(
+      {
+        transitionId: "",
+        kind: "invalid-input" as const,
+        issues: [{ path: field.issue.path, code: field.issue.code, message: pickMessage(field.issue.message, locale) }],
+        input: null,
+      },
+      { status: field.status },
+    );
   // Empty or not JSON: the engine refuses it with a message below.
   const payload = (field.value ?? {}) as { transitionId?: unknown; input?: unknown; expectedVersion?: unknown };
   const transitionId = String(payload.transitionId ?? "");
@@ -94,8 +129,15 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
   if (!result.ok && "notFound" in result) notFound();
   if (!result.ok) {
-    const issues = result.refusal.issues.map((i) => ({ path: i.path, code: i.code, message: pickMessage(i.message, locale) }));
-    return json({ transitionId, kind: result.refusal.kind, issues, input: payload.input ?? null }, { status: STATUS_OF[result.refusal.kind] });
+    const issues = result.refusal.issues.map((i) => ({
+      path: i.path,
+      code: i.code,
+      message: pickMessage(i.message, locale),
+    }));
+    return json(
+      { transitionId, kind: result.refusal.kind, issues, input: payload.input ?? null },
+      { status: STATUS_OF[result.refusal.kind] },
+    );
   }
   return redirect(`/t/${ctx.tenant.code}/cases/${caseId}?done=${encodeURIComponent(transitionId)}`);
 }
@@ -126,10 +168,19 @@ function CaseActions({ version, actions }: { version: number; actions: Action[] 
       {result ? (
         <div className="alert" role="alert" data-testid="action-error" data-kind={result.kind}>
           {result.kind === "invalid-input" && !general.length ? t("fixErrors") : null}
-          {general.map((i) => <div key={i.path + i.code}>{i.message}</div>)}
+          {general.map((i) => (
+            <div key={i.path + i.code}>{i.message}</div>
+          ))}
           {result.kind === "stale-version" ? (
             <p style={{ margin: "0.4rem 0 0" }}>
-              <button type="button" className="link-button" onClick={() => revalidator.revalidate()} data-testid="reload">{t("reload")}</button>
+              <button
+                type="button"
+                className="link-button"
+                onClick={() => revalidator.revalidate()}
+                data-testid="reload"
+              >
+                {t("reload")}
+              </button>
             </p>
           ) : null}
         </div>
@@ -155,7 +206,12 @@ function CaseActions({ version, actions }: { version: number; actions: Action[] 
         ))}
       </div>
       {active?.form ? (
-        <section aria-label={active.name} data-testid="transition-form" data-transition={active.id} key={active.id + locale}>
+        <section
+          aria-label={active.name}
+          data-testid="transition-form"
+          data-transition={active.id}
+          key={active.id + locale}
+        >
           <h3>{active.form.name}</h3>
           <ConfigForm
             schema={active.form.schema}
@@ -168,7 +224,9 @@ function CaseActions({ version, actions }: { version: number; actions: Action[] 
             disabled={busy}
             onSubmit={(data) => fire(active.id, data ?? {})}
           />
-          <button type="button" className="link-button" onClick={() => setOpen(null)}>{t("cancel")}</button>
+          <button type="button" className="link-button" onClick={() => setOpen(null)}>
+            {t("cancel")}
+          </button>
         </section>
       ) : null}
     </div>
@@ -192,19 +250,35 @@ function FilesAndComments() {
           <ul>
             {attachments.map((a) => (
               <li key={a.id}>
-                <a href={`${base}/files/${a.id}`} target="_blank" rel="noreferrer">{a.name}</a>{" "}
-                <span className="field-description">{Math.max(1, Math.round(a.size / 1024))} KB · {when(a.createdAt)}</span>
+                <a href={`${base}/files/${a.id}`} target="_blank" rel="noreferrer">
+                  {a.name}
+                </a>{" "}
+                <span className="field-description">
+                  {Math.max(1, Math.round(a.size / 1024))} KB · {when(a.createdAt)}
+                </span>
               </li>
             ))}
           </ul>
         ) : (
           <p className="field-description">{t("none")}</p>
         )}
-        <upload.Form method="post" action={`${base}/files`} encType="multipart/form-data" className="actions" key={attachments.length}>
+        <upload.Form
+          method="post"
+          action={`${base}/files`}
+          encType="multipart/form-data"
+          className="actions"
+          key={attachments.length}
+        >
           <input type="file" name="files" multiple aria-label={t("attachments")} />
-          <button type="submit" className="btn-secondary" disabled={upload.state !== "idle"}>{t("upload")}</button>
+          <button type="submit" className="btn-secondary" disabled={upload.state !== "idle"}>
+            {t("upload")}
+          </button>
         </upload.Form>
-        {upload.data?.issues?.length ? <p className="alert" role="alert">{upload.data.issues.join("；")}</p> : null}
+        {upload.data?.issues?.length ? (
+          <p className="alert" role="alert">
+            {upload.data.issues.join("；")}
+          </p>
+        ) : null}
       </div>
       <div className="card" id="comments" data-testid="comments">
         <h2>{t("comments")}</h2>
@@ -212,7 +286,9 @@ function FilesAndComments() {
           <ul className="inbox">
             {comments.map((x) => (
               <li key={x.id}>
-                <div className="field-description">{x.author} · {when(x.at)}</div>
+                <div className="field-description">
+                  {x.author} · {when(x.at)}
+                </div>
                 <div style={{ whiteSpace: "pre-wrap" }}>{x.body}</div>
               </li>
             ))}
@@ -222,9 +298,15 @@ function FilesAndComments() {
           <div className="field">
             <textarea name="body" rows={2} maxLength={2000} aria-label={t("addComment")} />
           </div>
-          <button type="submit" className="btn-secondary" disabled={comment.state !== "idle"}>{t("addComment")}</button>
+          <button type="submit" className="btn-secondary" disabled={comment.state !== "idle"}>
+            {t("addComment")}
+          </button>
         </comment.Form>
-        {comment.data?.issues?.length ? <p className="alert" role="alert">{comment.data.issues.join("；")}</p> : null}
+        {comment.data?.issues?.length ? (
+          <p className="alert" role="alert">
+            {comment.data.issues.join("；")}
+          </p>
+        ) : null}
       </div>
     </>
   );
@@ -248,20 +330,42 @@ export default function CaseDetail() {
       <div className="card" data-testid="case-detail">
         <p className="actions">
           <Link to={`/t/${tenant.code}`}>← {t("backToList")}</Link>
-          {ability.can("manage", "Membership") ? <Link to={`/t/${tenant.code}/cases/${c.id}/access`}>{t("whoCanSee")}</Link> : null}
+          {ability.can("manage", "Membership") ? (
+            <Link to={`/t/${tenant.code}/cases/${c.id}/access`}>{t("whoCanSee")}</Link>
+          ) : null}
         </p>
-        {done && doneName ? <p className="notice" role="status" data-testid="transition-done">{t("transitionDone", { name: doneName })}</p> : null}
-        {appealed ? <p className="notice" role="status" data-testid="appeal-filed">{t("appealFiled", { n: appealed })}</p> : null}
-        <h1>{c.title} <small className="field-description">{c.number}</small></h1>
+        {done && doneName ? (
+          <p className="notice" role="status" data-testid="transition-done">
+            {t("transitionDone", { name: doneName })}
+          </p>
+        ) : null}
+        {appealed ? (
+          <p className="notice" role="status" data-testid="appeal-filed">
+            {t("appealFiled", { n: appealed })}
+          </p>
+        ) : null}
+        <h1>
+          {c.title} <small className="field-description">{c.number}</small>
+        </h1>
         <dl className="facts">
-          <dt>{t("category")}</dt><dd>{labels.categories[c.categoryId] ?? c.categoryId}</dd>
-          <dt>{t("grade")}</dt><dd>{labels.grades[c.gradeId] ?? c.gradeId}</dd>
-          <dt>{t("status")}</dt><dd data-testid="case-state"><StateBadge labels={labels} workflowId={c.workflowId} state={c.state} /></dd>
-          <dt>{t("platform")}</dt><dd>{unit(c.platformId)}</dd>
-          <dt>{t("orgUnit")}</dt><dd>{unit(c.orgUnitId)}</dd>
-          <dt>{t("reporter")}</dt><dd>{c.reporter}</dd>
-          <dt>{t("reportedAt")}</dt><dd>{when(c.createdAt)}</dd>
-          <dt>{t("configVersion")}</dt><dd>v{c.configVersion}</dd>
+          <dt>{t("category")}</dt>
+          <dd>{labels.categories[c.categoryId] ?? c.categoryId}</dd>
+          <dt>{t("grade")}</dt>
+          <dd>{labels.grades[c.gradeId] ?? c.gradeId}</dd>
+          <dt>{t("status")}</dt>
+          <dd data-testid="case-state">
+            <StateBadge labels={labels} workflowId={c.workflowId} state={c.state} />
+          </dd>
+          <dt>{t("platform")}</dt>
+          <dd>{unit(c.platformId)}</dd>
+          <dt>{t("orgUnit")}</dt>
+          <dd>{unit(c.orgUnitId)}</dd>
+          <dt>{t("reporter")}</dt>
+          <dd>{c.reporter}</dd>
+          <dt>{t("reportedAt")}</dt>
+          <dd>{when(c.createdAt)}</dd>
+          <dt>{t("configVersion")}</dt>
+          <dd>v{c.configVersion}</dd>
         </dl>
       </div>
       <div className="card" data-testid="deadlines">
@@ -271,7 +375,11 @@ export default function CaseDetail() {
         ) : (
           <table>
             <thead>
-              <tr><th /><th>{t("dueAt")}</th><th>{t("timeLeft")}</th></tr>
+              <tr>
+                <th />
+                <th>{t("dueAt")}</th>
+                <th>{t("timeLeft")}</th>
+              </tr>
             </thead>
             <tbody>
               {screen.deadlines.map((d) => {
@@ -280,7 +388,9 @@ export default function CaseDetail() {
                   <tr key={d.id} data-deadline={d.kind} data-colour={d.colour}>
                     <td>{isMessageKey(key) ? t(key) : d.kind}</td>
                     <td>{when(d.dueAt)}</td>
-                    <td><DeadlineBadge d={d} /></td>
+                    <td>
+                      <DeadlineBadge d={d} />
+                    </td>
                   </tr>
                 );
               })}
@@ -293,11 +403,24 @@ export default function CaseDetail() {
         {screen.escalatedTo ? <p className="alert">{t("escalatedToCounty")}</p> : null}
         {assignment.leadUnitId ? (
           <dl className="facts">
-            <dt>{t("leadUnit")}</dt><dd data-testid="lead-unit">{unit(assignment.leadUnitId)}</dd>
-            <dt>{t("assistUnits")}</dt><dd>{assignment.assistUnitIds.length ? assignment.assistUnitIds.map(unit).join("、") : t("none")}</dd>
-            {assignment.assignees.length ? (<><dt>{t("assignees")}</dt><dd>{assignment.assignees.join("、")}</dd></>) : null}
-            {assignment.assignedBy ? (<><dt>{t("assignedBy")}</dt><dd>{assignment.assignedBy}</dd></>) : null}
-            <dt>{t("assignedAt")}</dt><dd>{when(assignment.assignedAt)}</dd>
+            <dt>{t("leadUnit")}</dt>
+            <dd data-testid="lead-unit">{unit(assignment.leadUnitId)}</dd>
+            <dt>{t("assistUnits")}</dt>
+            <dd>{assignment.assistUnitIds.length ? assignment.assistUnitIds.map(unit).join("、") : t("none")}</dd>
+            {assignment.assignees.length ? (
+              <>
+                <dt>{t("assignees")}</dt>
+                <dd>{assignment.assignees.join("、")}</dd>
+              </>
+            ) : null}
+            {assignment.assignedBy ? (
+              <>
+                <dt>{t("assignedBy")}</dt>
+                <dd>{assignment.assignedBy}</dd>
+              </>
+            ) : null}
+            <dt>{t("assignedAt")}</dt>
+            <dd>{when(assignment.assignedAt)}</dd>
           </dl>
         ) : (
           <p className="field-description">{t("notAssigned")}</p>
@@ -310,7 +433,10 @@ export default function CaseDetail() {
           {fields.map((f) => (
             <div key={f.key} style={{ display: "contents" }}>
               <dt>{f.title}</dt>
-              <dd data-field={f.key}>{String(f.value)}{f.masked ? <span className="field-description"> {t("masked")}</span> : null}</dd>
+              <dd data-field={f.key}>
+                {String(f.value)}
+                {f.masked ? <span className="field-description"> {t("masked")}</span> : null}
+              </dd>
             </div>
           ))}
         </dl>
@@ -318,23 +444,42 @@ export default function CaseDetail() {
       <FilesAndComments />
       <div className="card" data-testid="supervision">
         <h2>{t("supervision")}</h2>
-        {screen.sheets.length === 0 && screen.talks.length === 0 ? <p className="field-description">{t("noSupervision")}</p> : null}
+        {screen.sheets.length === 0 && screen.talks.length === 0 ? (
+          <p className="field-description">{t("noSupervision")}</p>
+        ) : null}
         {screen.sheets.length ? (
           <>
             <h3>{t("supervisionSheets")}</h3>
             <table data-testid="case-sheets">
               <thead>
-                <tr><th>{t("sheetNumber")}</th><th>{t("issuedAt")}</th><th>{t("respondBy")}</th><th>{t("responsible")}</th><th>{t("status")}</th><th /></tr>
+                <tr>
+                  <th>{t("sheetNumber")}</th>
+                  <th>{t("issuedAt")}</th>
+                  <th>{t("respondBy")}</th>
+                  <th>{t("responsible")}</th>
+                  <th>{t("status")}</th>
+                  <th />
+                </tr>
               </thead>
               <tbody>
                 {screen.sheets.map((s) => (
                   <tr key={s.id}>
-                    <td>{s.number}{s.urgency === "urgent" ? <span className="due due-red"> {t("urgent")}</span> : null}</td>
-                    <td>{when(s.issuedAt)}<div className="field-description">{t(`trigger.${s.trigger === "manual" ? "manual" : "ladder"}`)}</div></td>
+                    <td>
+                      {s.number}
+                      {s.urgency === "urgent" ? <span className="due due-red"> {t("urgent")}</span> : null}
+                    </td>
+                    <td>
+                      {when(s.issuedAt)}
+                      <div className="field-description">
+                        {t(`trigger.${s.trigger === "manual" ? "manual" : "ladder"}`)}
+                      </div>
+                    </td>
                     <td>{when(s.respondBy)}</td>
                     <td>{[...s.toUnitIds.map(unit), ...s.toUsers].join("、") || "—"}</td>
                     <td>{t(s.status === "open" ? "sheetStatus.open" : "sheetStatus.closed")}</td>
-                    <td><Link to={`/t/${tenant.code}/sheets/${s.id}`}>{t("printable")}</Link></td>
+                    <td>
+                      <Link to={`/t/${tenant.code}/sheets/${s.id}`}>{t("printable")}</Link>
+                    </td>
                   </tr>
                 ))}
               </tbody>
@@ -346,7 +491,13 @@ export default function CaseDetail() {
             <h3>{t("talks")}</h3>
             <table data-testid="case-talks">
               <thead>
-                <tr><th>{t("principal")}</th><th>{t("talkWith")}</th><th>{t("scheduleBy")}</th><th>{t("heldAt")}</th><th>{t("status")}</th></tr>
+                <tr>
+                  <th>{t("principal")}</th>
+                  <th>{t("talkWith")}</th>
+                  <th>{t("scheduleBy")}</th>
+                  <th>{t("heldAt")}</th>
+                  <th>{t("status")}</th>
+                </tr>
               </thead>
               <tbody>
                 {screen.talks.map((x) => (
@@ -376,16 +527,23 @@ export default function CaseDetail() {
                   <>
                     <strong>{e.transition.name}</strong>{" "}
                     <span className="field-description">
-                      {states[e.transition.from]?.name ?? e.transition.from} → {states[e.transition.to]?.name ?? e.transition.to}
+                      {states[e.transition.from]?.name ?? e.transition.from} →{" "}
+                      {states[e.transition.to]?.name ?? e.transition.to}
                     </span>
                   </>
                 ) : (
-                  <>{isMessageKey(key) ? t(key) : e.type}{e.step ? `：${isMessageKey(stepKey) ? t(stepKey) : e.step.type}` : ""}</>
+                  <>
+                    {isMessageKey(key) ? t(key) : e.type}
+                    {e.step ? `：${isMessageKey(stepKey) ? t(stepKey) : e.step.type}` : ""}
+                  </>
                 )}
                 {e.input.length ? (
                   <ul className="trail-input">
                     {e.input.map((f) => (
-                      <li key={f.key}>{f.title}：{f.value}{f.masked ? <span className="field-description"> {t("masked")}</span> : null}</li>
+                      <li key={f.key}>
+                        {f.title}：{f.value}
+                        {f.masked ? <span className="field-description"> {t("masked")}</span> : null}
+                      </li>
                     ))}
                   </ul>
                 ) : null}

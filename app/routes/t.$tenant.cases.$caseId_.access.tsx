@@ -3,13 +3,13 @@
 // township's members.
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { useTownship } from "../components/township";
-import { useT } from "../i18n";
-import { getPrisma } from "../server/db.server";
-import { requireAbility } from "../server/guards.server";
-import { requireIds } from "../server/params.server";
-import { explainCaseAccess } from "../server/permissions.server";
-import { effectivePosts, notFound, requireTenantContext } from "../server/tenancy.server";
+import { useTownship } from "#app/components/township";
+import { useT } from "#app/i18n";
+import { getPrisma } from "#app/server/db.server";
+import { requireAbility } from "#app/server/guards.server";
+import { requireIds } from "#app/server/params.server";
+import { explainCaseAccess } from "#app/server/permissions.server";
+import { effectivePosts, notFound, requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -18,8 +18,23 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getPrisma();
   // Admins manage access without reading the case itself: only its facts and number are loaded.
   const { found, members } = await ctx.db.transaction(async (tx) => ({
-    found: await tx.case.findFirst({ where: { id: caseId, tenantId: ctx.tenant.id }, select: { number: true, tenantId: true, orgUnitId: true, platformId: true, reporterId: true, leadUnitId: true, assistUnitIds: true } }),
-    members: await tx.membership.findMany({ where: { tenantId: ctx.tenant.id, active: true }, include: { user: { select: { displayName: true, login: true } } }, orderBy: { createdAt: "asc" } }),
+    found: await tx.case.findFirst({
+      where: { id: caseId, tenantId: ctx.tenant.id },
+      select: {
+        number: true,
+        tenantId: true,
+        orgUnitId: true,
+        platformId: true,
+        reporterId: true,
+        leadUnitId: true,
+        assistUnitIds: true,
+      },
+    }),
+    members: await tx.membership.findMany({
+      where: { tenantId: ctx.tenant.id, active: true },
+      include: { user: { select: { displayName: true, login: true } } },
+      orderBy: { createdAt: "asc" },
+    }),
   }));
   if (!found) notFound();
   const rules = ctx.compiled.config.permissions ?? [];
@@ -29,7 +44,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     caseNumber: found.number,
     rows: members.map((m, i) => {
-      const why = explainCaseAccess(ctx.compiled, { userId: m.userId, tenantId: m.tenantId, unitId: m.unitId, posts: posts[i]! }, "read", found);
+      const why = explainCaseAccess(
+        ctx.compiled,
+        { userId: m.userId, tenantId: m.tenantId, unitId: m.unitId, posts: posts[i]! },
+        "read",
+        found,
+      );
       return {
         name: m.user.displayName,
         login: m.user.login,
@@ -38,7 +58,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         allowed: why.allowed,
         rules: [...new Set([...why.allowedBy, ...why.deniedBy])]
           .sort((a, b) => a - b)
-          .map((i) => ({ index: i, posts: rules[i]!.posts, scope: rules[i]!.scope ?? "township", inverted: !!rules[i]!.inverted, decides: i === why.decidedBy })),
+          .map((i) => ({
+            index: i,
+            posts: rules[i]!.posts,
+            scope: rules[i]!.scope ?? "township",
+            inverted: !!rules[i]!.inverted,
+            decides: i === why.decidedBy,
+          })),
       };
     }),
   });
@@ -50,10 +76,18 @@ export default function WhoCanSee() {
   const t = useT();
   return (
     <div className="card">
-      <h1>{t("whoCanSee")}: {caseNumber}</h1>
+      <h1>
+        {t("whoCanSee")}: {caseNumber}
+      </h1>
       <table data-testid="access-table">
         <thead>
-          <tr><th>{t("member")}</th><th>{t("posts")}</th><th>{t("unit")}</th><th /><th>{t("byRule")}</th></tr>
+          <tr>
+            <th>{t("member")}</th>
+            <th>{t("posts")}</th>
+            <th>{t("unit")}</th>
+            <th />
+            <th>{t("byRule")}</th>
+          </tr>
         </thead>
         <tbody>
           {rows.map((r) => (
@@ -66,7 +100,9 @@ export default function WhoCanSee() {
                 {r.rules.length
                   ? r.rules.map((rule) => (
                       <div key={rule.index} data-rule={rule.index} data-decides={rule.decides ? "1" : undefined}>
-                        <code>/permissions/{rule.index}</code> {rule.inverted ? "✗" : "✓"} {rule.posts.map((p) => (p === "*" ? "*" : (labels.posts[p] ?? p))).join("、")} · {t("scope")}: {rule.scope}
+                        <code>/permissions/{rule.index}</code> {rule.inverted ? "✗" : "✓"}{" "}
+                        {rule.posts.map((p) => (p === "*" ? "*" : (labels.posts[p] ?? p))).join("、")} · {t("scope")}:{" "}
+                        {rule.scope}
                         {rule.decides ? <strong> · {t("decidingRule")}</strong> : null}
                       </div>
                     ))

@@ -1,10 +1,10 @@
 import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { pickMessage } from "../../engine/i18n";
-import { addComment } from "../server/attachments.server";
-import { requireForm } from "../server/form-input.server";
-import { getLocale } from "../server/locale.server";
-import { requireIds } from "../server/params.server";
-import { notFound, requireTenantContext } from "../server/tenancy.server";
+import { pickMessage } from "#engine/i18n";
+import { addComment } from "#app/server/attachments.server";
+import { requireForm } from "#app/server/form-input.server";
+import { getLocale } from "#app/server/locale.server";
+import { requireIds } from "#app/server/params.server";
+import { notFound, requireTenantContext } from "#app/server/tenancy.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { caseId } = requireIds(params, "caseId");

@@ -1,9 +1,9 @@
 // Serves one attachment to someone who may read its case. Images open inline; everything else
 // downloads. nosniff and a sandbox CSP keep a file from acting as a page of this site.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { getAttachment } from "../server/attachments.server";
-import { requireIds } from "../server/params.server";
-import { notFound, requireTenantContext } from "../server/tenancy.server";
+import { getAttachment } from "#app/server/attachments.server";
+import { requireIds } from "#app/server/params.server";
+import { notFound, requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { caseId, fileId } = requireIds(params, "caseId", "fileId");

@@ -1,11 +1,11 @@
 // Upload attachments to a case (multipart POST from the case page); errors come back bilingual.
 import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { pickMessage } from "../../engine/i18n";
-import { addAttachments, uploadLimits } from "../server/attachments.server";
-import { readForm } from "../server/form-input.server";
-import { getLocale } from "../server/locale.server";
-import { requireIds } from "../server/params.server";
-import { notFound, requireTenantContext } from "../server/tenancy.server";
+import { pickMessage } from "#engine/i18n";
+import { addAttachments, uploadLimits } from "#app/server/attachments.server";
+import { readForm } from "#app/server/form-input.server";
+import { getLocale } from "#app/server/locale.server";
+import { requireIds } from "#app/server/params.server";
+import { notFound, requireTenantContext } from "#app/server/tenancy.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { caseId } = requireIds(params, "caseId");

@@ -2,22 +2,26 @@
 // member only the cases they may read; the mode switch is here for those the config lets switch.
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { pickMessage } from "../../engine/i18n";
-import { DeadlineBadge, StateBadge, useTownship, useWhen } from "../components/township";
-import { isMessageKey, useT } from "../i18n";
-import { getPrisma } from "../server/db.server";
-import { dutyLeaderToday, listDueCases, parseDueFilter } from "../server/due.server";
-import { requireForm } from "../server/form-input.server";
-import { getLocale } from "../server/locale.server";
-import { getModeState, switchTenantMode } from "../server/mode.server";
-import { requireTenantContext } from "../server/tenancy.server";
+import { pickMessage } from "#engine/i18n";
+import { DeadlineBadge, StateBadge, useTownship, useWhen } from "#app/components/township";
+import { isMessageKey, useT } from "#app/i18n";
+import { getPrisma } from "#app/server/db.server";
+import { dutyLeaderToday, listDueCases, parseDueFilter } from "#app/server/due.server";
+import { requireForm } from "#app/server/form-input.server";
+import { getLocale } from "#app/server/locale.server";
+import { getModeState, switchTenantMode } from "#app/server/mode.server";
+import { requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const db = getPrisma();
   const now = new Date();
   const filter = parseDueFilter(new URL(request.url).searchParams.get("filter"));
-  const [rows, duty, mode] = await Promise.all([listDueCases(db, ctx, now, filter), dutyLeaderToday(db, ctx, now), getModeState(db, ctx, now)]);
+  const [rows, duty, mode] = await Promise.all([
+    listDueCases(db, ctx, now, filter),
+    dutyLeaderToday(db, ctx, now),
+    getModeState(db, ctx, now),
+  ]);
   return json({ filter, rows, duty, mode });
 }
 
@@ -33,7 +37,10 @@ export async function action({ request, params }: ActionFunctionArgs) {
   });
   if (!result.ok) {
     const status = result.refusal.kind === "not-allowed" ? 403 : result.refusal.kind === "invalid-input" ? 422 : 409;
-    return json({ error: result.refusal.issues.map((i) => pickMessage(i.message, locale)).join("；"), kind: result.refusal.kind }, { status });
+    return json(
+      { error: result.refusal.issues.map((i) => pickMessage(i.message, locale)).join("；"), kind: result.refusal.kind },
+      { status },
+    );
   }
   return redirect(`/t/${ctx.tenant.code}/due?switched=${result.mode}`);
 }
@@ -49,9 +56,15 @@ function ModeSwitch() {
     <div className={mode.mode === "wartime" ? "card card-wartime" : "card"} data-testid="mode">
       <h2 style={{ marginTop: 0 }}>
         {t("mode")}：<span data-testid="mode-now">{t(`mode.${mode.mode}`)}</span>{" "}
-        {mode.changedAt ? <small className="field-description">{t("modeSince", { at: when(mode.changedAt) })}</small> : null}
+        {mode.changedAt ? (
+          <small className="field-description">{t("modeSince", { at: when(mode.changedAt) })}</small>
+        ) : null}
       </h2>
-      {result?.error ? <p className="alert" role="alert" data-testid="mode-error">{result.error}</p> : null}
+      {result?.error ? (
+        <p className="alert" role="alert" data-testid="mode-error">
+          {result.error}
+        </p>
+      ) : null}
       {mode.canSwitch ? (
         <Form method="post" data-testid="mode-switch" key={mode.version}>
           <input type="hidden" name="to" value={to} />
@@ -60,7 +73,9 @@ function ModeSwitch() {
             <label htmlFor="mode-reason">{t("switchReason")}</label>
             <textarea id="mode-reason" name="reason" rows={2} required minLength={2} maxLength={500} />
           </div>
-          <button type="submit" className="primary" disabled={navigation.state !== "idle"}>{t(to === "wartime" ? "switchToWartime" : "switchToPeacetime")}</button>
+          <button type="submit" className="primary" disabled={navigation.state !== "idle"}>
+            {t(to === "wartime" ? "switchToWartime" : "switchToPeacetime")}
+          </button>
         </Form>
       ) : null}
     </div>
@@ -81,7 +96,11 @@ export default function DueList() {
   ] as const;
   return (
     <>
-      {switched === "wartime" || switched === "peacetime" ? <p className="notice" role="status">{t("modeSwitched", { mode: t(`mode.${switched}`) })}</p> : null}
+      {switched === "wartime" || switched === "peacetime" ? (
+        <p className="notice" role="status">
+          {t("modeSwitched", { mode: t(`mode.${switched}`) })}
+        </p>
+      ) : null}
       <div className="card" data-testid="duty-today">
         <strong>{t("dutyLeaderToday")}</strong>（{duty.date}）：
         <span data-testid="duty-leaders">{duty.leaders.length ? duty.leaders.join("、") : t("noDutyLeader")}</span>
@@ -90,9 +109,18 @@ export default function DueList() {
       <ModeSwitch />
       <div className="card">
         <div className="actions">
-          <h1 style={{ margin: 0 }}>{t("dueTitle")} <small className="field-description">{t("total", { n: rows.length })}</small></h1>
+          <h1 style={{ margin: 0 }}>
+            {t("dueTitle")} <small className="field-description">{t("total", { n: rows.length })}</small>
+          </h1>
           {filters.map(([value, key]) => (
-            <Link key={value} to={value === "all" ? "?" : `?filter=${value}`} className={filter === value ? "filter active" : "filter"} data-filter={value}>{t(key)}</Link>
+            <Link
+              key={value}
+              to={value === "all" ? "?" : `?filter=${value}`}
+              className={filter === value ? "filter active" : "filter"}
+              data-filter={value}
+            >
+              {t(key)}
+            </Link>
           ))}
         </div>
         {rows.length === 0 ? (
@@ -101,7 +129,14 @@ export default function DueList() {
           <table data-testid="due-list">
             <thead>
               <tr>
-                <th>{t("number")}</th><th>{t("title")}</th><th>{t("status")}</th><th>{t("leadUnit")}</th><th /><th>{t("dueAt")}</th><th>{t("timeLeft")}</th><th>{t("openSheets")}</th>
+                <th>{t("number")}</th>
+                <th>{t("title")}</th>
+                <th>{t("status")}</th>
+                <th>{t("leadUnit")}</th>
+                <th />
+                <th>{t("dueAt")}</th>
+                <th>{t("timeLeft")}</th>
+                <th>{t("openSheets")}</th>
               </tr>
             </thead>
             <tbody>
@@ -110,12 +145,18 @@ export default function DueList() {
                 return (
                   <tr key={r.id} data-colour={r.deadline.colour}>
                     <td>{r.number}</td>
-                    <td><Link to={`/t/${tenant.code}/cases/${r.id}`}>{r.title}</Link></td>
-                    <td><StateBadge labels={labels} workflowId={r.workflowId} state={r.state} /></td>
+                    <td>
+                      <Link to={`/t/${tenant.code}/cases/${r.id}`}>{r.title}</Link>
+                    </td>
+                    <td>
+                      <StateBadge labels={labels} workflowId={r.workflowId} state={r.state} />
+                    </td>
                     <td>{r.leadUnitId ? (labels.units[r.leadUnitId] ?? r.leadUnitId) : "—"}</td>
                     <td>{isMessageKey(kind) ? t(kind) : r.deadline.kind}</td>
                     <td>{when(r.deadline.dueAt)}</td>
-                    <td><DeadlineBadge d={r.deadline} /></td>
+                    <td>
+                      <DeadlineBadge d={r.deadline} />
+                    </td>
                     <td>{r.openSheets || ""}</td>
                   </tr>
                 );

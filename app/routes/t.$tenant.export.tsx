@@ -1,11 +1,11 @@
 // POST only: an export is an audited action, never a link a crawler or another site can trigger.
 import type { ActionFunctionArgs } from "@remix-run/node";
 import { redirect } from "@remix-run/node";
-import { exportCases } from "../server/export.server";
-import { requireForm } from "../server/form-input.server";
-import { requireAbility } from "../server/guards.server";
-import { getLocale } from "../server/locale.server";
-import { requireTenantContext } from "../server/tenancy.server";
+import { exportCases } from "#app/server/export.server";
+import { requireForm } from "#app/server/form-input.server";
+import { requireAbility } from "#app/server/guards.server";
+import { getLocale } from "#app/server/locale.server";
+import { requireTenantContext } from "#app/server/tenancy.server";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);

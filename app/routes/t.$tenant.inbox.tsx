@@ -1,12 +1,12 @@
 // A user's notifications in one township: unread first, then the newest; marking read is a POST.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useNavigation } from "@remix-run/react";
-import { pickText, type Text } from "../../engine/i18n";
-import { useTownship, useWhen } from "../components/township";
-import { isMessageKey, useLocale, useT } from "../i18n";
-import { requireForm } from "../server/form-input.server";
-import { listNotifications, markNotificationsRead } from "../server/inbox.server";
-import { requireTenantContext } from "../server/tenancy.server";
+import { pickText, type Text } from "#engine/i18n";
+import { useTownship, useWhen } from "#app/components/township";
+import { isMessageKey, useLocale, useT } from "#app/i18n";
+import { requireForm } from "#app/server/form-input.server";
+import { listNotifications, markNotificationsRead } from "#app/server/inbox.server";
+import { requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -14,7 +14,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     unread,
     rows: rows.map((n) => {
-      const data = (n.data ?? {}) as { label?: Text; dueAt?: string; respondBy?: string; scheduleBy?: string; reason?: string };
+      const data = (n.data ?? {}) as {
+        label?: Text;
+        dueAt?: string;
+        respondBy?: string;
+        scheduleBy?: string;
+        reason?: string;
+      };
       return {
         id: n.id,
         kind: n.kind,
@@ -50,11 +56,23 @@ export default function Inbox() {
   return (
     <div className="card">
       <div className="actions">
-        <h1 style={{ margin: 0 }}>{t("inbox")} <small className="field-description" data-testid="inbox-unread">{t("unreadCount", { n: unread })}</small></h1>
+        <h1 style={{ margin: 0 }}>
+          {t("inbox")}{" "}
+          <small className="field-description" data-testid="inbox-unread">
+            {t("unreadCount", { n: unread })}
+          </small>
+        </h1>
         {unread ? (
           <Form method="post">
             <input type="hidden" name="all" value="1" />
-            <button type="submit" className="link-button" data-testid="mark-all-read" disabled={navigation.state !== "idle"}>{t("markAllRead")}</button>
+            <button
+              type="submit"
+              className="link-button"
+              data-testid="mark-all-read"
+              disabled={navigation.state !== "idle"}
+            >
+              {t("markAllRead")}
+            </button>
           </Form>
         ) : null}
       </div>
@@ -65,7 +83,12 @@ export default function Inbox() {
           {rows.map((n) => {
             const key = `notify.${n.kind}`;
             return (
-              <li key={n.id} className={n.read ? "inbox-read" : "inbox-unread"} data-kind={n.kind} data-read={n.read ? "1" : "0"}>
+              <li
+                key={n.id}
+                className={n.read ? "inbox-read" : "inbox-unread"}
+                data-kind={n.kind}
+                data-read={n.read ? "1" : "0"}
+              >
                 <div>
                   {n.read ? null : <span className="due due-orange">{t("unread")}</span>}{" "}
                   {n.urgency === "urgent" ? <span className="due due-red">{t("urgent")}</span> : null}{" "}
@@ -83,7 +106,9 @@ export default function Inbox() {
                   {n.read ? null : (
                     <Form method="post" style={{ margin: 0 }}>
                       <input type="hidden" name="id" value={n.id} />
-                      <button type="submit" className="link-button" data-testid="mark-read">{t("markRead")}</button>
+                      <button type="submit" className="link-button" data-testid="mark-read">
+                        {t("markRead")}
+                      </button>
                     </Form>
                   )}
                 </div>

@@ -1,17 +1,23 @@
 // Township admins manage their people: invite, posts and backups (AB岗), unit, away, deactivate.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { pickMessage } from "../../engine/i18n";
-import { useTownship } from "../components/township";
-import { useLocale, useT } from "../i18n";
-import { getPrisma } from "../server/db.server";
-import { requireForm } from "../server/form-input.server";
-import { requireAbility } from "../server/guards.server";
-import { getLocale } from "../server/locale.server";
-import { inviteMember, listMembers, resetMemberPassword, updateMember, type MemberInput } from "../server/members.server";
-import { requireTenantContext } from "../server/tenancy.server";
-import { endOfLocalDay } from "../../engine/calendar";
-import { unitRole } from "../../engine/org";
+import { pickMessage } from "#engine/i18n";
+import { useTownship } from "#app/components/township";
+import { useLocale, useT } from "#app/i18n";
+import { getPrisma } from "#app/server/db.server";
+import { requireForm } from "#app/server/form-input.server";
+import { requireAbility } from "#app/server/guards.server";
+import { getLocale } from "#app/server/locale.server";
+import {
+  inviteMember,
+  listMembers,
+  resetMemberPassword,
+  updateMember,
+  type MemberInput,
+} from "#app/server/members.server";
+import { requireTenantContext } from "#app/server/tenancy.server";
+import { endOfLocalDay } from "#engine/calendar";
+import { unitRole } from "#engine/org";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -63,20 +69,47 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const locale = await getLocale(request);
   const form = await requireForm(request);
   const db = getPrisma();
-  const localize = (issues: Array<{ path: string; message: { zh: string; en: string } }>) => issues.map((i) => ({ path: i.path, message: pickMessage(i.message, locale) }));
+  const localize = (issues: Array<{ path: string; message: { zh: string; en: string } }>) =>
+    issues.map((i) => ({ path: i.path, message: pickMessage(i.message, locale) }));
   if (form.get("intent") === "invite") {
-    const r = await inviteMember(db, ctx, String(form.get("login") ?? "").trim(), String(form.get("displayName") ?? ""), readInput(form, ctx.compiled.defaults.timeZone));
-    return r.ok ? json({ invited: { login: r.login, password: r.oneTimePassword }, reset: null, issues: [] }) : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
+    const r = await inviteMember(
+      db,
+      ctx,
+      String(form.get("login") ?? "").trim(),
+      String(form.get("displayName") ?? ""),
+      readInput(form, ctx.compiled.defaults.timeZone),
+    );
+    return r.ok
+      ? json({ invited: { login: r.login, password: r.oneTimePassword }, reset: null, issues: [] })
+      : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
   }
   if (form.get("intent") === "reset-password") {
     const r = await resetMemberPassword(db, ctx, String(form.get("membershipId") ?? ""));
-    return r.ok ? json({ invited: null, reset: { login: r.login, password: r.oneTimePassword }, issues: [] }) : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
+    return r.ok
+      ? json({ invited: null, reset: { login: r.login, password: r.oneTimePassword }, issues: [] })
+      : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
   }
-  const r = await updateMember(ctx, String(form.get("membershipId") ?? ""), readInput(form, ctx.compiled.defaults.timeZone));
-  return r.ok ? json({ invited: null, reset: null, issues: [] }) : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
+  const r = await updateMember(
+    ctx,
+    String(form.get("membershipId") ?? ""),
+    readInput(form, ctx.compiled.defaults.timeZone),
+  );
+  return r.ok
+    ? json({ invited: null, reset: null, issues: [] })
+    : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
 }
 
-function MemberFields({ posts, units, defaultUnit, value }: { posts: string[]; units: string[]; defaultUnit?: string; value?: { posts: string[]; backupPosts: string[]; unitId: string; awayUntil: string } }) {
+function MemberFields({
+  posts,
+  units,
+  defaultUnit,
+  value,
+}: {
+  posts: string[];
+  units: string[];
+  defaultUnit?: string;
+  value?: { posts: string[]; backupPosts: string[]; unitId: string; awayUntil: string };
+}) {
   const { labels } = useTownship();
   const t = useT();
   return (
@@ -85,7 +118,8 @@ function MemberFields({ posts, units, defaultUnit, value }: { posts: string[]; u
         <legend>{t("posts")}</legend>
         {posts.map((p) => (
           <label key={p} className="inline">
-            <input type="checkbox" name="posts" value={p} defaultChecked={value?.posts.includes(p)} /> {labels.posts[p] ?? p}
+            <input type="checkbox" name="posts" value={p} defaultChecked={value?.posts.includes(p)} />{" "}
+            {labels.posts[p] ?? p}
           </label>
         ))}
       </fieldset>
@@ -93,7 +127,8 @@ function MemberFields({ posts, units, defaultUnit, value }: { posts: string[]; u
         <legend>{t("backupPosts")}</legend>
         {posts.map((p) => (
           <label key={p} className="inline">
-            <input type="checkbox" name="backupPosts" value={p} defaultChecked={value?.backupPosts.includes(p)} /> {labels.posts[p] ?? p}
+            <input type="checkbox" name="backupPosts" value={p} defaultChecked={value?.backupPosts.includes(p)} />{" "}
+            {labels.posts[p] ?? p}
           </label>
         ))}
       </fieldset>
@@ -101,7 +136,9 @@ function MemberFields({ posts, units, defaultUnit, value }: { posts: string[]; u
         {t("unit")}
         <select name="unitId" defaultValue={value?.unitId ?? defaultUnit} required>
           {units.map((u) => (
-            <option key={u} value={u}>{labels.units[u] ?? u}</option>
+            <option key={u} value={u}>
+              {labels.units[u] ?? u}
+            </option>
           ))}
         </select>
       </label>
@@ -124,32 +161,61 @@ export default function Members() {
     <>
       <div className="card">
         <h1>{t("members")}</h1>
-        <p><Link to={`/t/${tenant.code}/rota`}>{t("dutyRota")}</Link></p>
+        <p>
+          <Link to={`/t/${tenant.code}/rota`}>{t("dutyRota")}</Link>
+        </p>
         {issues.length ? (
-          <ul className="alert" role="alert" data-testid="member-errors">{issues.map((i) => <li key={i.path + i.message}>{i.message}</li>)}</ul>
+          <ul className="alert" role="alert" data-testid="member-errors">
+            {issues.map((i) => (
+              <li key={i.path + i.message}>{i.message}</li>
+            ))}
+          </ul>
         ) : null}
         {result?.invited ? (
           <p className="notice" role="status" data-testid="invited">
-            {t("invited", { login: result.invited.login })} {result.invited.password ? <>{t("oneTimePassword")}: <code data-testid="one-time-password">{result.invited.password}</code></> : null}
+            {t("invited", { login: result.invited.login })}{" "}
+            {result.invited.password ? (
+              <>
+                {t("oneTimePassword")}: <code data-testid="one-time-password">{result.invited.password}</code>
+              </>
+            ) : null}
           </p>
         ) : null}
         {result?.reset ? (
           <p className="notice" role="status" data-testid="password-reset">
-            {t("passwordReset", { login: result.reset.login })} {t("oneTimePassword")}: <code data-testid="one-time-password">{result.reset.password}</code>
+            {t("passwordReset", { login: result.reset.login })} {t("oneTimePassword")}:{" "}
+            <code data-testid="one-time-password">{result.reset.password}</code>
           </p>
         ) : null}
         <table data-testid="members">
           <thead>
-            <tr><th>{t("member")}</th><th>{t("posts")}</th><th>{t("backupPosts")}</th><th>{t("unit")}</th><th>{t("status")}</th><th /></tr>
+            <tr>
+              <th>{t("member")}</th>
+              <th>{t("posts")}</th>
+              <th>{t("backupPosts")}</th>
+              <th>{t("unit")}</th>
+              <th>{t("status")}</th>
+              <th />
+            </tr>
           </thead>
           <tbody>
             {members.map((m) => (
               <tr key={m.id} data-login={m.login}>
-                <td>{m.name}<br /><small>{m.login}</small></td>
+                <td>
+                  {m.name}
+                  <br />
+                  <small>{m.login}</small>
+                </td>
                 <td>{m.posts.map((p) => labels.posts[p] ?? p).join("、")}</td>
                 <td>{m.backupPosts.map((p) => labels.posts[p] ?? p).join("、")}</td>
                 <td>{labels.units[m.unitId] ?? m.unitId}</td>
-                <td>{m.active ? (m.awayUntil ? t("awayTill", { d: m.awayUntil }) : t("activeMember")) : t("inactiveMember")}</td>
+                <td>
+                  {m.active
+                    ? m.awayUntil
+                      ? t("awayTill", { d: m.awayUntil })
+                      : t("activeMember")
+                    : t("inactiveMember")}
+                </td>
                 <td>
                   <details>
                     <summary>{t("edit")}</summary>
@@ -158,10 +224,13 @@ export default function Members() {
                       <input type="hidden" name="membershipId" value={m.id} />
                       <MemberFields posts={posts} units={units} value={m} />
                       <label className="inline">
-                        <input type="checkbox" name="active" defaultChecked={m.active} disabled={m.me} /> {t("activeMember")}
+                        <input type="checkbox" name="active" defaultChecked={m.active} disabled={m.me} />{" "}
+                        {t("activeMember")}
                       </label>
                       {m.me ? <input type="hidden" name="active" value="on" /> : null}
-                      <button type="submit" className="primary">{t("save")}</button>
+                      <button type="submit" className="primary">
+                        {t("save")}
+                      </button>
                     </Form>
                     {m.me ? null : (
                       <Form
@@ -172,7 +241,9 @@ export default function Members() {
                       >
                         <input type="hidden" name="intent" value="reset-password" />
                         <input type="hidden" name="membershipId" value={m.id} />
-                        <button type="submit" className="btn btn-secondary">{t("resetPassword")}</button>
+                        <button type="submit" className="btn btn-secondary">
+                          {t("resetPassword")}
+                        </button>
                       </Form>
                     )}
                   </details>
@@ -186,10 +257,18 @@ export default function Members() {
         <h2>{t("invite")}</h2>
         <Form method="post" data-testid="invite-form">
           <input type="hidden" name="intent" value="invite" />
-          <label>{t("loginName")}<input name="login" required autoComplete="off" /></label>
-          <label>{t("displayName")}<input name="displayName" required /></label>
+          <label>
+            {t("loginName")}
+            <input name="login" required autoComplete="off" />
+          </label>
+          <label>
+            {t("displayName")}
+            <input name="displayName" required />
+          </label>
           <MemberFields posts={posts} units={units} defaultUnit={defaultUnit} />
-          <button type="submit" className="primary">{t("invite")}</button>
+          <button type="submit" className="primary">
+            {t("invite")}
+          </button>
         </Form>
       </div>
     </>

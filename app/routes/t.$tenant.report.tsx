@@ -1,17 +1,17 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useRef, useState } from "react";
-import { localizeForm } from "../../engine/forms";
-import { pickMessage, pickText } from "../../engine/i18n";
-import { ConfigForm } from "../components/config-form";
-import { FormErrors } from "../components/issue-list";
-import { useLocale, useT } from "../i18n";
-import { uploadLimits } from "../server/attachments.server";
-import { reportCase } from "../server/cases.server";
-import { readForm } from "../server/form-input.server";
-import { jsonField } from "../server/json-field.server";
-import { getLocale } from "../server/locale.server";
-import { requireTenantContext } from "../server/tenancy.server";
+import { localizeForm } from "#engine/forms";
+import { pickMessage, pickText } from "#engine/i18n";
+import { ConfigForm } from "#app/components/config-form";
+import { FormErrors } from "#app/components/issue-list";
+import { useLocale, useT } from "#app/i18n";
+import { uploadLimits } from "#app/server/attachments.server";
+import { reportCase } from "#app/server/cases.server";
+import { readForm } from "#app/server/form-input.server";
+import { jsonField } from "#app/server/json-field.server";
+import { getLocale } from "#app/server/locale.server";
+import { requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -31,22 +31,44 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const locale = await getLocale(request);
   const read = await readForm(request, uploadLimits("photos"));
-  if (!read.ok) return json({ issues: [{ path: "/files", code: "form.refused", message: pickMessage(read.message, locale) }], data: null }, { status: read.status });
+  if (!read.ok)
+    return json(
+      { issues: [{ path: "/files", code: "form.refused", message: pickMessage(read.message, locale) }], data: null },
+      { status: read.status },
+    );
   const form = read.form;
   const payload = jsonField(form, "payload");
   const location = jsonField(form, "location");
   for (const field of [payload, location]) {
-    if (!field.ok) return json({ issues: [{ path: field.issue.path, code: field.issue.code, message: pickMessage(field.issue.message, locale) }], data: null }, { status: field.status });
+    if (!field.ok)
+      return json(
+        {
+          issues: [
+            { path: field.issue.path, code: field.issue.code, message: pickMessage(field.issue.message, locale) },
+          ],
+          data: null,
+        },
+        { status: field.status },
+      );
   }
   // Not JSON: the engine reports what is missing.
   const parse = (field: typeof payload) => (field.ok ? field.value : undefined);
   const input = (parse(payload) ?? {}) as { categoryId?: unknown; data?: unknown };
-  const result = await reportCase(ctx, { categoryId: String(input.categoryId ?? ""), data: input.data ?? {} }, new Date(), {
-    location: parse(location),
-    files: read.files,
-  });
+  const result = await reportCase(
+    ctx,
+    { categoryId: String(input.categoryId ?? ""), data: input.data ?? {} },
+    new Date(),
+    {
+      location: parse(location),
+      files: read.files,
+    },
+  );
   if (!result.ok) {
-    const issues = result.refusal.issues.map((i) => ({ path: i.path, code: i.code, message: pickMessage(i.message, locale) }));
+    const issues = result.refusal.issues.map((i) => ({
+      path: i.path,
+      code: i.code,
+      message: pickMessage(i.message, locale),
+    }));
     return json({ issues, data: input.data ?? null }, { status: result.refusal.kind === "not-allowed" ? 403 : 422 });
   }
   return redirect(`/t/${ctx.tenant.code}?reported=${encodeURIComponent(result.number)}`);
@@ -73,12 +95,18 @@ export default function ReportCase() {
         <div className="field">
           <label htmlFor="category">{t("category")}</label>
           <select id="category" name="category" defaultValue={selected ?? ""}>
-            <option value="" disabled>{t("chooseCategory")}</option>
+            <option value="" disabled>
+              {t("chooseCategory")}
+            </option>
             {categories.map((c) => (
-              <option key={c.id} value={c.id}>{c.name}</option>
+              <option key={c.id} value={c.id}>
+                {c.name}
+              </option>
             ))}
           </select>
-          <noscript><button type="submit">{t("chooseCategory")}</button></noscript>
+          <noscript>
+            <button type="submit">{t("chooseCategory")}</button>
+          </noscript>
         </div>
       </Form>
       <FormErrors issues={issues} general={general} />
@@ -87,26 +115,53 @@ export default function ReportCase() {
           <h2>{form.name}</h2>
           <fieldset className="field">
             <legend>{t("location")}</legend>
-            <button type="button" className="link-button" data-testid="locate" onClick={() => {
-              if (!navigator.geolocation) return setLocating("failed");
-              setLocating("busy");
-              navigator.geolocation.getCurrentPosition(
-                (p) => {
-                  setPoint({ lat: Number(p.coords.latitude.toFixed(6)), lng: Number(p.coords.longitude.toFixed(6)), accuracy: Math.round(p.coords.accuracy) });
-                  setLocating("idle");
-                },
-                () => setLocating("failed"),
-                { enableHighAccuracy: true, timeout: 10_000 },
-              );
-            }}>{t("useMyLocation")}</button>
-            {point ? <span data-testid="point"> {point.lat}, {point.lng} (±{point.accuracy} m)</span> : null}
-            {locating === "busy" ? <span> …</span> : locating === "failed" ? <span className="error"> {t("locationFailed")}</span> : null}
+            <button
+              type="button"
+              className="link-button"
+              data-testid="locate"
+              onClick={() => {
+                if (!navigator.geolocation) return setLocating("failed");
+                setLocating("busy");
+                navigator.geolocation.getCurrentPosition(
+                  (p) => {
+                    setPoint({
+                      lat: Number(p.coords.latitude.toFixed(6)),
+                      lng: Number(p.coords.longitude.toFixed(6)),
+                      accuracy: Math.round(p.coords.accuracy),
+                    });
+                    setLocating("idle");
+                  },
+                  () => setLocating("failed"),
+                  { enableHighAccuracy: true, timeout: 10_000 },
+                );
+              }}
+            >
+              {t("useMyLocation")}
+            </button>
+            {point ? (
+              <span data-testid="point">
+                {" "}
+                {point.lat}, {point.lng} (±{point.accuracy} m)
+              </span>
+            ) : null}
+            {locating === "busy" ? (
+              <span> …</span>
+            ) : locating === "failed" ? (
+              <span className="error"> {t("locationFailed")}</span>
+            ) : null}
             <label htmlFor="address">{t("address")}</label>
             <input id="address" ref={address} maxLength={200} autoComplete="street-address" />
           </fieldset>
           <div className="field">
             <label htmlFor="photos">{t("photos")}</label>
-            <input id="photos" ref={photos} type="file" accept="image/jpeg,image/png,image/webp" capture="environment" multiple />
+            <input
+              id="photos"
+              ref={photos}
+              type="file"
+              accept="image/jpeg,image/png,image/webp"
+              capture="environment"
+              multiple
+            />
             <p className="field-description">{t("photosHelp")}</p>
           </div>
           <ConfigForm
@@ -121,7 +176,10 @@ export default function ReportCase() {
               setDraft(data);
               const body = new FormData();
               body.set("payload", JSON.stringify({ categoryId: selected, data }));
-              const where = { ...(point ?? {}), ...(address.current?.value.trim() ? { address: address.current.value.trim() } : {}) };
+              const where = {
+                ...(point ?? {}),
+                ...(address.current?.value.trim() ? { address: address.current.value.trim() } : {}),
+              };
               if (Object.keys(where).length) body.set("location", JSON.stringify(where));
               for (const file of Array.from(photos.current?.files ?? [])) body.append("photos", file);
               submit(body, { method: "post", encType: "multipart/form-data" });

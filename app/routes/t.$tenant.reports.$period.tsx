@@ -3,20 +3,25 @@
 // server-rendered SVG; print CSS; and an audited XLSX export with the exporter's watermark.
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
-import { BarChart } from "../components/bar-chart";
-import { FIGURE_KEYS, figureLabel, formatFigure, GROUPS, LEVEL_CSS } from "../components/score-levels";
-import type { MessageKey } from "../i18n";
-import { useT } from "../i18n";
-import { getPrisma } from "../server/db.server";
-import { requireAbility } from "../server/guards.server";
-import { getLocale } from "../server/locale.server";
-import { scoreView } from "../server/score-views.server";
-import { requireTenantContext } from "../server/tenancy.server";
+import { BarChart } from "#app/components/bar-chart";
+import { FIGURE_KEYS, figureLabel, formatFigure, GROUPS, LEVEL_CSS } from "#app/components/score-levels";
+import type { MessageKey } from "#app/i18n";
+import { useT } from "#app/i18n";
+import { getPrisma } from "#app/server/db.server";
+import { requireAbility } from "#app/server/guards.server";
+import { getLocale } from "#app/server/locale.server";
+import { scoreView } from "#app/server/score-views.server";
+import { requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "read", "Report");
-  const { period, figures, rankings, byPlatform, byVillage } = await scoreView(getPrisma(), ctx, params.period ?? "", await getLocale(request));
+  const { period, figures, rankings, byPlatform, byVillage } = await scoreView(
+    getPrisma(),
+    ctx,
+    params.period ?? "",
+    await getLocale(request),
+  );
   return json({ tenant: ctx.tenant.code, period: period.key, figures, rankings, byPlatform, byVillage });
 }
 
@@ -33,9 +38,13 @@ export default function MonthlyReview() {
         <h1 style={{ margin: 0 }}>{t("reviewTitle", { period })}</h1>
         <span className="no-print actions">
           <Link to={`/t/${tenant}/scores?period=${period}`}>{t("scoresNav")}</Link>
-          <button type="button" onClick={() => window.print()}>{t("reviewPrint")}</button>
+          <button type="button" onClick={() => window.print()}>
+            {t("reviewPrint")}
+          </button>
           <Form method="post" action={`/t/${tenant}/reports/${period}/export`} reloadDocument>
-            <button type="submit" data-testid="export-review">{t("exportXlsx")}</button>
+            <button type="submit" data-testid="export-review">
+              {t("exportXlsx")}
+            </button>
           </Form>
         </span>
       </div>
@@ -43,22 +52,42 @@ export default function MonthlyReview() {
         <h2>{t("reviewFigures")}</h2>
         <table className="review-figures" data-testid="review-figures">
           <thead>
-            <tr><th>{t("scoresTarget")}</th>{FIGURE_KEYS.map((k) => <th key={k}>{t(figureLabel(k))}</th>)}</tr>
+            <tr>
+              <th>{t("scoresTarget")}</th>
+              {FIGURE_KEYS.map((k) => (
+                <th key={k}>{t(figureLabel(k))}</th>
+              ))}
+            </tr>
           </thead>
           <tbody>
             {rows.map((r) => (
               <tr key={r.id} data-row={r.id}>
                 <td>{r.name}</td>
-                {FIGURE_KEYS.map((k) => <td key={k}>{formatFigure(k, r.figures[k])}</td>)}
+                {FIGURE_KEYS.map((k) => (
+                  <td key={k}>{formatFigure(k, r.figures[k])}</td>
+                ))}
               </tr>
             ))}
           </tbody>
         </table>
       </section>
       <section data-testid="review-charts">
-        <BarChart testId="chart-on-time" title={t("reviewOnTimeChart")} rows={byPlatform.map((p) => ({ label: p.name, value: Math.round((p.figures.onTimeRate ?? 0) * 1000) / 10 }))} format={(v) => `${v}%`} />
-        <BarChart testId="chart-villages" title={t("reviewScoreChart")} rows={(rankings.village ?? []).map((r) => ({ label: r.name, value: r.score }))} />
-        <BarChart testId="chart-grids" title={t("reviewGridChart")} rows={(rankings.grid ?? []).map((r) => ({ label: r.name, value: r.score }))} />
+        <BarChart
+          testId="chart-on-time"
+          title={t("reviewOnTimeChart")}
+          rows={byPlatform.map((p) => ({ label: p.name, value: Math.round((p.figures.onTimeRate ?? 0) * 1000) / 10 }))}
+          format={(v) => `${v}%`}
+        />
+        <BarChart
+          testId="chart-villages"
+          title={t("reviewScoreChart")}
+          rows={(rankings.village ?? []).map((r) => ({ label: r.name, value: r.score }))}
+        />
+        <BarChart
+          testId="chart-grids"
+          title={t("reviewGridChart")}
+          rows={(rankings.grid ?? []).map((r) => ({ label: r.name, value: r.score }))}
+        />
       </section>
       <section>
         <h2>{t("reviewRankings")}</h2>
@@ -69,12 +98,29 @@ export default function MonthlyReview() {
             <div key={group} data-testid={`review-ranking-${group}`}>
               <h3>{t(`group.${group}` as MessageKey)}</h3>
               <table>
-                <thead><tr><th>{t("scoresRank")}</th><th>{t("scoresTarget")}</th><th>{t("scoresScore")}</th><th>{t("scoresDeductions")}</th>{group === "grid" ? <th>{t("scoresLevel")}</th> : null}</tr></thead>
+                <thead>
+                  <tr>
+                    <th>{t("scoresRank")}</th>
+                    <th>{t("scoresTarget")}</th>
+                    <th>{t("scoresScore")}</th>
+                    <th>{t("scoresDeductions")}</th>
+                    {group === "grid" ? <th>{t("scoresLevel")}</th> : null}
+                  </tr>
+                </thead>
                 <tbody>
                   {list.map((r) => (
                     <tr key={r.id}>
-                      <td>{r.rank}</td><td>{r.name}</td><td>{r.score}</td><td>{r.deductions}</td>
-                      {group === "grid" ? <td><span className={`badge level-${r.level ?? "none"}`} data-level={r.level}>{r.levelName ?? "—"}</span></td> : null}
+                      <td>{r.rank}</td>
+                      <td>{r.name}</td>
+                      <td>{r.score}</td>
+                      <td>{r.deductions}</td>
+                      {group === "grid" ? (
+                        <td>
+                          <span className={`badge level-${r.level ?? "none"}`} data-level={r.level}>
+                            {r.levelName ?? "—"}
+                          </span>
+                        </td>
+                      ) : null}
                     </tr>
                   ))}
                 </tbody>

@@ -1,15 +1,15 @@
 // The duty rota (值班表): a daily rotation, with optional weekday and date overrides.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { localDate } from "../../engine/time";
-import { pickMessage } from "../../engine/i18n";
-import { rotaCalendar, type DutyRotaData } from "../../engine/rota";
-import { translate, useT } from "../i18n";
-import { requireForm } from "../server/form-input.server";
-import { requireAbility } from "../server/guards.server";
-import { getLocale } from "../server/locale.server";
-import { getRota, listMembers, saveRota } from "../server/members.server";
-import { requireTenantContext } from "../server/tenancy.server";
+import { localDate } from "#engine/time";
+import { pickMessage } from "#engine/i18n";
+import { rotaCalendar, type DutyRotaData } from "#engine/rota";
+import { translate, useT } from "#app/i18n";
+import { requireForm } from "#app/server/form-input.server";
+import { requireAbility } from "#app/server/guards.server";
+import { getLocale } from "#app/server/locale.server";
+import { getRota, listMembers, saveRota } from "#app/server/members.server";
+import { requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -17,7 +17,9 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [row, members] = await Promise.all([getRota(ctx), listMembers(ctx)]);
   const rota = (row?.data ?? {}) as DutyRotaData;
   const rotaPost = ctx.compiled.config.dutyRota?.post;
-  const eligible = members.filter((m) => m.active && (!rotaPost || m.posts.includes(rotaPost) || m.backupPosts.includes(rotaPost)));
+  const eligible = members.filter(
+    (m) => m.active && (!rotaPost || m.posts.includes(rotaPost) || m.backupPosts.includes(rotaPost)),
+  );
   const names = Object.fromEntries(members.map((m) => [m.userId, m.user.displayName]));
   const zone = ctx.compiled.defaults.timeZone;
   const today = localDate(zone, new Date());
@@ -26,7 +28,10 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     version: row?.version ?? 0,
     rota,
     eligible: eligible.map((m) => ({ userId: m.userId, name: m.user.displayName })),
-    upcoming: rotaCalendar(ctx.compiled, rota, today, end).map((d) => ({ date: d.date, names: d.userIds.map((u) => names[u] ?? u) })),
+    upcoming: rotaCalendar(ctx.compiled, rota, today, end).map((d) => ({
+      date: d.date,
+      names: d.userIds.map((u) => names[u] ?? u),
+    })),
     today,
   });
 }
@@ -44,14 +49,20 @@ export async function action({ request, params }: ActionFunctionArgs) {
     try {
       extra = JSON.parse(advanced);
     } catch {
-      return json({ saved: null, issues: [{ path: "/advanced", message: translate(locale, "rotaInvalidJson") }] }, { status: 422 });
+      return json(
+        { saved: null, issues: [{ path: "/advanced", message: translate(locale, "rotaInvalidJson") }] },
+        { status: 422 },
+      );
     }
   }
   const rota = { ...extra, ...(holders.length ? { rotation: { start, holders } } : {}) };
   const r = await saveRota(ctx, rota, Number(form.get("version") ?? 0));
   return r.ok
     ? json({ saved: r.version, issues: [] })
-    : json({ saved: null, issues: r.issues.map((i) => ({ path: i.path, message: pickMessage(i.message, locale) })) }, { status: 422 });
+    : json(
+        { saved: null, issues: r.issues.map((i) => ({ path: i.path, message: pickMessage(i.message, locale) })) },
+        { status: 422 },
+      );
 }
 
 export default function Rota() {
@@ -65,11 +76,26 @@ export default function Rota() {
   return (
     <div className="card">
       <h1>{t("dutyRota")}</h1>
-      {result?.saved ? <p className="notice" role="status">{t("rotaSaved", { v: result.saved })}</p> : null}
-      {issues.length ? <ul className="alert" role="alert">{issues.map((i) => <li key={i.path + i.message}><code>{i.path}</code> {i.message}</li>)}</ul> : null}
+      {result?.saved ? (
+        <p className="notice" role="status">
+          {t("rotaSaved", { v: result.saved })}
+        </p>
+      ) : null}
+      {issues.length ? (
+        <ul className="alert" role="alert">
+          {issues.map((i) => (
+            <li key={i.path + i.message}>
+              <code>{i.path}</code> {i.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
       <Form method="post" data-testid="rota-form">
         <input type="hidden" name="version" value={version} />
-        <label>{t("rotaStart")}<input type="date" name="start" defaultValue={rota.rotation?.start ?? today} required /></label>
+        <label>
+          {t("rotaStart")}
+          <input type="date" name="start" defaultValue={rota.rotation?.start ?? today} required />
+        </label>
         <fieldset>
           <legend>{t("rotaHolders")}</legend>
           {Array.from({ length: slots }, (_, i) => (
@@ -77,22 +103,35 @@ export default function Rota() {
               {i + 1}.
               <select name="holder" defaultValue={holders[i] ?? ""} aria-label={`${t("rotaHolders")} ${i + 1}`}>
                 <option value="">—</option>
-                {eligible.map((m) => <option key={m.userId} value={m.userId}>{m.name}</option>)}
+                {eligible.map((m) => (
+                  <option key={m.userId} value={m.userId}>
+                    {m.name}
+                  </option>
+                ))}
               </select>
             </label>
           ))}
         </fieldset>
         <label>
           {t("rotaAdvanced")}
-          <textarea name="advanced" rows={4} defaultValue={Object.keys(advanced).length ? JSON.stringify(advanced, null, 2) : ""} />
+          <textarea
+            name="advanced"
+            rows={4}
+            defaultValue={Object.keys(advanced).length ? JSON.stringify(advanced, null, 2) : ""}
+          />
         </label>
-        <button type="submit" className="primary">{t("save")}</button>
+        <button type="submit" className="primary">
+          {t("save")}
+        </button>
       </Form>
       <h2>{t("next14Days")}</h2>
       <table data-testid="rota-upcoming">
         <tbody>
           {upcoming.map((d) => (
-            <tr key={d.date}><td>{d.date}</td><td>{d.names.join("、") || t("nobody")}</td></tr>
+            <tr key={d.date}>
+              <td>{d.date}</td>
+              <td>{d.names.join("、") || t("nobody")}</td>
+            </tr>
           ))}
         </tbody>
       </table>

@@ -3,17 +3,17 @@
 // one where the user may. Leadership may recompute the period.
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import { GROUPS, LEVEL_CSS } from "../components/score-levels";
-import { StateBadge, useTownship, useWhen } from "../components/township";
-import type { MessageKey } from "../i18n";
-import { useLocale, useT } from "../i18n";
-import { getPrisma } from "../server/db.server";
-import { requireForm } from "../server/form-input.server";
-import { requireAbility } from "../server/guards.server";
-import { getLocale } from "../server/locale.server";
-import { appealMarks, canSeeLine, currentPeriodKey, explainedLines, scoreView } from "../server/score-views.server";
-import { canRecompute, recomputePeriod, requirePeriod } from "../server/scoring.server";
-import { requireTenantContext } from "../server/tenancy.server";
+import { GROUPS, LEVEL_CSS } from "#app/components/score-levels";
+import { StateBadge, useTownship, useWhen } from "#app/components/township";
+import type { MessageKey } from "#app/i18n";
+import { useT } from "#app/i18n";
+import { getPrisma } from "#app/server/db.server";
+import { requireForm } from "#app/server/form-input.server";
+import { requireAbility } from "#app/server/guards.server";
+import { getLocale } from "#app/server/locale.server";
+import { appealMarks, canSeeLine, currentPeriodKey, explainedLines, scoreView } from "#app/server/score-views.server";
+import { canRecompute, recomputePeriod, requirePeriod } from "#app/server/scoring.server";
+import { requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -27,7 +27,15 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const all = await explainedLines(db, ctx, ledger, locale, nameOf);
   const lines = full ? all : all.filter((l) => canSeeLine(ctx, l));
   const appeals = await appealMarks(db, ctx, period.key, lines);
-  return json({ tenant: ctx.tenant.code, period: period.key, full, rankings: full ? rankings : {}, lines, appeals, canRecompute: full && canRecompute(ctx) });
+  return json({
+    tenant: ctx.tenant.code,
+    period: period.key,
+    full,
+    rankings: full ? rankings : {},
+    lines,
+    appeals,
+    canRecompute: full && canRecompute(ctx),
+  });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -36,26 +44,45 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await requireForm(request);
   const period = requirePeriod(ctx.compiled.defaults.timeZone, String(form.get("period") ?? ""));
   const result = await recomputePeriod(getPrisma(), ctx, period.key);
-  return redirect(`/t/${ctx.tenant.code}/scores?period=${period.key}&recomputed=${result.corrections}&lines=${result.lines}`);
+  return redirect(
+    `/t/${ctx.tenant.code}/scores?period=${period.key}&recomputed=${result.corrections}&lines=${result.lines}`,
+  );
 }
 
 type LoaderData = ReturnType<typeof useLoaderData<typeof loader>>;
 
 /** The appeal standing against a line (number and state, to its case), or the link to file one. */
-function AppealCell({ tenant, line, mark, labels }: { tenant: string; line: LoaderData["lines"][number]; mark: LoaderData["appeals"][string] | undefined; labels: ReturnType<typeof useTownship>["labels"] }) {
+function AppealCell({
+  tenant,
+  line,
+  mark,
+  labels,
+}: {
+  tenant: string;
+  line: LoaderData["lines"][number];
+  mark: LoaderData["appeals"][string] | undefined;
+  labels: ReturnType<typeof useTownship>["labels"];
+}) {
   const t = useT();
   if (mark?.appeal) {
     const a = mark.appeal;
     return (
       <span data-testid="line-appeal">
-        <Link to={`/t/${tenant}/cases/${a.caseId}`} aria-label={t("appealCaseLabel", { number: a.number })}>{a.number}</Link>{" "}
+        <Link to={`/t/${tenant}/cases/${a.caseId}`} aria-label={t("appealCaseLabel", { number: a.number })}>
+          {a.number}
+        </Link>{" "}
         <StateBadge labels={labels} workflowId={a.workflowId} state={a.state} />
       </span>
     );
   }
   if (!mark?.mayAppeal) return null;
   return (
-    <Link to={`/t/${tenant}/appeals/new?entry=${encodeURIComponent(line.key)}`} className="no-print" data-testid="appeal-link" aria-label={t("appealLinkLabel", { rule: line.ruleName, points: line.points })}>
+    <Link
+      to={`/t/${tenant}/appeals/new?entry=${encodeURIComponent(line.key)}`}
+      className="no-print"
+      data-testid="appeal-link"
+      aria-label={t("appealLinkLabel", { rule: line.ruleName, points: line.points })}
+    >
       {t("appealLink")}
     </Link>
   );
@@ -68,7 +95,6 @@ export default function Scores() {
   // Appeals are a config option: no column where the township has none.
   const appealsOn = Object.keys(appeals).length > 0;
   const t = useT();
-  const locale = useLocale();
   const when = useWhen();
   const recomputed = search.get("recomputed");
   return (
@@ -77,16 +103,27 @@ export default function Scores() {
         <h1 style={{ margin: 0 }}>{t(full ? "scoresTitle" : "myScoresTitle", { period })}</h1>
         <Form method="get" className="actions">
           <label>
-            {t("scoresPeriod")} <input name="period" defaultValue={period} pattern="\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?" size={8} />
+            {t("scoresPeriod")}{" "}
+            <input name="period" defaultValue={period} pattern="\d{4}(-(0[1-9]|1[0-2])|-Q[1-4])?" size={8} />
           </label>
           <button type="submit">{t("scoresShow")}</button>
         </Form>
-        {full ? <Link to={`/t/${tenant}/reports/${period}`} data-testid="review-link">{t("scoresReview")}</Link> : null}
+        {full ? (
+          <Link to={`/t/${tenant}/reports/${period}`} data-testid="review-link">
+            {t("scoresReview")}
+          </Link>
+        ) : null}
       </div>
       {recomputed !== null ? (
-        <p className="notice" role="status">{t("scoresRecomputed", { lines: search.get("lines") ?? "0", n: recomputed })}</p>
+        <p className="notice" role="status">
+          {t("scoresRecomputed", { lines: search.get("lines") ?? "0", n: recomputed })}
+        </p>
       ) : null}
-      {full ? null : <p className="field-description" data-testid="my-scores-note">{t("myScoresNote")}</p>}
+      {full ? null : (
+        <p className="field-description" data-testid="my-scores-note">
+          {t("myScoresNote")}
+        </p>
+      )}
       {GROUPS.map((group) => {
         const list = rankings[group as keyof typeof rankings];
         if (!list) return null;
@@ -95,17 +132,32 @@ export default function Scores() {
             <h2>{t(`group.${group}` as MessageKey)}</h2>
             <table>
               <thead>
-                <tr><th>{t("scoresRank")}</th><th>{t("scoresTarget")}</th><th>{t("scoresScore")}</th><th>{t("scoresAdditions")}</th><th>{t("scoresDeductions")}</th>{group === "grid" ? <th>{t("scoresLevel")}</th> : null}</tr>
+                <tr>
+                  <th>{t("scoresRank")}</th>
+                  <th>{t("scoresTarget")}</th>
+                  <th>{t("scoresScore")}</th>
+                  <th>{t("scoresAdditions")}</th>
+                  <th>{t("scoresDeductions")}</th>
+                  {group === "grid" ? <th>{t("scoresLevel")}</th> : null}
+                </tr>
               </thead>
               <tbody>
                 {list.map((r) => (
                   <tr key={r.id} data-target={r.id}>
                     <td>{r.rank}</td>
-                    <td><a href={`#lines-${r.id}`}>{r.name}</a></td>
+                    <td>
+                      <a href={`#lines-${r.id}`}>{r.name}</a>
+                    </td>
                     <td>{r.score}</td>
                     <td>{r.additions ? `+${r.additions}` : "0"}</td>
                     <td>{r.deductions}</td>
-                    {group === "grid" ? <td><span className={`badge level-${r.level ?? "none"}`} data-level={r.level}>{r.levelName ?? "—"}</span></td> : null}
+                    {group === "grid" ? (
+                      <td>
+                        <span className={`badge level-${r.level ?? "none"}`} data-level={r.level}>
+                          {r.levelName ?? "—"}
+                        </span>
+                      </td>
+                    ) : null}
                   </tr>
                 ))}
               </tbody>
@@ -119,18 +171,37 @@ export default function Scores() {
       ) : (
         <table data-testid="score-lines">
           <thead>
-            <tr><th>{t("time")}</th><th>{t("scoresTarget")}</th><th>{t("scoresRule")}</th><th>{t("scoresFact")}</th><th>{t("scoresPoints")}</th><th>{t("scoresCase")}</th>{appealsOn ? <th>{t("appealColumn")}</th> : null}</tr>
+            <tr>
+              <th>{t("time")}</th>
+              <th>{t("scoresTarget")}</th>
+              <th>{t("scoresRule")}</th>
+              <th>{t("scoresFact")}</th>
+              <th>{t("scoresPoints")}</th>
+              <th>{t("scoresCase")}</th>
+              {appealsOn ? <th>{t("appealColumn")}</th> : null}
+            </tr>
           </thead>
           <tbody>
             {lines.map((l) => (
               <tr key={l.key} id={`lines-${l.targetId}`} title={l.key}>
                 <td>{when(l.at)}</td>
                 <td>{l.target}</td>
-                <td><code title={l.rule}>{l.ruleName}</code>{l.reverses ? <span className="badge" title={l.reverses}>{t("scoresReversal")}</span> : null}</td>
+                <td>
+                  <code title={l.rule}>{l.ruleName}</code>
+                  {l.reverses ? (
+                    <span className="badge" title={l.reverses}>
+                      {t("scoresReversal")}
+                    </span>
+                  ) : null}
+                </td>
                 <td>{l.fact}</td>
                 <td className={l.points < 0 ? "alert-text" : undefined}>{l.points > 0 ? `+${l.points}` : l.points}</td>
                 <td>{l.caseId ? <Link to={`/t/${tenant}/cases/${l.caseId}`}>{l.caseNumber ?? "→"}</Link> : "—"}</td>
-                {appealsOn ? <td><AppealCell tenant={tenant} line={l} mark={appeals[l.key]} labels={labels} /></td> : null}
+                {appealsOn ? (
+                  <td>
+                    <AppealCell tenant={tenant} line={l} mark={appeals[l.key]} labels={labels} />
+                  </td>
+                ) : null}
               </tr>
             ))}
           </tbody>
@@ -145,11 +216,12 @@ export default function Scores() {
           }}
         >
           <input type="hidden" name="period" value={period} />
-          <button type="submit" data-testid="recompute">{t("scoresRecompute")}</button>
+          <button type="submit" data-testid="recompute">
+            {t("scoresRecompute")}
+          </button>
         </Form>
       ) : null}
       <style>{LEVEL_CSS}</style>
     </div>
   );
 }
-

@@ -1,10 +1,10 @@
 // Open supervision sheets (督办单) and talks (约谈) of the cases the user may read.
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
-import { StateBadge, useTownship, useWhen } from "../components/township";
-import { useT } from "../i18n";
-import { listOpenSupervision } from "../server/supervision.server";
-import { requireTenantContext } from "../server/tenancy.server";
+import { StateBadge, useTownship, useWhen } from "#app/components/township";
+import { useT } from "#app/i18n";
+import { listOpenSupervision } from "#app/server/supervision.server";
+import { requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -23,26 +23,42 @@ export default function SupervisionList() {
     <>
       <div className="card">
         <h1>{t("supervisionTitle")}</h1>
-        <h2>{t("supervisionSheets")} <small className="field-description">{t("total", { n: sheets.length })}</small></h2>
+        <h2>
+          {t("supervisionSheets")} <small className="field-description">{t("total", { n: sheets.length })}</small>
+        </h2>
         {sheets.length === 0 ? (
           <p>{t("noSupervision")}</p>
         ) : (
           <table data-testid="open-sheets">
             <thead>
-              <tr><th>{t("sheetNumber")}</th><th>{t("matter")}</th><th>{t("responsible")}</th><th>{t("issuedAt")}</th><th>{t("respondBy")}</th><th /></tr>
+              <tr>
+                <th>{t("sheetNumber")}</th>
+                <th>{t("matter")}</th>
+                <th>{t("responsible")}</th>
+                <th>{t("issuedAt")}</th>
+                <th>{t("respondBy")}</th>
+                <th />
+              </tr>
             </thead>
             <tbody>
               {sheets.map((s) => (
                 <tr key={s.id}>
-                  <td>{s.number}{s.urgency === "urgent" ? <span className="due due-red"> {t("urgent")}</span> : null}</td>
                   <td>
-                    <Link to={`/t/${tenant.code}/cases/${s.case.id}`}>{s.case.number} {s.case.title}</Link>{" "}
+                    {s.number}
+                    {s.urgency === "urgent" ? <span className="due due-red"> {t("urgent")}</span> : null}
+                  </td>
+                  <td>
+                    <Link to={`/t/${tenant.code}/cases/${s.case.id}`}>
+                      {s.case.number} {s.case.title}
+                    </Link>{" "}
                     <StateBadge labels={labels} workflowId={s.case.workflowId} state={s.case.state} />
                   </td>
                   <td>{s.toUnitIds.map(unit).join("、") || "—"}</td>
                   <td>{when(s.issuedAt)}</td>
                   <td className={late(s.respondBy) ? "error" : ""}>{when(s.respondBy)}</td>
-                  <td><Link to={`/t/${tenant.code}/sheets/${s.id}`}>{t("printable")}</Link></td>
+                  <td>
+                    <Link to={`/t/${tenant.code}/sheets/${s.id}`}>{t("printable")}</Link>
+                  </td>
                 </tr>
               ))}
             </tbody>
@@ -50,18 +66,30 @@ export default function SupervisionList() {
         )}
       </div>
       <div className="card">
-        <h2>{t("talks")} <small className="field-description">{t("total", { n: talks.length })}</small></h2>
+        <h2>
+          {t("talks")} <small className="field-description">{t("total", { n: talks.length })}</small>
+        </h2>
         {talks.length === 0 ? (
           <p>{t("noSupervision")}</p>
         ) : (
           <table data-testid="open-talks">
             <thead>
-              <tr><th>{t("matter")}</th><th>{t("principal")}</th><th>{t("talkWith")}</th><th>{t("scheduleBy")}</th><th>{t("heldAt")}</th></tr>
+              <tr>
+                <th>{t("matter")}</th>
+                <th>{t("principal")}</th>
+                <th>{t("talkWith")}</th>
+                <th>{t("scheduleBy")}</th>
+                <th>{t("heldAt")}</th>
+              </tr>
             </thead>
             <tbody>
               {talks.map((x) => (
                 <tr key={x.id}>
-                  <td><Link to={`/t/${tenant.code}/cases/${x.case.id}`}>{x.case.number} {x.case.title}</Link></td>
+                  <td>
+                    <Link to={`/t/${tenant.code}/cases/${x.case.id}`}>
+                      {x.case.number} {x.case.title}
+                    </Link>
+                  </td>
                   <td>{labels.posts[x.principalPost] ?? x.principalPost}</td>
                   <td>{x.withUnitIds.map(unit).join("、") || "—"}</td>
                   <td className={!x.heldAt && late(x.scheduleBy) ? "error" : ""}>{when(x.scheduleBy)}</td>

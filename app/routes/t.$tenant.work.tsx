@@ -1,15 +1,20 @@
 import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
-import type { ViewColumn } from "../../engine/views";
-import { useLocale, useT, type MessageKey } from "../i18n";
-import { getLocale } from "../server/locale.server";
-import { requireTenantContext } from "../server/tenancy.server";
-import { loadWorkbench, parseWorkbenchQuery } from "../server/workbench.server";
-import { StateBadge, useTownship, useWhen } from "../components/township";
+import type { ViewColumn } from "#engine/views";
+import { useLocale, useT, type MessageKey } from "#app/i18n";
+import { getLocale } from "#app/server/locale.server";
+import { requireTenantContext } from "#app/server/tenancy.server";
+import { loadWorkbench, parseWorkbenchQuery } from "#app/server/workbench.server";
+import { StateBadge, useTownship, useWhen } from "#app/components/township";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
-  const data = await loadWorkbench(ctx, parseWorkbenchQuery(new URL(request.url)), new Date(), await getLocale(request));
+  const data = await loadWorkbench(
+    ctx,
+    parseWorkbenchQuery(new URL(request.url)),
+    new Date(),
+    await getLocale(request),
+  );
   return json(data);
 }
 
@@ -87,7 +92,12 @@ export default function WorkbenchPage() {
         {data.others.length > 1 ? (
           <nav aria-label={t("workbenches")} className="actions" style={{ margin: 0 }}>
             {data.others.map((w) => (
-              <Link key={w.id} to={`${base}?wb=${w.id}`} className={`filter${w.id === data.workbench?.id ? " active" : ""}`} aria-current={w.id === data.workbench?.id ? "page" : undefined}>
+              <Link
+                key={w.id}
+                to={`${base}?wb=${w.id}`}
+                className={`filter${w.id === data.workbench?.id ? " active" : ""}`}
+                aria-current={w.id === data.workbench?.id ? "page" : undefined}
+              >
                 {w.name}
               </Link>
             ))}
@@ -116,51 +126,91 @@ export default function WorkbenchPage() {
         {params.get("wb") ? <input type="hidden" name="wb" value={params.get("wb")!} /> : null}
         <input type="hidden" name="tab" value={data.activeTab ?? ""} />
         <label>
-          {t("wbSearch")} <input name="q" defaultValue={params.get("q") ?? ""} placeholder={t("wbSearchPlaceholder")} style={{ width: "14rem" }} />
+          {t("wbSearch")}{" "}
+          <input
+            name="q"
+            defaultValue={params.get("q") ?? ""}
+            placeholder={t("wbSearchPlaceholder")}
+            style={{ width: "14rem" }}
+          />
         </label>
         <label>
           {t("category")}{" "}
           <select name="category" defaultValue={params.get("category") ?? ""} style={{ width: "auto" }}>
             <option value="">{t("wbAll")}</option>
-            {Object.entries(labels.categories).map(([id, name]) => <option key={id} value={id}>{name}</option>)}
+            {Object.entries(labels.categories).map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           {t("grade")}{" "}
           <select name="grade" defaultValue={params.get("grade") ?? ""} style={{ width: "auto" }}>
             <option value="">{t("wbAll")}</option>
-            {Object.entries(labels.grades).map(([id, name]) => <option key={id} value={id}>{name}</option>)}
+            {Object.entries(labels.grades).map(([id, name]) => (
+              <option key={id} value={id}>
+                {name}
+              </option>
+            ))}
           </select>
         </label>
         <label>
           {t("status")}{" "}
           <select name="state" defaultValue={params.get("state") ?? ""} style={{ width: "auto" }}>
             <option value="">{t("wbAll")}</option>
-            {Object.entries(states).map(([id, s]) => <option key={id} value={id}>{s.name}</option>)}
+            {Object.entries(states).map(([id, s]) => (
+              <option key={id} value={id}>
+                {s.name}
+              </option>
+            ))}
           </select>
         </label>
-        <button type="submit" className="btn">{t("wbSearchButton")}</button>
+        <button type="submit" className="btn">
+          {t("wbSearchButton")}
+        </button>
       </Form>
-      <p className="field-description" role="status" data-testid="workbench-total">{t("total", { n: data.total })}</p>
+      <p className="field-description" role="status" data-testid="workbench-total">
+        {t("total", { n: data.total })}
+      </p>
       {data.rows.length === 0 ? (
         <p>{t("noCases")}</p>
       ) : (
         <table data-testid="workbench-list" lang={locale}>
           <thead>
-            <tr>{data.columns.map((col) => <th key={col} scope="col">{t(HEADINGS[col])}</th>)}</tr>
+            <tr>
+              {data.columns.map((col) => (
+                <th key={col} scope="col">
+                  {t(HEADINGS[col])}
+                </th>
+              ))}
+            </tr>
           </thead>
           <tbody>
             {data.rows.map((c) => (
-              <tr key={c.id}>{data.columns.map((col) => <td key={col}>{cell(c, col)}</td>)}</tr>
+              <tr key={c.id}>
+                {data.columns.map((col) => (
+                  <td key={col}>{cell(c, col)}</td>
+                ))}
+              </tr>
             ))}
           </tbody>
         </table>
       )}
       {pages > 1 ? (
         <nav aria-label={t("wbPagination")} className="actions" data-testid="pagination">
-          {data.page > 1 ? <Link to={href({ page: String(data.page - 1) })} rel="prev">{t("wbPrev")}</Link> : null}
+          {data.page > 1 ? (
+            <Link to={href({ page: String(data.page - 1) })} rel="prev">
+              {t("wbPrev")}
+            </Link>
+          ) : null}
           <span>{t("wbPageOf", { n: data.page, m: pages })}</span>
-          {data.page < pages ? <Link to={href({ page: String(data.page + 1) })} rel="next">{t("wbNext")}</Link> : null}
+          {data.page < pages ? (
+            <Link to={href({ page: String(data.page + 1) })} rel="next">
+              {t("wbNext")}
+            </Link>
+          ) : null}
         </nav>
       ) : null}
     </div>

@@ -1,9 +1,9 @@
 // Signed checkpoints of each tenant's audit chain head (docs/decisions/005-audit-trail.md): written
 // by the job runner and `npm run audit:checkpoint`, exported as JSON lines for a county to keep.
-import { chainMessageText, verifyAuditChain, type Checkpoint } from "./audit.server.ts";
-import { checkpointPayload, checkpointPublicKey, signCheckpoint } from "./audit-crypto.server.ts";
-import type { Db } from "./db.server.ts";
-import { env } from "./env.server.ts";
+import { chainMessageText, verifyAuditChain, type Checkpoint } from "./audit.server";
+import { checkpointPayload, checkpointPublicKey, signCheckpoint } from "./audit-crypto.server";
+import type { Db } from "./db.server";
+import { env } from "./env.server";
 
 export type CheckpointResult = { code: string; written: boolean; seq?: number; refused?: string };
 
@@ -12,12 +12,27 @@ export type CheckpointResult = { code: string; written: boolean; seq?: number; r
  * whose last checkpoint is at least `minAgeMs` old). The chain since the last checkpoint is
  * verified first: a broken chain is reported, never signed.
  */
-export async function writeCheckpoints(db: Db, now: Date, options: { codes?: string[]; minAgeMs?: number; force?: boolean } = {}): Promise<CheckpointResult[]> {
-  const tenants = await db.tenant.findMany({ where: options.codes?.length ? { code: { in: options.codes } } : {}, orderBy: { code: "asc" }, select: { id: true, code: true } });
+export async function writeCheckpoints(
+  db: Db,
+  now: Date,
+  options: { codes?: string[]; minAgeMs?: number; force?: boolean } = {},
+): Promise<CheckpointResult[]> {
+  const tenants = await db.tenant.findMany({
+    where: options.codes?.length ? { code: { in: options.codes } } : {},
+    orderBy: { code: "asc" },
+    select: { id: true, code: true },
+  });
   const results: CheckpointResult[] = [];
   for (const t of tenants) {
-    const head = await db.auditEvent.findFirst({ where: { tenantId: t.id }, orderBy: { seq: "desc" }, select: { seq: true, hash: true } });
-    const last = await db.auditCheckpoint.findFirst({ where: { tenantId: t.id }, orderBy: [{ seq: "desc" }, { at: "desc" }] });
+    const head = await db.auditEvent.findFirst({
+      where: { tenantId: t.id },
+      orderBy: { seq: "desc" },
+      select: { seq: true, hash: true },
+    });
+    const last = await db.auditCheckpoint.findFirst({
+      where: { tenantId: t.id },
+      orderBy: [{ seq: "desc" }, { at: "desc" }],
+    });
     if (!head ? !last : last && last.seq === head.seq && last.hash === head.hash) {
       results.push({ code: t.code, written: false });
       continue;
@@ -32,7 +47,10 @@ export async function writeCheckpoints(db: Db, now: Date, options: { codes?: str
       results.push({ code: t.code, written: false, refused: chainMessageText(check.message) });
       continue;
     }
-    const row = await db.auditEvent.findUniqueOrThrow({ where: { tenantId_seq: { tenantId: t.id, seq: check.count } }, select: { seq: true, hash: true } });
+    const row = await db.auditEvent.findUniqueOrThrow({
+      where: { tenantId_seq: { tenantId: t.id, seq: check.count } },
+      select: { seq: true, hash: true },
+    });
     const fields = { tenantId: t.id, seq: row.seq, hash: row.hash, at: now };
     await db.auditCheckpoint.create({ data: { ...fields, ...signCheckpoint(fields) } });
     results.push({ code: t.code, written: true, seq: row.seq });
@@ -49,7 +67,8 @@ export async function writeDueCheckpoints(db: Db, now: Date): Promise<number> {
   globalForCheckpoints.gridworkCheckpointScan = now.getTime();
   try {
     const results = await writeCheckpoints(db, now, { minAgeMs: env.auditCheckpointMinutes * 60_000 });
-    for (const r of results) if (r.refused) console.error(`[audit] ${r.code}: chain broken, no checkpoint written: ${r.refused}`);
+    for (const r of results)
+      if (r.refused) console.error(`[audit] ${r.code}: chain broken, no checkpoint written: ${r.refused}`);
     return results.filter((r) => r.written).length;
   } catch (error) {
     console.error("[audit] checkpoints failed:", (error as Error).message);
@@ -69,7 +88,17 @@ export async function exportCheckpoints(db: Db, tenantIds?: string[]): Promise<s
   const { publicKey } = rows.length ? checkpointPublicKey() : { publicKey: "" };
   return rows
     .map((r) => {
-      const line: ExportedCheckpoint = { tenant: r.tenant.code, tenantId: r.tenantId, seq: r.seq, hash: r.hash, at: r.at.toISOString(), keyId: r.keyId, signature: r.signature, payload: checkpointPayload(r), publicKey };
+      const line: ExportedCheckpoint = {
+        tenant: r.tenant.code,
+        tenantId: r.tenantId,
+        seq: r.seq,
+        hash: r.hash,
+        at: r.at.toISOString(),
+        keyId: r.keyId,
+        signature: r.signature,
+        payload: checkpointPayload(r),
+        publicKey,
+      };
       return JSON.stringify(line) + "\n";
     })
     .join("");
@@ -83,9 +112,23 @@ export function parseCheckpointLines(text: string): Checkpoint[] {
     .filter(([line]) => line)
     .map(([line, n]) => {
       const v = JSON.parse(line) as Partial<ExportedCheckpoint>;
-      if (typeof v.tenantId !== "string" || typeof v.seq !== "number" || typeof v.hash !== "string" || typeof v.at !== "string" || typeof v.keyId !== "string" || typeof v.signature !== "string") {
+      if (
+        typeof v.tenantId !== "string" ||
+        typeof v.seq !== "number" ||
+        typeof v.hash !== "string" ||
+        typeof v.at !== "string" ||
+        typeof v.keyId !== "string" ||
+        typeof v.signature !== "string"
+      ) {
         throw new Error(`line ${n} is not an exported audit checkpoint`);
       }
-      return { tenantId: v.tenantId, seq: v.seq, hash: v.hash, at: new Date(v.at), keyId: v.keyId, signature: v.signature };
+      return {
+        tenantId: v.tenantId,
+        seq: v.seq,
+        hash: v.hash,
+        at: new Date(v.at),
+        keyId: v.keyId,
+        signature: v.signature,
+      };
     });
 }

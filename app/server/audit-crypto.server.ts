@@ -1,10 +1,20 @@
 // Keys of the audit trail, separate from the session secret (docs/decisions/005-audit-trail.md):
 // AUDIT_HMAC_KEY keys the hash chain; AUDIT_SIGNING_KEY (Ed25519, PEM or base64 PKCS#8 DER) signs
 // the checkpoints that anchor each chain's head.
-import { createHash, createHmac, createPrivateKey, createPublicKey, generateKeyPairSync, randomBytes, sign, verify, type KeyObject } from "node:crypto";
+import {
+  createHash,
+  createHmac,
+  createPrivateKey,
+  createPublicKey,
+  generateKeyPairSync,
+  randomBytes,
+  sign,
+  verify,
+  type KeyObject,
+} from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { env } from "./env.server.ts";
+import { env } from "./env.server";
 
 const HMAC_FILE = "audit-hmac-key";
 const SIGNING_FILE = "audit-signing-key.pem";
@@ -19,44 +29,63 @@ export function loadAuditKeys(dataDir: string, { create }: { create: boolean }) 
   const signingFile = path.join(dataDir, SIGNING_FILE);
   if (create) {
     mkdirSync(dataDir, { recursive: true });
-    if (!process.env.AUDIT_HMAC_KEY && !existsSync(hmacFile)) writeFileSync(hmacFile, randomBytes(32).toString("hex"), { mode: 0o600 });
+    if (!process.env.AUDIT_HMAC_KEY && !existsSync(hmacFile))
+      writeFileSync(hmacFile, randomBytes(32).toString("hex"), { mode: 0o600 });
     if (!process.env.AUDIT_SIGNING_KEY && !existsSync(signingFile)) {
       const { privateKey } = generateKeyPairSync("ed25519");
       writeFileSync(signingFile, privateKey.export({ type: "pkcs8", format: "pem" }), { mode: 0o600 });
     }
   }
-  if (!process.env.AUDIT_HMAC_KEY && existsSync(hmacFile)) process.env.AUDIT_HMAC_KEY = readFileSync(hmacFile, "utf8").trim();
-  if (!process.env.AUDIT_SIGNING_KEY && existsSync(signingFile)) process.env.AUDIT_SIGNING_KEY = readFileSync(signingFile, "utf8").trim();
+  if (!process.env.AUDIT_HMAC_KEY && existsSync(hmacFile))
+    process.env.AUDIT_HMAC_KEY = readFileSync(hmacFile, "utf8").trim();
+  if (!process.env.AUDIT_SIGNING_KEY && existsSync(signingFile))
+    process.env.AUDIT_SIGNING_KEY = readFileSync(signingFile, "utf8").trim();
 }
 
 export class AuditKeyMissing extends Error {}
 
 /** CLIs (seed, publish, verify) find npm start's keys in the default data folder. */
 function fromDataDir() {
-  if (!env.auditHmacKey || !env.auditSigningKey) loadAuditKeys(path.resolve(process.env.GRIDWORK_DATA_DIR ?? "data"), { create: false });
+  if (!env.auditHmacKey || !env.auditSigningKey)
+    loadAuditKeys(path.resolve(process.env.GRIDWORK_DATA_DIR ?? "data"), { create: false });
 }
 
 export function hmacKey(): string {
   fromDataDir();
   const key = env.auditHmacKey;
-  if (!key) throw new AuditKeyMissing("AUDIT_HMAC_KEY is not set and no audit-hmac-key is in the data folder (npm start makes one).");
+  if (!key)
+    throw new AuditKeyMissing(
+      "AUDIT_HMAC_KEY is not set and no audit-hmac-key is in the data folder (npm start makes one).",
+    );
   return key;
 }
 
-let cachedSigning: { source: string; privateKey: KeyObject; publicKey: KeyObject; keyId: string; publicPem: string } | undefined;
+let cachedSigning:
+  | { source: string; privateKey: KeyObject; publicKey: KeyObject; keyId: string; publicPem: string }
+  | undefined;
 
 function signingKey() {
   fromDataDir();
   const source = env.auditSigningKey;
-  if (!source) throw new AuditKeyMissing("AUDIT_SIGNING_KEY is not set and no audit-signing-key.pem is in the data folder (npm start makes one).");
+  if (!source)
+    throw new AuditKeyMissing(
+      "AUDIT_SIGNING_KEY is not set and no audit-signing-key.pem is in the data folder (npm start makes one).",
+    );
   if (cachedSigning?.source !== source) {
     const privateKey = source.includes("-----BEGIN")
       ? createPrivateKey(source)
       : createPrivateKey({ key: Buffer.from(source, "base64"), format: "der", type: "pkcs8" });
-    if (privateKey.asymmetricKeyType !== "ed25519") throw new Error("AUDIT_SIGNING_KEY must be an Ed25519 private key.");
+    if (privateKey.asymmetricKeyType !== "ed25519")
+      throw new Error("AUDIT_SIGNING_KEY must be an Ed25519 private key.");
     const publicKey = createPublicKey(privateKey);
     const der = publicKey.export({ type: "spki", format: "der" });
-    cachedSigning = { source, privateKey, publicKey, keyId: createHash("sha256").update(der).digest("hex"), publicPem: publicKey.export({ type: "spki", format: "pem" }).toString() };
+    cachedSigning = {
+      source,
+      privateKey,
+      publicKey,
+      keyId: createHash("sha256").update(der).digest("hex"),
+      publicPem: publicKey.export({ type: "spki", format: "pem" }).toString(),
+    };
   }
   return cachedSigning;
 }
@@ -86,7 +115,14 @@ export type CheckpointFields = { tenantId: string; seq: number; hash: string; at
 
 /** The exact bytes a checkpoint's signature covers. */
 export function checkpointPayload(c: CheckpointFields): string {
-  return canonical({ kind: "gridwork.audit-checkpoint", v: 1, tenantId: c.tenantId, seq: c.seq, hash: c.hash, at: c.at.toISOString() });
+  return canonical({
+    kind: "gridwork.audit-checkpoint",
+    v: 1,
+    tenantId: c.tenantId,
+    seq: c.seq,
+    hash: c.hash,
+    at: c.at.toISOString(),
+  });
 }
 
 export function signCheckpoint(c: CheckpointFields): { keyId: string; signature: string } {

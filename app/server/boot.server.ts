@@ -8,25 +8,34 @@ import path from "node:path";
 import { pathToFileURL } from "node:url";
 import compression from "compression";
 import express from "express";
-import { writeDueCheckpoints } from "./audit-checkpoints.server.ts";
-import { loadAuditKeys } from "./audit-crypto.server.ts";
-import { startContextCache, stopContextCache } from "./context-cache.server.ts";
-import { getPrisma } from "./db.server.ts";
-import { allowedHosts, knownHosts, sameOriginWrites, securityHeaders } from "./http-guards.server.ts";
-import { env } from "./env.server.ts";
-import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.server.ts";
-import { createJobRunner, setJobRunner } from "./jobs.server.ts";
-import { answerClientErrors, refuseMalformedRequests } from "./malformed-requests.server.ts";
-import { migrate } from "./migrate.server.ts";
-import { createRequestHandler } from "./remix-handler.server.ts";
-import { seedDemo, type DemoLogin } from "./seed.server.ts";
-import { sweepDueCases } from "./workflow.server.ts";
+import { writeDueCheckpoints } from "./audit-checkpoints.server";
+import { loadAuditKeys } from "./audit-crypto.server";
+import { startContextCache, stopContextCache } from "./context-cache.server";
+import { getPrisma } from "./db.server";
+import { allowedHosts, knownHosts, sameOriginWrites, securityHeaders } from "./http-guards.server";
+import { env } from "./env.server";
+import { startEmbeddedPostgres, type EmbeddedPostgres } from "./embedded-postgres.server";
+import { createJobRunner, setJobRunner } from "./jobs.server";
+import { answerClientErrors, refuseMalformedRequests } from "./malformed-requests.server";
+import { migrate } from "./migrate.server";
+import { createRequestHandler } from "./remix-handler.server";
+import { seedDemo, type DemoLogin } from "./seed.server";
+import { sweepDueCases } from "./workflow.server";
 
 /**
  * `prepared`: the cluster's primary already migrated, seeded and built (scripts/start.ts);
  * `web: false`: a job worker process without an HTTP server (docs/decisions/030-processes.md).
  */
-export type BootOptions = { port?: number; host?: string; dataDir?: string; build?: boolean; seed?: boolean; prepared?: boolean; web?: boolean; log?: (line: string) => void };
+export type BootOptions = {
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  build?: boolean;
+  seed?: boolean;
+  prepared?: boolean;
+  web?: boolean;
+  log?: (line: string) => void;
+};
 export type Running = { url: string; logins: DemoLogin[]; stop: () => Promise<void> };
 
 function sessionSecretFor(dataDir: string) {
@@ -41,7 +50,9 @@ function sessionSecretFor(dataDir: string) {
 }
 
 /** Database, secrets, migrations, the demo seed and the build: once per install, before any process serves. */
-export async function prepare(options: BootOptions = {}): Promise<{ logins: DemoLogin[]; embedded?: EmbeddedPostgres }> {
+export async function prepare(
+  options: BootOptions = {},
+): Promise<{ logins: DemoLogin[]; embedded?: EmbeddedPostgres }> {
   const log = options.log ?? ((line: string) => console.log(line));
   const dataDir = path.resolve(options.dataDir ?? process.env.GRIDWORK_DATA_DIR ?? "data");
   let embedded: EmbeddedPostgres | undefined;
@@ -78,7 +89,9 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
 
   // The supervision sweep runs with the jobs: reminders, sheets and talks come due by time; so do
   // the signed audit checkpoints. Only where the worker runs, so web-only processes never sweep.
-  const periodic = env.runWorker ? async (now: Date) => (await sweepDueCases(db, now)) + (await writeDueCheckpoints(db, now)) : undefined;
+  const periodic = env.runWorker
+    ? async (now: Date) => (await sweepDueCases(db, now)) + (await writeDueCheckpoints(db, now))
+    : undefined;
   const runner = createJobRunner(db, periodic);
   setJobRunner(runner);
   await runner.start();
@@ -109,10 +122,19 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
   app.use(sameOriginWrites);
   app.use("/build", express.static("public/build", { immutable: true, maxAge: "1y" }));
   app.use(express.static("public", { maxAge: "1h" }));
-  app.all("*", createRequestHandler({ build, mode: process.env.NODE_ENV ?? "production", getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }) }));
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: process.env.NODE_ENV ?? "production",
+      getLoadContext: (req) => ({ clientIp: req.ip ?? "unknown" }),
+    }),
+  );
   app.use(answerClientErrors);
 
-  log(`Jobs: ${runner.mode === "bullmq" ? (env.runWorker ? "BullMQ on REDIS_URL" : "BullMQ on REDIS_URL, worker in its own process") : "in-process (no REDIS_URL)"}`);
+  log(
+    `Jobs: ${runner.mode === "bullmq" ? (env.runWorker ? "BullMQ on REDIS_URL" : "BullMQ on REDIS_URL, worker in its own process") : "in-process (no REDIS_URL)"}`,
+  );
 
   const host = options.host ?? "127.0.0.1";
   const server = await new Promise<import("node:http").Server>((resolve) => {

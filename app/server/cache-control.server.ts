@@ -1,7 +1,8 @@
 // What a cache (the browser's, a proxy's) may keep: nothing that was answered to a session.
-import { SESSION_COOKIE } from "./session.server.ts";
+import { SESSION_COOKIE } from "./session.server";
 
-const sessionCookieIn = (header: string | null) => !!header && header.split(/;\s*/).some((pair) => pair.startsWith(`${SESSION_COOKIE}=`));
+const sessionCookieIn = (header: string | null) =>
+  !!header && header.split(/;\s*/).some((pair) => pair.startsWith(`${SESSION_COOKIE}=`));
 
 /**
  * `no-store` on a page or data response given to a session, or one that sets or clears it: a

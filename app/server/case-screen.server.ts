@@ -1,22 +1,29 @@
 // Everything the case screen shows beyond the case's own facts: the running deadlines, the
 // assignment, supervision, the actions the user may take now with their forms, and the audit
 // trail in words. Loaded on the config version the case was opened under.
-import type { Locale } from "../../engine/i18n.ts";
-import { pickText } from "../../engine/i18n.ts";
-import type { CompiledConfig } from "../../engine/config/index.ts";
-import type { CaseFacts } from "../../engine/permissions.ts";
-import { deadlineViews } from "./deadlines.server.ts";
-import type { Db } from "./db.server.ts";
-import { maskCaseData } from "./masking.server.ts";
-import { caseSupervision, userNames } from "./supervision.server.ts";
-import type { TenantContext } from "./tenancy.server.ts";
-import { transitionFormFor } from "./transition-forms.server.ts";
-import { actionsFor, loadCaseForActor } from "./workflow.server.ts";
+import type { Locale } from "#engine/i18n";
+import { pickText } from "#engine/i18n";
+import type { CompiledConfig } from "#engine/config/index";
+import type { CaseFacts } from "#engine/permissions";
+import { deadlineViews } from "./deadlines.server";
+import type { Db } from "./db.server";
+import { maskCaseData } from "./masking.server";
+import { caseSupervision, userNames } from "./supervision.server";
+import type { TenantContext } from "./tenancy.server";
+import { transitionFormFor } from "./transition-forms.server";
+import { actionsFor, loadCaseForActor } from "./workflow.server";
 
 type AuditRow = { id: bigint; type: string; at: Date; data: unknown; actorId: string | null };
 
 /** A transition's input as the people who read the case see it: titles, choice names, masks. */
-function describeInput(compiled: CompiledConfig, ctx: TenantContext, facts: CaseFacts, formId: string | undefined, input: unknown, locale: Locale) {
+function describeInput(
+  compiled: CompiledConfig,
+  ctx: TenantContext,
+  facts: CaseFacts,
+  formId: string | undefined,
+  input: unknown,
+  locale: Locale,
+) {
   if (!formId || !input || typeof input !== "object") return [];
   const form = transitionFormFor(compiled, formId, locale);
   if (!form) return [];
@@ -49,13 +56,27 @@ function describeInput(compiled: CompiledConfig, ctx: TenantContext, facts: Case
     }));
 }
 
-export async function loadCaseScreen(db: Db, ctx: TenantContext, caseId: string, audit: AuditRow[], locale: Locale, now: Date) {
+export async function loadCaseScreen(
+  db: Db,
+  ctx: TenantContext,
+  caseId: string,
+  audit: AuditRow[],
+  locale: Locale,
+  now: Date,
+) {
   const loaded = await loadCaseForActor(db, ctx, caseId, now);
   if (!loaded) return null;
   const { compiled, state, row } = loaded;
   const workflow = compiled.workflows.get(state.workflowId);
   const transitions = new Map((workflow?.transitions ?? []).map((t) => [t.id, t]));
-  const facts: CaseFacts = { tenantId: row.tenantId, orgUnitId: row.orgUnitId, platformId: row.platformId, reporterId: row.reporterId, leadUnitId: row.leadUnitId, assistUnitIds: row.assistUnitIds };
+  const facts: CaseFacts = {
+    tenantId: row.tenantId,
+    orgUnitId: row.orgUnitId,
+    platformId: row.platformId,
+    reporterId: row.reporterId,
+    leadUnitId: row.leadUnitId,
+    assistUnitIds: row.assistUnitIds,
+  };
 
   const actions = actionsFor(loaded, now).map((a) => ({
     id: a.id,
@@ -81,8 +102,18 @@ export async function loadCaseScreen(db: Db, ctx: TenantContext, caseId: string,
       type: e.type,
       at: e.at.toISOString(),
       actor: e.actorId ? (names[e.actorId] ?? null) : null,
-      transition: transition ? { id: transition.id, name: pickText(transition.name, locale), from: String(data.from ?? ""), to: String(data.to ?? "") } : null,
-      step: e.type === "case.deadline-step" ? { phase: String(data.phase ?? ""), type: String(data.type ?? ""), superseded: data.superseded === true } : null,
+      transition: transition
+        ? {
+            id: transition.id,
+            name: pickText(transition.name, locale),
+            from: String(data.from ?? ""),
+            to: String(data.to ?? ""),
+          }
+        : null,
+      step:
+        e.type === "case.deadline-step"
+          ? { phase: String(data.phase ?? ""), type: String(data.type ?? ""), superseded: data.superseded === true }
+          : null,
       input: transition ? describeInput(compiled, ctx, facts, transition.form, data.input, locale) : [],
     };
   });

@@ -1,18 +1,23 @@
 // Cases: asks the engine, then applies its effects in one transaction (case, audit, outbox).
 import { randomUUID } from "node:crypto";
-import { decideIntake, type IntakeInput, type NewCase, type Refusal } from "../../engine/intake.ts";
-import type { Issue } from "../../engine/issues.ts";
-import { checkUploads, storeAttachments } from "./attachments.server.ts";
-import type { Upload } from "./form-input.server.ts";
-import type { Tx } from "./db.server.ts";
-import { applyOutcomes, nextNumber } from "./effects.server.ts";
-import { relayOutbox } from "./jobs.server.ts";
-import { isUuid } from "./params.server.ts";
-import { accessibleCases } from "./permissions.server.ts";
-import type { TenantContext } from "./tenancy.server.ts";
+import { decideIntake, type IntakeInput, type NewCase, type Refusal } from "#engine/intake";
+import type { Issue } from "#engine/issues";
+import { checkUploads, storeAttachments } from "./attachments.server";
+import type { Upload } from "./form-input.server";
+import type { Tx } from "./db.server";
+import { applyOutcomes, nextNumber } from "./effects.server";
+import { relayOutbox } from "./jobs.server";
+import { isUuid } from "./params.server";
+import { accessibleCases } from "./permissions.server";
+import type { TenantContext } from "./tenancy.server";
 
 /** Numbers and inserts a case the engine opened (intake, an appeal …), in the caller's transaction. */
-export async function insertNewCase(tx: Tx, c: NewCase, now: Date, extra: { location?: CaseLocation } = {}): Promise<string> {
+export async function insertNewCase(
+  tx: Tx,
+  c: NewCase,
+  now: Date,
+  extra: { location?: CaseLocation } = {},
+): Promise<string> {
   const number = await nextNumber(tx, c.tenantId, "case", now.getUTCFullYear());
   await tx.case.create({
     data: {
@@ -41,13 +46,30 @@ export type ReportResult = { ok: true; caseId: string; number: string } | { ok: 
 /** Where it happened, from the phone (lat/lng) or typed (address). */
 export type CaseLocation = { lat?: number; lng?: number; accuracy?: number; address?: string };
 
-export function checkLocation(raw: unknown): { ok: true; value: CaseLocation | null } | { ok: false; issues: Issue[] } {
+function checkLocation(raw: unknown): { ok: true; value: CaseLocation | null } | { ok: false; issues: Issue[] } {
   if (raw === null || raw === undefined || raw === "") return { ok: true, value: null };
   const l = raw as Record<string, unknown>;
-  const num = (v: unknown, min: number, max: number) => v === undefined || v === null || (typeof v === "number" && Number.isFinite(v) && v >= min && v <= max);
+  const num = (v: unknown, min: number, max: number) =>
+    v === undefined || v === null || (typeof v === "number" && Number.isFinite(v) && v >= min && v <= max);
   const address = typeof l.address === "string" ? l.address.trim() : undefined;
-  if (typeof raw !== "object" || !num(l.lat, -90, 90) || !num(l.lng, -180, 180) || !num(l.accuracy, 0, 1e6) || (address?.length ?? 0) > 200 || (l.lat === undefined) !== (l.lng === undefined)) {
-    return { ok: false, issues: [{ path: "/location", code: "location.invalid", message: { zh: "位置信息无效", en: "The location is not valid" } }] };
+  if (
+    typeof raw !== "object" ||
+    !num(l.lat, -90, 90) ||
+    !num(l.lng, -180, 180) ||
+    !num(l.accuracy, 0, 1e6) ||
+    (address?.length ?? 0) > 200 ||
+    (l.lat === undefined) !== (l.lng === undefined)
+  ) {
+    return {
+      ok: false,
+      issues: [
+        {
+          path: "/location",
+          code: "location.invalid",
+          message: { zh: "位置信息无效", en: "The location is not valid" },
+        },
+      ],
+    };
   }
   const value: CaseLocation = {
     ...(typeof l.lat === "number" ? { lat: l.lat, lng: l.lng as number } : {}),
@@ -57,13 +79,17 @@ export function checkLocation(raw: unknown): { ok: true; value: CaseLocation | n
   return { ok: true, value: Object.keys(value).length ? value : null };
 }
 
-export async function reportCase(ctx: TenantContext,
+export async function reportCase(
+  ctx: TenantContext,
   input: IntakeInput,
   now = new Date(),
   extras: { location?: unknown; files?: Upload[] } = {},
 ): Promise<ReportResult> {
   const caseId = randomUUID();
-  const decision = decideIntake({ compiled: ctx.compiled, configVersion: ctx.configVersion, actor: ctx.actor, now, caseId }, input);
+  const decision = decideIntake(
+    { compiled: ctx.compiled, configVersion: ctx.configVersion, actor: ctx.actor, now, caseId },
+    input,
+  );
   if (!decision.ok) return decision;
   const location = checkLocation(extras.location);
   const uploads = checkUploads(extras.files ?? []);
@@ -73,7 +99,18 @@ export async function reportCase(ctx: TenantContext,
   const { number, outbox } = await ctx.db.transaction(async (tx) => {
     const number = await insertNewCase(tx, c, now, location.ok && location.value ? { location: location.value } : {});
     if (uploads.ok) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, uploads.files, now);
-    const outbox = await applyOutcomes(tx, { tenantId: c.tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.outcomes);
+    const outbox = await applyOutcomes(
+      tx,
+      {
+        tenantId: c.tenantId,
+        actorId: ctx.user.id,
+        caseId: c.id,
+        caseTitle: c.title,
+        now,
+        timeZone: ctx.compiled.defaults.timeZone,
+      },
+      decision.outcomes,
+    );
     return { number, outbox };
   });
   await relayOutbox(outbox);

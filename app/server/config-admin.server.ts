@@ -3,24 +3,36 @@
 // template (engine/config/overrides.ts), validated whole exactly as the CLI does, and published
 // as the next immutable ConfigVersion. Cases keep the version they were opened under; a changed
 // calendar re-times their running deadlines, previewed here first (docs/decisions/016).
-import { checkConfigEdit, editLimitIssues, type ConfigEdit, type EditBase, type EditCheck, type EditIssue } from "../../engine/config/edits.ts";
-import { isJsonObject, jsonEqual, type JsonObject } from "../../engine/config/id-paths.ts";
-import { resolveConfig, type TemplateLookup } from "../../engine/config/index.ts";
-import { isSectionId, type SectionEdits } from "../../engine/config/overrides.ts";
-import type { DesignerModel } from "../../engine/form-designer.ts";
-import type { Issue } from "../../engine/issues.ts";
-import type { TownshipConfig } from "../../schemas/township-config.ts";
-import { calendarIssues, publishTownshipConfig } from "./config-publish.server.ts";
-import { ConfigTaskTimeout, runConfigTask, templatesFor, timeoutIssue } from "./config-worker.server.ts";
-import { compileTownshipConfig, getConfigVersion } from "./config.server.ts";
-import type { Db } from "./db.server.ts";
-import { openCaseImpact } from "./deadlines.server.ts";
-import { jsonField } from "./json-field.server.ts";
-import { accessibleCases } from "./permissions.server.ts";
-import type { TenantContext } from "./tenancy.server.ts";
-import { templateLookupFromDb } from "./tenant-files.server.ts";
+import {
+  checkConfigEdit,
+  editLimitIssues,
+  type ConfigEdit,
+  type EditBase,
+  type EditCheck,
+  type EditIssue,
+} from "#engine/config/edits";
+import { isJsonObject, jsonEqual, type JsonObject } from "#engine/config/id-paths";
+import { resolveConfig, type TemplateLookup } from "#engine/config/index";
+import { isSectionId, type SectionEdits } from "#engine/config/overrides";
+import type { DesignerModel } from "#engine/form-designer";
+import type { Issue } from "#engine/issues";
+import type { TownshipConfig } from "#schemas/township-config";
+import { calendarIssues, publishTownshipConfig } from "./config-publish.server";
+import { ConfigTaskTimeout, runConfigTask, templatesFor, timeoutIssue } from "./config-worker.server";
+import { compileTownshipConfig, getConfigVersion } from "./config.server";
+import type { Db } from "./db.server";
+import { openCaseImpact } from "./deadlines.server";
+import { jsonField } from "./json-field.server";
+import { accessibleCases } from "./permissions.server";
+import type { TenantContext } from "./tenancy.server";
+import { templateLookupFromDb } from "./tenant-files.server";
 
-export type ConfigVersionInfo = { version: number; extendsRef: string | null; publishedAt: Date; publishedBy: string | null };
+type ConfigVersionInfo = {
+  version: number;
+  extendsRef: string | null;
+  publishedAt: Date;
+  publishedBy: string | null;
+};
 
 export type ConfigAdminState = {
   latest: ConfigVersionInfo & { document: TownshipConfig; source: JsonObject };
@@ -47,26 +59,35 @@ export async function loadConfigAdmin(db: Db, ctx: TenantContext): Promise<Confi
     if (resolved.ok && isJsonObject(resolved.value)) template = resolved.value;
   }
   return {
-    latest: { ...info(latest), document: latest.document as unknown as TownshipConfig, source: (isJsonObject(latest.source) ? latest.source : {}) as JsonObject },
+    latest: {
+      ...info(latest),
+      document: latest.document as unknown as TownshipConfig,
+      source: (isJsonObject(latest.source) ? latest.source : {}) as JsonObject,
+    },
     history: rows.map(info),
     template,
     lookup,
   };
 }
 
-const info = (r: { version: number; extendsRef: string | null; publishedAt: Date; publishedBy: string | null }): ConfigVersionInfo => ({
+const info = (r: {
+  version: number;
+  extendsRef: string | null;
+  publishedAt: Date;
+  publishedBy: string | null;
+}): ConfigVersionInfo => ({
   version: r.version,
   extendsRef: r.extendsRef,
   publishedAt: r.publishedAt,
   publishedBy: r.publishedBy,
 });
 
-export type { ConfigEdit, EditCheck, EditIssue };
+export type { ConfigEdit, EditCheck };
 
 const FORM_ID = /^[a-z0-9][a-z0-9-]*$/;
 
 /** Parses the edit a page posts; anything unexpected is an issue, never trusted. */
-export function parseEdit(raw: unknown): ConfigEdit | Issue {
+function parseEdit(raw: unknown): ConfigEdit | Issue {
   const bad = (zh: string, en: string): Issue => ({ path: "", code: "edit.malformed", message: { zh, en } });
   if (!isJsonObject(raw)) return bad("提交的内容无法识别", "The submitted edit is not readable");
   if (raw.kind === "sections" && isJsonObject(raw.sections)) {
@@ -77,7 +98,14 @@ export function parseEdit(raw: unknown): ConfigEdit | Issue {
     }
     return { kind: "sections", sections };
   }
-  if (raw.kind === "form" && typeof raw.formId === "string" && FORM_ID.test(raw.formId) && isJsonObject(raw.model) && Array.isArray(raw.model.fields) && isJsonObject(raw.model.name)) {
+  if (
+    raw.kind === "form" &&
+    typeof raw.formId === "string" &&
+    FORM_ID.test(raw.formId) &&
+    isJsonObject(raw.model) &&
+    Array.isArray(raw.model.fields) &&
+    isJsonObject(raw.model.name)
+  ) {
     return { kind: "form", formId: raw.formId, model: raw.model as unknown as DesignerModel };
   }
   return bad("提交的内容无法识别", "The submitted edit is not readable");
@@ -95,7 +123,13 @@ const editBase = (state: ConfigAdminState, ctx: TenantContext): EditBase => ({
 function withCalendars(checked: EditCheck): EditCheck {
   if (!checked.ok) return checked;
   const unbuildable = calendarIssues(checked.config);
-  return unbuildable.length ? { ok: false, issues: unbuildable.map((i) => ({ ...i, where: "config" as const })), baseVersion: checked.baseVersion } : checked;
+  return unbuildable.length
+    ? {
+        ok: false,
+        issues: unbuildable.map((i) => ({ ...i, where: "config" as const })),
+        baseVersion: checked.baseVersion,
+      }
+    : checked;
 }
 
 /** Applies an edit to the township's latest source and validates the result, on this thread; writes nothing. */
@@ -104,25 +138,50 @@ export function checkEdit(state: ConfigAdminState, ctx: TenantContext, edit: Con
 }
 
 /** checkEdit in the config worker thread, so that a large edit keeps no one else waiting. */
-export async function checkEditOffThread(state: ConfigAdminState, ctx: TenantContext, edit: ConfigEdit): Promise<EditCheck> {
+async function checkEditOffThread(state: ConfigAdminState, ctx: TenantContext, edit: ConfigEdit): Promise<EditCheck> {
   try {
-    return withCalendars(await runConfigTask("checkEdit", { base: editBase(state, ctx), templates: templatesFor(state.latest.source, state.lookup), edit }));
+    return withCalendars(
+      await runConfigTask("checkEdit", {
+        base: editBase(state, ctx),
+        templates: templatesFor(state.latest.source, state.lookup),
+        edit,
+      }),
+    );
   } catch (error) {
-    if (error instanceof ConfigTaskTimeout) return { ok: false, issues: [{ ...timeoutIssue(), where: "config" }], baseVersion: state.latest.version };
+    if (error instanceof ConfigTaskTimeout)
+      return { ok: false, issues: [{ ...timeoutIssue(), where: "config" }], baseVersion: state.latest.version };
     throw error;
   }
 }
 
-export type PublishResult = { ok: true; version: number; status: "published" | "unchanged"; retimedCases?: number } | { ok: false; issues: EditIssue[] };
+export type PublishResult =
+  | { ok: true; version: number; status: "published" | "unchanged"; retimedCases?: number }
+  | { ok: false; issues: EditIssue[] };
 
 /** Validates again and publishes the next version, refused if another was published since `baseVersion`. */
-export async function publishEdit(db: Db, ctx: TenantContext, edit: ConfigEdit, baseVersion: number, now = new Date()): Promise<PublishResult> {
+export async function publishEdit(
+  db: Db,
+  ctx: TenantContext,
+  edit: ConfigEdit,
+  baseVersion: number,
+  now = new Date(),
+): Promise<PublishResult> {
   const state = await loadConfigAdmin(db, ctx);
   const checked = await checkEditOffThread(state, ctx, edit);
   if (!checked.ok) return checked;
-  const result = await publishTownshipConfig(db, checked.source, { by: ctx.user.login, actorId: ctx.user.id, baseVersion, now });
+  const result = await publishTownshipConfig(db, checked.source, {
+    by: ctx.user.login,
+    actorId: ctx.user.id,
+    baseVersion,
+    now,
+  });
   if (!result.ok) return { ok: false, issues: result.issues.map((i) => ({ ...i, where: "config" as const })) };
-  return { ok: true, version: result.version, status: result.status, ...(result.retimedCases ? { retimedCases: result.retimedCases } : {}) };
+  return {
+    ok: true,
+    version: result.version,
+    status: result.status,
+    ...(result.retimedCases ? { retimedCases: result.retimedCases } : {}),
+  };
 }
 
 /** One running deadline of an open case that publishing the draft moves. */
@@ -152,18 +211,33 @@ export type DeadlineImpactView = {
  * What publishing `draft` would do to the open cases' due dates: exactly what the publish will
  * write, since both run `openCaseImpact` (the preview at `now`, the publish at its own instant).
  */
-export async function previewDeadlineImpact(db: Db, ctx: TenantContext, state: ConfigAdminState, draft: TownshipConfig, now: Date): Promise<DeadlineImpactView> {
+export async function previewDeadlineImpact(
+  db: Db,
+  ctx: TenantContext,
+  state: ConfigAdminState,
+  draft: TownshipConfig,
+  now: Date,
+): Promise<DeadlineImpactView> {
   const latest = state.latest.document;
   const calendarsChanged = !jsonEqual(latest.calendars ?? {}, draft.calendars ?? {});
   const policiesChanged = !jsonEqual(latest.deadlinePolicies ?? {}, draft.deadlinePolicies ?? {});
-  const current = calendarsChanged ? (await getConfigVersion(db, ctx.tenant.id, state.latest.version))?.compiled : undefined;
+  const current = calendarsChanged
+    ? (await getConfigVersion(db, ctx.tenant.id, state.latest.version))?.compiled
+    : undefined;
   const compiledDraft = calendarsChanged ? compileTownshipConfig(draft) : undefined;
   if (!current || !compiledDraft) return { casesWithDeadlines: 0, calendarsChanged, policiesChanged, rows: [] };
   return ctx.db.transaction(async (tx) => {
     const { cases, shifts } = await openCaseImpact(tx, ctx.tenant.id, current, compiledDraft, now);
     const ids = [...new Set(shifts.map((s) => s.caseId))];
     const readable = new Set(
-      ids.length ? (await tx.case.findMany({ where: { AND: [{ id: { in: ids } }, accessibleCases(ctx.ability)] }, select: { id: true } })).map((r) => r.id) : [],
+      ids.length
+        ? (
+            await tx.case.findMany({
+              where: { AND: [{ id: { in: ids } }, accessibleCases(ctx.ability)] },
+              select: { id: true },
+            })
+          ).map((r) => r.id)
+        : [],
     );
     const byId = new Map(cases.map((c) => [c.id, c]));
     const rows = shifts
@@ -186,7 +260,8 @@ export async function previewDeadlineImpact(db: Db, ctx: TenantContext, state: C
 }
 
 /** The sections whose edits can change when open cases are due. */
-const touchesDeadlines = (edit: ConfigEdit) => edit.kind === "sections" && ("deadlinePolicies" in edit.sections || "calendars" in edit.sections);
+const touchesDeadlines = (edit: ConfigEdit) =>
+  edit.kind === "sections" && ("deadlinePolicies" in edit.sections || "calendars" in edit.sections);
 
 /**
  * The action behind the config editor and the form designer: `intent=validate` checks the posted
@@ -197,22 +272,59 @@ export async function configEditAction(db: Db, ctx: TenantContext, form: FormDat
   const intent = form.get("intent") === "publish" ? "publish" : "validate";
   // The caps first (engine/limits.ts): nothing is parsed, merged or validated past them.
   const field = jsonField(form, "edit");
-  if (!field.ok) return Response.json({ intent, ok: false, issues: [{ ...field.issue, where: "config" }], changes: [] }, { status: field.status });
+  if (!field.ok)
+    return Response.json(
+      { intent, ok: false, issues: [{ ...field.issue, where: "config" }], changes: [] },
+      { status: field.status },
+    );
   const edit = parseEdit(field.value ?? null);
-  if (!("kind" in edit)) return Response.json({ intent, ok: false, issues: [{ ...edit, where: "config" }], changes: [] }, { status: 400 });
+  if (!("kind" in edit))
+    return Response.json({ intent, ok: false, issues: [{ ...edit, where: "config" }], changes: [] }, { status: 400 });
   const tooLarge = editLimitIssues(edit);
-  if (tooLarge.length) return Response.json({ intent, ok: false, issues: tooLarge.map((i) => ({ ...i, where: "config" })), changes: [] }, { status: 413 });
+  if (tooLarge.length)
+    return Response.json(
+      { intent, ok: false, issues: tooLarge.map((i) => ({ ...i, where: "config" })), changes: [] },
+      { status: 413 },
+    );
   if (intent === "publish") {
     const baseVersion = Number(form.get("baseVersion"));
-    if (!Number.isInteger(baseVersion)) return Response.json({ intent: "publish", ok: false, issues: [{ path: "/version", code: "edit.malformed", message: { zh: "缺少所依据的版本", en: "The version edited is missing" }, where: "config" }], changes: [] }, { status: 400 });
+    if (!Number.isInteger(baseVersion))
+      return Response.json(
+        {
+          intent: "publish",
+          ok: false,
+          issues: [
+            {
+              path: "/version",
+              code: "edit.malformed",
+              message: { zh: "缺少所依据的版本", en: "The version edited is missing" },
+              where: "config",
+            },
+          ],
+          changes: [],
+        },
+        { status: 400 },
+      );
     const result = await publishEdit(db, ctx, edit, baseVersion);
-    if (!result.ok) return Response.json({ intent: "publish", ok: false, issues: result.issues, changes: [] }, { status: 422 });
-    const query = result.status === "unchanged" ? `published=${result.version}&unchanged=1` : `published=${result.version}${result.retimedCases ? `&retimed=${result.retimedCases}` : ""}`;
+    if (!result.ok)
+      return Response.json({ intent: "publish", ok: false, issues: result.issues, changes: [] }, { status: 422 });
+    const query =
+      result.status === "unchanged"
+        ? `published=${result.version}&unchanged=1`
+        : `published=${result.version}${result.retimedCases ? `&retimed=${result.retimedCases}` : ""}`;
     return new Response(null, { status: 302, headers: { Location: `/t/${ctx.tenant.code}/admin?${query}` } });
   }
   const state = await loadConfigAdmin(db, ctx);
   const checked = await checkEditOffThread(state, ctx, edit);
   if (!checked.ok) return Response.json({ intent: "validate", ok: false, issues: checked.issues, changes: [] });
-  const impact = touchesDeadlines(edit) ? await previewDeadlineImpact(db, ctx, state, checked.config, new Date()) : undefined;
-  return Response.json({ intent: "validate", ok: true, issues: [], changes: checked.changes, ...(impact ? { impact } : {}) });
+  const impact = touchesDeadlines(edit)
+    ? await previewDeadlineImpact(db, ctx, state, checked.config, new Date())
+    : undefined;
+  return Response.json({
+    intent: "validate",
+    ok: true,
+    issues: [],
+    changes: checked.changes,
+    ...(impact ? { impact } : {}),
+  });
 }

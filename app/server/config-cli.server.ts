@@ -1,23 +1,34 @@
 // `npm run config -- <command>`: validate, resolve, diff, publish and upgrade config files.
 // Exit codes: 0 done, 1 invalid input / refused / conflicts, 2 wrong usage or missing setup.
 import { existsSync, readFileSync, statSync, writeFileSync } from "node:fs";
-import { CONFIG_LIMITS, MiB, parseBoundedJson } from "../../engine/limits.ts";
+import { CONFIG_LIMITS, MiB, parseBoundedJson } from "#engine/limits";
 import path from "node:path";
 import { parseArgs } from "node:util";
-import { prepareConfig, resolveConfig, type TemplateLookup } from "../../engine/config/index.ts";
-import { diffConfigs, type ConfigChange } from "../../engine/config/diff.ts";
-import { isJsonObject, jsonEqual, idPathsIn, type Json } from "../../engine/config/id-paths.ts";
-import { upgradeConfig, type Resolution, type UpgradeConflict } from "../../engine/config/upgrade.ts";
-import type { Issue } from "../../engine/issues.ts";
-import { publishTemplate, publishTownshipConfig, templateRefOf, type PublishRefusal, type TemplatePublication, type TownshipPublication } from "./config-publish.server.ts";
-import { createPrisma } from "./db.server.ts";
-import { env } from "./env.server.ts";
-import { changeLines, parseJsonValue, upgradeInputFor } from "./template-upgrade.server.ts";
-import { templateLookupFromDir } from "./tenant-files.server.ts";
+import { prepareConfig, resolveConfig, type TemplateLookup } from "#engine/config/index";
+import { diffConfigs, type ConfigChange } from "#engine/config/diff";
+import { isJsonObject, jsonEqual, idPathsIn, type Json } from "#engine/config/id-paths";
+import { upgradeConfig, type Resolution, type UpgradeConflict } from "#engine/config/upgrade";
+import type { Issue } from "#engine/issues";
+import {
+  publishTemplate,
+  publishTownshipConfig,
+  templateRefOf,
+  type PublishRefusal,
+  type TemplatePublication,
+  type TownshipPublication,
+} from "./config-publish.server";
+import { createPrisma } from "./db.server";
+import { env } from "./env.server";
+import { changeLines, parseJsonValue, upgradeInputFor } from "./template-upgrade.server";
+import { templateLookupFromDir } from "./tenant-files.server";
 
-export type CliIo = { out: (text: string) => void; err: (text: string) => void; env?: Record<string, string | undefined> };
+export type CliIo = {
+  out: (text: string) => void;
+  err: (text: string) => void;
+  env?: Record<string, string | undefined>;
+};
 
-export const USAGE = `用法 / Usage: npm run config -- <command> [options]
+const USAGE = `用法 / Usage: npm run config -- <command> [options]
 
   validate <file>...                      校验模板或乡镇配置 / validate templates or township configs
   resolve <file>                          输出合并模板后的完整配置 / print the resolved config as JSON
@@ -75,7 +86,8 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
     io.out(USAGE);
     return values.help ? 0 : 2;
   }
-  if (values.locale !== undefined && values.locale !== "zh" && values.locale !== "en") throw new UsageError(`--locale must be zh or en, not ${values.locale}`);
+  if (values.locale !== undefined && values.locale !== "zh" && values.locale !== "en")
+    throw new UsageError(`--locale must be zh or en, not ${values.locale}`);
   const out = new Output(io, values.locale as "zh" | "en" | undefined);
   const templatesDir = values.templates ?? path.join(env.tenantsDir, "templates");
 
@@ -132,7 +144,9 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
       const changes = diffConfigs(sides[0], sides[1]);
       if (values.json) io.out(JSON.stringify(changes, null, 2));
       else {
-        out.line(`${files[0]} → ${files[1]}: ${changes.length ? `${changes.length} 处变更 / ${changes.length} change${changes.length === 1 ? "" : "s"}` : "没有变更 / no changes"}`);
+        out.line(
+          `${files[0]} → ${files[1]}: ${changes.length ? `${changes.length} 处变更 / ${changes.length} change${changes.length === 1 ? "" : "s"}` : "没有变更 / no changes"}`,
+        );
         out.changes(changes);
       }
       return 0;
@@ -140,7 +154,8 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
 
     case "publish": {
       if (!files.length) throw new UsageError("publish: name at least one file");
-      if (!values.by) throw new UsageError("publish: --by <name> is required (who publishes, recorded with the version)");
+      if (!values.by)
+        throw new UsageError("publish: --by <name> is required (who publishes, recorded with the version)");
       const url = io.env?.DATABASE_URL ?? env.databaseUrl;
       if (!url) {
         io.err("publish: DATABASE_URL is not set / 未设置 DATABASE_URL");
@@ -149,7 +164,10 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
       const loaded = loadAll(files, out);
       if (!loaded) return 1;
       // Templates first, so that a township can be published with the template it moves to.
-      const ordered = [...loaded.filter((l) => templateRefOf(l.document)), ...loaded.filter((l) => !templateRefOf(l.document))];
+      const ordered = [
+        ...loaded.filter((l) => templateRefOf(l.document)),
+        ...loaded.filter((l) => !templateRefOf(l.document)),
+      ];
       const db = createPrisma(url);
       let failed = false;
       // --json prints one entry per file (the publication or the refusal) instead of lines.
@@ -169,17 +187,29 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
             const copy = values["write-file"] ? path.join(templatesDir, `${ref}.json`) : undefined;
             if (copy && existsSync(copy) && !jsonEqual(readJsonFile(copy), document)) {
               refuse(file, document, [
-                issue("/version", "publish.file-exists", `${copy} 已存在且内容不同；已发布的模板版本不可更改`, `${copy} exists with different content; a published template version never changes`),
+                issue(
+                  "/version",
+                  "publish.file-exists",
+                  `${copy} 已存在且内容不同；已发布的模板版本不可更改`,
+                  `${copy} exists with different content; a published template version never changes`,
+                ),
               ]);
               continue;
             }
-            const result = await publishTemplate(db, document, { by: values.by, ...(values.notes === undefined ? {} : { notes: values.notes }) });
+            const result = await publishTemplate(db, document, {
+              by: values.by,
+              ...(values.notes === undefined ? {} : { notes: values.notes }),
+            });
             if (!result.ok) {
               refuse(file, resolvedFor(document, lookupWith(templatesDir, loaded)), result.issues);
               continue;
             }
             results.push({ file, ...result });
-            say(result.status === "published" ? `✓ 模板 ${ref} 已发布 / template ${ref} published` : `= 模板 ${ref} 已发布过，内容相同 / template ${ref} was already published with the same content`);
+            say(
+              result.status === "published"
+                ? `✓ 模板 ${ref} 已发布 / template ${ref} published`
+                : `= 模板 ${ref} 已发布过，内容相同 / template ${ref} was already published with the same content`,
+            );
             if (copy && !existsSync(copy)) {
               writeFileSync(copy, readFileSync(file, "utf8"));
               say(`  已写入 / written: ${copy}`);
@@ -198,7 +228,9 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
             );
             if (result.retimedCases) {
               const n = result.retimedCases;
-              say(`  ${n} 件未结事件的期限已按新日历重新计算 / due dates of ${n} open case${n === 1 ? "" : "s"} re-timed on the new calendar`);
+              say(
+                `  ${n} 件未结事件的期限已按新日历重新计算 / due dates of ${n} open case${n === 1 ? "" : "s"} re-timed on the new calendar`,
+              );
             }
           }
         }
@@ -224,7 +256,9 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
         if (!t) return 1;
         const ref = templateRefOf(t[0]!.document);
         if (!ref) {
-          out.issues(to, t[0]!.document, [issue("/kind", "upgrade.not-a-template", `${to} 不是模板`, `${to} is not a template`)]);
+          out.issues(to, t[0]!.document, [
+            issue("/kind", "upgrade.not-a-template", `${to} 不是模板`, `${to} is not a template`),
+          ]);
           return 1;
         }
         [given, to] = [t, ref];
@@ -244,7 +278,9 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
         return 1;
       }
       if (!values.json) {
-        out.line(`✓ ${file}: ${result.from} → ${result.to}，${result.changes.length} 处变更 / ${result.changes.length} change${result.changes.length === 1 ? "" : "s"}`);
+        out.line(
+          `✓ ${file}: ${result.from} → ${result.to}，${result.changes.length} 处变更 / ${result.changes.length} change${result.changes.length === 1 ? "" : "s"}`,
+        );
         out.changes(result.changes);
       }
       if (values.write) {
@@ -266,7 +302,9 @@ const issue = (path: string, code: string, zh: string, en: string): Issue => ({ 
 /** A config file within the caps (engine/limits.ts), checked before it is parsed. */
 function readJsonFile(file: string): unknown {
   if (statSync(file).size > CONFIG_LIMITS.bytes) {
-    throw new Error(`文件过大，上限 ${MiB(CONFIG_LIMITS.bytes)} / the file is larger than the limit of ${MiB(CONFIG_LIMITS.bytes)}`);
+    throw new Error(
+      `文件过大，上限 ${MiB(CONFIG_LIMITS.bytes)} / the file is larger than the limit of ${MiB(CONFIG_LIMITS.bytes)}`,
+    );
   }
   const text = readFileSync(file, "utf8");
   const parsed = parseBoundedJson(text);
@@ -316,12 +354,18 @@ function parseResolutions(flags: string[]): Record<string, Resolution> {
   for (const flag of flags) {
     const at = flag.indexOf("=");
     const pathPart = at < 0 ? "" : flag.slice(0, at);
-    if (!pathPart.startsWith("/")) throw new UsageError(`--resolve takes <path>=ours|theirs|<JSON>, e.g. --resolve /categories/dispute/name/zh=ours (got ${flag})`);
+    if (!pathPart.startsWith("/"))
+      throw new UsageError(
+        `--resolve takes <path>=ours|theirs|<JSON>, e.g. --resolve /categories/dispute/name/zh=ours (got ${flag})`,
+      );
     const choice = flag.slice(at + 1);
     if (choice === "ours" || choice === "theirs") out[pathPart] = choice;
     else {
       const parsed = parseJsonValue(choice);
-      if (!parsed.ok) throw new UsageError(`--resolve ${pathPart}: "${choice}" is neither ours, theirs nor JSON (quote a string value: '"…"')`);
+      if (!parsed.ok)
+        throw new UsageError(
+          `--resolve ${pathPart}: "${choice}" is neither ours, theirs nor JSON (quote a string value: '"…"')`,
+        );
       out[pathPart] = { value: parsed.value };
     }
   }
@@ -367,7 +411,9 @@ class Output {
 
   upgradeFailure(file: string, from: string, to: string, conflicts: UpgradeConflict[], issues: Issue[]) {
     if (conflicts.length) {
-      this.error(`✗ ${file}: ${from} → ${to}，${conflicts.length} 处冲突需要决定 / ${conflicts.length} conflict${conflicts.length === 1 ? "" : "s"} to decide`);
+      this.error(
+        `✗ ${file}: ${from} → ${to}，${conflicts.length} 处冲突需要决定 / ${conflicts.length} conflict${conflicts.length === 1 ? "" : "s"} to decide`,
+      );
       for (const c of conflicts) {
         this.error(`  ${c.path} [${c.code}] ${this.bilingual(c.message)}`);
         this.error(`      原模板 base:   ${show(c.base)}`);
@@ -390,7 +436,7 @@ function show(value: Json | undefined): string {
  * JSON in the style of the files in tenants/: a value that fits on one line stays on one line
  * (`{ "id": "x", "name": { "zh": "…" } }`), anything longer is broken up by key or item.
  */
-export function formatConfigJson(value: unknown, width = 200): string {
+function formatConfigJson(value: unknown, width = 200): string {
   const inline = (v: unknown): string => {
     if (Array.isArray(v)) return `[${v.map(inline).join(", ")}]`;
     if (isJsonObject(v)) {
@@ -403,7 +449,8 @@ export function formatConfigJson(value: unknown, width = 200): string {
     const one = inline(v);
     if (!root && indent.length + prefix.length + one.length <= width) return one;
     const inner = indent + "  ";
-    if (Array.isArray(v) && v.length) return `[\n${v.map((x) => inner + block(x, inner, "", false)).join(",\n")}\n${indent}]`;
+    if (Array.isArray(v) && v.length)
+      return `[\n${v.map((x) => inner + block(x, inner, "", false)).join(",\n")}\n${indent}]`;
     if (isJsonObject(v) && Object.keys(v).length) {
       const lines = Object.entries(v).map(([k, x]) => {
         const key = `${JSON.stringify(k)}: `;

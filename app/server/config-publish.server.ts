@@ -3,26 +3,26 @@
 // refuses UPDATE and DELETE); docs/decisions/008-config-versions-and-upgrade.md. A township
 // version with changed calendars re-times its open cases' running deadlines in the same
 // transaction (docs/decisions/016-deadline-impact-preview.md).
-import { changing } from "./context-cache.server.ts";
+import { changing } from "./context-cache.server";
 import { existsSync, readdirSync } from "node:fs";
 import path from "node:path";
-import type { Deadline } from "../../engine/case-state.ts";
-import { calendarCoverageIssues, yearsInUse } from "../../engine/config/checks-calendar.ts";
-import type { CompiledConfig } from "../../engine/config/index.ts";
-import { applyShifts, type DeadlineShift } from "../../engine/deadline-impact.ts";
-import { nextCheckAt } from "../../engine/supervision.ts";
-import type { TownshipConfig } from "../../schemas/township-config.ts";
-import { compileTownshipConfig, getConfigVersion } from "./config.server.ts";
-import { prepareConfigOffThread } from "./config-worker.server.ts";
-import { isJsonObject, jsonEqual } from "../../engine/config/id-paths.ts";
-import { pointer, type Issue } from "../../engine/issues.ts";
-import { appendAudit, type AuditEntry } from "./audit.server.ts";
-import type { Db, Tx } from "./db.server.ts";
-import { openCaseImpact } from "./deadlines.server.ts";
-import { env } from "./env.server.ts";
-import { readJson, templateLookupFromDb } from "./tenant-files.server.ts";
+import type { Deadline } from "#engine/case-state";
+import { calendarCoverageIssues, yearsInUse } from "#engine/config/checks-calendar";
+import type { CompiledConfig } from "#engine/config/index";
+import { applyShifts, type DeadlineShift } from "#engine/deadline-impact";
+import { nextCheckAt } from "#engine/supervision";
+import type { TownshipConfig } from "#schemas/township-config";
+import { compileTownshipConfig, getConfigVersion } from "./config.server";
+import { prepareConfigOffThread } from "./config-worker.server";
+import { isJsonObject, jsonEqual } from "#engine/config/id-paths";
+import { pointer, type Issue } from "#engine/issues";
+import { appendAudit, type AuditEntry } from "./audit.server";
+import type { Db, Tx } from "./db.server";
+import { openCaseImpact } from "./deadlines.server";
+import { env } from "./env.server";
+import { readJson, templateLookupFromDb } from "./tenant-files.server";
 
-export type PublishStatus = "published" | "unchanged";
+type PublishStatus = "published" | "unchanged";
 
 export type TemplatePublication = { ok: true; kind: "template"; ref: string; status: PublishStatus };
 export type TownshipPublication = {
@@ -37,7 +37,10 @@ export type TownshipPublication = {
 };
 export type PublishRefusal = { ok: false; issues: Issue[] };
 
-const refusal = (path: string, code: string, zh: string, en: string): PublishRefusal => ({ ok: false, issues: [{ path, code, message: { zh, en } }] });
+const refusal = (path: string, code: string, zh: string, en: string): PublishRefusal => ({
+  ok: false,
+  issues: [{ path, code, message: { zh, en } }],
+});
 
 /** Same content, ignoring the root `$schema` (an editor hint that depends on where the file sits). */
 function sameDocument(a: unknown, b: unknown) {
@@ -50,7 +53,10 @@ function sameDocument(a: unknown, b: unknown) {
 }
 
 export function templateRefOf(document: unknown): string | undefined {
-  return isJsonObject(document) && document.kind === "template" && typeof document.id === "string" && typeof document.version === "string"
+  return isJsonObject(document) &&
+    document.kind === "template" &&
+    typeof document.id === "string" &&
+    typeof document.version === "string"
     ? `${document.id}@${document.version}`
     : undefined;
 }
@@ -74,11 +80,20 @@ export async function publishTemplate(
   },
 ): Promise<TemplatePublication | PublishRefusal> {
   const ref = templateRefOf(document);
-  if (!ref || !isJsonObject(document)) return refusal("/kind", "publish.not-a-template", "不是模板（kind 应为 template）", 'Not a template (kind must be "template")');
+  if (!ref || !isJsonObject(document))
+    return refusal(
+      "/kind",
+      "publish.not-a-template",
+      "不是模板（kind 应为 template）",
+      'Not a template (kind must be "template")',
+    );
   const templateId = document.id as string;
   const version = document.version as string;
 
-  const existing = await db.templateVersion.findUnique({ where: { templateId_version: { templateId, version } }, select: { document: true } });
+  const existing = await db.templateVersion.findUnique({
+    where: { templateId_version: { templateId, version } },
+    select: { document: true },
+  });
   if (existing) return sameTemplate(existing.document, document, ref);
 
   const prepared = await prepareConfigOffThread(document, await templateLookupFromDb(db));
@@ -87,7 +102,10 @@ export async function publishTemplate(
   return db.$transaction(async (tx) => {
     // Two publishers of the same version: the second waits, then sees the first one's row.
     await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"template:" + ref}))`;
-    const raced = await tx.templateVersion.findUnique({ where: { templateId_version: { templateId, version } }, select: { document: true } });
+    const raced = await tx.templateVersion.findUnique({
+      where: { templateId_version: { templateId, version } },
+      select: { document: true },
+    });
     if (raced) return sameTemplate(raced.document, document, ref);
     const refused = await ownershipRefusal(tx, templateId, options.publisherId);
     if (refused) return refused;
@@ -104,16 +122,30 @@ export async function publishTemplate(
       },
     });
     if (options.publisherId) {
-      await appendAudit(tx, { tenantId: options.publisherId, actorId: options.actorId ?? null, type: "template.published", data: { ref, publishedBy: options.by }, at: new Date() });
+      await appendAudit(tx, {
+        tenantId: options.publisherId,
+        actorId: options.actorId ?? null,
+        type: "template.published",
+        data: { ref, publishedBy: options.by },
+        at: new Date(),
+      });
     }
     return { ok: true as const, kind: "template" as const, ref, status: "published" as const };
   });
 }
 
 /** A standards body may publish versions only of templates it started (or new template ids). */
-export async function ownershipRefusal(tx: Tx, templateId: string, publisherId: string | undefined): Promise<PublishRefusal | undefined> {
+export async function ownershipRefusal(
+  tx: Tx,
+  templateId: string,
+  publisherId: string | undefined,
+): Promise<PublishRefusal | undefined> {
   if (!publisherId) return undefined;
-  const first = await tx.templateVersion.findFirst({ where: { templateId }, orderBy: { publishedAt: "asc" }, select: { publisherId: true } });
+  const first = await tx.templateVersion.findFirst({
+    where: { templateId },
+    orderBy: { publishedAt: "asc" },
+    select: { publisherId: true },
+  });
   if (!first || first.publisherId === publisherId) return undefined;
   return refusal(
     "/id",
@@ -153,12 +185,22 @@ export async function publishTownshipConfig(
 ): Promise<TownshipPublication | PublishRefusal> {
   const now = options.now ?? new Date();
   if (!isJsonObject(source) || source.kind !== "township" || typeof source.id !== "string") {
-    return refusal("/kind", "publish.not-a-township", "不是乡镇配置（kind 应为 township）", 'Not a township config (kind must be "township")');
+    return refusal(
+      "/kind",
+      "publish.not-a-township",
+      "不是乡镇配置（kind 应为 township）",
+      'Not a township config (kind must be "township")',
+    );
   }
   const code = source.id;
   const tenant = await db.tenant.findUnique({ where: { code }, select: { id: true, kind: true } });
-  if (!tenant || tenant.kind !== "township") {
-    return refusal("/id", "publish.tenant-not-found", `没有编号为“${code}”的乡镇`, `There is no township with code "${code}"`);
+  if (tenant?.kind !== "township") {
+    return refusal(
+      "/id",
+      "publish.tenant-not-found",
+      `没有编号为“${code}”的乡镇`,
+      `There is no township with code "${code}"`,
+    );
   }
   const prepared = await prepareConfigOffThread(source, await templateLookupFromDb(db));
   if (!prepared.ok) return { ok: false, issues: prepared.issues };
@@ -170,29 +212,75 @@ export async function publishTownshipConfig(
   if (coverage.length) return { ok: false, issues: coverage };
   const extendsRef = config.extends ?? null;
 
-  return changing(db.$transaction(async (tx) => {
-    await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"config:" + tenant.id}))`;
-    const latest = await tx.configVersion.findFirst({ where: { tenantId: tenant.id }, orderBy: { version: "desc" }, select: { version: true, document: true, source: true } });
-    if (options.baseVersion !== undefined && (latest?.version ?? 0) !== options.baseVersion) {
-      return refusal(
-        "/version",
-        "publish.stale",
-        `编辑期间已有人发布了第 ${latest?.version ?? 0} 版；请重新打开页面，在最新版本上修改`,
-        `Version ${latest?.version ?? 0} was published while you were editing; reopen the page and edit the latest version`,
-      );
-    }
-    if (latest && jsonEqual(latest.document, config) && sameDocument(latest.source, source)) {
-      return { ok: true as const, kind: "township" as const, tenant: code, version: latest.version, extendsRef, status: "unchanged" as const };
-    }
-    const version = (latest?.version ?? 0) + 1;
-    const previous = latest ? await getConfigVersion(tx as unknown as Db, tenant.id, latest.version) : null;
-    await tx.configVersion.create({ data: { tenantId: tenant.id, version, document: config as object, source: source as object, extendsRef, publishedBy: options.by } });
-    // Case rows are locked and written before the audit chain's lock is taken, as transitions do.
-    const retimed = previous ? await retimeOpenCases(tx, { tenantId: tenant.id, current: previous.compiled, next: compiled, version, actorId: options.actorId ?? null, now }) : [];
-    await appendAudit(tx, { tenantId: tenant.id, actorId: options.actorId ?? null, type: "config.published", data: { version, extendsRef, publishedBy: options.by }, at: now });
-    for (const entry of retimed) await appendAudit(tx, entry);
-    return { ok: true as const, kind: "township" as const, tenant: code, version, extendsRef, status: "published" as const, ...(retimed.length ? { retimedCases: retimed.length } : {}) };
-   }), "ConfigVersion");
+  return changing(
+    db.$transaction(async (tx) => {
+      await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"config:" + tenant.id}))`;
+      const latest = await tx.configVersion.findFirst({
+        where: { tenantId: tenant.id },
+        orderBy: { version: "desc" },
+        select: { version: true, document: true, source: true },
+      });
+      if (options.baseVersion !== undefined && (latest?.version ?? 0) !== options.baseVersion) {
+        return refusal(
+          "/version",
+          "publish.stale",
+          `编辑期间已有人发布了第 ${latest?.version ?? 0} 版；请重新打开页面，在最新版本上修改`,
+          `Version ${latest?.version ?? 0} was published while you were editing; reopen the page and edit the latest version`,
+        );
+      }
+      if (latest && jsonEqual(latest.document, config) && sameDocument(latest.source, source)) {
+        return {
+          ok: true as const,
+          kind: "township" as const,
+          tenant: code,
+          version: latest.version,
+          extendsRef,
+          status: "unchanged" as const,
+        };
+      }
+      const version = (latest?.version ?? 0) + 1;
+      const previous = latest ? await getConfigVersion(tx as unknown as Db, tenant.id, latest.version) : null;
+      await tx.configVersion.create({
+        data: {
+          tenantId: tenant.id,
+          version,
+          document: config as object,
+          source: source as object,
+          extendsRef,
+          publishedBy: options.by,
+        },
+      });
+      // Case rows are locked and written before the audit chain's lock is taken, as transitions do.
+      const retimed = previous
+        ? await retimeOpenCases(tx, {
+            tenantId: tenant.id,
+            current: previous.compiled,
+            next: compiled,
+            version,
+            actorId: options.actorId ?? null,
+            now,
+          })
+        : [];
+      await appendAudit(tx, {
+        tenantId: tenant.id,
+        actorId: options.actorId ?? null,
+        type: "config.published",
+        data: { version, extendsRef, publishedBy: options.by },
+        at: now,
+      });
+      for (const entry of retimed) await appendAudit(tx, entry);
+      return {
+        ok: true as const,
+        kind: "township" as const,
+        tenant: code,
+        version,
+        extendsRef,
+        status: "published" as const,
+        ...(retimed.length ? { retimedCases: retimed.length } : {}),
+      };
+    }),
+    "ConfigVersion",
+  );
 }
 
 /**
@@ -202,8 +290,15 @@ export async function publishTownshipConfig(
 export function calendarIssues(config: TownshipConfig): Issue[] {
   const out: Issue[] = [];
   for (const [id, def] of Object.entries(config.calendars ?? {})) {
-    if (def.base !== undefined && !(/^[a-z0-9][a-z0-9-]*$/.test(def.base) && existsSync(path.join(env.tenantsDir, "calendars", `${def.base}.json`)))) {
-      out.push({ path: pointer("calendars", id, "base"), code: "calendar.base-unknown", message: { zh: `没有名为“${def.base}”的基础日历`, en: `There is no base calendar "${def.base}"` } });
+    if (
+      def.base !== undefined &&
+      !(/^[a-z0-9][a-z0-9-]*$/.test(def.base) && existsSync(path.join(env.tenantsDir, "calendars", `${def.base}.json`)))
+    ) {
+      out.push({
+        path: pointer("calendars", id, "base"),
+        code: "calendar.base-unknown",
+        message: { zh: `没有名为“${def.base}”的基础日历`, en: `There is no base calendar "${def.base}"` },
+      });
     }
     const holidays = new Set(def.holidays ?? []);
     (def.workdays ?? []).forEach((day, i) => {
@@ -211,7 +306,10 @@ export function calendarIssues(config: TownshipConfig): Issue[] {
         out.push({
           path: pointer("calendars", id, "workdays", i),
           code: "calendar.day-conflict",
-          message: { zh: `${day} 不能既是节假日又是调休工作日`, en: `${day} cannot be both a holiday and a make-up working day` },
+          message: {
+            zh: `${day} 不能既是节假日又是调休工作日`,
+            en: `${day} cannot be both a holiday and a make-up working day`,
+          },
         });
       }
     });
@@ -227,7 +325,14 @@ export function calendarIssues(config: TownshipConfig): Issue[] {
  */
 async function retimeOpenCases(
   tx: Tx,
-  p: { tenantId: string; current: CompiledConfig; next: CompiledConfig; version: number; actorId: string | null; now: Date },
+  p: {
+    tenantId: string;
+    current: CompiledConfig;
+    next: CompiledConfig;
+    version: number;
+    actorId: string | null;
+    now: Date;
+  },
 ): Promise<AuditEntry[]> {
   if (jsonEqual(p.current.config.calendars ?? {}, p.next.config.calendars ?? {})) return [];
   // Held until commit: a transition that read a case before this publish is then refused as stale.
@@ -241,12 +346,18 @@ async function retimeOpenCases(
     const nextAt = next ? new Date(next) : null;
     if (!moved.length) {
       // Same dues, but a ladder step counted in working days after an overdue due may move.
-      if ((nextAt?.getTime() ?? null) !== (c.nextCheckAt?.getTime() ?? null)) await tx.case.update({ where: { id: c.id }, data: { nextCheckAt: nextAt } });
+      if ((nextAt?.getTime() ?? null) !== (c.nextCheckAt?.getTime() ?? null))
+        await tx.case.update({ where: { id: c.id }, data: { nextCheckAt: nextAt } });
       continue;
     }
     await tx.case.update({
       where: { id: c.id },
-      data: { deadlines: deadlines as object, dueAt: earliestRunningDue(deadlines), nextCheckAt: nextAt, version: c.version + 1 },
+      data: {
+        deadlines: deadlines as object,
+        dueAt: earliestRunningDue(deadlines),
+        nextCheckAt: nextAt,
+        version: c.version + 1,
+      },
     });
     audits.push({
       tenantId: p.tenantId,
@@ -260,11 +371,20 @@ async function retimeOpenCases(
   return audits;
 }
 
-const shiftData = (s: DeadlineShift) => ({ deadlineId: s.deadlineId, kind: s.kind, from: s.fromDueAt, to: s.toDueAt, workingDays: s.workingDays });
+const shiftData = (s: DeadlineShift) => ({
+  deadlineId: s.deadlineId,
+  kind: s.kind,
+  from: s.fromDueAt,
+  to: s.toDueAt,
+  workingDays: s.workingDays,
+});
 
 /** `Case.dueAt`: the nearest due of a running (not paused) deadline, as the workflow writes it. */
 function earliestRunningDue(deadlines: readonly Deadline[]): Date | null {
-  const first = deadlines.filter((d) => !d.pausedAt).map((d) => d.dueAt).sort()[0];
+  const first = deadlines
+    .filter((d) => !d.pausedAt)
+    .map((d) => d.dueAt)
+    .sort()[0];
   return first ? new Date(first) : null;
 }
 
@@ -273,7 +393,12 @@ function earliestRunningDue(deadlines: readonly Deadline[]): Date | null {
  * extend another one after it). Throws when a file is invalid or differs from its published
  * version, since a published version must never change.
  */
-export async function publishTemplateFiles(db: Db, dir: string, by: string, publisherId?: string): Promise<TemplatePublication[]> {
+export async function publishTemplateFiles(
+  db: Db,
+  dir: string,
+  by: string,
+  publisherId?: string,
+): Promise<TemplatePublication[]> {
   const pending = readdirSync(dir)
     .filter((name) => name.endsWith(".json"))
     .sort()
@@ -293,7 +418,10 @@ export async function publishTemplateFiles(db: Db, dir: string, by: string, publ
     }
     // A template whose own template is published later in this pass gets another go.
     if (pending.length === before) {
-      const lines = failures.flatMap((f) => [`${f.file}:`, ...f.issues.map((i) => `  ${i.path || "/"} [${i.code}] ${i.message.zh} / ${i.message.en}`)]);
+      const lines = failures.flatMap((f) => [
+        `${f.file}:`,
+        ...f.issues.map((i) => `  ${i.path || "/"} [${i.code}] ${i.message.zh} / ${i.message.en}`),
+      ]);
       throw new Error(
         `Template files could not be published:\n${lines.join("\n")}\n` +
           "A published template version never changes: give a changed template a new version. " +

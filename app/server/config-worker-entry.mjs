@@ -4,4 +4,5 @@
 import { register } from "tsx/esm/api";
 
 register();
+// biome-ignore lint/style/noRestrictedImports: plain Node needs the file's own name here.
 await import("./config-worker-tasks.ts");

@@ -1,7 +1,7 @@
 // What the config-check worker thread runs: pure engine work on documents passed by value.
 import { parentPort } from "node:worker_threads";
-import { checkConfigEdit, type ConfigEdit, type EditBase } from "../../engine/config/edits.ts";
-import { prepareConfig } from "../../engine/config/index.ts";
+import { checkConfigEdit, type ConfigEdit, type EditBase } from "#engine/config/edits";
+import { prepareConfig } from "#engine/config/index";
 
 /** The templates of a document's chain, as [ref, document] pairs. */
 type Templates = Array<[string, unknown]>;
@@ -11,7 +11,8 @@ const lookupOf = (templates: Templates) => {
 };
 
 export const TASKS = {
-  checkEdit: (input: { base: EditBase; templates: Templates; edit: ConfigEdit }) => checkConfigEdit(input.base, lookupOf(input.templates), input.edit),
+  checkEdit: (input: { base: EditBase; templates: Templates; edit: ConfigEdit }) =>
+    checkConfigEdit(input.base, lookupOf(input.templates), input.edit),
   prepare: (input: { raw: unknown; templates: Templates }) => prepareConfig(input.raw, lookupOf(input.templates)),
 };
 export type ConfigTasks = typeof TASKS;

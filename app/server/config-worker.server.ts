@@ -4,20 +4,23 @@
 // in it. docs/decisions/021-bounded-config-work.md.
 import { existsSync } from "node:fs";
 import { Worker } from "node:worker_threads";
-import type { TemplateLookup } from "../../engine/config/resolve.ts";
-import { isJsonObject } from "../../engine/config/id-paths.ts";
-import type { Issue } from "../../engine/issues.ts";
-import type { ConfigTasks } from "./config-worker-tasks.ts";
+import type { TemplateLookup } from "#engine/config/resolve";
+import { isJsonObject } from "#engine/config/id-paths";
+import type { Issue } from "#engine/issues";
+import type { ConfigTasks } from "./config-worker-tasks";
 
 /** A task still running after this long is stopped (with its worker) and refused. */
-export const CONFIG_TASK_TIMEOUT_MS = Number(process.env.GRIDWORK_CONFIG_CHECK_TIMEOUT_MS ?? 60_000);
+const CONFIG_TASK_TIMEOUT_MS = Number(process.env.GRIDWORK_CONFIG_CHECK_TIMEOUT_MS ?? 60_000);
 
 export class ConfigTaskTimeout extends Error {}
 
 export const timeoutIssue = (): Issue => ({
   path: "",
   code: "limit.time",
-  message: { zh: `校验超时：超过 ${CONFIG_TASK_TIMEOUT_MS / 1000} 秒，请缩小配置后重试`, en: `Checking took longer than ${CONFIG_TASK_TIMEOUT_MS / 1000} s; make the config smaller and try again` },
+  message: {
+    zh: `校验超时：超过 ${CONFIG_TASK_TIMEOUT_MS / 1000} 秒，请缩小配置后重试`,
+    en: `Checking took longer than ${CONFIG_TASK_TIMEOUT_MS / 1000} s; make the config smaller and try again`,
+  },
 });
 
 // This module runs from app/server under tsx and from build/index.js in the built server.
@@ -65,11 +68,17 @@ function started(): Worker {
 }
 
 /** Runs an engine task in the worker thread; the input and result are copied across. */
-export function runConfigTask<K extends keyof ConfigTasks>(task: K, input: Parameters<ConfigTasks[K]>[0]): Promise<ReturnType<ConfigTasks[K]>> {
+export function runConfigTask<K extends keyof ConfigTasks>(
+  task: K,
+  input: Parameters<ConfigTasks[K]>[0],
+): Promise<ReturnType<ConfigTasks[K]>> {
   const w = started();
   const id = nextId++;
   return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => stop(new ConfigTaskTimeout(`config task ${task} took longer than ${CONFIG_TASK_TIMEOUT_MS} ms`)), CONFIG_TASK_TIMEOUT_MS);
+    const timer = setTimeout(
+      () => stop(new ConfigTaskTimeout(`config task ${task} took longer than ${CONFIG_TASK_TIMEOUT_MS} ms`)),
+      CONFIG_TASK_TIMEOUT_MS,
+    );
     pending.set(id, { resolve: resolve as (value: unknown) => void, reject, timer });
     w.ref();
     w.postMessage({ id, task, input });
@@ -90,7 +99,10 @@ export function templatesFor(raw: unknown, lookup: TemplateLookup): Array<[strin
 }
 
 /** prepareConfig in the worker; a timeout is a refusal like any other issue. */
-export async function prepareConfigOffThread(raw: unknown, lookup: TemplateLookup): Promise<ReturnType<ConfigTasks["prepare"]>> {
+export async function prepareConfigOffThread(
+  raw: unknown,
+  lookup: TemplateLookup,
+): Promise<ReturnType<ConfigTasks["prepare"]>> {
   try {
     return await runConfigTask("prepare", { raw, templates: templatesFor(raw, lookup) });
   } catch (error) {

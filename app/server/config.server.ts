@@ -1,14 +1,14 @@
 // The compiled config of each tenant's published version, cached by version (versions are immutable);
 // a case's version is timed with the latest calendars (docs/decisions/016).
 import path from "node:path";
-import { parseCalendarFile, type CalendarFile } from "../../engine/calendar.ts";
-import { calendarBasesNeeded, compileConfig, type CompiledConfig } from "../../engine/config/index.ts";
-import { withRunningCalendars } from "../../engine/deadline-impact.ts";
-import { DEFAULT_TIME_ZONE, type TownshipConfig } from "../../schemas/township-config.ts";
-import { cached, tableCache } from "./context-cache.server.ts";
-import type { Db } from "./db.server.ts";
-import { env } from "./env.server.ts";
-import { readJson } from "./tenant-files.server.ts";
+import { parseCalendarFile, type CalendarFile } from "#engine/calendar";
+import { calendarBasesNeeded, compileConfig, type CompiledConfig } from "#engine/config/index";
+import { withRunningCalendars } from "#engine/deadline-impact";
+import { DEFAULT_TIME_ZONE, type TownshipConfig } from "#schemas/township-config";
+import { cached, tableCache } from "./context-cache.server";
+import type { Db } from "./db.server";
+import { env } from "./env.server";
+import { readJson } from "./tenant-files.server";
 
 const cache = new Map<string, CompiledConfig>();
 const calendarFiles = new Map<string, CalendarFile>();
@@ -45,7 +45,11 @@ async function compiledVersion(db: Db, id: string): Promise<CompiledConfig> {
 /** Which row is (tenant, version), and which is the latest: cleared on any publish. */
 const versionRows = tableCache<{ id: string; version: number }>(["ConfigVersion"]);
 
-export async function getConfigVersion(db: Db, tenantId: string, version?: number): Promise<{ compiled: CompiledConfig; version: number } | null> {
+export async function getConfigVersion(
+  db: Db,
+  tenantId: string,
+  version?: number,
+): Promise<{ compiled: CompiledConfig; version: number } | null> {
   const row = await cached(versionRows, `${tenantId}\n${version ?? "latest"}`, () =>
     db.configVersion.findFirst({
       where: { tenantId, ...(version === undefined ? {} : { version }) },
@@ -63,7 +67,11 @@ const running = new WeakMap<CompiledConfig, WeakMap<CompiledConfig, CompiledConf
  * version's calendars: a corrected calendar applies to running cases, their rules do not change
  * (docs/decisions/016-deadline-impact-preview.md).
  */
-export async function getTenantConfig(db: Db, tenantId: string, version?: number): Promise<{ compiled: CompiledConfig; version: number } | null> {
+export async function getTenantConfig(
+  db: Db,
+  tenantId: string,
+  version?: number,
+): Promise<{ compiled: CompiledConfig; version: number } | null> {
   const latest = await getConfigVersion(db, tenantId);
   if (!latest || version === undefined || version === latest.version) return latest;
   const own = await getConfigVersion(db, tenantId, version);
@@ -84,6 +92,10 @@ export async function tenantTimeZone(db: Db, tenantId: string): Promise<string> 
 
 /** A county has no config of its own: its periods are cut in its first township's zone (the schema's default without one). */
 export async function countyTimeZone(db: Db, countyId: string): Promise<string> {
-  const first = await db.configVersion.findFirst({ where: { tenant: { parentId: countyId, kind: "township" } }, orderBy: [{ tenant: { code: "asc" } }], select: { tenantId: true } });
+  const first = await db.configVersion.findFirst({
+    where: { tenant: { parentId: countyId, kind: "township" } },
+    orderBy: [{ tenant: { code: "asc" } }],
+    select: { tenantId: true },
+  });
   return first ? tenantTimeZone(db, first.tenantId) : DEFAULT_TIME_ZONE;
 }

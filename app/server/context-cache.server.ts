@@ -4,7 +4,7 @@
 // listener (embedded PGlite, a lost connection) nothing is cached and every read goes to the
 // database.
 import pg from "pg";
-import { env } from "./env.server.ts";
+import { env } from "./env.server";
 
 const CHANNEL = "gridwork_cache";
 /** A bound on staleness should a notification ever be missed. */
@@ -47,7 +47,12 @@ type State = {
   stopped: boolean;
   retry?: NodeJS.Timeout;
 };
-const state: State = ((globalThis as unknown as { gridworkContextCache?: State }).gridworkContextCache ??= { caches: new Map(), generation: 0, listening: false, stopped: false });
+const state: State = ((globalThis as unknown as { gridworkContextCache?: State }).gridworkContextCache ??= {
+  caches: new Map(),
+  generation: 0,
+  listening: false,
+  stopped: false,
+});
 const caches = state.caches;
 
 /** A cache cleared whenever one of `tables` changes (the trigger names the table). */

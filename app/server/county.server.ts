@@ -2,10 +2,10 @@
 // Tenant. County posts are not part of any township config; the one that onboards townships is
 // "county-admin" (docs/decisions/014-county-onboarding-and-config-editor.md). A non-member gets the same
 // 404 as a county that does not exist, like requireTenantContext.
-import type { Db } from "./db.server.ts";
-import { listMyMemberships, loadMember } from "./memberships.server.ts";
-import type { SessionUser } from "./session.server.ts";
-import { requireContext } from "./tenancy.server.ts";
+import type { Db } from "./db.server";
+import { listMyMemberships, loadMember } from "./memberships.server";
+import type { SessionUser } from "./session.server";
+import { requireContext } from "./tenancy.server";
 
 export const COUNTY_ADMIN_POST = "county-admin";
 
@@ -15,7 +15,8 @@ export type CountyContext = {
   membership: { posts: string[]; unitId: string };
 };
 
-export const requireCountyContext = (request: Request, countyCode: string | undefined) => requireContext(request, countyCode, loadCountyContext);
+export const requireCountyContext = (request: Request, countyCode: string | undefined) =>
+  requireContext(request, countyCode, loadCountyContext);
 
 /** The user's context in a county, or null when they are not an active member of it. */
 export async function loadCountyContext(db: Db, user: SessionUser, countyCode: string): Promise<CountyContext | null> {
@@ -48,12 +49,23 @@ export type CountyTownship = {
 export async function listCountyTownships(db: Db, countyId: string): Promise<CountyTownship[]> {
   const townships = await db.tenant.findMany({
     where: { parentId: countyId, kind: "township" },
-    select: { id: true, code: true, name: true, nameEn: true, createdAt: true, configVersions: { orderBy: { version: "desc" }, take: 1, select: { version: true, extendsRef: true } } },
+    select: {
+      id: true,
+      code: true,
+      name: true,
+      nameEn: true,
+      createdAt: true,
+      configVersions: { orderBy: { version: "desc" }, take: 1, select: { version: true, extendsRef: true } },
+    },
     orderBy: { code: "asc" },
   });
   const ids = townships.map((t) => t.id);
   const open = ids.length
-    ? await db.case.groupBy({ by: ["tenantId"], where: { tenantId: { in: ids }, closedAt: null }, _count: { _all: true } })
+    ? await db.case.groupBy({
+        by: ["tenantId"],
+        where: { tenantId: { in: ids }, closedAt: null },
+        _count: { _all: true },
+      })
     : [];
   const openBy = new Map(open.map((o) => [o.tenantId, o._count._all]));
   return townships.map((t) => ({

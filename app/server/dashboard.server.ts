@@ -1,17 +1,17 @@
 // The big-screen dashboard (大屏): case counts by platform, grade and status, the on-time rate,
 // overdue cases, open supervision sheets and a 30-day trend of reported vs closed. A township's
 // figures only count what the user may read; a county's are per-township aggregate counts.
-import { doneStates, lastDays, townshipDay } from "../../engine/views.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
-import type { Db } from "./db.server.ts";
-import { accessibleCases } from "./permissions.server.ts";
-import type { TenantContext } from "./tenancy.server.ts";
-import { countyTimeZone } from "./config.server.ts";
+import { doneStates, lastDays, townshipDay } from "#engine/views";
+import type { Prisma } from "#app/generated/prisma/client";
+import type { Db } from "./db.server";
+import { accessibleCases } from "./permissions.server";
+import type { TenantContext } from "./tenancy.server";
+import { countyTimeZone } from "./config.server";
 
-export const TREND_DAYS = 30;
+const TREND_DAYS = 30;
 
-export type Count = { key: string; count: number };
-export type TrendPoint = { day: string; reported: number; closed: number };
+type Count = { key: string; count: number };
+type TrendPoint = { day: string; reported: number; closed: number };
 
 export type DashboardFigures = {
   total: number;
@@ -26,7 +26,8 @@ export type DashboardFigures = {
   trend: TrendPoint[];
 };
 
-const sorted = (rows: Array<{ key: string; count: number }>) => rows.filter((r) => r.count > 0).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
+const sorted = (rows: Array<{ key: string; count: number }>) =>
+  rows.filter((r) => r.count > 0).sort((a, b) => b.count - a.count || a.key.localeCompare(b.key));
 
 function trendOf(zone: string, now: Date, reported: Date[], closed: Date[]): TrendPoint[] {
   const days = lastDays(zone, now, TREND_DAYS);
@@ -61,19 +62,39 @@ export async function townshipDashboard(ctx: TenantContext, now: Date): Promise<
     const byGrade = await group("gradeId");
     const byState = await group("state");
     const total = byState.reduce((n, r) => n + r.count, 0);
-    const closedWhere: Prisma.CaseWhereInput = { AND: [readable, { OR: [{ state: { in: done } }, { closedAt: { not: null } }] }] };
+    const closedWhere: Prisma.CaseWhereInput = {
+      AND: [readable, { OR: [{ state: { in: done } }, { closedAt: { not: null } }] }],
+    };
     const closed = await tx.case.count({ where: closedWhere });
-    const overdue = await tx.case.count({ where: { AND: [readable, { closedAt: null, state: { notIn: done }, dueAt: { lt: now } }] } });
-    const openSheets = await tx.supervisionSheet.count({ where: { tenantId: ctx.tenant.id, status: "open", case: readable } });
+    const overdue = await tx.case.count({
+      where: { AND: [readable, { closedAt: null, state: { notIn: done }, dueAt: { lt: now } }] },
+    });
+    const openSheets = await tx.supervisionSheet.count({
+      where: { tenantId: ctx.tenant.id, status: "open", case: readable },
+    });
     const late = await tx.auditEvent.findMany({
-      where: { tenantId: ctx.tenant.id, type: "case.transition", case: closedWhere, data: { path: ["cleared"], array_contains: [{ reason: "done", met: false }] } },
+      where: {
+        tenantId: ctx.tenant.id,
+        type: "case.transition",
+        case: closedWhere,
+        data: { path: ["cleared"], array_contains: [{ reason: "done", met: false }] },
+      },
       select: { caseId: true },
       distinct: ["caseId"],
     });
-    const reported = await tx.case.findMany({ where: { AND: [readable, { createdAt: { gte: since } }] }, select: { createdAt: true } });
+    const reported = await tx.case.findMany({
+      where: { AND: [readable, { createdAt: { gte: since } }] },
+      select: { createdAt: true },
+    });
     const closings = done.length
       ? await tx.auditEvent.findMany({
-          where: { tenantId: ctx.tenant.id, type: "case.transition", at: { gte: since }, case: readable, OR: done.map((s) => ({ data: { path: ["to"], equals: s } })) },
+          where: {
+            tenantId: ctx.tenant.id,
+            type: "case.transition",
+            at: { gte: since },
+            case: readable,
+            OR: done.map((s) => ({ data: { path: ["to"], equals: s } })),
+          },
           select: { at: true },
         })
       : [];
@@ -86,13 +107,30 @@ export async function townshipDashboard(ctx: TenantContext, now: Date): Promise<
       byGrade,
       byState,
       onTime: { closed, onTime: closed - late.length, rate: closed ? (closed - late.length) / closed : null },
-      trend: trendOf(ctx.compiled.defaults.timeZone, now, reported.map((r) => r.createdAt), closings.map((c) => c.at)),
+      trend: trendOf(
+        ctx.compiled.defaults.timeZone,
+        now,
+        reported.map((r) => r.createdAt),
+        closings.map((c) => c.at),
+      ),
     };
   });
 }
 
-export type CountyTownshipFigures = { code: string; name: string; nameEn: string | null; total: number; open: number; overdue: number; openSheets: number };
-export type CountyDashboard = { townships: CountyTownshipFigures[]; trend: TrendPoint[]; totals: { total: number; open: number; overdue: number; openSheets: number } };
+type CountyTownshipFigures = {
+  code: string;
+  name: string;
+  nameEn: string | null;
+  total: number;
+  open: number;
+  overdue: number;
+  openSheets: number;
+};
+export type CountyDashboard = {
+  townships: CountyTownshipFigures[];
+  trend: TrendPoint[];
+  totals: { total: number; open: number; overdue: number; openSheets: number };
+};
 
 /**
  * A county's view: counts per township only, no case content. Like listCountyTownships, it reads
@@ -100,21 +138,35 @@ export type CountyDashboard = { townships: CountyTownshipFigures[]; trend: Trend
  * (townships' done states differ by config; closedAt is set on final states everywhere).
  */
 export async function countyDashboard(db: Db, countyId: string, now: Date): Promise<CountyDashboard> {
-  const townships = await db.tenant.findMany({ where: { parentId: countyId, kind: "township" }, select: { id: true, code: true, name: true, nameEn: true }, orderBy: { code: "asc" } });
+  const townships = await db.tenant.findMany({
+    where: { parentId: countyId, kind: "township" },
+    select: { id: true, code: true, name: true, nameEn: true },
+    orderBy: { code: "asc" },
+  });
   const ids = townships.map((t) => t.id);
   const zone = await countyTimeZone(db, countyId);
-  if (!ids.length) return { townships: [], trend: trendOf(zone, now, [], []), totals: { total: 0, open: 0, overdue: 0, openSheets: 0 } };
+  if (!ids.length)
+    return {
+      townships: [],
+      trend: trendOf(zone, now, [], []),
+      totals: { total: 0, open: 0, overdue: 0, openSheets: 0 },
+    };
   const since = new Date(now.getTime() - TREND_DAYS * 86_400_000);
   const inCounty = { tenantId: { in: ids } };
   const [all, open, overdue, sheets, reported, closed] = await Promise.all([
     db.case.groupBy({ by: ["tenantId"], where: inCounty, _count: { _all: true } }),
     db.case.groupBy({ by: ["tenantId"], where: { ...inCounty, closedAt: null }, _count: { _all: true } }),
-    db.case.groupBy({ by: ["tenantId"], where: { ...inCounty, closedAt: null, dueAt: { lt: now } }, _count: { _all: true } }),
+    db.case.groupBy({
+      by: ["tenantId"],
+      where: { ...inCounty, closedAt: null, dueAt: { lt: now } },
+      _count: { _all: true },
+    }),
     db.supervisionSheet.groupBy({ by: ["tenantId"], where: { ...inCounty, status: "open" }, _count: { _all: true } }),
     db.case.findMany({ where: { ...inCounty, createdAt: { gte: since } }, select: { createdAt: true } }),
     db.case.findMany({ where: { ...inCounty, closedAt: { gte: since } }, select: { closedAt: true } }),
   ]);
-  const by = (rows: Array<{ tenantId: string; _count: { _all: number } }>) => new Map(rows.map((r) => [r.tenantId, r._count._all]));
+  const by = (rows: Array<{ tenantId: string; _count: { _all: number } }>) =>
+    new Map(rows.map((r) => [r.tenantId, r._count._all]));
   const [allBy, openBy, overdueBy, sheetsBy] = [by(all), by(open), by(overdue), by(sheets)];
   const rows = townships.map((t) => ({
     code: t.code,
@@ -128,7 +180,12 @@ export async function countyDashboard(db: Db, countyId: string, now: Date): Prom
   const sum = (k: "total" | "open" | "overdue" | "openSheets") => rows.reduce((n, r) => n + r[k], 0);
   return {
     townships: rows,
-    trend: trendOf(zone, now, reported.map((r) => r.createdAt), closed.flatMap((r) => (r.closedAt ? [r.closedAt] : []))),
+    trend: trendOf(
+      zone,
+      now,
+      reported.map((r) => r.createdAt),
+      closed.flatMap((r) => (r.closedAt ? [r.closedAt] : [])),
+    ),
     totals: { total: sum("total"), open: sum("open"), overdue: sum("overdue"), openSheets: sum("openSheets") },
   };
 }

@@ -1,17 +1,17 @@
 // How a running deadline looks on a screen: due instant, working days left on the case's own
 // policy calendar (holidays and 调休 make-up days included), and a colour for the eye; and what a
 // changed calendar would do to the open cases' deadlines (docs/decisions/016).
-import { workingDaysBetween } from "../../engine/calendar.ts";
-import type { Deadline } from "../../engine/case-state.ts";
-import type { CompiledConfig } from "../../engine/config/index.ts";
-import { deadlineImpact, withRunningCalendars, type DeadlineShift, type RunningCase } from "../../engine/deadline-impact.ts";
-import { getConfigVersion } from "./config.server.ts";
-import type { Db, Tx } from "./db.server.ts";
+import { workingDaysBetween } from "#engine/calendar";
+import type { Deadline } from "#engine/case-state";
+import type { CompiledConfig } from "#engine/config/index";
+import { deadlineImpact, withRunningCalendars, type DeadlineShift, type RunningCase } from "#engine/deadline-impact";
+import { getConfigVersion } from "./config.server";
+import type { Db, Tx } from "./db.server";
 
 /** Up to this many working days left, a deadline shows orange ("due soon"). */
 export const DUE_SOON_WORKING_DAYS = 2;
 
-export type DeadlineColour = "green" | "orange" | "red" | "grey";
+type DeadlineColour = "green" | "orange" | "red" | "grey";
 
 export type DeadlineView = {
   id: string;
@@ -73,11 +73,25 @@ export type OpenCase = {
  * `current`'s (the latest published version) does to their due instants. The preview and the
  * publish both call this, in their own transaction (`client`), so preview == outcome.
  */
-export async function openCaseImpact(client: Db | Tx, tenantId: string, current: CompiledConfig, draft: CompiledConfig, now: Date): Promise<{ cases: OpenCase[]; shifts: DeadlineShift[] }> {
+export async function openCaseImpact(
+  client: Db | Tx,
+  tenantId: string,
+  current: CompiledConfig,
+  draft: CompiledConfig,
+  now: Date,
+): Promise<{ cases: OpenCase[]; shifts: DeadlineShift[] }> {
   const rows = await client.case.findMany({
     where: { tenantId, closedAt: null },
     orderBy: { number: "asc" },
-    select: { id: true, number: true, title: true, version: true, configVersion: true, deadlines: true, nextCheckAt: true },
+    select: {
+      id: true,
+      number: true,
+      title: true,
+      version: true,
+      configVersion: true,
+      deadlines: true,
+      nextCheckAt: true,
+    },
   });
   const owns = new Map<number, CompiledConfig>();
   const cases: OpenCase[] = [];

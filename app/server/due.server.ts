@@ -1,14 +1,14 @@
 // The "due and overdue" watch: open cases with a running deadline, most urgent first, and who is
 // duty leader today. Everything through withTenant and the user's read rules.
-import type { Deadline, Mode } from "../../engine/case-state.ts";
-import type { CompiledConfig } from "../../engine/config/index.ts";
-import { dutyDate, dutyLeaderOn, isDutyLeader } from "../../engine/rota.ts";
-import { getTenantConfig } from "./config.server.ts";
-import { deadlineView, DUE_SOON_WORKING_DAYS, type DeadlineView } from "./deadlines.server.ts";
-import type { Db } from "./db.server.ts";
-import { accessibleCases } from "./permissions.server.ts";
-import type { TenantContext } from "./tenancy.server.ts";
-import { getDutyRota } from "./workflow.server.ts";
+import type { Deadline, Mode } from "#engine/case-state";
+import type { CompiledConfig } from "#engine/config/index";
+import { dutyDate, dutyLeaderOn, isDutyLeader } from "#engine/rota";
+import { getTenantConfig } from "./config.server";
+import { deadlineView, DUE_SOON_WORKING_DAYS, type DeadlineView } from "./deadlines.server";
+import type { Db } from "./db.server";
+import { accessibleCases } from "./permissions.server";
+import type { TenantContext } from "./tenancy.server";
+import { getDutyRota } from "./workflow.server";
 
 export type DueFilter = "all" | "overdue" | "soon";
 
@@ -35,10 +35,18 @@ export type DueRow = {
  * due instant), sorted by due. Working days are counted on each case's own config version and
  * policy calendar, so the filter runs here rather than in SQL; `take` bounds the scan.
  */
-export async function listDueCases(db: Db, ctx: TenantContext, now: Date, filter: DueFilter = "all", take = 500): Promise<DueRow[]> {
+export async function listDueCases(
+  db: Db,
+  ctx: TenantContext,
+  now: Date,
+  filter: DueFilter = "all",
+  take = 500,
+): Promise<DueRow[]> {
   const rows = await ctx.db.transaction((tx) =>
     tx.case.findMany({
-      where: { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.ability), { dueAt: { not: null }, closedAt: null }] },
+      where: {
+        AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.ability), { dueAt: { not: null }, closedAt: null }],
+      },
       orderBy: { dueAt: "asc" },
       take,
       select: {
@@ -64,7 +72,9 @@ export async function listDueCases(db: Db, ctx: TenantContext, now: Date, filter
       compiled = (await getTenantConfig(db, ctx.tenant.id, row.configVersion))?.compiled ?? ctx.compiled;
       configs.set(row.configVersion, compiled);
     }
-    const running = ((row.deadlines ?? []) as Deadline[]).filter((d) => !d.pausedAt).map((d) => deadlineView(compiled, d, now));
+    const running = ((row.deadlines ?? []) as Deadline[])
+      .filter((d) => !d.pausedAt)
+      .map((d) => deadlineView(compiled, d, now));
     running.sort((a, b) => a.dueAt.localeCompare(b.dueAt));
     const deadline = running[0];
     if (!deadline) continue;
@@ -92,14 +102,17 @@ function findSupervisoryPosts(compiled: CompiledConfig): Set<string> {
   const known = (id: unknown) => typeof id === "string" && compiled.posts.has(id);
   for (const workflow of compiled.workflows.values()) {
     for (const t of workflow.transitions ?? []) {
-      if ((t.effects ?? []).some((e) => e.type === "supervision-sheet" || e.type === "principal-talk")) (t.by ?? []).filter(known).forEach((p) => posts.add(p));
+      if ((t.effects ?? []).some((e) => e.type === "supervision-sheet" || e.type === "principal-talk"))
+        (t.by ?? []).filter(known).forEach((p) => posts.add(p));
     }
   }
   for (const policy of compiled.policies.values()) {
-    for (const r of [...(policy.reminders ?? []), ...(policy.wartimeReminders ?? [])]) (r.notify ?? []).filter(known).forEach((p) => posts.add(p));
+    for (const r of [...(policy.reminders ?? []), ...(policy.wartimeReminders ?? [])])
+      (r.notify ?? []).filter(known).forEach((p) => posts.add(p));
     for (const step of policy.overdueLadder ?? []) {
       const params = (step.params ?? {}) as Record<string, unknown>;
-      for (const key of ["to", "copy", "posts"]) if (Array.isArray(params[key])) (params[key] as unknown[]).filter(known).forEach((p) => posts.add(p as string));
+      for (const key of ["to", "copy", "posts"])
+        if (Array.isArray(params[key])) (params[key] as unknown[]).filter(known).forEach((p) => posts.add(p as string));
       if (known(params.principal)) posts.add(params.principal as string);
     }
   }
@@ -111,7 +124,13 @@ export async function watchesDeadlines(db: Db, ctx: TenantContext, now: Date): P
   const supervisory = supervisoryPosts(ctx.compiled);
   if (ctx.membership.posts.some((p) => supervisory.has(p))) return true;
   const rota = await getDutyRota(db, ctx.tenant.id);
-  return isDutyLeader(ctx.compiled, rota, { userId: ctx.user.id, posts: ctx.membership.posts }, now, ctx.tenant.mode as Mode);
+  return isDutyLeader(
+    ctx.compiled,
+    rota,
+    { userId: ctx.user.id, posts: ctx.membership.posts },
+    now,
+    ctx.tenant.mode as Mode,
+  );
 }
 
 export type DutyToday = { date: string; leaders: string[]; allLeadership: boolean; leadershipPosts: string[] };
@@ -133,5 +152,10 @@ export async function dutyLeaderToday(db: Db, ctx: TenantContext, now: Date): Pr
       orderBy: { createdAt: "asc" },
     }),
   );
-  return { date: on.date, leaders: members.map((m) => m.user.displayName), allLeadership: on.allLeadership, leadershipPosts: on.leadershipPosts };
+  return {
+    date: on.date,
+    leaders: members.map((m) => m.user.displayName),
+    allLeadership: on.allLeadership,
+    leadershipPosts: on.leadershipPosts,
+  };
 }

@@ -1,11 +1,11 @@
 // Applies a decision's outcomes (engine/outcomes.ts) inside the caller's transaction. Every write is idempotent on the
 // outcome's dedupe key, so applying the same decision twice (a retried sweep) changes nothing.
-import type { Outcome } from "../../engine/outcomes.ts";
-import { localYearMonth } from "../../engine/time.ts";
-import { appendAudit } from "./audit.server.ts";
-import type { Tx } from "./db.server.ts";
-import { writeOutbox, type OutboxRef } from "./outbox.server.ts";
-import { auditMakesFacts } from "./scoring-facts.server.ts";
+import type { Outcome } from "#engine/outcomes";
+import { localYearMonth } from "#engine/time";
+import { appendAudit } from "./audit.server";
+import type { Tx } from "./db.server";
+import { writeOutbox, type OutboxRef } from "./outbox.server";
+import { auditMakesFacts } from "./scoring-facts.server";
 
 export async function nextNumber(tx: Tx, tenantId: string, name: string, year: number) {
   const counterName = `${name}:${year}`;
@@ -17,16 +17,35 @@ export async function nextNumber(tx: Tx, tenantId: string, name: string, year: n
 }
 
 /** `timeZone`: the tenant config's, for per-year numbering (a sheet issued on 31 December local time counts in that year). */
-export type OutcomeContext = { tenantId: string; actorId: string | null; caseId: string | null; caseTitle: string; now: Date; timeZone: string };
+export type OutcomeContext = {
+  tenantId: string;
+  actorId: string | null;
+  caseId: string | null;
+  caseTitle: string;
+  now: Date;
+  timeZone: string;
+};
 
 /** What applying one outcome leaves for the end: outbox rows, and the audit seq that asks for scoring. */
 type Applied = { outbox: OutboxRef[]; scoreSeq?: number };
-type Apply<T extends Outcome["type"]> = (tx: Tx, ctx: OutcomeContext, outcome: Extract<Outcome, { type: T }>, applied: Applied) => Promise<void>;
+type Apply<T extends Outcome["type"]> = (
+  tx: Tx,
+  ctx: OutcomeContext,
+  outcome: Extract<Outcome, { type: T }>,
+  applied: Applied,
+) => Promise<void>;
 
 // Each outcome type is applied here and nowhere else; a new type without an entry is a type error.
 const APPLY: { [T in Outcome["type"]]: Apply<T> } = {
   async audit(tx, ctx, o, applied) {
-    const audited = await appendAudit(tx, { tenantId: ctx.tenantId, caseId: ctx.caseId, actorId: ctx.actorId, type: o.event, data: o.data, at: ctx.now });
+    const audited = await appendAudit(tx, {
+      tenantId: ctx.tenantId,
+      caseId: ctx.caseId,
+      actorId: ctx.actorId,
+      type: o.event,
+      data: o.data,
+      at: ctx.now,
+    });
     if (ctx.caseId && auditMakesFacts(o.event, o.data)) applied.scoreSeq = audited.seq;
   },
   async notify(tx, ctx, o, applied) {
@@ -59,7 +78,15 @@ const APPLY: { [T in Outcome["type"]]: Apply<T> } = {
         {
           tenantId: ctx.tenantId,
           kind: "notify",
-          payload: { posts: [], county: true, caseId: o.caseId, kind: o.handover ? "case.escalated" : "case.overdue-reported", urgency: "urgent", title: ctx.caseTitle, data: { reason: o.reason } },
+          payload: {
+            posts: [],
+            county: true,
+            caseId: o.caseId,
+            kind: o.handover ? "case.escalated" : "case.overdue-reported",
+            urgency: "urgent",
+            title: ctx.caseTitle,
+            data: { reason: o.reason },
+          },
           dedupeKey: o.dedupeKey,
           runAt: ctx.now,
         },
@@ -105,7 +132,10 @@ const APPLY: { [T in Outcome["type"]]: Apply<T> } = {
   },
   async "supervision-closed"(tx, _ctx, o) {
     const at = new Date(o.at);
-    await tx.supervisionSheet.updateMany({ where: { caseId: o.caseId, status: "open" }, data: { status: "closed", closedAt: at } });
+    await tx.supervisionSheet.updateMany({
+      where: { caseId: o.caseId, status: "open" },
+      data: { status: "closed", closedAt: at },
+    });
     await tx.principalTalk.updateMany({ where: { caseId: o.caseId, status: "open" }, data: { status: "closed" } });
   },
   async "mode-changed"(tx, _ctx, o) {
@@ -127,7 +157,17 @@ export async function applyOutcomes(tx: Tx, ctx: OutcomeContext, outcomes: reado
   for (const outcome of outcomes) await (APPLY[outcome.type] as Apply<Outcome["type"]>)(tx, ctx, outcome, applied);
   // Scoring (docs/decisions/013): one job per case and decision re-evaluates the case's trail.
   if (ctx.caseId && applied.scoreSeq !== undefined) {
-    applied.outbox.push(...(await writeOutbox(tx, [{ tenantId: ctx.tenantId, kind: "score", payload: { caseId: ctx.caseId }, dedupeKey: `score:${ctx.caseId}:v${applied.scoreSeq}`, runAt: ctx.now }])));
+    applied.outbox.push(
+      ...(await writeOutbox(tx, [
+        {
+          tenantId: ctx.tenantId,
+          kind: "score",
+          payload: { caseId: ctx.caseId },
+          dedupeKey: `score:${ctx.caseId}:v${applied.scoreSeq}`,
+          runAt: ctx.now,
+        },
+      ])),
+    );
   }
   return applied.outbox;
 }

@@ -25,7 +25,10 @@ export const env = {
   },
   /** Host names (optionally host:port) this install answers to; unset means the listen address. */
   get allowedHosts() {
-    const list = (process.env.ALLOWED_HOSTS ?? "").split(",").map((h) => h.trim().toLowerCase()).filter(Boolean);
+    const list = (process.env.ALLOWED_HOSTS ?? "")
+      .split(",")
+      .map((h) => h.trim().toLowerCase())
+      .filter(Boolean);
     return list.length ? list : undefined;
   },
   get tenantsDir() {
@@ -78,6 +81,7 @@ function bytesFrom(name: string, fallback: number) {
   const raw = process.env[name];
   if (!raw) return fallback;
   const value = Number(raw);
-  if (!Number.isSafeInteger(value) || value <= 0) throw new Error(`${name} must be a positive number of bytes, not "${raw}".`);
+  if (!Number.isSafeInteger(value) || value <= 0)
+    throw new Error(`${name} must be a positive number of bytes, not "${raw}".`);
   return value;
 }

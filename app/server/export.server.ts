@@ -1,21 +1,32 @@
 // Exports of a case list (CSV or XLSX): only what the user may read and export, masked fields
 // stay masked, every file carries a watermark of who and when, and every export is audited.
 import ExcelJS from "exceljs";
-import { localizeForm } from "../../engine/forms.ts";
-import type { Locale } from "../../engine/i18n.ts";
-import { translate } from "../i18n.ts";
-import { appendAudit } from "./audit.server.ts";
-import { labelsFor } from "./labels.server.ts";
-import { formatDateTime } from "../../engine/time.ts";
-import { maskCaseData } from "./masking.server.ts";
-import { accessibleCases } from "./permissions.server.ts";
-import { addSheetRow, csvLine } from "./spreadsheet.server.ts";
-import type { TenantContext } from "./tenancy.server.ts";
+import { localizeForm } from "#engine/forms";
+import type { Locale } from "#engine/i18n";
+import { translate } from "#app/i18n";
+import { appendAudit } from "./audit.server";
+import { labelsFor } from "./labels.server";
+import { formatDateTime } from "#engine/time";
+import { maskCaseData } from "./masking.server";
+import { accessibleCases } from "./permissions.server";
+import { addSheetRow, csvLine } from "./spreadsheet.server";
+import type { TenantContext } from "./tenancy.server";
 
 export type ExportFormat = "csv" | "xlsx";
-export const EXPORT_LIMIT = 10_000;
+const EXPORT_LIMIT = 10_000;
 
-const COLUMNS = ["number", "title", "category", "grade", "status", "orgUnit", "platform", "reporter", "reportedAt", "details"] as const;
+const COLUMNS = [
+  "number",
+  "title",
+  "category",
+  "grade",
+  "status",
+  "orgUnit",
+  "platform",
+  "reporter",
+  "reportedAt",
+  "details",
+] as const;
 
 export function watermark(ctx: TenantContext, at: Date, locale: Locale) {
   const when = formatDateTime(at, locale, ctx.compiled.defaults.timeZone);
@@ -28,7 +39,13 @@ export async function exportCases(ctx: TenantContext, format: ExportFormat, loca
   const labels = labelsFor(ctx.compiled, locale);
   const rows = await ctx.db.transaction(async (tx) => {
     const found = await tx.case.findMany({
-      where: { AND: [{ tenantId: ctx.tenant.id }, accessibleCases(ctx.ability, "read"), accessibleCases(ctx.ability, "export")] },
+      where: {
+        AND: [
+          { tenantId: ctx.tenant.id },
+          accessibleCases(ctx.ability, "read"),
+          accessibleCases(ctx.ability, "export"),
+        ],
+      },
       orderBy: { createdAt: "desc" },
       take: EXPORT_LIMIT,
       include: { reporter: { select: { displayName: true } } },
@@ -47,7 +64,9 @@ export async function exportCases(ctx: TenantContext, format: ExportFormat, loca
     const formId = ctx.compiled.categories.get(c.categoryId)?.intakeForm ?? "";
     const form = ctx.compiled.forms.get(formId);
     const { data } = maskCaseData(ctx.compiled, ctx.ability, c, formId, c.data as Record<string, unknown>);
-    const props = form ? ((localizeForm(form, locale).schema as { properties?: Record<string, { title?: string }> }).properties ?? {}) : {};
+    const props = form
+      ? ((localizeForm(form, locale).schema as { properties?: Record<string, { title?: string }> }).properties ?? {})
+      : {};
     const details = Object.entries(data)
       .filter(([key]) => key in props)
       .map(([key, value]) => `${props[key]?.title ?? key}: ${String(value)}`)
@@ -72,7 +91,12 @@ export async function exportCases(ctx: TenantContext, format: ExportFormat, loca
   if (format === "csv") {
     const lines = [`# ${mark}`, csvLine(header), ...table.map(csvLine), `# ${mark}`];
     // A BOM so spreadsheet programs read the Chinese text as UTF-8.
-    return { filename: `${base}.csv`, contentType: "text/csv; charset=utf-8", body: Buffer.from("\uFEFF" + lines.join("\r\n") + "\r\n", "utf8"), count: rows.length };
+    return {
+      filename: `${base}.csv`,
+      contentType: "text/csv; charset=utf-8",
+      body: Buffer.from("\uFEFF" + lines.join("\r\n") + "\r\n", "utf8"),
+      count: rows.length,
+    };
   }
   const book = new ExcelJS.Workbook();
   book.creator = `${ctx.user.displayName} (${ctx.user.login})`;
@@ -89,5 +113,10 @@ export async function exportCases(ctx: TenantContext, format: ExportFormat, loca
     col.width = i === 1 || i === header.length - 1 ? 40 : 16;
   });
   const body = Buffer.from(await book.xlsx.writeBuffer());
-  return { filename: `${base}.xlsx`, contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", body, count: rows.length };
+  return {
+    filename: `${base}.xlsx`,
+    contentType: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    body,
+    count: rows.length,
+  };
 }

@@ -5,10 +5,10 @@
 import { Readable } from "node:stream";
 import type { ReadableStream as NodeReadableStream } from "node:stream/web";
 import Busboy from "@fastify/busboy";
-import type { Bilingual } from "../../engine/i18n.ts";
-import { env } from "./env.server.ts";
-import { MiB } from "../../engine/limits.ts";
-import { BodyTooLarge, bilingual, byteLimit, formLimitFor, tooLargeMessage } from "./request-body.server.ts";
+import type { Bilingual } from "#engine/i18n";
+import { env } from "./env.server";
+import { MiB } from "#engine/limits";
+import { BodyTooLarge, bilingual, byteLimit, formLimitFor, tooLargeMessage } from "./request-body.server";
 
 export type Upload = { name: string; bytes: Uint8Array };
 /** Which file field a route takes, how many files and how large each may be. */
@@ -16,11 +16,16 @@ export type FileLimits = { field: string; max: number; maxBytes?: number };
 export type FormRefusal = { ok: false; status: 400 | 413 | 415; message: Bilingual };
 export type FormInput = { ok: true; form: FormData; files: Upload[] };
 
-const refusal = (status: FormRefusal["status"], zh: string, en: string): FormRefusal => ({ ok: false, status, message: { zh, en } });
+const refusal = (status: FormRefusal["status"], zh: string, en: string): FormRefusal => ({
+  ok: false,
+  status,
+  message: { zh, en },
+});
 const malformed = () => refusal(400, "表单内容无法解析", "The form could not be read");
 
 /** NUL, raw or as a JSON escape (an odd run of backslashes before u0000), which PostgreSQL text and jsonb refuse. */
-const hasNul = (value: string) => value.includes("\u0000") || (/^\s*[[{]/.test(value) && /(^|[^\\])(\\\\)*\\u0000/i.test(value));
+const hasNul = (value: string) =>
+  value.includes("\u0000") || (/^\s*[[{]/.test(value) && /(^|[^\\])(\\\\)*\\u0000/i.test(value));
 
 export async function readForm(request: Request, files?: FileLimits): Promise<FormInput | FormRefusal> {
   const type = request.headers.get("Content-Type") ?? "";
@@ -31,7 +36,10 @@ export async function readForm(request: Request, files?: FileLimits): Promise<Fo
   const maxFormBytes = formLimitFor(new URL(request.url).pathname);
   let parser: ReturnType<typeof Busboy>;
   try {
-    parser = Busboy({ headers: { "content-type": type }, limits: { fieldSize: maxFormBytes, fileSize: maxFileBytes, files: files?.max ?? Infinity } });
+    parser = Busboy({
+      headers: { "content-type": type },
+      limits: { fieldSize: maxFormBytes, fileSize: maxFileBytes, files: files?.max ?? Infinity },
+    });
   } catch {
     return malformed(); // e.g. multipart without a boundary
   }
@@ -54,24 +62,37 @@ export async function readForm(request: Request, files?: FileLimits): Promise<Fo
     };
     parser.on("field", (name, value, nameTruncated, valueTruncated) => {
       fieldBytes += name.length + value.length;
-      if (valueTruncated || fieldBytes > maxFormBytes) return finish({ ok: false, status: 413, message: tooLargeMessage(maxFormBytes) });
-      if (nameTruncated || hasNul(name) || hasNul(value)) return finish(refusal(400, "表单含有空字符 (NUL)，无法保存", "The form contains a NUL character, which cannot be stored"));
+      if (valueTruncated || fieldBytes > maxFormBytes)
+        return finish({ ok: false, status: 413, message: tooLargeMessage(maxFormBytes) });
+      if (nameTruncated || hasNul(name) || hasNul(value))
+        return finish(
+          refusal(400, "表单含有空字符 (NUL)，无法保存", "The form contains a NUL character, which cannot be stored"),
+        );
       form.append(name, value);
     });
     parser.on("file", (name, stream, filename) => {
       if (!files || name !== files.field) return finish(refusal(400, "此表单不接受文件", "This form takes no files"));
       const chunks: Buffer[] = [];
       stream.on("data", (chunk: Buffer) => chunks.push(chunk));
-      stream.on("limit", () => finish(refusal(413, `“${filename}”超过 ${MiB(maxFileBytes)}`, `"${filename}" is larger than ${MiB(maxFileBytes)}`)));
+      stream.on("limit", () =>
+        finish(
+          refusal(413, `“${filename}”超过 ${MiB(maxFileBytes)}`, `"${filename}" is larger than ${MiB(maxFileBytes)}`),
+        ),
+      );
       stream.on("end", () => {
         // A file input left empty still sends a part, with no bytes.
         if (chunks.length) uploads.push({ name: filename, bytes: Buffer.concat(chunks) });
       });
     });
-    parser.on("filesLimit", () => finish(refusal(413, `一次最多上传 ${files?.max} 个文件`, `At most ${files?.max} files at a time`)));
+    parser.on("filesLimit", () =>
+      finish(refusal(413, `一次最多上传 ${files?.max} 个文件`, `At most ${files?.max} files at a time`)),
+    );
     parser.on("finish", () => finish({ ok: true, form, files: uploads }));
     parser.on("error", () => finish(malformed()));
-    const failed = (error: Error) => finish(error instanceof BodyTooLarge ? { ok: false, status: 413, message: tooLargeMessage(error.limit) } : malformed());
+    const failed = (error: Error) =>
+      finish(
+        error instanceof BodyTooLarge ? { ok: false, status: 413, message: tooLargeMessage(error.limit) } : malformed(),
+      );
     body.on("error", failed);
     counted.on("error", failed);
     body.pipe(counted).pipe(parser);
@@ -85,4 +106,5 @@ export async function requireForm(request: Request): Promise<FormData> {
   return input.form;
 }
 
-export const refusalResponse = (r: FormRefusal) => new Response(bilingual(r.message), { status: r.status, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+const refusalResponse = (r: FormRefusal) =>
+  new Response(bilingual(r.message), { status: r.status, headers: { "Content-Type": "text/plain; charset=utf-8" } });

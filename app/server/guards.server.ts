@@ -1,5 +1,5 @@
-import type { Action, Subject } from "../../engine/permissions.ts";
-import type { TenantContext } from "./tenancy.server.ts";
+import type { Action, Subject } from "#engine/permissions";
+import type { TenantContext } from "./tenancy.server";
 
 /** Throws a 403 unless some rule lets the user do `action` on `subject` in this township. */
 export function requireAbility(ctx: TenantContext, action: Action, subject: Subject) {

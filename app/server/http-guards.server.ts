@@ -1,7 +1,7 @@
 // Request guards that apply to every route, before Remix sees the request.
 import { hostname, networkInterfaces } from "node:os";
 import type { NextFunction, Request, Response } from "express";
-import { env } from "./env.server.ts";
+import { env } from "./env.server";
 
 export function securityHeaders(req: Request, res: Response, next: NextFunction) {
   res.setHeader("X-Content-Type-Options", "nosniff");

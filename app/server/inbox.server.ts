@@ -1,25 +1,45 @@
 // A user's notifications (the worker writes them from outbox jobs): per township, unread first.
-import type { Db } from "./db.server.ts";
-import { isUuid } from "./params.server.ts";
-import type { TenantContext } from "./tenancy.server.ts";
+import type { Db } from "./db.server";
+import { isUuid } from "./params.server";
+import type { TenantContext } from "./tenancy.server";
 
 export async function listNotifications(ctx: TenantContext, take = 100) {
   return ctx.db.transaction(async (tx) => {
     const where = { tenantId: ctx.tenant.id, userId: ctx.user.id };
     // Unread first, then newest; two queries because NULLS FIRST on readAt alone would mix the read ones by read time.
-    const unread = await tx.notification.findMany({ where: { ...where, readAt: null }, orderBy: { createdAt: "desc" }, take });
-    const read = unread.length < take ? await tx.notification.findMany({ where: { ...where, readAt: { not: null } }, orderBy: { createdAt: "desc" }, take: take - unread.length }) : [];
+    const unread = await tx.notification.findMany({
+      where: { ...where, readAt: null },
+      orderBy: { createdAt: "desc" },
+      take,
+    });
+    const read =
+      unread.length < take
+        ? await tx.notification.findMany({
+            where: { ...where, readAt: { not: null } },
+            orderBy: { createdAt: "desc" },
+            take: take - unread.length,
+          })
+        : [];
     return { unread: unread.length, rows: [...unread, ...read] };
   });
 }
 
 /** Marks the user's own notifications in this township read: the ids given, or all of them. */
-export async function markNotificationsRead(ctx: TenantContext, ids: readonly string[] | "all", now = new Date()): Promise<number> {
+export async function markNotificationsRead(
+  ctx: TenantContext,
+  ids: readonly string[] | "all",
+  now = new Date(),
+): Promise<number> {
   const valid = ids === "all" ? "all" : ids.filter(isUuid);
   if (valid !== "all" && !valid.length) return 0;
   const { count } = await ctx.db.transaction((tx) =>
     tx.notification.updateMany({
-      where: { tenantId: ctx.tenant.id, userId: ctx.user.id, readAt: null, ...(valid === "all" ? {} : { id: { in: valid } }) },
+      where: {
+        tenantId: ctx.tenant.id,
+        userId: ctx.user.id,
+        readAt: null,
+        ...(valid === "all" ? {} : { id: { in: valid } }),
+      },
       data: { readAt: now },
     }),
   );
@@ -33,7 +53,16 @@ export async function unreadByTownship(db: Db, userId: string) {
     select: { tenant: { select: { id: true, code: true, name: true, nameEn: true } } },
     orderBy: { tenant: { code: "asc" } },
   });
-  const counts = await db.notification.groupBy({ by: ["tenantId"], where: { userId, readAt: null }, _count: { _all: true } });
+  const counts = await db.notification.groupBy({
+    by: ["tenantId"],
+    where: { userId, readAt: null },
+    _count: { _all: true },
+  });
   const byTenant = new Map(counts.map((c) => [c.tenantId, c._count._all]));
-  return memberships.map((m) => ({ code: m.tenant.code, name: m.tenant.name, nameEn: m.tenant.nameEn, unread: byTenant.get(m.tenant.id) ?? 0 }));
+  return memberships.map((m) => ({
+    code: m.tenant.code,
+    name: m.tenant.name,
+    nameEn: m.tenant.nameEn,
+    unread: byTenant.get(m.tenant.id) ?? 0,
+  }));
 }

@@ -3,11 +3,11 @@
 // so a crash or a redelivery can neither lose nor double a notification.
 import { createHmac } from "node:crypto";
 import { Queue, Worker, type WorkerOptions } from "bullmq";
-import { dutyLeaderOn, type DutyRotaData } from "../../engine/rota.ts";
-import { getTenantConfig } from "./config.server.ts";
-import type { Db, Tx } from "./db.server.ts";
-import { env } from "./env.server.ts";
-import { writeOutbox, type OutboxRef } from "./outbox.server.ts";
+import { dutyLeaderOn, type DutyRotaData } from "#engine/rota";
+import { getTenantConfig } from "./config.server";
+import type { Db, Tx } from "./db.server";
+import { env } from "./env.server";
+import { writeOutbox, type OutboxRef } from "./outbox.server";
 
 type OutboxRow = { id: string; tenantId: string; kind: string; payload: unknown; dedupeKey: string };
 /** Runs one job in its transaction; returns the outbox rows it wrote, handed on after the commit. */
@@ -39,19 +39,30 @@ async function recipients(tx: Tx, tenantId: string, p: NotifyPayload): Promise<s
     if (config) {
       const rota = await tx.dutyRota.findUnique({ where: { tenantId } });
       const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { mode: true } });
-      const leaders = dutyLeaderOn(config.compiled, rota?.data as DutyRotaData | undefined, p.dutyLeaderOn, tenant.mode);
+      const leaders = dutyLeaderOn(
+        config.compiled,
+        rota?.data as DutyRotaData | undefined,
+        p.dutyLeaderOn,
+        tenant.mode,
+      );
       leaders.userIds.forEach((u) => users.add(u));
       if (leaders.allLeadership) or.push({ posts: { hasSome: leaders.leadershipPosts } });
     }
   }
   if (or.length) {
-    const members = await tx.membership.findMany({ where: { tenantId, active: true, OR: or }, select: { userId: true } });
+    const members = await tx.membership.findMany({
+      where: { tenantId, active: true, OR: or },
+      select: { userId: true },
+    });
     members.forEach((m) => users.add(m.userId));
   }
   if (p.county) {
     const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
     if (tenant.parentId) {
-      const county = await tx.membership.findMany({ where: { tenantId: tenant.parentId, active: true }, select: { userId: true } });
+      const county = await tx.membership.findMany({
+        where: { tenantId: tenant.parentId, active: true },
+        select: { userId: true },
+      });
       county.forEach((m) => users.add(m.userId));
     }
   }
@@ -81,7 +92,15 @@ async function notify(tx: Tx, job: OutboxRow) {
     hooks.map((h) => ({
       tenantId: job.tenantId,
       kind: "webhook",
-      payload: { webhookId: h.id, event: p.kind, caseId: p.caseId ?? null, title: p.title, urgency: p.urgency ?? "normal", recipients: userIds.length, key: job.dedupeKey },
+      payload: {
+        webhookId: h.id,
+        event: p.kind,
+        caseId: p.caseId ?? null,
+        title: p.title,
+        urgency: p.urgency ?? "normal",
+        recipients: userIds.length,
+        key: job.dedupeKey,
+      },
       dedupeKey: `${job.dedupeKey}:webhook:${h.id}`,
       runAt: new Date(),
     })),
@@ -97,11 +116,22 @@ async function webhook(tx: Tx, job: OutboxRow) {
   const p = job.payload as { webhookId: string; key: string } & Record<string, unknown>;
   const hook = await tx.webhook.findUnique({ where: { id: p.webhookId } });
   if (!hook?.active) return;
-  const body = JSON.stringify({ event: p.event, caseId: p.caseId, title: p.title, urgency: p.urgency, recipients: p.recipients, delivery: job.dedupeKey });
+  const body = JSON.stringify({
+    event: p.event,
+    caseId: p.caseId,
+    title: p.title,
+    urgency: p.urgency,
+    recipients: p.recipients,
+    delivery: job.dedupeKey,
+  });
   const signature = createHmac("sha256", hook.secret).update(body).digest("hex");
   const res = await fetch(hook.url, {
     method: "POST",
-    headers: { "Content-Type": "application/json", "X-Gridwork-Signature": `sha256=${signature}`, "X-Gridwork-Delivery": job.dedupeKey },
+    headers: {
+      "Content-Type": "application/json",
+      "X-Gridwork-Signature": `sha256=${signature}`,
+      "X-Gridwork-Delivery": job.dedupeKey,
+    },
     body,
     signal: AbortSignal.timeout(10_000),
   });
@@ -110,7 +140,7 @@ async function webhook(tx: Tx, job: OutboxRow) {
 
 /** Scores a case from its audit trail (app/server/scoring.server.ts); idempotent on the ledger's keys. */
 async function score(tx: Tx, job: OutboxRow) {
-  const { scoreCase } = await import("./scoring.server.ts");
+  const { scoreCase } = await import("./scoring.server");
   await scoreCase(tx, (job.payload as { caseId: string }).caseId);
 }
 
@@ -129,19 +159,22 @@ export async function runOutboxJob(
   let written: OutboxRef[] = [];
   let result: "done" | "skipped";
   try {
-    result = await db.$transaction(async (tx) => {
-      const locked = await tx.$queryRaw<OutboxRow[]>`
+    result = await db.$transaction(
+      async (tx) => {
+        const locked = await tx.$queryRaw<OutboxRow[]>`
         SELECT id, "tenantId", kind, payload, "dedupeKey" FROM "OutboxJob"
         WHERE id = ${outboxId}::uuid AND status = 'pending' FOR UPDATE SKIP LOCKED`;
-      const job = locked[0];
-      if (!job) return "skipped";
-      const handler = handlers[job.kind];
-      if (!handler) throw new Error(`No handler for job kind ${job.kind}`);
-      written = (await handler(tx, job)) ?? [];
-      await tx.outboxJob.update({ where: { id: job.id }, data: { status: "done", doneAt: now() } });
-      if (testDelayMs) await new Promise((resolve) => setTimeout(resolve, testDelayMs));
-      return "done" as const;
-    }, testDelayMs ? { timeout: testDelayMs + 5000 } : undefined);
+        const job = locked[0];
+        if (!job) return "skipped";
+        const handler = handlers[job.kind];
+        if (!handler) throw new Error(`No handler for job kind ${job.kind}`);
+        written = (await handler(tx, job)) ?? [];
+        await tx.outboxJob.update({ where: { id: job.id }, data: { status: "done", doneAt: now() } });
+        if (testDelayMs) await new Promise((resolve) => setTimeout(resolve, testDelayMs));
+        return "done" as const;
+      },
+      testDelayMs ? { timeout: testDelayMs + 5000 } : undefined,
+    );
   } catch (error) {
     const row = await db.outboxJob.findUnique({ where: { id: outboxId }, select: { attempts: true } });
     const attempts = (row?.attempts ?? 0) + 1;
@@ -187,7 +220,7 @@ export interface JobRunner {
 /** Work the runner does on a timer besides the outbox, e.g. the supervision sweep over due cases. */
 export type PeriodicTask = (now: Date) => Promise<number>;
 
-export class InProcessJobRunner implements JobRunner {
+class InProcessJobRunner implements JobRunner {
   readonly mode = "in-process" as const;
   private timer?: NodeJS.Timeout;
   private periodicTimer?: NodeJS.Timeout;
@@ -197,12 +230,20 @@ export class InProcessJobRunner implements JobRunner {
   private readonly fresh: string[] = [];
   private draining: Promise<void> | null = null;
 
-  constructor(private readonly db: Db, private readonly periodic?: PeriodicTask, private readonly intervalMs = env.outboxSweepMs, private readonly periodicMs = 15_000) {}
+  constructor(
+    private readonly db: Db,
+    private readonly periodic?: PeriodicTask,
+    private readonly intervalMs = env.outboxSweepMs,
+    private readonly periodicMs = 15_000,
+  ) {}
 
   async start() {
     await this.periodic?.(new Date());
     await this.sweep();
-    this.timer = setInterval(() => void this.sweep().catch((error) => console.error("[jobs] sweep failed:", error)), this.intervalMs);
+    this.timer = setInterval(
+      () => void this.sweep().catch((error) => console.error("[jobs] sweep failed:", error)),
+      this.intervalMs,
+    );
     this.timer.unref();
     if (this.periodic) {
       const periodic = this.periodic;
@@ -226,7 +267,10 @@ export class InProcessJobRunner implements JobRunner {
   private run(id: string) {
     return runOutboxJob(this.db, id, undefined, (refs) => this.relay(refs)).then(
       () => true,
-      (error) => (console.error(`[jobs] job ${id} failed:`, (error as Error).message), false),
+      (error) => {
+        console.error(`[jobs] job ${id} failed:`, (error as Error).message);
+        return false;
+      },
     );
   }
 
@@ -275,7 +319,10 @@ export class BullMqJobRunner implements JobRunner {
     private readonly runWorker = env.runWorker,
     private readonly periodic?: PeriodicTask,
     /** Overrides for the worker, e.g. a short lockDuration/stalledInterval in tests; defaults unchanged. */
-    private readonly workerOptions: Pick<WorkerOptions, "lockDuration" | "stalledInterval" | "maxStalledCount" | "concurrency"> = {},
+    private readonly workerOptions: Pick<
+      WorkerOptions,
+      "lockDuration" | "stalledInterval" | "maxStalledCount" | "concurrency"
+    > = {},
     private readonly sweepEveryMs = env.outboxSweepMs,
   ) {
     this.connection = { url: redisUrl, maxRetriesPerRequest: null };
@@ -287,7 +334,10 @@ export class BullMqJobRunner implements JobRunner {
       this.worker = new Worker(
         "outbox",
         async (job) => {
-          if (job.name !== "sweep") return runOutboxJob(this.db, (job.data as { outboxId: string }).outboxId, undefined, (refs) => this.relay(refs));
+          if (job.name !== "sweep")
+            return runOutboxJob(this.db, (job.data as { outboxId: string }).outboxId, undefined, (refs) =>
+              this.relay(refs),
+            );
           await this.periodic?.(new Date());
           return this.sweep();
         },
@@ -297,7 +347,11 @@ export class BullMqJobRunner implements JobRunner {
     }
     // The reconcile sweep re-derives due work from the database, so a lost queue or a relay that
     // died between commit and hand-on loses nothing. One scheduler per queue, whatever the processes.
-    await this.queue.upsertJobScheduler("outbox-sweep", { every: this.sweepEveryMs }, { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } });
+    await this.queue.upsertJobScheduler(
+      "outbox-sweep",
+      { every: this.sweepEveryMs },
+      { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
+    );
     await this.periodic?.(new Date());
     await this.sweep();
   }
@@ -344,7 +398,9 @@ export class BullMqJobRunner implements JobRunner {
     this.sweeping ??= this.db
       .$transaction(
         async (tx) => {
-          const [{ locked } = { locked: false }] = await tx.$queryRaw<Array<{ locked: boolean }>>`SELECT pg_try_advisory_xact_lock(hashtext(${SWEEP_LOCK})) AS locked`;
+          const [{ locked } = { locked: false }] = await tx.$queryRaw<
+            Array<{ locked: boolean }>
+          >`SELECT pg_try_advisory_xact_lock(hashtext(${SWEEP_LOCK})) AS locked`;
           if (!locked) return 0;
           const now = new Date();
           const jobs = await dueJobs(tx, now, HORIZON_MS, SWEEP_BATCH);
@@ -361,7 +417,9 @@ export class BullMqJobRunner implements JobRunner {
 const globalForJobs = globalThis as unknown as { gridworkJobs?: JobRunner };
 
 export function createJobRunner(db: Db, periodic?: PeriodicTask): JobRunner {
-  return env.redisUrl ? new BullMqJobRunner(db, env.redisUrl, env.queuePrefix, env.runWorker, periodic) : new InProcessJobRunner(db, periodic);
+  return env.redisUrl
+    ? new BullMqJobRunner(db, env.redisUrl, env.queuePrefix, env.runWorker, periodic)
+    : new InProcessJobRunner(db, periodic);
 }
 
 export function setJobRunner(runner: JobRunner | undefined) {

@@ -1,7 +1,7 @@
 // The JSON that forms post (a report's data, a transition's input, a config edit, a draft), read
 // within the caps of engine/limits.ts: too large or nested too deeply is refused before parsing.
-import type { Issue } from "../../engine/issues.ts";
-import { parseBoundedJson } from "../../engine/limits.ts";
+import type { Issue } from "#engine/issues";
+import { parseBoundedJson } from "#engine/limits";
 
 export type JsonField = { ok: true; value: unknown } | { ok: false; status: 400 | 413; issue: Issue };
 

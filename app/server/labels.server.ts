@@ -1,6 +1,6 @@
 // Names of config things in the user's language, for screens generated from the config.
-import type { CompiledConfig } from "../../engine/config/index.ts";
-import { pickText, type Locale } from "../../engine/i18n.ts";
+import type { CompiledConfig } from "#engine/config/index";
+import { pickText, type Locale } from "#engine/i18n";
 
 export type Labels = {
   township: string;
@@ -24,7 +24,12 @@ export function labelsFor(compiled: CompiledConfig, locale: Locale): Labels {
     states: Object.fromEntries(
       [...compiled.workflows].map(([id, wf]) => [
         id,
-        Object.fromEntries(Object.entries(wf.states).map(([sid, s]) => [sid, { name: pickText(s.name, locale), color: s.color ?? "blue" }])),
+        Object.fromEntries(
+          Object.entries(wf.states).map(([sid, s]) => [
+            sid,
+            { name: pickText(s.name, locale), color: s.color ?? "blue" },
+          ]),
+        ),
       ]),
     ),
   };

@@ -1,9 +1,14 @@
 import { createCookie } from "@remix-run/node";
 import Negotiator from "negotiator";
-import type { Locale } from "../../engine/i18n.ts";
-import { LOCALES } from "../locales/index.ts";
+import type { Locale } from "#engine/i18n";
+import { LOCALES } from "#app/locales/index";
 
-export const localeCookie = createCookie("gw_lang", { path: "/", sameSite: "lax", httpOnly: true, maxAge: 365 * 24 * 3600 });
+export const localeCookie = createCookie("gw_lang", {
+  path: "/",
+  sameSite: "lax",
+  httpOnly: true,
+  maxAge: 365 * 24 * 3600,
+});
 
 function isLocale(value: unknown): value is Locale {
   return (LOCALES as readonly unknown[]).includes(value);

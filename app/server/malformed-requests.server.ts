@@ -5,7 +5,8 @@ import type { NextFunction, Request, Response } from "express";
 
 const METHODS = ["GET", "HEAD", "POST"];
 
-const refuse = (res: Response, status: number, text: string) => res.status(status).type("text/plain; charset=utf-8").send(text);
+const refuse = (res: Response, status: number, text: string) =>
+  res.status(status).type("text/plain; charset=utf-8").send(text);
 
 function decodes(path: string) {
   try {
@@ -18,9 +19,11 @@ function decodes(path: string) {
 
 export function refuseMalformedRequests(req: Request, res: Response, next: NextFunction) {
   // Pages and forms use GET and POST only; TRACE would echo the request (cookies included).
-  if (!METHODS.includes(req.method)) return refuse(res.set("Allow", METHODS.join(", ")), 405, "不支持该请求方法 / Method not allowed");
+  if (!METHODS.includes(req.method))
+    return refuse(res.set("Allow", METHODS.join(", ")), 405, "不支持该请求方法 / Method not allowed");
   // PostgreSQL text cannot hold NUL, so no code, id or search term can contain one.
-  if (/%00/i.test(req.originalUrl) || !decodes(req.path)) return refuse(res, 400, "请求地址含有无效字符 / The address contains invalid characters");
+  if (/%00/i.test(req.originalUrl) || !decodes(req.path))
+    return refuse(res, 400, "请求地址含有无效字符 / The address contains invalid characters");
   next();
 }
 

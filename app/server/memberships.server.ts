@@ -1,8 +1,8 @@
 // A user's active membership in a tenant of one kind (county centre, standards body) looked up by
 // the tenant's code. Township members go through tenancy.server.ts, which adds config and rules.
-import type { TenantKind } from "../generated/prisma/client.ts";
-import { getPrisma, type Db } from "./db.server.ts";
-import type { SessionUser } from "./session.server.ts";
+import type { TenantKind } from "#app/generated/prisma/client";
+import { getPrisma, type Db } from "./db.server";
+import type { SessionUser } from "./session.server";
 
 export type Member = {
   tenant: { id: string; code: string; name: string; nameEn: string | null };

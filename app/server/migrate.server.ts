@@ -21,7 +21,7 @@ const MIGRATIONS_TABLE = `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
 // Any constant works; it only has to be the same for every process migrating this database.
 const ADVISORY_LOCK_KEY = 72707973;
 
-export function listMigrations(dir: string) {
+function listMigrations(dir: string) {
   return readdirSync(dir)
     .filter((name) => statSync(path.join(dir, name)).isDirectory())
     .sort()
@@ -46,7 +46,9 @@ export async function migrate(connectionString: string, dir = "prisma/migrations
       const previous = doneByName.get(m.name);
       if (previous) {
         if (previous !== m.checksum) {
-          throw new Error(`Migration ${m.name} was changed after it was applied (checksum differs). Write a new migration instead.`);
+          throw new Error(
+            `Migration ${m.name} was changed after it was applied (checksum differs). Write a new migration instead.`,
+          );
         }
         continue;
       }

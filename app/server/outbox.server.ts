@@ -1,6 +1,6 @@
 // Writes outbox rows and says which rows a statement actually wrote, so the caller can hand exactly
 // those to the job runner after its commit (docs/decisions/025-outbox-relay.md).
-import type { Tx } from "./db.server.ts";
+import type { Tx } from "./db.server";
 
 /** An outbox row a transaction wrote: what the relay hands on after the commit. */
 export type OutboxRef = { id: string; runAt: Date };

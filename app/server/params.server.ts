@@ -1,7 +1,7 @@
 // Route params and query values checked before they reach a query: a malformed id is the same 404
 // as a missing record, a malformed page number a 400, never a database error.
 import type { LoaderFunctionArgs } from "@remix-run/node";
-import { notFound } from "./tenancy.server.ts";
+import { notFound } from "./tenancy.server";
 
 type Params = LoaderFunctionArgs["params"];
 
@@ -26,6 +26,10 @@ const MAX_PAGE = 1_000_000;
 export function requirePage(value: string | null, first: number): number {
   if (value === null || value === "") return first;
   const page = /^\d{1,7}$/.test(value) ? Number(value) : NaN;
-  if (!(page >= first && page <= MAX_PAGE)) throw new Response("页码无效 / Invalid page number", { status: 400, headers: { "Content-Type": "text/plain; charset=utf-8" } });
+  if (!(page >= first && page <= MAX_PAGE))
+    throw new Response("页码无效 / Invalid page number", {
+      status: 400,
+      headers: { "Content-Type": "text/plain; charset=utf-8" },
+    });
   return page;
 }

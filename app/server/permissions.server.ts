@@ -15,9 +15,9 @@ import {
   type Condition,
   type RawRule,
   type Subject,
-} from "../../engine/permissions.ts";
-import type { CompiledConfig } from "../../engine/config/index.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
+} from "#engine/permissions";
+import type { CompiledConfig } from "#engine/config/index";
+import type { Prisma } from "#app/generated/prisma/client";
 
 type PrismaConditions = PrismaQueryFactory<Prisma.TypeMap>;
 export type CaseAbility = Ability<[Action, Subject | (ForcedSubject<Subject> & Partial<CaseFacts>)], PrismaConditions>;
@@ -44,14 +44,21 @@ function toPrismaConditions(conditions: Condition): Record<string, unknown> {
     // A condition on a fact with no column would silently match nothing (or, denied, everything).
     if (!kind) throw new Error(`Permission condition on "${field}", which is not a case column`);
     // On an array column, Mongo equality means "contains" and $in means "contains any".
-    const match = typeof value === "string" ? (kind === "array" ? { has: value } : { equals: value }) : kind === "array" ? { hasSome: value.$in } : { in: value.$in };
+    const match =
+      typeof value === "string"
+        ? kind === "array"
+          ? { has: value }
+          : { equals: value }
+        : kind === "array"
+          ? { hasSome: value.$in }
+          : { in: value.$in };
     where[field] = kind === "nullable" ? { ...match, not: null } : match;
   }
   return where;
 }
 
 /** The engine's raw rules in Prisma's vocabulary, same order, same inversions and fields. */
-export function toPrismaRules(rules: readonly RawRule[]) {
+function toPrismaRules(rules: readonly RawRule[]) {
   return rules.map((rule) => (rule.conditions ? { ...rule, conditions: toPrismaConditions(rule.conditions) } : rule));
 }
 
@@ -72,6 +79,11 @@ export function accessibleCases(ability: CaseAbility, action: Action = "read"): 
 }
 
 /** The explainer, asked of the same kind of ability the member's own requests get. */
-export function explainCaseAccess(compiled: CompiledConfig, actor: Actor, action: Action, facts: CaseFacts): AccessExplanation {
+export function explainCaseAccess(
+  compiled: CompiledConfig,
+  actor: Actor,
+  action: Action,
+  facts: CaseFacts,
+): AccessExplanation {
   return explainAccess(compiled, actor, action, facts, buildCaseAbility);
 }

@@ -6,9 +6,14 @@
 import { createHash } from "node:crypto";
 import type { HeadersFunction } from "@remix-run/node";
 import { Redis } from "ioredis";
-import { RateLimiterPrisma, RateLimiterRedis, RateLimiterRes, type RateLimiterStoreAbstract } from "rate-limiter-flexible";
-import { getPrisma } from "./db.server.ts";
-import { env } from "./env.server.ts";
+import {
+  RateLimiterPrisma,
+  RateLimiterRedis,
+  RateLimiterRes,
+  type RateLimiterStoreAbstract,
+} from "rate-limiter-flexible";
+import { getPrisma } from "./db.server";
+import { env } from "./env.server";
 
 export const THROTTLE = {
   /** Wrong passwords for one login from one address before the first delay. */
@@ -20,12 +25,20 @@ export const THROTTLE = {
   failuresPerAddressHour: 100,
 } as const;
 
-type Limiters = { pair: RateLimiterStoreAbstract; lockouts: RateLimiterStoreAbstract; address: RateLimiterStoreAbstract };
+type Limiters = {
+  pair: RateLimiterStoreAbstract;
+  lockouts: RateLimiterStoreAbstract;
+  address: RateLimiterStoreAbstract;
+};
 
 let limiters: Limiters | undefined;
 function getLimiters(): Limiters {
   if (limiters) return limiters;
-  const options = (name: string, points: number, duration: number) => ({ keyPrefix: `${env.queuePrefix}:${name}`, points, duration });
+  const options = (name: string, points: number, duration: number) => ({
+    keyPrefix: `${env.queuePrefix}:${name}`,
+    points,
+    duration,
+  });
   const redisUrl = env.redisUrl;
   const redis = redisUrl ? new Redis(redisUrl, { maxRetriesPerRequest: 2 }) : undefined;
   const make = (name: string, points: number, duration: number): RateLimiterStoreAbstract =>
@@ -43,13 +56,20 @@ function getLimiters(): Limiters {
 // Hashed: bounded key length, and a password typed into the login field is not stored in clear.
 const keyOf = (...parts: string[]) => createHash("sha256").update(parts.join("\n")).digest("base64url");
 
-export type PasswordCheck<T> = { ok: true; value: T } | { ok: false; blocked: false } | { ok: false; blocked: true; retryAfterSeconds: number };
+export type PasswordCheck<T> =
+  | { ok: true; value: T }
+  | { ok: false; blocked: false }
+  | { ok: false; blocked: true; retryAfterSeconds: number };
 
-async function take(limiter: RateLimiterStoreAbstract, key: string): Promise<RateLimiterRes | { retryAfterSeconds: number }> {
+async function take(
+  limiter: RateLimiterStoreAbstract,
+  key: string,
+): Promise<RateLimiterRes | { retryAfterSeconds: number }> {
   try {
     return await limiter.consume(key);
   } catch (refused) {
-    if (refused instanceof RateLimiterRes) return { retryAfterSeconds: Math.max(1, Math.ceil(refused.msBeforeNext / 1000)) };
+    if (refused instanceof RateLimiterRes)
+      return { retryAfterSeconds: Math.max(1, Math.ceil(refused.msBeforeNext / 1000)) };
     throw refused;
   }
 }
@@ -58,7 +78,11 @@ async function take(limiter: RateLimiterStoreAbstract, key: string): Promise<Rat
  * Runs `verify` (a password check) only if the login+address and the address still have attempts
  * left; the attempt is counted before `verify` runs and given back when it succeeds.
  */
-export async function throttledPasswordCheck<T>(login: string, address: string, verify: () => Promise<T | null | false>): Promise<PasswordCheck<T>> {
+export async function throttledPasswordCheck<T>(
+  login: string,
+  address: string,
+  verify: () => Promise<T | null | false>,
+): Promise<PasswordCheck<T>> {
   const { pair, lockouts, address: byAddress } = getLimiters();
   const pairKey = keyOf(login.trim().toLowerCase(), address);
   const addressKey = keyOf(address);
@@ -79,7 +103,10 @@ export async function throttledPasswordCheck<T>(login: string, address: string, 
   // The last allowed failure starts a delay that doubles with each lockout in a day.
   if (fromPair.remainingPoints === 0) {
     const { consumedPoints } = await lockouts.consume(pairKey);
-    const delay = Math.min(THROTTLE.firstDelaySeconds * 2 ** Math.min(consumedPoints - 1, 30), THROTTLE.maxDelaySeconds);
+    const delay = Math.min(
+      THROTTLE.firstDelaySeconds * 2 ** Math.min(consumedPoints - 1, 30),
+      THROTTLE.maxDelaySeconds,
+    );
     await pair.block(pairKey, delay);
   }
   return { ok: false, blocked: false };

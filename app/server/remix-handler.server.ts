@@ -3,21 +3,37 @@
 // Content-Length over the limit is refused before anything is read; a chunked body is counted as
 // it arrives, and past the limit the client gets 413 at once while the route sees an aborted
 // request, so it writes and logs nothing. The rest of the body is never read.
-import { createReadableStreamFromReadable, createRequestHandler as createRemixHandler, writeReadableStreamToWritable, type AppLoadContext, type ServerBuild } from "@remix-run/node";
+import {
+  createReadableStreamFromReadable,
+  createRequestHandler as createRemixHandler,
+  writeReadableStreamToWritable,
+  type AppLoadContext,
+  type ServerBuild,
+} from "@remix-run/node";
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse } from "express";
-import { bilingual, bodyLimitFor, byteLimit, tooLargeMessage } from "./request-body.server.ts";
+import { bilingual, bodyLimitFor, byteLimit, tooLargeMessage } from "./request-body.server";
 
-type Options = { build: ServerBuild; mode?: string; getLoadContext?: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext | Promise<AppLoadContext> };
+type Options = {
+  build: ServerBuild;
+  mode?: string;
+  getLoadContext?: (req: ExpressRequest, res: ExpressResponse) => AppLoadContext | Promise<AppLoadContext>;
+};
 
-export function refuseTooLarge(res: ExpressResponse, limit: number) {
+function refuseTooLarge(res: ExpressResponse, limit: number) {
   if (res.headersSent) return;
   // Closing the connection is what stops the client sending the rest.
-  res.status(413).set("Connection", "close").type("text/plain; charset=utf-8").send(bilingual(tooLargeMessage(limit)));
+  res
+    .status(413)
+    .set("Connection", "close")
+    .type("text/plain; charset=utf-8")
+    .send(bilingual(tooLargeMessage(limit)));
 }
 
 function remixUrl(req: ExpressRequest) {
   // As the adapter does: req.hostname follows "trust proxy" but drops the port.
-  const port = [req.get("X-Forwarded-Host"), req.get("host")].map((h) => Number.parseInt(h?.split(":")[1] ?? "", 10)).find(Number.isSafeInteger);
+  const port = [req.get("X-Forwarded-Host"), req.get("host")]
+    .map((h) => Number.parseInt(h?.split(":")[1] ?? "", 10))
+    .find(Number.isSafeInteger);
   return new URL(`${req.protocol}://${req.hostname}${port ? `:${port}` : ""}${req.originalUrl}`);
 }
 
@@ -50,7 +66,11 @@ export function createRequestHandler({ build, mode, getLoadContext }: Options) {
     res.on("close", () => {
       if (!res.writableFinished) controller.abort();
     });
-    const init: RequestInit & { duplex?: "half" } = { method: req.method, headers: remixHeaders(req), signal: controller.signal };
+    const init: RequestInit & { duplex?: "half" } = {
+      method: req.method,
+      headers: remixHeaders(req),
+      signal: controller.signal,
+    };
     if (hasBody) {
       const counted = byteLimit(limit, () => {
         req.unpipe(counted);

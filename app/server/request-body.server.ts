@@ -2,10 +2,9 @@
 // configuration), enforced while the body streams in, so an oversized request is refused before
 // it is held in memory (docs/decisions/020-bounded-request-bodies.md).
 import { Transform } from "node:stream";
-import type { Bilingual } from "../../engine/i18n.ts";
-import { MiB } from "../../engine/limits.ts";
-import { env } from "./env.server.ts";
-
+import type { Bilingual } from "#engine/i18n";
+import { MiB } from "#engine/limits";
+import { env } from "./env.server";
 
 /**
  * Pages that post a whole config document (editor, form designer, upgrade, onboarding, a standards
@@ -13,7 +12,7 @@ import { env } from "./env.server.ts";
  * of engine/limits.ts, not the form limit, decide and name what is too large.
  */
 const CONFIG_PAGES = /^\/(t\/[^/]+\/admin(\/|$)|c\/[^/]+\/onboard\/?$|s\/[^/]+\/publish\/?$)/;
-export const isConfigPage = (pathname: string) => CONFIG_PAGES.test(pathname);
+const isConfigPage = (pathname: string) => CONFIG_PAGES.test(pathname);
 
 /** The most bytes a form without files may send to this path. */
 export const formLimitFor = (pathname: string) => (isConfigPage(pathname) ? env.maxConfigFormBytes : env.maxFormBytes);

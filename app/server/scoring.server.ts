@@ -15,9 +15,9 @@
 // System work (jobs, reports) reads and writes on the owner connection with an explicit tenant
 // filter; the callers that act for a user check the user's ability first.
 import { randomUUID } from "node:crypto";
-import { appealSetup, appealStands, decideAppeal } from "../../engine/appeal.ts";
-import type { Refusal } from "../../engine/intake.ts";
-import { OrgTree } from "../../engine/org.ts";
+import { appealSetup, appealStands, decideAppeal } from "#engine/appeal";
+import type { Refusal } from "#engine/intake";
+import { OrgTree } from "#engine/org";
 import {
   COUNTED_ORIGINS,
   countyReport,
@@ -39,16 +39,16 @@ import {
   type ScoreOrigin,
   type ScoringVersion,
   villageOf,
-} from "../../engine/scoring/index.ts";
-import { figuresBy } from "../../engine/scoring-breakdown.ts";
-import type { TownshipConfig } from "../../schemas/township-config.ts";
-import { appendAudit } from "./audit.server.ts";
-import { countyTimeZone, getTenantConfig, tenantTimeZone } from "./config.server.ts";
-import type { Db, Tx } from "./db.server.ts";
-import { insertNewCase } from "./cases.server.ts";
-import { applyOutcomes } from "./effects.server.ts";
-import { relayOutbox } from "./jobs.server.ts";
-import type { TenantContext } from "./tenancy.server.ts";
+} from "#engine/scoring/index";
+import { figuresBy } from "#engine/scoring-breakdown";
+import type { TownshipConfig } from "#schemas/township-config";
+import { appendAudit } from "./audit.server";
+import { countyTimeZone, getTenantConfig, tenantTimeZone } from "./config.server";
+import type { Db, Tx } from "./db.server";
+import { insertNewCase } from "./cases.server";
+import { applyOutcomes } from "./effects.server";
+import { relayOutbox } from "./jobs.server";
+import type { TenantContext } from "./tenancy.server";
 
 /** A client or a transaction (jobs run inside the outbox job's transaction). */
 type Client = Tx;
@@ -62,7 +62,18 @@ const BIG_TX = { timeout: 600_000, maxWait: 60_000 };
 // ---------------------------------------------------------------------------------------------
 // What evaluation needs from the database
 
-type CaseRowLike = { id: string; tenantId: string; workflowId: string; categoryId: string; platformId: string; orgUnitId: string; reporterId: string; gradeId: string; configVersion: number; data: unknown };
+type CaseRowLike = {
+  id: string;
+  tenantId: string;
+  workflowId: string;
+  categoryId: string;
+  platformId: string;
+  orgUnitId: string;
+  reporterId: string;
+  gradeId: string;
+  configVersion: number;
+  data: unknown;
+};
 
 const caseFacts = (row: CaseRowLike): CaseFactsLike & { configVersion: number } => ({
   id: row.id,
@@ -77,7 +88,18 @@ const caseFacts = (row: CaseRowLike): CaseFactsLike & { configVersion: number } 
   configVersion: row.configVersion,
 });
 
-const CASE_SELECT = { id: true, tenantId: true, workflowId: true, categoryId: true, platformId: true, orgUnitId: true, reporterId: true, gradeId: true, configVersion: true, data: true } as const;
+const CASE_SELECT = {
+  id: true,
+  tenantId: true,
+  workflowId: true,
+  categoryId: true,
+  platformId: true,
+  orgUnitId: true,
+  reporterId: true,
+  gradeId: true,
+  configVersion: true,
+  data: true,
+} as const;
 const EVENT_SELECT = { seq: true, caseId: true, actorId: true, type: true, data: true, at: true } as const;
 
 // Config versions are immutable: their scoring sections are cached by row id.
@@ -88,21 +110,43 @@ const scoringCache = new Map<string, ScoringVersion["scoring"]>();
  * beginning: a case always runs on some version, so a fact older than the first publication
  * (imported history, a simulated clock) is scored by the first rules rather than by none.
  */
-export async function scoringVersions(db: Client, tenantId: string): Promise<ScoringVersion[]> {
-  const rows = await db.configVersion.findMany({ where: { tenantId }, orderBy: { version: "asc" }, select: { id: true, version: true, publishedAt: true } });
+async function scoringVersions(db: Client, tenantId: string): Promise<ScoringVersion[]> {
+  const rows = await db.configVersion.findMany({
+    where: { tenantId },
+    orderBy: { version: "asc" },
+    select: { id: true, version: true, publishedAt: true },
+  });
   const missing = rows.filter((r) => !scoringCache.has(r.id)).map((r) => r.id);
   if (missing.length) {
-    const docs = await db.configVersion.findMany({ where: { id: { in: missing } }, select: { id: true, document: true } });
-    for (const d of docs) scoringCache.set(d.id, (d.document as { scoring?: ScoringVersion["scoring"] } | null)?.scoring);
+    const docs = await db.configVersion.findMany({
+      where: { id: { in: missing } },
+      select: { id: true, document: true },
+    });
+    for (const d of docs)
+      scoringCache.set(d.id, (d.document as { scoring?: ScoringVersion["scoring"] } | null)?.scoring);
   }
-  return rows.map((r, i) => ({ version: r.version, publishedAt: i === 0 ? new Date(0) : r.publishedAt, scoring: scoringCache.get(r.id) }));
+  return rows.map((r, i) => ({
+    version: r.version,
+    publishedAt: i === 0 ? new Date(0) : r.publishedAt,
+    scoring: scoringCache.get(r.id),
+  }));
 }
 
-export async function scoringMembers(db: Client, tenantId: string): Promise<MemberLike[]> {
-  return db.membership.findMany({ where: { tenantId, active: true }, select: { userId: true, unitId: true, posts: true }, orderBy: { userId: "asc" } });
+async function scoringMembers(db: Client, tenantId: string): Promise<MemberLike[]> {
+  return db.membership.findMany({
+    where: { tenantId, active: true },
+    select: { userId: true, unitId: true, posts: true },
+    orderBy: { userId: "asc" },
+  });
 }
 
-type Inputs = { config: TownshipConfig; configVersion: number; configFor: (c: CaseFactsLike) => TownshipConfig | undefined; versions: ScoringVersion[]; members: MemberLike[] };
+type Inputs = {
+  config: TownshipConfig;
+  configVersion: number;
+  configFor: (c: CaseFactsLike) => TownshipConfig | undefined;
+  versions: ScoringVersion[];
+  members: MemberLike[];
+};
 
 /** The current config, each case's own version for reading its trail, the versions and the members. */
 async function scoringInputs(db: Client, tenantId: string, caseVersions: Iterable<number>): Promise<Inputs> {
@@ -123,7 +167,16 @@ async function scoringInputs(db: Client, tenantId: string, caseVersions: Iterabl
   };
 }
 
-const toLine = (e: { rule: string; targetKind: string; targetId: string; points: number; at: Date; dedupeKey: string; caseId: string | null; origin: ScoreOrigin }): ScoreLineLike => ({
+const toLine = (e: {
+  rule: string;
+  targetKind: string;
+  targetId: string;
+  points: number;
+  at: Date;
+  dedupeKey: string;
+  caseId: string | null;
+  origin: ScoreOrigin;
+}): ScoreLineLike => ({
   origin: e.origin,
   rule: e.rule,
   target: { kind: e.targetKind === "user" ? "user" : "unit", id: e.targetId },
@@ -135,14 +188,26 @@ const toLine = (e: { rule: string; targetKind: string; targetId: string; points:
 
 /** Ledger lines that upheld appeals among the facts dispute (they may be in another case or period). */
 async function disputedLines(db: Client, tenantId: string, facts: readonly Fact[]): Promise<ScoreLineLike[]> {
-  const keys = [...new Set(facts.filter((f) => f.name === "appeal.upheld" && f.disputedKey).map((f) => f.disputedKey!))];
+  const keys = [
+    ...new Set(facts.filter((f) => f.name === "appeal.upheld" && f.disputedKey).map((f) => f.disputedKey!)),
+  ];
   if (!keys.length) return [];
   const rows = await db.scoreEntry.findMany({ where: { tenantId, dedupeKey: { in: keys }, ...countedLines } });
   return rows.map(toLine);
 }
 
 /** The row a line is stored as; a correction keeps the key it corrects in `reverses`. */
-export function entryOf(tenantId: string, line: ScoreLineLike & { origin: ScoreOrigin; eventSeq?: number; fact?: string; configVersion?: string | number; reverses?: string; corrects?: string }) {
+function entryOf(
+  tenantId: string,
+  line: ScoreLineLike & {
+    origin: ScoreOrigin;
+    eventSeq?: number;
+    fact?: string;
+    configVersion?: string | number;
+    reverses?: string;
+    corrects?: string;
+  },
+) {
   const version = line.configVersion === undefined ? null : Number(line.configVersion);
   return {
     origin: line.origin,
@@ -196,14 +261,23 @@ export async function scoreCase(db: Client, caseId: string): Promise<number> {
   const row = await db.case.findUnique({ where: { id: caseId }, select: CASE_SELECT });
   if (!row) return 0;
   const inputs = await scoringInputs(db, row.tenantId, [row.configVersion]);
-  const events: AuditEventLike[] = await db.auditEvent.findMany({ where: { tenantId: row.tenantId, caseId }, orderBy: { seq: "asc" }, select: EVENT_SELECT });
+  const events: AuditEventLike[] = await db.auditEvent.findMany({
+    where: { tenantId: row.tenantId, caseId },
+    orderBy: { seq: "asc" },
+    select: EVENT_SELECT,
+  });
   const facts = factsFromTrail(inputs.config, events, [caseFacts(row)], { configFor: inputs.configFor });
   if (!facts.length) return 0;
-  const lines = evaluateScores(inputs.config, facts, { versions: inputs.versions, members: inputs.members, priorLines: await disputedLines(db, row.tenantId, facts) });
-  return appendEntries(db, lines.map((l) => entryOf(row.tenantId, l)));
+  const lines = evaluateScores(inputs.config, facts, {
+    versions: inputs.versions,
+    members: inputs.members,
+    priorLines: await disputedLines(db, row.tenantId, facts),
+  });
+  return appendEntries(
+    db,
+    lines.map((l) => entryOf(row.tenantId, l)),
+  );
 }
-
-export { auditMakesFacts } from "./scoring-facts.server.ts";
 
 // ---------------------------------------------------------------------------------------------
 // A period: facts, ledger, recompute, reports
@@ -216,9 +290,13 @@ export function requirePeriod(timeZone: string, periodKey: string | undefined): 
 }
 
 /** The whole trail of every case with an event in the period, and those cases. */
-export async function periodTrail(db: Client, tenantId: string, period: Period) {
+async function periodTrail(db: Client, tenantId: string, period: Period) {
   const range = { gte: new Date(period.start), lt: new Date(period.end) };
-  const touched = await db.auditEvent.findMany({ where: { tenantId, at: range, caseId: { not: null } }, distinct: ["caseId"], select: { caseId: true } });
+  const touched = await db.auditEvent.findMany({
+    where: { tenantId, at: range, caseId: { not: null } },
+    distinct: ["caseId"],
+    select: { caseId: true },
+  });
   const ids = touched.map((t) => t.caseId!).filter(Boolean);
   const cases: Array<ReturnType<typeof caseFacts>> = [];
   const events: AuditEventLike[] = [];
@@ -233,7 +311,11 @@ export async function periodTrail(db: Client, tenantId: string, period: Period) 
 
 async function periodFacts(db: Client, tenantId: string, period: Period) {
   const { cases, events } = await periodTrail(db, tenantId, period);
-  const inputs = await scoringInputs(db, tenantId, cases.map((c) => c.configVersion));
+  const inputs = await scoringInputs(
+    db,
+    tenantId,
+    cases.map((c) => c.configVersion),
+  );
   const facts = factsFromTrail(inputs.config, events, cases, { configFor: inputs.configFor });
   return { inputs, facts, cases };
 }
@@ -253,7 +335,9 @@ export async function periodLedger(db: Client, tenantId: string, period: Period)
  * admin) is not enough on its own: configuring rules and applying them to the past are separate.
  */
 export function canRecompute(ctx: TenantContext): boolean {
-  return ctx.ability.can("read", "Report") && ctx.membership.posts.some((p) => ctx.compiled.leadershipPosts.includes(p));
+  return (
+    ctx.ability.can("read", "Report") && ctx.membership.posts.some((p) => ctx.compiled.leadershipPosts.includes(p))
+  );
 }
 
 export type RecomputeResult = { period: string; tag: string; lines: number; corrections: number; points: number };
@@ -262,15 +346,33 @@ export type RecomputeResult = { period: string; tag: string; lines: number; corr
  * Re-scores a period under the current rules (evaluateScores recompute: true) and appends the
  * differences (ledgerCorrections). Running it again without a change appends nothing.
  */
-export async function recomputePeriod(db: Db, ctx: TenantContext, periodKey: string, now = new Date()): Promise<RecomputeResult> {
+export async function recomputePeriod(
+  db: Db,
+  ctx: TenantContext,
+  periodKey: string,
+  now = new Date(),
+): Promise<RecomputeResult> {
   if (!canRecompute(ctx)) throw new Response("Forbidden", { status: 403 });
-  return recomputeTenantPeriod(db, ctx.tenant.id, requirePeriod(ctx.compiled.defaults.timeZone, periodKey), { actorId: ctx.user.id, now });
+  return recomputeTenantPeriod(db, ctx.tenant.id, requirePeriod(ctx.compiled.defaults.timeZone, periodKey), {
+    actorId: ctx.user.id,
+    now,
+  });
 }
 
 /** The recompute itself, for a tenant (the benchmark and county tooling call it directly). */
-export async function recomputeTenantPeriod(db: Db, tenantId: string, period: Period, options: { actorId: string | null; now: Date }): Promise<RecomputeResult> {
+export async function recomputeTenantPeriod(
+  db: Db,
+  tenantId: string,
+  period: Period,
+  options: { actorId: string | null; now: Date },
+): Promise<RecomputeResult> {
   const { inputs, facts } = await periodFacts(db, tenantId, period);
-  const recomputed = evaluateScores(inputs.config, facts, { recompute: true, period, members: inputs.members, priorLines: await disputedLines(db, tenantId, facts) });
+  const recomputed = evaluateScores(inputs.config, facts, {
+    recompute: true,
+    period,
+    members: inputs.members,
+    priorLines: await disputedLines(db, tenantId, facts),
+  });
   const tag = `v${inputs.configVersion}@${options.now.toISOString()}`;
   return db.$transaction(async (tx) => {
     // Serialise recomputes of one tenant so two at once cannot both append the same difference.
@@ -279,11 +381,27 @@ export async function recomputeTenantPeriod(db: Db, tenantId: string, period: Pe
     const byKey = new Map<string, ScoreLine>(recomputed.map((l) => [l.dedupeKey, l]));
     const corrections = ledgerCorrections(existing, recomputed, { tag }).map((c) => {
       const line = byKey.get(c.corrects);
-      return entryOf(tenantId, { ...c, ...(line ? { eventSeq: line.eventSeq, fact: line.fact, configVersion: inputs.configVersion } : {}) });
+      return entryOf(tenantId, {
+        ...c,
+        ...(line ? { eventSeq: line.eventSeq, fact: line.fact, configVersion: inputs.configVersion } : {}),
+      });
     });
     const added = await appendEntries(tx, corrections);
     const points = Math.round(corrections.reduce((s, c) => s + c.points, 0) * 1e6) / 1e6;
-    await appendAudit(tx, { tenantId, actorId: options.actorId, type: "scoring.recomputed", data: { period: period.key, tag, configVersion: inputs.configVersion, lines: recomputed.length, corrections: added, points }, at: options.now });
+    await appendAudit(tx, {
+      tenantId,
+      actorId: options.actorId,
+      type: "scoring.recomputed",
+      data: {
+        period: period.key,
+        tag,
+        configVersion: inputs.configVersion,
+        lines: recomputed.length,
+        corrections: added,
+        points,
+      },
+      at: options.now,
+    });
     return { period: period.key, tag, lines: recomputed.length, corrections: added, points };
   }, BIG_TX);
 }
@@ -304,19 +422,35 @@ export async function periodReportFor(db: Client, tenantId: string, periodKey: s
   const lines = ledger.map(toLine);
   const report = periodReport(inputs.config, { facts, lines, period, members: inputs.members });
   const org = new OrgTree(inputs.config.org?.units ?? []);
-  return { report, byPlatform: figuresBy(facts, period, (f) => f.platformId), byVillage: figuresBy(facts, period, (f) => villageOf(org, f.orgUnitId)), ledger };
+  return {
+    report,
+    byPlatform: figuresBy(facts, period, (f) => f.platformId),
+    byVillage: figuresBy(facts, period, (f) => villageOf(org, f.orgUnitId)),
+    ledger,
+  };
 }
 
 /** The county's review: each township's report side by side (counts and ratings only). */
-export async function countyReportFor(db: Client, countyId: string, periodKey: string): Promise<CountyReport & { names: Record<string, { code: string; name: string; nameEn: string | null }> }> {
+export async function countyReportFor(
+  db: Client,
+  countyId: string,
+  periodKey: string,
+): Promise<CountyReport & { names: Record<string, { code: string; name: string; nameEn: string | null }> }> {
   const period = requirePeriod(await countyTimeZone(asDb(db), countyId), periodKey);
-  const townships = await db.tenant.findMany({ where: { parentId: countyId, kind: "township" }, select: { id: true, code: true, name: true, nameEn: true }, orderBy: { code: "asc" } });
+  const townships = await db.tenant.findMany({
+    where: { parentId: countyId, kind: "township" },
+    select: { id: true, code: true, name: true, nameEn: true },
+    orderBy: { code: "asc" },
+  });
   const reports: Array<{ tenantId: string; report: PeriodReport }> = [];
   for (const t of townships) {
     if (!(await db.configVersion.count({ where: { tenantId: t.id } }))) continue;
     reports.push({ tenantId: t.id, report: (await periodReportFor(db, t.id, period.key)).report });
   }
-  return { ...countyReport(period, reports), names: Object.fromEntries(townships.map((t) => [t.id, { code: t.code, name: t.name, nameEn: t.nameEn }])) };
+  return {
+    ...countyReport(period, reports),
+    names: Object.fromEntries(townships.map((t) => [t.id, { code: t.code, name: t.name, nameEn: t.nameEn }])),
+  };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -332,18 +466,30 @@ export type EntryAppeal = { caseId: string; number: string; state: string; workf
  * by the entry they dispute: for one entry, or for all filed since an instant (an appeal is filed
  * after its line, so a period's lines need only the appeals filed since the period began).
  */
-export async function standingAppeals(db: Client, tenantId: string, compiled: TenantContext["compiled"], filter: { entry: string } | { since: Date }): Promise<Map<string, EntryAppeal>> {
+export async function standingAppeals(
+  db: Client,
+  tenantId: string,
+  compiled: TenantContext["compiled"],
+  filter: { entry: string } | { since: Date },
+): Promise<Map<string, EntryAppeal>> {
   const setup = appealSetup(compiled);
   const found = new Map<string, EntryAppeal>();
   if (!setup) return found;
   const rows = await db.case.findMany({
-    where: { tenantId, workflowId: setup.appeal.workflow, ...("entry" in filter ? { data: { path: [setup.field], equals: filter.entry } } : { createdAt: { gte: filter.since } }) },
+    where: {
+      tenantId,
+      workflowId: setup.appeal.workflow,
+      ...("entry" in filter
+        ? { data: { path: [setup.field], equals: filter.entry } }
+        : { createdAt: { gte: filter.since } }),
+    },
     select: { id: true, number: true, state: true, workflowId: true, data: true },
     orderBy: { createdAt: "asc" },
   });
   for (const r of rows) {
     const entry = (r.data as Record<string, unknown> | null)?.[setup.field];
-    if (typeof entry === "string" && appealStands(compiled, r.state)) found.set(entry, { caseId: r.id, number: r.number, state: r.state, workflowId: r.workflowId });
+    if (typeof entry === "string" && appealStands(compiled, r.state))
+      found.set(entry, { caseId: r.id, number: r.number, state: r.state, workflowId: r.workflowId });
   }
   return found;
 }
@@ -354,11 +500,19 @@ export async function standingAppeals(db: Client, tenantId: string, compiled: Te
  * (uphold / reject by the inspection post through transitionCase). When it is upheld, the score
  * job of the appeal case appends the reversal line.
  */
-export async function fileAppeal(db: Db, ctx: TenantContext, scoreEntryKey: string, input: Record<string, unknown>, now = new Date()): Promise<AppealResult> {
+export async function fileAppeal(
+  db: Db,
+  ctx: TenantContext,
+  scoreEntryKey: string,
+  input: Record<string, unknown>,
+  now = new Date(),
+): Promise<AppealResult> {
   const tenantId = ctx.tenant.id;
   const field = ctx.compiled.defaults.appealEntryField;
   const entry = await db.scoreEntry.findFirst({ where: { tenantId, dedupeKey: scoreEntryKey, ...countedLines } });
-  const disputedCase = entry?.caseId ? await db.case.findFirst({ where: { tenantId, id: entry.caseId }, select: { categoryId: true, platformId: true } }) : null;
+  const disputedCase = entry?.caseId
+    ? await db.case.findFirst({ where: { tenantId, id: entry.caseId }, select: { categoryId: true, platformId: true } })
+    : null;
   const alreadyAppealed = (await standingAppeals(db, tenantId, ctx.compiled, { entry: scoreEntryKey })).size > 0;
   const caseId = randomUUID();
   const decision = decideAppeal(
@@ -378,7 +532,18 @@ export async function fileAppeal(db: Db, ctx: TenantContext, scoreEntryKey: stri
   const c = decision.case;
   const { number, outbox } = await ctx.db.transaction(async (tx) => {
     const number = await insertNewCase(tx, c, now);
-    const outbox = await applyOutcomes(tx, { tenantId, actorId: ctx.user.id, caseId: c.id, caseTitle: c.title, now, timeZone: ctx.compiled.defaults.timeZone }, decision.outcomes);
+    const outbox = await applyOutcomes(
+      tx,
+      {
+        tenantId,
+        actorId: ctx.user.id,
+        caseId: c.id,
+        caseTitle: c.title,
+        now,
+        timeZone: ctx.compiled.defaults.timeZone,
+      },
+      decision.outcomes,
+    );
     return { number, outbox };
   });
   await relayOutbox(outbox);

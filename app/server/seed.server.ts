@@ -2,14 +2,14 @@
 // its template and validated exactly as a published config would be; every template file in
 // tenants/templates/ is published into TemplateVersion when the database does not have it. Idempotent.
 import path from "node:path";
-import { prepareConfig } from "../../engine/config/index.ts";
-import type { Issue } from "../../engine/issues.ts";
-import type { TownshipConfig } from "../../schemas/township-config.ts";
-import { publishTemplateFiles } from "./config-publish.server.ts";
-import type { Db } from "./db.server.ts";
-import { env } from "./env.server.ts";
-import { hashPassword } from "./password.server.ts";
-import { readJson, templateLookupFromDir } from "./tenant-files.server.ts";
+import { prepareConfig } from "#engine/config/index";
+import type { Issue } from "#engine/issues";
+import type { TownshipConfig } from "#schemas/township-config";
+import { publishTemplateFiles } from "./config-publish.server";
+import type { Db } from "./db.server";
+import { env } from "./env.server";
+import { hashPassword } from "./password.server";
+import { readJson, templateLookupFromDir } from "./tenant-files.server";
 
 type Member = { login: string; name: string; posts: string[]; unit: string };
 
@@ -21,13 +21,20 @@ type DemoSeed = {
   countyUsers?: Member[];
   /** The standards body that publishes the template files (docs/decisions/018-standards-bodies.md). */
   standardsBody?: { code: string; name: { zh: string; en?: string }; users: Member[] };
-  users: Array<{ login: string; name: string; memberships: Array<{ township: string; posts: string[]; unit: string }> }>;
+  users: Array<{
+    login: string;
+    name: string;
+    memberships: Array<{ township: string; posts: string[]; unit: string }>;
+  }>;
 };
 
 export type DemoLogin = { login: string; password: string; name: string; townships: string[] };
 
-export function formatIssues(file: string, issues: Issue[]) {
-  return `${file} is not a valid config:\n` + issues.map((i) => `  ${i.path || "/"} [${i.code}] ${i.message.zh} / ${i.message.en}`).join("\n");
+function formatIssues(file: string, issues: Issue[]) {
+  return (
+    `${file} is not a valid config:\n` +
+    issues.map((i) => `  ${i.path || "/"} [${i.code}] ${i.message.zh} / ${i.message.en}`).join("\n")
+  );
 }
 
 export function loadDemoSeed(tenantsDir = env.tenantsDir) {
@@ -42,22 +49,46 @@ export function loadDemoSeed(tenantsDir = env.tenantsDir) {
   return { seed, townships };
 }
 
-function checkMembership(login: string, m: DemoSeed["users"][number]["memberships"][number], config: TownshipConfig | undefined) {
+function checkMembership(
+  login: string,
+  m: DemoSeed["users"][number]["memberships"][number],
+  config: TownshipConfig | undefined,
+) {
   if (!config) throw new Error(`demo user ${login}: no township ${m.township}`);
-  if (!config.org?.units?.some((u) => u.id === m.unit)) throw new Error(`demo user ${login}: unit ${m.unit} not in ${m.township}`);
+  if (!config.org?.units?.some((u) => u.id === m.unit))
+    throw new Error(`demo user ${login}: unit ${m.unit} not in ${m.township}`);
   for (const post of m.posts) {
-    if (!config.posts?.some((p) => p.id === post)) throw new Error(`demo user ${login}: post ${post} not in ${m.township}`);
+    if (!config.posts?.some((p) => p.id === post))
+      throw new Error(`demo user ${login}: post ${post} not in ${m.township}`);
   }
 }
 
-export async function seedDemo(db: Db, tenantsDir = env.tenantsDir): Promise<{ created: boolean; logins: DemoLogin[] }> {
+export async function seedDemo(
+  db: Db,
+  tenantsDir = env.tenantsDir,
+): Promise<{ created: boolean; logins: DemoLogin[] }> {
   const { seed, townships } = loadDemoSeed(tenantsDir);
   const countyUsers = seed.countyUsers ?? [];
   const body = seed.standardsBody;
   const logins = [
-    ...(body?.users ?? []).map((u) => ({ login: u.login, password: seed.password, name: u.name, townships: [body!.code] })),
-    ...countyUsers.map((u) => ({ login: u.login, password: seed.password, name: u.name, townships: [seed.county.code] })),
-    ...seed.users.map((u) => ({ login: u.login, password: seed.password, name: u.name, townships: u.memberships.map((m) => m.township) })),
+    ...(body?.users ?? []).map((u) => ({
+      login: u.login,
+      password: seed.password,
+      name: u.name,
+      townships: [body!.code],
+    })),
+    ...countyUsers.map((u) => ({
+      login: u.login,
+      password: seed.password,
+      name: u.name,
+      townships: [seed.county.code],
+    })),
+    ...seed.users.map((u) => ({
+      login: u.login,
+      password: seed.password,
+      name: u.name,
+      townships: u.memberships.map((m) => m.township),
+    })),
   ];
   const bodyId = body ? await ensureStandardsBody(db, body, seed.password) : undefined;
   await publishTemplateFiles(db, path.join(tenantsDir, "templates"), "seed", bodyId);
@@ -69,15 +100,24 @@ export async function seedDemo(db: Db, tenantsDir = env.tenantsDir): Promise<{ c
   }
 
   const configs = new Map(townships.map((t) => [t.config.id, t.config]));
-  for (const user of seed.users) for (const m of user.memberships) checkMembership(user.login, m, configs.get(m.township));
+  for (const user of seed.users)
+    for (const m of user.memberships) checkMembership(user.login, m, configs.get(m.township));
   const passwordHash = await hashPassword(seed.password);
 
   await db.$transaction(async (tx) => {
-    const county = await tx.tenant.create({ data: { code: seed.county.code, kind: "county", name: seed.county.name.zh, nameEn: seed.county.name.en ?? null } });
+    const county = await tx.tenant.create({
+      data: { code: seed.county.code, kind: "county", name: seed.county.name.zh, nameEn: seed.county.name.en ?? null },
+    });
     const tenantIds = new Map<string, string>();
     for (const { source, config } of townships) {
       const tenant = await tx.tenant.create({
-        data: { code: config.id, kind: "township", name: config.name.zh, nameEn: config.name.en ?? null, parentId: county.id },
+        data: {
+          code: config.id,
+          kind: "township",
+          name: config.name.zh,
+          nameEn: config.name.en ?? null,
+          parentId: county.id,
+        },
       });
       tenantIds.set(config.id, tenant.id);
       await tx.configVersion.create({
@@ -98,7 +138,9 @@ export async function seedDemo(db: Db, tenantsDir = env.tenantsDir): Promise<{ c
     for (const u of seed.users) {
       const user = await tx.user.create({ data: { login: u.login, displayName: u.name, passwordHash } });
       for (const m of u.memberships) {
-        await tx.membership.create({ data: { tenantId: tenantIds.get(m.township)!, userId: user.id, posts: m.posts, unitId: m.unit } });
+        await tx.membership.create({
+          data: { tenantId: tenantIds.get(m.township)!, userId: user.id, posts: m.posts, unitId: m.unit },
+        });
       }
     }
   });
@@ -107,7 +149,11 @@ export async function seedDemo(db: Db, tenantsDir = env.tenantsDir): Promise<{ c
 
 /** Creates the members a tenant is missing (a demo database seeded before they existed gets them). */
 async function seedMembers(db: Db, tenantId: string, users: Member[], password: string) {
-  const present = new Set((await db.user.findMany({ where: { login: { in: users.map((u) => u.login) } }, select: { login: true } })).map((u) => u.login));
+  const present = new Set(
+    (await db.user.findMany({ where: { login: { in: users.map((u) => u.login) } }, select: { login: true } })).map(
+      (u) => u.login,
+    ),
+  );
   const missing = users.filter((u) => !present.has(u.login));
   if (!missing.length) return;
   const passwordHash = await hashPassword(password);
@@ -119,9 +165,20 @@ async function seedMembers(db: Db, tenantId: string, users: Member[], password: 
   });
 }
 
-async function ensureStandardsBody(db: Db, body: NonNullable<DemoSeed["standardsBody"]>, password: string): Promise<string> {
+async function ensureStandardsBody(
+  db: Db,
+  body: NonNullable<DemoSeed["standardsBody"]>,
+  password: string,
+): Promise<string> {
   const existing = await db.tenant.findUnique({ where: { code: body.code }, select: { id: true } });
-  const id = existing?.id ?? (await db.tenant.create({ data: { code: body.code, kind: "standards", name: body.name.zh, nameEn: body.name.en ?? null }, select: { id: true } })).id;
+  const id =
+    existing?.id ??
+    (
+      await db.tenant.create({
+        data: { code: body.code, kind: "standards", name: body.name.zh, nameEn: body.name.en ?? null },
+        select: { id: true },
+      })
+    ).id;
   await seedMembers(db, id, body.users, password);
   return id;
 }

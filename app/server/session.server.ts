@@ -2,10 +2,10 @@
 // so logout, the idle timeout and expiry are real (docs/decisions/004-sessions.md, 022).
 import { randomBytes } from "node:crypto";
 import { createCookie, redirect } from "@remix-run/node";
-import { getPrisma } from "./db.server.ts";
-import { cached, changed, tableCache } from "./context-cache.server.ts";
-import { env } from "./env.server.ts";
-import { dummyPasswordHash, verifyPassword } from "./password.server.ts";
+import { getPrisma } from "./db.server";
+import { cached, changed, tableCache } from "./context-cache.server";
+import { env } from "./env.server";
+import { dummyPasswordHash, verifyPassword } from "./password.server";
 
 export const SESSION_TTL_MS = 12 * 60 * 60 * 1000;
 const idleMs = () => env.sessionIdleMinutes * 60 * 1000;
@@ -29,9 +29,11 @@ async function sessionIdFrom(request: Request): Promise<string | null> {
 }
 
 /** Session rows by id, with their user; cleared when any session ends or any user changes. */
-const sessions = tableCache<{ expiresAt: Date; lastSeenAt: Date; user: SessionUser & { mustChangePassword: boolean } }>(["Session", "User"]);
+const sessions = tableCache<{ expiresAt: Date; lastSeenAt: Date; user: SessionUser & { mustChangePassword: boolean } }>(
+  ["Session", "User"],
+);
 
-export type SessionUser = { id: string; login: string; displayName: string; active: boolean; locale: string };
+export type SessionUser = { id: string; login: string; displayName: string; active: boolean };
 
 /** The logged-in user, and whether they still hold a one-time password. */
 export async function getUser(request: Request): Promise<(SessionUser & { mustChangePassword: boolean }) | null> {
@@ -41,7 +43,13 @@ export async function getUser(request: Request): Promise<(SessionUser & { mustCh
   const read = () =>
     db.session.findUnique({
       where: { id },
-      select: { expiresAt: true, lastSeenAt: true, user: { select: { id: true, login: true, displayName: true, active: true, locale: true, mustChangePassword: true } } },
+      select: {
+        expiresAt: true,
+        lastSeenAt: true,
+        user: {
+          select: { id: true, login: true, displayName: true, active: true, mustChangePassword: true },
+        },
+      },
     });
   let session = await cached(sessions, id, read);
   if (!session) return null;
@@ -66,7 +74,7 @@ export async function getUser(request: Request): Promise<(SessionUser & { mustCh
   return session.user;
 }
 
-export const PASSWORD_PAGE = "/password";
+const PASSWORD_PAGE = "/password";
 
 const here = (request: Request) => {
   const url = new URL(request.url);
@@ -86,8 +94,11 @@ export async function requireUser(request: Request): Promise<SessionUser> {
 }
 
 export async function checkCredentials(login: string, password: string) {
-  const user = await getPrisma().user.findUnique({ where: { login }, select: { id: true, passwordHash: true, active: true } });
-  if (!user || !user.active) {
+  const user = await getPrisma().user.findUnique({
+    where: { login },
+    select: { id: true, passwordHash: true, active: true },
+  });
+  if (!user?.active) {
     await verifyPassword(password, await dummyPasswordHash());
     return null;
   }

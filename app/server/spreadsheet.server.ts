@@ -6,7 +6,7 @@ import type ExcelJS from "exceljs";
 const FORMULA_START = /^[=+\-@\t\r]/;
 
 /** Text that a spreadsheet shows as typed: a leading `'` makes Excel and LibreOffice take it as text. */
-export const inertText = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
+const inertText = (value: string) => (FORMULA_START.test(value) ? `'${value}` : value);
 
 /** One CSV cell: inert, and quoted when it holds a quote, comma or line break. */
 export function csvCell(value: unknown): string {

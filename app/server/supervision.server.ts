@@ -1,15 +1,15 @@
 // Supervision records as people read them: a case's sheets (督办单) and talks (约谈), the open ones
 // across the township, and one sheet for printing. Only sheets of cases the user may read.
-import { workingDaysBetween } from "../../engine/calendar.ts";
-import type { Deadline } from "../../engine/case-state.ts";
-import type { CompiledConfig } from "../../engine/config/index.ts";
-import { pickText, type Locale, type Text } from "../../engine/i18n.ts";
-import { ladderStepAt } from "../../engine/supervision.ts";
-import { getTenantConfig } from "./config.server.ts";
-import type { Db } from "./db.server.ts";
-import { isUuid } from "./params.server.ts";
-import { accessibleCases } from "./permissions.server.ts";
-import type { TenantContext } from "./tenancy.server.ts";
+import { workingDaysBetween } from "#engine/calendar";
+import type { Deadline } from "#engine/case-state";
+import type { CompiledConfig } from "#engine/config/index";
+import { pickText, type Locale, type Text } from "#engine/i18n";
+import { ladderStepAt } from "#engine/supervision";
+import { getTenantConfig } from "./config.server";
+import type { Db } from "./db.server";
+import { isUuid } from "./params.server";
+import { accessibleCases } from "./permissions.server";
+import type { TenantContext } from "./tenancy.server";
 
 const sheetSelect = {
   id: true,
@@ -40,8 +40,16 @@ const talkSelect = {
 /** The sheets and talks of one case; the caller has already checked that the user may read it. */
 export async function caseSupervision(ctx: TenantContext, caseId: string) {
   return ctx.db.transaction(async (tx) => ({
-    sheets: await tx.supervisionSheet.findMany({ where: { tenantId: ctx.tenant.id, caseId }, orderBy: { issuedAt: "asc" }, select: sheetSelect }),
-    talks: await tx.principalTalk.findMany({ where: { tenantId: ctx.tenant.id, caseId }, orderBy: { scheduleBy: "asc" }, select: talkSelect }),
+    sheets: await tx.supervisionSheet.findMany({
+      where: { tenantId: ctx.tenant.id, caseId },
+      orderBy: { issuedAt: "asc" },
+      select: sheetSelect,
+    }),
+    talks: await tx.principalTalk.findMany({
+      where: { tenantId: ctx.tenant.id, caseId },
+      orderBy: { scheduleBy: "asc" },
+      select: talkSelect,
+    }),
   }));
 }
 
@@ -69,7 +77,10 @@ export async function listOpenSupervision(ctx: TenantContext, take = 200) {
 /** Display names of users, for "responsible people" and the like (names are not tenant data). */
 export async function userNames(db: Db, ids: readonly string[]): Promise<Record<string, string>> {
   if (!ids.length) return {};
-  const users = await db.user.findMany({ where: { id: { in: [...new Set(ids)] } }, select: { id: true, displayName: true } });
+  const users = await db.user.findMany({
+    where: { id: { in: [...new Set(ids)] } },
+    select: { id: true, displayName: true },
+  });
   return Object.fromEntries(users.map((u) => [u.id, u.displayName]));
 }
 
@@ -89,7 +100,12 @@ function sheetLabel(
     if (sheet.trigger === "manual" && e.type === "case.transition") {
       return compiled.workflows.get(c.workflowId)?.transitions?.find((t) => t.id === data.transitionId)?.name;
     }
-    if (sheet.trigger === "ladder" && e.type === "case.deadline-step" && data.type === "supervision-sheet" && typeof data.index === "number") {
+    if (
+      sheet.trigger === "ladder" &&
+      e.type === "case.deadline-step" &&
+      data.type === "supervision-sheet" &&
+      typeof data.index === "number"
+    ) {
       const running = c.deadlines.find((d) => d.id === data.deadlineId);
       const policyId = running?.policyId ?? compiled.categories.get(c.categoryId)?.deadlinePolicy;
       if (!policyId || !compiled.policies.has(policyId)) return undefined;
@@ -118,22 +134,48 @@ export async function getSheetForPrint(db: Db, ctx: TenantContext, sheetId: stri
       where: { AND: [{ id: sheetId, tenantId: ctx.tenant.id }, { case: accessibleCases(ctx.ability) }] },
       select: {
         ...sheetSelect,
-        case: { select: { id: true, number: true, title: true, categoryId: true, workflowId: true, configVersion: true, assignment: true, deadlines: true } },
+        case: {
+          select: {
+            id: true,
+            number: true,
+            title: true,
+            categoryId: true,
+            workflowId: true,
+            configVersion: true,
+            assignment: true,
+            deadlines: true,
+          },
+        },
       },
     });
     if (!sheet) return null;
-    const audit = await tx.auditEvent.findMany({ where: { tenantId: ctx.tenant.id, caseId: sheet.case.id, at: sheet.issuedAt }, orderBy: { seq: "asc" }, select: { type: true, data: true } });
+    const audit = await tx.auditEvent.findMany({
+      where: { tenantId: ctx.tenant.id, caseId: sheet.case.id, at: sheet.issuedAt },
+      orderBy: { seq: "asc" },
+      select: { type: true, data: true },
+    });
     return { sheet, audit };
   });
   if (!found) return null;
   const { sheet, audit } = found;
   const compiled = (await getTenantConfig(db, ctx.tenant.id, sheet.case.configVersion))?.compiled ?? ctx.compiled;
   const deadlines = (sheet.case.deadlines ?? []) as Deadline[];
-  const policyId = deadlines.find((d) => d.kind === sheet.deadlineKind)?.policyId ?? compiled.categories.get(sheet.case.categoryId)?.deadlinePolicy;
+  const policyId =
+    deadlines.find((d) => d.kind === sheet.deadlineKind)?.policyId ??
+    compiled.categories.get(sheet.case.categoryId)?.deadlinePolicy;
   const calendar = compiled.calendar(policyId ? compiled.policies.get(policyId)?.calendar : undefined);
-  const assignment = (sheet.case.assignment ?? {}) as { assignedAt?: string; leadUnitId?: string; assistUnitIds?: string[] };
+  const assignment = (sheet.case.assignment ?? {}) as {
+    assignedAt?: string;
+    leadUnitId?: string;
+    assistUnitIds?: string[];
+  };
   const names = await userNames(db, sheet.toUserIds);
-  const label = sheetLabel(compiled, { workflowId: sheet.case.workflowId, categoryId: sheet.case.categoryId, deadlines }, sheet, audit);
+  const label = sheetLabel(
+    compiled,
+    { workflowId: sheet.case.workflowId, categoryId: sheet.case.categoryId, deadlines },
+    sheet,
+    audit,
+  );
   return {
     id: sheet.id,
     number: sheet.number,

@@ -3,22 +3,38 @@
 // template and what each changes, the three-way upgrade (engine/config/upgrade.ts) run with a
 // person's decisions, and publishing the result as the township's next config version.
 // docs/decisions/017-template-upgrade-screen.md.
-import { changeMessage, describePath, diffConfigs, type ConfigChange } from "../../engine/config/diff.ts";
-import { getAtIdPath, isJsonObject, joinPointer, splitPointer, type Json, type JsonObject } from "../../engine/config/id-paths.ts";
-import { resolveConfig, type TemplateLookup } from "../../engine/config/index.ts";
-import { IDENTITY_KEYS } from "../../engine/config/resolve.ts";
-import { applyResolutions, upgradeConfig, type ConflictCode, type Resolution, type UpgradeConflict, type UpgradeInput, type UpgradeResult, type UpgradeSuccess } from "../../engine/config/upgrade.ts";
-import { compareVersions, parseTemplateRef } from "../../engine/config/versions.ts";
-import type { Bilingual, Text } from "../../engine/i18n.ts";
-import type { Issue } from "../../engine/issues.ts";
-import type { TownshipConfig } from "../../schemas/township-config.ts";
-import { appendAudit } from "./audit.server.ts";
-import { loadConfigAdmin, previewDeadlineImpact, type DeadlineImpactView } from "./config-admin.server.ts";
-import { calendarIssues, publishTownshipConfig } from "./config-publish.server.ts";
-import type { Db } from "./db.server.ts";
-import { requireAbility } from "./guards.server.ts";
-import type { TenantContext } from "./tenancy.server.ts";
-import { listTemplateVersions, lookupOf, type TemplateVersionEntry } from "./tenant-files.server.ts";
+import { changeMessage, describePath, diffConfigs, type ConfigChange } from "#engine/config/diff";
+import {
+  getAtIdPath,
+  isJsonObject,
+  joinPointer,
+  splitPointer,
+  type Json,
+  type JsonObject,
+} from "#engine/config/id-paths";
+import { resolveConfig, type TemplateLookup } from "#engine/config/index";
+import { IDENTITY_KEYS } from "#engine/config/resolve";
+import {
+  applyResolutions,
+  upgradeConfig,
+  type ConflictCode,
+  type Resolution,
+  type UpgradeConflict,
+  type UpgradeInput,
+  type UpgradeResult,
+  type UpgradeSuccess,
+} from "#engine/config/upgrade";
+import { compareVersions, parseTemplateRef } from "#engine/config/versions";
+import type { Bilingual, Text } from "#engine/i18n";
+import type { Issue } from "#engine/issues";
+import type { TownshipConfig } from "#schemas/township-config";
+import { appendAudit } from "./audit.server";
+import { loadConfigAdmin, previewDeadlineImpact, type DeadlineImpactView } from "./config-admin.server";
+import { calendarIssues, publishTownshipConfig } from "./config-publish.server";
+import type { Db } from "./db.server";
+import { requireAbility } from "./guards.server";
+import type { TenantContext } from "./tenancy.server";
+import { listTemplateVersions, lookupOf, type TemplateVersionEntry } from "./tenant-files.server";
 
 const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
@@ -26,10 +42,12 @@ const issue = (path: string, code: string, zh: string, en: string): Issue => ({ 
 // Newer versions and what they change
 
 /** The versions of the same template above `ref`, oldest first. */
-export function newerVersions(versions: readonly TemplateVersionEntry[], ref: string): TemplateVersionEntry[] {
+function newerVersions(versions: readonly TemplateVersionEntry[], ref: string): TemplateVersionEntry[] {
   const current = parseTemplateRef(ref);
   if (!current) return [];
-  return versions.filter((v) => v.templateId === current.templateId && compareVersions(v.version, current.version) > 0).sort((a, b) => compareVersions(a.version, b.version));
+  return versions
+    .filter((v) => v.templateId === current.templateId && compareVersions(v.version, current.version) > 0)
+    .sort((a, b) => compareVersions(a.version, b.version));
 }
 
 // Identity never reaches a township (resolution takes it from the township), so it is no change for one.
@@ -38,7 +56,7 @@ const IDENTITY = new Set<string>(["$schema", ...IDENTITY_KEYS]);
 const isIdentity = (change: ConfigChange) => IDENTITY.has(splitPointer(change.path)[0] ?? "");
 
 /** What a township would see change between two template versions (resolved), identity left out. */
-export function templateChanges(from: unknown, to: unknown, lookup: TemplateLookup): ConfigChange[] {
+function templateChanges(from: unknown, to: unknown, lookup: TemplateLookup): ConfigChange[] {
   const a = resolveConfig(from, lookup);
   const b = resolveConfig(to, lookup);
   if (!a.ok || !b.ok) return [];
@@ -48,7 +66,11 @@ export function templateChanges(from: unknown, to: unknown, lookup: TemplateLook
 export type ChangeLine = { path: string; mark: "+" | "-" | "~"; message: Bilingual };
 
 export function changeLines(changes: readonly ConfigChange[]): ChangeLine[] {
-  return changes.map((change) => ({ path: change.path, mark: change.kind === "added" ? "+" : change.kind === "removed" ? "-" : "~", message: changeMessage(change) }));
+  return changes.map((change) => ({
+    path: change.path,
+    mark: change.kind === "added" ? "+" : change.kind === "removed" ? "-" : "~",
+    message: changeMessage(change),
+  }));
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -58,16 +80,49 @@ export function changeLines(changes: readonly ConfigChange[]): ChangeLine[] {
  * The inputs of a three-way upgrade of `source` (a township's own overrides, extending its current
  * template version) to the template version `to`. `place` names where templates were looked for.
  */
-export function upgradeInputFor(source: unknown, to: string, lookup: TemplateLookup, place?: string): { ok: true; input: UpgradeInput } | { ok: false; issues: Issue[] } {
+export function upgradeInputFor(
+  source: unknown,
+  to: string,
+  lookup: TemplateLookup,
+  place?: string,
+): { ok: true; input: UpgradeInput } | { ok: false; issues: Issue[] } {
   const from = isJsonObject(source) && typeof source.extends === "string" ? source.extends : undefined;
-  if (!from) return { ok: false, issues: [issue("/extends", "upgrade.no-extends", "此配置没有继承模板（extends）", "This config does not extend a template")] };
+  if (!from)
+    return {
+      ok: false,
+      issues: [
+        issue(
+          "/extends",
+          "upgrade.no-extends",
+          "此配置没有继承模板（extends）",
+          "This config does not extend a template",
+        ),
+      ],
+    };
   const base = lookup(from);
   const target = lookup(to);
-  for (const [ref, doc] of [[from, base], [to, target]] as const) {
+  for (const [ref, doc] of [
+    [from, base],
+    [to, target],
+  ] as const) {
     if (doc === undefined) {
       return {
         ok: false,
-        issues: [place ? issue("/extends", "extends.not-found", `在 ${place} 中找不到模板 ${ref}`, `No template ${ref} in ${place}`) : issue("/extends", "extends.not-found", `找不到已发布的模板版本：${ref}`, `No published template version ${ref}`)],
+        issues: [
+          place
+            ? issue(
+                "/extends",
+                "extends.not-found",
+                `在 ${place} 中找不到模板 ${ref}`,
+                `No template ${ref} in ${place}`,
+              )
+            : issue(
+                "/extends",
+                "extends.not-found",
+                `找不到已发布的模板版本：${ref}`,
+                `No published template version ${ref}`,
+              ),
+        ],
       };
     }
   }
@@ -82,7 +137,10 @@ export function parseJsonValue(text: string): { ok: true; value: Json } | { ok: 
     const detail = (error as Error).message;
     return {
       ok: false,
-      message: { zh: `不是有效的 JSON（文字要加英文双引号，如 "值"）：${detail}`, en: `Not valid JSON (put text in double quotes, like "value"): ${detail}` },
+      message: {
+        zh: `不是有效的 JSON（文字要加英文双引号，如 "值"）：${detail}`,
+        en: `Not valid JSON (put text in double quotes, like "value"): ${detail}`,
+      },
     };
   }
 }
@@ -105,7 +163,10 @@ export type DecidedUpgrade = {
  * appears only after the decisions before it). Decisions for paths with no conflict are left out,
  * since a form keeps the choices of an earlier preview.
  */
-export function upgradeWithDecisions(input: UpgradeInput, decisions: Readonly<Record<string, Decision>>): DecidedUpgrade {
+export function upgradeWithDecisions(
+  input: UpgradeInput,
+  decisions: Readonly<Record<string, Decision>>,
+): DecidedUpgrade {
   const wanted: Record<string, Resolution> = {};
   const errors: Record<string, Bilingual> = {};
   for (const [path, d] of Object.entries(decisions)) {
@@ -122,7 +183,11 @@ export function upgradeWithDecisions(input: UpgradeInput, decisions: Readonly<Re
   // Each round decides at least one more conflict, so this ends.
   while (!result.ok) {
     for (const c of result.conflicts) if (!met.has(c.path)) met.set(c.path, c);
-    const next = Object.fromEntries(result.conflicts.filter((c) => Object.hasOwn(wanted, c.path) && !Object.hasOwn(applied, c.path)).map((c) => [c.path, wanted[c.path]!]));
+    const next = Object.fromEntries(
+      result.conflicts
+        .filter((c) => Object.hasOwn(wanted, c.path) && !Object.hasOwn(applied, c.path))
+        .map((c) => [c.path, wanted[c.path]!]),
+    );
     if (!Object.keys(next).length) break;
     Object.assign(applied, next);
     result = applyResolutions(result, next);
@@ -149,7 +214,7 @@ function namesAlong(path: string, documents: readonly unknown[]): Record<string,
 }
 
 /** "岗位“机动岗位”的名称（中文）" / "Post "Flexible post" › name (Chinese)". */
-export function pathInWords(path: string, documents: readonly unknown[]): Bilingual {
+function pathInWords(path: string, documents: readonly unknown[]): Bilingual {
   const where = describePath(path, namesAlong(path, documents));
   return { zh: where.zh, en: where.en.charAt(0).toUpperCase() + where.en.slice(1) };
 }
@@ -162,10 +227,19 @@ type Latest = { version: number; extendsRef: string | null; source: JsonObject; 
 /** The township's latest published version, read as the user (row-level security applies). */
 async function latestVersion(ctx: TenantContext): Promise<Latest> {
   const row = await ctx.db.transaction((tx) =>
-    tx.configVersion.findFirst({ where: { tenantId: ctx.tenant.id }, orderBy: { version: "desc" }, select: { version: true, extendsRef: true, source: true, document: true } }),
+    tx.configVersion.findFirst({
+      where: { tenantId: ctx.tenant.id },
+      orderBy: { version: "desc" },
+      select: { version: true, extendsRef: true, source: true, document: true },
+    }),
   );
   if (!row) throw new Response("Township has no published config", { status: 503 });
-  return { version: row.version, extendsRef: row.extendsRef, source: isJsonObject(row.source) ? row.source : {}, document: row.document as unknown as TownshipConfig };
+  return {
+    version: row.version,
+    extendsRef: row.extendsRef,
+    source: isJsonObject(row.source) ? row.source : {},
+    document: row.document as unknown as TownshipConfig,
+  };
 }
 
 export type UpgradeScreen = {
@@ -173,7 +247,14 @@ export type UpgradeScreen = {
   /** The template version the township extends, or null when it extends none. */
   current: { ref: string; templateId: string; version: string; name: Text | null; publishedAt: Date | null } | null;
   /** Published versions of the same template above the current one, oldest first. */
-  newer: Array<{ ref: string; version: string; notes: Text | null; publishedAt: Date; publishedBy: string; changes: ChangeLine[] }>;
+  newer: Array<{
+    ref: string;
+    version: string;
+    notes: Text | null;
+    publishedAt: Date;
+    publishedBy: string;
+    changes: ChangeLine[];
+  }>;
 };
 
 export async function loadUpgradeScreen(db: Db, ctx: TenantContext): Promise<UpgradeScreen> {
@@ -187,10 +268,19 @@ export async function loadUpgradeScreen(db: Db, ctx: TenantContext): Promise<Upg
   const lookup = lookupOf(versions);
   const here = versions.find((v) => v.ref === ref);
   const document = here?.document;
-  const name = isJsonObject(document) && isJsonObject(document.name) && typeof document.name.zh === "string" ? (document.name as Text) : null;
+  const name =
+    isJsonObject(document) && isJsonObject(document.name) && typeof document.name.zh === "string"
+      ? (document.name as Text)
+      : null;
   return {
     configVersion: latest.version,
-    current: { ref, templateId: parsed.templateId, version: parsed.version, name, publishedAt: here?.publishedAt ?? null },
+    current: {
+      ref,
+      templateId: parsed.templateId,
+      version: parsed.version,
+      name,
+      publishedAt: here?.publishedAt ?? null,
+    },
     newer: newerVersions(versions, ref).map((v) => ({
       ref: v.ref,
       version: v.version,
@@ -243,11 +333,15 @@ export type UpgradePreview = {
   fingerprint: string;
 };
 
-export function fingerprintOf(decisions: Readonly<Record<string, Decision>>): string {
+function fingerprintOf(decisions: Readonly<Record<string, Decision>>): string {
   return JSON.stringify(
     Object.keys(decisions)
       .sort()
-      .map((path) => [path, decisions[path]!.choice, decisions[path]!.choice === "custom" ? (decisions[path]!.text ?? "") : null]),
+      .map((path) => [
+        path,
+        decisions[path]!.choice,
+        decisions[path]!.choice === "custom" ? (decisions[path]!.text ?? "") : null,
+      ]),
   );
 }
 
@@ -259,7 +353,16 @@ async function computeUpgrade(db: Db, ctx: TenantContext, request: UpgradeReques
   requireAbility(ctx, "manage", "Config");
   const latest = await latestVersion(ctx);
   const fingerprint = fingerprintOf(request.decisions);
-  const empty = { from: latest.extendsRef, to: request.to, baseVersion: request.baseVersion, conflicts: [], changes: null, ready: false, impact: null, fingerprint };
+  const empty = {
+    from: latest.extendsRef,
+    to: request.to,
+    baseVersion: request.baseVersion,
+    conflicts: [],
+    changes: null,
+    ready: false,
+    impact: null,
+    fingerprint,
+  };
   const refused = (issues: Issue[]): Computed => ({ preview: { ...empty, issues }, applied: {} });
 
   if (latest.version !== request.baseVersion) {
@@ -275,7 +378,14 @@ async function computeUpgrade(db: Db, ctx: TenantContext, request: UpgradeReques
   const from = latest.extendsRef;
   const versions = await listTemplateVersions(db);
   if (!from || !newerVersions(versions, from).some((v) => v.ref === request.to)) {
-    return refused([issue("/extends", "upgrade.not-newer", `${request.to} 不是本镇所用模板的更新版本`, `${request.to} is not a newer version of the township's template`)]);
+    return refused([
+      issue(
+        "/extends",
+        "upgrade.not-newer",
+        `${request.to} 不是本镇所用模板的更新版本`,
+        `${request.to} is not a newer version of the township's template`,
+      ),
+    ]);
   }
   // Identity comes from the database, never from anything posted.
   const source: JsonObject = { ...latest.source, kind: "township", id: ctx.tenant.code };
@@ -316,14 +426,24 @@ async function computeUpgrade(db: Db, ctx: TenantContext, request: UpgradeReques
 }
 
 /** The config editor's preview of the upgraded config; null when neither calendars nor deadline policies change. */
-async function upgradeImpact(db: Db, ctx: TenantContext, upgraded: TownshipConfig, now: Date): Promise<DeadlineImpactView | null> {
+async function upgradeImpact(
+  db: Db,
+  ctx: TenantContext,
+  upgraded: TownshipConfig,
+  now: Date,
+): Promise<DeadlineImpactView | null> {
   const state = await loadConfigAdmin(db, ctx);
   const impact = await previewDeadlineImpact(db, ctx, state, upgraded, now);
   return impact.calendarsChanged || impact.policiesChanged ? impact : null;
 }
 
 /** What upgrading to `to` with these decisions would do, and to which open cases' due dates; writes nothing. */
-export async function previewUpgrade(db: Db, ctx: TenantContext, request: UpgradeRequest, now = new Date()): Promise<UpgradePreview> {
+export async function previewUpgrade(
+  db: Db,
+  ctx: TenantContext,
+  request: UpgradeRequest,
+  now = new Date(),
+): Promise<UpgradePreview> {
   return (await computeUpgrade(db, ctx, request, now)).preview;
 }
 
@@ -336,12 +456,27 @@ export type UpgradePublication =
  * the township's next version, refused when another version was published since `baseVersion`,
  * or when the decisions are not the ones the person last previewed (`previewed`).
  */
-export async function publishUpgrade(db: Db, ctx: TenantContext, request: UpgradeRequest & { previewed: string }, now = new Date()): Promise<UpgradePublication> {
+export async function publishUpgrade(
+  db: Db,
+  ctx: TenantContext,
+  request: UpgradeRequest & { previewed: string },
+  now = new Date(),
+): Promise<UpgradePublication> {
   const computed = await computeUpgrade(db, ctx, request);
   const { preview, success } = computed;
   if (!success || !preview.ready) return { ok: false, preview };
-  if (request.previewed !== preview.fingerprint) return { ok: false, preview: { ...preview, impact: await upgradeImpact(db, ctx, success.resolved, now) }, changedSincePreview: true };
-  const published = await publishTownshipConfig(db, success.source, { by: ctx.user.login, actorId: ctx.user.id, baseVersion: request.baseVersion, now });
+  if (request.previewed !== preview.fingerprint)
+    return {
+      ok: false,
+      preview: { ...preview, impact: await upgradeImpact(db, ctx, success.resolved, now) },
+      changedSincePreview: true,
+    };
+  const published = await publishTownshipConfig(db, success.source, {
+    by: ctx.user.login,
+    actorId: ctx.user.id,
+    baseVersion: request.baseVersion,
+    now,
+  });
   if (!published.ok) return { ok: false, preview: { ...preview, ready: false, issues: published.issues } };
   if (published.status === "published") {
     // config.published records the version; this entry adds what moved and who decided what.
@@ -371,13 +506,15 @@ const MAX_DECISIONS = 500;
 export function upgradeRequestFromForm(form: FormData): UpgradeRequest | Issue {
   const to = String(form.get("to") ?? "");
   const baseVersion = Number(form.get("baseVersion"));
-  if (!parseTemplateRef(to) || !Number.isInteger(baseVersion)) return issue("", "upgrade.malformed", "提交的升级请求无法识别", "The upgrade request is not readable");
+  if (!parseTemplateRef(to) || !Number.isInteger(baseVersion))
+    return issue("", "upgrade.malformed", "提交的升级请求无法识别", "The upgrade request is not readable");
   const decisions: Record<string, Decision> = {};
   for (const [key, value] of form.entries()) {
     if (!key.startsWith("choice:") || Object.keys(decisions).length >= MAX_DECISIONS) continue;
     const path = key.slice("choice:".length);
     if (!path.startsWith("/") || (value !== "ours" && value !== "theirs" && value !== "custom")) continue;
-    decisions[path] = value === "custom" ? { choice: value, text: String(form.get(`value:${path}`) ?? "") } : { choice: value };
+    decisions[path] =
+      value === "custom" ? { choice: value, text: String(form.get(`value:${path}`) ?? "") } : { choice: value };
   }
   return { to, baseVersion, decisions };
 }
@@ -389,14 +526,31 @@ export function upgradeRequestFromForm(form: FormData): UpgradeRequest | Issue {
 export async function upgradeAction(db: Db, ctx: TenantContext, form: FormData): Promise<Response> {
   requireAbility(ctx, "manage", "Config");
   const request = upgradeRequestFromForm(form);
-  if (!("to" in request)) return Response.json({ intent: "preview", preview: null, issues: [request] }, { status: 400 });
+  if (!("to" in request))
+    return Response.json({ intent: "preview", preview: null, issues: [request] }, { status: 400 });
   if (form.get("intent") === "publish") {
     const result = await publishUpgrade(db, ctx, { ...request, previewed: String(form.get("previewed") ?? "") });
     if (result.ok) {
-      const query = result.status === "unchanged" ? `published=${result.version}&unchanged=1` : `published=${result.version}${result.retimedCases ? `&retimed=${result.retimedCases}` : ""}`;
+      const query =
+        result.status === "unchanged"
+          ? `published=${result.version}&unchanged=1`
+          : `published=${result.version}${result.retimedCases ? `&retimed=${result.retimedCases}` : ""}`;
       return new Response(null, { status: 302, headers: { Location: `/t/${ctx.tenant.code}/admin?${query}` } });
     }
-    return Response.json({ intent: "publish", preview: result.preview, changedSincePreview: result.changedSincePreview ?? false, issues: [] }, { status: result.changedSincePreview ? 200 : 422 });
+    return Response.json(
+      {
+        intent: "publish",
+        preview: result.preview,
+        changedSincePreview: result.changedSincePreview ?? false,
+        issues: [],
+      },
+      { status: result.changedSincePreview ? 200 : 422 },
+    );
   }
-  return Response.json({ intent: "preview", preview: await previewUpgrade(db, ctx, request), changedSincePreview: false, issues: [] });
+  return Response.json({
+    intent: "preview",
+    preview: await previewUpgrade(db, ctx, request),
+    changedSincePreview: false,
+    issues: [],
+  });
 }

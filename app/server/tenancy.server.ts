@@ -1,12 +1,12 @@
 // Who the user is in one tenant: membership, posts, unit, compiled config and CASL rules.
 // Every tenant route starts here; a non-member gets the same 404 as a township that doesn't exist.
-import type { CompiledConfig } from "../../engine/config/index.ts";
-import { rulesFor, type Actor, type RawRule } from "../../engine/permissions.ts";
-import { getTenantConfig } from "./config.server.ts";
-import { cached, tableCache } from "./context-cache.server.ts";
-import { getPrisma, tenantDb, type Db, type TenantDb } from "./db.server.ts";
-import { buildCaseAbility, type CaseAbility } from "./permissions.server.ts";
-import { requireUser, type SessionUser } from "./session.server.ts";
+import type { CompiledConfig } from "#engine/config/index";
+import { rulesFor, type Actor, type RawRule } from "#engine/permissions";
+import { getTenantConfig } from "./config.server";
+import { cached, tableCache } from "./context-cache.server";
+import { getPrisma, tenantDb, type Db, type TenantDb } from "./db.server";
+import { buildCaseAbility, type CaseAbility } from "./permissions.server";
+import { requireUser, type SessionUser } from "./session.server";
 
 export type TenantContext = {
   user: SessionUser;
@@ -31,14 +31,19 @@ export function notFound(): never {
  * The logged-in user's context in the tenant a route names, loaded by `load`; a non-member gets
  * the same 404 as a tenant that does not exist.
  */
-export async function requireContext<T>(request: Request, code: string | undefined, load: (db: Db, user: SessionUser, code: string) => Promise<T | null>): Promise<T> {
+export async function requireContext<T>(
+  request: Request,
+  code: string | undefined,
+  load: (db: Db, user: SessionUser, code: string) => Promise<T | null>,
+): Promise<T> {
   const user = await requireUser(request);
   const ctx = code ? await load(getPrisma(), user, code) : null;
   if (!ctx) notFound();
   return ctx;
 }
 
-export const requireTenantContext = (request: Request, tenantCode: string | undefined) => requireContext(request, tenantCode, loadTenantContext);
+export const requireTenantContext = (request: Request, tenantCode: string | undefined) =>
+  requireContext(request, tenantCode, loadTenantContext);
 
 /** The user's context in a township, or null when they are not an active member of it. */
 type MembershipRow = { posts: string[]; backupPosts: string[]; unitId: string; tenant: TenantContext["tenant"] };
@@ -49,7 +54,12 @@ export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: s
   const membership = await cached(memberships, `${user.id}\n${tenantCode}`, () =>
     db.membership.findFirst({
       where: { userId: user.id, active: true, tenant: { code: tenantCode, kind: "township" } },
-      select: { posts: true, backupPosts: true, unitId: true, tenant: { select: { id: true, code: true, name: true, nameEn: true, mode: true } } },
+      select: {
+        posts: true,
+        backupPosts: true,
+        unitId: true,
+        tenant: { select: { id: true, code: true, name: true, nameEn: true, mode: true } },
+      },
     }),
   );
   if (!membership) return null;
@@ -75,7 +85,12 @@ export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: s
  * A member's posts now: their own, plus each post they back up (AB岗) whose primary holders are all
  * away. Permissions and workflow actions follow these.
  */
-export async function effectivePosts(db: Db, tenantId: string, m: { posts: string[]; backupPosts: string[] }, now: Date): Promise<string[]> {
+export async function effectivePosts(
+  db: Db,
+  tenantId: string,
+  m: { posts: string[]; backupPosts: string[] },
+  now: Date,
+): Promise<string[]> {
   if (!m.backupPosts.length) return m.posts;
   const primaries = await cached(backupHolders, `${tenantId}\n${m.backupPosts.join("\n")}`, () =>
     db.membership.findMany({

@@ -2,12 +2,12 @@
 // and the published template versions in the database.
 import { readdirSync, readFileSync } from "node:fs";
 import path from "node:path";
-import type { TemplateLookup } from "../../engine/config/index.ts";
-import { isJsonObject } from "../../engine/config/id-paths.ts";
-import { compareVersions } from "../../engine/config/versions.ts";
-import type { Text } from "../../engine/i18n.ts";
-import type { Db } from "./db.server.ts";
-import { env } from "./env.server.ts";
+import type { TemplateLookup } from "#engine/config/index";
+import { isJsonObject } from "#engine/config/id-paths";
+import { compareVersions } from "#engine/config/versions";
+import type { Text } from "#engine/i18n";
+import type { Db } from "./db.server";
+import { env } from "./env.server";
 
 export function readJson(file: string): unknown {
   try {
@@ -26,7 +26,6 @@ export function templateLookupFromDir(dir = path.join(env.tenantsDir, "templates
   return (ref) => byRef.get(ref);
 }
 
-
 export type TemplateVersionEntry = {
   templateId: string;
   version: string;
@@ -44,14 +43,25 @@ export type TemplateVersionEntry = {
 function notesOf(document: unknown, notes: string | null, notesEn: string | null): Text | null {
   if (notes) return { zh: notes, ...(notesEn ? { en: notesEn } : {}) };
   const own = isJsonObject(document) ? document.releaseNotes : undefined;
-  return isJsonObject(own) && typeof own.zh === "string" ? { zh: own.zh, ...(typeof own.en === "string" ? { en: own.en } : {}) } : null;
+  return isJsonObject(own) && typeof own.zh === "string"
+    ? { zh: own.zh, ...(typeof own.en === "string" ? { en: own.en } : {}) }
+    : null;
 }
 
 /** Published versions of every template, or of one: by template id, then oldest version first (semver). */
 export async function listTemplateVersions(db: Db, templateId?: string): Promise<TemplateVersionEntry[]> {
   const rows = await db.templateVersion.findMany({
     where: templateId === undefined ? {} : { templateId },
-    select: { templateId: true, version: true, document: true, notes: true, notesEn: true, publishedBy: true, publishedAt: true, publisherId: true },
+    select: {
+      templateId: true,
+      version: true,
+      document: true,
+      notes: true,
+      notesEn: true,
+      publishedBy: true,
+      publishedAt: true,
+      publisherId: true,
+    },
   });
   return rows
     .map((r) => ({
@@ -64,7 +74,9 @@ export async function listTemplateVersions(db: Db, templateId?: string): Promise
       publisherId: r.publisherId,
       document: r.document,
     }))
-    .sort((a, b) => (a.templateId < b.templateId ? -1 : a.templateId > b.templateId ? 1 : compareVersions(a.version, b.version)));
+    .sort((a, b) =>
+      a.templateId < b.templateId ? -1 : a.templateId > b.templateId ? 1 : compareVersions(a.version, b.version),
+    );
 }
 
 export function lookupOf(versions: readonly TemplateVersionEntry[]): TemplateLookup {

@@ -1,8 +1,8 @@
 // The form a workflow transition asks for, as RJSF gets it: the config's form in the user's
 // language, with the township's own data offered as choices.
-import type { CompiledConfig } from "../../engine/config/index.ts";
-import { localizeForm } from "../../engine/forms.ts";
-import { pickText, type Locale } from "../../engine/i18n.ts";
+import type { CompiledConfig } from "#engine/config/index";
+import { localizeForm } from "#engine/forms";
+import { pickText, type Locale } from "#engine/i18n";
 
 type Json = Record<string, unknown>;
 type Choices = { ids: string[]; names: string[] };
@@ -37,7 +37,13 @@ function injectUnitChoices(schema: Json, uiSchema: Json, choices: Choices) {
       ui["ui:enumNames"] = choices.names;
       if (ui["ui:widget"] === undefined || ui["ui:widget"] === "unit") ui["ui:widget"] = "select";
       uiSchema[name] = ui;
-    } else if (name.endsWith("UnitIds") && prop.type === "array" && isObject(prop.items) && prop.items.type === "string" && !hasChoices(prop.items)) {
+    } else if (
+      name.endsWith("UnitIds") &&
+      prop.type === "array" &&
+      isObject(prop.items) &&
+      prop.items.type === "string" &&
+      !hasChoices(prop.items)
+    ) {
       prop.items = { ...prop.items, enum: choices.ids };
       const itemsUi: Json = { ...(isObject(ui.items) ? ui.items : {}), "ui:enumNames": choices.names };
       if (itemsUi["ui:widget"] === "unit") delete itemsUi["ui:widget"];

@@ -1,25 +1,32 @@
 // The workbench (工作台): the user's workbench from the config's views, each tab's count, and one
 // tab's page of cases with search and filters. Every query is AND-ed with the user's read rules.
-import { columnsOf, tabFilter, workbenchesFor, workbenchFor, type CaseFilter, type ViewColumn } from "../../engine/views.ts";
-import { pickText, type Locale } from "../../engine/i18n.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
-import { requirePage } from "./params.server.ts";
-import { accessibleCases } from "./permissions.server.ts";
-import type { TenantContext } from "./tenancy.server.ts";
+import { columnsOf, tabFilter, workbenchesFor, workbenchFor, type CaseFilter, type ViewColumn } from "#engine/views";
+import { pickText, type Locale } from "#engine/i18n";
+import type { Prisma } from "#app/generated/prisma/client";
+import { requirePage } from "./params.server";
+import { accessibleCases } from "./permissions.server";
+import type { TenantContext } from "./tenancy.server";
 
-export const WORKBENCH_PAGE_SIZE = 20;
+const WORKBENCH_PAGE_SIZE = 20;
 
 /** A filter description from the engine as a Prisma filter on Case. */
-export function caseWhere(f: CaseFilter): Prisma.CaseWhereInput {
+function caseWhere(f: CaseFilter): Prisma.CaseWhereInput {
   const and: Prisma.CaseWhereInput[] = [];
   if (f.states) and.push({ state: { in: f.states } });
   if (f.grades) and.push({ gradeId: { in: f.grades } });
   if (f.categories) and.push({ categoryId: { in: f.categories } });
   if (f.reporterId) and.push({ reporterId: f.reporterId });
   if (f.orgUnitId) and.push({ orgUnitId: f.orgUnitId });
-  if (f.assignedUnitId) and.push({ OR: [{ leadUnitId: f.assignedUnitId }, { assistUnitIds: { has: f.assignedUnitId } }] });
+  if (f.assignedUnitId)
+    and.push({ OR: [{ leadUnitId: f.assignedUnitId }, { assistUnitIds: { has: f.assignedUnitId } }] });
   if (f.hasDue || f.dueFrom || f.dueBefore) {
-    and.push({ dueAt: { not: null, ...(f.dueFrom ? { gte: new Date(f.dueFrom) } : {}), ...(f.dueBefore ? { lt: new Date(f.dueBefore) } : {}) } });
+    and.push({
+      dueAt: {
+        not: null,
+        ...(f.dueFrom ? { gte: new Date(f.dueFrom) } : {}),
+        ...(f.dueBefore ? { lt: new Date(f.dueBefore) } : {}),
+      },
+    });
     // A running deadline on a closed case is not work any more.
     and.push({ closedAt: null });
   }
@@ -28,11 +35,27 @@ export function caseWhere(f: CaseFilter): Prisma.CaseWhereInput {
   return { AND: and };
 }
 
-export type WorkbenchQuery = { workbench?: string | null; tab?: string | null; q?: string | null; category?: string | null; grade?: string | null; state?: string | null; page?: number };
+export type WorkbenchQuery = {
+  workbench?: string | null;
+  tab?: string | null;
+  q?: string | null;
+  category?: string | null;
+  grade?: string | null;
+  state?: string | null;
+  page?: number;
+};
 
 export function parseWorkbenchQuery(url: URL): WorkbenchQuery {
   const s = url.searchParams;
-  return { workbench: s.get("wb"), tab: s.get("tab"), q: s.get("q"), category: s.get("category"), grade: s.get("grade"), state: s.get("state"), page: requirePage(s.get("page"), 1) };
+  return {
+    workbench: s.get("wb"),
+    tab: s.get("tab"),
+    q: s.get("q"),
+    category: s.get("category"),
+    grade: s.get("grade"),
+    state: s.get("state"),
+    page: requirePage(s.get("page"), 1),
+  };
 }
 
 const rowSelect = {
@@ -51,13 +74,25 @@ const rowSelect = {
   reporter: { select: { displayName: true } },
 } as const;
 
-export type Workbench = Awaited<ReturnType<typeof loadWorkbench>>;
-
 export async function loadWorkbench(ctx: TenantContext, query: WorkbenchQuery, now: Date, locale: Locale) {
   const config = ctx.compiled.config;
   const wb = workbenchFor(config, ctx.membership.posts, query.workbench);
-  const others = workbenchesFor(config, ctx.membership.posts).map((w) => ({ id: w.id, name: pickText(w.name, locale) }));
-  if (!wb) return { workbench: null, others, tabs: [], activeTab: null, columns: [] as ViewColumn[], rows: [], total: 0, page: 1, pageSize: WORKBENCH_PAGE_SIZE };
+  const others = workbenchesFor(config, ctx.membership.posts).map((w) => ({
+    id: w.id,
+    name: pickText(w.name, locale),
+  }));
+  if (!wb)
+    return {
+      workbench: null,
+      others,
+      tabs: [],
+      activeTab: null,
+      columns: [] as ViewColumn[],
+      rows: [],
+      total: 0,
+      page: 1,
+      pageSize: WORKBENCH_PAGE_SIZE,
+    };
   const tab = wb.tabs.find((t) => t.id === query.tab) ?? wb.tabs[0]!;
   const read = accessibleCases(ctx.ability);
   const base = (f: CaseFilter): Prisma.CaseWhereInput => ({ AND: [{ tenantId: ctx.tenant.id }, read, caseWhere(f)] });

@@ -1,25 +1,31 @@
 // Runs the engine's decisions against the database: load the case as the engine sees it, ask
 // `decide`, then write the next state with an optimistic version check and apply the effects in
 // the same transaction. A stale write is refused, never lost or doubled.
-import { cached, tableCache } from "./context-cache.server.ts";
-import type { Prisma } from "../generated/prisma/client.ts";
-import type { ActorContext, CaseState, Mode } from "../../engine/case-state.ts";
-import type { CompiledConfig } from "../../engine/config/index.ts";
-import type { Outcome } from "../../engine/outcomes.ts";
-import { isDutyLeader, type DutyRotaData } from "../../engine/rota.ts";
-import { availableTransitions, decide, type AvailableTransition, type Command, type WorkflowRefusal } from "../../engine/workflow.ts";
-import { getTenantConfig } from "./config.server.ts";
-import { withTenant, type Db, type Tx } from "./db.server.ts";
-import { applyOutcomes } from "./effects.server.ts";
-import { relayOutbox } from "./jobs.server.ts";
-import { isUuid } from "./params.server.ts";
-import type { OutboxRef } from "./outbox.server.ts";
-import { accessibleCases } from "./permissions.server.ts";
-import type { TenantContext } from "./tenancy.server.ts";
+import { cached, tableCache } from "./context-cache.server";
+import type { Prisma } from "#app/generated/prisma/client";
+import type { ActorContext, CaseState, Mode } from "#engine/case-state";
+import type { CompiledConfig } from "#engine/config/index";
+import type { Outcome } from "#engine/outcomes";
+import { isDutyLeader, type DutyRotaData } from "#engine/rota";
+import {
+  availableTransitions,
+  decide,
+  type AvailableTransition,
+  type Command,
+  type WorkflowRefusal,
+} from "#engine/workflow";
+import { getTenantConfig } from "./config.server";
+import { withTenant, type Db, type Tx } from "./db.server";
+import { applyOutcomes } from "./effects.server";
+import { relayOutbox } from "./jobs.server";
+import { isUuid } from "./params.server";
+import type { OutboxRef } from "./outbox.server";
+import { accessibleCases } from "./permissions.server";
+import type { TenantContext } from "./tenancy.server";
 
 type CaseRow = Prisma.CaseGetPayload<object>;
 
-export function toCaseState(row: CaseRow, mode: Mode): CaseState {
+function toCaseState(row: CaseRow, mode: Mode): CaseState {
   const assignment = (row.assignment ?? {}) as Partial<CaseState["assignment"]>;
   return {
     id: row.id,
@@ -42,8 +48,11 @@ export function toCaseState(row: CaseRow, mode: Mode): CaseState {
 }
 
 /** The columns that mirror the engine's state, for queries, lists and the sweep's index. */
-export function caseColumns(config: CompiledConfig, next: CaseState, nextCheckAt: string | null, now: Date) {
-  const running = next.deadlines.filter((d) => !d.pausedAt).map((d) => d.dueAt).sort();
+function caseColumns(config: CompiledConfig, next: CaseState, nextCheckAt: string | null, now: Date) {
+  const running = next.deadlines
+    .filter((d) => !d.pausedAt)
+    .map((d) => d.dueAt)
+    .sort();
   const final = config.workflows.get(next.workflowId)?.states[next.state]?.final === true;
   return {
     state: next.state,
@@ -64,7 +73,9 @@ export function caseColumns(config: CompiledConfig, next: CaseState, nextCheckAt
 const rotas = tableCache<{ data: DutyRotaData | undefined }>(["DutyRota"]);
 
 export async function getDutyRota(db: Db, tenantId: string): Promise<DutyRotaData | undefined> {
-  const row = await cached(rotas, tenantId, async () => ({ data: ((await db.dutyRota.findUnique({ where: { tenantId } }))?.data as DutyRotaData | undefined) ?? undefined }));
+  const row = await cached(rotas, tenantId, async () => ({
+    data: ((await db.dutyRota.findUnique({ where: { tenantId } }))?.data as DutyRotaData | undefined) ?? undefined,
+  }));
   return row.data;
 }
 
@@ -73,7 +84,13 @@ async function tenantMode(db: Db, tenantId: string): Promise<Mode> {
   return t.mode;
 }
 
-export async function actorContextFor(db: Db, ctx: TenantContext, compiled: CompiledConfig, mode: Mode, now: Date): Promise<ActorContext> {
+export async function actorContextFor(
+  db: Db,
+  ctx: TenantContext,
+  compiled: CompiledConfig,
+  mode: Mode,
+  now: Date,
+): Promise<ActorContext> {
   const rota = await getDutyRota(db, ctx.tenant.id);
   return {
     userId: ctx.user.id,
@@ -88,7 +105,12 @@ export async function actorContextFor(db: Db, ctx: TenantContext, compiled: Comp
 export type LoadedCase = { row: CaseRow; state: CaseState; compiled: CompiledConfig; actor: ActorContext };
 
 /** The case as the engine sees it, if the user may read it; with the config version it was opened under. */
-export async function loadCaseForActor(db: Db, ctx: TenantContext, caseId: string, now: Date): Promise<LoadedCase | null> {
+export async function loadCaseForActor(
+  db: Db,
+  ctx: TenantContext,
+  caseId: string,
+  now: Date,
+): Promise<LoadedCase | null> {
   if (!isUuid(caseId)) return null;
   const row = await ctx.db.transaction((tx) =>
     tx.case.findFirst({ where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.ability)] } }),
@@ -108,20 +130,55 @@ export function actionsFor(loaded: LoadedCase, now: Date): AvailableTransition[]
 
 const STALE: WorkflowRefusal = {
   kind: "stale-version",
-  issues: [{ path: "/expectedVersion", code: "version.stale", message: { zh: "事件已被他人更新，请刷新后重试", en: "Someone else changed this case first; reload and try again" } }],
+  issues: [
+    {
+      path: "/expectedVersion",
+      code: "version.stale",
+      message: {
+        zh: "事件已被他人更新，请刷新后重试",
+        en: "Someone else changed this case first; reload and try again",
+      },
+    },
+  ],
 };
 
 /**
  * Writes a decision: the row only if it is still at `fromVersion`, then the effects. Returns the
  * outbox rows written (to hand on after the commit), or null when stale.
  */
-async function writeDecision(tx: Tx, row: CaseRow, compiled: CompiledConfig, next: CaseState, effects: Outcome[], nextCheckAt: string | null, actorId: string | null, now: Date): Promise<OutboxRef[] | null> {
-  const updated = await tx.case.updateMany({ where: { id: row.id, version: row.version }, data: caseColumns(compiled, next, nextCheckAt, now) });
+async function writeDecision(
+  tx: Tx,
+  row: CaseRow,
+  compiled: CompiledConfig,
+  next: CaseState,
+  effects: Outcome[],
+  nextCheckAt: string | null,
+  actorId: string | null,
+  now: Date,
+): Promise<OutboxRef[] | null> {
+  const updated = await tx.case.updateMany({
+    where: { id: row.id, version: row.version },
+    data: caseColumns(compiled, next, nextCheckAt, now),
+  });
   if (updated.count !== 1) return null;
-  return applyOutcomes(tx, { tenantId: row.tenantId, actorId, caseId: row.id, caseTitle: row.title, now, timeZone: compiled.defaults.timeZone }, effects);
+  return applyOutcomes(
+    tx,
+    {
+      tenantId: row.tenantId,
+      actorId,
+      caseId: row.id,
+      caseTitle: row.title,
+      now,
+      timeZone: compiled.defaults.timeZone,
+    },
+    effects,
+  );
 }
 
-export type TransitionResult = { ok: true; version: number; state: string } | { ok: false; refusal: WorkflowRefusal } | { ok: false; notFound: true };
+export type TransitionResult =
+  | { ok: true; version: number; state: string }
+  | { ok: false; refusal: WorkflowRefusal }
+  | { ok: false; notFound: true };
 
 export async function transitionCase(
   db: Db,
@@ -132,11 +189,25 @@ export async function transitionCase(
 ): Promise<TransitionResult> {
   const loaded = await loadCaseForActor(db, ctx, caseId, now);
   if (!loaded) return { ok: false, notFound: true };
-  const cmd: Command = { type: "transition", transitionId: command.transitionId, input: command.input, expectedVersion: command.expectedVersion };
+  const cmd: Command = {
+    type: "transition",
+    transitionId: command.transitionId,
+    input: command.input,
+    expectedVersion: command.expectedVersion,
+  };
   const decision = decide(loaded.compiled, loaded.state, cmd, loaded.actor, now);
   if (!decision.ok) return decision;
   const written = await ctx.db.transaction((tx) =>
-    writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.outcomes, decision.nextCheckAt, ctx.user.id, now),
+    writeDecision(
+      tx,
+      loaded.row,
+      loaded.compiled,
+      decision.next,
+      decision.outcomes,
+      decision.nextCheckAt,
+      ctx.user.id,
+      now,
+    ),
   );
   if (!written) return { ok: false, refusal: STALE };
   await relayOutbox(written);
@@ -167,7 +238,13 @@ export async function loadEscalatedCase(db: Db, county: CountyActor, caseId: str
   const config = await getTenantConfig(db, row.tenantId, row.configVersion);
   if (!config) throw new Error(`Case ${row.id}: config version ${row.configVersion} is missing`);
   const mode = await tenantMode(db, row.tenantId);
-  const actor: ActorContext = { userId: county.userId, tenantId: county.countyId, unitId: "", posts: county.posts, kind: "county" };
+  const actor: ActorContext = {
+    userId: county.userId,
+    tenantId: county.countyId,
+    unitId: "",
+    posts: county.posts,
+    kind: "county",
+  };
   return { row, state: toCaseState(row, mode), compiled: config.compiled, actor };
 }
 
@@ -187,20 +264,37 @@ export async function countyTransition(
   if (!loaded) return { ok: false, notFound: true };
   const decision = decide(loaded.compiled, loaded.state, { type: "transition", ...command }, loaded.actor, now);
   if (!decision.ok) return decision;
-  const written = await db.$transaction((tx) => writeDecision(tx, loaded.row, loaded.compiled, decision.next, decision.outcomes, decision.nextCheckAt, county.userId, now));
+  const written = await db.$transaction((tx) =>
+    writeDecision(
+      tx,
+      loaded.row,
+      loaded.compiled,
+      decision.next,
+      decision.outcomes,
+      decision.nextCheckAt,
+      county.userId,
+      now,
+    ),
+  );
   if (!written) return { ok: false, refusal: STALE };
   await relayOutbox(written);
   return { ok: true, version: decision.next.version, state: decision.next.state };
 }
 
 /** One case's due supervision work (system actor). Returns whether anything was written. */
-export async function tickCase(db: Db, caseId: string, now: Date): Promise<boolean> {
+async function tickCase(db: Db, caseId: string, now: Date): Promise<boolean> {
   const row = await db.case.findUnique({ where: { id: caseId } });
   if (!row) return false;
   const config = await getTenantConfig(db, row.tenantId, row.configVersion);
   if (!config) throw new Error(`Case ${row.id}: config version ${row.configVersion} is missing`);
   const state = toCaseState(row, await tenantMode(db, row.tenantId));
-  const decision = decide(config.compiled, state, { type: "tick" }, { userId: "system", tenantId: row.tenantId, unitId: "", posts: [], kind: "system" }, now);
+  const decision = decide(
+    config.compiled,
+    state,
+    { type: "tick" },
+    { userId: "system", tenantId: row.tenantId, unitId: "", posts: [], kind: "system" },
+    now,
+  );
   if (!decision.ok) throw new Error(`tick refused for ${row.id}: ${decision.refusal.kind}`);
   if (!decision.changed) {
     const next = decision.nextCheckAt ? new Date(decision.nextCheckAt) : null;
@@ -209,7 +303,9 @@ export async function tickCase(db: Db, caseId: string, now: Date): Promise<boole
     }
     return false;
   }
-  const written = await db.$transaction((tx) => writeDecision(tx, row, config.compiled, decision.next, decision.outcomes, decision.nextCheckAt, null, now));
+  const written = await db.$transaction((tx) =>
+    writeDecision(tx, row, config.compiled, decision.next, decision.outcomes, decision.nextCheckAt, null, now),
+  );
   if (written) await relayOutbox(written);
   return written !== null;
 }
@@ -219,7 +315,12 @@ export async function tickCase(db: Db, caseId: string, now: Date): Promise<boole
  * cost grows with the due work, not with the number of open cases.
  */
 export async function sweepDueCases(db: Db, now = new Date(), limit = 500): Promise<number> {
-  const due = await db.case.findMany({ where: { nextCheckAt: { lte: now } }, orderBy: { nextCheckAt: "asc" }, take: limit, select: { id: true } });
+  const due = await db.case.findMany({
+    where: { nextCheckAt: { lte: now } },
+    orderBy: { nextCheckAt: "asc" },
+    take: limit,
+    select: { id: true },
+  });
   let written = 0;
   for (const { id } of due) {
     try {

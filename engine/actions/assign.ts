@@ -1,6 +1,6 @@
 // assign: set the lead and assisting units (and named people) from the form, the category's routing, or both.
 import type { FromSchema } from "json-schema-to-ts";
-import { escapePointerToken, type Issue } from "../issues";
+import { escapePointerToken, type Issue } from "#engine/issues";
 import { defineAction, fieldIssue, str, stringField } from "./kit";
 
 const params = {
@@ -17,8 +17,17 @@ const params = {
 export default defineAction<FromSchema<typeof params>>(params, {
   places: ["transition"],
   check(kit, p, { path }) {
-    if (p.from === "input" && !kit.hasForm) kit.report(kit.issue([...path, "params", "from"], "effect.needs-form", "从表单指派需要为此操作配置表单", "Assigning from input needs a form on this transition"));
-    for (const key of ["leadField", "assistField", "usersField"] as const) kit.checkField(p[key], [...path, "params", key]);
+    if (p.from === "input" && !kit.hasForm)
+      kit.report(
+        kit.issue(
+          [...path, "params", "from"],
+          "effect.needs-form",
+          "从表单指派需要为此操作配置表单",
+          "Assigning from input needs a form on this transition",
+        ),
+      );
+    for (const key of ["leadField", "assistField", "usersField"] as const)
+      kit.checkField(p[key], [...path, "params", key]);
   },
   run(run, p) {
     const from = p.from ?? "input-or-routing";
@@ -30,14 +39,25 @@ export default defineAction<FromSchema<typeof params>>(params, {
     const fromRouting = from !== "input";
     const inputLead = fromInput ? stringField(run.input, leadField) : undefined;
     const lead = inputLead ?? (fromRouting ? routing?.leadUnit : undefined);
-    const inputAssist = fromInput && Array.isArray(run.input[assistField]) ? (run.input[assistField] as unknown[]).filter((u): u is string => typeof u === "string") : undefined;
+    const inputAssist =
+      fromInput && Array.isArray(run.input[assistField])
+        ? (run.input[assistField] as unknown[]).filter((u): u is string => typeof u === "string")
+        : undefined;
     const assist = inputAssist ?? (fromRouting ? (routing?.assistUnits ?? []) : []);
-    const users = fromInput && Array.isArray(run.input[usersField]) ? (run.input[usersField] as unknown[]).filter((u): u is string => typeof u === "string") : undefined;
+    const users =
+      fromInput && Array.isArray(run.input[usersField])
+        ? (run.input[usersField] as unknown[]).filter((u): u is string => typeof u === "string")
+        : undefined;
     const issues: Issue[] = [];
     if (!lead) issues.push(fieldIssue(leadField, "assignment.lead-missing", "请选择主办单位", "Choose the lead unit"));
-    else if (!run.config.org.byId.has(lead)) issues.push(fieldIssue(leadField, "unit.unknown", `没有“${lead}”这个单位`, `No unit "${lead}"`));
+    else if (!run.config.org.byId.has(lead))
+      issues.push(fieldIssue(leadField, "unit.unknown", `没有“${lead}”这个单位`, `No unit "${lead}"`));
     assist.forEach((u, i) => {
-      if (!run.config.org.byId.has(u)) issues.push({ ...fieldIssue(assistField, "unit.unknown", `没有“${u}”这个单位`, `No unit "${u}"`), path: `/input/${escapePointerToken(assistField)}/${i}` });
+      if (!run.config.org.byId.has(u))
+        issues.push({
+          ...fieldIssue(assistField, "unit.unknown", `没有“${u}”这个单位`, `No unit "${u}"`),
+          path: `/input/${escapePointerToken(assistField)}/${i}`,
+        });
     });
     if (issues.length) return issues;
     run.draft.assignment = {

@@ -19,7 +19,15 @@ export default defineAction<FromSchema<typeof params>>(params, {
       run.draft.escalatedBy = run.actor.userId;
       for (const d of [...run.draft.deadlines]) clearDeadline(run, d, "escalated");
     }
-    run.out.push({ type: "escalate", caseId: run.draft.id, tenantId: run.draft.tenantId, to: "county", handover, reason, dedupeKey: site.key });
+    run.out.push({
+      type: "escalate",
+      caseId: run.draft.id,
+      tenantId: run.draft.tenantId,
+      to: "county",
+      handover,
+      reason,
+      dedupeKey: site.key,
+    });
     return [];
   },
   fact: "case.escalated",

@@ -2,7 +2,7 @@
 // may use. Each action is one module here (params schema, places, checks, behaviour, fact); the
 // validator (engine/config/checks-workflow.ts), decide() (engine/workflow.ts) and scoring
 // (ACTION_FACTS) read this list, so adding or changing an action touches its module only.
-import type { FactName } from "../scoring";
+import type { FactName } from "#engine/scoring";
 import assign from "./assign";
 import clearDeadline from "./clear-deadline";
 import closeSupervision from "./close-supervision";
@@ -16,10 +16,10 @@ import returnToSender from "./return-to-sender";
 import setDeadline from "./set-deadline";
 import setGrade from "./set-grade";
 import supervisionSheet from "./supervision-sheet";
-import type { Issue } from "../issues";
-import type { Outcome } from "../outcomes";
+import type { Issue } from "#engine/issues";
+import type { Outcome } from "#engine/outcomes";
 
-export type { ActionDef, CheckKit, IntakeSite, Place, Run, Site } from "./kit";
+export type { IntakeSite, Place, Run, Site } from "./kit";
 
 export const ACTIONS = {
   notify,
@@ -63,7 +63,8 @@ export const ACTION_FACTS: Readonly<Partial<Record<string, FactName>>> = Object.
 export function runAction(run: Run, spec: ActionSpec, site: Site): Issue[] {
   if (spec.type === RETIRED_SCORE_ACTION) return [];
   const place: Place = site.place;
-  if (!isActionName(spec.type) || !ACTIONS[spec.type].places.includes(place as never)) throw new Error(`Action ${spec.type} cannot run in a ${site.place}`);
+  if (!isActionName(spec.type) || !ACTIONS[spec.type].places.includes(place as never))
+    throw new Error(`Action ${spec.type} cannot run in a ${site.place}`);
   return actionOf(spec.type).run(run, (spec.params ?? {}) as never, site) ?? [];
 }
 
@@ -71,13 +72,22 @@ type ActionSpec = { type: string; params?: Record<string, unknown> };
 
 /** The outcomes of a workflow's `onIntake` actions for a case just reported (intake and appeals). */
 export function intakeOutcomes(specs: readonly ActionSpec[] | undefined, site: Omit<IntakeSite, "key">): Outcome[] {
-  return (specs ?? []).flatMap((spec, i) => (isActionName(spec.type) ? (actionOf(spec.type).intake?.((spec.params ?? {}) as never, { ...site, key: `case:${site.caseId}:intake:${i}` }) ?? []) : []));
+  return (specs ?? []).flatMap((spec, i) =>
+    isActionName(spec.type)
+      ? (actionOf(spec.type).intake?.((spec.params ?? {}) as never, {
+          ...site,
+          key: `case:${site.caseId}:intake:${i}`,
+        }) ?? [])
+      : [],
+  );
 }
 
 /** The deadline kinds these transition actions start (set-deadline's `kind`, default the main deadline). */
 export function deadlineKindsStarted(specs: readonly ActionSpec[] | undefined, mainDeadline: string): string[] {
   return (specs ?? []).flatMap((spec) => {
-    const kind = isActionName(spec.type) ? actionOf(spec.type).startsDeadline?.((spec.params ?? {}) as never, mainDeadline) : undefined;
+    const kind = isActionName(spec.type)
+      ? actionOf(spec.type).startsDeadline?.((spec.params ?? {}) as never, mainDeadline)
+      : undefined;
     return kind === undefined ? [] : [kind];
   });
 }

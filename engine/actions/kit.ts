@@ -1,20 +1,20 @@
 // What every action module builds on: the shape of one action (engine/actions/index.ts lists them),
 // the run it works on in decide(), the validator's helpers its checks use, and shared params.
 import type { JSONSchema } from "json-schema-to-ts";
-import { hasRecipients, resolveRecipients, type Recipients } from "../actors";
-import { endOfLocalDay } from "../calendar";
-import type { ActorContext, CaseState, Deadline } from "../case-state";
-import type { CompiledConfig } from "../config/compile";
-import type { Text } from "../i18n";
-import { escapePointerToken, type Issue } from "../issues";
-import type { Outcome, Urgency } from "../outcomes";
-import type { FactName } from "../scoring";
-import type { TownshipConfig } from "../../schemas/township-config";
-import { deadlineMet } from "../supervision";
+import { hasRecipients, resolveRecipients, type Recipients } from "#engine/actors";
+import { endOfLocalDay } from "#engine/calendar";
+import type { ActorContext, CaseState, Deadline } from "#engine/case-state";
+import type { CompiledConfig } from "#engine/config/compile";
+import type { Text } from "#engine/i18n";
+import { escapePointerToken, type Issue } from "#engine/issues";
+import type { Outcome, Urgency } from "#engine/outcomes";
+import type { FactName } from "#engine/scoring";
+import type { TownshipConfig } from "#schemas/township-config";
+import { deadlineMet } from "#engine/supervision";
 
 /** Where a config action may appear: a transition's `effects`, an overdue ladder step, a workflow's `onIntake`. */
 export type Place = "transition" | "ladder" | "intake";
-export type Path = Array<string | number>;
+type Path = Array<string | number>;
 
 /** The state decide() builds up action by action (later actions see earlier ones' changes). */
 export type Run = {
@@ -79,7 +79,13 @@ export type ActionDef<P = never> = {
 };
 
 /** Where an intake action runs: the new case, the notification kind, and the dedupe key of this position. */
-export type IntakeSite = { caseId: string; kind: string; key: string; /** Name the case on the outcome (appeals do). */ withCaseId: boolean };
+export type IntakeSite = {
+  caseId: string;
+  kind: string;
+  key: string;
+  /** Name the case on the outcome (appeals do). */
+  withCaseId: boolean;
+};
 
 /** `P` is `FromSchema<typeof params>`: the behaviour and checks get the params' types from the schema. */
 export function defineAction<P>(params: JSONSchema, def: Omit<ActionDef<P>, "params">): ActionDef<P> {
@@ -95,26 +101,52 @@ export const durationParam = {
   type: "object",
   required: ["amount", "unit"],
   additionalProperties: false,
-  properties: { amount: { type: "number", exclusiveMinimum: 0 }, unit: { enum: ["working-days", "calendar-days", "hours"] } },
+  properties: {
+    amount: { type: "number", exclusiveMinimum: 0 },
+    unit: { enum: ["working-days", "calendar-days", "hours"] },
+  },
 } as const;
 export const kindParam = { type: "object", additionalProperties: false, properties: { kind: str } } as const;
 
 // ---------------------------------------------------------------------------------------------
 // Behaviour shared by several actions
 
-export const fieldIssue = (field: string, code: string, zh: string, en: string): Issue => ({ path: `/input/${escapePointerToken(field)}`, code, message: { zh, en } });
+export const fieldIssue = (field: string, code: string, zh: string, en: string): Issue => ({
+  path: `/input/${escapePointerToken(field)}`,
+  code,
+  message: { zh, en },
+});
 
 export function recipients(run: Run, entries: readonly string[]): Recipients {
   return resolveRecipients(run.config, run.draft, run.draft.mode, entries, run.now);
 }
 
-export function notify(run: Run, entries: readonly string[], kind: string, dedupeKey: string, data?: Record<string, unknown>, urgency?: Urgency) {
+export function notify(
+  run: Run,
+  entries: readonly string[],
+  kind: string,
+  dedupeKey: string,
+  data?: Record<string, unknown>,
+  urgency?: Urgency,
+) {
   const to = recipients(run, entries);
   if (!hasRecipients(to)) return;
-  run.out.push({ type: "notify", ...to, kind, urgency: urgency ?? run.urgency, caseId: run.draft.id, ...(data ? { data } : {}), dedupeKey });
+  run.out.push({
+    type: "notify",
+    ...to,
+    kind,
+    urgency: urgency ?? run.urgency,
+    caseId: run.draft.id,
+    ...(data ? { data } : {}),
+    dedupeKey,
+  });
 }
 
-export function clearDeadline(run: Run, deadline: Deadline, reason: "done" | "replaced" | "closed" | "escalated" | "returned") {
+export function clearDeadline(
+  run: Run,
+  deadline: Deadline,
+  reason: "done" | "replaced" | "closed" | "escalated" | "returned",
+) {
   run.draft.deadlines = run.draft.deadlines.filter((d) => d.id !== deadline.id);
   run.out.push({
     type: "deadline-cleared",
@@ -152,4 +184,5 @@ export function parseDue(value: string, zone: string): Date | undefined {
 }
 
 /** The deadline a deadline action names (`kind`, default the config's main deadline). */
-export const deadlineOfKind = (run: Run, kind: string | undefined) => run.draft.deadlines.find((x) => x.kind === (kind ?? run.config.defaults.mainDeadline));
+export const deadlineOfKind = (run: Run, kind: string | undefined) =>
+  run.draft.deadlines.find((x) => x.kind === (kind ?? run.config.defaults.mainDeadline));

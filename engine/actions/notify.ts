@@ -12,16 +12,44 @@ export default defineAction<FromSchema<typeof params>>(params, {
   places: ["transition", "ladder", "intake"],
   check(kit, p, { path, place }) {
     if (place !== "ladder" && p.to === undefined && p.posts === undefined) {
-      kit.report(kit.issue(path, "effect.no-recipients", "通知须指定对象（to 或 posts）", "A notification needs recipients (`to` or `posts`)"));
+      kit.report(
+        kit.issue(
+          path,
+          "effect.no-recipients",
+          "通知须指定对象（to 或 posts）",
+          "A notification needs recipients (`to` or `posts`)",
+        ),
+      );
     }
     kit.checkActors(p.to, [...path, "params", "to"], true);
     kit.checkActors(p.posts, [...path, "params", "posts"], true);
-    if (place === "intake" && p.to) kit.report(kit.issue([...path, "params", "to"], "effect.intake-posts-only", "受理时的通知请用 posts 指定岗位", "At intake, notify posts with `posts`"));
+    if (place === "intake" && p.to)
+      kit.report(
+        kit.issue(
+          [...path, "params", "to"],
+          "effect.intake-posts-only",
+          "受理时的通知请用 posts 指定岗位",
+          "At intake, notify posts with `posts`",
+        ),
+      );
   },
   run(run, p, site) {
     const entries = p.to ?? p.posts ?? (site.place === "ladder" ? ["$lead-assignee"] : []);
-    const data = { ...(site.deadline ? { deadlineId: site.deadline.id, deadlineKind: site.deadline.kind, dueAt: site.deadline.dueAt } : {}), ...(site.label ? { label: site.label } : {}) };
+    const data = {
+      ...(site.deadline
+        ? { deadlineId: site.deadline.id, deadlineKind: site.deadline.kind, dueAt: site.deadline.dueAt }
+        : {}),
+      ...(site.label ? { label: site.label } : {}),
+    };
     notify(run, entries, p.kind ?? site.kind, site.key, Object.keys(data).length ? data : undefined, p.urgency);
   },
-  intake: (p, site) => [{ type: "notify", posts: p.posts ?? [], kind: site.kind, ...(site.withCaseId ? { caseId: site.caseId } : {}), dedupeKey: site.key }],
+  intake: (p, site) => [
+    {
+      type: "notify",
+      posts: p.posts ?? [],
+      kind: site.kind,
+      ...(site.withCaseId ? { caseId: site.caseId } : {}),
+      dedupeKey: site.key,
+    },
+  ],
 });

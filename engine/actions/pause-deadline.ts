@@ -1,6 +1,6 @@
 // pause-deadline: stop a running clock (default the main deadline) until resumed.
 import type { FromSchema } from "json-schema-to-ts";
-import { pauseDeadline } from "../supervision";
+import { pauseDeadline } from "#engine/supervision";
 import { deadlineOfKind, defineAction, kindParam } from "./kit";
 
 export default defineAction<FromSchema<typeof kindParam>>(kindParam, {
@@ -11,7 +11,13 @@ export default defineAction<FromSchema<typeof kindParam>>(kindParam, {
     if (!d || d.pausedAt) return [];
     const paused = pauseDeadline(d, run.now);
     run.draft.deadlines = run.draft.deadlines.map((x) => (x.id === d.id ? paused : x));
-    run.out.push({ type: "deadline-paused", caseId: run.draft.id, deadlineId: d.id, kind: d.kind, pausedAt: paused.pausedAt! });
+    run.out.push({
+      type: "deadline-paused",
+      caseId: run.draft.id,
+      deadlineId: d.id,
+      kind: d.kind,
+      pausedAt: paused.pausedAt!,
+    });
     return [];
   },
 });

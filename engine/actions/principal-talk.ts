@@ -1,7 +1,7 @@
 // principal-talk (约谈): the principal leader talks with the responsible people, to be held within a window.
 import type { FromSchema } from "json-schema-to-ts";
-import { addDuration } from "../calendar";
-import { calendarOf, policyOf } from "../supervision";
+import { addDuration } from "#engine/calendar";
+import { calendarOf, policyOf } from "#engine/supervision";
 import { actors, defineAction, durationParam, notify, policyIdFor, recipients, str } from "./kit";
 
 const params = {
@@ -13,9 +13,17 @@ const params = {
 export default defineAction<FromSchema<typeof params>>(params, {
   places: ["transition", "ladder"],
   check(kit, p, { path }) {
-    if (p.principal !== undefined && !kit.postIds.has(p.principal)) kit.missing([...path, "params", "principal"], { zh: "岗位", en: "Post" }, p.principal);
+    if (p.principal !== undefined && !kit.postIds.has(p.principal))
+      kit.missing([...path, "params", "principal"], { zh: "岗位", en: "Post" }, p.principal);
     if (p.principal === undefined && !(kit.config.posts ?? []).some((x) => x.kind === "leadership")) {
-      kit.report(kit.issue(path, "effect.no-principal", "约谈需要主要领导：请指定 principal 或配置领导岗位", "A talk needs a principal: set `principal` or configure a leadership post"));
+      kit.report(
+        kit.issue(
+          path,
+          "effect.no-principal",
+          "约谈需要主要领导：请指定 principal 或配置领导岗位",
+          "A talk needs a principal: set `principal` or configure a leadership post",
+        ),
+      );
     }
     kit.checkActors(p.with, [...path, "params", "with"], true);
   },
@@ -39,7 +47,10 @@ export default defineAction<FromSchema<typeof params>>(params, {
       ...(site.label ? { label: site.label } : {}),
       dedupeKey: site.key,
     });
-    notify(run, [principal, ...(p.with ?? ["$lead-assignee"])], "supervision.talk", `${site.key}:notify`, { principalPost: principal, scheduleBy: scheduleBy.toISOString() });
+    notify(run, [principal, ...(p.with ?? ["$lead-assignee"])], "supervision.talk", `${site.key}:notify`, {
+      principalPost: principal,
+      scheduleBy: scheduleBy.toISOString(),
+    });
     return [];
   },
   fact: "supervision.talk-ordered",

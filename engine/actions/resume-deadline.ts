@@ -1,6 +1,6 @@
 // resume-deadline: restart a paused clock (default the main deadline), its due date moved by the pause.
 import type { FromSchema } from "json-schema-to-ts";
-import { resumeDeadline } from "../supervision";
+import { resumeDeadline } from "#engine/supervision";
 import { deadlineOfKind, defineAction, kindParam } from "./kit";
 
 export default defineAction<FromSchema<typeof kindParam>>(kindParam, {
@@ -11,7 +11,15 @@ export default defineAction<FromSchema<typeof kindParam>>(kindParam, {
     if (!d?.pausedAt) return [];
     const resumed = resumeDeadline(run.config, d, run.now);
     run.draft.deadlines = run.draft.deadlines.map((x) => (x.id === d.id ? resumed : x));
-    run.out.push({ type: "deadline-resumed", caseId: run.draft.id, deadlineId: d.id, kind: d.kind, resumedAt: run.now.toISOString(), previousDueAt: d.dueAt, dueAt: resumed.dueAt });
+    run.out.push({
+      type: "deadline-resumed",
+      caseId: run.draft.id,
+      deadlineId: d.id,
+      kind: d.kind,
+      resumedAt: run.now.toISOString(),
+      previousDueAt: d.dueAt,
+      dueAt: resumed.dueAt,
+    });
     return [];
   },
 });

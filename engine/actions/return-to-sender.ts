@@ -20,7 +20,16 @@ export default defineAction<FromSchema<typeof params>>(params, {
     const main = run.draft.deadlines.find((d) => d.kind === run.config.defaults.mainDeadline);
     if (main) clearDeadline(run, main, "returned");
     run.draft.assignment = { assistUnitIds: [] };
-    run.out.push({ type: "notify", posts: [], users: [sender], kind: "case.returned", urgency: run.urgency, caseId: run.draft.id, data: { reason }, dedupeKey: site.key });
+    run.out.push({
+      type: "notify",
+      posts: [],
+      users: [sender],
+      kind: "case.returned",
+      urgency: run.urgency,
+      caseId: run.draft.id,
+      data: { reason },
+      dedupeKey: site.key,
+    });
     return [];
   },
   fact: "case.returned",

@@ -1,6 +1,6 @@
 // set-deadline: start a clock of a kind (default the main deadline) under a policy, or due on a date from the form.
 import type { FromSchema } from "json-schema-to-ts";
-import { startDeadline } from "../supervision";
+import { startDeadline } from "#engine/supervision";
 import { clearDeadline, defineAction, fieldIssue, parseDue, policyIdFor, str, stringField } from "./kit";
 
 const params = {
@@ -13,11 +13,19 @@ export default defineAction<FromSchema<typeof params>>(params, {
   places: ["transition"],
   check(kit, p, { path }) {
     const policies = kit.config.deadlinePolicies ?? {};
-    if (p.policy !== undefined && !Object.hasOwn(policies, p.policy)) kit.missing([...path, "params", "policy"], { zh: "时限规则", en: "Deadline policy" }, p.policy);
+    if (p.policy !== undefined && !Object.hasOwn(policies, p.policy))
+      kit.missing([...path, "params", "policy"], { zh: "时限规则", en: "Deadline policy" }, p.policy);
     if (p.policy === undefined) {
       const without = kit.categoriesWithoutPolicy();
       if (without.length) {
-        kit.report(kit.issue(path, "deadline.no-policy", `设定时限需要时限规则：类别 ${without.join("、")} 未配置 deadlinePolicy`, `Setting a deadline needs a policy: categories ${without.join(", ")} have no deadlinePolicy`));
+        kit.report(
+          kit.issue(
+            path,
+            "deadline.no-policy",
+            `设定时限需要时限规则：类别 ${without.join("、")} 未配置 deadlinePolicy`,
+            `Setting a deadline needs a policy: categories ${without.join(", ")} have no deadlinePolicy`,
+          ),
+        );
       }
     }
     kit.checkField(p.dueField, [...path, "params", "dueField"]);
@@ -31,15 +39,29 @@ export default defineAction<FromSchema<typeof params>>(params, {
       const raw = stringField(run.input, p.dueField);
       if (raw !== undefined) {
         dueAt = parseDue(raw, run.config.defaults.timeZone);
-        if (!dueAt) return [fieldIssue(p.dueField, "deadline.invalid", "请填写有效的办结期限", "Enter a valid due date")];
-        if (dueAt.getTime() <= run.now.getTime()) return [fieldIssue(p.dueField, "deadline.past", "办结期限须晚于现在", "The due date must be in the future")];
+        if (!dueAt)
+          return [fieldIssue(p.dueField, "deadline.invalid", "请填写有效的办结期限", "Enter a valid due date")];
+        if (dueAt.getTime() <= run.now.getTime())
+          return [fieldIssue(p.dueField, "deadline.past", "办结期限须晚于现在", "The due date must be in the future")];
       }
     }
     const existing = run.draft.deadlines.find((d) => d.kind === kind);
     if (existing) clearDeadline(run, existing, "replaced");
-    const deadline = startDeadline(run.config, { id: `${kind}@${run.draft.version}`, kind, policyId, mode: run.draft.mode, start: run.now, ...(dueAt ? { dueAt } : {}) });
+    const deadline = startDeadline(run.config, {
+      id: `${kind}@${run.draft.version}`,
+      kind,
+      policyId,
+      mode: run.draft.mode,
+      start: run.now,
+      ...(dueAt ? { dueAt } : {}),
+    });
     run.draft.deadlines = [...run.draft.deadlines, deadline];
-    run.out.push({ type: "deadline-set", caseId: run.draft.id, deadline, ...(existing ? { replaces: existing.id } : {}) });
+    run.out.push({
+      type: "deadline-set",
+      caseId: run.draft.id,
+      deadline,
+      ...(existing ? { replaces: existing.id } : {}),
+    });
     return [];
   },
 });

@@ -1,7 +1,7 @@
 // supervision-sheet (督办单): issue a numbered sheet to the responsible units, with copies, and notify them.
 import type { FromSchema } from "json-schema-to-ts";
-import { addDuration } from "../calendar";
-import { calendarOf, policyOf } from "../supervision";
+import { addDuration } from "#engine/calendar";
+import { calendarOf, policyOf } from "#engine/supervision";
 import { actors, defineAction, notify, policyIdFor, recipients, str } from "./kit";
 
 const params = {
@@ -18,11 +18,14 @@ export default defineAction<FromSchema<typeof params>>(params, {
     kit.checkActors(p.copy, [...path, "params", "copy"], true);
   },
   run(run, p, site) {
-    const deadline = site.deadline ?? run.draft.deadlines.find((d) => d.kind === (p.deadline ?? run.config.defaults.mainDeadline));
+    const deadline =
+      site.deadline ?? run.draft.deadlines.find((d) => d.kind === (p.deadline ?? run.config.defaults.mainDeadline));
     const policy = policyOf(run.config, deadline?.policyId ?? policyIdFor(run, undefined));
     const to = recipients(run, p.to ?? ["$lead-assignee"]);
     const copy = recipients(run, p.copy ?? []);
-    const respondBy = policy.feedbackWindow ? addDuration(calendarOf(run.config, policy), run.now, policy.feedbackWindow).toISOString() : undefined;
+    const respondBy = policy.feedbackWindow
+      ? addDuration(calendarOf(run.config, policy), run.now, policy.feedbackWindow).toISOString()
+      : undefined;
     run.out.push({
       type: "supervision-sheet",
       caseId: run.draft.id,

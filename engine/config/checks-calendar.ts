@@ -1,9 +1,9 @@
 // Calendars must cover the years deadlines will fall in. Needs the shipped calendar data, so it runs
 // where that is at hand (publishing), after the config itself validated.
-import { coveredYears } from "../calendar";
-import { localYearMonth } from "../time";
+import { coveredYears } from "#engine/calendar";
+import { localYearMonth } from "#engine/time";
 import type { CompiledConfig } from "./compile";
-import { pointer, type Issue } from "../issues";
+import { pointer, type Issue } from "#engine/issues";
 
 /**
  * One issue per calendar used by a deadline policy that has no data (official or provisional) for a
@@ -21,7 +21,10 @@ export function calendarCoverageIssues(compiled: CompiledConfig, years: readonly
         out.push({
           path: pointer("calendars", id),
           code: "calendar.year-uncovered",
-          message: { zh: `日历“${id}”没有 ${year} 年的节假日数据`, en: `Calendar "${id}" has no holiday data for ${year}` },
+          message: {
+            zh: `日历“${id}”没有 ${year} 年的节假日数据`,
+            en: `Calendar "${id}" has no holiday data for ${year}`,
+          },
         });
       }
     }

@@ -1,15 +1,25 @@
 // A form field that holds a person's phone or ID number must be masked (`maskedFields`), so it
 // reaches only those allowed `read-masked`. The check finds such fields by what they accept or
 // are called, so a new template or a designed form cannot ship one in the clear.
-import { pointer, type Issue } from "../issues";
-import type { TownshipConfig } from "../../schemas/township-config";
+import { pointer, type Issue } from "#engine/issues";
+import type { TownshipConfig } from "#schemas/township-config";
 
 type Property = { type?: unknown; pattern?: unknown; format?: unknown; title?: unknown };
 export type PersonalKind = "phone" | "id-number";
 
 const KINDS: Record<PersonalKind, { samples: string[]; names: RegExp; zh: string; en: string }> = {
-  phone: { samples: ["13800138000"], names: /phone|mobile|^tel$|telephone|电话|手机/i, zh: "电话号码", en: "phone number" },
-  "id-number": { samples: ["11010519491231002X", "110105194912310021"], names: /id_?number|id_?card|身份证/i, zh: "身份证号", en: "ID number" },
+  phone: {
+    samples: ["13800138000"],
+    names: /phone|mobile|^tel$|telephone|电话|手机/i,
+    zh: "电话号码",
+    en: "phone number",
+  },
+  "id-number": {
+    samples: ["11010519491231002X", "110105194912310021"],
+    names: /id_?number|id_?card|身份证/i,
+    zh: "身份证号",
+    en: "ID number",
+  },
 };
 
 function accepts(pattern: unknown, value: string): boolean {

@@ -1,20 +1,36 @@
 // Semantic checks for `scoring`: rules name known facts, transitions, conditions and posts; per-day
 // points and conditions fit the fact they are about; rating levels are ordered; the appeal
 // workflow, its states and its form exist. Each problem is reported once, where an admin fixes it.
-import { createAjv, toIssues, type ValidateFunction } from "../ajv";
-import { pointer, type Issue } from "../issues";
+import { sharedAjv, toIssues, type ValidateFunction } from "#engine/ajv";
+import { pointer, type Issue } from "#engine/issues";
 import { deadlineKinds } from "./checks-workflow";
 import { configDefaults } from "./defaults";
-import { CONDITION_NEEDS, CONDITION_PARAMS, FACT_NAMES, factHas, FACTS, isConditionName, isFactName, type FactAttribute, type FactName } from "../scoring";
-import type { TownshipConfig } from "../../schemas/township-config";
+import {
+  CONDITION_NEEDS,
+  CONDITION_PARAMS,
+  FACT_NAMES,
+  factHas,
+  FACTS,
+  isConditionName,
+  isFactName,
+  type FactAttribute,
+  type FactName,
+} from "#engine/scoring";
+import type { TownshipConfig } from "#schemas/township-config";
 
 type Path = Array<string | number>;
 type Spec = { type: string; params?: Record<string, unknown> };
 
-const ajv = createAjv();
-const conditionValidators = new Map<string, ValidateFunction>(Object.entries(CONDITION_PARAMS).map(([name, schema]) => [name, ajv.compile(schema)]));
+const ajv = sharedAjv();
+const conditionValidators = new Map<string, ValidateFunction>(
+  Object.entries(CONDITION_PARAMS).map(([name, schema]) => [name, ajv.compile(schema)]),
+);
 
-const issue = (path: Path, code: string, zh: string, en: string): Issue => ({ path: pointer(...path), code, message: { zh, en } });
+const issue = (path: Path, code: string, zh: string, en: string): Issue => ({
+  path: pointer(...path),
+  code,
+  message: { zh, en },
+});
 const has = (record: object | undefined, key: string) => record !== undefined && Object.hasOwn(record, key);
 
 const ATTRIBUTE: Record<FactAttribute, { zh: string; en: string }> = {
@@ -45,12 +61,24 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
   const checkCondition = (spec: Spec, path: Path, fact: FactName) => {
     if (!isConditionName(spec.type)) {
       const known = Object.keys(CONDITION_PARAMS);
-      out.push(issue([...path, "type"], "scoring.condition-unknown", `未知的条件类型“${spec.type}”，可用：${known.join("、")}`, `Unknown condition type "${spec.type}"; known: ${known.join(", ")}`));
+      out.push(
+        issue(
+          [...path, "type"],
+          "scoring.condition-unknown",
+          `未知的条件类型“${spec.type}”，可用：${known.join("、")}`,
+          `Unknown condition type "${spec.type}"; known: ${known.join(", ")}`,
+        ),
+      );
       return;
     }
     const validate = conditionValidators.get(spec.type)!;
     if (!validate(spec.params ?? {})) {
-      for (const i of toIssues(validate.errors)) out.push({ ...i, path: pointer(...path, "params") + i.path, code: `params.${i.code.replace(/^schema\./, "")}` });
+      for (const i of toIssues(validate.errors))
+        out.push({
+          ...i,
+          path: pointer(...path, "params") + i.path,
+          code: `params.${i.code.replace(/^schema\./, "")}`,
+        });
       return;
     }
     const needs = CONDITION_NEEDS[spec.type];
@@ -85,7 +113,14 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
         break;
       case "overdue-days":
         if (typeof p.min === "number" && typeof p.max === "number" && p.min > p.max) {
-          out.push(issue([...path, "params"], "scoring.range-empty", "超期天数下限大于上限", "The minimum overdue days exceed the maximum"));
+          out.push(
+            issue(
+              [...path, "params"],
+              "scoring.range-empty",
+              "超期天数下限大于上限",
+              "The minimum overdue days exceed the maximum",
+            ),
+          );
         }
         break;
       case "all":
@@ -104,20 +139,33 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
   (scoring.rules ?? []).forEach((rule, i) => {
     const at: Path = ["scoring", "rules", i];
     const before = out.length;
-    if (seen.has(rule.id)) out.push(issue([...at, "id"], "duplicate-id", `编号重复：${rule.id}`, `Duplicate id: ${rule.id}`));
+    if (seen.has(rule.id))
+      out.push(issue([...at, "id"], "duplicate-id", `编号重复：${rule.id}`, `Duplicate id: ${rule.id}`));
     seen.add(rule.id);
 
     let fact: FactName | undefined;
     if (typeof rule.on === "string") {
       if (isFactName(rule.on)) fact = rule.on;
       else {
-        out.push(issue([...at, "on"], "scoring.fact-unknown", `未知的考评事实“${rule.on}”，可用：${FACT_NAMES.join("、")}`, `Unknown fact "${rule.on}"; known: ${FACT_NAMES.join(", ")}`));
+        out.push(
+          issue(
+            [...at, "on"],
+            "scoring.fact-unknown",
+            `未知的考评事实“${rule.on}”，可用：${FACT_NAMES.join("、")}`,
+            `Unknown fact "${rule.on}"; known: ${FACT_NAMES.join(", ")}`,
+          ),
+        );
       }
     } else {
       fact = "case.transition";
       const { transition, workflow } = rule.on;
-      if (workflow !== undefined && !has(workflows, workflow)) missing([...at, "on", "workflow"], { zh: "流程", en: "Workflow" }, workflow);
-      else if (workflow !== undefined ? !(workflows[workflow]!.transitions ?? []).some((t) => t.id === transition) : !transitionIds.has(transition)) {
+      if (workflow !== undefined && !has(workflows, workflow))
+        missing([...at, "on", "workflow"], { zh: "流程", en: "Workflow" }, workflow);
+      else if (
+        workflow !== undefined
+          ? !(workflows[workflow]!.transitions ?? []).some((t) => t.id === transition)
+          : !transitionIds.has(transition)
+      ) {
         missing([...at, "on", "transition"], { zh: "流程操作", en: "Transition" }, transition);
       }
     }
@@ -127,13 +175,38 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
       if (!postIds.has(post)) missing([...at, "target"], { zh: "岗位", en: "Post" }, post);
     }
     if (fact && rule.target === "actor" && !factHas(fact, "actor")) {
-      out.push(issue([...at, "target"], "scoring.target-not-applicable", `“${FACTS[fact].name.zh}”没有操作人，不能计给 actor`, `"${fact}" has no actor to score`));
+      out.push(
+        issue(
+          [...at, "target"],
+          "scoring.target-not-applicable",
+          `“${FACTS[fact].name.zh}”没有操作人，不能计给 actor`,
+          `"${fact}" has no actor to score`,
+        ),
+      );
     }
-    if (fact && (rule.target === "lead-unit" || rule.target === "assist-units" || rule.target === "assignee-users") && !factHas(fact, "assignment")) {
-      out.push(issue([...at, "target"], "scoring.target-not-applicable", `“${FACTS[fact].name.zh}”发生时尚无交办单位，不能计给 ${rule.target}`, `"${fact}" has no assignment to score ${rule.target}`));
+    if (
+      fact &&
+      (rule.target === "lead-unit" || rule.target === "assist-units" || rule.target === "assignee-users") &&
+      !factHas(fact, "assignment")
+    ) {
+      out.push(
+        issue(
+          [...at, "target"],
+          "scoring.target-not-applicable",
+          `“${FACTS[fact].name.zh}”发生时尚无交办单位，不能计给 ${rule.target}`,
+          `"${fact}" has no assignment to score ${rule.target}`,
+        ),
+      );
     }
     if (fact && typeof rule.points !== "number" && !factHas(fact, "overdueDays")) {
-      out.push(issue([...at, "points"], "scoring.per-day-needs-days", `按天计分需要超期天数，而“${FACTS[fact].name.zh}”没有`, `Points per day need overdue days, which "${fact}" does not have`));
+      out.push(
+        issue(
+          [...at, "points"],
+          "scoring.per-day-needs-days",
+          `按天计分需要超期天数，而“${FACTS[fact].name.zh}”没有`,
+          `Points per day need overdue days, which "${fact}" does not have`,
+        ),
+      );
     }
     if (fact && rule.when) checkCondition(rule.when, [...at, "when"], fact);
     if (fact && out.length === before) sound.push({ index: i, rule, fact });
@@ -144,18 +217,42 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
     const at: Path = ["scoring", "ratings", group];
     const names = new Set<string>();
     levels.forEach((level, k) => {
-      if (names.has(level.level)) out.push(issue([...at, k, "level"], "duplicate-id", `等次重复：${level.level}`, `Duplicate level: ${level.level}`));
+      if (names.has(level.level))
+        out.push(
+          issue([...at, k, "level"], "duplicate-id", `等次重复：${level.level}`, `Duplicate level: ${level.level}`),
+        );
       names.add(level.level);
       const last = k === levels.length - 1;
       if (last && level.min !== undefined) {
-        out.push(issue([...at, k, "min"], "scoring.rating-catch-all", "最后一个等次不设下限，以包含其余所有分数", "The last level takes every other score: leave out its `min`"));
+        out.push(
+          issue(
+            [...at, k, "min"],
+            "scoring.rating-catch-all",
+            "最后一个等次不设下限，以包含其余所有分数",
+            "The last level takes every other score: leave out its `min`",
+          ),
+        );
       }
       if (!last && level.min === undefined) {
-        out.push(issue([...at, k], "scoring.rating-min-missing", "除最后一个等次外，每个等次都须设下限（min）", "Every level but the last needs a `min`"));
+        out.push(
+          issue(
+            [...at, k],
+            "scoring.rating-min-missing",
+            "除最后一个等次外，每个等次都须设下限（min）",
+            "Every level but the last needs a `min`",
+          ),
+        );
       }
       const previous = levels[k - 1]?.min;
       if (k > 0 && level.min !== undefined && previous !== undefined && level.min >= previous) {
-        out.push(issue([...at, k, "min"], "scoring.rating-order", "等次须按分数从高到低排列", "Levels must go from the highest score to the lowest"));
+        out.push(
+          issue(
+            [...at, k, "min"],
+            "scoring.rating-order",
+            "等次须按分数从高到低排列",
+            "Levels must go from the highest score to the lowest",
+          ),
+        );
       }
     });
   }
@@ -168,7 +265,8 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
     else {
       for (const key of ["upheldState", "rejectedState"] as const) {
         const state = appeal[key];
-        if (state !== undefined && !has(workflow.states, state)) missing([...at, key], { zh: "状态", en: "State" }, state);
+        if (state !== undefined && !has(workflow.states, state))
+          missing([...at, key], { zh: "状态", en: "State" }, state);
       }
     }
     const forms = config.forms ?? {};
@@ -176,7 +274,12 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
     else {
       const field = configDefaults(config).appealEntryField;
       const properties = (forms[appeal.form]!.schema as { properties?: Record<string, unknown> }).properties ?? {};
-      if (!has(properties, field)) missing(appeal.entryField ? [...at, "entryField"] : [...at, "form"], { zh: "表单字段", en: "Form field" }, field);
+      if (!has(properties, field))
+        missing(
+          appeal.entryField ? [...at, "entryField"] : [...at, "form"],
+          { zh: "表单字段", en: "Form field" },
+          field,
+        );
     }
   }
 
@@ -184,7 +287,14 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
   for (const key of ["closingDeadline", "feedbackDeadline"] as const) {
     const kind = scoring[key];
     if (kind !== undefined && !kinds.has(kind)) {
-      out.push(issue(["scoring", key], "scoring.deadline-kind-unused", `没有流程设定“${kind}”类时限`, `No workflow sets a deadline of kind "${kind}"`));
+      out.push(
+        issue(
+          ["scoring", key],
+          "scoring.deadline-kind-unused",
+          `没有流程设定“${kind}”类时限`,
+          `No workflow sets a deadline of kind "${kind}"`,
+        ),
+      );
     }
   }
   return out;
@@ -197,7 +307,8 @@ type Rule = NonNullable<NonNullable<TownshipConfig["scoring"]>["rules"]>[number]
 
 /** Facts that are one occurrence seen twice: a revisit's result is the revisit itself. */
 const SAME_OCCURRENCE = new Set(["revisit.recorded|revisit.satisfied", "revisit.recorded|revisit.dissatisfied"]);
-const occurTogether = (a: FactName, b: FactName) => a === b || SAME_OCCURRENCE.has(`${a}|${b}`) || SAME_OCCURRENCE.has(`${b}|${a}`);
+const occurTogether = (a: FactName, b: FactName) =>
+  a === b || SAME_OCCURRENCE.has(`${a}|${b}`) || SAME_OCCURRENCE.has(`${b}|${a}`);
 
 /** Conditions that hold only for values in a list, by the param holding it. */
 const LIST_PARAM: Record<string, string> = {
@@ -233,16 +344,22 @@ function disjoint(a: Spec, b: Spec): boolean {
 }
 
 /** What a rule requires of a fact, as conditions: its `when` (an `all` flattened), its transition, its revisit result. */
-function requirements(rule: Rule, fact: FactName, revisit: { satisfied: readonly string[]; dissatisfied: readonly string[] }): Spec[] {
+function requirements(
+  rule: Rule,
+  fact: FactName,
+  revisit: { satisfied: readonly string[]; dissatisfied: readonly string[] },
+): Spec[] {
   const out: Spec[] = [];
-  const add = (spec: Spec) => (spec.type === "all" ? ((spec.params?.conditions ?? []) as Spec[]).forEach(add) : out.push(spec));
+  const add = (spec: Spec) =>
+    spec.type === "all" ? ((spec.params?.conditions ?? []) as Spec[]).forEach(add) : out.push(spec);
   if (rule.when) add(rule.when);
   if (typeof rule.on !== "string") {
     out.push({ type: "transition-in", params: { transitions: [rule.on.transition] } });
     if (rule.on.workflow !== undefined) out.push({ type: "workflow-in", params: { workflows: [rule.on.workflow] } });
   }
   if (fact === "revisit.satisfied") out.push({ type: "satisfaction-in", params: { values: [...revisit.satisfied] } });
-  if (fact === "revisit.dissatisfied") out.push({ type: "satisfaction-in", params: { values: [...revisit.dissatisfied] } });
+  if (fact === "revisit.dissatisfied")
+    out.push({ type: "satisfaction-in", params: { values: [...revisit.dissatisfied] } });
   return out;
 }
 
@@ -250,7 +367,10 @@ function requirements(rule: Rule, fact: FactName, revisit: { satisfied: readonly
  * Two rules that can both score one fact (or one occurrence, as a revisit and its result) for the
  * same target: the event would count twice. Conditions that exclude each other keep them apart.
  */
-function scoredTwice(rules: ReadonlyArray<{ index: number; rule: Rule; fact: FactName }>, revisit: { satisfied: readonly string[]; dissatisfied: readonly string[] }): Issue[] {
+function scoredTwice(
+  rules: ReadonlyArray<{ index: number; rule: Rule; fact: FactName }>,
+  revisit: { satisfied: readonly string[]; dissatisfied: readonly string[] },
+): Issue[] {
   const out: Issue[] = [];
   const needs = rules.map((r) => requirements(r.rule, r.fact, revisit));
   for (let j = 0; j < rules.length; j++) {

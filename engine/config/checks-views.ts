@@ -1,10 +1,14 @@
 // Semantic checks for `views`: workbenches name known posts, and their tabs filter on states,
 // grades and categories that exist; ids are unique where a screen addresses them.
-import { pointer, type Issue } from "../issues";
-import type { TownshipConfig } from "../../schemas/township-config";
+import { pointer, type Issue } from "#engine/issues";
+import type { TownshipConfig } from "#schemas/township-config";
 
 type Path = Array<string | number>;
-const issue = (path: Path, code: string, zh: string, en: string): Issue => ({ path: pointer(...path), code, message: { zh, en } });
+const issue = (path: Path, code: string, zh: string, en: string): Issue => ({
+  path: pointer(...path),
+  code,
+  message: { zh, en },
+});
 
 export function viewIssues(config: TownshipConfig): Issue[] {
   const views = config.views;
@@ -28,7 +32,8 @@ export function viewIssues(config: TownshipConfig): Issue[] {
     });
     const tabs = new Set<string>();
     wb.tabs.forEach((tab, t) => {
-      if (tabs.has(tab.id)) out.push(issue(at("tabs", t, "id"), "duplicate-id", `编号重复：${tab.id}`, `Duplicate id: ${tab.id}`));
+      if (tabs.has(tab.id))
+        out.push(issue(at("tabs", t, "id"), "duplicate-id", `编号重复：${tab.id}`, `Duplicate id: ${tab.id}`));
       tabs.add(tab.id);
       const f = tab.filter;
       f.states?.forEach((s, k) => {
@@ -38,7 +43,8 @@ export function viewIssues(config: TownshipConfig): Issue[] {
         if (!gradeIds.has(g)) missing(at("tabs", t, "filter", "grades", k), { zh: "事件等级", en: "Grade" }, g);
       });
       f.categories?.forEach((c, k) => {
-        if (!categoryIds.has(c)) missing(at("tabs", t, "filter", "categories", k), { zh: "事件类别", en: "Category" }, c);
+        if (!categoryIds.has(c))
+          missing(at("tabs", t, "filter", "categories", k), { zh: "事件类别", en: "Category" }, c);
       });
     });
   });

@@ -2,23 +2,31 @@
 // actors, guards, actions (each checked by its module, engine/actions/) and their params, ladders, rota posts, mode overrides. Complements
 // validate.ts (which checks states, forms, posts in `by` and effect names) without repeating it:
 // every problem is reported once, at the place an admin would fix it.
-import { createAjv, toIssues, type ValidateFunction } from "../ajv";
-import { ACTIONS, deadlineKindsStarted, isActionName } from "../actions";
-import type { CheckContext, CheckKit } from "../actions/kit";
-import { GUARD_PARAMS, isGuardName, NOT_NOTIFIABLE, SPECIAL_ACTORS } from "../guards";
-import { pointer, type Issue } from "../issues";
-import type { TownshipConfig } from "../../schemas/township-config";
+import { sharedAjv, toIssues, type ValidateFunction } from "#engine/ajv";
+import { ACTIONS, deadlineKindsStarted, isActionName } from "#engine/actions";
+import type { CheckContext, CheckKit } from "#engine/actions/kit";
+import { GUARD_PARAMS, isGuardName, NOT_NOTIFIABLE, SPECIAL_ACTORS } from "#engine/guards";
+import { pointer, type Issue } from "#engine/issues";
+import type { TownshipConfig } from "#schemas/township-config";
 import { configDefaults } from "./defaults";
 
 type Path = Array<string | number>;
 type Spec = { type: string; params?: Record<string, unknown> };
 type Duration = { amount: number; unit: string };
 
-const ajv = createAjv();
-const actionValidators = new Map<string, ValidateFunction>(Object.entries(ACTIONS).map(([name, action]) => [name, ajv.compile(action.params)]));
-const guardValidators = new Map<string, ValidateFunction>(Object.entries(GUARD_PARAMS).map(([name, schema]) => [name, ajv.compile(schema)]));
+const ajv = sharedAjv();
+const actionValidators = new Map<string, ValidateFunction>(
+  Object.entries(ACTIONS).map(([name, action]) => [name, ajv.compile(action.params)]),
+);
+const guardValidators = new Map<string, ValidateFunction>(
+  Object.entries(GUARD_PARAMS).map(([name, schema]) => [name, ajv.compile(schema)]),
+);
 
-const issue = (path: Path, code: string, zh: string, en: string): Issue => ({ path: pointer(...path), code, message: { zh, en } });
+const issue = (path: Path, code: string, zh: string, en: string): Issue => ({
+  path: pointer(...path),
+  code,
+  message: { zh, en },
+});
 const has = (record: object | undefined, key: string) => record !== undefined && Object.hasOwn(record, key);
 
 /** Rough ordering weight of a duration, as validate.ts orders reminders. */
@@ -39,13 +47,28 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
   };
   /** A deadline kind named explicitly must be one some set-deadline sets. */
   const kindRef = (kind: unknown, path: Path) => {
-    if (typeof kind === "string" && !kinds.has(kind)) out.push(issue(path, "deadline.kind-unknown", `没有流程设定“${kind}”类时限`, `No workflow sets a deadline of kind "${kind}"`));
+    if (typeof kind === "string" && !kinds.has(kind))
+      out.push(
+        issue(
+          path,
+          "deadline.kind-unknown",
+          `没有流程设定“${kind}”类时限`,
+          `No workflow sets a deadline of kind "${kind}"`,
+        ),
+      );
   };
   const POST = { zh: "岗位", en: "Post" };
   const FIELD = { zh: "表单字段", en: "Form field" };
 
   const unknownActor = (entry: string, path: Path) =>
-    out.push(issue(path, "actor.unknown", `未知的特殊角色“${entry}”，可用：${[...SPECIAL_ACTORS].join("、")}`, `Unknown special actor "${entry}"; known: ${[...SPECIAL_ACTORS].join(", ")}`));
+    out.push(
+      issue(
+        path,
+        "actor.unknown",
+        `未知的特殊角色“${entry}”，可用：${[...SPECIAL_ACTORS].join("、")}`,
+        `Unknown special actor "${entry}"; known: ${[...SPECIAL_ACTORS].join(", ")}`,
+      ),
+    );
 
   /** Posts, `*` and special actors; `notifiable` rejects the ones that name nobody in particular. */
   const checkActors = (entries: readonly string[] | undefined, path: Path, notifiable: boolean) => {
@@ -54,10 +77,13 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
         if (!SPECIAL_ACTORS.has(entry)) {
           unknownActor(entry, [...path, k]);
         } else if (notifiable && NOT_NOTIFIABLE.has(entry)) {
-          out.push(issue([...path, k], "actor.not-notifiable", `“${entry}”不能作为通知对象`, `"${entry}" cannot be notified`));
+          out.push(
+            issue([...path, k], "actor.not-notifiable", `“${entry}”不能作为通知对象`, `"${entry}" cannot be notified`),
+          );
         }
       } else if (entry === "*") {
-        if (notifiable) out.push(issue([...path, k], "actor.not-notifiable", "“*”不能作为通知对象", `"*" cannot be notified`));
+        if (notifiable)
+          out.push(issue([...path, k], "actor.not-notifiable", "“*”不能作为通知对象", `"*" cannot be notified`));
       } else if (!postIds.has(entry)) {
         missing([...path, k], POST, entry);
       }
@@ -73,33 +99,56 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
 
   const checkField = (field: string | undefined, fields: Set<string> | undefined, hasForm: boolean, path: Path) => {
     if (field === undefined) return;
-    if (!hasForm) out.push(issue(path, "effect.needs-form", `读取字段“${field}”需要为此操作配置表单`, `Reading field "${field}" needs a form on this transition`));
+    if (!hasForm)
+      out.push(
+        issue(
+          path,
+          "effect.needs-form",
+          `读取字段“${field}”需要为此操作配置表单`,
+          `Reading field "${field}" needs a form on this transition`,
+        ),
+      );
     else if (fields && !fields.has(field)) missing(path, FIELD, field);
   };
 
   const checkParams = (validators: Map<string, ValidateFunction>, spec: Spec, path: Path): boolean => {
     const validate = validators.get(spec.type)!;
     if (validate(spec.params ?? {})) return true;
-    for (const i of toIssues(validate.errors)) out.push({ ...i, path: pointer(...path, "params") + i.path, code: `params.${i.code.replace(/^schema\./, "")}` });
+    for (const i of toIssues(validate.errors))
+      out.push({ ...i, path: pointer(...path, "params") + i.path, code: `params.${i.code.replace(/^schema\./, "")}` });
     return false;
   };
 
   const checkGuard = (spec: Spec, path: Path, formId: string | undefined, hasForm: boolean) => {
     if (!isGuardName(spec.type)) {
-      out.push(issue([...path, "type"], "guard.unknown", `未知的条件类型“${spec.type}”，可用：${[...guardValidators.keys()].join("、")}`, `Unknown guard type "${spec.type}"; known: ${[...guardValidators.keys()].join(", ")}`));
+      out.push(
+        issue(
+          [...path, "type"],
+          "guard.unknown",
+          `未知的条件类型“${spec.type}”，可用：${[...guardValidators.keys()].join("、")}`,
+          `Unknown guard type "${spec.type}"; known: ${[...guardValidators.keys()].join(", ")}`,
+        ),
+      );
       return;
     }
     if (!checkParams(guardValidators, spec, path)) return;
     const p = (spec.params ?? {}) as Record<string, unknown>;
     switch (spec.type) {
       case "grade-in":
-        (p.grades as string[]).forEach((g, k) => gradeIds.has(g) || missing([...path, "params", "grades", k], { zh: "事件等级", en: "Grade" }, g));
+        (p.grades as string[]).forEach(
+          (g, k) => gradeIds.has(g) || missing([...path, "params", "grades", k], { zh: "事件等级", en: "Grade" }, g),
+        );
         break;
       case "category-in":
-        (p.categories as string[]).forEach((c, k) => categoryIds.has(c) || missing([...path, "params", "categories", k], { zh: "事件类别", en: "Category" }, c));
+        (p.categories as string[]).forEach(
+          (c, k) =>
+            categoryIds.has(c) || missing([...path, "params", "categories", k], { zh: "事件类别", en: "Category" }, c),
+        );
         break;
       case "platform-in":
-        (p.platforms as string[]).forEach((u, k) => unitIds.has(u) || missing([...path, "params", "platforms", k], { zh: "平台", en: "Platform" }, u));
+        (p.platforms as string[]).forEach(
+          (u, k) => unitIds.has(u) || missing([...path, "params", "platforms", k], { zh: "平台", en: "Platform" }, u),
+        );
         break;
       case "input-in":
         checkField(p.field as string, formFields(formId), hasForm, [...path, "params", "field"]);
@@ -119,14 +168,31 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
   };
 
   /** Policies a workflow's deadlines may fall back on: its categories' own. */
-  const categoriesWithoutPolicy = (workflowId: string) => (config.categories ?? []).filter((c) => c.workflow === workflowId && !c.deadlinePolicy).map((c) => c.id);
+  const categoriesWithoutPolicy = (workflowId: string) =>
+    (config.categories ?? []).filter((c) => c.workflow === workflowId && !c.deadlinePolicy).map((c) => c.id);
 
-  const checkEffect = (spec: Spec, path: Path, place: "transition" | "ladder" | "intake", ctx: { workflowId?: string; formId?: string; hasForm: boolean }) => {
+  const checkEffect = (
+    spec: Spec,
+    path: Path,
+    place: "transition" | "ladder" | "intake",
+    ctx: { workflowId?: string; formId?: string; hasForm: boolean },
+  ) => {
     if (!isActionName(spec.type)) return; // validate.ts reports unknown names
     const action = ACTIONS[spec.type];
     if (!(action.places as readonly string[]).includes(place)) {
-      const where = { transition: { zh: "流程操作", en: "a transition" }, ladder: { zh: "超期督办阶梯", en: "an overdue ladder" }, intake: { zh: "受理时", en: "intake" } }[place];
-      out.push(issue([...path, "type"], "effect.place", `“${spec.type}”不能用于${where.zh}`, `"${spec.type}" cannot be used in ${where.en}`));
+      const where = {
+        transition: { zh: "流程操作", en: "a transition" },
+        ladder: { zh: "超期督办阶梯", en: "an overdue ladder" },
+        intake: { zh: "受理时", en: "intake" },
+      }[place];
+      out.push(
+        issue(
+          [...path, "type"],
+          "effect.place",
+          `“${spec.type}”不能用于${where.zh}`,
+          `"${spec.type}" cannot be used in ${where.en}`,
+        ),
+      );
       return;
     }
     if (!checkParams(actionValidators, spec, path)) return;
@@ -144,11 +210,16 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
       categoriesWithoutPolicy: () => (ctx.workflowId ? categoriesWithoutPolicy(ctx.workflowId) : []),
       hasForm: ctx.hasForm,
     };
-    (action.check as (kit: CheckKit, params: never, at: CheckContext) => void)(kit, (spec.params ?? {}) as never, { path, place });
+    (action.check as (kit: CheckKit, params: never, at: CheckContext) => void)(kit, (spec.params ?? {}) as never, {
+      path,
+      place,
+    });
   };
 
   for (const [workflowId, workflow] of Object.entries(config.workflows ?? {})) {
-    workflow.onIntake?.forEach((e, k) => checkEffect(e, ["workflows", workflowId, "onIntake", k], "intake", { hasForm: false }));
+    workflow.onIntake?.forEach((e, k) =>
+      checkEffect(e, ["workflows", workflowId, "onIntake", k], "intake", { hasForm: false }),
+    );
     (workflow.transitions ?? []).forEach((t, i) => {
       const at: Path = ["workflows", workflowId, "transitions", i];
       // Posts in `by` are validate.ts's; special actors are checked here.
@@ -169,21 +240,43 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
     const wartime = policy.wartimeReminders ?? [];
     for (let i = 1; i < wartime.length; i++) {
       if (hours(wartime[i]!.before) >= hours(wartime[i - 1]!.before)) {
-        out.push(issue([...at, "wartimeReminders", i], "deadline.ladder-order", "提醒须按离到期时间由远到近排列", "Reminders must go from furthest before the due date to nearest"));
+        out.push(
+          issue(
+            [...at, "wartimeReminders", i],
+            "deadline.ladder-order",
+            "提醒须按离到期时间由远到近排列",
+            "Reminders must go from furthest before the due date to nearest",
+          ),
+        );
       }
     }
-    for (const list of ["reminders", "wartimeReminders"] as const) policy[list]?.forEach((r, i) => checkActors(r.notify, [...at, list, i, "notify"], true));
+    for (const list of ["reminders", "wartimeReminders"] as const)
+      policy[list]?.forEach((r, i) => checkActors(r.notify, [...at, list, i, "notify"], true));
     const ladder = policy.overdueLadder ?? [];
     let previous = 0;
     ladder.forEach((step, k) => {
       checkEffect(step, [...at, "overdueLadder", k], "ladder", { hasForm: false });
       const after = step.after ? hours(step.after) : 0;
       if (k > 0 && after < previous) {
-        out.push(issue([...at, "overdueLadder", k], "deadline.ladder-order", "督办阶梯须按超期时间由近到远排列", "Overdue steps must go from soonest after the due date to latest"));
+        out.push(
+          issue(
+            [...at, "overdueLadder", k],
+            "deadline.ladder-order",
+            "督办阶梯须按超期时间由近到远排列",
+            "Overdue steps must go from soonest after the due date to latest",
+          ),
+        );
       }
       previous = Math.max(previous, after);
       if (step.repeat && k !== ladder.length - 1) {
-        out.push(issue([...at, "overdueLadder", k, "repeat"], "deadline.repeat-not-last", "只有最后一级督办可以重复", "Only the last overdue step may repeat"));
+        out.push(
+          issue(
+            [...at, "overdueLadder", k, "repeat"],
+            "deadline.repeat-not-last",
+            "只有最后一级督办可以重复",
+            "Only the last overdue step may repeat",
+          ),
+        );
       }
     });
     const durations: Duration[] = [
@@ -195,10 +288,24 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
       ...ladder.flatMap((s) => [...(s.after ? [s.after] : []), ...(s.repeat ? [s.repeat] : [])]),
     ];
     if (!policy.calendar && durations.some((d) => d.unit === "working-days")) {
-      out.push(issue(at, "deadline.no-calendar", "按工作日计算的时限须指定日历（节假日与调休）", "Deadlines in working days need a calendar (holidays and make-up days)"));
+      out.push(
+        issue(
+          at,
+          "deadline.no-calendar",
+          "按工作日计算的时限须指定日历（节假日与调休）",
+          "Deadlines in working days need a calendar (holidays and make-up days)",
+        ),
+      );
     }
     if (durations.some((d) => d.unit !== "hours" && !Number.isInteger(d.amount))) {
-      out.push(issue(at, "deadline.fractional-days", "天数须为整数；不足一天请用小时", "Days must be whole numbers; use hours for parts of a day"));
+      out.push(
+        issue(
+          at,
+          "deadline.fractional-days",
+          "天数须为整数；不足一天请用小时",
+          "Days must be whole numbers; use hours for parts of a day",
+        ),
+      );
     }
   }
 
@@ -217,11 +324,27 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
   const rota = config.dutyRota;
   if (rota?.post && postIds.has(rota.post)) {
     const post = config.posts!.find((p) => p.id === rota.post)!;
-    if (post.kind !== "leadership") out.push(issue(["dutyRota", "post"], "rota.not-leadership", "值班领导须由领导班子岗位担任", "The duty leader must be a leadership post"));
+    if (post.kind !== "leadership")
+      out.push(
+        issue(
+          ["dutyRota", "post"],
+          "rota.not-leadership",
+          "值班领导须由领导班子岗位担任",
+          "The duty leader must be a leadership post",
+        ),
+      );
   }
   const seenDates = new Set<string>();
   rota?.schedule?.dates?.forEach((d, i) => {
-    if (seenDates.has(d.date)) out.push(issue(["dutyRota", "schedule", "dates", i, "date"], "rota.duplicate-date", `日期重复：${d.date}`, `Date listed twice: ${d.date}`));
+    if (seenDates.has(d.date))
+      out.push(
+        issue(
+          ["dutyRota", "schedule", "dates", i, "date"],
+          "rota.duplicate-date",
+          `日期重复：${d.date}`,
+          `Date listed twice: ${d.date}`,
+        ),
+      );
     seenDates.add(d.date);
   });
 
@@ -236,17 +359,30 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
       if (!gradeIds.has(gradeId)) missing(at, { zh: "事件等级", en: "Grade" }, gradeId);
       const analysis = override.analysis;
       if (analysis.by === "post") {
-        if (!analysis.post) out.push(issue([...at, "analysis", "by"], "grade.analyst-missing", "需指定研判岗位", "An analyst post is required"));
+        if (!analysis.post)
+          out.push(
+            issue([...at, "analysis", "by"], "grade.analyst-missing", "需指定研判岗位", "An analyst post is required"),
+          );
         else if (!postIds.has(analysis.post)) missing([...at, "analysis", "post"], POST, analysis.post);
       }
       if (analysis.by === "duty-leader" && !rota?.post) {
-        out.push(issue([...at, "analysis", "by"], "grade.no-duty-rota", "由值班领导研判，但未配置值班轮值", "Analysed by the duty leader, but no duty rota is configured"));
+        out.push(
+          issue(
+            [...at, "analysis", "by"],
+            "grade.no-duty-rota",
+            "由值班领导研判，但未配置值班轮值",
+            "Analysed by the duty leader, but no duty rota is configured",
+          ),
+        );
       }
     }
   }
 
   (config.categories ?? []).forEach((c, i) => {
-    c.routing?.assistUnits?.forEach((u, k) => unitIds.has(u) || missing(["categories", i, "routing", "assistUnits", k], { zh: "单位", en: "Unit" }, u));
+    c.routing?.assistUnits?.forEach(
+      (u, k) =>
+        unitIds.has(u) || missing(["categories", i, "routing", "assistUnits", k], { zh: "单位", en: "Unit" }, u),
+    );
   });
 
   return out;

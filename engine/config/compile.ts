@@ -1,14 +1,14 @@
 // A validated config turned into lookups and compiled validators, built once per config version.
-import { createAjv, type ValidateFunction } from "../ajv";
-import { buildCalendar, type CalendarData, type CalendarFile, type WorkingCalendar } from "../calendar";
-import { OrgTree } from "../org";
+import { createAjv, type ValidateFunction } from "#engine/ajv";
+import { buildCalendar, type CalendarData, type CalendarFile, type WorkingCalendar } from "#engine/calendar";
+import { OrgTree } from "#engine/org";
 import { configDefaults, type ConfigDefaults } from "./defaults";
-import type { TownshipConfig } from "../../schemas/township-config";
+import type { TownshipConfig } from "#schemas/township-config";
 
 type Item<T> = T extends readonly (infer U)[] ? U : never;
-export type Category = Item<NonNullable<TownshipConfig["categories"]>>;
+type Category = Item<NonNullable<TownshipConfig["categories"]>>;
 export type Grade = Item<NonNullable<TownshipConfig["grades"]>>;
-export type Post = Item<NonNullable<TownshipConfig["posts"]>>;
+type Post = Item<NonNullable<TownshipConfig["posts"]>>;
 export type FormDefinition = NonNullable<TownshipConfig["forms"]>[string];
 export type Workflow = NonNullable<TownshipConfig["workflows"]>[string];
 export type DeadlinePolicy = NonNullable<TownshipConfig["deadlinePolicies"]>[string];
@@ -70,10 +70,16 @@ export function compileConfig(config: TownshipConfig, options: CompileOptions = 
       let cal = calendars.get(key);
       if (!cal) {
         const def = calendarId === undefined ? undefined : config.calendars?.[calendarId];
-        if (calendarId !== undefined && (!def || !Object.hasOwn(config.calendars ?? {}, calendarId))) throw new Error(`Unknown calendar ${calendarId}`);
+        if (calendarId !== undefined && (!def || !Object.hasOwn(config.calendars ?? {}, calendarId)))
+          throw new Error(`Unknown calendar ${calendarId}`);
         const base = def?.base === undefined ? undefined : options.calendarBases?.[def.base];
-        if (def?.base !== undefined && !base) throw new Error(`Calendar base "${def.base}" was not passed to compileConfig (calendarBases)`);
-        cal = buildCalendar(base, { holidays: def?.holidays ?? [], workdays: def?.workdays ?? [], timeZone: defaults.timeZone });
+        if (def?.base !== undefined && !base)
+          throw new Error(`Calendar base "${def.base}" was not passed to compileConfig (calendarBases)`);
+        cal = buildCalendar(base, {
+          holidays: def?.holidays ?? [],
+          workdays: def?.workdays ?? [],
+          timeZone: defaults.timeZone,
+        });
         calendars.set(key, cal);
       }
       return cal;

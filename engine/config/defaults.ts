@@ -1,6 +1,6 @@
 // What a config may leave out, resolved once per config from the schema's `default`s: the engine
 // itself names no deadline kind, form field or time zone (docs/decisions/027-defaults-compiled-into-the-config.md).
-import { townshipConfigSchema, type TownshipConfig } from "../../schemas/township-config";
+import { townshipConfigSchema, type TownshipConfig } from "#schemas/township-config";
 
 export type ConfigDefaults = {
   /** The deadline kind a case is handled under (`mainDeadline`). */

@@ -9,11 +9,11 @@
 // read back from PostgreSQL jsonb has its keys reordered): top-level sections in the schema's
 // order, then within an object `id`, `name`, `zh`, `en` first and the other keys alphabetically;
 // items of an id array in the first document's order, then the second's new items in its order.
-import type { Bilingual, Locale, Text } from "../i18n";
-import { townshipConfigSchema } from "../../schemas/township-config";
+import type { Bilingual, Locale, Text } from "#engine/i18n";
+import { townshipConfigSchema } from "#schemas/township-config";
 import { isIdArray, isJsonObject, joinPointer, jsonEqual, splitPointer, type Json, type JsonObject } from "./id-paths";
 
-export type ChangeKind = "added" | "removed" | "changed";
+type ChangeKind = "added" | "removed" | "changed";
 
 export type ConfigChange = {
   /** Id path of what changed (see ./id-paths.ts). */
@@ -40,13 +40,16 @@ function orderedKeys(a: JsonObject | undefined, b: JsonObject | undefined, root:
 }
 
 const textOf = (v: Json | undefined): Text | undefined =>
-  isJsonObject(v) && typeof v.zh === "string" ? { zh: v.zh, ...(typeof v.en === "string" ? { en: v.en } : {}) } : undefined;
+  isJsonObject(v) && typeof v.zh === "string"
+    ? { zh: v.zh, ...(typeof v.en === "string" ? { en: v.en } : {}) }
+    : undefined;
 
 /** The display name of a named node (an item, a form, a workflow state …). */
 const nameOf = (node: Json | undefined): Text | undefined => (isJsonObject(node) ? textOf(node.name) : undefined);
 
 /** `{ amount, unit }` reads as one value ("5 个工作日"), so it changes as one. */
-const isDuration = (v: JsonObject) => typeof v.amount === "number" && typeof v.unit === "string" && Object.keys(v).length === 2;
+const isDuration = (v: JsonObject) =>
+  typeof v.amount === "number" && typeof v.unit === "string" && Object.keys(v).length === 2;
 
 type Names = ReadonlyArray<readonly [string, Text]>;
 
@@ -67,13 +70,18 @@ export function diffConfigs(a: unknown, b: unknown): ConfigChange[] {
     if (y === undefined) return emit(tokens, names, { kind: "removed", before: x }, x);
     if (jsonEqual(x, y)) return;
 
-    const here = tokens.length ? nameOf(x) ?? nameOf(y) : undefined;
+    const here = tokens.length ? (nameOf(x) ?? nameOf(y)) : undefined;
     const inner: Names = here ? [...names, [joinPointer(tokens), here]] : names;
 
     if (isJsonObject(x) && isJsonObject(y) && !(isDuration(x) && isDuration(y))) {
       for (const key of orderedKeys(x, y, tokens.length === 0)) {
         if (tokens.length === 0 && key === "$schema") continue;
-        walk(Object.hasOwn(x, key) ? x[key] : undefined, Object.hasOwn(y, key) ? y[key] : undefined, [...tokens, key], inner);
+        walk(
+          Object.hasOwn(x, key) ? x[key] : undefined,
+          Object.hasOwn(y, key) ? y[key] : undefined,
+          [...tokens, key],
+          inner,
+        );
       }
       return;
     }
@@ -84,10 +92,12 @@ export function diffConfigs(a: unknown, b: unknown): ConfigChange[] {
       const common = new Set(idsX.filter((id) => inY.has(id)));
       const orderX = idsX.filter((id) => common.has(id));
       const orderY = idsY.filter((id) => common.has(id));
-      if (!jsonEqual(orderX, orderY)) emit(tokens, names, { kind: "changed", before: idsX, after: idsY, reordered: true });
+      if (!jsonEqual(orderX, orderY))
+        emit(tokens, names, { kind: "changed", before: idsX, after: idsY, reordered: true });
       const byIdY = new Map(y.map((item) => [item.id as string, item]));
       for (const item of x) walk(item, byIdY.get(item.id as string), [...tokens, item.id as string], inner);
-      for (const item of y) if (!common.has(item.id as string)) walk(undefined, item, [...tokens, item.id as string], inner);
+      for (const item of y)
+        if (!common.has(item.id as string)) walk(undefined, item, [...tokens, item.id as string], inner);
       return;
     }
     if (Array.isArray(x) && Array.isArray(y) && [...x, ...y].some((v) => typeof v === "object" && v !== null)) {
@@ -130,7 +140,21 @@ function collectionAt(tokens: readonly string[]) {
 }
 
 /** Free-form JSON (schemas, UI settings, effect parameters): the rest of the path is shown as is. */
-const FREE_FORM = new Set(["schema", "uiSchema", "i18n", "params", "modes", "on", "when", "target", "filter", "ratings", "revisit", "appeal", "periods"]);
+const FREE_FORM = new Set([
+  "schema",
+  "uiSchema",
+  "i18n",
+  "params",
+  "modes",
+  "on",
+  "when",
+  "target",
+  "filter",
+  "ratings",
+  "revisit",
+  "appeal",
+  "periods",
+]);
 
 const FIELDS: Record<string, Label> = {
   $schema: L("结构声明", "$schema"),
@@ -215,7 +239,8 @@ const DURATION_KEYS = new Set(["handle", "wartime", "feedbackWindow", "before"])
 function fieldLabel(key: string, parent: string | undefined): Label {
   if (key === "unit") return DURATION_KEYS.has(parent ?? "") ? L("计时单位", "unit of time") : L("所属单位", "unit");
   if (key === "by") return parent === "analysis" ? L("研判方式", "analysed by") : L("可操作岗位", "who may fire it");
-  if (key === "wartime") return parent === "dutyRota" ? L("战时值班", "wartime duty") : L("战时时限", "wartime time limit");
+  if (key === "wartime")
+    return parent === "dutyRota" ? L("战时值班", "wartime duty") : L("战时时限", "wartime time limit");
   if (key === "base" && parent === "scoring") return L("基础分", "base score");
   return FIELDS[key] ?? L(key, key);
 }
@@ -268,12 +293,22 @@ export function describePath(path: string, names: Record<string, Text>): Where {
       break;
     }
   }
-  const joinZh = zh.reduce((acc, part) => (acc === "" ? part : part.startsWith("/") ? `${acc} ${part}` : `${acc}的${part}`), "");
-  const joinEn = en.reduce((acc, part) => (acc === "" ? part : part.startsWith("/") ? `${acc} ${part}` : `${acc} › ${part}`), "");
+  const joinZh = zh.reduce(
+    (acc, part) => (acc === "" ? part : part.startsWith("/") ? `${acc} ${part}` : `${acc}的${part}`),
+    "",
+  );
+  const joinEn = en.reduce(
+    (acc, part) => (acc === "" ? part : part.startsWith("/") ? `${acc} ${part}` : `${acc} › ${part}`),
+    "",
+  );
   return { zh: (joinZh || "配置") + suffix.zh, en: (joinEn || "config") + suffix.en };
 }
 
-const UNITS: Record<string, Label> = { "working-days": L("个工作日", "working days"), "calendar-days": L("天", "calendar days"), hours: L("小时", "hours") };
+const UNITS: Record<string, Label> = {
+  "working-days": L("个工作日", "working days"),
+  "calendar-days": L("天", "calendar days"),
+  hours: L("小时", "hours"),
+};
 
 function formatValue(value: Json | undefined, locale: "zh" | "en"): string {
   const zh = locale === "zh";
@@ -283,12 +318,17 @@ function formatValue(value: Json | undefined, locale: "zh" | "en"): string {
   if (typeof value === "boolean") return zh ? (value ? "是" : "否") : String(value);
   if (typeof value === "number") return String(value);
   const text = textOf(value);
-  if (text && Object.keys(value).every((k) => k === "zh" || k === "en")) return formatValue(zh ? text.zh : (text.en ?? text.zh), locale);
+  if (text && Object.keys(value).every((k) => k === "zh" || k === "en"))
+    return formatValue(zh ? text.zh : (text.en ?? text.zh), locale);
   if (isJsonObject(value) && typeof value.amount === "number" && typeof value.unit === "string" && UNITS[value.unit]) {
     return `${value.amount} ${UNITS[value.unit]![locale]}`;
   }
   if (Array.isArray(value) && value.every((v) => typeof v !== "object" || v === null)) {
-    return value.length ? value.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(zh ? "、" : ", ") : zh ? "（空列表）" : "(empty list)";
+    return value.length
+      ? value.map((v) => (typeof v === "string" ? v : JSON.stringify(v))).join(zh ? "、" : ", ")
+      : zh
+        ? "（空列表）"
+        : "(empty list)";
   }
   const json = JSON.stringify(value);
   return json.length > 80 ? json.slice(0, 77) + "…" : json;
@@ -301,7 +341,10 @@ export function changeMessage(change: ConfigChange): Bilingual {
   const f = (v: Json | undefined, locale: "zh" | "en") => formatValue(v, locale);
   const capital = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
   if (change.reordered) {
-    return { zh: `${where.zh}的顺序：${f(change.before, "zh")} → ${f(change.after, "zh")}`, en: `Order of ${where.en}: ${f(change.before, "en")} → ${f(change.after, "en")}` };
+    return {
+      zh: `${where.zh}的顺序：${f(change.before, "zh")} → ${f(change.after, "zh")}`,
+      en: `Order of ${where.en}: ${f(change.before, "en")} → ${f(change.after, "en")}`,
+    };
   }
   switch (change.kind) {
     case "added":
@@ -311,7 +354,10 @@ export function changeMessage(change: ConfigChange): Bilingual {
     case "removed":
       return named
         ? { zh: `删除${where.zh}`, en: `Removed ${where.en}` }
-        : { zh: `删除${where.zh}（原为 ${f(change.before, "zh")}）`, en: `Removed ${where.en} (was ${f(change.before, "en")})` };
+        : {
+            zh: `删除${where.zh}（原为 ${f(change.before, "zh")}）`,
+            en: `Removed ${where.en} (was ${f(change.before, "en")})`,
+          };
     case "changed":
       return {
         zh: `${where.zh}：${f(change.before, "zh")} → ${f(change.after, "zh")}`,

@@ -2,17 +2,19 @@
 // latest source: written as overrides of its template, resolved and validated whole, and diffed
 // against the published version. Pure, so that the server can run it off the event loop
 // (app/server/config-worker.server.ts); nothing here is written anywhere.
-import { designerToForm, validateDesigner, type DesignerModel } from "../form-designer";
-import type { Bilingual } from "../i18n";
-import type { Issue } from "../issues";
-import { atPath, configLimitIssues } from "../limits";
+import { designerToForm, validateDesigner, type DesignerModel } from "#engine/form-designer";
+import type { Bilingual } from "#engine/i18n";
+import type { Issue } from "#engine/issues";
+import { atPath, configLimitIssues } from "#engine/limits";
 import { changeMessage, diffConfigs } from "./diff";
 import { idPathsIn, type JsonObject } from "./id-paths";
 import { prepareConfig, resolveConfig, type TemplateLookup } from "./index";
 import { applyFormEdit, applySectionEdits, EDITABLE_SECTIONS, type SectionEdits } from "./overrides";
-import type { TownshipConfig } from "../../schemas/township-config";
+import type { TownshipConfig } from "#schemas/township-config";
 
-export type ConfigEdit = { kind: "sections"; sections: SectionEdits } | { kind: "form"; formId: string; model: DesignerModel };
+export type ConfigEdit =
+  | { kind: "sections"; sections: SectionEdits }
+  | { kind: "form"; formId: string; model: DesignerModel };
 
 /** Where an issue points: the designer's own model, or the township's resolved config. */
 export type EditIssue = Issue & { where: "designer" | "config" };
@@ -34,12 +36,18 @@ export type EditBase = {
 /** The caps (engine/limits.ts) on an edit, each section at its place in the config. */
 export function editLimitIssues(edit: ConfigEdit): Issue[] {
   if (edit.kind === "form") return configLimitIssues(atPath(["forms", edit.formId], edit.model));
-  return Object.entries(edit.sections).flatMap(([id, value]) => configLimitIssues(atPath(EDITABLE_SECTIONS[id as keyof typeof EDITABLE_SECTIONS], value)));
+  return Object.entries(edit.sections).flatMap(([id, value]) =>
+    configLimitIssues(atPath(EDITABLE_SECTIONS[id as keyof typeof EDITABLE_SECTIONS], value)),
+  );
 }
 
 export function checkConfigEdit(base: EditBase, lookup: TemplateLookup, edit: ConfigEdit): EditCheck {
   const baseVersion = base.version;
-  const fail = (issues: Issue[], where: EditIssue["where"]) => ({ ok: false as const, issues: issues.map((i) => ({ ...i, where })), baseVersion });
+  const fail = (issues: Issue[], where: EditIssue["where"]) => ({
+    ok: false as const,
+    issues: issues.map((i) => ({ ...i, where })),
+    baseVersion,
+  });
   const tooLarge = editLimitIssues(edit);
   if (tooLarge.length) return fail(tooLarge, edit.kind === "form" ? "designer" : "config");
   let applied: ReturnType<typeof applySectionEdits>;
@@ -53,7 +61,16 @@ export function checkConfigEdit(base: EditBase, lookup: TemplateLookup, edit: Co
       form = designerToForm(edit.model) as unknown as JsonObject;
     } catch {
       // A model from the browser may be any shape: a malformed one is an issue, not a crash.
-      return fail([{ path: "/fields", code: "edit.malformed", message: { zh: "表单设计数据无法识别", en: "The form design is not readable" } }], "designer");
+      return fail(
+        [
+          {
+            path: "/fields",
+            code: "edit.malformed",
+            message: { zh: "表单设计数据无法识别", en: "The form design is not readable" },
+          },
+        ],
+        "designer",
+      );
     }
     applied = applyFormEdit(base.source, base.template, edit.formId, form);
   }
@@ -64,7 +81,16 @@ export function checkConfigEdit(base: EditBase, lookup: TemplateLookup, edit: Co
   if (!prepared.ok) {
     const resolved = resolveConfig(source, lookup);
     const toIdPath = idPathsIn(resolved.ok ? resolved.value : source);
-    return fail(prepared.issues.map((i) => ({ ...i, path: toIdPath(i.path) })), "config");
+    return fail(
+      prepared.issues.map((i) => ({ ...i, path: toIdPath(i.path) })),
+      "config",
+    );
   }
-  return { ok: true, source, config: prepared.config, changes: diffConfigs(base.document, prepared.config).map(changeMessage), baseVersion };
+  return {
+    ok: true,
+    source,
+    config: prepared.config,
+    changes: diffConfigs(base.document, prepared.config).map(changeMessage),
+    baseVersion,
+  };
 }

@@ -7,7 +7,7 @@
 // "grid-1". Arrays without ids (a transition's `from`, a permission list) are addressed by
 // position as usual. This is also how resolution merges (docs/decisions/006-config-resolution.md),
 // so a path means the same thing in a township's overrides as in its resolved config.
-import { escapePointerToken } from "../issues";
+import { escapePointerToken } from "#engine/issues";
 
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 export type JsonObject = { [key: string]: Json };

@@ -1,19 +1,22 @@
 // The whole path from a raw config file to something the engine can run.
-import { calendarBasesNeeded, compileConfig, type CompiledConfig, type CompileOptions } from "./compile";
+import { calendarBasesNeeded, compileConfig, type CompiledConfig } from "./compile";
 import { resolveConfig, type TemplateLookup } from "./resolve";
 import { validateTownshipConfig } from "./validate";
-import type { Issue } from "../issues";
-import { configLimitIssues } from "../limits";
-import type { TownshipConfig } from "../../schemas/township-config";
+import type { Issue } from "#engine/issues";
+import { configLimitIssues } from "#engine/limits";
+import type { TownshipConfig } from "#schemas/township-config";
 
-export { calendarBasesNeeded, compileConfig, resolveConfig, validateTownshipConfig };
-export type { CompiledConfig, CompileOptions, TemplateLookup };
+export { calendarBasesNeeded, compileConfig, resolveConfig };
+export type { CompiledConfig, TemplateLookup };
 
 /**
  * Resolves `extends` and validates the result; refuses the whole config on any issue. The caps
  * (engine/limits.ts) come first, on the document and on what it resolves to.
  */
-export function prepareConfig(raw: unknown, lookup: TemplateLookup): { ok: true; config: TownshipConfig } | { ok: false; issues: Issue[] } {
+export function prepareConfig(
+  raw: unknown,
+  lookup: TemplateLookup,
+): { ok: true; config: TownshipConfig } | { ok: false; issues: Issue[] } {
   const tooLarge = configLimitIssues(raw);
   if (tooLarge.length) return { ok: false, issues: tooLarge };
   const resolved = resolveConfig(raw, lookup);

@@ -10,7 +10,7 @@
 import { changeMessage, diffConfigs } from "./diff";
 import { isIdArray, isJsonObject, jsonEqual, setOwn, type Json, type JsonObject } from "./id-paths";
 import { mergeConfig, stripRemovals } from "./resolve";
-import type { Issue } from "../issues";
+import type { Issue } from "#engine/issues";
 
 const REMOVE = "$remove";
 
@@ -20,7 +20,11 @@ const REMOVE = "$remove";
  * target, so saving an unchanged section never rewrites what the township wrote.
  */
 export function overrideFor(base: Json | undefined, target: Json, previous?: Json): Json | undefined {
-  if (previous !== undefined && jsonEqual(stripRemovals(base === undefined ? previous : mergeConfig(base, previous)), target)) return previous;
+  if (
+    previous !== undefined &&
+    jsonEqual(stripRemovals(base === undefined ? previous : mergeConfig(base, previous)), target)
+  )
+    return previous;
   if (base === undefined) return target;
   if (jsonEqual(base, target)) return undefined;
 
@@ -28,14 +32,20 @@ export function overrideFor(base: Json | undefined, target: Json, previous?: Jso
     const prev = isJsonObject(previous) ? previous : undefined;
     const out: JsonObject = {};
     for (const [key, value] of Object.entries(target)) {
-      const sub = overrideFor(Object.hasOwn(base, key) ? base[key] : undefined, value, prev && Object.hasOwn(prev, key) ? prev[key] : undefined);
+      const sub = overrideFor(
+        Object.hasOwn(base, key) ? base[key] : undefined,
+        value,
+        prev && Object.hasOwn(prev, key) ? prev[key] : undefined,
+      );
       if (sub !== undefined) setOwn(out, key, sub);
     }
     return Object.keys(out).length ? out : undefined;
   }
 
   if (isIdArray(base) && isIdArray(target) && base.length > 0) {
-    const prevItems = isIdArray(previous) ? new Map(previous.map((item) => [item.id as string, item])) : new Map<string, JsonObject>();
+    const prevItems = isIdArray(previous)
+      ? new Map(previous.map((item) => [item.id as string, item]))
+      : new Map<string, JsonObject>();
     const baseById = new Map(base.map((item) => [item.id as string, item]));
     const out: JsonObject[] = [];
     for (const item of target) {
@@ -125,7 +135,11 @@ export type SectionEdits = Partial<Record<SectionId, Json>>;
  * edited section is written whole. Refused with issues when an edit cannot be written as an
  * override.
  */
-export function applySectionEdits(source: JsonObject, template: JsonObject | undefined, edits: SectionEdits): { ok: true; source: JsonObject } | { ok: false; issues: Issue[] } {
+export function applySectionEdits(
+  source: JsonObject,
+  template: JsonObject | undefined,
+  edits: SectionEdits,
+): { ok: true; source: JsonObject } | { ok: false; issues: Issue[] } {
   let next = source;
   const issues: Issue[] = [];
   for (const id of SECTION_IDS) {
@@ -134,16 +148,23 @@ export function applySectionEdits(source: JsonObject, template: JsonObject | und
     const edited = edits[id] as Json;
     const base = template ? getIn(template, path) : undefined;
     const previous = getIn(source, path);
-    const current = stripRemovals(base === undefined ? previous : previous === undefined ? base : mergeConfig(base, previous));
+    const current = stripRemovals(
+      base === undefined ? previous : previous === undefined ? base : mergeConfig(base, previous),
+    );
     // Unchanged (an empty list or map where the config has none counts as unchanged).
     if (jsonEqual(current ?? (Array.isArray(edited) ? [] : isJsonObject(edited) ? {} : undefined), edited)) continue;
     const override = overrideFor(base, edited, previous);
     next = setIn(next, path, override);
     const resolved = base === undefined ? override : override === undefined ? base : mergeConfig(base, override);
     if (!jsonEqual(stripRemovals(resolved), edited)) {
-      const wrap = (v: Json | undefined) => path.reduceRight<Json | undefined>((acc, key) => (acc === undefined ? undefined : { [key]: acc }), v);
+      const wrap = (v: Json | undefined) =>
+        path.reduceRight<Json | undefined>((acc, key) => (acc === undefined ? undefined : { [key]: acc }), v);
       for (const change of diffConfigs(wrap(stripRemovals(resolved)), wrap(edited))) {
-        issues.push({ path: change.path, code: "override.not-expressible", message: { zh: `${changeMessage(change).zh}：${CANNOT.zh}`, en: `${changeMessage(change).en}: ${CANNOT.en}` } });
+        issues.push({
+          path: change.path,
+          code: "override.not-expressible",
+          message: { zh: `${changeMessage(change).zh}：${CANNOT.zh}`, en: `${changeMessage(change).en}: ${CANNOT.en}` },
+        });
       }
     }
   }
@@ -151,7 +172,12 @@ export function applySectionEdits(source: JsonObject, template: JsonObject | und
 }
 
 /** A form of the township written as an override of its template's form (or whole, if new). */
-export function applyFormEdit(source: JsonObject, template: JsonObject | undefined, formId: string, form: JsonObject): { ok: true; source: JsonObject } | { ok: false; issues: Issue[] } {
+export function applyFormEdit(
+  source: JsonObject,
+  template: JsonObject | undefined,
+  formId: string,
+  form: JsonObject,
+): { ok: true; source: JsonObject } | { ok: false; issues: Issue[] } {
   const base = template ? getIn(template, ["forms", formId]) : undefined;
   const previous = getIn(source, ["forms", formId]);
   const override = overrideFor(base, form, previous);
@@ -163,11 +189,13 @@ export function applyFormEdit(source: JsonObject, template: JsonObject | undefin
   else delete next.forms;
   const resolved = base === undefined ? override : override === undefined ? base : mergeConfig(base, override);
   if (!jsonEqual(resolved, form)) {
-    const issues: Issue[] = diffConfigs({ forms: { [formId]: resolved ?? null } }, { forms: { [formId]: form } }).map((change) => ({
-      path: change.path,
-      code: "override.not-expressible",
-      message: { zh: `${changeMessage(change).zh}：${CANNOT.zh}`, en: `${changeMessage(change).en}: ${CANNOT.en}` },
-    }));
+    const issues: Issue[] = diffConfigs({ forms: { [formId]: resolved ?? null } }, { forms: { [formId]: form } }).map(
+      (change) => ({
+        path: change.path,
+        code: "override.not-expressible",
+        message: { zh: `${changeMessage(change).zh}：${CANNOT.zh}`, en: `${changeMessage(change).en}: ${CANNOT.en}` },
+      }),
+    );
     return { ok: false, issues };
   }
   return { ok: true, source: next };
@@ -177,4 +205,3 @@ export function applyFormEdit(source: JsonObject, template: JsonObject | undefin
 export function sectionValue(document: unknown, id: SectionId): Json | undefined {
   return getIn(document, EDITABLE_SECTIONS[id]);
 }
-

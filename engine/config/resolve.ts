@@ -4,8 +4,7 @@
 // - arrays whose items all have an `id` merge by id (an item with `$remove: true` removes it,
 //   new ids are appended in the override's order);
 // - any other value in the override replaces the template's.
-import type { Issue } from "../issues";
-import type { TownshipConfig } from "../../schemas/township-config";
+import type { Issue } from "#engine/issues";
 import { isJsonObject, type Json, type JsonObject } from "./id-paths";
 
 /** A config's own identity: never inherited from its template, never a template's change to a township. */
@@ -31,7 +30,11 @@ export function mergeConfig(base: Json, override: Json): Json {
     // front would find it, but through a map: linear in the list, not quadratic.
     const out: Array<JsonObject | undefined> = base.map((item) => ({ ...item }));
     const slots = new Map<string, number[]>();
-    const slotsOf = (id: string) => slots.get(id) ?? (slots.set(id, []), slots.get(id)!);
+    const slotsOf = (id: string) => {
+      let slot = slots.get(id);
+      if (!slot) slots.set(id, (slot = []));
+      return slot;
+    };
     out.forEach((item, i) => slotsOf(item!.id as string).push(i));
     for (const item of override) {
       const at = slotsOf(item.id as string);
@@ -54,7 +57,8 @@ export function mergeConfig(base: Json, override: Json): Json {
  * override). Recursion goes as deep as the document, which the caps keep to 64 levels.
  */
 export function stripRemovals<T extends Json | undefined>(value: T): T {
-  if (Array.isArray(value)) return value.filter((v) => !(isJsonObject(v) && v.$remove === true)).map((v) => stripRemovals(v)) as T;
+  if (Array.isArray(value))
+    return value.filter((v) => !(isJsonObject(v) && v.$remove === true)).map((v) => stripRemovals(v)) as T;
   if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripRemovals(v)])) as T;
   return value;
 }
@@ -65,7 +69,10 @@ export type TemplateLookup = (ref: string) => unknown | undefined;
  * Resolves a raw config against its template chain. Returns the merged document (still to be
  * validated) or issues when a template is missing or the chain loops.
  */
-export function resolveConfig(raw: unknown, lookup: TemplateLookup): { ok: true; value: unknown } | { ok: false; issues: Issue[] } {
+export function resolveConfig(
+  raw: unknown,
+  lookup: TemplateLookup,
+): { ok: true; value: unknown } | { ok: false; issues: Issue[] } {
   const chain: JsonObject[] = [];
   const seen = new Set<string>();
   let current: unknown = raw;
@@ -74,12 +81,30 @@ export function resolveConfig(raw: unknown, lookup: TemplateLookup): { ok: true;
     const ref = current.extends;
     if (typeof ref !== "string") break;
     if (seen.has(ref)) {
-      return { ok: false, issues: [{ path: "/extends", code: "extends.cycle", message: { zh: `模板继承出现循环：${ref}`, en: `Template chain loops at ${ref}` } }] };
+      return {
+        ok: false,
+        issues: [
+          {
+            path: "/extends",
+            code: "extends.cycle",
+            message: { zh: `模板继承出现循环：${ref}`, en: `Template chain loops at ${ref}` },
+          },
+        ],
+      };
     }
     seen.add(ref);
     const next = lookup(ref);
     if (next === undefined) {
-      return { ok: false, issues: [{ path: "/extends", code: "extends.not-found", message: { zh: `找不到已发布的模板版本：${ref}`, en: `No published template version ${ref}` } }] };
+      return {
+        ok: false,
+        issues: [
+          {
+            path: "/extends",
+            code: "extends.not-found",
+            message: { zh: `找不到已发布的模板版本：${ref}`, en: `No published template version ${ref}` },
+          },
+        ],
+      };
     }
     current = next;
   }
@@ -95,5 +120,3 @@ export function resolveConfig(raw: unknown, lookup: TemplateLookup): { ok: true;
   }
   return { ok: true, value: result };
 }
-
-export type ResolvedConfig = TownshipConfig;

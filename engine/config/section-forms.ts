@@ -2,11 +2,11 @@
 // section's sub-schema from schemas/township-config.ts, with titles in the admin's language and
 // references (a category's platform, grade, form …) offered as choices of what the config has.
 // The choices only help; the server validates the whole resolved config (prepareConfig).
-import { pickText, type Locale, type Text } from "../i18n";
-import { CONDITION_PARAMS, FACT_NAMES, FACTS } from "../scoring";
-import { townshipConfigSchema, VIEW_COLUMNS } from "../../schemas/township-config";
+import { pickText, type Locale, type Text } from "#engine/i18n";
+import { CONDITION_PARAMS, FACT_NAMES, FACTS } from "#engine/scoring";
+import { townshipConfigSchema } from "#schemas/township-config";
 import { EDITABLE_SECTIONS, type SectionId } from "./overrides";
-import { unitRole } from "../org";
+import { unitRole } from "#engine/org";
 
 type Schema = { [key: string]: unknown };
 type Named = { id: string; name?: Text };
@@ -120,8 +120,12 @@ const TITLES: Record<string, { zh: string; en: string }> = {
 const TITLES_IN: Record<string, Record<string, { zh: string; en: string }>> = {
   when: { type: L("条件类型", "Condition"), params: L("条件参数", "Condition settings") },
   ratings: {
-    grid: L("网格", "Grids"), "micro-grid": L("微网格", "Micro-grids"), village: L("村（社区）", "Villages"),
-    platform: L("平台", "Platforms"), unit: L("单位", "Units"), user: L("个人", "People"),
+    grid: L("网格", "Grids"),
+    "micro-grid": L("微网格", "Micro-grids"),
+    village: L("村（社区）", "Villages"),
+    platform: L("平台", "Platforms"),
+    unit: L("单位", "Units"),
+    user: L("个人", "People"),
   },
 };
 const DURATION_UNIT = L("计时单位", "Unit of time");
@@ -129,7 +133,8 @@ const DURATION_UNIT = L("计时单位", "Unit of time");
 function titleFor(key: string, parentKey: string | undefined, locale: Locale): string {
   const inParent = parentKey !== undefined ? TITLES_IN[parentKey]?.[key] : undefined;
   if (inParent) return pickText(inParent, locale);
-  if (key === "unit" && ["handle", "wartime", "before", "after", "repeat", "feedbackWindow"].includes(parentKey ?? "")) return pickText(DURATION_UNIT, locale);
+  if (key === "unit" && ["handle", "wartime", "before", "after", "repeat", "feedbackWindow"].includes(parentKey ?? ""))
+    return pickText(DURATION_UNIT, locale);
   const t = TITLES[key];
   return t ? pickText(t, locale) : key;
 }
@@ -145,21 +150,57 @@ function withChoices(schema: Schema, items: readonly Named[], locale: Locale): S
 }
 
 const ENUM_LABELS: Record<string, Record<string, { zh: string; en: string }>> = {
-  unit: { "working-days": L("工作日", "working days"), "calendar-days": L("自然日", "calendar days"), hours: L("小时", "hours") },
-  by: { post: L("指定岗位", "a post"), "duty-leader": L("值班领导", "the duty leader"), leadership: L("领导班子", "the leadership"), none: L("无需研判", "nobody") },
+  unit: {
+    "working-days": L("工作日", "working days"),
+    "calendar-days": L("自然日", "calendar days"),
+    hours: L("小时", "hours"),
+  },
+  by: {
+    post: L("指定岗位", "a post"),
+    "duty-leader": L("值班领导", "the duty leader"),
+    leadership: L("领导班子", "the leadership"),
+    none: L("无需研判", "nobody"),
+  },
   gridType: { comprehensive: L("综合网格", "comprehensive"), dedicated: L("专属网格", "dedicated") },
   kind: {
-    "command-room": L("指挥室", "command room"), platform: L("平台", "platform"), "special-unit": L("专项单位", "special unit"), module: L("模块", "module"),
-    village: L("村", "village"), community: L("社区", "community"), grid: L("网格", "grid"), "micro-grid": L("微网格", "micro-grid"),
-    "joint-force": L("联勤力量", "joint force"), "county-centre": L("县级中心", "county centre"), "county-department": L("县级部门", "county department"),
-    leadership: L("领导岗位", "leadership"), working: L("工作岗位", "working post"), "grid-team": L("网格队伍", "grid team"), external: L("外部", "external"),
+    "command-room": L("指挥室", "command room"),
+    platform: L("平台", "platform"),
+    "special-unit": L("专项单位", "special unit"),
+    module: L("模块", "module"),
+    village: L("村", "village"),
+    community: L("社区", "community"),
+    grid: L("网格", "grid"),
+    "micro-grid": L("微网格", "micro-grid"),
+    "joint-force": L("联勤力量", "joint force"),
+    "county-centre": L("县级中心", "county centre"),
+    "county-department": L("县级部门", "county department"),
+    leadership: L("领导岗位", "leadership"),
+    working: L("工作岗位", "working post"),
+    "grid-team": L("网格队伍", "grid team"),
+    external: L("外部", "external"),
   },
-  mine: { assigned: L("本单位牵头或协办", "my unit leads or assists"), reported: L("本人上报", "I reported it"), unit: L("发生在本单位", "in my unit") },
-  due: { overdue: L("已超期", "overdue"), soon: L("2 天内到期", "due within 2 days"), any: L("有在计时的期限", "has a running deadline") },
+  mine: {
+    assigned: L("本单位牵头或协办", "my unit leads or assists"),
+    reported: L("本人上报", "I reported it"),
+    unit: L("发生在本单位", "in my unit"),
+  },
+  due: {
+    overdue: L("已超期", "overdue"),
+    soon: L("2 天内到期", "due within 2 days"),
+    any: L("有在计时的期限", "has a running deadline"),
+  },
   columns: {
-    number: L("编号", "Number"), title: L("标题", "Title"), category: L("类别", "Category"), grade: L("等级", "Grade"), status: L("状态", "Status"),
-    orgUnit: L("发生单位", "Unit"), platform: L("责任平台", "Platform"), reporter: L("上报人", "Reporter"), reportedAt: L("上报时间", "Reported"),
-    dueAt: L("到期时间", "Due"), leadUnit: L("牵头单位", "Lead unit"),
+    number: L("编号", "Number"),
+    title: L("标题", "Title"),
+    category: L("类别", "Category"),
+    grade: L("等级", "Grade"),
+    status: L("状态", "Status"),
+    orgUnit: L("发生单位", "Unit"),
+    platform: L("责任平台", "Platform"),
+    reporter: L("上报人", "Reporter"),
+    reportedAt: L("上报时间", "Reported"),
+    dueAt: L("到期时间", "Due"),
+    leadUnit: L("牵头单位", "Lead unit"),
   },
   triggers: { ladder: L("超期自动督办", "by the overdue ladder"), manual: L("人工督办", "by a person") },
 };
@@ -196,7 +237,12 @@ const CONDITIONS: Record<keyof typeof CONDITION_PARAMS, { zh: string; en: string
 /** A list the admin ticks from `items` (ids), or free text items when there is nothing to choose. */
 const pickList = (items: readonly Named[], locale: Locale, title: { zh: string; en: string }): Schema =>
   items.length
-    ? { type: "array", title: pickText(title, locale), items: { type: "string", oneOf: choices(items, locale) }, uniqueItems: true }
+    ? {
+        type: "array",
+        title: pickText(title, locale),
+        items: { type: "string", oneOf: choices(items, locale) },
+        uniqueItems: true,
+      }
     : { type: "array", title: pickText(title, locale), items: { type: "string", minLength: 1 } };
 
 /**
@@ -208,7 +254,8 @@ const pickList = (items: readonly Named[], locale: Locale, title: { zh: string; 
  */
 function conditionSchema(ctx: SectionContext, platforms: readonly Named[], locale: Locale): Schema {
   const t = (x: { zh: string; en: string }) => pickText(x, locale);
-  const when = (c: keyof typeof CONDITION_PARAMS, what: { zh: string; en: string }) => L(`${what.zh}（用于“${CONDITIONS[c].zh}”）`, `${what.en} (for "${CONDITIONS[c].en}")`);
+  const when = (c: keyof typeof CONDITION_PARAMS, what: { zh: string; en: string }) =>
+    L(`${what.zh}（用于“${CONDITIONS[c].zh}”）`, `${what.en} (for "${CONDITIONS[c].en}")`);
   const names = Object.keys(CONDITION_PARAMS) as Array<keyof typeof CONDITION_PARAMS>;
   return {
     type: "object",
@@ -225,13 +272,23 @@ function conditionSchema(ctx: SectionContext, platforms: readonly Named[], local
           workflows: pickList(ctx.workflows, locale, when("workflow-in", L("流程", "Workflows"))),
           transitions: pickList(ctx.transitions, locale, when("transition-in", L("流程操作", "Transitions"))),
           field: { type: "string", minLength: 1, title: t(when("input-in", L("表单字段", "Form field"))) },
-          values: pickList([], locale, L("取值（用于“回访结果是”“操作表单填写为”）", 'Values (for "revisit result is one of", "the form\'s field is one of")')),
+          values: pickList(
+            [],
+            locale,
+            L(
+              "取值（用于“回访结果是”“操作表单填写为”）",
+              'Values (for "revisit result is one of", "the form\'s field is one of")',
+            ),
+          ),
           min: { type: "number", minimum: 0, title: t(when("overdue-days", L("至少（天）", "At least (days)"))) },
           max: { type: "number", minimum: 0, title: t(when("overdue-days", L("至多（天）", "At most (days)"))) },
           triggers: {
             type: "array",
             title: t(when("trigger-in", L("督办来源", "Came"))),
-            items: { type: "string", oneOf: Object.entries(ENUM_LABELS.triggers!).map(([v, l]) => ({ const: v, title: t(l) })) },
+            items: {
+              type: "string",
+              oneOf: Object.entries(ENUM_LABELS.triggers!).map(([v, l]) => ({ const: v, title: t(l) })),
+            },
             uniqueItems: true,
           },
         },
@@ -241,7 +298,13 @@ function conditionSchema(ctx: SectionContext, platforms: readonly Named[], local
 }
 
 /** Titles on every property, enums shown with names, `$remove` (a file-only marker) dropped. */
-function decorate(schema: unknown, locale: Locale, refs: (key: string, parentKey: string | undefined, node: Schema) => Schema | undefined, key?: string, parentKey?: string): unknown {
+function decorate(
+  schema: unknown,
+  locale: Locale,
+  refs: (key: string, parentKey: string | undefined, node: Schema) => Schema | undefined,
+  key?: string,
+  parentKey?: string,
+): unknown {
   if (typeof schema !== "object" || schema === null || Array.isArray(schema)) return schema;
   // Schema descriptions are notes for people who write config files (in English): not shown here.
   const { description: _description, ...copy } = schema as Schema;
@@ -252,7 +315,10 @@ function decorate(schema: unknown, locale: Locale, refs: (key: string, parentKey
     if (Array.isArray(node.enum) && ENUM_LABELS[key]) {
       const labels = ENUM_LABELS[key]!;
       const { enum: values, ...rest } = node;
-      node = { ...rest, oneOf: (values as string[]).map((v) => ({ const: v, title: labels[v] ? pickText(labels[v]!, locale) : v })) };
+      node = {
+        ...rest,
+        oneOf: (values as string[]).map((v) => ({ const: v, title: labels[v] ? pickText(labels[v]!, locale) : v })),
+      };
     }
   }
   if (node.properties && typeof node.properties === "object") {
@@ -261,17 +327,25 @@ function decorate(schema: unknown, locale: Locale, refs: (key: string, parentKey
       if (k === "$remove") continue;
       const decorated = decorate(v, locale, refs, k, key) as Schema;
       // A title set here (a generated picker) says more than the key's.
-      props[k] = { ...decorated, title: typeof decorated.title === "string" ? decorated.title : titleFor(k, key, locale) };
+      props[k] = {
+        ...decorated,
+        title: typeof decorated.title === "string" ? decorated.title : titleFor(k, key, locale),
+      };
     }
     node.properties = props;
   }
   if (node.items) node.items = decorate(node.items, locale, refs, key, parentKey);
-  if (node.additionalProperties && typeof node.additionalProperties === "object") node.additionalProperties = decorate(node.additionalProperties, locale, refs, key, parentKey);
+  if (node.additionalProperties && typeof node.additionalProperties === "object")
+    node.additionalProperties = decorate(node.additionalProperties, locale, refs, key, parentKey);
   return node;
 }
 
 /** The schema and uiSchema of one section's form. */
-export function sectionForm(section: SectionId, ctx: SectionContext, locale: Locale): { schema: Schema; uiSchema: Schema } {
+export function sectionForm(
+  section: SectionId,
+  ctx: SectionContext,
+  locale: Locale,
+): { schema: Schema; uiSchema: Schema } {
   const root = townshipConfigSchema.properties;
   const raw: unknown =
     section === "units"
@@ -282,7 +356,9 @@ export function sectionForm(section: SectionId, ctx: SectionContext, locale: Loc
           ? root.scoring.properties.ratings
           : section === "views"
             ? root.views.properties.workbenches
-            : root[EDITABLE_SECTIONS[section][0] as "categories" | "grades" | "deadlinePolicies" | "calendars" | "posts"];
+            : root[
+                EDITABLE_SECTIONS[section][0] as "categories" | "grades" | "deadlinePolicies" | "calendars" | "posts"
+              ];
   const platforms = ctx.units.filter((u) => unitRole(u.kind) === "platform");
   const refs = (key: string, parentKey: string | undefined, node: Schema): Schema | undefined => {
     switch (section) {
@@ -300,10 +376,17 @@ export function sectionForm(section: SectionId, ctx: SectionContext, locale: Loc
         return key === "post" && parentKey === "analysis" ? withChoices(node, ctx.posts, locale) : undefined;
       case "posts":
         if (key === "unit") return withChoices(node, ctx.units, locale);
-        if (key === "unitKinds" && node.type === "string") return { ...node, enum: [...root.org.properties.units.items.properties.kind.enum] };
+        if (key === "unitKinds" && node.type === "string")
+          return { ...node, enum: [...root.org.properties.units.items.properties.kind.enum] };
         return undefined;
       case "deadlinePolicies":
-        return key === "calendar" ? withChoices(node, ctx.calendars.map((id) => ({ id })), locale) : undefined;
+        return key === "calendar"
+          ? withChoices(
+              node,
+              ctx.calendars.map((id) => ({ id })),
+              locale,
+            )
+          : undefined;
       case "units":
         return key === "parent" ? withChoices(node, ctx.units, locale) : undefined;
       case "calendars":
@@ -312,15 +395,27 @@ export function sectionForm(section: SectionId, ctx: SectionContext, locale: Loc
         if (key === "on" && parentKey === "scoring") {
           return {
             oneOf: [
-              { type: "string", title: pickText(L("考评事实", "A fact"), locale), oneOf: FACT_NAMES.map((f) => ({ const: f, title: `${pickText(FACTS[f].name, locale)}（${f}）` })) },
+              {
+                type: "string",
+                title: pickText(L("考评事实", "A fact"), locale),
+                oneOf: FACT_NAMES.map((f) => ({ const: f, title: `${pickText(FACTS[f].name, locale)}（${f}）` })),
+              },
               {
                 type: "object",
                 title: pickText(L("某个流程操作", "A transition"), locale),
                 required: ["transition"],
                 additionalProperties: false,
                 properties: {
-                  transition: withChoices({ ...node, type: "string", title: titleFor("transition", "on", locale) }, ctx.transitions, locale),
-                  workflow: withChoices({ type: "string", title: titleFor("workflow", "on", locale) }, ctx.workflows, locale),
+                  transition: withChoices(
+                    { ...node, type: "string", title: titleFor("transition", "on", locale) },
+                    ctx.transitions,
+                    locale,
+                  ),
+                  workflow: withChoices(
+                    { type: "string", title: titleFor("workflow", "on", locale) },
+                    ctx.workflows,
+                    locale,
+                  ),
                 },
               },
             ],
@@ -328,7 +423,10 @@ export function sectionForm(section: SectionId, ctx: SectionContext, locale: Loc
         }
         if (key === "target") {
           const fixed = Object.entries(TARGETS).map(([v, l]) => ({ const: v, title: pickText(l, locale) }));
-          const posts = ctx.posts.map((p) => ({ const: `post:${p.id}`, title: `${pickText(POST_TARGET, locale)}：${p.name ? pickText(p.name, locale) : p.id}（${p.id}）` }));
+          const posts = ctx.posts.map((p) => ({
+            const: `post:${p.id}`,
+            title: `${pickText(POST_TARGET, locale)}：${p.name ? pickText(p.name, locale) : p.id}（${p.id}）`,
+          }));
           const { pattern: _p, ...rest } = node;
           return { ...rest, oneOf: [...fixed, ...posts] };
         }
@@ -342,7 +440,10 @@ export function sectionForm(section: SectionId, ctx: SectionContext, locale: Loc
                 title: pickText(L("按超期天数计分", "Per overdue day"), locale),
                 required: ["perDay"],
                 additionalProperties: false,
-                properties: { perDay: { type: "number", title: titleFor("perDay", "points", locale) }, max: { type: "number", exclusiveMinimum: 0, title: titleFor("max", "points", locale) } },
+                properties: {
+                  perDay: { type: "number", title: titleFor("perDay", "points", locale) },
+                  max: { type: "number", exclusiveMinimum: 0, title: titleFor("max", "points", locale) },
+                },
               },
             ],
           };
@@ -357,7 +458,8 @@ export function sectionForm(section: SectionId, ctx: SectionContext, locale: Loc
       case "views":
         // Ticked rather than listed: naming a post twice means nothing.
         if (key === "posts" && node.type === "array") return { ...node, uniqueItems: true };
-        if (key === "posts" && node.type === "string") return withChoices(node, [{ id: "*", name: L("全体成员", "every member") }, ...ctx.posts], locale);
+        if (key === "posts" && node.type === "string")
+          return withChoices(node, [{ id: "*", name: L("全体成员", "every member") }, ...ctx.posts], locale);
         if (key === "states" && node.type === "string") return withChoices(node, ctx.states, locale);
         if (key === "grades" && node.type === "string") return withChoices(node, ctx.grades, locale);
         if (key === "categories" && node.type === "string") return withChoices(node, ctx.categories, locale);
@@ -366,15 +468,25 @@ export function sectionForm(section: SectionId, ctx: SectionContext, locale: Loc
           const { uniqueItems: _u, ...rest } = node;
           return rest;
         }
-        if (key === "supervised") return { ...node, oneOf: [{ const: true, title: pickText(L("督办中", "under supervision"), locale) }, { const: false, title: pickText(L("未督办", "not supervised"), locale) }] };
-        if (key === "tabs" && node.type === "array") return { ...node, items: { ...(node.items as Schema), title: pickText(L("标签页", "Tab"), locale) } };
+        if (key === "supervised")
+          return {
+            ...node,
+            oneOf: [
+              { const: true, title: pickText(L("督办中", "under supervision"), locale) },
+              { const: false, title: pickText(L("未督办", "not supervised"), locale) },
+            ],
+          };
+        if (key === "tabs" && node.type === "array")
+          return { ...node, items: { ...(node.items as Schema), title: pickText(L("标签页", "Tab"), locale) } };
         return undefined;
     }
   };
   const schema = decorate(raw, locale, refs, section) as Schema;
   schema.title = pickText(SECTION_NAMES[section], locale);
-  if (schema.items && typeof schema.items === "object") (schema.items as Schema).title = pickText(ITEM_NAMES[section], locale);
-  if (schema.additionalProperties && typeof schema.additionalProperties === "object") (schema.additionalProperties as Schema).title = pickText(ITEM_NAMES[section], locale);
+  if (schema.items && typeof schema.items === "object")
+    (schema.items as Schema).title = pickText(ITEM_NAMES[section], locale);
+  if (schema.additionalProperties && typeof schema.additionalProperties === "object")
+    (schema.additionalProperties as Schema).title = pickText(ITEM_NAMES[section], locale);
   // Template items keep their place: resolution cannot reorder them (decision 006).
   const fixed = { "ui:options": { orderable: false } };
   const uiSchema: Schema =
@@ -385,11 +497,35 @@ export function sectionForm(section: SectionId, ctx: SectionContext, locale: Loc
             ...fixed,
             items: {
               posts: { "ui:widget": "checkboxes" },
-              tabs: { ...fixed, items: { filter: { states: { "ui:widget": "checkboxes" }, grades: { "ui:widget": "checkboxes" }, categories: { "ui:widget": "checkboxes" }, supervised: { "ui:widget": "select" } } } },
+              tabs: {
+                ...fixed,
+                items: {
+                  filter: {
+                    states: { "ui:widget": "checkboxes" },
+                    grades: { "ui:widget": "checkboxes" },
+                    categories: { "ui:widget": "checkboxes" },
+                    supervised: { "ui:widget": "select" },
+                  },
+                },
+              },
             },
           }
         : section === "scoring"
-          ? { ...fixed, items: { when: { params: { grades: { "ui:widget": "checkboxes" }, categories: { "ui:widget": "checkboxes" }, platforms: { "ui:widget": "checkboxes" }, workflows: { "ui:widget": "checkboxes" }, transitions: { "ui:widget": "checkboxes" }, triggers: { "ui:widget": "checkboxes" } } } } }
+          ? {
+              ...fixed,
+              items: {
+                when: {
+                  params: {
+                    grades: { "ui:widget": "checkboxes" },
+                    categories: { "ui:widget": "checkboxes" },
+                    platforms: { "ui:widget": "checkboxes" },
+                    workflows: { "ui:widget": "checkboxes" },
+                    transitions: { "ui:widget": "checkboxes" },
+                    triggers: { "ui:widget": "checkboxes" },
+                  },
+                },
+              },
+            }
           : fixed;
   return { schema, uiSchema };
 }
@@ -401,7 +537,10 @@ export function sectionContext(config: {
   posts?: readonly Named[];
   categories?: readonly Named[];
   forms?: Record<string, { name: Text }>;
-  workflows?: Record<string, { name: Text; states?: Record<string, { name: Text }>; transitions?: ReadonlyArray<{ id: string; name: Text }> }>;
+  workflows?: Record<
+    string,
+    { name: Text; states?: Record<string, { name: Text }>; transitions?: ReadonlyArray<{ id: string; name: Text }> }
+  >;
   deadlinePolicies?: Record<string, unknown>;
   calendars?: Record<string, unknown>;
 }): SectionContext {
@@ -412,8 +551,16 @@ export function sectionContext(config: {
     categories: (config.categories ?? []).map((c) => ({ id: c.id, ...(c.name ? { name: c.name } : {}) })),
     forms: Object.entries(config.forms ?? {}).map(([id, f]) => ({ id, name: f.name })),
     workflows: Object.entries(config.workflows ?? {}).map(([id, w]) => ({ id, name: w.name })),
-    states: byId(Object.values(config.workflows ?? {}).flatMap((w) => Object.entries(w.states ?? {}).map(([id, st]) => ({ id, name: st.name })))),
-    transitions: byId(Object.values(config.workflows ?? {}).flatMap((w) => (w.transitions ?? []).map((t) => ({ id: t.id, name: t.name })))),
+    states: byId(
+      Object.values(config.workflows ?? {}).flatMap((w) =>
+        Object.entries(w.states ?? {}).map(([id, st]) => ({ id, name: st.name })),
+      ),
+    ),
+    transitions: byId(
+      Object.values(config.workflows ?? {}).flatMap((w) =>
+        (w.transitions ?? []).map((t) => ({ id: t.id, name: t.name })),
+      ),
+    ),
     policies: Object.keys(config.deadlinePolicies ?? {}).map((id) => ({ id })),
     calendars: Object.keys(config.calendars ?? {}),
   };

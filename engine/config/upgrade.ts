@@ -10,11 +10,25 @@
 // validated exactly like a published config (prepareConfig) before it is returned.
 //
 // Paths are id paths (./id-paths.ts): `/categories/dispute/name/zh`.
-import type { Bilingual } from "../i18n";
-import type { Issue } from "../issues";
-import type { TownshipConfig } from "../../schemas/township-config";
+import type { Bilingual } from "#engine/i18n";
+import type { Issue } from "#engine/issues";
+import type { TownshipConfig } from "#schemas/township-config";
 import { diffConfigs, type ConfigChange } from "./diff";
-import { childAt, getAtIdPath, isAtOrUnder, isIdArray, isJsonObject, joinPointer, jsonEqual, setOwn, splitPointer, idPathsIn, indexById, type Json, type JsonObject } from "./id-paths";
+import {
+  childAt,
+  getAtIdPath,
+  isAtOrUnder,
+  isIdArray,
+  isJsonObject,
+  joinPointer,
+  jsonEqual,
+  setOwn,
+  splitPointer,
+  idPathsIn,
+  indexById,
+  type Json,
+  type JsonObject,
+} from "./id-paths";
 import { IDENTITY_KEYS, mergeConfig, resolveConfig, type TemplateLookup } from "./resolve";
 import { validateTownshipConfig } from "./validate";
 
@@ -94,7 +108,9 @@ const IDENTITY = new Set<string>(["$schema", ...IDENTITY_KEYS]);
 const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 function templateRef(doc: unknown): string | undefined {
-  return isJsonObject(doc) && typeof doc.id === "string" && typeof doc.version === "string" ? `${doc.id}@${doc.version}` : undefined;
+  return isJsonObject(doc) && typeof doc.id === "string" && typeof doc.version === "string"
+    ? `${doc.id}@${doc.version}`
+    : undefined;
 }
 
 /** Runs the upgrade once more with further decisions; the earlier ones are kept. */
@@ -105,14 +121,33 @@ export function applyResolutions(failed: UpgradeFailure, choices: Readonly<Recor
 export function upgradeConfig(input: UpgradeInput): UpgradeResult {
   const from = templateRef(input.base) ?? "?";
   const to = templateRef(input.target) ?? "?";
-  const fail = (issues: Issue[], templateChanges: ConfigChange[] = []): UpgradeFailure => ({ ok: false, from, to, conflicts: [], issues, templateChanges, input });
+  const fail = (issues: Issue[], templateChanges: ConfigChange[] = []): UpgradeFailure => ({
+    ok: false,
+    from,
+    to,
+    conflicts: [],
+    issues,
+    templateChanges,
+    input,
+  });
 
   const source = input.source;
-  if (!isJsonObject(source)) return fail([issue("", "upgrade.not-an-object", "配置不是 JSON 对象", "The config is not a JSON object")]);
+  if (!isJsonObject(source))
+    return fail([issue("", "upgrade.not-an-object", "配置不是 JSON 对象", "The config is not a JSON object")]);
   if (source.extends !== from) {
-    return fail([issue("/extends", "upgrade.base-mismatch", `本配置继承“${String(source.extends ?? "（无）")}”，而不是 ${from}`, `The config extends "${String(source.extends ?? "(nothing)")}", not ${from}`)]);
+    return fail([
+      issue(
+        "/extends",
+        "upgrade.base-mismatch",
+        `本配置继承“${String(source.extends ?? "（无）")}”，而不是 ${from}`,
+        `The config extends "${String(source.extends ?? "(nothing)")}", not ${from}`,
+      ),
+    ]);
   }
-  for (const [doc, ref] of [[input.base, from], [input.target, to]] as const) {
+  for (const [doc, ref] of [
+    [input.base, from],
+    [input.target, to],
+  ] as const) {
     if (!isJsonObject(doc) || doc.kind !== "template" || ref === "?") {
       return fail([issue("", "upgrade.not-a-template", `${ref} 不是模板`, `${ref} is not a template`)]);
     }
@@ -199,15 +234,32 @@ export function upgradeConfig(input: UpgradeInput): UpgradeResult {
 
   for (const path of Object.keys(resolutions)) {
     if (!used.has(path)) {
-      issues.push(issue(path, "upgrade.resolution-unused", `此路径没有需要决定的冲突：${path}`, `There is no conflict to decide at ${path}`));
+      issues.push(
+        issue(
+          path,
+          "upgrade.resolution-unused",
+          `此路径没有需要决定的冲突：${path}`,
+          `There is no conflict to decide at ${path}`,
+        ),
+      );
     }
   }
   const conflicts = [...open, ...referenceConflicts];
-  if (conflicts.length || issues.length || !resolved) return { ok: false, from, to, conflicts, issues, templateChanges, input };
-  return { ok: true, from, to, source: draft, resolved, changes: diffConfigs(old, resolved as unknown as Json), templateChanges };
+  if (conflicts.length || issues.length || !resolved)
+    return { ok: false, from, to, conflicts, issues, templateChanges, input };
+  return {
+    ok: true,
+    from,
+    to,
+    source: draft,
+    resolved,
+    changes: diffConfigs(old, resolved as unknown as Json),
+    templateChanges,
+  };
 }
 
-const defined = <K extends string>(key: K, value: Json | undefined) => (value === undefined ? {} : ({ [key]: value } as Record<K, Json>));
+const defined = <K extends string>(key: K, value: Json | undefined) =>
+  value === undefined ? {} : ({ [key]: value } as Record<K, Json>);
 
 /** Validation issues with id paths over the document they were found in. */
 function idIssues(document: unknown, validation: ReturnType<typeof validateTownshipConfig>): Issue[] {
@@ -228,7 +280,11 @@ function findConflicts(source: JsonObject, base: Json, target: Json): UpgradeCon
     if (jsonEqual(b, t)) return; // the template did not touch it
     if (t === undefined) {
       // The template removed what the township overrides; "ours" is what the township has now.
-      return conflict(tokens, "upgrade.removed-by-template", { base: b!, ours: mergeConfig(b!, ours), theirs: undefined });
+      return conflict(tokens, "upgrade.removed-by-template", {
+        base: b!,
+        ours: mergeConfig(b!, ours),
+        theirs: undefined,
+      });
     }
     if (b === undefined) {
       // Both added the same id or key: fine when the township's adds nothing over the template's.
@@ -271,15 +327,30 @@ function findConflicts(source: JsonObject, base: Json, target: Json): UpgradeCon
 function conflictMessage(code: ConflictCode, path: string): Bilingual {
   switch (code) {
     case "upgrade.both-changed":
-      return { zh: `本镇修改了 ${path}，新版模板也改了它，且改法不同`, en: `This township overrides ${path}, and the new template changed it differently` };
+      return {
+        zh: `本镇修改了 ${path}，新版模板也改了它，且改法不同`,
+        en: `This township overrides ${path}, and the new template changed it differently`,
+      };
     case "upgrade.both-added":
-      return { zh: `本镇新增的 ${path} 与新版模板新增的同名内容不同`, en: `This township added ${path}, and the new template now defines it differently` };
+      return {
+        zh: `本镇新增的 ${path} 与新版模板新增的同名内容不同`,
+        en: `This township added ${path}, and the new template now defines it differently`,
+      };
     case "upgrade.removed-by-template":
-      return { zh: `新版模板删除了 ${path}，而本镇配置修改了它`, en: `The new template removed ${path}, which this township overrides` };
+      return {
+        zh: `新版模板删除了 ${path}，而本镇配置修改了它`,
+        en: `The new template removed ${path}, which this township overrides`,
+      };
     case "upgrade.removed-by-township":
-      return { zh: `本镇删除了 ${path}，而新版模板修改或新增了它`, en: `This township removes ${path}, which the new template changed or added` };
+      return {
+        zh: `本镇删除了 ${path}，而新版模板修改或新增了它`,
+        en: `This township removes ${path}, which the new template changed or added`,
+      };
     case "upgrade.reference-removed":
-      return { zh: `本镇配置在 ${path} 引用的内容已被新版模板删除`, en: `${path} refers to something the new template removed` };
+      return {
+        zh: `本镇配置在 ${path} 引用的内容已被新版模板删除`,
+        en: `${path} refers to something the new template removed`,
+      };
   }
 }
 
@@ -312,7 +383,9 @@ function deleteAt(document: JsonObject, path: string) {
     const parent = chain[depth]!;
     const token = tokens[depth]!;
     if (Array.isArray(parent)) {
-      const at = byId(parent, token) ? parent.findIndex((item) => isJsonObject(item) && item.id === token) : Number(token);
+      const at = byId(parent, token)
+        ? parent.findIndex((item) => isJsonObject(item) && item.id === token)
+        : Number(token);
       if (at >= 0 && at < parent.length) parent.splice(at, 1);
     } else if (isJsonObject(parent)) {
       delete parent[token];

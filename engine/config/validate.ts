@@ -1,19 +1,21 @@
 // Two layers: the JSON Schema (every error at once) and semantic checks (references resolve,
 // workflows can finish, ladders are ordered). Never throws: a config is valid or has issues.
-import { createAjv, toIssues } from "../ajv";
-import { pointer, type Issue } from "../issues";
-import { townshipConfigSchema, type TownshipConfig } from "../../schemas/township-config";
-import { ACTION_NAMES, RETIRED_SCORE_ACTION } from "../actions";
-import { isTimeZone } from "../time";
+import { createAjv, sharedAjv, toIssues } from "#engine/ajv";
+import { pointer, type Issue } from "#engine/issues";
+import { townshipConfigSchema, type TownshipConfig } from "#schemas/township-config";
+import { ACTION_NAMES, RETIRED_SCORE_ACTION } from "#engine/actions";
+import { isTimeZone } from "#engine/time";
 import { workflowIssues } from "./checks-workflow";
 import { scoringIssues } from "./checks-scoring";
 import { viewIssues } from "./checks-views";
 import { maskingIssues } from "./checks-masking";
 
-const ajv = createAjv();
+const ajv = sharedAjv();
 const validateShape = ajv.compile(townshipConfigSchema);
 // Every unit kind the schema knows; posts' `unitKinds` must name one of these.
-const UNIT_KINDS: ReadonlySet<string> = new Set(townshipConfigSchema.properties.org.properties.units.items.properties.kind.enum);
+const UNIT_KINDS: ReadonlySet<string> = new Set(
+  townshipConfigSchema.properties.org.properties.units.items.properties.kind.enum,
+);
 /** Own keys only: a reference to "constructor" must not resolve through Object.prototype. */
 const has = (record: object, key: string) => Object.hasOwn(record, key);
 
@@ -29,14 +31,25 @@ export function validateTownshipConfig(raw: unknown): ConfigValidation {
     return issues.length ? { ok: false, issues } : { ok: true, config };
   } catch (error) {
     // A validator that throws would take the whole admin screen down; report it as an issue instead.
-    return { ok: false, issues: [issue("", "internal", `校验出错：${(error as Error).message}`, `Validation failed: ${(error as Error).message}`)] };
+    return {
+      ok: false,
+      issues: [
+        issue(
+          "",
+          "internal",
+          `校验出错：${(error as Error).message}`,
+          `Validation failed: ${(error as Error).message}`,
+        ),
+      ],
+    };
   }
 }
 
 function duplicates<T extends { id: string }>(items: readonly T[], base: ReadonlyArray<string>, out: Issue[]) {
   const seen = new Set<string>();
   items.forEach((item, i) => {
-    if (seen.has(item.id)) out.push(issue(pointer(...base, i, "id"), "duplicate-id", `编号重复：${item.id}`, `Duplicate id: ${item.id}`));
+    if (seen.has(item.id))
+      out.push(issue(pointer(...base, i, "id"), "duplicate-id", `编号重复：${item.id}`, `Duplicate id: ${item.id}`));
     seen.add(item.id);
   });
 }
@@ -70,7 +83,14 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   const calendars = config.calendars ?? {};
 
   if (config.timeZone !== undefined && !isTimeZone(config.timeZone)) {
-    out.push(issue("/timeZone", "time-zone.unknown", `未知的时区“${config.timeZone}”，请用 IANA 名称，如 Asia/Shanghai`, `Unknown time zone "${config.timeZone}"; use an IANA name such as Asia/Shanghai`));
+    out.push(
+      issue(
+        "/timeZone",
+        "time-zone.unknown",
+        `未知的时区“${config.timeZone}”，请用 IANA 名称，如 Asia/Shanghai`,
+        `Unknown time zone "${config.timeZone}"; use an IANA name such as Asia/Shanghai`,
+      ),
+    );
   }
 
   duplicates(units, ["org", "units"], out);
@@ -92,7 +112,14 @@ function semanticIssues(config: TownshipConfig): Issue[] {
     let p = u.parent;
     while (p && unitIds.has(p)) {
       if (p === u.id) {
-        out.push(issue(pointer("org", "units", i, "parent"), "org.cycle", `组织层级出现循环：${u.id}`, `Org tree loops at ${u.id}`));
+        out.push(
+          issue(
+            pointer("org", "units", i, "parent"),
+            "org.cycle",
+            `组织层级出现循环：${u.id}`,
+            `Org tree loops at ${u.id}`,
+          ),
+        );
         break;
       }
       if (seen.has(p)) break;
@@ -105,20 +132,43 @@ function semanticIssues(config: TownshipConfig): Issue[] {
     if (p.unit && !unitIds.has(p.unit)) missing(pointer("posts", i, "unit"), UNIT, p.unit);
     p.unitKinds?.forEach((kind, k) => {
       if (!UNIT_KINDS.has(kind)) {
-        out.push(issue(pointer("posts", i, "unitKinds", k), "reference.missing", `没有“${kind}”这种单位类型`, `"${kind}" is not a unit kind`));
+        out.push(
+          issue(
+            pointer("posts", i, "unitKinds", k),
+            "reference.missing",
+            `没有“${kind}”这种单位类型`,
+            `"${kind}" is not a unit kind`,
+          ),
+        );
       }
     });
   });
 
-  if (config.dutyRota?.post && !postIds.has(config.dutyRota.post)) missing("/dutyRota/post", POST, config.dutyRota.post);
+  if (config.dutyRota?.post && !postIds.has(config.dutyRota.post))
+    missing("/dutyRota/post", POST, config.dutyRota.post);
 
   grades.forEach((g, i) => {
     if (g.analysis.by === "post") {
-      if (!g.analysis.post) out.push(issue(pointer("grades", i, "analysis", "post"), "grade.analyst-missing", "需指定研判岗位", "An analyst post is required"));
+      if (!g.analysis.post)
+        out.push(
+          issue(
+            pointer("grades", i, "analysis", "post"),
+            "grade.analyst-missing",
+            "需指定研判岗位",
+            "An analyst post is required",
+          ),
+        );
       else if (!postIds.has(g.analysis.post)) missing(pointer("grades", i, "analysis", "post"), POST, g.analysis.post);
     }
     if (g.analysis.by === "duty-leader" && !config.dutyRota?.post) {
-      out.push(issue(pointer("grades", i, "analysis", "by"), "grade.no-duty-rota", "由值班领导研判，但未配置值班轮值", "Analysed by the duty leader, but no duty rota is configured"));
+      out.push(
+        issue(
+          pointer("grades", i, "analysis", "by"),
+          "grade.no-duty-rota",
+          "由值班领导研判，但未配置值班轮值",
+          "Analysed by the duty leader, but no duty rota is configured",
+        ),
+      );
     }
   });
 
@@ -129,9 +179,12 @@ function semanticIssues(config: TownshipConfig): Issue[] {
     if (!gradeIds.has(c.defaultGrade)) missing(at("defaultGrade"), { zh: "事件等级", en: "Grade" }, c.defaultGrade);
     if (!has(forms, c.intakeForm)) missing(at("intakeForm"), { zh: "表单", en: "Form" }, c.intakeForm);
     if (!has(workflows, c.workflow)) missing(at("workflow"), { zh: "流程", en: "Workflow" }, c.workflow);
-    if (c.deadlinePolicy && !has(policies, c.deadlinePolicy)) missing(at("deadlinePolicy"), { zh: "时限规则", en: "Deadline policy" }, c.deadlinePolicy);
-    if (c.parent && !categoryIds.has(c.parent)) missing(at("parent"), { zh: "上级类别", en: "Parent category" }, c.parent);
-    if (c.routing?.leadUnit && !unitIds.has(c.routing.leadUnit)) missing(pointer("categories", i, "routing", "leadUnit"), UNIT, c.routing.leadUnit);
+    if (c.deadlinePolicy && !has(policies, c.deadlinePolicy))
+      missing(at("deadlinePolicy"), { zh: "时限规则", en: "Deadline policy" }, c.deadlinePolicy);
+    if (c.parent && !categoryIds.has(c.parent))
+      missing(at("parent"), { zh: "上级类别", en: "Parent category" }, c.parent);
+    if (c.routing?.leadUnit && !unitIds.has(c.routing.leadUnit))
+      missing(pointer("categories", i, "routing", "leadUnit"), UNIT, c.routing.leadUnit);
   });
 
   const checkFormSchema = formSchemaChecker();
@@ -139,11 +192,25 @@ function semanticIssues(config: TownshipConfig): Issue[] {
     try {
       checkFormSchema(form.schema);
     } catch (error) {
-      out.push(issue(pointer("forms", formId, "schema"), "form.schema-invalid", `表单结构无效：${(error as Error).message}`, `Invalid form schema: ${(error as Error).message}`));
+      out.push(
+        issue(
+          pointer("forms", formId, "schema"),
+          "form.schema-invalid",
+          `表单结构无效：${(error as Error).message}`,
+          `Invalid form schema: ${(error as Error).message}`,
+        ),
+      );
     }
     const properties = (form.schema as { properties?: Record<string, unknown> }).properties ?? {};
     if (form.titleField && !has(properties, form.titleField)) {
-      out.push(issue(pointer("forms", formId, "titleField"), "reference.missing", `标题字段“${form.titleField}”不在表单中`, `Title field "${form.titleField}" is not in the form`));
+      out.push(
+        issue(
+          pointer("forms", formId, "titleField"),
+          "reference.missing",
+          `标题字段“${form.titleField}”不在表单中`,
+          `Title field "${form.titleField}" is not in the form`,
+        ),
+      );
     }
   }
 
@@ -168,7 +235,14 @@ function semanticIssues(config: TownshipConfig): Issue[] {
     workflow.onIntake?.forEach((e, k) => checkEffect(e.type, base("onIntake", k, "type"), out));
     for (const [stateId, state] of Object.entries(states)) {
       if (!state.final && !transitions.some((t) => t.from.includes(stateId))) {
-        out.push(issue(base("states", stateId), "workflow.dead-end", `状态“${stateId}”不是终态，却无法离开`, `State "${stateId}" is not final but cannot be left`));
+        out.push(
+          issue(
+            base("states", stateId),
+            "workflow.dead-end",
+            `状态“${stateId}”不是终态，却无法离开`,
+            `State "${stateId}" is not final but cannot be left`,
+          ),
+        );
       }
     }
     const reachable = new Set<string>([workflow.initial]);
@@ -182,19 +256,37 @@ function semanticIssues(config: TownshipConfig): Issue[] {
       }
     }
     for (const stateId of Object.keys(states)) {
-      if (!reachable.has(stateId)) out.push(issue(base("states", stateId), "workflow.unreachable", `状态“${stateId}”无法到达`, `State "${stateId}" cannot be reached`));
+      if (!reachable.has(stateId))
+        out.push(
+          issue(
+            base("states", stateId),
+            "workflow.unreachable",
+            `状态“${stateId}”无法到达`,
+            `State "${stateId}" cannot be reached`,
+          ),
+        );
     }
   }
 
   for (const [policyId, policy] of Object.entries(policies)) {
-    if (policy.calendar && !has(calendars, policy.calendar)) missing(pointer("deadlinePolicies", policyId, "calendar"), { zh: "日历", en: "Calendar" }, policy.calendar);
+    if (policy.calendar && !has(calendars, policy.calendar))
+      missing(pointer("deadlinePolicies", policyId, "calendar"), { zh: "日历", en: "Calendar" }, policy.calendar);
     const reminders = policy.reminders ?? [];
     for (let i = 1; i < reminders.length; i++) {
       if (hours(reminders[i]!.before) >= hours(reminders[i - 1]!.before)) {
-        out.push(issue(pointer("deadlinePolicies", policyId, "reminders", i), "deadline.ladder-order", "提醒须按离到期时间由远到近排列", "Reminders must go from furthest before the due date to nearest"));
+        out.push(
+          issue(
+            pointer("deadlinePolicies", policyId, "reminders", i),
+            "deadline.ladder-order",
+            "提醒须按离到期时间由远到近排列",
+            "Reminders must go from furthest before the due date to nearest",
+          ),
+        );
       }
     }
-    policy.overdueLadder?.forEach((e, k) => checkEffect(e.type, pointer("deadlinePolicies", policyId, "overdueLadder", k, "type"), out));
+    policy.overdueLadder?.forEach((e, k) =>
+      checkEffect(e.type, pointer("deadlinePolicies", policyId, "overdueLadder", k, "type"), out),
+    );
   }
 
   (config.permissions ?? []).forEach((rule, i) => {
@@ -226,6 +318,13 @@ function checkEffect(type: string, path: string, out: Issue[]) {
       ),
     );
   } else if (!ACTION_NAMES.has(type)) {
-    out.push(issue(path, "effect.unknown", `未知的动作类型“${type}”，可用：${[...ACTION_NAMES].join("、")}`, `Unknown effect type "${type}"; known: ${[...ACTION_NAMES].join(", ")}`));
+    out.push(
+      issue(
+        path,
+        "effect.unknown",
+        `未知的动作类型“${type}”，可用：${[...ACTION_NAMES].join("、")}`,
+        `Unknown effect type "${type}"; known: ${[...ACTION_NAMES].join(", ")}`,
+      ),
+    );
   }
 }

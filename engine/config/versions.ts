@@ -1,7 +1,7 @@
 // Template versions and who runs them: semver order, refs (`id@1.2.0`) and the registry a
 // standards body sees (each version, its townships, direct or through a template built on it).
-import type { Text } from "../i18n";
-import type { Issue } from "../issues";
+import type { Text } from "#engine/i18n";
+import type { Issue } from "#engine/issues";
 import { isJsonObject } from "./id-paths";
 
 export type TemplateRef = { templateId: string; version: string };
@@ -14,7 +14,7 @@ export function parseTemplateRef(ref: string): TemplateRef | undefined {
   return { templateId: ref.slice(0, at), version: ref.slice(at + 1) };
 }
 
-export const formatTemplateRef = (r: TemplateRef) => `${r.templateId}@${r.version}`;
+const formatTemplateRef = (r: TemplateRef) => `${r.templateId}@${r.version}`;
 
 /** Semver order of `major.minor.patch` (numeric, so 1.10.0 comes after 1.9.0). */
 export function compareVersions(a: string, b: string): number {
@@ -44,9 +44,16 @@ export type PublishedVersion = {
   notes: Text | null;
 };
 
-export type TownshipOnTemplate = { code: string; name: string; nameEn: string | null; county: string | null; configVersion: number; extendsRef: string | null };
+export type TownshipOnTemplate = {
+  code: string;
+  name: string;
+  nameEn: string | null;
+  county: string | null;
+  configVersion: number;
+  extendsRef: string | null;
+};
 
-export type RegistryVersion = PublishedVersion & {
+type RegistryVersion = PublishedVersion & {
   ref: string;
   latest: boolean;
   /** Townships whose published config extends this version. */
@@ -61,7 +68,11 @@ export type RegistryTemplate = { templateId: string; versions: RegistryVersion[]
  * Groups versions by template (newest version first) with the townships on each. A township counts
  * as behind when its template has a newer version than the one it runs.
  */
-export function buildRegistry(versions: PublishedVersion[], townships: TownshipOnTemplate[], allVersions: PublishedVersion[] = versions): RegistryTemplate[] {
+export function buildRegistry(
+  versions: PublishedVersion[],
+  townships: TownshipOnTemplate[],
+  allVersions: PublishedVersion[] = versions,
+): RegistryTemplate[] {
   const parentOf = new Map(allVersions.map((v) => [formatTemplateRef(v), v.extendsRef]));
   const byRef = new Map<string, TownshipOnTemplate[]>();
   for (const t of townships) if (t.extendsRef) byRef.set(t.extendsRef, [...(byRef.get(t.extendsRef) ?? []), t]);
@@ -105,16 +116,37 @@ const issue = (path: string, code: string, zh: string, en: string): Issue => ({ 
  */
 export function releaseIssues(document: unknown, published: readonly string[], notes: { zh: string }): Issue[] {
   if (!isJsonObject(document) || document.kind !== "template") {
-    return [issue("/kind", "release.not-a-template", "只能发布模板（kind 应为 template）", 'Only templates can be published here (kind must be "template")')];
+    return [
+      issue(
+        "/kind",
+        "release.not-a-template",
+        "只能发布模板（kind 应为 template）",
+        'Only templates can be published here (kind must be "template")',
+      ),
+    ];
   }
   const out: Issue[] = [];
   const version = typeof document.version === "string" ? document.version : "";
   const newest = [...published].sort(compareVersions).at(-1);
   if (newest && VERSION.test(version) && compareVersions(version, newest) <= 0 && !published.includes(version)) {
-    out.push(issue("/version", "release.version-not-newer", `版本号须高于已发布的最新版本 ${newest}`, `The version must be above the newest published version, ${newest}`));
+    out.push(
+      issue(
+        "/version",
+        "release.version-not-newer",
+        `版本号须高于已发布的最新版本 ${newest}`,
+        `The version must be above the newest published version, ${newest}`,
+      ),
+    );
   }
   if (newest && !notes.zh.trim()) {
-    out.push(issue("/releaseNotes/zh", "release.notes-required", "请填写更新说明：这一版改了什么、乡镇升级时要注意什么", "Write the release notes: what changed, and what townships should watch for when they upgrade"));
+    out.push(
+      issue(
+        "/releaseNotes/zh",
+        "release.notes-required",
+        "请填写更新说明：这一版改了什么、乡镇升级时要注意什么",
+        "Write the release notes: what changed, and what townships should watch for when they upgrade",
+      ),
+    );
   }
   return out;
 }

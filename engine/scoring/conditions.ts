@@ -3,26 +3,78 @@ import type { Fact, FactAttribute } from "./facts";
 import { strings } from "./shared";
 
 const strList = { type: "array", items: { type: "string", minLength: 1 }, minItems: 1 } as const;
-const nested = { type: "object", required: ["type"], properties: { type: { type: "string", minLength: 1 }, params: { type: "object" } } } as const;
+const nested = {
+  type: "object",
+  required: ["type"],
+  properties: { type: { type: "string", minLength: 1 }, params: { type: "object" } },
+} as const;
 
 /** Every condition a rule's `when` may name, with the JSON Schema of its params. */
 export const CONDITION_PARAMS = {
   "grade-in": { type: "object", required: ["grades"], additionalProperties: false, properties: { grades: strList } },
-  "category-in": { type: "object", required: ["categories"], additionalProperties: false, properties: { categories: strList } },
-  "platform-in": { type: "object", required: ["platforms"], additionalProperties: false, properties: { platforms: strList } },
-  "workflow-in": { type: "object", required: ["workflows"], additionalProperties: false, properties: { workflows: strList } },
-  "transition-in": { type: "object", required: ["transitions"], additionalProperties: false, properties: { transitions: strList } },
-  "satisfaction-in": { type: "object", required: ["values"], additionalProperties: false, properties: { values: strList } },
-  "overdue-days": { type: "object", minProperties: 1, additionalProperties: false, properties: { min: { type: "number", minimum: 0 }, max: { type: "number", minimum: 0 } } },
-  "trigger-in": { type: "object", required: ["triggers"], additionalProperties: false, properties: { triggers: { type: "array", items: { enum: ["ladder", "manual"] }, minItems: 1 } } },
+  "category-in": {
+    type: "object",
+    required: ["categories"],
+    additionalProperties: false,
+    properties: { categories: strList },
+  },
+  "platform-in": {
+    type: "object",
+    required: ["platforms"],
+    additionalProperties: false,
+    properties: { platforms: strList },
+  },
+  "workflow-in": {
+    type: "object",
+    required: ["workflows"],
+    additionalProperties: false,
+    properties: { workflows: strList },
+  },
+  "transition-in": {
+    type: "object",
+    required: ["transitions"],
+    additionalProperties: false,
+    properties: { transitions: strList },
+  },
+  "satisfaction-in": {
+    type: "object",
+    required: ["values"],
+    additionalProperties: false,
+    properties: { values: strList },
+  },
+  "overdue-days": {
+    type: "object",
+    minProperties: 1,
+    additionalProperties: false,
+    properties: { min: { type: "number", minimum: 0 }, max: { type: "number", minimum: 0 } },
+  },
+  "trigger-in": {
+    type: "object",
+    required: ["triggers"],
+    additionalProperties: false,
+    properties: { triggers: { type: "array", items: { enum: ["ladder", "manual"] }, minItems: 1 } },
+  },
   "input-in": {
     type: "object",
     required: ["field", "values"],
     additionalProperties: false,
-    properties: { field: { type: "string", minLength: 1 }, values: { type: "array", minItems: 1, items: { type: ["string", "number", "boolean"] } } },
+    properties: {
+      field: { type: "string", minLength: 1 },
+      values: { type: "array", minItems: 1, items: { type: ["string", "number", "boolean"] } },
+    },
   },
-  all: { type: "object", required: ["conditions"], additionalProperties: false, properties: { conditions: { type: "array", items: nested, minItems: 1 } } },
-  any: { type: "object", required: ["conditions"], additionalProperties: false, properties: { conditions: { type: "array", items: nested, minItems: 1 } } },
+  all: {
+    type: "object",
+    required: ["conditions"],
+    additionalProperties: false,
+    properties: { conditions: { type: "array", items: nested, minItems: 1 } },
+  },
+  any: {
+    type: "object",
+    required: ["conditions"],
+    additionalProperties: false,
+    properties: { conditions: { type: "array", items: nested, minItems: 1 } },
+  },
   not: { type: "object", required: ["condition"], additionalProperties: false, properties: { condition: nested } },
 } as const;
 

@@ -1,8 +1,16 @@
 // The fact registry: what facts exist and what each carries.
-import type { Text } from "../i18n";
+import type { Text } from "#engine/i18n";
 
 /** What a fact carries besides its case: conditions and per-day points need the matching attribute. */
-export type FactAttribute = "assignment" | "actor" | "transition" | "input" | "overdueDays" | "satisfaction" | "trigger" | "disputedKey";
+export type FactAttribute =
+  | "assignment"
+  | "actor"
+  | "transition"
+  | "input"
+  | "overdueDays"
+  | "satisfaction"
+  | "trigger"
+  | "disputedKey";
 export type FactSpec = { name: Text; from: string; has: readonly FactAttribute[] };
 
 /**
@@ -11,7 +19,11 @@ export type FactSpec = { name: Text; from: string; has: readonly FactAttribute[]
  * kind (`case` or `task`); the others hold for both (filter with `workflow-in`).
  */
 export const FACTS = {
-  "case.reported": { name: { zh: "上报事件", en: "Case reported" }, from: "case.reported (intake); actor = the reporter", has: ["actor"] },
+  "case.reported": {
+    name: { zh: "上报事件", en: "Case reported" },
+    from: "case.reported (intake); actor = the reporter",
+    has: ["actor"],
+  },
   "case.transition": {
     name: { zh: "流程操作", en: "Transition" },
     from: "case.transition: any transition; a rule names one with on: {transition, workflow?}",
@@ -27,8 +39,16 @@ export const FACTS = {
     from: "as case.closed-on-time, not met; overdueDays = started days from the due instant to the stop (its pause, if paused)",
     has: ["assignment", "actor", "transition", "input", "overdueDays"],
   },
-  "task.completed-on-time": { name: { zh: "任务按期完成", en: "Task completed on time" }, from: "as case.closed-on-time, for task workflows", has: ["assignment", "actor", "transition", "input"] },
-  "task.completed-late": { name: { zh: "任务超期完成", en: "Task completed late" }, from: "as case.closed-late, for task workflows", has: ["assignment", "actor", "transition", "input", "overdueDays"] },
+  "task.completed-on-time": {
+    name: { zh: "任务按期完成", en: "Task completed on time" },
+    from: "as case.closed-on-time, for task workflows",
+    has: ["assignment", "actor", "transition", "input"],
+  },
+  "task.completed-late": {
+    name: { zh: "任务超期完成", en: "Task completed late" },
+    from: "as case.closed-late, for task workflows",
+    has: ["assignment", "actor", "transition", "input", "overdueDays"],
+  },
   "case.overdue": {
     name: { zh: "事件超期", en: "Case overdue" },
     from: "case.deadline-step: the first overdue step of a closing deadline (once per deadline)",
@@ -39,7 +59,11 @@ export const FACTS = {
     from: "case.transition that ran return-to-sender; assignment = the one it returned (before the transition)",
     has: ["assignment", "actor", "transition", "input"],
   },
-  "case.escalated": { name: { zh: "上报县级", en: "Escalated to the county" }, from: "case.transition that ran escalate", has: ["assignment", "actor", "transition", "input"] },
+  "case.escalated": {
+    name: { zh: "上报县级", en: "Escalated to the county" },
+    from: "case.transition that ran escalate",
+    has: ["assignment", "actor", "transition", "input"],
+  },
   "supervision.sheet-issued": {
     name: { zh: "督办单", en: "Supervision sheet issued" },
     from: "case.transition that ran supervision-sheet (trigger manual), or case.deadline-step of type supervision-sheet, not superseded (trigger ladder)",
@@ -55,13 +79,21 @@ export const FACTS = {
     from: "case.transition whose `cleared` stops the feedback deadline (scoring.feedbackDeadline, default review) as done or closed, met",
     has: ["assignment", "actor", "transition", "input"],
   },
-  "feedback.late": { name: { zh: "反馈审核超期", en: "Feedback reviewed late" }, from: "as feedback.within-window, not met", has: ["assignment", "actor", "transition", "input", "overdueDays"] },
+  "feedback.late": {
+    name: { zh: "反馈审核超期", en: "Feedback reviewed late" },
+    from: "as feedback.within-window, not met",
+    has: ["assignment", "actor", "transition", "input", "overdueDays"],
+  },
   "revisit.recorded": {
     name: { zh: "回访评价", en: "Revisit recorded" },
     from: "case.transition whose form input has the revisit field (scoring.revisit.field, default satisfaction)",
     has: ["assignment", "actor", "transition", "input", "satisfaction"],
   },
-  "revisit.satisfied": { name: { zh: "群众满意", en: "Satisfied" }, from: "revisit.recorded with a value in scoring.revisit.satisfied", has: ["assignment", "actor", "transition", "input", "satisfaction"] },
+  "revisit.satisfied": {
+    name: { zh: "群众满意", en: "Satisfied" },
+    from: "revisit.recorded with a value in scoring.revisit.satisfied",
+    has: ["assignment", "actor", "transition", "input", "satisfaction"],
+  },
   "revisit.dissatisfied": {
     name: { zh: "群众不满意", en: "Dissatisfied" },
     from: "revisit.recorded with a value in scoring.revisit.dissatisfied",
@@ -72,14 +104,19 @@ export const FACTS = {
     from: "case.transition of the appeal workflow into scoring.appeal.upheldState; disputedKey from the form or the appeal's data (scoring.appeal.entryField)",
     has: ["actor", "transition", "input", "disputedKey"],
   },
-  "appeal.rejected": { name: { zh: "申诉驳回", en: "Appeal rejected" }, from: "case.transition of the appeal workflow into scoring.appeal.rejectedState", has: ["actor", "transition", "input", "disputedKey"] },
+  "appeal.rejected": {
+    name: { zh: "申诉驳回", en: "Appeal rejected" },
+    from: "case.transition of the appeal workflow into scoring.appeal.rejectedState",
+    has: ["actor", "transition", "input", "disputedKey"],
+  },
 } as const satisfies Record<string, FactSpec>;
 
 export type FactName = keyof typeof FACTS;
 
 export const FACT_NAMES: readonly FactName[] = Object.keys(FACTS) as FactName[];
 export const isFactName = (name: string): name is FactName => Object.hasOwn(FACTS, name);
-export const factHas = (name: FactName, attribute: FactAttribute): boolean => (FACTS[name].has as readonly FactAttribute[]).includes(attribute);
+export const factHas = (name: FactName, attribute: FactAttribute): boolean =>
+  (FACTS[name].has as readonly FactAttribute[]).includes(attribute);
 
 export type FactAssignment = { leadUnitId?: string; assistUnitIds: string[]; assigneeUserIds?: string[] };
 

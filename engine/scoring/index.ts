@@ -18,8 +18,7 @@
 //
 // One concern a file: facts.ts (the registry), trail.ts (trail → facts), conditions.ts, periods.ts,
 // lines.ts (rules → score lines, the ledger), totals.ts (totals, ranks, ratings), review.ts (复盘).
-export { ACTION_FACTS } from "../actions";
-export type { ScoringConfig, ScoringRule, RatingLevel, Ratings } from "./shared";
+export type { ScoringConfig, ScoringRule } from "./shared";
 export * from "./facts";
 export * from "./trail";
 export * from "./conditions";

@@ -1,6 +1,6 @@
 // Rules to score lines: matching, points, targets, the ledger and its corrections.
-import type { TownshipConfig } from "../../schemas/township-config";
-import { OrgTree, unitGroup } from "../org";
+import type { TownshipConfig } from "#schemas/township-config";
+import { OrgTree, unitGroup } from "#engine/org";
 import { conditionHolds } from "./conditions";
 import type { Fact, FactName } from "./facts";
 import { inPeriod, type PeriodLike } from "./periods";
@@ -40,13 +40,25 @@ export type ScoreLine = {
 };
 
 /** A line as the ledger stores it (ScoreEntry rows map to this); without `origin`, a rule's line. */
-export type ScoreLineLike = { rule: string; target: ScoreTarget; points: number; at: string | Date; dedupeKey: string; caseId?: string | null; origin?: ScoreOrigin };
+export type ScoreLineLike = {
+  rule: string;
+  target: ScoreTarget;
+  points: number;
+  at: string | Date;
+  dedupeKey: string;
+  caseId?: string | null;
+  origin?: ScoreOrigin;
+};
 
 /** A member of the township, for `post:<id>` targets (Membership rows). */
 export type MemberLike = { userId: string; unitId: string; posts: readonly string[] };
 
 /** A published config version: its rules apply to facts from its publication until the next one's. */
-export type ScoringVersion = { version: string | number; publishedAt: string | Date; scoring: ScoringConfig | undefined };
+export type ScoringVersion = {
+  version: string | number;
+  publishedAt: string | Date;
+  scoring: ScoringConfig | undefined;
+};
 
 export type EvaluateOptions = {
   /** Only lines in this period are returned (facts outside it still make the lines appeals may reverse). */
@@ -69,19 +81,22 @@ export type EvaluateOptions = {
   priorLines?: readonly ScoreLineLike[];
 };
 
-
 /** A rule's points for a fact; 0 when per-day points meet a fact without overdue days. */
-export function rulePoints(points: ScoringRule["points"], fact: Fact): number {
+function rulePoints(points: ScoringRule["points"], fact: Fact): number {
   if (typeof points === "number") return points;
   const raw = points.perDay * (fact.overdueDays ?? 0);
   return round(points.max === undefined ? raw : Math.sign(raw) * Math.min(Math.abs(raw), points.max));
 }
 
-export function ruleMatches(rule: ScoringRule, fact: Fact): boolean {
+function ruleMatches(rule: ScoringRule, fact: Fact): boolean {
   const on = rule.on;
   if (typeof on === "string") {
     if (on !== fact.name) return false;
-  } else if (fact.name !== "case.transition" || fact.transitionId !== on.transition || (on.workflow !== undefined && on.workflow !== fact.workflowId)) {
+  } else if (
+    fact.name !== "case.transition" ||
+    fact.transitionId !== on.transition ||
+    (on.workflow !== undefined && on.workflow !== fact.workflowId)
+  ) {
     return false;
   }
   return rule.when === undefined || conditionHolds(rule.when, fact);
@@ -90,13 +105,14 @@ export function ruleMatches(rule: ScoringRule, fact: Fact): boolean {
 type TargetContext = { config: TownshipConfig; org: OrgTree; members: readonly MemberLike[] };
 
 /** The nearest unit of a ranking group at or above a unit (the org-kind vocabulary in schemas/township-config.ts). */
-const nearestOfGroup = (org: OrgTree, unitId: string, group: TargetGroup) => org.ancestry(unitId).find((id) => unitGroup(org.byId.get(id)?.kind) === group);
+const nearestOfGroup = (org: OrgTree, unitId: string, group: TargetGroup) =>
+  org.ancestry(unitId).find((id) => unitGroup(org.byId.get(id)?.kind) === group);
 
 /** The village or community a unit lies in (itself included), if any. */
 export const villageOf = (org: OrgTree, unitId: string) => nearestOfGroup(org, unitId, "village");
 
 /** The targets a rule's `target` names for a fact, sorted and without repeats. */
-export function resolveTargets(target: string, fact: Fact, ctx: TargetContext): ScoreTarget[] {
+function resolveTargets(target: string, fact: Fact, ctx: TargetContext): ScoreTarget[] {
   const unit = (id: string | undefined): ScoreTarget[] => (id ? [{ kind: "unit", id }] : []);
   const user = (id: string | undefined): ScoreTarget[] => (id && id !== "system" ? [{ kind: "user", id }] : []);
   let out: ScoreTarget[];
@@ -134,9 +150,15 @@ export function resolveTargets(target: string, fact: Fact, ctx: TargetContext): 
       const post = (ctx.config.posts ?? []).find((p) => p.id === postId);
       // A post held per unit (a grid worker in each grid) scores the holders where the case is.
       const places = post?.unitKinds?.length
-        ? new Set([...ctx.org.ancestry(fact.orgUnitId), fact.platformId, ...(fact.assignment.leadUnitId ? [fact.assignment.leadUnitId] : [])])
+        ? new Set([
+            ...ctx.org.ancestry(fact.orgUnitId),
+            fact.platformId,
+            ...(fact.assignment.leadUnitId ? [fact.assignment.leadUnitId] : []),
+          ])
         : undefined;
-      out = ctx.members.filter((m) => m.posts.includes(postId) && (!places || places.has(m.unitId))).flatMap((m) => user(m.userId));
+      out = ctx.members
+        .filter((m) => m.posts.includes(postId) && (!places || places.has(m.unitId)))
+        .flatMap((m) => user(m.userId));
     }
   }
   const seen = new Set<string>();
@@ -150,15 +172,23 @@ export function resolveTargets(target: string, fact: Fact, ctx: TargetContext): 
     .sort((a, b) => (a.kind === b.kind ? a.id.localeCompare(b.id) : a.kind.localeCompare(b.kind)));
 }
 
-export const lineKey = (tenantId: string, rule: string, factKey: string, target: ScoreTarget) => `score:${tenantId}:${rule}:${factKey}:${target.kind}:${target.id}`;
+const lineKey = (tenantId: string, rule: string, factKey: string, target: ScoreTarget) =>
+  `score:${tenantId}:${rule}:${factKey}:${target.kind}:${target.id}`;
 
 /**
  * The score lines of facts under the rules in force (see EvaluateOptions), then the reversals of
  * upheld appeals, in fact order. Deterministic: same arguments, same lines.
  */
-export function evaluateScores(config: TownshipConfig, facts: readonly Fact[], options: EvaluateOptions = {}): ScoreLine[] {
+export function evaluateScores(
+  config: TownshipConfig,
+  facts: readonly Fact[],
+  options: EvaluateOptions = {},
+): ScoreLine[] {
   const ctx: TargetContext = { config, org: new OrgTree(config.org?.units ?? []), members: options.members ?? [] };
-  const versions = options.recompute || !options.versions ? undefined : [...options.versions].sort((a, b) => ms(a.publishedAt) - ms(b.publishedAt));
+  const versions =
+    options.recompute || !options.versions
+      ? undefined
+      : [...options.versions].sort((a, b) => ms(a.publishedAt) - ms(b.publishedAt));
   const current = config.scoring?.rules ?? [];
   const inForce = (at: string): { rules: readonly ScoringRule[]; version?: string | number } => {
     if (!versions) return { rules: current };
@@ -234,7 +264,11 @@ export function evaluateScores(config: TownshipConfig, facts: readonly Fact[], o
  * are cancelled. `existing` is the period's ledger; lines of origin `effect` (never counted) are
  * left alone. Appending the result with the same tag twice adds nothing the second time.
  */
-export function ledgerCorrections(existing: readonly ScoreLineLike[], recomputed: readonly ScoreLine[], options: { tag: string }): Array<ScoreLineLike & { corrects: string; origin: "correction" }> {
+export function ledgerCorrections(
+  existing: readonly ScoreLineLike[],
+  recomputed: readonly ScoreLine[],
+  options: { tag: string },
+): Array<ScoreLineLike & { corrects: string; origin: "correction" }> {
   const marker = ":recompute:";
   const baseOf = (key: string) => (key.includes(marker) ? key.slice(0, key.indexOf(marker)) : key);
   const held = new Map<string, { sum: number; first: ScoreLineLike }>();
@@ -248,7 +282,16 @@ export function ledgerCorrections(existing: readonly ScoreLineLike[], recomputed
   const out: Array<ScoreLineLike & { corrects: string; origin: "correction" }> = [];
   const correction = (line: ScoreLineLike, points: number) => {
     if (round(points) === 0) return;
-    out.push({ origin: "correction", rule: line.rule, target: line.target, points: round(points), at: iso(line.at), caseId: line.caseId ?? null, dedupeKey: `${line.dedupeKey}${marker}${options.tag}`, corrects: line.dedupeKey });
+    out.push({
+      origin: "correction",
+      rule: line.rule,
+      target: line.target,
+      points: round(points),
+      at: iso(line.at),
+      caseId: line.caseId ?? null,
+      dedupeKey: `${line.dedupeKey}${marker}${options.tag}`,
+      corrects: line.dedupeKey,
+    });
   };
   const made = new Set<string>();
   for (const line of recomputed) {

@@ -1,5 +1,5 @@
 // Periods (month, quarter, year) in the township's time zone.
-import { localYearMonth, startOfLocalMonth } from "../time";
+import { localYearMonth, startOfLocalMonth } from "#engine/time";
 import { ms } from "./shared";
 
 export type PeriodKind = "month" | "quarter" | "year";
@@ -11,8 +11,18 @@ const MONTHS: Record<PeriodKind, number> = { month: 1, quarter: 3, year: 12 };
 
 function periodAt(zone: string, kind: PeriodKind, year: number, month0: number): Period {
   const first = kind === "month" ? month0 : kind === "quarter" ? month0 - (month0 % 3) : 0;
-  const key = kind === "month" ? `${year}-${String(first + 1).padStart(2, "0")}` : kind === "quarter" ? `${year}-Q${first / 3 + 1}` : String(year);
-  return { kind, key, start: startOfLocalMonth(zone, year, first).toISOString(), end: startOfLocalMonth(zone, year, first + MONTHS[kind]).toISOString() };
+  const key =
+    kind === "month"
+      ? `${year}-${String(first + 1).padStart(2, "0")}`
+      : kind === "quarter"
+        ? `${year}-Q${first / 3 + 1}`
+        : String(year);
+  return {
+    kind,
+    key,
+    start: startOfLocalMonth(zone, year, first).toISOString(),
+    end: startOfLocalMonth(zone, year, first + MONTHS[kind]).toISOString(),
+  };
 }
 
 /** The month, quarter or year (local time in `zone`) an instant falls in. */
@@ -31,4 +41,5 @@ export function periodFromKey(zone: string, key: string): Period | undefined {
   return m ? periodAt(zone, "year", Number(m[1]), 0) : undefined;
 }
 
-export const inPeriod = (period: PeriodLike, at: string | Date): boolean => ms(at) >= ms(period.start) && ms(at) < ms(period.end);
+export const inPeriod = (period: PeriodLike, at: string | Date): boolean =>
+  ms(at) >= ms(period.start) && ms(at) < ms(period.end);

@@ -1,5 +1,5 @@
 // Periodic review (复盘): figures and reports for a township and the county.
-import type { TownshipConfig } from "../../schemas/township-config";
+import type { TownshipConfig } from "#schemas/township-config";
 import type { Fact, FactName } from "./facts";
 import type { MemberLike, ScoreLineLike } from "./lines";
 import { inPeriod, type Period, type PeriodLike } from "./periods";
@@ -64,8 +64,15 @@ export type PeriodReport = {
 };
 
 /** A township's review of one period (复盘): figures, rankings per group, ratings. */
-export function periodReport(config: TownshipConfig, input: { facts: readonly Fact[]; lines: readonly ScoreLineLike[]; period: Period; members?: readonly MemberLike[] }): PeriodReport {
-  const totals = rollup(input.lines, { base: config.scoring?.base ?? 0, targets: scoringTargets(config, input.members), period: input.period });
+export function periodReport(
+  config: TownshipConfig,
+  input: { facts: readonly Fact[]; lines: readonly ScoreLineLike[]; period: Period; members?: readonly MemberLike[] },
+): PeriodReport {
+  const totals = rollup(input.lines, {
+    base: config.scoring?.base ?? 0,
+    targets: scoringTargets(config, input.members),
+    period: input.period,
+  });
   const rankings: Partial<Record<TargetGroup, Ranked[]>> = {};
   const ratings: Partial<Record<TargetGroup, Rated[]>> = {};
   for (const group of [...new Set(totals.map((t) => t.group))].sort()) {
@@ -80,13 +87,20 @@ export function periodReport(config: TownshipConfig, input: { facts: readonly Fa
 export type CountyReport = {
   period: Period;
   /** One row per township, best on-time rate first (ties by tenant id). */
-  townships: Array<{ tenantId: string; figures: PeriodFigures; levels: Partial<Record<TargetGroup, Record<string, number>>> }>;
+  townships: Array<{
+    tenantId: string;
+    figures: PeriodFigures;
+    levels: Partial<Record<TargetGroup, Record<string, number>>>;
+  }>;
   /** The townships' figures added up (rates recomputed from the sums). */
   figures: PeriodFigures;
 };
 
 /** The county's view of one period: its townships' reports side by side. */
-export function countyReport(period: Period, townships: ReadonlyArray<{ tenantId: string; report: PeriodReport }>): CountyReport {
+export function countyReport(
+  period: Period,
+  townships: ReadonlyArray<{ tenantId: string; report: PeriodReport }>,
+): CountyReport {
   const rows = townships.map(({ tenantId, report }) => {
     const levels: Partial<Record<TargetGroup, Record<string, number>>> = {};
     for (const [group, rated] of Object.entries(report.ratings) as Array<[TargetGroup, Rated[]]>) {
@@ -96,7 +110,9 @@ export function countyReport(period: Period, townships: ReadonlyArray<{ tenantId
     }
     return { tenantId, figures: report.figures, levels };
   });
-  rows.sort((a, b) => (b.figures.onTimeRate ?? -1) - (a.figures.onTimeRate ?? -1) || a.tenantId.localeCompare(b.tenantId));
+  rows.sort(
+    (a, b) => (b.figures.onTimeRate ?? -1) - (a.figures.onTimeRate ?? -1) || a.tenantId.localeCompare(b.tenantId),
+  );
   const sum = (k: keyof PeriodFigures) => rows.reduce((s, r) => s + ((r.figures[k] as number | null) ?? 0), 0);
   const figures: PeriodFigures = {
     reported: sum("reported"),

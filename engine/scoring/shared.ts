@@ -1,5 +1,5 @@
 // What the scoring files share: the scoring config's types and small value helpers.
-import type { TownshipConfig } from "../../schemas/township-config";
+import type { TownshipConfig } from "#schemas/township-config";
 
 export type ScoringConfig = NonNullable<TownshipConfig["scoring"]>;
 export type ScoringRule = NonNullable<ScoringConfig["rules"]>[number];
@@ -11,7 +11,8 @@ export const DAY_MS = 86_400_000;
 export type Json = Record<string, unknown>;
 export const isRecord = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 export const str = (v: unknown): string | undefined => (typeof v === "string" && v ? v : undefined);
-export const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : []);
+export const strings = (v: unknown): string[] =>
+  Array.isArray(v) ? v.filter((x): x is string => typeof x === "string") : [];
 export const iso = (at: string | Date): string => (at instanceof Date ? at : new Date(at)).toISOString();
 export const ms = (at: string | Date): number => (at instanceof Date ? at.getTime() : Date.parse(at));
 

@@ -1,7 +1,7 @@
 // Totals, rankings and ratings.
-import type { OrgUnitGroup, TownshipConfig } from "../../schemas/township-config";
-import type { Text } from "../i18n";
-import { unitGroup } from "../org";
+import type { OrgUnitGroup, TownshipConfig } from "#schemas/township-config";
+import type { Text } from "#engine/i18n";
+import { unitGroup } from "#engine/org";
 import type { MemberLike, ScoreLineLike, ScoreTarget } from "./lines";
 import { inPeriod, type PeriodLike } from "./periods";
 import { type RatingLevel, type Ratings, round } from "./shared";
@@ -11,8 +11,12 @@ export type TargetInfo = ScoreTarget & { group: TargetGroup };
 
 /** Everyone a township scores: its units by group, and its members. */
 export function scoringTargets(config: TownshipConfig, members: readonly MemberLike[] = []): TargetInfo[] {
-  const units = (config.org?.units ?? []).map((u): TargetInfo => ({ kind: "unit", id: u.id, group: unitGroup(u.kind) }));
-  const users = [...new Set(members.map((m) => m.userId))].sort().map((id): TargetInfo => ({ kind: "user", id, group: "user" }));
+  const units = (config.org?.units ?? []).map(
+    (u): TargetInfo => ({ kind: "unit", id: u.id, group: unitGroup(u.kind) }),
+  );
+  const users = [...new Set(members.map((m) => m.userId))]
+    .sort()
+    .map((id): TargetInfo => ({ kind: "user", id, group: "user" }));
   return [...units, ...users];
 }
 
@@ -49,7 +53,16 @@ export function rollup(lines: readonly ScoreLineLike[], options: RollupOptions =
     const key = targetKey(target);
     let t = totals.get(key);
     if (!t) {
-      t = { target: { kind: target.kind, id: target.id }, group, ...(periodKey ? { period: periodKey } : {}), score: base, points: 0, additions: 0, deductions: 0, lines: 0 };
+      t = {
+        target: { kind: target.kind, id: target.id },
+        group,
+        ...(periodKey ? { period: periodKey } : {}),
+        score: base,
+        points: 0,
+        additions: 0,
+        deductions: 0,
+        lines: 0,
+      };
       totals.set(key, t);
     }
     return t;
@@ -64,14 +77,18 @@ export function rollup(lines: readonly ScoreLineLike[], options: RollupOptions =
     t.lines++;
     t.score = round(base + t.points);
   }
-  return [...totals.values()].sort((a, b) => a.group.localeCompare(b.group) || targetKey(a.target).localeCompare(targetKey(b.target)));
+  return [...totals.values()].sort(
+    (a, b) => a.group.localeCompare(b.group) || targetKey(a.target).localeCompare(targetKey(b.target)),
+  );
 }
 
 export type Ranked = Total & { rank: number };
 
 /** Highest score first; equal scores share a rank and the next rank skips (1, 2, 2, 4); ties listed by target. */
 export function rank(totals: readonly Total[]): Ranked[] {
-  const sorted = [...totals].sort((a, b) => b.score - a.score || targetKey(a.target).localeCompare(targetKey(b.target)));
+  const sorted = [...totals].sort(
+    (a, b) => b.score - a.score || targetKey(a.target).localeCompare(targetKey(b.target)),
+  );
   let previous: Ranked | undefined;
   return sorted.map((t, i) => {
     const r: Ranked = { ...t, rank: previous && previous.score === t.score ? previous.rank : i + 1 };

@@ -1,12 +1,19 @@
 // From the audit trail to facts.
-import type { TownshipConfig } from "../../schemas/township-config";
-import { ACTION_FACTS } from "../actions";
-import { configDefaults } from "../config/defaults";
+import type { TownshipConfig } from "#schemas/township-config";
+import { ACTION_FACTS } from "#engine/actions";
+import { configDefaults } from "#engine/config/defaults";
 import type { Fact, FactAssignment, FactName } from "./facts";
 import { DAY_MS, iso, isRecord, ms, str, strings } from "./shared";
 
 /** An AuditEvent row as the server reads it. */
-export type AuditEventLike = { seq: number; caseId?: string | null; actorId?: string | null; type: string; data: unknown; at: string | Date };
+export type AuditEventLike = {
+  seq: number;
+  caseId?: string | null;
+  actorId?: string | null;
+  type: string;
+  data: unknown;
+  at: string | Date;
+};
 
 /** The case columns facts need (Case rows: the reporter, the reporting unit, the platform …). */
 export type CaseFactsLike = {
@@ -27,16 +34,19 @@ export type FactsOptions = {
   configFor?: (c: CaseFactsLike) => TownshipConfig | undefined;
 };
 
-
 function assignmentOf(v: unknown): FactAssignment | undefined {
   if (!isRecord(v)) return undefined;
   const lead = str(v.leadUnitId);
   const users = strings(v.assigneeUserIds);
-  return { ...(lead ? { leadUnitId: lead } : {}), assistUnitIds: strings(v.assistUnitIds), ...(users.length ? { assigneeUserIds: users } : {}) };
+  return {
+    ...(lead ? { leadUnitId: lead } : {}),
+    assistUnitIds: strings(v.assistUnitIds),
+    ...(users.length ? { assigneeUserIds: users } : {}),
+  };
 }
 
 /** Started days between the due instant and the stop; 0 when met. */
-export function overdueDays(dueAt: string, stoppedAt: string): number {
+function overdueDays(dueAt: string, stoppedAt: string): number {
   const late = ms(stoppedAt) - ms(dueAt);
   return late > 0 ? Math.ceil(late / DAY_MS) : 0;
 }
@@ -48,7 +58,12 @@ type CaseRun = { assignment: FactAssignment; gradeId: string; overdue: Set<strin
  * are skipped. Pass the whole trail of the cases you evaluate (not only the period's events): a
  * fact's assignment and grade come from the events before it.
  */
-export function factsFromTrail(config: TownshipConfig, events: readonly AuditEventLike[], cases: readonly CaseFactsLike[], options: FactsOptions = {}): Fact[] {
+export function factsFromTrail(
+  config: TownshipConfig,
+  events: readonly AuditEventLike[],
+  cases: readonly CaseFactsLike[],
+  options: FactsOptions = {},
+): Fact[] {
   const byId = new Map(cases.map((c) => [c.id, c]));
   const runs = new Map<string, CaseRun>();
   const out: Fact[] = [];
@@ -103,7 +118,9 @@ export function factsFromTrail(config: TownshipConfig, events: readonly AuditEve
 
       emit("case.transition", common);
       for (const action of strings(data.effects)) {
-        const yielded = Object.hasOwn(ACTION_FACTS, action) ? ACTION_FACTS[action as keyof typeof ACTION_FACTS] : undefined;
+        const yielded = Object.hasOwn(ACTION_FACTS, action)
+          ? ACTION_FACTS[action as keyof typeof ACTION_FACTS]
+          : undefined;
         if (yielded === "case.returned") emit(yielded, { ...common, assignment: before });
         else if (yielded === "case.escalated") emit(yielded, common);
         else if (yielded) emit(yielded, { ...common, trigger: "manual" });
@@ -141,8 +158,14 @@ export function factsFromTrail(config: TownshipConfig, events: readonly AuditEve
         run.overdue.add(deadlineId);
         emit("case.overdue", { deadlineKind });
       }
-      const yielded = typeof data.type === "string" && Object.hasOwn(ACTION_FACTS, data.type) ? ACTION_FACTS[data.type as keyof typeof ACTION_FACTS] : undefined;
-      if (data.superseded !== true && (yielded === "supervision.sheet-issued" || yielded === "supervision.talk-ordered")) {
+      const yielded =
+        typeof data.type === "string" && Object.hasOwn(ACTION_FACTS, data.type)
+          ? ACTION_FACTS[data.type as keyof typeof ACTION_FACTS]
+          : undefined;
+      if (
+        data.superseded !== true &&
+        (yielded === "supervision.sheet-issued" || yielded === "supervision.talk-ordered")
+      ) {
         emit(yielded, { trigger: "ladder", ...(deadlineKind ? { deadlineKind } : {}) });
       }
     }

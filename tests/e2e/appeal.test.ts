@@ -6,12 +6,12 @@
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { periodOf } from "../../engine/scoring/index.ts";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { runOutboxJob } from "../../app/server/jobs.server.ts";
-import { loadTenantContext } from "../../app/server/tenancy.server.ts";
-import { transitionCase } from "../../app/server/workflow.server.ts";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
+import { periodOf } from "#engine/scoring/index";
+import { reportCase } from "#app/server/cases.server";
+import { runOutboxJob } from "#app/server/jobs.server";
+import { loadTenantContext } from "#app/server/tenancy.server";
+import { transitionCase } from "#app/server/workflow.server";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 const ZONE = "Asia/Shanghai";
 
@@ -30,22 +30,32 @@ describe.runIf(hasBrowser)("appealing a deduction in Chromium", () => {
     let t = Math.max(Date.now() - 10 * 60_000, Date.parse(periodOf(ZONE, "month", new Date()).start));
     return () => new Date((t += 1000));
   })();
-  const poll = <T,>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
+  const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
 
   async function ctx(login: string) {
-    const user = await e2e.db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+    const user = await e2e.db.user.findUniqueOrThrow({
+      where: { login },
+      select: { id: true, login: true, displayName: true, active: true },
+    });
     const c = await loadTenantContext(e2e.db, user, "east-lake");
     if (!c) throw new Error(login);
     return c;
   }
   async function fire(id: string, login: string, transitionId: string, input: unknown, when: Date) {
     const row = await e2e.db.case.findUniqueOrThrow({ where: { id } });
-    const r = await transitionCase(e2e.db, await ctx(login), id, { transitionId, input, expectedVersion: row.version }, when);
+    const r = await transitionCase(
+      e2e.db,
+      await ctx(login),
+      id,
+      { transitionId, input, expectedVersion: row.version },
+      when,
+    );
     if (!r.ok) throw new Error(`${transitionId}: ${JSON.stringify(r)}`);
   }
   async function scoreJobs() {
     // The app's own runner may take some jobs; running them here too is harmless (SKIP LOCKED, idempotent).
-    for (const job of await e2e.db.outboxJob.findMany({ where: { status: "pending" } })) await runOutboxJob(e2e.db, job.id).catch(() => undefined);
+    for (const job of await e2e.db.outboxJob.findMany({ where: { status: "pending" } }))
+      await runOutboxJob(e2e.db, job.id).catch(() => undefined);
     await poll(() => e2e.db.outboxJob.count({ where: { kind: "score", status: { not: "done" } } })).toBe(0);
   }
   const lines = (page: Page) => page.getByTestId("score-lines").locator("tbody tr");
@@ -62,7 +72,9 @@ describe.runIf(hasBrowser)("appealing a deduction in Chromium", () => {
     await fire(r.caseId, "east.routing", "dispatch", { leadUnitId: "command-room" }, tick());
     await fire(r.caseId, "east.director", "return", { reason: "请分流至村工作站" }, tick());
     await scoreJobs();
-    expect(await e2e.db.scoreEntry.count({ where: { rule: "returned", targetId: "command-room", points: -1 } })).toBe(1);
+    expect(await e2e.db.scoreEntry.count({ where: { rule: "returned", targetId: "command-room", points: -1 } })).toBe(
+      1,
+    );
   });
 
   it("the director appeals the deduction from 考评排名 through the configured form", async () => {
@@ -97,7 +109,9 @@ describe.runIf(hasBrowser)("appealing a deduction in Chromium", () => {
     await form.getByRole("button", { name: "提交" }).click();
     await director.waitForURL(/\/t\/east-lake\/cases\/[0-9a-f-]{36}\?appealed=/);
     const appeal = await e2e.db.case.findFirstOrThrow({ where: { workflowId: "score-appeal" } });
-    await poll(() => director.getByTestId("appeal-filed").textContent()).toBe(`申诉已提交，编号 ${appeal.number}。审核结果将通知您。`);
+    await poll(() => director.getByTestId("appeal-filed").textContent()).toBe(
+      `申诉已提交，编号 ${appeal.number}。审核结果将通知您。`,
+    );
     expect(await director.getByTestId("case-state").textContent()).toBe("已提交");
     expect(await director.locator('[data-field="reason"]').textContent()).toBe(reason);
 
@@ -112,8 +126,12 @@ describe.runIf(hasBrowser)("appealing a deduction in Chromium", () => {
   it("the inspection post upholds it and the reversal line appears", async () => {
     // No demo login holds the inspection post: one is added, and the uphold goes through the server path.
     const tenant = await e2e.db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } });
-    const inspector = await e2e.db.user.create({ data: { login: "east.inspector", passwordHash: "x", displayName: "督查员" } });
-    await e2e.db.membership.create({ data: { tenantId: tenant.id, userId: inspector.id, posts: ["inspection"], unitId: "command-room" } });
+    const inspector = await e2e.db.user.create({
+      data: { login: "east.inspector", passwordHash: "x", displayName: "督查员" },
+    });
+    await e2e.db.membership.create({
+      data: { tenantId: tenant.id, userId: inspector.id, posts: ["inspection"], unitId: "command-room" },
+    });
     const appeal = await e2e.db.case.findFirstOrThrow({ where: { workflowId: "score-appeal" } });
     await fire(appeal.id, "east.inspector", "uphold", { reason: "经核实，该事件应由村工作站办理" }, new Date());
     await scoreJobs();
@@ -126,7 +144,9 @@ describe.runIf(hasBrowser)("appealing a deduction in Chromium", () => {
     expect(await reversal.getByTestId("appeal-link").count()).toBe(0);
     expect(await returnedLine(director).getByTestId("line-appeal").textContent()).toBe(`${appeal.number} 申诉成立`);
     // The ranking nets out: the command room is back at the base.
-    expect(await director.getByTestId("ranking-unit").locator('tr[data-target="command-room"]').textContent()).toContain("1000");
+    expect(
+      await director.getByTestId("ranking-unit").locator('tr[data-target="command-room"]').textContent(),
+    ).toContain("1000");
     await director.screenshot({ path: path.join(ARTIFACTS, "appeal.png"), fullPage: true });
   });
 });

@@ -6,10 +6,13 @@
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 // A 1×1 PNG.
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 describe.runIf(hasBrowser)("the case loop in Chromium", () => {
   let caseUrl = "";
@@ -18,13 +21,19 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
   const e2e = useE2EApp();
 
   /** Polls with room for a busy machine (vitest's default is one second). */
-  const poll = <T,>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
+  const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
   const stateOf = (page: Page) => page.getByTestId("case-state").textContent();
-  const action = (page: Page, name: string) => page.getByTestId("case-actions").getByRole("button", { name, exact: true });
+  const action = (page: Page, name: string) =>
+    page.getByTestId("case-actions").getByRole("button", { name, exact: true });
   const form = (page: Page) => page.getByTestId("transition-form");
 
   /** Opens the transition's form, lets `fill` fill it, submits, and waits for the new state. */
-  async function fire(page: Page, name: string, state: string, fill?: (form: ReturnType<typeof page.getByTestId>) => Promise<void>) {
+  async function fire(
+    page: Page,
+    name: string,
+    state: string,
+    fill?: (form: ReturnType<typeof page.getByTestId>) => Promise<void>,
+  ) {
     await action(page, name).click();
     if (fill) {
       await fill(form(page));
@@ -74,7 +83,9 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
     // Dispatch: the unit fields offer the township's units by name.
     await fire(page, "分流交办", "已交办", async (f) => {
       const lead = f.getByLabel("主办单位");
-      expect(await lead.locator("option").allTextContents()).toEqual(expect.arrayContaining(["平安法治平台", "派出所", "桥头村第一网格"]));
+      expect(await lead.locator("option").allTextContents()).toEqual(
+        expect.arrayContaining(["平安法治平台", "派出所", "桥头村第一网格"]),
+      );
       // Empty means "the category's default lead unit": nothing may be chosen for the user.
       expect(await lead.inputValue()).toBe("");
       await lead.selectOption({ label: "平安法治平台" });
@@ -110,10 +121,13 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
     const page = await e2e.loginAs("east.safety");
     await page.goto(e2e.app.url + "/t/east-lake/inbox");
     await expect
-      .poll(async () => {
-        await page.reload();
-        return page.getByTestId("inbox").locator('li[data-kind="case.dispatched"]').count();
-      }, { timeout: 60_000, interval: 1000 })
+      .poll(
+        async () => {
+          await page.reload();
+          return page.getByTestId("inbox").locator('li[data-kind="case.dispatched"]').count();
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
       .toBe(1);
     const note = page.getByTestId("inbox").locator('li[data-kind="case.dispatched"]');
     expect(await note.textContent()).toContain("事件交办");
@@ -127,8 +141,13 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
 
     // The server refuses invalid input on its own, field by field (whatever the browser let through).
     const refused = await page.evaluate(async () => {
-      const body = new URLSearchParams({ payload: JSON.stringify({ transitionId: "report-back", input: { result: "x" }, expectedVersion: 999 }) });
-      const res = await fetch(`${location.pathname}?_data=${encodeURIComponent("routes/t.$tenant.cases.$caseId")}`, { method: "POST", body });
+      const body = new URLSearchParams({
+        payload: JSON.stringify({ transitionId: "report-back", input: { result: "x" }, expectedVersion: 999 }),
+      });
+      const res = await fetch(`${location.pathname}?_data=${encodeURIComponent("routes/t.$tenant.cases.$caseId")}`, {
+        method: "POST",
+        body,
+      });
       return { status: res.status, body: await res.json() };
     });
     expect(refused).toMatchObject({ status: 409, body: { kind: "stale-version" } });
@@ -137,11 +156,19 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
       return ((await res.json()) as { screen: { version: number } }).screen.version;
     });
     const invalid = await page.evaluate(async (expectedVersion) => {
-      const body = new URLSearchParams({ payload: JSON.stringify({ transitionId: "report-back", input: { result: "x" }, expectedVersion }) });
-      const res = await fetch(`${location.pathname}?_data=${encodeURIComponent("routes/t.$tenant.cases.$caseId")}`, { method: "POST", body });
+      const body = new URLSearchParams({
+        payload: JSON.stringify({ transitionId: "report-back", input: { result: "x" }, expectedVersion }),
+      });
+      const res = await fetch(`${location.pathname}?_data=${encodeURIComponent("routes/t.$tenant.cases.$caseId")}`, {
+        method: "POST",
+        body,
+      });
       return { status: res.status, body: await res.json() };
     }, version);
-    expect(invalid).toMatchObject({ status: 422, body: { kind: "invalid-input", issues: [{ path: "/input/result", message: "不应少于 2 个字符" }] } });
+    expect(invalid).toMatchObject({
+      status: 422,
+      body: { kind: "invalid-input", issues: [{ path: "/input/result", message: "不应少于 2 个字符" }] },
+    });
 
     // In the browser: the same rule, shown at the field.
     await action(page, "处置反馈").click();
@@ -192,7 +219,9 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
     const deadlines = page.getByTestId("deadlines");
     expect(await deadlines.locator('tr[data-deadline="handle"]').getAttribute("data-colour")).toBe("grey");
     expect(await deadlines.locator('tr[data-deadline="handle"]').textContent()).toContain("已暂停计时");
-    expect(await deadlines.locator('tr[data-deadline="review"]').getAttribute("data-colour")).toMatch(/^(green|orange)$/);
+    expect(await deadlines.locator('tr[data-deadline="review"]').getAttribute("data-colour")).toMatch(
+      /^(green|orange)$/,
+    );
     await page.context().close();
   });
 
@@ -214,7 +243,10 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
     await page.getByTestId("comments").getByRole("button", { name: "发表评论" }).click();
     await poll(() => page.getByTestId("comments").locator("li").count()).toBe(1);
     expect(await page.getByTestId("comments").textContent()).toContain("电话回访，当事人表示满意");
-    await page.getByTestId("attachments").locator('input[type="file"]').setInputFiles({ name: "回访.png", mimeType: "image/png", buffer: PNG });
+    await page
+      .getByTestId("attachments")
+      .locator('input[type="file"]')
+      .setInputFiles({ name: "回访.png", mimeType: "image/png", buffer: PNG });
     await page.getByTestId("attachments").getByRole("button", { name: "上传" }).click();
     await poll(() => page.getByTestId("attachments").getByRole("link", { name: "回访.png" }).count()).toBe(1);
     await fire(page, "回访办结", "已办结", async (f) => {
@@ -223,8 +255,21 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
     });
     const trail = page.getByTestId("audit-trail");
     const text = (await trail.textContent()) ?? "";
-    for (const step of ["上报事件", "分级研判", "分流交办", "签收", "督办", "处置反馈", "审核通过", "发表评论", "上传附件", "回访办结"]) expect(text).toContain(step);
-    for (const who of ["王敏（东湖镇流转督办）", "钱勇（平安法治平台牵头领导）", "李娜（桥头村第一网格）"]) expect(text).toContain(who);
+    for (const step of [
+      "上报事件",
+      "分级研判",
+      "分流交办",
+      "签收",
+      "督办",
+      "处置反馈",
+      "审核通过",
+      "发表评论",
+      "上传附件",
+      "回访办结",
+    ])
+      expect(text).toContain(step);
+    for (const who of ["王敏（东湖镇流转督办）", "钱勇（平安法治平台牵头领导）", "李娜（桥头村第一网格）"])
+      expect(text).toContain(who);
     expect(text).toContain("群众满意度：满意");
     expect(text).toContain("主办单位：平安法治平台");
     expect(text).toContain("协办单位：派出所");

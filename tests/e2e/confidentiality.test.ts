@@ -2,8 +2,8 @@
 // without permission is refused, and a permitted export is watermarked and audited.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { HttpSession } from "../setup/app-process.ts";
-import { hasBrowser, useE2EApp } from "../setup/e2e.ts";
+import { HttpSession } from "#tests/setup/app-process";
+import { hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 describe.runIf(hasBrowser)("confidentiality in Chromium", () => {
   let caseUrl = "";
@@ -12,7 +12,12 @@ describe.runIf(hasBrowser)("confidentiality in Chromium", () => {
   beforeAll(async () => {
     const grid1 = new HttpSession(e2e.app.url);
     await grid1.login("east.grid1");
-    caseUrl = await grid1.reportCase("east-lake", "dispute", { summary: "桥头村宅基地纠纷", parties: 2, location: "桥头村2组", partyPhone: "13700003333" });
+    caseUrl = await grid1.reportCase("east-lake", "dispute", {
+      summary: "桥头村宅基地纠纷",
+      parties: 2,
+      location: "桥头村2组",
+      partyPhone: "13700003333",
+    });
   });
 
   it("a grid worker of another village can neither open nor list the case", async () => {

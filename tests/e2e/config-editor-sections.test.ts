@@ -3,11 +3,11 @@
 // and the routing post's workbench shows the renamed tab.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 describe.runIf(hasBrowser)("scoring rules and workbenches in the config editor, in Chromium", () => {
   const e2e = useE2EApp();
-  const poll = <T,>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
+  const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
 
   it("the admin changes a rule's points and renames a tab; the routing post's workbench follows", async () => {
     const admin = await e2e.loginAs("east.admin");
@@ -23,7 +23,9 @@ describe.runIf(hasBrowser)("scoring rules and workbenches in the config editor, 
     const points = admin.locator("#cfg-scoring_4_points");
     expect(await points.inputValue()).toBe("-2");
     await points.fill("-4");
-    await poll(() => admin.getByTestId("config-changes").textContent()).toContain("考评规则“被发督办单”的分值：-2 → -4");
+    await poll(() => admin.getByTestId("config-changes").textContent()).toContain(
+      "考评规则“被发督办单”的分值：-2 → -4",
+    );
     expect(await admin.getByRole("tab", { name: /考评规则/ }).textContent()).toContain("（已修改）");
     await admin.screenshot({ path: path.join(ARTIFACTS, "config-editor-scoring.png"), fullPage: true });
     await admin.getByTestId("publish-config").click();

@@ -5,47 +5,65 @@
 import path from "node:path";
 import { readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import { addDuration, addWorkingDays, buildCalendar, parseCalendarFile } from "../../engine/calendar.ts";
-import { localDate } from "../../engine/time.ts";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { loadTenantContext } from "../../app/server/tenancy.server.ts";
-import { transitionCase } from "../../app/server/workflow.server.ts";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
+import { addDuration, addWorkingDays, buildCalendar, parseCalendarFile } from "#engine/calendar";
+import { localDate } from "#engine/time";
+import { reportCase } from "#app/server/cases.server";
+import { loadTenantContext } from "#app/server/tenancy.server";
+import { transitionCase } from "#app/server/workflow.server";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 const ZONE = "Asia/Shanghai";
 
-const official = parseCalendarFile(JSON.parse(readFileSync(new URL("../../tenants/calendars/cn-mainland.json", import.meta.url), "utf8")));
+const official = parseCalendarFile(
+  JSON.parse(readFileSync(new URL("../../tenants/calendars/cn-mainland.json", import.meta.url), "utf8")),
+);
 /** As the app shows an instant (useWhen): Chinese, Asia/Shanghai, 24-hour clock. */
 const shown = (d: Date | string) => new Date(d).toLocaleString("zh-CN", { timeZone: "Asia/Shanghai", hour12: false });
 
 describe.runIf(hasBrowser)("deadline impact preview in Chromium", () => {
   const e2e = useE2EApp();
-  const poll = <T,>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
+  const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
   const title = "桥头村5组邻里噪音纠纷（日历调整）";
 
   async function ctx(login: string) {
-    const user = await e2e.db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+    const user = await e2e.db.user.findUniqueOrThrow({
+      where: { login },
+      select: { id: true, login: true, displayName: true, active: true },
+    });
     const c = await loadTenantContext(e2e.db, user, "east-lake");
     if (!c) throw new Error(login);
     return c;
   }
   async function fire(id: string, login: string, transitionId: string, input: unknown, now: Date) {
     const row = await e2e.db.case.findUniqueOrThrow({ where: { id } });
-    const r = await transitionCase(e2e.db, await ctx(login), id, { transitionId, input, expectedVersion: row.version }, now);
+    const r = await transitionCase(
+      e2e.db,
+      await ctx(login),
+      id,
+      { transitionId, input, expectedVersion: row.version },
+      now,
+    );
     if (!r.ok) throw new Error(`${transitionId}: ${JSON.stringify(r)}`);
   }
 
   it("the admin adds a day off, sees the case whose due moves, publishes, and the case screen shows the new due", async () => {
     // Today, on the real clock the app runs on: reported and dispatched, due in 5 working days.
     const now = new Date();
-    const reported = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: { summary: title, parties: 2, location: "桥头村5组" } }, now);
+    const reported = await reportCase(
+      await ctx("east.grid1"),
+      { categoryId: "dispute", data: { summary: title, parties: 2, location: "桥头村5组" } },
+      now,
+    );
     if (!reported.ok) throw new Error(JSON.stringify(reported));
     await fire(reported.caseId, "east.routing", "triage", { gradeId: "general" }, now);
     await fire(reported.caseId, "east.routing", "dispatch", { leadUnitId: "platform-safety" }, now);
     const oldDue = (await e2e.db.case.findUniqueOrThrow({ where: { id: reported.caseId } })).dueAt!;
     // The next working day becomes a day off: the case gets one more day.
     const dayOff = addWorkingDays(buildCalendar(official, { timeZone: ZONE }), localDate(ZONE, now), 1);
-    const newDue = addDuration(buildCalendar(official, { timeZone: ZONE, holidays: [dayOff] }), now, { amount: 5, unit: "working-days" });
+    const newDue = addDuration(buildCalendar(official, { timeZone: ZONE, holidays: [dayOff] }), now, {
+      amount: 5,
+      unit: "working-days",
+    });
     expect(newDue.getTime()).toBeGreaterThan(oldDue.getTime());
 
     const admin = await e2e.loginAs("east.admin");
@@ -54,7 +72,10 @@ describe.runIf(hasBrowser)("deadline impact preview in Chromium", () => {
     await admin.getByRole("tab", { name: /工作日历/ }).click();
     // Opening the calendar changes nothing by itself.
     expect(await admin.getByRole("tab", { name: /工作日历/ }).textContent()).not.toContain("已修改");
-    await admin.getByRole("group", { name: "节假日（休息日）" }).getByRole("button", { name: "添加", exact: true }).click();
+    await admin
+      .getByRole("group", { name: "节假日（休息日）" })
+      .getByRole("button", { name: "添加", exact: true })
+      .click();
     await admin.locator("#cfg-calendars_cn-mainland_holidays_0").fill(dayOff);
 
     const impact = admin.getByTestId("deadline-impact");
@@ -71,7 +92,9 @@ describe.runIf(hasBrowser)("deadline impact preview in Chromium", () => {
 
     await admin.getByTestId("publish-config").click();
     await admin.waitForURL(/\/admin\?published=2&retimed=1$/);
-    await expect.poll(() => admin.getByRole("status").first().textContent()).toContain("1 件未结事件的期限已按新日历重新计算");
+    await expect
+      .poll(() => admin.getByRole("status").first().textContent())
+      .toContain("1 件未结事件的期限已按新日历重新计算");
     await admin.context().close();
 
     const routing = await e2e.loginAs("east.routing");
@@ -80,7 +103,9 @@ describe.runIf(hasBrowser)("deadline impact preview in Chromium", () => {
     expect(await handle.locator("td").nth(1).textContent()).toBe(shown(newDue));
     // Counted on the corrected calendar: the day off is not a working day left.
     expect(await handle.locator("td").nth(2).textContent()).toContain("剩余 5 个工作日");
-    expect(await routing.getByTestId("audit-trail").locator('li[data-type="case.deadlines-retimed"]').textContent()).toContain("按新工作日历调整期限");
+    expect(
+      await routing.getByTestId("audit-trail").locator('li[data-type="case.deadlines-retimed"]').textContent(),
+    ).toContain("按新工作日历调整期限");
     await routing.screenshot({ path: path.join(ARTIFACTS, "deadline-impact-case.png"), fullPage: true });
     await routing.context().close();
   });

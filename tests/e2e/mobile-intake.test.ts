@@ -3,10 +3,13 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 // A 1×1 PNG.
-const PNG = Buffer.from("iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==", "base64");
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==",
+  "base64",
+);
 
 describe.runIf(hasBrowser)("phone-sized intake", () => {
   const e2e = useE2EApp();
@@ -37,9 +40,14 @@ describe.runIf(hasBrowser)("phone-sized intake", () => {
     await page.waitForURL(/\/t\/east-lake\?reported=/);
     expect(await page.getByTestId("case-list").textContent()).toContain("路边电线杆倾斜");
 
-    const saved = await e2e.db.case.findFirstOrThrow({ where: { title: "路边电线杆倾斜" }, include: { attachments: true } });
+    const saved = await e2e.db.case.findFirstOrThrow({
+      where: { title: "路边电线杆倾斜" },
+      include: { attachments: true },
+    });
     expect(saved.location).toEqual({ lat: 29.0301, lng: 119.1752, accuracy: 12, address: "桥头村村口公交站旁" });
-    expect(saved.attachments.map((a) => [a.name, a.contentType, a.size])).toEqual([["现场.png", "image/png", PNG.length]]);
+    expect(saved.attachments.map((a) => [a.name, a.contentType, a.size])).toEqual([
+      ["现场.png", "image/png", PNG.length],
+    ]);
     await page.context().close();
   });
 });

@@ -5,11 +5,11 @@
 import path from "node:path";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { runOutboxJob } from "../../app/server/jobs.server.ts";
-import { loadTenantContext } from "../../app/server/tenancy.server.ts";
-import { sweepDueCases, transitionCase } from "../../app/server/workflow.server.ts";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
+import { reportCase } from "#app/server/cases.server";
+import { runOutboxJob } from "#app/server/jobs.server";
+import { loadTenantContext } from "#app/server/tenancy.server";
+import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 const at = (local: string) => new Date(`2026-${local.replace(" ", "T")}:00+08:00`);
 const dispute = { summary: "邻里噪音纠纷", parties: 3, location: "桥头村5组", partyPhone: "13800001111" };
@@ -18,7 +18,10 @@ describe.runIf(hasBrowser)("monthly review in Chromium", () => {
   const e2e = useE2EApp();
 
   async function ctx(login: string) {
-    const user = await e2e.db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+    const user = await e2e.db.user.findUniqueOrThrow({
+      where: { login },
+      select: { id: true, login: true, displayName: true, active: true },
+    });
     const c = await loadTenantContext(e2e.db, user, "east-lake");
     if (!c) throw new Error(login);
     return c;
@@ -30,7 +33,13 @@ describe.runIf(hasBrowser)("monthly review in Chromium", () => {
   }
   async function fire(id: string, login: string, transitionId: string, input: unknown, when: Date) {
     const row = await e2e.db.case.findUniqueOrThrow({ where: { id } });
-    const r = await transitionCase(e2e.db, await ctx(login), id, { transitionId, input, expectedVersion: row.version }, when);
+    const r = await transitionCase(
+      e2e.db,
+      await ctx(login),
+      id,
+      { transitionId, input, expectedVersion: row.version },
+      when,
+    );
     if (!r.ok) throw new Error(`${transitionId}: ${JSON.stringify(r)}`);
   }
 
@@ -53,8 +62,11 @@ describe.runIf(hasBrowser)("monthly review in Chromium", () => {
     await fire(b, "east.routing", "review", { opinion: "同意" }, at("03-11 15:00"));
     await fire(b, "east.routing", "close", { satisfaction: "unsatisfied" }, at("03-12 10:00"));
     // The app's own runner may take some jobs; running them here too is harmless (SKIP LOCKED, idempotent).
-    for (const job of await e2e.db.outboxJob.findMany({ where: { status: "pending" } })) await runOutboxJob(e2e.db, job.id).catch(() => undefined);
-    await expect.poll(() => e2e.db.outboxJob.count({ where: { kind: "score", status: { not: "done" } } }), { timeout: 20_000 }).toBe(0);
+    for (const job of await e2e.db.outboxJob.findMany({ where: { status: "pending" } }))
+      await runOutboxJob(e2e.db, job.id).catch(() => undefined);
+    await expect
+      .poll(() => e2e.db.outboxJob.count({ where: { kind: "score", status: { not: "done" } } }), { timeout: 20_000 })
+      .toBe(0);
     expect(await e2e.db.scoreEntry.count({ where: { origin: "rule" } })).toBeGreaterThan(5);
   });
 
@@ -81,7 +93,10 @@ describe.runIf(hasBrowser)("monthly review in Chromium", () => {
     expect(await page.getByTestId("chart-on-time").locator("svg").getAttribute("aria-label")).toBe("各平台按期办结率");
     await page.screenshot({ path: path.join(ARTIFACTS, "monthly-report.png"), fullPage: true });
 
-    const [download] = await Promise.all([page.waitForEvent("download"), page.getByTestId("export-review").click()]).catch((e) => {
+    const [download] = await Promise.all([
+      page.waitForEvent("download"),
+      page.getByTestId("export-review").click(),
+    ]).catch((e) => {
       console.log("[app output]", e2e.app.output().slice(-4000));
       throw e;
     });

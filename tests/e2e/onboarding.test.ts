@@ -8,7 +8,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { ARTIFACTS, chooseOwnPassword, hasBrowser, useE2EApp } from "../setup/e2e.ts";
+import { ARTIFACTS, chooseOwnPassword, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
   let files: string;
@@ -21,7 +21,8 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
     if (files) rmSync(files, { recursive: true, force: true });
   });
 
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `onboarding-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(ARTIFACTS, `onboarding-${name}.png`), fullPage: true });
 
   it("a county admin onboards a township; its admin and grid worker log in and the first case is filed", async () => {
     const page = await e2e.loginAs("county.admin");
@@ -44,14 +45,24 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
 
     // 3. Villages and grids from a file: a bad file is refused row by row, a good one fills the table.
     const bad = path.join(files, "bad.csv");
-    writeFileSync(bad, "kind,id,name,name_en,parent,gridType\nvillage,village-nanhu,南湖村,,,\ngrid,grid-nanhu-1,南湖村第一网格,,village-nowhere,comprehensive\n");
+    writeFileSync(
+      bad,
+      "kind,id,name,name_en,parent,gridType\nvillage,village-nanhu,南湖村,,,\ngrid,grid-nanhu-1,南湖村第一网格,,village-nowhere,comprehensive\n",
+    );
     await page.getByLabel("从 CSV/XLSX 文件导入").setInputFiles(bad);
-    await expect.poll(() => page.getByTestId("import-report").textContent()).toContain("第 3 行：上级“village-nowhere”不存在");
-    expect(await page.getByTestId("import-report").textContent()).toContain('Row 3: parent "village-nowhere" does not exist');
+    await expect
+      .poll(() => page.getByTestId("import-report").textContent())
+      .toContain("第 3 行：上级“village-nowhere”不存在");
+    expect(await page.getByTestId("import-report").textContent()).toContain(
+      'Row 3: parent "village-nowhere" does not exist',
+    );
     expect(await page.getByTestId("org-table").locator("tbody tr").count()).toBe(0);
 
     const good = path.join(files, "villages-grids.csv");
-    writeFileSync(good, "kind,id,name,name_en,parent,gridType\nvillage,village-nanhu,南湖村,Nanhu Village,,\ngrid,grid-nanhu-1,南湖村第一网格,Nanhu grid 1,village-nanhu,comprehensive\n");
+    writeFileSync(
+      good,
+      "kind,id,name,name_en,parent,gridType\nvillage,village-nanhu,南湖村,Nanhu Village,,\ngrid,grid-nanhu-1,南湖村第一网格,Nanhu grid 1,village-nanhu,comprehensive\n",
+    );
     await page.getByLabel("从 CSV/XLSX 文件导入").setInputFiles(good);
     await expect.poll(() => page.getByTestId("import-status").textContent()).toContain("已导入 2 行");
     expect(await page.getByTestId("org-table").locator("tbody tr").count()).toBe(2);
@@ -68,12 +79,18 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
     await page.getByLabel("第 1 人 姓名").fill("林晓（南湖村第一网格）");
     await page.getByLabel("第 1 人 岗位").selectOption("grid-worker");
     // A grid worker is offered the grids only; the township's one grid is picked already.
-    expect(await page.getByLabel("第 1 人 所在单位").locator("option:not([disabled])").allTextContents()).toEqual(["南湖村第一网格（grid-nanhu-1）"]);
+    expect(await page.getByLabel("第 1 人 所在单位").locator("option:not([disabled])").allTextContents()).toEqual([
+      "南湖村第一网格（grid-nanhu-1）",
+    ]);
     expect(await page.getByLabel("第 1 人 所在单位").inputValue()).toBe("grid-nanhu-1");
     await page.getByRole("button", { name: "下一步" }).click();
 
     // 5. Preview: counts, the changes against the template, the first category's intake form.
-    await expect.poll(() => page.getByTestId("preview-counts").locator('[data-section="grids"]').textContent(), { timeout: 15_000 }).toBe("网格01");
+    await expect
+      .poll(() => page.getByTestId("preview-counts").locator('[data-section="grids"]').textContent(), {
+        timeout: 15_000,
+      })
+      .toBe("网格01");
     expect(await page.getByTestId("preview-changes").textContent()).toContain("新增单位“南湖村第一网格”");
     expect(await page.getByTestId("preview-form").locator("h3").textContent()).toBe("表单预览：矛盾纠纷上报");
     expect(await page.getByTestId("preview-form").getByLabel("事件概要").count()).toBe(1);
@@ -137,17 +154,25 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
     expect(await amount.inputValue()).toBe("5");
     await amount.fill("3");
 
-    await expect.poll(() => page.getByTestId("config-changes").textContent(), { timeout: 15_000 }).toContain("类别“矛盾纠纷”的名称（中文）：“矛盾纠纷” → “邻里纠纷”");
-    expect(await page.getByTestId("config-changes").textContent()).toContain("时限规则“standard”的办理时限：5 个工作日 → 3 个工作日");
+    await expect
+      .poll(() => page.getByTestId("config-changes").textContent(), { timeout: 15_000 })
+      .toContain("类别“矛盾纠纷”的名称（中文）：“矛盾纠纷” → “邻里纠纷”");
+    expect(await page.getByTestId("config-changes").textContent()).toContain(
+      "时限规则“standard”的办理时限：5 个工作日 → 3 个工作日",
+    );
     expect(await page.getByRole("tab", { name: /事件类别/ }).textContent()).toContain("（已修改）");
     await shot(page, "5-config-diff");
 
     // A value that breaks the config shows the CLI's bilingual issue and cannot be published.
     await amount.fill("0");
-    await expect.poll(() => page.getByTestId("config-issues").textContent(), { timeout: 15_000 }).toContain("/deadlinePolicies/standard/handle/amount");
+    await expect
+      .poll(() => page.getByTestId("config-issues").textContent(), { timeout: 15_000 })
+      .toContain("/deadlinePolicies/standard/handle/amount");
     expect(await page.getByTestId("publish-config").isDisabled()).toBe(true);
     await amount.fill("3");
-    await expect.poll(() => page.getByTestId("config-changes").textContent(), { timeout: 15_000 }).toContain("5 个工作日 → 3 个工作日");
+    await expect
+      .poll(() => page.getByTestId("config-changes").textContent(), { timeout: 15_000 })
+      .toContain("5 个工作日 → 3 个工作日");
 
     await page.getByTestId("publish-config").click();
     await page.waitForURL(/\/admin\?published=2$/);
@@ -172,9 +197,13 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
     await expect.poll(() => page.getByTestId("designer-preview").getByLabel("反映人").count()).toBe(1);
     await page.locator("#move-up-field3").focus();
     await page.keyboard.press("Enter");
-    await expect.poll(() => page.getByTestId("designer-fields").locator("li").nth(1).getAttribute("data-key")).toBe("field3");
+    await expect
+      .poll(() => page.getByTestId("designer-fields").locator("li").nth(1).getAttribute("data-key"))
+      .toBe("field3");
     await expect.poll(() => page.evaluate(() => document.activeElement?.id)).toBe("move-up-field3");
-    await expect.poll(() => page.getByTestId("designer-changes").textContent(), { timeout: 15_000 }).toContain("表单“民生诉求”");
+    await expect
+      .poll(() => page.getByTestId("designer-changes").textContent(), { timeout: 15_000 })
+      .toContain("表单“民生诉求”");
     await shot(page, "7-form-designer");
     await page.close();
   });

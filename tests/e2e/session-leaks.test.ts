@@ -1,8 +1,8 @@
 // In a real browser: a crafted redirectTo does not take a login off the site, and with JavaScript
 // off, Back after logout does not show the case from the browser's cache.
 import { beforeAll, describe, expect, it } from "vitest";
-import { HttpSession } from "../setup/app-process.ts";
-import { DEMO_PASSWORD, hasBrowser, useE2EApp } from "../setup/e2e.ts";
+import { HttpSession } from "#tests/setup/app-process";
+import { DEMO_PASSWORD, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 describe.runIf(hasBrowser)("session leaks in Chromium", () => {
   let caseUrl = "";
@@ -10,7 +10,12 @@ describe.runIf(hasBrowser)("session leaks in Chromium", () => {
   beforeAll(async () => {
     const grid1 = new HttpSession(e2e.app.url);
     await grid1.login("east.grid1");
-    caseUrl = await grid1.reportCase("east-lake", "dispute", { summary: "桥头村鱼塘承包纠纷", parties: 2, location: "桥头村3组", partyPhone: "13700004444" });
+    caseUrl = await grid1.reportCase("east-lake", "dispute", {
+      summary: "桥头村鱼塘承包纠纷",
+      parties: 2,
+      location: "桥头村3组",
+      partyPhone: "13700004444",
+    });
   });
 
   it("stays on the site after login from a link whose redirectTo hides a tab (/%09/evil.example)", async () => {
@@ -20,7 +25,10 @@ describe.runIf(hasBrowser)("session leaks in Chromium", () => {
     await page.goto(`${e2e.app.url}/login?redirectTo=/%09/evil.example`);
     await page.getByLabel("账号").fill("east.grid1");
     await page.getByLabel("密码").fill(DEMO_PASSWORD);
-    await Promise.all([page.waitForEvent("framenavigated", { predicate: (f) => !f.url().includes("/login") }), page.getByRole("button", { name: "登录" }).click()]);
+    await Promise.all([
+      page.waitForEvent("framenavigated", { predicate: (f) => !f.url().includes("/login") }),
+      page.getByRole("button", { name: "登录" }).click(),
+    ]);
     expect(new URL(page.url()).origin).toBe(new URL(e2e.app.url).origin);
     await context.close();
   });

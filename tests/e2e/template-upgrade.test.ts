@@ -5,14 +5,15 @@
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 const FROM = "command-room-guideline@1.0.0";
 const TO = "command-room-guideline@1.1.0";
 
 describe.runIf(hasBrowser)("template upgrade in Chromium", () => {
   const e2e = useE2EApp();
-  const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `template-upgrade-${name}.png`), fullPage: true });
+  const shot = (page: Page, name: string) =>
+    page.screenshot({ path: path.join(ARTIFACTS, `template-upgrade-${name}.png`), fullPage: true });
 
   it("east.admin upgrades East Lake to 1.1.0, deciding its conflicts, and the new category is usable", async () => {
     const page = await e2e.loginAs("east.admin");
@@ -62,7 +63,9 @@ describe.runIf(hasBrowser)("template upgrade in Chromium", () => {
     expect(changes).toContain("新增类别“生态环境”");
     expect(changes).toContain("“Emergency standby post” → “Emergency and general-duty post”");
     // The shorter review time limit moves no running deadline; the preview says so, as the editor does.
-    expect(await preview.getByTestId("impact-policies-note").textContent()).toBe("时限规则的修改只适用于发布后上报的事件；已上报的事件仍按上报时的规则计时。");
+    expect(await preview.getByTestId("impact-policies-note").textContent()).toBe(
+      "时限规则的修改只适用于发布后上报的事件；已上报的事件仍按上报时的规则计时。",
+    );
     expect(await page.getByTestId("deadline-impact").count()).toBe(0);
     await shot(page, "2-decided");
 
@@ -90,7 +93,10 @@ describe.runIf(hasBrowser)("template upgrade in Chromium", () => {
     await shot(page, "3-new-category");
     await page.getByRole("button", { name: "提交" }).click();
     await page.waitForURL(/\/t\/east-lake\?reported=/);
-    const filed = await e2e.db.case.findFirstOrThrow({ where: { title: "山下村小河漂浮垃圾" }, select: { categoryId: true, configVersion: true } });
+    const filed = await e2e.db.case.findFirstOrThrow({
+      where: { title: "山下村小河漂浮垃圾" },
+      select: { categoryId: true, configVersion: true },
+    });
     expect(filed).toEqual({ categoryId: "eco-environment", configVersion: 2 });
     await page.context().close();
 

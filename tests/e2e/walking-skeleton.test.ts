@@ -3,7 +3,7 @@
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 describe.runIf(hasBrowser)("walking skeleton in Chromium", () => {
   let caseUrl = "";

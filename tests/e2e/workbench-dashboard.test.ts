@@ -3,16 +3,24 @@
 // opens the dashboard with its SVG charts.
 import path from "node:path";
 import { beforeAll, describe, expect, it } from "vitest";
-import { HttpSession } from "../setup/app-process.ts";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "../setup/e2e.ts";
+import { HttpSession } from "#tests/setup/app-process";
+import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 describe.runIf(hasBrowser)("workbench and dashboard in Chromium", () => {
   const e2e = useE2EApp();
   beforeAll(async () => {
     const grid1 = new HttpSession(e2e.app.url);
     await grid1.login("east.grid1");
-    for (const [summary, location] of [["桥头村噪音纠纷反复", "桥头村5组"], ["桥头村宅基地纠纷", "桥头村2组"]]) {
-      const res = await grid1.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: { summary, parties: 2, location, partyPhone: "13700003333" } }) });
+    for (const [summary, location] of [
+      ["桥头村噪音纠纷反复", "桥头村5组"],
+      ["桥头村宅基地纠纷", "桥头村2组"],
+    ]) {
+      const res = await grid1.post("/t/east-lake/report", {
+        payload: JSON.stringify({
+          categoryId: "dispute",
+          data: { summary, parties: 2, location, partyPhone: "13700003333" },
+        }),
+      });
       expect(res.status).toBe(302);
     }
   });
@@ -79,14 +87,18 @@ describe.runIf(hasBrowser)("workbench and dashboard in Chromium", () => {
       expect(await img.getAttribute("aria-label")).toBeTruthy();
       expect(await page.getByTestId(chart).locator("table").count()).toBe(1);
     }
-    expect(await page.getByTestId("chart-platform").getByRole("img").getAttribute("aria-label")).toContain("平安法治平台 2");
+    expect(await page.getByTestId("chart-platform").getByRole("img").getAttribute("aria-label")).toContain(
+      "平安法治平台 2",
+    );
     expect(await page.getByTestId("chart-status").locator("table").textContent()).toContain("已受理");
     // Dark only here.
     expect(await page.evaluate(() => getComputedStyle(document.body).backgroundColor)).toBe("rgb(11, 18, 32)");
     await page.screenshot({ path: path.join(ARTIFACTS, "dashboard.png"), fullPage: true });
     await page.getByTestId("nav-work").click();
     await page.waitForURL(/\/work/);
-    await expect.poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor)).not.toBe("rgb(11, 18, 32)");
+    await expect
+      .poll(() => page.evaluate(() => getComputedStyle(document.body).backgroundColor))
+      .not.toBe("rgb(11, 18, 32)");
     await page.close();
   });
 

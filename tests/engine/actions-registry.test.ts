@@ -4,10 +4,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { ACTION_FACTS, ACTIONS, actionOf, type ActionName, type Place } from "../../engine/actions";
-import { createAjv } from "../../engine/ajv";
-import { validateTownshipConfig } from "../../engine/config/validate";
-import { isFactName } from "../../engine/scoring";
+import { ACTION_FACTS, ACTIONS, actionOf, type ActionName, type Place } from "#engine/actions";
+import { createAjv } from "#engine/ajv";
+import { validateTownshipConfig } from "#engine/config/validate";
+import { isFactName } from "#engine/scoring";
 import { demoConfig } from "./helpers";
 
 const root = join(__dirname, "../..");
@@ -23,7 +23,11 @@ function configWith(place: Place, spec: { type: string; params?: Record<string, 
   return c;
 }
 const pathOf = (place: Place) =>
-  ({ transition: "/workflows/case-loop/transitions/0/effects/0", ladder: "/deadlinePolicies/standard/overdueLadder/0", intake: "/workflows/case-loop/onIntake/0" })[place];
+  ({
+    transition: "/workflows/case-loop/transitions/0/effects/0",
+    ladder: "/deadlinePolicies/standard/overdueLadder/0",
+    intake: "/workflows/case-loop/onIntake/0",
+  })[place];
 
 describe("every action is one complete module", () => {
   it.each(names)("%s lives in engine/actions/<name>.ts and brings schema, places and behaviour", async (name) => {
@@ -47,27 +51,44 @@ describe("every action is one complete module", () => {
   });
 
   it("which fact an action yields comes from its module", () => {
-    expect(ACTION_FACTS).toEqual(Object.fromEntries(names.flatMap((n) => (actionOf(n).fact ? [[n, actionOf(n).fact]] : []))));
+    expect(ACTION_FACTS).toEqual(
+      Object.fromEntries(names.flatMap((n) => (actionOf(n).fact ? [[n, actionOf(n).fact]] : []))),
+    );
     expect(ACTION_FACTS["principal-talk"]).toBe("supervision.talk-ordered");
   });
 
   it("the interpreter, intake, validator and scoring branch on no action's name", () => {
-    const files = ["workflow.ts", "intake.ts", "appeal.ts", "supervision.ts", "config/checks-workflow.ts", "config/validate.ts", "scoring/trail.ts"];
+    const files = [
+      "workflow.ts",
+      "intake.ts",
+      "appeal.ts",
+      "supervision.ts",
+      "config/checks-workflow.ts",
+      "config/validate.ts",
+      "scoring/trail.ts",
+    ];
     const named = files.flatMap((f) => {
       const source = readFileSync(join(root, "engine", f), "utf8");
-      return names.filter((name) => new RegExp(`(===\\s*|case\\s+)["'\`]${name}["'\`]`).test(source)).map((name) => `${f}: ${name}`);
+      return names
+        .filter((name) => new RegExp(`(===\\s*|case\\s+)["'\`]${name}["'\`]`).test(source))
+        .map((name) => `${f}: ${name}`);
     });
     expect(named).toEqual([]);
   });
 });
 
 describe("the validator reads each action's module", () => {
-  it.each(names.flatMap((name) => PLACES.map((place) => ({ name, place }))))("$name in $place: allowed exactly where its module says", ({ name, place }) => {
-    const result = validateTownshipConfig(configWith(place, { type: name, params: {} }));
-    const issues = result.ok ? [] : result.issues;
-    const placeIssue = issues.find((i) => i.path === `${pathOf(place)}/type` && i.code === "effect.place");
-    expect(placeIssue !== undefined, JSON.stringify(issues.map((i) => `${i.path} ${i.code}`))).toBe(!actionOf(name).places.includes(place));
-  });
+  it.each(names.flatMap((name) => PLACES.map((place) => ({ name, place }))))(
+    "$name in $place: allowed exactly where its module says",
+    ({ name, place }) => {
+      const result = validateTownshipConfig(configWith(place, { type: name, params: {} }));
+      const issues = result.ok ? [] : result.issues;
+      const placeIssue = issues.find((i) => i.path === `${pathOf(place)}/type` && i.code === "effect.place");
+      expect(placeIssue !== undefined, JSON.stringify(issues.map((i) => `${i.path} ${i.code}`))).toBe(
+        !actionOf(name).places.includes(place),
+      );
+    },
+  );
 
   it.each(names)("%s: params outside its schema are refused at the action", (name) => {
     const place = actionOf(name).places[0]!;
@@ -78,8 +99,12 @@ describe("the validator reads each action's module", () => {
   });
 
   it("an action's own semantic check runs: principal-talk naming an unknown post", () => {
-    const result = validateTownshipConfig(configWith("transition", { type: "principal-talk", params: { principal: "no-such-post" } }));
+    const result = validateTownshipConfig(
+      configWith("transition", { type: "principal-talk", params: { principal: "no-such-post" } }),
+    );
     expect(result.ok).toBe(false);
-    expect(result.ok ? [] : result.issues.map((i) => `${i.path} ${i.code}`)).toContain(`${pathOf("transition")}/params/principal reference.missing`);
+    expect(result.ok ? [] : result.issues.map((i) => `${i.path} ${i.code}`)).toContain(
+      `${pathOf("transition")}/params/principal reference.missing`,
+    );
   });
 });

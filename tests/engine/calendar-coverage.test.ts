@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { calendarCoverageIssues, yearsInUse } from "../../engine/config/checks-calendar";
-import { compileConfig } from "../../engine/config/compile";
-import { parseCalendarFile } from "../../engine/calendar";
+import { calendarCoverageIssues, yearsInUse } from "#engine/config/checks-calendar";
+import { compileConfig } from "#engine/config/compile";
+import { parseCalendarFile } from "#engine/calendar";
 import { demoConfig, readTenantJson } from "./helpers";
 
 const ZONE = "Asia/Shanghai";

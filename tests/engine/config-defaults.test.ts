@@ -2,13 +2,13 @@
 // a township that renames its main deadline keeps its returns, supervision sheets and principal
 // talks, and one that renames it halfway is refused instead of silently losing them.
 import { describe, expect, it } from "vitest";
-import { SYSTEM_ACTOR, type CaseState } from "../../engine/case-state";
-import { addDuration, buildCalendar, endOfLocalDay } from "../../engine/calendar";
-import { validateTownshipConfig } from "../../engine/config/validate";
-import { dutyDate } from "../../engine/rota";
-import { evaluateScores, factsFromTrail, periodFromKey, periodOf, type AuditEventLike } from "../../engine/scoring";
-import { localDate } from "../../engine/time";
-import { decide } from "../../engine/workflow";
+import { SYSTEM_ACTOR, type CaseState } from "#engine/case-state";
+import { addDuration, buildCalendar, endOfLocalDay } from "#engine/calendar";
+import { validateTownshipConfig } from "#engine/config/validate";
+import { dutyDate } from "#engine/rota";
+import { evaluateScores, factsFromTrail, periodFromKey, periodOf, type AuditEventLike } from "#engine/scoring";
+import { localDate } from "#engine/time";
+import { decide } from "#engine/workflow";
 import type { MutableConfig } from "./helpers";
 import { compileWithCalendars, east, expectOk, fire, local, newCase, ofType, resolvedJson } from "./workflow-helpers";
 
@@ -45,29 +45,61 @@ describe("a township that renames its main deadline (handle → dispose)", () =>
   it("a return (退回) stops the renamed deadline, and the rules score the return", () => {
     let s = newCase(compiled, { id: "case-r1" });
     s = fire(compiled, s, "triage", east.routing, local("2025-03-03 09:00"), { gradeId: "general" }).next;
-    const dispatch = fire(compiled, s, "dispatch", east.routing, local("2025-03-03 10:00"), { leadUnitId: "village-qiaotou" });
-    const returned = fire(compiled, dispatch.next, "return", east.village, local("2025-03-03 11:00"), { reason: "不属于本村" });
-    expect(ofType(returned.outcomes, "deadline-cleared").map((e) => [e.kind, e.reason])).toEqual([["dispose", "returned"]]);
+    const dispatch = fire(compiled, s, "dispatch", east.routing, local("2025-03-03 10:00"), {
+      leadUnitId: "village-qiaotou",
+    });
+    const returned = fire(compiled, dispatch.next, "return", east.village, local("2025-03-03 11:00"), {
+      reason: "不属于本村",
+    });
+    expect(ofType(returned.outcomes, "deadline-cleared").map((e) => [e.kind, e.reason])).toEqual([
+      ["dispose", "returned"],
+    ]);
     expect(returned.next.deadlines).toEqual([]);
-    const trail: AuditEventLike[] = [dispatch, returned].map((d, i) => ({ seq: i + 1, caseId: s.id, type: "case.transition", data: ofType(d.outcomes, "audit")[0]!.data, at: new Date(String(ofType(d.outcomes, "audit")[0]!.data.at)) }));
+    const trail: AuditEventLike[] = [dispatch, returned].map((d, i) => ({
+      seq: i + 1,
+      caseId: s.id,
+      type: "case.transition",
+      data: ofType(d.outcomes, "audit")[0]!.data,
+      at: new Date(String(ofType(d.outcomes, "audit")[0]!.data.at)),
+    }));
     const lines = evaluateScores(compiled.config, factsFromTrail(compiled.config, trail, [s]));
-    expect(lines.filter((l) => l.rule === "returned").map((l) => [l.fact, l.target.id, l.points])).toEqual([["case.returned", "village-qiaotou", -1]]);
+    expect(lines.filter((l) => l.rule === "returned").map((l) => [l.fact, l.target.id, l.points])).toEqual([
+      ["case.returned", "village-qiaotou", -1],
+    ]);
   });
 
   it("the overdue ladder still issues the supervision sheet and the principal talk about the renamed deadline", () => {
-    let s = fire(compiled, dispatchedAt(local("2025-03-03 10:00"), "case-r2"), "accept", east.village, local("2025-03-03 10:00")).next;
+    let s = fire(
+      compiled,
+      dispatchedAt(local("2025-03-03 10:00"), "case-r2"),
+      "accept",
+      east.village,
+      local("2025-03-03 10:00"),
+    ).next;
     const tick = (at: string) => expectOk(decide(compiled, s, { type: "tick" }, SYSTEM_ACTOR, new Date(at)));
     const overdue = tick("2025-03-10T16:00:00.000Z");
-    expect(ofType(overdue.outcomes, "supervision-sheet")).toMatchObject([{ deadlineId: "dispose@3", deadlineKind: "dispose", trigger: "ladder" }]);
+    expect(ofType(overdue.outcomes, "supervision-sheet")).toMatchObject([
+      { deadlineId: "dispose@3", deadlineKind: "dispose", trigger: "ladder" },
+    ]);
     s = overdue.next;
     const talk = tick("2025-03-13T15:59:59.999Z");
-    expect(ofType(talk.outcomes, "principal-talk")).toMatchObject([{ deadlineId: "dispose@3", principalPost: "director" }]);
+    expect(ofType(talk.outcomes, "principal-talk")).toMatchObject([
+      { deadlineId: "dispose@3", principalPost: "director" },
+    ]);
   });
 
   it("a sheet issued by hand refers to the renamed deadline", () => {
-    const s = fire(compiled, dispatchedAt(local("2025-03-03 10:00"), "case-r3"), "accept", east.village, local("2025-03-03 10:00")).next;
+    const s = fire(
+      compiled,
+      dispatchedAt(local("2025-03-03 10:00"), "case-r3"),
+      "accept",
+      east.village,
+      local("2025-03-03 10:00"),
+    ).next;
     const sheet = fire(compiled, s, "supervise", east.director, local("2025-03-04 10:00"));
-    expect(ofType(sheet.outcomes, "supervision-sheet")).toMatchObject([{ deadlineId: "dispose@3", deadlineKind: "dispose", trigger: "manual" }]);
+    expect(ofType(sheet.outcomes, "supervision-sheet")).toMatchObject([
+      { deadlineId: "dispose@3", deadlineKind: "dispose", trigger: "manual" },
+    ]);
   });
 });
 
@@ -107,13 +139,18 @@ describe("the township's time zone comes from its config (timeZone)", () => {
     let s = newCase(compiled, { id: "case-tz" });
     // Monday 3 March 2025, 10:00 in Urumqi (04:00Z): 5 working days → end of Monday 10 March there.
     s = fire(compiled, s, "triage", east.routing, new Date("2025-03-03T04:00:00Z"), { gradeId: "general" }).next;
-    s = fire(compiled, s, "dispatch", east.routing, new Date("2025-03-03T04:00:00Z"), { leadUnitId: "village-qiaotou" }).next;
+    s = fire(compiled, s, "dispatch", east.routing, new Date("2025-03-03T04:00:00Z"), {
+      leadUnitId: "village-qiaotou",
+    }).next;
     expect(s.deadlines.map((d) => d.dueAt)).toEqual(["2025-03-10T17:59:59.999Z"]);
   });
 
   it("score periods and duty days are cut in it", () => {
     const compiled = inUrumqi();
-    expect(periodFromKey(compiled.defaults.timeZone, "2025-04")).toMatchObject({ start: "2025-03-31T18:00:00.000Z", end: "2025-04-30T18:00:00.000Z" });
+    expect(periodFromKey(compiled.defaults.timeZone, "2025-04")).toMatchObject({
+      start: "2025-03-31T18:00:00.000Z",
+      end: "2025-04-30T18:00:00.000Z",
+    });
     expect(periodOf(compiled.defaults.timeZone, "month", "2025-03-31T17:30:00Z").key).toBe("2025-03");
     expect(periodOf("Asia/Shanghai", "month", "2025-03-31T17:30:00Z").key).toBe("2025-04");
     expect(dutyDate(compiled, new Date("2025-09-30T17:00:00Z"))).toBe("2025-09-30");
@@ -130,6 +167,8 @@ describe("the township's time zone comes from its config (timeZone)", () => {
     expect(endOfLocalDay("Europe/Berlin", "2025-03-30").toISOString()).toBe("2025-03-30T21:59:59.999Z");
     expect(localDate("Europe/Berlin", new Date("2025-03-29T23:30:00Z"))).toBe("2025-03-30");
     const cal = buildCalendar(undefined, { timeZone: "Europe/Berlin" });
-    expect(addDuration(cal, new Date("2025-03-29T09:00:00Z"), { amount: 1, unit: "calendar-days" }).toISOString()).toBe("2025-03-30T08:00:00.000Z");
+    expect(addDuration(cal, new Date("2025-03-29T09:00:00Z"), { amount: 1, unit: "calendar-days" }).toISOString()).toBe(
+      "2025-03-30T08:00:00.000Z",
+    );
   });
 });

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { changeMessage, describeChange, diffConfigs, type ConfigChange } from "../../engine/config/diff";
-import { getAtIdPath, toIdPath } from "../../engine/config/id-paths";
+import { changeMessage, describeChange, diffConfigs, type ConfigChange } from "#engine/config/diff";
+import { getAtIdPath, toIdPath } from "#engine/config/id-paths";
 import { demoConfig, hasCjk, type MutableConfig } from "./helpers";
 
 const TEMPLATE = "command-room-guideline@1.0.0";
@@ -8,7 +8,12 @@ const TEMPLATE = "command-room-guideline@1.0.0";
 /** The same document with every object's keys in reverse order (as PostgreSQL jsonb might return it). */
 function reverseKeys(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(reverseKeys);
-  if (value && typeof value === "object") return Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reverseKeys(v)]));
+  if (value && typeof value === "object")
+    return Object.fromEntries(
+      Object.entries(value)
+        .reverse()
+        .map(([k, v]) => [k, reverseKeys(v)]),
+    );
   return value;
 }
 
@@ -27,7 +32,11 @@ describe("diffConfigs", () => {
     expect(diffConfigs(a, b)).toEqual([]);
   });
 
-  type Case = { name: string; edit: (b: MutableConfig) => void; expected: Array<Pick<ConfigChange, "path" | "kind"> & Partial<ConfigChange>> };
+  type Case = {
+    name: string;
+    edit: (b: MutableConfig) => void;
+    expected: Array<Pick<ConfigChange, "path" | "kind"> & Partial<ConfigChange>>;
+  };
   const cases: Case[] = [
     {
       name: "a renamed category is addressed by its id",
@@ -41,8 +50,15 @@ describe("diffConfigs", () => {
     },
     {
       name: "an added item is one change at its id, with the whole item",
-      edit: (b) => b.posts.push({ id: "hotline", kind: "working", unit: "command-room", name: { zh: "热线岗", en: "Hotline" } }),
-      expected: [{ path: "/posts/hotline", kind: "added", after: { id: "hotline", kind: "working", unit: "command-room", name: { zh: "热线岗", en: "Hotline" } } }],
+      edit: (b) =>
+        b.posts.push({ id: "hotline", kind: "working", unit: "command-room", name: { zh: "热线岗", en: "Hotline" } }),
+      expected: [
+        {
+          path: "/posts/hotline",
+          kind: "added",
+          after: { id: "hotline", kind: "working", unit: "command-room", name: { zh: "热线岗", en: "Hotline" } },
+        },
+      ],
     },
     {
       name: "a removed item is one change at its id",
@@ -57,7 +73,9 @@ describe("diffConfigs", () => {
     {
       name: "map entries (forms, workflows, states) are addressed by their key",
       edit: (b) => (b.workflows["case-loop"].states.reported.color = "grey"),
-      expected: [{ path: "/workflows/case-loop/states/reported/color", kind: "changed", before: "blue", after: "grey" }],
+      expected: [
+        { path: "/workflows/case-loop/states/reported/color", kind: "changed", before: "blue", after: "grey" },
+      ],
     },
     {
       name: "lists without ids compare by position (a changed permission rule)",
@@ -66,8 +84,16 @@ describe("diffConfigs", () => {
     },
     {
       name: "lists of plain values compare as one value",
-      edit: (b) => b.workflows["case-loop"].transitions.find((t: { id: string }) => t.id === "triage").by.push("coordination"),
-      expected: [{ path: "/workflows/case-loop/transitions/triage/by", kind: "changed", before: ["routing", "analysis"], after: ["routing", "analysis", "coordination"] }],
+      edit: (b) =>
+        b.workflows["case-loop"].transitions.find((t: { id: string }) => t.id === "triage").by.push("coordination"),
+      expected: [
+        {
+          path: "/workflows/case-loop/transitions/triage/by",
+          kind: "changed",
+          before: ["routing", "analysis"],
+          after: ["routing", "analysis", "coordination"],
+        },
+      ],
     },
   ];
 
@@ -87,7 +113,12 @@ describe("diffConfigs", () => {
     b.grades[0].analysis.post = "analysis";
     b.dutyRota.post = "director";
     const changes = diffConfigs(a, b);
-    expect(changes.map((c) => c.path)).toEqual(["/posts/grid-worker", "/dutyRota/post", "/grades/general/analysis/post", "/categories/dispute/name/zh"]);
+    expect(changes.map((c) => c.path)).toEqual([
+      "/posts/grid-worker",
+      "/dutyRota/post",
+      "/grades/general/analysis/post",
+      "/categories/dispute/name/zh",
+    ]);
     expect(diffConfigs(reverseKeys(a), reverseKeys(b))).toEqual(changes);
   });
 
@@ -121,7 +152,8 @@ describe("describeChange", () => {
     },
     {
       name: "a scoring rule's points",
-      edit: (b: MutableConfig) => (b.scoring.rules.find((r: { id: string }) => r.id === "supervision-sheet").points = -4),
+      edit: (b: MutableConfig) =>
+        (b.scoring.rules.find((r: { id: string }) => r.id === "supervision-sheet").points = -4),
       zh: "考评规则“被发督办单”的分值：-2 → -4",
       en: 'Scoring rule "Supervision sheet issued" › points: -2 → -4',
     },
@@ -133,7 +165,8 @@ describe("describeChange", () => {
     },
     {
       name: "an added post",
-      edit: (b: MutableConfig) => b.posts.push({ id: "hotline", kind: "working", unit: "command-room", name: { zh: "热线岗", en: "Hotline" } }),
+      edit: (b: MutableConfig) =>
+        b.posts.push({ id: "hotline", kind: "working", unit: "command-room", name: { zh: "热线岗", en: "Hotline" } }),
       zh: "新增岗位“热线岗”",
       en: 'Added post "Hotline"',
     },

@@ -1,15 +1,20 @@
 // Phone and ID-number fields are masked in every shipped form, and a config that adds one in the
 // clear is refused, so a new template or a designed form cannot regress.
 import { describe, expect, it } from "vitest";
-import { personalKind } from "../../engine/config/checks-masking";
-import { validateTownshipConfig } from "../../engine/config/validate";
-import { addField, designerToForm, formToDesigner, type ConfigForm } from "../../engine/form-designer";
+import { personalKind } from "#engine/config/checks-masking";
+import { validateTownshipConfig } from "#engine/config/validate";
+import { addField, designerToForm, formToDesigner, type ConfigForm } from "#engine/form-designer";
 import { demoConfig, listTenantJson, readTenantJson } from "./helpers";
 
 const shippedFields = [...listTenantJson("templates"), ...listTenantJson("townships")].flatMap((file) => {
   const doc = readTenantJson(file) as { forms?: Record<string, ConfigForm> };
   return Object.entries(doc.forms ?? {}).flatMap(([formId, form]) =>
-    Object.entries((form.schema.properties ?? {}) as Record<string, unknown>).map(([key, property]) => ({ at: `${file} ${formId}.${key}`, key, property, form })),
+    Object.entries((form.schema.properties ?? {}) as Record<string, unknown>).map(([key, property]) => ({
+      at: `${file} ${formId}.${key}`,
+      key,
+      property,
+      form,
+    })),
   );
 });
 
@@ -30,13 +35,22 @@ describe("personal fields", () => {
 
   it("are masked in every shipped template and township form", () => {
     const found = shippedFields.filter((f) => personalKind(f.key, f.property));
-    expect(found.map((f) => f.at)).toEqual(expect.arrayContaining([expect.stringContaining("intake-service.contactPhone"), expect.stringContaining("intake-dispute.partyIdNumber")]));
+    expect(found.map((f) => f.at)).toEqual(
+      expect.arrayContaining([
+        expect.stringContaining("intake-service.contactPhone"),
+        expect.stringContaining("intake-dispute.partyIdNumber"),
+      ]),
+    );
     for (const f of found) expect(f.form.maskedFields ?? [], f.at).toContain(f.key);
   });
 
   it("in the clear make a config invalid, naming the field and the fix", () => {
     const config = demoConfig();
-    config.forms["intake-hazard"].schema.properties.reporterMobile = { type: "string", title: "报告人手机", pattern: "^1\\d{10}$" };
+    config.forms["intake-hazard"].schema.properties.reporterMobile = {
+      type: "string",
+      title: "报告人手机",
+      pattern: "^1\\d{10}$",
+    };
     const result = validateTownshipConfig(config);
     expect(result.ok).toBe(false);
     expect(!result.ok && result.issues).toEqual([

@@ -1,10 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { createAjv } from "../../engine/ajv";
-import { prepareConfig } from "../../engine/config/index";
-import { toIdPath, type Json } from "../../engine/config/id-paths";
-import { applySectionEdits, overrideFor, SECTION_IDS, sectionValue, type SectionEdits, type SectionId } from "../../engine/config/overrides";
-import { resolveConfig } from "../../engine/config/resolve";
-import { sectionContext, sectionForm } from "../../engine/config/section-forms";
+import { createAjv } from "#engine/ajv";
+import { prepareConfig } from "#engine/config/index";
+import { toIdPath, type Json } from "#engine/config/id-paths";
+import {
+  applySectionEdits,
+  overrideFor,
+  SECTION_IDS,
+  sectionValue,
+  type SectionEdits,
+  type SectionId,
+} from "#engine/config/overrides";
+import { resolveConfig } from "#engine/config/resolve";
+import { sectionContext, sectionForm } from "#engine/config/section-forms";
 import { hasCjk, readTenantJson, templateLookup, type MutableConfig } from "./helpers";
 
 const TEMPLATE = "command-room-guideline@1.0.0";
@@ -29,7 +36,23 @@ describe("overrideFor", () => {
     ["a changed key only", { a: 1, b: { c: 2, d: 3 } }, { a: 1, b: { c: 2, d: 4 } }, undefined, { b: { d: 4 } }],
     ["a new key whole", { a: 1 }, { a: 1, b: [1, 2] }, undefined, { b: [1, 2] }],
     ["a list without ids whole", { l: [1, 2] }, { l: [2, 1] }, undefined, { l: [2, 1] }],
-    ["id items by id, new ones whole, missing ones removed", [{ id: "x", v: 1 }, { id: "y", v: 2 }], [{ id: "x", v: 5 }, { id: "z", v: 3 }], undefined, [{ id: "x", v: 5 }, { id: "z", v: 3 }, { id: "y", $remove: true }]],
+    [
+      "id items by id, new ones whole, missing ones removed",
+      [
+        { id: "x", v: 1 },
+        { id: "y", v: 2 },
+      ],
+      [
+        { id: "x", v: 5 },
+        { id: "z", v: 3 },
+      ],
+      undefined,
+      [
+        { id: "x", v: 5 },
+        { id: "z", v: 3 },
+        { id: "y", $remove: true },
+      ],
+    ],
     ["the previous override when it still gives the target", { a: 1 }, { a: 1 }, { a: 1 }, { a: 1 }],
     ["everything when there is no base", undefined, { a: 1 }, undefined, { a: 1 }],
   ])("gives %s", (_name, base, target, previous, expected) => {
@@ -45,7 +68,12 @@ describe("applySectionEdits", () => {
     categories.find((c: any) => c.id === "dispute").name.zh = "邻里纠纷";
     const policies = section(config, "deadlinePolicies");
     policies.standard.handle.amount = 3;
-    const result = applySectionEdits(src, template(), { categories, deadlinePolicies: policies, units: section(config, "units"), posts: section(config, "posts") });
+    const result = applySectionEdits(src, template(), {
+      categories,
+      deadlinePolicies: policies,
+      units: section(config, "units"),
+      posts: section(config, "posts"),
+    });
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     expect(result.source.categories).toEqual([{ id: "dispute", name: { zh: "邻里纠纷" } }]);
     expect(result.source.deadlinePolicies).toEqual({ standard: { handle: { amount: 3 } } });
@@ -115,7 +143,11 @@ describe("applySectionEdits", () => {
     if (!result.ok) throw new Error("should apply");
     const prepared = prepareConfig(result.source, templateLookup);
     expect(prepared.ok).toBe(false);
-    if (!prepared.ok) expect(prepared.issues.map((i) => [i.path, i.code])).toContainEqual(["/categories/0/defaultGrade", "reference.missing"]);
+    if (!prepared.ok)
+      expect(prepared.issues.map((i) => [i.path, i.code])).toContainEqual([
+        "/categories/0/defaultGrade",
+        "reference.missing",
+      ]);
   });
 });
 
@@ -136,18 +168,28 @@ describe("sectionForm", () => {
   it("offers the config's own things as choices, named in the reader's language", () => {
     const { schema } = sectionForm("categories", context, "en");
     const item = (schema.items as any).properties;
-    expect(item.platform.oneOf.map((o: any) => o.const)).toEqual(["platform-party", "platform-economy", "platform-safety", "platform-service"]);
+    expect(item.platform.oneOf.map((o: any) => o.const)).toEqual([
+      "platform-party",
+      "platform-economy",
+      "platform-safety",
+      "platform-service",
+    ]);
     expect(item.defaultGrade.oneOf[0]).toEqual({ const: "general", title: "General（general）" });
     expect(item.name.title).toBe("Name");
     expect(item.name.properties.zh.title).toBe("Chinese");
     const zh = sectionForm("deadlinePolicies", context, "zh-CN").schema as any;
-    expect(zh.additionalProperties.properties.handle.properties.unit.oneOf.map((o: any) => o.title)).toEqual(["工作日", "自然日", "小时"]);
+    expect(zh.additionalProperties.properties.handle.properties.unit.oneOf.map((o: any) => o.title)).toEqual([
+      "工作日",
+      "自然日",
+      "小时",
+    ]);
   });
 });
 
 describe("scoring rules, rating levels and workbenches as sections", () => {
   const rule = (config: MutableConfig, id: string) => config.scoring.rules.find((r: any) => r.id === id);
-  const tab = (config: MutableConfig, wb: string, id: string) => config.views.workbenches.find((w: any) => w.id === wb).tabs.find((t: any) => t.id === id);
+  const tab = (config: MutableConfig, wb: string, id: string) =>
+    config.views.workbenches.find((w: any) => w.id === wb).tabs.find((t: any) => t.id === id);
 
   it("writes a rule's new points as the only override, and the township then scores with it", () => {
     const src = source();
@@ -174,11 +216,24 @@ describe("scoring rules, rating levels and workbenches as sections", () => {
     triage.name.zh = "待研判分派";
     const result = applySectionEdits(src, template(), { views: workbenches });
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
-    expect(result.source.views).toEqual({ workbenches: [{ id: "command-room", tabs: [{ id: "to-triage", name: { zh: "待研判分派" }, filter: { states: ["reported", "triage"] } }] }] });
+    expect(result.source.views).toEqual({
+      workbenches: [
+        {
+          id: "command-room",
+          tabs: [{ id: "to-triage", name: { zh: "待研判分派" }, filter: { states: ["reported", "triage"] } }],
+        },
+      ],
+    });
     const after = effective(result.source as MutableConfig);
-    expect(tab(after, "command-room", "to-triage")).toEqual({ id: "to-triage", name: { zh: "待研判分派", en: "To triage" }, filter: { states: ["reported", "triage"] } });
+    expect(tab(after, "command-room", "to-triage")).toEqual({
+      id: "to-triage",
+      name: { zh: "待研判分派", en: "To triage" },
+      filter: { states: ["reported", "triage"] },
+    });
     expect(after.views.doneStates).toEqual(["closed"]);
-    expect(after.views.workbenches.map((w: any) => w.tabs.length)).toEqual(template().views.workbenches.map((w: any) => w.tabs.length));
+    expect(after.views.workbenches.map((w: any) => w.tabs.length)).toEqual(
+      template().views.workbenches.map((w: any) => w.tabs.length),
+    );
   });
 
   it("writes changed rating thresholds whole (levels have no ids) and leaves the rules alone", () => {
@@ -188,13 +243,19 @@ describe("scoring rules, rating levels and workbenches as sections", () => {
     const result = applySectionEdits(src, template(), { ratings, scoring: section(effective(src), "scoring") });
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     expect(result.source.scoring).toEqual({ ratings: { grid: ratings.grid } });
-    expect(effective(result.source as MutableConfig).scoring.ratings.grid.map((l: any) => l.min)).toEqual([1000, 990, undefined]);
+    expect(effective(result.source as MutableConfig).scoring.ratings.grid.map((l: any) => l.min)).toEqual([
+      1000,
+      990,
+      undefined,
+    ]);
   });
 
   it.each<[string, (c: MutableConfig) => SectionEdits, string, string, string]>([
     [
       "a rule on a fact that does not exist",
-      (c) => ({ scoring: section(c, "scoring").map((r: any) => (r.id === "returned" ? { ...r, on: "case.lost" } : r)) }),
+      (c) => ({
+        scoring: section(c, "scoring").map((r: any) => (r.id === "returned" ? { ...r, on: "case.lost" } : r)),
+      }),
       "/scoring/rules/returned/on",
       "未知的考评事实“case.lost”",
       'Unknown fact "case.lost"',
@@ -218,7 +279,9 @@ describe("scoring rules, rating levels and workbenches as sections", () => {
     expect(prepared.ok).toBe(false);
     if (prepared.ok) return;
     const resolved = resolveConfig(result.source, templateLookup);
-    const issue = prepared.issues.map((i) => ({ ...i, path: toIdPath(resolved.ok ? resolved.value : {}, i.path) })).find((i) => i.path === path);
+    const issue = prepared.issues
+      .map((i) => ({ ...i, path: toIdPath(resolved.ok ? resolved.value : {}, i.path) }))
+      .find((i) => i.path === path);
     expect(issue?.message.zh).toContain(zh);
     expect(issue?.message.en).toContain(en);
   });
@@ -230,9 +293,18 @@ describe("scoring rules, rating levels and workbenches as sections", () => {
   it("offers facts, targets, posts and conditions to pick, with Chinese titles", () => {
     const { schema } = sectionForm("scoring", context, "zh-CN");
     const item = (schema.items as any).properties;
-    expect(titles(item)).toEqual({ id: "编号", name: "名称", on: "计分事项", when: "适用条件", target: "计分对象", points: "分值" });
+    expect(titles(item)).toEqual({
+      id: "编号",
+      name: "名称",
+      on: "计分事项",
+      when: "适用条件",
+      target: "计分对象",
+      points: "分值",
+    });
     const facts = item.on.oneOf[0].oneOf;
-    expect(facts.find((f: any) => f.const === "supervision.sheet-issued").title).toBe("督办单（supervision.sheet-issued）");
+    expect(facts.find((f: any) => f.const === "supervision.sheet-issued").title).toBe(
+      "督办单（supervision.sheet-issued）",
+    );
     expect(item.on.oneOf[1].properties.transition.oneOf.map((o: any) => o.const)).toContain("redo");
     expect(item.on.oneOf[1].properties.workflow.oneOf.map((o: any) => o.const)).toContain("case-loop");
     const targets = item.target.oneOf;
@@ -247,7 +319,9 @@ describe("scoring rules, rating levels and workbenches as sections", () => {
 
     // The browser's check agrees with the server's on a fact that does not exist.
     const validate = createAjv().compile(schema);
-    expect(validate(section(config, "scoring").map((r: any) => (r.id === "returned" ? { ...r, on: "case.lost" } : r)))).toBe(false);
+    expect(
+      validate(section(config, "scoring").map((r: any) => (r.id === "returned" ? { ...r, on: "case.lost" } : r))),
+    ).toBe(false);
   });
 
   it("offers posts, states, grades, categories and columns to pick in a workbench, with Chinese titles", () => {
@@ -258,8 +332,17 @@ describe("scoring rules, rating levels and workbenches as sections", () => {
     expect(wb.posts.items.oneOf.map((o: any) => o.const)).toEqual(["*", ...config.posts.map((p: any) => p.id)]);
     expect(wb.columns.items.oneOf.find((o: any) => o.const === "dueAt").title).toBe("到期时间");
     const filter = wb.tabs.items.properties.filter.properties;
-    expect(titles(filter)).toEqual({ states: "状态", mine: "与我相关", due: "期限", supervised: "督办", grades: "事件等级", categories: "事件类别" });
-    expect(filter.states.items.oneOf.map((o: any) => o.const)).toEqual(expect.arrayContaining(["reported", "triage", "revisit", "closed"]));
+    expect(titles(filter)).toEqual({
+      states: "状态",
+      mine: "与我相关",
+      due: "期限",
+      supervised: "督办",
+      grades: "事件等级",
+      categories: "事件类别",
+    });
+    expect(filter.states.items.oneOf.map((o: any) => o.const)).toEqual(
+      expect.arrayContaining(["reported", "triage", "revisit", "closed"]),
+    );
     expect(filter.due.oneOf.map((o: any) => o.title)).toEqual(["已超期", "2 天内到期", "有在计时的期限"]);
     expect(filter.categories.items.oneOf.map((o: any) => o.const)).toEqual(config.categories.map((c: any) => c.id));
     expect((uiSchema as any).items.tabs["ui:options"]).toEqual({ orderable: false });
@@ -268,6 +351,10 @@ describe("scoring rules, rating levels and workbenches as sections", () => {
   it("titles rating levels by the kind of target they rate", () => {
     const { schema } = sectionForm("ratings", context, "en");
     expect((schema as any).properties.grid.title).toBe("Grids");
-    expect(titles((schema as any).properties.grid.items.properties)).toEqual({ level: "Level id", name: "Name", min: "Lowest score" });
+    expect(titles((schema as any).properties.grid.items.properties)).toEqual({
+      level: "Level id",
+      name: "Name",
+      min: "Lowest score",
+    });
   });
 });

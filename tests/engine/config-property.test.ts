@@ -3,9 +3,9 @@ import fc from "fast-check";
 
 // Hundreds of full config validations per property: generous on a busy 2-core machine.
 const PROPERTY_TIMEOUT = 120_000;
-import { validateTownshipConfig } from "../../engine/config/validate";
-import { compileConfig } from "../../engine/config/compile";
-import { decideIntake } from "../../engine/intake";
+import { validateTownshipConfig } from "#engine/config/validate";
+import { compileConfig } from "#engine/config/compile";
+import { decideIntake } from "#engine/intake";
 import { actor, demoConfig, type MutableConfig } from "./helpers";
 
 type JsonValue = ReturnType<typeof JSON.parse>;
@@ -15,8 +15,15 @@ const base = demoConfig();
 
 /** Every location in the document (not the root), as token paths. */
 function paths(node: JsonValue, prefix: Token[] = [], out: Token[][] = []): Token[][] {
-  if (Array.isArray(node)) node.forEach((v, i) => (out.push([...prefix, i]), paths(v, [...prefix, i], out)));
-  else if (node !== null && typeof node === "object") for (const [k, v] of Object.entries(node)) out.push([...prefix, k]), paths(v, [...prefix, k], out);
+  const children: Array<[Token, JsonValue]> = Array.isArray(node)
+    ? node.map((v, i) => [i, v])
+    : node !== null && typeof node === "object"
+      ? Object.entries(node)
+      : [];
+  for (const [key, child] of children) {
+    out.push([...prefix, key]);
+    paths(child, [...prefix, key], out);
+  }
   return out;
 }
 
@@ -76,103 +83,155 @@ function expectWellFormedResult(result: unknown, input: unknown) {
 }
 
 describe("validateTownshipConfig on randomly damaged configs", () => {
-  it("the unmutated base config is valid (so damage is what the properties exercise)", () => {
-    expect(validateTownshipConfig(structuredClone(base)).ok).toBe(true);
-  }, PROPERTY_TIMEOUT);
+  it(
+    "the unmutated base config is valid (so damage is what the properties exercise)",
+    () => {
+      expect(validateTownshipConfig(structuredClone(base)).ok).toBe(true);
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it("never throws and always answers ok-with-config or a non-empty list of well-formed issues", () => {
-    fc.assert(
-      fc.property(mutatedConfig, (config) => {
-        const snapshot = structuredClone(config);
-        const result = validateTownshipConfig(config);
-        expectWellFormedResult(result, config);
-        // Validation only reads the document.
-        expect(config).toEqual(snapshot);
-      }),
-      { numRuns: 200 },
-    );
-  }, PROPERTY_TIMEOUT);
+  it(
+    "never throws and always answers ok-with-config or a non-empty list of well-formed issues",
+    () => {
+      fc.assert(
+        fc.property(mutatedConfig, (config) => {
+          const snapshot = structuredClone(config);
+          const result = validateTownshipConfig(config);
+          expectWellFormedResult(result, config);
+          // Validation only reads the document.
+          expect(config).toEqual(snapshot);
+        }),
+        { numRuns: 200 },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it("answers the same way every time for the same document", () => {
-    fc.assert(
-      fc.property(mutatedConfig, (config) => {
-        expect(validateTownshipConfig(structuredClone(config))).toEqual(validateTownshipConfig(config));
-      }),
-      { numRuns: 80 },
-    );
-  }, PROPERTY_TIMEOUT);
+  it(
+    "answers the same way every time for the same document",
+    () => {
+      fc.assert(
+        fc.property(mutatedConfig, (config) => {
+          expect(validateTownshipConfig(structuredClone(config))).toEqual(validateTownshipConfig(config));
+        }),
+        { numRuns: 80 },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it("never throws on arbitrary JSON documents", () => {
-    fc.assert(
-      fc.property(fc.jsonValue({ maxDepth: 4 }), (doc) => {
-        expectWellFormedResult(validateTownshipConfig(doc), doc);
-      }),
-      { numRuns: 200 },
-    );
-  }, PROPERTY_TIMEOUT);
+  it(
+    "never throws on arbitrary JSON documents",
+    () => {
+      fc.assert(
+        fc.property(fc.jsonValue({ maxDepth: 4 }), (doc) => {
+          expectWellFormedResult(validateTownshipConfig(doc), doc);
+        }),
+        { numRuns: 200 },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it("a config that validates can be compiled and used for intake without crashing", () => {
-    // Deleting optional parts keeps many configs valid; each valid one must be runnable.
-    const deletions = fc.array(fc.record({ op: fc.constant("delete" as const), pick: fc.nat(), value: fc.constant(null) }), { minLength: 1, maxLength: 3 });
-    let validSeen = 0;
-    fc.assert(
-      fc.property(deletions, (mutations) => {
-        const config = structuredClone(base);
-        for (const m of mutations) apply(config, m);
-        const result = validateTownshipConfig(config);
-        if (!result.ok) return;
-        validSeen++;
-        const compiled = compileConfig(result.config);
-        for (const category of compiled.categories.values()) {
-          const decision = decideIntake(
-            { compiled, configVersion: 1, actor: actor(result.config.id, "command-room", ["routing"]), now: new Date(0), caseId: "c-1" },
-            { categoryId: category.id, data: { summary: "一句话说明情况", parties: 2, location: "某地", hazardType: "其他" } },
-          );
-          if (decision.ok) {
-            const workflow = compiled.workflows.get(decision.case.workflowId);
-            expect(workflow).toBeDefined();
-            expect(Object.keys(workflow!.states)).toContain(decision.case.state);
-            expect(compiled.grades.has(decision.case.gradeId)).toBe(true);
+  it(
+    "a config that validates can be compiled and used for intake without crashing",
+    () => {
+      // Deleting optional parts keeps many configs valid; each valid one must be runnable.
+      const deletions = fc.array(
+        fc.record({ op: fc.constant("delete" as const), pick: fc.nat(), value: fc.constant(null) }),
+        { minLength: 1, maxLength: 3 },
+      );
+      let validSeen = 0;
+      fc.assert(
+        fc.property(deletions, (mutations) => {
+          const config = structuredClone(base);
+          for (const m of mutations) apply(config, m);
+          const result = validateTownshipConfig(config);
+          if (!result.ok) return;
+          validSeen++;
+          const compiled = compileConfig(result.config);
+          for (const category of compiled.categories.values()) {
+            const decision = decideIntake(
+              {
+                compiled,
+                configVersion: 1,
+                actor: actor(result.config.id, "command-room", ["routing"]),
+                now: new Date(0),
+                caseId: "c-1",
+              },
+              {
+                categoryId: category.id,
+                data: { summary: "一句话说明情况", parties: 2, location: "某地", hazardType: "其他" },
+              },
+            );
+            if (decision.ok) {
+              const workflow = compiled.workflows.get(decision.case.workflowId);
+              expect(workflow).toBeDefined();
+              expect(Object.keys(workflow!.states)).toContain(decision.case.state);
+              expect(compiled.grades.has(decision.case.gradeId)).toBe(true);
+            }
           }
-        }
-      }),
-      // Compiling a config compiles its forms, which is the slow part: fewer runs keep this quick.
-      { numRuns: 80 },
-    );
-    expect(validSeen).toBeGreaterThan(5);
-  }, PROPERTY_TIMEOUT);
+        }),
+        // Compiling a config compiles its forms, which is the slow part: fewer runs keep this quick.
+        { numRuns: 80 },
+      );
+      expect(validSeen).toBeGreaterThan(5);
+    },
+    PROPERTY_TIMEOUT,
+  );
 
-  it("a category reference is accepted exactly when it names something defined in the config", () => {
-    const fields = {
-      platform: (c: MutableConfig) =>
-        c.org.units.filter((u: { kind: string }) => ["platform", "special-unit", "module"].includes(u.kind)).map((u: { id: string }) => u.id) as string[],
-      defaultGrade: (c: MutableConfig) => c.grades.map((g: { id: string }) => g.id) as string[],
-      intakeForm: (c: MutableConfig) => Object.keys(c.forms),
-      workflow: (c: MutableConfig) => Object.keys(c.workflows),
-      deadlinePolicy: (c: MutableConfig) => Object.keys(c.deadlinePolicies),
-    };
-    const idLike = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}$/);
-    const arb = fc.record({
-      field: fc.constantFrom(...(Object.keys(fields) as Array<keyof typeof fields>)),
-      category: fc.nat({ max: 2 }),
-      // Defined ids, random ids, and names every JS object answers to.
-      ref: fc.oneof(
-        fc.constantFrom("constructor", "valueof", "tostring", "hasownproperty"),
-        idLike,
-        fc.constantFrom(...fields.platform(base), ...fields.defaultGrade(base), ...fields.intakeForm(base), ...fields.workflow(base), ...fields.deadlinePolicy(base)),
-      ),
-    });
-    fc.assert(
-      fc.property(arb, ({ field, category, ref }) => {
-        // Whether a non-platform unit (a grid, a village) may be a category's platform is not settled here.
-        fc.pre(!(field === "platform" && base.org.units.some((u: { id: string }) => u.id === ref) && !fields.platform(base).includes(ref)));
-        const config = structuredClone(base);
-        config.categories[category][field] = ref;
-        const result = validateTownshipConfig(config);
-        const defined = fields[field](config).includes(ref);
-        expect(result.ok ? [] : result.issues.map((i) => `${i.path} ${i.code}`)).toEqual(defined ? [] : [`/categories/${category}/${field} reference.missing`]);
-      }),
-      { numRuns: 300 },
-    );
-  }, PROPERTY_TIMEOUT);
+  it(
+    "a category reference is accepted exactly when it names something defined in the config",
+    () => {
+      const fields = {
+        platform: (c: MutableConfig) =>
+          c.org.units
+            .filter((u: { kind: string }) => ["platform", "special-unit", "module"].includes(u.kind))
+            .map((u: { id: string }) => u.id) as string[],
+        defaultGrade: (c: MutableConfig) => c.grades.map((g: { id: string }) => g.id) as string[],
+        intakeForm: (c: MutableConfig) => Object.keys(c.forms),
+        workflow: (c: MutableConfig) => Object.keys(c.workflows),
+        deadlinePolicy: (c: MutableConfig) => Object.keys(c.deadlinePolicies),
+      };
+      const idLike = fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,20}$/);
+      const arb = fc.record({
+        field: fc.constantFrom(...(Object.keys(fields) as Array<keyof typeof fields>)),
+        category: fc.nat({ max: 2 }),
+        // Defined ids, random ids, and names every JS object answers to.
+        ref: fc.oneof(
+          fc.constantFrom("constructor", "valueof", "tostring", "hasownproperty"),
+          idLike,
+          fc.constantFrom(
+            ...fields.platform(base),
+            ...fields.defaultGrade(base),
+            ...fields.intakeForm(base),
+            ...fields.workflow(base),
+            ...fields.deadlinePolicy(base),
+          ),
+        ),
+      });
+      fc.assert(
+        fc.property(arb, ({ field, category, ref }) => {
+          // Whether a non-platform unit (a grid, a village) may be a category's platform is not settled here.
+          fc.pre(
+            !(
+              field === "platform" &&
+              base.org.units.some((u: { id: string }) => u.id === ref) &&
+              !fields.platform(base).includes(ref)
+            ),
+          );
+          const config = structuredClone(base);
+          config.categories[category][field] = ref;
+          const result = validateTownshipConfig(config);
+          const defined = fields[field](config).includes(ref);
+          expect(result.ok ? [] : result.issues.map((i) => `${i.path} ${i.code}`)).toEqual(
+            defined ? [] : [`/categories/${category}/${field} reference.missing`],
+          );
+        }),
+        { numRuns: 300 },
+      );
+    },
+    PROPERTY_TIMEOUT,
+  );
 });

@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { mergeConfig, resolveConfig, type TemplateLookup } from "../../engine/config/resolve";
+import { mergeConfig, resolveConfig, type TemplateLookup } from "#engine/config/resolve";
 import { readTenantJson, templateLookup } from "./helpers";
 
 type Json = Parameters<typeof mergeConfig>[0];
@@ -14,9 +14,19 @@ describe("mergeConfig", () => {
     },
     {
       name: "an id-array item with the same id is merged into the template's item",
-      base: { posts: [{ id: "a", name: "A", unit: "u1" }, { id: "b", name: "B" }] },
+      base: {
+        posts: [
+          { id: "a", name: "A", unit: "u1" },
+          { id: "b", name: "B" },
+        ],
+      },
       override: { posts: [{ id: "a", name: "A2" }] },
-      expected: { posts: [{ id: "a", name: "A2", unit: "u1" }, { id: "b", name: "B" }] },
+      expected: {
+        posts: [
+          { id: "a", name: "A2", unit: "u1" },
+          { id: "b", name: "B" },
+        ],
+      },
     },
     {
       name: "`$remove: true` removes the template's item",
@@ -38,9 +48,25 @@ describe("mergeConfig", () => {
     },
     {
       name: "items merge deeply by id inside merged items",
-      base: [{ id: "a", nested: [{ id: "x", v: 1 }, { id: "y", v: 2 }] }],
+      base: [
+        {
+          id: "a",
+          nested: [
+            { id: "x", v: 1 },
+            { id: "y", v: 2 },
+          ],
+        },
+      ],
       override: [{ id: "a", nested: [{ id: "y", v: 3 }] }],
-      expected: [{ id: "a", nested: [{ id: "x", v: 1 }, { id: "y", v: 3 }] }],
+      expected: [
+        {
+          id: "a",
+          nested: [
+            { id: "x", v: 1 },
+            { id: "y", v: 3 },
+          ],
+        },
+      ],
     },
     {
       name: "scalars are replaced",
@@ -118,7 +144,10 @@ describe("resolveConfig", () => {
     name: { zh: "基础模板", en: "Base" },
     description: { zh: "模板说明" },
     locale: "zh-CN",
-    posts: [{ id: "a", kind: "working", name: { zh: "甲" } }, { id: "b", kind: "working", name: { zh: "乙" } }],
+    posts: [
+      { id: "a", kind: "working", name: { zh: "甲" } },
+      { id: "b", kind: "working", name: { zh: "乙" } },
+    ],
   };
   const lookupOf =
     (templates: Record<string, unknown>): TemplateLookup =>
@@ -137,7 +166,10 @@ describe("resolveConfig", () => {
       version: "2.3.4",
       extends: "base@1.0.0",
       name: { zh: "某镇" },
-      posts: [{ id: "b", $remove: true }, { id: "c", kind: "working", name: { zh: "丙" } }],
+      posts: [
+        { id: "b", $remove: true },
+        { id: "c", kind: "working", name: { zh: "丙" } },
+      ],
     };
     const result = resolveConfig(child, lookupOf({ "base@1.0.0": template }));
     expect(result).toEqual({
@@ -169,11 +201,30 @@ describe("resolveConfig", () => {
   });
 
   it("follows a chain of templates, nearest layer winning", () => {
-    const middle = { kind: "template", id: "mid", version: "1.0.0", extends: "base@1.0.0", name: { zh: "中间" }, locale: "en", posts: [{ id: "a", name: { zh: "甲2" } }] };
-    const child = { kind: "township", id: "town", version: "1.0.0", extends: "mid@1.0.0", name: { zh: "某镇" }, posts: [{ id: "b", name: { zh: "乙3" } }] };
+    const middle = {
+      kind: "template",
+      id: "mid",
+      version: "1.0.0",
+      extends: "base@1.0.0",
+      name: { zh: "中间" },
+      locale: "en",
+      posts: [{ id: "a", name: { zh: "甲2" } }],
+    };
+    const child = {
+      kind: "township",
+      id: "town",
+      version: "1.0.0",
+      extends: "mid@1.0.0",
+      name: { zh: "某镇" },
+      posts: [{ id: "b", name: { zh: "乙3" } }],
+    };
     const result = resolveConfig(child, lookupOf({ "base@1.0.0": template, "mid@1.0.0": middle }));
     expect(result.ok).toBe(true);
-    const value = (result.ok ? result.value : {}) as { locale: string; extends: string; posts: Array<{ id: string; name: { zh: string } }> };
+    const value = (result.ok ? result.value : {}) as {
+      locale: string;
+      extends: string;
+      posts: Array<{ id: string; name: { zh: string } }>;
+    };
     expect(value.locale).toBe("en");
     expect(value.extends).toBe("mid@1.0.0");
     expect(value.posts.map((p) => [p.id, p.name.zh])).toEqual([
@@ -196,7 +247,10 @@ describe("resolveConfig", () => {
     },
     {
       name: "two templates extending each other",
-      lookup: lookupOf({ "base@1.0.0": { ...template, extends: "other@1.0.0" }, "other@1.0.0": { ...template, id: "other", extends: "base@1.0.0" } }),
+      lookup: lookupOf({
+        "base@1.0.0": { ...template, extends: "other@1.0.0" },
+        "other@1.0.0": { ...template, id: "other", extends: "base@1.0.0" },
+      }),
       code: "extends.cycle",
     },
   ])("reports $name as $code at /extends", ({ lookup, code }) => {
@@ -212,7 +266,13 @@ describe("resolveConfig", () => {
   });
 
   it("names the missing template version in the message", () => {
-    const child = { kind: "township", id: "town", version: "1.0.0", extends: "command-room-guideline@9.0.0", name: { zh: "某镇" } };
+    const child = {
+      kind: "township",
+      id: "town",
+      version: "1.0.0",
+      extends: "command-room-guideline@9.0.0",
+      name: { zh: "某镇" },
+    };
     const result = resolveConfig(child, templateLookup);
     expect(result.ok).toBe(false);
     if (result.ok) return;
@@ -224,7 +284,14 @@ describe("resolveConfig", () => {
     it("east-lake gets the template's posts and its own villages appended after the template's units", () => {
       const result = resolveConfig(readTenantJson("townships/east-lake.json"), templateLookup);
       expect(result.ok).toBe(true);
-      const value = (result.ok ? result.value : {}) as { id: string; kind: string; name: { zh: string }; org: { units: Array<{ id: string }> }; posts: unknown[]; categories: Array<{ id: string }> };
+      const value = (result.ok ? result.value : {}) as {
+        id: string;
+        kind: string;
+        name: { zh: string };
+        org: { units: Array<{ id: string }> };
+        posts: unknown[];
+        categories: Array<{ id: string }>;
+      };
       expect(value.id).toBe("east-lake");
       expect(value.kind).toBe("township");
       expect(value.name.zh).toBe("东湖镇");
@@ -251,7 +318,12 @@ describe("resolveConfig", () => {
       const result = resolveConfig(readTenantJson("townships/west-hill.json"), templateLookup);
       expect(result.ok).toBe(true);
       const value = (result.ok ? result.value : {}) as { categories: Array<{ id: string }> };
-      expect(value.categories.map((c) => c.id)).toEqual(["dispute", "safety-hazard", "public-service", "market-complaint"]);
+      expect(value.categories.map((c) => c.id)).toEqual([
+        "dispute",
+        "safety-hazard",
+        "public-service",
+        "market-complaint",
+      ]);
     });
 
     it.each(["townships/east-lake.json", "townships/west-hill.json", "templates/command-room-guideline@1.0.0.json"])(

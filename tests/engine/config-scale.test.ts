@@ -2,11 +2,11 @@
 // writing overrides, mapping issue paths and diffing 8,000 and 200,000 items. Without a clock:
 // items count the property reads made on them, and the reads per item must not grow with the list.
 import { describe, expect, it } from "vitest";
-import { diffConfigs } from "../../engine/config/diff";
-import { idPathsIn, type Json, type JsonObject } from "../../engine/config/id-paths";
-import { applySectionEdits } from "../../engine/config/overrides";
-import { mergeConfig, resolveConfig } from "../../engine/config/resolve";
-import { configLimitIssues, jsonTextDepth, MAX_JSON_DEPTH, parseBoundedJson } from "../../engine/limits";
+import { diffConfigs } from "#engine/config/diff";
+import { idPathsIn, type Json, type JsonObject } from "#engine/config/id-paths";
+import { applySectionEdits } from "#engine/config/overrides";
+import { mergeConfig, resolveConfig } from "#engine/config/resolve";
+import { configLimitIssues, jsonTextDepth, MAX_JSON_DEPTH, parseBoundedJson } from "#engine/limits";
 
 const SIZES = [8_000, 200_000];
 
@@ -37,7 +37,13 @@ describe.each(SIZES)("with %i items", { timeout: 60_000 }, (n) => {
     const base = range(n).map((i) => c.wrap(post(i)));
     // Every even item changed, every third removed, n/2 new ones appended.
     const override = [
-      ...range(n).flatMap((i): JsonObject[] => (i % 3 === 0 ? [c.wrap({ id: `p${i}`, $remove: true })] : i % 2 === 0 ? [c.wrap({ id: `p${i}`, name: { zh: "改" } })] : [])),
+      ...range(n).flatMap((i): JsonObject[] =>
+        i % 3 === 0
+          ? [c.wrap({ id: `p${i}`, $remove: true })]
+          : i % 2 === 0
+            ? [c.wrap({ id: `p${i}`, name: { zh: "改" } })]
+            : [],
+      ),
       ...range(n / 2).map((i) => c.wrap(post(n + i))),
     ];
     const merged = mergeConfig(base, override as Json) as JsonObject[];
@@ -50,8 +56,21 @@ describe.each(SIZES)("with %i items", { timeout: 60_000 }, (n) => {
 
   it("resolveConfig strips the removal markers of a template chain", () => {
     const c = counting();
-    const template = { kind: "template", id: "big", version: "1.0.0", name: { zh: "大" }, posts: range(n).map((i) => c.wrap(post(i))) };
-    const source = { kind: "township", id: "t", version: "1.0.0", name: { zh: "镇" }, extends: "big@1.0.0", posts: range(n).map((i) => c.wrap(i % 2 ? { id: `p${i}`, $remove: true } : post(i, "改"))) };
+    const template = {
+      kind: "template",
+      id: "big",
+      version: "1.0.0",
+      name: { zh: "大" },
+      posts: range(n).map((i) => c.wrap(post(i))),
+    };
+    const source = {
+      kind: "township",
+      id: "t",
+      version: "1.0.0",
+      name: { zh: "镇" },
+      extends: "big@1.0.0",
+      posts: range(n).map((i) => c.wrap(i % 2 ? { id: `p${i}`, $remove: true } : post(i, "改"))),
+    };
     const resolved = resolveConfig(source, (ref) => (ref === "big@1.0.0" ? template : undefined));
     if (!resolved.ok) throw new Error("does not resolve");
     const posts = (resolved.value as { posts: JsonObject[] }).posts;
@@ -62,10 +81,26 @@ describe.each(SIZES)("with %i items", { timeout: 60_000 }, (n) => {
 
   it("applySectionEdits writes an edited list back as overrides of the template", () => {
     const c = counting();
-    const template: JsonObject = { kind: "template", id: "big", version: "1.0.0", name: { zh: "大" }, posts: range(n).map((i) => c.wrap(post(i))) };
-    const source: JsonObject = { kind: "township", id: "t", version: "1.0.0", name: { zh: "镇" }, extends: "big@1.0.0", posts: range(n / 2).map((i) => c.wrap({ id: `p${i}`, name: { zh: "旧" } })) };
+    const template: JsonObject = {
+      kind: "template",
+      id: "big",
+      version: "1.0.0",
+      name: { zh: "大" },
+      posts: range(n).map((i) => c.wrap(post(i))),
+    };
+    const source: JsonObject = {
+      kind: "township",
+      id: "t",
+      version: "1.0.0",
+      name: { zh: "镇" },
+      extends: "big@1.0.0",
+      posts: range(n / 2).map((i) => c.wrap({ id: `p${i}`, name: { zh: "旧" } })),
+    };
     // The admin renames the last item and adds n new ones.
-    const edited = [...range(n).map((i) => c.wrap(i === n - 1 ? post(i, "新") : i < n / 2 ? post(i, "旧") : post(i))), ...range(n).map((i) => c.wrap(post(n + i)))];
+    const edited = [
+      ...range(n).map((i) => c.wrap(i === n - 1 ? post(i, "新") : i < n / 2 ? post(i, "旧") : post(i))),
+      ...range(n).map((i) => c.wrap(post(n + i))),
+    ];
     const applied = applySectionEdits(source, template, { posts: edited as Json });
     if (!applied.ok) throw new Error(JSON.stringify(applied.issues.slice(0, 3)));
     const written = applied.source.posts as JsonObject[];
@@ -86,7 +121,14 @@ describe.each(SIZES)("with %i items", { timeout: 60_000 }, (n) => {
 
   it("diffConfigs compares reordered and changed id lists without a search per item", () => {
     const a = { posts: range(n).map((i) => post(i)) };
-    const b = { posts: [...range(n).reverse().map((i) => (i % 1000 === 0 ? post(i, "改") : post(i))), post(n)] };
+    const b = {
+      posts: [
+        ...range(n)
+          .reverse()
+          .map((i) => (i % 1000 === 0 ? post(i, "改") : post(i))),
+        post(n),
+      ],
+    };
     const changes = diffConfigs(a, b);
     expect(changes.filter((ch) => ch.reordered)).toHaveLength(1);
     expect(changes.filter((ch) => ch.kind === "changed" && !ch.reordered)).toHaveLength(n / 1000);
@@ -95,7 +137,11 @@ describe.each(SIZES)("with %i items", { timeout: 60_000 }, (n) => {
 
   it("configLimitIssues refuses the list by its cap in one pass", () => {
     expect(configLimitIssues({ posts: range(n).map((i) => post(i)) })).toEqual([
-      { path: "/posts", code: "limit.count", message: { zh: `配置过大：岗位 ${n} 个，上限 2000`, en: `Config too large: ${n} posts, limit 2000` } },
+      {
+        path: "/posts",
+        code: "limit.count",
+        message: { zh: `配置过大：岗位 ${n} 个，上限 2000`, en: `Config too large: ${n} posts, limit 2000` },
+      },
     ]);
   });
 });
@@ -115,13 +161,21 @@ describe("depth", () => {
 
   it("refuses JSON text deeper than the cap before parsing it, and parses what is within", () => {
     expect(parseBoundedJson(nested(MAX_JSON_DEPTH))).toEqual({ ok: true, value: JSON.parse(nested(MAX_JSON_DEPTH)) });
-    expect(parseBoundedJson(nested(MAX_JSON_DEPTH + 1))).toMatchObject({ ok: false, status: 400, issue: { code: "limit.depth" } });
+    expect(parseBoundedJson(nested(MAX_JSON_DEPTH + 1))).toMatchObject({
+      ok: false,
+      status: 400,
+      issue: { code: "limit.depth" },
+    });
     expect(parseBoundedJson(nested(1_000_000))).toMatchObject({ ok: false, status: 400 });
     expect(parseBoundedJson("not json")).toEqual({ ok: true, value: undefined });
   });
 
   it("refuses JSON text over the byte cap by its size, naming the cap", () => {
-    expect(parseBoundedJson(JSON.stringify("x".repeat(100)), 64)).toMatchObject({ ok: false, status: 413, issue: { code: "limit.bytes" } });
+    expect(parseBoundedJson(JSON.stringify("x".repeat(100)), 64)).toMatchObject({
+      ok: false,
+      status: 413,
+      issue: { code: "limit.bytes" },
+    });
     // Three bytes per character in UTF-8: over the cap in bytes though not in characters.
     expect(parseBoundedJson(JSON.stringify("岗".repeat(30)), 64)).toMatchObject({ ok: false, status: 413 });
     expect(parseBoundedJson(JSON.stringify("岗".repeat(15)), 64)).toMatchObject({ ok: true });

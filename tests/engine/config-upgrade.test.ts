@@ -1,8 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { prepareConfig } from "../../engine/config/index";
-import { getAtIdPath } from "../../engine/config/id-paths";
-import type { TemplateLookup } from "../../engine/config/resolve";
-import { applyResolutions, upgradeConfig, type Resolution, type UpgradeFailure, type UpgradeResult } from "../../engine/config/upgrade";
+import { prepareConfig } from "#engine/config/index";
+import { getAtIdPath } from "#engine/config/id-paths";
+import type { TemplateLookup } from "#engine/config/resolve";
+import {
+  applyResolutions,
+  upgradeConfig,
+  type Resolution,
+  type UpgradeFailure,
+  type UpgradeResult,
+} from "#engine/config/upgrade";
 import { hasCjk, readTenantJson, templateLookup, type MutableConfig } from "./helpers";
 
 const FROM = "command-room-guideline@1.0.0";
@@ -33,14 +39,30 @@ function township(edit: (s: MutableConfig) => void = () => {}): MutableConfig {
   return s;
 }
 
-const lookupFor = (target: MutableConfig): TemplateLookup => (ref) => (ref === TO ? target : templateLookup(ref));
+const lookupFor =
+  (target: MutableConfig): TemplateLookup =>
+  (ref) =>
+    ref === TO ? target : templateLookup(ref);
 
-function upgrade(source: MutableConfig, target: MutableConfig, resolutions?: Record<string, Resolution>): UpgradeResult {
-  return upgradeConfig({ source, base: base(), target, lookup: templateLookup, ...(resolutions ? { resolutions } : {}) });
+function upgrade(
+  source: MutableConfig,
+  target: MutableConfig,
+  resolutions?: Record<string, Resolution>,
+): UpgradeResult {
+  return upgradeConfig({
+    source,
+    base: base(),
+    target,
+    lookup: templateLookup,
+    ...(resolutions ? { resolutions } : {}),
+  });
 }
 
 function expectOk(result: UpgradeResult) {
-  if (!result.ok) throw new Error(`expected the upgrade to succeed:\n${JSON.stringify({ conflicts: result.conflicts, issues: result.issues }, null, 2)}`);
+  if (!result.ok)
+    throw new Error(
+      `expected the upgrade to succeed:\n${JSON.stringify({ conflicts: result.conflicts, issues: result.issues }, null, 2)}`,
+    );
   return result;
 }
 
@@ -49,10 +71,23 @@ function expectConflicts(result: UpgradeResult) {
   return result;
 }
 
-const flood = { id: "flood", name: { zh: "防汛", en: "Flood" }, platform: "platform-safety", defaultGrade: "general", intakeForm: "intake-hazard", workflow: "case-loop", deadlinePolicy: "standard" };
+const flood = {
+  id: "flood",
+  name: { zh: "防汛", en: "Flood" },
+  platform: "platform-safety",
+  defaultGrade: "general",
+  intakeForm: "intake-hazard",
+  workflow: "case-loop",
+  deadlinePolicy: "standard",
+};
 
 describe("upgrading without conflicts", () => {
-  const cases: Array<{ name: string; source: (s: MutableConfig) => void; target: (t: MutableConfig) => void; check: (resolved: MutableConfig) => void }> = [
+  const cases: Array<{
+    name: string;
+    source: (s: MutableConfig) => void;
+    target: (t: MutableConfig) => void;
+    check: (resolved: MutableConfig) => void;
+  }> = [
     {
       name: "the township's override is kept where the template did not change",
       source: (s) => (s.categories = [{ id: "dispute", name: { zh: "邻里矛盾" } }]),
@@ -81,7 +116,8 @@ describe("upgrading without conflicts", () => {
       name: "the template changing a sibling of an overridden field is no conflict",
       source: (s) => (s.categories = [{ id: "dispute", name: { zh: "邻里矛盾" } }]),
       target: (t) => (byId(t.categories, "dispute").defaultGrade = "difficult"),
-      check: (r) => expect(byId(r.categories, "dispute")).toMatchObject({ name: { zh: "邻里矛盾" }, defaultGrade: "difficult" }),
+      check: (r) =>
+        expect(byId(r.categories, "dispute")).toMatchObject({ name: { zh: "邻里矛盾" }, defaultGrade: "difficult" }),
     },
     {
       name: "both sides making the same change is no conflict",
@@ -119,7 +155,12 @@ describe("upgrading without conflicts", () => {
   });
 
   it("reports how the township's resolved config changes, by id path", () => {
-    const result = expectOk(upgrade(township(), nextTemplate((t) => t.categories.push(flood))));
+    const result = expectOk(
+      upgrade(
+        township(),
+        nextTemplate((t) => t.categories.push(flood)),
+      ),
+    );
     expect(result.changes.map((c) => [c.kind, c.path])).toEqual([
       ["changed", "/extends"],
       ["added", "/categories/flood"],
@@ -137,34 +178,63 @@ describe("upgrading without conflicts", () => {
 });
 
 describe("conflicts", () => {
-  const cases: Array<{ name: string; source: (s: MutableConfig) => void; target: (t: MutableConfig) => void; expected: Record<string, unknown> }> = [
+  const cases: Array<{
+    name: string;
+    source: (s: MutableConfig) => void;
+    target: (t: MutableConfig) => void;
+    expected: Record<string, unknown>;
+  }> = [
     {
       name: "both changed the same field differently",
       source: (s) => (s.categories = [{ id: "dispute", name: { zh: "邻里矛盾" } }]),
       target: (t) => (byId(t.categories, "dispute").name.zh = "邻里纠纷"),
-      expected: { path: "/categories/dispute/name/zh", code: "upgrade.both-changed", base: "矛盾纠纷", ours: "邻里矛盾", theirs: "邻里纠纷" },
+      expected: {
+        path: "/categories/dispute/name/zh",
+        code: "upgrade.both-changed",
+        base: "矛盾纠纷",
+        ours: "邻里矛盾",
+        theirs: "邻里纠纷",
+      },
     },
     {
       name: "the template removed a category the township overrides",
       source: (s) => (s.categories = [{ id: "public-service", name: { zh: "便民服务" } }]),
       target: (t) => (t.categories = t.categories.filter((c: { id: string }) => c.id !== "public-service")),
-      expected: { path: "/categories/public-service", code: "upgrade.removed-by-template", ours: expect.objectContaining({ id: "public-service", name: { zh: "便民服务", en: "Public service" }, intakeForm: "intake-service" }) },
+      expected: {
+        path: "/categories/public-service",
+        code: "upgrade.removed-by-template",
+        ours: expect.objectContaining({
+          id: "public-service",
+          name: { zh: "便民服务", en: "Public service" },
+          intakeForm: "intake-service",
+        }),
+      },
     },
     {
       name: "both added a category with the same id, differently",
       source: (s) => (s.categories = [{ ...flood, defaultGrade: "major" }]),
       target: (t) => t.categories.push(flood),
-      expected: { path: "/categories/flood", code: "upgrade.both-added", ours: { ...flood, defaultGrade: "major" }, theirs: flood },
+      expected: {
+        path: "/categories/flood",
+        code: "upgrade.both-added",
+        ours: { ...flood, defaultGrade: "major" },
+        theirs: flood,
+      },
     },
     {
       name: "the township removes a category the template changed",
       source: (s) => (s.categories = [{ id: "safety-hazard", $remove: true }]),
       target: (t) => (byId(t.categories, "safety-hazard").defaultGrade = "major"),
-      expected: { path: "/categories/safety-hazard", code: "upgrade.removed-by-township", theirs: expect.objectContaining({ defaultGrade: "major" }) },
+      expected: {
+        path: "/categories/safety-hazard",
+        code: "upgrade.removed-by-township",
+        theirs: expect.objectContaining({ defaultGrade: "major" }),
+      },
     },
     {
       name: "the township refers to a form the template removed",
-      source: (s) => (s.categories = [{ ...flood, id: "noise", name: { zh: "噪声扰民" }, intakeForm: "intake-service" }]),
+      source: (s) =>
+        (s.categories = [{ ...flood, id: "noise", name: { zh: "噪声扰民" }, intakeForm: "intake-service" }]),
       target: (t) => {
         delete t.forms["intake-service"];
         t.categories = t.categories.filter((c: { id: string }) => c.id !== "public-service");
@@ -178,7 +248,13 @@ describe("conflicts", () => {
         t.posts = t.posts.filter((p: { id: string }) => p.id !== "full-time-deputy");
         for (const rule of t.permissions) rule.posts = rule.posts.filter((p: string) => p !== "full-time-deputy");
       },
-      expected: { path: "/dutyRota/post", code: "upgrade.reference-removed", ours: "full-time-deputy", base: "executive-deputy", theirs: "executive-deputy" },
+      expected: {
+        path: "/dutyRota/post",
+        code: "upgrade.reference-removed",
+        ours: "full-time-deputy",
+        base: "executive-deputy",
+        theirs: "executive-deputy",
+      },
     },
   ];
 
@@ -194,7 +270,10 @@ describe("conflicts", () => {
 
   it("reports every conflict at once, in the order of the township's config", () => {
     const s = township((s) => {
-      s.categories = [{ id: "dispute", name: { zh: "邻里矛盾" } }, { id: "public-service", name: { zh: "便民服务" } }];
+      s.categories = [
+        { id: "dispute", name: { zh: "邻里矛盾" } },
+        { id: "public-service", name: { zh: "便民服务" } },
+      ];
       s.dutyRota = { wartime: "all-leadership", post: "director" };
     });
     const t = nextTemplate((t) => {
@@ -203,11 +282,20 @@ describe("conflicts", () => {
       t.dutyRota.post = "full-time-deputy";
     });
     const result = expectConflicts(upgrade(s, t));
-    expect(result.conflicts.map((c) => c.path)).toEqual(["/categories/dispute/name/zh", "/categories/public-service", "/dutyRota/post"]);
+    expect(result.conflicts.map((c) => c.path)).toEqual([
+      "/categories/dispute/name/zh",
+      "/categories/public-service",
+      "/dutyRota/post",
+    ]);
   });
 
   it("refuses a source that does not extend the base version given", () => {
-    const result = expectConflicts(upgrade(township((s) => (s.extends = "other@1.0.0")), nextTemplate()));
+    const result = expectConflicts(
+      upgrade(
+        township((s) => (s.extends = "other@1.0.0")),
+        nextTemplate(),
+      ),
+    );
     expect(result.conflicts).toEqual([]);
     expect(result.issues).toEqual([expect.objectContaining({ path: "/extends", code: "upgrade.base-mismatch" })]);
   });
@@ -227,14 +315,22 @@ describe("resolving conflicts", () => {
     target: nextTemplate((t) => (byId(t.categories, "safety-hazard").defaultGrade = "major")),
   });
   const reference = () => ({
-    source: township((s) => (s.categories = [{ ...flood, id: "noise", name: { zh: "噪声扰民" }, intakeForm: "intake-service" }])),
+    source: township(
+      (s) => (s.categories = [{ ...flood, id: "noise", name: { zh: "噪声扰民" }, intakeForm: "intake-service" }]),
+    ),
     target: nextTemplate((t) => {
       delete t.forms["intake-service"];
       t.categories = t.categories.filter((c: { id: string }) => c.id !== "public-service");
     }),
   });
 
-  const cases: Array<{ name: string; setup: () => { source: MutableConfig; target: MutableConfig }; path: string; choice: Resolution; check: (r: MutableConfig, source: MutableConfig) => void }> = [
+  const cases: Array<{
+    name: string;
+    setup: () => { source: MutableConfig; target: MutableConfig };
+    path: string;
+    choice: Resolution;
+    check: (r: MutableConfig, source: MutableConfig) => void;
+  }> = [
     {
       name: "ours keeps the township's name",
       setup: renamed,
@@ -268,8 +364,15 @@ describe("resolving conflicts", () => {
       path: "/categories/public-service",
       choice: "ours",
       check: (r, s) => {
-        expect(byId(r.categories, "public-service")).toMatchObject({ name: { zh: "便民服务" }, intakeForm: "intake-service", platform: "platform-service" });
-        expect(byId(s.categories, "public-service")).toMatchObject({ intakeForm: "intake-service", workflow: "case-loop" });
+        expect(byId(r.categories, "public-service")).toMatchObject({
+          name: { zh: "便民服务" },
+          intakeForm: "intake-service",
+          platform: "platform-service",
+        });
+        expect(byId(s.categories, "public-service")).toMatchObject({
+          intakeForm: "intake-service",
+          workflow: "case-loop",
+        });
       },
     },
     {
@@ -317,11 +420,19 @@ describe("resolving conflicts", () => {
     const { source, target } = reference();
     const result = expectConflicts(upgrade(source, target, { "/categories/noise/intakeForm": "ours" }));
     expect(result.conflicts).toEqual([]);
-    expect(result.issues).toEqual([expect.objectContaining({ path: "/categories/noise/intakeForm", code: "reference.missing" })]);
+    expect(result.issues).toEqual([
+      expect.objectContaining({ path: "/categories/noise/intakeForm", code: "reference.missing" }),
+    ]);
   });
 
   it("decisions can be made one conflict at a time; undecided ones stay conflicts", () => {
-    const s = township((s) => (s.categories = [{ id: "dispute", name: { zh: "邻里矛盾" } }, { id: "public-service", name: { zh: "便民服务" } }]));
+    const s = township(
+      (s) =>
+        (s.categories = [
+          { id: "dispute", name: { zh: "邻里矛盾" } },
+          { id: "public-service", name: { zh: "便民服务" } },
+        ]),
+    );
     const t = nextTemplate((t) => {
       byId(t.categories, "dispute").name.zh = "邻里纠纷";
       t.categories = t.categories.filter((c: { id: string }) => c.id !== "public-service");
@@ -336,7 +447,11 @@ describe("resolving conflicts", () => {
 
   it("refuses a decision for a path that has no conflict, so a typo is not silently ignored", () => {
     const { source, target } = renamed();
-    const result = expectConflicts(upgrade(source, target, { "/categories/dispute/name/zh": "ours", "/categories/dispute/nmae": "ours" }));
-    expect(result.issues).toEqual([expect.objectContaining({ path: "/categories/dispute/nmae", code: "upgrade.resolution-unused" })]);
+    const result = expectConflicts(
+      upgrade(source, target, { "/categories/dispute/name/zh": "ours", "/categories/dispute/nmae": "ours" }),
+    );
+    expect(result.issues).toEqual([
+      expect.objectContaining({ path: "/categories/dispute/nmae", code: "upgrade.resolution-unused" }),
+    ]);
   });
 });

@@ -1,11 +1,17 @@
 // The deadline impact of a changed calendar (docs/decisions/016): which running deadlines move,
 // where to, and which stay, on the shipped east-lake config and the official cn-mainland calendar.
 import { describe, expect, it } from "vitest";
-import { workingDaysBetween } from "../../engine/calendar";
-import type { CaseState, Deadline } from "../../engine/case-state";
-import type { CompiledConfig } from "../../engine/config/compile";
-import { applyShifts, deadlineImpact, retimedDueAt, withRunningCalendars, type RunningCase } from "../../engine/deadline-impact";
-import { ladderStepAt, nextCheckAt, startDeadline } from "../../engine/supervision";
+import { workingDaysBetween } from "#engine/calendar";
+import type { CaseState, Deadline } from "#engine/case-state";
+import type { CompiledConfig } from "#engine/config/compile";
+import {
+  applyShifts,
+  deadlineImpact,
+  retimedDueAt,
+  withRunningCalendars,
+  type RunningCase,
+} from "#engine/deadline-impact";
+import { ladderStepAt, nextCheckAt, startDeadline } from "#engine/supervision";
 import { compileWithCalendars, east, fire, local, newCase, resolvedJson } from "./workflow-helpers";
 
 type CalendarEdit = { holidays?: string[]; workdays?: string[] };
@@ -22,7 +28,13 @@ const published = eastLakeWith({});
 
 /** A standard handling deadline (5 working days) started at a Shanghai local time. */
 const handle = (start: string, over: Partial<Deadline> = {}): Deadline => ({
-  ...startDeadline(published, { id: "handle@3", kind: "handle", policyId: "standard", mode: "peacetime", start: local(start) }),
+  ...startDeadline(published, {
+    id: "handle@3",
+    kind: "handle",
+    policyId: "standard",
+    mode: "peacetime",
+    start: local(start),
+  }),
   ...over,
 });
 
@@ -30,7 +42,12 @@ const handle = (start: string, over: Partial<Deadline> = {}): Deadline => ({
 const endOf = (date: string) => new Date(`${date}T23:59:59.999+08:00`).toISOString();
 
 /** One case timed with `published` now and with `draft` after publishing, as the server builds them. */
-const running = (deadlines: Deadline[], draft: CompiledConfig, id = "case-1", own: CompiledConfig = published): RunningCase => ({
+const running = (
+  deadlines: Deadline[],
+  draft: CompiledConfig,
+  id = "case-1",
+  own: CompiledConfig = published,
+): RunningCase => ({
   id,
   deadlines,
   before: withRunningCalendars(own, published),
@@ -48,16 +65,61 @@ describe("a changed calendar inside and around a running window", () => {
   });
 
   it.each([
-    { what: "a holiday on a working day inside the window moves it one working day later", edit: { holidays: ["2026-03-04"] }, due: "2026-03-10", shift: 1 },
-    { what: "a holiday on the due date itself moves it to the next working day", edit: { holidays: ["2026-03-09"] }, due: "2026-03-10", shift: 1 },
-    { what: "two holidays before a weekend move it two working days", edit: { holidays: ["2026-03-05", "2026-03-06"] }, due: "2026-03-11", shift: 2 },
-    { what: "a make-up working Saturday inside the window moves it one working day earlier", edit: { workdays: ["2026-03-07"] }, due: "2026-03-07", shift: -1 },
-    { what: "a make-up weekend moves it to the Saturday, two working days earlier", edit: { workdays: ["2026-03-07", "2026-03-08"] }, due: "2026-03-07", shift: -2 },
-    { what: "a holiday and a make-up day in the same window cancel out", edit: { holidays: ["2026-03-04"], workdays: ["2026-03-07"] }, due: null, shift: 0 },
-    { what: "a holiday on the day of dispatch moves nothing (that day never counts)", edit: { holidays: ["2026-03-02"] }, due: null, shift: 0 },
+    {
+      what: "a holiday on a working day inside the window moves it one working day later",
+      edit: { holidays: ["2026-03-04"] },
+      due: "2026-03-10",
+      shift: 1,
+    },
+    {
+      what: "a holiday on the due date itself moves it to the next working day",
+      edit: { holidays: ["2026-03-09"] },
+      due: "2026-03-10",
+      shift: 1,
+    },
+    {
+      what: "two holidays before a weekend move it two working days",
+      edit: { holidays: ["2026-03-05", "2026-03-06"] },
+      due: "2026-03-11",
+      shift: 2,
+    },
+    {
+      what: "a make-up working Saturday inside the window moves it one working day earlier",
+      edit: { workdays: ["2026-03-07"] },
+      due: "2026-03-07",
+      shift: -1,
+    },
+    {
+      what: "a make-up weekend moves it to the Saturday, two working days earlier",
+      edit: { workdays: ["2026-03-07", "2026-03-08"] },
+      due: "2026-03-07",
+      shift: -2,
+    },
+    {
+      what: "a holiday and a make-up day in the same window cancel out",
+      edit: { holidays: ["2026-03-04"], workdays: ["2026-03-07"] },
+      due: null,
+      shift: 0,
+    },
+    {
+      what: "a holiday on the day of dispatch moves nothing (that day never counts)",
+      edit: { holidays: ["2026-03-02"] },
+      due: null,
+      shift: 0,
+    },
     { what: "a holiday after the due date moves nothing", edit: { holidays: ["2026-03-10"] }, due: null, shift: 0 },
-    { what: "a holiday on a Saturday, already a day off, moves nothing", edit: { holidays: ["2026-03-07"] }, due: null, shift: 0 },
-    { what: "a make-up working Saturday after the due date moves nothing", edit: { workdays: ["2026-03-14"] }, due: null, shift: 0 },
+    {
+      what: "a holiday on a Saturday, already a day off, moves nothing",
+      edit: { holidays: ["2026-03-07"] },
+      due: null,
+      shift: 0,
+    },
+    {
+      what: "a make-up working Saturday after the due date moves nothing",
+      edit: { workdays: ["2026-03-14"] },
+      due: null,
+      shift: 0,
+    },
   ])("$what", ({ edit, due, shift }) => {
     const draft = eastLakeWith(edit);
     const shifts = deadlineImpact([running([handle(START)], draft)], NOW);
@@ -66,10 +128,25 @@ describe("a changed calendar inside and around a running window", () => {
       return;
     }
     expect(shifts).toEqual([
-      { caseId: "case-1", deadlineId: "handle@3", kind: "handle", policyId: "standard", paused: false, fromDueAt: endOf("2026-03-09"), toDueAt: endOf(due), workingDays: shift },
+      {
+        caseId: "case-1",
+        deadlineId: "handle@3",
+        kind: "handle",
+        policyId: "standard",
+        paused: false,
+        fromDueAt: endOf("2026-03-09"),
+        toDueAt: endOf(due),
+        workingDays: shift,
+      },
     ]);
     // The new due is what the new calendar would have given from the start.
-    const fresh = startDeadline(withRunningCalendars(published, draft), { id: "x", kind: "handle", policyId: "standard", mode: "peacetime", start: local(START) });
+    const fresh = startDeadline(withRunningCalendars(published, draft), {
+      id: "x",
+      kind: "handle",
+      policyId: "standard",
+      mode: "peacetime",
+      start: local(START),
+    });
     expect(shifts[0]!.toDueAt).toBe(fresh.dueAt);
   });
 
@@ -79,7 +156,10 @@ describe("a changed calendar inside and around a running window", () => {
 
   it("a holiday added in the past part of a window still moves the due (the day was never worked)", () => {
     // Checked on Friday 6 March; Wednesday 4 March is declared a day off after the fact (a typhoon day).
-    const shifts = deadlineImpact([running([handle(START)], eastLakeWith({ holidays: ["2026-03-04"] }))], local("2026-03-06 09:00"));
+    const shifts = deadlineImpact(
+      [running([handle(START)], eastLakeWith({ holidays: ["2026-03-04"] }))],
+      local("2026-03-06 09:00"),
+    );
     expect(shifts.map((s) => s.toDueAt)).toEqual([endOf("2026-03-10")]);
   });
 });
@@ -92,15 +172,41 @@ describe("what stays as it is", () => {
   });
 
   it("a deadline due later today still moves", () => {
-    expect(deadlineImpact([running([handle(START)], draft)], local("2026-03-09 18:00")).map((s) => s.toDueAt)).toEqual([endOf("2026-03-10")]);
+    expect(deadlineImpact([running([handle(START)], draft)], local("2026-03-09 18:00")).map((s) => s.toDueAt)).toEqual([
+      endOf("2026-03-10"),
+    ]);
   });
 
   it.each([
-    { what: "an hours deadline (wartime, 24 hours)", deadline: startDeadline(published, { id: "handle@3", kind: "handle", policyId: "standard", mode: "wartime", start: local("2026-03-03 10:00") }) },
-    { what: "a date the dispatcher chose", deadline: startDeadline(published, { id: "handle@3", kind: "handle", policyId: "standard", mode: "peacetime", start: local(START), dueAt: local("2026-03-06 18:00") }) },
+    {
+      what: "an hours deadline (wartime, 24 hours)",
+      deadline: startDeadline(published, {
+        id: "handle@3",
+        kind: "handle",
+        policyId: "standard",
+        mode: "wartime",
+        start: local("2026-03-03 10:00"),
+      }),
+    },
+    {
+      what: "a date the dispatcher chose",
+      deadline: startDeadline(published, {
+        id: "handle@3",
+        kind: "handle",
+        policyId: "standard",
+        mode: "peacetime",
+        start: local(START),
+        dueAt: local("2026-03-06 18:00"),
+      }),
+    },
   ])("$what does not depend on the calendar", ({ deadline }) => {
     expect(deadline.unit).not.toBe("working-days");
-    expect(deadlineImpact([running([deadline], eastLakeWith({ holidays: ["2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"] }))], NOW)).toEqual([]);
+    expect(
+      deadlineImpact(
+        [running([deadline], eastLakeWith({ holidays: ["2026-03-03", "2026-03-04", "2026-03-05", "2026-03-06"] }))],
+        NOW,
+      ),
+    ).toEqual([]);
   });
 
   it("a case without running deadlines (not yet dispatched, or closed) is left out", () => {
@@ -108,19 +214,31 @@ describe("what stays as it is", () => {
     const closed = closedCase(local(START));
     expect(closed.state).toBe("closed");
     expect(closed.deadlines).toEqual([]);
-    expect(deadlineImpact([running(reported.deadlines, draft, reported.id), running(closed.deadlines, draft, closed.id)], NOW)).toEqual([]);
+    expect(
+      deadlineImpact(
+        [running(reported.deadlines, draft, reported.id), running(closed.deadlines, draft, closed.id)],
+        NOW,
+      ),
+    ).toEqual([]);
   });
 
   it("changed durations are rules, not facts: running deadlines keep theirs", () => {
     const shorter = eastLakeWith({}, (c) => (c.deadlinePolicies.standard.handle = { amount: 3, unit: "working-days" }));
     // Timed as the server times it, and even when handed the raw draft: the case's own policy counts.
     expect(deadlineImpact([running([handle(START)], shorter)], NOW)).toEqual([]);
-    expect(deadlineImpact([{ id: "case-1", deadlines: [handle(START)], before: published, after: shorter }], NOW)).toEqual([]);
+    expect(
+      deadlineImpact([{ id: "case-1", deadlines: [handle(START)], before: published, after: shorter }], NOW),
+    ).toEqual([]);
   });
 
   it("a draft that shortens the duration and adds a holiday moves the deadline by the holiday only", () => {
-    const both = eastLakeWith({ holidays: ["2026-03-04"] }, (c) => (c.deadlinePolicies.standard.handle = { amount: 3, unit: "working-days" }));
-    expect(deadlineImpact([running([handle(START)], both)], NOW).map((s) => [s.toDueAt, s.workingDays])).toEqual([[endOf("2026-03-10"), 1]]);
+    const both = eastLakeWith(
+      { holidays: ["2026-03-04"] },
+      (c) => (c.deadlinePolicies.standard.handle = { amount: 3, unit: "working-days" }),
+    );
+    expect(deadlineImpact([running([handle(START)], both)], NOW).map((s) => [s.toDueAt, s.workingDays])).toEqual([
+      [endOf("2026-03-10"), 1],
+    ]);
   });
 
   it("a draft pointing the policy at another calendar does not change which calendar running cases use", () => {
@@ -139,13 +257,21 @@ describe("a correction never makes a case overdue at once", () => {
   it("a due that would move into the past moves to the end of today", () => {
     const deadline = handle("2026-03-03 10:00");
     expect(deadline.dueAt).toBe(endOf("2026-03-10"));
-    const shifts = deadlineImpact([running([deadline], eastLakeWith({ workdays: ["2026-03-07", "2026-03-08"] }))], local("2026-03-09 09:00"));
+    const shifts = deadlineImpact(
+      [running([deadline], eastLakeWith({ workdays: ["2026-03-07", "2026-03-08"] }))],
+      local("2026-03-09 09:00"),
+    );
     expect(shifts.map((s) => [s.toDueAt, s.workingDays])).toEqual([[endOf("2026-03-09"), -1]]);
   });
 
   it("a due already at the end of today stays", () => {
     const deadline = handle(START);
-    expect(deadlineImpact([running([deadline], eastLakeWith({ workdays: ["2026-03-07", "2026-03-08"] }))], local("2026-03-09 09:00"))).toEqual([]);
+    expect(
+      deadlineImpact(
+        [running([deadline], eastLakeWith({ workdays: ["2026-03-07", "2026-03-08"] }))],
+        local("2026-03-09 09:00"),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -153,7 +279,10 @@ describe("paused clocks", () => {
   // Reported back on Thursday 5 March: the handling clock pauses, the review clock (5 working days) starts.
   const at = local("2026-03-05 10:00");
   const fed = reportedBack(local(START), at);
-  const [handleClock, review] = [fed.deadlines.find((d) => d.kind === "handle")!, fed.deadlines.find((d) => d.kind === "review")!];
+  const [handleClock, review] = [
+    fed.deadlines.find((d) => d.kind === "handle")!,
+    fed.deadlines.find((d) => d.kind === "review")!,
+  ];
 
   it("the case has a paused handling clock and a running review clock", () => {
     expect(handleClock.pausedAt).toBe(at.toISOString());
@@ -161,7 +290,10 @@ describe("paused clocks", () => {
   });
 
   it("a holiday in both windows moves both, the paused one marked paused", () => {
-    const shifts = deadlineImpact([running(fed.deadlines, eastLakeWith({ holidays: ["2026-03-04", "2026-03-09"] }), fed.id)], local("2026-03-05 12:00"));
+    const shifts = deadlineImpact(
+      [running(fed.deadlines, eastLakeWith({ holidays: ["2026-03-04", "2026-03-09"] }), fed.id)],
+      local("2026-03-05 12:00"),
+    );
     expect(shifts.map((s) => [s.kind, s.paused, s.fromDueAt, s.toDueAt, s.workingDays])).toEqual([
       ["handle", true, endOf("2026-03-09"), endOf("2026-03-11"), 2],
       ["review", false, endOf("2026-03-12"), endOf("2026-03-13"), 1],
@@ -170,18 +302,40 @@ describe("paused clocks", () => {
 
   it("a clock paused after its due stays (it was overdue when it stopped)", () => {
     const late = { ...handle(START), pausedAt: local("2026-03-10 10:00").toISOString() };
-    expect(retimedDueAt(published, withRunningCalendars(published, eastLakeWith({ holidays: ["2026-03-04"] })), late, local("2026-03-11 10:00"))).toBeUndefined();
+    expect(
+      retimedDueAt(
+        published,
+        withRunningCalendars(published, eastLakeWith({ holidays: ["2026-03-04"] })),
+        late,
+        local("2026-03-11 10:00"),
+      ),
+    ).toBeUndefined();
   });
 });
 
 describe("Asia/Shanghai dates, not UTC dates", () => {
   it.each([
     // 01:00 on Tuesday 3 March in Shanghai is still Monday 2 March in UTC: Tuesday is the day of dispatch.
-    { what: "dispatched just after midnight: a holiday that day moves nothing", start: "2026-03-03 01:00", holiday: "2026-03-03", due: null },
+    {
+      what: "dispatched just after midnight: a holiday that day moves nothing",
+      start: "2026-03-03 01:00",
+      holiday: "2026-03-03",
+      due: null,
+    },
     // 23:59 on Monday 2 March: Tuesday 3 March is the first counted day.
-    { what: "dispatched just before midnight: a holiday the next day moves it", start: "2026-03-02 23:59", holiday: "2026-03-03", due: "2026-03-10" },
+    {
+      what: "dispatched just before midnight: a holiday the next day moves it",
+      start: "2026-03-02 23:59",
+      holiday: "2026-03-03",
+      due: "2026-03-10",
+    },
     // The due instant 23:59:59.999 in Shanghai is 15:59:59.999 UTC on the same date.
-    { what: "a holiday the day after the due date (UTC date of the due + 1) moves nothing", start: START, holiday: "2026-03-10", due: null },
+    {
+      what: "a holiday the day after the due date (UTC date of the due + 1) moves nothing",
+      start: START,
+      holiday: "2026-03-10",
+      due: null,
+    },
   ])("$what", ({ start, holiday, due }) => {
     const shifts = deadlineImpact([running([handle(start)], eastLakeWith({ holidays: [holiday] }))], local(start));
     expect(shifts.map((s) => s.toDueAt)).toEqual(due === null ? [] : [endOf(due)]);
@@ -196,7 +350,9 @@ describe("Asia/Shanghai dates, not UTC dates", () => {
     const draft = eastLakeWith({ holidays: ["2026-04-30"] });
     const shifts = deadlineImpact([running([deadline], draft)], local("2026-04-29 12:00"));
     expect(shifts.map((s) => [s.toDueAt, s.workingDays])).toEqual([[endOf("2026-05-11"), 1]]);
-    expect(workingDaysBetween(draft.calendar("cn-mainland"), local("2026-04-29 10:00"), new Date(shifts[0]!.toDueAt))).toBe(5);
+    expect(
+      workingDaysBetween(draft.calendar("cn-mainland"), local("2026-04-29 10:00"), new Date(shifts[0]!.toDueAt)),
+    ).toBe(5);
   });
 });
 
@@ -204,14 +360,26 @@ describe("several cases, several versions", () => {
   it("returns only the deadlines that change, case by case, and each case keeps its own version's rules", () => {
     // An older version whose standard policy had 10 working days: its running deadline keeps 10.
     const older = eastLakeWith({}, (c) => (c.deadlinePolicies.standard.handle = { amount: 10, unit: "working-days" }));
-    const long = startDeadline(older, { id: "handle@3", kind: "handle", policyId: "standard", mode: "peacetime", start: local(START) });
+    const long = startDeadline(older, {
+      id: "handle@3",
+      kind: "handle",
+      policyId: "standard",
+      mode: "peacetime",
+      start: local(START),
+    });
     expect(long.dueAt).toBe(endOf("2026-03-16"));
     const draft = eastLakeWith({ holidays: ["2026-03-12"] });
     const shifts = deadlineImpact(
-      [running([handle(START)], draft, "case-short"), running([long], draft, "case-long", older), running([], draft, "case-none")],
+      [
+        running([handle(START)], draft, "case-short"),
+        running([long], draft, "case-long", older),
+        running([], draft, "case-none"),
+      ],
       NOW,
     );
-    expect(shifts.map((s) => [s.caseId, s.fromDueAt, s.toDueAt])).toEqual([["case-long", endOf("2026-03-16"), endOf("2026-03-17")]]);
+    expect(shifts.map((s) => [s.caseId, s.fromDueAt, s.toDueAt])).toEqual([
+      ["case-long", endOf("2026-03-16"), endOf("2026-03-17")],
+    ]);
   });
 });
 
@@ -255,7 +423,10 @@ function dispatched(at: Date, id = "case-flow"): CaseState {
 }
 
 function reportedBack(start: Date, at: Date): CaseState {
-  return fire(published, dispatched(start), "report-back", east.village, at, { result: "双方达成调解协议", measures: "上门调解两次" }).next;
+  return fire(published, dispatched(start), "report-back", east.village, at, {
+    result: "双方达成调解协议",
+    measures: "上门调解两次",
+  }).next;
 }
 
 function closedCase(start: Date): CaseState {

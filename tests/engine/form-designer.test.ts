@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { createAjv } from "../../engine/ajv";
-import { prepareConfig } from "../../engine/config/index";
-import { applyFormEdit } from "../../engine/config/overrides";
-import { resolveConfig } from "../../engine/config/resolve";
+import { createAjv } from "#engine/ajv";
+import { prepareConfig } from "#engine/config/index";
+import { applyFormEdit } from "#engine/config/overrides";
+import { resolveConfig } from "#engine/config/resolve";
 import {
   addField,
   designerToForm,
@@ -15,8 +15,8 @@ import {
   type DesignerField,
   type DesignerModel,
   type FieldType,
-} from "../../engine/form-designer";
-import { localizeForm } from "../../engine/forms";
+} from "#engine/form-designer";
+import { localizeForm } from "#engine/forms";
 import { listTenantJson, readTenantJson, templateLookup } from "./helpers";
 
 const templateForms = listTenantJson("templates").flatMap((file) => {
@@ -35,7 +35,13 @@ function normal(form: ConfigForm) {
   return copy;
 }
 
-const field = (type: FieldType, extra: Partial<DesignerField> = {}): DesignerField => ({ key: "f", type, title: { zh: "字段", en: "Field" }, required: false, ...extra });
+const field = (type: FieldType, extra: Partial<DesignerField> = {}): DesignerField => ({
+  key: "f",
+  type,
+  title: { zh: "字段", en: "Field" },
+  required: false,
+  ...extra,
+});
 const model = (...fields: DesignerField[]): DesignerModel => ({ name: { zh: "表单", en: "Form" }, fields });
 
 describe("formToDesigner and designerToForm", () => {
@@ -44,7 +50,9 @@ describe("formToDesigner and designerToForm", () => {
   });
 
   it("reads field types, help, options and what it does not edit from a template form", () => {
-    const dispute = readTenantJson("templates/command-room-guideline@1.0.0.json") as { forms: Record<string, ConfigForm> };
+    const dispute = readTenantJson("templates/command-room-guideline@1.0.0.json") as {
+      forms: Record<string, ConfigForm>;
+    };
     const m = formToDesigner(dispute.forms["intake-dispute"]!);
     expect(m.fields.map((f) => [f.key, f.type, f.required])).toEqual([
       ["summary", "text", true],
@@ -54,7 +62,11 @@ describe("formToDesigner and designerToForm", () => {
       ["partyIdNumber", "text", false],
       ["details", "textarea", false],
     ]);
-    expect(m.fields[0]).toMatchObject({ title: { zh: "事件概要", en: "Summary" }, help: { zh: "一句话说明发生了什么", en: "One sentence on what happened" }, extra: { minLength: 4, maxLength: 100 } });
+    expect(m.fields[0]).toMatchObject({
+      title: { zh: "事件概要", en: "Summary" },
+      help: { zh: "一句话说明发生了什么", en: "One sentence on what happened" },
+      extra: { minLength: 4, maxLength: 100 },
+    });
     expect(m.titleField).toBe("summary");
     expect(m.maskedFields).toEqual(["partyIdNumber", "partyPhone"]);
     const triage = formToDesigner(dispute.forms.triage!);
@@ -76,8 +88,23 @@ describe("formToDesigner and designerToForm", () => {
     ["boolean", {}, { type: "boolean", title: "字段" }, undefined],
     ["date", {}, { type: "string", title: "字段", format: "date" }, undefined],
     ["phone", {}, { type: "string", title: "字段", pattern: "^1\\d{10}$" }, undefined],
-    ["choice", { options: [{ value: "a", label: { zh: "a" } }, { value: "b", label: { zh: "b" } }] }, { type: "string", title: "字段", enum: ["a", "b"] }, undefined],
-    ["choice", { options: [{ value: "yes", label: { zh: "是", en: "Yes" } }] }, { type: "string", title: "字段", enum: ["yes"] }, { "ui:enumNames": ["是"] }],
+    [
+      "choice",
+      {
+        options: [
+          { value: "a", label: { zh: "a" } },
+          { value: "b", label: { zh: "b" } },
+        ],
+      },
+      { type: "string", title: "字段", enum: ["a", "b"] },
+      undefined,
+    ],
+    [
+      "choice",
+      { options: [{ value: "yes", label: { zh: "是", en: "Yes" } }] },
+      { type: "string", title: "字段", enum: ["yes"] },
+      { "ui:enumNames": ["是"] },
+    ],
     ["text", { help: { zh: "说明" } }, { type: "string", title: "字段" }, { "ui:help": "说明" }],
   ])("writes a %s field as JSON Schema + uiSchema", (type, extra, schema, ui) => {
     const form = designerToForm(model(field(type, extra)));
@@ -90,7 +117,15 @@ describe("formToDesigner and designerToForm", () => {
   it("puts English titles, help and option labels into the i18n.en overlay, which localizeForm applies", () => {
     const form = designerToForm(
       model(
-        field("choice", { key: "kind", required: true, help: { zh: "选一个", en: "Pick one" }, options: [{ value: "fire", label: { zh: "消防", en: "Fire" } }, { value: "gas", label: { zh: "燃气" } }] }),
+        field("choice", {
+          key: "kind",
+          required: true,
+          help: { zh: "选一个", en: "Pick one" },
+          options: [
+            { value: "fire", label: { zh: "消防", en: "Fire" } },
+            { value: "gas", label: { zh: "燃气" } },
+          ],
+        }),
         field("text", { key: "note", title: { zh: "备注" } }),
       ),
     );
@@ -104,11 +139,16 @@ describe("formToDesigner and designerToForm", () => {
     const en = localizeForm(form as never, "en");
     expect((en.schema.properties as Record<string, { title: string }>).kind?.title).toBe("Field");
     expect((en.uiSchema.kind as Record<string, unknown>)["ui:help"]).toBe("Pick one");
-    expect(localizeForm(form as never, "zh-CN").uiSchema.kind).toEqual({ "ui:help": "选一个", "ui:enumNames": ["消防", "燃气"] });
+    expect(localizeForm(form as never, "zh-CN").uiSchema.kind).toEqual({
+      "ui:help": "选一个",
+      "ui:enumNames": ["消防", "燃气"],
+    });
   });
 
   it("keeps a hidden field in the schema but shows it nowhere and never requires it", () => {
-    const form = designerToForm(model(field("text", { key: "a", required: true, hidden: true }), field("text", { key: "b", required: true })));
+    const form = designerToForm(
+      model(field("text", { key: "a", required: true, hidden: true }), field("text", { key: "b", required: true })),
+    );
     expect(form.schema.required).toEqual(["b"]);
     expect(form.uiSchema!.a).toEqual({ "ui:widget": "hidden" });
     expect(formToDesigner(form).fields[0]).toMatchObject({ key: "a", hidden: true, required: false });
@@ -124,7 +164,14 @@ describe("formToDesigner and designerToForm", () => {
       fields: [
         field("text", { key: "where", title: { zh: "地点", en: "Where" }, required: true }),
         field("date", { key: "seenOn", title: { zh: "发现日期" } }),
-        field("choice", { key: "size", title: { zh: "规模" }, options: [{ value: "small", label: { zh: "小" } }, { value: "large", label: { zh: "大" } }] }),
+        field("choice", {
+          key: "size",
+          title: { zh: "规模" },
+          options: [
+            { value: "small", label: { zh: "小" } },
+            { value: "large", label: { zh: "大" } },
+          ],
+        }),
       ],
     });
     const applied = applyFormEdit(east as never, template.value as never, "intake-vending", designed as never);
@@ -141,13 +188,50 @@ describe("validateDesigner", () => {
   it.each<[string, DesignerModel, string, string]>([
     ["a form without a name", { name: { zh: " " }, fields: [field("text")] }, "/name/zh", "designer.name-missing"],
     ["a form without fields", { name: { zh: "表单" }, fields: [] }, "/fields", "designer.no-fields"],
-    ["a key that is not an identifier", model(field("text", { key: "1 bad" })), "/fields/0/key", "designer.key-invalid"],
-    ["a repeated key", model(field("text", { key: "a" }), field("text", { key: "a" })), "/fields/1/key", "designer.key-duplicate"],
-    ["a field without a Chinese title", model(field("text", { title: { zh: "" } })), "/fields/0/title/zh", "designer.title-missing"],
+    [
+      "a key that is not an identifier",
+      model(field("text", { key: "1 bad" })),
+      "/fields/0/key",
+      "designer.key-invalid",
+    ],
+    [
+      "a repeated key",
+      model(field("text", { key: "a" }), field("text", { key: "a" })),
+      "/fields/1/key",
+      "designer.key-duplicate",
+    ],
+    [
+      "a field without a Chinese title",
+      model(field("text", { title: { zh: "" } })),
+      "/fields/0/title/zh",
+      "designer.title-missing",
+    ],
     ["a choice without options", model(field("choice", { options: [] })), "/fields/0/options", "designer.no-options"],
-    ["an empty option", model(field("choice", { options: [{ value: "", label: { zh: "" } }] })), "/fields/0/options/0/value", "designer.option-empty"],
-    ["a repeated option", model(field("choice", { options: [{ value: "a", label: { zh: "a" } }, { value: "a", label: { zh: "a" } }] })), "/fields/0/options/1/value", "designer.option-duplicate"],
-    ["a title field that is not in the form", { ...model(field("text")), titleField: "gone" }, "/titleField", "designer.title-field-missing"],
+    [
+      "an empty option",
+      model(field("choice", { options: [{ value: "", label: { zh: "" } }] })),
+      "/fields/0/options/0/value",
+      "designer.option-empty",
+    ],
+    [
+      "a repeated option",
+      model(
+        field("choice", {
+          options: [
+            { value: "a", label: { zh: "a" } },
+            { value: "a", label: { zh: "a" } },
+          ],
+        }),
+      ),
+      "/fields/0/options/1/value",
+      "designer.option-duplicate",
+    ],
+    [
+      "a title field that is not in the form",
+      { ...model(field("text")), titleField: "gone" },
+      "/titleField",
+      "designer.title-field-missing",
+    ],
   ])("reports %s", (_name, m, path, code) => {
     const issues = validateDesigner(m);
     expect(issues.map((i) => [i.path, i.code])).toContainEqual([path, code]);
@@ -155,7 +239,14 @@ describe("validateDesigner", () => {
   });
 
   it("accepts a complete model", () => {
-    expect(validateDesigner(model(field("text", { key: "a" }), field("choice", { key: "b", options: [{ value: "x", label: { zh: "X" } }] })))).toEqual([]);
+    expect(
+      validateDesigner(
+        model(
+          field("text", { key: "a" }),
+          field("choice", { key: "b", options: [{ value: "x", label: { zh: "X" } }] }),
+        ),
+      ),
+    ).toEqual([]);
   });
 });
 
@@ -165,7 +256,11 @@ describe("editing operations", () => {
   it("adds fields with fresh keys, a choice with one empty option", () => {
     const once = addField(base, "choice");
     expect(once.fields.map((f) => f.key)).toEqual(["a", "b", "c", "field4"]);
-    expect(once.fields[3]).toMatchObject({ type: "choice", options: [{ value: "", label: { zh: "" } }], required: false });
+    expect(once.fields[3]).toMatchObject({
+      type: "choice",
+      options: [{ value: "", label: { zh: "" } }],
+      required: false,
+    });
     expect(addField(once).fields[4]!.key).toBe("field5");
   });
 

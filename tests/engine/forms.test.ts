@@ -1,5 +1,5 @@
 import { describe, it, expect } from "vitest";
-import { localizeForm, validateFormData } from "../../engine/forms";
+import { localizeForm, validateFormData } from "#engine/forms";
 import { compileVariant, demoConfig, loadTownship } from "./helpers";
 
 const east = loadTownship("east-lake");
@@ -10,7 +10,8 @@ const form = (id: string) => {
 };
 type Props = Record<string, { title?: string; type?: string; minLength?: number; pattern?: string; enum?: string[] }>;
 const propsOf = (schema: Record<string, unknown>) => schema.properties as Props;
-const titles = (schema: Record<string, unknown>) => Object.fromEntries(Object.entries(propsOf(schema)).map(([k, v]) => [k, v.title]));
+const titles = (schema: Record<string, unknown>) =>
+  Object.fromEntries(Object.entries(propsOf(schema)).map(([k, v]) => [k, v.title]));
 
 describe("localizeForm", () => {
   it("zh-CN shows the form as configured, in Chinese", () => {
@@ -52,12 +53,17 @@ describe("localizeForm", () => {
 
   it("en keeps enum values (the stored answers) in Chinese while titles are English", () => {
     const { schema } = localizeForm(form("intake-hazard"), "en");
-    expect(propsOf(schema).hazardType).toMatchObject({ title: "Hazard type", enum: ["消防", "燃气", "房屋", "道路", "其他"] });
+    expect(propsOf(schema).hazardType).toMatchObject({
+      title: "Hazard type",
+      enum: ["消防", "燃气", "房屋", "道路", "其他"],
+    });
     expect(propsOf(schema).urgent).toMatchObject({ title: "Needs immediate action", type: "boolean", default: false });
   });
 
   it("en without a uiSchema overlay keeps the configured uiSchema", () => {
-    expect(localizeForm(form("intake-hazard"), "en").uiSchema).toEqual({ "ui:order": ["summary", "hazardType", "location", "urgent"] });
+    expect(localizeForm(form("intake-hazard"), "en").uiSchema).toEqual({
+      "ui:order": ["summary", "hazardType", "location", "urgent"],
+    });
     expect(localizeForm(form("intake-service"), "en").uiSchema).toEqual({});
   });
 
@@ -82,8 +88,18 @@ describe("validateFormData", () => {
   const ok = { summary: "邻里因噪音发生争执", parties: 3, location: "桥头村3组" };
   it.each([
     { name: "complete data", formId: "intake-dispute", data: ok, expected: [] },
-    { name: "optional fields filled in correctly", formId: "intake-dispute", data: { ...ok, partyPhone: "13800138000", partyIdNumber: "11010119900101123X", details: "…" }, expected: [] },
-    { name: "extra fields are allowed", formId: "intake-service", data: { summary: "路灯不亮已一周", photo: "x.jpg" }, expected: [] },
+    {
+      name: "optional fields filled in correctly",
+      formId: "intake-dispute",
+      data: { ...ok, partyPhone: "13800138000", partyIdNumber: "11010119900101123X", details: "…" },
+      expected: [],
+    },
+    {
+      name: "extra fields are allowed",
+      formId: "intake-service",
+      data: { summary: "路灯不亮已一周", photo: "x.jpg" },
+      expected: [],
+    },
     {
       name: "an empty object misses every required field",
       formId: "intake-dispute",
@@ -94,11 +110,36 @@ describe("validateFormData", () => {
         { path: "/location", code: "schema.required" },
       ],
     },
-    { name: "summary too long", formId: "intake-dispute", data: { ...ok, summary: "长".repeat(101) }, expected: [{ path: "/summary", code: "schema.maxLength" }] },
-    { name: "parties above the maximum", formId: "intake-dispute", data: { ...ok, parties: 10001 }, expected: [{ path: "/parties", code: "schema.maximum" }] },
-    { name: "parties not a whole number", formId: "intake-dispute", data: { ...ok, parties: 2.5 }, expected: [{ path: "/parties", code: "schema.type" }] },
-    { name: "ID number with a letter in the middle", formId: "intake-dispute", data: { ...ok, partyIdNumber: "1101011990X101123X" }, expected: [{ path: "/partyIdNumber", code: "schema.pattern" }] },
-    { name: "urgent given as text", formId: "intake-hazard", data: { summary: "楼道堆放杂物", hazardType: "消防", location: "2号楼", urgent: "是" }, expected: [{ path: "/urgent", code: "schema.type" }] },
+    {
+      name: "summary too long",
+      formId: "intake-dispute",
+      data: { ...ok, summary: "长".repeat(101) },
+      expected: [{ path: "/summary", code: "schema.maxLength" }],
+    },
+    {
+      name: "parties above the maximum",
+      formId: "intake-dispute",
+      data: { ...ok, parties: 10001 },
+      expected: [{ path: "/parties", code: "schema.maximum" }],
+    },
+    {
+      name: "parties not a whole number",
+      formId: "intake-dispute",
+      data: { ...ok, parties: 2.5 },
+      expected: [{ path: "/parties", code: "schema.type" }],
+    },
+    {
+      name: "ID number with a letter in the middle",
+      formId: "intake-dispute",
+      data: { ...ok, partyIdNumber: "1101011990X101123X" },
+      expected: [{ path: "/partyIdNumber", code: "schema.pattern" }],
+    },
+    {
+      name: "urgent given as text",
+      formId: "intake-hazard",
+      data: { summary: "楼道堆放杂物", hazardType: "消防", location: "2号楼", urgent: "是" },
+      expected: [{ path: "/urgent", code: "schema.type" }],
+    },
     {
       name: "several wrong fields at once",
       formId: "intake-dispute",
@@ -109,7 +150,12 @@ describe("validateFormData", () => {
         { path: "/partyPhone", code: "schema.pattern" },
       ],
     },
-    { name: "an array instead of an object", formId: "intake-service", data: ["路灯不亮已一周"], expected: [{ path: "", code: "schema.type" }] },
+    {
+      name: "an array instead of an object",
+      formId: "intake-service",
+      data: ["路灯不亮已一周"],
+      expected: [{ path: "", code: "schema.type" }],
+    },
   ])("$name", ({ formId, data, expected }) => {
     const issues = validateFormData(east.compiled, formId, data);
     expect(issues.map((i) => ({ path: i.path, code: i.code }))).toEqual(expected);

@@ -1,14 +1,14 @@
 // Loads the shipped tenant configs the way the platform does: resolve `extends` against the
 // published templates, validate, compile. Tests get fresh objects on every call.
 import { readdirSync, readFileSync } from "node:fs";
-import { resolveConfig, type TemplateLookup } from "../../engine/config/resolve";
-import { validateTownshipConfig } from "../../engine/config/validate";
-import { compileConfig, type CompiledConfig } from "../../engine/config/compile";
-import type { Actor, CaseFacts } from "../../engine/permissions";
-import type { Issue } from "../../engine/issues";
-import type { TownshipConfig } from "../../schemas/township-config";
+import { resolveConfig, type TemplateLookup } from "#engine/config/resolve";
+import { validateTownshipConfig } from "#engine/config/validate";
+import { compileConfig, type CompiledConfig } from "#engine/config/compile";
+import type { Actor, CaseFacts } from "#engine/permissions";
+import type { Issue } from "#engine/issues";
+import type { TownshipConfig } from "#schemas/township-config";
 
-export const tenantsDir = new URL("../../tenants/", import.meta.url);
+const tenantsDir = new URL("../../tenants/", import.meta.url);
 const templatesDir = new URL("templates/", tenantsDir);
 const townshipsDir = new URL("townships/", tenantsDir);
 
@@ -32,15 +32,12 @@ export const templateLookup: TemplateLookup = (ref) => {
   return JSON.parse(readFileSync(new URL(name, templatesDir), "utf8")) as unknown;
 };
 
-/** The ids of the shipped townships (tenants/townships/<id>.json). */
-export const townshipIds = (): string[] => listTenantJson("townships").map((p) => p.slice("townships/".length, -".json".length));
-
 function describeIssues(issues: Issue[]): string {
   return issues.map((i) => `${i.path} ${i.code}: ${i.message.en}`).join("\n");
 }
 
 /** Resolves and validates a raw config; throws with the issues when it is not valid. */
-export function resolveAndValidate(raw: unknown): TownshipConfig {
+function resolveAndValidate(raw: unknown): TownshipConfig {
   const resolved = resolveConfig(raw, templateLookup);
   if (!resolved.ok) throw new Error(`config does not resolve:\n${describeIssues(resolved.issues)}`);
   const validation = validateTownshipConfig(resolved.value);
@@ -74,11 +71,21 @@ export function compileVariant(config: MutableConfig): CompiledConfig {
   return compileConfig(validation.config);
 }
 
-export function actor(tenantId: string, unitId: string, posts: string[], userId = `user-${unitId}-${posts.join("+") || "none"}`): Actor {
+export function actor(
+  tenantId: string,
+  unitId: string,
+  posts: string[],
+  userId = `user-${unitId}-${posts.join("+") || "none"}`,
+): Actor {
   return { userId, tenantId, unitId, posts };
 }
 
-export function caseFacts(tenantId: string, orgUnitId: string, platformId: string, reporterId = "someone-else"): CaseFacts {
+export function caseFacts(
+  tenantId: string,
+  orgUnitId: string,
+  platformId: string,
+  reporterId = "someone-else",
+): CaseFacts {
   return { tenantId, orgUnitId, platformId, reporterId };
 }
 

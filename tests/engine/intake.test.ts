@@ -1,6 +1,6 @@
 import { describe, it, expect } from "vitest";
-import { decideIntake, type IntakeContext, type IntakeDecision } from "../../engine/intake";
-import type { Actor } from "../../engine/permissions";
+import { decideIntake, type IntakeContext, type IntakeDecision } from "#engine/intake";
+import type { Actor } from "#engine/permissions";
 import { actor, compileVariant, demoConfig, hasCjk, loadTownship } from "./helpers";
 
 const east = loadTownship("east-lake");
@@ -12,7 +12,12 @@ function ctx(over: Partial<IntakeContext> = {}): IntakeContext {
   return { compiled: east.compiled, configVersion: 7, actor: gridWorker, now, caseId: "case-0001", ...over };
 }
 
-const validDispute = { summary: "  邻里因噪音发生争执  ", parties: 3, location: "桥头村3组", partyPhone: "13800138000" };
+const validDispute = {
+  summary: "  邻里因噪音发生争执  ",
+  parties: 3,
+  location: "桥头村3组",
+  partyPhone: "13800138000",
+};
 
 function expectOk(decision: IntakeDecision) {
   if (!decision.ok) throw new Error(`expected ok, got ${JSON.stringify(decision.refusal)}`);
@@ -25,9 +30,27 @@ function expectRefusal(decision: IntakeDecision) {
 
 describe("decideIntake: accepted reports", () => {
   it.each([
-    { categoryId: "dispute", data: validDispute, grade: "general", platform: "platform-safety", title: "邻里因噪音发生争执" },
-    { categoryId: "safety-hazard", data: { summary: "楼道堆放杂物", hazardType: "消防", location: "2号楼" }, grade: "difficult", platform: "platform-safety", title: "楼道堆放杂物" },
-    { categoryId: "public-service", data: { summary: "路灯不亮已一周" }, grade: "general", platform: "platform-service", title: "路灯不亮已一周" },
+    {
+      categoryId: "dispute",
+      data: validDispute,
+      grade: "general",
+      platform: "platform-safety",
+      title: "邻里因噪音发生争执",
+    },
+    {
+      categoryId: "safety-hazard",
+      data: { summary: "楼道堆放杂物", hazardType: "消防", location: "2号楼" },
+      grade: "difficult",
+      platform: "platform-safety",
+      title: "楼道堆放杂物",
+    },
+    {
+      categoryId: "public-service",
+      data: { summary: "路灯不亮已一周" },
+      grade: "general",
+      platform: "platform-service",
+      title: "路灯不亮已一周",
+    },
   ])("$categoryId opens a case in the workflow's first state", ({ categoryId, data, grade, platform, title }) => {
     const decision = expectOk(decideIntake(ctx(), { categoryId, data }));
     expect(decision.case).toEqual({
@@ -54,7 +77,12 @@ describe("decideIntake: accepted reports", () => {
     loop.initial = "received";
     config.categories[2].defaultGrade = "major";
     config.categories[2].platform = "platform-party";
-    const decision = expectOk(decideIntake(ctx({ compiled: compileVariant(config) }), { categoryId: "public-service", data: { summary: "路灯不亮已一周" } }));
+    const decision = expectOk(
+      decideIntake(ctx({ compiled: compileVariant(config) }), {
+        categoryId: "public-service",
+        data: { summary: "路灯不亮已一周" },
+      }),
+    );
     expect(decision.case).toMatchObject({ state: "received", gradeId: "major", platformId: "platform-party" });
     expect(decision.outcomes[0]).toMatchObject({ type: "audit", data: { state: "received", gradeId: "major" } });
   });
@@ -65,7 +93,13 @@ describe("decideIntake: accepted reports", () => {
       {
         type: "audit",
         event: "case.reported",
-        data: { categoryId: "dispute", gradeId: "general", state: "reported", configVersion: 7, at: "2025-03-14T02:30:00.000Z" },
+        data: {
+          categoryId: "dispute",
+          gradeId: "general",
+          state: "reported",
+          configVersion: 7,
+          at: "2025-03-14T02:30:00.000Z",
+        },
       },
       { type: "notify", posts: ["routing"], kind: "case.reported", dedupeKey: expect.stringContaining("case-0001") },
     ]);
@@ -88,7 +122,9 @@ describe("decideIntake: accepted reports", () => {
   it("a workflow without intake effects only audits", () => {
     const config = demoConfig();
     delete config.workflows["case-loop"].onIntake;
-    const decision = expectOk(decideIntake(ctx({ compiled: compileVariant(config) }), { categoryId: "dispute", data: validDispute }));
+    const decision = expectOk(
+      decideIntake(ctx({ compiled: compileVariant(config) }), { categoryId: "dispute", data: validDispute }),
+    );
     expect(decision.outcomes.map((e) => e.type)).toEqual(["audit"]);
   });
 
@@ -106,8 +142,18 @@ describe("decideIntake: accepted reports", () => {
 
   it("a township's own category opens cases on its own platform (west-hill market complaints)", () => {
     const routing = actor("west-hill", "command-room", ["routing"], "user-zhang-wei");
-    const decision = expectOk(decideIntake({ compiled: west.compiled, configVersion: 1, actor: routing, now, caseId: "w-1" }, { categoryId: "market-complaint", data: { summary: "摊位缺斤短两" } }));
-    expect(decision.case).toMatchObject({ tenantId: "west-hill", platformId: "platform-economy", orgUnitId: "command-room", title: "摊位缺斤短两" });
+    const decision = expectOk(
+      decideIntake(
+        { compiled: west.compiled, configVersion: 1, actor: routing, now, caseId: "w-1" },
+        { categoryId: "market-complaint", data: { summary: "摊位缺斤短两" } },
+      ),
+    );
+    expect(decision.case).toMatchObject({
+      tenantId: "west-hill",
+      platformId: "platform-economy",
+      orgUnitId: "command-room",
+      title: "摊位缺斤短两",
+    });
   });
 
   it("is deterministic: the same inputs give the same decision", () => {
@@ -138,14 +184,54 @@ describe("decideIntake: refusals", () => {
         { path: "/data/location", code: "schema.required" },
       ],
     },
-    { name: "a summary too short", categoryId: "dispute", data: { ...validDispute, summary: "吵架" }, expected: [{ path: "/data/summary", code: "schema.minLength" }] },
-    { name: "too few parties", categoryId: "dispute", data: { ...validDispute, parties: 1 }, expected: [{ path: "/data/parties", code: "schema.minimum" }] },
-    { name: "parties as text", categoryId: "dispute", data: { ...validDispute, parties: "三" }, expected: [{ path: "/data/parties", code: "schema.type" }] },
-    { name: "a phone number that is not a mobile number", categoryId: "dispute", data: { ...validDispute, partyPhone: "0571-1234567" }, expected: [{ path: "/data/partyPhone", code: "schema.pattern" }] },
-    { name: "an ID number of the wrong length", categoryId: "dispute", data: { ...validDispute, partyIdNumber: "11010119900101" }, expected: [{ path: "/data/partyIdNumber", code: "schema.pattern" }] },
-    { name: "a hazard type not on the list", categoryId: "safety-hazard", data: { summary: "楼道堆放杂物", hazardType: "水灾", location: "2号楼" }, expected: [{ path: "/data/hazardType", code: "schema.enum" }] },
-    { name: "data that is not an object", categoryId: "public-service", data: "路灯不亮", expected: [{ path: "/data", code: "schema.type" }] },
-    { name: "no data at all", categoryId: "public-service", data: null, expected: [{ path: "/data", code: "schema.type" }] },
+    {
+      name: "a summary too short",
+      categoryId: "dispute",
+      data: { ...validDispute, summary: "吵架" },
+      expected: [{ path: "/data/summary", code: "schema.minLength" }],
+    },
+    {
+      name: "too few parties",
+      categoryId: "dispute",
+      data: { ...validDispute, parties: 1 },
+      expected: [{ path: "/data/parties", code: "schema.minimum" }],
+    },
+    {
+      name: "parties as text",
+      categoryId: "dispute",
+      data: { ...validDispute, parties: "三" },
+      expected: [{ path: "/data/parties", code: "schema.type" }],
+    },
+    {
+      name: "a phone number that is not a mobile number",
+      categoryId: "dispute",
+      data: { ...validDispute, partyPhone: "0571-1234567" },
+      expected: [{ path: "/data/partyPhone", code: "schema.pattern" }],
+    },
+    {
+      name: "an ID number of the wrong length",
+      categoryId: "dispute",
+      data: { ...validDispute, partyIdNumber: "11010119900101" },
+      expected: [{ path: "/data/partyIdNumber", code: "schema.pattern" }],
+    },
+    {
+      name: "a hazard type not on the list",
+      categoryId: "safety-hazard",
+      data: { summary: "楼道堆放杂物", hazardType: "水灾", location: "2号楼" },
+      expected: [{ path: "/data/hazardType", code: "schema.enum" }],
+    },
+    {
+      name: "data that is not an object",
+      categoryId: "public-service",
+      data: "路灯不亮",
+      expected: [{ path: "/data", code: "schema.type" }],
+    },
+    {
+      name: "no data at all",
+      categoryId: "public-service",
+      data: null,
+      expected: [{ path: "/data", code: "schema.type" }],
+    },
   ])("$name → invalid-input with bilingual issues at /data/…", ({ categoryId, data, expected }) => {
     const refusal = expectRefusal(decideIntake(ctx(), { categoryId, data }));
     expect(refusal.kind).toBe("invalid-input");
@@ -158,10 +244,20 @@ describe("decideIntake: refusals", () => {
   });
 
   it("a missing required field is reported in plain words, the same in every form", () => {
-    const refusal = expectRefusal(decideIntake(ctx(), { categoryId: "safety-hazard", data: { summary: "楼道堆放杂物" } }));
+    const refusal = expectRefusal(
+      decideIntake(ctx(), { categoryId: "safety-hazard", data: { summary: "楼道堆放杂物" } }),
+    );
     expect(refusal.issues).toEqual([
-      { path: "/data/hazardType", code: "schema.required", message: { zh: "此项为必填项", en: "This field is required" } },
-      { path: "/data/location", code: "schema.required", message: { zh: "此项为必填项", en: "This field is required" } },
+      {
+        path: "/data/hazardType",
+        code: "schema.required",
+        message: { zh: "此项为必填项", en: "This field is required" },
+      },
+      {
+        path: "/data/location",
+        code: "schema.required",
+        message: { zh: "此项为必填项", en: "This field is required" },
+      },
     ]);
   });
 
@@ -169,12 +265,20 @@ describe("decideIntake: refusals", () => {
     const refusal = expectRefusal(decideIntake(ctx(), { categoryId: "alien-landing", data: validDispute }));
     expect(refusal).toEqual({
       kind: "invalid-input",
-      issues: [{ path: "/categoryId", code: "category.unknown", message: { zh: expect.stringMatching(/[\u4e00-\u9fff]/), en: expect.any(String) } }],
+      issues: [
+        {
+          path: "/categoryId",
+          code: "category.unknown",
+          message: { zh: expect.stringMatching(/[\u4e00-\u9fff]/), en: expect.any(String) },
+        },
+      ],
     });
   });
 
   it("another township's category is unknown here", () => {
-    const refusal = expectRefusal(decideIntake(ctx(), { categoryId: "market-complaint", data: { summary: "摊位缺斤短两" } }));
+    const refusal = expectRefusal(
+      decideIntake(ctx(), { categoryId: "market-complaint", data: { summary: "摊位缺斤短两" } }),
+    );
     expect(refusal.issues[0]).toMatchObject({ path: "/categoryId", code: "category.unknown" });
   });
 
@@ -187,7 +291,11 @@ describe("decideIntake: refusals", () => {
       { name: "a member with no posts", who: actor("east-lake", "command-room", []), allowed: false },
       { name: "the director", who: actor("east-lake", "command-room", ["director"]), allowed: false },
       { name: "routing", who: actor("east-lake", "command-room", ["routing"]), allowed: true },
-      { name: "someone holding routing among other posts", who: actor("east-lake", "command-room", ["analysis", "routing"]), allowed: true },
+      {
+        name: "someone holding routing among other posts",
+        who: actor("east-lake", "command-room", ["analysis", "routing"]),
+        allowed: true,
+      },
     ];
     it.each(cases)("$name → allowed: $allowed", ({ who, allowed }) => {
       const decision = decideIntake(ctx({ compiled, actor: who }), { categoryId: "dispute", data: validDispute });
@@ -211,8 +319,15 @@ describe("decideIntake: refusals", () => {
     config.permissions[0] = { posts: ["platform-lead"], action: "create", subject: "Case", scope: "platform" };
     const compiled = compileVariant(config);
     const safetyLead = actor("east-lake", "platform-safety", ["platform-lead"]);
-    expect(decideIntake(ctx({ compiled, actor: safetyLead }), { categoryId: "dispute", data: validDispute }).ok).toBe(true);
-    const refusal = expectRefusal(decideIntake(ctx({ compiled, actor: safetyLead }), { categoryId: "public-service", data: { summary: "路灯不亮已一周" } }));
+    expect(decideIntake(ctx({ compiled, actor: safetyLead }), { categoryId: "dispute", data: validDispute }).ok).toBe(
+      true,
+    );
+    const refusal = expectRefusal(
+      decideIntake(ctx({ compiled, actor: safetyLead }), {
+        categoryId: "public-service",
+        data: { summary: "路灯不亮已一周" },
+      }),
+    );
     expect(refusal.kind).toBe("not-allowed");
   });
 });

@@ -1,10 +1,21 @@
 import { describe, expect, it } from "vitest";
-import { prepareConfig } from "../../engine/config/index";
-import { describeChange } from "../../engine/config/diff";
-import { toIdPath } from "../../engine/config/id-paths";
-import { resolveConfig } from "../../engine/config/resolve";
-import { adminPostOf, buildTownshipSource, changesFromTemplate, configCounts, emptyDraft, knownUnits, peopleFor, templateFacts, unitsForPost, type OnboardingDraft } from "../../engine/onboarding";
-import type { TownshipConfig } from "../../schemas/township-config";
+import { prepareConfig } from "#engine/config/index";
+import { describeChange } from "#engine/config/diff";
+import { toIdPath } from "#engine/config/id-paths";
+import { resolveConfig } from "#engine/config/resolve";
+import {
+  adminPostOf,
+  buildTownshipSource,
+  changesFromTemplate,
+  configCounts,
+  emptyDraft,
+  knownUnits,
+  peopleFor,
+  templateFacts,
+  unitsForPost,
+  type OnboardingDraft,
+} from "#engine/onboarding";
+import type { TownshipConfig } from "#schemas/township-config";
 import { templateLookup } from "./helpers";
 
 const TEMPLATE = "command-room-guideline@1.0.0";
@@ -22,7 +33,14 @@ function draft(patch: Partial<OnboardingDraft> = {}): OnboardingDraft {
     platforms: { keep: ["platform-party", "platform-economy", "platform-safety", "platform-service"], add: [] },
     units: [
       { kind: "village", id: "village-nanhu", name: "南湖村", name_en: "Nanhu Village", parent: "", gridType: "" },
-      { kind: "grid", id: "grid-nanhu-1", name: "南湖村第一网格", name_en: "", parent: "village-nanhu", gridType: "comprehensive" },
+      {
+        kind: "grid",
+        id: "grid-nanhu-1",
+        name: "南湖村第一网格",
+        name_en: "",
+        parent: "village-nanhu",
+        gridType: "comprehensive",
+      },
     ],
     admin: { login: "south-lake.admin", name: "郑洁" },
     staff: [{ login: "south-lake.grid1", name: "林晓", post: "grid-worker", unit: "grid-nanhu-1" }],
@@ -40,26 +58,53 @@ describe("buildTownshipSource", () => {
   it("writes a township that extends the template with its own villages and grids, valid as published", () => {
     const { built, prepared } = prepare(draft());
     if (!built.ok || !prepared?.ok) throw new Error(JSON.stringify(built.ok ? prepared : built.issues));
-    expect(built.source).toMatchObject({ kind: "township", id: "south-lake", version: "1.0.0", extends: TEMPLATE, name: { zh: "南湖镇", en: "South Lake Town" } });
+    expect(built.source).toMatchObject({
+      kind: "township",
+      id: "south-lake",
+      version: "1.0.0",
+      extends: TEMPLATE,
+      name: { zh: "南湖镇", en: "South Lake Town" },
+    });
     expect(built.source.org).toEqual({
       units: [
         { id: "village-nanhu", kind: "village", name: { zh: "南湖村", en: "Nanhu Village" }, parent: "command-room" },
-        { id: "grid-nanhu-1", kind: "grid", name: { zh: "南湖村第一网格" }, parent: "village-nanhu", gridType: "comprehensive" },
+        {
+          id: "grid-nanhu-1",
+          kind: "grid",
+          name: { zh: "南湖村第一网格" },
+          parent: "village-nanhu",
+          gridType: "comprehensive",
+        },
       ],
     });
     expect(configCounts(prepared.config)).toMatchObject({ platforms: 4, villages: 1, grids: 1, categories: 3 });
-    expect(changesFromTemplate(template(), prepared.config).map((c) => describeChange(c))).toEqual(["新增单位“南湖村”", "新增单位“南湖村第一网格”"]);
+    expect(changesFromTemplate(template(), prepared.config).map((c) => describeChange(c))).toEqual([
+      "新增单位“南湖村”",
+      "新增单位“南湖村第一网格”",
+    ]);
   });
 
   it("drops platforms the township does not keep and adds its own", () => {
     const { built, prepared } = prepare(
-      draft({ platforms: { keep: ["platform-safety", "platform-service"], add: [{ id: "platform-tourism", name: { zh: "文旅平台", en: "Tourism platform" } }] } }),
+      draft({
+        platforms: {
+          keep: ["platform-safety", "platform-service"],
+          add: [{ id: "platform-tourism", name: { zh: "文旅平台", en: "Tourism platform" } }],
+        },
+      }),
     );
     if (!built.ok || !prepared?.ok) throw new Error("should be valid");
     const units = prepared.config.org!.units!;
     expect(units.map((u) => u.id)).not.toContain("platform-party");
-    expect(units.find((u) => u.id === "platform-tourism")).toEqual({ id: "platform-tourism", kind: "platform", parent: "command-room", name: { zh: "文旅平台", en: "Tourism platform" } });
-    expect(changesFromTemplate(template(), prepared.config).map((c) => describeChange(c, "en"))).toContain('Removed unit "Party-building platform"');
+    expect(units.find((u) => u.id === "platform-tourism")).toEqual({
+      id: "platform-tourism",
+      kind: "platform",
+      parent: "command-room",
+      name: { zh: "文旅平台", en: "Tourism platform" },
+    });
+    expect(changesFromTemplate(template(), prepared.config).map((c) => describeChange(c, "en"))).toContain(
+      'Removed unit "Party-building platform"',
+    );
   });
 
   it("leaves it to validation when a dropped platform is still used by a category", () => {
@@ -68,16 +113,49 @@ describe("buildTownshipSource", () => {
     const resolved = resolveConfig(built.source, templateLookup);
     const paths = prepared.issues.map((i) => toIdPath(resolved.ok ? resolved.value : built.source, i.path));
     expect(paths).toContain("/categories/dispute/platform");
-    expect(prepared.issues.find((i) => i.code === "reference.missing")!.message).toEqual({ zh: "平台“platform-safety”不存在", en: 'Platform "platform-safety" does not exist' });
+    expect(prepared.issues.find((i) => i.code === "reference.missing")!.message).toEqual({
+      zh: "平台“platform-safety”不存在",
+      en: 'Platform "platform-safety" does not exist',
+    });
   });
 
   it.each<[string, unknown, string, string]>([
-    ["a code with capitals", draft({ township: { code: "South", name: { zh: "南湖镇" } } }), "/township/code", "schema.pattern"],
-    ["a missing name", draft({ township: { code: "south", name: { zh: "" } } }), "/township/name/zh", "schema.minLength"],
-    ["an extra property (nothing unexpected is trusted)", { ...draft(), tenantId: "someone-else" }, "/tenantId", "schema.additionalProperties"],
-    ["a platform the template lacks", draft({ platforms: { keep: ["platform-moon"], add: [] } }), "/platforms/keep/0", "onboarding.platform-unknown"],
-    ["an added platform with a template unit's id", draft({ platforms: { keep: [], add: [{ id: "command-room", name: { zh: "X" } }] } }), "/platforms/add/0/id", "onboarding.platform-taken"],
-    ["a grid under a missing village, by row", draft({ units: [{ kind: "grid", id: "g", name: "G", name_en: "", parent: "v-none", gridType: "" }] }), "/units/0/parent", "import.parent-missing"],
+    [
+      "a code with capitals",
+      draft({ township: { code: "South", name: { zh: "南湖镇" } } }),
+      "/township/code",
+      "schema.pattern",
+    ],
+    [
+      "a missing name",
+      draft({ township: { code: "south", name: { zh: "" } } }),
+      "/township/name/zh",
+      "schema.minLength",
+    ],
+    [
+      "an extra property (nothing unexpected is trusted)",
+      { ...draft(), tenantId: "someone-else" },
+      "/tenantId",
+      "schema.additionalProperties",
+    ],
+    [
+      "a platform the template lacks",
+      draft({ platforms: { keep: ["platform-moon"], add: [] } }),
+      "/platforms/keep/0",
+      "onboarding.platform-unknown",
+    ],
+    [
+      "an added platform with a template unit's id",
+      draft({ platforms: { keep: [], add: [{ id: "command-room", name: { zh: "X" } }] } }),
+      "/platforms/add/0/id",
+      "onboarding.platform-taken",
+    ],
+    [
+      "a grid under a missing village, by row",
+      draft({ units: [{ kind: "grid", id: "g", name: "G", name_en: "", parent: "v-none", gridType: "" }] }),
+      "/units/0/parent",
+      "import.parent-missing",
+    ],
   ])("refuses %s", (_name, d, path, code) => {
     const built = buildTownshipSource(d, template());
     expect(built.ok).toBe(false);
@@ -86,7 +164,16 @@ describe("buildTownshipSource", () => {
 
   it("refuses a template that is not published", () => {
     const built = buildTownshipSource(draft({ template: "nowhere@1.0.0" }), undefined);
-    expect(built).toEqual({ ok: false, issues: [{ path: "/template", code: "onboarding.template-missing", message: { zh: "找不到已发布的模板“nowhere@1.0.0”", en: 'No published template "nowhere@1.0.0"' } }] });
+    expect(built).toEqual({
+      ok: false,
+      issues: [
+        {
+          path: "/template",
+          code: "onboarding.template-missing",
+          message: { zh: "找不到已发布的模板“nowhere@1.0.0”", en: 'No published template "nowhere@1.0.0"' },
+        },
+      ],
+    });
   });
 });
 
@@ -110,11 +197,36 @@ describe("peopleFor", () => {
   });
 
   it.each<[string, OnboardingDraft["staff"], string, string]>([
-    ["an unknown post", [{ login: "a.b.c", name: "X", post: "astronaut", unit: "grid-nanhu-1" }], "/staff/0/post", "reference.missing"],
-    ["an unknown unit", [{ login: "a.b.c", name: "X", post: "routing", unit: "moon" }], "/staff/0/unit", "reference.missing"],
-    ["a grid worker outside a grid", [{ login: "a.b.c", name: "X", post: "grid-worker", unit: "village-nanhu" }], "/staff/0/unit", "onboarding.unit-kind"],
-    ["a director outside the command room", [{ login: "a.b.c", name: "X", post: "director", unit: "village-nanhu" }], "/staff/0/unit", "onboarding.unit-fixed"],
-    ["a login used twice", [{ login: "south-lake.admin", name: "X", post: "routing", unit: "command-room" }], "/staff/0/login", "onboarding.login-duplicate"],
+    [
+      "an unknown post",
+      [{ login: "a.b.c", name: "X", post: "astronaut", unit: "grid-nanhu-1" }],
+      "/staff/0/post",
+      "reference.missing",
+    ],
+    [
+      "an unknown unit",
+      [{ login: "a.b.c", name: "X", post: "routing", unit: "moon" }],
+      "/staff/0/unit",
+      "reference.missing",
+    ],
+    [
+      "a grid worker outside a grid",
+      [{ login: "a.b.c", name: "X", post: "grid-worker", unit: "village-nanhu" }],
+      "/staff/0/unit",
+      "onboarding.unit-kind",
+    ],
+    [
+      "a director outside the command room",
+      [{ login: "a.b.c", name: "X", post: "director", unit: "village-nanhu" }],
+      "/staff/0/unit",
+      "onboarding.unit-fixed",
+    ],
+    [
+      "a login used twice",
+      [{ login: "south-lake.admin", name: "X", post: "routing", unit: "command-room" }],
+      "/staff/0/login",
+      "onboarding.login-duplicate",
+    ],
   ])("refuses %s", (_name, staff, path, code) => {
     const result = peopleFor(draft({ staff }), config());
     expect(result.ok).toBe(false);
@@ -126,12 +238,20 @@ describe("templateFacts and knownUnits", () => {
   it("offers the template's platforms and the command room", () => {
     const facts = templateFacts(template());
     expect(facts.commandRoom).toBe("command-room");
-    expect(facts.platforms.map((p) => p.id)).toEqual(["platform-party", "platform-economy", "platform-safety", "platform-service"]);
+    expect(facts.platforms.map((p) => p.id)).toEqual([
+      "platform-party",
+      "platform-economy",
+      "platform-safety",
+      "platform-service",
+    ]);
     expect(facts.adminPost).toBe("township-admin");
   });
 
   it("knows the template's units minus dropped platforms plus added ones", () => {
-    const ids = knownUnits(template().org!.units!, { keep: ["platform-safety"], add: [{ id: "platform-x", name: { zh: "X" } }] }).map((u) => u.id);
+    const ids = knownUnits(template().org!.units!, {
+      keep: ["platform-safety"],
+      add: [{ id: "platform-x", name: { zh: "X" } }],
+    }).map((u) => u.id);
     expect(ids).toContain("platform-safety");
     expect(ids).toContain("platform-x");
     expect(ids).not.toContain("platform-party");
@@ -141,7 +261,12 @@ describe("templateFacts and knownUnits", () => {
 
 describe("unitsForPost", () => {
   const facts = templateFacts(template());
-  const units = [...facts.units, { id: "village-nanhu", kind: "village" }, { id: "grid-nanhu-1", kind: "grid" }, { id: "grid-nanhu-2", kind: "grid" }];
+  const units = [
+    ...facts.units,
+    { id: "village-nanhu", kind: "village" },
+    { id: "grid-nanhu-1", kind: "grid" },
+    { id: "grid-nanhu-2", kind: "grid" },
+  ];
   const post = (id: string) => facts.posts.find((p) => p.id === id);
 
   it("offers a grid worker the grids, a platform lead the platforms, a fixed post its own unit", () => {

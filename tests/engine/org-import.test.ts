@@ -1,26 +1,70 @@
 import { describe, expect, it } from "vitest";
-import { checkOrgRows, importOrgTable, ORG_COLUMNS, orgRowsFromTable, parseCsv, rowsToCsv, unitsToRows, type OrgRow } from "../../engine/org-import";
+import {
+  checkOrgRows,
+  importOrgTable,
+  ORG_COLUMNS,
+  orgRowsFromTable,
+  parseCsv,
+  rowsToCsv,
+  unitsToRows,
+  type OrgRow,
+} from "#engine/org-import";
 
 const known = [
   { id: "command-room", kind: "command-room" },
   { id: "platform-safety", kind: "platform" },
 ];
-const row = (values: Partial<OrgRow>): OrgRow => ({ kind: "", id: "", name: "", name_en: "", parent: "", gridType: "", ...values });
+const row = (values: Partial<OrgRow>): OrgRow => ({
+  kind: "",
+  id: "",
+  name: "",
+  name_en: "",
+  parent: "",
+  gridType: "",
+  ...values,
+});
 const rows = (...values: Array<Partial<OrgRow>>) => values.map((v, i) => ({ row: i + 2, values: row(v) }));
 
 describe("parseCsv", () => {
   it.each([
-    ["plain lines", "a,b\nc,d\n", [["a", "b"], ["c", "d"]]],
-    ["CRLF and no final newline", "a,b\r\nc,d", [["a", "b"], ["c", "d"]]],
-    ["a byte-order mark", "\uFEFFkind,id\nvillage,v1\n", [["kind", "id"], ["village", "v1"]]],
-    ["quoted commas, quotes and line breaks", 'a,"b, c","say ""hi""","two\nlines"\n', [["a", "b, c", 'say "hi"', "two\nlines"]]],
+    [
+      "plain lines",
+      "a,b\nc,d\n",
+      [
+        ["a", "b"],
+        ["c", "d"],
+      ],
+    ],
+    [
+      "CRLF and no final newline",
+      "a,b\r\nc,d",
+      [
+        ["a", "b"],
+        ["c", "d"],
+      ],
+    ],
+    [
+      "a byte-order mark",
+      "\uFEFFkind,id\nvillage,v1\n",
+      [
+        ["kind", "id"],
+        ["village", "v1"],
+      ],
+    ],
+    [
+      "quoted commas, quotes and line breaks",
+      'a,"b, c","say ""hi""","two\nlines"\n',
+      [["a", "b, c", 'say "hi"', "two\nlines"]],
+    ],
     ["empty fields", ",,\n", [["", "", ""]]],
   ])("reads %s", (_name, text, expected) => {
     expect(parseCsv(text)).toEqual(expected);
   });
 
   it("round-trips what rowsToCsv writes", () => {
-    const data = [row({ kind: "village", id: "v-1", name: "桥头村, 一组", name_en: 'The "Bridge"', parent: "", gridType: "" })];
+    const data = [
+      row({ kind: "village", id: "v-1", name: "桥头村, 一组", name_en: 'The "Bridge"', parent: "", gridType: "" }),
+    ];
     const table = parseCsv(rowsToCsv(data));
     expect(table[0]).toEqual([...ORG_COLUMNS]);
     expect(orgRowsFromTable(table).rows.map((r) => r.values)).toEqual(data);
@@ -43,7 +87,10 @@ describe("orgRowsFromTable", () => {
   });
 
   it("names the columns a header lacks", () => {
-    const parsed = orgRowsFromTable([["kind", "名称"], ["village", "x"]]);
+    const parsed = orgRowsFromTable([
+      ["kind", "名称"],
+      ["village", "x"],
+    ]);
     expect(parsed.issues.map((i) => [i.row, i.column, i.code])).toEqual([[1, "id", "import.missing-column"]]);
     expect(parsed.issues[0]!.message.zh).toBe("第 1 行：表头缺少“id”（编号）列");
   });
@@ -77,7 +124,11 @@ describe("checkOrgRows", () => {
   });
 
   it("lets a row refer to a parent further down the file", () => {
-    const result = checkOrgRows(rows({ kind: "grid", id: "g-1", name: "网格", parent: "v-1" }, { kind: "village", id: "v-1", name: "村" }), known, "command-room");
+    const result = checkOrgRows(
+      rows({ kind: "grid", id: "g-1", name: "网格", parent: "v-1" }, { kind: "village", id: "v-1", name: "村" }),
+      known,
+      "command-room",
+    );
     expect(result.issues).toEqual([]);
   });
 
@@ -86,14 +137,56 @@ describe("checkOrgRows", () => {
     ["a missing kind", { id: "x", name: "X" }, "kind", "import.kind-missing", "第 2 行：缺少类型"],
     ["an unknown kind", { kind: "town", id: "x", name: "X" }, "kind", "import.kind-unknown", "第 2 行：类型“town”无效"],
     ["a missing id", { kind: "village", name: "X" }, "id", "import.id-missing", "第 2 行：缺少编号"],
-    ["an id with capitals", { kind: "village", id: "Village-1", name: "X" }, "id", "import.id-invalid", "第 2 行：编号“Village-1”只能用小写字母"],
-    ["an id the template uses", { kind: "village", id: "platform-safety", name: "X" }, "id", "import.id-taken", "第 2 行：编号“platform-safety”已被模板中的单位使用"],
+    [
+      "an id with capitals",
+      { kind: "village", id: "Village-1", name: "X" },
+      "id",
+      "import.id-invalid",
+      "第 2 行：编号“Village-1”只能用小写字母",
+    ],
+    [
+      "an id the template uses",
+      { kind: "village", id: "platform-safety", name: "X" },
+      "id",
+      "import.id-taken",
+      "第 2 行：编号“platform-safety”已被模板中的单位使用",
+    ],
     ["a missing name", { kind: "village", id: "x" }, "name", "import.name-missing", "第 2 行：缺少名称"],
-    ["a parent that does not exist", { kind: "grid", id: "g", name: "G", parent: "nowhere" }, "parent", "import.parent-missing", "第 2 行：上级“nowhere”不存在"],
-    ["a grid without a parent", { kind: "grid", id: "g", name: "G" }, "parent", "import.parent-required", "第 2 行：网格须填写上级（村或社区）"],
-    ["a grid under a platform", { kind: "grid", id: "g", name: "G", parent: "platform-safety" }, "parent", "import.parent-kind", "第 2 行：网格的上级须为村或社区"],
-    ["an unknown grid type", { kind: "grid", id: "g", name: "G", parent: "command-room", gridType: "huge" }, "gridType", "import.grid-type-unknown", "第 2 行：网格类型“huge”无效"],
-    ["a grid type on a village", { kind: "village", id: "v", name: "V", gridType: "dedicated" }, "gridType", "import.grid-type-not-grid", "第 2 行：只有网格可以填写网格类型"],
+    [
+      "a parent that does not exist",
+      { kind: "grid", id: "g", name: "G", parent: "nowhere" },
+      "parent",
+      "import.parent-missing",
+      "第 2 行：上级“nowhere”不存在",
+    ],
+    [
+      "a grid without a parent",
+      { kind: "grid", id: "g", name: "G" },
+      "parent",
+      "import.parent-required",
+      "第 2 行：网格须填写上级（村或社区）",
+    ],
+    [
+      "a grid under a platform",
+      { kind: "grid", id: "g", name: "G", parent: "platform-safety" },
+      "parent",
+      "import.parent-kind",
+      "第 2 行：网格的上级须为村或社区",
+    ],
+    [
+      "an unknown grid type",
+      { kind: "grid", id: "g", name: "G", parent: "command-room", gridType: "huge" },
+      "gridType",
+      "import.grid-type-unknown",
+      "第 2 行：网格类型“huge”无效",
+    ],
+    [
+      "a grid type on a village",
+      { kind: "village", id: "v", name: "V", gridType: "dedicated" },
+      "gridType",
+      "import.grid-type-not-grid",
+      "第 2 行：只有网格可以填写网格类型",
+    ],
   ])("reports %s with its row, column and a bilingual message", (_name, values, column, code, zh) => {
     const result = checkOrgRows(rows(values), known, "command-room");
     const found = result.issues.find((i) => i.code === code);
@@ -105,8 +198,19 @@ describe("checkOrgRows", () => {
   });
 
   it("reports a repeated id at the later row, naming the first", () => {
-    const result = checkOrgRows(rows({ kind: "village", id: "v", name: "A" }, { kind: "village", id: "v", name: "B" }), known, "command-room");
-    expect(result.issues).toEqual([{ row: 3, column: "id", code: "import.id-duplicate", message: { zh: "第 3 行：编号“v”与第 2 行重复", en: 'Row 3: id "v" repeats row 2' } }]);
+    const result = checkOrgRows(
+      rows({ kind: "village", id: "v", name: "A" }, { kind: "village", id: "v", name: "B" }),
+      known,
+      "command-room",
+    );
+    expect(result.issues).toEqual([
+      {
+        row: 3,
+        column: "id",
+        code: "import.id-duplicate",
+        message: { zh: "第 3 行：编号“v”与第 2 行重复", en: 'Row 3: id "v" repeats row 2' },
+      },
+    ]);
     expect(result.units.map((u) => u.name.zh)).toEqual(["A"]);
   });
 
@@ -149,7 +253,13 @@ describe("checkOrgRows", () => {
   });
 
   it("gives rows back for the table a person edits", () => {
-    const units = checkOrgRows(rows({ kind: "village", id: "v", name: "村", name_en: "V" }), known, "command-room").units;
-    expect(unitsToRows(units)).toEqual([row({ kind: "village", id: "v", name: "村", name_en: "V", parent: "command-room" })]);
+    const units = checkOrgRows(
+      rows({ kind: "village", id: "v", name: "村", name_en: "V" }),
+      known,
+      "command-room",
+    ).units;
+    expect(unitsToRows(units)).toEqual([
+      row({ kind: "village", id: "v", name: "村", name_en: "V", parent: "command-room" }),
+    ]);
   });
 });

@@ -1,19 +1,28 @@
 // The "assigned" scope: units a case is dispatched to (lead or assisting) may work on it.
 import { describe, expect, it } from "vitest";
-import { buildAbility, caseSubject, explainAccess, rulesFor, type CaseFacts } from "../../engine/permissions";
-import { accessibleCases, abilityFor, explainCaseAccess } from "../../app/server/permissions.server";
+import { buildAbility, caseSubject, explainAccess, rulesFor, type CaseFacts } from "#engine/permissions";
+import { accessibleCases, abilityFor, explainCaseAccess } from "#app/server/permissions.server";
 import { compileVariant, demoConfig } from "./helpers";
 
 const config = demoConfig();
 config.permissions = [{ posts: ["*"], action: "read", subject: "Case", scope: "assigned" }];
 const compiled = compileVariant(config);
 const police = { userId: "u-police", tenantId: "east-lake", unitId: "police-station", posts: ["grid-worker"] };
-const base: CaseFacts = { tenantId: "east-lake", orgUnitId: "grid-qiaotou-1", platformId: "platform-safety", reporterId: "u-grid" };
+const base: CaseFacts = {
+  tenantId: "east-lake",
+  orgUnitId: "grid-qiaotou-1",
+  platformId: "platform-safety",
+  reporterId: "u-grid",
+};
 
 describe("assigned scope", () => {
   it.each([
     ["lead unit", { ...base, leadUnitId: "police-station", assistUnitIds: [] }, true],
-    ["assisting unit", { ...base, leadUnitId: "platform-safety", assistUnitIds: ["fire-station", "police-station"] }, true],
+    [
+      "assisting unit",
+      { ...base, leadUnitId: "platform-safety", assistUnitIds: ["fire-station", "police-station"] },
+      true,
+    ],
     ["not assigned", { ...base, leadUnitId: "platform-safety", assistUnitIds: ["fire-station"] }, false],
     ["never dispatched", base, false],
     ["assigned, but another township", { ...base, tenantId: "west-hill", leadUnitId: "police-station" }, false],

@@ -1,13 +1,23 @@
 import { describe, it, expect } from "vitest";
-import { buildAbility, caseSubject, explainAccess, rulesFor, scopeCondition, type Action, type Actor, type CaseFacts } from "../../engine/permissions";
-import type { CompiledConfig } from "../../engine/config/compile";
+import {
+  buildAbility,
+  caseSubject,
+  explainAccess,
+  rulesFor,
+  scopeCondition,
+  type Action,
+  type Actor,
+  type CaseFacts,
+} from "#engine/permissions";
+import type { CompiledConfig } from "#engine/config/compile";
 import { actor, caseFacts, compileVariant, demoConfig, loadTownship, readTenantJson } from "./helpers";
 
 const east = loadTownship("east-lake");
 const west = loadTownship("west-hill");
 const compiledFor: Record<string, CompiledConfig> = { "east-lake": east.compiled, "west-hill": west.compiled };
 
-const can = (compiled: CompiledConfig, who: Actor, action: Action, facts: CaseFacts) => buildAbility(rulesFor(compiled, who)).can(action, caseSubject(facts));
+const can = (compiled: CompiledConfig, who: Actor, action: Action, facts: CaseFacts) =>
+  buildAbility(rulesFor(compiled, who)).can(action, caseSubject(facts));
 
 // East Lake cases, none reported by the actors below.
 const CASES = {
@@ -21,25 +31,67 @@ type CaseName = keyof typeof CASES;
 
 /** Where a holder of the post sits in East Lake: the post's own unit, or a unit of one of its kinds. */
 const unitFor = (post: string) =>
-  east.compiled.posts.get(post)?.unit ?? { "platform-lead": "platform-safety", "village-station": "village-qiaotou", "grid-worker": "grid-qiaotou-1" }[post] ?? "command-room";
+  east.compiled.posts.get(post)?.unit ??
+  { "platform-lead": "platform-safety", "village-station": "village-qiaotou", "grid-worker": "grid-qiaotou-1" }[post] ??
+  "command-room";
 const ALL = Object.keys(CASES) as CaseName[];
 
 describe("reading cases in East Lake, by post and scope", () => {
   const rows: Array<{ name: string; who: Actor; reads: CaseName[] }> = [
-    { name: "grid worker, Qiaotou grid 1 (unit)", who: actor("east-lake", "grid-qiaotou-1", ["grid-worker"]), reads: ["qiaotou1Safety"] },
-    { name: "grid worker, Qiaotou grid 2 (unit)", who: actor("east-lake", "grid-qiaotou-2", ["grid-worker"]), reads: ["qiaotou2Service"] },
-    { name: "grid worker, Shanxia grid 1 (unit)", who: actor("east-lake", "grid-shanxia-1", ["grid-worker"]), reads: ["shanxia1Safety"] },
-    { name: "village station, Qiaotou (unit-subtree)", who: actor("east-lake", "village-qiaotou", ["village-station"]), reads: ["qiaotou1Safety", "qiaotou2Service", "qiaotouVillageParty"] },
-    { name: "village station, Shanxia (unit-subtree)", who: actor("east-lake", "village-shanxia", ["village-station"]), reads: ["shanxia1Safety"] },
-    { name: "platform lead, safety platform (platform)", who: actor("east-lake", "platform-safety", ["platform-lead"]), reads: ["qiaotou1Safety", "shanxia1Safety"] },
-    { name: "platform lead, service platform (platform)", who: actor("east-lake", "platform-service", ["platform-lead"]), reads: ["qiaotou2Service"] },
-    { name: "platform lead, party platform (platform)", who: actor("east-lake", "platform-party", ["platform-lead"]), reads: ["qiaotouVillageParty"] },
-    { name: "platform lead held outside any platform reads nothing by platform", who: actor("east-lake", "grid-qiaotou-1", ["platform-lead"]), reads: [] },
+    {
+      name: "grid worker, Qiaotou grid 1 (unit)",
+      who: actor("east-lake", "grid-qiaotou-1", ["grid-worker"]),
+      reads: ["qiaotou1Safety"],
+    },
+    {
+      name: "grid worker, Qiaotou grid 2 (unit)",
+      who: actor("east-lake", "grid-qiaotou-2", ["grid-worker"]),
+      reads: ["qiaotou2Service"],
+    },
+    {
+      name: "grid worker, Shanxia grid 1 (unit)",
+      who: actor("east-lake", "grid-shanxia-1", ["grid-worker"]),
+      reads: ["shanxia1Safety"],
+    },
+    {
+      name: "village station, Qiaotou (unit-subtree)",
+      who: actor("east-lake", "village-qiaotou", ["village-station"]),
+      reads: ["qiaotou1Safety", "qiaotou2Service", "qiaotouVillageParty"],
+    },
+    {
+      name: "village station, Shanxia (unit-subtree)",
+      who: actor("east-lake", "village-shanxia", ["village-station"]),
+      reads: ["shanxia1Safety"],
+    },
+    {
+      name: "platform lead, safety platform (platform)",
+      who: actor("east-lake", "platform-safety", ["platform-lead"]),
+      reads: ["qiaotou1Safety", "shanxia1Safety"],
+    },
+    {
+      name: "platform lead, service platform (platform)",
+      who: actor("east-lake", "platform-service", ["platform-lead"]),
+      reads: ["qiaotou2Service"],
+    },
+    {
+      name: "platform lead, party platform (platform)",
+      who: actor("east-lake", "platform-party", ["platform-lead"]),
+      reads: ["qiaotouVillageParty"],
+    },
+    {
+      name: "platform lead held outside any platform reads nothing by platform",
+      who: actor("east-lake", "grid-qiaotou-1", ["platform-lead"]),
+      reads: [],
+    },
     { name: "routing (township)", who: actor("east-lake", "command-room", ["routing"]), reads: ALL },
     { name: "director (township)", who: actor("east-lake", "command-room", ["director"]), reads: ALL },
     { name: "flexible post (township)", who: actor("east-lake", "command-room", ["flexible"]), reads: ALL },
     { name: "a member with no posts", who: actor("east-lake", "command-room", []), reads: [] },
-    { name: "grid worker who is also village station", who: actor("east-lake", "village-shanxia", ["grid-worker", "village-station"]), reads: ["shanxia1Safety"] },
+    {
+      name: "grid worker who is also village station",
+      who: actor("east-lake", "village-shanxia", ["grid-worker", "village-station"]),
+      reads: ["shanxia1Safety"],
+    },
   ];
 
   it.each(rows)("$name", ({ who, reads }) => {
@@ -61,22 +113,33 @@ describe("platform scope in West Hill: a special unit counts as a platform", () 
   it("the community station reads both community grids, including the dedicated market grid", () => {
     const station = actor("west-hill", "community-xishan", ["village-station"]);
     expect(can(west.compiled, station, "read", caseFacts("west-hill", "grid-xishan-1", "platform-service"))).toBe(true);
-    expect(can(west.compiled, station, "read", caseFacts("west-hill", "grid-xishan-market", "platform-economy"))).toBe(true);
+    expect(can(west.compiled, station, "read", caseFacts("west-hill", "grid-xishan-market", "platform-economy"))).toBe(
+      true,
+    );
     expect(can(west.compiled, station, "read", caseFacts("west-hill", "market-unit", "platform-economy"))).toBe(false);
   });
 });
 
 describe("own scope", () => {
   const posts = [...east.compiled.posts.keys()];
-  it.each([{ held: [] as string[] }, ...posts.map((p) => ({ held: [p] }))])("a member with posts $held reads cases they reported anywhere in the township", ({ held }) => {
-    const who = actor("east-lake", "grid-shanxia-1", held, "user-reporter");
-    expect(can(east.compiled, who, "read", caseFacts("east-lake", "grid-qiaotou-2", "platform-party", "user-reporter"))).toBe(true);
-    expect(can(east.compiled, who, "read", caseFacts("west-hill", "grid-qiaotou-2", "platform-party", "user-reporter"))).toBe(false);
-  });
+  it.each([{ held: [] as string[] }, ...posts.map((p) => ({ held: [p] }))])(
+    "a member with posts $held reads cases they reported anywhere in the township",
+    ({ held }) => {
+      const who = actor("east-lake", "grid-shanxia-1", held, "user-reporter");
+      expect(
+        can(east.compiled, who, "read", caseFacts("east-lake", "grid-qiaotou-2", "platform-party", "user-reporter")),
+      ).toBe(true);
+      expect(
+        can(east.compiled, who, "read", caseFacts("west-hill", "grid-qiaotou-2", "platform-party", "user-reporter")),
+      ).toBe(false);
+    },
+  );
 
   it("a member with no posts does not read a neighbour's report", () => {
     const who = actor("east-lake", "grid-qiaotou-1", [], "user-a");
-    expect(can(east.compiled, who, "read", caseFacts("east-lake", "grid-qiaotou-1", "platform-safety", "user-b"))).toBe(false);
+    expect(can(east.compiled, who, "read", caseFacts("east-lake", "grid-qiaotou-1", "platform-safety", "user-b"))).toBe(
+      false,
+    );
   });
 });
 
@@ -102,7 +165,6 @@ describe("masked fields (read-masked)", () => {
     expect(Object.keys(expected).sort()).toEqual([...east.compiled.posts.keys()].sort());
   });
 
-
   it.each(Object.entries(expected))("%s may read masked fields: %s", (post, allowed) => {
     const who = actor("east-lake", unitFor(post), [post]);
     // A case the post can read, so the answer is about masking and not about access.
@@ -113,20 +175,25 @@ describe("masked fields (read-masked)", () => {
 
   it("nobody reads masked fields of their own report unless their post allows it", () => {
     const who = actor("east-lake", "grid-qiaotou-1", ["grid-worker"], "user-g");
-    expect(can(east.compiled, who, "read-masked", caseFacts("east-lake", "grid-qiaotou-1", "platform-safety", "user-g"))).toBe(false);
+    expect(
+      can(east.compiled, who, "read-masked", caseFacts("east-lake", "grid-qiaotou-1", "platform-safety", "user-g")),
+    ).toBe(false);
   });
 });
 
 describe("tenant isolation", () => {
   const actions: Action[] = ["read", "read-masked", "create", "update", "transition", "export", "manage"];
 
-  it.each([...east.compiled.posts.keys()])("an East Lake %s can do nothing to a case of another township, even one they reported", (post) => {
-    const who = actor("east-lake", unitFor(post), [post], "user-x");
-    // Same unit ids and platform and reporter as a case the actor could touch at home: only the tenant differs.
-    const foreign = caseFacts("west-hill", unitFor(post), "platform-safety", "user-x");
-    for (const action of actions) expect(can(east.compiled, who, action, foreign), action).toBe(false);
-    expect(can(east.compiled, who, "read", { ...foreign, tenantId: "east-lake" })).toBe(true);
-  });
+  it.each([...east.compiled.posts.keys()])(
+    "an East Lake %s can do nothing to a case of another township, even one they reported",
+    (post) => {
+      const who = actor("east-lake", unitFor(post), [post], "user-x");
+      // Same unit ids and platform and reporter as a case the actor could touch at home: only the tenant differs.
+      const foreign = caseFacts("west-hill", unitFor(post), "platform-safety", "user-x");
+      for (const action of actions) expect(can(east.compiled, who, action, foreign), action).toBe(false);
+      expect(can(east.compiled, who, "read", { ...foreign, tenantId: "east-lake" })).toBe(true);
+    },
+  );
 
   it("every rule an actor gets is pinned to the actor's tenant", () => {
     for (const compiled of [east.compiled, west.compiled]) {
@@ -173,9 +240,17 @@ describe("tenant isolation", () => {
 
 describe("rulesFor and scopeCondition", () => {
   it("unit-subtree covers the unit and every unit below it", () => {
-    const condition = scopeCondition(east.compiled, actor("east-lake", "village-qiaotou", ["village-station"]), "unit-subtree");
+    const condition = scopeCondition(
+      east.compiled,
+      actor("east-lake", "village-qiaotou", ["village-station"]),
+      "unit-subtree",
+    );
     const orgUnitId = condition?.orgUnitId;
-    expect(typeof orgUnitId === "object" ? [...orgUnitId.$in].sort() : orgUnitId).toEqual(["grid-qiaotou-1", "grid-qiaotou-2", "village-qiaotou"]);
+    expect(typeof orgUnitId === "object" ? [...orgUnitId.$in].sort() : orgUnitId).toEqual([
+      "grid-qiaotou-1",
+      "grid-qiaotou-2",
+      "village-qiaotou",
+    ]);
   });
 
   it.each([
@@ -185,17 +260,29 @@ describe("rulesFor and scopeCondition", () => {
     { scope: "township", expected: { tenantId: "east-lake" } },
     { scope: "county", expected: null },
   ])("scope $scope for a grid worker → $expected", ({ scope, expected }) => {
-    expect(scopeCondition(east.compiled, actor("east-lake", "grid-qiaotou-1", ["grid-worker"], "u1"), scope)).toEqual(expected);
+    expect(scopeCondition(east.compiled, actor("east-lake", "grid-qiaotou-1", ["grid-worker"], "u1"), scope)).toEqual(
+      expected,
+    );
   });
 
   it("a rule without a scope defaults to the whole township", () => {
     const rules = rulesFor(east.compiled, actor("east-lake", "grid-qiaotou-1", ["grid-worker"]));
-    expect(rules.find((r) => r.action === "create")).toEqual({ action: "create", subject: "Case", conditions: { tenantId: "east-lake" } });
+    expect(rules.find((r) => r.action === "create")).toEqual({
+      action: "create",
+      subject: "Case",
+      conditions: { tenantId: "east-lake" },
+    });
   });
 
   it("an inverted rule takes a permission away", () => {
     const config = demoConfig();
-    config.permissions.push({ posts: ["flexible"], action: "read", subject: "Case", scope: "township", inverted: true });
+    config.permissions.push({
+      posts: ["flexible"],
+      action: "read",
+      subject: "Case",
+      scope: "township",
+      inverted: true,
+    });
     const compiled = compileVariant(config);
     const flexible = actor("east-lake", "command-room", ["flexible"], "user-f");
     expect(can(compiled, flexible, "read", CASES.qiaotou1Safety)).toBe(false);
@@ -208,15 +295,26 @@ describe("rulesFor and scopeCondition", () => {
     { order: "allow own, then deny", rules: ["allow", "deny"], allowed: false, decidedBy: 1 },
   ])("$order → allowed $allowed, decided by rule $decidedBy", ({ rules, allowed, decidedBy }) => {
     const config = demoConfig();
-    const made = { deny: { posts: ["flexible"], action: "read", subject: "Case", scope: "township", inverted: true }, allow: { posts: ["flexible"], action: "read", subject: "Case", scope: "own" } };
+    const made = {
+      deny: { posts: ["flexible"], action: "read", subject: "Case", scope: "township", inverted: true },
+      allow: { posts: ["flexible"], action: "read", subject: "Case", scope: "own" },
+    };
     config.permissions = rules.map((r) => made[r as keyof typeof made]);
     const compiled = compileVariant(config);
     const flexible = actor("east-lake", "command-room", ["flexible"], "user-f");
     const own = caseFacts("east-lake", "grid-qiaotou-1", "platform-safety", "user-f");
     expect(can(compiled, flexible, "read", own)).toBe(allowed);
-    expect(explainAccess(compiled, flexible, "read", own)).toEqual({ allowed, decidedBy, allowedBy: [rules.indexOf("allow")], deniedBy: [rules.indexOf("deny")] });
+    expect(explainAccess(compiled, flexible, "read", own)).toEqual({
+      allowed,
+      decidedBy,
+      allowedBy: [rules.indexOf("allow")],
+      deniedBy: [rules.indexOf("deny")],
+    });
     // Someone else's case: only the deny matches.
-    expect(explainAccess(compiled, flexible, "read", CASES.qiaotou1Safety)).toMatchObject({ allowed: false, decidedBy: rules.indexOf("deny") });
+    expect(explainAccess(compiled, flexible, "read", CASES.qiaotou1Safety)).toMatchObject({
+      allowed: false,
+      decidedBy: rules.indexOf("deny"),
+    });
   });
 
   it("caseSubject tags the facts as a Case", () => {

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { allLeadershipOnDuty, dutyDate, dutyLeaderOn, isDutyLeader, rotaCalendar, rotaHolders, validateDutyRota, type DutyRotaData } from "../../engine/rota";
+import {
+  allLeadershipOnDuty,
+  dutyDate,
+  dutyLeaderOn,
+  isDutyLeader,
+  rotaCalendar,
+  rotaHolders,
+  validateDutyRota,
+  type DutyRotaData,
+} from "#engine/rota";
 import { compileWithCalendars, eastLake, local, person, resolvedJson, zhoushan } from "./workflow-helpers";
 
 const compiled = eastLake();
@@ -28,12 +37,30 @@ describe("who is duty leader on a date", () => {
     { date: "2025-10-06", holders: ["u-wang"], why: "Monday, day 7: 7 mod 3 = 1" },
   ])("$date → $holders ($why)", ({ date, holders }) => {
     expect(rotaHolders(rota, date)).toEqual(holders);
-    expect(dutyLeaderOn(compiled, rota, date)).toEqual({ date, userIds: holders, allLeadership: false, leadershipPosts: [] });
+    expect(dutyLeaderOn(compiled, rota, date)).toEqual({
+      date,
+      userIds: holders,
+      allLeadership: false,
+      leadershipPosts: [],
+    });
   });
 
   it("the rotation keeps turning over months: every holder in order, one day each", () => {
-    const weekdays = rotaCalendar(compiled, { rotation: rota.rotation }, "2025-09-29", "2025-10-08").map((d) => d.userIds[0]);
-    expect(weekdays).toEqual(["u-chen", "u-wang", "u-li", "u-chen", "u-wang", "u-li", "u-chen", "u-wang", "u-li", "u-chen"]);
+    const weekdays = rotaCalendar(compiled, { rotation: rota.rotation }, "2025-09-29", "2025-10-08").map(
+      (d) => d.userIds[0],
+    );
+    expect(weekdays).toEqual([
+      "u-chen",
+      "u-wang",
+      "u-li",
+      "u-chen",
+      "u-wang",
+      "u-li",
+      "u-chen",
+      "u-wang",
+      "u-li",
+      "u-chen",
+    ]);
   });
 
   it("without a rota passed in, the one kept in the config is used", () => {
@@ -41,7 +68,9 @@ describe("who is duty leader on a date", () => {
     config.dutyRota.schedule = { rotation: { start: "2025-01-01", holders: ["u-a", "u-b"] } };
     const withSchedule = compileWithCalendars(config);
     expect(dutyLeaderOn(withSchedule, undefined, "2025-01-02").userIds).toEqual(["u-b"]);
-    expect(dutyLeaderOn(withSchedule, { dates: [{ date: "2025-01-02", holders: ["u-c"] }] }, "2025-01-02").userIds).toEqual(["u-c"]);
+    expect(
+      dutyLeaderOn(withSchedule, { dates: [{ date: "2025-01-02", holders: ["u-c"] }] }, "2025-01-02").userIds,
+    ).toEqual(["u-c"]);
     expect(dutyLeaderOn(compiled, undefined, "2025-01-02").userIds).toEqual([]);
   });
 });
@@ -98,13 +127,20 @@ describe("wartime: the whole leadership is on duty", () => {
   });
 
   it("the Zhoushan template's leadership (director, first and full-time deputies) is on duty in wartime", () => {
-    expect(dutyLeaderOn(zhoushan(), undefined, "2025-10-02", "wartime").leadershipPosts).toEqual(["director", "first-deputy", "full-time-deputy"]);
+    expect(dutyLeaderOn(zhoushan(), undefined, "2025-10-02", "wartime").leadershipPosts).toEqual([
+      "director",
+      "first-deputy",
+      "full-time-deputy",
+    ]);
   });
 
   it("a config without the all-leadership rule keeps the rota in wartime", () => {
     const config = resolvedJson("townships/east-lake.json");
     delete config.dutyRota.wartime;
-    expect(dutyLeaderOn(compileWithCalendars(config), rota, "2025-10-02", "wartime")).toMatchObject({ userIds: ["u-li"], allLeadership: false });
+    expect(dutyLeaderOn(compileWithCalendars(config), rota, "2025-10-02", "wartime")).toMatchObject({
+      userIds: ["u-li"],
+      allLeadership: false,
+    });
   });
 });
 
@@ -115,20 +151,50 @@ describe("validateDutyRota: the rota an admin submits", () => {
   });
 
   it.each([
-    { name: "a rotation without holders", raw: { rotation: { start: "2025-09-29", holders: [] } }, issues: [{ path: "/rotation/holders", code: "schema.minItems" }] },
-    { name: "a start that is not a date", raw: { rotation: { start: "2025-02-30", holders: ["u-a"] } }, issues: [{ path: "/rotation/start", code: "schema.format" }] },
-    { name: "weekday 8", raw: { weekly: [{ weekdays: [1, 8], holders: ["u-a"] }] }, issues: [{ path: "/weekly/0/weekdays/1", code: "schema.maximum" }] },
-    { name: "a missing holders list", raw: { dates: [{ date: "2025-10-01" }] }, issues: [{ path: "/dates/0/holders", code: "schema.required" }] },
-    { name: "a holder twice on one day", raw: { dates: [{ date: "2025-10-01", holders: ["u-a", "u-a"] }] }, issues: [{ path: "/dates/0/holders", code: "schema.uniqueItems" }] },
+    {
+      name: "a rotation without holders",
+      raw: { rotation: { start: "2025-09-29", holders: [] } },
+      issues: [{ path: "/rotation/holders", code: "schema.minItems" }],
+    },
+    {
+      name: "a start that is not a date",
+      raw: { rotation: { start: "2025-02-30", holders: ["u-a"] } },
+      issues: [{ path: "/rotation/start", code: "schema.format" }],
+    },
+    {
+      name: "weekday 8",
+      raw: { weekly: [{ weekdays: [1, 8], holders: ["u-a"] }] },
+      issues: [{ path: "/weekly/0/weekdays/1", code: "schema.maximum" }],
+    },
+    {
+      name: "a missing holders list",
+      raw: { dates: [{ date: "2025-10-01" }] },
+      issues: [{ path: "/dates/0/holders", code: "schema.required" }],
+    },
+    {
+      name: "a holder twice on one day",
+      raw: { dates: [{ date: "2025-10-01", holders: ["u-a", "u-a"] }] },
+      issues: [{ path: "/dates/0/holders", code: "schema.uniqueItems" }],
+    },
     { name: "an unknown key", raw: { shifts: [] }, issues: [{ path: "/shifts", code: "schema.additionalProperties" }] },
     {
       name: "a date listed twice",
-      raw: { dates: [{ date: "2025-10-01", holders: ["u-a"] }, { date: "2025-10-01", holders: ["u-b"] }] },
+      raw: {
+        dates: [
+          { date: "2025-10-01", holders: ["u-a"] },
+          { date: "2025-10-01", holders: ["u-b"] },
+        ],
+      },
       issues: [{ path: "/dates/1/date", code: "rota.duplicate-date" }],
     },
     {
       name: "a weekday in two weekly rules",
-      raw: { weekly: [{ weekdays: [6, 7], holders: ["u-a"] }, { weekdays: [5, 6], holders: ["u-b"] }] },
+      raw: {
+        weekly: [
+          { weekdays: [6, 7], holders: ["u-a"] },
+          { weekdays: [5, 6], holders: ["u-b"] },
+        ],
+      },
       issues: [{ path: "/weekly/1/weekdays/1", code: "rota.duplicate-weekday" }],
     },
   ])("refuses $name with a pointer", ({ raw, issues }) => {

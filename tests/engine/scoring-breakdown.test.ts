@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { barLayout, figuresBy } from "../../engine/scoring-breakdown";
-import { periodFromKey, type Fact } from "../../engine/scoring";
+import { barLayout, figuresBy } from "#engine/scoring-breakdown";
+import { periodFromKey, type Fact } from "#engine/scoring";
 
 const ZONE = "Asia/Shanghai";
 
@@ -37,15 +37,38 @@ describe("figures per group", () => {
 
   it("groups by key, sorted, leaving out facts without a group and outside the period", () => {
     expect(Object.keys(by)).toEqual(["platform-safety", "platform-service"]);
-    expect(by["platform-safety"]).toMatchObject({ reported: 1, closedOnTime: 1, closedLate: 1, onTimeRate: 0.5, satisfactionRate: null });
-    expect(by["platform-service"]).toMatchObject({ reported: 1, revisits: 1, satisfied: 1, satisfactionRate: 1, onTimeRate: null });
+    expect(by["platform-safety"]).toMatchObject({
+      reported: 1,
+      closedOnTime: 1,
+      closedLate: 1,
+      onTimeRate: 0.5,
+      satisfactionRate: null,
+    });
+    expect(by["platform-service"]).toMatchObject({
+      reported: 1,
+      revisits: 1,
+      satisfied: 1,
+      satisfactionRate: 1,
+      onTimeRate: null,
+    });
   });
 });
 
 describe("bar layout", () => {
   it("scales widths to the largest absolute value and stacks rows", () => {
-    const l = barLayout([{ label: "a", value: 50 }, { label: "b", value: 100 }, { label: "c", value: -25 }], { width: 300, labelWidth: 100, row: 10, gap: 5 });
-    expect(l.bars.map((b) => [b.label, b.y, b.width])).toEqual([["a", 0, 70], ["b", 15, 140], ["c", 30, 35]]);
+    const l = barLayout(
+      [
+        { label: "a", value: 50 },
+        { label: "b", value: 100 },
+        { label: "c", value: -25 },
+      ],
+      { width: 300, labelWidth: 100, row: 10, gap: 5 },
+    );
+    expect(l.bars.map((b) => [b.label, b.y, b.width])).toEqual([
+      ["a", 0, 70],
+      ["b", 15, 140],
+      ["c", 30, 35],
+    ]);
     expect(l.height).toBe(40);
     expect(l.max).toBe(100);
   });

@@ -1,9 +1,20 @@
 import { describe, expect, it } from "vitest";
-import { SYSTEM_ACTOR, type CaseState } from "../../engine/case-state";
-import type { Outcome } from "../../engine/outcomes";
-import { dueWork, ladderStepAt, nextCheckAt, startDeadline } from "../../engine/supervision";
-import { decide } from "../../engine/workflow";
-import { east, eastLake, expectDistinctKeys, expectOk, fire, local, newCase, ofType, SimulatedClock, types } from "./workflow-helpers";
+import { SYSTEM_ACTOR, type CaseState } from "#engine/case-state";
+import type { Outcome } from "#engine/outcomes";
+import { dueWork, ladderStepAt, nextCheckAt, startDeadline } from "#engine/supervision";
+import { decide } from "#engine/workflow";
+import {
+  east,
+  eastLake,
+  expectDistinctKeys,
+  expectOk,
+  fire,
+  local,
+  newCase,
+  ofType,
+  SimulatedClock,
+  types,
+} from "./workflow-helpers";
 
 const compiled = eastLake();
 const tick = (state: CaseState, at: Date) => expectOk(decide(compiled, state, { type: "tick" }, SYSTEM_ACTOR, at));
@@ -26,9 +37,21 @@ describe("every step of the supervision ladder, on a simulated clock", () => {
     { at: "2025-03-08T15:59:59.999Z", step: "不到2日件", effects: ["notify"], label: "不到2日件" },
     { at: "2025-03-09T15:59:59.999Z", step: "不到1日件", effects: ["notify"], label: "不到1日件" },
     { at: "2025-03-10T16:00:00.000Z", step: "overdue: supervision sheet", effects: ["supervision-sheet", "notify"] },
-    { at: "2025-03-13T15:59:59.999Z", step: "3 working days overdue: principal talk", effects: ["principal-talk", "notify"] },
-    { at: "2025-03-17T15:59:59.999Z", step: "5 working days overdue: continued supervision", effects: ["supervision-sheet", "notify"] },
-    { at: "2025-03-24T15:59:59.999Z", step: "and again every 5 working days until done", effects: ["supervision-sheet", "notify"] },
+    {
+      at: "2025-03-13T15:59:59.999Z",
+      step: "3 working days overdue: principal talk",
+      effects: ["principal-talk", "notify"],
+    },
+    {
+      at: "2025-03-17T15:59:59.999Z",
+      step: "5 working days overdue: continued supervision",
+      effects: ["supervision-sheet", "notify"],
+    },
+    {
+      at: "2025-03-24T15:59:59.999Z",
+      step: "and again every 5 working days until done",
+      effects: ["supervision-sheet", "notify"],
+    },
   ];
   const walk: Array<{ before: CaseState; justBefore: ReturnType<typeof tick>; fired: ReturnType<typeof tick> }> = [];
   let state = start;
@@ -43,7 +66,9 @@ describe("every step of the supervision ladder, on a simulated clock", () => {
   }
 
   it("the handling deadline is due at the end of Monday 10 March, Asia/Shanghai", () => {
-    expect(start.deadlines).toEqual([expect.objectContaining({ id: "handle@3", dueAt: "2025-03-10T15:59:59.999Z", ladderStep: 0 })]);
+    expect(start.deadlines).toEqual([
+      expect.objectContaining({ id: "handle@3", dueAt: "2025-03-10T15:59:59.999Z", ladderStep: 0 }),
+    ]);
   });
 
   it.each(expected.map((row, i) => ({ ...row, i })))("$at: $step", ({ i, at, effects, label }) => {
@@ -54,9 +79,15 @@ describe("every step of the supervision ladder, on a simulated clock", () => {
     expect(fired.changed).toBe(true);
     expect(fired.next.version).toBe(before.version + 1);
     expect(notAudit(fired.outcomes)).toEqual(effects);
-    if (label) expect(ofType(fired.outcomes, "notify")[0]).toMatchObject({ units: ["village-qiaotou"], kind: "deadline.reminder", data: { label: { zh: label } } });
+    if (label)
+      expect(ofType(fired.outcomes, "notify")[0]).toMatchObject({
+        units: ["village-qiaotou"],
+        kind: "deadline.reminder",
+        data: { label: { zh: label } },
+      });
     expectDistinctKeys(fired.outcomes);
-    for (const e of fired.outcomes) if ("dedupeKey" in e) expect(e.dedupeKey).toMatch(/^case:case-ladder:deadline:handle@3:step:\d+/);
+    for (const e of fired.outcomes)
+      if ("dedupeKey" in e) expect(e.dedupeKey).toMatch(/^case:case-ladder:deadline:handle@3:step:\d+/);
   });
 
   it("the overdue supervision sheet goes to the lead unit, copied to routing, with 5 working days to report", () => {
@@ -96,12 +127,25 @@ describe("every step of the supervision ladder, on a simulated clock", () => {
         dedupeKey: "case:case-ladder:deadline:handle@3:step:4",
       },
     ]);
-    expect(ofType(walk[4]!.fired.outcomes, "notify")[0]).toMatchObject({ posts: ["director"], units: ["village-qiaotou"], kind: "supervision.talk" });
+    expect(ofType(walk[4]!.fired.outcomes, "notify")[0]).toMatchObject({
+      posts: ["director"],
+      units: ["village-qiaotou"],
+      kind: "supervision.talk",
+    });
   });
 
   it("every fired step is audited with its place in the ladder", () => {
     expect(ofType(walk[3]!.fired.outcomes, "audit").map((a) => a.data)).toEqual([
-      { deadlineId: "handle@3", kind: "handle", index: 3, phase: "overdue", type: "supervision-sheet", dueAt: "2025-03-10T16:00:00.000Z", superseded: false, at: "2025-03-10T16:00:00.000Z" },
+      {
+        deadlineId: "handle@3",
+        kind: "handle",
+        index: 3,
+        phase: "overdue",
+        type: "supervision-sheet",
+        dueAt: "2025-03-10T16:00:00.000Z",
+        superseded: false,
+        at: "2025-03-10T16:00:00.000Z",
+      },
     ]);
   });
 
@@ -112,7 +156,9 @@ describe("every step of the supervision ladder, on a simulated clock", () => {
   });
 
   it("finishing stops the ladder: no check is needed any more", () => {
-    const s = fire(compiled, state, "report-back", east.village, new Date("2025-03-25T02:00:00Z"), { result: "终于办结" }).next;
+    const s = fire(compiled, state, "report-back", east.village, new Date("2025-03-25T02:00:00Z"), {
+      result: "终于办结",
+    }).next;
     expect(s.deadlines.find((d) => d.kind === "handle")!.pausedAt).toBeDefined();
     // Only the review clock runs now: due 26 27 28 31 Mar, 1 Apr; reminded a day before.
     expect(nextCheckAt(compiled, s)).toBe("2025-03-31T15:59:59.999Z");
@@ -132,7 +178,10 @@ describe("a late sweep (the sweep was down)", () => {
     ]);
     const d = tick(s, new Date("2025-03-09T20:00:00Z"));
     expect(ofType(d.outcomes, "notify")).toHaveLength(1);
-    expect(ofType(d.outcomes, "notify")[0]).toMatchObject({ data: { label: { zh: "不到1日件" } }, dedupeKey: "case:case-ladder:deadline:handle@3:step:2" });
+    expect(ofType(d.outcomes, "notify")[0]).toMatchObject({
+      data: { label: { zh: "不到1日件" } },
+      dedupeKey: "case:case-ladder:deadline:handle@3:step:2",
+    });
     expect(d.next.deadlines[0]!.ladderStep).toBe(3);
     expect(d.nextCheckAt).toBe("2025-03-10T16:00:00.000Z");
   });
@@ -140,7 +189,14 @@ describe("a late sweep (the sweep was down)", () => {
   it("after a long outage every distinct overdue step still fires once, but only the latest repeat", () => {
     const s = dispatchedAt(local("2025-03-03 10:00"));
     const d = tick(s, new Date("2025-04-01T00:00:00Z"));
-    expect(notAudit(d.outcomes)).toEqual(["supervision-sheet", "notify", "principal-talk", "notify", "supervision-sheet", "notify"]);
+    expect(notAudit(d.outcomes)).toEqual([
+      "supervision-sheet",
+      "notify",
+      "principal-talk",
+      "notify",
+      "supervision-sheet",
+      "notify",
+    ]);
     expect(ofType(d.outcomes, "audit").map((a) => [a.data.index, a.data.superseded])).toEqual([
       [0, true],
       [1, true],
@@ -158,10 +214,22 @@ describe("a late sweep (the sweep was down)", () => {
 
 describe("deadlines across the 2025 National Day holiday (1-8 October; 28 Sep and 11 Oct are make-up working days)", () => {
   it.each([
-    { dispatched: "2025-09-29 10:00", due: "2025-10-13T15:59:59.999Z", why: "Mon: 30 Sep, then 9, 10, 11 (Sat, make-up), 13 Oct" },
-    { dispatched: "2025-09-28 10:00", due: "2025-10-11T15:59:59.999Z", why: "Sun (make-up day): 29, 30 Sep, 9, 10, 11 Oct — due on a Saturday that is worked" },
+    {
+      dispatched: "2025-09-29 10:00",
+      due: "2025-10-13T15:59:59.999Z",
+      why: "Mon: 30 Sep, then 9, 10, 11 (Sat, make-up), 13 Oct",
+    },
+    {
+      dispatched: "2025-09-28 10:00",
+      due: "2025-10-11T15:59:59.999Z",
+      why: "Sun (make-up day): 29, 30 Sep, 9, 10, 11 Oct — due on a Saturday that is worked",
+    },
     { dispatched: "2025-09-30 18:00", due: "2025-10-14T15:59:59.999Z", why: "Tue evening: 9, 10, 11, 13, 14 Oct" },
-    { dispatched: "2025-10-03 10:00", due: "2025-10-14T15:59:59.999Z", why: "during the holiday: 9, 10, 11, 13, 14 Oct" },
+    {
+      dispatched: "2025-10-03 10:00",
+      due: "2025-10-14T15:59:59.999Z",
+      why: "during the holiday: 9, 10, 11, 13, 14 Oct",
+    },
   ])("dispatched $dispatched → due $due ($why)", ({ dispatched, due }) => {
     expect(dispatchedAt(local(dispatched)).deadlines[0]!.dueAt).toBe(due);
   });
@@ -182,9 +250,24 @@ describe("deadlines across the 2025 National Day holiday (1-8 October; 28 Sep an
   });
 
   it.each([
-    { name: "paused 30 Sep evening, resumed 8 Oct: only holidays passed, nothing moves", pause: "2025-09-30 20:00", resume: "2025-10-08 10:00", due: "2025-10-13T15:59:59.999Z" },
-    { name: "paused Fri 10 Oct, resumed Mon 13 Oct: Sat 11 (make-up) and Mon 13 were consumed", pause: "2025-10-10 10:00", resume: "2025-10-13 10:00", due: "2025-10-15T15:59:59.999Z" },
-    { name: "paused and resumed the same day: nothing moves", pause: "2025-10-09 09:00", resume: "2025-10-09 17:00", due: "2025-10-13T15:59:59.999Z" },
+    {
+      name: "paused 30 Sep evening, resumed 8 Oct: only holidays passed, nothing moves",
+      pause: "2025-09-30 20:00",
+      resume: "2025-10-08 10:00",
+      due: "2025-10-13T15:59:59.999Z",
+    },
+    {
+      name: "paused Fri 10 Oct, resumed Mon 13 Oct: Sat 11 (make-up) and Mon 13 were consumed",
+      pause: "2025-10-10 10:00",
+      resume: "2025-10-13 10:00",
+      due: "2025-10-15T15:59:59.999Z",
+    },
+    {
+      name: "paused and resumed the same day: nothing moves",
+      pause: "2025-10-09 09:00",
+      resume: "2025-10-09 17:00",
+      due: "2025-10-13T15:59:59.999Z",
+    },
   ])("$name", ({ pause, resume, due }) => {
     let s = dispatchedAt(local("2025-09-29 10:00"));
     s = fire(compiled, s, "suspend", east.routing, local(pause), { reason: "等待鉴定" }).next;
@@ -216,26 +299,49 @@ describe("the review deadline and several clocks", () => {
     expect(review).toMatchObject({ id: "review@5", policyId: "review", dueAt: "2025-03-12T15:59:59.999Z" });
     expect(nextCheckAt(compiled, s)).toBe("2025-03-11T15:59:59.999Z");
     const reminder = tick(s, new Date("2025-03-11T15:59:59.999Z"));
-    expect(ofType(reminder.outcomes, "notify")).toMatchObject([{ posts: ["routing", "inspection"], kind: "deadline.reminder", data: { label: { zh: "审核即将到期" } } }]);
+    expect(ofType(reminder.outcomes, "notify")).toMatchObject([
+      { posts: ["routing", "inspection"], kind: "deadline.reminder", data: { label: { zh: "审核即将到期" } } },
+    ]);
     const overdue = tick(reminder.next, new Date("2025-03-12T16:00:00.000Z"));
-    expect(ofType(overdue.outcomes, "notify")).toMatchObject([{ posts: ["inspection", "director"], kind: "review.overdue", dedupeKey: "case:case-review:deadline:review@5:step:1" }]);
+    expect(ofType(overdue.outcomes, "notify")).toMatchObject([
+      {
+        posts: ["inspection", "director"],
+        kind: "review.overdue",
+        dedupeKey: "case:case-review:deadline:review@5:step:1",
+      },
+    ]);
   });
 
   it("nextCheckAt is the earliest step of all running deadlines", () => {
     const s = dispatchedAt(local("2025-03-03 10:00"));
-    const extra = startDeadline(compiled, { id: "review@9", kind: "review", policyId: "review", mode: "peacetime", start: local("2025-03-03 12:00") });
+    const extra = startDeadline(compiled, {
+      id: "review@9",
+      kind: "review",
+      policyId: "review",
+      mode: "peacetime",
+      start: local("2025-03-03 12:00"),
+    });
     const both = { ...s, deadlines: [...s.deadlines, extra] };
     expect(nextCheckAt(compiled, s)).toBe("2025-03-07T15:59:59.999Z");
     expect(extra.dueAt).toBe("2025-03-10T15:59:59.999Z");
     expect(nextCheckAt(compiled, both)).toBe("2025-03-07T15:59:59.999Z"); // same instant; both fire in one sweep
     const d = tick(both, new Date("2025-03-09T15:59:59.999Z"));
-    expect(ofType(d.outcomes, "notify").map((n) => n.dedupeKey)).toEqual(["case:case-ladder:deadline:handle@3:step:2", "case:case-ladder:deadline:review@9:step:0"]);
+    expect(ofType(d.outcomes, "notify").map((n) => n.dedupeKey)).toEqual([
+      "case:case-ladder:deadline:handle@3:step:2",
+      "case:case-ladder:deadline:review@9:step:0",
+    ]);
   });
 
   it("a case without deadlines has nothing due, ever", () => {
     const s = newCase(compiled);
     expect(nextCheckAt(compiled, s)).toBeNull();
-    expect(tick(s, new Date("2030-01-01T00:00:00Z"))).toEqual({ ok: true, next: s, outcomes: [], nextCheckAt: null, changed: false });
+    expect(tick(s, new Date("2030-01-01T00:00:00Z"))).toEqual({
+      ok: true,
+      next: s,
+      outcomes: [],
+      nextCheckAt: null,
+      changed: false,
+    });
   });
 });
 

@@ -1,9 +1,31 @@
 import { describe, expect, it } from "vitest";
-import { buildRegistry, compareVersions, nextMinorVersion, parseTemplateRef, releaseIssues, type PublishedVersion, type TownshipOnTemplate } from "../../engine/config/versions.ts";
+import {
+  buildRegistry,
+  compareVersions,
+  nextMinorVersion,
+  parseTemplateRef,
+  releaseIssues,
+  type PublishedVersion,
+  type TownshipOnTemplate,
+} from "#engine/config/versions";
 
 const at = new Date("2026-11-01T00:00:00Z");
-const v = (templateId: string, version: string, extendsRef: string | null = null): PublishedVersion => ({ templateId, version, extendsRef, publishedAt: at, publishedBy: "std", notes: null });
-const town = (code: string, extendsRef: string | null): TownshipOnTemplate => ({ code, name: code, nameEn: null, county: "demo", configVersion: 1, extendsRef });
+const v = (templateId: string, version: string, extendsRef: string | null = null): PublishedVersion => ({
+  templateId,
+  version,
+  extendsRef,
+  publishedAt: at,
+  publishedBy: "std",
+  notes: null,
+});
+const town = (code: string, extendsRef: string | null): TownshipOnTemplate => ({
+  code,
+  name: code,
+  nameEn: null,
+  county: "demo",
+  configVersion: 1,
+  extendsRef,
+});
 
 describe("template versions", () => {
   it("orders versions numerically, not as text", () => {
@@ -13,7 +35,10 @@ describe("template versions", () => {
   });
 
   it("reads and bumps refs", () => {
-    expect(parseTemplateRef("command-room-guideline@1.2.3")).toEqual({ templateId: "command-room-guideline", version: "1.2.3" });
+    expect(parseTemplateRef("command-room-guideline@1.2.3")).toEqual({
+      templateId: "command-room-guideline",
+      version: "1.2.3",
+    });
     expect(parseTemplateRef("no-version")).toBeUndefined();
     expect(parseTemplateRef("x@1.2")).toBeUndefined();
     expect(nextMinorVersion("1.9.4")).toBe("1.10.0");
@@ -39,10 +64,17 @@ describe("registry", () => {
 
   it("counts a township on a template built on a version as using that version indirectly", () => {
     const all = [v("base", "1.0.0"), v("regional", "2.0.0", "base@1.0.0"), v("local", "1.0.0", "regional@2.0.0")];
-    const registry = buildRegistry(all.filter((x) => x.templateId === "base"), [town("z", "local@1.0.0"), town("y", "regional@2.0.0")], all);
+    const registry = buildRegistry(
+      all.filter((x) => x.templateId === "base"),
+      [town("z", "local@1.0.0"), town("y", "regional@2.0.0")],
+      all,
+    );
     const base = registry[0]!.versions[0]!;
     expect(base.direct).toEqual([]);
-    expect(base.indirect.map((t) => [t.code, t.via]).sort()).toEqual([["y", "regional@2.0.0"], ["z", "local@1.0.0"]]);
+    expect(base.indirect.map((t) => [t.code, t.via]).sort()).toEqual([
+      ["y", "regional@2.0.0"],
+      ["z", "local@1.0.0"],
+    ]);
   });
 
   it("survives a cycle in the extends chain", () => {
@@ -56,7 +88,9 @@ describe("release rules", () => {
   const doc = (version: string) => ({ kind: "template", id: "guide", version, name: { zh: "指南" } });
 
   it("needs a template", () => {
-    expect(releaseIssues({ kind: "township", id: "x" }, [], { zh: "" }).map((i) => i.code)).toEqual(["release.not-a-template"]);
+    expect(releaseIssues({ kind: "township", id: "x" }, [], { zh: "" }).map((i) => i.code)).toEqual([
+      "release.not-a-template",
+    ]);
   });
 
   it("lets the first version go without notes", () => {

@@ -1,10 +1,19 @@
 // Workbenches from the config's views: who gets which workbench, what each tab filters on, and
 // the semantic checks that keep views pointing at posts, states, grades and categories that exist.
 import { describe, expect, it } from "vitest";
-import { viewIssues } from "../../engine/config/checks-views";
-import { validateTownshipConfig } from "../../engine/config/validate";
-import type { TownshipConfig } from "../../schemas/township-config";
-import { columnsOf, DEFAULT_COLUMNS, doneStates, lastDays, tabFilter, townshipDay, workbenchFor, workbenchesFor } from "../../engine/views";
+import { viewIssues } from "#engine/config/checks-views";
+import { validateTownshipConfig } from "#engine/config/validate";
+import type { TownshipConfig } from "#schemas/township-config";
+import {
+  columnsOf,
+  DEFAULT_COLUMNS,
+  doneStates,
+  lastDays,
+  tabFilter,
+  townshipDay,
+  workbenchFor,
+  workbenchesFor,
+} from "#engine/views";
 import { demoConfig, loadTownship } from "./helpers";
 
 const ZONE = "Asia/Shanghai";
@@ -35,13 +44,29 @@ describe("workbenchFor", () => {
   });
 
   it('"*" names every member', () => {
-    const c = { ...config, views: { workbenches: [{ id: "all", name: { zh: "全部" }, posts: ["*"], tabs: [{ id: "a", name: { zh: "全部" }, filter: {} }] }] } } as TownshipConfig;
+    const c = {
+      ...config,
+      views: {
+        workbenches: [
+          { id: "all", name: { zh: "全部" }, posts: ["*"], tabs: [{ id: "a", name: { zh: "全部" }, filter: {} }] },
+        ],
+      },
+    } as TownshipConfig;
     expect(workbenchFor(c, ["township-admin"])?.id).toBe("all");
     expect(columnsOf(workbenchFor(c, [])!)).toEqual(DEFAULT_COLUMNS);
   });
 
   it("uses the configured columns", () => {
-    expect(columnsOf(workbenchFor(config, ["routing"])!)).toEqual(["number", "title", "category", "grade", "status", "orgUnit", "reportedAt", "dueAt"]);
+    expect(columnsOf(workbenchFor(config, ["routing"])!)).toEqual([
+      "number",
+      "title",
+      "category",
+      "grade",
+      "status",
+      "orgUnit",
+      "reportedAt",
+      "dueAt",
+    ]);
   });
 });
 
@@ -51,26 +76,39 @@ describe("tabFilter", () => {
     ["states", { states: ["reported"] }, { states: ["reported"] }],
     ["reported by me", { mine: "reported" }, { reporterId: "u-1" }],
     ["my unit", { mine: "unit" }, { orgUnitId: "grid-qiaotou-1" }],
-    ["assigned to my unit", { mine: "assigned", states: ["dispatched", "handling"] }, { states: ["dispatched", "handling"], assignedUnitId: "grid-qiaotou-1" }],
+    [
+      "assigned to my unit",
+      { mine: "assigned", states: ["dispatched", "handling"] },
+      { states: ["dispatched", "handling"], assignedUnitId: "grid-qiaotou-1" },
+    ],
     ["overdue", { due: "overdue" }, { hasDue: true, dueBefore: now.toISOString() }],
     ["due within 2 days", { due: "soon" }, { hasDue: true, dueFrom: now.toISOString(), dueBefore: soonEnd }],
     ["any deadline", { due: "any" }, { hasDue: true }],
     ["supervised", { supervised: true }, { supervised: true }],
     ["not supervised", { supervised: false }, { supervised: false }],
-    ["grades and categories", { grades: ["major"], categories: ["dispute"] }, { grades: ["major"], categories: ["dispute"] }],
+    [
+      "grades and categories",
+      { grades: ["major"], categories: ["dispute"] },
+      { grades: ["major"], categories: ["dispute"] },
+    ],
     ["nothing", {}, {}],
   ] as const)("%s", (_name, filter, expected) => {
     expect(tabFilter({ filter: filter as never }, me, now)).toEqual(expected);
   });
 
   it("every shipped tab gives a filter", () => {
-    for (const wb of config.views?.workbenches ?? []) for (const tab of wb.tabs) expect(tabFilter(tab, me, now)).toBeTypeOf("object");
+    for (const wb of config.views?.workbenches ?? [])
+      for (const tab of wb.tabs) expect(tabFilter(tab, me, now)).toBeTypeOf("object");
   });
 });
 
 describe("dashboard helpers", () => {
   it("done states are the final ones plus views.doneStates", () => {
-    expect(doneStates(compiled)).toEqual(["archived", "closed", "rejected", "upheld", "withdrawn"].filter((s) => [...compiled.workflows.values()].some((w) => w.states[s])));
+    expect(doneStates(compiled)).toEqual(
+      ["archived", "closed", "rejected", "upheld", "withdrawn"].filter((s) =>
+        [...compiled.workflows.values()].some((w) => w.states[s]),
+      ),
+    );
     expect(doneStates(compiled)).toContain("closed");
   });
 
@@ -88,7 +126,13 @@ describe("dashboard helpers", () => {
 
 describe("viewIssues", () => {
   const withViews = (views: unknown) => ({ ...demoConfig(), views }) as unknown as TownshipConfig;
-  const wb = (over: Record<string, unknown> = {}, filter: Record<string, unknown> = {}) => ({ id: "w", name: { zh: "台" }, posts: ["routing"], tabs: [{ id: "t", name: { zh: "签" }, filter }], ...over });
+  const wb = (over: Record<string, unknown> = {}, filter: Record<string, unknown> = {}) => ({
+    id: "w",
+    name: { zh: "台" },
+    posts: ["routing"],
+    tabs: [{ id: "t", name: { zh: "签" }, filter }],
+    ...over,
+  });
 
   it("accepts the shipped views", () => {
     expect(viewIssues(config)).toEqual([]);
@@ -106,7 +150,12 @@ describe("viewIssues", () => {
   });
 
   it("finds duplicate workbench and tab ids and unknown done states", () => {
-    const twice = wb({ tabs: [{ id: "t", name: { zh: "一" }, filter: {} }, { id: "t", name: { zh: "二" }, filter: {} }] });
+    const twice = wb({
+      tabs: [
+        { id: "t", name: { zh: "一" }, filter: {} },
+        { id: "t", name: { zh: "二" }, filter: {} },
+      ],
+    });
     const issues = viewIssues(withViews({ workbenches: [twice, wb()], doneStates: ["gone"] }));
     expect(issues.map((i) => [i.path, i.code]).sort()).toEqual([
       ["/views/doneStates/0", "reference.missing"],
@@ -118,8 +167,12 @@ describe("viewIssues", () => {
   it("is wired into validateTownshipConfig, and the schema refuses unknown columns and filters", () => {
     const bad = validateTownshipConfig(withViews({ workbenches: [wb({ posts: ["ghost"] })] }));
     expect(bad.ok ? [] : bad.issues.map((i) => i.path)).toEqual(["/views/workbenches/0/posts/0"]);
-    const shape = validateTownshipConfig(withViews({ workbenches: [wb({ columns: ["salary"] }, { mine: "everything" })] }));
+    const shape = validateTownshipConfig(
+      withViews({ workbenches: [wb({ columns: ["salary"] }, { mine: "everything" })] }),
+    );
     expect(shape.ok).toBe(false);
-    expect(shape.ok ? [] : shape.issues.map((i) => i.path)).toEqual(expect.arrayContaining(["/views/workbenches/0/columns/0", "/views/workbenches/0/tabs/0/filter/mine"]));
+    expect(shape.ok ? [] : shape.issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining(["/views/workbenches/0/columns/0", "/views/workbenches/0/tabs/0/filter/mine"]),
+    );
   });
 });

@@ -2,14 +2,13 @@
 // the shipped calendar (the engine reads no files, so the test passes the calendar data in the
 // way the server does), case and actor builders, and a simulated clock.
 import { expect } from "vitest";
-import { parseCalendarFile } from "../../engine/calendar";
-import type { ActorContext, CaseState, Mode } from "../../engine/case-state";
-import { calendarBasesNeeded, compileConfig, type CompiledConfig } from "../../engine/config/compile";
-import { resolveConfig } from "../../engine/config/resolve";
-import { validateTownshipConfig } from "../../engine/config/validate";
-import type { Outcome } from "../../engine/outcomes";
-import { decide, type Decision } from "../../engine/workflow";
-import type { TownshipConfig } from "../../schemas/township-config";
+import { parseCalendarFile } from "#engine/calendar";
+import type { ActorContext, CaseState, Mode } from "#engine/case-state";
+import { calendarBasesNeeded, compileConfig, type CompiledConfig } from "#engine/config/compile";
+import { resolveConfig } from "#engine/config/resolve";
+import { validateTownshipConfig } from "#engine/config/validate";
+import type { Outcome } from "#engine/outcomes";
+import { decide, type Decision } from "#engine/workflow";
 import { readTenantJson, templateLookup, type MutableConfig } from "./helpers";
 
 export const cnMainland = parseCalendarFile(readTenantJson("calendars/cn-mainland.json"));
@@ -17,8 +16,13 @@ export const cnMainland = parseCalendarFile(readTenantJson("calendars/cn-mainlan
 /** Validates and compiles a resolved config with the shipped calendars; throws on issues. */
 export function compileWithCalendars(config: unknown): CompiledConfig {
   const validation = validateTownshipConfig(config);
-  if (!validation.ok) throw new Error(`config is not valid:\n${validation.issues.map((i) => `${i.path} ${i.code}: ${i.message.en}`).join("\n")}`);
-  const bases = Object.fromEntries(calendarBasesNeeded(validation.config).map((id) => [id, id === "cn-mainland" ? cnMainland : undefined]));
+  if (!validation.ok)
+    throw new Error(
+      `config is not valid:\n${validation.issues.map((i) => `${i.path} ${i.code}: ${i.message.en}`).join("\n")}`,
+    );
+  const bases = Object.fromEntries(
+    calendarBasesNeeded(validation.config).map((id) => [id, id === "cn-mainland" ? cnMainland : undefined]),
+  );
   return compileConfig(validation.config, { calendarBases: bases as Record<string, typeof cnMainland> });
 }
 
@@ -31,7 +35,6 @@ export function resolvedJson(file: string): MutableConfig {
 
 export const eastLake = () => compileWithCalendars(resolvedJson("townships/east-lake.json"));
 export const zhoushan = () => compileWithCalendars(resolvedJson("templates/zhoushan-141@1.0.0.json"));
-export type { TownshipConfig };
 
 let caseSeq = 0;
 /** A case just reported in east-lake (state `reported`), with overrides. */
@@ -57,7 +60,13 @@ export function newCase(compiled: CompiledConfig, over: Partial<CaseState> & { c
   };
 }
 
-export function person(tenantId: string, userId: string, unitId: string, posts: string[], extra: Partial<ActorContext> = {}): ActorContext {
+export function person(
+  tenantId: string,
+  userId: string,
+  unitId: string,
+  posts: string[],
+  extra: Partial<ActorContext> = {},
+): ActorContext {
   return { userId, tenantId, unitId, posts, kind: "township", ...extra };
 }
 
@@ -73,7 +82,13 @@ export const east = {
   grid: person("east-lake", "u-grid", "grid-qiaotou-1", ["grid-worker"]),
   reporter: person("east-lake", "u-reporter", "grid-qiaotou-1", ["grid-worker"]),
   police: person("east-lake", "u-police", "police-station", []),
-  county: { userId: "u-county", tenantId: "demo-county", unitId: "county-centre", posts: [], kind: "county" } as ActorContext,
+  county: {
+    userId: "u-county",
+    tenantId: "demo-county",
+    unitId: "county-centre",
+    posts: [],
+    kind: "county",
+  } as ActorContext,
   otherTownship: person("west-hill", "u-west", "command-room", ["routing"]),
 };
 
@@ -107,12 +122,22 @@ export function expectRefusal(decision: Decision) {
 }
 
 /** Fires a transition on the case's current version and returns the accepted decision. */
-export function fire(compiled: CompiledConfig, state: CaseState, transitionId: string, actor: ActorContext, now: Date, input?: unknown) {
-  return expectOk(decide(compiled, state, { type: "transition", transitionId, input, expectedVersion: state.version }, actor, now));
+export function fire(
+  compiled: CompiledConfig,
+  state: CaseState,
+  transitionId: string,
+  actor: ActorContext,
+  now: Date,
+  input?: unknown,
+) {
+  return expectOk(
+    decide(compiled, state, { type: "transition", transitionId, input, expectedVersion: state.version }, actor, now),
+  );
 }
 
 export const types = (effects: Outcome[]) => effects.map((e) => e.type);
-export const ofType = <T extends Outcome["type"]>(effects: Outcome[], type: T) => effects.filter((e): e is Extract<Outcome, { type: T }> => e.type === type);
+export const ofType = <T extends Outcome["type"]>(effects: Outcome[], type: T) =>
+  effects.filter((e): e is Extract<Outcome, { type: T }> => e.type === type);
 
 /** Every dedupe key in a decision is distinct. */
 export function expectDistinctKeys(effects: Outcome[]) {

@@ -4,17 +4,17 @@
 // the user's language, and files the appeal as a case; a withdrawn appeal frees the line again;
 // an upheld one leaves a reversal that cannot itself be appealed.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { loader as appealLoader, action as appealAction } from "../../app/routes/t.$tenant.appeals.new.tsx";
-import { loader as caseLoader } from "../../app/routes/t.$tenant.cases.$caseId.tsx";
-import { loader as scoresLoader } from "../../app/routes/t.$tenant.scores.tsx";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { getPrisma } from "../../app/server/db.server.ts";
-import { runOutboxJob } from "../../app/server/jobs.server.ts";
-import { localeCookie } from "../../app/server/locale.server.ts";
-import { currentPeriodKey } from "../../app/server/score-views.server.ts";
-import { startSession } from "../../app/server/session.server.ts";
-import { transitionCase } from "../../app/server/workflow.server.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { loader as appealLoader, action as appealAction } from "#app/routes/t.$tenant.appeals.new";
+import { loader as caseLoader } from "#app/routes/t.$tenant.cases.$caseId";
+import { loader as scoresLoader } from "#app/routes/t.$tenant.scores";
+import { reportCase } from "#app/server/cases.server";
+import { getPrisma } from "#app/server/db.server";
+import { runOutboxJob } from "#app/server/jobs.server";
+import { localeCookie } from "#app/server/locale.server";
+import { currentPeriodKey } from "#app/server/score-views.server";
+import { startSession } from "#app/server/session.server";
+import { transitionCase } from "#app/server/workflow.server";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 const ZONE = "Asia/Shanghai";
 
@@ -45,12 +45,19 @@ const ctx = (login: string) => s.context(login);
 
 async function fire(id: string, login: string, transitionId: string, input: unknown, when: Date) {
   const row = await s.db.case.findUniqueOrThrow({ where: { id } });
-  const result = await transitionCase(s.db, await ctx(login), id, { transitionId, input, expectedVersion: row.version }, when);
+  const result = await transitionCase(
+    s.db,
+    await ctx(login),
+    id,
+    { transitionId, input, expectedVersion: row.version },
+    when,
+  );
   if (!result.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(result)}`);
 }
 
 async function runJobs() {
-  for (const job of await s.db.outboxJob.findMany({ where: { status: "pending" }, orderBy: { createdAt: "asc" } })) await runOutboxJob(s.db, job.id);
+  for (const job of await s.db.outboxJob.findMany({ where: { status: "pending" }, orderBy: { createdAt: "asc" } }))
+    await runOutboxJob(s.db, job.id);
 }
 
 /** A returned case: its lead unit is deducted by the "returned" rule. */
@@ -102,7 +109,10 @@ const newAppeal = (key: string) => `/t/east-lake/appeals/new?entry=${encodeURICo
 
 type Mark = { appeal: { caseId: string; number: string; state: string } | null; mayAppeal: boolean };
 async function marks(login: string, period: string) {
-  const res = await call(scoresLoader as Fn, new Request(`${BASE}/t/east-lake/scores?period=${period}`, { headers: { Cookie: await cookieOf(login) } }));
+  const res = await call(
+    scoresLoader as Fn,
+    new Request(`${BASE}/t/east-lake/scores?period=${period}`, { headers: { Cookie: await cookieOf(login) } }),
+  );
   expect(res.status).toBe(200);
   return ((await res.json()) as { appeals: Record<string, Mark> }).appeals;
 }
@@ -129,9 +139,18 @@ describe("appeals in the browser's routes", () => {
   it("someone who may not read reports sees only the lines naming them or their unit, with the appeal link, and no rankings", async () => {
     const safety = await ctx("east.safety");
     expect(safety.ability.can("read", "Report")).toBe(false);
-    const res = await call(scoresLoader as Fn, new Request(`${BASE}/t/east-lake/scores?period=2026-03`, { headers: { Cookie: await cookieOf("east.safety") } }));
+    const res = await call(
+      scoresLoader as Fn,
+      new Request(`${BASE}/t/east-lake/scores?period=2026-03`, { headers: { Cookie: await cookieOf("east.safety") } }),
+    );
     expect(res.status).toBe(200);
-    const data = (await res.json()) as { full: boolean; rankings: object; lines: Array<{ key: string; targetId: string }>; appeals: Record<string, Mark>; canRecompute: boolean };
+    const data = (await res.json()) as {
+      full: boolean;
+      rankings: object;
+      lines: Array<{ key: string; targetId: string }>;
+      appeals: Record<string, Mark>;
+      canRecompute: boolean;
+    };
     expect([data.full, data.rankings, data.canRecompute]).toEqual([false, {}, false]);
     expect(data.lines.map((l) => l.key)).toContain(keys.theirs);
     expect(data.lines.every((l) => l.targetId === "platform-safety" || l.targetId === safety.user.id)).toBe(true);
@@ -146,7 +165,12 @@ describe("appeals in the browser's routes", () => {
       line: { ruleName: string; points: number; target: string; caseNumber: string; fact: string };
       period: string;
       refusal: unknown[];
-      form: { name: string; field: string; schema: { required: string[] }; uiSchema: Record<string, Record<string, string>> };
+      form: {
+        name: string;
+        field: string;
+        schema: { required: string[] };
+        uiSchema: Record<string, Record<string, string>>;
+      };
     };
     expect(data.line).toMatchObject({ ruleName: "签收前退回", points: -1, target: "综合信息指挥室", fact: "退回" });
     expect(data.line.caseNumber).toMatch(/^\S+$/);
@@ -174,7 +198,9 @@ describe("appeals in the browser's routes", () => {
     expect(zh.status).toBe(403);
     expect(await zh.json()).toMatchObject({ refusal: [{ message: "只能对本人或本单位的扣分申诉" }], form: null });
     const en = await page("east.director", newAppeal(keys.theirs), "en");
-    expect(await en.json()).toMatchObject({ refusal: [{ message: "You may appeal only deductions from you or your unit" }] });
+    expect(await en.json()).toMatchObject({
+      refusal: [{ message: "You may appeal only deductions from you or your unit" }],
+    });
     const bonus = await page("east.director", newAppeal(keys.bonus));
     expect(await bonus.json()).toMatchObject({ refusal: [{ message: "只能对扣分申诉" }], form: null });
   });
@@ -185,18 +211,29 @@ describe("appeals in the browser's routes", () => {
     expect(await empty.json()).toMatchObject({ issues: [{ path: "/data/reason", message: "此项为必填项" }] });
     const short = await file("east.director", keys.ours, { reason: "冤" }, "en");
     expect(short.status).toBe(422);
-    expect(((await short.json()) as { issues: Array<{ path: string; message: string }> }).issues[0]).toMatchObject({ path: "/data/reason", message: "must NOT be shorter than 4 characters" });
+    expect(((await short.json()) as { issues: Array<{ path: string; message: string }> }).issues[0]).toMatchObject({
+      path: "/data/reason",
+      message: "must NOT be shorter than 4 characters",
+    });
     // Another line's key in the form does not redirect the appeal: the page's entry is the one filed.
     expect((await file("east.safety", keys.ours, { reason: "与本平台无关" })).status).toBe(404);
 
-    const filed = await file("east.director", keys.ours, { reason: "本单位未签收，退回属正常流转", scoreKey: keys.theirs });
+    const filed = await file("east.director", keys.ours, {
+      reason: "本单位未签收，退回属正常流转",
+      scoreKey: keys.theirs,
+    });
     expect(filed.status).toBe(302);
     const location = filed.headers.get("Location")!;
     const [, id, number] = /^\/t\/east-lake\/cases\/([0-9a-f-]{36})\?appealed=(.+)$/.exec(location) ?? [];
     expect(id).toBeTruthy();
     appealId = id!;
     const row = await s.db.case.findUniqueOrThrow({ where: { id: appealId } });
-    expect(row).toMatchObject({ workflowId: "score-appeal", state: "submitted", number: decodeURIComponent(number!), data: { scoreKey: keys.ours, reason: "本单位未签收，退回属正常流转" } });
+    expect(row).toMatchObject({
+      workflowId: "score-appeal",
+      state: "submitted",
+      number: decodeURIComponent(number!),
+      data: { scoreKey: keys.ours, reason: "本单位未签收，退回属正常流转" },
+    });
 
     const again = await file("east.director", keys.ours, { reason: "再申诉一次看看" });
     expect(again.status).toBe(422);
@@ -207,11 +244,22 @@ describe("appeals in the browser's routes", () => {
     const m = await marks("east.director", "2026-03");
     expect(m[keys.ours]).toMatchObject({ appeal: { caseId: appealId, state: "submitted" }, mayAppeal: false });
     const res = await page("east.director", newAppeal(keys.ours));
-    expect(await res.json()).toMatchObject({ appeal: { caseId: appealId, state: "submitted" }, refusal: [{ message: "该扣分已申诉过" }], form: null });
+    expect(await res.json()).toMatchObject({
+      appeal: { caseId: appealId, state: "submitted" },
+      refusal: [{ message: "该扣分已申诉过" }],
+      form: null,
+    });
 
-    const screen = await call(caseLoader as Fn, new Request(`${BASE}/t/east-lake/cases/${appealId}`, { headers: { Cookie: await cookieOf("east.director") } }), { caseId: appealId });
+    const screen = await call(
+      caseLoader as Fn,
+      new Request(`${BASE}/t/east-lake/cases/${appealId}`, { headers: { Cookie: await cookieOf("east.director") } }),
+      { caseId: appealId },
+    );
     const fields = ((await screen.json()) as { fields: Array<{ key: string; title: string; value: unknown }> }).fields;
-    expect(fields.find((f) => f.key === "reason")).toMatchObject({ title: "申诉理由", value: "本单位未签收，退回属正常流转" });
+    expect(fields.find((f) => f.key === "reason")).toMatchObject({
+      title: "申诉理由",
+      value: "本单位未签收，退回属正常流转",
+    });
     // The disputed line in words, not its ledger key.
     const disputed = fields.find((f) => f.key === "scoreKey")!;
     expect(disputed.value).toMatch(/^签收前退回 -1 · 综合信息指挥室 · \S+$/);
@@ -232,8 +280,17 @@ describe("appeals in the browser's routes", () => {
     const reversal = await s.db.scoreEntry.findUniqueOrThrow({ where: { dedupeKey: `${keys.ours}:reversed` } });
     expect(reversal).toMatchObject({ points: 1, targetId: "command-room", caseId: appealId });
 
-    expect((await marks("east.director", "2026-03"))[keys.ours]).toMatchObject({ appeal: { caseId: appealId, state: "upheld" }, mayAppeal: false });
-    expect((await marks("east.director", currentPeriodKey(ZONE, decided)))[reversal.dedupeKey]).toEqual({ appeal: null, mayAppeal: false });
-    expect(await (await page("east.director", newAppeal(reversal.dedupeKey))).json()).toMatchObject({ refusal: [{ message: "只能对扣分申诉" }], form: null });
+    expect((await marks("east.director", "2026-03"))[keys.ours]).toMatchObject({
+      appeal: { caseId: appealId, state: "upheld" },
+      mayAppeal: false,
+    });
+    expect((await marks("east.director", currentPeriodKey(ZONE, decided)))[reversal.dedupeKey]).toEqual({
+      appeal: null,
+      mayAppeal: false,
+    });
+    expect(await (await page("east.director", newAppeal(reversal.dedupeKey))).json()).toMatchObject({
+      refusal: [{ message: "只能对扣分申诉" }],
+      form: null,
+    });
   });
 });

@@ -1,10 +1,16 @@
 // Attachments and comments: type checked by content, size-limited, readable only by those who may
 // read the case, and audited.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addAttachments, addComment, getAttachment, listAttachments, listComments } from "../../app/server/attachments.server.ts";
-import { env } from "../../app/server/env.server.ts";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import {
+  addAttachments,
+  addComment,
+  getAttachment,
+  listAttachments,
+  listComments,
+} from "#app/server/attachments.server";
+import { env } from "#app/server/env.server";
+import { reportCase } from "#app/server/cases.server";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
 let caseId = "";
@@ -21,7 +27,10 @@ afterAll(() => teardown(s));
 
 describe("attachments", () => {
   it("stores a photo for the reporter and serves it to readers only", async () => {
-    expect(await addAttachments(await ctx("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }])).toEqual({ ok: true, count: 1 });
+    expect(await addAttachments(await ctx("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }])).toEqual({
+      ok: true,
+      count: 1,
+    });
     const [file] = await listAttachments(await ctx("east.routing"), caseId);
     expect(file).toMatchObject({ name: "现场照片.png", contentType: "image/png", size: PNG.length });
     const got = await getAttachment(await ctx("east.routing"), caseId, file!.id);
@@ -32,10 +41,18 @@ describe("attachments", () => {
   });
 
   it.each([
-    ["a script named .png", { name: "evil.png", bytes: new TextEncoder().encode("<script>alert(1)</script>") }, "file.type"],
+    [
+      "a script named .png",
+      { name: "evil.png", bytes: new TextEncoder().encode("<script>alert(1)</script>") },
+      "file.type",
+    ],
     ["an executable", { name: "tool.exe", bytes: new Uint8Array([0x4d, 0x5a, 0x90, 0]) }, "file.type"],
     ["an empty file", { name: "empty.pdf", bytes: new Uint8Array() }, "file.empty"],
-    ["a file over 10 MB", { name: "big.pdf", bytes: new Uint8Array(env.maxUploadFileBytes + 1).fill(0x25) }, "file.too-large"],
+    [
+      "a file over 10 MB",
+      { name: "big.pdf", bytes: new Uint8Array(env.maxUploadFileBytes + 1).fill(0x25) },
+      "file.too-large",
+    ],
   ])("refuses %s, saving nothing", async (_what, file, code) => {
     const before = (await listAttachments(await ctx("east.routing"), caseId)).length;
     const r = await addAttachments(await ctx("east.grid1"), caseId, [file]);
@@ -44,14 +61,20 @@ describe("attachments", () => {
   });
 
   it("cannot attach to a case one may not read", async () => {
-    expect(await addAttachments(await ctx("east.grid3"), caseId, [{ name: "x.png", bytes: PNG }])).toMatchObject({ ok: false, notFound: true });
+    expect(await addAttachments(await ctx("east.grid3"), caseId, [{ name: "x.png", bytes: PNG }])).toMatchObject({
+      ok: false,
+      notFound: true,
+    });
   });
 });
 
 describe("comments", () => {
   it("adds comments for readers, in order, audited", async () => {
     expect(await addComment(await ctx("east.routing"), caseId, "请网格员补充现场照片")).toEqual({ ok: true });
-    expect(await addComment(await ctx("east.grid1"), caseId, "  ")).toMatchObject({ ok: false, issues: [{ code: "comment.empty" }] });
+    expect(await addComment(await ctx("east.grid1"), caseId, "  ")).toMatchObject({
+      ok: false,
+      issues: [{ code: "comment.empty" }],
+    });
     expect(await addComment(await ctx("east.grid3"), caseId, "越权评论")).toMatchObject({ ok: false, notFound: true });
     const comments = await listComments(s.db, await ctx("east.grid1"), caseId);
     expect(comments.map((c) => [c.author, c.body])).toEqual([["王敏（东湖镇流转督办）", "请网格员补充现场照片"]]);

@@ -3,9 +3,9 @@
 // request and in number as their parts arrive (docs/decisions/020-bounded-request-bodies.md).
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startAppOnFreshDatabase, type FreshApp } from "../setup/app-process.ts";
-import { validDispute } from "./helpers.ts";
-import { rssMb as processRssMb } from "../setup/proc.ts";
+import { HttpSession, startAppOnFreshDatabase, type FreshApp } from "#tests/setup/app-process";
+import { validDispute } from "./helpers";
+import { rssMb as processRssMb } from "#tests/setup/proc";
 
 const MB = 1024 * 1024;
 const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 73, 72, 68, 82]);
@@ -16,7 +16,9 @@ beforeAll(async () => {
   app = await startAppOnFreshDatabase();
   const grid = new HttpSession(app.url);
   await grid.login("east.grid1");
-  const reported = await grid.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) });
+  const reported = await grid.post("/t/east-lake/report", {
+    payload: JSON.stringify({ categoryId: "dispute", data: validDispute }),
+  });
   const number = new URL(reported.headers.get("Location")!, app.url).searchParams.get("reported");
   const list = await (await grid.request("/t/east-lake/work?_data=routes/t.$tenant.work")).text();
   caseId = new RegExp(`"id":"([0-9a-f-]{36})"[^}]*"number":"${number}"`).exec(list)?.[1] ?? "";
@@ -70,7 +72,11 @@ function streamedParts(field: string, count: number, size: number) {
         return controller.close();
       }
       counter.parts++;
-      controller.enqueue(encoder.encode(`--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="part-${counter.parts}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`));
+      controller.enqueue(
+        encoder.encode(
+          `--${boundary}\r\nContent-Disposition: form-data; name="${field}"; filename="part-${counter.parts}.pdf"\r\nContent-Type: application/pdf\r\n\r\n`,
+        ),
+      );
       controller.enqueue(bytes);
       controller.enqueue(encoder.encode("\r\n"));
     },
@@ -82,7 +88,12 @@ describe("form bodies", () => {
   it("refuses a 200 MB login form with 413 while it streams in, without reading the rest or growing the server's memory", async () => {
     const { body, counter } = streamedBody(200 * MB);
     const { result: res, growthMb } = await rssGrowth(() =>
-      fetch(app.url + "/login", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: app.url }, body, duplex: "half" } as RequestInit),
+      fetch(app.url + "/login", {
+        method: "POST",
+        headers: { "Content-Type": "application/x-www-form-urlencoded", Origin: app.url },
+        body,
+        duplex: "half",
+      } as RequestInit),
     );
     expect(res.status).toBe(413);
     expect(await res.text()).toMatch(/^请求内容超过 1 MB 的上限 \/ The request is larger than the 1 MB limit$/);
@@ -93,12 +104,23 @@ describe("form bodies", () => {
 
   it("refuses a declared Content-Length over the limit before any of the body is sent", async () => {
     const answer = await new Promise<{ status: number; text: string }>((resolve, reject) => {
-      const req = http.request(app.url + "/login", { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded", "Content-Length": String(200 * MB), Origin: app.url } }, (res) => {
-        let text = "";
-        res.setEncoding("utf8");
-        res.on("data", (d: string) => (text += d));
-        res.on("end", () => resolve({ status: res.statusCode!, text }));
-      });
+      const req = http.request(
+        app.url + "/login",
+        {
+          method: "POST",
+          headers: {
+            "Content-Type": "application/x-www-form-urlencoded",
+            "Content-Length": String(200 * MB),
+            Origin: app.url,
+          },
+        },
+        (res) => {
+          let text = "";
+          res.setEncoding("utf8");
+          res.on("data", (d: string) => (text += d));
+          res.on("end", () => resolve({ status: res.statusCode!, text }));
+        },
+      );
       req.on("error", reject);
       req.flushHeaders(); // headers only: the answer must come without a byte of the body
     });
@@ -109,7 +131,12 @@ describe("form bodies", () => {
   it("holds a multipart post to a form without files to the form limit too", async () => {
     // One 40 MB field: within the limit of a whole upload, far over that of a form.
     const { body, counter } = streamedBody(40 * MB, '--b\r\nContent-Disposition: form-data; name="login"\r\n\r\n');
-    const res = await fetch(app.url + "/login", { method: "POST", headers: { "Content-Type": "multipart/form-data; boundary=b", Origin: app.url }, body, duplex: "half" } as RequestInit);
+    const res = await fetch(app.url + "/login", {
+      method: "POST",
+      headers: { "Content-Type": "multipart/form-data; boundary=b", Origin: app.url },
+      body,
+      duplex: "half",
+    } as RequestInit);
     expect(res.status).toBe(413);
     expect(await res.text()).toContain("请求内容超过 1 MB 的上限 / The request is larger than the 1 MB limit");
     expect(counter.sent).toBeLessThan(40 * MB);
@@ -121,12 +148,19 @@ describe("uploads", () => {
     const http1 = new HttpSession(app.url);
     await http1.login("east.grid1");
     const { body, counter, contentType } = streamedParts("files", 40, MB);
-    const res = await http1.request(`/t/east-lake/cases/${caseId}/files`, { method: "POST", headers: { "Content-Type": contentType }, body, duplex: "half" } as RequestInit);
+    const res = await http1.request(`/t/east-lake/cases/${caseId}/files`, {
+      method: "POST",
+      headers: { "Content-Type": contentType },
+      body,
+      duplex: "half",
+    } as RequestInit);
     const partsWhenRefused = counter.parts;
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ issues: ["一次最多上传 20 个文件"] });
     expect(partsWhenRefused).toBeLessThan(40);
-    const page = await (await http1.request(`/t/east-lake/cases/${caseId}?_data=routes/t.$tenant.cases.$caseId`)).json();
+    const page = await (
+      await http1.request(`/t/east-lake/cases/${caseId}?_data=routes/t.$tenant.cases.$caseId`)
+    ).json();
     expect(page.attachments).toEqual([]);
   });
 
@@ -134,7 +168,12 @@ describe("uploads", () => {
     const http1 = new HttpSession(app.url);
     await http1.login("east.grid1");
     const { body, contentType } = streamedParts("files", 1, 11 * MB);
-    const res = await http1.request(`/t/east-lake/cases/${caseId}/files`, { method: "POST", headers: { "Content-Type": contentType }, body, duplex: "half" } as RequestInit);
+    const res = await http1.request(`/t/east-lake/cases/${caseId}/files`, {
+      method: "POST",
+      headers: { "Content-Type": contentType },
+      body,
+      duplex: "half",
+    } as RequestInit);
     expect(res.status).toBe(413);
     expect(await res.json()).toEqual({ issues: ["“part-1.pdf”超过 10 MB"] });
   });
@@ -150,7 +189,11 @@ describe("uploads", () => {
     const number = new URL(res.headers.get("Location")!, app.url).searchParams.get("reported");
     const list = await (await http1.request("/t/east-lake/work?_data=routes/t.$tenant.work")).text();
     const reported = new RegExp(`"id":"([0-9a-f-]{36})"[^}]*"number":"${number}"`).exec(list)?.[1];
-    const page = await (await http1.request(`/t/east-lake/cases/${reported}?_data=routes/t.$tenant.cases.$caseId`)).json();
-    expect(page.attachments.map((a: { name: string; size: number }) => [a.name, a.size])).toEqual([["现场 a=b;c.png", PNG.length]]);
+    const page = await (
+      await http1.request(`/t/east-lake/cases/${reported}?_data=routes/t.$tenant.cases.$caseId`)
+    ).json();
+    expect(page.attachments.map((a: { name: string; size: number }) => [a.name, a.size])).toEqual([
+      ["现场 a=b;c.png", PNG.length],
+    ]);
   });
 });

@@ -6,8 +6,8 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startAppOnFreshDatabase, streamedForm, type FreshApp } from "../setup/app-process.ts";
-import { validDispute } from "./helpers.ts";
+import { HttpSession, startAppOnFreshDatabase, streamedForm, type FreshApp } from "#tests/setup/app-process";
+import { validDispute } from "./helpers";
 
 let app: FreshApp;
 beforeAll(async () => {
@@ -17,7 +17,13 @@ afterAll(() => app?.stop());
 
 // As the editor's fetcher posts it: the action's JSON, not the page.
 const CONFIG = "/t/east-lake/admin/config?_data=routes%2Ft.%24tenant.admin.config";
-const posts = (n: number, from = 0) => Array.from({ length: n }, (_, i) => ({ id: `extra-${from + i}`, kind: "working", unit: "command-room", name: { zh: `岗位${from + i}` } }));
+const posts = (n: number, from = 0) =>
+  Array.from({ length: n }, (_, i) => ({
+    id: `extra-${from + i}`,
+    kind: "working",
+    unit: "command-room",
+    name: { zh: `岗位${from + i}` },
+  }));
 const sectionsEdit = (sections: Record<string, unknown>) => JSON.stringify({ kind: "sections", sections });
 
 /** GET /login over and over while `work` runs; how long each took. */
@@ -63,10 +69,19 @@ describe("config edits beyond the caps", () => {
     expect(edit.length).toBeGreaterThan(2 * 1024 * 1024);
     const res = await http.post(CONFIG, { intent: "validate", edit });
     expect(res.status).toBe(413);
-    const json = (await res.json()) as { ok: boolean; issues: Array<{ code: string; message: { zh: string; en: string } }> };
+    const json = (await res.json()) as {
+      ok: boolean;
+      issues: Array<{ code: string; message: { zh: string; en: string } }>;
+    };
     expect(json.ok).toBe(false);
     expect(json.issues).toEqual([
-      expect.objectContaining({ code: "limit.bytes", message: { zh: expect.stringMatching(/^内容过大：\d+(\.\d)? MB，上限 2 MB$/), en: expect.stringMatching(/^Too large: \d+(\.\d)? MB, limit 2 MB$/) } }),
+      expect.objectContaining({
+        code: "limit.bytes",
+        message: {
+          zh: expect.stringMatching(/^内容过大：\d+(\.\d)? MB，上限 2 MB$/),
+          en: expect.stringMatching(/^Too large: \d+(\.\d)? MB, limit 2 MB$/),
+        },
+      }),
     ]);
   });
 
@@ -74,19 +89,36 @@ describe("config edits beyond the caps", () => {
     const http = await admin();
     const res = await http.post(CONFIG, { intent: "validate", edit: sectionsEdit({ posts: posts(2500) }) });
     expect(res.status).toBe(413);
-    const json = (await res.json()) as { issues: Array<{ path: string; code: string; message: { zh: string; en: string } }> };
-    expect(json.issues).toEqual([{ path: "/posts", code: "limit.count", where: "config", message: { zh: "配置过大：岗位 2500 个，上限 2000", en: "Config too large: 2500 posts, limit 2000" } }]);
+    const json = (await res.json()) as {
+      issues: Array<{ path: string; code: string; message: { zh: string; en: string } }>;
+    };
+    expect(json.issues).toEqual([
+      {
+        path: "/posts",
+        code: "limit.count",
+        where: "config",
+        message: { zh: "配置过大：岗位 2500 个，上限 2000", en: "Config too large: 2500 posts, limit 2000" },
+      },
+    ]);
     // Publishing is refused the same way and publishes nothing.
-    const publish = await http.post(CONFIG, { intent: "publish", baseVersion: "1", edit: sectionsEdit({ posts: posts(2500) }) });
+    const publish = await http.post(CONFIG, {
+      intent: "publish",
+      baseVersion: "1",
+      edit: sectionsEdit({ posts: posts(2500) }),
+    });
     expect(publish.status).toBe(413);
     expect(await (await http.request("/t/east-lake/admin")).text()).not.toContain("extra-0");
   });
 
   it("checks an edit within the caps in the worker thread of the built server, with its changes", async () => {
     const http = await admin();
-    const page = await (await http.request(CONFIG)).json() as { sections: { posts: unknown[] } };
+    const page = (await (await http.request(CONFIG)).json()) as { sections: { posts: unknown[] } };
     const edit = sectionsEdit({ posts: [...page.sections.posts, ...posts(1500)] });
-    const { result, latencies } = await loginLatenciesDuring(http.post(CONFIG, { intent: "validate", edit }).then(async (res) => ({ status: res.status, json: (await res.json()) as { ok: boolean; changes: unknown[] } })));
+    const { result, latencies } = await loginLatenciesDuring(
+      http
+        .post(CONFIG, { intent: "validate", edit })
+        .then(async (res) => ({ status: res.status, json: (await res.json()) as { ok: boolean; changes: unknown[] } })),
+    );
     expect(result.status).toBe(200);
     expect(result.json.ok).toBe(true);
     expect(result.json.changes).toHaveLength(1500);
@@ -102,35 +134,60 @@ describe("JSON nested deeper than 64 levels", () => {
   beforeAll(async () => {
     const worker = new HttpSession(app.url);
     await worker.login("east.grid1");
-    const reported = await worker.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) });
+    const reported = await worker.post("/t/east-lake/report", {
+      payload: JSON.stringify({ categoryId: "dispute", data: validDispute }),
+    });
     expect(reported.status).toBe(302);
     const list = await (await worker.request("/t/east-lake")).text();
     caseUrl = /\/t\/east-lake\/cases\/[0-9a-f-]{36}/.exec(list)![0];
   });
 
-  it.each([65, 100_000])("is refused with 400 at %i levels: in report data, a transition's input and a config edit", async (levels) => {
-    const worker = new HttpSession(app.url);
-    await worker.login("east.grid1");
-    const report = await worker.post("/t/east-lake/report", { payload: `{"categoryId":"dispute","data":{"summary":${deep(levels - 2)}}}` });
-    expect(report.status).toBe(400);
-    expect(await report.text()).toContain("内容嵌套过深：超过 64 层");
+  it.each([65, 100_000])(
+    "is refused with 400 at %i levels: in report data, a transition's input and a config edit",
+    async (levels) => {
+      const worker = new HttpSession(app.url);
+      await worker.login("east.grid1");
+      const report = await worker.post("/t/east-lake/report", {
+        payload: `{"categoryId":"dispute","data":{"summary":${deep(levels - 2)}}}`,
+      });
+      expect(report.status).toBe(400);
+      expect(await report.text()).toContain("内容嵌套过深：超过 64 层");
 
-    const routing = new HttpSession(app.url);
-    await routing.login("east.routing");
-    const transition = await routing.post(caseUrl, { payload: `{"transitionId":"accept","expectedVersion":1,"input":${deep(levels - 1)}}` });
-    expect(transition.status).toBe(400);
-    expect(await transition.text()).toContain("内容嵌套过深：超过 64 层");
+      const routing = new HttpSession(app.url);
+      await routing.login("east.routing");
+      const transition = await routing.post(caseUrl, {
+        payload: `{"transitionId":"accept","expectedVersion":1,"input":${deep(levels - 1)}}`,
+      });
+      expect(transition.status).toBe(400);
+      expect(await transition.text()).toContain("内容嵌套过深：超过 64 层");
 
-    const http = await admin();
-    const edit = await http.post(CONFIG, { intent: "validate", edit: `{"kind":"sections","sections":{"posts":[${deep(levels - 3)}]}}` });
-    expect(edit.status).toBe(400);
-    expect(await edit.json()).toMatchObject({ ok: false, issues: [{ code: "limit.depth", message: { zh: "内容嵌套过深：超过 64 层", en: "Nested too deeply: more than 64 levels" } }] });
+      const http = await admin();
+      const edit = await http.post(CONFIG, {
+        intent: "validate",
+        edit: `{"kind":"sections","sections":{"posts":[${deep(levels - 3)}]}}`,
+      });
+      expect(edit.status).toBe(400);
+      expect(await edit.json()).toMatchObject({
+        ok: false,
+        issues: [
+          {
+            code: "limit.depth",
+            message: { zh: "内容嵌套过深：超过 64 层", en: "Nested too deeply: more than 64 levels" },
+          },
+        ],
+      });
 
-    // 64 levels pass the depth check (and are then refused by validation as usual).
-    const edge = await http.post(CONFIG, { intent: "validate", edit: `{"kind":"sections","sections":{"posts":[${deep(61)}]}}` });
-    expect(edge.status).toBe(200);
-    expect(((await edge.json()) as { issues: Array<{ code: string }> }).issues.map((i) => i.code)).not.toContain("limit.depth");
-  });
+      // 64 levels pass the depth check (and are then refused by validation as usual).
+      const edge = await http.post(CONFIG, {
+        intent: "validate",
+        edit: `{"kind":"sections","sections":{"posts":[${deep(61)}]}}`,
+      });
+      expect(edge.status).toBe(200);
+      expect(((await edge.json()) as { issues: Array<{ code: string }> }).issues.map((i) => i.code)).not.toContain(
+        "limit.depth",
+      );
+    },
+  );
 });
 
 describe("the CLI", () => {
@@ -138,10 +195,23 @@ describe("the CLI", () => {
     const dir = mkdtempSync(path.join(tmpdir(), "gridwork-caps-"));
     try {
       const file = path.join(dir, "big.json");
-      writeFileSync(file, JSON.stringify({ kind: "township", id: "big", version: "1.0.0", extends: "command-room-guideline@1.0.0", name: { zh: "大镇" }, posts: posts(2500) }));
+      writeFileSync(
+        file,
+        JSON.stringify({
+          kind: "township",
+          id: "big",
+          version: "1.0.0",
+          extends: "command-room-guideline@1.0.0",
+          name: { zh: "大镇" },
+          posts: posts(2500),
+        }),
+      );
       const run = await new Promise<{ code: number; output: string }>((resolve) =>
-        execFile(process.execPath, ["--import", "tsx", "scripts/config-cli.ts", "validate", file], { env: { ...process.env, DATABASE_URL: undefined }, encoding: "utf8" }, (error, stdout, stderr) =>
-          resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
+        execFile(
+          process.execPath,
+          ["--import", "tsx", "scripts/config-cli.ts", "validate", file],
+          { env: { ...process.env, DATABASE_URL: undefined }, encoding: "utf8" },
+          (error, stdout, stderr) => resolve({ code: error ? Number(error.code ?? 1) : 0, output: stdout + stderr }),
         ),
       );
       expect(run.code).toBe(1);

@@ -1,10 +1,10 @@
 // Reporting, listing and reading cases on a real PostgreSQL, with the seeded demo townships.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAuditChain } from "../../app/server/audit.server.ts";
-import { getCase, listCases, reportCase } from "../../app/server/cases.server.ts";
-import { runOutboxJob } from "../../app/server/jobs.server.ts";
-import { maskCaseData } from "../../app/server/masking.server.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { verifyAuditChain } from "#app/server/audit.server";
+import { getCase, listCases, reportCase } from "#app/server/cases.server";
+import { runOutboxJob } from "#app/server/jobs.server";
+import { maskCaseData } from "#app/server/masking.server";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
 beforeAll(async () => {
@@ -27,7 +27,16 @@ describe("reporting a case", () => {
     expect(result.number).toMatch(/^\d{4}-000001$/);
 
     const saved = await s.db.case.findUniqueOrThrow({ where: { id: result.caseId }, include: { auditEvents: true } });
-    expect(saved).toMatchObject({ tenantId: grid1.tenant.id, configVersion: 1, categoryId: "dispute", gradeId: "general", state: "reported", orgUnitId: "grid-qiaotou-1", title: "邻里噪音纠纷", platformId: "platform-safety" });
+    expect(saved).toMatchObject({
+      tenantId: grid1.tenant.id,
+      configVersion: 1,
+      categoryId: "dispute",
+      gradeId: "general",
+      state: "reported",
+      orgUnitId: "grid-qiaotou-1",
+      title: "邻里噪音纠纷",
+      platformId: "platform-safety",
+    });
     expect(saved.auditEvents.map((e) => e.type)).toEqual(["case.reported"]);
 
     const jobs = await s.db.outboxJob.findMany({ where: { tenantId: grid1.tenant.id, kind: "notify" } });
@@ -43,12 +52,20 @@ describe("reporting a case", () => {
   it("refuses invalid input with per-field messages in Chinese and English, and saves nothing", async () => {
     const grid1 = await ctx("east.grid1", "east-lake");
     const before = await s.db.case.count();
-    const result = await reportCase(grid1, { categoryId: "dispute", data: { summary: "ab", parties: 1, partyPhone: "123" } });
+    const result = await reportCase(grid1, {
+      categoryId: "dispute",
+      data: { summary: "ab", parties: 1, partyPhone: "123" },
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.refusal.kind).toBe("invalid-input");
     const byPath = Object.fromEntries(result.refusal.issues.map((i) => [i.path, i.message]));
-    expect(Object.keys(byPath).sort()).toEqual(["/data/location", "/data/parties", "/data/partyPhone", "/data/summary"]);
+    expect(Object.keys(byPath).sort()).toEqual([
+      "/data/location",
+      "/data/parties",
+      "/data/partyPhone",
+      "/data/summary",
+    ]);
     expect(byPath["/data/location"]).toEqual({ zh: "此项为必填项", en: "This field is required" });
     expect(byPath["/data/summary"]!.zh).toMatch(/[\u4e00-\u9fff]/);
     expect(byPath["/data/summary"]!.en).toMatch(/characters/);
@@ -66,7 +83,10 @@ describe("reporting a case", () => {
 describe("who sees a case", () => {
   let caseId: string;
   beforeAll(async () => {
-    const result = await reportCase(await ctx("east.grid1", "east-lake"), { categoryId: "safety-hazard", data: { summary: "楼道堆放杂物", hazardType: "消防", location: "桥头村8号" } });
+    const result = await reportCase(await ctx("east.grid1", "east-lake"), {
+      categoryId: "safety-hazard",
+      data: { summary: "楼道堆放杂物", hazardType: "消防", location: "桥头村8号" },
+    });
     if (!result.ok) throw new Error("setup failed");
     caseId = result.caseId;
   });
@@ -84,13 +104,16 @@ describe("who sees a case", () => {
     expect(total).toBe(rows.length);
   });
 
-  it.each([["west.routing"], ["west.grid1"], ["both.analyst"]])("%s, working in the other township, can neither list nor open it", async (login) => {
-    const c = await ctx(login, "west-hill");
-    expect(await getCase(c, caseId)).toBeNull();
-    const { rows, total } = await listCases(c);
-    expect(rows.some((r) => r.id === caseId)).toBe(false);
-    expect(total).toBe(0);
-  });
+  it.each([["west.routing"], ["west.grid1"], ["both.analyst"]])(
+    "%s, working in the other township, can neither list nor open it",
+    async (login) => {
+      const c = await ctx(login, "west-hill");
+      expect(await getCase(c, caseId)).toBeNull();
+      const { rows, total } = await listCases(c);
+      expect(rows.some((r) => r.id === caseId)).toBe(false);
+      expect(total).toBe(0);
+    },
+  );
 
   it("a user who is not a member of a township gets no context for it", async () => {
     expect(await s.contextOf("west.routing", "east-lake")).toBeNull();
@@ -104,16 +127,33 @@ describe("who sees a case", () => {
 
 describe("confidential fields", () => {
   it("masks phone and ID numbers for grid workers and shows them to command-room staff", async () => {
-    const result = await reportCase(await ctx("east.grid1", "east-lake"), { categoryId: "dispute", data: validDispute });
+    const result = await reportCase(await ctx("east.grid1", "east-lake"), {
+      categoryId: "dispute",
+      data: validDispute,
+    });
     if (!result.ok) throw new Error("setup failed");
     const row = await s.db.case.findUniqueOrThrow({ where: { id: result.caseId } });
-    const facts = { tenantId: row.tenantId, orgUnitId: row.orgUnitId, platformId: row.platformId, reporterId: row.reporterId };
+    const facts = {
+      tenantId: row.tenantId,
+      orgUnitId: row.orgUnitId,
+      platformId: row.platformId,
+      reporterId: row.reporterId,
+    };
     const grid = await ctx("east.grid1", "east-lake");
-    const masked = maskCaseData(grid.compiled, grid.ability, facts, "intake-dispute", row.data as Record<string, unknown>);
+    const masked = maskCaseData(
+      grid.compiled,
+      grid.ability,
+      facts,
+      "intake-dispute",
+      row.data as Record<string, unknown>,
+    );
     expect(masked.data.partyPhone).toBe("138******11");
     expect(masked.data.partyIdNumber).not.toContain("19800101");
     const routing = await ctx("east.routing", "east-lake");
-    expect(maskCaseData(routing.compiled, routing.ability, facts, "intake-dispute", row.data as Record<string, unknown>).data.partyPhone).toBe("13800001111");
+    expect(
+      maskCaseData(routing.compiled, routing.ability, facts, "intake-dispute", row.data as Record<string, unknown>).data
+        .partyPhone,
+    ).toBe("13800001111");
   });
 });
 
@@ -134,7 +174,10 @@ describe("audit trail", () => {
 describe("audit verify command", () => {
   it("prints every tenant's chain as ok and exits 0", async () => {
     const { execFileSync } = await import("node:child_process");
-    const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/audit-verify.ts", "east-lake"], { env: { ...process.env, DATABASE_URL: s.database.url }, encoding: "utf8" });
+    const out = execFileSync(process.execPath, ["--import", "tsx", "scripts/audit-verify.ts", "east-lake"], {
+      env: { ...process.env, DATABASE_URL: s.database.url },
+      encoding: "utf8",
+    });
     expect(out).toMatch(/^east-lake: ok, \d+ entries/m);
   });
 });

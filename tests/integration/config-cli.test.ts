@@ -6,14 +6,14 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Deadline } from "../../engine/case-state.ts";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { createPrisma, type Db } from "../../app/server/db.server.ts";
-import { seedDemo } from "../../app/server/seed.server.ts";
-import { loadTenantContext } from "../../app/server/tenancy.server.ts";
-import { transitionCase } from "../../app/server/workflow.server.ts";
-import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
-import { validDispute } from "./helpers.ts";
+import type { Deadline } from "#engine/case-state";
+import { reportCase } from "#app/server/cases.server";
+import { createPrisma, type Db } from "#app/server/db.server";
+import { seedDemo } from "#app/server/seed.server";
+import { loadTenantContext } from "#app/server/tenancy.server";
+import { transitionCase } from "#app/server/workflow.server";
+import { createTestDatabase, type TestDatabase } from "#tests/setup/services";
+import { validDispute } from "./helpers";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const TEMPLATE = "command-room-guideline@1.0.0";
@@ -64,10 +64,17 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("config validate", () => {
   it("accepts the shipped templates and townships (exit 0)", async () => {
-    const run = await cli(["validate", "tenants/townships/east-lake.json", "tenants/townships/west-hill.json", `tenants/templates/${TEMPLATE}.json`]);
+    const run = await cli([
+      "validate",
+      "tenants/townships/east-lake.json",
+      "tenants/townships/west-hill.json",
+      `tenants/templates/${TEMPLATE}.json`,
+    ]);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
-    expect(run.stdout).toContain("✓ tenants/townships/east-lake.json: 有效 / valid (township east-lake@1.0.0, extends command-room-guideline@1.0.0)");
+    expect(run.stdout).toContain(
+      "✓ tenants/townships/east-lake.json: 有效 / valid (township east-lake@1.0.0, extends command-room-guideline@1.0.0)",
+    );
     expect(run.stdout.match(/✓/g)).toHaveLength(3);
   });
 
@@ -82,15 +89,23 @@ describe("config validate", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("✓ tenants/townships/east-lake.json");
     expect(run.stderr).toContain(`✗ ${shapeFile}: 配置无效 / not a valid config (1)`);
-    expect(run.stderr).toContain('  /version [schema.pattern] 应当匹配模式 "^\\d+\\.\\d+\\.\\d+$" / must match pattern "^\\d+\\.\\d+\\.\\d+$"');
+    expect(run.stderr).toContain(
+      '  /version [schema.pattern] 应当匹配模式 "^\\d+\\.\\d+\\.\\d+$" / must match pattern "^\\d+\\.\\d+\\.\\d+$"',
+    );
     // Items are named by id, so the path is the one to look for in the file itself.
     expect(run.stderr).toContain(`✗ ${referenceFile}: 配置无效 / not a valid config (1)`);
-    expect(run.stderr).toContain('  /categories/market-complaint/intakeForm [reference.missing] 表单“intake-nothing”不存在 / Form "intake-nothing" does not exist');
+    expect(run.stderr).toContain(
+      '  /categories/market-complaint/intakeForm [reference.missing] 表单“intake-nothing”不存在 / Form "intake-nothing" does not exist',
+    );
   });
 
   it("refuses a township that would score one event twice, or rename its main deadline halfway, naming what to fix", async () => {
     const twice = json(path.join(root, "tenants/townships/west-hill.json"));
-    twice.scoring = { rules: [{ id: "revisit-bonus", name: { zh: "回访加分" }, on: "revisit.recorded", target: "lead-unit", points: 1 }] };
+    twice.scoring = {
+      rules: [
+        { id: "revisit-bonus", name: { zh: "回访加分" }, on: "revisit.recorded", target: "lead-unit", points: 1 },
+      ],
+    };
     const halfway = json(path.join(root, "tenants/townships/west-hill.json"));
     halfway.mainDeadline = "dispose";
     const twiceFile = write("scored-twice.json", twice);
@@ -99,12 +114,18 @@ describe("config validate", () => {
     expect(run.code).toBe(1);
     expect(run.stderr).toContain(`✗ ${twiceFile}: 配置无效 / not a valid config (2)`);
     for (const result of ["satisfied", "dissatisfied"]) {
-      expect(run.stderr).toContain(`  /scoring/rules/revisit-bonus [scoring.scored-twice] 规则“${result}”与“revisit-bonus”对同一事实（回访评价）都计分给 lead-unit`);
-      expect(run.stderr).toContain(`Rules "${result}" and "revisit-bonus" both score the same fact (Revisit recorded) for lead-unit`);
+      expect(run.stderr).toContain(
+        `  /scoring/rules/revisit-bonus [scoring.scored-twice] 规则“${result}”与“revisit-bonus”对同一事实（回访评价）都计分给 lead-unit`,
+      );
+      expect(run.stderr).toContain(
+        `Rules "${result}" and "revisit-bonus" both score the same fact (Revisit recorded) for lead-unit`,
+      );
     }
     expect(run.stderr).toContain(`✗ ${halfwayFile}: 配置无效 / not a valid config (1)`);
-    expect(run.stderr).toContain('  /mainDeadline [deadline.main-unset] 主办理时限“dispose”没有流程设定');
-    expect(run.stderr).toContain('No workflow sets the main deadline "dispose" (returns, supervision sheets and principal talks go by it): set mainDeadline to one of handle, review');
+    expect(run.stderr).toContain("  /mainDeadline [deadline.main-unset] 主办理时限“dispose”没有流程设定");
+    expect(run.stderr).toContain(
+      'No workflow sets the main deadline "dispose" (returns, supervision sheets and principal talks go by it): set mainDeadline to one of handle, review',
+    );
   });
 
   it("says what is wrong with usage (exit 2)", async () => {
@@ -134,7 +155,9 @@ describe("config diff and resolve", () => {
     expect(run.code).toBe(0);
     const resolved = JSON.parse(run.stdout);
     expect(resolved.id).toBe("west-hill");
-    expect(resolved.categories.map((c: { id: string }) => c.id)).toEqual(expect.arrayContaining(["dispute", "market-complaint"]));
+    expect(resolved.categories.map((c: { id: string }) => c.id)).toEqual(
+      expect.arrayContaining(["dispute", "market-complaint"]),
+    );
   });
 });
 
@@ -153,7 +176,17 @@ describe("config upgrade", () => {
     expect(conflicted.stderr).toContain('新模板 theirs: "邻里纠纷"');
     expect(json(file).extends).toBe(TEMPLATE);
 
-    const decided = await cli(["upgrade", file, "--to", "command-room-guideline@1.2.0", "--templates", templates, "--resolve", "/categories/dispute/name/zh=ours", "--write"]);
+    const decided = await cli([
+      "upgrade",
+      file,
+      "--to",
+      "command-room-guideline@1.2.0",
+      "--templates",
+      templates,
+      "--resolve",
+      "/categories/dispute/name/zh=ours",
+      "--write",
+    ]);
     expect(decided.stderr).toContain("written");
     expect(decided.code).toBe(0);
     const upgraded = json(file);
@@ -196,18 +229,39 @@ describe("config publish", () => {
     const folder = path.join(dir, "published-templates");
     mkdirSync(folder, { recursive: true });
 
-    const first = await cli(["publish", nextFile, "--by", "standards office", "--notes", "renames disputes", "--write-file", "--templates", folder], env);
-    expect(first.output).toContain("✓ 模板 command-room-guideline@1.2.0 已发布 / template command-room-guideline@1.2.0 published");
+    const first = await cli(
+      [
+        "publish",
+        nextFile,
+        "--by",
+        "standards office",
+        "--notes",
+        "renames disputes",
+        "--write-file",
+        "--templates",
+        folder,
+      ],
+      env,
+    );
+    expect(first.output).toContain(
+      "✓ 模板 command-room-guideline@1.2.0 已发布 / template command-room-guideline@1.2.0 published",
+    );
     expect(first.code).toBe(0);
-    expect(readFileSync(path.join(folder, "command-room-guideline@1.2.0.json"), "utf8")).toBe(readFileSync(nextFile, "utf8"));
-    const row = await db.templateVersion.findUniqueOrThrow({ where: { templateId_version: { templateId: "command-room-guideline", version: "1.2.0" } } });
+    expect(readFileSync(path.join(folder, "command-room-guideline@1.2.0.json"), "utf8")).toBe(
+      readFileSync(nextFile, "utf8"),
+    );
+    const row = await db.templateVersion.findUniqueOrThrow({
+      where: { templateId_version: { templateId: "command-room-guideline", version: "1.2.0" } },
+    });
     expect(row).toMatchObject({ publishedBy: "standards office", notes: "renames disputes" });
     expect(row.document).toEqual(json(nextFile));
 
     const again = await cli(["publish", nextFile, "--by", "someone else"], env);
     expect(again.code).toBe(0);
     expect(again.stdout).toContain("already published with the same content");
-    expect(await db.templateVersion.count({ where: { templateId: "command-room-guideline", version: "1.2.0" } })).toBe(1);
+    expect(await db.templateVersion.count({ where: { templateId: "command-room-guideline", version: "1.2.0" } })).toBe(
+      1,
+    );
 
     const altered = json(nextFile);
     byId(altered.categories, "dispute").name.zh = "民间纠纷";
@@ -228,7 +282,9 @@ describe("config publish", () => {
     const run = await cli(["publish", file, "--by", "east.director"], env);
     expect(run.output).toContain("version 2 of east-lake published (extends command-room-guideline@1.2.0)");
     expect(run.code).toBe(0);
-    const v2 = await db.configVersion.findUniqueOrThrow({ where: { tenantId_version: { tenantId: tenant.id, version: 2 } } });
+    const v2 = await db.configVersion.findUniqueOrThrow({
+      where: { tenantId_version: { tenantId: tenant.id, version: 2 } },
+    });
     expect(v2).toMatchObject({ publishedBy: "east.director", extendsRef: "command-room-guideline@1.2.0" });
     expect(byId((v2.document as { categories: Array<{ id: string }> }).categories, "dispute").name.zh).toBe("邻里纠纷");
     expect(v2.source).toEqual(source);
@@ -243,18 +299,37 @@ describe("config publish", () => {
   it("says how many open cases a changed calendar re-timed, in lines and in --json", async () => {
     // A west-hill case dispatched now: its handling deadline runs for 5 working days.
     const as = async (login: string) => {
-      const user = await db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+      const user = await db.user.findUniqueOrThrow({
+        where: { login },
+        select: { id: true, login: true, displayName: true, active: true },
+      });
       return (await loadTenantContext(db, user, "west-hill"))!;
     };
-    const reported = await reportCase(await as("west.grid1"), { categoryId: "dispute", data: { ...validDispute, summary: "西山乡纠纷" } });
+    const reported = await reportCase(await as("west.grid1"), {
+      categoryId: "dispute",
+      data: { ...validDispute, summary: "西山乡纠纷" },
+    });
     if (!reported.ok) throw new Error(JSON.stringify(reported));
     const routing = await as("west.routing");
-    for (const [transitionId, input] of [["triage", { gradeId: "general" }], ["dispatch", { leadUnitId: "platform-safety" }]] as const) {
-      const { version } = await db.case.findUniqueOrThrow({ where: { id: reported.caseId }, select: { version: true } });
-      const fired = await transitionCase(db, routing, reported.caseId, { transitionId, input, expectedVersion: version });
+    for (const [transitionId, input] of [
+      ["triage", { gradeId: "general" }],
+      ["dispatch", { leadUnitId: "platform-safety" }],
+    ] as const) {
+      const { version } = await db.case.findUniqueOrThrow({
+        where: { id: reported.caseId },
+        select: { version: true },
+      });
+      const fired = await transitionCase(db, routing, reported.caseId, {
+        transitionId,
+        input,
+        expectedVersion: version,
+      });
       if (!fired.ok) throw new Error(JSON.stringify(fired));
     }
-    const due = async () => ((await db.case.findUniqueOrThrow({ where: { id: reported.caseId } })).deadlines as Deadline[]).find((d) => d.kind === "handle")!.dueAt;
+    const due = async () =>
+      ((await db.case.findUniqueOrThrow({ where: { id: reported.caseId } })).deadlines as Deadline[]).find(
+        (d) => d.kind === "handle",
+      )!.dueAt;
     const dateOf = (iso: string) => new Date(iso).toLocaleDateString("sv-SE", { timeZone: "Asia/Shanghai" });
     // The due day itself declared a day off: the deadline moves to the next working day.
     const dayOff = async (holidays: string[]) => {
@@ -266,13 +341,23 @@ describe("config publish", () => {
     const run = await cli(["publish", await dayOff([first]), "--by", "west.routing"], env);
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("version 2 of west-hill published");
-    expect(run.stdout).toContain("1 件未结事件的期限已按新日历重新计算 / due dates of 1 open case re-timed on the new calendar");
+    expect(run.stdout).toContain(
+      "1 件未结事件的期限已按新日历重新计算 / due dates of 1 open case re-timed on the new calendar",
+    );
     const second = dateOf(await due());
     expect(second > first).toBe(true);
 
     const viaJson = await cli(["publish", await dayOff([first, second]), "--by", "west.routing", "--json"], env);
     expect(viaJson.code).toBe(0);
-    expect(JSON.parse(viaJson.stdout)).toEqual([expect.objectContaining({ kind: "township", tenant: "west-hill", version: 3, status: "published", retimedCases: 1 })]);
+    expect(JSON.parse(viaJson.stdout)).toEqual([
+      expect.objectContaining({
+        kind: "township",
+        tenant: "west-hill",
+        version: 3,
+        status: "published",
+        retimedCases: 1,
+      }),
+    ]);
   });
 
   it("refuses a township whose template is not published, or that has no tenant (exit 1)", async () => {
@@ -290,10 +375,14 @@ describe("config publish", () => {
 
   it("the database itself refuses to change or delete a published version", async () => {
     const template = await db.templateVersion.findFirstOrThrow();
-    await expect(db.templateVersion.update({ where: { id: template.id }, data: { notes: "edited" } })).rejects.toThrow(/immutable/);
+    await expect(db.templateVersion.update({ where: { id: template.id }, data: { notes: "edited" } })).rejects.toThrow(
+      /immutable/,
+    );
     await expect(db.templateVersion.delete({ where: { id: template.id } })).rejects.toThrow(/immutable/);
     const config = await db.configVersion.findFirstOrThrow();
-    await expect(db.configVersion.update({ where: { id: config.id }, data: { publishedBy: "someone" } })).rejects.toThrow(/immutable/);
+    await expect(
+      db.configVersion.update({ where: { id: config.id }, data: { publishedBy: "someone" } }),
+    ).rejects.toThrow(/immutable/);
   });
 
   it("seeding again changes nothing", async () => {

@@ -3,14 +3,14 @@
 // published as version 2 with only the overrides written, and then the score job and the
 // workbench follow the new config.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { checkEdit, configEditAction, loadConfigAdmin, publishEdit } from "../../app/server/config-admin.server.ts";
-import { scoreCase } from "../../app/server/scoring.server.ts";
-import { loadWorkbench } from "../../app/server/workbench.server.ts";
-import { transitionCase } from "../../app/server/workflow.server.ts";
-import type { Json } from "../../engine/config/id-paths.ts";
-import { sectionValue } from "../../engine/config/overrides.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { reportCase } from "#app/server/cases.server";
+import { checkEdit, configEditAction, loadConfigAdmin, publishEdit } from "#app/server/config-admin.server";
+import { scoreCase } from "#app/server/scoring.server";
+import { loadWorkbench } from "#app/server/workbench.server";
+import { transitionCase } from "#app/server/workflow.server";
+import type { Json } from "#engine/config/id-paths";
+import { sectionValue } from "#engine/config/overrides";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 type Rule = { id: string; on: Json; points: Json };
 type Tab = { id: string; name: { zh: string; en?: string }; filter: { [key: string]: Json } };
@@ -48,18 +48,34 @@ describe("scoring rules and workbenches in the config editor", () => {
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
     const byPath = Object.fromEntries(checked.issues.map((i) => [i.path, i]));
-    expect(byPath["/scoring/rules/returned/on"]).toMatchObject({ code: "scoring.fact-unknown", message: { zh: expect.stringContaining("未知的考评事实“case.lost”"), en: expect.stringContaining('Unknown fact "case.lost"') } });
-    expect(byPath["/views/workbenches/assignee/posts/1"]).toEqual({ path: "/views/workbenches/assignee/posts/1", code: "reference.missing", message: { zh: "岗位“night-watch”不存在", en: 'Post "night-watch" does not exist' }, where: "config" });
+    expect(byPath["/scoring/rules/returned/on"]).toMatchObject({
+      code: "scoring.fact-unknown",
+      message: {
+        zh: expect.stringContaining("未知的考评事实“case.lost”"),
+        en: expect.stringContaining('Unknown fact "case.lost"'),
+      },
+    });
+    expect(byPath["/views/workbenches/assignee/posts/1"]).toEqual({
+      path: "/views/workbenches/assignee/posts/1",
+      code: "reference.missing",
+      message: { zh: "岗位“night-watch”不存在", en: 'Post "night-watch" does not exist' },
+      where: "config",
+    });
 
     // The same over the editor's action (intent=validate), as the page shows it.
     const form = new FormData();
     form.set("intent", "validate");
     form.set("edit", JSON.stringify({ kind: "sections", sections: { scoring: rules } }));
-    const answer = (await (await configEditAction(s.db, admin, form)).json()) as { ok: boolean; issues: Array<{ code: string }> };
+    const answer = (await (await configEditAction(s.db, admin, form)).json()) as {
+      ok: boolean;
+      issues: Array<{ code: string }>;
+    };
     expect(answer.ok).toBe(false);
     expect(answer.issues.map((i) => i.code)).toContain("scoring.fact-unknown");
 
-    expect(await publishEdit(s.db, admin, { kind: "sections", sections: { scoring: rules } }, 1)).toMatchObject({ ok: false });
+    expect(await publishEdit(s.db, admin, { kind: "sections", sections: { scoring: rules } }, 1)).toMatchObject({
+      ok: false,
+    });
     expect(await s.db.configVersion.count({ where: { tenantId: admin.tenant.id } })).toBe(1);
   });
 
@@ -68,9 +84,15 @@ describe("scoring rules and workbenches in the config editor", () => {
     const triaged = await report();
     const routing = await ctx("east.routing");
     const row = await s.db.case.findUniqueOrThrow({ where: { id: triaged } });
-    const fired = await transitionCase(s.db, routing, triaged, { transitionId: "triage", input: { gradeId: "general" }, expectedVersion: row.version });
+    const fired = await transitionCase(s.db, routing, triaged, {
+      transitionId: "triage",
+      input: { gradeId: "general" },
+      expectedVersion: row.version,
+    });
     if (!fired.ok) throw new Error(JSON.stringify(fired));
-    const oldTab = (await loadWorkbench(routing, { tab: "to-triage" }, new Date(), "zh-CN")).tabs.find((t) => t.id === "to-triage");
+    const oldTab = (await loadWorkbench(routing, { tab: "to-triage" }, new Date(), "zh-CN")).tabs.find(
+      (t) => t.id === "to-triage",
+    );
     expect(oldTab).toEqual({ id: "to-triage", name: "待研判", count: 1 });
 
     const admin = await ctx("east.admin");
@@ -93,7 +115,14 @@ describe("scoring rules and workbenches in the config editor", () => {
     const v2 = await s.db.configVersion.findFirstOrThrow({ where: { tenantId: admin.tenant.id, version: 2 } });
     const source = v2.source as { scoring?: unknown; views?: unknown };
     expect(source.scoring).toEqual({ rules: [{ id: "grid-reported", points: 3 }] });
-    expect(source.views).toEqual({ workbenches: [{ id: "command-room", tabs: [{ id: "to-triage", name: { zh: "待研判及待交办" }, filter: { states: ["reported", "triage"] } }] }] });
+    expect(source.views).toEqual({
+      workbenches: [
+        {
+          id: "command-room",
+          tabs: [{ id: "to-triage", name: { zh: "待研判及待交办" }, filter: { states: ["reported", "triage"] } }],
+        },
+      ],
+    });
 
     // A case reported before publishing is scored by the rules then in force; one after, by the new ones.
     const after = await report();
@@ -101,7 +130,11 @@ describe("scoring rules and workbenches in the config editor", () => {
     expect(await gridReportedPoints(after)).toEqual([3]);
 
     const workbench = await loadWorkbench(await ctx("east.routing"), { tab: "to-triage" }, new Date(), "zh-CN");
-    expect(workbench.tabs.find((t) => t.id === "to-triage")).toEqual({ id: "to-triage", name: "待研判及待交办", count: 3 });
+    expect(workbench.tabs.find((t) => t.id === "to-triage")).toEqual({
+      id: "to-triage",
+      name: "待研判及待交办",
+      count: 3,
+    });
     expect(workbench.rows.map((r) => r.id).sort()).toEqual([before, triaged, after].sort());
     const english = await loadWorkbench(await ctx("east.routing"), { tab: "to-triage" }, new Date(), "en");
     expect(english.tabs.find((t) => t.id === "to-triage")?.name).toBe("To triage");

@@ -3,8 +3,8 @@
 // (docs/decisions/020-bounded-request-bodies.md).
 import http from "node:http";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startAppOnFreshDatabase, type FreshApp } from "../setup/app-process.ts";
-import { validDispute } from "./helpers.ts";
+import { HttpSession, startAppOnFreshDatabase, type FreshApp } from "#tests/setup/app-process";
+import { validDispute } from "./helpers";
 
 let app: FreshApp;
 let grid: HttpSession;
@@ -17,7 +17,10 @@ beforeAll(async () => {
   director = new HttpSession(app.url);
   await director.login("east.director");
   await grid.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) });
-  caseId = /"id":"([0-9a-f-]{36})"/.exec(await (await grid.request("/t/east-lake/work?_data=routes/t.$tenant.work")).text())?.[1] ?? "";
+  caseId =
+    /"id":"([0-9a-f-]{36})"/.exec(
+      await (await grid.request("/t/east-lake/work?_data=routes/t.$tenant.work")).text(),
+    )?.[1] ?? "";
   expect(caseId).not.toBe("");
 });
 afterAll(() => app?.stop());
@@ -42,26 +45,94 @@ function rawRequest(method: string, path: string) {
 }
 
 const cases: Array<[string, () => Promise<Response>, number]> = [
-  ["a file download whose case id is no uuid", () => grid.request(`/t/east-lake/cases/${NOT_A_UUID}/files/${ZERO}`), 404],
+  [
+    "a file download whose case id is no uuid",
+    () => grid.request(`/t/east-lake/cases/${NOT_A_UUID}/files/${ZERO}`),
+    404,
+  ],
   ["a case id of 36 dashes", () => grid.request(`/t/east-lake/cases/${NOT_A_UUID}`), 404],
-  ["a case id of 36 dashes, as data", () => grid.request(`/t/east-lake/cases/${NOT_A_UUID}?_data=routes/t.$tenant.cases.$caseId`), 404],
+  [
+    "a case id of 36 dashes, as data",
+    () => grid.request(`/t/east-lake/cases/${NOT_A_UUID}?_data=routes/t.$tenant.cases.$caseId`),
+    404,
+  ],
   ["a supervision sheet id of 36 dashes", () => grid.request(`/t/east-lake/sheets/${NOT_A_UUID}`), 404],
-  ["a comment on a case id that is no uuid", () => grid.post("/t/east-lake/cases/not-a-case/comments", { body: "你好" }), 404],
-  ["an upload to a case id that is no uuid", () => grid.request("/t/east-lake/cases/not-a-case/files", { method: "POST", body: new FormData() }), 404],
+  [
+    "a comment on a case id that is no uuid",
+    () => grid.post("/t/east-lake/cases/not-a-case/comments", { body: "你好" }),
+    404,
+  ],
+  [
+    "an upload to a case id that is no uuid",
+    () => grid.request("/t/east-lake/cases/not-a-case/files", { method: "POST", body: new FormData() }),
+    404,
+  ],
   ["a NUL byte in the search", () => grid.request("/t/east-lake/work?q=%E7%BA%A0%00"), 400],
   ["a NUL byte in the township code", () => grid.request("/t/east%00lake"), 400],
-  ["a NUL byte in the login", () => new HttpSession(app.url).post("/login", { login: "east.grid1\u0000", password: "x" }), 400],
-  ["a NUL byte in a comment", () => grid.post(`/t/east-lake/cases/${caseId}/comments`, { body: "现场\u0000已处理" }), 400],
+  [
+    "a NUL byte in the login",
+    () => new HttpSession(app.url).post("/login", { login: "east.grid1\u0000", password: "x" }),
+    400,
+  ],
+  [
+    "a NUL byte in a comment",
+    () => grid.post(`/t/east-lake/cases/${caseId}/comments`, { body: "现场\u0000已处理" }),
+    400,
+  ],
   ["a NUL byte in the report form", () => grid.post("/t/east-lake/report", json(nulDispute)), 400],
-  ["a NUL byte in the report form, as data", () => grid.post("/t/east-lake/report?_data=routes/t.$tenant.report", json(nulDispute)), 400],
+  [
+    "a NUL byte in the report form, as data",
+    () => grid.post("/t/east-lake/report?_data=routes/t.$tenant.report", json(nulDispute)),
+    400,
+  ],
   ["page=1e20 on the audit log", () => director.request("/t/east-lake/audit?page=1e20"), 400],
-  ["a page number past any integer on the workbench", () => grid.request("/t/east-lake/work?page=99999999999999999999"), 400],
-  ["a JSON body on a form action", () => grid.request("/login", { method: "POST", headers: { "Content-Type": "application/json" }, body: JSON.stringify({ login: "east.grid1", password: "x" }) }), 415],
-  ["a text body on a form action", () => grid.request(`/t/east-lake/cases/${caseId}/comments`, { method: "POST", headers: { "Content-Type": "text/plain" }, body: "body=hi" }), 415],
-  ["a malformed multipart body", () => grid.request("/login", { method: "POST", headers: { "Content-Type": "multipart/form-data; boundary=xyz" }, body: "not multipart at all" }), 400],
+  [
+    "a page number past any integer on the workbench",
+    () => grid.request("/t/east-lake/work?page=99999999999999999999"),
+    400,
+  ],
+  [
+    "a JSON body on a form action",
+    () =>
+      grid.request("/login", {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ login: "east.grid1", password: "x" }),
+      }),
+    415,
+  ],
+  [
+    "a text body on a form action",
+    () =>
+      grid.request(`/t/east-lake/cases/${caseId}/comments`, {
+        method: "POST",
+        headers: { "Content-Type": "text/plain" },
+        body: "body=hi",
+      }),
+    415,
+  ],
+  [
+    "a malformed multipart body",
+    () =>
+      grid.request("/login", {
+        method: "POST",
+        headers: { "Content-Type": "multipart/form-data; boundary=xyz" },
+        body: "not multipart at all",
+      }),
+    400,
+  ],
   ["a browser asking for /favicon.ico", () => new HttpSession(app.url).request("/favicon.ico"), 404],
   ["a page that does not exist", () => grid.request("/no-such-page"), 404],
-  ["a multipart body without a boundary", () => grid.request("/t/east-lake/report", { method: "POST", headers: { "Content-Type": "multipart/form-data" }, body: "--x--" }), 400],
+  [
+    "a multipart body without a boundary",
+    () =>
+      grid.request("/t/east-lake/report", {
+        method: "POST",
+        headers: { "Content-Type": "multipart/form-data" },
+        body: "--x--",
+      }),
+    400,
+  ],
 ];
 
 describe("crafted input", () => {
@@ -85,11 +156,17 @@ describe("crafted input", () => {
 
   it("tells the person what was wrong with the input, in both languages", async () => {
     const page = await (await grid.post(`/t/east-lake/cases/${caseId}/comments`, { body: "a\u0000b" })).text();
-    expect(page).toContain("表单含有空字符 (NUL)，无法保存 / The form contains a NUL character, which cannot be stored");
-    const report = await (await grid.post("/t/east-lake/report?_data=routes/t.$tenant.report", json(nulDispute))).json();
+    expect(page).toContain(
+      "表单含有空字符 (NUL)，无法保存 / The form contains a NUL character, which cannot be stored",
+    );
+    const report = await (
+      await grid.post("/t/east-lake/report?_data=routes/t.$tenant.report", json(nulDispute))
+    ).json();
     expect(report.issues[0].message).toBe("表单含有空字符 (NUL)，无法保存");
     // Only a real NUL is refused: a comment that mentions \u0000 in words is kept.
-    expect((await grid.post(`/t/east-lake/cases/${caseId}/comments`, { body: "日志里出现了 \\u0000 字样" })).status).toBe(302);
+    expect(
+      (await grid.post(`/t/east-lake/cases/${caseId}/comments`, { body: "日志里出现了 \\u0000 字样" })).status,
+    ).toBe(302);
   });
 
   it("keeps the server log free of stack traces for all of them", async () => {

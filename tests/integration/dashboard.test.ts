@@ -1,11 +1,11 @@
 // Workbench tabs and the dashboard figures on real PostgreSQL, with a simulated clock: each tab
 // lists the right cases, and every figure counts only what the user may read.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { countyDashboard, townshipDashboard } from "../../app/server/dashboard.server.ts";
-import { transitionCase } from "../../app/server/workflow.server.ts";
-import { loadWorkbench } from "../../app/server/workbench.server.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { reportCase } from "#app/server/cases.server";
+import { countyDashboard, townshipDashboard } from "#app/server/dashboard.server";
+import { transitionCase } from "#app/server/workflow.server";
+import { loadWorkbench } from "#app/server/workbench.server";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
 // Monday 2026-03-02 09:00 in Shanghai; `day(d, h)` is h:00 Shanghai on 2026-03-d.
@@ -20,19 +20,35 @@ async function ctx(login: string, township = "east-lake") {
 
 async function fire(login: string, key: string, transitionId: string, input: unknown, now: Date) {
   const row = await s.db.case.findUniqueOrThrow({ where: { id: ids[key]! } });
-  const result = await transitionCase(s.db, await ctx(login), row.id, { transitionId, input, expectedVersion: row.version }, now);
+  const result = await transitionCase(
+    s.db,
+    await ctx(login),
+    row.id,
+    { transitionId, input, expectedVersion: row.version },
+    now,
+  );
   if (!result.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(result)}`);
 }
 
 async function report(key: string, login: string, summary: string, now: Date, township = "east-lake") {
-  const r = await reportCase(await ctx(login, township), { categoryId: "dispute", data: { ...validDispute, summary } }, now);
+  const r = await reportCase(
+    await ctx(login, township),
+    { categoryId: "dispute", data: { ...validDispute, summary } },
+    now,
+  );
   if (!r.ok) throw new Error(`report ${key}: ${JSON.stringify(r)}`);
   ids[key] = r.caseId;
 }
 
 async function dispatch(key: string, at: Date) {
   await fire("east.routing", key, "triage", { gradeId: "general" }, new Date(at.getTime() + 3600_000));
-  await fire("east.routing", key, "dispatch", { leadUnitId: "platform-safety", assistUnitIds: ["police-station"] }, new Date(at.getTime() + 2 * 3600_000));
+  await fire(
+    "east.routing",
+    key,
+    "dispatch",
+    { leadUnitId: "platform-safety", assistUnitIds: ["police-station"] },
+    new Date(at.getTime() + 2 * 3600_000),
+  );
   await fire("east.safety", key, "accept", undefined, new Date(at.getTime() + 3 * 3600_000));
 }
 
@@ -71,7 +87,13 @@ describe("workbench tabs", () => {
     const wb = await tab("east.routing", "to-triage", soon);
     expect(wb.workbench?.id).toBe("command-room");
     expect(wb.ids).toEqual(["A"]);
-    expect(Object.fromEntries(wb.tabs.map((t) => [t.id, t.count]))).toEqual({ "to-triage": 1, "to-dispatch": 1, "due-soon": 1, overdue: 0, supervised: 1 });
+    expect(Object.fromEntries(wb.tabs.map((t) => [t.id, t.count]))).toEqual({
+      "to-triage": 1,
+      "to-dispatch": 1,
+      "due-soon": 1,
+      overdue: 0,
+      supervised: 1,
+    });
     expect((await tab("east.routing", "to-dispatch", soon)).ids).toEqual(["B"]);
     expect((await tab("east.routing", "due-soon", soon)).ids).toEqual(["C"]);
     expect((await tab("east.routing", "supervised", soon)).ids).toEqual(["C"]);
@@ -81,7 +103,12 @@ describe("workbench tabs", () => {
   });
 
   it("search and filters narrow the open tab; tab counts stay", async () => {
-    const wb = await loadWorkbench(await ctx("east.routing"), { workbench: "command-room", tab: "to-triage", q: "宅基地" }, day(8), "zh-CN");
+    const wb = await loadWorkbench(
+      await ctx("east.routing"),
+      { workbench: "command-room", tab: "to-triage", q: "宅基地" },
+      day(8),
+      "zh-CN",
+    );
     expect(wb.rows).toEqual([]);
     expect(wb.tabs.find((t) => t.id === "to-triage")!.count).toBe(1);
     const number = (await s.db.case.findUniqueOrThrow({ where: { id: ids.A! } })).number;
@@ -102,7 +129,12 @@ describe("workbench tabs", () => {
     expect(mine.ids).toEqual(["A", "B", "D"]);
     expect((await tab("east.grid3", "my-grid", day(8))).ids).toEqual(["C", "E"]);
     // Asking for the command room's workbench gives the grid worker their own.
-    const asked = await loadWorkbench(await ctx("east.grid1"), { workbench: "command-room", tab: "supervised" }, day(8), "zh-CN");
+    const asked = await loadWorkbench(
+      await ctx("east.grid1"),
+      { workbench: "command-room", tab: "supervised" },
+      day(8),
+      "zh-CN",
+    );
     expect(asked.workbench?.id).toBe("grid");
   });
 
@@ -121,7 +153,10 @@ describe("dashboard figures", () => {
     expect(f.overdue).toBe(1);
     expect(f.openSheets).toBe(1);
     expect(f.byPlatform).toEqual([{ key: "platform-safety", count: 5 }]);
-    expect(f.byGrade).toEqual([{ key: "general", count: 4 }, { key: "difficult", count: 1 }]);
+    expect(f.byGrade).toEqual([
+      { key: "general", count: 4 },
+      { key: "difficult", count: 1 },
+    ]);
     expect(f.byState).toEqual([
       { key: "closed", count: 2 },
       { key: "handling", count: 1 },
@@ -132,7 +167,9 @@ describe("dashboard figures", () => {
     expect(f.onTime).toEqual({ closed: 2, onTime: 1, rate: 0.5 });
     expect(f.trend).toHaveLength(30);
     expect(f.trend.at(-1)!.day).toBe("2026-03-11");
-    const byDay = Object.fromEntries(f.trend.filter((p) => p.reported || p.closed).map((p) => [p.day, [p.reported, p.closed]]));
+    const byDay = Object.fromEntries(
+      f.trend.filter((p) => p.reported || p.closed).map((p) => [p.day, [p.reported, p.closed]]),
+    );
     expect(byDay).toEqual({ "2026-03-02": [3, 0], "2026-03-03": [2, 0], "2026-03-05": [0, 1] });
   });
 
@@ -157,6 +194,14 @@ describe("dashboard figures", () => {
       ["west-hill", 1, 1, 0, 0],
     ]);
     expect(f.totals).toEqual({ total: 6, open: 6, overdue: 1, openSheets: 1 });
-    expect(Object.keys(f.townships[0]!).sort()).toEqual(["code", "name", "nameEn", "open", "openSheets", "overdue", "total"]);
+    expect(Object.keys(f.townships[0]!).sort()).toEqual([
+      "code",
+      "name",
+      "nameEn",
+      "open",
+      "openSheets",
+      "overdue",
+      "total",
+    ]);
   });
 });

@@ -3,17 +3,23 @@
 // and the database holds exactly the previewed dates; the sweep reminds and supervises on the new
 // dates; a changed duration moves nothing that is already running (docs/decisions/016).
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { isWorkingDay } from "../../engine/calendar.ts";
-import type { Deadline } from "../../engine/case-state.ts";
-import { sectionValue } from "../../engine/config/overrides.ts";
-import { verifyAuditChain } from "../../app/server/audit.server.ts";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { checkEdit, loadConfigAdmin, previewDeadlineImpact, publishEdit, type ConfigEdit } from "../../app/server/config-admin.server.ts";
-import { getConfigVersion, getTenantConfig } from "../../app/server/config.server.ts";
-import { runOutboxJob } from "../../app/server/jobs.server.ts";
-import type { TenantContext } from "../../app/server/tenancy.server.ts";
-import { sweepDueCases, transitionCase } from "../../app/server/workflow.server.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { isWorkingDay } from "#engine/calendar";
+import type { Deadline } from "#engine/case-state";
+import { sectionValue } from "#engine/config/overrides";
+import { verifyAuditChain } from "#app/server/audit.server";
+import { reportCase } from "#app/server/cases.server";
+import {
+  checkEdit,
+  loadConfigAdmin,
+  previewDeadlineImpact,
+  publishEdit,
+  type ConfigEdit,
+} from "#app/server/config-admin.server";
+import { getConfigVersion, getTenantConfig } from "#app/server/config.server";
+import { runOutboxJob } from "#app/server/jobs.server";
+import type { TenantContext } from "#app/server/tenancy.server";
+import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
 const local = (text: string) => new Date(text.replace(" ", "T") + ":00+08:00");
@@ -25,14 +31,31 @@ async function ctx(login: string, township = "east-lake"): Promise<TenantContext
   return c;
 }
 
-async function fire(caseId: string, login: string, transitionId: string, input: unknown, now: Date, township = "east-lake") {
+async function fire(
+  caseId: string,
+  login: string,
+  transitionId: string,
+  input: unknown,
+  now: Date,
+  township = "east-lake",
+) {
   const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-  const result = await transitionCase(s.db, await ctx(login, township), caseId, { transitionId, input, expectedVersion: row.version }, now);
+  const result = await transitionCase(
+    s.db,
+    await ctx(login, township),
+    caseId,
+    { transitionId, input, expectedVersion: row.version },
+    now,
+  );
   if (!result.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(result)}`);
 }
 
 async function report(login: string, township: string, summary: string, now: Date) {
-  const reported = await reportCase(await ctx(login, township), { categoryId: "dispute", data: { ...validDispute, summary } }, now);
+  const reported = await reportCase(
+    await ctx(login, township),
+    { categoryId: "dispute", data: { ...validDispute, summary } },
+    now,
+  );
   if (!reported.ok) throw new Error(JSON.stringify(reported));
   return reported.caseId;
 }
@@ -50,7 +73,10 @@ async function dispatched(summary: string, now: Date, township = "east-lake") {
 /** The config editor's edit: the calendars section with days off added to cn-mainland. */
 async function calendarEdit(admin: TenantContext, holidays: string[]): Promise<ConfigEdit> {
   const state = await loadConfigAdmin(s.db, admin);
-  const calendars = structuredClone(sectionValue(state.latest.document, "calendars")) as Record<string, { holidays?: string[] }>;
+  const calendars = structuredClone(sectionValue(state.latest.document, "calendars")) as Record<
+    string,
+    { holidays?: string[] }
+  >;
   calendars["cn-mainland"]!.holidays = [...(calendars["cn-mainland"]!.holidays ?? []), ...holidays];
   return { kind: "sections", sections: { calendars } };
 }
@@ -63,7 +89,8 @@ async function preview(c: TenantContext, edit: ConfigEdit, now: Date) {
 }
 
 const row = (id: string) => s.db.case.findUniqueOrThrow({ where: { id } });
-const handleDue = async (id: string) => ((await row(id)).deadlines as Deadline[]).find((d) => d.kind === "handle")?.dueAt;
+const handleDue = async (id: string) =>
+  ((await row(id)).deadlines as Deadline[]).find((d) => d.kind === "handle")?.dueAt;
 
 // Monday 2 March 2026, a plain working week: a handling deadline set today is due at the end of
 // Monday 9 March. The township declares Thursday 26 February (past) and Wednesday 4 March days off.
@@ -112,7 +139,16 @@ describe("days off added to the calendar", () => {
       calendarsChanged: true,
       policiesChanged: false,
       rows: [
-        { caseId: ids.moved, number: moved.number, title: null, deadlineKind: "handle", paused: false, fromDueAt: endOf("2026-03-09"), toDueAt: endOf("2026-03-10"), workingDays: 1 },
+        {
+          caseId: ids.moved,
+          number: moved.number,
+          title: null,
+          deadlineKind: "handle",
+          paused: false,
+          fromDueAt: endOf("2026-03-09"),
+          toDueAt: endOf("2026-03-10"),
+          workingDays: 1,
+        },
       ],
     });
     // The routing post reads every case of the township: the same row, with its title.
@@ -133,7 +169,12 @@ describe("days off added to the calendar", () => {
 
     const published = await publishEdit(s.db, admin, await calendarEdit(admin, DAYS_OFF), 1, NOW);
     // The count the admin is told is the number of cases the preview listed.
-    expect(published).toEqual({ ok: true, version: 2, status: "published", retimedCases: new Set(shownToAdmin.rows.map((r) => r.caseId)).size });
+    expect(published).toEqual({
+      ok: true,
+      version: 2,
+      status: "published",
+      retimedCases: new Set(shownToAdmin.rows.map((r) => r.caseId)).size,
+    });
 
     const after = await row(ids.moved);
     for (const shown of shownToAdmin.rows) {
@@ -147,7 +188,11 @@ describe("days off added to the calendar", () => {
     expect(after.configVersion).toBe(1);
     expect(await Promise.all([ids.reported, ids.closed, ids.west].map(row))).toEqual(untouched);
     // The overdue case keeps its due and version; only its talk, counted in working days, moves a day.
-    expect(await row(ids.overdue)).toMatchObject({ dueAt: overdue.dueAt, version: overdue.version, deadlines: overdue.deadlines });
+    expect(await row(ids.overdue)).toMatchObject({
+      dueAt: overdue.dueAt,
+      version: overdue.version,
+      deadlines: overdue.deadlines,
+    });
     expect((await row(ids.overdue)).nextCheckAt?.toISOString()).toBe(endOf("2026-03-05"));
     expect(await s.db.auditEvent.count({ where: { caseId: ids.overdue, type: "case.deadlines-retimed" } })).toBe(0);
 
@@ -155,14 +200,23 @@ describe("days off added to the calendar", () => {
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({
       actorId: admin.user.id,
-      data: { configVersion: 2, shifts: [{ kind: "handle", from: endOf("2026-03-09"), to: endOf("2026-03-10"), workingDays: 1 }] },
+      data: {
+        configVersion: 2,
+        shifts: [{ kind: "handle", from: endOf("2026-03-09"), to: endOf("2026-03-10"), workingDays: 1 }],
+      },
     });
     expect(await verifyAuditChain(s.db, admin.tenant.id)).toMatchObject({ ok: true });
   });
 
   it("someone who loaded the case before the publish is told it changed, and nothing is overwritten", async () => {
     const stale = (await row(ids.moved)).version - 1;
-    const result = await transitionCase(s.db, await ctx("east.safety"), ids.moved, { transitionId: "accept", expectedVersion: stale }, local("2026-03-02 16:00"));
+    const result = await transitionCase(
+      s.db,
+      await ctx("east.safety"),
+      ids.moved,
+      { transitionId: "accept", expectedVersion: stale },
+      local("2026-03-02 16:00"),
+    );
     expect(result).toMatchObject({ ok: false, refusal: { kind: "stale-version" } });
     expect(await handleDue(ids.moved)).toBe(endOf("2026-03-10"));
   });
@@ -172,7 +226,9 @@ describe("days off added to the calendar", () => {
     const running = await getTenantConfig(s.db, admin.tenant.id, 1);
     expect(isWorkingDay(running!.compiled.calendar("cn-mainland"), "2026-03-04")).toBe(false);
     // Version 1 itself, as published, is history and stays as it was.
-    expect(isWorkingDay((await getConfigVersion(s.db, admin.tenant.id, 1))!.compiled.calendar("cn-mainland"), "2026-03-04")).toBe(true);
+    expect(
+      isWorkingDay((await getConfigVersion(s.db, admin.tenant.id, 1))!.compiled.calendar("cn-mainland"), "2026-03-04"),
+    ).toBe(true);
     // The case reported under version 1 and dispatched after the publish counts Wednesday 4 March as a day off.
     const at = local("2026-03-03 10:00");
     await fire(ids.reported, "east.routing", "triage", { gradeId: "general" }, at);
@@ -183,7 +239,8 @@ describe("days off added to the calendar", () => {
 
   it("the sweep reminds on the new dates, and supervises once the new due has passed", async () => {
     const deliver = async () => {
-      for (const job of await s.db.outboxJob.findMany({ where: { status: "pending" } })) await runOutboxJob(s.db, job.id);
+      for (const job of await s.db.outboxJob.findMany({ where: { status: "pending" } }))
+        await runOutboxJob(s.db, job.id);
     };
     const reminders = async () => {
       const safety = await s.db.user.findUniqueOrThrow({ where: { login: "east.safety" } });
@@ -209,15 +266,27 @@ describe("a changed duration", () => {
   it("is previewed as applying to new cases only, and publishing it moves no running deadline", async () => {
     const admin = await ctx("east.admin");
     const state = await loadConfigAdmin(s.db, admin);
-    const policies = structuredClone(sectionValue(state.latest.document, "deadlinePolicies")) as Record<string, { handle: { amount: number } }>;
+    const policies = structuredClone(sectionValue(state.latest.document, "deadlinePolicies")) as Record<
+      string,
+      { handle: { amount: number } }
+    >;
     policies.standard!.handle.amount = 3;
     const edit: ConfigEdit = { kind: "sections", sections: { deadlinePolicies: policies } };
     const now = local("2026-03-03 12:00");
     const shown = await preview(admin, edit, now);
     expect(shown).toMatchObject({ calendarsChanged: false, policiesChanged: true, rows: [] });
 
-    const open = await s.db.case.findMany({ where: { tenantId: admin.tenant.id, closedAt: null }, orderBy: { number: "asc" } });
-    expect(await publishEdit(s.db, admin, edit, state.latest.version, now)).toEqual({ ok: true, version: state.latest.version + 1, status: "published" });
-    expect(await s.db.case.findMany({ where: { tenantId: admin.tenant.id, closedAt: null }, orderBy: { number: "asc" } })).toEqual(open);
+    const open = await s.db.case.findMany({
+      where: { tenantId: admin.tenant.id, closedAt: null },
+      orderBy: { number: "asc" },
+    });
+    expect(await publishEdit(s.db, admin, edit, state.latest.version, now)).toEqual({
+      ok: true,
+      version: state.latest.version + 1,
+      status: "published",
+    });
+    expect(
+      await s.db.case.findMany({ where: { tenantId: admin.tenant.id, closedAt: null }, orderBy: { number: "asc" } }),
+    ).toEqual(open);
   });
 });

@@ -1,8 +1,8 @@
 // `npm start` on a bare machine: no DATABASE_URL, no REDIS_URL → embedded PGlite in the data
 // folder, migrated and seeded, jobs in-process; a user logs in and reports a case over HTTP.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
-import { validDispute } from "./helpers.ts";
+import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
+import { validDispute } from "./helpers";
 
 let app: AppProcess;
 beforeAll(async () => {
@@ -28,7 +28,9 @@ describe("npm start without any services", () => {
   it("lets a grid worker report a case that the routing post then gets notified of", async () => {
     const grid = new HttpSession(app.url);
     await grid.login("east.grid1");
-    const res = await grid.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) });
+    const res = await grid.post("/t/east-lake/report", {
+      payload: JSON.stringify({ categoryId: "dispute", data: validDispute }),
+    });
     expect(res.status).toBe(302);
     expect(res.headers.get("location")).toMatch(/^\/t\/east-lake\?reported=\d{4}-000001$/);
     const list = await (await grid.request("/t/east-lake")).text();

@@ -1,7 +1,7 @@
-import { createPrisma, type Db } from "../../app/server/db.server.ts";
-import { seedDemo } from "../../app/server/seed.server.ts";
-import { loadTenantContext } from "../../app/server/tenancy.server.ts";
-import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
+import { createPrisma, type Db } from "#app/server/db.server";
+import { seedDemo } from "#app/server/seed.server";
+import { loadTenantContext } from "#app/server/tenancy.server";
+import { createTestDatabase, type TestDatabase } from "#tests/setup/services";
 
 export type Seeded = {
   database: TestDatabase;
@@ -17,7 +17,10 @@ export async function seededDatabase(): Promise<Seeded> {
   const db = createPrisma(database.url, database.kind === "pglite");
   await seedDemo(db, "tenants");
   const contextOf = async (login: string, township: string) => {
-    const user = await db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+    const user = await db.user.findUniqueOrThrow({
+      where: { login },
+      select: { id: true, login: true, displayName: true, active: true },
+    });
     return loadTenantContext(db, user, township);
   };
   return {
@@ -37,7 +40,13 @@ export async function teardown(s: Seeded | undefined) {
   await s?.database.drop();
 }
 
-export const validDispute = { summary: "邻里噪音纠纷", parties: 3, location: "桥头村5组", partyPhone: "13800001111", partyIdNumber: "33090219800101123X" };
+export const validDispute = {
+  summary: "邻里噪音纠纷",
+  parties: 3,
+  location: "桥头村5组",
+  partyPhone: "13800001111",
+  partyIdNumber: "33090219800101123X",
+};
 
 /** Polls `check` until it holds; fails naming `what` after `timeoutMs`. */
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000, everyMs = 50) {

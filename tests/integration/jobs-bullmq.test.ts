@@ -2,10 +2,10 @@
 import { randomBytes } from "node:crypto";
 import { Queue, QueueEvents } from "bullmq";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { BullMqJobRunner } from "../../app/server/jobs.server.ts";
-import { REDIS_URL, redisAvailable, requireInCI } from "../setup/services.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { reportCase } from "#app/server/cases.server";
+import { BullMqJobRunner } from "#app/server/jobs.server";
+import { REDIS_URL, redisAvailable, requireInCI } from "#tests/setup/services";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 const hasRedis = requireInCI("Redis on " + REDIS_URL, await redisAvailable());
 
@@ -27,7 +27,10 @@ describe.runIf(hasRedis)("jobs through BullMQ on Redis", () => {
     try {
       await runner.start();
       const deadline = Date.now() + 20_000;
-      while (Date.now() < deadline && (await s.db.outboxJob.count({ where: { status: "pending", kind: "notify" } })) > 0) {
+      while (
+        Date.now() < deadline &&
+        (await s.db.outboxJob.count({ where: { status: "pending", kind: "notify" } })) > 0
+      ) {
         await new Promise((r) => setTimeout(r, 100));
       }
       expect(await s.db.outboxJob.count({ where: { status: "done", kind: "notify" } })).toBe(1);

@@ -8,11 +8,11 @@ import { fileURLToPath } from "node:url";
 import { Queue, QueueEvents } from "bullmq";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { BullMqJobRunner, runOutboxJob } from "../../app/server/jobs.server.ts";
-import { sweepDueCases, transitionCase } from "../../app/server/workflow.server.ts";
-import { postgresAvailable, REDIS_URL, redisAvailable, requireInCI } from "../setup/services.ts";
-import { seededDatabase, teardown, validDispute, type Seeded, waitFor } from "./helpers.ts";
+import { reportCase } from "#app/server/cases.server";
+import { BullMqJobRunner, runOutboxJob } from "#app/server/jobs.server";
+import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { postgresAvailable, REDIS_URL, redisAvailable, requireInCI } from "#tests/setup/services";
+import { seededDatabase, teardown, validDispute, type Seeded, waitFor } from "./helpers";
 
 const hasRedis = requireInCI("Redis on " + REDIS_URL, await redisAvailable());
 // The killed worker runs in a process of its own, so it needs a database server it can connect to.
@@ -53,7 +53,13 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
 
   async function fire(caseId: string, login: string, transitionId: string, input: unknown, now: Date) {
     const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-    const result = await transitionCase(s.db, await ctx(login), caseId, { transitionId, input, expectedVersion: row.version }, now);
+    const result = await transitionCase(
+      s.db,
+      await ctx(login),
+      caseId,
+      { transitionId, input, expectedVersion: row.version },
+      now,
+    );
     if (!result.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(result)}`);
   }
 
@@ -63,18 +69,31 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
     return reported.caseId;
   }
 
-  const dispatchInput = { leadUnitId: "platform-safety", assistUnitIds: ["village-qiaotou"], instructions: "请三日内调解" };
+  const dispatchInput = {
+    leadUnitId: "platform-safety",
+    assistUnitIds: ["village-qiaotou"],
+    instructions: "请三日内调解",
+  };
 
   // Other kinds of outbox work (e.g. scoring) may be pending beside the notices; these tests follow
   // the notices, and hand every pending row to the queue alike.
   const pendingIds = async (kind?: string) =>
-    (await s.db.outboxJob.findMany({ where: { status: "pending", ...(kind ? { kind } : {}) }, orderBy: { createdAt: "asc" }, select: { id: true } })).map((j) => j.id);
+    (
+      await s.db.outboxJob.findMany({
+        where: { status: "pending", ...(kind ? { kind } : {}) },
+        orderBy: { createdAt: "asc" },
+        select: { id: true },
+      })
+    ).map((j) => j.id);
 
   /** Outbox rows that another session holds locked (a worker's open transaction). */
   async function lockedElsewhere(ids: string[]) {
     await probe.query("BEGIN");
     try {
-      const free = await probe.query<{ id: string }>(`SELECT id FROM "OutboxJob" WHERE id = ANY($1::uuid[]) FOR UPDATE SKIP LOCKED`, [ids]);
+      const free = await probe.query<{ id: string }>(
+        `SELECT id FROM "OutboxJob" WHERE id = ANY($1::uuid[]) FOR UPDATE SKIP LOCKED`,
+        [ids],
+      );
       const freeIds = new Set(free.rows.map((r) => r.id));
       return ids.filter((id) => !freeIds.has(id));
     } finally {
@@ -84,16 +103,30 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
 
   /** Logins that received each outbox job's notice, keyed by the job's dedupe key. */
   async function deliveries(outboxIds: string[]) {
-    const jobs = await s.db.outboxJob.findMany({ where: { id: { in: outboxIds } }, select: { id: true, dedupeKey: true, payload: true, status: true } });
+    const jobs = await s.db.outboxJob.findMany({
+      where: { id: { in: outboxIds } },
+      select: { id: true, dedupeKey: true, payload: true, status: true },
+    });
     const out: Record<string, { kind: string; status: string; logins: string[] }> = {};
     for (const job of jobs) {
-      const notes = await s.db.notification.findMany({ where: { dedupeKey: { startsWith: `${job.dedupeKey}:` } }, select: { user: { select: { login: true } } } });
-      out[job.dedupeKey] = { kind: (job.payload as { kind: string }).kind, status: job.status, logins: notes.map((n) => n.user.login).sort() };
+      const notes = await s.db.notification.findMany({
+        where: { dedupeKey: { startsWith: `${job.dedupeKey}:` } },
+        select: { user: { select: { login: true } } },
+      });
+      out[job.dedupeKey] = {
+        kind: (job.payload as { kind: string }).kind,
+        status: job.status,
+        logins: notes.map((n) => n.user.login).sort(),
+      };
     }
     return out;
   }
 
-  const bullJobIds = async () => (await queue.getJobs(["wait", "delayed", "prioritized", "active"])).filter((j) => j?.name === "outbox").map((j) => j.id).sort();
+  const bullJobIds = async () =>
+    (await queue.getJobs(["wait", "delayed", "prioritized", "active"]))
+      .filter((j) => j?.name === "outbox")
+      .map((j) => j.id)
+      .sort();
 
   it("a worker killed while a job's transaction is open: the job runs again elsewhere and its notices land once", async () => {
     const caseId = await report(T0);
@@ -123,19 +156,27 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
     let output = "";
     child.stdout!.on("data", (c: Buffer) => (output += c.toString()));
     child.stderr!.on("data", (c: Buffer) => (output += c.toString()));
-    const exited = new Promise<NodeJS.Signals | null>((resolve) => child!.once("exit", (_code, signal) => resolve(signal)));
+    const exited = new Promise<NodeJS.Signals | null>((resolve) =>
+      child!.once("exit", (_code, signal) => resolve(signal)),
+    );
 
     // Both jobs are inside their transactions in the child: rows locked, notices written, nothing committed.
     await waitFor("the child worker to hold both jobs' transactions open", async () => {
       if (child!.exitCode !== null) throw new Error(`worker exited early:\n${output}`);
       return (await lockedElsewhere(work)).length === work.length;
     });
-    expect(await s.db.notification.count({ where: { caseId, kind: { in: ["case.dispatched", "deadline.reminder"] } } })).toBe(0);
+    expect(
+      await s.db.notification.count({ where: { caseId, kind: { in: ["case.dispatched", "deadline.reminder"] } } }),
+    ).toBe(0);
     child.kill("SIGKILL");
     expect(await exited).toBe("SIGKILL");
 
     // PostgreSQL rolls the dead session back: the rows are free again, still pending, nothing delivered.
-    await waitFor("the killed session's locks to be released", async () => (await lockedElsewhere(work)).length === 0, 10_000);
+    await waitFor(
+      "the killed session's locks to be released",
+      async () => (await lockedElsewhere(work)).length === 0,
+      10_000,
+    );
     const afterKill = await deliveries(work);
     expect(Object.values(afterKill).map((d) => [d.status, d.logins.length])).toEqual([
       ["pending", 0],
@@ -154,7 +195,10 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
     const runner = new BullMqJobRunner(s.db, REDIS_URL, prefix, true, undefined, fast);
     try {
       await runner.start();
-      await waitFor("the fresh worker to finish both jobs", async () => (await s.db.outboxJob.count({ where: { id: { in: work }, status: "done" } })) === work.length);
+      await waitFor(
+        "the fresh worker to finish both jobs",
+        async () => (await s.db.outboxJob.count({ where: { id: { in: work }, status: "done" } })) === work.length,
+      );
       await waitFor("both jobs' stalled events", async () => work.every((id) => stalled.has(id)), 10_000);
     } finally {
       await runner.stop();
@@ -167,7 +211,9 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
       { kind: "case.dispatched", status: "done", logins: ["east.safety", "east.village"] },
       { kind: "deadline.reminder", status: "done", logins: ["east.safety"] },
     ]);
-    expect(await s.db.notification.count({ where: { caseId, kind: { in: ["case.dispatched", "deadline.reminder"] } } })).toBe(3);
+    expect(
+      await s.db.notification.count({ where: { caseId, kind: { in: ["case.dispatched", "deadline.reminder"] } } }),
+    ).toBe(3);
   });
 
   it("a lost queue (Redis restarted empty): the reconcile sweep re-adds due work from the database, delivered once", async () => {
@@ -201,7 +247,10 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
     const runner = new BullMqJobRunner(s.db, REDIS_URL, prefix, true, undefined, fast);
     try {
       await runner.start();
-      await waitFor("all six jobs to be done", async () => (await s.db.outboxJob.count({ where: { id: { in: work }, status: "done" } })) === work.length);
+      await waitFor(
+        "all six jobs to be done",
+        async () => (await s.db.outboxJob.count({ where: { id: { in: work }, status: "done" } })) === work.length,
+      );
     } finally {
       await runner.stop();
     }
@@ -222,7 +271,10 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
   it("a completed job delivered again (another BullMQ job id) changes nothing", async () => {
     const done = await s.db.outboxJob.findMany({ where: { status: "done" }, orderBy: { id: "asc" } });
     expect(done.length).toBeGreaterThanOrEqual(8);
-    const notesBefore = await s.db.notification.findMany({ orderBy: { dedupeKey: "asc" }, select: { id: true, dedupeKey: true } });
+    const notesBefore = await s.db.notification.findMany({
+      orderBy: { dedupeKey: "asc" },
+      select: { id: true, dedupeKey: true },
+    });
     const outboxBefore = await s.db.outboxJob.count();
 
     const events = new QueueEvents("outbox", { connection, prefix });
@@ -230,7 +282,9 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
     const runner = new BullMqJobRunner(s.db, REDIS_URL, prefix, true, undefined, fast);
     try {
       await runner.start();
-      const again = await queue.addBulk(done.map((job) => ({ name: "outbox", data: { outboxId: job.id }, opts: { jobId: `${job.id}-redelivered` } })));
+      const again = await queue.addBulk(
+        done.map((job) => ({ name: "outbox", data: { outboxId: job.id }, opts: { jobId: `${job.id}-redelivered` } })),
+      );
       const results = await Promise.all(again.map((job) => job.waitUntilFinished(events, 20_000)));
       expect(new Set(results)).toEqual(new Set(["skipped"]));
       expect(await runner.sweep()).toBe(0); // nothing pending to hand on
@@ -238,9 +292,16 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
       await runner.stop();
       await events.close();
     }
-    expect(await s.db.notification.findMany({ orderBy: { dedupeKey: "asc" }, select: { id: true, dedupeKey: true } })).toEqual(notesBefore);
+    expect(
+      await s.db.notification.findMany({ orderBy: { dedupeKey: "asc" }, select: { id: true, dedupeKey: true } }),
+    ).toEqual(notesBefore);
     expect(await s.db.outboxJob.count()).toBe(outboxBefore);
-    const after = await s.db.outboxJob.findMany({ where: { id: { in: done.map((j) => j.id) } }, orderBy: { id: "asc" } });
-    expect(after.map((j) => [j.id, j.status, j.doneAt?.toISOString(), j.attempts])).toEqual(done.map((j) => [j.id, j.status, j.doneAt?.toISOString(), j.attempts]));
+    const after = await s.db.outboxJob.findMany({
+      where: { id: { in: done.map((j) => j.id) } },
+      orderBy: { id: "asc" },
+    });
+    expect(after.map((j) => [j.id, j.status, j.doneAt?.toISOString(), j.attempts])).toEqual(
+      done.map((j) => [j.id, j.status, j.doneAt?.toISOString(), j.attempts]),
+    );
   });
 });

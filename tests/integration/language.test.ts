@@ -1,7 +1,7 @@
 // Which language a page comes in (ADR 032): the browser's Accept-Language until the person picks
 // one with the switch (/lang), whose cookie then wins; Chinese when neither says.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { HttpSession, startAppOnFreshDatabase, type FreshApp } from "../setup/app-process.ts";
+import { HttpSession, startAppOnFreshDatabase, type FreshApp } from "#tests/setup/app-process";
 
 let app: FreshApp;
 beforeAll(async () => {

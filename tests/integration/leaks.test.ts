@@ -3,13 +3,13 @@
 // them, and nothing answered to a session is kept by a cache.
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { addAttachments } from "../../app/server/attachments.server.ts";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { publishTownshipConfig } from "../../app/server/config-publish.server.ts";
-import { currentPeriodKey } from "../../app/server/score-views.server.ts";
-import { transitionCase } from "../../app/server/workflow.server.ts";
-import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { addAttachments } from "#app/server/attachments.server";
+import { reportCase } from "#app/server/cases.server";
+import { publishTownshipConfig } from "#app/server/config-publish.server";
+import { currentPeriodKey } from "#app/server/score-views.server";
+import { transitionCase } from "#app/server/workflow.server";
+import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 const ZONE = "Asia/Shanghai";
 
@@ -24,7 +24,10 @@ const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0
 beforeAll(async () => {
   s = await seededDatabase();
   // East Lake masks the triage note too, so the audit log has a masked transition input to show.
-  const v1 = await s.db.configVersion.findFirstOrThrow({ where: { tenant: { code: "east-lake" } }, orderBy: { version: "desc" } });
+  const v1 = await s.db.configVersion.findFirstOrThrow({
+    where: { tenant: { code: "east-lake" } },
+    orderBy: { version: "desc" },
+  });
   const source = structuredClone(v1.source) as Record<string, unknown>;
   source.forms = { ...(source.forms as object | undefined), triage: { maskedFields: ["note"] } };
   const published = await publishTownshipConfig(s.db, source, { by: "test" });
@@ -32,9 +35,14 @@ beforeAll(async () => {
   const reported = await reportCase(await s.context("east.grid1"), { categoryId: "dispute", data: validDispute });
   if (!reported.ok) throw new Error("report failed");
   caseId = reported.caseId;
-  const triaged = await transitionCase(s.db, await s.context("east.routing"), caseId, { transitionId: "triage", input: { gradeId: "general", note: TRIAGE_NOTE }, expectedVersion: 1 });
+  const triaged = await transitionCase(s.db, await s.context("east.routing"), caseId, {
+    transitionId: "triage",
+    input: { gradeId: "general", note: TRIAGE_NOTE },
+    expectedVersion: 1,
+  });
   if (!triaged.ok) throw new Error(`triage failed: ${JSON.stringify(triaged)}`);
-  if (!(await addAttachments(await s.context("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }])).ok) throw new Error("attach failed");
+  if (!(await addAttachments(await s.context("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }])).ok)
+    throw new Error("attach failed");
   fileId = (await s.db.attachment.findFirstOrThrow({ where: { caseId } })).id;
   app = await startAppOn(s.database);
 });
@@ -86,15 +94,29 @@ describe("redirects stay on this host", () => {
 
   it("after login", async () => {
     for (const target of corpus) {
-      expectOnHost(await new HttpSession(app.url).post("/login", { login: "east.grid1", password: "gridwork-demo", redirectTo: target }), target);
+      expectOnHost(
+        await new HttpSession(app.url).post("/login", {
+          login: "east.grid1",
+          password: "gridwork-demo",
+          redirectTo: target,
+        }),
+        target,
+      );
     }
-    const ok = await new HttpSession(app.url).post("/login", { login: "east.grid1", password: "gridwork-demo", redirectTo: "/t/east-lake/report?x=1" });
+    const ok = await new HttpSession(app.url).post("/login", {
+      login: "east.grid1",
+      password: "gridwork-demo",
+      redirectTo: "/t/east-lake/report?x=1",
+    });
     expect(ok.headers.get("Location")).toBe("/t/east-lake/report?x=1");
   });
 
   it("after a language switch", async () => {
-    for (const target of corpus) expectOnHost(await new HttpSession(app.url).post("/lang", { to: "en", back: target }), target);
-    expect((await new HttpSession(app.url).post("/lang", { to: "en", back: "/t/east-lake" })).headers.get("Location")).toBe("/t/east-lake");
+    for (const target of corpus)
+      expectOnHost(await new HttpSession(app.url).post("/lang", { to: "en", back: target }), target);
+    expect(
+      (await new HttpSession(app.url).post("/lang", { to: "en", back: "/t/east-lake" })).headers.get("Location"),
+    ).toBe("/t/east-lake");
   });
 
   it("after a password change", async () => {
@@ -120,13 +142,20 @@ function csvCells(text: string): string[][] {
   for (let i = 0; i < text.length; i++) {
     const ch = text[i]!;
     if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') (cell += '"'), i++;
-      else if (ch === '"') quoted = false;
+      if (ch === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
       else cell += ch;
     } else if (ch === '"') quoted = true;
-    else if (ch === ",") rows.at(-1)!.push(cell), (cell = "");
-    else if (ch === "\n") rows.at(-1)!.push(cell.replace(/\r$/, "")), (cell = ""), rows.push([]);
-    else cell += ch;
+    else if (ch === ",") {
+      rows.at(-1)!.push(cell);
+      cell = "";
+    } else if (ch === "\n") {
+      rows.at(-1)!.push(cell.replace(/\r$/, ""));
+      cell = "";
+      rows.push([]);
+    } else cell += ch;
   }
   return rows.filter((r) => r.length);
 }
@@ -169,7 +198,9 @@ describe("exports", () => {
     expect(names.length).toBeGreaterThan(0);
     for (const c of names) expect(c.type).toBe(ExcelJS.ValueType.String);
     for (const c of reviewCells) {
-      expect([ExcelJS.ValueType.String, ExcelJS.ValueType.Number, ExcelJS.ValueType.Merge], String(c.value)).toContain(c.type);
+      expect([ExcelJS.ValueType.String, ExcelJS.ValueType.Number, ExcelJS.ValueType.Merge], String(c.value)).toContain(
+        c.type,
+      );
     }
   });
 });
@@ -216,7 +247,12 @@ describe("masking", () => {
 describe("caches", () => {
   it("keep no page or data answered to a session, and keep the public bundles", async () => {
     const http = await loggedIn("east.routing");
-    for (const url of ["/t/east-lake", `/t/east-lake?_data=${encodeURIComponent("routes/t.$tenant._index")}`, `/t/east-lake/cases/${caseId}`, `/t/east-lake/cases/${caseId}?_data=${encodeURIComponent("routes/t.$tenant.cases.$caseId")}`]) {
+    for (const url of [
+      "/t/east-lake",
+      `/t/east-lake?_data=${encodeURIComponent("routes/t.$tenant._index")}`,
+      `/t/east-lake/cases/${caseId}`,
+      `/t/east-lake/cases/${caseId}?_data=${encodeURIComponent("routes/t.$tenant.cases.$caseId")}`,
+    ]) {
       const res = await http.request(url);
       expect(res.status, url).toBe(200);
       expect(res.headers.get("Cache-Control"), url).toBe("no-store");

@@ -5,13 +5,16 @@
 import { randomBytes } from "node:crypto";
 import { Redis } from "ioredis";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrisma, type Db } from "../../app/server/db.server.ts";
-import { THROTTLE } from "../../app/server/rate-limit.server.ts";
-import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
-import { createTestDatabase, REDIS_URL, redisAvailable, requireInCI, type TestDatabase } from "../setup/services.ts";
+import { createPrisma, type Db } from "#app/server/db.server";
+import { THROTTLE } from "#app/server/rate-limit.server";
+import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
+import { createTestDatabase, REDIS_URL, redisAvailable, requireInCI, type TestDatabase } from "#tests/setup/services";
 
 const hasRedis = requireInCI("Redis on " + REDIS_URL, await redisAvailable());
-const stores = [{ store: "PostgreSQL", redisUrl: undefined }, ...(hasRedis ? [{ store: "Redis", redisUrl: REDIS_URL }] : [])];
+const stores = [
+  { store: "PostgreSQL", redisUrl: undefined },
+  ...(hasRedis ? [{ store: "Redis", redisUrl: REDIS_URL }] : []),
+];
 
 const WRONG_LOGIN = "账号或密码错误";
 const TOO_MANY = "尝试次数过多";
@@ -37,19 +40,27 @@ describe.each(stores)("the password throttle on $store", ({ redisUrl }) => {
   });
 
   const post = async (address: string, path: string, form: Record<string, string>, http = new HttpSession(app.url)) => {
-    const res = await http.request(path, { method: "POST", headers: { "X-Forwarded-For": address }, body: new URLSearchParams(form) });
+    const res = await http.request(path, {
+      method: "POST",
+      headers: { "X-Forwarded-For": address },
+      body: new URLSearchParams(form),
+    });
     return { status: res.status, retryAfter: Number(res.headers.get("Retry-After") ?? 0), body: await res.text() };
   };
-  const login = (address: string, name: string, password: string, http?: HttpSession) => post(address, "/login", { login: name, password, redirectTo: "/t" }, http);
-  const inBatches = async <T,>(count: number, size: number, one: (i: number) => Promise<T>) => {
+  const login = (address: string, name: string, password: string, http?: HttpSession) =>
+    post(address, "/login", { login: name, password, redirectTo: "/t" }, http);
+  const inBatches = async <T>(count: number, size: number, one: (i: number) => Promise<T>) => {
     const all: T[] = [];
-    for (let i = 0; i < count; i += size) all.push(...(await Promise.all(Array.from({ length: Math.min(size, count - i) }, (_, j) => one(i + j)))));
+    for (let i = 0; i < count; i += size)
+      all.push(...(await Promise.all(Array.from({ length: Math.min(size, count - i) }, (_, j) => one(i + j)))));
     return all;
   };
 
   it("checks at most 5 of 60 parallel wrong passwords for one login; the right one from another address still gets in", async () => {
     const attacker = "203.0.113.7";
-    const answers = await Promise.all(Array.from({ length: 60 }, (_, i) => login(attacker, "east.director", `guess-${i}`)));
+    const answers = await Promise.all(
+      Array.from({ length: 60 }, (_, i) => login(attacker, "east.director", `guess-${i}`)),
+    );
     const checked = answers.filter((a) => a.status === 401);
     const refused = answers.filter((a) => a.status === 429);
     expect(checked.length).toBeGreaterThan(0);
@@ -74,7 +85,9 @@ describe.each(stores)("the password throttle on $store", ({ redisUrl }) => {
 
   it("stops an address that keeps failing at the much higher address limit", async () => {
     const sprayer = "192.0.2.99";
-    const failures = await inBatches(THROTTLE.failuresPerAddressHour, 10, (i) => login(sprayer, `spray.${i}`, "wrong-password"));
+    const failures = await inBatches(THROTTLE.failuresPerAddressHour, 10, (i) =>
+      login(sprayer, `spray.${i}`, "wrong-password"),
+    );
     expect(failures.every((f) => f.status === 401)).toBe(true);
     const next = await login(sprayer, "east.safety", "gridwork-demo");
     expect(next.status).toBe(429);
@@ -86,7 +99,8 @@ describe.each(stores)("the password throttle on $store", ({ redisUrl }) => {
     const desk = "198.51.100.31";
     const http = new HttpSession(app.url);
     expect((await login(desk, "east.grid1", "gridwork-demo", http)).status).toBe(302);
-    const change = (current: string, next: string) => post(desk, "/password", { current, next, confirm: next, redirectTo: "/t" }, http);
+    const change = (current: string, next: string) =>
+      post(desk, "/password", { current, next, confirm: next, redirectTo: "/t" }, http);
 
     // A wrong current password says only that, whatever the new one looks like.
     const short = await change("not-my-password", "short");
@@ -94,7 +108,9 @@ describe.each(stores)("the password throttle on $store", ({ redisUrl }) => {
     expect(short.body).toContain("当前密码不正确");
     expect(short.body).not.toContain("新密码至少需要 10 个字符");
 
-    const answers = await Promise.all(Array.from({ length: 40 }, (_, i) => change(`guess-${i}`, "桥头村网格巡查新密码")));
+    const answers = await Promise.all(
+      Array.from({ length: 40 }, (_, i) => change(`guess-${i}`, "桥头村网格巡查新密码")),
+    );
     const checked = 1 + answers.filter((a) => a.status === 400).length;
     expect(checked).toBeLessThanOrEqual(THROTTLE.failuresPerLoginAddress);
     expect(answers.filter((a) => a.status === 429).length).toBe(40 - (checked - 1));
@@ -111,7 +127,8 @@ describe.each(stores)("the password throttle on $store", ({ redisUrl }) => {
   it("doubles the delay at each lockout of the same login and address", async () => {
     const attacker = "203.0.113.8";
     const lockOut = async () => {
-      for (let i = 0; i < THROTTLE.failuresPerLoginAddress; i++) expect((await login(attacker, "east.village", `guess-${i}`)).status).toBe(401);
+      for (let i = 0; i < THROTTLE.failuresPerLoginAddress; i++)
+        expect((await login(attacker, "east.village", `guess-${i}`)).status).toBe(401);
       const locked = await login(attacker, "east.village", "gridwork-demo");
       expect(locked.status).toBe(429);
       return locked.retryAfter;

@@ -1,9 +1,9 @@
 // Township admins manage people: invite with a one-time password, AB岗 backups who step in while
 // the primary is away, deactivation that ends sessions, and the duty rota.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inviteMember, listMembers, resetMemberPassword, saveRota, updateMember } from "../../app/server/members.server.ts";
-import { checkCredentials } from "../../app/server/session.server.ts";
-import { seededDatabase, teardown, type Seeded } from "./helpers.ts";
+import { inviteMember, listMembers, resetMemberPassword, saveRota, updateMember } from "#app/server/members.server";
+import { checkCredentials } from "#app/server/session.server";
+import { seededDatabase, teardown, type Seeded } from "./helpers";
 
 let s: Seeded;
 beforeAll(async () => {
@@ -16,7 +16,11 @@ const admin = async () => (await s.contextOf("east.admin", "east-lake"))!;
 
 describe("people", () => {
   it("invites a new person with a one-time password that logs in", async () => {
-    const r = await inviteMember(s.db, await admin(), "east.newgrid", "新网格员", { posts: ["grid-worker"], backupPosts: [], unitId: "grid-qiaotou-2" });
+    const r = await inviteMember(s.db, await admin(), "east.newgrid", "新网格员", {
+      posts: ["grid-worker"],
+      backupPosts: [],
+      unitId: "grid-qiaotou-2",
+    });
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.oneTimePassword).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
@@ -30,7 +34,9 @@ describe("people", () => {
     const ctx = await admin();
     const members = await listMembers(ctx);
     const grid3 = members.find((m) => m.user.login === "east.grid3")!;
-    await s.db.session.create({ data: { id: "grid3-session", userId: grid3.userId, expiresAt: new Date(Date.now() + 3600_000) } });
+    await s.db.session.create({
+      data: { id: "grid3-session", userId: grid3.userId, expiresAt: new Date(Date.now() + 3600_000) },
+    });
     const r = await resetMemberPassword(s.db, ctx, grid3.id);
     expect(r.ok).toBe(true);
     if (!r.ok) return;
@@ -40,7 +46,9 @@ describe("people", () => {
     const user = await s.db.user.findUniqueOrThrow({ where: { id: grid3.userId } });
     expect(user.mustChangePassword).toBe(true);
     expect(await s.db.session.count({ where: { userId: grid3.userId } })).toBe(0);
-    const audit = await s.db.auditEvent.findFirstOrThrow({ where: { tenantId: ctx.tenant.id, type: "member.password-reset" } });
+    const audit = await s.db.auditEvent.findFirstOrThrow({
+      where: { tenantId: ctx.tenant.id, type: "member.password-reset" },
+    });
     expect(audit.data).toEqual({ login: "east.grid3" });
 
     const self = members.find((m) => m.user.login === "east.admin")!;
@@ -49,15 +57,23 @@ describe("people", () => {
     // both.analyst also works in West Hill: East Lake's admin may not take the account over.
     const analyst = members.find((m) => m.user.login === "both.analyst")!;
     const refused = await resetMemberPassword(s.db, ctx, analyst.id);
-    expect(!refused.ok && refused.issues.map((i) => i.message.en)).toEqual(["This person also works elsewhere; ask the county admin to reset the password"]);
+    expect(!refused.ok && refused.issues.map((i) => i.message.en)).toEqual([
+      "This person also works elsewhere; ask the county admin to reset the password",
+    ]);
     expect(await checkCredentials("both.analyst", "gridwork-demo")).toBe(analyst.userId);
   });
 
   it("refuses unknown posts, units and a backup of one's own post, in both languages", async () => {
-    const r = await inviteMember(s.db, await admin(), "east.bad", "错误", { posts: ["ghost"], backupPosts: ["ghost"], unitId: "nowhere" });
+    const r = await inviteMember(s.db, await admin(), "east.bad", "错误", {
+      posts: ["ghost"],
+      backupPosts: ["ghost"],
+      unitId: "nowhere",
+    });
     expect(r).toMatchObject({ ok: false });
     if (r.ok) return;
-    expect(r.issues.map((i) => i.path).sort()).toEqual(["/backupPosts/0", "/backupPosts/0", "/posts/0", "/unitId"].sort());
+    expect(r.issues.map((i) => i.path).sort()).toEqual(
+      ["/backupPosts/0", "/backupPosts/0", "/posts/0", "/unitId"].sort(),
+    );
     expect(r.issues.every((i) => i.message.zh && i.message.en)).toBe(true);
     expect(await s.db.user.findUnique({ where: { login: "east.bad" } })).toBeNull();
   });
@@ -69,23 +85,39 @@ describe("people", () => {
     const routing = members.find((m) => m.user.login === "east.routing")!;
     await updateMember(a, grid3.id, { posts: grid3.posts, backupPosts: ["routing"], unitId: grid3.unitId });
     expect((await s.contextOf("east.grid3", "east-lake"))!.membership.posts).toEqual(["grid-worker"]);
-    await updateMember(a, routing.id, { posts: routing.posts, backupPosts: [], unitId: routing.unitId, awayUntil: new Date(Date.now() + 86400_000) });
+    await updateMember(a, routing.id, {
+      posts: routing.posts,
+      backupPosts: [],
+      unitId: routing.unitId,
+      awayUntil: new Date(Date.now() + 86400_000),
+    });
     const acting = (await s.contextOf("east.grid3", "east-lake"))!;
     expect(acting.membership.posts).toEqual(["grid-worker", "routing"]);
     expect(acting.ability.can("export", "Case")).toBe(true);
-    await updateMember(a, routing.id, { posts: routing.posts, backupPosts: [], unitId: routing.unitId, awayUntil: null });
+    await updateMember(a, routing.id, {
+      posts: routing.posts,
+      backupPosts: [],
+      unitId: routing.unitId,
+      awayUntil: null,
+    });
     expect((await s.contextOf("east.grid3", "east-lake"))!.membership.posts).toEqual(["grid-worker"]);
   });
 
   it("deactivating a member removes their access and ends their sessions", async () => {
     const a = await admin();
     const m = (await listMembers(a)).find((x) => x.user.login === "east.newgrid")!;
-    await s.db.session.create({ data: { id: "test-session-newgrid", userId: m.userId, expiresAt: new Date(Date.now() + 3600_000) } });
-    expect(await updateMember(a, m.id, { posts: m.posts, backupPosts: [], unitId: m.unitId, active: false })).toEqual({ ok: true });
+    await s.db.session.create({
+      data: { id: "test-session-newgrid", userId: m.userId, expiresAt: new Date(Date.now() + 3600_000) },
+    });
+    expect(await updateMember(a, m.id, { posts: m.posts, backupPosts: [], unitId: m.unitId, active: false })).toEqual({
+      ok: true,
+    });
     expect(await s.contextOf("east.newgrid", "east-lake")).toBeNull();
     expect(await s.db.session.count({ where: { userId: m.userId } })).toBe(0);
     const self = (await listMembers(a)).find((x) => x.user.login === "east.admin")!;
-    expect(await updateMember(a, self.id, { posts: self.posts, backupPosts: [], unitId: self.unitId, active: false })).toMatchObject({ ok: false });
+    expect(
+      await updateMember(a, self.id, { posts: self.posts, backupPosts: [], unitId: self.unitId, active: false }),
+    ).toMatchObject({ ok: false });
   });
 
   it("saves a duty rota of eligible holders, refuses others and stale edits, and audits it", async () => {
@@ -96,10 +128,22 @@ describe("people", () => {
     const refused = await saveRota(a, { rotation: { start: "2026-01-01", holders: [grid1.userId] } }, 0);
     expect(refused).toMatchObject({ ok: false, issues: [{ path: "/rotation/holders/0", code: "rota.not-eligible" }] });
     // The director backs up the duty post (executive-deputy) in the demo data once we say so.
-    await updateMember(a, director.id, { posts: director.posts, backupPosts: ["executive-deputy"], unitId: director.unitId });
-    expect(await saveRota(a, { rotation: { start: "2026-01-01", holders: [director.userId] } }, 0)).toEqual({ ok: true, version: 1 });
-    expect(await saveRota(a, { rotation: { start: "2026-01-01", holders: [director.userId] } }, 0)).toMatchObject({ ok: false, issues: [{ code: "version.stale" }] });
-    const types = (await s.db.auditEvent.findMany({ where: { tenantId: a.tenant.id }, select: { type: true } })).map((e) => e.type);
+    await updateMember(a, director.id, {
+      posts: director.posts,
+      backupPosts: ["executive-deputy"],
+      unitId: director.unitId,
+    });
+    expect(await saveRota(a, { rotation: { start: "2026-01-01", holders: [director.userId] } }, 0)).toEqual({
+      ok: true,
+      version: 1,
+    });
+    expect(await saveRota(a, { rotation: { start: "2026-01-01", holders: [director.userId] } }, 0)).toMatchObject({
+      ok: false,
+      issues: [{ code: "version.stale" }],
+    });
+    const types = (await s.db.auditEvent.findMany({ where: { tenantId: a.tenant.id }, select: { type: true } })).map(
+      (e) => e.type,
+    );
     expect(types).toContain("rota.saved");
     expect(types).toContain("member.invited");
   });

@@ -12,51 +12,71 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { sectionValue } from "../../engine/config/overrides.ts";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
-import { createTestDatabase, postgresAvailable, REDIS_URL, redisAvailable, requireInCI, type TestDatabase } from "../setup/services.ts";
-import { validDispute, waitFor } from "./helpers.ts";
+import { sectionValue } from "#engine/config/overrides";
+import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
+import {
+  createTestDatabase,
+  postgresAvailable,
+  REDIS_URL,
+  redisAvailable,
+  requireInCI,
+  type TestDatabase,
+} from "#tests/setup/services";
+import { validDispute, waitFor } from "./helpers";
 
 const hasRedis = requireInCI("Redis on " + REDIS_URL, await redisAvailable());
 const hasPostgres = requireInCI("PostgreSQL", await postgresAvailable());
 
-
 const childrenOf = (pid: number) =>
-  readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8")
-    .trim()
-    .split(/\s+/)
-    .filter(Boolean)
-    .map(Number);
+  readFileSync(`/proc/${pid}/task/${pid}/children`, "utf8").trim().split(/\s+/).filter(Boolean).map(Number);
 
 /** One request on a connection of its own (so the cluster picks the next web process). */
 function fresh(base: string, pathname: string, cookie: string, init: { method?: string; body?: string } = {}) {
-  return new Promise<{ status: number; location: string | null; body: string; setCookie: string[] }>((resolve, reject) => {
-    const url = new URL(pathname, base);
-    const req = http.request(
-      url,
-      {
-        method: init.method ?? "GET",
-        agent: false,
-        headers: {
-          Connection: "close",
-          Cookie: cookie,
-          ...(init.body !== undefined ? { Origin: base, "Content-Type": "application/x-www-form-urlencoded", "Content-Length": Buffer.byteLength(init.body) } : {}),
+  return new Promise<{ status: number; location: string | null; body: string; setCookie: string[] }>(
+    (resolve, reject) => {
+      const url = new URL(pathname, base);
+      const req = http.request(
+        url,
+        {
+          method: init.method ?? "GET",
+          agent: false,
+          headers: {
+            Connection: "close",
+            Cookie: cookie,
+            ...(init.body !== undefined
+              ? {
+                  Origin: base,
+                  "Content-Type": "application/x-www-form-urlencoded",
+                  "Content-Length": Buffer.byteLength(init.body),
+                }
+              : {}),
+          },
         },
-      },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (c) => (body += c));
-        res.on("end", () => resolve({ status: res.statusCode!, location: res.headers.location ?? null, body, setCookie: res.headers["set-cookie"] ?? [] }));
-      },
-    );
-    req.on("error", reject);
-    req.end(init.body);
-  });
+        (res) => {
+          let body = "";
+          res.setEncoding("utf8");
+          res.on("data", (c) => (body += c));
+          res.on("end", () =>
+            resolve({
+              status: res.statusCode!,
+              location: res.headers.location ?? null,
+              body,
+              setCookie: res.headers["set-cookie"] ?? [],
+            }),
+          );
+        },
+      );
+      req.on("error", reject);
+      req.end(init.body);
+    },
+  );
 }
 
 async function loginCookie(base: string, login: string) {
-  const res = await fresh(base, "/login", "", { method: "POST", body: new URLSearchParams({ login, password: "gridwork-demo", redirectTo: "/t" }).toString() });
+  const res = await fresh(base, "/login", "", {
+    method: "POST",
+    body: new URLSearchParams({ login, password: "gridwork-demo", redirectTo: "/t" }).toString(),
+  });
   expect(res.status).toBe(302);
   return res.setCookie.map((line) => line.split(";")[0]).join("; ");
 }
@@ -74,7 +94,14 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
 
   beforeAll(async () => {
     database = await createTestDatabase();
-    app = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: "0", REDIS_URL, GRIDWORK_QUEUE_PREFIX: prefix, WEB_CONCURRENCY: "3", GRIDWORK_OUTBOX_SWEEP_MS: "1000" });
+    app = await startApp({
+      DATABASE_URL: database.url,
+      GRIDWORK_EMBEDDED_DB: "0",
+      REDIS_URL,
+      GRIDWORK_QUEUE_PREFIX: prefix,
+      WEB_CONCURRENCY: "3",
+      GRIDWORK_OUTBOX_SWEEP_MS: "1000",
+    });
     sql = new pg.Client({ connectionString: database.url });
     await sql.connect();
     redis = new Redis(REDIS_URL);
@@ -106,26 +133,40 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
     const CASES = 150;
     const inParallel = async (n: number, width: number, fn: (i: number) => Promise<void>) => {
       let next = 0;
-      await Promise.all(Array.from({ length: width }, async () => {
-        while (next < n) await fn(next++);
-      }));
+      await Promise.all(
+        Array.from({ length: width }, async () => {
+          while (next < n) await fn(next++);
+        }),
+      );
     };
     await inParallel(CASES, 8, async () => {
-      const res = await grid.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) });
+      const res = await grid.post("/t/east-lake/report", {
+        payload: JSON.stringify({ categoryId: "dispute", data: validDispute }),
+      });
       expect(res.status, app.output().slice(-4000)).toBe(302);
     });
     const cases = (await sql.query<{ id: string }>(`SELECT id FROM "Case" ORDER BY id`)).rows.map((r) => r.id);
     expect(cases).toHaveLength(CASES);
     await inParallel(CASES, 8, async (i) => {
-      const res = await routing.post(`/t/east-lake/cases/${cases[i]}`, { payload: JSON.stringify({ transitionId: "triage", input: { gradeId: "general" }, expectedVersion: 1 }) });
+      const res = await routing.post(`/t/east-lake/cases/${cases[i]}`, {
+        payload: JSON.stringify({ transitionId: "triage", input: { gradeId: "general" }, expectedVersion: 1 }),
+      });
       expect(res.status, app.output().slice(-4000)).toBe(302);
     });
 
-    await waitFor("every outbox row to be done", async () => Number((await sql.query(`SELECT count(*) AS n FROM "OutboxJob" WHERE status <> 'done'`)).rows[0].n) === 0, 45_000, 100);
+    await waitFor(
+      "every outbox row to be done",
+      async () =>
+        Number((await sql.query(`SELECT count(*) AS n FROM "OutboxJob" WHERE status <> 'done'`)).rows[0].n) === 0,
+      45_000,
+      100,
+    );
     const notices = await sql.query<{ caseId: string; kind: string; login: string; n: string }>(
       `SELECT n."caseId", n.kind, u.login, count(*) AS n FROM "Notification" n JOIN "User" u ON u.id = n."userId" WHERE n."caseId" IS NOT NULL GROUP BY 1, 2, 3`,
     );
-    expect(notices.rows.map((r) => `${r.caseId} ${r.kind} ${r.login} ${r.n}`).sort()).toEqual(cases.flatMap((c) => [`${c} case.reported east.routing 1`, `${c} case.triage east.routing 1`]).sort());
+    expect(notices.rows.map((r) => `${r.caseId} ${r.kind} ${r.login} ${r.n}`).sort()).toEqual(
+      cases.flatMap((c) => [`${c} case.reported east.routing 1`, `${c} case.triage east.routing 1`]).sort(),
+    );
 
     // BullMQ's event stream: every outbox row was queued exactly once, and nothing else was (a
     // reconcile sweep that read a row as pending just before its job completed finds the completed
@@ -145,16 +186,27 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
     const tabName = async () => {
       const res = await fresh(app.url, WORK, routing);
       expect(res.status).toBe(200);
-      return (JSON.parse(res.body) as { tabs: Array<{ id: string; name: string }> }).tabs.find((t) => t.id === "to-triage")?.name;
+      return (JSON.parse(res.body) as { tabs: Array<{ id: string; name: string }> }).tabs.find(
+        (t) => t.id === "to-triage",
+      )?.name;
     };
     // Every process has the current version cached.
     for (let i = 0; i < ROUNDS; i++) expect(await tabName()).toBe("待研判");
 
-    const { rows } = await sql.query<{ document: unknown; version: number }>(`SELECT document, version FROM "ConfigVersion" cv JOIN "Tenant" t ON t.id = cv."tenantId" WHERE t.code = 'east-lake' ORDER BY version DESC LIMIT 1`);
-    const views = structuredClone(sectionValue(rows[0]!.document, "views")) as Array<{ id: string; tabs: Array<{ id: string; name: { zh: string } }> }>;
+    const { rows } = await sql.query<{ document: unknown; version: number }>(
+      `SELECT document, version FROM "ConfigVersion" cv JOIN "Tenant" t ON t.id = cv."tenantId" WHERE t.code = 'east-lake' ORDER BY version DESC LIMIT 1`,
+    );
+    const views = structuredClone(sectionValue(rows[0]!.document, "views")) as Array<{
+      id: string;
+      tabs: Array<{ id: string; name: { zh: string } }>;
+    }>;
     views.find((w) => w.id === "command-room")!.tabs.find((t) => t.id === "to-triage")!.name.zh = "待研判（新版）";
     const admin = await loginCookie(app.url, "east.admin");
-    const body = new URLSearchParams({ intent: "publish", baseVersion: String(rows[0]!.version), edit: JSON.stringify({ kind: "sections", sections: { views } }) }).toString();
+    const body = new URLSearchParams({
+      intent: "publish",
+      baseVersion: String(rows[0]!.version),
+      edit: JSON.stringify({ kind: "sections", sections: { views } }),
+    }).toString();
     const published = await fresh(app.url, "/t/east-lake/admin/config", admin, { method: "POST", body });
     expect(published.status).toBe(302);
     expect(published.location).toContain(`published=${rows[0]!.version + 1}`);
@@ -174,13 +226,20 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
 
     const village = await loginCookie(app.url, "east.village");
     for (let i = 0; i < ROUNDS; i++) expect((await fresh(app.url, WORK, village)).status).toBe(200);
-    await sql.query(`UPDATE "Membership" m SET active = false FROM "User" u WHERE u.id = m."userId" AND u.login = 'east.village'`);
+    await sql.query(
+      `UPDATE "Membership" m SET active = false FROM "User" u WHERE u.id = m."userId" AND u.login = 'east.village'`,
+    );
     for (let i = 0; i < ROUNDS; i++) expect((await fresh(app.url, WORK, village)).status).toBe(404);
   });
 
   it("stops every child with the primary", async () => {
     const children = childrenOf(app.pid);
     await app.stop();
-    await waitFor("the children to exit", async () => children.every((pid) => !existsSync(`/proc/${pid}`)), 15_000, 100);
+    await waitFor(
+      "the children to exit",
+      async () => children.every((pid) => !existsSync(`/proc/${pid}`)),
+      15_000,
+      100,
+    );
   });
 });

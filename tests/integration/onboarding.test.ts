@@ -4,21 +4,21 @@
 // while version 1 and the cases opened under it stay as they were.
 import ExcelJS from "exceljs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAuditChain } from "../../app/server/audit.server.ts";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { checkEdit, loadConfigAdmin, publishEdit } from "../../app/server/config-admin.server.ts";
-import { getTenantConfig } from "../../app/server/config.server.ts";
-import { listCountyTownships, loadCountyContext } from "../../app/server/county.server.ts";
-import { importContext, listTemplateChoices, onboardTownship, previewOnboarding } from "../../app/server/onboarding.server.ts";
-import { importOrgFile } from "../../app/server/org-import.server.ts";
-import { verifyPassword } from "../../app/server/password.server.ts";
-import { seedDemo } from "../../app/server/seed.server.ts";
-import { loadTenantContext } from "../../app/server/tenancy.server.ts";
-import { sectionValue } from "../../engine/config/overrides.ts";
-import { formToDesigner } from "../../engine/form-designer.ts";
-import type { OnboardingDraft } from "../../engine/onboarding.ts";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { verifyAuditChain } from "#app/server/audit.server";
+import { reportCase } from "#app/server/cases.server";
+import { checkEdit, loadConfigAdmin, publishEdit } from "#app/server/config-admin.server";
+import { getTenantConfig } from "#app/server/config.server";
+import { listCountyTownships, loadCountyContext } from "#app/server/county.server";
+import { importContext, listTemplateChoices, onboardTownship, previewOnboarding } from "#app/server/onboarding.server";
+import { importOrgFile } from "#app/server/org-import.server";
+import { verifyPassword } from "#app/server/password.server";
+import { seedDemo } from "#app/server/seed.server";
+import { loadTenantContext } from "#app/server/tenancy.server";
+import { sectionValue } from "#engine/config/overrides";
+import { formToDesigner } from "#engine/form-designer";
+import type { OnboardingDraft } from "#engine/onboarding";
+import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 const TEMPLATE = "command-room-guideline@1.0.0";
 let s: Seeded;
@@ -27,7 +27,11 @@ beforeAll(async () => {
 });
 afterAll(() => teardown(s));
 
-const userOf = (login: string) => s.db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+const userOf = (login: string) =>
+  s.db.user.findUniqueOrThrow({
+    where: { login },
+    select: { id: true, login: true, displayName: true, active: true },
+  });
 
 async function countyCtx() {
   const ctx = await loadCountyContext(s.db, await userOf("county.admin"), "demo-county");
@@ -48,7 +52,14 @@ function draft(code: string, patch: Partial<OnboardingDraft> = {}): OnboardingDr
     platforms: { keep: ["platform-party", "platform-economy", "platform-safety", "platform-service"], add: [] },
     units: [
       { kind: "village", id: "village-nanhu", name: "南湖村", name_en: "", parent: "", gridType: "" },
-      { kind: "grid", id: "grid-nanhu-1", name: "南湖村第一网格", name_en: "", parent: "village-nanhu", gridType: "comprehensive" },
+      {
+        kind: "grid",
+        id: "grid-nanhu-1",
+        name: "南湖村第一网格",
+        name_en: "",
+        parent: "village-nanhu",
+        gridType: "comprehensive",
+      },
     ],
     admin: { login: `${code}.admin`, name: "郑洁（管理员）" },
     staff: [{ login: `${code}.grid1`, name: "林晓（网格员）", post: "grid-worker", unit: "grid-nanhu-1" }],
@@ -86,7 +97,12 @@ describe("onboarding a township", () => {
   it("offers the published templates with their platforms", async () => {
     const choices = await listTemplateChoices(s.db);
     const guideline = choices.find((c) => c.ref === TEMPLATE);
-    expect(guideline?.facts.platforms.map((p) => p.id)).toEqual(["platform-party", "platform-economy", "platform-safety", "platform-service"]);
+    expect(guideline?.facts.platforms.map((p) => p.id)).toEqual([
+      "platform-party",
+      "platform-economy",
+      "platform-safety",
+      "platform-service",
+    ]);
     expect(guideline?.facts.adminPost).toBe("township-admin");
   });
 
@@ -109,14 +125,28 @@ describe("onboarding a township", () => {
       ["south-lake.grid1", ["grid-worker"], "grid-nanhu-1"],
     ]);
 
-    const tenant = await s.db.tenant.findUniqueOrThrow({ where: { code: "south-lake" }, include: { configVersions: true } });
-    expect(tenant).toMatchObject({ kind: "township", name: "南湖镇", nameEn: "South Lake Town", parentId: county.county.id });
+    const tenant = await s.db.tenant.findUniqueOrThrow({
+      where: { code: "south-lake" },
+      include: { configVersions: true },
+    });
+    expect(tenant).toMatchObject({
+      kind: "township",
+      name: "南湖镇",
+      nameEn: "South Lake Town",
+      parentId: county.county.id,
+    });
     expect(tenant.configVersions).toHaveLength(1);
     expect(tenant.configVersions[0]).toMatchObject({ version: 1, extendsRef: TEMPLATE, publishedBy: "county.admin" });
     expect((tenant.configVersions[0]!.source as { org: unknown }).org).toEqual({
       units: [
         { id: "village-nanhu", kind: "village", name: { zh: "南湖村" }, parent: "command-room" },
-        { id: "grid-nanhu-1", kind: "grid", name: { zh: "南湖村第一网格" }, parent: "village-nanhu", gridType: "comprehensive" },
+        {
+          id: "grid-nanhu-1",
+          kind: "grid",
+          name: { zh: "南湖村第一网格" },
+          parent: "village-nanhu",
+          gridType: "comprehensive",
+        },
       ],
     });
 
@@ -141,7 +171,10 @@ describe("onboarding a township", () => {
     const admin = await townshipCtx("south-lake.admin", "south-lake");
     expect(admin.ability.can("manage", "Config")).toBe(true);
     const grid = await townshipCtx("south-lake.grid1", "south-lake");
-    const reported = await reportCase(grid, { categoryId: "dispute", data: { ...validDispute, location: "南湖村3组" } });
+    const reported = await reportCase(grid, {
+      categoryId: "dispute",
+      data: { ...validDispute, location: "南湖村3组" },
+    });
     expect(reported.ok).toBe(true);
 
     const townships = await listCountyTownships(s.db, county.county.id);
@@ -153,12 +186,45 @@ describe("onboarding a township", () => {
   });
 
   it.each<[string, () => unknown, string, string, "draft" | "config"]>([
-    ["a draft of the wrong shape", () => ({ ...draft("bad-shape"), parentId: "another-county" }), "/parentId", "schema.additionalProperties", "draft"],
-    ["a config that does not validate (a dropped platform still in use)", () => draft("no-safety", { platforms: { keep: ["platform-party"], add: [] } }), "/categories/dispute/platform", "reference.missing", "config"],
+    [
+      "a draft of the wrong shape",
+      () => ({ ...draft("bad-shape"), parentId: "another-county" }),
+      "/parentId",
+      "schema.additionalProperties",
+      "draft",
+    ],
+    [
+      "a config that does not validate (a dropped platform still in use)",
+      () => draft("no-safety", { platforms: { keep: ["platform-party"], add: [] } }),
+      "/categories/dispute/platform",
+      "reference.missing",
+      "config",
+    ],
     ["a code already taken", () => draft("east-lake"), "/township/code", "onboarding.code-taken", "draft"],
-    ["a login already taken", () => draft("taken-login", { admin: { login: "east.grid1", name: "X" } }), "/admin/login", "onboarding.login-taken", "draft"],
-    ["a grid worker placed in a village", () => draft("wrong-unit", { staff: [{ login: "wrong-unit.g", name: "X", post: "grid-worker", unit: "village-nanhu" }] }), "/staff/0/unit", "onboarding.unit-kind", "draft"],
-    ["a bad villages/grids row", () => draft("bad-row", { units: [{ kind: "grid", id: "g", name: "G", name_en: "", parent: "", gridType: "" }] }), "/units/0/parent", "import.parent-required", "draft"],
+    [
+      "a login already taken",
+      () => draft("taken-login", { admin: { login: "east.grid1", name: "X" } }),
+      "/admin/login",
+      "onboarding.login-taken",
+      "draft",
+    ],
+    [
+      "a grid worker placed in a village",
+      () =>
+        draft("wrong-unit", {
+          staff: [{ login: "wrong-unit.g", name: "X", post: "grid-worker", unit: "village-nanhu" }],
+        }),
+      "/staff/0/unit",
+      "onboarding.unit-kind",
+      "draft",
+    ],
+    [
+      "a bad villages/grids row",
+      () => draft("bad-row", { units: [{ kind: "grid", id: "g", name: "G", name_en: "", parent: "", gridType: "" }] }),
+      "/units/0/parent",
+      "import.parent-required",
+      "draft",
+    ],
   ])("refuses %s with bilingual issues and creates nothing", async (_name, make, path, code, where) => {
     const before = await snapshot();
     const result = await onboardTownship(s.db, await countyCtx(), make());
@@ -233,14 +299,26 @@ describe("importing villages and grids", () => {
       [4, "id", "import.id-invalid"],
       [4, "name", "import.name-missing"],
     ]);
-    expect(result.issues[0]!.message).toEqual({ zh: "第 3 行：上级“village-nowhere”不存在", en: 'Row 3: parent "village-nowhere" does not exist' });
+    expect(result.issues[0]!.message).toEqual({
+      zh: "第 3 行：上级“village-nowhere”不存在",
+      en: 'Row 3: parent "village-nowhere" does not exist',
+    });
   });
 
   it("refuses a file of another type, and a row naming a platform the township dropped", async () => {
     const { known, defaultParent } = await context();
-    expect((await importOrgFile("org.pdf", new Uint8Array([1, 2, 3]), known, defaultParent)).issues[0]!.code).toBe("import.file-type");
-    expect((await importOrgFile("org.xlsx", new TextEncoder().encode("not a zip"), known, defaultParent)).issues[0]!.code).toBe("import.unreadable");
-    const dropped = await importOrgFile("org.csv", csv([header, ["village", "v", "村", "", "platform-party", ""]]), known, defaultParent);
+    expect((await importOrgFile("org.pdf", new Uint8Array([1, 2, 3]), known, defaultParent)).issues[0]!.code).toBe(
+      "import.file-type",
+    );
+    expect(
+      (await importOrgFile("org.xlsx", new TextEncoder().encode("not a zip"), known, defaultParent)).issues[0]!.code,
+    ).toBe("import.unreadable");
+    const dropped = await importOrgFile(
+      "org.csv",
+      csv([header, ["village", "v", "村", "", "platform-party", ""]]),
+      known,
+      defaultParent,
+    );
     expect(dropped.issues.map((i) => i.code)).toEqual(["import.parent-missing"]);
   });
 });
@@ -254,24 +332,41 @@ describe("the township admin publishes a config edit", () => {
     const admin = await townshipCtx("east.admin", "east-lake");
     const state = await loadConfigAdmin(s.db, admin);
     expect(state.latest.version).toBe(1);
-    const categories = structuredClone(sectionValue(state.latest.document, "categories")) as Array<{ id: string; name: { zh: string } }>;
+    const categories = structuredClone(sectionValue(state.latest.document, "categories")) as Array<{
+      id: string;
+      name: { zh: string };
+    }>;
     categories.find((c) => c.id === "dispute")!.name.zh = "邻里纠纷";
-    const policies = structuredClone(sectionValue(state.latest.document, "deadlinePolicies")) as Record<string, { handle: { amount: number } }>;
+    const policies = structuredClone(sectionValue(state.latest.document, "deadlinePolicies")) as Record<
+      string,
+      { handle: { amount: number } }
+    >;
     policies.standard!.handle.amount = 3;
     const edit = { kind: "sections" as const, sections: { categories, deadlinePolicies: policies } };
 
     // Validating writes nothing and lists the changes as the diff reads them.
     const checked = checkEdit(state, admin, edit);
     if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
-    expect(checked.changes.map((c) => c.zh)).toEqual(["类别“矛盾纠纷”的名称（中文）：“矛盾纠纷” → “邻里纠纷”", "时限规则“standard”的办理时限：5 个工作日 → 3 个工作日"]);
+    expect(checked.changes.map((c) => c.zh)).toEqual([
+      "类别“矛盾纠纷”的名称（中文）：“矛盾纠纷” → “邻里纠纷”",
+      "时限规则“standard”的办理时限：5 个工作日 → 3 个工作日",
+    ]);
     expect(await s.db.configVersion.count({ where: { tenantId: admin.tenant.id } })).toBe(1);
 
     const published = await publishEdit(s.db, admin, edit, 1);
     expect(published).toEqual({ ok: true, version: 2, status: "published" });
 
-    const versions = await s.db.configVersion.findMany({ where: { tenantId: admin.tenant.id }, orderBy: { version: "asc" } });
-    expect(versions.map((v) => [v.version, v.publishedBy])).toEqual([[1, "seed"], [2, "east.admin"]]);
-    expect((versions[1]!.source as { categories: unknown }).categories).toEqual([{ id: "dispute", name: { zh: "邻里纠纷" } }]);
+    const versions = await s.db.configVersion.findMany({
+      where: { tenantId: admin.tenant.id },
+      orderBy: { version: "asc" },
+    });
+    expect(versions.map((v) => [v.version, v.publishedBy])).toEqual([
+      [1, "seed"],
+      [2, "east.admin"],
+    ]);
+    expect((versions[1]!.source as { categories: unknown }).categories).toEqual([
+      { id: "dispute", name: { zh: "邻里纠纷" } },
+    ]);
     const v1 = await getTenantConfig(s.db, admin.tenant.id, 1);
     const v2 = await getTenantConfig(s.db, admin.tenant.id);
     expect(v1?.compiled.categories.get("dispute")?.name.zh).toBe("矛盾纠纷");
@@ -280,12 +375,21 @@ describe("the township admin publishes a config edit", () => {
 
     const old = await s.db.case.findUniqueOrThrow({ where: { id: before.caseId } });
     expect(old.configVersion).toBe(1);
-    const after = await reportCase(await townshipCtx("east.grid1", "east-lake"), { categoryId: "dispute", data: validDispute });
+    const after = await reportCase(await townshipCtx("east.grid1", "east-lake"), {
+      categoryId: "dispute",
+      data: validDispute,
+    });
     if (!after.ok) throw new Error("report failed");
     expect((await s.db.case.findUniqueOrThrow({ where: { id: after.caseId } })).configVersion).toBe(2);
 
-    const audit = await s.db.auditEvent.findFirstOrThrow({ where: { tenantId: admin.tenant.id, type: "config.published" }, orderBy: { seq: "desc" } });
-    expect(audit).toMatchObject({ actorId: admin.user.id, data: { version: 2, extendsRef: TEMPLATE, publishedBy: "east.admin" } });
+    const audit = await s.db.auditEvent.findFirstOrThrow({
+      where: { tenantId: admin.tenant.id, type: "config.published" },
+      orderBy: { seq: "desc" },
+    });
+    expect(audit).toMatchObject({
+      actorId: admin.user.id,
+      data: { version: 2, extendsRef: TEMPLATE, publishedBy: "east.admin" },
+    });
 
     // An edit based on version 1 is refused now that version 2 exists; nothing is written.
     const stale = await publishEdit(s.db, await townshipCtx("east.admin", "east-lake"), edit, 1);
@@ -297,12 +401,20 @@ describe("the township admin publishes a config edit", () => {
   it("refuses an invalid edit with the CLI's issues, by id path, and publishes nothing", async () => {
     const admin = await townshipCtx("east.admin", "east-lake");
     const state = await loadConfigAdmin(s.db, admin);
-    const categories = structuredClone(sectionValue(state.latest.document, "categories")) as Array<{ id: string; defaultGrade: string }>;
+    const categories = structuredClone(sectionValue(state.latest.document, "categories")) as Array<{
+      id: string;
+      defaultGrade: string;
+    }>;
     categories.find((c) => c.id === "safety-hazard")!.defaultGrade = "urgent";
     const result = await publishEdit(s.db, admin, { kind: "sections", sections: { categories } }, state.latest.version);
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.issues).toContainEqual({ path: "/categories/safety-hazard/defaultGrade", code: "reference.missing", message: { zh: "事件等级“urgent”不存在", en: 'Grade "urgent" does not exist' }, where: "config" });
+      expect(result.issues).toContainEqual({
+        path: "/categories/safety-hazard/defaultGrade",
+        code: "reference.missing",
+        message: { zh: "事件等级“urgent”不存在", en: 'Grade "urgent" does not exist' },
+        where: "config",
+      });
     }
     expect(await s.db.configVersion.count({ where: { tenantId: admin.tenant.id } })).toBe(state.latest.version);
   });
@@ -312,12 +424,22 @@ describe("the township admin publishes a config edit", () => {
     const state = await loadConfigAdmin(s.db, admin);
     const model = formToDesigner(state.latest.document.forms!["intake-dispute"] as never);
     model.fields.push({ key: "witness", type: "text", title: { zh: "目击者", en: "Witness" }, required: true });
-    const published = await publishEdit(s.db, admin, { kind: "form", formId: "intake-dispute", model }, state.latest.version);
+    const published = await publishEdit(
+      s.db,
+      admin,
+      { kind: "form", formId: "intake-dispute", model },
+      state.latest.version,
+    );
     expect(published).toMatchObject({ ok: true, status: "published" });
-    const source = (await s.db.configVersion.findFirstOrThrow({ where: { tenantId: admin.tenant.id }, orderBy: { version: "desc" } })).source as { forms: Record<string, unknown> };
+    const source = (
+      await s.db.configVersion.findFirstOrThrow({ where: { tenantId: admin.tenant.id }, orderBy: { version: "desc" } })
+    ).source as { forms: Record<string, unknown> };
     // Only what changed is written over the template's form.
     expect(source.forms["intake-dispute"]).toEqual({
-      schema: { required: ["summary", "parties", "location", "witness"], properties: { witness: { type: "string", title: "目击者" } } },
+      schema: {
+        required: ["summary", "parties", "location", "witness"],
+        properties: { witness: { type: "string", title: "目击者" } },
+      },
       uiSchema: { "ui:order": ["summary", "parties", "location", "partyPhone", "partyIdNumber", "details", "witness"] },
       i18n: { en: { schema: { properties: { witness: { title: "Witness" } } } } },
     });
@@ -331,7 +453,12 @@ describe("the township admin publishes a config edit", () => {
   it("publishes nothing when nothing changed", async () => {
     const admin = await townshipCtx("east.admin", "east-lake");
     const state = await loadConfigAdmin(s.db, admin);
-    const result = await publishEdit(s.db, admin, { kind: "sections", sections: { grades: sectionValue(state.latest.document, "grades") } }, state.latest.version);
+    const result = await publishEdit(
+      s.db,
+      admin,
+      { kind: "sections", sections: { grades: sectionValue(state.latest.document, "grades") } },
+      state.latest.version,
+    );
     expect(result).toEqual({ ok: true, version: state.latest.version, status: "unchanged" });
   });
 });
@@ -339,7 +466,11 @@ describe("the township admin publishes a config edit", () => {
 describe("over HTTP: who reaches the county and admin screens", () => {
   let app: AppProcess;
   beforeAll(async () => {
-    app = await startApp({ DATABASE_URL: s.database.url, GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+    app = await startApp({
+      DATABASE_URL: s.database.url,
+      GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0",
+      REDIS_URL: undefined,
+    });
   });
   afterAll(() => app?.stop());
 
@@ -365,10 +496,14 @@ describe("over HTTP: who reaches the county and admin screens", () => {
     const routing = new HttpSession(app.url);
     await routing.login("east.routing");
     const edit = JSON.stringify({ kind: "sections", sections: { categories: [] } });
-    expect((await routing.post("/t/east-lake/admin/config", { intent: "publish", edit, baseVersion: "1" })).status).toBe(403);
+    expect(
+      (await routing.post("/t/east-lake/admin/config", { intent: "publish", edit, baseVersion: "1" })).status,
+    ).toBe(403);
     const grid = new HttpSession(app.url);
     await grid.login("east.grid1");
-    expect((await grid.post("/c/demo-county/onboard", { intent: "publish", draft: JSON.stringify(draft("sneaky")) })).status).toBe(404);
+    expect(
+      (await grid.post("/c/demo-county/onboard", { intent: "publish", draft: JSON.stringify(draft("sneaky")) })).status,
+    ).toBe(404);
     expect((await grid.post("/c/demo-county/import-org", { template: TEMPLATE })).status).toBe(404);
     expect(await s.db.tenant.count({ where: { code: "sneaky" } })).toBe(0);
   });
@@ -376,16 +511,28 @@ describe("over HTTP: who reaches the county and admin screens", () => {
   it("onboards over HTTP, returning the one-time passwords once", async () => {
     const county = new HttpSession(app.url);
     await county.login("county.admin");
-    const res = await county.post("/c/demo-county/onboard?_data=routes%2Fc.%24county.onboard", { intent: "publish", draft: JSON.stringify(draft("north-lake")) });
+    const res = await county.post("/c/demo-county/onboard?_data=routes%2Fc.%24county.onboard", {
+      intent: "publish",
+      draft: JSON.stringify(draft("north-lake")),
+    });
     expect(res.status).toBe(200);
-    const body = (await res.json()) as { result: { ok: boolean; credentials: Array<{ login: string; password: string }> } };
+    const body = (await res.json()) as {
+      result: { ok: boolean; credentials: Array<{ login: string; password: string }> };
+    };
     expect(body.result.ok).toBe(true);
     const admin = body.result.credentials.find((c) => c.login === "north-lake.admin")!;
     const session = new HttpSession(app.url);
     await session.login(admin.login, admin.password);
     // A one-time password opens only the page that replaces it.
-    expect((await session.request("/t/north-lake/admin")).headers.get("Location")).toBe("/password?redirectTo=%2Ft%2Fnorth-lake%2Fadmin");
-    const changed = await session.post("/password", { current: admin.password, next: "北湖镇管理员2026", confirm: "北湖镇管理员2026", redirectTo: "/t/north-lake/admin" });
+    expect((await session.request("/t/north-lake/admin")).headers.get("Location")).toBe(
+      "/password?redirectTo=%2Ft%2Fnorth-lake%2Fadmin",
+    );
+    const changed = await session.post("/password", {
+      current: admin.password,
+      next: "北湖镇管理员2026",
+      confirm: "北湖镇管理员2026",
+      redirectTo: "/t/north-lake/admin",
+    });
     expect(changed.status).toBe(302);
     expect((await session.request("/t/north-lake/admin")).status).toBe(200);
   });

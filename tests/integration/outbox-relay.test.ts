@@ -8,17 +8,23 @@ import { Queue } from "bullmq";
 import { Redis } from "ioredis";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { createPrisma, type Db } from "../../app/server/db.server.ts";
-import { BullMqJobRunner } from "../../app/server/jobs.server.ts";
-import { loadTenantContext } from "../../app/server/tenancy.server.ts";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
-import { createTestDatabase, postgresAvailable, REDIS_URL, redisAvailable, requireInCI, type TestDatabase } from "../setup/services.ts";
-import { validDispute, waitFor } from "./helpers.ts";
+import { reportCase } from "#app/server/cases.server";
+import { createPrisma, type Db } from "#app/server/db.server";
+import { BullMqJobRunner } from "#app/server/jobs.server";
+import { loadTenantContext } from "#app/server/tenancy.server";
+import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
+import {
+  createTestDatabase,
+  postgresAvailable,
+  REDIS_URL,
+  redisAvailable,
+  requireInCI,
+  type TestDatabase,
+} from "#tests/setup/services";
+import { validDispute, waitFor } from "./helpers";
 
 const hasRedis = requireInCI("Redis on " + REDIS_URL, await redisAvailable());
 const hasPostgres = requireInCI("PostgreSQL", await postgresAvailable());
-
 
 describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built server)", () => {
   const prefix = `gw-test-relay-${randomBytes(4).toString("hex")}`;
@@ -33,7 +39,14 @@ describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built se
     database = await createTestDatabase();
     // A web-only process (no worker), so queued jobs stay put to be counted; its reconcile sweep is
     // an hour away, so every add below is the relay's or a sweep the test starts.
-    web = await startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: "0", REDIS_URL, GRIDWORK_QUEUE_PREFIX: prefix, GRIDWORK_WORKER: "0", GRIDWORK_OUTBOX_SWEEP_MS: "3600000" });
+    web = await startApp({
+      DATABASE_URL: database.url,
+      GRIDWORK_EMBEDDED_DB: "0",
+      REDIS_URL,
+      GRIDWORK_QUEUE_PREFIX: prefix,
+      GRIDWORK_WORKER: "0",
+      GRIDWORK_OUTBOX_SWEEP_MS: "3600000",
+    });
     sql = new pg.Client({ connectionString: database.url });
     await sql.connect();
     redis = new Redis(REDIS_URL);
@@ -66,8 +79,10 @@ describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built se
     return count;
   }
 
-  const outboxIds = async (where = "TRUE") => (await sql.query<{ id: string }>(`SELECT id FROM "OutboxJob" WHERE ${where} ORDER BY id`)).rows.map((r) => r.id);
-  const caseIds = async () => (await sql.query<{ id: string }>(`SELECT id FROM "Case" ORDER BY "createdAt", id`)).rows.map((r) => r.id);
+  const outboxIds = async (where = "TRUE") =>
+    (await sql.query<{ id: string }>(`SELECT id FROM "OutboxJob" WHERE ${where} ORDER BY id`)).rows.map((r) => r.id);
+  const caseIds = async () =>
+    (await sql.query<{ id: string }>(`SELECT id FROM "Case" ORDER BY "createdAt", id`)).rows.map((r) => r.id);
 
   /** Runs a worker on the queue until every outbox row is done; returns the notices per case. */
   async function deliverAll() {
@@ -91,13 +106,17 @@ describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built se
     await routing.login("east.routing");
     // One after another, so each request finds the earlier ones' jobs still queued (no worker runs).
     for (let i = 0; i < 3; i++) {
-      const res = await grid.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) });
+      const res = await grid.post("/t/east-lake/report", {
+        payload: JSON.stringify({ categoryId: "dispute", data: validDispute }),
+      });
       expect(res.status).toBe(302);
     }
     const cases = await caseIds();
     expect(cases).toHaveLength(3);
     for (const caseId of cases) {
-      const res = await routing.post(`/t/east-lake/cases/${caseId}`, { payload: JSON.stringify({ transitionId: "triage", input: { gradeId: "general" }, expectedVersion: 1 }) });
+      const res = await routing.post(`/t/east-lake/cases/${caseId}`, {
+        payload: JSON.stringify({ transitionId: "triage", input: { gradeId: "general" }, expectedVersion: 1 }),
+      });
       expect(res.status).toBe(302);
     }
 
@@ -107,20 +126,28 @@ describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built se
     // Every row was added exactly once and never offered again; nothing else was queued.
     expect([...counted.keys()].sort()).toEqual(written);
     expect([...counted.values()]).toEqual(written.map(() => ({ added: 1, duplicated: 0 })));
-    const queued = (await queue.getJobs(["wait", "delayed", "active"])).filter((j) => j?.name === "outbox").map((j) => j.id);
+    const queued = (await queue.getJobs(["wait", "delayed", "active"]))
+      .filter((j) => j?.name === "outbox")
+      .map((j) => j.id);
     expect(queued.sort()).toEqual(written);
 
     const notices = (await deliverAll()).filter((n) => cases.includes(n.caseId));
-    expect(notices.map((n) => `${n.caseId} ${n.kind} ${n.login}`).sort()).toEqual(cases.flatMap((c) => [`${c} case.reported east.routing`, `${c} case.triage east.routing`]).sort());
+    expect(notices.map((n) => `${n.caseId} ${n.kind} ${n.login}`).sort()).toEqual(
+      cases.flatMap((c) => [`${c} case.reported east.routing`, `${c} case.triage east.routing`]).sort(),
+    );
   });
 
   it("rows whose relay never ran are queued once by the reconcile sweep, one runner sweeping at a time", async () => {
     const before = new Set(await outboxIds());
     // Commits in a process with no relay: the rows are written and never handed on, as when a web
     // process dies between its commit and the hand-on.
-    const user = await db.user.findUniqueOrThrow({ where: { login: "east.grid1" }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+    const user = await db.user.findUniqueOrThrow({
+      where: { login: "east.grid1" },
+      select: { id: true, login: true, displayName: true, active: true },
+    });
     const ctx = (await loadTenantContext(db, user, "east-lake"))!;
-    for (let i = 0; i < 3; i++) expect((await reportCase(ctx, { categoryId: "dispute", data: validDispute })).ok).toBe(true);
+    for (let i = 0; i < 3; i++)
+      expect((await reportCase(ctx, { categoryId: "dispute", data: validDispute })).ok).toBe(true);
     const orphans = (await outboxIds(`status = 'pending'`)).filter((id) => !before.has(id));
     expect(orphans.length).toBeGreaterThanOrEqual(3);
     const counted = await adds();
@@ -173,6 +200,8 @@ describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built se
     expect(orphans.map((id) => after.get(id)?.added)).toEqual(orphans.map(() => 1));
     const orphanCases = (await caseIds()).slice(-3);
     const notices = (await deliverAll()).filter((n) => orphanCases.includes(n.caseId));
-    expect(notices.map((n) => `${n.caseId} ${n.kind} ${n.login}`).sort()).toEqual(orphanCases.map((c) => `${c} case.reported east.routing`).sort());
+    expect(notices.map((n) => `${n.caseId} ${n.kind} ${n.login}`).sort()).toEqual(
+      orphanCases.map((c) => `${c} case.reported east.routing`).sort(),
+    );
   });
 });

@@ -2,19 +2,27 @@
 // chooses their own; the choice is checked, the one-time password stops working, and other
 // sessions of that person end.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { inviteMember } from "../../app/server/members.server.ts";
-import { verifyPassword } from "../../app/server/password.server.ts";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
-import { seededDatabase, teardown, type Seeded } from "./helpers.ts";
+import { inviteMember } from "#app/server/members.server";
+import { verifyPassword } from "#app/server/password.server";
+import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
+import { seededDatabase, teardown, type Seeded } from "./helpers";
 
 let s: Seeded;
 let app: AppProcess;
 let oneTime = "";
 beforeAll(async () => {
   s = await seededDatabase();
-  app = await startApp({ DATABASE_URL: s.database.url, GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+  app = await startApp({
+    DATABASE_URL: s.database.url,
+    GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0",
+    REDIS_URL: undefined,
+  });
   const admin = (await s.contextOf("east.admin", "east-lake"))!;
-  const invited = await inviteMember(s.db, admin, "east.newcomer", "新同事", { posts: ["grid-worker"], backupPosts: [], unitId: "grid-qiaotou-2" });
+  const invited = await inviteMember(s.db, admin, "east.newcomer", "新同事", {
+    posts: ["grid-worker"],
+    backupPosts: [],
+    unitId: "grid-qiaotou-2",
+  });
   if (!invited.ok || !invited.oneTimePassword) throw new Error("invite failed");
   oneTime = invited.oneTimePassword;
 });
@@ -23,7 +31,8 @@ afterAll(async () => {
   await teardown(s);
 });
 
-const change = (http: HttpSession, current: string, next: string, confirm = next) => http.post("/password", { current, next, confirm, redirectTo: "/t/east-lake" });
+const change = (http: HttpSession, current: string, next: string, confirm = next) =>
+  http.post("/password", { current, next, confirm, redirectTo: "/t/east-lake" });
 
 describe("first login with a one-time password", () => {
   it("sends every page to the password page, then lets the person in with their own password only", async () => {
@@ -38,7 +47,9 @@ describe("first login with a one-time password", () => {
       expect(res.headers.get("Location"), path).toBe(`/password?redirectTo=${encodeURIComponent(path)}`);
     }
     // Writes too: nothing can be reported before the password is changed.
-    const report = await phone.post("/t/east-lake/report", { payload: JSON.stringify({ categoryId: "dispute", data: { summary: "不应受理" } }) });
+    const report = await phone.post("/t/east-lake/report", {
+      payload: JSON.stringify({ categoryId: "dispute", data: { summary: "不应受理" } }),
+    });
     expect(report.status).toBe(302);
     expect(await s.db.case.count({ where: { title: "不应受理" } })).toBe(0);
 
@@ -76,7 +87,12 @@ describe("first login with a one-time password", () => {
     const page = await http.request("/password");
     expect(page.status).toBe(200);
     expect(await page.text()).not.toContain("您正在使用一次性密码");
-    const offsite = await http.post("/password", { current: "gridwork-demo", next: "山下村网格巡查2026", confirm: "山下村网格巡查2026", redirectTo: "//evil.example" });
+    const offsite = await http.post("/password", {
+      current: "gridwork-demo",
+      next: "山下村网格巡查2026",
+      confirm: "山下村网格巡查2026",
+      redirectTo: "//evil.example",
+    });
     expect(offsite.headers.get("Location")).toBe("/t?passwordChanged=1");
   });
 
@@ -85,8 +101,13 @@ describe("first login with a one-time password", () => {
     await grid.login("east.grid1");
     const admin = new HttpSession(app.url);
     await admin.login("east.admin");
-    const members = await s.db.membership.findFirstOrThrow({ where: { user: { login: "east.grid1" }, tenant: { code: "east-lake" } } });
-    const res = await admin.post("/t/east-lake/members?_data=routes%2Ft.%24tenant.members", { intent: "reset-password", membershipId: members.id });
+    const members = await s.db.membership.findFirstOrThrow({
+      where: { user: { login: "east.grid1" }, tenant: { code: "east-lake" } },
+    });
+    const res = await admin.post("/t/east-lake/members?_data=routes%2Ft.%24tenant.members", {
+      intent: "reset-password",
+      membershipId: members.id,
+    });
     expect(res.status).toBe(200);
     const reset = ((await res.json()) as { reset: { login: string; password: string } }).reset;
     expect(reset.login).toBe("east.grid1");
@@ -103,7 +124,8 @@ describe("first login with a one-time password", () => {
   it("the county admin resets someone who works in two of its townships, but no one outside the county, and not themself", async () => {
     const county = new HttpSession(app.url);
     await county.login("county.admin");
-    const reset = (login: string) => county.post("/c/demo-county/password-reset?_data=routes%2Fc.%24county.password-reset", { login });
+    const reset = (login: string) =>
+      county.post("/c/demo-county/password-reset?_data=routes%2Fc.%24county.password-reset", { login });
 
     const ok = await reset("both.analyst");
     expect(ok.status).toBe(200);
@@ -111,15 +133,19 @@ describe("first login with a one-time password", () => {
     expect(body.login).toBe("both.analyst");
     const analyst = new HttpSession(app.url);
     await analyst.login("both.analyst", body.oneTimePassword);
-    expect((await analyst.request("/t/west-hill")).headers.get("Location")).toBe("/password?redirectTo=%2Ft%2Fwest-hill");
+    expect((await analyst.request("/t/west-hill")).headers.get("Location")).toBe(
+      "/password?redirectTo=%2Ft%2Fwest-hill",
+    );
     const countyId = (await s.db.tenant.findUniqueOrThrow({ where: { code: "demo-county" } })).id;
-    expect((await s.db.auditEvent.findFirstOrThrow({ where: { tenantId: countyId, type: "member.password-reset" } })).data).toEqual({ login: "both.analyst" });
+    expect(
+      (await s.db.auditEvent.findFirstOrThrow({ where: { tenantId: countyId, type: "member.password-reset" } })).data,
+    ).toEqual({ login: "both.analyst" });
 
     const outside = await reset("std.editor");
     expect(outside.status).toBe(422);
     expect(JSON.stringify(await outside.json())).toContain("reset.outside-county");
-    expect(((await reset("county.admin")).status)).toBe(422);
-    expect(((await reset("nobody.here")).status)).toBe(422);
+    expect((await reset("county.admin")).status).toBe(422);
+    expect((await reset("nobody.here")).status).toBe(422);
 
     // Township admins and grid workers cannot use the county's page.
     const admin = new HttpSession(app.url);

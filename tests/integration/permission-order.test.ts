@@ -2,21 +2,34 @@
 // allow, and the list, the case page and "who can see this case" all say so. A deny on the lead
 // unit leaves the cases that have none yet.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { publishTownshipConfig } from "../../app/server/config-publish.server.ts";
-import { transitionCase } from "../../app/server/workflow.server.ts";
-import { HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { reportCase } from "#app/server/cases.server";
+import { publishTownshipConfig } from "#app/server/config-publish.server";
+import { transitionCase } from "#app/server/workflow.server";
+import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
 let app: AppProcess;
 let extra = 0;
-const ids: Record<"own" | "neighbour" | "undispatched" | "dispatched", string> = { own: "", neighbour: "", undispatched: "", dispatched: "" };
-const titles = { own: "本人上报：邻里噪音", neighbour: "同网格他人上报：占道", undispatched: "尚未分派：楼道堆物", dispatched: "已分派至安全平台：路灯" };
+const ids: Record<"own" | "neighbour" | "undispatched" | "dispatched", string> = {
+  own: "",
+  neighbour: "",
+  undispatched: "",
+  dispatched: "",
+};
+const titles = {
+  own: "本人上报：邻里噪音",
+  neighbour: "同网格他人上报：占道",
+  undispatched: "尚未分派：楼道堆物",
+  dispatched: "已分派至安全平台：路灯",
+};
 
 beforeAll(async () => {
   s = await seededDatabase();
-  const v1 = await s.db.configVersion.findFirstOrThrow({ where: { tenant: { code: "east-lake" } }, orderBy: { version: "desc" } });
+  const v1 = await s.db.configVersion.findFirstOrThrow({
+    where: { tenant: { code: "east-lake" } },
+    orderBy: { version: "desc" },
+  });
   const source = structuredClone(v1.source) as Record<string, unknown>;
   const template = (v1.document as { permissions: unknown[] }).permissions;
   extra = template.length;
@@ -32,9 +45,15 @@ beforeAll(async () => {
   const published = await publishTownshipConfig(s.db, source, { by: "test" });
   if (!published.ok) throw new Error(JSON.stringify(published));
   // A second grid worker in Qiaotou grid 1, so the grid has a case east.grid1 did not report.
-  await s.db.membership.updateMany({ where: { user: { login: "east.grid3" }, tenant: { code: "east-lake" } }, data: { unitId: "grid-qiaotou-1" } });
+  await s.db.membership.updateMany({
+    where: { user: { login: "east.grid3" }, tenant: { code: "east-lake" } },
+    data: { unitId: "grid-qiaotou-1" },
+  });
   const report = async (login: string, key: keyof typeof ids) => {
-    const r = await reportCase(await s.context(login), { categoryId: "dispute", data: { ...validDispute, summary: titles[key] } });
+    const r = await reportCase(await s.context(login), {
+      categoryId: "dispute",
+      data: { ...validDispute, summary: titles[key] },
+    });
     if (!r.ok) throw new Error(JSON.stringify(r.refusal));
     ids[key] = r.caseId;
   };
@@ -44,7 +63,10 @@ beforeAll(async () => {
   await report("east.village", "dispatched");
   // Triaged, then dispatched with the safety platform as its lead unit.
   const routing = await s.context("east.routing");
-  for (const [transitionId, input, expectedVersion] of [["triage", { gradeId: "general" }, 1], ["dispatch", { leadUnitId: "platform-safety" }, 2]] as const) {
+  for (const [transitionId, input, expectedVersion] of [
+    ["triage", { gradeId: "general" }, 1],
+    ["dispatch", { leadUnitId: "platform-safety" }, 2],
+  ] as const) {
     const fired = await transitionCase(s.db, routing, ids.dispatched, { transitionId, input, expectedVersion });
     if (!fired.ok) throw new Error(JSON.stringify(fired));
   }
@@ -63,7 +85,10 @@ async function seen(login: string) {
   const list = await (await http.request("/t/east-lake")).text();
   const out: Record<string, { listed: boolean; page: number }> = {};
   for (const key of Object.keys(ids) as Array<keyof typeof ids>) {
-    out[key] = { listed: list.includes(titles[key]), page: (await http.request(`/t/east-lake/cases/${ids[key]}`)).status };
+    out[key] = {
+      listed: list.includes(titles[key]),
+      page: (await http.request(`/t/east-lake/cases/${ids[key]}`)).status,
+    };
   }
   return out;
 }
@@ -72,8 +97,12 @@ async function seen(login: string) {
 async function explained(caseId: string, login: string) {
   const res = await (await loggedIn("east.director")).request(`/t/east-lake/cases/${caseId}/access`);
   expect(res.status).toBe(200);
-  const row = (await res.text()).match(new RegExp(`<tr data-login="${login.replace(".", "\\.")}">([\\s\\S]*?)</tr>`))?.[1] ?? "";
-  return { allowed: row.includes("可查看") && !row.includes("不可查看"), decidedBy: Number(row.match(/data-rule="(\d+)" data-decides="1"/)?.[1] ?? -1) };
+  const row =
+    (await res.text()).match(new RegExp(`<tr data-login="${login.replace(".", "\\.")}">([\\s\\S]*?)</tr>`))?.[1] ?? "";
+  return {
+    allowed: row.includes("可查看") && !row.includes("不可查看"),
+    decidedBy: Number(row.match(/data-rule="(\d+)" data-decides="1"/)?.[1] ?? -1),
+  };
 }
 
 describe("a later rule wins, in every place that asks", () => {

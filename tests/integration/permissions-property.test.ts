@@ -4,11 +4,11 @@
 // do the engine's own ability (intake, the browser's hints) and the "who can see" explainer.
 import fc from "fast-check";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { accessibleCases, buildCaseAbility, explainCaseAccess } from "../../app/server/permissions.server.ts";
-import { buildAbility, caseSubject, rulesFor, type Action, type Actor, type CaseFacts } from "../../engine/permissions.ts";
-import type { CompiledConfig } from "../../engine/config/index.ts";
-import { compileVariant, demoConfig } from "../engine/helpers.ts";
-import { seededDatabase, teardown, type Seeded } from "./helpers.ts";
+import { accessibleCases, buildCaseAbility, explainCaseAccess } from "#app/server/permissions.server";
+import { buildAbility, caseSubject, rulesFor, type Action, type Actor } from "#engine/permissions";
+import type { CompiledConfig } from "#engine/config/index";
+import { compileVariant, demoConfig } from "#tests/engine/helpers";
+import { seededDatabase, teardown, type Seeded } from "./helpers";
 
 let s: Seeded;
 let tenants: string[] = [];
@@ -25,7 +25,9 @@ const actions: Action[] = ["read", "read", "read-masked", "export"];
 
 beforeAll(async () => {
   s = await seededDatabase();
-  tenants = (await s.db.tenant.findMany({ where: { kind: "township" }, orderBy: { code: "asc" }, select: { id: true } })).map((t) => t.id);
+  tenants = (
+    await s.db.tenant.findMany({ where: { kind: "township" }, orderBy: { code: "asc" }, select: { id: true } })
+  ).map((t) => t.id);
   users = (await s.db.user.findMany({ orderBy: { login: "asc" }, take: 4, select: { id: true } })).map((u) => u.id);
 });
 afterAll(() => teardown(s));
@@ -41,7 +43,10 @@ const ruleArb = fc.record({
   scope: fc.constantFrom("own", "unit", "unit-subtree", "platform", "assigned", "township"),
   inverted: fc.boolean(),
   // A field rule counts for a whole-case check only when it allows (as in CASL); kept rare.
-  fields: fc.oneof({ arbitrary: fc.constant(undefined), weight: 4 }, { arbitrary: fc.constantFrom<string[]>(["data"], ["title", "data"]), weight: 1 }),
+  fields: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 4 },
+    { arbitrary: fc.constantFrom<string[]>(["data"], ["title", "data"]), weight: 1 },
+  ),
 });
 const caseArb = fc.record({
   tenant: sameTenantMostly,
@@ -51,14 +56,23 @@ const caseArb = fc.record({
   leadUnitId: fc.oneof(fc.constant(null), fc.constantFrom(...units)),
   assistUnitIds: fc.uniqueArray(fc.constantFrom(...units), { maxLength: 3 }),
 });
-const actorArb = fc.record({ tenant: fc.constant<number>(0), user: pick(4), unitId: fc.constantFrom(...units), posts: fc.subarray(posts, { minLength: 1 }) });
+const actorArb = fc.record({
+  tenant: fc.constant<number>(0),
+  user: pick(4),
+  unitId: fc.constantFrom(...units),
+  posts: fc.subarray(posts, { minLength: 1 }),
+});
 
 type ValueOf<A> = A extends fc.Arbitrary<infer T> ? T : never;
 type Drawn = [ValueOf<typeof ruleArb>[], ValueOf<typeof actorArb>, Action, ValueOf<typeof caseArb>[]];
 
 async function agree(...[rules, a, action, drawn]: Drawn) {
   // The drawn rules are valid config rules: only the permissions change, so the config is compiled once.
-  const permissions = rules.map(({ fields, inverted, ...r }) => ({ ...r, ...(fields ? { fields } : {}), ...(inverted ? { inverted } : {}) }));
+  const permissions = rules.map(({ fields, inverted, ...r }) => ({
+    ...r,
+    ...(fields ? { fields } : {}),
+    ...(inverted ? { inverted } : {}),
+  }));
   const compiled = { ...baseCompiled, config: { ...baseCompiled.config, permissions } } as CompiledConfig;
   const actor: Actor = { tenantId: tenants[a.tenant]!, userId: users[a.user]!, unitId: a.unitId, posts: a.posts };
   const inserted = await s.db.case.createManyAndReturn({
@@ -78,10 +92,21 @@ async function agree(...[rules, a, action, drawn]: Drawn) {
       title: "t",
       data: {},
     })),
-    select: { id: true, tenantId: true, reporterId: true, orgUnitId: true, platformId: true, leadUnitId: true, assistUnitIds: true },
+    select: {
+      id: true,
+      tenantId: true,
+      reporterId: true,
+      orgUnitId: true,
+      platformId: true,
+      leadUnitId: true,
+      assistUnitIds: true,
+    },
   });
   const ability = buildCaseAbility(rulesFor(compiled, actor));
-  const found = await s.db.case.findMany({ where: { AND: [{ id: { in: inserted.map((r) => r.id) } }, accessibleCases(ability, action)] }, select: { id: true } });
+  const found = await s.db.case.findMany({
+    where: { AND: [{ id: { in: inserted.map((r) => r.id) } }, accessibleCases(ability, action)] },
+    select: { id: true },
+  });
   const queried = new Set(found.map((r) => r.id));
   const engine = buildAbility(rulesFor(compiled, actor));
   for (const { id, ...facts } of inserted) {
@@ -93,9 +118,25 @@ async function agree(...[rules, a, action, drawn]: Drawn) {
   }
 }
 
-const rule = (over: Partial<ValueOf<typeof ruleArb>>): ValueOf<typeof ruleArb> => ({ posts: ["*"], action: "read", subject: "Case", scope: "township", inverted: false, fields: undefined, ...over });
+const rule = (over: Partial<ValueOf<typeof ruleArb>>): ValueOf<typeof ruleArb> => ({
+  posts: ["*"],
+  action: "read",
+  subject: "Case",
+  scope: "township",
+  inverted: false,
+  fields: undefined,
+  ...over,
+});
 const me = { tenant: 0, user: 0, unitId: "grid-qiaotou-1", posts: ["grid-worker"] };
-const aCase = (over: Partial<ValueOf<typeof caseArb>> = {}) => ({ tenant: 0, reporter: 1, orgUnitId: "grid-qiaotou-1", platformId: "platform-safety", leadUnitId: null, assistUnitIds: [], ...over });
+const aCase = (over: Partial<ValueOf<typeof caseArb>> = {}) => ({
+  tenant: 0,
+  reporter: 1,
+  orgUnitId: "grid-qiaotou-1",
+  platformId: "platform-safety",
+  leadUnitId: null,
+  assistUnitIds: [],
+  ...over,
+});
 // The shapes that broke before (ADR 029), tried on every run before the random ones.
 const examples: Drawn[] = [
   // No rule at all: no rows (an empty OR nested in an AND matches every row in Prisma 7).
@@ -103,12 +144,23 @@ const examples: Drawn[] = [
   // A deny before an allow: the later allow wins for the actor's own case.
   [[rule({ inverted: true }), rule({ scope: "own" })], me, "read", [aCase({ reporter: 0 }), aCase()]],
   // A deny on the lead unit keeps the cases that have no lead unit (SQL's NOT (NULL) drops them).
-  [[rule({}), rule({ scope: "assigned", inverted: true })], me, "read", [aCase(), aCase({ leadUnitId: "grid-qiaotou-1" })]],
+  [
+    [rule({}), rule({ scope: "assigned", inverted: true })],
+    me,
+    "read",
+    [aCase(), aCase({ leadUnitId: "grid-qiaotou-1" })],
+  ],
 ];
 
 describe("CASL ability and Prisma query agree", () => {
   it("for random rule lists and cases, can() and the query return the same rows", async () => {
-    const property = fc.asyncProperty(fc.array(ruleArb, { maxLength: 8 }), actorArb, fc.constantFrom(...actions), fc.array(caseArb, { minLength: 1, maxLength: 30 }), agree);
+    const property = fc.asyncProperty(
+      fc.array(ruleArb, { maxLength: 8 }),
+      actorArb,
+      fc.constantFrom(...actions),
+      fc.array(caseArb, { minLength: 1, maxLength: 30 }),
+      agree,
+    );
     await fc.assert(property, { numRuns: 100, examples });
   });
 });

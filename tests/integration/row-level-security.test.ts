@@ -1,9 +1,9 @@
 // The second wall: as the application role, the database returns no tenant rows without a tenant
 // context, and only that tenant's rows with one — whatever the query says.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { withTenant } from "../../app/server/db.server.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { reportCase } from "#app/server/cases.server";
+import { withTenant } from "#app/server/db.server";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
 let east: { id: string };
@@ -46,7 +46,9 @@ describe("row-level security by tenant", () => {
 
   it("a query that forgets its tenant filter still cannot cross tenants", async () => {
     const user = await s.db.user.findUniqueOrThrow({ where: { login: "west.routing" } });
-    const seen = await withTenant(s.db, { tenantId: west.id, userId: user.id }, (tx) => tx.case.findMany({ select: { tenantId: true } }));
+    const seen = await withTenant(s.db, { tenantId: west.id, userId: user.id }, (tx) =>
+      tx.case.findMany({ select: { tenantId: true } }),
+    );
     expect(seen.map((c) => c.tenantId)).toEqual([west.id]);
   });
 

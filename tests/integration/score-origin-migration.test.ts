@@ -8,11 +8,11 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrisma, type Db } from "../../app/server/db.server.ts";
-import { migrate } from "../../app/server/migrate.server.ts";
-import { periodLedger } from "../../app/server/scoring.server.ts";
-import { periodFromKey } from "../../engine/scoring/index.ts";
-import { ADMIN_URL, postgresAvailable, requireInCI } from "../setup/services.ts";
+import { createPrisma, type Db } from "#app/server/db.server";
+import { migrate } from "#app/server/migrate.server";
+import { periodLedger } from "#app/server/scoring.server";
+import { periodFromKey } from "#engine/scoring/index";
+import { ADMIN_URL, postgresAvailable, requireInCI } from "#tests/setup/services";
 
 const migrations = fileURLToPath(new URL("../../prisma/migrations/", import.meta.url));
 const ORIGIN_MIGRATION = readdirSync(migrations).find((n) => n.endsWith("_score_origin"))!;
@@ -35,16 +35,26 @@ describe.runIf(hasPostgres)("migrating the score ledger to an origin column", ()
     await admin.end();
     // Every migration before the origin column, as a database deployed before it has.
     before = mkdtempSync(path.join(tmpdir(), "gridwork-migrations-"));
-    for (const m of readdirSync(migrations).filter((n) => /^\d/.test(n) && n < ORIGIN_MIGRATION)) cpSync(path.join(migrations, m), path.join(before, m), { recursive: true });
+    for (const m of readdirSync(migrations).filter((n) => /^\d/.test(n) && n < ORIGIN_MIGRATION))
+      cpSync(path.join(migrations, m), path.join(before, m), { recursive: true });
     await migrate(url.toString(), before);
     client = new pg.Client({ connectionString: url.toString() });
     await client.connect();
-    await client.query(`INSERT INTO "Tenant" (id, code, name, kind) VALUES ($1, 'origin-test', '测试镇', 'township')`, [TENANT]);
+    await client.query(`INSERT INTO "Tenant" (id, code, name, kind) VALUES ($1, 'origin-test', '测试镇', 'township')`, [
+      TENANT,
+    ]);
     const line = (rule: string, points: number, key: string) =>
-      client.query(`INSERT INTO "ScoreEntry" ("tenantId", rule, "targetKind", "targetId", points, at, "dedupeKey") VALUES ($1, $2, 'unit', 'village-a', $3, '2026-03-10T02:00:00Z', $4)`, [TENANT, rule, points, key]);
+      client.query(
+        `INSERT INTO "ScoreEntry" ("tenantId", rule, "targetKind", "targetId", points, at, "dedupeKey") VALUES ($1, $2, 'unit', 'village-a', $3, '2026-03-10T02:00:00Z', $4)`,
+        [TENANT, rule, points, key],
+      );
     await line("closed-late", -3, "score:t:closed-late:12:unit:village-a");
     await line("closed-late", 3, "score:t:closed-late:12:unit:village-a:reversed");
-    await line("supervision-sheet", -2, "score:t:supervision-sheet:14:unit:village-a:recompute:v2@2026-03-31T00:00:00.000Z");
+    await line(
+      "supervision-sheet",
+      -2,
+      "score:t:supervision-sheet:14:unit:village-a:recompute:v2@2026-03-31T00:00:00.000Z",
+    );
     await line("overdue", -2, "case:c1:deadline:handle@3:step:4:unit:village-a");
     await migrate(url.toString(), migrations);
     db = createPrisma(url.toString());
@@ -61,7 +71,9 @@ describe.runIf(hasPostgres)("migrating the score ledger to an origin column", ()
   });
 
   it("each existing line is told its origin by its key", async () => {
-    const rows = await client.query<{ origin: string; rule: string }>(`SELECT origin::text, rule FROM "ScoreEntry" ORDER BY id`);
+    const rows = await client.query<{ origin: string; rule: string }>(
+      `SELECT origin::text, rule FROM "ScoreEntry" ORDER BY id`,
+    );
     expect(rows.rows.map((r) => [r.rule, r.origin])).toEqual([
       ["closed-late", "rule"],
       ["closed-late", "reversal"],
@@ -81,6 +93,11 @@ describe.runIf(hasPostgres)("migrating the score ledger to an origin column", ()
 
   it("the ledger stays append-only, and a new line must say where it comes from", async () => {
     await expect(client.query(`UPDATE "ScoreEntry" SET points = 0`)).rejects.toThrow(/append-only/);
-    await expect(client.query(`INSERT INTO "ScoreEntry" ("tenantId", rule, "targetKind", "targetId", points, at, "dedupeKey") VALUES ($1, 'r', 'unit', 'u', 1, now(), 'k')`, [TENANT])).rejects.toThrow(/origin/);
+    await expect(
+      client.query(
+        `INSERT INTO "ScoreEntry" ("tenantId", rule, "targetKind", "targetId", points, at, "dedupeKey") VALUES ($1, 'r', 'unit', 'u', 1, now(), 'k')`,
+        [TENANT],
+      ),
+    ).rejects.toThrow(/origin/);
   });
 });

@@ -3,12 +3,19 @@
 // then rankings, grid colours, the review's figures, a recompute (same totals, idempotent,
 // audited, permissioned) and an upheld appeal that reverses a deduction.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAuditChain } from "../../app/server/audit.server.ts";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { runOutboxJob } from "../../app/server/jobs.server.ts";
-import { canRecompute, countyReportFor, fileAppeal, periodReportFor, recomputePeriod, scoreCase } from "../../app/server/scoring.server.ts";
-import { sweepDueCases, transitionCase } from "../../app/server/workflow.server.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { verifyAuditChain } from "#app/server/audit.server";
+import { reportCase } from "#app/server/cases.server";
+import { runOutboxJob } from "#app/server/jobs.server";
+import {
+  canRecompute,
+  countyReportFor,
+  fileAppeal,
+  periodReportFor,
+  recomputePeriod,
+  scoreCase,
+} from "#app/server/scoring.server";
+import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
 let tenantId = "";
@@ -38,18 +45,28 @@ async function report(name: string, login: string, when: Date) {
 async function fire(name: string, login: string, transitionId: string, input: unknown, when: Date) {
   const id = cases[name]!;
   const row = await s.db.case.findUniqueOrThrow({ where: { id } });
-  const result = await transitionCase(s.db, await ctx(login), id, { transitionId, input, expectedVersion: row.version }, when);
+  const result = await transitionCase(
+    s.db,
+    await ctx(login),
+    id,
+    { transitionId, input, expectedVersion: row.version },
+    when,
+  );
   if (!result.ok) throw new Error(`${name} ${login} ${transitionId}: ${JSON.stringify(result)}`);
 }
 
 async function runJobs() {
   let n = 0;
-  for (const job of await s.db.outboxJob.findMany({ where: { status: "pending" }, orderBy: { createdAt: "asc" } })) if ((await runOutboxJob(s.db, job.id)) === "done") n++;
+  for (const job of await s.db.outboxJob.findMany({ where: { status: "pending" }, orderBy: { createdAt: "asc" } }))
+    if ((await runOutboxJob(s.db, job.id)) === "done") n++;
   return n;
 }
 
 const ruleLines = () => s.db.scoreEntry.findMany({ where: { tenantId, origin: "rule" }, orderBy: { id: "asc" } });
-const ranking = async (group: "platform" | "village" | "grid") => ((await periodReportFor(s.db, tenantId, "2026-03")).report.rankings[group] ?? []).map((r) => `${r.rank} ${r.target.id} ${r.score}`);
+const ranking = async (group: "platform" | "village" | "grid") =>
+  ((await periodReportFor(s.db, tenantId, "2026-03")).report.rankings[group] ?? []).map(
+    (r) => `${r.rank} ${r.target.id} ${r.score}`,
+  );
 
 describe("a month of cases scored from the audit trail", () => {
   it("runs five kinds of case through the loop", async () => {
@@ -105,7 +122,9 @@ describe("a month of cases scored from the audit trail", () => {
 
   it("every rule line names its case, event, fact and config version", async () => {
     const lines = await ruleLines();
-    const summary = lines.map((l) => `${Object.keys(cases).find((k) => cases[k] === l.caseId)} ${l.rule} ${l.targetId} ${l.points}`).sort();
+    const summary = lines
+      .map((l) => `${Object.keys(cases).find((k) => cases[k] === l.caseId)} ${l.rule} ${l.targetId} ${l.points}`)
+      .sort();
     expect(summary).toEqual(
       [
         "A grid-reported grid-qiaotou-1 0.5",
@@ -133,10 +152,14 @@ describe("a month of cases scored from the audit trail", () => {
       expect(l.eventSeq).toBeGreaterThan(0);
       expect(l.fact).toBeTruthy();
       expect(l.configVersion).toBe(1);
-      expect(l.dedupeKey).toBe(`score:${tenantId}:${l.rule}:${l.dedupeKey.split(":")[3]}:${l.targetKind}:${l.targetId}`);
+      expect(l.dedupeKey).toBe(
+        `score:${tenantId}:${l.rule}:${l.dedupeKey.split(":")[3]}:${l.targetKind}:${l.targetId}`,
+      );
     }
     // One scoring path: nothing but the rules writes points, so every line names its rule and fact.
-    expect(await s.db.scoreEntry.count({ where: { tenantId, OR: [{ origin: { not: "rule" } }, { fact: null }] } })).toBe(0);
+    expect(
+      await s.db.scoreEntry.count({ where: { tenantId, OR: [{ origin: { not: "rule" } }, { fact: null }] } }),
+    ).toBe(0);
   });
 
   it("running the score jobs again adds nothing", async () => {
@@ -147,17 +170,44 @@ describe("a month of cases scored from the audit trail", () => {
 
   it("ranks platforms, villages and grids, and colours the grids", async () => {
     expect(await ranking("village")).toEqual(["1 village-shanxia 1000", "2 village-qiaotou 997"]);
-    expect(await ranking("platform")).toEqual(["1 platform-economy 1000", "1 platform-party 1000", "1 platform-service 1000", "4 platform-safety 995"]);
+    expect(await ranking("platform")).toEqual([
+      "1 platform-economy 1000",
+      "1 platform-party 1000",
+      "1 platform-service 1000",
+      "4 platform-safety 995",
+    ]);
     expect(await ranking("grid")).toEqual(["1 grid-shanxia-1 1000.5", "2 grid-qiaotou-2 1000", "3 grid-qiaotou-1 998"]);
     const { report } = await periodReportFor(s.db, tenantId, "2026-03");
-    expect(report.ratings.grid!.map((r) => `${r.target.id} ${r.level}`)).toEqual(["grid-shanxia-1 green", "grid-qiaotou-2 green", "grid-qiaotou-1 yellow"]);
+    expect(report.ratings.grid!.map((r) => `${r.target.id} ${r.level}`)).toEqual([
+      "grid-shanxia-1 green",
+      "grid-qiaotou-2 green",
+      "grid-qiaotou-1 yellow",
+    ]);
   });
 
   it("the review's figures, overall and per platform and village", async () => {
     const { report, byPlatform, byVillage } = await periodReportFor(s.db, tenantId, "2026-03");
-    expect(report.figures).toMatchObject({ reported: 5, closedOnTime: 3, closedLate: 1, onTimeRate: 0.75, overdue: 1, returned: 1, sheets: 1, talks: 0, revisits: 4, satisfied: 2, dissatisfied: 2, satisfactionRate: 0.5 });
+    expect(report.figures).toMatchObject({
+      reported: 5,
+      closedOnTime: 3,
+      closedLate: 1,
+      onTimeRate: 0.75,
+      overdue: 1,
+      returned: 1,
+      sheets: 1,
+      talks: 0,
+      revisits: 4,
+      satisfied: 2,
+      dissatisfied: 2,
+      satisfactionRate: 0.5,
+    });
     expect(Object.keys(byPlatform)).toEqual(["platform-safety"]);
-    expect(byVillage["village-qiaotou"]).toMatchObject({ reported: 4, closedOnTime: 2, closedLate: 1, dissatisfied: 2 });
+    expect(byVillage["village-qiaotou"]).toMatchObject({
+      reported: 4,
+      closedOnTime: 2,
+      closedLate: 1,
+      dissatisfied: 2,
+    });
     expect(byVillage["village-shanxia"]).toMatchObject({ reported: 1, closedOnTime: 1, returned: 1, satisfied: 1 });
     // Another month is empty: every target at the base.
     const april = await periodReportFor(s.db, tenantId, "2026-04");
@@ -197,25 +247,55 @@ describe("a month of cases scored from the audit trail", () => {
   it("an upheld appeal reverses the deduction in the month it is decided", async () => {
     const sheet = (await ruleLines()).find((l) => l.rule === "supervision-sheet")!;
     // Only the unit the deduction names may appeal, and only a deduction.
-    const notYours = await fileAppeal(s.db, await ctx("east.village"), sheet.dedupeKey, { reason: "督办单发放有误" }, at("03-16 09:00"));
+    const notYours = await fileAppeal(
+      s.db,
+      await ctx("east.village"),
+      sheet.dedupeKey,
+      { reason: "督办单发放有误" },
+      at("03-16 09:00"),
+    );
     expect(notYours).toMatchObject({ ok: false, refusal: { kind: "not-allowed" } });
     const bonus = (await ruleLines()).find((l) => l.points > 0 && l.targetId === "platform-safety")!;
-    expect(await fileAppeal(s.db, await ctx("east.safety"), bonus.dedupeKey, { reason: "不应加分吗" }, at("03-16 09:00"))).toMatchObject({ ok: false, refusal: { issues: [{ code: "appeal.not-a-deduction" }] } });
+    expect(
+      await fileAppeal(s.db, await ctx("east.safety"), bonus.dedupeKey, { reason: "不应加分吗" }, at("03-16 09:00")),
+    ).toMatchObject({ ok: false, refusal: { issues: [{ code: "appeal.not-a-deduction" }] } });
 
-    const filed = await fileAppeal(s.db, await ctx("east.safety"), sheet.dedupeKey, { reason: "超期系因上级延误批复" }, at("03-16 09:00"));
+    const filed = await fileAppeal(
+      s.db,
+      await ctx("east.safety"),
+      sheet.dedupeKey,
+      { reason: "超期系因上级延误批复" },
+      at("03-16 09:00"),
+    );
     if (!filed.ok) throw new Error(JSON.stringify(filed));
     cases.appeal = filed.caseId;
-    expect(await fileAppeal(s.db, await ctx("east.safety"), sheet.dedupeKey, { reason: "再次申诉一下" }, at("03-16 10:00"))).toMatchObject({ ok: false, refusal: { issues: [{ code: "appeal.duplicate" }] } });
+    expect(
+      await fileAppeal(s.db, await ctx("east.safety"), sheet.dedupeKey, { reason: "再次申诉一下" }, at("03-16 10:00")),
+    ).toMatchObject({ ok: false, refusal: { issues: [{ code: "appeal.duplicate" }] } });
 
     // Routing may not decide it; inspection upholds it through the ordinary transition.
     const row = await s.db.case.findUniqueOrThrow({ where: { id: filed.caseId } });
     expect(row.workflowId).toBe("score-appeal");
-    expect(await transitionCase(s.db, await ctx("east.routing"), filed.caseId, { transitionId: "uphold", input: { reason: "成立" }, expectedVersion: row.version }, at("03-18 10:00"))).toMatchObject({ ok: false });
+    expect(
+      await transitionCase(
+        s.db,
+        await ctx("east.routing"),
+        filed.caseId,
+        { transitionId: "uphold", input: { reason: "成立" }, expectedVersion: row.version },
+        at("03-18 10:00"),
+      ),
+    ).toMatchObject({ ok: false });
     await fire("appeal", "east.inspector", "uphold", { reason: "经核实，延误在乡镇审批环节" }, at("03-18 10:00"));
     await runJobs();
 
     const reversal = await s.db.scoreEntry.findUniqueOrThrow({ where: { dedupeKey: `${sheet.dedupeKey}:reversed` } });
-    expect(reversal).toMatchObject({ points: 2, targetId: "platform-safety", reverses: sheet.dedupeKey, caseId: filed.caseId, fact: "appeal.upheld" });
+    expect(reversal).toMatchObject({
+      points: 2,
+      targetId: "platform-safety",
+      reverses: sheet.dedupeKey,
+      caseId: filed.caseId,
+      fact: "appeal.upheld",
+    });
     expect(reversal.at.toISOString()).toBe(at("03-18 10:00").toISOString());
     expect(await ranking("platform")).toContain("4 platform-safety 997");
     const { report } = await periodReportFor(s.db, tenantId, "2026-03");

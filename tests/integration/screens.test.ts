@@ -2,17 +2,17 @@
 // overdue list (colours, working days, filters, read rules), open supervision and the printable
 // sheet, the case screen's actions and unit choices, the inbox, the duty leader and the mode switch.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAuditChain } from "../../app/server/audit.server.ts";
-import { loadCaseScreen } from "../../app/server/case-screen.server.ts";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { dutyLeaderToday, listDueCases, supervisoryPosts, watchesDeadlines } from "../../app/server/due.server.ts";
-import { listNotifications, markNotificationsRead, unreadByTownship } from "../../app/server/inbox.server.ts";
-import { runOutboxJob } from "../../app/server/jobs.server.ts";
-import { getModeState, switchTenantMode } from "../../app/server/mode.server.ts";
-import { getSheetForPrint, listOpenSupervision } from "../../app/server/supervision.server.ts";
-import { transitionFormFor } from "../../app/server/transition-forms.server.ts";
-import { sweepDueCases, transitionCase } from "../../app/server/workflow.server.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { verifyAuditChain } from "#app/server/audit.server";
+import { loadCaseScreen } from "#app/server/case-screen.server";
+import { reportCase } from "#app/server/cases.server";
+import { dutyLeaderToday, listDueCases, supervisoryPosts, watchesDeadlines } from "#app/server/due.server";
+import { listNotifications, markNotificationsRead, unreadByTownship } from "#app/server/inbox.server";
+import { runOutboxJob } from "#app/server/jobs.server";
+import { getModeState, switchTenantMode } from "#app/server/mode.server";
+import { getSheetForPrint, listOpenSupervision } from "#app/server/supervision.server";
+import { transitionFormFor } from "#app/server/transition-forms.server";
+import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
 let first = "";
@@ -32,7 +32,13 @@ const ctx = (login: string) => s.context(login);
 
 async function fire(login: string, caseId: string, transitionId: string, input: unknown, now: Date) {
   const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-  const result = await transitionCase(s.db, await ctx(login), caseId, { transitionId, input, expectedVersion: row.version }, now);
+  const result = await transitionCase(
+    s.db,
+    await ctx(login),
+    caseId,
+    { transitionId, input, expectedVersion: row.version },
+    now,
+  );
   if (!result.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(result)}`);
 }
 
@@ -41,11 +47,21 @@ async function deliverAll() {
 }
 
 async function dispatchedCase(reportedAt: Date, summary: string) {
-  const reported = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: { ...validDispute, summary } }, reportedAt);
+  const reported = await reportCase(
+    await ctx("east.grid1"),
+    { categoryId: "dispute", data: { ...validDispute, summary } },
+    reportedAt,
+  );
   if (!reported.ok) throw new Error("report failed");
   const later = (h: number) => new Date(reportedAt.getTime() + h * 3600_000);
   await fire("east.routing", reported.caseId, "triage", { gradeId: "general" }, later(1));
-  await fire("east.routing", reported.caseId, "dispatch", { leadUnitId: "platform-safety", assistUnitIds: ["police-station"] }, later(2));
+  await fire(
+    "east.routing",
+    reported.caseId,
+    "dispatch",
+    { leadUnitId: "platform-safety", assistUnitIds: ["police-station"] },
+    later(2),
+  );
   await fire("east.safety", reported.caseId, "accept", undefined, later(3));
   return reported.caseId;
 }
@@ -57,7 +73,13 @@ describe("due and overdue", () => {
     const rows = await listDueCases(s.db, await ctx("east.routing"), at(51));
     expect(rows.map((r) => r.id)).toEqual([first, second]);
     // Dispatched Mon 2 Mar → due end of Mon 9 Mar; on Wed 4 Mar: Thu, Fri, Mon = 3 working days.
-    expect(rows[0]!.deadline).toMatchObject({ kind: "handle", dueAt: "2026-03-09T15:59:59.999Z", workingDaysLeft: 3, overdue: false, colour: "green" });
+    expect(rows[0]!.deadline).toMatchObject({
+      kind: "handle",
+      dueAt: "2026-03-09T15:59:59.999Z",
+      workingDaysLeft: 3,
+      overdue: false,
+      colour: "green",
+    });
     expect(rows[1]!.deadline).toMatchObject({ dueAt: "2026-03-11T15:59:59.999Z", workingDaysLeft: 5, colour: "green" });
     expect(rows[0]!.leadUnitId).toBe("platform-safety");
   });
@@ -99,7 +121,12 @@ describe("supervision", () => {
     const open = await listOpenSupervision(routing);
     expect(open.sheets).toHaveLength(1);
     const sheet = open.sheets[0]!;
-    expect(sheet).toMatchObject({ number: "2026-000001", toUnitIds: ["platform-safety"], copyPosts: ["routing"], status: "open" });
+    expect(sheet).toMatchObject({
+      number: "2026-000001",
+      toUnitIds: ["platform-safety"],
+      copyPosts: ["routing"],
+      status: "open",
+    });
     expect(sheet.case.id).toBe(first);
 
     const printed = await getSheetForPrint(s.db, routing, sheet.id, "zh-CN");
@@ -154,7 +181,14 @@ describe("the case screen", () => {
       expect.objectContaining({ title: "协办单位", value: "派出所" }),
     ]);
     // Routing has nothing to do while the lead unit is handling, except to supervise.
-    const routingScreen = await loadCaseScreen(s.db, await ctx("east.routing"), first, audit, "zh-CN", new Date("2026-03-13T01:00:00Z"));
+    const routingScreen = await loadCaseScreen(
+      s.db,
+      await ctx("east.routing"),
+      first,
+      audit,
+      "zh-CN",
+      new Date("2026-03-13T01:00:00Z"),
+    );
     expect(routingScreen!.actions.map((a) => a.id)).toEqual(["suspend", "supervise"]);
     expect(await loadCaseScreen(s.db, await ctx("east.grid3"), first, audit, "zh-CN", new Date())).toBeNull();
   });
@@ -163,33 +197,63 @@ describe("the case screen", () => {
     const routing = await ctx("east.routing");
     const form = transitionFormFor(routing.compiled, "dispatch", "zh-CN")!;
     type Props = Record<string, { enum?: string[]; items?: { enum?: string[] } }>;
-    type Ui = Record<string, { "ui:widget"?: string; "ui:enumNames"?: string[]; items?: { "ui:enumNames"?: string[] } }>;
-    const choices = (ids: string[] | undefined, names: string[] | undefined) => Object.fromEntries((ids ?? []).map((id, i) => [id, names?.[i]]));
+    type Ui = Record<
+      string,
+      { "ui:widget"?: string; "ui:enumNames"?: string[]; items?: { "ui:enumNames"?: string[] } }
+    >;
+    const choices = (ids: string[] | undefined, names: string[] | undefined) =>
+      Object.fromEntries((ids ?? []).map((id, i) => [id, names?.[i]]));
     const props = form.schema.properties as Props;
     const ui = form.uiSchema as Ui;
-    expect(choices(props.leadUnitId!.enum, ui.leadUnitId!["ui:enumNames"])).toMatchObject({ "platform-safety": "平安法治平台", "grid-qiaotou-1": "桥头村第一网格" });
-    expect(choices(props.assistUnitIds!.items!.enum, ui.assistUnitIds!.items!["ui:enumNames"])).toMatchObject({ "police-station": "派出所" });
+    expect(choices(props.leadUnitId!.enum, ui.leadUnitId!["ui:enumNames"])).toMatchObject({
+      "platform-safety": "平安法治平台",
+      "grid-qiaotou-1": "桥头村第一网格",
+    });
+    expect(choices(props.assistUnitIds!.items!.enum, ui.assistUnitIds!.items!["ui:enumNames"])).toMatchObject({
+      "police-station": "派出所",
+    });
     // RJSF has no "unit" widget: the config's hint becomes a select, the array checkboxes.
     expect(ui.leadUnitId!["ui:widget"]).toBe("select");
     expect(ui.assistUnitIds!["ui:widget"]).toBe("checkboxes");
     expect(JSON.stringify(form.uiSchema)).not.toContain('"unit"');
     const en = transitionFormFor(routing.compiled, "dispatch", "en")!;
-    expect(choices((en.schema.properties as Props).leadUnitId!.enum, (en.uiSchema as Ui).leadUnitId!["ui:enumNames"])).toMatchObject({ "platform-safety": "Safety and rule-of-law platform" });
+    expect(
+      choices((en.schema.properties as Props).leadUnitId!.enum, (en.uiSchema as Ui).leadUnitId!["ui:enumNames"]),
+    ).toMatchObject({ "platform-safety": "Safety and rule-of-law platform" });
     // The config itself is untouched: the server still validates against it.
-    expect((routing.compiled.forms.get("dispatch")!.schema as { properties: Props }).properties.leadUnitId!.enum).toBeUndefined();
+    expect(
+      (routing.compiled.forms.get("dispatch")!.schema as { properties: Props }).properties.leadUnitId!.enum,
+    ).toBeUndefined();
   });
 
   it("pauses the handling clock (grey) and runs the review clock after the report back", async () => {
-    await fire("east.safety", first, "report-back", { result: "已调解，双方签订协议" }, new Date("2026-03-13T02:00:00Z"));
+    await fire(
+      "east.safety",
+      first,
+      "report-back",
+      { result: "已调解，双方签订协议" },
+      new Date("2026-03-13T02:00:00Z"),
+    );
     const audit = await s.db.auditEvent.findMany({ where: { caseId: first }, orderBy: { seq: "asc" } });
-    const screen = await loadCaseScreen(s.db, await ctx("east.routing"), first, audit, "zh-CN", new Date("2026-03-13T03:00:00Z"));
+    const screen = await loadCaseScreen(
+      s.db,
+      await ctx("east.routing"),
+      first,
+      audit,
+      "zh-CN",
+      new Date("2026-03-13T03:00:00Z"),
+    );
     expect(screen!.deadlines.map((d) => [d.kind, d.colour])).toEqual([
       ["review", "green"],
       ["handle", "grey"],
     ]);
     const [row] = await listDueCases(s.db, await ctx("east.routing"), new Date("2026-03-13T03:00:00Z"));
     expect(row).toMatchObject({ id: second });
-    expect((await listDueCases(s.db, await ctx("east.routing"), new Date("2026-03-13T03:00:00Z"))).find((r) => r.id === first)!.deadline.kind).toBe("review");
+    expect(
+      (await listDueCases(s.db, await ctx("east.routing"), new Date("2026-03-13T03:00:00Z"))).find(
+        (r) => r.id === first,
+      )!.deadline.kind,
+    ).toBe("review");
   });
 });
 
@@ -199,7 +263,9 @@ describe("inbox", () => {
     const safety = await ctx("east.safety");
     const before = await listNotifications(safety);
     expect(before.unread).toBeGreaterThanOrEqual(3);
-    expect(before.rows.map((n) => n.kind)).toEqual(expect.arrayContaining(["case.dispatched", "deadline.reminder", "supervision.sheet", "supervision.talk"]));
+    expect(before.rows.map((n) => n.kind)).toEqual(
+      expect.arrayContaining(["case.dispatched", "deadline.reminder", "supervision.sheet", "supervision.talk"]),
+    );
     const target = before.rows[0]!;
     // Another user cannot mark it.
     expect(await markNotificationsRead(await ctx("east.routing"), [target.id])).toBe(0);
@@ -208,7 +274,9 @@ describe("inbox", () => {
     expect(after.unread).toBe(before.unread - 1);
     expect(after.rows.at(-1)!.id).toBe(target.id);
     const user = await s.db.user.findUniqueOrThrow({ where: { login: "east.safety" } });
-    expect(await unreadByTownship(s.db, user.id)).toEqual([expect.objectContaining({ code: "east-lake", unread: after.unread })]);
+    expect(await unreadByTownship(s.db, user.id)).toEqual([
+      expect.objectContaining({ code: "east-lake", unread: after.unread }),
+    ]);
     expect(await markNotificationsRead(safety, "all")).toBe(after.unread);
     expect((await listNotifications(safety)).unread).toBe(0);
   });
@@ -217,7 +285,13 @@ describe("inbox", () => {
 describe("mode switch and the duty leader", () => {
   it("reads the watching posts from the config", async () => {
     const routing = await ctx("east.routing");
-    expect([...supervisoryPosts(routing.compiled)].sort()).toEqual(["director", "executive-deputy", "full-time-deputy", "inspection", "routing"]);
+    expect([...supervisoryPosts(routing.compiled)].sort()).toEqual([
+      "director",
+      "executive-deputy",
+      "full-time-deputy",
+      "inspection",
+      "routing",
+    ]);
     expect(await watchesDeadlines(s.db, routing, T0)).toBe(true);
     expect(await watchesDeadlines(s.db, await ctx("east.grid1"), T0)).toBe(false);
     expect(await watchesDeadlines(s.db, await ctx("east.safety"), T0)).toBe(false);
@@ -226,28 +300,51 @@ describe("mode switch and the duty leader", () => {
   it("refuses whoever the config does not let switch, a missing reason and a stale version", async () => {
     const routing = await ctx("east.routing");
     expect(await getModeState(s.db, routing, T0)).toMatchObject({ mode: "peacetime", version: 0, canSwitch: false });
-    expect(await switchTenantMode(s.db, routing, { to: "wartime", reason: "演练", expectedVersion: 0 }, T0)).toMatchObject({ ok: false, refusal: { kind: "not-allowed" } });
+    expect(
+      await switchTenantMode(s.db, routing, { to: "wartime", reason: "演练", expectedVersion: 0 }, T0),
+    ).toMatchObject({ ok: false, refusal: { kind: "not-allowed" } });
     const director = await ctx("east.director");
     expect(await getModeState(s.db, director, T0)).toMatchObject({ canSwitch: true });
-    expect(await switchTenantMode(s.db, director, { to: "wartime", reason: " ", expectedVersion: 0 }, T0)).toMatchObject({ ok: false, refusal: { kind: "invalid-input", issues: [{ path: "/reason" }] } });
-    expect(await switchTenantMode(s.db, director, { to: "wartime", reason: "防汛应急", expectedVersion: 3 }, T0)).toMatchObject({ ok: false, refusal: { kind: "stale-version" } });
-    expect(await s.db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } })).toMatchObject({ mode: "peacetime", modeVersion: 0 });
+    expect(
+      await switchTenantMode(s.db, director, { to: "wartime", reason: " ", expectedVersion: 0 }, T0),
+    ).toMatchObject({ ok: false, refusal: { kind: "invalid-input", issues: [{ path: "/reason" }] } });
+    expect(
+      await switchTenantMode(s.db, director, { to: "wartime", reason: "防汛应急", expectedVersion: 3 }, T0),
+    ).toMatchObject({ ok: false, refusal: { kind: "stale-version" } });
+    expect(await s.db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } })).toMatchObject({
+      mode: "peacetime",
+      modeVersion: 0,
+    });
   });
 
   it("switches to wartime: persisted, audited with the reason, announced; the whole leadership is on duty", async () => {
     const director = await ctx("east.director");
     const now = new Date("2026-03-16T01:00:00Z");
-    expect(await switchTenantMode(s.db, director, { to: "wartime", reason: "防汛Ⅳ级应急响应", expectedVersion: 0 }, now)).toEqual({ ok: true, mode: "wartime", version: 1 });
+    expect(
+      await switchTenantMode(s.db, director, { to: "wartime", reason: "防汛Ⅳ级应急响应", expectedVersion: 0 }, now),
+    ).toEqual({ ok: true, mode: "wartime", version: 1 });
     const tenant = await s.db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } });
     expect(tenant).toMatchObject({ mode: "wartime", modeVersion: 1 });
-    const audit = await s.db.auditEvent.findFirstOrThrow({ where: { tenantId: tenant.id, type: "tenant.mode-switched" } });
+    const audit = await s.db.auditEvent.findFirstOrThrow({
+      where: { tenantId: tenant.id, type: "tenant.mode-switched" },
+    });
     expect(audit.data).toMatchObject({ from: "peacetime", to: "wartime", reason: "防汛Ⅳ级应急响应" });
     expect(audit.actorId).toBe(director.user.id);
     await deliverAll();
     const routing = await ctx("east.routing");
-    expect((await listNotifications(routing)).rows.find((n) => n.kind === "tenant.mode-switched")).toMatchObject({ urgency: "urgent", title: "东湖镇：平时 → 战时" });
+    expect((await listNotifications(routing)).rows.find((n) => n.kind === "tenant.mode-switched")).toMatchObject({
+      urgency: "urgent",
+      title: "东湖镇：平时 → 战时",
+    });
     // Same switch again on the new version: already in wartime.
-    expect(await switchTenantMode(s.db, await ctx("east.director"), { to: "wartime", reason: "再次", expectedVersion: 1 }, now)).toMatchObject({ ok: false, refusal: { kind: "wrong-state" } });
+    expect(
+      await switchTenantMode(
+        s.db,
+        await ctx("east.director"),
+        { to: "wartime", reason: "再次", expectedVersion: 1 },
+        now,
+      ),
+    ).toMatchObject({ ok: false, refusal: { kind: "wrong-state" } });
     const duty = await dutyLeaderToday(s.db, await ctx("east.routing"), now);
     expect(duty).toMatchObject({ allLeadership: true });
     expect(duty.leaders).toContain("陈刚（东湖镇主任）");
@@ -256,14 +353,30 @@ describe("mode switch and the duty leader", () => {
 
   it("switches back to peacetime; the rota names the duty leader by duty date (handover 08:30)", async () => {
     const director = await ctx("east.director");
-    expect(await switchTenantMode(s.db, director, { to: "peacetime", reason: "应急响应结束", expectedVersion: 1 }, new Date("2026-03-17T01:00:00Z"))).toMatchObject({ ok: true, mode: "peacetime", version: 2 });
+    expect(
+      await switchTenantMode(
+        s.db,
+        director,
+        { to: "peacetime", reason: "应急响应结束", expectedVersion: 1 },
+        new Date("2026-03-17T01:00:00Z"),
+      ),
+    ).toMatchObject({ ok: true, mode: "peacetime", version: 2 });
     const tenant = await s.db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } });
     const safety = await s.db.user.findUniqueOrThrow({ where: { login: "east.safety" } });
-    await s.db.dutyRota.create({ data: { tenantId: tenant.id, data: { dates: [{ date: "2026-03-18", holders: [safety.id] }] } } });
+    await s.db.dutyRota.create({
+      data: { tenantId: tenant.id, data: { dates: [{ date: "2026-03-18", holders: [safety.id] }] } },
+    });
     const routing = await ctx("east.routing");
     // Wed 18 Mar 09:00 Shanghai: on duty. 08:00 the same morning still belongs to the 17th.
-    expect(await dutyLeaderToday(s.db, routing, new Date("2026-03-18T01:00:00Z"))).toMatchObject({ date: "2026-03-18", leaders: ["钱勇（平安法治平台牵头领导）"], allLeadership: false });
-    expect(await dutyLeaderToday(s.db, routing, new Date("2026-03-18T00:00:00Z"))).toMatchObject({ date: "2026-03-17", leaders: [] });
+    expect(await dutyLeaderToday(s.db, routing, new Date("2026-03-18T01:00:00Z"))).toMatchObject({
+      date: "2026-03-18",
+      leaders: ["钱勇（平安法治平台牵头领导）"],
+      allLeadership: false,
+    });
+    expect(await dutyLeaderToday(s.db, routing, new Date("2026-03-18T00:00:00Z"))).toMatchObject({
+      date: "2026-03-17",
+      leaders: [],
+    });
     // Today's duty leader watches deadlines whatever their post.
     expect(await watchesDeadlines(s.db, await ctx("east.safety"), new Date("2026-03-18T01:00:00Z"))).toBe(true);
   });

@@ -1,10 +1,10 @@
 // Sessions end when left alone, the cookie ends with the browser unless asked to stay, HTTPS is
 // pinned by HSTS whenever COOKIE_SECURE=true, and only the configured host names are answered.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { createPrisma, type Db } from "../../app/server/db.server.ts";
-import { SESSION_TTL_MS } from "../../app/server/session.server.ts";
-import { getWithHost, HttpSession, startAppOn, type AppProcess } from "../setup/app-process.ts";
-import { createTestDatabase, type TestDatabase } from "../setup/services.ts";
+import { createPrisma, type Db } from "#app/server/db.server";
+import { SESSION_TTL_MS } from "#app/server/session.server";
+import { getWithHost, HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
+import { createTestDatabase, type TestDatabase } from "#tests/setup/services";
 
 const IDLE_MINUTES = 20;
 let database: TestDatabase;
@@ -32,11 +32,15 @@ describe("sessions", () => {
   it("ends the cookie with the browser unless the person asks to stay signed in", async () => {
     expect(await (await new HttpSession(app.url).request("/login")).text()).toContain("保持登录");
 
-    const plain = sessionCookie(await new HttpSession(app.url).post("/login", { login: "east.grid1", password: "gridwork-demo" }));
+    const plain = sessionCookie(
+      await new HttpSession(app.url).post("/login", { login: "east.grid1", password: "gridwork-demo" }),
+    );
     expect(plain).not.toMatch(/Max-Age|Expires/i);
     expect(plain).toMatch(/; Secure/i);
 
-    const kept = sessionCookie(await new HttpSession(app.url).post("/login", { login: "east.grid1", password: "gridwork-demo", remember: "on" }));
+    const kept = sessionCookie(
+      await new HttpSession(app.url).post("/login", { login: "east.grid1", password: "gridwork-demo", remember: "on" }),
+    );
     expect(kept).toContain(`Max-Age=${SESSION_TTL_MS / 1000}`);
   });
 

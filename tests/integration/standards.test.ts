@@ -2,13 +2,21 @@
 // its templates; publishing from the browser path checks JSON, config validity, version order,
 // release notes and template ownership before writing, and audits the publication.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAuditChain } from "../../app/server/audit.server.ts";
-import { hashPassword } from "../../app/server/password.server.ts";
-import { checkRelease, latestDocument, loadRegistry, loadStandardsContext, publishRelease, TEMPLATE_PUBLISHER_POST, type StandardsContext } from "../../app/server/standards.server.ts";
-import { isJsonObject } from "../../engine/config/id-paths.ts";
-import { compareVersions, nextMinorVersion } from "../../engine/config/versions.ts";
-import { HttpSession, startApp, type AppProcess } from "../setup/app-process.ts";
-import { seededDatabase, teardown, type Seeded } from "./helpers.ts";
+import { verifyAuditChain } from "#app/server/audit.server";
+import { hashPassword } from "#app/server/password.server";
+import {
+  checkRelease,
+  latestDocument,
+  loadRegistry,
+  loadStandardsContext,
+  publishRelease,
+  TEMPLATE_PUBLISHER_POST,
+  type StandardsContext,
+} from "#app/server/standards.server";
+import { isJsonObject } from "#engine/config/id-paths";
+import { compareVersions, nextMinorVersion } from "#engine/config/versions";
+import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
+import { seededDatabase, teardown, type Seeded } from "./helpers";
 
 const BODY = "demo-standards";
 const TEMPLATE = "command-room-guideline";
@@ -18,7 +26,11 @@ beforeAll(async () => {
 });
 afterAll(() => teardown(s));
 
-const userOf = (login: string) => s.db.user.findUniqueOrThrow({ where: { login }, select: { id: true, login: true, displayName: true, active: true, locale: true } });
+const userOf = (login: string) =>
+  s.db.user.findUniqueOrThrow({
+    where: { login },
+    select: { id: true, login: true, displayName: true, active: true },
+  });
 
 async function contextOf(login: string, body = BODY): Promise<StandardsContext> {
   const ctx = await loadStandardsContext(s.db, await userOf(login), body);
@@ -38,11 +50,17 @@ async function addBody(code: string, login: string, posts: string[]) {
 async function nextGuideline(editor: StandardsContext) {
   const latest = await latestDocument(s.db, editor.tenant.id, TEMPLATE);
   if (!latest || !isJsonObject(latest.document)) throw new Error("no guideline");
-  const doc = structuredClone(latest.document) as Record<string, unknown> & { categories: Array<{ id: string; name: { zh: string; en?: string } }> };
+  const doc = structuredClone(latest.document) as Record<string, unknown> & {
+    categories: Array<{ id: string; name: { zh: string; en?: string } }>;
+  };
   delete doc.releaseNotes;
   const category = doc.categories[0]!;
   category.name = { zh: `${category.name.zh}（修订）`, en: "Revised" };
-  return { doc: { ...doc, version: nextMinorVersion(latest.version) }, previous: latest.version, category: category.id };
+  return {
+    doc: { ...doc, version: nextMinorVersion(latest.version) },
+    previous: latest.version,
+    category: category.id,
+  };
 }
 
 describe("registry", () => {
@@ -70,7 +88,7 @@ describe("registry", () => {
 describe("publishing a version", () => {
   it("checks before writing: bad JSON, missing notes, an old version number", async () => {
     const editor = await contextOf("std.editor");
-    const bad = await checkRelease(s.db, editor, "{ \"kind\": \"template\",", { zh: "", en: "" });
+    const bad = await checkRelease(s.db, editor, '{ "kind": "template",', { zh: "", en: "" });
     expect(bad.issues.map((i) => i.code)).toEqual(["release.bad-json"]);
     expect(bad.issues[0]!.message.en).toMatch(/^Not valid JSON/);
 
@@ -81,7 +99,10 @@ describe("publishing a version", () => {
     const old = await checkRelease(s.db, editor, JSON.stringify({ ...doc, version: "0.9.0" }), { zh: "回退", en: "" });
     expect(old.issues.map((i) => i.code)).toEqual(["release.version-not-newer"]);
 
-    const invalid = await checkRelease(s.db, editor, JSON.stringify({ ...doc, grades: [{ id: "Bad Id" }] }), { zh: "坏", en: "" });
+    const invalid = await checkRelease(s.db, editor, JSON.stringify({ ...doc, grades: [{ id: "Bad Id" }] }), {
+      zh: "坏",
+      en: "",
+    });
     expect(invalid.issues.some((i) => i.path.startsWith("/grades"))).toBe(true);
     expect(await s.db.templateVersion.count({ where: { templateId: TEMPLATE, version: doc.version } })).toBe(0);
   });
@@ -100,13 +121,28 @@ describe("publishing a version", () => {
       ["west-hill", "command-room-guideline@1.0.0", `${TEMPLATE}@${doc.version}`, 0, false],
     ]);
 
-    const result = await publishRelease(s.db, editor, JSON.stringify(doc, null, 2), { zh: "修订类别名称", en: "Category renamed" });
+    const result = await publishRelease(s.db, editor, JSON.stringify(doc, null, 2), {
+      zh: "修订类别名称",
+      en: "Category renamed",
+    });
     expect(result).toEqual({ ok: true, ref: `${TEMPLATE}@${doc.version}`, status: "published" });
-    const row = await s.db.templateVersion.findUniqueOrThrow({ where: { templateId_version: { templateId: TEMPLATE, version: doc.version } } });
-    expect([row.notes, row.notesEn, row.publishedBy, row.publisherId]).toEqual(["修订类别名称", "Category renamed", "std.editor", editor.tenant.id]);
+    const row = await s.db.templateVersion.findUniqueOrThrow({
+      where: { templateId_version: { templateId: TEMPLATE, version: doc.version } },
+    });
+    expect([row.notes, row.notesEn, row.publishedBy, row.publisherId]).toEqual([
+      "修订类别名称",
+      "Category renamed",
+      "std.editor",
+      editor.tenant.id,
+    ]);
 
     const guideline = (await loadRegistry(s.db, editor.tenant.id)).templates.find((t) => t.templateId === TEMPLATE)!;
-    expect(guideline.versions[0]).toMatchObject({ version: doc.version, latest: true, notes: { zh: "修订类别名称", en: "Category renamed" }, direct: [] });
+    expect(guideline.versions[0]).toMatchObject({
+      version: doc.version,
+      latest: true,
+      notes: { zh: "修订类别名称", en: "Category renamed" },
+      direct: [],
+    });
     expect(guideline.behind).toBe(2);
 
     const audit = await s.db.auditEvent.findMany({ where: { tenantId: editor.tenant.id, type: "template.published" } });
@@ -114,8 +150,14 @@ describe("publishing a version", () => {
     expect((await verifyAuditChain(s.db, editor.tenant.id)).ok).toBe(true);
 
     // The same content again changes nothing; different content under that version is refused.
-    expect(await publishRelease(s.db, editor, JSON.stringify(doc), { zh: "再发一次", en: "" })).toMatchObject({ ok: true, status: "unchanged" });
-    const changed = await publishRelease(s.db, editor, JSON.stringify({ ...doc, name: { zh: "改名" } }), { zh: "改名", en: "" });
+    expect(await publishRelease(s.db, editor, JSON.stringify(doc), { zh: "再发一次", en: "" })).toMatchObject({
+      ok: true,
+      status: "unchanged",
+    });
+    const changed = await publishRelease(s.db, editor, JSON.stringify({ ...doc, name: { zh: "改名" } }), {
+      zh: "改名",
+      en: "",
+    });
     expect(changed.ok).toBe(false);
     expect(!changed.ok && changed.issues.map((i) => i.code)).toEqual(["publish.version-exists"]);
   });
@@ -126,18 +168,28 @@ describe("publishing a version", () => {
     expect(await latestDocument(s.db, other.id, TEMPLATE)).toBeUndefined();
     const editor = await contextOf("std.editor");
     const { doc } = await nextGuideline(editor);
-    const taken = await publishRelease(s.db, ctx, JSON.stringify({ ...doc, version: "99.0.0" }), { zh: "抢发", en: "" });
+    const taken = await publishRelease(s.db, ctx, JSON.stringify({ ...doc, version: "99.0.0" }), {
+      zh: "抢发",
+      en: "",
+    });
     expect(!taken.ok && taken.issues.map((i) => i.code)).toEqual(["publish.not-owner"]);
 
-    const own = await publishRelease(s.db, ctx, JSON.stringify({ ...doc, id: "other-guideline", version: "1.0.0" }), { zh: "", en: "" });
+    const own = await publishRelease(s.db, ctx, JSON.stringify({ ...doc, id: "other-guideline", version: "1.0.0" }), {
+      zh: "",
+      en: "",
+    });
     expect(own).toMatchObject({ ok: true, ref: "other-guideline@1.0.0" });
     expect((await loadRegistry(s.db, other.id)).templates.map((t) => t.templateId)).toEqual(["other-guideline"]);
-    expect((await loadRegistry(s.db, editor.tenant.id)).templates.map((t) => t.templateId)).not.toContain("other-guideline");
+    expect((await loadRegistry(s.db, editor.tenant.id)).templates.map((t) => t.templateId)).not.toContain(
+      "other-guideline",
+    );
   });
 
   it("lets a member without the publisher post read the registry but not publish", async () => {
     const body = await s.db.tenant.findUniqueOrThrow({ where: { code: BODY } });
-    const reader = await s.db.user.create({ data: { login: "std.reader", displayName: "reader", passwordHash: await hashPassword("gridwork-demo") } });
+    const reader = await s.db.user.create({
+      data: { login: "std.reader", displayName: "reader", passwordHash: await hashPassword("gridwork-demo") },
+    });
     await s.db.membership.create({ data: { tenantId: body.id, userId: reader.id, posts: [], unitId: "secretariat" } });
     const ctx = await contextOf("std.reader");
     expect(ctx.canPublish).toBe(false);
@@ -151,7 +203,11 @@ describe("publishing a version", () => {
 describe("over HTTP", () => {
   let app: AppProcess;
   beforeAll(async () => {
-    app = await startApp({ DATABASE_URL: s.database.url, GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined });
+    app = await startApp({
+      DATABASE_URL: s.database.url,
+      GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0",
+      REDIS_URL: undefined,
+    });
   });
   afterAll(() => app?.stop());
 
@@ -169,7 +225,12 @@ describe("over HTTP", () => {
     await reader.login("std.reader");
     expect((await reader.request(`/s/${BODY}`)).status).toBe(200);
     expect((await reader.request(`/s/${BODY}/publish`)).status).toBe(403);
-    const post = await reader.post(`/s/${BODY}/publish`, { intent: "publish", document: "{}", notesZh: "", notesEn: "" });
+    const post = await reader.post(`/s/${BODY}/publish`, {
+      intent: "publish",
+      document: "{}",
+      notesZh: "",
+      notesEn: "",
+    });
     expect(post.status).toBe(403);
 
     const outsider = new HttpSession(app.url);

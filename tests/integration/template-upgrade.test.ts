@@ -4,12 +4,12 @@
 // undecided changes refused, and only config admins let in. A version that adds a day off shows
 // which open cases' due dates move before publishing, and publishing moves exactly those.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Deadline } from "../../engine/case-state.ts";
-import { verifyAuditChain } from "../../app/server/audit.server.ts";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { runConfigCli } from "../../app/server/config-cli.server.ts";
-import { getTenantConfig } from "../../app/server/config.server.ts";
-import { publishTemplate, publishTownshipConfig } from "../../app/server/config-publish.server.ts";
+import type { Deadline } from "#engine/case-state";
+import { verifyAuditChain } from "#app/server/audit.server";
+import { reportCase } from "#app/server/cases.server";
+import { runConfigCli } from "#app/server/config-cli.server";
+import { getTenantConfig } from "#app/server/config.server";
+import { publishTemplate, publishTownshipConfig } from "#app/server/config-publish.server";
 import {
   loadUpgradeScreen,
   previewUpgrade,
@@ -17,10 +17,10 @@ import {
   upgradeRequestFromForm,
   upgradeWithDecisions,
   type Decision,
-} from "../../app/server/template-upgrade.server.ts";
-import { listTemplateVersions, templateLookupFromDir } from "../../app/server/tenant-files.server.ts";
-import { transitionCase } from "../../app/server/workflow.server.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+} from "#app/server/template-upgrade.server";
+import { listTemplateVersions, templateLookupFromDir } from "#app/server/tenant-files.server";
+import { transitionCase } from "#app/server/workflow.server";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 const FROM = "command-room-guideline@1.0.0";
 const TO = "command-room-guideline@1.1.0";
@@ -39,14 +39,22 @@ async function ctxOf(login: string, township: string) {
   return ctx;
 }
 
-const tenantId = async (code: string) => (await s.db.tenant.findUniqueOrThrow({ where: { code }, select: { id: true } })).id;
+const tenantId = async (code: string) =>
+  (await s.db.tenant.findUniqueOrThrow({ where: { code }, select: { id: true } })).id;
 const versionsOf = async (code: string) =>
-  s.db.configVersion.findMany({ where: { tenantId: await tenantId(code) }, orderBy: { version: "asc" }, select: { version: true, extendsRef: true, source: true, document: true } });
+  s.db.configVersion.findMany({
+    where: { tenantId: await tenantId(code) },
+    orderBy: { version: "asc" },
+    select: { version: true, extendsRef: true, source: true, document: true },
+  });
 
 describe("published template versions", () => {
   it("are listed per template in semver order, with the release notes the version carries", async () => {
     const all = await listTemplateVersions(s.db);
-    expect(all.filter((v) => v.templateId === "command-room-guideline").map((v) => v.version)).toEqual(["1.0.0", "1.1.0"]);
+    expect(all.filter((v) => v.templateId === "command-room-guideline").map((v) => v.version)).toEqual([
+      "1.0.0",
+      "1.1.0",
+    ]);
     const next = (await listTemplateVersions(s.db, "command-room-guideline")).at(-1)!;
     expect(next.ref).toBe(TO);
     expect(next.notes?.zh).toContain("新增“生态环境”事件类别");
@@ -58,7 +66,12 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
   it("the screen shows the version east-lake is on and what 1.1.0 changes, in words", async () => {
     const screen = await loadUpgradeScreen(s.db, await ctxOf("east.admin", "east-lake"));
     expect(screen.configVersion).toBe(1);
-    expect(screen.current).toMatchObject({ ref: FROM, templateId: "command-room-guideline", version: "1.0.0", name: { zh: "乡镇综合信息指挥室建设指南模板" } });
+    expect(screen.current).toMatchObject({
+      ref: FROM,
+      templateId: "command-room-guideline",
+      version: "1.0.0",
+      name: { zh: "乡镇综合信息指挥室建设指南模板" },
+    });
     expect(screen.newer.map((v) => v.ref)).toEqual([TO]);
     const [next] = screen.newer;
     expect(next!.notes?.zh).toContain("反馈审核时限由 5 个工作日缩短为 3 个工作日");
@@ -74,8 +87,20 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
 
   it("a preview shows each conflict with the old, the township's and the new value, and writes nothing", async () => {
     const before = await s.db.configVersion.count();
-    const preview = await previewUpgrade(s.db, await ctxOf("east.admin", "east-lake"), { to: TO, baseVersion: 1, decisions: {} });
-    expect(preview).toMatchObject({ from: FROM, to: TO, baseVersion: 1, ready: false, changes: null, issues: [], impact: null });
+    const preview = await previewUpgrade(s.db, await ctxOf("east.admin", "east-lake"), {
+      to: TO,
+      baseVersion: 1,
+      decisions: {},
+    });
+    expect(preview).toMatchObject({
+      from: FROM,
+      to: TO,
+      baseVersion: 1,
+      ready: false,
+      changes: null,
+      issues: [],
+      impact: null,
+    });
     // One conflict per name the township and the template both changed (in the stored source's key order).
     expect(preview.conflicts.map((c) => [c.path, c.code, c.decided]).sort()).toEqual([
       [EN, "upgrade.both-changed", false],
@@ -95,8 +120,15 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
   });
 
   it("a custom value that is not JSON is a bilingual error on its conflict; the other decision still applies", async () => {
-    const decisions: Record<string, Decision> = { [ZH]: { choice: "custom", text: "应急岗" }, [EN]: { choice: "theirs" } };
-    const preview = await previewUpgrade(s.db, await ctxOf("east.admin", "east-lake"), { to: TO, baseVersion: 1, decisions });
+    const decisions: Record<string, Decision> = {
+      [ZH]: { choice: "custom", text: "应急岗" },
+      [EN]: { choice: "theirs" },
+    };
+    const preview = await previewUpgrade(s.db, await ctxOf("east.admin", "east-lake"), {
+      to: TO,
+      baseVersion: 1,
+      decisions,
+    });
     const zh = preview.conflicts.find((c) => c.path === ZH);
     const en = preview.conflicts.find((c) => c.path === EN);
     expect(zh).toMatchObject({ decided: false, decision: { choice: "custom", text: "应急岗" } });
@@ -107,14 +139,29 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
   });
 
   it("with every conflict decided, the preview lists how east-lake's config changes", async () => {
-    const decisions: Record<string, Decision> = { [ZH]: { choice: "ours" }, [EN]: { choice: "custom", text: '"Emergency and general-duty post"' } };
-    const preview = await previewUpgrade(s.db, await ctxOf("east.admin", "east-lake"), { to: TO, baseVersion: 1, decisions });
+    const decisions: Record<string, Decision> = {
+      [ZH]: { choice: "ours" },
+      [EN]: { choice: "custom", text: '"Emergency and general-duty post"' },
+    };
+    const preview = await previewUpgrade(s.db, await ctxOf("east.admin", "east-lake"), {
+      to: TO,
+      baseVersion: 1,
+      decisions,
+    });
     expect(preview.issues).toEqual([]);
     expect(preview.ready).toBe(true);
     expect(preview.conflicts.every((c) => c.decided)).toBe(true);
     const changes = preview.changes!;
-    expect(changes.map((c) => c.message.zh)).toEqual(expect.arrayContaining(["新增类别“生态环境”", "新增表单“生态环境问题上报”", "时限规则“review”的办理时限：5 个工作日 → 3 个工作日"]));
-    expect(changes.find((c) => c.path === EN)?.message.en).toBe('Post "Emergency standby post" › name (English): "Emergency standby post" → "Emergency and general-duty post"');
+    expect(changes.map((c) => c.message.zh)).toEqual(
+      expect.arrayContaining([
+        "新增类别“生态环境”",
+        "新增表单“生态环境问题上报”",
+        "时限规则“review”的办理时限：5 个工作日 → 3 个工作日",
+      ]),
+    );
+    expect(changes.find((c) => c.path === EN)?.message.en).toBe(
+      'Post "Emergency standby post" › name (English): "Emergency standby post" → "Emergency and general-duty post"',
+    );
     // Kept: the township's Chinese name does not change.
     expect(changes.map((c) => c.path)).not.toContain(ZH);
     // The shorter review time limit is a rule: no running case moves, the screen says so.
@@ -123,23 +170,38 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
 
   it("publishes the decided upgrade as version 2 extending 1.1.0, audited, and the township runs it", async () => {
     const ctx = await ctxOf("east.admin", "east-lake");
-    const decisions: Record<string, Decision> = { [ZH]: { choice: "ours" }, [EN]: { choice: "custom", text: '"Emergency and general-duty post"' } };
+    const decisions: Record<string, Decision> = {
+      [ZH]: { choice: "ours" },
+      [EN]: { choice: "custom", text: '"Emergency and general-duty post"' },
+    };
     const preview = await previewUpgrade(s.db, ctx, { to: TO, baseVersion: 1, decisions });
-    const result = await publishUpgrade(s.db, ctx, { to: TO, baseVersion: 1, decisions, previewed: preview.fingerprint });
+    const result = await publishUpgrade(s.db, ctx, {
+      to: TO,
+      baseVersion: 1,
+      decisions,
+      previewed: preview.fingerprint,
+    });
     expect(result).toEqual({ ok: true, version: 2, status: "published", from: FROM, to: TO });
 
     const [v1, v2] = await versionsOf("east-lake");
     expect(v2).toMatchObject({ version: 2, extendsRef: TO });
     const source = v2!.source as { extends: string; org: unknown; posts: unknown };
     expect(source.extends).toBe(TO);
-    expect(source.posts).toEqual([{ id: "flexible", name: { zh: "应急机动岗", en: "Emergency and general-duty post" } }]);
+    expect(source.posts).toEqual([
+      { id: "flexible", name: { zh: "应急机动岗", en: "Emergency and general-duty post" } },
+    ]);
     expect(source.org).toEqual((v1!.source as { org: unknown }).org);
     expect(v1!.extendsRef).toBe(FROM);
 
     const id = await tenantId("east-lake");
     const upgraded = await s.db.auditEvent.findFirstOrThrow({ where: { tenantId: id, type: "config.upgraded" } });
     expect(upgraded).toMatchObject({ actorId: ctx.user.id });
-    expect(upgraded.data).toEqual({ version: 2, from: FROM, to: TO, decisions: { [ZH]: "ours", [EN]: { value: "Emergency and general-duty post" } } });
+    expect(upgraded.data).toEqual({
+      version: 2,
+      from: FROM,
+      to: TO,
+      decisions: { [ZH]: "ours", [EN]: { value: "Emergency and general-duty post" } },
+    });
     expect(await s.db.auditEvent.count({ where: { tenantId: id, type: "config.published" } })).toBe(1);
     expect((await verifyAuditChain(s.db, id)).ok).toBe(true);
 
@@ -168,7 +230,12 @@ describe("west-hill: no conflicts, but the page must be current and previewed", 
     const preview = await previewUpgrade(s.db, west, { to: TO, baseVersion: 1, decisions: {} });
     expect(preview.conflicts).toEqual([]);
     expect(preview.ready).toBe(true);
-    const result = await publishUpgrade(s.db, west, { to: TO, baseVersion: 1, decisions: { [ZH]: { choice: "ours" } }, previewed: preview.fingerprint });
+    const result = await publishUpgrade(s.db, west, {
+      to: TO,
+      baseVersion: 1,
+      decisions: { [ZH]: { choice: "ours" } },
+      previewed: preview.fingerprint,
+    });
     expect(result).toMatchObject({ ok: false, changedSincePreview: true });
     expect(await s.db.configVersion.count({ where: { tenantId: await tenantId("west-hill") } })).toBe(1);
   });
@@ -180,9 +247,17 @@ describe("west-hill: no conflicts, but the page must be current and previewed", 
     const [v1] = await versionsOf("west-hill");
     const edited = structuredClone(v1!.source) as { categories: Array<{ id: string; name: { zh: string } }> };
     edited.categories[0]!.name.zh = "市场投诉举报";
-    expect(await publishTownshipConfig(s.db, edited, { by: "someone", baseVersion: 1 })).toMatchObject({ ok: true, version: 2 });
+    expect(await publishTownshipConfig(s.db, edited, { by: "someone", baseVersion: 1 })).toMatchObject({
+      ok: true,
+      version: 2,
+    });
 
-    const result = await publishUpgrade(s.db, west, { to: TO, baseVersion: 1, decisions: {}, previewed: preview.fingerprint });
+    const result = await publishUpgrade(s.db, west, {
+      to: TO,
+      baseVersion: 1,
+      decisions: {},
+      previewed: preview.fingerprint,
+    });
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.preview.issues.map((i) => i.code)).toEqual(["publish.stale"]);
@@ -199,7 +274,9 @@ async function westAdmin() {
   const user = await s.db.user.findUniqueOrThrow({ where: { login: "east.admin" } });
   const tenant = await tenantId("west-hill");
   if (!(await s.db.membership.findFirst({ where: { userId: user.id, tenantId: tenant } }))) {
-    await s.db.membership.create({ data: { tenantId: tenant, userId: user.id, posts: ["township-admin"], unitId: "command-room" } });
+    await s.db.membership.create({
+      data: { tenantId: tenant, userId: user.id, posts: ["township-admin"], unitId: "command-room" },
+    });
   }
   return ctxOf("east.admin", "west-hill");
 }
@@ -207,7 +284,10 @@ async function westAdmin() {
 describe("decisions applied in rounds", () => {
   it("a reference the new template removes is raised once the decision before it is taken, then decided in turn", () => {
     const lookup = templateLookupFromDir("tenants/templates");
-    const base = lookup(FROM) as { forms: Record<string, unknown>; categories: Array<{ id: string; intakeForm: string }> };
+    const base = lookup(FROM) as {
+      forms: Record<string, unknown>;
+      categories: Array<{ id: string; intakeForm: string }>;
+    };
     const target = structuredClone(base);
     Object.assign(target, { version: "9.0.0" });
     delete target.forms["intake-service"];
@@ -219,7 +299,17 @@ describe("decisions applied in rounds", () => {
       extends: FROM,
       name: { zh: "某镇" },
       forms: { "intake-service": { uiSchema: { summary: { "ui:widget": "textarea" } } } },
-      categories: [{ id: "market", name: { zh: "市场" }, platform: "platform-economy", defaultGrade: "general", intakeForm: "intake-service", workflow: "case-loop", deadlinePolicy: "standard" }],
+      categories: [
+        {
+          id: "market",
+          name: { zh: "市场" },
+          platform: "platform-economy",
+          defaultGrade: "general",
+          intakeForm: "intake-service",
+          workflow: "case-loop",
+          deadlinePolicy: "standard",
+        },
+      ],
     };
     const input = { source, base, target, lookup };
 
@@ -230,7 +320,10 @@ describe("decisions applied in rounds", () => {
     ]);
     expect(first.result.ok).toBe(false);
 
-    const both = upgradeWithDecisions(input, { "/forms/intake-service": { choice: "theirs" }, "/categories/market/intakeForm": { choice: "custom", text: '"intake-dispute"' } });
+    const both = upgradeWithDecisions(input, {
+      "/forms/intake-service": { choice: "theirs" },
+      "/categories/market/intakeForm": { choice: "custom", text: '"intake-dispute"' },
+    });
     expect(both.result.ok).toBe(true);
     if (!both.result.ok) return;
     expect(both.result.source.forms).toBeUndefined();
@@ -241,7 +334,10 @@ describe("decisions applied in rounds", () => {
 describe("the CLI shares the upgrade", () => {
   it("finds the same conflicts for east-lake's file as the screen does", async () => {
     const out: string[] = [];
-    const code = await runConfigCli(["upgrade", "tenants/townships/east-lake.json", "--to", TO, "--locale", "en"], { out: (t) => out.push(t), err: (t) => out.push(t) });
+    const code = await runConfigCli(["upgrade", "tenants/townships/east-lake.json", "--to", TO, "--locale", "en"], {
+      out: (t) => out.push(t),
+      err: (t) => out.push(t),
+    });
     expect(code).toBe(1);
     const text = out.join("\n");
     expect(text).toContain("2 conflicts to decide");
@@ -251,13 +347,16 @@ describe("the CLI shares the upgrade", () => {
 });
 
 describe("who may upgrade", () => {
-  it.each(["east.routing", "east.director", "east.grid1"])("%s (no right to manage the config) gets 403 everywhere", async (login) => {
-    const ctx = await ctxOf(login, "east-lake");
-    const request = { to: TO, baseVersion: 2, decisions: {} };
-    await expect(loadUpgradeScreen(s.db, ctx)).rejects.toMatchObject({ status: 403 });
-    await expect(previewUpgrade(s.db, ctx, request)).rejects.toMatchObject({ status: 403 });
-    await expect(publishUpgrade(s.db, ctx, { ...request, previewed: "[]" })).rejects.toMatchObject({ status: 403 });
-  });
+  it.each(["east.routing", "east.director", "east.grid1"])(
+    "%s (no right to manage the config) gets 403 everywhere",
+    async (login) => {
+      const ctx = await ctxOf(login, "east-lake");
+      const request = { to: TO, baseVersion: 2, decisions: {} };
+      await expect(loadUpgradeScreen(s.db, ctx)).rejects.toMatchObject({ status: 403 });
+      await expect(previewUpgrade(s.db, ctx, request)).rejects.toMatchObject({ status: 403 });
+      await expect(publishUpgrade(s.db, ctx, { ...request, previewed: "[]" })).rejects.toMatchObject({ status: 403 });
+    },
+  );
 });
 
 describe("the posted form", () => {
@@ -270,7 +369,11 @@ describe("the posted form", () => {
     form.set(`choice:${EN}`, "theirs");
     form.set("choice:/posts/flexible", "delete-everything");
     form.set("choice:no-slash", "ours");
-    expect(upgradeRequestFromForm(form)).toEqual({ to: TO, baseVersion: 3, decisions: { [ZH]: { choice: "custom", text: '"应急机动岗"' }, [EN]: { choice: "theirs" } } });
+    expect(upgradeRequestFromForm(form)).toEqual({
+      to: TO,
+      baseVersion: 3,
+      decisions: { [ZH]: { choice: "custom", text: '"应急机动岗"' }, [EN]: { choice: "theirs" } },
+    });
     const malformed = new FormData();
     malformed.set("to", "not a ref");
     malformed.set("baseVersion", "1");
@@ -287,20 +390,36 @@ describe("a version whose calendar adds a day off: the open cases whose due date
   const T0 = local("2026-03-02 09:00");
   const NOW = local("2026-03-02 15:00");
   let caseId = "";
-  const handleDue = async () => ((await s.db.case.findUniqueOrThrow({ where: { id: caseId } })).deadlines as Deadline[]).find((d) => d.kind === "handle")?.dueAt;
+  const handleDue = async () =>
+    ((await s.db.case.findUniqueOrThrow({ where: { id: caseId } })).deadlines as Deadline[]).find(
+      (d) => d.kind === "handle",
+    )?.dueAt;
 
   beforeAll(async () => {
-    const next = structuredClone(templateLookupFromDir("tenants/templates")(TO)) as { version: string; calendars: Record<string, { holidays?: string[] }> };
+    const next = structuredClone(templateLookupFromDir("tenants/templates")(TO)) as {
+      version: string;
+      calendars: Record<string, { holidays?: string[] }>;
+    };
     next.version = "1.9.0";
     next.calendars["cn-mainland"]!.holidays = ["2026-03-04"];
-    expect(await publishTemplate(s.db, next, { by: "standards office", notes: "3月4日放假" })).toMatchObject({ ok: true, status: "published" });
+    expect(await publishTemplate(s.db, next, { by: "standards office", notes: "3月4日放假" })).toMatchObject({
+      ok: true,
+      status: "published",
+    });
 
     const grid = await ctxOf("west.grid1", "west-hill");
     const routing = await ctxOf("west.routing", "west-hill");
-    const reported = await reportCase(grid, { categoryId: "dispute", data: { ...validDispute, summary: "西山乡纠纷（将顺延）" } }, T0);
+    const reported = await reportCase(
+      grid,
+      { categoryId: "dispute", data: { ...validDispute, summary: "西山乡纠纷（将顺延）" } },
+      T0,
+    );
     if (!reported.ok) throw new Error(JSON.stringify(reported));
     caseId = reported.caseId;
-    for (const [transitionId, input] of [["triage", { gradeId: "general" }], ["dispatch", { leadUnitId: "platform-safety" }]] as const) {
+    for (const [transitionId, input] of [
+      ["triage", { gradeId: "general" }],
+      ["dispatch", { leadUnitId: "platform-safety" }],
+    ] as const) {
       const { version } = await s.db.case.findUniqueOrThrow({ where: { id: caseId }, select: { version: true } });
       const fired = await transitionCase(s.db, routing, caseId, { transitionId, input, expectedVersion: version }, T0);
       if (!fired.ok) throw new Error(JSON.stringify(fired));
@@ -320,7 +439,18 @@ describe("a version whose calendar adds a day off: the open cases whose due date
       // 1.9.0 keeps 1.1.0's shorter review time limit: a rule, for cases reported after publishing.
       policiesChanged: true,
       // A township admin reads no case: the number only.
-      rows: [{ caseId, number, title: null, deadlineKind: "handle", paused: false, fromDueAt: endOf("2026-03-09"), toDueAt: endOf("2026-03-10"), workingDays: 1 }],
+      rows: [
+        {
+          caseId,
+          number,
+          title: null,
+          deadlineKind: "handle",
+          paused: false,
+          fromDueAt: endOf("2026-03-09"),
+          toDueAt: endOf("2026-03-10"),
+          workingDays: 1,
+        },
+      ],
     });
     expect(await handleDue()).toBe(endOf("2026-03-09"));
   });
@@ -329,8 +459,20 @@ describe("a version whose calendar adds a day off: the open cases whose due date
     const west = await westAdmin();
     const { configVersion } = await loadUpgradeScreen(s.db, west);
     const preview = await previewUpgrade(s.db, west, { to: NEXT, baseVersion: configVersion, decisions: {} }, NOW);
-    const result = await publishUpgrade(s.db, west, { to: NEXT, baseVersion: configVersion, decisions: {}, previewed: preview.fingerprint }, NOW);
-    expect(result).toEqual({ ok: true, version: configVersion + 1, status: "published", from: FROM, to: NEXT, retimedCases: 1 });
+    const result = await publishUpgrade(
+      s.db,
+      west,
+      { to: NEXT, baseVersion: configVersion, decisions: {}, previewed: preview.fingerprint },
+      NOW,
+    );
+    expect(result).toEqual({
+      ok: true,
+      version: configVersion + 1,
+      status: "published",
+      from: FROM,
+      to: NEXT,
+      retimedCases: 1,
+    });
     expect(await handleDue()).toBe(preview.impact!.rows[0]!.toDueAt);
     const retimed = await s.db.auditEvent.findFirstOrThrow({ where: { type: "case.deadlines-retimed", caseId } });
     expect(retimed.actorId).toBe(west.user.id);

@@ -1,7 +1,7 @@
 // Hardening a user never sees until it matters: CSRF, login throttling, session rotation, headers, Host.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { getWithHost, HttpSession, startAppOnFreshDatabase, type FreshApp } from "../setup/app-process.ts";
-import { validDispute } from "./helpers.ts";
+import { getWithHost, HttpSession, startAppOnFreshDatabase, type FreshApp } from "#tests/setup/app-process";
+import { validDispute } from "./helpers";
 
 let app: FreshApp;
 beforeAll(async () => {
@@ -10,7 +10,11 @@ beforeAll(async () => {
 afterAll(() => app?.stop());
 
 const report = (http: HttpSession, headers: Record<string, string>) =>
-  http.request("/t/east-lake/report", { method: "POST", headers, body: new URLSearchParams({ payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) }) });
+  http.request("/t/east-lake/report", {
+    method: "POST",
+    headers,
+    body: new URLSearchParams({ payload: JSON.stringify({ categoryId: "dispute", data: validDispute }) }),
+  });
 
 describe("CSRF", () => {
   it.each([
@@ -44,7 +48,8 @@ describe("login", () => {
   // Per login and address: other addresses still get in (tests/integration/login-throttle.test.ts).
   it("throttles repeated failures for a login from one address, even with the right password afterwards", async () => {
     const http = new HttpSession(app.url);
-    for (let i = 0; i < 5; i++) expect((await http.post("/login", { login: "east.director", password: "guess" + i })).status).toBe(401);
+    for (let i = 0; i < 5; i++)
+      expect((await http.post("/login", { login: "east.director", password: "guess" + i })).status).toBe(401);
     const blocked = await http.post("/login", { login: "east.director", password: "gridwork-demo" });
     expect(blocked.status).toBe(429);
     expect(await blocked.text()).toContain("尝试次数过多");
@@ -91,12 +96,20 @@ describe("headers", () => {
 
   it("redirects after login and a language switch only within the site", async () => {
     for (const target of ["//evil.example/x", "/\\evil.example/x", "https://evil.example/"]) {
-      const login = await new HttpSession(app.url).post("/login", { login: "east.grid1", password: "gridwork-demo", redirectTo: target });
+      const login = await new HttpSession(app.url).post("/login", {
+        login: "east.grid1",
+        password: "gridwork-demo",
+        redirectTo: target,
+      });
       expect(login.headers.get("Location"), target).toBe("/t");
       const lang = await new HttpSession(app.url).post("/lang", { to: "en", back: target });
       expect(lang.headers.get("Location"), target).toBe("/");
     }
-    const ok = await new HttpSession(app.url).post("/login", { login: "east.grid1", password: "gridwork-demo", redirectTo: "/t/east-lake/report" });
+    const ok = await new HttpSession(app.url).post("/login", {
+      login: "east.grid1",
+      password: "gridwork-demo",
+      redirectTo: "/t/east-lake/report",
+    });
     expect(ok.headers.get("Location")).toBe("/t/east-lake/report");
   });
 

@@ -4,9 +4,9 @@ import { createHmac } from "node:crypto";
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { runOutboxJob } from "../../app/server/jobs.server.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { reportCase } from "#app/server/cases.server";
+import { runOutboxJob } from "#app/server/jobs.server";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
 let server: Server;
@@ -25,7 +25,11 @@ beforeAll(async () => {
         res.writeHead(503).end();
         return;
       }
-      received.push({ body, signature: String(req.headers["x-gridwork-signature"]), delivery: String(req.headers["x-gridwork-delivery"]) });
+      received.push({
+        body,
+        signature: String(req.headers["x-gridwork-signature"]),
+        delivery: String(req.headers["x-gridwork-delivery"]),
+      });
       res.writeHead(204).end();
     });
   });
@@ -55,7 +59,10 @@ describe("webhooks", () => {
     failNext = 1;
     await expect(runOutboxJob(s.db, hookJob.id)).rejects.toThrow(/503/);
     expect(received).toHaveLength(0);
-    expect(await s.db.outboxJob.findUniqueOrThrow({ where: { id: hookJob.id } })).toMatchObject({ status: "pending", attempts: 1 });
+    expect(await s.db.outboxJob.findUniqueOrThrow({ where: { id: hookJob.id } })).toMatchObject({
+      status: "pending",
+      attempts: 1,
+    });
     expect(await runOutboxJob(s.db, hookJob.id)).toBe("done"); // the retry delivers
     expect(await runOutboxJob(s.db, hookJob.id)).toBe("skipped"); // a redelivery does not
     expect(received).toHaveLength(1);

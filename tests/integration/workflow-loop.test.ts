@@ -3,11 +3,11 @@
 // review → close (satisfaction) → archive. Every reminder and sheet exactly once, even when the
 // sweep runs twice for the same instant.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { verifyAuditChain } from "../../app/server/audit.server.ts";
-import { reportCase } from "../../app/server/cases.server.ts";
-import { runOutboxJob } from "../../app/server/jobs.server.ts";
-import { sweepDueCases, transitionCase } from "../../app/server/workflow.server.ts";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers.ts";
+import { verifyAuditChain } from "#app/server/audit.server";
+import { reportCase } from "#app/server/cases.server";
+import { runOutboxJob } from "#app/server/jobs.server";
+import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
 let caseId = "";
@@ -24,7 +24,13 @@ const ctx = (login: string) => s.context(login);
 
 async function fire(login: string, transitionId: string, input: unknown, now: Date) {
   const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-  const result = await transitionCase(s.db, await ctx(login), caseId, { transitionId, input, expectedVersion: row.version }, now);
+  const result = await transitionCase(
+    s.db,
+    await ctx(login),
+    caseId,
+    { transitionId, input, expectedVersion: row.version },
+    now,
+  );
   if (!result.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(result)}`);
   return result;
 }
@@ -57,11 +63,29 @@ describe("the bottom-up loop", () => {
 
   it("refuses the wrong person, the wrong state and a stale version", async () => {
     const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-    const grid = await transitionCase(s.db, await ctx("east.grid1"), caseId, { transitionId: "accept", expectedVersion: row.version }, at(3));
+    const grid = await transitionCase(
+      s.db,
+      await ctx("east.grid1"),
+      caseId,
+      { transitionId: "accept", expectedVersion: row.version },
+      at(3),
+    );
     expect(grid).toMatchObject({ ok: false, refusal: { kind: "not-allowed" } });
-    const wrongState = await transitionCase(s.db, await ctx("east.routing"), caseId, { transitionId: "close", input: { satisfaction: "satisfied" }, expectedVersion: row.version }, at(3));
+    const wrongState = await transitionCase(
+      s.db,
+      await ctx("east.routing"),
+      caseId,
+      { transitionId: "close", input: { satisfaction: "satisfied" }, expectedVersion: row.version },
+      at(3),
+    );
     expect(wrongState).toMatchObject({ ok: false, refusal: { kind: "wrong-state" } });
-    const stale = await transitionCase(s.db, await ctx("east.safety"), caseId, { transitionId: "accept", expectedVersion: row.version - 1 }, at(3));
+    const stale = await transitionCase(
+      s.db,
+      await ctx("east.safety"),
+      caseId,
+      { transitionId: "accept", expectedVersion: row.version - 1 },
+      at(3),
+    );
     expect(stale).toMatchObject({ ok: false, refusal: { kind: "stale-version" } });
     expect((await s.db.case.findUniqueOrThrow({ where: { id: caseId } })).version).toBe(row.version);
   });
@@ -78,7 +102,9 @@ describe("the bottom-up loop", () => {
     const after = await s.db.case.findUniqueOrThrow({ where: { id: caseId }, include: { auditEvents: true } });
     expect(after.state).toBe("handling");
     expect(after.version).toBe(row.version + 1);
-    expect(after.auditEvents.filter((e) => (e.data as { transitionId?: string }).transitionId === "accept")).toHaveLength(1);
+    expect(
+      after.auditEvents.filter((e) => (e.data as { transitionId?: string }).transitionId === "accept"),
+    ).toHaveLength(1);
   });
 
   it("sends the 3-day, <2-day and <1-day reminders once each, however often the sweep runs", async () => {
@@ -107,8 +133,12 @@ describe("the bottom-up loop", () => {
     expect(sheets[0]!.toUnitIds).toEqual(["platform-safety"]);
     await deliverAll();
     // Going overdue is scored once, by the rule on the sheet it brings: the ladder writes no points of its own.
-    const scores = await s.db.scoreEntry.findMany({ where: { caseId, fact: { in: ["supervision.sheet-issued", "case.overdue"] } } });
-    expect(scores.map((x) => [x.origin, x.rule, x.fact, x.targetId, x.points])).toEqual([["rule", "supervision-sheet", "supervision.sheet-issued", "platform-safety", -2]]);
+    const scores = await s.db.scoreEntry.findMany({
+      where: { caseId, fact: { in: ["supervision.sheet-issued", "case.overdue"] } },
+    });
+    expect(scores.map((x) => [x.origin, x.rule, x.fact, x.targetId, x.points])).toEqual([
+      ["rule", "supervision-sheet", "supervision.sheet-issued", "platform-safety", -2],
+    ]);
     expect(await s.db.principalTalk.count({ where: { caseId } })).toBe(0);
 
     // Three working days after the due date, still not done: the principal leader holds a talk.
@@ -123,7 +153,12 @@ describe("the bottom-up loop", () => {
   });
 
   it("closes the loop: report back, review, satisfied revisit closes supervision, archive", async () => {
-    await fire("east.safety", "report-back", { result: "已调解，双方签订协议", measures: "上门调解两次" }, new Date("2026-03-13T02:00:00Z"));
+    await fire(
+      "east.safety",
+      "report-back",
+      { result: "已调解，双方签订协议", measures: "上门调解两次" },
+      new Date("2026-03-13T02:00:00Z"),
+    );
     await fire("east.routing", "review", { opinion: "同意" }, new Date("2026-03-13T03:00:00Z"));
     await fire("east.grid1", "close", { satisfaction: "satisfied", method: "phone" }, new Date("2026-03-13T04:00:00Z"));
     await fire("east.routing", "archive", undefined, new Date("2026-03-13T05:00:00Z"));
@@ -136,7 +171,9 @@ describe("the bottom-up loop", () => {
     await deliverAll();
     // The satisfied revisit is scored once, by the scoring rule (the workflow no longer scores it as well).
     const revisit = await s.db.scoreEntry.findMany({ where: { caseId, fact: { startsWith: "revisit." } } });
-    expect(revisit.map((x) => [x.origin, x.rule, x.targetId, x.points])).toEqual([["rule", "satisfied", "platform-safety", 1]]);
+    expect(revisit.map((x) => [x.origin, x.rule, x.targetId, x.points])).toEqual([
+      ["rule", "satisfied", "platform-safety", 1],
+    ]);
     // Nothing more comes due after the case is archived.
     expect(await sweepDueCases(s.db, new Date("2026-04-30T00:00:00Z"))).toBe(0);
   });
@@ -145,7 +182,16 @@ describe("the bottom-up loop", () => {
     const types = (await s.db.auditEvent.findMany({ where: { caseId }, orderBy: { seq: "asc" } })).map((e) =>
       e.type === "case.transition" ? (e.data as { transitionId: string }).transitionId : e.type,
     );
-    expect(types.filter((t) => !t.startsWith("case.deadline-step"))).toEqual(["case.reported", "triage", "dispatch", "accept", "report-back", "review", "close", "archive"]);
+    expect(types.filter((t) => !t.startsWith("case.deadline-step"))).toEqual([
+      "case.reported",
+      "triage",
+      "dispatch",
+      "accept",
+      "report-back",
+      "review",
+      "close",
+      "archive",
+    ]);
     const tenant = await s.db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } });
     expect(await verifyAuditChain(s.db, tenant.id)).toMatchObject({ ok: true });
   });

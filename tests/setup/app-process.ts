@@ -4,14 +4,19 @@ import { mkdtempSync, rmSync } from "node:fs";
 import http from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createTestDatabase, type TestDatabase } from "./services.ts";
+import { createTestDatabase, type TestDatabase } from "./services";
 
 export type AppProcess = { url: string; pid: number; output: () => string; stop: () => Promise<void> };
 
 /** `nodeArgs`: extra node flags for the server process, e.g. `--cpu-prof` (bench/http.ts). */
 /** The app on a test database, in-process jobs unless `env` names REDIS_URL. */
 export function startAppOn(database: TestDatabase, env: Record<string, string | undefined> = {}): Promise<AppProcess> {
-  return startApp({ DATABASE_URL: database.url, GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0", REDIS_URL: undefined, ...env });
+  return startApp({
+    DATABASE_URL: database.url,
+    GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0",
+    REDIS_URL: undefined,
+    ...env,
+  });
 }
 
 export type FreshApp = AppProcess & { database: TestDatabase };
@@ -138,11 +143,20 @@ export function streamedForm(fields: Record<string, string>): RequestInit {
       controller.enqueue(bytes.subarray(at, (at += 64 * 1024)));
     },
   });
-  return { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body, duplex: "half" } as RequestInit;
+  return {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded" },
+    body,
+    duplex: "half",
+  } as RequestInit;
 }
 
 /** A GET with a chosen Host header (fetch does not let one set it), as a DNS-rebinding page would send. */
-export function getWithHost(base: string, host: string, pathname = "/login"): Promise<{ status: number; body: string }> {
+export function getWithHost(
+  base: string,
+  host: string,
+  pathname = "/login",
+): Promise<{ status: number; body: string }> {
   const url = new URL(base);
   return new Promise((resolve, reject) => {
     http

@@ -1,7 +1,7 @@
 // Real headless Chromium (playwright gives each launch a fresh profile) from Debian (never a downloaded browser), driven by playwright-core.
 import path from "node:path";
 import { chromium, type Browser } from "playwright-core";
-import { CHROMIUM } from "./services.ts";
+import { CHROMIUM } from "./services";
 
 export async function launchBrowser(): Promise<Browser> {
   const browser = await chromium.launch({

@@ -4,10 +4,10 @@
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
 import { afterAll, beforeAll } from "vitest";
-import { createPrisma, type Db } from "../../app/server/db.server.ts";
-import { startAppOn, type AppProcess } from "./app-process.ts";
-import { ARTIFACTS, launchBrowser } from "./browser.ts";
-import { chromiumAvailable, createTestDatabase, requireInCI, type TestDatabase } from "./services.ts";
+import { createPrisma, type Db } from "#app/server/db.server";
+import { startAppOn, type AppProcess } from "./app-process";
+import { ARTIFACTS, launchBrowser } from "./browser";
+import { chromiumAvailable, createTestDatabase, requireInCI, type TestDatabase } from "./services";
 
 export { ARTIFACTS };
 export const hasBrowser = requireInCI("Chromium at /usr/bin/chromium", chromiumAvailable());
@@ -47,10 +47,18 @@ export function useE2EApp(env: Record<string, string | undefined> = {}): E2EApp 
     return value;
   };
   const fixture: E2EApp = {
-    get app() { return ready(app, "app"); },
-    get db() { return ready(db, "db"); },
-    get browser() { return ready(browser, "browser"); },
-    get database() { return ready(database, "database"); },
+    get app() {
+      return ready(app, "app");
+    },
+    get db() {
+      return ready(db, "db");
+    },
+    get browser() {
+      return ready(browser, "browser");
+    },
+    get database() {
+      return ready(database, "database");
+    },
     async loginAs(login, options = {}) {
       const { password = DEMO_PASSWORD, ...contextOptions } = options;
       const context = await fixture.browser.newContext(contextOptions);

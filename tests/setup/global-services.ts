@@ -1,5 +1,5 @@
 // Fails fast, before any test, when CI=true and a service the suites need is missing.
-import { chromiumAvailable, isCI, postgresAvailable, redisAvailable } from "./services.ts";
+import { chromiumAvailable, isCI, postgresAvailable, redisAvailable } from "./services";
 
 export default async function setup() {
   if (!isCI) return;

@@ -13,4 +13,5 @@ export function processCpuMs(pid: number): number | undefined {
 }
 
 /** The process's resident memory in MB, from /proc/<pid>/status. */
-export const rssMb = (pid: number) => Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;
+export const rssMb = (pid: number) =>
+  Number(/VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, "utf8"))![1]) / 1024;

@@ -7,8 +7,8 @@ import net from "node:net";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import pg from "pg";
-import { startEmbeddedPostgres } from "../../app/server/embedded-postgres.server.ts";
-import { migrate } from "../../app/server/migrate.server.ts";
+import { startEmbeddedPostgres } from "#app/server/embedded-postgres.server";
+import { migrate } from "#app/server/migrate.server";
 
 export const isCI = process.env.CI === "true" || process.env.CI === "1";
 export const ADMIN_URL = process.env.TEST_DATABASE_ADMIN_URL ?? "postgresql://postgres@127.0.0.1:5432/postgres";
@@ -48,8 +48,10 @@ export const redisAvailable = () => tcpReachable(REDIS_URL);
 export const chromiumAvailable = () => existsSync(CHROMIUM);
 
 export function requireInCI(what: string, available: boolean) {
-  if (!available && isCI) throw new Error(`${what} is required when CI=true, and it is not available. .ci/run starts it; see README.md.`);
-  if (!available) console.warn(`\n[tests] ${what} not available: the tests that need it are skipped (they never skip in CI).\n`);
+  if (!available && isCI)
+    throw new Error(`${what} is required when CI=true, and it is not available. .ci/run starts it; see README.md.`);
+  if (!available)
+    console.warn(`\n[tests] ${what} not available: the tests that need it are skipped (they never skip in CI).\n`);
   return available;
 }
 

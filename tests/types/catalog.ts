@@ -1,8 +1,8 @@
 // Type-level checks of the message catalogs (ADR 032): `tsc --noEmit` fails if any of these lines
 // stops being an error, i.e. if a catalog may lack a key or t() may be called with wrong values.
-import type { Catalog } from "../../app/locales/index.ts";
-import { translate } from "../../app/locales/index.ts";
-import { en } from "../../app/locales/en.ts";
+import type { Catalog } from "#app/locales/index";
+import { translate } from "#app/locales/index";
+import { en } from "#app/locales/en";
 
 const { appName: _dropped, ...withoutAppName } = en;
 // @ts-expect-error a language missing one key is not a catalog

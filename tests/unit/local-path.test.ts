@@ -1,6 +1,6 @@
 // localPath decides a redirect target by parsing it as a browser would: it stays on this host.
 import { describe, expect, it } from "vitest";
-import { localPath } from "../../app/server/http-guards.server";
+import { localPath } from "#app/server/http-guards.server";
 
 describe("localPath", () => {
   it.each([

@@ -1,9 +1,9 @@
 // The UI's message formatter (app/locales, ADR 032): ICU plurals, every occurrence filled, a
 // missing value visible rather than fatal, and both catalogs well-formed.
 import { describe, expect, it } from "vitest";
-import { en } from "../../app/locales/en.ts";
-import { formatMessage, formatPattern, isMessageKey, LOCALES, translate, type MessageKey } from "../../app/locales/index.ts";
-import { zhCN } from "../../app/locales/zh-CN.ts";
+import { en } from "#app/locales/en";
+import { formatMessage, formatPattern, isMessageKey, LOCALES, translate, type MessageKey } from "#app/locales/index";
+import { zhCN } from "#app/locales/zh-CN";
 
 describe("translate", () => {
   it("says one working day and two working days in English", () => {
@@ -11,7 +11,9 @@ describe("translate", () => {
     expect(translate("en", "workingDaysLeft", { n: 2 })).toBe("2 working days left");
     expect(translate("en", "workingDaysLeft", { n: 0 })).toBe("0 working days left");
     expect(translate("en", "impact.later", { n: 1 })).toBe("later by 1 working day");
-    expect(translate("en", "impact.count", { deadlines: 3, cases: 1, timed: 1 })).toBe("3 deadlines of 1 open case change (1 case has deadlines running)");
+    expect(translate("en", "impact.count", { deadlines: 3, cases: 1, timed: 1 })).toBe(
+      "3 deadlines of 1 open case change (1 case has deadlines running)",
+    );
   });
 
   it("has no plural forms in Chinese", () => {
@@ -22,9 +24,18 @@ describe("translate", () => {
 
   it("fills every occurrence of a variable", () => {
     // No catalog string repeats a variable yet; the formatter behind every catalog must not care.
-    expect(formatPattern("en", "{who} asked; {who} was told {n, plural, one {# day} other {# days}} ({n})", { who: "Li", n: 1 })).toBe("Li asked; Li was told 1 day (1)");
-    expect(translate("en", "upgrade.previewTitle", { from: "1.0.0", to: "1.0.0" })).toBe("Upgrade preview: 1.0.0 → 1.0.0");
-    expect(translate("zh-CN", "chain.missingCheckpoint", { n: 7, m: 7 })).toBe("第 7 条之后的记录缺失（检查点在第 7 条）");
+    expect(
+      formatPattern("en", "{who} asked; {who} was told {n, plural, one {# day} other {# days}} ({n})", {
+        who: "Li",
+        n: 1,
+      }),
+    ).toBe("Li asked; Li was told 1 day (1)");
+    expect(translate("en", "upgrade.previewTitle", { from: "1.0.0", to: "1.0.0" })).toBe(
+      "Upgrade preview: 1.0.0 → 1.0.0",
+    );
+    expect(translate("zh-CN", "chain.missingCheckpoint", { n: 7, m: 7 })).toBe(
+      "第 7 条之后的记录缺失（检查点在第 7 条）",
+    );
   });
 
   it("prints plain values as given, without digit grouping", () => {
@@ -58,7 +69,8 @@ describe("catalogs", () => {
     for (const key of keys) {
       expect(names(en[key]), key).toEqual(names(zhCN[key]));
       const values = Object.fromEntries(names(zhCN[key]).map((n) => [n, 3]));
-      for (const locale of LOCALES) expect(formatMessage(locale, key, values), `${locale} ${key}`).not.toMatch(/[{}]|plural/);
+      for (const locale of LOCALES)
+        expect(formatMessage(locale, key, values), `${locale} ${key}`).not.toMatch(/[{}]|plural/);
     }
   });
 });

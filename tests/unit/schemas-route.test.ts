@@ -1,7 +1,7 @@
 // GET /schemas/<name>: the published JSON Schemas at stable URLs.
 import { describe, expect, it } from "vitest";
-import { loader } from "../../app/routes/schemas.$file";
-import { townshipConfigSchema } from "../../schemas/township-config";
+import { loader } from "#app/routes/schemas.$file";
+import { townshipConfigSchema } from "#schemas/township-config";
 
 const get = (file: string, headers: Record<string, string> = {}) =>
   loader({ params: { file }, request: new Request(`http://localhost/schemas/${file}`, { headers }), context: {} });

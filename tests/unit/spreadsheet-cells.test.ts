@@ -1,6 +1,6 @@
 // One CSV cell escaper for every export (OWASP CSV injection): formula starts become text.
 import { describe, expect, it } from "vitest";
-import { csvCell } from "../../app/server/spreadsheet.server";
+import { csvCell } from "#app/server/spreadsheet.server";
 
 describe("csvCell", () => {
   it.each([
