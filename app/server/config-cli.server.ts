@@ -105,6 +105,7 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
           failed = true;
           out.issues(file, resolvedFor(document, lookup), result.issues);
         }
+        if (result.warnings?.length) out.warnings(file, resolvedFor(document, lookup), result.warnings);
       }
       return failed ? 1 : 0;
     }
@@ -394,6 +395,16 @@ class Output {
   /** `  /path [code] 中文 / English`, with list items named by id where the document allows it. */
   issues(file: string, document: unknown, issues: Issue[]) {
     this.error(`✗ ${file}: 配置无效 / not a valid config (${issues.length})`);
+    this.issueLines(document, issues);
+  }
+
+  /** What does not refuse the config but would leave the township unable to work. */
+  warnings(file: string, document: unknown, warnings: Issue[]) {
+    this.error(`! ${file}: 警告 / warnings (${warnings.length})`);
+    this.issueLines(document, warnings);
+  }
+
+  private issueLines(document: unknown, issues: Issue[]) {
     const toIdPath = document === undefined ? (path: string) => path : idPathsIn(document);
     for (const i of issues) {
       const at = toIdPath(i.path);

@@ -129,3 +129,13 @@ export function jsonEqual(a: unknown, b: unknown): boolean {
 export function setOwn(target: JsonObject, key: string, value: Json) {
   Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
+
+/** A JSON value as text with object keys sorted: equal for values `jsonEqual` calls equal. */
+export function canonicalJson(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonicalJson).join(",")}]`;
+  if (isJsonObject(value)) {
+    const keys = Object.keys(value).sort();
+    return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(value[k])}`).join(",")}}`;
+  }
+  return JSON.stringify(value) ?? "null";
+}

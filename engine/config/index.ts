@@ -1,10 +1,8 @@
 // The whole path from a raw config file to something the engine can run.
 import { calendarBasesNeeded, compileConfig, type CompiledConfig } from "./compile";
 import { resolveConfig, type TemplateLookup } from "./resolve";
-import { validateTownshipConfig } from "./validate";
-import type { Issue } from "#engine/issues";
+import { validateTownshipConfig, type ConfigValidation } from "./validate";
 import { configLimitIssues } from "#engine/limits";
-import type { TownshipConfig } from "#schemas/township-config";
 
 export { calendarBasesNeeded, compileConfig, resolveConfig };
 export type { CompiledConfig, TemplateLookup };
@@ -13,10 +11,7 @@ export type { CompiledConfig, TemplateLookup };
  * Resolves `extends` and validates the result; refuses the whole config on any issue. The caps
  * (engine/limits.ts) come first, on the document and on what it resolves to.
  */
-export function prepareConfig(
-  raw: unknown,
-  lookup: TemplateLookup,
-): { ok: true; config: TownshipConfig } | { ok: false; issues: Issue[] } {
+export function prepareConfig(raw: unknown, lookup: TemplateLookup): ConfigValidation {
   const tooLarge = configLimitIssues(raw);
   if (tooLarge.length) return { ok: false, issues: tooLarge };
   const resolved = resolveConfig(raw, lookup);

@@ -8,8 +8,8 @@
 // but never delete an object key or reorder the template's items. Such edits are reported as
 // issues rather than silently lost.
 import { changeMessage, diffConfigs } from "./diff";
-import { isIdArray, isJsonObject, jsonEqual, setOwn, type Json, type JsonObject } from "./id-paths";
-import { mergeConfig, stripRemovals } from "./resolve";
+import { canonicalJson, isIdArray, isJsonObject, jsonEqual, setOwn, type Json, type JsonObject } from "./id-paths";
+import { applyListEdit, mergeConfig, stripRemovals } from "./resolve";
 import type { Issue } from "#engine/issues";
 
 const REMOVE = "$remove";
@@ -64,7 +64,29 @@ export function overrideFor(base: Json | undefined, target: Json, previous?: Jso
     return out.length ? out : undefined;
   }
 
+  if (Array.isArray(base) && Array.isArray(target) && base.length > 0) return listEditFor(base, target);
+
   return target;
+}
+
+/**
+ * The list edit that turns the template's `base` list into `target`: what was appended, prepended
+ * or removed when the edit is only that, else an explicit `$replace` (a bare list would be refused).
+ */
+function listEditFor(base: Json[], target: Json[]): JsonObject {
+  const inTarget = new Set(target.map(canonicalJson));
+  const removed = base.filter((item) => !inTarget.has(canonicalJson(item)));
+  const gone = new Set(removed);
+  const kept = base.filter((item) => !gone.has(item));
+  const first = kept.length ? canonicalJson(kept[0]) : undefined;
+  let start = 0;
+  while (start < target.length && canonicalJson(target[start]) !== first) start++;
+  const candidate: JsonObject = {};
+  if (start > 0) candidate.$prepend = target.slice(0, start);
+  if (removed.length) candidate.$remove = removed;
+  if (target.length > start + kept.length) candidate.$append = target.slice(start + kept.length);
+  const works = Object.keys(candidate).length > 0 && jsonEqual(applyListEdit(base, candidate), target);
+  return works ? candidate : { $replace: target };
 }
 
 /** The parts of a township config its admin edits in forms, by where they sit in the config. */

@@ -3,9 +3,36 @@
 // - objects merge key by key;
 // - arrays whose items all have an `id` merge by id (an item with `$remove: true` removes it,
 //   new ids are appended in the override's order);
+// - any other list is changed by a list edit, `{ "$append": [...] }`, `{ "$prepend": [...] }`,
+//   `{ "$remove": [...] }` (items equal to these go) or `{ "$replace": [...] }`; a bare list over
+//   a template's non-empty list is refused, since it would silently drop the template's items
+//   (inside forms, where `required` and `enum` lists are JSON Schema values, it replaces);
 // - any other value in the override replaces the template's.
 import type { Issue } from "#engine/issues";
-import { isJsonObject, type Json, type JsonObject } from "./id-paths";
+import { escapePointerToken } from "#engine/issues";
+import { canonicalJson, isJsonObject, jsonEqual, type Json, type JsonObject } from "./id-paths";
+
+const LIST_EDIT_KEYS = new Set(["$append", "$prepend", "$remove", "$replace"]);
+
+/** An object of list-edit markers only (`$append`, `$prepend`, `$remove`, `$replace`). */
+export function isListEdit(value: unknown): value is JsonObject {
+  if (!isJsonObject(value)) return false;
+  const keys = Object.keys(value);
+  return keys.length > 0 && keys.every((k) => LIST_EDIT_KEYS.has(k));
+}
+
+const listOf = (value: Json | undefined): Json[] => (Array.isArray(value) ? value : []);
+
+/** `list` after `edit`: replaced (or kept), minus the removed items, with the prepended and appended ones. */
+export function applyListEdit(list: readonly Json[] | undefined, edit: JsonObject): Json[] {
+  const start = Object.hasOwn(edit, "$replace") ? listOf(edit.$replace) : (list ?? []);
+  const removed = new Set(listOf(edit.$remove).map(canonicalJson));
+  const kept = removed.size ? start.filter((item) => !removed.has(canonicalJson(item))) : start;
+  return [...listOf(edit.$prepend), ...kept, ...listOf(edit.$append)];
+}
+
+/** Where a merge found something it will not do silently, for resolveConfig to report. */
+type MergeReport = (path: string, problem: "list-replaced" | "list-edit-invalid", dropped: number) => void;
 
 /** A config's own identity: never inherited from its template, never a template's change to a township. */
 export const IDENTITY_KEYS = ["kind", "id", "version", "name", "description", "releaseNotes", "extends"] as const;
@@ -15,12 +42,20 @@ export const IDENTITY_KEYS = ["kind", "id", "version", "name", "description", "r
 const isIdArray = (v: unknown): v is JsonObject[] =>
   Array.isArray(v) && v.every((item) => isJsonObject(item) && typeof item.id === "string");
 
-export function mergeConfig(base: Json, override: Json): Json {
+export function mergeConfig(base: Json, override: Json, report?: MergeReport, path = ""): Json {
+  if (isListEdit(override)) {
+    if (Array.isArray(base) && Object.values(override).every(Array.isArray)) return applyListEdit(base, override);
+    report?.(path, "list-edit-invalid", 0);
+    return base;
+  }
   if (isJsonObject(base) && isJsonObject(override)) {
     const out: JsonObject = { ...base };
     for (const [key, value] of Object.entries(override)) {
+      const at = `${path}/${escapePointerToken(key)}`;
+      // Inside a form, lists are JSON Schema values (`required`, `enum`): replaced, never reported.
+      const sub = path === "" && key === "forms" ? undefined : report;
       // Own keys only, and defined rather than assigned: a "__proto__" key in JSON is data.
-      const merged = Object.hasOwn(base, key) ? mergeConfig(base[key]!, value) : value;
+      const merged = Object.hasOwn(base, key) ? mergeConfig(base[key]!, value, sub, at) : value;
       Object.defineProperty(out, key, { value: merged, enumerable: true, writable: true, configurable: true });
     }
     return out;
@@ -41,13 +76,22 @@ export function mergeConfig(base: Json, override: Json): Json {
       if (item.$remove === true) {
         if (at.length) out[at.shift()!] = undefined;
       } else if (at.length) {
-        out[at[0]!] = mergeConfig(out[at[0]!]!, item) as JsonObject;
+        out[at[0]!] = mergeConfig(
+          out[at[0]!]!,
+          item,
+          report,
+          `${path}/${escapePointerToken(item.id as string)}`,
+        ) as JsonObject;
       } else {
         at.push(out.length);
         out.push(item);
       }
     }
     return out.filter((item) => item !== undefined);
+  }
+  if (Array.isArray(base) && Array.isArray(override) && base.length > 0 && !jsonEqual(base, override)) {
+    const kept = new Set(override.map(canonicalJson));
+    report?.(path, "list-replaced", base.filter((item) => !kept.has(canonicalJson(item))).length);
   }
   return override;
 }
@@ -57,6 +101,8 @@ export function mergeConfig(base: Json, override: Json): Json {
  * override). Recursion goes as deep as the document, which the caps keep to 64 levels.
  */
 export function stripRemovals<T extends Json | undefined>(value: T): T {
+  // A list edit with no list under it (the template has none) is the list it describes.
+  if (isListEdit(value)) return stripRemovals(applyListEdit(undefined, value)) as T;
   if (Array.isArray(value))
     return value.filter((v) => !(isJsonObject(v) && v.$remove === true)).map((v) => stripRemovals(v)) as T;
   if (isJsonObject(value)) return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, stripRemovals(v)])) as T;
@@ -110,8 +156,11 @@ export function resolveConfig(
   }
   if (!chain.length) return { ok: true, value: raw };
   const top = chain[chain.length - 1]!;
+  const issues: Issue[] = [];
+  const report: MergeReport = (path, problem, dropped) => issues.push(mergeIssue(path, problem, dropped));
   let merged: Json = chain[0]!;
-  for (const layer of chain.slice(1)) merged = mergeConfig(merged, layer);
+  for (const layer of chain.slice(1)) merged = mergeConfig(merged, layer, report);
+  if (issues.length) return { ok: false, issues };
   const result = stripRemovals(merged) as JsonObject;
   // Identity comes from the config itself, never from its template.
   for (const key of IDENTITY_KEYS) {
@@ -119,4 +168,25 @@ export function resolveConfig(
     else delete result[key];
   }
   return { ok: true, value: result };
+}
+
+function mergeIssue(path: string, problem: "list-replaced" | "list-edit-invalid", dropped: number): Issue {
+  if (problem === "list-edit-invalid") {
+    return {
+      path,
+      code: "merge.list-edit-invalid",
+      message: {
+        zh: `$append、$prepend、$remove、$replace 只能用于模板中的列表，且值须为列表`,
+        en: `$append, $prepend, $remove and $replace apply to a list of the template, and each takes a list`,
+      },
+    };
+  }
+  return {
+    path,
+    code: "merge.list-replaced",
+    message: {
+      zh: `直接写列表会替换模板的整个列表（丢弃模板的 ${dropped} 项）。请用 {"$append": [...]} 追加、{"$remove": [...]} 删除，或确需整体替换时用 {"$replace": [...]}`,
+      en: `A bare list replaces the template's whole list (dropping ${dropped} of its items). Use {"$append": [...]} to add, {"$remove": [...]} to remove, or {"$replace": [...]} when you mean to replace it`,
+    },
+  };
 }

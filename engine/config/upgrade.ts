@@ -29,7 +29,7 @@ import {
   type Json,
   type JsonObject,
 } from "./id-paths";
-import { IDENTITY_KEYS, mergeConfig, resolveConfig, type TemplateLookup } from "./resolve";
+import { IDENTITY_KEYS, isListEdit, mergeConfig, resolveConfig, type TemplateLookup } from "./resolve";
 import { validateTownshipConfig } from "./validate";
 
 export type ConflictCode =
@@ -297,6 +297,12 @@ function findConflicts(source: JsonObject, base: Json, target: Json): UpgradeCon
         walk(ours[key]!, childAt(b, key), childAt(t, key), [...tokens, key]);
       }
       return;
+    }
+    if (isListEdit(ours) && Array.isArray(b) && Array.isArray(t)) {
+      // Appending, prepending and removing items carry over to the template's new list; only a
+      // replaced list can collide with what the template did to it.
+      if (!Object.hasOwn(ours, "$replace") || jsonEqual(ours.$replace, t)) return;
+      return conflict(tokens, "upgrade.both-changed", { base: b, ours, theirs: t });
     }
     if (isIdArray(ours) && isIdArray(b) && isIdArray(t)) {
       const bById = indexById(b);

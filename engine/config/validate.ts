@@ -9,6 +9,7 @@ import { workflowIssues } from "./checks-workflow";
 import { scoringIssues } from "./checks-scoring";
 import { viewIssues } from "./checks-views";
 import { maskingIssues } from "./checks-masking";
+import { permissionIssues } from "./checks-permissions";
 
 const ajv = sharedAjv();
 const validateShape = ajv.compile(townshipConfigSchema);
@@ -19,7 +20,13 @@ const UNIT_KINDS: ReadonlySet<string> = new Set(
 /** Own keys only: a reference to "constructor" must not resolve through Object.prototype. */
 const has = (record: object, key: string) => Object.hasOwn(record, key);
 
-export type ConfigValidation = { ok: true; config: TownshipConfig } | { ok: false; issues: Issue[] };
+/**
+ * Warnings (e.g. "no post may manage the config") do not refuse a config: a template may leave
+ * such a post to the township that adopts it. They ride along so that screens and the CLI show them.
+ */
+export type ConfigValidation =
+  | { ok: true; config: TownshipConfig; warnings?: Issue[] }
+  | { ok: false; issues: Issue[]; warnings?: Issue[] };
 
 const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
@@ -28,7 +35,10 @@ export function validateTownshipConfig(raw: unknown): ConfigValidation {
     if (!validateShape(raw)) return { ok: false, issues: toIssues(validateShape.errors) };
     const config = raw as TownshipConfig;
     const issues = semanticIssues(config);
-    return issues.length ? { ok: false, issues } : { ok: true, config };
+    // A township nobody can work in: engine/config/checks-permissions.ts.
+    const warnings = permissionIssues(config);
+    const extra = warnings.length ? { warnings } : {};
+    return issues.length ? { ok: false, issues, ...extra } : { ok: true, config, ...extra };
   } catch (error) {
     // A validator that throws would take the whole admin screen down; report it as an issue instead.
     return {

@@ -35,7 +35,24 @@ describe("overrideFor", () => {
     ["nothing when the target is the base", { a: 1 }, { a: 1 }, undefined, undefined],
     ["a changed key only", { a: 1, b: { c: 2, d: 3 } }, { a: 1, b: { c: 2, d: 4 } }, undefined, { b: { d: 4 } }],
     ["a new key whole", { a: 1 }, { a: 1, b: [1, 2] }, undefined, { b: [1, 2] }],
-    ["a list without ids whole", { l: [1, 2] }, { l: [2, 1] }, undefined, { l: [2, 1] }],
+    ["a reordered list without ids as $replace", { l: [1, 2] }, { l: [2, 1] }, undefined, { l: { $replace: [2, 1] } }],
+    [
+      "items added to a list without ids as $append",
+      { l: [1, 2] },
+      { l: [1, 2, 3] },
+      undefined,
+      { l: { $append: [3] } },
+    ],
+    ["items put first as $prepend", { l: [1, 2] }, { l: [0, 1, 2] }, undefined, { l: { $prepend: [0] } }],
+    ["items taken out as $remove", { l: [1, 2, 3] }, { l: [1, 3] }, undefined, { l: { $remove: [2] } }],
+    [
+      "removed and added together",
+      { l: [1, 2, 3] },
+      { l: [1, 3, 4] },
+      undefined,
+      { l: { $remove: [2], $append: [4] } },
+    ],
+    ["a new list where the template has an empty one", { l: [] }, { l: [1] }, undefined, { l: [1] }],
     [
       "id items by id, new ones whole, missing ones removed",
       [
@@ -220,7 +237,7 @@ describe("scoring rules, rating levels and workbenches as sections", () => {
       workbenches: [
         {
           id: "command-room",
-          tabs: [{ id: "to-triage", name: { zh: "待研判分派" }, filter: { states: ["reported", "triage"] } }],
+          tabs: [{ id: "to-triage", name: { zh: "待研判分派" }, filter: { states: { $append: ["triage"] } } }],
         },
       ],
     });
@@ -236,13 +253,13 @@ describe("scoring rules, rating levels and workbenches as sections", () => {
     );
   });
 
-  it("writes changed rating thresholds whole (levels have no ids) and leaves the rules alone", () => {
+  it("writes changed rating thresholds as an explicit $replace (levels have no ids) and leaves the rules alone", () => {
     const src = source();
     const ratings = section(effective(src), "ratings");
     ratings.grid[1].min = 990;
     const result = applySectionEdits(src, template(), { ratings, scoring: section(effective(src), "scoring") });
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
-    expect(result.source.scoring).toEqual({ ratings: { grid: ratings.grid } });
+    expect(result.source.scoring).toEqual({ ratings: { grid: { $replace: ratings.grid } } });
     expect(effective(result.source as MutableConfig).scoring.ratings.grid.map((l: any) => l.min)).toEqual([
       1000,
       990,

@@ -119,7 +119,7 @@ describe("scoring rules and workbenches in the config editor", () => {
       workbenches: [
         {
           id: "command-room",
-          tabs: [{ id: "to-triage", name: { zh: "待研判及待交办" }, filter: { states: ["reported", "triage"] } }],
+          tabs: [{ id: "to-triage", name: { zh: "待研判及待交办" }, filter: { states: { $append: ["triage"] } } }],
         },
       ],
     });
