@@ -10,6 +10,7 @@ export type EditResponse = {
   intent: "validate" | "publish";
   ok: boolean;
   issues: ShownIssue[];
+  warnings?: ShownIssue[];
   changes: Array<{ zh: string; en: string }>;
   impact?: DeadlineImpactView;
 };

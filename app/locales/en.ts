@@ -309,6 +309,7 @@ export const en: Catalog = {
   validating: "Validating…",
   configValid: "The config is valid",
   configIssues: "Problems in the config:",
+  configWarnings: "These do not stop publishing, but would leave the township unable to work:",
   changesToPublish: "Changes to publish (against version {n})",
   publishVersion: "Publish as version {n}",
   publishedNotice: "Version {n} published",

@@ -305,6 +305,7 @@ export const zhCN = {
   validating: "校验中…",
   configValid: "配置有效",
   configIssues: "配置问题：",
+  configWarnings: "以下问题不会阻止发布，但会让乡镇无法正常工作：",
   changesToPublish: "将发布的变更（相对第 {n} 版）",
   publishVersion: "发布为第 {n} 版",
   publishedNotice: "第 {n} 版已发布",

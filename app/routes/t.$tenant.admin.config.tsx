@@ -177,6 +177,11 @@ export default function ConfigEditor() {
           </p>
         )}
         <IssueList issues={issues} title={t("configIssues")} testId="config-issues" />
+        <IssueList
+          issues={check?.ok ? (check.warnings ?? []) : []}
+          title={t("configWarnings")}
+          testId="config-warnings"
+        />
         {check?.ok ? (
           <>
             <h2>{t("changesToPublish", { n: data.version })}</h2>

@@ -324,6 +324,7 @@ export async function configEditAction(db: Db, ctx: TenantContext, form: FormDat
     intent: "validate",
     ok: true,
     issues: [],
+    warnings: checked.warnings,
     changes: checked.changes,
     ...(impact ? { impact } : {}),
   });

@@ -20,7 +20,15 @@ export type ConfigEdit =
 export type EditIssue = Issue & { where: "designer" | "config" };
 
 export type EditCheck =
-  | { ok: true; source: JsonObject; config: TownshipConfig; changes: Bilingual[]; baseVersion: number }
+  | {
+      ok: true;
+      source: JsonObject;
+      config: TownshipConfig;
+      changes: Bilingual[];
+      /** What does not refuse the edit but would leave the township unable to work. */
+      warnings: Issue[];
+      baseVersion: number;
+    }
   | { ok: false; issues: EditIssue[]; baseVersion: number };
 
 export type EditBase = {
@@ -86,11 +94,13 @@ export function checkConfigEdit(base: EditBase, lookup: TemplateLookup, edit: Co
       "config",
     );
   }
+  const toIdPath = idPathsIn(prepared.config);
   return {
     ok: true,
     source,
     config: prepared.config,
     changes: diffConfigs(base.document, prepared.config).map(changeMessage),
+    warnings: (prepared.warnings ?? []).map((w) => ({ ...w, path: toIdPath(w.path) })),
     baseVersion,
   };
 }

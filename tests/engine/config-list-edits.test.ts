@@ -3,6 +3,7 @@
 // survive a template upgrade, and the editor writes them.
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
+import { checkConfigEdit } from "#engine/config/edits";
 import { prepareConfig } from "#engine/config/index";
 import type { Json } from "#engine/config/id-paths";
 import { overrideFor } from "#engine/config/overrides";
@@ -194,5 +195,31 @@ describe("warnings for a township nobody can work in", () => {
       categories.map(() => "permissions.nobody-reads-category"),
     );
     expect(result.warnings?.[0]?.message.zh).toContain(categories[0]!.name.zh);
+  });
+});
+
+describe("the config editor's check", () => {
+  it("passes the warnings on with id paths, beside the changes", () => {
+    const rules = templateRules().filter((r) => r.subject !== "Config");
+    const source = township({ permissions: { $replace: rules } });
+    const document = prepareConfig(source, templateLookup);
+    if (!document.ok) throw new Error(JSON.stringify(document.issues));
+    const resolvedTemplate = resolveConfig(template(), templateLookup);
+    if (!resolvedTemplate.ok) throw new Error("template");
+    const grades = structuredClone(document.config.grades) as MutableConfig[];
+    grades[0]!.name.zh = "一般";
+    const base = {
+      source,
+      document: document.config,
+      version: 1,
+      template: resolvedTemplate.value as MutableConfig,
+      tenantCode: "south-lake",
+    };
+    const checked = checkConfigEdit(base, templateLookup, { kind: "sections", sections: { grades } });
+    if (!checked.ok) throw new Error(JSON.stringify(checked.issues));
+    expect(checked.changes.length).toBeGreaterThan(0);
+    expect(checked.warnings.map((w) => [w.path, w.code])).toEqual([
+      ["/permissions", "permissions.nobody-manages-config"],
+    ]);
   });
 });
