@@ -104,7 +104,7 @@ describe("the state mapping", () => {
 describe("what the new version lacks", () => {
   const without = (compiled: CompiledConfig, part: "categories" | "grades" | "forms", id: string): CompiledConfig => ({
     ...compiled,
-    [part]: new Map([...compiled[part]].filter(([k]) => k !== id)),
+    [part]: new Map([...(compiled[part] as ReadonlyMap<string, unknown>)].filter(([k]) => k !== id)),
   });
   it.each([
     { what: "the case's category", target: without(v1, "categories", "dispute"), code: "migrate.category-missing" },
@@ -202,7 +202,7 @@ describe("assignees", () => {
   it("units the new org lacks are cleared; units it has and named people are kept", () => {
     const target = eastLakeWith((c) => {
       c.org.units = c.org.units.filter(
-        (u: { id: string }) => u.id !== "village-shanxia" && u.parent !== "village-shanxia",
+        (u: { id: string; parent?: string }) => u.id !== "village-shanxia" && u.parent !== "village-shanxia",
       );
     });
     const p = plan(target, [
