@@ -7,7 +7,6 @@ import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParam
 import { pickMessage, pickText } from "#engine/i18n";
 import type { DeadlineChange, StateMappingRow, UnitChange } from "#engine/config/migrate-cases";
 import type { Issue } from "#engine/issues";
-import { IssueList } from "#app/components/issue-list";
 import { useTownship, useWhen } from "#app/components/township";
 import { isMessageKey, useLocale, useT } from "#app/i18n";
 import {
@@ -92,7 +91,7 @@ export default function MigrateCases() {
       </div>
 
       {data?.issues.length ? (
-        <IssueList issues={data.issues} title={t("migrate.refused")} testId="migrate-refused" />
+        <Messages issues={data.issues} title={t("migrate.refused")} testId="migrate-refused" />
       ) : null}
 
       {screen.openOnOlder > 0 ? (
@@ -184,7 +183,7 @@ function DryRun({ screen, busy }: { screen: MigrationScreen; busy: boolean }) {
           ))}
         </tbody>
       </table>
-      <IssueList issues={plan.issues} title={t("migrate.issuesTitle")} testId="migrate-issues" />
+      <Messages issues={plan.issues} title={t("migrate.issuesTitle")} testId="migrate-issues" />
       {plan.ready ? (
         <>
           <p className="notice" role="status">
@@ -224,8 +223,8 @@ function CaseRow({ c, toVersion }: { c: MigrationCaseView; toVersion: number }) 
         )}
       </td>
       <td data-testid="case-state">
-        {pickText(c.fromStateName, locale)} (v{c.fromVersion}) → {c.toStateName ? pickText(c.toStateName, locale) : "?"}{" "}
-        (v{toVersion})
+        {pickText(c.fromStateName, locale)} (v{c.fromVersion}) →{" "}
+        {c.toStateName ? `${pickText(c.toStateName, locale)} (v${toVersion})` : t("migrate.needsChoice")}
         {c.issues.length ? (
           <ul className="issues" data-testid="case-issues">
             {c.issues.map((i) => (
@@ -255,7 +254,9 @@ function CaseRow({ c, toVersion }: { c: MigrationCaseView; toVersion: number }) 
         ) : (
           t("migrate.noUnits")
         )}
-        <small className="field-description">{t("migrate.people", { n: c.assigneesKept })}</small>
+        {c.assigneesKept ? (
+          <small className="field-description">{t("migrate.people", { n: c.assigneesKept })}</small>
+        ) : null}
       </td>
     </tr>
   );
@@ -269,7 +270,7 @@ function DeadlineLine({ d }: { d: DeadlineChange }) {
   const name = isMessageKey(key) ? t(key) : (d.toKind ?? d.kind);
   return (
     <li data-change={d.change}>
-      <strong>{name}</strong>：{t(`migrate.change.${d.change}`)} ·{" "}
+      <strong>{name}</strong> · {t(`migrate.change.${d.change}`)} ·{" "}
       {d.change === "recomputed" && d.toDueAt
         ? t("migrate.dueMoved", { from: when(d.fromDueAt), to: when(d.toDueAt) })
         : t("migrate.due", { at: when(d.fromDueAt) })}
@@ -284,8 +285,24 @@ function UnitLine({ u }: { u: UnitChange }) {
   const locale = useLocale();
   return (
     <li data-kept={u.kept ? "yes" : "no"}>
-      {t(u.role === "lead" ? "migrate.lead" : "migrate.assist")}：{pickText(u.name, locale)} ·{" "}
+      {t(u.role === "lead" ? "migrate.lead" : "migrate.assist", { name: pickText(u.name, locale) })} ·{" "}
       {t(u.kept ? "migrate.unitKept" : "migrate.unitCleared")}
     </li>
+  );
+}
+
+/** Issues in the reader's language, without pointers or codes: the case and state are named in them. */
+function Messages({ issues, title, testId }: { issues: readonly Issue[]; title: string; testId: string }) {
+  const locale = useLocale();
+  if (!issues.length) return null;
+  return (
+    <div className="alert" role="alert" data-testid={testId}>
+      <p style={{ marginTop: 0 }}>{title}</p>
+      <ul className="issues">
+        {issues.map((i) => (
+          <li key={`${i.path}|${i.code}`}>{pickMessage(i.message, locale)}</li>
+        ))}
+      </ul>
+    </div>
   );
 }
