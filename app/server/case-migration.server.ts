@@ -26,7 +26,7 @@ export type MigrationCaseView = CasePlan & {
   title: string | null;
 };
 
-export type MigrationView = Omit<MigrationPlan, "cases"> & { cases: MigrationCaseView[] };
+type MigrationView = Omit<MigrationPlan, "cases"> & { cases: MigrationCaseView[] };
 
 export type MigrationScreen = {
   latestVersion: number;
