@@ -3,13 +3,13 @@
 // case what moving it does: its state, each deadline (kept or recomputed, and why) and its
 // assigned units. It returns data and never throws; the server applies a plan with no issues.
 import { deadlinePoliciesStarted } from "#engine/actions/index";
-import { endOfLocalDay } from "#engine/calendar";
+import { endOfLocalDay, type Duration } from "#engine/calendar";
 import type { CaseState, Deadline } from "#engine/case-state";
 import type { Bilingual, Text } from "#engine/i18n";
 import { pointer, type Issue } from "#engine/issues";
 import { deadlineMet, ladderStepAt, policyDuration, startDeadline } from "#engine/supervision";
 import { localDate } from "#engine/time";
-import type { CompiledConfig, Workflow } from "./compile";
+import type { CompiledConfig, DeadlinePolicy, Workflow } from "./compile";
 import { jsonEqual } from "./id-paths";
 
 /** An open case as the planner needs it. */
@@ -223,6 +223,37 @@ function recompute(
   return deadline;
 }
 
+const UNITS: Record<Duration["unit"], Bilingual> = {
+  "working-days": { zh: "个工作日", en: "working days" },
+  "calendar-days": { zh: "天", en: "calendar days" },
+  hours: { zh: "小时", en: "hours" },
+};
+const spoken = (d: Duration, lang: "zh" | "en") => `${d.amount} ${UNITS[d.unit][lang]}`;
+
+function recomputedMessage(
+  before: DeadlinePolicy | undefined,
+  after: DeadlinePolicy,
+  mode: Deadline["mode"],
+  renamed: boolean,
+): Bilingual {
+  const to = policyDuration(after, mode);
+  const from = before ? policyDuration(before, mode) : undefined;
+  if (renamed)
+    return {
+      zh: `主时限在新版本中改了名称，按新版本的 ${spoken(to, "zh")}自原起始时间重新计算`,
+      en: `The main deadline has a new name in the new version; recomputed from its start with the new ${spoken(to, "en")}`,
+    };
+  if (from && !jsonEqual(from, to))
+    return {
+      zh: `新版本的时限由 ${spoken(from, "zh")}改为 ${spoken(to, "zh")}，自原起始时间重新计算`,
+      en: `The new version gives ${spoken(to, "en")} instead of ${spoken(from, "en")}; recomputed from the deadline's start`,
+    };
+  return {
+    zh: "新版本的提醒或督办规则有变，自原起始时间重新计算",
+    en: "The new version's reminders or supervision steps changed; recomputed from the deadline's start",
+  };
+}
+
 function planDeadline(
   own: CompiledConfig,
   target: CompiledConfig,
@@ -301,15 +332,7 @@ function planDeadline(
       reason: renamed ? "kind-renamed" : "policy-changed",
       toDueAt: next.dueAt,
       toKind,
-      message: renamed
-        ? {
-            zh: `主时限在新版本中改名为“${toKind}”，按新版本的“${policyId}”规则自原起始时间重新计算`,
-            en: `The main deadline is "${toKind}" in the new version; recomputed from its start under the new "${policyId}" policy`,
-          }
-        : {
-            zh: `新版本的“${policyId}”时限规则有变，自原起始时间重新计算`,
-            en: `The new version's "${policyId}" policy changed; recomputed from the deadline's start`,
-          },
+      message: recomputedMessage(oldPolicy, target.policies.get(policyId)!, d.mode, renamed !== undefined),
     },
     next,
     issues: [],
