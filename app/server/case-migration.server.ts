@@ -158,6 +158,12 @@ export async function applyCaseMigration(
           `试运行后已发布第 ${latest.version} 版配置；请重新试运行`,
           `Version ${latest.version} was published after the dry run; run the dry run again`,
         );
+      if (!rows.length && !input.seen.size)
+        return refused(
+          "migrate.nothing",
+          "没有在旧版本上的未结事件，无需迁移",
+          "No open case runs on an older version: nothing to move",
+        );
       const changed = rows.filter((r) => input.seen.get(r.id) !== r.version).map((r) => r.number);
       const gone = input.seen.size - rows.filter((r) => input.seen.has(r.id)).length;
       if (changed.length || gone > 0)

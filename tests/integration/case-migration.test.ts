@@ -180,8 +180,11 @@ describe("applying", () => {
   });
 
   it("afterwards nothing is left to move", async () => {
-    const screen = await loadMigrationScreen(await ctx("east.admin"), {}, NOW);
+    const admin = await ctx("east.admin");
+    const screen = await loadMigrationScreen(admin, {}, NOW);
     expect(screen.openOnOlder).toBe(0);
+    const again = await applyCaseMigration(s.db, admin, { toVersion: 2, choices: {}, seen: new Map() }, NOW);
+    expect(again).toMatchObject({ ok: false, issues: [{ code: "migrate.nothing" }] });
   });
 });
 
