@@ -53,7 +53,7 @@ export function calendarOf(config: CompiledConfig, policy: DeadlinePolicy): Work
 }
 
 /** The duration a new deadline of this policy gets in a mode (wartime overrides `handle`). */
-function policyDuration(policy: DeadlinePolicy, mode: Mode): Duration {
+export function policyDuration(policy: DeadlinePolicy, mode: Mode): Duration {
   return mode === "wartime" && policy.wartime ? policy.wartime : policy.handle;
 }
 

@@ -4,6 +4,7 @@ import { useState } from "react";
 import { pickText } from "#engine/i18n";
 import { useTownship, useWhen } from "#app/components/township";
 import { useT } from "#app/i18n";
+import { countOpenOnOlder } from "#app/server/case-migration.server";
 import { loadConfigAdmin } from "#app/server/config-admin.server";
 import { getPrisma } from "#app/server/db.server";
 import { requireAbility } from "#app/server/guards.server";
@@ -25,6 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
       publishedBy: state.latest.publishedBy,
     },
     history: state.history,
+    openOnOlder: await countOpenOnOlder(ctx, state.latest.version),
     forms: Object.entries(doc.forms ?? {}).map(([id, f]) => ({
       id,
       name: pickText(f.name, locale),
@@ -35,7 +37,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
 }
 
 export default function ConfigAdmin() {
-  const { latest, history, forms } = useLoaderData<typeof loader>();
+  const { latest, history, forms, openOnOlder } = useLoaderData<typeof loader>();
   const { tenant } = useTownship();
   const t = useT();
   const navigate = useNavigate();
@@ -70,6 +72,11 @@ export default function ConfigAdmin() {
           <Link to={`/t/${tenant.code}/admin/upgrade`}>{t("upgrade.link")}</Link>
           <Link to={`/t/${tenant.code}/audit`}>{t("auditLog")}</Link>
         </p>
+        {openOnOlder > 0 ? (
+          <p className="notice" data-testid="migrate-link">
+            <Link to={`/t/${tenant.code}/admin/migrate`}>{t("migrate.link", { n: openOnOlder })}</Link>
+          </p>
+        ) : null}
       </div>
       <div className="card">
         <h2>{t("forms")}</h2>

@@ -535,6 +535,13 @@ export default function CaseDetail() {
                   <>
                     {isMessageKey(key) ? t(key) : e.type}
                     {e.step ? `：${isMessageKey(stepKey) ? t(stepKey) : e.step.type}` : ""}
+                    {e.migration ? (
+                      <span className="field-description">
+                        {" "}
+                        {t("migrate.trail", { from: e.migration.fromVersion, to: e.migration.toVersion })}：
+                        {e.migration.from} → {e.migration.to}
+                      </span>
+                    ) : null}
                   </>
                 )}
                 {e.input.length ? (

@@ -1,7 +1,7 @@
 // Everything the case screen shows beyond the case's own facts: the running deadlines, the
 // assignment, supervision, the actions the user may take now with their forms, and the audit
 // trail in words. Loaded on the config version the case was opened under.
-import type { Locale } from "#engine/i18n";
+import type { Locale, Text } from "#engine/i18n";
 import { pickText } from "#engine/i18n";
 import type { CompiledConfig } from "#engine/config/index";
 import type { CaseFacts } from "#engine/permissions";
@@ -113,6 +113,15 @@ export async function loadCaseScreen(
       step:
         e.type === "case.deadline-step"
           ? { phase: String(data.phase ?? ""), type: String(data.type ?? ""), superseded: data.superseded === true }
+          : null,
+      migration:
+        e.type === "case.migrated"
+          ? {
+              fromVersion: Number(data.fromVersion),
+              toVersion: Number(data.toVersion),
+              from: pickText(data.fromName as Text | undefined, locale) || String(data.from ?? ""),
+              to: pickText(data.toName as Text | undefined, locale) || String(data.to ?? ""),
+            }
           : null,
       input: transition ? describeInput(compiled, ctx, facts, transition.form, data.input, locale) : [],
     };

@@ -91,3 +91,17 @@ export function deadlineKindsStarted(specs: readonly ActionSpec[] | undefined, m
     return kind === undefined ? [] : [kind];
   });
 }
+
+/** Each deadline kind these transition actions start, with the policy they name (none: the category's). */
+export function deadlinePoliciesStarted(
+  specs: readonly ActionSpec[] | undefined,
+  mainDeadline: string,
+): Array<{ kind: string; policy: string | undefined }> {
+  return (specs ?? []).flatMap((spec) => {
+    if (!isActionName(spec.type)) return [];
+    const action = actionOf(spec.type);
+    const params = (spec.params ?? {}) as never;
+    const kind = action.startsDeadline?.(params, mainDeadline);
+    return kind === undefined ? [] : [{ kind, policy: action.deadlinePolicy?.(params) }];
+  });
+}

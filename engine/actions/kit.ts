@@ -74,6 +74,8 @@ export type ActionDef<P = never> = {
   intake?: (params: P, site: IntakeSite) => Outcome[];
   /** The deadline kind it starts, if it starts one (the validator checks names of kinds against these). */
   startsDeadline?: (params: P, mainDeadline: string) => string;
+  /** The policy id it names for the deadline it starts; undefined means the category's policy. */
+  deadlinePolicy?: (params: P) => string | undefined;
   /** The fact (engine/scoring/facts.ts) it yields when it runs, for the scoring rules. */
   fact?: FactName;
 };

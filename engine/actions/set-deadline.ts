@@ -31,6 +31,7 @@ export default defineAction<FromSchema<typeof params>>(params, {
     kit.checkField(p.dueField, [...path, "params", "dueField"]);
   },
   startsDeadline: (p, main) => p.kind ?? main,
+  deadlinePolicy: (p) => p.policy,
   run(run, p) {
     const kind = p.kind ?? run.config.defaults.mainDeadline;
     const policyId = policyIdFor(run, p.policy);
