@@ -209,6 +209,7 @@ export const en: Catalog = {
   "notify.supervision.talk": "Talk with the principal leader",
   "notify.tenant.mode-switched": "Mode switched",
   myCounties: "My county centres",
+  countyWorkbench: "County centre workbench",
   countyTownships: "Townships",
   noCountyTownships: "No townships yet",
   onboardTownship: "Onboard a township",

@@ -207,6 +207,7 @@ export const zhCN = {
   "notify.supervision.talk": "约谈通知",
   "notify.tenant.mode-switched": "平战状态切换",
   myCounties: "我的县级中心",
+  countyWorkbench: "县中心工作台",
   countyTownships: "所辖乡镇",
   noCountyTownships: "尚无乡镇",
   onboardTownship: "接入新乡镇",

@@ -90,6 +90,18 @@ const APPLY: { [T in Outcome["type"]]: Apply<T> } = {
           dedupeKey: o.dedupeKey,
           runAt: ctx.now,
         },
+        // The county opens its own linked case (ADR 039), on the owner connection the job runs on.
+        ...(o.handover
+          ? [
+              {
+                tenantId: ctx.tenantId,
+                kind: "county-intake",
+                payload: { caseId: o.caseId, reason: o.reason },
+                dedupeKey: `${o.dedupeKey}:county-intake`,
+                runAt: ctx.now,
+              },
+            ]
+          : []),
       ])),
     );
   },
