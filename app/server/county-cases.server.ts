@@ -104,10 +104,12 @@ function notesOf(compiled: CompiledConfig, formId: string | undefined, input: un
   const zh = transitionFormFor(compiled, formId, "zh-CN");
   const en = transitionFormFor(compiled, formId, "en");
   if (!zh || !en) return [];
-  type Prop = { title?: string; oneOf?: Array<{ const: unknown; title?: string }>; items?: Prop };
-  const show = (p: Prop | undefined, v: unknown): string => {
-    if (Array.isArray(v)) return v.map((x) => show(p?.items, x)).join("、");
-    return p?.oneOf?.find((c) => c.const === v)?.title ?? String(v);
+  type Prop = { title?: string };
+  // Units by name (the township has no county org tree); other values as typed.
+  const show = (v: unknown, locale: "zh" | "en"): string => {
+    if (Array.isArray(v)) return v.map((x) => show(x, locale)).join("、");
+    const unit = compiled.org.byId.get(String(v));
+    return unit ? (locale === "en" ? (unit.name.en ?? unit.name.zh) : unit.name.zh) : String(v);
   };
   return Object.entries(input as Record<string, unknown>)
     .filter(([, v]) => typeof v === "string" || (Array.isArray(v) && v.length))
@@ -117,7 +119,7 @@ function notesOf(compiled: CompiledConfig, formId: string | undefined, input: un
       const pe = (en.schema.properties as Record<string, Prop> | undefined)?.[key];
       return {
         title: { zh: pz?.title ?? key, en: pe?.title ?? key },
-        value: { zh: show(pz, v), en: show(pe, v) },
+        value: { zh: show(v, "zh"), en: show(v, "en") },
       };
     });
 }
