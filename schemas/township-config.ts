@@ -466,7 +466,8 @@ export const townshipConfigSchema = {
     $schema: { type: "string" },
     kind: {
       enum: ["template", "township", "county"],
-      description: "A county config is a config whose tenant is a county centre (its own posts, departments, calendar, workflows).",
+      description:
+        "A county config is a config whose tenant is a county centre (its own posts, departments, calendar, workflows).",
     },
     id,
     version: { type: "string", pattern: "^\\d+\\.\\d+\\.\\d+$" },

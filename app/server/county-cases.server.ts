@@ -44,7 +44,12 @@ export async function openCountyCase(tx: Tx, job: Job): Promise<OutboxRef[]> {
     {
       compiled: config.compiled,
       configVersion: config.version,
-      actor: { userId: source.escalatedBy ?? source.reporterId, tenantId: countyId, unitId: category.platform, posts: [] },
+      actor: {
+        userId: source.escalatedBy ?? source.reporterId,
+        tenantId: countyId,
+        unitId: category.platform,
+        posts: [],
+      },
       now,
       caseId: randomUUID(),
     },
@@ -159,9 +164,7 @@ export async function mirrorCountyStep(tx: Tx, job: Job): Promise<OutboxRef[]> {
   const townshipForm = township?.compiled.workflows
     .get(source.workflowId)
     ?.transitions?.find((t) => t.id === to.returnsTo)?.form;
-  const declared = Object.keys(
-    (townshipForm && township?.compiled.forms.get(townshipForm)?.schema.properties) || {},
-  );
+  const declared = Object.keys((townshipForm && township?.compiled.forms.get(townshipForm)?.schema.properties) || {});
   const input = Object.fromEntries(
     Object.entries((p.input ?? {}) as Record<string, unknown>).filter(([k]) => declared.includes(k)),
   );

@@ -50,7 +50,8 @@ export function loadDemoSeed(tenantsDir = env.tenantsDir) {
   };
   const townships = seed.townships.map(prepare);
   const county = seed.countyConfig ? prepare(seed.countyConfig) : undefined;
-  if (county) for (const u of seed.countyUsers ?? []) checkMembership(u.login, { ...u, township: "county" }, county.config);
+  if (county)
+    for (const u of seed.countyUsers ?? []) checkMembership(u.login, { ...u, township: "county" }, county.config);
   return { seed, townships, county };
 }
 

@@ -235,7 +235,13 @@ export async function fireCountyResult(
   const config = await getTenantConfig(tx as unknown as Db, row.tenantId, row.configVersion);
   if (!config) throw new Error(`Case ${row.id}: config version ${row.configVersion} is missing`);
   const state = toCaseState(row, await tenantMode(tx as unknown as Db, row.tenantId));
-  const actor: ActorContext = { userId: county.userId, tenantId: county.countyId, unitId: "", posts: [], kind: "county" };
+  const actor: ActorContext = {
+    userId: county.userId,
+    tenantId: county.countyId,
+    unitId: "",
+    posts: [],
+    kind: "county",
+  };
   const decision = decide(
     config.compiled,
     state,
@@ -244,11 +250,13 @@ export async function fireCountyResult(
     now,
   );
   if (!decision.ok) return decision;
+  // The county's result ends the handover: the case is the township's again.
+  const { escalatedTo: _to, escalatedBy: _by, ...next } = decision.next;
   const written = await writeDecision(
     tx,
     row,
     config.compiled,
-    decision.next,
+    next,
     decision.outcomes,
     decision.nextCheckAt,
     county.userId,

@@ -67,14 +67,22 @@ describe("shipped configs", () => {
     expect(file).toBe(`townships/${raw.id}.json`);
   });
 
-  it.each(listTenantJson("counties"))("%s is a county named after its file, handing results back to townships", (file) => {
-    const raw = readTenantJson(file) as { id: string; kind: string };
-    expect(raw.kind).toBe("county");
-    expect(file).toBe(`counties/${raw.id}.json`);
-    const result = validateTownshipConfig(raw);
-    const states = result.ok ? Object.values(result.config.workflows ?? {}).flatMap((w) => Object.values(w.states)) : [];
-    expect(states.filter((s) => s.returnsTo).map((s) => s.returnsTo)).toEqual(["county-report-back", "county-return"]);
-  });
+  it.each(listTenantJson("counties"))(
+    "%s is a county named after its file, handing results back to townships",
+    (file) => {
+      const raw = readTenantJson(file) as { id: string; kind: string };
+      expect(raw.kind).toBe("county");
+      expect(file).toBe(`counties/${raw.id}.json`);
+      const result = validateTownshipConfig(raw);
+      const states = result.ok
+        ? Object.values(result.config.workflows ?? {}).flatMap((w) => Object.values(w.states))
+        : [];
+      expect(states.filter((s) => s.returnsTo).map((s) => s.returnsTo)).toEqual([
+        "county-report-back",
+        "county-return",
+      ]);
+    },
+  );
 
   it("validating the same config twice gives the same answer", () => {
     const config = demoConfig();

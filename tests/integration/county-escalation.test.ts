@@ -52,7 +52,10 @@ beforeAll(async () => {
   });
   const r = await reportCase(
     await s.context("east.grid1"),
-    { categoryId: "safety-hazard", data: { summary: "化工厂储罐泄漏风险", hazardType: "其他", location: "桥头工业区" } },
+    {
+      categoryId: "safety-hazard",
+      data: { summary: "化工厂储罐泄漏风险", hazardType: "其他", location: "桥头工业区" },
+    },
     T0,
   );
   if (!r.ok) throw new Error("report failed");
@@ -83,14 +86,16 @@ describe("a case escalated to the county comes back handled", () => {
     // The county's people see it on their workbench; East Lake's people cannot act for the county.
     expect(await s.contextOf("county.dispatch", "demo-county")).not.toBeNull();
     expect(await s.contextOf("east.routing", "demo-county")).toBeNull();
-    expect(await fire("east.routing", "east-lake", townshipCaseId, "county-report-back", { result: "假的" })).toMatchObject(
-      { ok: false, refusal: { kind: "not-allowed" } },
-    );
+    expect(
+      await fire("east.routing", "east-lake", townshipCaseId, "county-report-back", { result: "假的" }),
+    ).toMatchObject({ ok: false, refusal: { kind: "not-allowed" } });
   });
 
   it("a department sees nothing until it is assigned; the centre dispatches with the township assisting", async () => {
     const police = await s.context("dept.police", "demo-county");
-    expect(await transitionCase(s.db, police, countyCaseId, { transitionId: "accept", expectedVersion: 1 }, T0)).toEqual({
+    expect(
+      await transitionCase(s.db, police, countyCaseId, { transitionId: "accept", expectedVersion: 1 }, T0),
+    ).toEqual({
       ok: false,
       notFound: true,
     });
@@ -129,6 +134,8 @@ describe("a case escalated to the county comes back handled", () => {
       include: { auditEvents: { orderBy: { seq: "asc" } } },
     });
     expect(township.state).toBe("feedback");
+    // The handover is over: the case is East Lake's again, with the county's result.
+    expect(township.escalatedTo).toBeNull();
     const types = township.auditEvents.map((e) => e.type);
     expect(types).toContain("case.county-received");
     const steps = township.auditEvents.filter((e) => e.type === "case.county-step").map((e) => e.data);
@@ -201,7 +208,9 @@ describe("the county returns a case to the township", () => {
     await fire("east.director", "east-lake", r.caseId, "escalate", { reason: "需县级部门鉴定" });
     const county = await s.db.case.findUniqueOrThrow({ where: { sourceCaseId: r.caseId } });
     expect(
-      await fire("county.dispatch", "demo-county", county.id, "return-to-township", { reason: "属乡镇职责，请属地处置" }),
+      await fire("county.dispatch", "demo-county", county.id, "return-to-township", {
+        reason: "属乡镇职责，请属地处置",
+      }),
     ).toMatchObject({ ok: true, state: "returned" });
     const township = await s.db.case.findUniqueOrThrow({
       where: { id: r.caseId },
