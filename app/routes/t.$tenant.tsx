@@ -75,7 +75,7 @@ export default function TownshipLayout() {
           <NavLink to={`/t/${tenant.code}/members`}>{t("members")}</NavLink>
         ) : null}
         {ability.can("manage", "Config") ? <NavLink to={`/t/${tenant.code}/admin`}>{t("admin")}</NavLink> : null}
-        {tenant.county ? (
+        {tenant.county && (ability.can("read", "Report") || ability.can("manage", "Membership")) ? (
           <NavLink to={`/c/${tenant.code}`} data-testid="nav-county">
             {t("countyTownships")}
           </NavLink>
