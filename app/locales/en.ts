@@ -215,6 +215,8 @@ export const en: Catalog = {
   "audit.case.county-result-refused": "The county's result could not be applied (the case had moved)",
   "value.yes": "Yes",
   "value.no": "No",
+  "audit.case.county-step": "County step",
+  "audit.case.county-received": "Received by the county",
   countyTownships: "Townships",
   noCountyTownships: "No townships yet",
   onboardTownship: "Onboard a township",

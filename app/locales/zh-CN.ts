@@ -213,6 +213,8 @@ export const zhCN = {
   "audit.case.county-result-refused": "县级结果未能回传（事件已变动）",
   "value.yes": "是",
   "value.no": "否",
+  "audit.case.county-step": "县级办理步骤",
+  "audit.case.county-received": "县级已接收",
   countyTownships: "所辖乡镇",
   noCountyTownships: "尚无乡镇",
   onboardTownship: "接入新乡镇",

@@ -179,18 +179,29 @@ describe("a case escalated to the county comes back handled", () => {
   });
 
   it("row-level security blocks a county's cross-county read and its writes to a township's case", async () => {
+    // A case waiting at the county right now.
+    const r = await reportCase(
+      await s.context("east.grid1"),
+      { categoryId: "safety-hazard", data: { summary: "桥梁裂缝", hazardType: "道路", location: "桥头村" } },
+      T0,
+    );
+    if (!r.ok) throw new Error("report failed");
+    await fire("east.routing", "east-lake", r.caseId, "triage", { gradeId: "major" });
+    await fire("east.director", "east-lake", r.caseId, "escalate", { reason: "需县住建局鉴定" });
+    const waiting = await s.db.case.findUniqueOrThrow({ where: { sourceCaseId: r.caseId } });
+    const ids = [countyCaseId, townshipCaseId, r.caseId, waiting.id];
     const other = await s.db.tenant.findUniqueOrThrow({ where: { code: "other-county" } });
     const demo = await s.db.tenant.findUniqueOrThrow({ where: { code: "demo-county" } });
     const otherUser = await s.db.user.findUniqueOrThrow({ where: { login: "other.dispatch" } });
     const asOther = await withTenant(s.db, { tenantId: other.id, userId: otherUser.id }, (tx) =>
-      tx.case.findMany({ where: { id: { in: [countyCaseId, townshipCaseId] } }, select: { id: true } }),
+      tx.case.findMany({ where: { id: { in: ids } }, select: { id: true } }),
     );
     expect(asOther).toEqual([]);
-    // Its own county reads the escalated township case (to show its source) but cannot write it.
+    // Its own county reads the escalated township case (its source) but cannot write it.
     const dispatcher = await s.db.user.findUniqueOrThrow({ where: { login: "county.dispatch" } });
     const asDemo = await withTenant(s.db, { tenantId: demo.id, userId: dispatcher.id }, async (tx) => ({
-      read: await tx.case.count({ where: { id: townshipCaseId } }),
-      written: (await tx.case.updateMany({ where: { id: townshipCaseId }, data: { title: "改写" } })).count,
+      read: await tx.case.count({ where: { id: r.caseId } }),
+      written: (await tx.case.updateMany({ where: { id: r.caseId }, data: { title: "改写" } })).count,
     }));
     expect(asDemo).toEqual({ read: 1, written: 0 });
   });
