@@ -84,6 +84,21 @@ describe("shipped configs", () => {
     },
   );
 
+  it.each([
+    ["a township", (c: MutableConfig) => ((c.workflows as MutableConfig)["case-loop"].states.closed.returnsTo = "x")],
+    [
+      "a county's state that is not final",
+      (c: MutableConfig) => {
+        c.kind = "county";
+        (c.workflows as MutableConfig)["case-loop"].states.revisit.returnsTo = "x";
+      },
+    ],
+  ])("returnsTo in %s is refused", (_name, mutate) => {
+    const config = demoConfig();
+    mutate(config);
+    expect(pathsAndCodes(issuesOf(config)).map((i) => i.code)).toEqual(["workflow.returns-to-misplaced"]);
+  });
+
   it("validating the same config twice gives the same answer", () => {
     const config = demoConfig();
     expect(validateTownshipConfig(config).ok).toBe(true);
