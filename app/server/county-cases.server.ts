@@ -13,7 +13,7 @@ import { insertNewCase } from "./cases.server";
 import { getTenantConfig } from "./config.server";
 import type { Db, Tx } from "./db.server";
 import { applyOutcomes } from "./effects.server";
-import type { OutboxRef, OutboxRow } from "./outbox.server";
+import { writeOutbox, type OutboxRef, type OutboxRow } from "./outbox.server";
 import { transitionFormFor } from "./transition-forms.server";
 import { fireCountyResult } from "./workflow.server";
 
@@ -28,7 +28,7 @@ function escalationCategory(compiled: CompiledConfig) {
 
 /** Job `county-intake`: a township handed a case over; the county opens its own linked case. */
 export async function openCountyCase(tx: Tx, job: Job): Promise<OutboxRef[]> {
-  const { caseId, reason } = job.payload as { caseId: string; reason: string };
+  const { caseId, reason, notice } = job.payload as { caseId: string; reason: string; notice?: OutboxRow };
   const source = await tx.case.findUniqueOrThrow({
     where: { id: caseId },
     include: { tenant: { select: { parentId: true, name: true } } },
@@ -38,7 +38,10 @@ export async function openCountyCase(tx: Tx, job: Job): Promise<OutboxRef[]> {
   const config = await getTenantConfig(tx as unknown as Db, countyId);
   const category = config && escalationCategory(config.compiled);
   // A county without a config of its own (or without an escalation workflow) only gets the notice.
-  if (!config || !category) return [];
+  if (!config || !category)
+    return notice
+      ? writeOutbox(tx, [{ ...notice, runAt: new Date(notice.runAt), dedupeKey: job.dedupeKey + ":notice" }])
+      : [];
   const now = new Date();
   const decision = decideIntake(
     {

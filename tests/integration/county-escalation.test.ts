@@ -83,6 +83,13 @@ describe("a case escalated to the county comes back handled", () => {
       tenant: { code: "demo-county" },
     });
     expect(county.data).toMatchObject({ township: "东湖镇", reason: "涉及危化品，超出乡镇处置能力" });
+    // Told: the posts the county's config names, in the county's own inbox; no department yet.
+    const told = await s.db.notification.findMany({
+      where: { OR: [{ caseId: countyCaseId }, { caseId: townshipCaseId, user: { login: { startsWith: "dept." } } }] },
+      select: { tenantId: true, user: { select: { login: true } } },
+    });
+    expect(told.map((n) => n.user.login).sort()).toEqual(["county.dispatch", "county.intake"]);
+    expect(told.every((n) => n.tenantId === county.tenantId)).toBe(true);
     // The county's people see it on their workbench; East Lake's people cannot act for the county.
     expect(await s.contextOf("county.dispatch", "demo-county")).not.toBeNull();
     expect(await s.contextOf("east.routing", "demo-county")).toBeNull();
