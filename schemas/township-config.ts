@@ -464,7 +464,11 @@ export const townshipConfigSchema = {
   additionalProperties: false,
   properties: {
     $schema: { type: "string" },
-    kind: { enum: ["template", "township"] },
+    kind: {
+      enum: ["template", "township", "county"],
+      description:
+        "A county config is a config whose tenant is a county centre (its own posts, departments, calendar, workflows).",
+    },
     id,
     version: { type: "string", pattern: "^\\d+\\.\\d+\\.\\d+$" },
     name: text,
@@ -640,6 +644,11 @@ export const townshipConfigSchema = {
                 name: text,
                 final: { type: "boolean" },
                 color: { enum: ["grey", "blue", "orange", "green", "red"] },
+                returnsTo: {
+                  ...id,
+                  description:
+                    "In a county config, a final state of a case escalated by a township: the township case's $county transition that fires with the result (e.g. county-report-back).",
+                },
               },
             },
           },

@@ -12,11 +12,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     county: ctx.county,
     isAdmin: ctx.membership.posts.includes(COUNTY_ADMIN_POST),
     month: currentPeriodKey(await countyTimeZone(getPrisma(), ctx.county.id)),
+    hasWorkbench: (await getPrisma().configVersion.count({ where: { tenantId: ctx.county.id } })) > 0,
   });
 }
 
 export default function CountyLayout() {
-  const { county, isAdmin, month } = useLoaderData<typeof loader>();
+  const { county, isAdmin, month, hasWorkbench } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
   return (
@@ -29,6 +30,11 @@ export default function CountyLayout() {
           {t("countyTownships")}
         </NavLink>
         <NavLink to={`/c/${county.code}/dashboard`}>{t("dashboard")}</NavLink>
+        {hasWorkbench ? (
+          <NavLink to={`/t/${county.code}/work`} data-testid="nav-county-workbench">
+            {t("countyWorkbench")}
+          </NavLink>
+        ) : null}
         <NavLink to={`/c/${county.code}/reports/${month}`}>{t("monthlyReview")}</NavLink>
         {isAdmin ? <NavLink to={`/c/${county.code}/password-reset`}>{t("resetPassword")}</NavLink> : null}
         {isAdmin ? (

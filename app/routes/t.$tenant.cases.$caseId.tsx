@@ -434,7 +434,7 @@ export default function CaseDetail() {
             <div key={f.key} style={{ display: "contents" }}>
               <dt>{f.title}</dt>
               <dd data-field={f.key}>
-                {String(f.value)}
+                {typeof f.value === "boolean" ? t(f.value ? "value.yes" : "value.no") : String(f.value)}
                 {f.masked ? <span className="field-description"> {t("masked")}</span> : null}
               </dd>
             </div>
@@ -523,7 +523,14 @@ export default function CaseDetail() {
             return (
               <li key={e.id} data-type={e.type}>
                 {when(e.at)} · {e.actor ? `${e.actor} · ` : ""}
-                {e.transition ? (
+                {e.county?.transition ? (
+                  <>
+                    <strong>{t("trail.countyStep", { number: e.county.number, step: e.county.transition })}</strong>{" "}
+                    <span className="field-description">→ {e.county.to}</span>
+                  </>
+                ) : e.county ? (
+                  <strong>{t("trail.countyReceived", { number: e.county.number })}</strong>
+                ) : e.transition ? (
                   <>
                     <strong>{e.transition.name}</strong>{" "}
                     <span className="field-description">
@@ -544,6 +551,15 @@ export default function CaseDetail() {
                     ) : null}
                   </>
                 )}
+                {e.county?.notes.length ? (
+                  <ul className="trail-input">
+                    {e.county.notes.map((f) => (
+                      <li key={f.key}>
+                        {f.title}：{f.value}
+                      </li>
+                    ))}
+                  </ul>
+                ) : null}
                 {e.input.length ? (
                   <ul className="trail-input">
                     {e.input.map((f) => (

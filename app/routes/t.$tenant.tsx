@@ -13,7 +13,12 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const labels = labelsFor(ctx.compiled, await getLocale(request));
   return json({
-    tenant: { code: ctx.tenant.code, mode: ctx.tenant.mode, timeZone: ctx.compiled.defaults.timeZone },
+    tenant: {
+      code: ctx.tenant.code,
+      mode: ctx.tenant.mode,
+      timeZone: ctx.compiled.defaults.timeZone,
+      county: ctx.compiled.config.kind === "county",
+    },
     labels,
     me: {
       posts: ctx.membership.posts.map((p) => labels.posts[p] ?? p),
@@ -70,6 +75,11 @@ export default function TownshipLayout() {
           <NavLink to={`/t/${tenant.code}/members`}>{t("members")}</NavLink>
         ) : null}
         {ability.can("manage", "Config") ? <NavLink to={`/t/${tenant.code}/admin`}>{t("admin")}</NavLink> : null}
+        {tenant.county && (ability.can("read", "Report") || ability.can("manage", "Membership")) ? (
+          <NavLink to={`/c/${tenant.code}`} data-testid="nav-county">
+            {t("countyTownships")}
+          </NavLink>
+        ) : null}
         <span className="field-description">
           {t("posts")}: {me.posts.join("、")} · {t("unit")}: {me.unit}
         </span>

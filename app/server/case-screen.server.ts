@@ -1,8 +1,8 @@
 // Everything the case screen shows beyond the case's own facts: the running deadlines, the
 // assignment, supervision, the actions the user may take now with their forms, and the audit
 // trail in words. Loaded on the config version the case was opened under.
-import type { Locale, Text } from "#engine/i18n";
-import { pickText } from "#engine/i18n";
+import type { Locale } from "#engine/i18n";
+import { pickText, type Text } from "#engine/i18n";
 import type { CompiledConfig } from "#engine/config/index";
 import type { CaseFacts } from "#engine/permissions";
 import { deadlineViews } from "./deadlines.server";
@@ -54,6 +54,23 @@ function describeInput(
       value: maskedFields.includes(key) ? String(v) : named(key, v),
       masked: maskedFields.includes(key),
     }));
+}
+
+type BilingualNote = { title: Text; value: Text };
+
+/** A step of the county's linked case, mirrored into this township case's trail (ADR 039). */
+function countyStep(type: string, data: Record<string, unknown>, locale: Locale) {
+  if (type !== "case.county-step" && type !== "case.county-received") return null;
+  return {
+    number: String(data.countyNumber ?? ""),
+    transition: data.transition ? pickText(data.transition as Text, locale) : "",
+    to: data.to ? pickText(data.to as Text, locale) : "",
+    notes: ((data.notes ?? []) as BilingualNote[]).map((n, i) => ({
+      key: String(i),
+      title: pickText(n.title, locale),
+      value: pickText(n.value, locale),
+    })),
+  };
 }
 
 export async function loadCaseScreen(
@@ -124,6 +141,7 @@ export async function loadCaseScreen(
             }
           : null,
       input: transition ? describeInput(compiled, ctx, facts, transition.form, data.input, locale) : [],
+      county: countyStep(e.type, data, locale),
     };
   });
 

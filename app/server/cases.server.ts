@@ -16,7 +16,7 @@ export async function insertNewCase(
   tx: Tx,
   c: NewCase,
   now: Date,
-  extra: { location?: CaseLocation } = {},
+  extra: { location?: CaseLocation; sourceCaseId?: string } = {},
 ): Promise<string> {
   const number = await nextNumber(tx, c.tenantId, "case", now.getUTCFullYear());
   await tx.case.create({

@@ -92,6 +92,8 @@ export async function tenantTimeZone(db: Db, tenantId: string): Promise<string> 
 
 /** A county has no config of its own: its periods are cut in its first township's zone (the schema's default without one). */
 export async function countyTimeZone(db: Db, countyId: string): Promise<string> {
+  // A county with its own config (ADR 039) says its time zone itself.
+  if (await db.configVersion.count({ where: { tenantId: countyId } })) return tenantTimeZone(db, countyId);
   const first = await db.configVersion.findFirst({
     where: { tenant: { parentId: countyId, kind: "township" } },
     orderBy: [{ tenant: { code: "asc" } }],

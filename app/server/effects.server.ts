@@ -73,25 +73,33 @@ const APPLY: { [T in Outcome["type"]]: Apply<T> } = {
     );
   },
   async escalate(tx, ctx, o, applied) {
-    applied.outbox.push(
-      ...(await writeOutbox(tx, [
-        {
+    const notice = {
+      tenantId: ctx.tenantId,
+      kind: "notify",
+      payload: {
+        posts: [],
+        county: true,
+        caseId: o.caseId,
+        kind: o.handover ? "case.escalated" : "case.overdue-reported",
+        urgency: "urgent",
+        title: ctx.caseTitle,
+        data: { reason: o.reason },
+      },
+      dedupeKey: o.dedupeKey,
+      runAt: ctx.now,
+    };
+    // A handover opens the county's own linked case (ADR 039), whose intake tells the posts the
+    // county's config names; the job sends this notice instead when the county has no config.
+    const row = o.handover
+      ? {
           tenantId: ctx.tenantId,
-          kind: "notify",
-          payload: {
-            posts: [],
-            county: true,
-            caseId: o.caseId,
-            kind: o.handover ? "case.escalated" : "case.overdue-reported",
-            urgency: "urgent",
-            title: ctx.caseTitle,
-            data: { reason: o.reason },
-          },
-          dedupeKey: o.dedupeKey,
+          kind: "county-intake",
+          payload: { caseId: o.caseId, reason: o.reason, notice },
+          dedupeKey: `${o.dedupeKey}:county-intake`,
           runAt: ctx.now,
-        },
-      ])),
-    );
+        }
+      : notice;
+    applied.outbox.push(...(await writeOutbox(tx, [row])));
   },
   async "supervision-sheet"(tx, ctx, o) {
     if (await tx.supervisionSheet.findUnique({ where: { dedupeKey: o.dedupeKey }, select: { id: true } })) return;

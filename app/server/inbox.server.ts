@@ -49,7 +49,12 @@ export async function markNotificationsRead(
 /** Unread counts per township the user belongs to, for the global inbox. */
 export async function unreadByTownship(db: Db, userId: string) {
   const memberships = await db.membership.findMany({
-    where: { userId, active: true, tenant: { kind: "township" } },
+    // Counties that work cases have an inbox too (ADR 039).
+    where: {
+      userId,
+      active: true,
+      OR: [{ tenant: { kind: "township" } }, { tenant: { kind: "county", configVersions: { some: {} } } }],
+    },
     select: { tenant: { select: { id: true, code: true, name: true, nameEn: true } } },
     orderBy: { tenant: { code: "asc" } },
   });

@@ -144,7 +144,24 @@ async function score(tx: Tx, job: OutboxRow) {
   await scoreCase(tx, (job.payload as { caseId: string }).caseId);
 }
 
-const handlers: Record<string, Handler> = { notify, webhook, score };
+/** Cases escalated to the county: its linked case opens, and each of its steps reaches the township (ADR 039). */
+async function countyIntake(tx: Tx, job: OutboxRow) {
+  const { openCountyCase } = await import("./county-cases.server");
+  return openCountyCase(tx, job);
+}
+
+async function countyStep(tx: Tx, job: OutboxRow) {
+  const { mirrorCountyStep } = await import("./county-cases.server");
+  return mirrorCountyStep(tx, job);
+}
+
+const handlers: Record<string, Handler> = {
+  notify,
+  webhook,
+  score,
+  "county-intake": countyIntake,
+  "county-step": countyStep,
+};
 
 /** Runs one outbox job; the rows its handler wrote go to `relay` after the commit. */
 export async function runOutboxJob(

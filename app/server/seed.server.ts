@@ -16,6 +16,8 @@ type Member = { login: string; name: string; posts: string[]; unit: string };
 type DemoSeed = {
   county: { code: string; name: { zh: string; en?: string } };
   townships: string[];
+  /** The county centre's own config (posts, departments, calendar, workflows; ADR 039). */
+  countyConfig?: string;
   password: string;
   /** Members of the county centre itself (county posts such as county-admin are not in any township config). */
   countyUsers?: Member[];
@@ -40,13 +42,17 @@ function formatIssues(file: string, issues: Issue[]) {
 export function loadDemoSeed(tenantsDir = env.tenantsDir) {
   const seed = readJson(path.join(tenantsDir, "demo-seed.json")) as DemoSeed;
   const lookup = templateLookupFromDir(path.join(tenantsDir, "templates"));
-  const townships = seed.townships.map((file) => {
+  const prepare = (file: string) => {
     const source = readJson(path.join(tenantsDir, file));
     const prepared = prepareConfig(source, lookup);
     if (!prepared.ok) throw new Error(formatIssues(file, prepared.issues));
     return { source, config: prepared.config };
-  });
-  return { seed, townships };
+  };
+  const townships = seed.townships.map(prepare);
+  const county = seed.countyConfig ? prepare(seed.countyConfig) : undefined;
+  if (county)
+    for (const u of seed.countyUsers ?? []) checkMembership(u.login, { ...u, township: "county" }, county.config);
+  return { seed, townships, county };
 }
 
 function checkMembership(
@@ -67,7 +73,7 @@ export async function seedDemo(
   db: Db,
   tenantsDir = env.tenantsDir,
 ): Promise<{ created: boolean; logins: DemoLogin[] }> {
-  const { seed, townships } = loadDemoSeed(tenantsDir);
+  const { seed, townships, county: countyConfig } = loadDemoSeed(tenantsDir);
   const countyUsers = seed.countyUsers ?? [];
   const body = seed.standardsBody;
   const logins = [
@@ -94,8 +100,10 @@ export async function seedDemo(
   await publishTemplateFiles(db, path.join(tenantsDir, "templates"), "seed", bodyId);
   const existing = await db.tenant.findUnique({ where: { code: seed.county.code }, select: { id: true } });
   if (existing) {
-    // A demo database seeded before county users existed gets them; nothing else changes.
+    // A demo database seeded before county users or the county's config existed gets them; nothing else changes.
     await seedMembers(db, existing.id, countyUsers, seed.password);
+    if (countyConfig && !(await db.configVersion.count({ where: { tenantId: existing.id } })))
+      await db.configVersion.create({ data: countyVersion(existing.id, countyConfig) });
     return { created: false, logins };
   }
 
@@ -108,6 +116,7 @@ export async function seedDemo(
     const county = await tx.tenant.create({
       data: { code: seed.county.code, kind: "county", name: seed.county.name.zh, nameEn: seed.county.name.en ?? null },
     });
+    if (countyConfig) await tx.configVersion.create({ data: countyVersion(county.id, countyConfig) });
     const tenantIds = new Map<string, string>();
     for (const { source, config } of townships) {
       const tenant = await tx.tenant.create({
@@ -145,6 +154,17 @@ export async function seedDemo(
     }
   });
   return { created: true, logins };
+}
+
+function countyVersion(tenantId: string, c: { source: unknown; config: TownshipConfig }) {
+  return {
+    tenantId,
+    version: 1,
+    document: c.config as object,
+    source: c.source as object,
+    extendsRef: c.config.extends ?? null,
+    publishedBy: "seed",
+  };
 }
 
 /** Creates the members a tenant is missing (a demo database seeded before they existed gets them). */

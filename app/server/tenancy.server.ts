@@ -46,32 +46,45 @@ export const requireTenantContext = (request: Request, tenantCode: string | unde
   requireContext(request, tenantCode, loadTenantContext);
 
 /** The user's context in a township, or null when they are not an active member of it. */
-type MembershipRow = { posts: string[]; backupPosts: string[]; unitId: string; tenant: TenantContext["tenant"] };
+type MembershipRow = {
+  posts: string[];
+  backupPosts: string[];
+  unitId: string;
+  tenant: TenantContext["tenant"] & { kind: string };
+};
 const memberships = tableCache<MembershipRow>(["Membership", "Tenant"]);
 const backupHolders = tableCache<{ posts: string[]; awayUntil: Date | null }[]>(["Membership"]);
 
 export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: string): Promise<TenantContext | null> {
   const membership = await cached(memberships, `${user.id}\n${tenantCode}`, () =>
     db.membership.findFirst({
-      where: { userId: user.id, active: true, tenant: { code: tenantCode, kind: "township" } },
+      // A county with a config of its own works its cases on the same screens (ADR 039).
+      where: { userId: user.id, active: true, tenant: { code: tenantCode, kind: { in: ["township", "county"] } } },
       select: {
         posts: true,
         backupPosts: true,
         unitId: true,
-        tenant: { select: { id: true, code: true, name: true, nameEn: true, mode: true } },
+        tenant: { select: { id: true, code: true, name: true, nameEn: true, mode: true, kind: true } },
       },
     }),
   );
   if (!membership) return null;
   const posts = await effectivePosts(db, membership.tenant.id, membership, new Date());
   const config = await getTenantConfig(db, membership.tenant.id);
+  if (!config && membership.tenant.kind === "county") return null;
   if (!config) throw new Response("Township has no published config", { status: 503 });
   const actor: Actor = { userId: user.id, tenantId: membership.tenant.id, unitId: membership.unitId, posts };
   const rules = rulesFor(config.compiled, actor);
   return {
     user,
     db: tenantDb(db, { tenantId: membership.tenant.id, userId: user.id }),
-    tenant: membership.tenant,
+    tenant: {
+      id: membership.tenant.id,
+      code: membership.tenant.code,
+      name: membership.tenant.name,
+      nameEn: membership.tenant.nameEn,
+      mode: membership.tenant.mode,
+    },
     membership: { posts, unitId: membership.unitId },
     compiled: config.compiled,
     configVersion: config.version,
@@ -109,6 +122,15 @@ export async function listMyTownships(userId: string) {
   return getPrisma().membership.findMany({
     where: { userId, active: true, tenant: { kind: "township" } },
     select: { posts: true, unitId: true, tenant: { select: { code: true, name: true, nameEn: true } } },
+    orderBy: { tenant: { code: "asc" } },
+  });
+}
+
+/** The user's counties that work cases (they have a config), for the chooser and the inbox. */
+export async function listMyCountyWorkbenches(userId: string) {
+  return getPrisma().membership.findMany({
+    where: { userId, active: true, tenant: { kind: "county", configVersions: { some: {} } } },
+    select: { posts: true, tenant: { select: { id: true, code: true, name: true, nameEn: true } } },
     orderBy: { tenant: { code: "asc" } },
   });
 }

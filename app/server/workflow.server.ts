@@ -15,11 +15,12 @@ import {
   type WorkflowRefusal,
 } from "#engine/workflow";
 import { getTenantConfig } from "./config.server";
-import { withTenant, type Db, type Tx } from "./db.server";
+import type { Db, Tx } from "./db.server";
 import { applyOutcomes } from "./effects.server";
+import { countyStepJob } from "./county-cases.server";
 import { relayOutbox } from "./jobs.server";
 import { isUuid } from "./params.server";
-import type { OutboxRef } from "./outbox.server";
+import { writeOutbox, type OutboxRef } from "./outbox.server";
 import { accessibleCases } from "./permissions.server";
 import type { TenantContext } from "./tenancy.server";
 
@@ -197,8 +198,8 @@ export async function transitionCase(
   };
   const decision = decide(loaded.compiled, loaded.state, cmd, loaded.actor, now);
   if (!decision.ok) return decision;
-  const written = await ctx.db.transaction((tx) =>
-    writeDecision(
+  const written = await ctx.db.transaction(async (tx) => {
+    const refs = await writeDecision(
       tx,
       loaded.row,
       loaded.compiled,
@@ -207,78 +208,61 @@ export async function transitionCase(
       decision.nextCheckAt,
       ctx.user.id,
       now,
-    ),
-  );
+    );
+    // A county case tells the township case it handles about every step (ADR 039).
+    if (refs && loaded.row.sourceCaseId)
+      refs.push(...(await writeOutbox(tx, [countyStepJob(loaded.row, command, decision.next, ctx.user.id, now)])));
+    return refs;
+  });
   if (!written) return { ok: false, refusal: STALE };
   await relayOutbox(written);
   return { ok: true, version: decision.next.version, state: decision.next.state };
 }
 
-/** A county centre member, acting on cases its townships escalated to it. */
-export type CountyActor = { countyId: string; userId: string; posts: string[] };
-
-/** Escalated cases of the county's townships, newest first (RLS lets the county see only these). */
-export async function listEscalatedCases(db: Db, county: CountyActor) {
-  return withTenant(db, { tenantId: county.countyId, userId: county.userId }, (tx) =>
-    tx.case.findMany({
-      where: { escalatedTo: "county", tenant: { parentId: county.countyId } },
-      orderBy: { updatedAt: "desc" },
-      take: 200,
-      include: { tenant: { select: { code: true, name: true, nameEn: true } } },
-    }),
-  );
-}
-
-export async function loadEscalatedCase(db: Db, county: CountyActor, caseId: string): Promise<LoadedCase | null> {
-  if (!isUuid(caseId)) return null;
-  const row = await withTenant(db, { tenantId: county.countyId, userId: county.userId }, (tx) =>
-    tx.case.findFirst({ where: { id: caseId, escalatedTo: "county", tenant: { parentId: county.countyId } } }),
-  );
-  if (!row) return null;
-  const config = await getTenantConfig(db, row.tenantId, row.configVersion);
+/**
+ * A county case ended with a result: its township case's `$county` transition fires with it, as the
+ * county member who finished it, in the job's transaction on the owner connection (ADR 039). A
+ * refusal (the township moved the case meanwhile) is returned, not thrown: retrying cannot help.
+ */
+export async function fireCountyResult(
+  tx: Tx,
+  townshipCaseId: string,
+  county: { countyId: string; userId: string },
+  command: { transitionId: string; input: unknown },
+  now: Date,
+): Promise<{ ok: true; outbox: OutboxRef[] } | { ok: false; refusal: WorkflowRefusal }> {
+  const row = await tx.case.findUniqueOrThrow({ where: { id: townshipCaseId } });
+  const config = await getTenantConfig(tx as unknown as Db, row.tenantId, row.configVersion);
   if (!config) throw new Error(`Case ${row.id}: config version ${row.configVersion} is missing`);
-  const mode = await tenantMode(db, row.tenantId);
+  const state = toCaseState(row, await tenantMode(tx as unknown as Db, row.tenantId));
   const actor: ActorContext = {
     userId: county.userId,
     tenantId: county.countyId,
     unitId: "",
-    posts: county.posts,
+    posts: [],
     kind: "county",
   };
-  return { row, state: toCaseState(row, mode), compiled: config.compiled, actor };
-}
-
-/**
- * The county acts on an escalated case (dispatch to departments or back down, return). The read is
- * checked under the county's row-level security; the write goes to the township's own audit chain
- * and outbox, so it runs on the owner connection (docs/decisions/011-workflow-engine.md).
- */
-export async function countyTransition(
-  db: Db,
-  county: CountyActor,
-  caseId: string,
-  command: { transitionId: string; input?: unknown; expectedVersion: number },
-  now = new Date(),
-): Promise<TransitionResult> {
-  const loaded = await loadEscalatedCase(db, county, caseId);
-  if (!loaded) return { ok: false, notFound: true };
-  const decision = decide(loaded.compiled, loaded.state, { type: "transition", ...command }, loaded.actor, now);
-  if (!decision.ok) return decision;
-  const written = await db.$transaction((tx) =>
-    writeDecision(
-      tx,
-      loaded.row,
-      loaded.compiled,
-      decision.next,
-      decision.outcomes,
-      decision.nextCheckAt,
-      county.userId,
-      now,
-    ),
+  const decision = decide(
+    config.compiled,
+    state,
+    { type: "transition", ...command, expectedVersion: row.version },
+    actor,
+    now,
   );
-  if (!written) return { ok: false, refusal: STALE };
-  await relayOutbox(written);
-  return { ok: true, version: decision.next.version, state: decision.next.state };
+  if (!decision.ok) return decision;
+  // The county's result ends the handover: the case is the township's again.
+  const { escalatedTo: _to, escalatedBy: _by, ...next } = decision.next;
+  const written = await writeDecision(
+    tx,
+    row,
+    config.compiled,
+    next,
+    decision.outcomes,
+    decision.nextCheckAt,
+    county.userId,
+    now,
+  );
+  return written ? { ok: true, outbox: written } : { ok: false, refusal: STALE };
 }
 
 /** One case's due supervision work (system actor). Returns whether anything was written. */

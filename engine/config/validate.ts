@@ -244,6 +244,16 @@ function semanticIssues(config: TownshipConfig): Issue[] {
     });
     workflow.onIntake?.forEach((e, k) => checkEffect(e.type, base("onIntake", k, "type"), out));
     for (const [stateId, state] of Object.entries(states)) {
+      // Only a county's final state hands a result back to the township (ADR 039).
+      if (state.returnsTo && (!state.final || config.kind !== "county"))
+        out.push(
+          issue(
+            base("states", stateId, "returnsTo"),
+            "workflow.returns-to-misplaced",
+            "只有县级配置的终态才能回传乡镇（returnsTo）",
+            "Only a final state of a county config may hand a result back to the township (returnsTo)",
+          ),
+        );
       if (!state.final && !transitions.some((t) => t.from.includes(stateId))) {
         out.push(
           issue(

@@ -33,14 +33,15 @@ function expectWellFormed(issues: Issue[]) {
 }
 
 describe("shipped configs", () => {
-  const files = [...listTenantJson("templates"), ...listTenantJson("townships")];
+  const files = [...listTenantJson("templates"), ...listTenantJson("townships"), ...listTenantJson("counties")];
 
-  it("finds the shipped templates and townships", () => {
+  it("finds the shipped templates, townships and counties", () => {
     expect(files).toEqual(
       expect.arrayContaining([
         "templates/command-room-guideline@1.0.0.json",
         "townships/east-lake.json",
         "townships/west-hill.json",
+        "counties/demo-county.json",
       ]),
     );
   });
@@ -64,6 +65,38 @@ describe("shipped configs", () => {
     const raw = readTenantJson(file) as { id: string; kind: string };
     expect(raw.kind).toBe("township");
     expect(file).toBe(`townships/${raw.id}.json`);
+  });
+
+  it.each(listTenantJson("counties"))(
+    "%s is a county named after its file, handing results back to townships",
+    (file) => {
+      const raw = readTenantJson(file) as { id: string; kind: string };
+      expect(raw.kind).toBe("county");
+      expect(file).toBe(`counties/${raw.id}.json`);
+      const result = validateTownshipConfig(raw);
+      const states = result.ok
+        ? Object.values(result.config.workflows ?? {}).flatMap((w) => Object.values(w.states))
+        : [];
+      expect(states.filter((s) => s.returnsTo).map((s) => s.returnsTo)).toEqual([
+        "county-report-back",
+        "county-return",
+      ]);
+    },
+  );
+
+  it.each([
+    ["a township", (c: MutableConfig) => ((c.workflows as MutableConfig)["case-loop"].states.closed.returnsTo = "x")],
+    [
+      "a county's state that is not final",
+      (c: MutableConfig) => {
+        c.kind = "county";
+        (c.workflows as MutableConfig)["case-loop"].states.revisit.returnsTo = "x";
+      },
+    ],
+  ])("returnsTo in %s is refused", (_name, mutate) => {
+    const config = demoConfig();
+    mutate(config);
+    expect(pathsAndCodes(issuesOf(config)).map((i) => i.code)).toEqual(["workflow.returns-to-misplaced"]);
   });
 
   it("validating the same config twice gives the same answer", () => {
@@ -410,11 +443,12 @@ describe("semantic checks", () => {
     },
     {
       name: "removing the only way out of a state makes it a dead end and cuts off the rest",
-      // Every way out of handling removed (report-back, suspend, escalate from handling, supervise).
+      // Every way out of handling removed (report-back, suspend, escalate from handling, supervise),
+      // and the county's report-back, the other way into feedback.
       mutate: (c) => {
         loop(c).transitions = loop(c)
           .transitions.map((t: { from: string[] }) => ({ ...t, from: t.from.filter((f) => f !== "handling") }))
-          .filter((t: { from: string[] }) => t.from.length > 0);
+          .filter((t: { id: string; from: string[] }) => t.from.length > 0 && t.id !== "county-report-back");
       },
       expected: [
         { path: "/workflows/case-loop/states/handling", code: "workflow.dead-end" },

@@ -18,7 +18,7 @@ export function readTenantJson(relative: string): unknown {
 }
 
 /** The `.json` files of a folder under tenants/, sorted, as paths relative to tenants/. */
-export function listTenantJson(folder: "templates" | "townships"): string[] {
+export function listTenantJson(folder: "templates" | "townships" | "counties"): string[] {
   return readdirSync(new URL(`${folder}/`, tenantsDir))
     .filter((name) => name.endsWith(".json"))
     .sort()

@@ -457,6 +457,7 @@ describe("escalation to the county and dispatch back down", () => {
     expect(availableTransitions(compiled, s, east.county, later(3)).map((t) => t.id)).toEqual([
       "county-dispatch",
       "county-return",
+      "county-report-back",
     ]);
     expect(availableTransitions(compiled, s, east.director, later(3))).toEqual([]);
   });
