@@ -2,7 +2,7 @@
 // or the browser's claim), limited in size and count, kept in the database and served only to
 // people who may read the case. Both are audited.
 import { createHash } from "node:crypto";
-import type { Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import { appendAudit } from "./audit.server";
 import type { Db, Tx } from "./db.server";
 import { env } from "./env.server";
@@ -40,8 +40,6 @@ const KINDS: Array<{ type: string; ext: string[]; test: (b: Uint8Array) => boole
     test: (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]),
   },
 ];
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 /** The stored content type of an upload, or the reason it is refused. */
 function checkUpload(

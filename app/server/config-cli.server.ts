@@ -8,7 +8,7 @@ import { prepareConfig, resolveConfig, type TemplateLookup } from "#engine/confi
 import { diffConfigs, type ConfigChange } from "#engine/config/diff";
 import { isJsonObject, jsonEqual, idPathsIn, type Json } from "#engine/config/id-paths";
 import { upgradeConfig, type Resolution, type UpgradeConflict } from "#engine/config/upgrade";
-import type { Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import {
   publishTemplate,
   publishTownshipConfig,
@@ -296,8 +296,6 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
       throw new UsageError(`Unknown command: ${command}`);
   }
 }
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 /** A config file within the caps (engine/limits.ts), checked before it is parsed. */
 function readJsonFile(file: string): unknown {

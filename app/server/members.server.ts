@@ -1,6 +1,6 @@
 // Township admins manage their people: invite, posts and backups (AB岗), unit, away, deactivate,
 // and the duty rota. Everything is checked against the township's config and audited.
-import type { Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import { validateDutyRota, type DutyRotaData } from "#engine/rota";
 import { appendAudit } from "./audit.server";
 import { changing } from "./context-cache.server";
@@ -16,8 +16,6 @@ export type MemberInput = {
   awayUntil?: Date | null;
   active?: boolean;
 };
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 function checkMemberInput(ctx: TenantContext, input: MemberInput): Issue[] {
   const out: Issue[] = [];

@@ -14,7 +14,7 @@ import {
   type TownshipOnTemplate,
 } from "#engine/config/versions";
 import type { Bilingual } from "#engine/i18n";
-import type { Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import { parseBoundedJson } from "#engine/limits";
 import { ownershipRefusal, publishTemplate, templateRefOf } from "./config-publish.server";
 import { prepareConfigOffThread } from "./config-worker.server";
@@ -171,8 +171,6 @@ export type ReleaseCheck = {
   /** How each of them would fare upgrading to it (a dry run against the draft). */
   upgrades: Array<{ code: string; name: string; nameEn: string | null; from: string } & UpgradeReadiness>;
 };
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 /** Parses JSON with a bilingual error that says where it broke. */
 function parseDocument(text: string): { ok: true; document: unknown } | { ok: false; issues: Issue[] } {

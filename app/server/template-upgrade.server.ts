@@ -26,7 +26,7 @@ import {
 } from "#engine/config/upgrade";
 import { compareVersions, parseTemplateRef } from "#engine/config/versions";
 import type { Bilingual, Text } from "#engine/i18n";
-import type { Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
 import { appendAudit } from "./audit.server";
 import { loadConfigAdmin, previewDeadlineImpact, type DeadlineImpactView } from "./config-admin.server";
@@ -35,8 +35,6 @@ import type { Db } from "./db.server";
 import { requireAbility } from "./guards.server";
 import type { TenantContext } from "./tenancy.server";
 import { listTemplateVersions, lookupOf, type TemplateVersionEntry } from "./tenant-files.server";
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 // ---------------------------------------------------------------------------------------------
 // Newer versions and what they change
