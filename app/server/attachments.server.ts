@@ -128,7 +128,7 @@ export async function addAttachments(
   ctx: TenantContext,
   caseId: string,
   files: Upload[],
-  now = new Date(),
+  now: Date,
 ): Promise<{ ok: true; count: number } | { ok: false; issues: Issue[]; notFound?: boolean }> {
   const checked = checkUploads(files);
   if (!checked.ok) return checked;
@@ -177,7 +177,7 @@ export async function addComment(
   ctx: TenantContext,
   caseId: string,
   body: string,
-  now = new Date(),
+  now: Date,
 ): Promise<{ ok: true } | { ok: false; issues: Issue[]; notFound?: boolean }> {
   const text = body.trim();
   if (!text) return { ok: false, issues: [issue("/body", "comment.empty", "请填写内容", "Write something first")] };

@@ -17,6 +17,7 @@ import {
   type TemplatePublication,
   type TownshipPublication,
 } from "./config-publish.server";
+import { appClock } from "./clock.server";
 import { createPrisma } from "./db.server";
 import { env } from "./env.server";
 import { changeLines, parseJsonValue, upgradeInputFor } from "./template-upgrade.server";
@@ -198,6 +199,7 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
             }
             const result = await publishTemplate(db, document, {
               by: values.by,
+              now: appClock.now(),
               ...(values.notes === undefined ? {} : { notes: values.notes }),
             });
             if (!result.ok) {
@@ -215,7 +217,7 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
               say(`  已写入 / written: ${copy}`);
             }
           } else {
-            const result = await publishTownshipConfig(db, document, { by: values.by });
+            const result = await publishTownshipConfig(db, document, { by: values.by, now: appClock.now() });
             if (!result.ok) {
               refuse(file, resolvedFor(document, lookupWith(templatesDir, loaded)), result.issues);
               continue;

@@ -59,7 +59,7 @@ export async function inviteMember(
   login: string,
   displayName: string,
   input: MemberInput,
-  now = new Date(),
+  now: Date,
 ): Promise<InviteResult> {
   const issues = checkMemberInput(ctx, input);
   if (!/^[a-z0-9][a-z0-9._-]{2,39}$/.test(login))
@@ -125,7 +125,7 @@ export async function resetMemberPassword(
   db: Db,
   ctx: TenantContext,
   membershipId: string,
-  now = new Date(),
+  now: Date,
 ): Promise<ResetResult> {
   const m = await ctx.db.transaction((tx) =>
     tx.membership.findFirst({
@@ -199,7 +199,7 @@ export async function resetPasswordInCounty(
   db: Db,
   ctx: CountyContext,
   login: string,
-  now = new Date(),
+  now: Date,
 ): Promise<ResetResult> {
   const user = await db.user.findUnique({
     where: { login: login.trim() },
@@ -236,7 +236,7 @@ export async function updateMember(
   ctx: TenantContext,
   membershipId: string,
   input: MemberInput,
-  now = new Date(),
+  now: Date,
 ): Promise<{ ok: true } | { ok: false; issues: Issue[] }> {
   const issues = checkMemberInput(ctx, input);
   if (issues.length) return { ok: false, issues };
@@ -300,7 +300,7 @@ export async function saveRota(
   ctx: TenantContext,
   raw: unknown,
   expectedVersion: number,
-  now = new Date(),
+  now: Date,
 ): Promise<{ ok: true; version: number } | { ok: false; issues: Issue[] }> {
   const checked = validateDutyRota(raw);
   if (!checked.ok) return checked;

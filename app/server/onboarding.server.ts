@@ -174,7 +174,7 @@ export async function onboardTownship(
   db: Db,
   ctx: Pick<CountyContext, "county" | "user">,
   draftInput: unknown,
-  now = new Date(),
+  now: Date,
 ): Promise<OnboardingResult> {
   const prepared = await prepareOnboarding(db, draftInput);
   if (!prepared.ok) return prepared;

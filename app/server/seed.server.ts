@@ -5,6 +5,7 @@ import path from "node:path";
 import { prepareConfig } from "#engine/config/index";
 import type { Issue } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
+import { appClock } from "./clock.server";
 import { publishTemplateFiles } from "./config-publish.server";
 import type { Db } from "./db.server";
 import { env } from "./env.server";
@@ -91,7 +92,7 @@ export async function seedDemo(
     })),
   ];
   const bodyId = body ? await ensureStandardsBody(db, body, seed.password) : undefined;
-  await publishTemplateFiles(db, path.join(tenantsDir, "templates"), "seed", bodyId);
+  await publishTemplateFiles(db, path.join(tenantsDir, "templates"), "seed", appClock.now(), bodyId);
   const existing = await db.tenant.findUnique({ where: { code: seed.county.code }, select: { id: true } });
   if (existing) {
     // A demo database seeded before county users existed gets them; nothing else changes.

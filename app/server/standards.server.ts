@@ -28,15 +28,22 @@ import { requireContext } from "./tenancy.server";
 /** The post that may publish template versions; other members of the body only read. */
 export const TEMPLATE_PUBLISHER_POST = "template-publisher";
 
-export type StandardsContext = Member & { user: SessionUser; canPublish: boolean };
+export type StandardsContext = Member & { user: SessionUser; canPublish: boolean; now: Date };
 
 export const requireStandardsContext = (request: Request, code: string | undefined) =>
   requireContext(request, code, loadStandardsContext);
 
 /** The user's context in a standards body, or null when they are not an active member of it. */
-export async function loadStandardsContext(db: Db, user: SessionUser, code: string): Promise<StandardsContext | null> {
+export async function loadStandardsContext(
+  db: Db,
+  user: SessionUser,
+  code: string,
+  now: Date,
+): Promise<StandardsContext | null> {
   const member = await loadMember(db, user, code, "standards");
-  return member ? { ...member, user, canPublish: member.membership.posts.includes(TEMPLATE_PUBLISHER_POST) } : null;
+  return member
+    ? { ...member, user, canPublish: member.membership.posts.includes(TEMPLATE_PUBLISHER_POST), now }
+    : null;
 }
 
 export function requirePublisher(ctx: StandardsContext) {
@@ -288,6 +295,7 @@ export async function publishRelease(
     by: ctx.user.login,
     publisherId: ctx.tenant.id,
     actorId: ctx.user.id,
+    now: ctx.now,
     ...(notes.zh.trim() ? { notes: notes.zh.trim() } : {}),
     ...(notes.en.trim() ? { notesEn: notes.en.trim() } : {}),
   });

@@ -440,7 +440,7 @@ export async function previewUpgrade(
   db: Db,
   ctx: TenantContext,
   request: UpgradeRequest,
-  now = new Date(),
+  now: Date,
 ): Promise<UpgradePreview> {
   return (await computeUpgrade(db, ctx, request, now)).preview;
 }
@@ -458,7 +458,7 @@ export async function publishUpgrade(
   db: Db,
   ctx: TenantContext,
   request: UpgradeRequest & { previewed: string },
-  now = new Date(),
+  now: Date,
 ): Promise<UpgradePublication> {
   const computed = await computeUpgrade(db, ctx, request);
   const { preview, success } = computed;
@@ -484,7 +484,7 @@ export async function publishUpgrade(
         actorId: ctx.user.id,
         type: "config.upgraded",
         data: { version: published.version, from: success.from, to: success.to, decisions: computed.applied },
-        at: new Date(),
+        at: now,
       }),
     );
   }
@@ -527,7 +527,12 @@ export async function upgradeAction(db: Db, ctx: TenantContext, form: FormData):
   if (!("to" in request))
     return Response.json({ intent: "preview", preview: null, issues: [request] }, { status: 400 });
   if (form.get("intent") === "publish") {
-    const result = await publishUpgrade(db, ctx, { ...request, previewed: String(form.get("previewed") ?? "") });
+    const result = await publishUpgrade(
+      db,
+      ctx,
+      { ...request, previewed: String(form.get("previewed") ?? "") },
+      ctx.now,
+    );
     if (result.ok) {
       const query =
         result.status === "unchanged"
@@ -547,7 +552,7 @@ export async function upgradeAction(db: Db, ctx: TenantContext, form: FormData):
   }
   return Response.json({
     intent: "preview",
-    preview: await previewUpgrade(db, ctx, request),
+    preview: await previewUpgrade(db, ctx, request, ctx.now),
     changedSincePreview: false,
     issues: [],
   });

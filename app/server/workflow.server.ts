@@ -185,7 +185,7 @@ export async function transitionCase(
   ctx: TenantContext,
   caseId: string,
   command: { transitionId: string; input?: unknown; expectedVersion: number },
-  now = new Date(),
+  now: Date,
 ): Promise<TransitionResult> {
   const loaded = await loadCaseForActor(db, ctx, caseId, now);
   if (!loaded) return { ok: false, notFound: true };
@@ -258,7 +258,7 @@ export async function countyTransition(
   county: CountyActor,
   caseId: string,
   command: { transitionId: string; input?: unknown; expectedVersion: number },
-  now = new Date(),
+  now: Date,
 ): Promise<TransitionResult> {
   const loaded = await loadEscalatedCase(db, county, caseId);
   if (!loaded) return { ok: false, notFound: true };
@@ -314,7 +314,7 @@ async function tickCase(db: Db, caseId: string, now: Date): Promise<boolean> {
  * Finds cases whose next check is due and runs their ladders. Uses the `nextCheckAt` index, so its
  * cost grows with the due work, not with the number of open cases.
  */
-export async function sweepDueCases(db: Db, now = new Date(), limit = 500): Promise<number> {
+export async function sweepDueCases(db: Db, now: Date, limit = 500): Promise<number> {
   const due = await db.case.findMany({
     where: { nextCheckAt: { lte: now } },
     orderBy: { nextCheckAt: "asc" },
