@@ -135,6 +135,36 @@ export async function publishTemplate(
   });
 }
 
+/** A new township under its county, with `config` (resolved from `source`) as its version 1. */
+export async function createTownship(
+  tx: Tx,
+  config: TownshipConfig,
+  source: unknown,
+  countyId: string,
+  publishedBy: string,
+) {
+  const tenant = await tx.tenant.create({
+    data: {
+      code: config.id,
+      kind: "township",
+      name: config.name.zh,
+      nameEn: config.name.en ?? null,
+      parentId: countyId,
+    },
+  });
+  await tx.configVersion.create({
+    data: {
+      tenantId: tenant.id,
+      version: 1,
+      document: config as object,
+      source: source as object,
+      extendsRef: config.extends ?? null,
+      publishedBy,
+    },
+  });
+  return tenant;
+}
+
 /** A standards body may publish versions only of templates it started (or new template ids). */
 export async function ownershipRefusal(
   tx: Tx,

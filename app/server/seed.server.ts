@@ -6,7 +6,7 @@ import { prepareConfig } from "#engine/config/index";
 import type { Issue } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
 import { appClock } from "./clock.server";
-import { publishTemplateFiles } from "./config-publish.server";
+import { createTownship, publishTemplateFiles } from "./config-publish.server";
 import type { Db } from "./db.server";
 import { env } from "./env.server";
 import { hashPassword } from "./password.server";
@@ -111,26 +111,8 @@ export async function seedDemo(
     });
     const tenantIds = new Map<string, string>();
     for (const { source, config } of townships) {
-      const tenant = await tx.tenant.create({
-        data: {
-          code: config.id,
-          kind: "township",
-          name: config.name.zh,
-          nameEn: config.name.en ?? null,
-          parentId: county.id,
-        },
-      });
+      const tenant = await createTownship(tx, config, source, county.id, "seed");
       tenantIds.set(config.id, tenant.id);
-      await tx.configVersion.create({
-        data: {
-          tenantId: tenant.id,
-          version: 1,
-          document: config as object,
-          source: source as object,
-          extendsRef: config.extends ?? null,
-          publishedBy: "seed",
-        },
-      });
     }
     for (const u of countyUsers) {
       const user = await tx.user.create({ data: { login: u.login, displayName: u.name, passwordHash } });
