@@ -2,7 +2,7 @@
 // runs at real speed, to rehearse a config on a chosen date (docs/decisions/036-one-injected-clock.md).
 import { type Clock, SimulatedClock } from "#engine/clock";
 
-export const systemClock: Clock = { now: () => new Date() };
+const systemClock: Clock = { now: () => new Date() };
 
 function fromEnv(): Clock {
   const start = process.env.GRIDWORK_CLOCK_START;
