@@ -295,31 +295,43 @@ try {
       where: { login },
       select: { id: true, login: true, displayName: true, active: true },
     });
-    return (await loadTenantContext(db, user, "east-lake"))!;
+    return (await loadTenantContext(db, user, "east-lake", new Date()))!;
   };
   const [grid, routing] = [await ctx("east.grid1"), await ctx("east.routing")];
   const templates: string[] = [];
   for (let i = 0; i < 12; i++) {
-    const r = await reportCase(grid, { categoryId: "dispute", data: dispute });
+    const r = await reportCase(grid, { categoryId: "dispute", data: dispute }, new Date());
     if (!r.ok) throw new Error("seed report refused");
     templates.push(r.caseId);
     if (
       i >= 4 &&
       !(
-        await transitionCase(db, routing, r.caseId, {
-          transitionId: "triage",
-          input: { gradeId: "general" },
-          expectedVersion: 1,
-        })
+        await transitionCase(
+          db,
+          routing,
+          r.caseId,
+          {
+            transitionId: "triage",
+            input: { gradeId: "general" },
+            expectedVersion: 1,
+          },
+          new Date(),
+        )
       ).ok
     )
       throw new Error("seed triage");
     if (i >= 8) {
-      const d = await transitionCase(db, routing, r.caseId, {
-        transitionId: "dispatch",
-        input: { leadUnitId: "platform-safety", instructions: "请三日内调解" },
-        expectedVersion: 2,
-      });
+      const d = await transitionCase(
+        db,
+        routing,
+        r.caseId,
+        {
+          transitionId: "dispatch",
+          input: { leadUnitId: "platform-safety", instructions: "请三日内调解" },
+          expectedVersion: 2,
+        },
+        new Date(),
+      );
       if (!d.ok) throw new Error("seed dispatch");
     }
   }

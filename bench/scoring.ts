@@ -66,7 +66,7 @@ try {
       where: { login },
       select: { id: true, login: true, displayName: true, active: true },
     });
-    return (await loadTenantContext(db, user, "east-lake"))!;
+    return (await loadTenantContext(db, user, "east-lake", new Date()))!;
   };
   const templates: string[] = [];
   const open = async (login: string, when: Date) => {

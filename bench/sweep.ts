@@ -116,7 +116,7 @@ try {
       where: { login },
       select: { id: true, login: true, displayName: true, active: true },
     });
-    const ctx = await loadTenantContext(db, user, "east-lake");
+    const ctx = await loadTenantContext(db, user, "east-lake", new Date());
     if (!ctx) throw new Error(login);
     return ctx;
   };

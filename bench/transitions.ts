@@ -131,7 +131,7 @@ async function contexts(db: Db, codes: string[]) {
       select: { id: true, login: true, displayName: true, active: true },
     });
     for (const code of codes) {
-      const ctx = await loadTenantContext(db, user, code);
+      const ctx = await loadTenantContext(db, user, code, new Date());
       if (!ctx) throw new Error(`${login} is not a member of ${code}`);
       out.set(`${login}@${code}`, ctx);
     }
@@ -217,7 +217,7 @@ async function run(
         // counter) is counted and tried again, so every client gets its cases.
         for (let attempt = 1; ; attempt++) {
           try {
-            const r = await reportCase(ctx("east.grid1", code), { categoryId: "dispute", data: dispute });
+            const r = await reportCase(ctx("east.grid1", code), { categoryId: "dispute", data: dispute }, new Date());
             if (!r.ok) throw new Error(`report refused: ${JSON.stringify(r.refusal)}`);
             own[c]!.push({ id: r.caseId, code });
             break;
@@ -246,11 +246,17 @@ async function run(
           const t0 = performance.now();
           let r: Awaited<ReturnType<typeof transitionCase>>;
           try {
-            r = await transitionCase(db, ctx(step.login, c.code), c.id, {
-              transitionId: step.transitionId,
-              input: step.input,
-              expectedVersion: version,
-            });
+            r = await transitionCase(
+              db,
+              ctx(step.login, c.code),
+              c.id,
+              {
+                transitionId: step.transitionId,
+                input: step.input,
+                expectedVersion: version,
+              },
+              new Date(),
+            );
           } catch (error) {
             latencies.push(performance.now() - t0);
             bump(errors, errorName(error)); // counted; this case is left where it is

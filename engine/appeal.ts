@@ -7,7 +7,7 @@
 import { intakeOutcomes } from "./actions";
 import type { Outcome } from "./outcomes";
 import { validateFormData } from "./forms";
-import type { IntakeDecision, NewCase, Refusal } from "./intake";
+import { type IntakeDecision, type NewCase, type Refusal, reportedEntry } from "./intake";
 import type { Issue } from "./issues";
 import type { Actor } from "./permissions";
 import type { ScoreLineLike } from "./scoring";
@@ -180,18 +180,9 @@ export function decideAppeal(ctx: AppealContext, data: unknown): IntakeDecision 
     orgUnitId: actor.unitId,
   };
   const outcomes: Outcome[] = [
-    {
-      type: "audit",
-      event: "case.reported",
-      data: {
-        categoryId: category.id,
-        gradeId: category.defaultGrade,
-        state: workflow.initial,
-        configVersion: ctx.configVersion,
-        appeal: { entry: disputed.dedupeKey, ...(disputed.caseId ? { caseId: disputed.caseId } : {}) },
-        at: ctx.now.toISOString(),
-      },
-    },
+    reportedEntry(newCase, ctx.now, {
+      appeal: { entry: disputed.dedupeKey, ...(disputed.caseId ? { caseId: disputed.caseId } : {}) },
+    }),
   ];
   outcomes.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "appeal.filed", withCaseId: true }));
   return { ok: true, case: newCase, outcomes };

@@ -68,3 +68,10 @@ export type ActorContext = {
 };
 
 export const SYSTEM_ACTOR: ActorContext = { userId: "system", tenantId: "", unitId: "", posts: [], kind: "system" };
+
+/** The deadline a guard or action names (`kind`; default the config's main deadline). */
+export const deadlineOfKind = (
+  config: { defaults: { mainDeadline: string } },
+  state: Pick<CaseState, "deadlines">,
+  kind: string | undefined,
+) => state.deadlines.find((d) => d.kind === (kind ?? config.defaults.mainDeadline));

@@ -4,7 +4,7 @@
 // the whole config. What the designer does not edit (a field's length limits, a custom widget, a
 // field shape it has no type for) is carried through unchanged.
 import type { Bilingual } from "./i18n";
-import { pointer, type Issue } from "./issues";
+import { pointer, type Issue, issue } from "./issues";
 import { personalKind } from "./config/checks-masking";
 
 export const FIELD_TYPES = ["text", "textarea", "number", "integer", "boolean", "choice", "date", "phone"] as const;
@@ -252,7 +252,6 @@ export function designerToForm(model: DesignerModel): ConfigForm {
 }
 
 const FIELD_KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 /** Problems a person can fix in the designer; the whole config is validated after this. */
 export function validateDesigner(model: DesignerModel): Issue[] {

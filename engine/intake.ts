@@ -35,6 +35,16 @@ export type IntakeContext = {
   caseId: string;
 };
 
+/** The first entry of every new case's trail (`extra` says more, e.g. what an appeal disputes). */
+export function reportedEntry(c: NewCase, now: Date, extra: Record<string, unknown> = {}): Outcome {
+  const { categoryId, gradeId, state, configVersion } = c;
+  return {
+    type: "audit",
+    event: "case.reported",
+    data: { categoryId, gradeId, state, configVersion, ...extra, at: now.toISOString() },
+  };
+}
+
 export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDecision {
   const { compiled, actor } = ctx;
   const category = compiled.categories.get(input.categoryId);
@@ -95,19 +105,7 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
     reporterId: actor.userId,
     orgUnitId: actor.unitId,
   };
-  const outcomes: Outcome[] = [
-    {
-      type: "audit",
-      event: "case.reported",
-      data: {
-        categoryId: category.id,
-        gradeId: category.defaultGrade,
-        state: workflow.initial,
-        configVersion: ctx.configVersion,
-        at: ctx.now.toISOString(),
-      },
-    },
-  ];
+  const outcomes: Outcome[] = [reportedEntry(newCase, ctx.now)];
   outcomes.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "case.reported", withCaseId: false }));
   return { ok: true, case: newCase, outcomes };
 }

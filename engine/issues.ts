@@ -12,3 +12,8 @@ export function escapePointerToken(token: string): string {
 export function pointer(...tokens: Array<string | number>): string {
   return tokens.map((t) => "/" + escapePointerToken(String(t))).join("");
 }
+
+/** One issue at a JSON pointer, given as a pointer string or as the tokens to escape into one. */
+export function issue(path: string | ReadonlyArray<string | number>, code: string, zh: string, en: string): Issue {
+  return { path: typeof path === "string" ? path : pointer(...path), code, message: { zh, en } };
+}

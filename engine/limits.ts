@@ -3,7 +3,7 @@
 // deeply nested document cannot stall the server for every township (docs/decisions/021).
 // Generous for real townships: the largest shipped template is 30 KB with a dozen posts; a big
 // township has a few hundred grids.
-import type { Issue } from "./issues";
+import { type Issue, issue } from "./issues";
 import { pointer } from "./issues";
 
 /** Deepest nesting of JSON accepted anywhere (`{"a":[1]}` is 2 levels). */
@@ -33,8 +33,6 @@ export const COUNT_LIMITS: readonly Counted[] = [
 ];
 
 export const MiB = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 /** UTF-8 length without encoding the text (which would copy a large one). */
 function utf8Length(text: string): number {

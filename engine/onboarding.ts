@@ -7,7 +7,7 @@ import { sharedAjv, toIssues } from "./ajv";
 import { diffConfigs, type ConfigChange } from "./config/diff";
 import type { JsonObject } from "./config/id-paths";
 import { checkOrgRows, type KnownUnit, type OrgRow, type RowIssue } from "./org-import";
-import { pointer, type Issue } from "./issues";
+import { pointer, type Issue, issue } from "./issues";
 import { unitRole } from "./org";
 import {
   PLATFORM_KIND,
@@ -97,8 +97,6 @@ export function emptyDraft(template = ""): OnboardingDraft {
     staff: [],
   };
 }
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 /** The template's facts the onboarding screens offer: platforms to keep, the command room. */
 export function templateFacts(template: TownshipConfig) {

@@ -98,6 +98,11 @@ export function localDate(zone: string, instant: Date | string): string {
   return new Date(localDay(zone, ms) * DAY_MS).toISOString().slice(0, 10);
 }
 
+/** The calendar date `days` after (or before) a local date: "2026-03-29" + 1 → "2026-03-30", whatever the zone's clocks do. */
+export function addLocalDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
 /** Local year and month (0-11) of an instant. */
 export function localYearMonth(zone: string, instant: Date | string): { year: number; month0: number } {
   const ms = instant instanceof Date ? instant.getTime() : Date.parse(instant);

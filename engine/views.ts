@@ -1,6 +1,6 @@
 // Workbenches from the config's `views`: which workbench a user gets, and what each tab lists as a
 // plain filter description (no Prisma here). The server ANDs it with the user's read rules.
-import { localDate } from "./time";
+import { addLocalDays, localDate } from "./time";
 import type { CompiledConfig } from "./config/compile";
 import type { Actor } from "./permissions";
 import type { VIEW_COLUMNS, TownshipConfig } from "#schemas/township-config";
@@ -98,7 +98,6 @@ export const townshipDay = (zone: string, at: Date): string => localDate(zone, a
 
 /** The last `days` local days ending with `now`'s, oldest first. */
 export function lastDays(zone: string, now: Date, days: number): string[] {
-  return Array.from({ length: days }, (_, i) =>
-    townshipDay(zone, new Date(now.getTime() - (days - 1 - i) * 86_400_000)),
-  );
+  const today = townshipDay(zone, now);
+  return Array.from({ length: days }, (_, i) => addLocalDays(today, i - (days - 1)));
 }

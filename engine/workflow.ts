@@ -6,7 +6,7 @@
 // dedupe keys), and nothing reads a clock, a file or a random source.
 import { runAction, type Run } from "./actions";
 import { actorMatches, hasRecipients, resolveRecipients } from "./actors";
-import type { ActorContext, CaseState, Deadline } from "./case-state";
+import { type ActorContext, type CaseState, type Deadline, deadlineOfKind } from "./case-state";
 import type { CompiledConfig, Workflow } from "./config/compile";
 import { isGuardName, type GuardName, type GuardParams } from "./guards";
 import { validateFormData } from "./forms";
@@ -344,9 +344,6 @@ type GuardCtx = {
   input: Record<string, unknown> | undefined;
 };
 type GuardFn<N extends GuardName> = (params: GuardParams<N>, ctx: GuardCtx) => boolean | undefined;
-
-const deadlineOfKind = (config: CompiledConfig, state: CaseState, kind: string | undefined) =>
-  state.deadlines.find((d) => d.kind === (kind ?? config.defaults.mainDeadline));
 
 const GUARDS: { [N in GuardName]: GuardFn<N> } = {
   "grade-in": (p, { state }) => p.grades.includes(state.gradeId),

@@ -11,7 +11,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getPrisma();
   const townships = await db.tenant.findMany({ where: { parentId: ctx.county.id }, select: { id: true } });
   const body = await exportCheckpoints(db, [ctx.county.id, ...townships.map((t) => t.id)]);
-  const day = new Date().toISOString().slice(0, 10);
+  const day = ctx.now.toISOString().slice(0, 10);
   return new Response(body, {
     headers: {
       "Content-Type": "application/x-ndjson; charset=utf-8",

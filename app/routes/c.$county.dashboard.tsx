@@ -14,7 +14,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 // Every county member sees its townships' aggregate counts; no case content leaves a township.
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireCountyContext(request, params.county);
-  const now = new Date();
+  const now = ctx.now;
   return json({
     county: ctx.county,
     figures: await countyDashboard(getPrisma(), ctx.county.id, now),

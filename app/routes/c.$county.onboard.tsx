@@ -44,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const draft = field.value ?? null;
   const db = getPrisma();
   if (form.get("intent") === "publish") {
-    const result = await onboardTownship(db, ctx, draft);
+    const result = await onboardTownship(db, ctx, draft, ctx.now);
     return json({ intent: "publish" as const, result, preview: null }, { status: result.ok ? 200 : 422 });
   }
   const preview = await previewOnboarding(db, draft, await getLocale(request));

@@ -18,7 +18,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireCountyContext(request, params.county);
   requireCountyAdmin(ctx);
   const form = await requireForm(request);
-  const result = await resetPasswordInCounty(getPrisma(), ctx, String(form.get("login") ?? ""));
+  const result = await resetPasswordInCounty(getPrisma(), ctx, String(form.get("login") ?? ""), ctx.now);
   return json(result, { status: result.ok ? 200 : 422 });
 }
 

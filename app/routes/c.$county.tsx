@@ -11,7 +11,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   return json({
     county: ctx.county,
     isAdmin: ctx.membership.posts.includes(COUNTY_ADMIN_POST),
-    month: currentPeriodKey(await countyTimeZone(getPrisma(), ctx.county.id)),
+    month: currentPeriodKey(await countyTimeZone(getPrisma(), ctx.county.id), ctx.now),
     hasWorkbench: (await getPrisma().configVersion.count({ where: { tenantId: ctx.county.id } })) > 0,
   });
 }

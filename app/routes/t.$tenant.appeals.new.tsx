@@ -66,7 +66,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   }
   const input = data && typeof data === "object" && !Array.isArray(data) ? (data as Record<string, unknown>) : {};
   const line = await requireLine(request, ctx);
-  const result = await fileAppeal(getPrisma(), ctx, line.key, input);
+  const result = await fileAppeal(getPrisma(), ctx, line.key, input, ctx.now);
   if (!result.ok)
     return json(
       { issues: messagesOf(result.refusal, locale), data: input },

@@ -36,7 +36,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const found = await getCase(ctx, caseId);
   if (!found) notFound();
   const locale = await getLocale(request);
-  const screen = await loadCaseScreen(db, ctx, found.id, found.auditEvents, locale, new Date());
+  const screen = await loadCaseScreen(db, ctx, found.id, found.auditEvents, locale, ctx.now);
   if (!screen) notFound();
   const [attachments, comments] = await Promise.all([listAttachments(ctx, found.id), listComments(db, ctx, found.id)]);
   const category = ctx.compiled.categories.get(found.categoryId);
@@ -122,11 +122,17 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const payload = (field.value ?? {}) as { transitionId?: unknown; input?: unknown; expectedVersion?: unknown };
   const transitionId = String(payload.transitionId ?? "");
   const expectedVersion = Number(payload.expectedVersion);
-  const result = await transitionCase(getPrisma(), ctx, caseId, {
-    transitionId,
-    input: payload.input,
-    expectedVersion: Number.isSafeInteger(expectedVersion) ? expectedVersion : -1,
-  });
+  const result = await transitionCase(
+    getPrisma(),
+    ctx,
+    caseId,
+    {
+      transitionId,
+      input: payload.input,
+      expectedVersion: Number.isSafeInteger(expectedVersion) ? expectedVersion : -1,
+    },
+    ctx.now,
+  );
   if (!result.ok && "notFound" in result) notFound();
   if (!result.ok) {
     const issues = result.refusal.issues.map((i) => ({

@@ -39,7 +39,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   if (!found) notFound();
   const rules = ctx.compiled.config.permissions ?? [];
   // Each member's posts as their own requests get them (AB岗 backups acting today included).
-  const now = new Date();
+  const now = ctx.now;
   const posts = await Promise.all(members.map((m) => effectivePosts(db, ctx.tenant.id, m, now)));
   return json({
     caseNumber: found.number,

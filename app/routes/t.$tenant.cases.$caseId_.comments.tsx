@@ -10,7 +10,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const { caseId } = requireIds(params, "caseId");
   const ctx = await requireTenantContext(request, params.tenant);
   const body = String((await requireForm(request)).get("body") ?? "");
-  const r = await addComment(ctx, caseId, body);
+  const r = await addComment(ctx, caseId, body, ctx.now);
   if (!r.ok && r.notFound) notFound();
   if (!r.ok) {
     const locale = await getLocale(request);

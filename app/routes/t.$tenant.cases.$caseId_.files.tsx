@@ -13,7 +13,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const locale = await getLocale(request);
   const input = await readForm(request, uploadLimits("files"));
   if (!input.ok) return json({ issues: [pickMessage(input.message, locale)] }, { status: input.status });
-  const r = await addAttachments(ctx, caseId, input.files);
+  const r = await addAttachments(ctx, caseId, input.files, ctx.now);
   if (!r.ok && r.notFound) notFound();
   if (!r.ok) return json({ issues: r.issues.map((i) => pickMessage(i.message, locale)) }, { status: 422 });
   return redirect(`/t/${ctx.tenant.code}/cases/${caseId}#attachments`);

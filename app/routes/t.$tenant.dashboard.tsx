@@ -12,7 +12,7 @@ export const links: LinksFunction = () => [{ rel: "stylesheet", href: styles }];
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
-  const now = new Date();
+  const now = ctx.now;
   return json({ figures: await townshipDashboard(ctx, now), at: now.toISOString() });
 }
 

@@ -15,7 +15,7 @@ import { requireTenantContext } from "#app/server/tenancy.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const db = getPrisma();
-  const now = new Date();
+  const now = ctx.now;
   const filter = parseDueFilter(new URL(request.url).searchParams.get("filter"));
   const [rows, duty, mode] = await Promise.all([
     listDueCases(db, ctx, now, filter),
@@ -30,11 +30,16 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const locale = await getLocale(request);
   const form = await requireForm(request);
   const to = form.get("to") === "wartime" ? "wartime" : "peacetime";
-  const result = await switchTenantMode(getPrisma(), ctx, {
-    to,
-    reason: String(form.get("reason") ?? ""),
-    expectedVersion: Number(form.get("expectedVersion") ?? -1),
-  });
+  const result = await switchTenantMode(
+    getPrisma(),
+    ctx,
+    {
+      to,
+      reason: String(form.get("reason") ?? ""),
+      expectedVersion: Number(form.get("expectedVersion") ?? -1),
+    },
+    ctx.now,
+  );
   if (!result.ok) {
     const status = result.refusal.kind === "not-allowed" ? 403 : result.refusal.kind === "invalid-input" ? 422 : 409;
     return json(

@@ -11,7 +11,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "export", "Case");
   const format = (await requireForm(request)).get("format") === "xlsx" ? "xlsx" : "csv";
-  const file = await exportCases(ctx, format, await getLocale(request));
+  const file = await exportCases(ctx, format, await getLocale(request), ctx.now);
   return new Response(file.body, {
     headers: {
       "Content-Type": file.contentType,

@@ -42,7 +42,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const form = await requireForm(request);
   const ids = form.getAll("id").map(String);
-  const marked = await markNotificationsRead(ctx, form.get("all") === "1" ? "all" : ids);
+  const marked = await markNotificationsRead(ctx, form.get("all") === "1" ? "all" : ids, ctx.now);
   return json({ marked });
 }
 

@@ -78,13 +78,14 @@ export async function action({ request, params }: ActionFunctionArgs) {
       String(form.get("login") ?? "").trim(),
       String(form.get("displayName") ?? ""),
       readInput(form, ctx.compiled.defaults.timeZone),
+      ctx.now,
     );
     return r.ok
       ? json({ invited: { login: r.login, password: r.oneTimePassword }, reset: null, issues: [] })
       : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
   }
   if (form.get("intent") === "reset-password") {
-    const r = await resetMemberPassword(db, ctx, String(form.get("membershipId") ?? ""));
+    const r = await resetMemberPassword(db, ctx, String(form.get("membershipId") ?? ""), ctx.now);
     return r.ok
       ? json({ invited: null, reset: { login: r.login, password: r.oneTimePassword }, issues: [] })
       : json({ invited: null, reset: null, issues: localize(r.issues) }, { status: 422 });
@@ -93,6 +94,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     ctx,
     String(form.get("membershipId") ?? ""),
     readInput(form, ctx.compiled.defaults.timeZone),
+    ctx.now,
   );
   return r.ok
     ? json({ invited: null, reset: null, issues: [] })

@@ -57,7 +57,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const result = await reportCase(
     ctx,
     { categoryId: String(input.categoryId ?? ""), data: input.data ?? {} },
-    new Date(),
+    ctx.now,
     {
       location: parse(location),
       files: read.files,

@@ -9,7 +9,7 @@ import { requireTenantContext } from "#app/server/tenancy.server";
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "read", "Report");
-  const file = await exportPeriodReport(getPrisma(), ctx, params.period ?? "", await getLocale(request));
+  const file = await exportPeriodReport(getPrisma(), ctx, params.period ?? "", await getLocale(request), ctx.now);
   return new Response(file.body, {
     headers: {
       "Content-Type": file.contentType,

@@ -1,7 +1,7 @@
 // The duty rota (值班表): a daily rotation, with optional weekday and date overrides.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
-import { localDate } from "#engine/time";
+import { addLocalDays, localDate } from "#engine/time";
 import { pickMessage } from "#engine/i18n";
 import { rotaCalendar, type DutyRotaData } from "#engine/rota";
 import { translate, useT } from "#app/i18n";
@@ -22,8 +22,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   );
   const names = Object.fromEntries(members.map((m) => [m.userId, m.user.displayName]));
   const zone = ctx.compiled.defaults.timeZone;
-  const today = localDate(zone, new Date());
-  const end = localDate(zone, new Date(Date.now() + 13 * 86400_000));
+  const today = localDate(zone, ctx.now);
+  const end = addLocalDays(today, 13);
   return json({
     version: row?.version ?? 0,
     rota,
@@ -56,7 +56,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     }
   }
   const rota = { ...extra, ...(holders.length ? { rotation: { start, holders } } : {}) };
-  const r = await saveRota(ctx, rota, Number(form.get("version") ?? 0));
+  const r = await saveRota(ctx, rota, Number(form.get("version") ?? 0), ctx.now);
   return r.ok
     ? json({ saved: r.version, issues: [] })
     : json(

@@ -21,7 +21,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   // their unit ("my scores"), which is where they find a deduction to appeal.
   const full = ctx.ability.can("read", "Report");
   const locale = await getLocale(request);
-  const periodKey = new URL(request.url).searchParams.get("period") || currentPeriodKey(ctx.compiled.defaults.timeZone);
+  const periodKey =
+    new URL(request.url).searchParams.get("period") || currentPeriodKey(ctx.compiled.defaults.timeZone, ctx.now);
   const db = getPrisma();
   const { period, rankings, nameOf, ledger } = await scoreView(db, ctx, periodKey, locale);
   const all = await explainedLines(db, ctx, ledger, locale, nameOf);
@@ -43,7 +44,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   requireAbility(ctx, "read", "Report");
   const form = await requireForm(request);
   const period = requirePeriod(ctx.compiled.defaults.timeZone, String(form.get("period") ?? ""));
-  const result = await recomputePeriod(getPrisma(), ctx, period.key);
+  const result = await recomputePeriod(getPrisma(), ctx, period.key, ctx.now);
   return redirect(
     `/t/${ctx.tenant.code}/scores?period=${period.key}&recomputed=${result.corrections}&lines=${result.lines}`,
   );

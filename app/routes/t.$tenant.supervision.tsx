@@ -9,7 +9,7 @@ import { requireTenantContext } from "#app/server/tenancy.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const { sheets, talks } = await listOpenSupervision(ctx);
-  return json({ sheets, talks, now: new Date().toISOString() });
+  return json({ sheets, talks, now: ctx.now.toISOString() });
 }
 
 export default function SupervisionList() {

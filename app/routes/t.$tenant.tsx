@@ -26,7 +26,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     // The due/supervision screens are in the menu of those who watch deadlines (read from the
     // config's posts, and today's duty leader); the pages themselves show each user only what they may read.
-    screens: { watch: await watchesDeadlines(getPrisma(), ctx, new Date()) },
+    screens: { watch: await watchesDeadlines(getPrisma(), ctx, ctx.now) },
     // The client gets the rules to hide what the user cannot do; the server decides.
     rules: ctx.rules,
   });

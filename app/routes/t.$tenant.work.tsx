@@ -9,12 +9,7 @@ import { StateBadge, useTownship, useWhen } from "#app/components/township";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
-  const data = await loadWorkbench(
-    ctx,
-    parseWorkbenchQuery(new URL(request.url)),
-    new Date(),
-    await getLocale(request),
-  );
+  const data = await loadWorkbench(ctx, parseWorkbenchQuery(new URL(request.url)), ctx.now, await getLocale(request));
   return json(data);
 }
 

@@ -2,7 +2,7 @@
 // or the browser's claim), limited in size and count, kept in the database and served only to
 // people who may read the case. Both are audited.
 import { createHash } from "node:crypto";
-import type { Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import { appendAudit } from "./audit.server";
 import type { Db, Tx } from "./db.server";
 import { env } from "./env.server";
@@ -40,8 +40,6 @@ const KINDS: Array<{ type: string; ext: string[]; test: (b: Uint8Array) => boole
     test: (b) => startsWith(b, [0x50, 0x4b, 0x03, 0x04]),
   },
 ];
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 /** The stored content type of an upload, or the reason it is refused. */
 function checkUpload(
@@ -130,7 +128,7 @@ export async function addAttachments(
   ctx: TenantContext,
   caseId: string,
   files: Upload[],
-  now = new Date(),
+  now: Date,
 ): Promise<{ ok: true; count: number } | { ok: false; issues: Issue[]; notFound?: boolean }> {
   const checked = checkUploads(files);
   if (!checked.ok) return checked;
@@ -179,7 +177,7 @@ export async function addComment(
   ctx: TenantContext,
   caseId: string,
   body: string,
-  now = new Date(),
+  now: Date,
 ): Promise<{ ok: true } | { ok: false; issues: Issue[]; notFound?: boolean }> {
   const text = body.trim();
   if (!text) return { ok: false, issues: [issue("/body", "comment.empty", "请填写内容", "Write something first")] };

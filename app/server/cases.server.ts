@@ -82,7 +82,7 @@ function checkLocation(raw: unknown): { ok: true; value: CaseLocation | null } |
 export async function reportCase(
   ctx: TenantContext,
   input: IntakeInput,
-  now = new Date(),
+  now: Date,
   extras: { location?: unknown; files?: Upload[] } = {},
 ): Promise<ReportResult> {
   const caseId = randomUUID();

@@ -164,7 +164,7 @@ export async function publishEdit(
   ctx: TenantContext,
   edit: ConfigEdit,
   baseVersion: number,
-  now = new Date(),
+  now: Date,
 ): Promise<PublishResult> {
   const state = await loadConfigAdmin(db, ctx);
   const checked = await checkEditOffThread(state, ctx, edit);
@@ -305,7 +305,7 @@ export async function configEditAction(db: Db, ctx: TenantContext, form: FormDat
         },
         { status: 400 },
       );
-    const result = await publishEdit(db, ctx, edit, baseVersion);
+    const result = await publishEdit(db, ctx, edit, baseVersion, ctx.now);
     if (!result.ok)
       return Response.json({ intent: "publish", ok: false, issues: result.issues, changes: [] }, { status: 422 });
     const query =
@@ -318,7 +318,7 @@ export async function configEditAction(db: Db, ctx: TenantContext, form: FormDat
   const checked = await checkEditOffThread(state, ctx, edit);
   if (!checked.ok) return Response.json({ intent: "validate", ok: false, issues: checked.issues, changes: [] });
   const impact = touchesDeadlines(edit)
-    ? await previewDeadlineImpact(db, ctx, state, checked.config, new Date())
+    ? await previewDeadlineImpact(db, ctx, state, checked.config, ctx.now)
     : undefined;
   return Response.json({
     intent: "validate",

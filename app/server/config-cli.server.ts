@@ -8,7 +8,7 @@ import { prepareConfig, resolveConfig, type TemplateLookup } from "#engine/confi
 import { diffConfigs, type ConfigChange } from "#engine/config/diff";
 import { isJsonObject, jsonEqual, idPathsIn, type Json } from "#engine/config/id-paths";
 import { upgradeConfig, type Resolution, type UpgradeConflict } from "#engine/config/upgrade";
-import type { Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import {
   publishTemplate,
   publishTownshipConfig,
@@ -17,6 +17,7 @@ import {
   type TemplatePublication,
   type TownshipPublication,
 } from "./config-publish.server";
+import { appClock } from "./clock.server";
 import { createPrisma } from "./db.server";
 import { env } from "./env.server";
 import { changeLines, parseJsonValue, upgradeInputFor } from "./template-upgrade.server";
@@ -199,6 +200,7 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
             }
             const result = await publishTemplate(db, document, {
               by: values.by,
+              now: appClock.now(),
               ...(values.notes === undefined ? {} : { notes: values.notes }),
             });
             if (!result.ok) {
@@ -216,7 +218,7 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
               say(`  已写入 / written: ${copy}`);
             }
           } else {
-            const result = await publishTownshipConfig(db, document, { by: values.by });
+            const result = await publishTownshipConfig(db, document, { by: values.by, now: appClock.now() });
             if (!result.ok) {
               refuse(file, resolvedFor(document, lookupWith(templatesDir, loaded)), result.issues);
               continue;
@@ -297,8 +299,6 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
       throw new UsageError(`Unknown command: ${command}`);
   }
 }
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 /** A config file within the caps (engine/limits.ts), checked before it is parsed. */
 function readJsonFile(file: string): unknown {

@@ -77,6 +77,7 @@ export async function publishTemplate(
     publisherId?: string;
     /** Who publishes, for the body's audit trail. */
     actorId?: string;
+    now: Date;
   },
 ): Promise<TemplatePublication | PublishRefusal> {
   const ref = templateRefOf(document);
@@ -127,11 +128,41 @@ export async function publishTemplate(
         actorId: options.actorId ?? null,
         type: "template.published",
         data: { ref, publishedBy: options.by },
-        at: new Date(),
+        at: options.now,
       });
     }
     return { ok: true as const, kind: "template" as const, ref, status: "published" as const };
   });
+}
+
+/** A new township under its county, with `config` (resolved from `source`) as its version 1. */
+export async function createTownship(
+  tx: Tx,
+  config: TownshipConfig,
+  source: unknown,
+  countyId: string,
+  publishedBy: string,
+) {
+  const tenant = await tx.tenant.create({
+    data: {
+      code: config.id,
+      kind: "township",
+      name: config.name.zh,
+      nameEn: config.name.en ?? null,
+      parentId: countyId,
+    },
+  });
+  await tx.configVersion.create({
+    data: {
+      tenantId: tenant.id,
+      version: 1,
+      document: config as object,
+      source: source as object,
+      extendsRef: config.extends ?? null,
+      publishedBy,
+    },
+  });
+  return tenant;
 }
 
 /** A standards body may publish versions only of templates it started (or new template ids). */
@@ -179,11 +210,11 @@ export async function publishTownshipConfig(
     actorId?: string;
     /** The version the edit was based on: refused when another version was published since. */
     baseVersion?: number;
-    /** The instant of publishing (tests pass a simulated one). */
-    now?: Date;
+    /** The instant of publishing. */
+    now: Date;
   },
 ): Promise<TownshipPublication | PublishRefusal> {
-  const now = options.now ?? new Date();
+  const { now } = options;
   if (!isJsonObject(source) || source.kind !== "township" || typeof source.id !== "string") {
     return refusal(
       "/kind",
@@ -397,6 +428,7 @@ export async function publishTemplateFiles(
   db: Db,
   dir: string,
   by: string,
+  now: Date,
   publisherId?: string,
 ): Promise<TemplatePublication[]> {
   const pending = readdirSync(dir)
@@ -408,7 +440,7 @@ export async function publishTemplateFiles(
     const before = pending.length;
     const failures: Array<{ file: string; issues: Issue[] }> = [];
     for (const item of [...pending]) {
-      const result = await publishTemplate(db, item.document, { by, ...(publisherId ? { publisherId } : {}) });
+      const result = await publishTemplate(db, item.document, { by, now, ...(publisherId ? { publisherId } : {}) });
       if (result.ok) {
         done.push(result);
         pending.splice(pending.indexOf(item), 1);

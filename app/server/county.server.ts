@@ -13,15 +13,22 @@ export type CountyContext = {
   user: SessionUser;
   county: { id: string; code: string; name: string; nameEn: string | null };
   membership: { posts: string[]; unitId: string };
+  /** The request's one reading of the clock. */
+  now: Date;
 };
 
 export const requireCountyContext = (request: Request, countyCode: string | undefined) =>
   requireContext(request, countyCode, loadCountyContext);
 
 /** The user's context in a county, or null when they are not an active member of it. */
-export async function loadCountyContext(db: Db, user: SessionUser, countyCode: string): Promise<CountyContext | null> {
+export async function loadCountyContext(
+  db: Db,
+  user: SessionUser,
+  countyCode: string,
+  now: Date,
+): Promise<CountyContext | null> {
   const member = await loadMember(db, user, countyCode, "county");
-  return member ? { user, county: member.tenant, membership: member.membership } : null;
+  return member ? { user, county: member.tenant, membership: member.membership, now } : null;
 }
 
 /** Throws a 403 unless the user is a county admin (onboarding townships). */

@@ -35,7 +35,7 @@ export function watermark(ctx: TenantContext, at: Date, locale: Locale) {
     : `网格通导出 · ${ctx.user.displayName}（${ctx.user.login}）· ${when} · 仅限内部使用，禁止外传`;
 }
 
-export async function exportCases(ctx: TenantContext, format: ExportFormat, locale: Locale, now = new Date()) {
+export async function exportCases(ctx: TenantContext, format: ExportFormat, locale: Locale, now: Date) {
   const labels = labelsFor(ctx.compiled, locale);
   const rows = await ctx.db.transaction(async (tx) => {
     const found = await tx.case.findMany({

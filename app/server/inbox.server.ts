@@ -28,7 +28,7 @@ export async function listNotifications(ctx: TenantContext, take = 100) {
 export async function markNotificationsRead(
   ctx: TenantContext,
   ids: readonly string[] | "all",
-  now = new Date(),
+  now: Date,
 ): Promise<number> {
   const valid = ids === "all" ? "all" : ids.filter(isUuid);
   if (valid !== "all" && !valid.length) return 0;

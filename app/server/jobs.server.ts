@@ -4,6 +4,8 @@
 import { createHmac } from "node:crypto";
 import { Queue, Worker, type WorkerOptions } from "bullmq";
 import { dutyLeaderOn, type DutyRotaData } from "#engine/rota";
+import type { Clock } from "#engine/clock";
+import { appClock } from "./clock.server";
 import { getTenantConfig } from "./config.server";
 import type { Db, Tx } from "./db.server";
 import { env } from "./env.server";
@@ -11,7 +13,7 @@ import { writeOutbox, type OutboxRef } from "./outbox.server";
 
 type OutboxRow = { id: string; tenantId: string; kind: string; payload: unknown; dedupeKey: string };
 /** Runs one job in its transaction; returns the outbox rows it wrote, handed on after the commit. */
-type Handler = (tx: Tx, job: OutboxRow) => Promise<OutboxRef[] | void>;
+type Handler = (tx: Tx, job: OutboxRow, now: Date) => Promise<OutboxRef[] | void>;
 
 const MAX_ATTEMPTS = 8;
 
@@ -69,7 +71,7 @@ async function recipients(tx: Tx, tenantId: string, p: NotifyPayload): Promise<s
   return [...users].sort();
 }
 
-async function notify(tx: Tx, job: OutboxRow) {
+async function notify(tx: Tx, job: OutboxRow, now: Date) {
   const p = job.payload as NotifyPayload;
   const userIds = await recipients(tx, job.tenantId, p);
   if (!userIds.length) return;
@@ -102,7 +104,7 @@ async function notify(tx: Tx, job: OutboxRow) {
         key: job.dedupeKey,
       },
       dedupeKey: `${job.dedupeKey}:webhook:${h.id}`,
-      runAt: new Date(),
+      runAt: now,
     })),
   );
 }
@@ -167,12 +169,13 @@ const handlers: Record<string, Handler> = {
 export async function runOutboxJob(
   db: Db,
   outboxId: string,
-  now: () => Date = () => new Date(),
+  clock: Clock = appClock,
   relay: (refs: readonly OutboxRef[]) => Promise<void> = relayOutbox,
 ): Promise<"done" | "skipped"> {
   // TEST-ONLY hook (tests/integration/jobs-failure.test.ts): hold the job's transaction open this
   // many ms before it commits, so a test can kill the worker mid-job. Never set it in production.
   const testDelayMs = Number(process.env.GRIDWORK_TEST_JOB_DELAY_MS) || 0;
+  const now = clock.now();
   let written: OutboxRef[] = [];
   let result: "done" | "skipped";
   try {
@@ -185,8 +188,8 @@ export async function runOutboxJob(
         if (!job) return "skipped";
         const handler = handlers[job.kind];
         if (!handler) throw new Error(`No handler for job kind ${job.kind}`);
-        written = (await handler(tx, job)) ?? [];
-        await tx.outboxJob.update({ where: { id: job.id }, data: { status: "done", doneAt: now() } });
+        written = (await handler(tx, job, now)) ?? [];
+        await tx.outboxJob.update({ where: { id: job.id }, data: { status: "done", doneAt: now } });
         if (testDelayMs) await new Promise((resolve) => setTimeout(resolve, testDelayMs));
         return "done" as const;
       },
@@ -201,7 +204,7 @@ export async function runOutboxJob(
         attempts,
         lastError: (error as Error).message.slice(0, 2000),
         status: attempts >= MAX_ATTEMPTS ? "failed" : "pending",
-        runAt: new Date(now().getTime() + 1000 * 2 ** attempts),
+        runAt: new Date(now.getTime() + 1000 * 2 ** attempts),
       },
     });
     throw error;
@@ -252,10 +255,11 @@ class InProcessJobRunner implements JobRunner {
     private readonly periodic?: PeriodicTask,
     private readonly intervalMs = env.outboxSweepMs,
     private readonly periodicMs = 15_000,
+    private readonly clock: Clock = appClock,
   ) {}
 
   async start() {
-    await this.periodic?.(new Date());
+    await this.periodic?.(this.clock.now());
     await this.sweep();
     this.timer = setInterval(
       () => void this.sweep().catch((error) => console.error("[jobs] sweep failed:", error)),
@@ -265,7 +269,7 @@ class InProcessJobRunner implements JobRunner {
     if (this.periodic) {
       const periodic = this.periodic;
       this.periodicTimer = setInterval(() => {
-        this.periodicRunning ??= periodic(new Date())
+        this.periodicRunning ??= periodic(this.clock.now())
           .catch((error) => console.error("[jobs] periodic task failed:", error))
           .finally(() => (this.periodicRunning = null));
       }, this.periodicMs);
@@ -282,7 +286,7 @@ class InProcessJobRunner implements JobRunner {
   }
 
   private run(id: string) {
-    return runOutboxJob(this.db, id, undefined, (refs) => this.relay(refs)).then(
+    return runOutboxJob(this.db, id, this.clock, (refs) => this.relay(refs)).then(
       () => true,
       (error) => {
         console.error(`[jobs] job ${id} failed:`, (error as Error).message);
@@ -293,7 +297,7 @@ class InProcessJobRunner implements JobRunner {
 
   /** Runs the handed-on rows that are due now, without waiting for them; later ones are the sweep's. */
   relay(refs: readonly OutboxRef[]): Promise<void> {
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     for (const ref of refs) if (ref.runAt.getTime() <= now) this.fresh.push(ref.id);
     if (this.fresh.length) this.drain();
     return Promise.resolve();
@@ -315,7 +319,7 @@ class InProcessJobRunner implements JobRunner {
   sweep(): Promise<number> {
     this.running ??= (async () => {
       let count = 0;
-      for (const job of await dueJobs(this.db, new Date(), 0, 100)) if (await this.run(job.id)) count++;
+      for (const job of await dueJobs(this.db, this.clock.now(), 0, 100)) if (await this.run(job.id)) count++;
       return count;
     })().finally(() => (this.running = null));
     return this.running;
@@ -341,6 +345,7 @@ export class BullMqJobRunner implements JobRunner {
       "lockDuration" | "stalledInterval" | "maxStalledCount" | "concurrency"
     > = {},
     private readonly sweepEveryMs = env.outboxSweepMs,
+    private readonly clock: Clock = appClock,
   ) {
     this.connection = { url: redisUrl, maxRetriesPerRequest: null };
     this.queue = new Queue("outbox", { connection: this.connection, prefix: this.prefix });
@@ -352,10 +357,10 @@ export class BullMqJobRunner implements JobRunner {
         "outbox",
         async (job) => {
           if (job.name !== "sweep")
-            return runOutboxJob(this.db, (job.data as { outboxId: string }).outboxId, undefined, (refs) =>
+            return runOutboxJob(this.db, (job.data as { outboxId: string }).outboxId, this.clock, (refs) =>
               this.relay(refs),
             );
-          await this.periodic?.(new Date());
+          await this.periodic?.(this.clock.now());
           return this.sweep();
         },
         { connection: this.connection, prefix: this.prefix, concurrency: 4, ...this.workerOptions },
@@ -369,7 +374,7 @@ export class BullMqJobRunner implements JobRunner {
       { every: this.sweepEveryMs },
       { name: "sweep", opts: { removeOnComplete: true, removeOnFail: 100 } },
     );
-    await this.periodic?.(new Date());
+    await this.periodic?.(this.clock.now());
     await this.sweep();
   }
 
@@ -399,7 +404,7 @@ export class BullMqJobRunner implements JobRunner {
 
   async relay(refs: readonly OutboxRef[]) {
     if (!refs.length) return;
-    const now = Date.now();
+    const now = this.clock.now().getTime();
     try {
       await this.queue.addBulk(refs.map((ref) => this.job(ref, now)));
     } catch (error) {
@@ -419,7 +424,7 @@ export class BullMqJobRunner implements JobRunner {
             Array<{ locked: boolean }>
           >`SELECT pg_try_advisory_xact_lock(hashtext(${SWEEP_LOCK})) AS locked`;
           if (!locked) return 0;
-          const now = new Date();
+          const now = this.clock.now();
           const jobs = await dueJobs(tx, now, HORIZON_MS, SWEEP_BATCH);
           if (jobs.length) await this.queue.addBulk(jobs.map((ref) => this.job(ref, now.getTime())));
           return jobs.length;
@@ -433,10 +438,10 @@ export class BullMqJobRunner implements JobRunner {
 
 const globalForJobs = globalThis as unknown as { gridworkJobs?: JobRunner };
 
-export function createJobRunner(db: Db, periodic?: PeriodicTask): JobRunner {
+export function createJobRunner(db: Db, periodic?: PeriodicTask, clock: Clock = appClock): JobRunner {
   return env.redisUrl
-    ? new BullMqJobRunner(db, env.redisUrl, env.queuePrefix, env.runWorker, periodic)
-    : new InProcessJobRunner(db, periodic);
+    ? new BullMqJobRunner(db, env.redisUrl, env.queuePrefix, env.runWorker, periodic, {}, env.outboxSweepMs, clock)
+    : new InProcessJobRunner(db, periodic, env.outboxSweepMs, 15_000, clock);
 }
 
 export function setJobRunner(runner: JobRunner | undefined) {

@@ -1,6 +1,6 @@
 // Township admins manage their people: invite, posts and backups (AB岗), unit, away, deactivate,
 // and the duty rota. Everything is checked against the township's config and audited.
-import type { Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import { validateDutyRota, type DutyRotaData } from "#engine/rota";
 import { appendAudit } from "./audit.server";
 import { changing } from "./context-cache.server";
@@ -16,8 +16,6 @@ export type MemberInput = {
   awayUntil?: Date | null;
   active?: boolean;
 };
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 function checkMemberInput(ctx: TenantContext, input: MemberInput): Issue[] {
   const out: Issue[] = [];
@@ -61,7 +59,7 @@ export async function inviteMember(
   login: string,
   displayName: string,
   input: MemberInput,
-  now = new Date(),
+  now: Date,
 ): Promise<InviteResult> {
   const issues = checkMemberInput(ctx, input);
   if (!/^[a-z0-9][a-z0-9._-]{2,39}$/.test(login))
@@ -127,7 +125,7 @@ export async function resetMemberPassword(
   db: Db,
   ctx: TenantContext,
   membershipId: string,
-  now = new Date(),
+  now: Date,
 ): Promise<ResetResult> {
   const m = await ctx.db.transaction((tx) =>
     tx.membership.findFirst({
@@ -201,7 +199,7 @@ export async function resetPasswordInCounty(
   db: Db,
   ctx: CountyContext,
   login: string,
-  now = new Date(),
+  now: Date,
 ): Promise<ResetResult> {
   const user = await db.user.findUnique({
     where: { login: login.trim() },
@@ -238,7 +236,7 @@ export async function updateMember(
   ctx: TenantContext,
   membershipId: string,
   input: MemberInput,
-  now = new Date(),
+  now: Date,
 ): Promise<{ ok: true } | { ok: false; issues: Issue[] }> {
   const issues = checkMemberInput(ctx, input);
   if (issues.length) return { ok: false, issues };
@@ -302,7 +300,7 @@ export async function saveRota(
   ctx: TenantContext,
   raw: unknown,
   expectedVersion: number,
-  now = new Date(),
+  now: Date,
 ): Promise<{ ok: true; version: number } | { ok: false; issues: Issue[] }> {
   const checked = validateDutyRota(raw);
   if (!checked.ok) return checked;

@@ -40,7 +40,7 @@ export async function switchTenantMode(
   db: Db,
   ctx: TenantContext,
   command: { to: Mode; reason: string; expectedVersion: number },
-  now = new Date(),
+  now: Date,
 ): Promise<ModeSwitchResult> {
   const reason = command.reason.trim();
   if (reason.length < 2) {

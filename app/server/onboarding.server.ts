@@ -21,6 +21,7 @@ import {
 } from "#engine/onboarding";
 import type { KnownUnit } from "#engine/org-import";
 import type { TownshipConfig } from "#schemas/township-config";
+import { createTownship } from "./config-publish.server";
 import { appendAudit } from "./audit.server";
 import type { CountyContext } from "./county.server";
 import type { Db } from "./db.server";
@@ -174,7 +175,7 @@ export async function onboardTownship(
   db: Db,
   ctx: Pick<CountyContext, "county" | "user">,
   draftInput: unknown,
-  now = new Date(),
+  now: Date,
 ): Promise<OnboardingResult> {
   const prepared = await prepareOnboarding(db, draftInput);
   if (!prepared.ok) return prepared;
@@ -190,25 +191,7 @@ export async function onboardTownship(
   try {
     await changing(
       db.$transaction(async (tx) => {
-        const tenant = await tx.tenant.create({
-          data: {
-            code: config.id,
-            kind: "township",
-            name: config.name.zh,
-            nameEn: config.name.en ?? null,
-            parentId: ctx.county.id,
-          },
-        });
-        await tx.configVersion.create({
-          data: {
-            tenantId: tenant.id,
-            version: 1,
-            document: config as object,
-            source: source as object,
-            extendsRef: config.extends ?? null,
-            publishedBy: ctx.user.login,
-          },
-        });
+        const tenant = await createTownship(tx, config, source, ctx.county.id, ctx.user.login);
         for (const [i, c] of credentials.entries()) {
           const user = await tx.user.create({
             data: { login: c.login, displayName: c.name, passwordHash: hashes[i]!, mustChangePassword: true },

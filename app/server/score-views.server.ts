@@ -63,7 +63,7 @@ export type LineRow = {
 };
 
 /** The key of the month an instant (default now) falls in, in the township's time zone. */
-export const currentPeriodKey = (timeZone: string, now = new Date()) => periodOf(timeZone, "month", now).key;
+export const currentPeriodKey = (timeZone: string, now: Date) => periodOf(timeZone, "month", now).key;
 
 /** The period's report with names, rankings per group (rated where config rates), figures per platform and village. */
 export async function scoreView(db: Db, ctx: TenantContext, periodKey: string, locale: Locale) {
@@ -212,13 +212,7 @@ export function appealFormFor(ctx: TenantContext, locale: Locale) {
 }
 
 /** The monthly review as an XLSX workbook with the exporter's watermark; audited `scores.exported`. */
-export async function exportPeriodReport(
-  db: Db,
-  ctx: TenantContext,
-  periodKey: string,
-  locale: Locale,
-  now = new Date(),
-) {
+export async function exportPeriodReport(db: Db, ctx: TenantContext, periodKey: string, locale: Locale, now: Date) {
   const view = await scoreView(db, ctx, periodKey, locale);
   const t = (k: MessageKey) => translate(locale, k);
   const mark = watermark(ctx, now, locale);

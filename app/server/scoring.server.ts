@@ -350,7 +350,7 @@ export async function recomputePeriod(
   db: Db,
   ctx: TenantContext,
   periodKey: string,
-  now = new Date(),
+  now: Date,
 ): Promise<RecomputeResult> {
   if (!canRecompute(ctx)) throw new Response("Forbidden", { status: 403 });
   return recomputeTenantPeriod(db, ctx.tenant.id, requirePeriod(ctx.compiled.defaults.timeZone, periodKey), {
@@ -505,7 +505,7 @@ export async function fileAppeal(
   ctx: TenantContext,
   scoreEntryKey: string,
   input: Record<string, unknown>,
-  now = new Date(),
+  now: Date,
 ): Promise<AppealResult> {
   const tenantId = ctx.tenant.id;
   const field = ctx.compiled.defaults.appealEntryField;

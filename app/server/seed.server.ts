@@ -5,7 +5,8 @@ import path from "node:path";
 import { prepareConfig } from "#engine/config/index";
 import type { Issue } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
-import { publishTemplateFiles } from "./config-publish.server";
+import { appClock } from "./clock.server";
+import { createTownship, publishTemplateFiles } from "./config-publish.server";
 import type { Db } from "./db.server";
 import { env } from "./env.server";
 import { hashPassword } from "./password.server";
@@ -97,7 +98,7 @@ export async function seedDemo(
     })),
   ];
   const bodyId = body ? await ensureStandardsBody(db, body, seed.password) : undefined;
-  await publishTemplateFiles(db, path.join(tenantsDir, "templates"), "seed", bodyId);
+  await publishTemplateFiles(db, path.join(tenantsDir, "templates"), "seed", appClock.now(), bodyId);
   const existing = await db.tenant.findUnique({ where: { code: seed.county.code }, select: { id: true } });
   if (existing) {
     // A demo database seeded before county users or the county's config existed gets them; nothing else changes.
@@ -119,26 +120,8 @@ export async function seedDemo(
     if (countyConfig) await tx.configVersion.create({ data: countyVersion(county.id, countyConfig) });
     const tenantIds = new Map<string, string>();
     for (const { source, config } of townships) {
-      const tenant = await tx.tenant.create({
-        data: {
-          code: config.id,
-          kind: "township",
-          name: config.name.zh,
-          nameEn: config.name.en ?? null,
-          parentId: county.id,
-        },
-      });
+      const tenant = await createTownship(tx, config, source, county.id, "seed");
       tenantIds.set(config.id, tenant.id);
-      await tx.configVersion.create({
-        data: {
-          tenantId: tenant.id,
-          version: 1,
-          document: config as object,
-          source: source as object,
-          extendsRef: config.extends ?? null,
-          publishedBy: "seed",
-        },
-      });
     }
     for (const u of countyUsers) {
       const user = await tx.user.create({ data: { login: u.login, displayName: u.name, passwordHash } });

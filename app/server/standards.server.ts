@@ -14,7 +14,7 @@ import {
   type TownshipOnTemplate,
 } from "#engine/config/versions";
 import type { Bilingual } from "#engine/i18n";
-import type { Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import { parseBoundedJson } from "#engine/limits";
 import { ownershipRefusal, publishTemplate, templateRefOf } from "./config-publish.server";
 import { prepareConfigOffThread } from "./config-worker.server";
@@ -28,15 +28,22 @@ import { requireContext } from "./tenancy.server";
 /** The post that may publish template versions; other members of the body only read. */
 export const TEMPLATE_PUBLISHER_POST = "template-publisher";
 
-export type StandardsContext = Member & { user: SessionUser; canPublish: boolean };
+export type StandardsContext = Member & { user: SessionUser; canPublish: boolean; now: Date };
 
 export const requireStandardsContext = (request: Request, code: string | undefined) =>
   requireContext(request, code, loadStandardsContext);
 
 /** The user's context in a standards body, or null when they are not an active member of it. */
-export async function loadStandardsContext(db: Db, user: SessionUser, code: string): Promise<StandardsContext | null> {
+export async function loadStandardsContext(
+  db: Db,
+  user: SessionUser,
+  code: string,
+  now: Date,
+): Promise<StandardsContext | null> {
   const member = await loadMember(db, user, code, "standards");
-  return member ? { ...member, user, canPublish: member.membership.posts.includes(TEMPLATE_PUBLISHER_POST) } : null;
+  return member
+    ? { ...member, user, canPublish: member.membership.posts.includes(TEMPLATE_PUBLISHER_POST), now }
+    : null;
 }
 
 export function requirePublisher(ctx: StandardsContext) {
@@ -172,8 +179,6 @@ export type ReleaseCheck = {
   upgrades: Array<{ code: string; name: string; nameEn: string | null; from: string } & UpgradeReadiness>;
 };
 
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
-
 /** Parses JSON with a bilingual error that says where it broke. */
 function parseDocument(text: string): { ok: true; document: unknown } | { ok: false; issues: Issue[] } {
   if (!text.trim())
@@ -290,6 +295,7 @@ export async function publishRelease(
     by: ctx.user.login,
     publisherId: ctx.tenant.id,
     actorId: ctx.user.id,
+    now: ctx.now,
     ...(notes.zh.trim() ? { notes: notes.zh.trim() } : {}),
     ...(notes.en.trim() ? { notesEn: notes.en.trim() } : {}),
   });

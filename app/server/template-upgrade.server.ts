@@ -26,7 +26,7 @@ import {
 } from "#engine/config/upgrade";
 import { compareVersions, parseTemplateRef } from "#engine/config/versions";
 import type { Bilingual, Text } from "#engine/i18n";
-import type { Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
 import { appendAudit } from "./audit.server";
 import { loadConfigAdmin, previewDeadlineImpact, type DeadlineImpactView } from "./config-admin.server";
@@ -35,8 +35,6 @@ import type { Db } from "./db.server";
 import { requireAbility } from "./guards.server";
 import type { TenantContext } from "./tenancy.server";
 import { listTemplateVersions, lookupOf, type TemplateVersionEntry } from "./tenant-files.server";
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 // ---------------------------------------------------------------------------------------------
 // Newer versions and what they change
@@ -442,7 +440,7 @@ export async function previewUpgrade(
   db: Db,
   ctx: TenantContext,
   request: UpgradeRequest,
-  now = new Date(),
+  now: Date,
 ): Promise<UpgradePreview> {
   return (await computeUpgrade(db, ctx, request, now)).preview;
 }
@@ -460,7 +458,7 @@ export async function publishUpgrade(
   db: Db,
   ctx: TenantContext,
   request: UpgradeRequest & { previewed: string },
-  now = new Date(),
+  now: Date,
 ): Promise<UpgradePublication> {
   const computed = await computeUpgrade(db, ctx, request);
   const { preview, success } = computed;
@@ -486,7 +484,7 @@ export async function publishUpgrade(
         actorId: ctx.user.id,
         type: "config.upgraded",
         data: { version: published.version, from: success.from, to: success.to, decisions: computed.applied },
-        at: new Date(),
+        at: now,
       }),
     );
   }
@@ -529,7 +527,12 @@ export async function upgradeAction(db: Db, ctx: TenantContext, form: FormData):
   if (!("to" in request))
     return Response.json({ intent: "preview", preview: null, issues: [request] }, { status: 400 });
   if (form.get("intent") === "publish") {
-    const result = await publishUpgrade(db, ctx, { ...request, previewed: String(form.get("previewed") ?? "") });
+    const result = await publishUpgrade(
+      db,
+      ctx,
+      { ...request, previewed: String(form.get("previewed") ?? "") },
+      ctx.now,
+    );
     if (result.ok) {
       const query =
         result.status === "unchanged"
@@ -549,7 +552,7 @@ export async function upgradeAction(db: Db, ctx: TenantContext, form: FormData):
   }
   return Response.json({
     intent: "preview",
-    preview: await previewUpgrade(db, ctx, request),
+    preview: await previewUpgrade(db, ctx, request, ctx.now),
     changedSincePreview: false,
     issues: [],
   });

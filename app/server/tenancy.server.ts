@@ -3,6 +3,7 @@
 import type { CompiledConfig } from "#engine/config/index";
 import { rulesFor, type Actor, type RawRule } from "#engine/permissions";
 import { getTenantConfig } from "./config.server";
+import { appClock } from "./clock.server";
 import { cached, tableCache } from "./context-cache.server";
 import { getPrisma, tenantDb, type Db, type TenantDb } from "./db.server";
 import { buildCaseAbility, type CaseAbility } from "./permissions.server";
@@ -21,6 +22,8 @@ export type TenantContext = {
   rules: RawRule[];
   /** Guards, masking and every case query ask this one ability. */
   ability: CaseAbility;
+  /** The request's one reading of the clock; everything below takes its time from here. */
+  now: Date;
 };
 
 export function notFound(): never {
@@ -34,10 +37,10 @@ export function notFound(): never {
 export async function requireContext<T>(
   request: Request,
   code: string | undefined,
-  load: (db: Db, user: SessionUser, code: string) => Promise<T | null>,
+  load: (db: Db, user: SessionUser, code: string, now: Date) => Promise<T | null>,
 ): Promise<T> {
   const user = await requireUser(request);
-  const ctx = code ? await load(getPrisma(), user, code) : null;
+  const ctx = code ? await load(getPrisma(), user, code, appClock.now()) : null;
   if (!ctx) notFound();
   return ctx;
 }
@@ -55,7 +58,12 @@ type MembershipRow = {
 const memberships = tableCache<MembershipRow>(["Membership", "Tenant"]);
 const backupHolders = tableCache<{ posts: string[]; awayUntil: Date | null }[]>(["Membership"]);
 
-export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: string): Promise<TenantContext | null> {
+export async function loadTenantContext(
+  db: Db,
+  user: SessionUser,
+  tenantCode: string,
+  now: Date,
+): Promise<TenantContext | null> {
   const membership = await cached(memberships, `${user.id}\n${tenantCode}`, () =>
     db.membership.findFirst({
       // A county with a config of its own works its cases on the same screens (ADR 039).
@@ -69,7 +77,7 @@ export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: s
     }),
   );
   if (!membership) return null;
-  const posts = await effectivePosts(db, membership.tenant.id, membership, new Date());
+  const posts = await effectivePosts(db, membership.tenant.id, membership, now);
   const config = await getTenantConfig(db, membership.tenant.id);
   if (!config && membership.tenant.kind === "county") return null;
   if (!config) throw new Response("Township has no published config", { status: 503 });
@@ -91,6 +99,7 @@ export async function loadTenantContext(db: Db, user: SessionUser, tenantCode: s
     actor,
     rules,
     ability: buildCaseAbility(rules),
+    now,
   };
 }
 

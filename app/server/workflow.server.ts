@@ -186,7 +186,7 @@ export async function transitionCase(
   ctx: TenantContext,
   caseId: string,
   command: { transitionId: string; input?: unknown; expectedVersion: number },
-  now = new Date(),
+  now: Date,
 ): Promise<TransitionResult> {
   const loaded = await loadCaseForActor(db, ctx, caseId, now);
   if (!loaded) return { ok: false, notFound: true };
@@ -298,7 +298,7 @@ async function tickCase(db: Db, caseId: string, now: Date): Promise<boolean> {
  * Finds cases whose next check is due and runs their ladders. Uses the `nextCheckAt` index, so its
  * cost grows with the due work, not with the number of open cases.
  */
-export async function sweepDueCases(db: Db, now = new Date(), limit = 500): Promise<number> {
+export async function sweepDueCases(db: Db, now: Date, limit = 500): Promise<number> {
   const due = await db.case.findMany({
     where: { nextCheckAt: { lte: now } },
     orderBy: { nextCheckAt: "asc" },

@@ -1,12 +1,13 @@
 // clear-deadline: the work a clock (default the main deadline) was for is done.
 import type { FromSchema } from "json-schema-to-ts";
-import { clearDeadline, deadlineOfKind, defineAction, kindParam } from "./kit";
+import { deadlineOfKind } from "#engine/case-state";
+import { clearDeadline, defineAction, kindParam } from "./kit";
 
 export default defineAction<FromSchema<typeof kindParam>>(kindParam, {
   places: ["transition"],
   check: (kit, p, { path }) => kit.kindRef(p.kind, [...path, "params", "kind"]),
   run(run, p) {
-    const d = deadlineOfKind(run, p.kind);
+    const d = deadlineOfKind(run.config, run.draft, p.kind);
     if (d) clearDeadline(run, d, "done");
     return [];
   },

@@ -184,7 +184,3 @@ export function parseDue(value: string, zone: string): Date | undefined {
   const d = new Date(value);
   return Number.isFinite(d.getTime()) && /^\d{4}-\d{2}-\d{2}T/.test(value) ? d : undefined;
 }
-
-/** The deadline a deadline action names (`kind`, default the config's main deadline). */
-export const deadlineOfKind = (run: Run, kind: string | undefined) =>
-  run.draft.deadlines.find((x) => x.kind === (kind ?? run.config.defaults.mainDeadline));

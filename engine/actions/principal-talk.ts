@@ -1,5 +1,6 @@
 // principal-talk (约谈): the principal leader talks with the responsible people, to be held within a window.
 import type { FromSchema } from "json-schema-to-ts";
+import { deadlineOfKind } from "#engine/case-state";
 import { addDuration } from "#engine/calendar";
 import { calendarOf, policyOf } from "#engine/supervision";
 import { actors, defineAction, durationParam, notify, policyIdFor, recipients, str } from "./kit";
@@ -30,7 +31,7 @@ export default defineAction<FromSchema<typeof params>>(params, {
   run(run, p, site) {
     const principal = p.principal ?? run.config.leadershipPosts[0];
     if (!principal) throw new Error("principal-talk: the config has no leadership post");
-    const deadline = site.deadline ?? run.draft.deadlines.find((d) => d.kind === run.config.defaults.mainDeadline);
+    const deadline = site.deadline ?? deadlineOfKind(run.config, run.draft, undefined);
     const policy = policyOf(run.config, deadline?.policyId ?? policyIdFor(run, undefined));
     const within = p.within ?? policy.feedbackWindow;
     const scheduleBy = within ? addDuration(calendarOf(run.config, policy), run.now, within) : run.now;

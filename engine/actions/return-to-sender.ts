@@ -1,5 +1,6 @@
 // return-to-sender (退回): give the case back to who assigned it (or, from the county, to who escalated it); the main clock stops.
 import type { FromSchema } from "json-schema-to-ts";
+import { deadlineOfKind } from "#engine/case-state";
 import { clearDeadline, defineAction, str, stringField } from "./kit";
 
 const params = { type: "object", additionalProperties: false, properties: { reasonField: str } } as const;
@@ -17,7 +18,7 @@ export default defineAction<FromSchema<typeof params>>(params, {
     } else {
       sender = run.draft.assignment.assignedBy ?? run.draft.reporterId;
     }
-    const main = run.draft.deadlines.find((d) => d.kind === run.config.defaults.mainDeadline);
+    const main = deadlineOfKind(run.config, run.draft, undefined);
     if (main) clearDeadline(run, main, "returned");
     run.draft.assignment = { assistUnitIds: [] };
     run.out.push({

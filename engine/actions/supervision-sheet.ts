@@ -1,5 +1,6 @@
 // supervision-sheet (督办单): issue a numbered sheet to the responsible units, with copies, and notify them.
 import type { FromSchema } from "json-schema-to-ts";
+import { deadlineOfKind } from "#engine/case-state";
 import { addDuration } from "#engine/calendar";
 import { calendarOf, policyOf } from "#engine/supervision";
 import { actors, defineAction, notify, policyIdFor, recipients, str } from "./kit";
@@ -18,8 +19,7 @@ export default defineAction<FromSchema<typeof params>>(params, {
     kit.checkActors(p.copy, [...path, "params", "copy"], true);
   },
   run(run, p, site) {
-    const deadline =
-      site.deadline ?? run.draft.deadlines.find((d) => d.kind === (p.deadline ?? run.config.defaults.mainDeadline));
+    const deadline = site.deadline ?? deadlineOfKind(run.config, run.draft, p.deadline);
     const policy = policyOf(run.config, deadline?.policyId ?? policyIdFor(run, undefined));
     const to = recipients(run, p.to ?? ["$lead-assignee"]);
     const copy = recipients(run, p.copy ?? []);

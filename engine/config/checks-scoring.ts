@@ -2,7 +2,7 @@
 // points and conditions fit the fact they are about; rating levels are ordered; the appeal
 // workflow, its states and its form exist. Each problem is reported once, where an admin fixes it.
 import { sharedAjv, toIssues, type ValidateFunction } from "#engine/ajv";
-import { pointer, type Issue } from "#engine/issues";
+import { pointer, type Issue, issue } from "#engine/issues";
 import { deadlineKinds } from "./checks-workflow";
 import { configDefaults } from "./defaults";
 import {
@@ -26,11 +26,6 @@ const conditionValidators = new Map<string, ValidateFunction>(
   Object.entries(CONDITION_PARAMS).map(([name, schema]) => [name, ajv.compile(schema)]),
 );
 
-const issue = (path: Path, code: string, zh: string, en: string): Issue => ({
-  path: pointer(...path),
-  code,
-  message: { zh, en },
-});
 const has = (record: object | undefined, key: string) => record !== undefined && Object.hasOwn(record, key);
 
 const ATTRIBUTE: Record<FactAttribute, { zh: string; en: string }> = {

@@ -1,14 +1,9 @@
 // Semantic checks for `views`: workbenches name known posts, and their tabs filter on states,
 // grades and categories that exist; ids are unique where a screen addresses them.
-import { pointer, type Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
 
 type Path = Array<string | number>;
-const issue = (path: Path, code: string, zh: string, en: string): Issue => ({
-  path: pointer(...path),
-  code,
-  message: { zh, en },
-});
 
 export function viewIssues(config: TownshipConfig): Issue[] {
   const views = config.views;

@@ -6,7 +6,7 @@ import { sharedAjv, toIssues, type ValidateFunction } from "#engine/ajv";
 import { ACTIONS, deadlineKindsStarted, isActionName } from "#engine/actions";
 import type { CheckContext, CheckKit } from "#engine/actions/kit";
 import { GUARD_PARAMS, isGuardName, NOT_NOTIFIABLE, SPECIAL_ACTORS } from "#engine/guards";
-import { pointer, type Issue } from "#engine/issues";
+import { pointer, type Issue, issue } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
 import { configDefaults } from "./defaults";
 
@@ -22,11 +22,6 @@ const guardValidators = new Map<string, ValidateFunction>(
   Object.entries(GUARD_PARAMS).map(([name, schema]) => [name, ajv.compile(schema)]),
 );
 
-const issue = (path: Path, code: string, zh: string, en: string): Issue => ({
-  path: pointer(...path),
-  code,
-  message: { zh, en },
-});
 const has = (record: object | undefined, key: string) => record !== undefined && Object.hasOwn(record, key);
 
 /** Rough ordering weight of a duration, as validate.ts orders reminders. */

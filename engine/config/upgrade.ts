@@ -11,7 +11,7 @@
 //
 // Paths are id paths (./id-paths.ts): `/categories/dispute/name/zh`.
 import type { Bilingual } from "#engine/i18n";
-import type { Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
 import { diffConfigs, type ConfigChange } from "./diff";
 import {
@@ -104,8 +104,6 @@ export type UpgradeResult = UpgradeSuccess | UpgradeFailure;
 
 // Identity always comes from the township itself (resolve.ts), so the template cannot conflict with it.
 const IDENTITY = new Set<string>(["$schema", ...IDENTITY_KEYS]);
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 function templateRef(doc: unknown): string | undefined {
   return isJsonObject(doc) && typeof doc.id === "string" && typeof doc.version === "string"

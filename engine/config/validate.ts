@@ -1,7 +1,7 @@
 // Two layers: the JSON Schema (every error at once) and semantic checks (references resolve,
 // workflows can finish, ladders are ordered). Never throws: a config is valid or has issues.
 import { createAjv, sharedAjv, toIssues } from "#engine/ajv";
-import { pointer, type Issue } from "#engine/issues";
+import { pointer, type Issue, issue } from "#engine/issues";
 import { townshipConfigSchema, type TownshipConfig } from "#schemas/township-config";
 import { ACTION_NAMES, RETIRED_SCORE_ACTION } from "#engine/actions";
 import { isTimeZone } from "#engine/time";
@@ -27,8 +27,6 @@ const has = (record: object, key: string) => Object.hasOwn(record, key);
 export type ConfigValidation =
   | { ok: true; config: TownshipConfig; warnings?: Issue[] }
   | { ok: false; issues: Issue[]; warnings?: Issue[] };
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 export function validateTownshipConfig(raw: unknown): ConfigValidation {
   try {

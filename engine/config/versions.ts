@@ -1,7 +1,7 @@
 // Template versions and who runs them: semver order, refs (`id@1.2.0`) and the registry a
 // standards body sees (each version, its townships, direct or through a template built on it).
 import type { Text } from "#engine/i18n";
-import type { Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import { isJsonObject } from "./id-paths";
 
 export type TemplateRef = { templateId: string; version: string };
@@ -106,8 +106,6 @@ export function buildRegistry(
       return { templateId, versions: rows, townships: townshipsOn, behind };
     });
 }
-
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
 
 /**
  * What a standards body must get right before a version can be published, besides the config

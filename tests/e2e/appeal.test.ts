@@ -37,7 +37,7 @@ describe.runIf(hasBrowser)("appealing a deduction in Chromium", () => {
       where: { login },
       select: { id: true, login: true, displayName: true, active: true },
     });
-    const c = await loadTenantContext(e2e.db, user, "east-lake");
+    const c = await loadTenantContext(e2e.db, user, "east-lake", new Date());
     if (!c) throw new Error(login);
     return c;
   }

@@ -18,13 +18,19 @@ describe.runIf(hasBrowser)("moving open cases to a new config version in Chromiu
       where: { login },
       select: { id: true, login: true, displayName: true, active: true },
     });
-    const c = await loadTenantContext(e2e.db, user, "east-lake");
+    const c = await loadTenantContext(e2e.db, user, "east-lake", new Date());
     if (!c) throw new Error(login);
     return c;
   }
   async function fire(id: string, login: string, transitionId: string, input?: unknown) {
     const row = await e2e.db.case.findUniqueOrThrow({ where: { id } });
-    const r = await transitionCase(e2e.db, await ctx(login), id, { transitionId, input, expectedVersion: row.version });
+    const r = await transitionCase(
+      e2e.db,
+      await ctx(login),
+      id,
+      { transitionId, input, expectedVersion: row.version },
+      new Date(),
+    );
     if (!r.ok) throw new Error(`${transitionId}: ${JSON.stringify(r)}`);
   }
 
@@ -47,7 +53,7 @@ describe.runIf(hasBrowser)("moving open cases to a new config version in Chromiu
     const v2 = JSON.parse(JSON.stringify(v1.document).replaceAll('"handling"', '"processing"'));
     delete v2.extends;
     v2.workflows["case-loop"].states.processing.name = { zh: "办理中", en: "Processing" };
-    const published = await publishTownshipConfig(e2e.db, v2, { by: "east.admin" });
+    const published = await publishTownshipConfig(e2e.db, v2, { by: "east.admin", now: new Date() });
     expect(published).toMatchObject({ ok: true, version: 2 });
 
     const page = await e2e.loginAs("east.admin", { viewport: { width: 1280, height: 900 } });

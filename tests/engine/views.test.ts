@@ -122,6 +122,15 @@ describe("dashboard helpers", () => {
   it("lists the last days oldest first", () => {
     expect(lastDays(ZONE, now, 3)).toEqual(["2026-02-28", "2026-03-01", "2026-03-02"]);
   });
+
+  it.each([
+    // Clocks go forward on 29 March: that day has 23 hours.
+    ["2026-03-29T22:30:00Z", ["2026-03-28", "2026-03-29", "2026-03-30"]],
+    // Clocks go back on 25 October: that day has 25 hours.
+    ["2026-10-26T22:30:00Z", ["2026-10-24", "2026-10-25", "2026-10-26"]],
+  ])("steps calendar days across a DST change in Europe/Berlin (%s)", (at, days) => {
+    expect(lastDays("Europe/Berlin", new Date(at), 3)).toEqual(days);
+  });
 });
 
 describe("viewIssues", () => {

@@ -19,7 +19,7 @@ const ctx = async (login: string, town = "east-lake") => (await s.contextOf(logi
 
 beforeAll(async () => {
   s = await seededDatabase();
-  const r = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: validDispute });
+  const r = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: validDispute }, new Date());
   if (!r.ok) throw new Error("report failed");
   caseId = r.caseId;
 });
@@ -27,7 +27,9 @@ afterAll(() => teardown(s));
 
 describe("attachments", () => {
   it("stores a photo for the reporter and serves it to readers only", async () => {
-    expect(await addAttachments(await ctx("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }])).toEqual({
+    expect(
+      await addAttachments(await ctx("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }], new Date()),
+    ).toEqual({
       ok: true,
       count: 1,
     });
@@ -55,13 +57,15 @@ describe("attachments", () => {
     ],
   ])("refuses %s, saving nothing", async (_what, file, code) => {
     const before = (await listAttachments(await ctx("east.routing"), caseId)).length;
-    const r = await addAttachments(await ctx("east.grid1"), caseId, [file]);
+    const r = await addAttachments(await ctx("east.grid1"), caseId, [file], new Date());
     expect(r).toMatchObject({ ok: false, issues: [{ code }] });
     expect((await listAttachments(await ctx("east.routing"), caseId)).length).toBe(before);
   });
 
   it("cannot attach to a case one may not read", async () => {
-    expect(await addAttachments(await ctx("east.grid3"), caseId, [{ name: "x.png", bytes: PNG }])).toMatchObject({
+    expect(
+      await addAttachments(await ctx("east.grid3"), caseId, [{ name: "x.png", bytes: PNG }], new Date()),
+    ).toMatchObject({
       ok: false,
       notFound: true,
     });
@@ -70,12 +74,17 @@ describe("attachments", () => {
 
 describe("comments", () => {
   it("adds comments for readers, in order, audited", async () => {
-    expect(await addComment(await ctx("east.routing"), caseId, "请网格员补充现场照片")).toEqual({ ok: true });
-    expect(await addComment(await ctx("east.grid1"), caseId, "  ")).toMatchObject({
+    expect(await addComment(await ctx("east.routing"), caseId, "请网格员补充现场照片", new Date())).toEqual({
+      ok: true,
+    });
+    expect(await addComment(await ctx("east.grid1"), caseId, "  ", new Date())).toMatchObject({
       ok: false,
       issues: [{ code: "comment.empty" }],
     });
-    expect(await addComment(await ctx("east.grid3"), caseId, "越权评论")).toMatchObject({ ok: false, notFound: true });
+    expect(await addComment(await ctx("east.grid3"), caseId, "越权评论", new Date())).toMatchObject({
+      ok: false,
+      notFound: true,
+    });
     const comments = await listComments(s.db, await ctx("east.grid1"), caseId);
     expect(comments.map((c) => [c.author, c.body])).toEqual([["王敏（东湖镇流转督办）", "请网格员补充现场照片"]]);
     const audit = await s.db.auditEvent.findMany({ where: { caseId }, select: { type: true } });

@@ -21,7 +21,7 @@ async function ctx(login: string, township: string) {
 describe("reporting a case", () => {
   it("saves a valid case with its config version, an audit entry and a notification job", async () => {
     const grid1 = await ctx("east.grid1", "east-lake");
-    const result = await reportCase(grid1, { categoryId: "dispute", data: validDispute });
+    const result = await reportCase(grid1, { categoryId: "dispute", data: validDispute }, new Date());
     expect(result.ok).toBe(true);
     if (!result.ok) return;
     expect(result.number).toMatch(/^\d{4}-000001$/);
@@ -52,10 +52,14 @@ describe("reporting a case", () => {
   it("refuses invalid input with per-field messages in Chinese and English, and saves nothing", async () => {
     const grid1 = await ctx("east.grid1", "east-lake");
     const before = await s.db.case.count();
-    const result = await reportCase(grid1, {
-      categoryId: "dispute",
-      data: { summary: "ab", parties: 1, partyPhone: "123" },
-    });
+    const result = await reportCase(
+      grid1,
+      {
+        categoryId: "dispute",
+        data: { summary: "ab", parties: 1, partyPhone: "123" },
+      },
+      new Date(),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.refusal.kind).toBe("invalid-input");
@@ -75,7 +79,11 @@ describe("reporting a case", () => {
 
   it("refuses a category of another township", async () => {
     const grid1 = await ctx("east.grid1", "east-lake");
-    const result = await reportCase(grid1, { categoryId: "market-complaint", data: { summary: "市场短斤缺两" } });
+    const result = await reportCase(
+      grid1,
+      { categoryId: "market-complaint", data: { summary: "市场短斤缺两" } },
+      new Date(),
+    );
     expect(result).toMatchObject({ ok: false, refusal: { kind: "invalid-input", issues: [{ path: "/categoryId" }] } });
   });
 });
@@ -83,10 +91,14 @@ describe("reporting a case", () => {
 describe("who sees a case", () => {
   let caseId: string;
   beforeAll(async () => {
-    const result = await reportCase(await ctx("east.grid1", "east-lake"), {
-      categoryId: "safety-hazard",
-      data: { summary: "楼道堆放杂物", hazardType: "消防", location: "桥头村8号" },
-    });
+    const result = await reportCase(
+      await ctx("east.grid1", "east-lake"),
+      {
+        categoryId: "safety-hazard",
+        data: { summary: "楼道堆放杂物", hazardType: "消防", location: "桥头村8号" },
+      },
+      new Date(),
+    );
     if (!result.ok) throw new Error("setup failed");
     caseId = result.caseId;
   });
@@ -127,10 +139,14 @@ describe("who sees a case", () => {
 
 describe("confidential fields", () => {
   it("masks phone and ID numbers for grid workers and shows them to command-room staff", async () => {
-    const result = await reportCase(await ctx("east.grid1", "east-lake"), {
-      categoryId: "dispute",
-      data: validDispute,
-    });
+    const result = await reportCase(
+      await ctx("east.grid1", "east-lake"),
+      {
+        categoryId: "dispute",
+        data: validDispute,
+      },
+      new Date(),
+    );
     if (!result.ok) throw new Error("setup failed");
     const row = await s.db.case.findUniqueOrThrow({ where: { id: result.caseId } });
     const facts = {

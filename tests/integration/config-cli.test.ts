@@ -303,12 +303,16 @@ describe("config publish", () => {
         where: { login },
         select: { id: true, login: true, displayName: true, active: true },
       });
-      return (await loadTenantContext(db, user, "west-hill"))!;
+      return (await loadTenantContext(db, user, "west-hill", new Date()))!;
     };
-    const reported = await reportCase(await as("west.grid1"), {
-      categoryId: "dispute",
-      data: { ...validDispute, summary: "西山乡纠纷" },
-    });
+    const reported = await reportCase(
+      await as("west.grid1"),
+      {
+        categoryId: "dispute",
+        data: { ...validDispute, summary: "西山乡纠纷" },
+      },
+      new Date(),
+    );
     if (!reported.ok) throw new Error(JSON.stringify(reported));
     const routing = await as("west.routing");
     for (const [transitionId, input] of [
@@ -319,11 +323,17 @@ describe("config publish", () => {
         where: { id: reported.caseId },
         select: { version: true },
       });
-      const fired = await transitionCase(db, routing, reported.caseId, {
-        transitionId,
-        input,
-        expectedVersion: version,
-      });
+      const fired = await transitionCase(
+        db,
+        routing,
+        reported.caseId,
+        {
+          transitionId,
+          input,
+          expectedVersion: version,
+        },
+        new Date(),
+      );
       if (!fired.ok) throw new Error(JSON.stringify(fired));
     }
     const due = async () =>

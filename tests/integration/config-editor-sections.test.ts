@@ -25,7 +25,7 @@ afterAll(() => teardown(s));
 const ctx = (login: string) => s.context(login);
 
 async function report() {
-  const r = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: validDispute });
+  const r = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: validDispute }, new Date());
   if (!r.ok) throw new Error(JSON.stringify(r));
   return r.caseId;
 }
@@ -73,7 +73,9 @@ describe("scoring rules and workbenches in the config editor", () => {
     expect(answer.ok).toBe(false);
     expect(answer.issues.map((i) => i.code)).toContain("scoring.fact-unknown");
 
-    expect(await publishEdit(s.db, admin, { kind: "sections", sections: { scoring: rules } }, 1)).toMatchObject({
+    expect(
+      await publishEdit(s.db, admin, { kind: "sections", sections: { scoring: rules } }, 1, new Date()),
+    ).toMatchObject({
       ok: false,
     });
     expect(await s.db.configVersion.count({ where: { tenantId: admin.tenant.id } })).toBe(1);
@@ -84,11 +86,17 @@ describe("scoring rules and workbenches in the config editor", () => {
     const triaged = await report();
     const routing = await ctx("east.routing");
     const row = await s.db.case.findUniqueOrThrow({ where: { id: triaged } });
-    const fired = await transitionCase(s.db, routing, triaged, {
-      transitionId: "triage",
-      input: { gradeId: "general" },
-      expectedVersion: row.version,
-    });
+    const fired = await transitionCase(
+      s.db,
+      routing,
+      triaged,
+      {
+        transitionId: "triage",
+        input: { gradeId: "general" },
+        expectedVersion: row.version,
+      },
+      new Date(),
+    );
     if (!fired.ok) throw new Error(JSON.stringify(fired));
     const oldTab = (await loadWorkbench(routing, { tab: "to-triage" }, new Date(), "zh-CN")).tabs.find(
       (t) => t.id === "to-triage",
@@ -111,7 +119,7 @@ describe("scoring rules and workbenches in the config editor", () => {
     expect(checked.changes.map((c) => c.zh).join("\n")).toContain("0.5 → 3");
     expect(checked.changes.map((c) => c.en).join("\n")).toContain("待研判及待交办");
 
-    expect(await publishEdit(s.db, admin, edit, 1)).toEqual({ ok: true, version: 2, status: "published" });
+    expect(await publishEdit(s.db, admin, edit, 1, new Date())).toEqual({ ok: true, version: 2, status: "published" });
     const v2 = await s.db.configVersion.findFirstOrThrow({ where: { tenantId: admin.tenant.id, version: 2 } });
     const source = v2.source as { scoring?: unknown; views?: unknown };
     expect(source.scoring).toEqual({ rules: [{ id: "grid-reported", points: 3 }] });

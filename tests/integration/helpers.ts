@@ -21,7 +21,7 @@ export async function seededDatabase(): Promise<Seeded> {
       where: { login },
       select: { id: true, login: true, displayName: true, active: true },
     });
-    return loadTenantContext(db, user, township);
+    return loadTenantContext(db, user, township, new Date());
   };
   return {
     database,

@@ -19,7 +19,7 @@ describe.runIf(hasRedis)("jobs through BullMQ on Redis", () => {
 
   it("delivers the intake notification once, even when the same work is queued again", async () => {
     const ctx = (await s.contextOf("east.grid1", "east-lake"))!;
-    const result = await reportCase(ctx, { categoryId: "dispute", data: validDispute });
+    const result = await reportCase(ctx, { categoryId: "dispute", data: validDispute }, new Date());
     expect(result.ok).toBe(true);
     if (!result.ok) return;
 

@@ -30,18 +30,31 @@ beforeAll(async () => {
   });
   const source = structuredClone(v1.source) as Record<string, unknown>;
   source.forms = { ...(source.forms as object | undefined), triage: { maskedFields: ["note"] } };
-  const published = await publishTownshipConfig(s.db, source, { by: "test" });
+  const published = await publishTownshipConfig(s.db, source, { by: "test", now: new Date() });
   if (!published.ok) throw new Error(JSON.stringify(published));
-  const reported = await reportCase(await s.context("east.grid1"), { categoryId: "dispute", data: validDispute });
+  const reported = await reportCase(
+    await s.context("east.grid1"),
+    { categoryId: "dispute", data: validDispute },
+    new Date(),
+  );
   if (!reported.ok) throw new Error("report failed");
   caseId = reported.caseId;
-  const triaged = await transitionCase(s.db, await s.context("east.routing"), caseId, {
-    transitionId: "triage",
-    input: { gradeId: "general", note: TRIAGE_NOTE },
-    expectedVersion: 1,
-  });
+  const triaged = await transitionCase(
+    s.db,
+    await s.context("east.routing"),
+    caseId,
+    {
+      transitionId: "triage",
+      input: { gradeId: "general", note: TRIAGE_NOTE },
+      expectedVersion: 1,
+    },
+    new Date(),
+  );
   if (!triaged.ok) throw new Error(`triage failed: ${JSON.stringify(triaged)}`);
-  if (!(await addAttachments(await s.context("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }])).ok)
+  if (
+    !(await addAttachments(await s.context("east.grid1"), caseId, [{ name: "现场照片.png", bytes: PNG }], new Date()))
+      .ok
+  )
     throw new Error("attach failed");
   fileId = (await s.db.attachment.findFirstOrThrow({ where: { caseId } })).id;
   app = await startAppOn(s.database);
@@ -191,7 +204,7 @@ describe("exports", () => {
     }
 
     const director = await loggedIn("east.director");
-    const review = await director.post(`/t/east-lake/reports/${currentPeriodKey(ZONE)}/export`, {});
+    const review = await director.post(`/t/east-lake/reports/${currentPeriodKey(ZONE, new Date())}/export`, {});
     expect(review.status).toBe(200);
     const reviewCells = await xlsxCells(await review.arrayBuffer());
     const names = reviewCells.filter((c) => String(c.value).includes("cmd|"));

@@ -16,11 +16,18 @@ const admin = async () => (await s.contextOf("east.admin", "east-lake"))!;
 
 describe("people", () => {
   it("invites a new person with a one-time password that logs in", async () => {
-    const r = await inviteMember(s.db, await admin(), "east.newgrid", "新网格员", {
-      posts: ["grid-worker"],
-      backupPosts: [],
-      unitId: "grid-qiaotou-2",
-    });
+    const r = await inviteMember(
+      s.db,
+      await admin(),
+      "east.newgrid",
+      "新网格员",
+      {
+        posts: ["grid-worker"],
+        backupPosts: [],
+        unitId: "grid-qiaotou-2",
+      },
+      new Date(),
+    );
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.oneTimePassword).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
@@ -37,7 +44,7 @@ describe("people", () => {
     await s.db.session.create({
       data: { id: "grid3-session", userId: grid3.userId, expiresAt: new Date(Date.now() + 3600_000) },
     });
-    const r = await resetMemberPassword(s.db, ctx, grid3.id);
+    const r = await resetMemberPassword(s.db, ctx, grid3.id, new Date());
     expect(r.ok).toBe(true);
     if (!r.ok) return;
     expect(r.oneTimePassword).toMatch(/^[a-z2-9]{4}-[a-z2-9]{4}-[a-z2-9]{4}$/);
@@ -52,11 +59,11 @@ describe("people", () => {
     expect(audit.data).toEqual({ login: "east.grid3" });
 
     const self = members.find((m) => m.user.login === "east.admin")!;
-    const refusedSelf = await resetMemberPassword(s.db, ctx, self.id);
+    const refusedSelf = await resetMemberPassword(s.db, ctx, self.id, new Date());
     expect(!refusedSelf.ok && refusedSelf.issues.map((i) => i.code)).toEqual(["reset.self"]);
     // both.analyst also works in West Hill: East Lake's admin may not take the account over.
     const analyst = members.find((m) => m.user.login === "both.analyst")!;
-    const refused = await resetMemberPassword(s.db, ctx, analyst.id);
+    const refused = await resetMemberPassword(s.db, ctx, analyst.id, new Date());
     expect(!refused.ok && refused.issues.map((i) => i.message.en)).toEqual([
       "This person also works elsewhere; ask the county admin to reset the password",
     ]);
@@ -64,11 +71,18 @@ describe("people", () => {
   });
 
   it("refuses unknown posts, units and a backup of one's own post, in both languages", async () => {
-    const r = await inviteMember(s.db, await admin(), "east.bad", "错误", {
-      posts: ["ghost"],
-      backupPosts: ["ghost"],
-      unitId: "nowhere",
-    });
+    const r = await inviteMember(
+      s.db,
+      await admin(),
+      "east.bad",
+      "错误",
+      {
+        posts: ["ghost"],
+        backupPosts: ["ghost"],
+        unitId: "nowhere",
+      },
+      new Date(),
+    );
     expect(r).toMatchObject({ ok: false });
     if (r.ok) return;
     expect(r.issues.map((i) => i.path).sort()).toEqual(
@@ -83,23 +97,33 @@ describe("people", () => {
     const members = await listMembers(a);
     const grid3 = members.find((m) => m.user.login === "east.grid3")!;
     const routing = members.find((m) => m.user.login === "east.routing")!;
-    await updateMember(a, grid3.id, { posts: grid3.posts, backupPosts: ["routing"], unitId: grid3.unitId });
+    await updateMember(a, grid3.id, { posts: grid3.posts, backupPosts: ["routing"], unitId: grid3.unitId }, new Date());
     expect((await s.contextOf("east.grid3", "east-lake"))!.membership.posts).toEqual(["grid-worker"]);
-    await updateMember(a, routing.id, {
-      posts: routing.posts,
-      backupPosts: [],
-      unitId: routing.unitId,
-      awayUntil: new Date(Date.now() + 86400_000),
-    });
+    await updateMember(
+      a,
+      routing.id,
+      {
+        posts: routing.posts,
+        backupPosts: [],
+        unitId: routing.unitId,
+        awayUntil: new Date(Date.now() + 86400_000),
+      },
+      new Date(),
+    );
     const acting = (await s.contextOf("east.grid3", "east-lake"))!;
     expect(acting.membership.posts).toEqual(["grid-worker", "routing"]);
     expect(acting.ability.can("export", "Case")).toBe(true);
-    await updateMember(a, routing.id, {
-      posts: routing.posts,
-      backupPosts: [],
-      unitId: routing.unitId,
-      awayUntil: null,
-    });
+    await updateMember(
+      a,
+      routing.id,
+      {
+        posts: routing.posts,
+        backupPosts: [],
+        unitId: routing.unitId,
+        awayUntil: null,
+      },
+      new Date(),
+    );
     expect((await s.contextOf("east.grid3", "east-lake"))!.membership.posts).toEqual(["grid-worker"]);
   });
 
@@ -109,14 +133,21 @@ describe("people", () => {
     await s.db.session.create({
       data: { id: "test-session-newgrid", userId: m.userId, expiresAt: new Date(Date.now() + 3600_000) },
     });
-    expect(await updateMember(a, m.id, { posts: m.posts, backupPosts: [], unitId: m.unitId, active: false })).toEqual({
+    expect(
+      await updateMember(a, m.id, { posts: m.posts, backupPosts: [], unitId: m.unitId, active: false }, new Date()),
+    ).toEqual({
       ok: true,
     });
     expect(await s.contextOf("east.newgrid", "east-lake")).toBeNull();
     expect(await s.db.session.count({ where: { userId: m.userId } })).toBe(0);
     const self = (await listMembers(a)).find((x) => x.user.login === "east.admin")!;
     expect(
-      await updateMember(a, self.id, { posts: self.posts, backupPosts: [], unitId: self.unitId, active: false }),
+      await updateMember(
+        a,
+        self.id,
+        { posts: self.posts, backupPosts: [], unitId: self.unitId, active: false },
+        new Date(),
+      ),
     ).toMatchObject({ ok: false });
   });
 
@@ -125,19 +156,28 @@ describe("people", () => {
     const members = await listMembers(a);
     const director = members.find((m) => m.user.login === "east.director")!;
     const grid1 = members.find((m) => m.user.login === "east.grid1")!;
-    const refused = await saveRota(a, { rotation: { start: "2026-01-01", holders: [grid1.userId] } }, 0);
+    const refused = await saveRota(a, { rotation: { start: "2026-01-01", holders: [grid1.userId] } }, 0, new Date());
     expect(refused).toMatchObject({ ok: false, issues: [{ path: "/rotation/holders/0", code: "rota.not-eligible" }] });
     // The director backs up the duty post (executive-deputy) in the demo data once we say so.
-    await updateMember(a, director.id, {
-      posts: director.posts,
-      backupPosts: ["executive-deputy"],
-      unitId: director.unitId,
-    });
-    expect(await saveRota(a, { rotation: { start: "2026-01-01", holders: [director.userId] } }, 0)).toEqual({
-      ok: true,
-      version: 1,
-    });
-    expect(await saveRota(a, { rotation: { start: "2026-01-01", holders: [director.userId] } }, 0)).toMatchObject({
+    await updateMember(
+      a,
+      director.id,
+      {
+        posts: director.posts,
+        backupPosts: ["executive-deputy"],
+        unitId: director.unitId,
+      },
+      new Date(),
+    );
+    expect(await saveRota(a, { rotation: { start: "2026-01-01", holders: [director.userId] } }, 0, new Date())).toEqual(
+      {
+        ok: true,
+        version: 1,
+      },
+    );
+    expect(
+      await saveRota(a, { rotation: { start: "2026-01-01", holders: [director.userId] } }, 0, new Date()),
+    ).toMatchObject({
       ok: false,
       issues: [{ code: "version.stale" }],
     });

@@ -34,13 +34,13 @@ const userOf = (login: string) =>
   });
 
 async function countyCtx() {
-  const ctx = await loadCountyContext(s.db, await userOf("county.admin"), "demo-county");
+  const ctx = await loadCountyContext(s.db, await userOf("county.admin"), "demo-county", new Date());
   if (!ctx) throw new Error("county.admin is not a member of demo-county");
   return ctx;
 }
 
 async function townshipCtx(login: string, code: string) {
-  const ctx = await loadTenantContext(s.db, await userOf(login), code);
+  const ctx = await loadTenantContext(s.db, await userOf(login), code, new Date());
   if (!ctx) throw new Error(`${login} is not a member of ${code}`);
   return ctx;
 }
@@ -89,7 +89,7 @@ describe("the county's own people", () => {
     expect(again.logins.find((l) => l.login === "county.admin")).toMatchObject({ townships: ["demo-county"] });
     expect(await s.db.user.count({ where: { login: "county.admin" } })).toBe(1);
     // A county member is no member of its townships.
-    expect(await loadTenantContext(s.db, county.user, "east-lake")).toBeNull();
+    expect(await loadTenantContext(s.db, county.user, "east-lake", new Date())).toBeNull();
   });
 });
 
@@ -118,7 +118,7 @@ describe("onboarding a township", () => {
 
   it("creates the township, config v1, its first users and the audit entries together", async () => {
     const county = await countyCtx();
-    const result = await onboardTownship(s.db, county, draft("south-lake"));
+    const result = await onboardTownship(s.db, county, draft("south-lake"), new Date());
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     expect(result.credentials.map((c) => [c.login, c.posts, c.unit])).toEqual([
       ["south-lake.admin", ["township-admin"], "command-room"],
@@ -171,10 +171,14 @@ describe("onboarding a township", () => {
     const admin = await townshipCtx("south-lake.admin", "south-lake");
     expect(admin.ability.can("manage", "Config")).toBe(true);
     const grid = await townshipCtx("south-lake.grid1", "south-lake");
-    const reported = await reportCase(grid, {
-      categoryId: "dispute",
-      data: { ...validDispute, location: "南湖村3组" },
-    });
+    const reported = await reportCase(
+      grid,
+      {
+        categoryId: "dispute",
+        data: { ...validDispute, location: "南湖村3组" },
+      },
+      new Date(),
+    );
     expect(reported.ok).toBe(true);
 
     const townships = await listCountyTownships(s.db, county.county.id);
@@ -227,7 +231,7 @@ describe("onboarding a township", () => {
     ],
   ])("refuses %s with bilingual issues and creates nothing", async (_name, make, path, code, where) => {
     const before = await snapshot();
-    const result = await onboardTownship(s.db, await countyCtx(), make());
+    const result = await onboardTownship(s.db, await countyCtx(), make(), new Date());
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.map((i) => [i.path, i.code, i.where])).toContainEqual([path, code, where]);
@@ -239,7 +243,10 @@ describe("onboarding a township", () => {
     const county = await countyCtx();
     const a = draft("twin-town", { admin: { login: "twin.a.admin", name: "A" }, staff: [] });
     const b = draft("twin-town", { admin: { login: "twin.b.admin", name: "B" }, staff: [] });
-    const results = await Promise.all([onboardTownship(s.db, county, a), onboardTownship(s.db, county, b)]);
+    const results = await Promise.all([
+      onboardTownship(s.db, county, a, new Date()),
+      onboardTownship(s.db, county, b, new Date()),
+    ]);
     expect(results.filter((r) => r.ok)).toHaveLength(1);
     const logins = (await s.db.user.findMany({ where: { login: { startsWith: "twin." } } })).map((u) => u.login);
     expect(logins).toHaveLength(1);
@@ -326,7 +333,7 @@ describe("importing villages and grids", () => {
 describe("the township admin publishes a config edit", () => {
   it("publishes version 2, keeps version 1, and cases keep the version they were opened under", async () => {
     const grid = await townshipCtx("east.grid1", "east-lake");
-    const before = await reportCase(grid, { categoryId: "dispute", data: validDispute });
+    const before = await reportCase(grid, { categoryId: "dispute", data: validDispute }, new Date());
     if (!before.ok) throw new Error("report failed");
 
     const admin = await townshipCtx("east.admin", "east-lake");
@@ -353,7 +360,7 @@ describe("the township admin publishes a config edit", () => {
     ]);
     expect(await s.db.configVersion.count({ where: { tenantId: admin.tenant.id } })).toBe(1);
 
-    const published = await publishEdit(s.db, admin, edit, 1);
+    const published = await publishEdit(s.db, admin, edit, 1, new Date());
     expect(published).toEqual({ ok: true, version: 2, status: "published" });
 
     const versions = await s.db.configVersion.findMany({
@@ -375,10 +382,14 @@ describe("the township admin publishes a config edit", () => {
 
     const old = await s.db.case.findUniqueOrThrow({ where: { id: before.caseId } });
     expect(old.configVersion).toBe(1);
-    const after = await reportCase(await townshipCtx("east.grid1", "east-lake"), {
-      categoryId: "dispute",
-      data: validDispute,
-    });
+    const after = await reportCase(
+      await townshipCtx("east.grid1", "east-lake"),
+      {
+        categoryId: "dispute",
+        data: validDispute,
+      },
+      new Date(),
+    );
     if (!after.ok) throw new Error("report failed");
     expect((await s.db.case.findUniqueOrThrow({ where: { id: after.caseId } })).configVersion).toBe(2);
 
@@ -392,7 +403,7 @@ describe("the township admin publishes a config edit", () => {
     });
 
     // An edit based on version 1 is refused now that version 2 exists; nothing is written.
-    const stale = await publishEdit(s.db, await townshipCtx("east.admin", "east-lake"), edit, 1);
+    const stale = await publishEdit(s.db, await townshipCtx("east.admin", "east-lake"), edit, 1, new Date());
     expect(stale.ok).toBe(false);
     if (!stale.ok) expect(stale.issues[0]!.code).toBe("publish.stale");
     expect(await s.db.configVersion.count({ where: { tenantId: admin.tenant.id } })).toBe(2);
@@ -406,7 +417,13 @@ describe("the township admin publishes a config edit", () => {
       defaultGrade: string;
     }>;
     categories.find((c) => c.id === "safety-hazard")!.defaultGrade = "urgent";
-    const result = await publishEdit(s.db, admin, { kind: "sections", sections: { categories } }, state.latest.version);
+    const result = await publishEdit(
+      s.db,
+      admin,
+      { kind: "sections", sections: { categories } },
+      state.latest.version,
+      new Date(),
+    );
     expect(result.ok).toBe(false);
     if (!result.ok) {
       expect(result.issues).toContainEqual({
@@ -429,6 +446,7 @@ describe("the township admin publishes a config edit", () => {
       admin,
       { kind: "form", formId: "intake-dispute", model },
       state.latest.version,
+      new Date(),
     );
     expect(published).toMatchObject({ ok: true, status: "published" });
     const source = (
@@ -444,9 +462,13 @@ describe("the township admin publishes a config edit", () => {
       i18n: { en: { schema: { properties: { witness: { title: "Witness" } } } } },
     });
     const grid = await townshipCtx("east.grid1", "east-lake");
-    const refused = await reportCase(grid, { categoryId: "dispute", data: validDispute });
+    const refused = await reportCase(grid, { categoryId: "dispute", data: validDispute }, new Date());
     expect(refused.ok).toBe(false);
-    const accepted = await reportCase(grid, { categoryId: "dispute", data: { ...validDispute, witness: "王某" } });
+    const accepted = await reportCase(
+      grid,
+      { categoryId: "dispute", data: { ...validDispute, witness: "王某" } },
+      new Date(),
+    );
     expect(accepted.ok).toBe(true);
   });
 
@@ -458,6 +480,7 @@ describe("the township admin publishes a config edit", () => {
       admin,
       { kind: "sections", sections: { grades: sectionValue(state.latest.document, "grades") } },
       state.latest.version,
+      new Date(),
     );
     expect(result).toEqual({ ok: true, version: state.latest.version, status: "unchanged" });
   });

@@ -145,9 +145,9 @@ describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built se
       where: { login: "east.grid1" },
       select: { id: true, login: true, displayName: true, active: true },
     });
-    const ctx = (await loadTenantContext(db, user, "east-lake"))!;
+    const ctx = (await loadTenantContext(db, user, "east-lake", new Date()))!;
     for (let i = 0; i < 3; i++)
-      expect((await reportCase(ctx, { categoryId: "dispute", data: validDispute })).ok).toBe(true);
+      expect((await reportCase(ctx, { categoryId: "dispute", data: validDispute }, new Date())).ok).toBe(true);
     const orphans = (await outboxIds(`status = 'pending'`)).filter((id) => !before.has(id));
     expect(orphans.length).toBeGreaterThanOrEqual(3);
     const counted = await adds();

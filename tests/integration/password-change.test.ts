@@ -18,11 +18,18 @@ beforeAll(async () => {
     REDIS_URL: undefined,
   });
   const admin = (await s.contextOf("east.admin", "east-lake"))!;
-  const invited = await inviteMember(s.db, admin, "east.newcomer", "新同事", {
-    posts: ["grid-worker"],
-    backupPosts: [],
-    unitId: "grid-qiaotou-2",
-  });
+  const invited = await inviteMember(
+    s.db,
+    admin,
+    "east.newcomer",
+    "新同事",
+    {
+      posts: ["grid-worker"],
+      backupPosts: [],
+      unitId: "grid-qiaotou-2",
+    },
+    new Date(),
+  );
   if (!invited.ok || !invited.oneTimePassword) throw new Error("invite failed");
   oneTime = invited.oneTimePassword;
 });

@@ -42,7 +42,7 @@ beforeAll(async () => {
     { posts: ["platform-lead"], action: "read", subject: "Case", scope: "township" },
     { posts: ["platform-lead"], action: "read", subject: "Case", scope: "assigned", inverted: true },
   ];
-  const published = await publishTownshipConfig(s.db, source, { by: "test" });
+  const published = await publishTownshipConfig(s.db, source, { by: "test", now: new Date() });
   if (!published.ok) throw new Error(JSON.stringify(published));
   // A second grid worker in Qiaotou grid 1, so the grid has a case east.grid1 did not report.
   await s.db.membership.updateMany({
@@ -50,10 +50,14 @@ beforeAll(async () => {
     data: { unitId: "grid-qiaotou-1" },
   });
   const report = async (login: string, key: keyof typeof ids) => {
-    const r = await reportCase(await s.context(login), {
-      categoryId: "dispute",
-      data: { ...validDispute, summary: titles[key] },
-    });
+    const r = await reportCase(
+      await s.context(login),
+      {
+        categoryId: "dispute",
+        data: { ...validDispute, summary: titles[key] },
+      },
+      new Date(),
+    );
     if (!r.ok) throw new Error(JSON.stringify(r.refusal));
     ids[key] = r.caseId;
   };
@@ -67,7 +71,13 @@ beforeAll(async () => {
     ["triage", { gradeId: "general" }, 1],
     ["dispatch", { leadUnitId: "platform-safety" }, 2],
   ] as const) {
-    const fired = await transitionCase(s.db, routing, ids.dispatched, { transitionId, input, expectedVersion });
+    const fired = await transitionCase(
+      s.db,
+      routing,
+      ids.dispatched,
+      { transitionId, input, expectedVersion },
+      new Date(),
+    );
     if (!fired.ok) throw new Error(JSON.stringify(fired));
   }
   app = await startAppOn(s.database);

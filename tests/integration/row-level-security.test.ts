@@ -17,7 +17,11 @@ beforeAll(async () => {
     ["west.grid1", "west-hill", { summary: "农贸市场占道经营" }],
   ] as const) {
     const ctx = (await s.contextOf(login, town))!;
-    const r = await reportCase(ctx, { categoryId: town === "east-lake" ? "dispute" : "market-complaint", data });
+    const r = await reportCase(
+      ctx,
+      { categoryId: town === "east-lake" ? "dispute" : "market-complaint", data },
+      new Date(),
+    );
     if (!r.ok) throw new Error(JSON.stringify(r.refusal));
   }
 });

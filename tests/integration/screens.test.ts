@@ -268,8 +268,8 @@ describe("inbox", () => {
     );
     const target = before.rows[0]!;
     // Another user cannot mark it.
-    expect(await markNotificationsRead(await ctx("east.routing"), [target.id])).toBe(0);
-    expect(await markNotificationsRead(safety, [target.id, "garbage"])).toBe(1);
+    expect(await markNotificationsRead(await ctx("east.routing"), [target.id], new Date())).toBe(0);
+    expect(await markNotificationsRead(safety, [target.id, "garbage"], new Date())).toBe(1);
     const after = await listNotifications(safety);
     expect(after.unread).toBe(before.unread - 1);
     expect(after.rows.at(-1)!.id).toBe(target.id);
@@ -277,7 +277,7 @@ describe("inbox", () => {
     expect(await unreadByTownship(s.db, user.id)).toEqual([
       expect.objectContaining({ code: "east-lake", unread: after.unread }),
     ]);
-    expect(await markNotificationsRead(safety, "all")).toBe(after.unread);
+    expect(await markNotificationsRead(safety, "all", new Date())).toBe(after.unread);
     expect((await listNotifications(safety)).unread).toBe(0);
   });
 });

@@ -33,7 +33,7 @@ const userOf = (login: string) =>
   });
 
 async function contextOf(login: string, body = BODY): Promise<StandardsContext> {
-  const ctx = await loadStandardsContext(s.db, await userOf(login), body);
+  const ctx = await loadStandardsContext(s.db, await userOf(login), body, new Date());
   if (!ctx) throw new Error(`${login} is not a member of ${body}`);
   return ctx;
 }

@@ -87,11 +87,16 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
 
   it("a preview shows each conflict with the old, the township's and the new value, and writes nothing", async () => {
     const before = await s.db.configVersion.count();
-    const preview = await previewUpgrade(s.db, await ctxOf("east.admin", "east-lake"), {
-      to: TO,
-      baseVersion: 1,
-      decisions: {},
-    });
+    const preview = await previewUpgrade(
+      s.db,
+      await ctxOf("east.admin", "east-lake"),
+      {
+        to: TO,
+        baseVersion: 1,
+        decisions: {},
+      },
+      new Date(),
+    );
     expect(preview).toMatchObject({
       from: FROM,
       to: TO,
@@ -124,11 +129,16 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
       [ZH]: { choice: "custom", text: "应急岗" },
       [EN]: { choice: "theirs" },
     };
-    const preview = await previewUpgrade(s.db, await ctxOf("east.admin", "east-lake"), {
-      to: TO,
-      baseVersion: 1,
-      decisions,
-    });
+    const preview = await previewUpgrade(
+      s.db,
+      await ctxOf("east.admin", "east-lake"),
+      {
+        to: TO,
+        baseVersion: 1,
+        decisions,
+      },
+      new Date(),
+    );
     const zh = preview.conflicts.find((c) => c.path === ZH);
     const en = preview.conflicts.find((c) => c.path === EN);
     expect(zh).toMatchObject({ decided: false, decision: { choice: "custom", text: "应急岗" } });
@@ -143,11 +153,16 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
       [ZH]: { choice: "ours" },
       [EN]: { choice: "custom", text: '"Emergency and general-duty post"' },
     };
-    const preview = await previewUpgrade(s.db, await ctxOf("east.admin", "east-lake"), {
-      to: TO,
-      baseVersion: 1,
-      decisions,
-    });
+    const preview = await previewUpgrade(
+      s.db,
+      await ctxOf("east.admin", "east-lake"),
+      {
+        to: TO,
+        baseVersion: 1,
+        decisions,
+      },
+      new Date(),
+    );
     expect(preview.issues).toEqual([]);
     expect(preview.ready).toBe(true);
     expect(preview.conflicts.every((c) => c.decided)).toBe(true);
@@ -174,13 +189,18 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
       [ZH]: { choice: "ours" },
       [EN]: { choice: "custom", text: '"Emergency and general-duty post"' },
     };
-    const preview = await previewUpgrade(s.db, ctx, { to: TO, baseVersion: 1, decisions });
-    const result = await publishUpgrade(s.db, ctx, {
-      to: TO,
-      baseVersion: 1,
-      decisions,
-      previewed: preview.fingerprint,
-    });
+    const preview = await previewUpgrade(s.db, ctx, { to: TO, baseVersion: 1, decisions }, new Date());
+    const result = await publishUpgrade(
+      s.db,
+      ctx,
+      {
+        to: TO,
+        baseVersion: 1,
+        decisions,
+        previewed: preview.fingerprint,
+      },
+      new Date(),
+    );
     expect(result).toEqual({ ok: true, version: 2, status: "published", from: FROM, to: TO });
 
     const [v1, v2] = await versionsOf("east-lake");
@@ -215,7 +235,12 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
 
   it("a page opened before that version refuses to preview or publish again", async () => {
     const ctx = await ctxOf("east.admin", "east-lake");
-    const stale = await publishUpgrade(s.db, ctx, { to: TO, baseVersion: 1, decisions: {}, previewed: "[]" });
+    const stale = await publishUpgrade(
+      s.db,
+      ctx,
+      { to: TO, baseVersion: 1, decisions: {}, previewed: "[]" },
+      new Date(),
+    );
     expect(stale.ok).toBe(false);
     if (stale.ok) return;
     expect(stale.preview.issues.map((i) => i.code)).toEqual(["publish.stale"]);
@@ -227,37 +252,49 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
 describe("west-hill: no conflicts, but the page must be current and previewed", () => {
   it("refuses to publish what was not previewed with these decisions", async () => {
     const west = await westAdmin();
-    const preview = await previewUpgrade(s.db, west, { to: TO, baseVersion: 1, decisions: {} });
+    const preview = await previewUpgrade(s.db, west, { to: TO, baseVersion: 1, decisions: {} }, new Date());
     expect(preview.conflicts).toEqual([]);
     expect(preview.ready).toBe(true);
-    const result = await publishUpgrade(s.db, west, {
-      to: TO,
-      baseVersion: 1,
-      decisions: { [ZH]: { choice: "ours" } },
-      previewed: preview.fingerprint,
-    });
+    const result = await publishUpgrade(
+      s.db,
+      west,
+      {
+        to: TO,
+        baseVersion: 1,
+        decisions: { [ZH]: { choice: "ours" } },
+        previewed: preview.fingerprint,
+      },
+      new Date(),
+    );
     expect(result).toMatchObject({ ok: false, changedSincePreview: true });
     expect(await s.db.configVersion.count({ where: { tenantId: await tenantId("west-hill") } })).toBe(1);
   });
 
   it("refuses a stale page when another version was published after it was opened", async () => {
     const west = await westAdmin();
-    const preview = await previewUpgrade(s.db, west, { to: TO, baseVersion: 1, decisions: {} });
+    const preview = await previewUpgrade(s.db, west, { to: TO, baseVersion: 1, decisions: {} }, new Date());
     // Meanwhile another admin publishes a change to west-hill on the old template.
     const [v1] = await versionsOf("west-hill");
     const edited = structuredClone(v1!.source) as { categories: Array<{ id: string; name: { zh: string } }> };
     edited.categories[0]!.name.zh = "市场投诉举报";
-    expect(await publishTownshipConfig(s.db, edited, { by: "someone", baseVersion: 1 })).toMatchObject({
-      ok: true,
-      version: 2,
-    });
+    expect(await publishTownshipConfig(s.db, edited, { by: "someone", baseVersion: 1, now: new Date() })).toMatchObject(
+      {
+        ok: true,
+        version: 2,
+      },
+    );
 
-    const result = await publishUpgrade(s.db, west, {
-      to: TO,
-      baseVersion: 1,
-      decisions: {},
-      previewed: preview.fingerprint,
-    });
+    const result = await publishUpgrade(
+      s.db,
+      west,
+      {
+        to: TO,
+        baseVersion: 1,
+        decisions: {},
+        previewed: preview.fingerprint,
+      },
+      new Date(),
+    );
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.preview.issues.map((i) => i.code)).toEqual(["publish.stale"]);
@@ -353,8 +390,10 @@ describe("who may upgrade", () => {
       const ctx = await ctxOf(login, "east-lake");
       const request = { to: TO, baseVersion: 2, decisions: {} };
       await expect(loadUpgradeScreen(s.db, ctx)).rejects.toMatchObject({ status: 403 });
-      await expect(previewUpgrade(s.db, ctx, request)).rejects.toMatchObject({ status: 403 });
-      await expect(publishUpgrade(s.db, ctx, { ...request, previewed: "[]" })).rejects.toMatchObject({ status: 403 });
+      await expect(previewUpgrade(s.db, ctx, request, new Date())).rejects.toMatchObject({ status: 403 });
+      await expect(publishUpgrade(s.db, ctx, { ...request, previewed: "[]" }, new Date())).rejects.toMatchObject({
+        status: 403,
+      });
     },
   );
 });
@@ -402,7 +441,9 @@ describe("a version whose calendar adds a day off: the open cases whose due date
     };
     next.version = "1.9.0";
     next.calendars["cn-mainland"]!.holidays = ["2026-03-04"];
-    expect(await publishTemplate(s.db, next, { by: "standards office", notes: "3月4日放假" })).toMatchObject({
+    expect(
+      await publishTemplate(s.db, next, { by: "standards office", notes: "3月4日放假", now: new Date() }),
+    ).toMatchObject({
       ok: true,
       status: "published",
     });

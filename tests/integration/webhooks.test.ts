@@ -52,7 +52,7 @@ describe("webhooks", () => {
     const east = await s.db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } });
     await s.db.webhook.create({ data: { tenantId: east.id, url, secret: "s3cret" } });
     const ctx = (await s.contextOf("east.grid1", "east-lake"))!;
-    const r = await reportCase(ctx, { categoryId: "dispute", data: validDispute });
+    const r = await reportCase(ctx, { categoryId: "dispute", data: validDispute }, new Date());
     expect(r.ok).toBe(true);
     await runPending(); // the notify job writes notifications and queues the webhook delivery
     const hookJob = await s.db.outboxJob.findFirstOrThrow({ where: { kind: "webhook" } });
