@@ -43,7 +43,7 @@ function mayHold(spec: Spec | undefined, mode: Mode, gradeId: string | undefined
 }
 
 /** Who analyses a grade in a mode: the mode's override, else the grade's own rule. */
-export function analysisIn(config: TownshipConfig, grade: Grade, mode: Mode): Analysis {
+function analysisIn(config: TownshipConfig, grade: Grade, mode: Mode): Analysis {
   const override = config.modes?.[mode]?.grades;
   return override && Object.hasOwn(override, grade.id) ? override[grade.id]!.analysis : grade.analysis;
 }

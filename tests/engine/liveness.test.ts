@@ -18,7 +18,7 @@ describe("liveness: someone can move every open state", () => {
     const resolved = resolveConfig(readTenantJson(file), templateLookup);
     expect(resolved.ok).toBe(true);
     if (!resolved.ok) return;
-    expect(livenessIssues(resolved.value)).toEqual([]);
+    expect(livenessIssues(resolved.value as TownshipConfig)).toEqual([]);
   });
 
   it.each<[string, (c: MutableConfig) => void, Array<{ path: string; en: RegExp }>]>([
