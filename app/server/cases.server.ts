@@ -4,7 +4,7 @@ import { decideIntake, type IntakeInput, type NewCase, type Refusal } from "#eng
 import type { Issue } from "#engine/issues";
 import { checkUploads, storeAttachments } from "./attachments.server";
 import type { Upload } from "./form-input.server";
-import { getPrisma, type Tx } from "./db.server";
+import type { Tx } from "./db.server";
 import { applyOutcomes, nextNumber } from "./effects.server";
 import { relayOutbox } from "./jobs.server";
 import { refreshCaseStuck } from "./stuck.server";
@@ -115,7 +115,7 @@ export async function reportCase(
     return { number, outbox };
   });
   await relayOutbox(outbox);
-  await refreshCaseStuck(getPrisma(), c.tenantId, c.id, now);
+  await refreshCaseStuck(ctx, c.id, now);
   return { ok: true, caseId: c.id, number };
 }
 

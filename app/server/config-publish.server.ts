@@ -282,7 +282,7 @@ export async function publishTownshipConfig(
     }),
     "ConfigVersion",
   );
-  return result.ok && result.status === "published" ? afterStaffingChange(tenant.id, now, result, db) : result;
+  return result.ok && result.status === "published" ? afterStaffingChange({ db, tenantId: tenant.id }, now, result) : result;
 }
 
 /**

@@ -115,7 +115,7 @@ export async function inviteMember(
     "Membership",
     "User",
   );
-  return afterStaffingChange(ctx.tenant.id, now, result);
+  return afterStaffingChange(ctx, now, result);
 }
 
 export type ResetResult = { ok: true; login: string; oneTimePassword: string } | { ok: false; issues: Issue[] };
@@ -293,7 +293,7 @@ export async function updateMember(
     "Membership",
     "Session",
   );
-  return afterStaffingChange(ctx.tenant.id, now, result);
+  return afterStaffingChange(ctx, now, result);
 }
 
 export async function getRota(ctx: TenantContext) {
@@ -367,5 +367,5 @@ export async function saveRota(
     }),
     "DutyRota",
   );
-  return afterStaffingChange(ctx.tenant.id, now, result);
+  return afterStaffingChange(ctx, now, result);
 }

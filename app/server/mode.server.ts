@@ -94,5 +94,5 @@ export async function switchTenantMode(
     "Tenant",
   );
   await relayOutbox(outbox);
-  return afterStaffingChange(ctx.tenant.id, now, result, db);
+  return afterStaffingChange(ctx, now, result);
 }

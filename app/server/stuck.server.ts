@@ -7,7 +7,7 @@ import type { CompiledConfig } from "#engine/config/index";
 import { dutyDate, dutyLeaderOn, type DutyRotaData } from "#engine/rota";
 import { criticalPosts, isStuck, type Staffing } from "#engine/stuck";
 import { getTenantConfig } from "./config.server";
-import { getPrisma, type Db, type Tx } from "./db.server";
+import type { Db, Tx } from "./db.server";
 import { relayOutbox } from "./jobs.server";
 import { writeOutbox, type OutboxRef } from "./outbox.server";
 import { accessibleCases } from "./permissions.server";
@@ -16,14 +16,13 @@ import { toCaseState } from "./workflow.server";
 
 /** Who is there today: active members (away ones marked), today's rota holders, a county above. */
 async function staffingOf(db: Db | Tx, tenantId: string, compiled: CompiledConfig, mode: Mode, now: Date) {
-  const [members, rota, tenant] = await Promise.all([
-    db.membership.findMany({
-      where: { tenantId, active: true, user: { active: true } },
-      select: { userId: true, unitId: true, posts: true, backupPosts: true, awayUntil: true },
-    }),
-    db.dutyRota.findUnique({ where: { tenantId }, select: { data: true } }),
-    db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } }),
-  ]);
+  // One after another: these may run inside one transaction (a connection runs one query at a time).
+  const members = await db.membership.findMany({
+    where: { tenantId, active: true, user: { active: true } },
+    select: { userId: true, unitId: true, posts: true, backupPosts: true, awayUntil: true },
+  });
+  const rota = await db.dutyRota.findUnique({ where: { tenantId }, select: { data: true } });
+  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
   const today = dutyLeaderOn(compiled, rota?.data as DutyRotaData | undefined, dutyDate(compiled, now), mode);
   const staffing: Staffing = {
     members: members.map((m) => ({
@@ -74,23 +73,25 @@ async function assess(db: Db | Tx, tenantId: string, now: Date, caseIds?: readon
   return out;
 }
 
+/** Where the refresh runs: the owner connection (sweep, publish) or a request's row-level-security scope. */
+type Runner = { transaction<T>(fn: (tx: Tx) => Promise<T>): Promise<T> };
+const owner = (db: Db): Runner => ({ transaction: (fn) => db.$transaction(fn, { timeout: 60_000 }) });
+
 /**
  * Writes `stuckSince` for the tenant's open cases (or the ones named) and notifies the leadership of
- * each case that just became stuck. Returns how many became stuck.
+ * each case that just became stuck, in one transaction. Returns how many became stuck.
  */
-async function refreshStuck(db: Db, tenantId: string, now: Date, caseIds?: readonly string[]): Promise<number> {
-  const assessed = await assess(db, tenantId, now, caseIds);
-  if (!assessed.length) return 0;
-  const latest = await getTenantConfig(db, tenantId);
-  const leadership = latest ? [...latest.compiled.leadershipPosts] : [];
-  const stuck = assessed.filter((c) => c.stuck);
-  const free = assessed.filter((c) => !c.stuck).map((c) => c.id);
-  let written: OutboxRef[] = [];
-  let became = 0;
-  await db.$transaction(async (tx) => {
+async function refreshStuck(runner: Runner, tenantId: string, now: Date, caseIds?: readonly string[]): Promise<number> {
+  const { became, written } = await runner.transaction(async (tx) => {
+    const assessed = await assess(tx, tenantId, now, caseIds);
+    const latest = await getTenantConfig(tx as unknown as Db, tenantId);
+    const leadership = latest ? [...latest.compiled.leadershipPosts] : [];
+    const free = assessed.filter((c) => !c.stuck).map((c) => c.id);
     if (free.length)
       await tx.case.updateMany({ where: { id: { in: free }, stuckSince: { not: null } }, data: { stuckSince: null } });
-    for (const c of stuck) {
+    let became = 0;
+    let written: OutboxRef[] = [];
+    for (const c of assessed.filter((a) => a.stuck)) {
       const set = await tx.case.updateMany({ where: { id: c.id, stuckSince: null }, data: { stuckSince: now } });
       if (set.count !== 1) continue; // already stuck: notified when it became so
       became++;
@@ -117,15 +118,16 @@ async function refreshStuck(db: Db, tenantId: string, now: Date, caseIds?: reado
         ]),
       );
     }
+    return { became, written };
   });
   await relayOutbox(written);
   return became;
 }
 
 /** After a write to one case (transition, intake): best effort, the sweep corrects any miss. */
-export async function refreshCaseStuck(db: Db, tenantId: string, caseId: string, now: Date): Promise<void> {
+export async function refreshCaseStuck(ctx: TenantContext, caseId: string, now: Date): Promise<void> {
   try {
-    await refreshStuck(db, tenantId, now, [caseId]);
+    await refreshStuck(ctx.db, ctx.tenant.id, now, [caseId]);
   } catch (error) {
     console.error(`[stuck] case ${caseId}:`, (error as Error).message);
   }
@@ -143,7 +145,7 @@ export async function sweepStuckCases(db: Db, now: Date, everyMs = SWEEP_EVERY_M
   let became = 0;
   for (const t of townships) {
     try {
-      became += await refreshStuck(db, t.id, now);
+      became += await refreshStuck(owner(db), t.id, now);
     } catch (error) {
       console.error(`[stuck] tenant ${t.id}:`, (error as Error).message);
     }
@@ -195,16 +197,19 @@ export async function staffingWarning(db: Db, ctx: TenantContext, now: Date): Pr
   };
 }
 
-/** After the people, the rota, the mode or the config changed: every open case again (best effort). */
+/**
+ * After the people, the rota, the mode or the config changed: every open case again, in the
+ * request's scope (or on `db` for a publish without one). Best effort: the sweep corrects a miss.
+ */
 export async function afterStaffingChange<T extends { ok: boolean }>(
-  tenantId: string,
+  scope: TenantContext | { db: Db; tenantId: string },
   now: Date,
   result: T,
-  db: Db = getPrisma(),
 ): Promise<T> {
   if (!result.ok) return result;
+  const [runner, tenantId] = "tenant" in scope ? [scope.db, scope.tenant.id] : [owner(scope.db), scope.tenantId];
   try {
-    await refreshStuck(db, tenantId, now);
+    await refreshStuck(runner, tenantId, now);
   } catch (error) {
     console.error(`[stuck] tenant ${tenantId}:`, (error as Error).message);
   }

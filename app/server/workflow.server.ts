@@ -212,7 +212,7 @@ export async function transitionCase(
   );
   if (!written) return { ok: false, refusal: STALE };
   await relayOutbox(written);
-  await refreshCaseStuck(db, loaded.row.tenantId, loaded.row.id, now);
+  await refreshCaseStuck(ctx, loaded.row.id, now);
   return { ok: true, version: decision.next.version, state: decision.next.state };
 }
 

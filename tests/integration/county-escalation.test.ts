@@ -44,8 +44,11 @@ beforeAll(async () => {
   const east = await s.db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } });
   const director = await s.db.user.findUniqueOrThrow({ where: { login: "east.director" } });
   // The director is on duty every day in this test's rota.
-  await s.db.dutyRota.create({
-    data: { tenantId: east.id, data: { rotation: { start: "2026-01-01", holders: [director.id] } } },
+  const rota = { rotation: { start: "2026-01-01", holders: [director.id] } };
+  await s.db.dutyRota.upsert({
+    where: { tenantId: east.id },
+    create: { tenantId: east.id, data: rota },
+    update: { data: rota },
   });
   county = await countyMember("demo-county", "county.dispatcher");
   otherCounty = await countyMember("other-county", "other.dispatcher");
