@@ -300,7 +300,9 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   out.push(...scoringIssues(config)); // rules, ratings and appeals: engine/config/checks-scoring.ts
   out.push(...viewIssues(config)); // workbenches and dashboards: engine/config/checks-views.ts
   out.push(...maskingIssues(config)); // phone and ID-number fields: engine/config/checks-masking.ts
-  out.push(...livenessIssues(config)); // someone can move every open state: engine/config/checks-liveness.ts
+  // Someone can move every open state (engine/config/checks-liveness.ts). Judged once the references
+  // hold, so a missing post or rota is reported once, where it is fixed, not again at every state.
+  if (!out.length) out.push(...livenessIssues(config));
   return out;
 }
 

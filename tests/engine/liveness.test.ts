@@ -79,18 +79,23 @@ describe("liveness: someone can move every open state", () => {
     }
   });
 
-  it("is part of validation: the config is refused", () => {
+  it("is part of validation once the references hold: the config is refused", () => {
     const config = demoConfig();
-    for (const t of leaving(config, "feedback")) t.by = ["$leadership"];
-    config.posts = config.posts.map((p: { kind?: string }) => ({
-      ...p,
-      kind: p.kind === "leadership" ? "working" : p.kind,
-    }));
+    for (const t of leaving(config, "feedback")) t.by = [];
     const result = validateTownshipConfig(config);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.issues.filter((i) => i.code === "workflow.no-actor").map((i) => i.path)).toContain(
-      "/workflows/case-loop/states/feedback",
-    );
+    expect(result.issues.map((i) => [i.path, i.code])).toEqual([
+      ["/workflows/case-loop/states/feedback", "workflow.no-actor"],
+    ]);
+  });
+
+  it("a missing analysis post is reported once, at the grade, not again at every state", () => {
+    const config = demoConfig();
+    config.grades.find((g: { id: string }) => g.id === "major").analysis.post = "mayor";
+    const result = validateTownshipConfig(config);
+    expect(result.ok ? [] : result.issues.map((i) => [i.path, i.code])).toEqual([
+      ["/grades/2/analysis/post", "reference.missing"],
+    ]);
   });
 });
