@@ -282,7 +282,9 @@ export async function publishTownshipConfig(
     }),
     "ConfigVersion",
   );
-  return result.ok && result.status === "published" ? afterStaffingChange({ db, tenantId: tenant.id }, now, result) : result;
+  return result.ok && result.status === "published"
+    ? afterStaffingChange({ db, tenantId: tenant.id }, now, result)
+    : result;
 }
 
 /**
