@@ -65,17 +65,18 @@ export function isStuck(config: CompiledConfig, state: CaseState, staffing: Staf
 }
 
 /**
- * The posts whose holders' absence would leave this (movable) case stuck: every mover holds them and
- * no present backup would step in. Empty for a stuck case or one the county can move.
+ * The posts whose holders' absence would leave this (movable) case stuck: with every holder away
+ * (their backups stepping in), nobody could move it. Empty for a stuck case.
  */
 export function criticalPosts(config: CompiledConfig, state: CaseState, staffing: Staffing, now: Date): string[] {
   const movers = caseMovers(config, state, staffing, now);
   if (!movers.length || movers.includes("$county")) return [];
   const acting = actingPosts(staffing.members);
+  // Only a post every mover acts in can take all of them away at once.
   const [first, ...rest] = movers.map((id) => acting.get(id) ?? []);
   const shared = (first ?? []).filter((post) => rest.every((posts) => posts.includes(post)));
-  const moverSet = new Set(movers);
-  return shared.filter(
-    (post) => !staffing.members.some((m) => !m.away && !moverSet.has(m.userId) && (m.backupPosts ?? []).includes(post)),
-  );
+  return shared.filter((post) => {
+    const members = staffing.members.map((m) => (m.posts.includes(post) ? { ...m, away: true } : m));
+    return caseMovers(config, state, { ...staffing, members }, now).length === 0;
+  });
 }

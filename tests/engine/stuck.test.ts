@@ -75,5 +75,16 @@ describe("stuck cases: nobody present can move them", () => {
     expect(criticalPosts(config, triage, staff([routing, backup]), now)).toEqual([]);
     const second: StaffMember = { userId: "u-routing-2", unitId: "command-room", posts: ["routing", "analysis"] };
     expect(criticalPosts(config, triage, staff([routing, second]), now)).toEqual(["routing"]);
+    // A backup of the duty post is not on the rota: the duty leader's absence still leaves it stuck.
+    const difficult = inState("triage", { gradeId: "difficult" });
+    const director: StaffMember = {
+      userId: "u-director",
+      unitId: "command-room",
+      posts: ["director"],
+      backupPosts: ["executive-deputy"],
+    };
+    expect(criticalPosts(config, difficult, staff([routing, deputy, director], ["u-deputy"]), now)).toEqual([
+      "executive-deputy",
+    ]);
   });
 });
