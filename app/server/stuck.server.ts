@@ -125,9 +125,14 @@ async function refreshStuck(runner: Runner, tenantId: string, now: Date, caseIds
 }
 
 /** After a write to one case (transition, intake): best effort, the sweep corrects any miss. */
-export async function refreshCaseStuck(ctx: TenantContext, caseId: string, now: Date): Promise<void> {
+export async function refreshCaseStuck(
+  scope: TenantContext | { db: Db; tenantId: string },
+  caseId: string,
+  now: Date,
+): Promise<void> {
+  const [runner, tenantId] = "tenant" in scope ? [scope.db, scope.tenant.id] : [owner(scope.db), scope.tenantId];
   try {
-    await refreshStuck(ctx.db, ctx.tenant.id, now, [caseId]);
+    await refreshStuck(runner, tenantId, now, [caseId]);
   } catch (error) {
     console.error(`[stuck] case ${caseId}:`, (error as Error).message);
   }

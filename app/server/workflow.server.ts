@@ -280,6 +280,7 @@ export async function countyTransition(
   );
   if (!written) return { ok: false, refusal: STALE };
   await relayOutbox(written);
+  await refreshCaseStuck({ db, tenantId: loaded.row.tenantId }, loaded.row.id, now);
   return { ok: true, version: decision.next.version, state: decision.next.state };
 }
 
