@@ -37,6 +37,7 @@ export function StuckCasesCard({ cases }: { cases: readonly StuckRow[] }) {
 }
 
 type Warning = {
+  stuckCount: number;
   stuck: ReadonlyArray<{ id: string; number: string; title: string }>;
   posts: ReadonlyArray<{ post: string; name: { zh: string; en?: string }; cases: number }>;
 };
@@ -45,13 +46,13 @@ export function StaffingWarningCard({ warning }: { warning: Warning }) {
   const { tenant } = useTownship();
   const t = useT();
   const locale = useLocale();
-  if (!warning.stuck.length && !warning.posts.length) return null;
+  if (!warning.stuckCount && !warning.posts.length) return null;
   return (
     <div className="alert" role="alert" data-testid="staffing-warning">
       <strong>{t("staffingWarning")}</strong>
-      {warning.stuck.length ? (
+      {warning.stuckCount ? (
         <>
-          <p>{t("staffingStuckNow", { n: warning.stuck.length })}</p>
+          <p>{t("staffingStuckNow", { n: warning.stuckCount })}</p>
           <ul data-testid="staffing-stuck">
             {warning.stuck.map((c) => (
               <li key={c.id}>

@@ -183,7 +183,8 @@ export async function listStuckCases(ctx: TenantContext, take = 50): Promise<Stu
 }
 
 export type StaffingWarning = {
-  /** Open cases nobody can move now. */
+  /** Open cases nobody can move now: how many, and the ones this admin may read. */
+  stuckCount: number;
   stuck: Array<{ id: string; number: string; title: string }>;
   /** Posts whose holders' absence would leave open cases stuck, with how many. */
   posts: Array<{ post: string; name: { zh: string; en?: string }; cases: number }>;
@@ -194,8 +195,22 @@ export async function staffingWarning(db: Db, ctx: TenantContext, now: Date): Pr
   const assessed = await assess(db, ctx.tenant.id, now);
   const counts = new Map<string, number>();
   for (const c of assessed) for (const p of c.critical) counts.set(p, (counts.get(p) ?? 0) + 1);
+  const stuck = assessed.filter((c) => c.stuck);
+  // Titles only of cases the admin may read (confidentiality); the count covers all.
+  const readable = stuck.length
+    ? await ctx.db.transaction((tx) =>
+        tx.case.findMany({
+          where: {
+            AND: [{ tenantId: ctx.tenant.id, id: { in: stuck.map((c) => c.id) } }, accessibleCases(ctx.ability)],
+          },
+          select: { id: true },
+        }),
+      )
+    : [];
+  const mayRead = new Set(readable.map((r) => r.id));
   return {
-    stuck: assessed.filter((c) => c.stuck).map((c) => ({ id: c.id, number: c.number, title: c.title })),
+    stuckCount: stuck.length,
+    stuck: stuck.filter((c) => mayRead.has(c.id)).map((c) => ({ id: c.id, number: c.number, title: c.title })),
     posts: [...counts]
       .map(([post, cases]) => ({ post, name: ctx.compiled.posts.get(post)?.name ?? { zh: post }, cases }))
       .sort((a, b) => b.cases - a.cases || a.post.localeCompare(b.post)),
