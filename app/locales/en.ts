@@ -211,7 +211,8 @@ export const en: Catalog = {
     "No one at work can take any action on these cases (a post is unstaffed, nobody is on duty today, or the backup is away). Change the people, the duty rota or the config; the leadership has been notified.",
   stuckSince: "since {at}",
   staffingWarning: "Staffing warning",
-  staffingStuckNow: "{n, plural, one {# open case} other {# open cases}} nobody can move now:",
+  staffingStuckNow:
+    "{n, plural, one {# open case} other {# open cases}} nobody can move now (the command room sees them on the workbench and the due list)",
   staffingCriticalPosts: "If every holder of these posts were away, open cases would be left with nobody to move them:",
   staffingCriticalPost: "{post}: {n, plural, one {# case} other {# cases}}",
   "notify.supervision.sheet": "Supervision sheet",
