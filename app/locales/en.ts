@@ -205,6 +205,16 @@ export const en: Catalog = {
   "notify.deadline.reminder": "Deadline reminder",
   "notify.deadline.overdue": "Case overdue",
   "notify.review.overdue": "Review overdue",
+  "notify.case.stuck": "Case nobody can move",
+  stuckCases: "{n, plural, one {# case nobody can move} other {# cases nobody can move}}",
+  stuckCasesHelp:
+    "No one at work can take any action on these cases (a post is unstaffed, nobody is on duty today, or the backup is away). Change the people, the duty rota or the config; the leadership has been notified.",
+  stuckSince: "since {at}",
+  staffingWarning: "Staffing warning",
+  staffingStuckNow:
+    "{n, plural, one {# open case} other {# open cases}} nobody can move now (the command room sees them on the workbench and the due list)",
+  staffingCriticalPosts: "If every holder of these posts were away, open cases would be left with nobody to move them:",
+  staffingCriticalPost: "{post}: {n, plural, one {# case} other {# cases}}",
   "notify.supervision.sheet": "Supervision sheet",
   "notify.supervision.talk": "Talk with the principal leader",
   "notify.tenant.mode-switched": "Mode switched",

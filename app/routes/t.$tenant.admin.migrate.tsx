@@ -25,7 +25,7 @@ import { requireTenantContext } from "#app/server/tenancy.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "manage", "Config");
-  const screen = await loadMigrationScreen(ctx, {});
+  const screen = await loadMigrationScreen(ctx, {}, ctx.now);
   // The first view: counts and the mapping; the per-case list comes with a dry run.
   return json({ ...screen, plan: { ...screen.plan, cases: [] } });
 }
@@ -38,15 +38,23 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const form = await requireForm(request);
   const choices = choicesFrom(form);
   if (form.get("intent") === "apply") {
-    const result = await applyCaseMigration(getPrisma(), ctx, {
-      toVersion: Number(form.get("toVersion")),
-      choices,
-      seen: seenFrom(form),
-    });
+    const result = await applyCaseMigration(
+      getPrisma(),
+      ctx,
+      {
+        toVersion: Number(form.get("toVersion")),
+        choices,
+        seen: seenFrom(form),
+      },
+      ctx.now,
+    );
     if (result.ok) return redirect(`/t/${ctx.tenant.code}/admin/migrate?moved=${result.moved}&to=${result.version}`);
-    return json<ActionResponse>({ screen: await loadMigrationScreen(ctx, choices), issues: result.issues }, 409);
+    return json<ActionResponse>(
+      { screen: await loadMigrationScreen(ctx, choices, ctx.now), issues: result.issues },
+      409,
+    );
   }
-  return json<ActionResponse>({ screen: await loadMigrationScreen(ctx, choices), issues: [] });
+  return json<ActionResponse>({ screen: await loadMigrationScreen(ctx, choices, ctx.now), issues: [] });
 }
 
 export default function MigrateCases() {

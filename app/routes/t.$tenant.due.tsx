@@ -4,12 +4,14 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
 import { pickMessage } from "#engine/i18n";
 import { DeadlineBadge, StateBadge, useTownship, useWhen } from "#app/components/township";
+import { StuckCasesCard } from "#app/components/stuck";
 import { isMessageKey, useT } from "#app/i18n";
 import { getPrisma } from "#app/server/db.server";
 import { dutyLeaderToday, listDueCases, parseDueFilter } from "#app/server/due.server";
 import { requireForm } from "#app/server/form-input.server";
 import { getLocale } from "#app/server/locale.server";
 import { getModeState, switchTenantMode } from "#app/server/mode.server";
+import { listStuckCases } from "#app/server/stuck.server";
 import { requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
@@ -17,12 +19,13 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const db = getPrisma();
   const now = ctx.now;
   const filter = parseDueFilter(new URL(request.url).searchParams.get("filter"));
-  const [rows, duty, mode] = await Promise.all([
+  const [rows, duty, mode, stuck] = await Promise.all([
     listDueCases(db, ctx, now, filter),
     dutyLeaderToday(db, ctx, now),
     getModeState(db, ctx, now),
+    listStuckCases(ctx),
   ]);
-  return json({ filter, rows, duty, mode });
+  return json({ filter, rows, duty, mode, stuck });
 }
 
 export async function action({ request, params }: ActionFunctionArgs) {
@@ -88,7 +91,7 @@ function ModeSwitch() {
 }
 
 export default function DueList() {
-  const { filter, rows, duty } = useLoaderData<typeof loader>();
+  const { filter, rows, duty, stuck } = useLoaderData<typeof loader>();
   const { tenant, labels } = useTownship();
   const t = useT();
   const when = useWhen();
@@ -112,6 +115,7 @@ export default function DueList() {
         {duty.allLeadership ? <div className="field-description">{t("allLeadershipOnDuty")}</div> : null}
       </div>
       <ModeSwitch />
+      <StuckCasesCard cases={stuck} />
       <div className="card">
         <div className="actions">
           <h1 style={{ margin: 0 }}>

@@ -2,6 +2,7 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
 import { pickMessage } from "#engine/i18n";
+import { StaffingWarningCard } from "#app/components/stuck";
 import { useTownship } from "#app/components/township";
 import { useLocale, useT } from "#app/i18n";
 import { getPrisma } from "#app/server/db.server";
@@ -15,6 +16,7 @@ import {
   updateMember,
   type MemberInput,
 } from "#app/server/members.server";
+import { staffingWarning } from "#app/server/stuck.server";
 import { requireTenantContext } from "#app/server/tenancy.server";
 import { endOfLocalDay } from "#engine/calendar";
 import { unitRole } from "#engine/org";
@@ -22,8 +24,9 @@ import { unitRole } from "#engine/org";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "manage", "Membership");
-  const members = await listMembers(ctx);
+  const [members, warning] = await Promise.all([listMembers(ctx), staffingWarning(getPrisma(), ctx, new Date())]);
   return json({
+    warning,
     members: members.map((m) => ({
       id: m.id,
       login: m.user.login,
@@ -153,7 +156,7 @@ function MemberFields({
 }
 
 export default function Members() {
-  const { members, posts, units, defaultUnit } = useLoaderData<typeof loader>();
+  const { members, posts, units, defaultUnit, warning } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const { tenant, labels } = useTownship();
   const t = useT();
@@ -166,6 +169,7 @@ export default function Members() {
         <p>
           <Link to={`/t/${tenant.code}/rota`}>{t("dutyRota")}</Link>
         </p>
+        <StaffingWarningCard warning={warning} />
         {issues.length ? (
           <ul className="alert" role="alert" data-testid="member-errors">
             {issues.map((i) => (

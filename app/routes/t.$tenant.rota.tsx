@@ -4,17 +4,24 @@ import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { addLocalDays, localDate } from "#engine/time";
 import { pickMessage } from "#engine/i18n";
 import { rotaCalendar, type DutyRotaData } from "#engine/rota";
+import { StaffingWarningCard } from "#app/components/stuck";
 import { translate, useT } from "#app/i18n";
+import { getPrisma } from "#app/server/db.server";
 import { requireForm } from "#app/server/form-input.server";
 import { requireAbility } from "#app/server/guards.server";
 import { getLocale } from "#app/server/locale.server";
 import { getRota, listMembers, saveRota } from "#app/server/members.server";
+import { staffingWarning } from "#app/server/stuck.server";
 import { requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "manage", "Membership");
-  const [row, members] = await Promise.all([getRota(ctx), listMembers(ctx)]);
+  const [row, members, warning] = await Promise.all([
+    getRota(ctx),
+    listMembers(ctx),
+    staffingWarning(getPrisma(), ctx, new Date()),
+  ]);
   const rota = (row?.data ?? {}) as DutyRotaData;
   const rotaPost = ctx.compiled.config.dutyRota?.post;
   const eligible = members.filter(
@@ -25,6 +32,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const today = localDate(zone, ctx.now);
   const end = addLocalDays(today, 13);
   return json({
+    warning,
     version: row?.version ?? 0,
     rota,
     eligible: eligible.map((m) => ({ userId: m.userId, name: m.user.displayName })),
@@ -66,7 +74,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
 }
 
 export default function Rota() {
-  const { version, rota, eligible, upcoming, today } = useLoaderData<typeof loader>();
+  const { version, rota, eligible, upcoming, today, warning } = useLoaderData<typeof loader>();
   const result = useActionData<typeof action>();
   const t = useT();
   const holders = rota.rotation?.holders ?? [];
@@ -76,6 +84,7 @@ export default function Rota() {
   return (
     <div className="card">
       <h1>{t("dutyRota")}</h1>
+      <StaffingWarningCard warning={warning} />
       {result?.saved ? (
         <p className="notice" role="status">
           {t("rotaSaved", { v: result.saved })}

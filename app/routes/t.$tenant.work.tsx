@@ -5,12 +5,18 @@ import { useLocale, useT, type MessageKey } from "#app/i18n";
 import { getLocale } from "#app/server/locale.server";
 import { requireTenantContext } from "#app/server/tenancy.server";
 import { loadWorkbench, parseWorkbenchQuery } from "#app/server/workbench.server";
+import { StuckCasesCard } from "#app/components/stuck";
 import { StateBadge, useTownship, useWhen } from "#app/components/township";
+import { getPrisma } from "#app/server/db.server";
+import { watchesDeadlines } from "#app/server/due.server";
+import { listStuckCases } from "#app/server/stuck.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const data = await loadWorkbench(ctx, parseWorkbenchQuery(new URL(request.url)), ctx.now, await getLocale(request));
-  return json(data);
+  // The command room's watch: whoever watches deadlines sees the cases nobody can move.
+  const stuck = (await watchesDeadlines(getPrisma(), ctx, ctx.now)) ? await listStuckCases(ctx) : [];
+  return json({ ...data, stuck });
 }
 
 const HEADINGS: Record<ViewColumn, MessageKey> = {
@@ -81,133 +87,136 @@ export default function WorkbenchPage() {
   const states = Object.assign({}, ...Object.values(labels.states)) as Record<string, { name: string }>;
 
   return (
-    <div className="card" data-testid="workbench">
-      <div className="actions">
-        <h1 style={{ margin: 0 }}>{data.workbench.name}</h1>
-        {data.others.length > 1 ? (
-          <nav aria-label={t("workbenches")} className="actions" style={{ margin: 0 }}>
-            {data.others.map((w) => (
+    <>
+      <StuckCasesCard cases={data.stuck} />
+      <div className="card" data-testid="workbench">
+        <div className="actions">
+          <h1 style={{ margin: 0 }}>{data.workbench.name}</h1>
+          {data.others.length > 1 ? (
+            <nav aria-label={t("workbenches")} className="actions" style={{ margin: 0 }}>
+              {data.others.map((w) => (
+                <Link
+                  key={w.id}
+                  to={`${base}?wb=${w.id}`}
+                  className={`filter${w.id === data.workbench?.id ? " active" : ""}`}
+                  aria-current={w.id === data.workbench?.id ? "page" : undefined}
+                >
+                  {w.name}
+                </Link>
+              ))}
+            </nav>
+          ) : null}
+        </div>
+        <div role="tablist" aria-label={data.workbench.name} className="actions" data-testid="workbench-tabs">
+          {data.tabs.map((tab) => {
+            const active = tab.id === data.activeTab;
+            return (
               <Link
-                key={w.id}
-                to={`${base}?wb=${w.id}`}
-                className={`filter${w.id === data.workbench?.id ? " active" : ""}`}
-                aria-current={w.id === data.workbench?.id ? "page" : undefined}
+                key={tab.id}
+                role="tab"
+                aria-selected={active}
+                to={`${base}?${new URLSearchParams({ ...(params.get("wb") ? { wb: params.get("wb")! } : {}), tab: tab.id }).toString()}`}
+                className={`filter${active ? " active" : ""}`}
+                data-testid={`tab-${tab.id}`}
+                data-count={tab.count}
               >
-                {w.name}
+                {tab.name} <span className="tab-count">{tab.count}</span>
               </Link>
-            ))}
+            );
+          })}
+        </div>
+        <Form method="get" action={base} className="actions" role="search" data-testid="workbench-search">
+          {params.get("wb") ? <input type="hidden" name="wb" value={params.get("wb")!} /> : null}
+          <input type="hidden" name="tab" value={data.activeTab ?? ""} />
+          <label>
+            {t("wbSearch")}{" "}
+            <input
+              name="q"
+              defaultValue={params.get("q") ?? ""}
+              placeholder={t("wbSearchPlaceholder")}
+              style={{ width: "14rem" }}
+            />
+          </label>
+          <label>
+            {t("category")}{" "}
+            <select name="category" defaultValue={params.get("category") ?? ""} style={{ width: "auto" }}>
+              <option value="">{t("wbAll")}</option>
+              {Object.entries(labels.categories).map(([id, name]) => (
+                <option key={id} value={id}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("grade")}{" "}
+            <select name="grade" defaultValue={params.get("grade") ?? ""} style={{ width: "auto" }}>
+              <option value="">{t("wbAll")}</option>
+              {Object.entries(labels.grades).map(([id, name]) => (
+                <option key={id} value={id}>
+                  {name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <label>
+            {t("status")}{" "}
+            <select name="state" defaultValue={params.get("state") ?? ""} style={{ width: "auto" }}>
+              <option value="">{t("wbAll")}</option>
+              {Object.entries(states).map(([id, s]) => (
+                <option key={id} value={id}>
+                  {s.name}
+                </option>
+              ))}
+            </select>
+          </label>
+          <button type="submit" className="btn">
+            {t("wbSearchButton")}
+          </button>
+        </Form>
+        <p className="field-description" role="status" data-testid="workbench-total">
+          {t("total", { n: data.total })}
+        </p>
+        {data.rows.length === 0 ? (
+          <p>{t("noCases")}</p>
+        ) : (
+          <table data-testid="workbench-list" lang={locale}>
+            <thead>
+              <tr>
+                {data.columns.map((col) => (
+                  <th key={col} scope="col">
+                    {t(HEADINGS[col])}
+                  </th>
+                ))}
+              </tr>
+            </thead>
+            <tbody>
+              {data.rows.map((c) => (
+                <tr key={c.id}>
+                  {data.columns.map((col) => (
+                    <td key={col}>{cell(c, col)}</td>
+                  ))}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+        {pages > 1 ? (
+          <nav aria-label={t("wbPagination")} className="actions" data-testid="pagination">
+            {data.page > 1 ? (
+              <Link to={href({ page: String(data.page - 1) })} rel="prev">
+                {t("wbPrev")}
+              </Link>
+            ) : null}
+            <span>{t("wbPageOf", { n: data.page, m: pages })}</span>
+            {data.page < pages ? (
+              <Link to={href({ page: String(data.page + 1) })} rel="next">
+                {t("wbNext")}
+              </Link>
+            ) : null}
           </nav>
         ) : null}
       </div>
-      <div role="tablist" aria-label={data.workbench.name} className="actions" data-testid="workbench-tabs">
-        {data.tabs.map((tab) => {
-          const active = tab.id === data.activeTab;
-          return (
-            <Link
-              key={tab.id}
-              role="tab"
-              aria-selected={active}
-              to={`${base}?${new URLSearchParams({ ...(params.get("wb") ? { wb: params.get("wb")! } : {}), tab: tab.id }).toString()}`}
-              className={`filter${active ? " active" : ""}`}
-              data-testid={`tab-${tab.id}`}
-              data-count={tab.count}
-            >
-              {tab.name} <span className="tab-count">{tab.count}</span>
-            </Link>
-          );
-        })}
-      </div>
-      <Form method="get" action={base} className="actions" role="search" data-testid="workbench-search">
-        {params.get("wb") ? <input type="hidden" name="wb" value={params.get("wb")!} /> : null}
-        <input type="hidden" name="tab" value={data.activeTab ?? ""} />
-        <label>
-          {t("wbSearch")}{" "}
-          <input
-            name="q"
-            defaultValue={params.get("q") ?? ""}
-            placeholder={t("wbSearchPlaceholder")}
-            style={{ width: "14rem" }}
-          />
-        </label>
-        <label>
-          {t("category")}{" "}
-          <select name="category" defaultValue={params.get("category") ?? ""} style={{ width: "auto" }}>
-            <option value="">{t("wbAll")}</option>
-            {Object.entries(labels.categories).map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t("grade")}{" "}
-          <select name="grade" defaultValue={params.get("grade") ?? ""} style={{ width: "auto" }}>
-            <option value="">{t("wbAll")}</option>
-            {Object.entries(labels.grades).map(([id, name]) => (
-              <option key={id} value={id}>
-                {name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label>
-          {t("status")}{" "}
-          <select name="state" defaultValue={params.get("state") ?? ""} style={{ width: "auto" }}>
-            <option value="">{t("wbAll")}</option>
-            {Object.entries(states).map(([id, s]) => (
-              <option key={id} value={id}>
-                {s.name}
-              </option>
-            ))}
-          </select>
-        </label>
-        <button type="submit" className="btn">
-          {t("wbSearchButton")}
-        </button>
-      </Form>
-      <p className="field-description" role="status" data-testid="workbench-total">
-        {t("total", { n: data.total })}
-      </p>
-      {data.rows.length === 0 ? (
-        <p>{t("noCases")}</p>
-      ) : (
-        <table data-testid="workbench-list" lang={locale}>
-          <thead>
-            <tr>
-              {data.columns.map((col) => (
-                <th key={col} scope="col">
-                  {t(HEADINGS[col])}
-                </th>
-              ))}
-            </tr>
-          </thead>
-          <tbody>
-            {data.rows.map((c) => (
-              <tr key={c.id}>
-                {data.columns.map((col) => (
-                  <td key={col}>{cell(c, col)}</td>
-                ))}
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
-      {pages > 1 ? (
-        <nav aria-label={t("wbPagination")} className="actions" data-testid="pagination">
-          {data.page > 1 ? (
-            <Link to={href({ page: String(data.page - 1) })} rel="prev">
-              {t("wbPrev")}
-            </Link>
-          ) : null}
-          <span>{t("wbPageOf", { n: data.page, m: pages })}</span>
-          {data.page < pages ? (
-            <Link to={href({ page: String(data.page + 1) })} rel="next">
-              {t("wbNext")}
-            </Link>
-          ) : null}
-        </nav>
-      ) : null}
-    </div>
+    </>
   );
 }

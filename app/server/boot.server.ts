@@ -20,6 +20,7 @@ import { answerClientErrors, refuseMalformedRequests } from "./malformed-request
 import { migrate } from "./migrate.server";
 import { createRequestHandler } from "./remix-handler.server";
 import { seedDemo, type DemoLogin } from "./seed.server";
+import { sweepStuckCases } from "./stuck.server";
 import { sweepDueCases } from "./workflow.server";
 
 /**
@@ -90,7 +91,8 @@ export async function boot(options: BootOptions = {}): Promise<Running> {
   // The supervision sweep runs with the jobs: reminders, sheets and talks come due by time; so do
   // the signed audit checkpoints. Only where the worker runs, so web-only processes never sweep.
   const periodic = env.runWorker
-    ? async (now: Date) => (await sweepDueCases(db, now)) + (await writeDueCheckpoints(db, now))
+    ? async (now: Date) =>
+        (await sweepDueCases(db, now)) + (await sweepStuckCases(db, now)) + (await writeDueCheckpoints(db, now))
     : undefined;
   const runner = createJobRunner(db, periodic);
   setJobRunner(runner);

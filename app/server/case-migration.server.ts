@@ -87,7 +87,7 @@ async function loadPlan(client: Client, tenantId: string, choices: StateChoices,
 export async function loadMigrationScreen(
   ctx: TenantContext,
   choices: StateChoices,
-  now = new Date(),
+  now: Date,
 ): Promise<MigrationScreen> {
   return ctx.db.transaction(async (tx) => {
     const { latest, rows, plan } = await loadPlan(tx, ctx.tenant.id, choices, now);
@@ -141,7 +141,7 @@ export async function applyCaseMigration(
   db: Db,
   ctx: TenantContext,
   input: { toVersion: number; choices: StateChoices; seen: ReadonlyMap<string, number> },
-  now = new Date(),
+  now: Date,
 ): Promise<ApplyResult> {
   const tenantId = ctx.tenant.id;
   let outbox: OutboxRef[] = [];

@@ -7,6 +7,7 @@ import type { Upload } from "./form-input.server";
 import type { Tx } from "./db.server";
 import { applyOutcomes, nextNumber } from "./effects.server";
 import { relayOutbox } from "./jobs.server";
+import { refreshCaseStuck } from "./stuck.server";
 import { isUuid } from "./params.server";
 import { accessibleCases } from "./permissions.server";
 import type { TenantContext } from "./tenancy.server";
@@ -114,6 +115,7 @@ export async function reportCase(
     return { number, outbox };
   });
   await relayOutbox(outbox);
+  await refreshCaseStuck(ctx, c.id, now);
   return { ok: true, caseId: c.id, number };
 }
 

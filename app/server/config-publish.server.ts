@@ -20,6 +20,7 @@ import { appendAudit, type AuditEntry } from "./audit.server";
 import type { Db, Tx } from "./db.server";
 import { openCaseImpact } from "./deadlines.server";
 import { env } from "./env.server";
+import { afterStaffingChange } from "./stuck.server";
 import { readJson, templateLookupFromDb } from "./tenant-files.server";
 
 type PublishStatus = "published" | "unchanged";
@@ -243,7 +244,7 @@ export async function publishTownshipConfig(
   if (coverage.length) return { ok: false, issues: coverage };
   const extendsRef = config.extends ?? null;
 
-  return changing(
+  const result = await changing(
     db.$transaction(async (tx) => {
       await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${"config:" + tenant.id}))`;
       const latest = await tx.configVersion.findFirst({
@@ -312,6 +313,9 @@ export async function publishTownshipConfig(
     }),
     "ConfigVersion",
   );
+  return result.ok && result.status === "published"
+    ? afterStaffingChange({ db, tenantId: tenant.id }, now, result)
+    : result;
 }
 
 /**

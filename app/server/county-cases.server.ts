@@ -27,7 +27,7 @@ function escalationCategory(compiled: CompiledConfig) {
 }
 
 /** Job `county-intake`: a township handed a case over; the county opens its own linked case. */
-export async function openCountyCase(tx: Tx, job: Job): Promise<OutboxRef[]> {
+export async function openCountyCase(tx: Tx, job: Job, now: Date): Promise<OutboxRef[]> {
   const { caseId, reason, notice } = job.payload as { caseId: string; reason: string; notice?: OutboxRow };
   const source = await tx.case.findUniqueOrThrow({
     where: { id: caseId },
@@ -42,7 +42,6 @@ export async function openCountyCase(tx: Tx, job: Job): Promise<OutboxRef[]> {
     return notice
       ? writeOutbox(tx, [{ ...notice, runAt: new Date(notice.runAt), dedupeKey: job.dedupeKey + ":notice" }])
       : [];
-  const now = new Date();
   const decision = decideIntake(
     {
       compiled: config.compiled,
@@ -137,7 +136,7 @@ function notesOf(compiled: CompiledConfig, formId: string | undefined, input: un
  * that ended in a state with `returnsTo` fires that transition on the township case with the input
  * the township's form declares.
  */
-export async function mirrorCountyStep(tx: Tx, job: Job): Promise<OutboxRef[]> {
+export async function mirrorCountyStep(tx: Tx, job: Job, now: Date): Promise<OutboxRef[]> {
   const p = job.payload as { countyCaseId: string; transitionId: string; input: unknown; actorId: string };
   const county = await tx.case.findUniqueOrThrow({ where: { id: p.countyCaseId } });
   if (!county.sourceCaseId) return [];
@@ -147,7 +146,6 @@ export async function mirrorCountyStep(tx: Tx, job: Job): Promise<OutboxRef[]> {
   const transition = workflow?.transitions?.find((t) => t.id === p.transitionId);
   const to = transition ? workflow?.states[transition.to] : undefined;
   const source = await tx.case.findUniqueOrThrow({ where: { id: county.sourceCaseId } });
-  const now = new Date();
   await appendAudit(tx, {
     tenantId: source.tenantId,
     caseId: source.id,

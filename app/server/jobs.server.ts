@@ -147,14 +147,14 @@ async function score(tx: Tx, job: OutboxRow) {
 }
 
 /** Cases escalated to the county: its linked case opens, and each of its steps reaches the township (ADR 039). */
-async function countyIntake(tx: Tx, job: OutboxRow) {
+async function countyIntake(tx: Tx, job: OutboxRow, now: Date) {
   const { openCountyCase } = await import("./county-cases.server");
-  return openCountyCase(tx, job);
+  return openCountyCase(tx, job, now);
 }
 
-async function countyStep(tx: Tx, job: OutboxRow) {
+async function countyStep(tx: Tx, job: OutboxRow, now: Date) {
   const { mirrorCountyStep } = await import("./county-cases.server");
-  return mirrorCountyStep(tx, job);
+  return mirrorCountyStep(tx, job, now);
 }
 
 const handlers: Record<string, Handler> = {

@@ -4,6 +4,7 @@ import { type Issue, issue } from "#engine/issues";
 import { validateDutyRota, type DutyRotaData } from "#engine/rota";
 import { appendAudit } from "./audit.server";
 import { changing } from "./context-cache.server";
+import { afterStaffingChange } from "./stuck.server";
 import { withTenant, type Db } from "./db.server";
 import { generatePassword, hashPassword } from "./password.server";
 import type { CountyContext } from "./county.server";
@@ -76,7 +77,7 @@ export async function inviteMember(
   const existing = await db.user.findUnique({ where: { login }, select: { id: true } });
   const oneTimePassword = existing ? null : generatePassword();
   const passwordHash = oneTimePassword ? await hashPassword(oneTimePassword) : null;
-  return changing(
+  const result = await changing(
     ctx.db.transaction(async (tx) => {
       const user =
         existing ??
@@ -112,6 +113,7 @@ export async function inviteMember(
     "Membership",
     "User",
   );
+  return afterStaffingChange(ctx, now, result);
 }
 
 export type ResetResult = { ok: true; login: string; oneTimePassword: string } | { ok: false; issues: Issue[] };
@@ -240,7 +242,7 @@ export async function updateMember(
 ): Promise<{ ok: true } | { ok: false; issues: Issue[] }> {
   const issues = checkMemberInput(ctx, input);
   if (issues.length) return { ok: false, issues };
-  return changing(
+  const result = await changing(
     ctx.db.transaction(async (tx) => {
       const m = await tx.membership.findFirst({ where: { id: membershipId, tenantId: ctx.tenant.id } });
       if (!m) return { ok: false as const, issues: [issue("", "not-found", "找不到此成员", "No such member")] };
@@ -289,6 +291,7 @@ export async function updateMember(
     "Membership",
     "Session",
   );
+  return afterStaffingChange(ctx, now, result);
 }
 
 export async function getRota(ctx: TenantContext) {
@@ -329,7 +332,7 @@ export async function saveRota(
   rota.weekly?.forEach((w, i) => check(w.holders, `/weekly/${i}/holders`));
   rota.dates?.forEach((d, i) => check(d.holders, `/dates/${i}/holders`));
   if (issues.length) return { ok: false, issues };
-  return changing(
+  const result = await changing(
     ctx.db.transaction(async (tx) => {
       const current = await tx.dutyRota.findUnique({ where: { tenantId: ctx.tenant.id } });
       if ((current?.version ?? 0) !== expectedVersion) {
@@ -362,4 +365,5 @@ export async function saveRota(
     }),
     "DutyRota",
   );
+  return afterStaffingChange(ctx, now, result);
 }

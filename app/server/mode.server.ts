@@ -11,6 +11,7 @@ import { changing } from "./context-cache.server";
 import { applyOutcomes } from "./effects.server";
 import { relayOutbox } from "./jobs.server";
 import type { OutboxRef } from "./outbox.server";
+import { afterStaffingChange } from "./stuck.server";
 import type { TenantContext } from "./tenancy.server";
 import { actorContextFor } from "./workflow.server";
 
@@ -93,5 +94,5 @@ export async function switchTenantMode(
     "Tenant",
   );
   await relayOutbox(outbox);
-  return result;
+  return afterStaffingChange(ctx, now, result);
 }

@@ -4,6 +4,7 @@
 import path from "node:path";
 import { prepareConfig } from "#engine/config/index";
 import type { Issue } from "#engine/issues";
+import type { DutyRotaData } from "#engine/rota";
 import type { TownshipConfig } from "#schemas/township-config";
 import { appClock } from "./clock.server";
 import { createTownship, publishTemplateFiles } from "./config-publish.server";
@@ -27,8 +28,10 @@ type DemoSeed = {
   users: Array<{
     login: string;
     name: string;
-    memberships: Array<{ township: string; posts: string[]; unit: string }>;
+    memberships: Array<{ township: string; posts: string[]; unit: string; backupPosts?: string[] }>;
   }>;
+  /** Each township's duty rota, holders named by login (turned into user ids when seeded). */
+  dutyRotas?: Record<string, DutyRotaData>;
 };
 
 export type DemoLogin = { login: string; password: string; name: string; townships: string[] };
@@ -127,13 +130,35 @@ export async function seedDemo(
       const user = await tx.user.create({ data: { login: u.login, displayName: u.name, passwordHash } });
       await tx.membership.create({ data: { tenantId: county.id, userId: user.id, posts: u.posts, unitId: u.unit } });
     }
+    const userIds = new Map<string, string>();
     for (const u of seed.users) {
       const user = await tx.user.create({ data: { login: u.login, displayName: u.name, passwordHash } });
+      userIds.set(u.login, user.id);
       for (const m of u.memberships) {
         await tx.membership.create({
-          data: { tenantId: tenantIds.get(m.township)!, userId: user.id, posts: m.posts, unitId: m.unit },
+          data: {
+            tenantId: tenantIds.get(m.township)!,
+            userId: user.id,
+            posts: m.posts,
+            backupPosts: m.backupPosts ?? [],
+            unitId: m.unit,
+          },
         });
       }
+    }
+    for (const [township, rota] of Object.entries(seed.dutyRotas ?? {})) {
+      const id = (login: string) => {
+        const userId = userIds.get(login);
+        if (!userId) throw new Error(`demo rota of ${township}: no demo user ${login}`);
+        return userId;
+      };
+      const data: DutyRotaData = {
+        ...rota,
+        ...(rota.rotation ? { rotation: { ...rota.rotation, holders: rota.rotation.holders.map(id) } } : {}),
+        ...(rota.weekly ? { weekly: rota.weekly.map((w) => ({ ...w, holders: w.holders.map(id) })) } : {}),
+        ...(rota.dates ? { dates: rota.dates.map((d) => ({ ...d, holders: d.holders.map(id) })) } : {}),
+      };
+      await tx.dutyRota.create({ data: { tenantId: tenantIds.get(township)!, data: data as object } });
     }
   });
   return { created: true, logins };

@@ -22,11 +22,12 @@ import { relayOutbox } from "./jobs.server";
 import { isUuid } from "./params.server";
 import { writeOutbox, type OutboxRef } from "./outbox.server";
 import { accessibleCases } from "./permissions.server";
+import { refreshCaseStuck } from "./stuck.server";
 import type { TenantContext } from "./tenancy.server";
 
 type CaseRow = Prisma.CaseGetPayload<object>;
 
-function toCaseState(row: CaseRow, mode: Mode): CaseState {
+export function toCaseState(row: CaseRow, mode: Mode): CaseState {
   const assignment = (row.assignment ?? {}) as Partial<CaseState["assignment"]>;
   return {
     id: row.id,
@@ -216,6 +217,7 @@ export async function transitionCase(
   });
   if (!written) return { ok: false, refusal: STALE };
   await relayOutbox(written);
+  await refreshCaseStuck(ctx, loaded.row.id, now);
   return { ok: true, version: decision.next.version, state: decision.next.state };
 }
 

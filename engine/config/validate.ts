@@ -8,6 +8,7 @@ import { isTimeZone } from "#engine/time";
 import { workflowIssues } from "./checks-workflow";
 import { scoringIssues } from "./checks-scoring";
 import { viewIssues } from "./checks-views";
+import { livenessIssues } from "./checks-liveness";
 import { maskingIssues } from "./checks-masking";
 import { permissionIssues } from "./checks-permissions";
 
@@ -317,6 +318,9 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   out.push(...scoringIssues(config)); // rules, ratings and appeals: engine/config/checks-scoring.ts
   out.push(...viewIssues(config)); // workbenches and dashboards: engine/config/checks-views.ts
   out.push(...maskingIssues(config)); // phone and ID-number fields: engine/config/checks-masking.ts
+  // Someone can move every open state (engine/config/checks-liveness.ts). Judged once the references
+  // hold, so a missing post or rota is reported once, where it is fixed, not again at every state.
+  if (!out.length) out.push(...livenessIssues(config));
   return out;
 }
 

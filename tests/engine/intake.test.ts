@@ -73,7 +73,7 @@ describe("decideIntake: accepted reports", () => {
     const config = demoConfig();
     const loop = config.workflows["case-loop"];
     loop.states.received = { name: { zh: "已接收" } };
-    loop.transitions.push({ id: "receive", name: { zh: "接收" }, from: ["received"], to: "reported" });
+    loop.transitions.push({ id: "receive", name: { zh: "接收" }, from: ["received"], to: "reported", by: ["routing"] });
     loop.initial = "received";
     config.categories[2].defaultGrade = "major";
     config.categories[2].platform = "platform-party";

@@ -363,8 +363,12 @@ describe("mode switch and the duty leader", () => {
     ).toMatchObject({ ok: true, mode: "peacetime", version: 2 });
     const tenant = await s.db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } });
     const safety = await s.db.user.findUniqueOrThrow({ where: { login: "east.safety" } });
-    await s.db.dutyRota.create({
-      data: { tenantId: tenant.id, data: { dates: [{ date: "2026-03-18", holders: [safety.id] }] } },
+    // Replaces the demo seed's rota.
+    const rota = { dates: [{ date: "2026-03-18", holders: [safety.id] }] };
+    await s.db.dutyRota.upsert({
+      where: { tenantId: tenant.id },
+      create: { tenantId: tenant.id, data: rota },
+      update: { data: rota },
     });
     const routing = await ctx("east.routing");
     // Wed 18 Mar 09:00 Shanghai: on duty. 08:00 the same morning still belongs to the 17th.
