@@ -88,9 +88,7 @@ function field(name: string, filter: unknown): Prisma.Sql {
       case "contains":
         if (kind !== "text") throw new Error(`case-sql: ${name}.contains`);
         parts.push(
-          insensitive
-            ? Prisma.sql`${col} ILIKE ${likeParam(v)}::text`
-            : Prisma.sql`${col} LIKE ${likeParam(v)}::text`,
+          insensitive ? Prisma.sql`${col} ILIKE ${likeParam(v)}::text` : Prisma.sql`${col} LIKE ${likeParam(v)}::text`,
         );
         break;
       default:

@@ -147,7 +147,9 @@ export async function loadWorkbench(ctx: TenantContext, query: WorkbenchQuery, n
   );
   const columns = columnsOf(wb);
   const selected = Prisma.raw(["c.id", ...columns.map((col) => COLUMN_SQL[col])].join(", "));
-  const reporterJoin = columns.includes("reporter") ? Prisma.sql`LEFT JOIN "User" u ON u.id = c."reporterId"` : Prisma.empty;
+  const reporterJoin = columns.includes("reporter")
+    ? Prisma.sql`LEFT JOIN "User" u ON u.id = c."reporterId"`
+    : Prisma.empty;
   const order = tab.filter.due
     ? Prisma.sql`c."dueAt" ASC NULLS LAST, c."createdAt" DESC, c.id`
     : Prisma.sql`c."createdAt" DESC, c.id`;
