@@ -393,23 +393,22 @@ export class BullMqJobRunner implements JobRunner {
   /**
    * Single-flight in this process, and across processes through a PostgreSQL advisory lock: a pass
    * that finds the lock taken does nothing and returns 0 (another process is sweeping right now).
+   * The lock covers the read only; the rows go to Redis after that short transaction commits, so
+   * no connection waits idle in a transaction on Redis. A pass that starts right after may read
+   * the same rows: adding them is a no-op, job ids being outbox ids.
    */
   sweep(): Promise<number> {
-    this.sweeping ??= this.db
-      .$transaction(
-        async (tx) => {
-          const [{ locked } = { locked: false }] = await tx.$queryRaw<
-            Array<{ locked: boolean }>
-          >`SELECT pg_try_advisory_xact_lock(hashtext(${SWEEP_LOCK})) AS locked`;
-          if (!locked) return 0;
-          const now = new Date();
-          const jobs = await dueJobs(tx, now, HORIZON_MS, SWEEP_BATCH);
-          if (jobs.length) await this.queue.addBulk(jobs.map((ref) => this.job(ref, now.getTime())));
-          return jobs.length;
-        },
-        { timeout: 60_000 },
-      )
-      .finally(() => (this.sweeping = null));
+    this.sweeping ??= (async () => {
+      const now = new Date();
+      const jobs = await this.db.$transaction(async (tx) => {
+        const [{ locked } = { locked: false }] = await tx.$queryRaw<
+          Array<{ locked: boolean }>
+        >`SELECT pg_try_advisory_xact_lock(hashtext(${SWEEP_LOCK})) AS locked`;
+        return locked ? dueJobs(tx, now, HORIZON_MS, SWEEP_BATCH) : [];
+      });
+      if (jobs.length) await this.queue.addBulk(jobs.map((ref) => this.job(ref, now.getTime())));
+      return jobs.length;
+    })().finally(() => (this.sweeping = null));
     return this.sweeping;
   }
 }
