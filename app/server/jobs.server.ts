@@ -1,8 +1,9 @@
 // Jobs: the outbox table is the truth; BullMQ (with REDIS_URL) or an in-process loop only executes
 // (docs/decisions/003-jobs.md). Each job's effects commit in the same transaction that marks it done,
 // so a crash or a redelivery can neither lose nor double a notification.
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { Queue, Worker, type WorkerOptions } from "bullmq";
+import { Redis } from "ioredis";
 import { dutyLeaderOn, type DutyRotaData } from "#engine/rota";
 import { getTenantConfig } from "./config.server";
 import type { Db, Tx } from "./db.server";
@@ -197,8 +198,11 @@ export async function runOutboxJob(
 const HORIZON_MS = 60 * 60 * 1000;
 const SWEEP_BATCH = 1000;
 const SWEEP_LOCK = "outbox:reconcile";
+/** Longer than a pass of SWEEP_BATCH rows takes; a holder that dies frees it after this. */
+const SWEEP_LEASE_MS = 60_000;
+const RELEASE_LEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
 
-async function dueJobs(db: Tx, now: Date, horizonMs: number, take: number): Promise<OutboxRef[]> {
+async function dueJobs(db: Tx | Db, now: Date, horizonMs: number, take: number): Promise<OutboxRef[]> {
   return db.outboxJob.findMany({
     where: { status: "pending", runAt: { lte: new Date(now.getTime() + horizonMs) } },
     orderBy: { runAt: "asc" },
@@ -311,6 +315,8 @@ export class BullMqJobRunner implements JobRunner {
   private worker?: Worker;
   private readonly connection: { url: string; maxRetriesPerRequest: null };
   private sweeping: Promise<number> | null = null;
+  /** The sweep's lease connection, opened on the first sweep. */
+  private leases: Redis | null = null;
 
   constructor(
     private readonly db: Db,
@@ -360,6 +366,7 @@ export class BullMqJobRunner implements JobRunner {
     await this.worker?.close();
     await this.sweeping;
     await this.queue.close();
+    await this.leases?.quit();
   }
 
   private job(ref: OutboxRef, now: number) {
@@ -391,23 +398,25 @@ export class BullMqJobRunner implements JobRunner {
   }
 
   /**
-   * Single-flight in this process, and across processes through a PostgreSQL advisory lock: a pass
-   * that finds the lock taken does nothing and returns 0 (another process is sweeping right now).
-   * The lock covers the read only; the rows go to Redis after that short transaction commits, so
-   * no connection waits idle in a transaction on Redis. A pass that starts right after may read
-   * the same rows: adding them is a no-op, job ids being outbox ids.
+   * Single-flight in this process, and across processes through a lease in Redis (`SET NX PX`,
+   * released only by its holder): a pass that finds it taken does nothing and returns 0 (another
+   * process is sweeping right now). A lease rather than a PostgreSQL advisory lock, so no
+   * connection sits in an open transaction while the rows go to Redis (ADR 035).
    */
   sweep(): Promise<number> {
     this.sweeping ??= (async () => {
-      const now = new Date();
-      const jobs = await this.db.$transaction(async (tx) => {
-        const [{ locked } = { locked: false }] = await tx.$queryRaw<
-          Array<{ locked: boolean }>
-        >`SELECT pg_try_advisory_xact_lock(hashtext(${SWEEP_LOCK})) AS locked`;
-        return locked ? dueJobs(tx, now, HORIZON_MS, SWEEP_BATCH) : [];
-      });
-      if (jobs.length) await this.queue.addBulk(jobs.map((ref) => this.job(ref, now.getTime())));
-      return jobs.length;
+      const redis = (this.leases ??= new Redis(this.connection.url, { maxRetriesPerRequest: null }));
+      const key = `${this.prefix}:${SWEEP_LOCK}`;
+      const token = randomUUID();
+      if ((await redis.set(key, token, "PX", SWEEP_LEASE_MS, "NX")) !== "OK") return 0;
+      try {
+        const now = new Date();
+        const jobs = await dueJobs(this.db, now, HORIZON_MS, SWEEP_BATCH);
+        if (jobs.length) await this.queue.addBulk(jobs.map((ref) => this.job(ref, now.getTime())));
+        return jobs.length;
+      } finally {
+        await redis.eval(RELEASE_LEASE, 1, key, token);
+      }
     })().finally(() => (this.sweeping = null));
     return this.sweeping;
   }
