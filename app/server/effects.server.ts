@@ -7,7 +7,7 @@ import type { Tx } from "./db.server";
 import { writeOutbox, type OutboxRef, type OutboxRow } from "./outbox.server";
 import { auditMakesFacts } from "./scoring-facts.server";
 
-export async function nextNumber(tx: Tx, tenantId: string, name: string, year: number) {
+async function nextNumber(tx: Tx, tenantId: string, name: string, year: number) {
   const counterName = `${name}:${year}`;
   const [row] = await tx.$queryRaw<Array<{ value: number }>>`
     INSERT INTO "TenantCounter" ("tenantId", name, value) VALUES (${tenantId}::uuid, ${counterName}, 1)

@@ -83,7 +83,7 @@ const COLUMN_SQL: Record<ViewColumn, string> = {
 };
 
 /** A listed case: only the fields of the workbench's columns are present. */
-export type WorkbenchRow = {
+type WorkbenchRow = {
   id: string;
   number?: string;
   title?: string;
