@@ -65,17 +65,17 @@ export default function WorkbenchPage() {
       case "title":
         return <Link to={`/t/${tenant.code}/cases/${c.id}`}>{c.title}</Link>;
       case "category":
-        return labels.categories[c.categoryId] ?? c.categoryId;
+        return c.categoryId ? (labels.categories[c.categoryId] ?? c.categoryId) : "—";
       case "grade":
-        return labels.grades[c.gradeId] ?? c.gradeId;
+        return c.gradeId ? (labels.grades[c.gradeId] ?? c.gradeId) : "—";
       case "status":
-        return <StateBadge labels={labels} workflowId={c.workflowId} state={c.state} />;
+        return <StateBadge labels={labels} workflowId={c.workflowId} state={c.state ?? ""} />;
       case "orgUnit":
-        return labels.units[c.orgUnitId] ?? c.orgUnitId;
+        return c.orgUnitId ? (labels.units[c.orgUnitId] ?? c.orgUnitId) : "—";
       case "platform":
-        return labels.units[c.platformId] ?? c.platformId;
+        return c.platformId ? (labels.units[c.platformId] ?? c.platformId) : "—";
       case "reporter":
-        return c.reporter.displayName;
+        return c.reporter?.displayName ?? "—";
       case "reportedAt":
         return when(c.createdAt);
       case "dueAt":

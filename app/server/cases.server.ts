@@ -5,41 +5,41 @@ import type { Issue } from "#engine/issues";
 import { checkUploads, storeAttachments } from "./attachments.server";
 import type { Upload } from "./form-input.server";
 import type { Tx } from "./db.server";
-import { applyOutcomes, nextNumber } from "./effects.server";
+import { applyOutcomes } from "./effects.server";
 import { relayOutbox } from "./jobs.server";
 import { refreshCaseStuck } from "./stuck.server";
 import { isUuid } from "./params.server";
 import { accessibleCases } from "./permissions.server";
 import type { TenantContext } from "./tenancy.server";
 
-/** Numbers and inserts a case the engine opened (intake, an appeal …), in the caller's transaction. */
+/**
+ * Numbers and inserts a case the engine opened (intake, an appeal …), in the caller's transaction:
+ * the tenant's counter and the case row in one statement (ADR 035), the number formatted as
+ * `nextNumber` does.
+ */
 export async function insertNewCase(
   tx: Tx,
   c: NewCase,
   now: Date,
   extra: { location?: CaseLocation; sourceCaseId?: string } = {},
 ): Promise<string> {
-  const number = await nextNumber(tx, c.tenantId, "case", now.getUTCFullYear());
-  await tx.case.create({
-    data: {
-      id: c.id,
-      tenantId: c.tenantId,
-      number,
-      configVersion: c.configVersion,
-      workflowId: c.workflowId,
-      categoryId: c.categoryId,
-      gradeId: c.gradeId,
-      platformId: c.platformId,
-      state: c.state,
-      title: c.title,
-      data: c.data as object,
-      reporterId: c.reporterId,
-      orgUnitId: c.orgUnitId,
-      createdAt: now,
-      ...extra,
-    },
-  });
-  return number;
+  const year = now.getUTCFullYear();
+  const at = now.toISOString();
+  const [row] = await tx.$queryRaw<Array<{ number: string }>>`
+    WITH n AS (
+      INSERT INTO "TenantCounter" ("tenantId", name, value) VALUES (${c.tenantId}::uuid, ${`case:${year}`}, 1)
+      ON CONFLICT ("tenantId", name) DO UPDATE SET value = "TenantCounter".value + 1
+      RETURNING value
+    )
+    INSERT INTO "Case" (id, "tenantId", number, "configVersion", "workflowId", "categoryId", "gradeId", "platformId",
+      state, title, data, "reporterId", "orgUnitId", location, "createdAt", "updatedAt")
+    SELECT ${c.id}::uuid, ${c.tenantId}::uuid, ${`${year}-`} || lpad(n.value::text, 6, '0'), ${c.configVersion}::int,
+      ${c.workflowId}, ${c.categoryId}, ${c.gradeId}, ${c.platformId}, ${c.state}, ${c.title},
+      ${JSON.stringify(c.data)}::jsonb, ${c.reporterId}::uuid, ${c.orgUnitId},
+      ${extra.location ? JSON.stringify(extra.location) : null}::jsonb, ${at}::timestamp(3), ${at}::timestamp(3)
+    FROM n
+    RETURNING number`;
+  return row!.number;
 }
 
 export type ReportResult = { ok: true; caseId: string; number: string } | { ok: false; refusal: Refusal };

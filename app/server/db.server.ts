@@ -33,8 +33,8 @@ export type TenantScope = { tenantId: string; userId: string };
  */
 export function withTenant<T>(db: Db, scope: TenantScope, fn: (tx: Tx) => Promise<T>): Promise<T> {
   return db.$transaction(async (tx) => {
-    await tx.$executeRawUnsafe("SET LOCAL ROLE gridwork_app");
-    await tx.$executeRaw`SELECT set_config('gridwork.tenant_id', ${scope.tenantId}, true), set_config('gridwork.user_id', ${scope.userId}, true)`;
+    // set_config('role', …, true) is SET LOCAL ROLE; one statement instead of two on every request.
+    await tx.$executeRaw`SELECT set_config('role', 'gridwork_app', true), set_config('gridwork.tenant_id', ${scope.tenantId}, true), set_config('gridwork.user_id', ${scope.userId}, true)`;
     return fn(tx);
   });
 }

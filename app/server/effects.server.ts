@@ -4,10 +4,10 @@ import type { Outcome } from "#engine/outcomes";
 import { localYearMonth } from "#engine/time";
 import { appendAudit } from "./audit.server";
 import type { Tx } from "./db.server";
-import { writeOutbox, type OutboxRef } from "./outbox.server";
+import { writeOutbox, type OutboxRef, type OutboxRow } from "./outbox.server";
 import { auditMakesFacts } from "./scoring-facts.server";
 
-export async function nextNumber(tx: Tx, tenantId: string, name: string, year: number) {
+async function nextNumber(tx: Tx, tenantId: string, name: string, year: number) {
   const counterName = `${name}:${year}`;
   const [row] = await tx.$queryRaw<Array<{ value: number }>>`
     INSERT INTO "TenantCounter" ("tenantId", name, value) VALUES (${tenantId}::uuid, ${counterName}, 1)
@@ -26,8 +26,8 @@ export type OutcomeContext = {
   timeZone: string;
 };
 
-/** What applying one outcome leaves for the end: outbox rows, and the audit seq that asks for scoring. */
-type Applied = { outbox: OutboxRef[]; scoreSeq?: number };
+/** What applying one outcome leaves for the end: outbox rows to write, and the audit seq that asks for scoring. */
+type Applied = { outbox: OutboxRow[]; scoreSeq?: number };
 type Apply<T extends Outcome["type"]> = (
   tx: Tx,
   ctx: OutcomeContext,
@@ -48,31 +48,27 @@ const APPLY: { [T in Outcome["type"]]: Apply<T> } = {
     });
     if (ctx.caseId && auditMakesFacts(o.event, o.data)) applied.scoreSeq = audited.seq;
   },
-  async notify(tx, ctx, o, applied) {
-    applied.outbox.push(
-      ...(await writeOutbox(tx, [
-        {
-          tenantId: ctx.tenantId,
-          kind: "notify",
-          payload: {
-            posts: o.posts,
-            units: o.units ?? [],
-            users: o.users ?? [],
-            dutyLeaderOn: o.dutyLeaderOn ?? null,
-            county: o.county ?? false,
-            caseId: o.caseId ?? ctx.caseId,
-            kind: o.kind,
-            urgency: o.urgency ?? "normal",
-            title: ctx.caseTitle,
-            data: (o.data ?? {}) as object,
-          },
-          dedupeKey: o.dedupeKey,
-          runAt: ctx.now,
-        },
-      ])),
-    );
+  async notify(_tx, ctx, o, applied) {
+    applied.outbox.push({
+      tenantId: ctx.tenantId,
+      kind: "notify",
+      payload: {
+        posts: o.posts,
+        units: o.units ?? [],
+        users: o.users ?? [],
+        dutyLeaderOn: o.dutyLeaderOn ?? null,
+        county: o.county ?? false,
+        caseId: o.caseId ?? ctx.caseId,
+        kind: o.kind,
+        urgency: o.urgency ?? "normal",
+        title: ctx.caseTitle,
+        data: (o.data ?? {}) as object,
+      },
+      dedupeKey: o.dedupeKey,
+      runAt: ctx.now,
+    });
   },
-  async escalate(tx, ctx, o, applied) {
+  async escalate(_tx, ctx, o, applied) {
     const notice = {
       tenantId: ctx.tenantId,
       kind: "notify",
@@ -99,7 +95,7 @@ const APPLY: { [T in Outcome["type"]]: Apply<T> } = {
           runAt: ctx.now,
         }
       : notice;
-    applied.outbox.push(...(await writeOutbox(tx, [row])));
+    applied.outbox.push(row);
   },
   async "supervision-sheet"(tx, ctx, o) {
     if (await tx.supervisionSheet.findUnique({ where: { dedupeKey: o.dedupeKey }, select: { id: true } })) return;
@@ -165,17 +161,14 @@ export async function applyOutcomes(tx: Tx, ctx: OutcomeContext, outcomes: reado
   for (const outcome of outcomes) await (APPLY[outcome.type] as Apply<Outcome["type"]>)(tx, ctx, outcome, applied);
   // Scoring (docs/decisions/013): one job per case and decision re-evaluates the case's trail.
   if (ctx.caseId && applied.scoreSeq !== undefined) {
-    applied.outbox.push(
-      ...(await writeOutbox(tx, [
-        {
-          tenantId: ctx.tenantId,
-          kind: "score",
-          payload: { caseId: ctx.caseId },
-          dedupeKey: `score:${ctx.caseId}:v${applied.scoreSeq}`,
-          runAt: ctx.now,
-        },
-      ])),
-    );
+    applied.outbox.push({
+      tenantId: ctx.tenantId,
+      kind: "score",
+      payload: { caseId: ctx.caseId },
+      dedupeKey: `score:${ctx.caseId}:v${applied.scoreSeq}`,
+      runAt: ctx.now,
+    });
   }
-  return applied.outbox;
+  // Every outbox row of the decision in one statement (ADR 035).
+  return writeOutbox(tx, applied.outbox);
 }

@@ -1,8 +1,9 @@
 // Jobs: the outbox table is the truth; BullMQ (with REDIS_URL) or an in-process loop only executes
 // (docs/decisions/003-jobs.md). Each job's effects commit in the same transaction that marks it done,
 // so a crash or a redelivery can neither lose nor double a notification.
-import { createHmac } from "node:crypto";
+import { createHmac, randomUUID } from "node:crypto";
 import { Queue, Worker, type WorkerOptions } from "bullmq";
+import { Redis } from "ioredis";
 import { dutyLeaderOn, type DutyRotaData } from "#engine/rota";
 import type { Clock } from "#engine/clock";
 import { appClock } from "./clock.server";
@@ -217,8 +218,11 @@ export async function runOutboxJob(
 const HORIZON_MS = 60 * 60 * 1000;
 const SWEEP_BATCH = 1000;
 const SWEEP_LOCK = "outbox:reconcile";
+/** Longer than a pass of SWEEP_BATCH rows takes; a holder that dies frees it after this. */
+const SWEEP_LEASE_MS = 60_000;
+const RELEASE_LEASE = `if redis.call("get", KEYS[1]) == ARGV[1] then return redis.call("del", KEYS[1]) end return 0`;
 
-async function dueJobs(db: Tx, now: Date, horizonMs: number, take: number): Promise<OutboxRef[]> {
+async function dueJobs(db: Tx | Db, now: Date, horizonMs: number, take: number): Promise<OutboxRef[]> {
   return db.outboxJob.findMany({
     where: { status: "pending", runAt: { lte: new Date(now.getTime() + horizonMs) } },
     orderBy: { runAt: "asc" },
@@ -332,6 +336,8 @@ export class BullMqJobRunner implements JobRunner {
   private worker?: Worker;
   private readonly connection: { url: string; maxRetriesPerRequest: null };
   private sweeping: Promise<number> | null = null;
+  /** The sweep's lease connection, opened on the first sweep. */
+  private leases: Redis | null = null;
 
   constructor(
     private readonly db: Db,
@@ -382,6 +388,7 @@ export class BullMqJobRunner implements JobRunner {
     await this.worker?.close();
     await this.sweeping;
     await this.queue.close();
+    await this.leases?.quit();
   }
 
   private job(ref: OutboxRef, now: number) {
@@ -413,25 +420,26 @@ export class BullMqJobRunner implements JobRunner {
   }
 
   /**
-   * Single-flight in this process, and across processes through a PostgreSQL advisory lock: a pass
-   * that finds the lock taken does nothing and returns 0 (another process is sweeping right now).
+   * Single-flight in this process, and across processes through a lease in Redis (`SET NX PX`,
+   * released only by its holder): a pass that finds it taken does nothing and returns 0 (another
+   * process is sweeping right now). A lease rather than a PostgreSQL advisory lock, so no
+   * connection sits in an open transaction while the rows go to Redis (ADR 035).
    */
   sweep(): Promise<number> {
-    this.sweeping ??= this.db
-      .$transaction(
-        async (tx) => {
-          const [{ locked } = { locked: false }] = await tx.$queryRaw<
-            Array<{ locked: boolean }>
-          >`SELECT pg_try_advisory_xact_lock(hashtext(${SWEEP_LOCK})) AS locked`;
-          if (!locked) return 0;
-          const now = this.clock.now();
-          const jobs = await dueJobs(tx, now, HORIZON_MS, SWEEP_BATCH);
-          if (jobs.length) await this.queue.addBulk(jobs.map((ref) => this.job(ref, now.getTime())));
-          return jobs.length;
-        },
-        { timeout: 60_000 },
-      )
-      .finally(() => (this.sweeping = null));
+    this.sweeping ??= (async () => {
+      const redis = (this.leases ??= new Redis(this.connection.url, { maxRetriesPerRequest: null }));
+      const key = `${this.prefix}:${SWEEP_LOCK}`;
+      const token = randomUUID();
+      if ((await redis.set(key, token, "PX", SWEEP_LEASE_MS, "NX")) !== "OK") return 0;
+      try {
+        const now = this.clock.now();
+        const jobs = await dueJobs(this.db, now, HORIZON_MS, SWEEP_BATCH);
+        if (jobs.length) await this.queue.addBulk(jobs.map((ref) => this.job(ref, now.getTime())));
+        return jobs.length;
+      } finally {
+        await redis.eval(RELEASE_LEASE, 1, key, token);
+      }
+    })().finally(() => (this.sweeping = null));
     return this.sweeping;
   }
 }

@@ -157,16 +157,16 @@ describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built se
     const dbB = createPrisma(database.url);
     const a = new BullMqJobRunner(db, REDIS_URL, prefix, false, undefined, {}, 3_600_000);
     const b = new BullMqJobRunner(dbB, REDIS_URL, prefix, false, undefined, {}, 3_600_000);
-    const probe = new pg.Client({ connectionString: database.url });
-    await probe.connect();
+    const probe = new Redis(REDIS_URL);
     try {
-      // Another session holds the sweep's lock: this pass does nothing.
-      await probe.query(`SELECT pg_advisory_lock(hashtext('outbox:reconcile'))`);
+      // Another process holds the sweep's lease: this pass does nothing, and leaves the lease be.
+      await probe.set(`${prefix}:outbox:reconcile`, "another process", "PX", 60_000);
       expect(await a.sweep()).toBe(0);
-      await probe.query(`SELECT pg_advisory_unlock(hashtext('outbox:reconcile'))`);
+      expect(await probe.get(`${prefix}:outbox:reconcile`)).toBe("another process");
+      await probe.del(`${prefix}:outbox:reconcile`);
       expect(orphans.filter((id) => counted.has(id))).toEqual([]);
 
-      // A holds the lock mid-pass (its queue is paused just before the add) while B sweeps, and A's
+      // A holds the lease mid-pass (its queue is paused just before the add) while B sweeps, and A's
       // own second call joins the pass already running.
       const queueA = (a as unknown as { queue: Queue }).queue;
       const addBulk = queueA.addBulk.bind(queueA);
@@ -190,8 +190,10 @@ describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built se
       expect(n1).toBe(orphans.length);
       expect(n2).toBe(n1);
       expect(addCalls).toBe(1);
+      // The pass gave its lease back.
+      expect(await probe.exists(`${prefix}:outbox:reconcile`)).toBe(0);
     } finally {
-      await probe.end();
+      await probe.quit();
       await dbB.$disconnect();
       await Promise.all([a.stop(), b.stop()]);
     }

@@ -33,15 +33,16 @@ beforeAll(async () => {
   const source = structuredClone(v1.source) as Record<string, unknown>;
   const template = (v1.document as { permissions: unknown[] }).permissions;
   extra = template.length;
-  source.permissions = [
-    ...template,
-    // Grid workers: nothing … then their own cases after all (the later rule wins).
-    { posts: ["grid-worker"], action: "read", subject: "Case", scope: "township", inverted: true },
-    { posts: ["grid-worker"], action: "read", subject: "Case", scope: "own" },
-    // Platform leads: every case, except those dispatched to their own unit.
-    { posts: ["platform-lead"], action: "read", subject: "Case", scope: "township" },
-    { posts: ["platform-lead"], action: "read", subject: "Case", scope: "assigned", inverted: true },
-  ];
+  source.permissions = {
+    $append: [
+      // Grid workers: nothing … then their own cases after all (the later rule wins).
+      { posts: ["grid-worker"], action: "read", subject: "Case", scope: "township", inverted: true },
+      { posts: ["grid-worker"], action: "read", subject: "Case", scope: "own" },
+      // Platform leads: every case, except those dispatched to their own unit.
+      { posts: ["platform-lead"], action: "read", subject: "Case", scope: "township" },
+      { posts: ["platform-lead"], action: "read", subject: "Case", scope: "assigned", inverted: true },
+    ],
+  };
   const published = await publishTownshipConfig(s.db, source, { by: "test", now: new Date() });
   if (!published.ok) throw new Error(JSON.stringify(published));
   // A second grid worker in Qiaotou grid 1, so the grid has a case east.grid1 did not report.
