@@ -60,16 +60,29 @@ const mutatedConfig = fc.array(mutation, { minLength: 1, maxLength: 4 }).map((mu
 
 function expectWellFormedResult(result: unknown, input: unknown) {
   expect(result).toBeTypeOf("object");
-  const r = result as { ok: unknown; config?: unknown; issues?: unknown };
+  const r = result as { ok: unknown; config?: unknown; issues?: unknown; warnings?: unknown };
+  // Warnings ride along on either answer and are issues in form (ADR 006).
+  if (r.warnings !== undefined) {
+    expect(Array.isArray(r.warnings) && r.warnings.length > 0).toBe(true);
+    expectWellFormedIssues(r.warnings as unknown[]);
+  }
   if (r.ok === true) {
     expect(r.config).toBe(input);
-    expect(Object.keys(r).sort()).toEqual(["config", "ok"]);
+    expect(
+      Object.keys(r)
+        .filter((k) => k !== "warnings")
+        .sort(),
+    ).toEqual(["config", "ok"]);
     return;
   }
   expect(r.ok).toBe(false);
   expect(Array.isArray(r.issues)).toBe(true);
-  const issues = r.issues as Array<{ path: unknown; code: unknown; message: { zh: unknown; en: unknown } }>;
-  expect(issues.length).toBeGreaterThan(0);
+  expect((r.issues as unknown[]).length).toBeGreaterThan(0);
+  expectWellFormedIssues(r.issues as unknown[]);
+}
+
+function expectWellFormedIssues(list: unknown[]) {
+  const issues = list as Array<{ path: unknown; code: unknown; message: { zh: unknown; en: unknown } }>;
   for (const issue of issues) {
     expect(typeof issue.path).toBe("string");
     expect(issue.path === "" || (issue.path as string).startsWith("/")).toBe(true);

@@ -452,13 +452,13 @@ describe("the township admin publishes a config edit", () => {
     const source = (
       await s.db.configVersion.findFirstOrThrow({ where: { tenantId: admin.tenant.id }, orderBy: { version: "desc" } })
     ).source as { forms: Record<string, unknown> };
-    // Only what changed is written over the template's form.
+    // Only what changed is written over the template's form; its lists as list edits (ADR 006).
     expect(source.forms["intake-dispute"]).toEqual({
       schema: {
-        required: ["summary", "parties", "location", "witness"],
+        required: { $append: ["witness"] },
         properties: { witness: { type: "string", title: "目击者" } },
       },
-      uiSchema: { "ui:order": ["summary", "parties", "location", "partyPhone", "partyIdNumber", "details", "witness"] },
+      uiSchema: { "ui:order": { $append: ["witness"] } },
       i18n: { en: { schema: { properties: { witness: { title: "Witness" } } } } },
     });
     const grid = await townshipCtx("east.grid1", "east-lake");
