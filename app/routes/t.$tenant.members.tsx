@@ -24,7 +24,7 @@ import { unitRole } from "#engine/org";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   requireAbility(ctx, "manage", "Membership");
-  const [members, warning] = await Promise.all([listMembers(ctx), staffingWarning(getPrisma(), ctx, new Date())]);
+  const [members, warning] = await Promise.all([listMembers(ctx), staffingWarning(getPrisma(), ctx, ctx.now)]);
   return json({
     warning,
     members: members.map((m) => ({

@@ -20,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const [row, members, warning] = await Promise.all([
     getRota(ctx),
     listMembers(ctx),
-    staffingWarning(getPrisma(), ctx, new Date()),
+    staffingWarning(getPrisma(), ctx, ctx.now),
   ]);
   const rota = (row?.data ?? {}) as DutyRotaData;
   const rotaPost = ctx.compiled.config.dutyRota?.post;
