@@ -56,11 +56,21 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
     const path: Path = ["org", "units", k, "tenant"];
     if (u.kind !== "locality")
       out.push(
-        issue(path, "org.tenant-not-locality", "只有属地单位（locality）可标明乡镇", "Only a locality unit names a township"),
+        issue(
+          path,
+          "org.tenant-not-locality",
+          "只有属地单位（locality）可标明乡镇",
+          "Only a locality unit names a township",
+        ),
       );
     else if (localities.has(u.tenant))
       out.push(
-        issue(path, "duplicate-id", `乡镇“${u.tenant}”已有属地单位`, `Township "${u.tenant}" already has a locality unit`),
+        issue(
+          path,
+          "duplicate-id",
+          `乡镇“${u.tenant}”已有属地单位`,
+          `Township "${u.tenant}" already has a locality unit`,
+        ),
       );
     localities.add(u.tenant);
   });

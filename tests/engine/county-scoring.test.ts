@@ -47,7 +47,12 @@ function lateTrail(): AuditEventLike[] {
     at: at(when),
   });
   const tr = (transitionId: string, when: string, data: Record<string, unknown> = {}) =>
-    ev("case.transition", when, { transitionId, assignment: toLand, input: {}, effects: [], cleared: [], ...data }, "u");
+    ev(
+      "case.transition",
+      when,
+      { transitionId, assignment: toLand, input: {}, effects: [], cleared: [], ...data },
+      "u",
+    );
   return [
     ev("case.reported", "2026-03-02 10:00", { gradeId: "escalated" }, "u-east-director"),
     tr("dispatch", "2026-03-02 11:00", { effects: ["assign", "set-deadline", "notify"] }),
