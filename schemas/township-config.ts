@@ -120,7 +120,9 @@ export const ORG_UNIT_KINDS = {
   "micro-grid": { role: "grid", group: "micro-grid" },
   "joint-force": { role: "unit", group: "unit" },
   "county-centre": { role: "county", group: "unit" },
-  "county-department": { role: "county", group: "unit" },
+  "county-department": { role: "county", group: "department" },
+  /** A township as its county sees it (属地): a unit naming that township's tenant (`tenant`). */
+  locality: { role: "unit", group: "township" },
 } as const;
 export type OrgUnitKind = keyof typeof ORG_UNIT_KINDS;
 export type OrgUnitRole = (typeof ORG_UNIT_KINDS)[OrgUnitKind]["role"];
@@ -139,6 +141,7 @@ const ORG_UNIT_KIND_NAMES = [
   "joint-force",
   "county-centre",
   "county-department",
+  "locality",
 ] as const satisfies readonly OrgUnitKind[];
 
 /** A township's local time zone (IANA); China has one, but the engine takes it from config. */
@@ -225,9 +228,9 @@ const modeSpec = {
 const scoringTarget = {
   type: "string",
   description:
-    "lead-unit, assist-units, platform, village (the village or community above the case's unit), grid (the grid at or above it), reporting-unit, assignee-users, reporter, actor, or post:<post id> (that post's holders: all of them for a post with a fixed unit; for a post held per unit, those in the case's unit or above it, its platform or its lead unit).",
+    "lead-unit, assist-units, platform, village (the village or community above the case's unit), grid (the grid at or above it), reporting-unit, assignee-users, reporter, actor, source-township (on a county's case: the locality unit of the township it came from), or post:<post id> (that post's holders: all of them for a post with a fixed unit; for a post held per unit, those in the case's unit or above it, its platform or its lead unit).",
   pattern:
-    "^(lead-unit|assist-units|platform|village|grid|reporting-unit|assignee-users|reporter|actor|post:[a-z0-9][a-z0-9-]*)$",
+    "^(lead-unit|assist-units|platform|village|grid|reporting-unit|assignee-users|reporter|actor|source-township|post:[a-z0-9][a-z0-9-]*)$",
 } as const;
 
 const scoringCondition = {
@@ -351,6 +354,8 @@ const scoringSection = {
         village: ratingLevels,
         platform: ratingLevels,
         unit: ratingLevels,
+        department: ratingLevels,
+        township: ratingLevels,
         user: ratingLevels,
       },
     },
@@ -514,6 +519,11 @@ export const townshipConfigSchema = {
               name: text,
               parent: id,
               gridType: { enum: ["comprehensive", "dedicated"] },
+              tenant: {
+                ...id,
+                description:
+                  "On a county's `locality` unit: the code of the township tenant it stands for; scoring's `source-township` target resolves to it.",
+              },
               $remove: { const: true },
             },
           },

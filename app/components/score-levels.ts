@@ -5,7 +5,7 @@ import type { MessageKey } from "#app/i18n";
 
 export const LEVEL_CSS = `.level-green{background:#dcfae6;border-color:#17b26a;color:#085d3a}.level-yellow{background:#fef0c7;border-color:#f79009;color:#93370d}.level-red{background:#fee4e2;border-color:#d92d20;color:#912018}.alert-text{color:#b42318}`;
 
-export const GROUPS: readonly TargetGroup[] = ["platform", "village", "grid", "unit", "user"];
+export const GROUPS: readonly TargetGroup[] = ["township", "department", "platform", "village", "grid", "unit", "user"];
 
 export const FIGURE_KEYS = [
   "reported",

@@ -439,6 +439,8 @@ export const en: Catalog = {
   "group.grid": "Grids",
   "group.micro-grid": "Micro-grids",
   "group.unit": "Other units",
+  "group.department": "County departments",
+  "group.township": "Townships",
   "group.user": "People",
   "fig.reported": "Reported",
   "fig.closedOnTime": "Closed on time",

@@ -432,6 +432,8 @@ export const zhCN = {
   "group.grid": "网格",
   "group.micro-grid": "微网格",
   "group.unit": "其他单位",
+  "group.department": "县直部门",
+  "group.township": "乡镇（属地）",
   "group.user": "人员",
   "fig.reported": "上报",
   "fig.closedOnTime": "按期办结",

@@ -1,4 +1,5 @@
-// 考评排名: rankings of a period per platform, village, grid and person, with grid colours, and
+// 考评排名: rankings of a period per group (platform, village, grid, person; at a county its
+// townships and departments), with the three colours of every rated group, and
 // every ledger line explained by its rule, fact and case, with its appeal (申诉) or a link to file
 // one where the user may. Leadership may recompute the period.
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
@@ -128,6 +129,8 @@ export default function Scores() {
       {GROUPS.map((group) => {
         const list = rankings[group as keyof typeof rankings];
         if (!list) return null;
+        // 三色: a level column for every group the config rates (grids, or a county's townships and departments).
+        const rated = list.some((r) => r.level);
         return (
           <section key={group} data-testid={`ranking-${group}`}>
             <h2>{t(`group.${group}` as MessageKey)}</h2>
@@ -139,7 +142,7 @@ export default function Scores() {
                   <th>{t("scoresScore")}</th>
                   <th>{t("scoresAdditions")}</th>
                   <th>{t("scoresDeductions")}</th>
-                  {group === "grid" ? <th>{t("scoresLevel")}</th> : null}
+                  {rated ? <th>{t("scoresLevel")}</th> : null}
                 </tr>
               </thead>
               <tbody>
@@ -152,7 +155,7 @@ export default function Scores() {
                     <td>{r.score}</td>
                     <td>{r.additions ? `+${r.additions}` : "0"}</td>
                     <td>{r.deductions}</td>
-                    {group === "grid" ? (
+                    {rated ? (
                       <td>
                         <span className={`badge level-${r.level ?? "none"}`} data-level={r.level}>
                           {r.levelName ?? "—"}

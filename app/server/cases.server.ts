@@ -21,7 +21,7 @@ export async function insertNewCase(
   tx: Tx,
   c: NewCase,
   now: Date,
-  extra: { location?: CaseLocation; sourceCaseId?: string } = {},
+  extra: { location?: CaseLocation; sourceCaseId?: string; sourceTenant?: string } = {},
 ): Promise<string> {
   const year = now.getUTCFullYear();
   const at = now.toISOString();
@@ -32,12 +32,12 @@ export async function insertNewCase(
       RETURNING value
     )
     INSERT INTO "Case" (id, "tenantId", number, "configVersion", "workflowId", "categoryId", "gradeId", "platformId",
-      state, title, data, "reporterId", "orgUnitId", location, "sourceCaseId", "createdAt", "updatedAt")
+      state, title, data, "reporterId", "orgUnitId", location, "sourceCaseId", "sourceTenant", "createdAt", "updatedAt")
     SELECT ${c.id}::uuid, ${c.tenantId}::uuid, ${`${year}-`} || lpad(n.value::text, 6, '0'), ${c.configVersion}::int,
       ${c.workflowId}, ${c.categoryId}, ${c.gradeId}, ${c.platformId}, ${c.state}, ${c.title},
       ${JSON.stringify(c.data)}::jsonb, ${c.reporterId}::uuid, ${c.orgUnitId},
       ${extra.location ? JSON.stringify(extra.location) : null}::jsonb, ${extra.sourceCaseId ?? null}::uuid,
-      ${at}::timestamp(3), ${at}::timestamp(3)
+      ${extra.sourceTenant ?? null}, ${at}::timestamp(3), ${at}::timestamp(3)
     FROM n
     RETURNING number`;
   return row!.number;

@@ -31,7 +31,7 @@ export async function openCountyCase(tx: Tx, job: Job, now: Date): Promise<Outbo
   const { caseId, reason, notice } = job.payload as { caseId: string; reason: string; notice?: OutboxRow };
   const source = await tx.case.findUniqueOrThrow({
     where: { id: caseId },
-    include: { tenant: { select: { parentId: true, name: true } } },
+    include: { tenant: { select: { parentId: true, name: true, code: true } } },
   });
   const countyId = source.tenant.parentId;
   if (!countyId || (await tx.case.findUnique({ where: { sourceCaseId: caseId }, select: { id: true } }))) return [];
@@ -62,7 +62,7 @@ export async function openCountyCase(tx: Tx, job: Job, now: Date): Promise<Outbo
   );
   if (!decision.ok) throw new Error(`county intake refused: ${JSON.stringify(decision.refusal.issues)}`);
   const c = decision.case;
-  const number = await insertNewCase(tx, c, now, { sourceCaseId: caseId });
+  const number = await insertNewCase(tx, c, now, { sourceCaseId: caseId, sourceTenant: source.tenant.code });
   const outbox = await applyOutcomes(
     tx,
     {

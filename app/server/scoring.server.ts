@@ -73,6 +73,7 @@ type CaseRowLike = {
   gradeId: string;
   configVersion: number;
   data: unknown;
+  sourceTenant?: string | null;
 };
 
 const caseFacts = (row: CaseRowLike): CaseFactsLike & { configVersion: number } => ({
@@ -85,6 +86,7 @@ const caseFacts = (row: CaseRowLike): CaseFactsLike & { configVersion: number } 
   reporterId: row.reporterId,
   gradeId: row.gradeId,
   data: (row.data ?? {}) as Record<string, unknown>,
+  sourceTenant: row.sourceTenant ?? null,
   configVersion: row.configVersion,
 });
 
@@ -99,6 +101,7 @@ const CASE_SELECT = {
   gradeId: true,
   configVersion: true,
   data: true,
+  sourceTenant: true,
 } as const;
 const EVENT_SELECT = { seq: true, caseId: true, actorId: true, type: true, data: true, at: true } as const;
 

@@ -49,6 +49,31 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
   const gradeIds = new Set((config.grades ?? []).map((g) => g.id));
   const categoryIds = new Set((config.categories ?? []).map((c) => c.id));
   const transitionIds = new Set(Object.values(workflows).flatMap((w) => (w.transitions ?? []).map((t) => t.id)));
+  // Locality units by the township they stand for: `source-township` resolves through them.
+  const localities = new Set<string>();
+  (config.org?.units ?? []).forEach((u, k) => {
+    if (u.tenant === undefined) return;
+    const path: Path = ["org", "units", k, "tenant"];
+    if (u.kind !== "locality")
+      out.push(
+        issue(
+          path,
+          "org.tenant-not-locality",
+          "只有属地单位（locality）可标明乡镇",
+          "Only a locality unit names a township",
+        ),
+      );
+    else if (localities.has(u.tenant))
+      out.push(
+        issue(
+          path,
+          "duplicate-id",
+          `乡镇“${u.tenant}”已有属地单位`,
+          `Township "${u.tenant}" already has a locality unit`,
+        ),
+      );
+    localities.add(u.tenant);
+  });
   const missing = (path: Path, what: { zh: string; en: string }, ref: string) =>
     out.push(issue(path, "reference.missing", `${what.zh}“${ref}”不存在`, `${what.en} "${ref}" does not exist`));
 
@@ -168,6 +193,16 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
     if (rule.target.startsWith("post:")) {
       const post = rule.target.slice("post:".length);
       if (!postIds.has(post)) missing([...at, "target"], { zh: "岗位", en: "Post" }, post);
+    }
+    if (rule.target === "source-township" && (config.kind !== "county" || !localities.size)) {
+      out.push(
+        issue(
+          [...at, "target"],
+          "scoring.no-localities",
+          "只有县级配置可计给 source-township，且须有标明乡镇（tenant）的属地单位",
+          "Only a county config can score source-township, and it needs locality units naming their township (tenant)",
+        ),
+      );
     }
     if (fact && rule.target === "actor" && !factHas(fact, "actor")) {
       out.push(

@@ -174,6 +174,7 @@ const ENUM_LABELS: Record<string, Record<string, { zh: string; en: string }>> = 
     "joint-force": L("联勤力量", "joint force"),
     "county-centre": L("县级中心", "county centre"),
     "county-department": L("县级部门", "county department"),
+    locality: L("属地乡镇", "township (locality)"),
     leadership: L("领导岗位", "leadership"),
     working: L("工作岗位", "working post"),
     "grid-team": L("网格队伍", "grid team"),
@@ -216,6 +217,7 @@ const TARGETS: Record<string, { zh: string; en: string }> = {
   "assignee-users": L("承办人", "the assignees"),
   reporter: L("上报人", "the reporter"),
   actor: L("操作人", "the person who acted"),
+  "source-township": L("事件来源乡镇（属地）", "the township the case came from"),
 };
 const POST_TARGET = L("岗位", "post");
 

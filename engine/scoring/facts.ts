@@ -147,4 +147,6 @@ export type Fact = {
   satisfaction?: string;
   trigger?: "ladder" | "manual";
   disputedKey?: string;
+  /** On a county's case: the code of the township it came from (the `source-township` target). */
+  sourceTenant?: string;
 };

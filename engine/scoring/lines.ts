@@ -135,6 +135,12 @@ function resolveTargets(target: string, fact: Fact, ctx: TargetContext): ScoreTa
     case "reporting-unit":
       out = unit(fact.orgUnitId);
       break;
+    case "source-township":
+      // The county's unit standing for that township (org unit `tenant`); none for a township's own case.
+      out = unit(
+        fact.sourceTenant ? (ctx.config.org?.units ?? []).find((u) => u.tenant === fact.sourceTenant)?.id : undefined,
+      );
+      break;
     case "assignee-users":
       out = (fact.assignment.assigneeUserIds ?? []).flatMap(user);
       break;

@@ -25,6 +25,8 @@ export type CaseFactsLike = {
   orgUnitId: string;
   reporterId: string;
   gradeId?: string;
+  /** On a county's case: the code of the township it came from (Case.sourceTenant). */
+  sourceTenant?: string | null;
   /** The intake data (an appeal names the disputed entry there). */
   data?: Record<string, unknown>;
 };
@@ -99,6 +101,7 @@ export function factsFromTrail(
         reporterId: c.reporterId,
         gradeId: run!.gradeId,
         assignment: run!.assignment,
+        ...(c.sourceTenant ? { sourceTenant: c.sourceTenant } : {}),
         ...extra,
       });
     };
