@@ -192,6 +192,7 @@ export const en: Catalog = {
   signDate: "Date",
   wartimeBadge: "Wartime",
   "notify.case.reported": "New case reported",
+  "notify.task.arrived": "Task from the county arrived",
   "notify.case.triage": "Case to analyse",
   "notify.case.dispatched": "Case dispatched to you",
   "notify.case.returned": "Case returned",

@@ -190,6 +190,7 @@ export const zhCN = {
   signDate: "日期",
   wartimeBadge: "战时",
   "notify.case.reported": "新事件上报",
+  "notify.task.arrived": "县级交办任务到达",
   "notify.case.triage": "事件待研判",
   "notify.case.dispatched": "事件交办",
   "notify.case.returned": "事件被退回",
