@@ -115,7 +115,7 @@ function localDate(at: Date, timeZone: string): string {
 
 type Verdict = { verdict: "accepted" | "returned"; reason?: string; at: string };
 
-export type TaskRow = {
+type TaskRow = {
   caseId: string;
   township: string;
   number: string;

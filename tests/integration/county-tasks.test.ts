@@ -166,9 +166,9 @@ describe("a task sent down by the county", () => {
       await fire("east.routing", "east-lake", cases["east-lake"]!, "report", THU, { result: "已排查水库2座" }),
     ).toMatchObject({ ok: true, state: "feedback" });
     // Past the due date North Ridge has not fed back: late, and the county supervises it.
-    expect((await progress(NEXT_MON))["北岭镇"]).toMatchObject({ progress: "arrived", late: true });
+    expect((await progress(NEXT_MON)).北岭镇).toMatchObject({ progress: "arrived", late: true });
     expect(await county(cases["north-ridge"]!, { kind: "supervise" }, NEXT_MON)).toEqual({ ok: true });
-    expect((await progress(NEXT_MON))["北岭镇"]).toMatchObject({ sheets: 1, late: true });
+    expect((await progress(NEXT_MON)).北岭镇).toMatchObject({ sheets: 1, late: true });
     const sheet = await s.db.supervisionSheet.findFirstOrThrow({ where: { caseId: cases["north-ridge"] } });
     expect(sheet.tenantId).toBe((await s.db.tenant.findUniqueOrThrow({ where: { code: "north-ridge" } })).id);
 
