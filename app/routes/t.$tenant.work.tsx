@@ -137,39 +137,21 @@ export default function WorkbenchPage() {
               style={{ width: "14rem" }}
             />
           </label>
-          <label>
-            {t("category")}{" "}
-            <select name="category" defaultValue={params.get("category") ?? ""} style={{ width: "auto" }}>
-              <option value="">{t("wbAll")}</option>
-              {Object.entries(labels.categories).map(([id, name]) => (
-                <option key={id} value={id}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("grade")}{" "}
-            <select name="grade" defaultValue={params.get("grade") ?? ""} style={{ width: "auto" }}>
-              <option value="">{t("wbAll")}</option>
-              {Object.entries(labels.grades).map(([id, name]) => (
-                <option key={id} value={id}>
-                  {name}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            {t("status")}{" "}
-            <select name="state" defaultValue={params.get("state") ?? ""} style={{ width: "auto" }}>
-              <option value="">{t("wbAll")}</option>
-              {Object.entries(states).map(([id, s]) => (
-                <option key={id} value={id}>
-                  {s.name}
-                </option>
-              ))}
-            </select>
-          </label>
+          <FilterSelect
+            name="category"
+            label={t("category")}
+            all={t("wbAll")}
+            params={params}
+            choices={labels.categories}
+          />
+          <FilterSelect name="grade" label={t("grade")} all={t("wbAll")} params={params} choices={labels.grades} />
+          <FilterSelect
+            name="state"
+            label={t("status")}
+            all={t("wbAll")}
+            params={params}
+            choices={Object.fromEntries(Object.entries(states).map(([id, st]) => [id, st.name]))}
+          />
           <button type="submit" className="btn">
             {t("wbSearchButton")}
           </button>
@@ -218,5 +200,28 @@ export default function WorkbenchPage() {
         ) : null}
       </div>
     </>
+  );
+}
+
+/** One of the workbench's filters: "all" or one of the config's choices, kept in the query string. */
+function FilterSelect(props: {
+  name: string;
+  label: string;
+  all: string;
+  params: URLSearchParams;
+  choices: Record<string, string>;
+}) {
+  return (
+    <label>
+      {props.label}{" "}
+      <select name={props.name} defaultValue={props.params.get(props.name) ?? ""} style={{ width: "auto" }}>
+        <option value="">{props.all}</option>
+        {Object.entries(props.choices).map(([id, name]) => (
+          <option key={id} value={id}>
+            {name}
+          </option>
+        ))}
+      </select>
+    </label>
   );
 }
