@@ -16,6 +16,8 @@ describe.runIf(hasBrowser)("standards body in Chromium", () => {
 
     const guideline = page.locator('section[data-template="command-room-guideline"]');
     const v1 = guideline.locator('tr[data-ref="command-room-guideline@1.0.0"]');
+    // The URL changes before the registry renders (client navigation): wait for the row itself.
+    await v1.getByTestId("version-townships").locator("li").first().waitFor();
     expect(
       await v1
         .getByTestId("version-townships")

@@ -26,17 +26,36 @@ const posts = (n: number, from = 0) =>
   }));
 const sectionsEdit = (sections: Record<string, unknown>) => JSON.stringify({ kind: "sections", sections });
 
+/** One GET /login, in milliseconds. */
+async function loginLatency() {
+  const t0 = performance.now();
+  const res = await fetch(app.url + "/login");
+  await res.text();
+  expect(res.status).toBe(200);
+  return performance.now() - t0;
+}
+
+/**
+ * The slowest GET /login while `work` runs may be at most a second over the slowest of a few just
+ * before it: a stalled event loop shows as seconds, a loaded machine slows both alike.
+ */
+function expectLoginKeepsAnswering(latencies: number[], baseline: number[]) {
+  expect(Math.max(...latencies)).toBeLessThan(Math.max(...baseline) + 1000);
+}
+
+async function baselineLatencies() {
+  const out: number[] = [];
+  for (let i = 0; i < 5; i++) out.push(await loginLatency());
+  return out;
+}
+
 /** GET /login over and over while `work` runs; how long each took. */
 async function loginLatenciesDuring<T>(work: Promise<T>): Promise<{ result: T; latencies: number[] }> {
   let done = false;
   const settled = work.finally(() => (done = true));
   const latencies: number[] = [];
   do {
-    const t0 = performance.now();
-    const res = await fetch(app.url + "/login");
-    await res.text();
-    expect(res.status).toBe(200);
-    latencies.push(performance.now() - t0);
+    latencies.push(await loginLatency());
     if (!done) await new Promise((r) => setTimeout(r, 100));
   } while (!done);
   return { result: await settled, latencies };
@@ -50,17 +69,18 @@ async function admin() {
 }
 
 describe("config edits beyond the caps", () => {
-  it("refuses an edit of over 10 MB with 200,000 posts quickly, naming the limit, while GET /login keeps answering in under a second", async () => {
+  it("refuses an edit of over 10 MB with 200,000 posts quickly, naming the limit, while GET /login keeps answering (within a second of its pace just before)", async () => {
     const http = await admin();
     const edit = sectionsEdit({ posts: posts(200_000) });
     expect(edit.length).toBeGreaterThan(10 * 1024 * 1024);
     // Over MAX_CONFIG_FORM_BYTES: refused while the body streams in, before anything is parsed.
     const init = streamedForm({ intent: "validate", edit });
+    const baseline = await baselineLatencies();
     const post = http.request(CONFIG, init).then(async (res) => ({ status: res.status, text: await res.text() }));
     const { result, latencies } = await loginLatenciesDuring(post);
     expect(result.status).toBe(413);
     expect(result.text).toBe("请求内容超过 8 MB 的上限 / The request is larger than the 8 MB limit");
-    expect(Math.max(...latencies)).toBeLessThan(1000);
+    expectLoginKeepsAnswering(latencies, baseline);
   });
 
   it("refuses a config document over its 2 MB cap before parsing it, naming the cap in both languages", async () => {
@@ -114,6 +134,7 @@ describe("config edits beyond the caps", () => {
     const http = await admin();
     const page = (await (await http.request(CONFIG)).json()) as { sections: { posts: unknown[] } };
     const edit = sectionsEdit({ posts: [...page.sections.posts, ...posts(1500)] });
+    const baseline = await baselineLatencies();
     const { result, latencies } = await loginLatenciesDuring(
       http
         .post(CONFIG, { intent: "validate", edit })
@@ -122,7 +143,7 @@ describe("config edits beyond the caps", () => {
     expect(result.status).toBe(200);
     expect(result.json.ok).toBe(true);
     expect(result.json.changes).toHaveLength(1500);
-    expect(Math.max(...latencies)).toBeLessThan(1000);
+    expectLoginKeepsAnswering(latencies, baseline);
   });
 });
 
