@@ -641,6 +641,18 @@ export const townshipConfigSchema = {
         properties: {
           name: text,
           kind: { enum: ["case", "task"] },
+          fanOut: {
+            type: "object",
+            required: ["townships", "due", "by"],
+            additionalProperties: false,
+            description:
+              "In a county config, a task workflow sent down (任务下达, ADR 041): the intake form's fields naming the townships (empty: all) and the due date; the posts that supervise and evaluate each township's case.",
+            properties: {
+              townships: { type: "string", minLength: 1 },
+              due: { type: "string", minLength: 1 },
+              by: { type: "array", items: id, minItems: 1 },
+            },
+          },
           initial: id,
           onIntake: { type: "array", items: effect },
           states: {
@@ -654,6 +666,11 @@ export const townshipConfigSchema = {
                 name: text,
                 final: { type: "boolean" },
                 color: { enum: ["grey", "blue", "orange", "green", "red"] },
+                progress: {
+                  enum: ["arrived", "distributed", "in-progress", "fed-back", "accepted"],
+                  description:
+                    "In a township's task workflow: what this state is in the county's tracking view (ADR 041).",
+                },
                 returnsTo: {
                   ...id,
                   description:

@@ -91,6 +91,8 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
     },
     fields,
     screen,
+    // A task sent down to the townships: its tracking view (ADR 041).
+    fansOut: Boolean(ctx.compiled.workflows.get(found.workflowId)?.fanOut),
     attachments,
     comments: comments.map((c) => ({ id: c.id, body: c.body, at: c.createdAt, author: c.author })),
   });
@@ -319,7 +321,7 @@ function FilesAndComments() {
 }
 
 export default function CaseDetail() {
-  const { case: c, fields, screen } = useLoaderData<typeof loader>();
+  const { case: c, fields, screen, fansOut } = useLoaderData<typeof loader>();
   const { tenant, labels } = useTownship();
   const t = useT();
   const when = useWhen();
@@ -338,6 +340,11 @@ export default function CaseDetail() {
           <Link to={`/t/${tenant.code}`}>← {t("backToList")}</Link>
           {ability.can("manage", "Membership") ? (
             <Link to={`/t/${tenant.code}/cases/${c.id}/access`}>{t("whoCanSee")}</Link>
+          ) : null}
+          {fansOut ? (
+            <Link to={`/t/${tenant.code}/cases/${c.id}/progress`} data-testid="task-progress-link">
+              {t("tasks.progressLink")}
+            </Link>
           ) : null}
         </p>
         {done && doneName ? (

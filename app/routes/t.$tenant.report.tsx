@@ -11,12 +11,16 @@ import { reportCase } from "#app/server/cases.server";
 import { readForm } from "#app/server/form-input.server";
 import { jsonField } from "#app/server/json-field.server";
 import { getLocale } from "#app/server/locale.server";
+import { arrivesFromAbove } from "#app/server/county-tasks.server";
 import { requireTenantContext } from "#app/server/tenancy.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const locale = await getLocale(request);
-  const categories = (ctx.compiled.config.categories ?? []).map((c) => ({ id: c.id, name: pickText(c.name, locale) }));
+  // Tasks from above arrive from the county; nobody reports them here.
+  const categories = (ctx.compiled.config.categories ?? [])
+    .filter((c) => !arrivesFromAbove(ctx.compiled, c.id))
+    .map((c) => ({ id: c.id, name: pickText(c.name, locale) }));
   const selected = new URL(request.url).searchParams.get("category");
   const category = selected ? ctx.compiled.categories.get(selected) : undefined;
   const form = category ? ctx.compiled.forms.get(category.intakeForm) : undefined;

@@ -5,9 +5,11 @@ import type { Issue } from "#engine/issues";
 import { checkUploads, storeAttachments } from "./attachments.server";
 import type { Upload } from "./form-input.server";
 import type { Tx } from "./db.server";
+import { arrivesFromAbove, fanOutJob } from "./county-tasks.server";
 import { applyOutcomes } from "./effects.server";
 import { relayOutbox } from "./jobs.server";
 import { refreshCaseStuck } from "./stuck.server";
+import { writeOutbox } from "./outbox.server";
 import { isUuid } from "./params.server";
 import { accessibleCases } from "./permissions.server";
 import type { TenantContext } from "./tenancy.server";
@@ -21,7 +23,7 @@ export async function insertNewCase(
   tx: Tx,
   c: NewCase,
   now: Date,
-  extra: { location?: CaseLocation; sourceCaseId?: string; sourceTenant?: string } = {},
+  extra: { location?: CaseLocation; sourceCaseId?: string; sourceTenant?: string; taskId?: string } = {},
 ): Promise<string> {
   const year = now.getUTCFullYear();
   const at = now.toISOString();
@@ -32,16 +34,31 @@ export async function insertNewCase(
       RETURNING value
     )
     INSERT INTO "Case" (id, "tenantId", number, "configVersion", "workflowId", "categoryId", "gradeId", "platformId",
-      state, title, data, "reporterId", "orgUnitId", location, "sourceCaseId", "sourceTenant", "createdAt", "updatedAt")
+      state, title, data, "reporterId", "orgUnitId", location, "sourceCaseId", "sourceTenant", "taskId",
+      "createdAt", "updatedAt")
     SELECT ${c.id}::uuid, ${c.tenantId}::uuid, ${`${year}-`} || lpad(n.value::text, 6, '0'), ${c.configVersion}::int,
       ${c.workflowId}, ${c.categoryId}, ${c.gradeId}, ${c.platformId}, ${c.state}, ${c.title},
       ${JSON.stringify(c.data)}::jsonb, ${c.reporterId}::uuid, ${c.orgUnitId},
       ${extra.location ? JSON.stringify(extra.location) : null}::jsonb, ${extra.sourceCaseId ?? null}::uuid,
-      ${extra.sourceTenant ?? null}, ${at}::timestamp(3), ${at}::timestamp(3)
+      ${extra.sourceTenant ?? null}, ${extra.taskId ?? null}::uuid, ${at}::timestamp(3), ${at}::timestamp(3)
     FROM n
     RETURNING number`;
   return row!.number;
 }
+
+const FROM_ABOVE: Refusal = {
+  kind: "invalid-input",
+  issues: [
+    {
+      path: "/categoryId",
+      code: "category.from-above",
+      message: {
+        zh: "上级交办任务由县级下达，不能在此登记",
+        en: "Tasks from the county arrive from the county; they cannot be reported here",
+      },
+    },
+  ],
+};
 
 export type ReportResult = { ok: true; caseId: string; number: string } | { ok: false; refusal: Refusal };
 
@@ -88,6 +105,7 @@ export async function reportCase(
   extras: { location?: unknown; files?: Upload[] } = {},
 ): Promise<ReportResult> {
   const caseId = randomUUID();
+  if (arrivesFromAbove(ctx.compiled, input.categoryId)) return { ok: false, refusal: FROM_ABOVE };
   const decision = decideIntake(
     { compiled: ctx.compiled, configVersion: ctx.configVersion, actor: ctx.actor, now, caseId },
     input,
@@ -113,6 +131,9 @@ export async function reportCase(
       },
       decision.outcomes,
     );
+    // A task for the townships fans out to them in a job committed with it (ADR 041).
+    if (ctx.compiled.workflows.get(c.workflowId)?.fanOut)
+      outbox.push(...(await writeOutbox(tx, [fanOutJob(c.tenantId, c.id, now)])));
     return { number, outbox };
   });
   await relayOutbox(outbox);

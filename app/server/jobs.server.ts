@@ -158,12 +158,19 @@ async function countyStep(tx: Tx, job: OutboxRow, now: Date) {
   return mirrorCountyStep(tx, job, now);
 }
 
+/** A county task opens one linked case per chosen township (ADR 041). */
+async function taskFanOut(tx: Tx, job: OutboxRow, now: Date) {
+  const { fanOutTask } = await import("./county-tasks.server");
+  return fanOutTask(tx, job, now);
+}
+
 const handlers: Record<string, Handler> = {
   notify,
   webhook,
   score,
   "county-intake": countyIntake,
   "county-step": countyStep,
+  "task-fanout": taskFanOut,
 };
 
 /** Runs one outbox job; the rows its handler wrote go to `relay` after the commit. */

@@ -139,7 +139,7 @@ describe("config diff and resolve", () => {
   it("prints each change with its id path, in Chinese and English", async () => {
     const changed = json(path.join(root, "tenants/townships/east-lake.json"));
     byId(changed.org.units, "grid-qiaotou-2").name.zh = "桥头村第二网格（新）";
-    changed.categories = [{ id: "dispute", name: { zh: "邻里纠纷" } }];
+    changed.categories = [...(changed.categories ?? []), { id: "dispute", name: { zh: "邻里纠纷" } }];
     const file = write("east-lake-changed.json", changed);
     const run = await cli(["diff", "tenants/townships/east-lake.json", file]);
     expect(run.code).toBe(0);
