@@ -171,6 +171,9 @@ export async function taskProgress(db: Db, ctx: TenantContext, taskCaseId: strin
       verdicts.set(d.townshipCaseId, { verdict: d.verdict, reason: d.reason, at: e.at.toISOString() });
     }
   const out: TaskRow[] = [];
+  // One row per township in a stable order (the cases are opened by separate jobs, in any order).
+  const code = (tenantId: string) => tenants.find((t) => t.id === tenantId)?.code ?? "";
+  rows.sort((a, b) => code(a.tenantId).localeCompare(code(b.tenantId)));
   for (const r of rows) {
     const tenant = tenants.find((t) => t.id === r.tenantId);
     if (!tenant) continue;

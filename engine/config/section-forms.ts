@@ -361,7 +361,9 @@ export function sectionForm(
             : root[
                 EDITABLE_SECTIONS[section][0] as "categories" | "grades" | "deadlinePolicies" | "calendars" | "posts"
               ];
-  const platforms = ctx.units.filter((u) => unitRole(u.kind) === "platform");
+  // A category is run by a platform, the command room itself (e.g. tasks from the county) or, at a county, the centre.
+  const OWNERS = new Set(["platform", "command-room", "county"]);
+  const platforms = ctx.units.filter((u) => OWNERS.has(unitRole(u.kind)));
   const refs = (key: string, parentKey: string | undefined, node: Schema): Schema | undefined => {
     switch (section) {
       case "categories":

@@ -32,7 +32,14 @@ describe.runIf(hasBrowser)("workbench and dashboard in Chromium", () => {
     await page.waitForURL(/\/t\/east-lake\/work/);
     await expect.poll(() => page.getByRole("heading", { level: 1 }).textContent()).toBe("指挥室工作台");
     const tabs = page.getByRole("tab");
-    expect(await tabs.allTextContents()).toEqual(["待研判 2", "待交办 0", "即将到期 0", "已超期 0", "督办中 0"]);
+    expect(await tabs.allTextContents()).toEqual([
+      "待研判 2",
+      "待交办 0",
+      "即将到期 0",
+      "已超期 0",
+      "督办中 0",
+      "上级交办 0",
+    ]);
     expect(await page.getByRole("tab", { selected: true }).textContent()).toBe("待研判 2");
     expect(await page.getByTestId("workbench-list").locator("tbody tr").count()).toBe(2);
     expect(await page.getByTestId("workbench-list").locator("thead").textContent()).toContain("到期时间");

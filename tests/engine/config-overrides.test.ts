@@ -92,8 +92,12 @@ describe("applySectionEdits", () => {
       posts: section(config, "posts"),
     });
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
-    expect(result.source.categories).toEqual([{ id: "dispute", name: { zh: "邻里纠纷" } }]);
-    expect(result.source.deadlinePolicies).toEqual({ standard: { handle: { amount: 3 } } });
+    // The township's own category (tasks from the county) stays as it was written.
+    expect(result.source.categories).toEqual([{ id: "dispute", name: { zh: "邻里纠纷" } }, ...src.categories]);
+    expect(result.source.deadlinePolicies).toEqual({
+      ...src.deadlinePolicies,
+      standard: { handle: { amount: 3 } },
+    });
     expect(result.source.org).toEqual(src.org);
     expect(result.source.posts).toEqual(src.posts);
     const after = effective(result.source as MutableConfig);
@@ -119,6 +123,7 @@ describe("applySectionEdits", () => {
     if (!result.ok) throw new Error(JSON.stringify(result.issues));
     expect(result.source.categories).toEqual([
       { ...src.categories[0], name: { zh: "市场投诉举报", en: "Market complaint" } },
+      ...src.categories.slice(1),
       { id: "public-service", $remove: true },
     ]);
     expect(section(effective(result.source as MutableConfig), "categories")).toEqual(categories);
@@ -185,7 +190,9 @@ describe("sectionForm", () => {
   it("offers the config's own things as choices, named in the reader's language", () => {
     const { schema } = sectionForm("categories", context, "en");
     const item = (schema.items as any).properties;
+    // The units that may run a category: the platforms and the command room itself (tasks from the county).
     expect(item.platform.oneOf.map((o: any) => o.const)).toEqual([
+      "command-room",
       "platform-party",
       "platform-economy",
       "platform-safety",
@@ -237,7 +244,11 @@ describe("scoring rules, rating levels and workbenches as sections", () => {
       workbenches: [
         {
           id: "command-room",
-          tabs: [{ id: "to-triage", name: { zh: "待研判分派" }, filter: { states: { $append: ["triage"] } } }],
+          tabs: [
+            { id: "to-triage", name: { zh: "待研判分派" }, filter: { states: { $append: ["triage"] } } },
+            // The township's own tab stays as it was written.
+            ...src.views.workbenches[0].tabs,
+          ],
         },
       ],
     });
@@ -248,8 +259,9 @@ describe("scoring rules, rating levels and workbenches as sections", () => {
       filter: { states: ["reported", "triage"] },
     });
     expect(after.views.doneStates).toEqual(["closed"]);
+    // No tab lost or added by the edit: the template's tabs plus the township's own one.
     expect(after.views.workbenches.map((w: any) => w.tabs.length)).toEqual(
-      template().views.workbenches.map((w: any) => w.tabs.length),
+      template().views.workbenches.map((w: any, i: number) => w.tabs.length + (i === 0 ? 1 : 0)),
     );
   });
 

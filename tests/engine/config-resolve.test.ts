@@ -310,7 +310,7 @@ describe("resolveConfig", () => {
         "grid-shanxia-1",
       ]);
       expect(value.posts).toHaveLength(12);
-      expect(value.categories.map((c) => c.id)).toEqual(["dispute", "safety-hazard", "public-service"]);
+      expect(value.categories.map((c) => c.id)).toEqual(["dispute", "safety-hazard", "public-service", "county-task"]);
       expect(Object.hasOwn(value, "description")).toBe(false);
     });
 
@@ -323,6 +323,7 @@ describe("resolveConfig", () => {
         "safety-hazard",
         "public-service",
         "market-complaint",
+        "county-task",
       ]);
     });
 

@@ -340,7 +340,7 @@ describe("semantic checks", () => {
     {
       name: "duplicate category id",
       mutate: (c) => c.categories.push(structuredClone(c.categories[1])),
-      expected: [{ path: "/categories/3/id", code: "duplicate-id" }],
+      expected: [{ path: `/categories/${demoConfig().categories.length}/id`, code: "duplicate-id" }],
     },
     {
       name: "duplicate transition id",

@@ -105,7 +105,7 @@ describe("tabFilter", () => {
 describe("dashboard helpers", () => {
   it("done states are the final ones plus views.doneStates", () => {
     expect(doneStates(compiled)).toEqual(
-      ["archived", "closed", "rejected", "upheld", "withdrawn"].filter((s) =>
+      ["accepted", "archived", "closed", "rejected", "upheld", "withdrawn"].filter((s) =>
         [...compiled.workflows.values()].some((w) => w.states[s]),
       ),
     );

@@ -127,7 +127,11 @@ describe("scoring rules and workbenches in the config editor", () => {
       workbenches: [
         {
           id: "command-room",
-          tabs: [{ id: "to-triage", name: { zh: "待研判及待交办" }, filter: { states: { $append: ["triage"] } } }],
+          tabs: [
+            { id: "to-triage", name: { zh: "待研判及待交办" }, filter: { states: { $append: ["triage"] } } },
+            // East Lake's own tab (tasks from the county), as it was written.
+            expect.objectContaining({ id: "county-tasks" }),
+          ],
         },
       ],
     });

@@ -93,6 +93,7 @@ describe("workbench tabs", () => {
       "due-soon": 1,
       overdue: 0,
       supervised: 1,
+      "county-tasks": 0,
     });
     expect((await tab("east.routing", "to-dispatch", soon)).ids).toEqual(["B"]);
     expect((await tab("east.routing", "due-soon", soon)).ids).toEqual(["C"]);

@@ -373,6 +373,8 @@ describe("the township admin publishes a config edit", () => {
     ]);
     expect((versions[1]!.source as { categories: unknown }).categories).toEqual([
       { id: "dispute", name: { zh: "邻里纠纷" } },
+      // East Lake's own category (tasks from the county), as it was written.
+      expect.objectContaining({ id: "county-task" }),
     ]);
     const v1 = await getTenantConfig(s.db, admin.tenant.id, 1);
     const v2 = await getTenantConfig(s.db, admin.tenant.id);
