@@ -211,6 +211,8 @@ export const en: Catalog = {
   stuckCasesHelp:
     "No one at work can take any action on these cases (a post is unstaffed, nobody is on duty today, or the backup is away). Change the people, the duty rota or the config; the leadership has been notified.",
   stuckSince: "since {at}",
+  caseStuck:
+    "Nobody can move this case since {at}: no one on duty may take any of its actions (a post is vacant, nobody is on the rota today, or the backup is away). The leadership has been notified; the township admin can change the staff or the rota.",
   staffingWarning: "Staffing warning",
   staffingStuckNow:
     "{n, plural, one {# open case} other {# open cases}} nobody can move now (the command room sees them on the workbench and the due list)",

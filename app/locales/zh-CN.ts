@@ -209,6 +209,8 @@ export const zhCN = {
   stuckCasesHelp:
     "在岗人员中没有人能对这些事件执行任何操作（岗位空缺、今日无人值班或 B 岗不在）。请调整人员、值班表或配置；领导班子已收到通知。",
   stuckSince: "自 {at} 起",
+  caseStuck:
+    "此事件自 {at} 起无人可办：在岗人员中没有人能执行它的任何操作（岗位空缺、今日无人值班或 B 岗不在）。领导班子已收到通知；请乡镇管理员调整人员或值班表。",
   staffingWarning: "人员安排提醒",
   staffingStuckNow: "{n} 件事件当前无人可办（指挥室在工作台和到期列表中可见）",
   staffingCriticalPosts: "以下岗位的人员若全部不在，在办事件将无人可办：",

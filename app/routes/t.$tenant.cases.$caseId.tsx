@@ -352,6 +352,11 @@ export default function CaseDetail() {
             {t("transitionDone", { name: doneName })}
           </p>
         ) : null}
+        {screen.stuckSince ? (
+          <p className="alert" role="alert" data-testid="case-stuck">
+            {t("caseStuck", { at: when(screen.stuckSince) })}
+          </p>
+        ) : null}
         {appealed ? (
           <p className="notice" role="status" data-testid="appeal-filed">
             {t("appealFiled", { n: appealed })}

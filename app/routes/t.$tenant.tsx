@@ -51,9 +51,11 @@ export default function TownshipLayout() {
         <NavLink to={`/t/${tenant.code}/dashboard`} data-testid="nav-dashboard">
           {t("dashboard")}
         </NavLink>
-        <NavLink to={`/t/${tenant.code}/report`} className="button">
-          {t("reportCase")}
-        </NavLink>
+        {ability.can("create", "Case") ? (
+          <NavLink to={`/t/${tenant.code}/report`} className="button">
+            {t("reportCase")}
+          </NavLink>
+        ) : null}
         {screens.watch ? (
           <NavLink to={`/t/${tenant.code}/due`} data-testid="nav-due">
             {t("dueNav")}

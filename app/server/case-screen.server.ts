@@ -158,6 +158,8 @@ export async function loadCaseScreen(
       assignedAt: state.assignment.assignedAt ?? null,
     },
     escalatedTo: state.escalatedTo ?? null,
+    // Nobody on the staff can move it now (ADR 037): said on the case itself, not only on the lists.
+    stuckSince: row.stuckSince?.toISOString() ?? null,
     actions,
     sheets: supervision.sheets.map((s) => ({ ...s, toUsers: s.toUserIds.map((id) => names[id] ?? id) })),
     talks: supervision.talks.map((t) => ({ ...t, withUsers: t.withUserIds.map((id) => names[id] ?? id) })),

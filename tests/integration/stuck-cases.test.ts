@@ -2,6 +2,7 @@
 // duty rota runs out, shows on the command room's lists and the admin's people page, and the
 // leadership is notified once per stuck spell, whether a people change or the sweep found it.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { loadCaseScreen } from "#app/server/case-screen.server";
 import { reportCase } from "#app/server/cases.server";
 import { runOutboxJob } from "#app/server/jobs.server";
 import { listMembers, saveRota, updateMember, getRota } from "#app/server/members.server";
@@ -99,6 +100,10 @@ describe("stuck cases", () => {
 
     // The command room's lists (workbench and due list read this) and the admin's warning.
     expect((await listStuckCases(await s.context("east.director"))).map((c) => c.id)).toContain(id);
+    // The case's own page says so, to whoever opens it.
+    const screenOf = async (now: Date) =>
+      (await loadCaseScreen(s.db, await s.context("east.director"), id, [], "zh-CN", now))?.stuckSince;
+    expect(await screenOf(t1)).toBe(t1.toISOString());
     const after = await staffingWarning(s.db, admin, t1);
     expect(after.stuckCount).toBe(1); // computed at t1, a Monday: the rota still covers the difficult cases
     // The admin's post may not read cases: the count, but no titles.
@@ -112,5 +117,6 @@ describe("stuck cases", () => {
     expect(await updateMember(admin, routing.id, { ...off, active: true }, t1)).toEqual({ ok: true });
     expect(await stuckSince(id)).toBeNull();
     expect((await listStuckCases(await s.context("east.director"))).map((c) => c.id)).not.toContain(id);
+    expect(await screenOf(t1)).toBeNull();
   });
 });
