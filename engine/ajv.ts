@@ -44,6 +44,9 @@ function errorFieldPath(error: ErrorObject): string {
 export const REQUIRED_MESSAGE = { zh: "此项为必填项", en: "This field is required" } as const;
 
 /** Ajv errors as bilingual issues, one per failing keyword. */
+// A regular expression means nothing to the person typing; the field's own help says what fits.
+const PATTERN_MESSAGE = { zh: "格式不正确", en: "Invalid format" } as const;
+
 export function toIssues(errors: ErrorObject[] | null | undefined): Issue[] {
   if (!errors?.length) return [];
   const zh = localize(errors, "zh-CN");
@@ -54,6 +57,8 @@ export function toIssues(errors: ErrorObject[] | null | undefined): Issue[] {
     message:
       error.keyword === "required"
         ? { ...REQUIRED_MESSAGE }
-        : { zh: zh[i]!.message ?? error.keyword, en: en[i]!.message ?? error.keyword },
+        : error.keyword === "pattern"
+          ? { ...PATTERN_MESSAGE }
+          : { zh: zh[i]!.message ?? error.keyword, en: en[i]!.message ?? error.keyword },
   }));
 }

@@ -45,6 +45,13 @@ const onboardingDraftSchema = {
       additionalProperties: false,
       properties: {
         keep: { type: "array", maxItems: 200, items: id, uniqueItems: true },
+        /** Per dropped platform: the platform that takes over its categories, or "" to drop them too. */
+        remap: {
+          type: "object",
+          maxProperties: 200,
+          propertyNames: { maxLength: 64 },
+          additionalProperties: { type: "string", maxLength: 64 },
+        },
         add: {
           type: "array",
           maxItems: 50,
@@ -66,7 +73,8 @@ const onboardingDraftSchema = {
       type: "object",
       required: ["login", "name"],
       additionalProperties: false,
-      properties: { login, name: { type: "string", minLength: 1, maxLength: 100 } },
+      // `post`: the admin's post, when the county picks one other than the template's (or it has none).
+      properties: { login, name: { type: "string", minLength: 1, maxLength: 100 }, post: id },
     },
     staff: {
       type: "array",
@@ -103,7 +111,16 @@ export function templateFacts(template: TownshipConfig) {
   const units = template.org?.units ?? [];
   return {
     commandRoom: units.find((u) => unitRole(u.kind) === "command-room")?.id,
-    platforms: units.filter((u) => u.kind === PLATFORM_KIND).map((u) => ({ id: u.id, name: u.name })),
+    platforms: units
+      .filter((u) => u.kind === PLATFORM_KIND)
+      .map((u) => ({
+        id: u.id,
+        name: u.name,
+        // What dropping it would leave without a platform: the county re-maps or drops these.
+        categories: (template.categories ?? [])
+          .filter((c) => c.platform === u.id)
+          .map((c) => ({ id: c.id, name: c.name })),
+      })),
     units: units.map((u) => ({ id: u.id, kind: u.kind, name: u.name })),
     posts: (template.posts ?? []).map((p) => ({
       id: p.id,
@@ -208,14 +225,17 @@ export function buildTownshipSource(draftInput: unknown, template: TownshipConfi
       );
     added.add(p.id);
   });
-  const rows = draft.units.map((values, i) => ({ row: i + 1, values: values as OrgRow }));
   const templateUnits = template.org?.units ?? [];
+  const dropped = droppedPlatforms(templateUnits, draft.platforms);
+  const categories = categoryMoves(template, draft, dropped, issues);
+  const admin = adminGrants(template, draft, issues);
+  const rows = draft.units.map((values, i) => ({ row: i + 1, values: values as OrgRow }));
   const org = checkOrgRows(rows, knownUnits(templateUnits, draft.platforms), facts.commandRoom);
   issues.push(...rowIssuesToIssues(org.issues));
   if (issues.length) return { ok: false, issues };
 
   const units: JsonObject[] = [
-    ...droppedPlatforms(templateUnits, draft.platforms).map((id) => ({ id, $remove: true })),
+    ...dropped.map((id) => ({ id, $remove: true })),
     ...draft.platforms.add.map((p) => ({
       id: p.id,
       kind: PLATFORM_KIND,
@@ -232,8 +252,99 @@ export function buildTownshipSource(draftInput: unknown, template: TownshipConfi
     extends: draft.template,
     name: textOf(draft.township.name),
     ...(units.length ? { org: { units } } : {}),
+    ...(categories.length ? { categories } : {}),
+    ...(admin.length ? { permissions: { $append: admin } } : {}),
   };
   return { ok: true, source };
+}
+
+/**
+ * The categories of dropped platforms, as the county chose: moved to a platform the township keeps
+ * or adds (with their lead unit, where it was that platform), or dropped with it.
+ */
+function categoryMoves(template: TownshipConfig, draft: OnboardingDraft, dropped: string[], issues: Issue[]) {
+  const remap = draft.platforms.remap ?? {};
+  const units = template.org?.units ?? [];
+  const kept = new Set([...draft.platforms.keep, ...draft.platforms.add.map((p) => p.id)]);
+  const moves: JsonObject[] = [];
+  for (const platform of dropped) {
+    const own = (template.categories ?? []).filter((c) => c.platform === platform);
+    if (!own.length) continue;
+    const name = units.find((u) => u.id === platform)?.name ?? { zh: platform };
+    const to = remap[platform];
+    const at = pointer("platforms", "remap", platform);
+    if (to === undefined)
+      issues.push(
+        issue(
+          at,
+          "onboarding.platform-categories",
+          `平台“${name.zh}”办理 ${own.length} 个事件类别（${own.map((c) => c.name.zh).join("、")}）：请选择改由哪个平台办理，或一并删除这些类别`,
+          `The ${name.en ?? name.zh} handles ${own.length === 1 ? "1 category" : `${own.length} categories`} (${own.map((c) => c.name.en ?? c.name.zh).join(", ")}): choose the platform that takes ${own.length === 1 ? "it" : "them"} over, or drop ${own.length === 1 ? "it" : "them"} too`,
+        ),
+      );
+    else if (to === "") for (const c of own) moves.push({ id: c.id, $remove: true });
+    else if (!kept.has(to))
+      issues.push(
+        issue(
+          at,
+          "onboarding.remap-unknown",
+          `“${to}”不是乡镇保留或新增的平台`,
+          `"${to}" is not a platform the township keeps or adds`,
+        ),
+      );
+    else
+      for (const c of own)
+        moves.push({
+          id: c.id,
+          platform: to,
+          ...(c.routing?.leadUnit === platform ? { routing: { leadUnit: to } } : {}),
+        });
+  }
+  const removed = moves.filter((m) => m.$remove).length;
+  if (removed && removed === (template.categories ?? []).length)
+    issues.push(
+      issue(
+        "/platforms/remap",
+        "onboarding.no-categories",
+        "这样会删除模板的全部事件类别，乡镇将无事可报：请至少让一个平台接手",
+        "This would drop every category of the template, leaving nothing to report: let a platform take at least one over",
+      ),
+    );
+  return moves;
+}
+
+/** The admin post: the county's pick or the template's; granted config and people management if it lacks them. */
+export function chosenAdminPost(template: TownshipConfig, draft: Pick<OnboardingDraft, "admin">): string | undefined {
+  return draft.admin.post || adminPostOf(template);
+}
+
+const ADMIN_SUBJECTS = ["Config", "Membership"] as const;
+
+function adminGrants(template: TownshipConfig, draft: OnboardingDraft, issues: Issue[]): JsonObject[] {
+  const post = chosenAdminPost(template, draft);
+  if (!post) {
+    issues.push(
+      issue(
+        "/admin/post",
+        "onboarding.no-admin-post",
+        "模板没有指定可以管理配置的岗位：请为乡镇管理员选择一个岗位",
+        "The template names no post that may manage the config: choose the township admin's post",
+      ),
+    );
+    return [];
+  }
+  if (!(template.posts ?? []).some((p) => p.id === post)) {
+    issues.push(issue("/admin/post", "reference.missing", `岗位“${post}”不存在`, `Post "${post}" does not exist`));
+    return [];
+  }
+  const grants = (template.permissions ?? []).filter(
+    (r) => r.action === "manage" && !r.inverted && (r.posts.includes(post) || r.posts.includes("*")),
+  );
+  return ADMIN_SUBJECTS.filter((subject) => !grants.some((r) => r.subject === subject)).map((subject) => ({
+    posts: [post],
+    action: "manage",
+    subject,
+  }));
 }
 
 function textOf(text: { zh: string; en?: string }): JsonObject {
@@ -254,7 +365,7 @@ export function peopleFor(
   const issues: Issue[] = [];
   const units = new Map((config.org?.units ?? []).map((u) => [u.id, u]));
   const posts = new Map((config.posts ?? []).map((p) => [p.id, p]));
-  const adminPost = adminPostOf(config);
+  const adminPost = chosenAdminPost(config, draft);
   const people: Person[] = [];
   if (!adminPost || !posts.has(adminPost)) {
     issues.push(

@@ -254,6 +254,11 @@ export const en: Catalog = {
   codeHelp: "Lower-case letters, digits and hyphens, e.g. south-lake; fixed once published",
   platformsToKeep: "Template platforms to keep",
   addedPlatforms: "Added platforms",
+  remapCategories:
+    "{platform} is not kept; {n, plural, one {the # category} other {the # categories}} it handles ({names}):",
+  remapChoose: "Choose the platform that takes over",
+  remapTo: "Handled by {platform} instead",
+  remapDrop: "Drop these categories too",
   addPlatform: "Add a platform",
   platformId: "Platform id",
   remove: "Remove",
@@ -281,7 +286,10 @@ export const en: Catalog = {
   gridComprehensive: "Comprehensive",
   gridDedicated: "Dedicated",
   adminAccount: "Township admin",
-  adminHelp: "Post: {post}. A one-time password is shown after publishing.",
+  adminHelp:
+    "A one-time password is shown after publishing. If the template does not let this post manage the config and the people, the township grants it both.",
+  adminPostLabel: "Admin's post",
+  adminPostChoose: "Choose a post (the template names none)",
   firstStaff: "First staff",
   personN: "Person {n}",
   addStaff: "Add a person",

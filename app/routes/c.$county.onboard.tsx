@@ -197,9 +197,12 @@ export default function Onboard() {
               value={draft.template}
               onChange={(e) => {
                 const next = templates.find((tp) => tp.ref === e.target.value);
+                // Another template has other posts: the admin's post starts from its default again.
+                const { post: _post, ...admin } = draft.admin;
                 update({
                   template: e.target.value,
                   platforms: { keep: next?.facts.platforms.map((p) => p.id) ?? [], add: [] },
+                  admin,
                 });
               }}
             >
@@ -276,6 +279,46 @@ export default function Onboard() {
                 {pickText(p.name, locale)} <code>{p.id}</code>
               </label>
             ))}
+            {facts?.platforms
+              .filter((p) => p.categories.length && !draft.platforms.keep.includes(p.id))
+              .map((p) => {
+                const takers = [
+                  ...facts.platforms.filter((k) => draft.platforms.keep.includes(k.id)),
+                  ...draft.platforms.add.filter((a) => a.id),
+                ];
+                const value = draft.platforms.remap?.[p.id];
+                return (
+                  <div key={p.id} className="field" data-testid={`remap-${p.id}`}>
+                    <label htmlFor={`remap-${p.id}`}>
+                      {t("remapCategories", {
+                        platform: pickText(p.name, locale),
+                        n: p.categories.length,
+                        names: p.categories.map((c) => pickText(c.name, locale)).join(locale === "en" ? ", " : "、"),
+                      })}
+                    </label>
+                    <select
+                      id={`remap-${p.id}`}
+                      value={value ?? "-"}
+                      onChange={(e) => {
+                        const remap = { ...draft.platforms.remap };
+                        if (e.target.value === "-") delete remap[p.id];
+                        else remap[p.id] = e.target.value;
+                        update({ platforms: { ...draft.platforms, remap } });
+                      }}
+                    >
+                      <option value="-" disabled>
+                        {t("remapChoose")}
+                      </option>
+                      {takers.map((k) => (
+                        <option key={k.id} value={k.id}>
+                          {t("remapTo", { platform: pickText(k.name, locale) || k.id })}
+                        </option>
+                      ))}
+                      <option value="">{t("remapDrop")}</option>
+                    </select>
+                  </div>
+                );
+              })}
           </fieldset>
           <fieldset>
             <legend>{t("addedPlatforms")}</legend>
@@ -367,9 +410,26 @@ export default function Onboard() {
                 onChange={(e) => update({ admin: { ...draft.admin, name: e.target.value } })}
               />
             </div>
-            <p className="field-description">
-              {t("adminHelp", { post: facts?.adminPost ? postName(facts.adminPost) : "—" })}
-            </p>
+            <div className="field">
+              <label htmlFor="admin-post">{t("adminPostLabel")}</label>
+              <select
+                id="admin-post"
+                value={draft.admin.post ?? facts?.adminPost ?? ""}
+                onChange={(e) => update({ admin: { ...draft.admin, post: e.target.value } })}
+              >
+                {facts?.adminPost ? null : (
+                  <option value="" disabled>
+                    {t("adminPostChoose")}
+                  </option>
+                )}
+                {facts?.posts.map((p) => (
+                  <option key={p.id} value={p.id}>
+                    {postName(p.id)}
+                  </option>
+                ))}
+              </select>
+            </div>
+            <p className="field-description">{t("adminHelp")}</p>
           </fieldset>
           <fieldset>
             <legend>{t("firstStaff")}</legend>

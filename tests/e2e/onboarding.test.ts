@@ -41,6 +41,12 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
     await page.getByLabel("英文名称").fill("South Lake Town");
     await page.getByLabel("乡镇编号").fill("south-lake");
     expect(await page.getByRole("checkbox", { name: /平安法治平台/ }).isChecked()).toBe(true);
+    // It has no public-service platform: its category moves to the safety platform in the same step.
+    await page.getByRole("checkbox", { name: /公共服务平台/ }).uncheck();
+    const remap = page.getByLabel("“公共服务平台”不再保留，它办理的 1 个事件类别（民生服务）：");
+    expect(await remap.inputValue()).toBe("-");
+    await remap.selectOption({ label: "改由“平安法治平台”办理" });
+    await shot(page, "0-platforms");
     await page.getByRole("button", { name: "下一步" }).click();
 
     // 3. Villages and grids from a file: a bad file is refused row by row, a good one fills the table.
@@ -92,6 +98,7 @@ describe.runIf(hasBrowser)("onboarding and config editing in Chromium", () => {
       })
       .toBe("网格01");
     expect(await page.getByTestId("preview-changes").textContent()).toContain("新增单位“南湖村第一网格”");
+    expect(await page.getByTestId("preview-changes").textContent()).toContain("删除单位“公共服务平台”");
     expect(await page.getByTestId("preview-form").locator("h3").textContent()).toBe("表单预览：矛盾纠纷上报");
     expect(await page.getByTestId("preview-form").getByLabel("事件概要").count()).toBe(1);
     await shot(page, "2-preview");

@@ -1,8 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { prepareConfig } from "#engine/config/index";
 import { describeChange } from "#engine/config/diff";
-import { toIdPath } from "#engine/config/id-paths";
-import { resolveConfig } from "#engine/config/resolve";
 import {
   adminPostOf,
   buildTownshipSource,
@@ -107,16 +105,83 @@ describe("buildTownshipSource", () => {
     );
   });
 
-  it("leaves it to validation when a dropped platform is still used by a category", () => {
-    const { built, prepared } = prepare(draft({ platforms: { keep: ["platform-party"], add: [] } }));
-    if (!built.ok || prepared?.ok !== false) throw new Error("should build, then fail validation");
-    const resolved = resolveConfig(built.source, templateLookup);
-    const paths = prepared.issues.map((i) => toIdPath(resolved.ok ? resolved.value : built.source, i.path));
-    expect(paths).toContain("/categories/dispute/platform");
-    expect(prepared.issues.find((i) => i.code === "reference.missing")!.message).toEqual({
-      zh: "平台“platform-safety”不存在",
-      en: 'Platform "platform-safety" does not exist',
+  it("asks what becomes of a dropped platform's categories, naming them, before building anything", () => {
+    const built = buildTownshipSource(draft({ platforms: { keep: ["platform-party"], add: [] } }), template());
+    expect(built.ok).toBe(false);
+    const issues = built.ok ? [] : built.issues;
+    expect(issues.map((i) => [i.path, i.code])).toEqual([
+      ["/platforms/remap/platform-safety", "onboarding.platform-categories"],
+      ["/platforms/remap/platform-service", "onboarding.platform-categories"],
+    ]);
+    expect(issues[0]!.message).toEqual({
+      zh: "平台“平安法治平台”办理 2 个事件类别（矛盾纠纷、安全隐患）：请选择改由哪个平台办理，或一并删除这些类别",
+      en: "The Safety and rule-of-law platform handles 2 categories (Dispute, Safety hazard): choose the platform that takes them over, or drop them too",
     });
+  });
+
+  it("moves a dropped platform's categories (and their lead unit) to a kept or added platform, or drops them", () => {
+    const { built, prepared } = prepare(
+      draft({
+        platforms: {
+          keep: ["platform-party"],
+          add: [{ id: "platform-peace", name: { zh: "平安建设平台" } }],
+          remap: { "platform-safety": "platform-peace", "platform-service": "" },
+        },
+      }),
+    );
+    if (!built.ok || !prepared?.ok) throw new Error(`should be valid: ${JSON.stringify(prepared)}`);
+    const categories = prepared.config.categories ?? [];
+    expect(categories.map((c) => [c.id, c.platform, c.routing?.leadUnit ?? null])).toEqual([
+      ["dispute", "platform-peace", "platform-peace"],
+      ["safety-hazard", "platform-peace", "platform-peace"],
+    ]);
+  });
+
+  it("refuses to move categories to a platform the township does not keep", () => {
+    const built = buildTownshipSource(
+      draft({
+        platforms: {
+          keep: ["platform-party", "platform-service"],
+          add: [],
+          remap: { "platform-safety": "platform-economy" },
+        },
+      }),
+      template(),
+    );
+    expect(built.ok ? [] : built.issues.map((i) => [i.path, i.code, i.message.en])).toEqual([
+      [
+        "/platforms/remap/platform-safety",
+        "onboarding.remap-unknown",
+        '"platform-economy" is not a platform the township keeps or adds',
+      ],
+    ]);
+  });
+
+  it("onboards from a template that names no admin post once the county picks one, granting it the config and the people", () => {
+    const zhoushan = template("zhoushan-141@1.0.0");
+    const base = {
+      ...draft(),
+      template: "zhoushan-141@1.0.0",
+      platforms: { keep: ["platform-party", "platform-economy", "platform-safety", "platform-service"], add: [] },
+      staff: [],
+    };
+    const refused = buildTownshipSource(base, zhoushan);
+    expect(refused.ok ? [] : refused.issues.map((i) => [i.path, i.code])).toEqual([
+      ["/admin/post", "onboarding.no-admin-post"],
+    ]);
+    const chosen = { ...base, admin: { ...base.admin, post: "director" } };
+    const built = buildTownshipSource(chosen, zhoushan);
+    if (!built.ok) throw new Error(JSON.stringify(built.issues));
+    const prepared = prepareConfig(built.source, templateLookup);
+    if (!prepared.ok) throw new Error(JSON.stringify(prepared.issues));
+    expect(adminPostOf(prepared.config)).toBe("director");
+    expect(
+      prepared.config.permissions
+        ?.filter((r) => r.action === "manage" && r.posts.includes("director"))
+        .map((r) => r.subject),
+    ).toEqual(["Config", "Membership"]);
+    const people = peopleFor(chosen, prepared.config);
+    expect(people.ok && people.people[0]).toMatchObject({ login: "south-lake.admin", posts: ["director"] });
   });
 
   it.each<[string, unknown, string, string]>([

@@ -198,11 +198,21 @@ describe("onboarding a township", () => {
       "draft",
     ],
     [
-      "a config that does not validate (a dropped platform still in use)",
-      () => draft("no-safety", { platforms: { keep: ["platform-party"], add: [] } }),
-      "/categories/dispute/platform",
-      "reference.missing",
-      "config",
+      "a dropped platform whose categories nobody takes over",
+      () => draft("no-safety", { platforms: { keep: ["platform-party", "platform-service"], add: [] } }),
+      "/platforms/remap/platform-safety",
+      "onboarding.platform-categories",
+      "draft",
+    ],
+    [
+      "dropping every category with its platforms",
+      () =>
+        draft("no-categories", {
+          platforms: { keep: ["platform-party"], add: [], remap: { "platform-safety": "", "platform-service": "" } },
+        }),
+      "/platforms/remap",
+      "onboarding.no-categories",
+      "draft",
     ],
     ["a code already taken", () => draft("east-lake"), "/township/code", "onboarding.code-taken", "draft"],
     [
@@ -237,6 +247,32 @@ describe("onboarding a township", () => {
     expect(result.issues.map((i) => [i.path, i.code, i.where])).toContainEqual([path, code, where]);
     for (const i of result.issues) expect(i.message.zh && i.message.en).toBeTruthy();
     expect(await snapshot()).toEqual(before);
+  });
+
+  it("onboards from every shipped template: one that names no admin post, with the post the county picks, and its platform dropped", async () => {
+    const county = await countyCtx();
+    const result = await onboardTownship(
+      s.db,
+      county,
+      draft("zhoushan-town", {
+        template: "zhoushan-141@1.0.0",
+        platforms: {
+          keep: ["platform-party", "platform-economy", "platform-safety"],
+          add: [],
+          remap: { "platform-service": "platform-safety" },
+        },
+        admin: { login: "zhoushan-town.admin", name: "管理员", post: "director" },
+        staff: [],
+      }),
+      new Date(),
+    );
+    if (!result.ok) throw new Error(JSON.stringify(result.issues));
+    expect(result.credentials.map((c) => [c.login, c.posts])).toEqual([["zhoushan-town.admin", ["director"]]]);
+    // The admin may manage the new township's config and people: the grants came with onboarding.
+    const admin = await townshipCtx("zhoushan-town.admin", "zhoushan-town");
+    expect(admin.ability.can("manage", "Config")).toBe(true);
+    expect(admin.ability.can("manage", "Membership")).toBe(true);
+    expect([...admin.compiled.categories.values()].map((c) => c.platform)).not.toContain("platform-service");
   });
 
   it("lets only one of two simultaneous onboardings of the same code through, and the other leaves nothing behind", async () => {
