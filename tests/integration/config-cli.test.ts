@@ -89,9 +89,7 @@ describe("config validate", () => {
     expect(run.code).toBe(1);
     expect(run.stdout).toContain("✓ tenants/townships/east-lake.json");
     expect(run.stderr).toContain(`✗ ${shapeFile}: 配置无效 / not a valid config (1)`);
-    expect(run.stderr).toContain(
-      '  /version [schema.pattern] 格式不正确 / Invalid format',
-    );
+    expect(run.stderr).toContain("  /version [schema.pattern] 格式不正确 / Invalid format");
     // Items are named by id, so the path is the one to look for in the file itself.
     expect(run.stderr).toContain(`✗ ${referenceFile}: 配置无效 / not a valid config (1)`);
     expect(run.stderr).toContain(
