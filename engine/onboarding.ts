@@ -314,7 +314,7 @@ function categoryMoves(template: TownshipConfig, draft: OnboardingDraft, dropped
 }
 
 /** The admin post: the county's pick or the template's; granted config and people management if it lacks them. */
-export function chosenAdminPost(template: TownshipConfig, draft: Pick<OnboardingDraft, "admin">): string | undefined {
+function chosenAdminPost(template: TownshipConfig, draft: Pick<OnboardingDraft, "admin">): string | undefined {
   return draft.admin.post || adminPostOf(template);
 }
 
