@@ -1,5 +1,7 @@
 // Cases: asks the engine, then applies its effects in one transaction (case, audit, outbox).
 import { randomUUID } from "node:crypto";
+import { Prisma } from "#app/generated/prisma/client";
+import type { CaseState, Mode } from "#engine/case-state";
 import { decideIntake, type IntakeInput, type NewCase, type Refusal } from "#engine/intake";
 import type { Issue } from "#engine/issues";
 import { checkUploads, storeAttachments } from "./attachments.server";
@@ -7,7 +9,8 @@ import type { Upload } from "./form-input.server";
 import type { Tx } from "./db.server";
 import { applyOutcomes } from "./effects.server";
 import { relayOutbox } from "./jobs.server";
-import { refreshCaseStuck } from "./stuck.server";
+import { auditLockSql, markAuditLocked } from "./audit.server";
+import { stuckAfterWrite, stuckNotice } from "./stuck.server";
 import { isUuid } from "./params.server";
 import { accessibleCases } from "./permissions.server";
 import type { TenantContext } from "./tenancy.server";
@@ -15,13 +18,20 @@ import type { TenantContext } from "./tenancy.server";
 /**
  * Numbers and inserts a case the engine opened (intake, an appeal …), in the caller's transaction:
  * the tenant's counter and the case row in one statement (ADR 035), the number formatted as
- * `nextNumber` does.
+ * `nextNumber` does. `lockAudit`: the same statement takes the audit chain's lock, after the
+ * counter's, for a caller that appends to the chain next (ADR 044).
  */
 export async function insertNewCase(
   tx: Tx,
   c: NewCase,
   now: Date,
-  extra: { location?: CaseLocation; sourceCaseId?: string; sourceTenant?: string } = {},
+  extra: {
+    location?: CaseLocation;
+    sourceCaseId?: string;
+    sourceTenant?: string;
+    stuckSince?: Date | null;
+    lockAudit?: boolean;
+  } = {},
 ): Promise<string> {
   const year = now.getUTCFullYear();
   const at = now.toISOString();
@@ -32,14 +42,16 @@ export async function insertNewCase(
       RETURNING value
     )
     INSERT INTO "Case" (id, "tenantId", number, "configVersion", "workflowId", "categoryId", "gradeId", "platformId",
-      state, title, data, "reporterId", "orgUnitId", location, "sourceCaseId", "sourceTenant", "createdAt", "updatedAt")
+      state, title, data, "reporterId", "orgUnitId", location, "sourceCaseId", "sourceTenant", "stuckSince", "createdAt", "updatedAt")
     SELECT ${c.id}::uuid, ${c.tenantId}::uuid, ${`${year}-`} || lpad(n.value::text, 6, '0'), ${c.configVersion}::int,
       ${c.workflowId}, ${c.categoryId}, ${c.gradeId}, ${c.platformId}, ${c.state}, ${c.title},
       ${JSON.stringify(c.data)}::jsonb, ${c.reporterId}::uuid, ${c.orgUnitId},
       ${extra.location ? JSON.stringify(extra.location) : null}::jsonb, ${extra.sourceCaseId ?? null}::uuid,
-      ${extra.sourceTenant ?? null}, ${at}::timestamp(3), ${at}::timestamp(3)
+      ${extra.sourceTenant ?? null}, ${extra.stuckSince ? extra.stuckSince.toISOString() : null}::timestamp(3),
+      ${at}::timestamp(3), ${at}::timestamp(3)
     FROM n
-    RETURNING number`;
+    RETURNING number${extra.lockAudit ? Prisma.sql`, (${auditLockSql(c.tenantId)})::text AS "auditLock"` : Prisma.empty}`;
+  if (extra.lockAudit) markAuditLocked(tx, c.tenantId);
   return row!.number;
 }
 
@@ -98,9 +110,25 @@ export async function reportCase(
   const extraIssues = [...(location.ok ? [] : location.issues), ...(uploads.ok ? [] : uploads.issues)];
   if (extraIssues.length) return { ok: false, refusal: { kind: "invalid-input", issues: extraIssues } };
   const c = decision.case;
+  const state: CaseState = {
+    ...c,
+    version: 1,
+    assignment: { assistUnitIds: [] },
+    deadlines: [],
+    mode: ctx.tenant.mode as Mode,
+  };
+  const files = uploads.ok ? uploads.files : [];
   const { number, outbox } = await ctx.db.transaction(async (tx) => {
-    const number = await insertNewCase(tx, c, now, location.ok && location.value ? { location: location.value } : {});
-    if (uploads.ok) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, uploads.files, now);
+    // Stuck from the start (ADR 037): nobody could triage it today; the leadership hears of it.
+    const stuck = await stuckAfterWrite(tx, ctx.compiled, ctx.compiled, state, now);
+    const number = await insertNewCase(tx, c, now, {
+      ...(location.ok && location.value ? { location: location.value } : {}),
+      stuckSince: stuck ? now : null,
+      // Attachments are written before the audit entry: the chain's lock waits for them otherwise.
+      lockAudit: !files.length,
+    });
+    if (files.length) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, files, now);
+    const notice = stuck ? [stuckNotice(c.tenantId, [...ctx.compiled.leadershipPosts], { ...c, number }, now)] : [];
     const outbox = await applyOutcomes(
       tx,
       {
@@ -112,11 +140,11 @@ export async function reportCase(
         timeZone: ctx.compiled.defaults.timeZone,
       },
       decision.outcomes,
+      notice,
     );
     return { number, outbox };
   });
   await relayOutbox(outbox);
-  await refreshCaseStuck(ctx, c.id, now);
   return { ok: true, caseId: c.id, number };
 }
 
