@@ -87,19 +87,14 @@ async function notify(tx: Tx, job: OutboxRow, now: Date) {
   const p = job.payload as NotifyPayload;
   const userIds = await recipients(tx, job.tenantId, p);
   if (!userIds.length) return;
-  await tx.notification.createMany({
-    data: userIds.map((userId) => ({
-      tenantId: job.tenantId,
-      userId,
-      caseId: p.caseId ?? null,
-      kind: p.kind,
-      title: p.title,
-      urgency: p.urgency ?? "normal",
-      data: (p.data ?? {}) as object,
-      dedupeKey: `${job.dedupeKey}:${userId}`,
-    })),
-    skipDuplicates: true,
-  });
+  // One raw statement for every recipient (no per-row query building); createdAt in UTC as Prisma wrote it.
+  await tx.$executeRaw`
+    INSERT INTO "Notification" (id, "tenantId", "userId", "caseId", kind, title, urgency, data, "dedupeKey", "createdAt")
+    SELECT gen_random_uuid(), ${job.tenantId}::uuid, u, ${p.caseId ?? null}::uuid, ${p.kind}, ${p.title},
+      ${p.urgency ?? "normal"}, ${JSON.stringify(p.data ?? {})}::jsonb, ${`${job.dedupeKey}:`} || u::text,
+      (clock_timestamp() AT TIME ZONE 'UTC')::timestamp(3)
+    FROM unnest(${userIds}::uuid[]) AS u
+    ON CONFLICT DO NOTHING`;
   const hooks = await cached(webhooks, job.tenantId, () =>
     tx.webhook.findMany({ where: { tenantId: job.tenantId, active: true }, select: { id: true } }),
   );

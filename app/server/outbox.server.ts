@@ -20,8 +20,9 @@ export function outboxInsertSql(rows: readonly OutboxRow[]): Prisma.Sql {
     dedupeKey: r.dedupeKey,
     runAt: r.runAt.toISOString(),
   }));
-  return Prisma.sql`INSERT INTO "OutboxJob" (id, "tenantId", kind, payload, "dedupeKey", "runAt")
-    SELECT gen_random_uuid(), "tenantId", kind, payload, "dedupeKey", "runAt"
+  // createdAt in UTC as Prisma wrote it (the column's CURRENT_TIMESTAMP default would follow the session's time zone).
+  return Prisma.sql`INSERT INTO "OutboxJob" (id, "tenantId", kind, payload, "dedupeKey", "runAt", "createdAt")
+    SELECT gen_random_uuid(), "tenantId", kind, payload, "dedupeKey", "runAt", (clock_timestamp() AT TIME ZONE 'UTC')::timestamp(3)
     FROM jsonb_to_recordset(${JSON.stringify(json)}::jsonb) AS x("tenantId" uuid, kind text, payload jsonb, "dedupeKey" text, "runAt" timestamp(3))
     ON CONFLICT DO NOTHING
     RETURNING id, "runAt"`;
