@@ -7,16 +7,22 @@ import { requireTenantContext } from "#app/server/tenancy.server";
 import { loadWorkbench, parseWorkbenchQuery } from "#app/server/workbench.server";
 import { StuckCasesCard } from "#app/components/stuck";
 import { StateBadge, useTownship, useWhen } from "#app/components/township";
-import { getPrisma } from "#app/server/db.server";
+import { getPrisma, sharingTransaction } from "#app/server/db.server";
 import { watchesDeadlines } from "#app/server/due.server";
 import { listStuckCases } from "#app/server/stuck.server";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
-  const data = await loadWorkbench(ctx, parseWorkbenchQuery(new URL(request.url)), ctx.now, await getLocale(request));
+  const locale = await getLocale(request);
   // The command room's watch: whoever watches deadlines sees the cases nobody can move.
-  const stuck = (await watchesDeadlines(getPrisma(), ctx, ctx.now)) ? await listStuckCases(ctx) : [];
-  return json({ ...data, stuck });
+  const watches = await watchesDeadlines(getPrisma(), ctx, ctx.now);
+  // Both reads in one transaction: two statements fewer a request.
+  return ctx.db.transaction(async (tx) => {
+    const one = sharingTransaction(ctx, tx);
+    const data = await loadWorkbench(one, parseWorkbenchQuery(new URL(request.url)), ctx.now, locale);
+    const stuck = watches ? await listStuckCases(one) : [];
+    return json({ ...data, stuck });
+  });
 }
 
 const HEADINGS: Record<ViewColumn, MessageKey> = {

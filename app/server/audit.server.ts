@@ -2,6 +2,7 @@
 // checkpoints (docs/decisions/005-audit-trail.md): hash = HMAC-SHA256(key, prevHash ‖ canonical JSON
 // of the entry). Rows from before keyed chaining keep their plain sha256 (hashAlg "sha256").
 import { createHash } from "node:crypto";
+import { Prisma } from "#app/generated/prisma/client";
 import { formatMessage, type MessageKey } from "#app/locales/index";
 import { canonical, checkpointSignatureValid, hmacHex, hmacKey } from "./audit-crypto.server";
 import type { Db, Tx } from "./db.server";
@@ -44,30 +45,89 @@ function auditLockKey(tenantId: string) {
   return "audit:" + tenantId;
 }
 
+// Transactions that already hold their tenant's chain lock (taken at most once per transaction).
+const locked = new WeakMap<Tx, Set<string>>();
+
+/**
+ * The chain lock as a SQL expression, for a writer that takes it inside a statement it sends
+ * anyway (ADR 044); `markAuditLocked` once that statement has run. Reads of the head must come in
+ * a later statement: a statement's snapshot predates the locks it takes.
+ */
+export const auditLockSql = (tenantId: string) =>
+  Prisma.sql`pg_advisory_xact_lock(hashtext(${auditLockKey(tenantId)}))`;
+
+export function markAuditLocked(tx: Tx, tenantId: string) {
+  let set = locked.get(tx);
+  if (!set) locked.set(tx, (set = new Set()));
+  set.add(tenantId);
+}
+
+async function lockChain(tx: Tx, tenantId: string) {
+  if (locked.get(tx)?.has(tenantId)) return;
+  // Serialise appends per tenant so the chain has no forks.
+  await tx.$executeRaw`SELECT ${auditLockSql(tenantId)}`;
+  markAuditLocked(tx, tenantId);
+}
+
+/** An entry with its place in the chain, ready to insert. */
+export type ChainedAudit = AuditEntry & { seq: number; prevHash: string; hash: string; hashAlg: string };
+
+/**
+ * Takes the chain lock (unless held), reads the head and chains `entries` (one tenant's) after it;
+ * the caller inserts them in its transaction, e.g. with `auditInsertSql` in a statement it sends anyway.
+ */
+export async function chainAudits(tx: Tx, tenantId: string, entries: readonly AuditEntry[]): Promise<ChainedAudit[]> {
+  if (!entries.length) return [];
+  const key = hmacKey();
+  await lockChain(tx, tenantId);
+  const [last] = await tx.$queryRaw<Array<{ seq: number; hash: string }>>`
+    SELECT seq, hash FROM "AuditEvent" WHERE "tenantId" = ${tenantId}::uuid ORDER BY seq DESC LIMIT 1`;
+  let seq = last?.seq ?? 0;
+  let prevHash = last?.hash ?? GENESIS;
+  return entries.map((e) => {
+    seq++;
+    const hash = auditHash(prevHash, seq, e, key);
+    const chained = { ...e, seq, prevHash, hash, hashAlg: HMAC_ALG };
+    prevHash = hash;
+    return chained;
+  });
+}
+
+/** `INSERT INTO "AuditEvent"` of chained entries, as SQL to send alone or as a CTE. */
+export function auditInsertSql(rows: readonly ChainedAudit[]): Prisma.Sql {
+  const json = rows.map((r) => ({
+    tenantId: r.tenantId,
+    caseId: r.caseId ?? null,
+    actorId: r.actorId ?? null,
+    type: r.type,
+    data: r.data,
+    at: r.at.toISOString(),
+    seq: r.seq,
+    prevHash: r.prevHash,
+    hash: r.hash,
+    hashAlg: r.hashAlg,
+  }));
+  return Prisma.sql`INSERT INTO "AuditEvent" ("tenantId", "caseId", "actorId", type, data, at, seq, "prevHash", hash, "hashAlg")
+    SELECT "tenantId", "caseId", "actorId", type, data, at, seq, "prevHash", hash, "hashAlg"
+    FROM jsonb_to_recordset(${JSON.stringify(json)}::jsonb) AS x("tenantId" uuid, "caseId" uuid, "actorId" uuid,
+      type text, data jsonb, at timestamp(3), seq int, "prevHash" text, hash text, "hashAlg" text)`;
+}
+
 /** Appends one entry; must run inside the transaction that makes the change it records. */
 export async function appendAudit(tx: Tx, entry: AuditEntry) {
-  const key = hmacKey();
-  // Serialise appends per tenant so the chain has no forks.
-  await tx.$executeRaw`SELECT pg_advisory_xact_lock(hashtext(${auditLockKey(entry.tenantId)}))`;
-  const last = await tx.auditEvent.findFirst({
-    where: { tenantId: entry.tenantId },
-    orderBy: { seq: "desc" },
-    select: { seq: true, hash: true },
-  });
-  const seq = (last?.seq ?? 0) + 1;
-  const prevHash = last?.hash ?? GENESIS;
+  const [row] = await chainAudits(tx, entry.tenantId, [entry]);
   return tx.auditEvent.create({
     data: {
-      tenantId: entry.tenantId,
-      caseId: entry.caseId ?? null,
-      actorId: entry.actorId ?? null,
-      type: entry.type,
-      data: entry.data as object,
-      at: entry.at,
-      seq,
-      prevHash,
-      hash: auditHash(prevHash, seq, entry, key),
-      hashAlg: HMAC_ALG,
+      tenantId: row!.tenantId,
+      caseId: row!.caseId ?? null,
+      actorId: row!.actorId ?? null,
+      type: row!.type,
+      data: row!.data as object,
+      at: row!.at,
+      seq: row!.seq,
+      prevHash: row!.prevHash,
+      hash: row!.hash,
+      hashAlg: row!.hashAlg,
     },
   });
 }

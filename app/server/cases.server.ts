@@ -1,5 +1,7 @@
 // Cases: asks the engine, then applies its effects in one transaction (case, audit, outbox).
 import { randomUUID } from "node:crypto";
+import { Prisma } from "#app/generated/prisma/client";
+import type { CaseState, Mode } from "#engine/case-state";
 import { decideIntake, type IntakeInput, type NewCase, type Refusal } from "#engine/intake";
 import type { Issue } from "#engine/issues";
 import { checkUploads, storeAttachments } from "./attachments.server";
@@ -8,8 +10,9 @@ import type { Tx } from "./db.server";
 import { arrivesFromAbove, fanOutJob } from "./county-tasks.server";
 import { applyOutcomes } from "./effects.server";
 import { relayOutbox } from "./jobs.server";
-import { refreshCaseStuck } from "./stuck.server";
+import { auditLockSql, markAuditLocked } from "./audit.server";
 import { writeOutbox } from "./outbox.server";
+import { stuckAfterWrite, stuckNotice } from "./stuck.server";
 import { isUuid } from "./params.server";
 import { accessibleCases } from "./permissions.server";
 import type { TenantContext } from "./tenancy.server";
@@ -17,13 +20,21 @@ import type { TenantContext } from "./tenancy.server";
 /**
  * Numbers and inserts a case the engine opened (intake, an appeal …), in the caller's transaction:
  * the tenant's counter and the case row in one statement (ADR 035), the number formatted as
- * `nextNumber` does.
+ * `nextNumber` does. `lockAudit`: the same statement takes the audit chain's lock, after the
+ * counter's, for a caller that appends to the chain next (ADR 044).
  */
 export async function insertNewCase(
   tx: Tx,
   c: NewCase,
   now: Date,
-  extra: { location?: CaseLocation; sourceCaseId?: string; sourceTenant?: string; taskId?: string } = {},
+  extra: {
+    location?: CaseLocation;
+    sourceCaseId?: string;
+    sourceTenant?: string;
+    taskId?: string;
+    stuckSince?: Date | null;
+    lockAudit?: boolean;
+  } = {},
 ): Promise<string> {
   const year = now.getUTCFullYear();
   const at = now.toISOString();
@@ -34,15 +45,17 @@ export async function insertNewCase(
       RETURNING value
     )
     INSERT INTO "Case" (id, "tenantId", number, "configVersion", "workflowId", "categoryId", "gradeId", "platformId",
-      state, title, data, "reporterId", "orgUnitId", location, "sourceCaseId", "sourceTenant", "taskId",
+      state, title, data, "reporterId", "orgUnitId", location, "sourceCaseId", "sourceTenant", "taskId", "stuckSince",
       "createdAt", "updatedAt")
     SELECT ${c.id}::uuid, ${c.tenantId}::uuid, ${`${year}-`} || lpad(n.value::text, 6, '0'), ${c.configVersion}::int,
       ${c.workflowId}, ${c.categoryId}, ${c.gradeId}, ${c.platformId}, ${c.state}, ${c.title},
       ${JSON.stringify(c.data)}::jsonb, ${c.reporterId}::uuid, ${c.orgUnitId},
       ${extra.location ? JSON.stringify(extra.location) : null}::jsonb, ${extra.sourceCaseId ?? null}::uuid,
-      ${extra.sourceTenant ?? null}, ${extra.taskId ?? null}::uuid, ${at}::timestamp(3), ${at}::timestamp(3)
+      ${extra.sourceTenant ?? null}, ${extra.taskId ?? null}::uuid,
+      ${extra.stuckSince ? extra.stuckSince.toISOString() : null}::timestamp(3), ${at}::timestamp(3), ${at}::timestamp(3)
     FROM n
-    RETURNING number`;
+    RETURNING number${extra.lockAudit ? Prisma.sql`, (${auditLockSql(c.tenantId)})::text AS "auditLock"` : Prisma.empty}`;
+  if (extra.lockAudit) markAuditLocked(tx, c.tenantId);
   return row!.number;
 }
 
@@ -116,9 +129,25 @@ export async function reportCase(
   const extraIssues = [...(location.ok ? [] : location.issues), ...(uploads.ok ? [] : uploads.issues)];
   if (extraIssues.length) return { ok: false, refusal: { kind: "invalid-input", issues: extraIssues } };
   const c = decision.case;
+  const state: CaseState = {
+    ...c,
+    version: 1,
+    assignment: { assistUnitIds: [] },
+    deadlines: [],
+    mode: ctx.tenant.mode as Mode,
+  };
+  const files = uploads.ok ? uploads.files : [];
   const { number, outbox } = await ctx.db.transaction(async (tx) => {
-    const number = await insertNewCase(tx, c, now, location.ok && location.value ? { location: location.value } : {});
-    if (uploads.ok) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, uploads.files, now);
+    // Stuck from the start (ADR 037): nobody could triage it today; the leadership hears of it.
+    const stuck = await stuckAfterWrite(tx, ctx.compiled, ctx.compiled, state, now);
+    const number = await insertNewCase(tx, c, now, {
+      ...(location.ok && location.value ? { location: location.value } : {}),
+      stuckSince: stuck ? now : null,
+      // Attachments are written before the audit entry: the chain's lock waits for them otherwise.
+      lockAudit: !files.length,
+    });
+    if (files.length) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, files, now);
+    const notice = stuck ? [stuckNotice(c.tenantId, [...ctx.compiled.leadershipPosts], { ...c, number }, now)] : [];
     const outbox = await applyOutcomes(
       tx,
       {
@@ -130,6 +159,7 @@ export async function reportCase(
         timeZone: ctx.compiled.defaults.timeZone,
       },
       decision.outcomes,
+      notice,
     );
     // A task for the townships fans out to them in a job committed with it (ADR 041).
     if (ctx.compiled.workflows.get(c.workflowId)?.fanOut)
@@ -137,7 +167,6 @@ export async function reportCase(
     return { number, outbox };
   });
   await relayOutbox(outbox);
-  await refreshCaseStuck(ctx, c.id, now);
   return { ok: true, caseId: c.id, number };
 }
 

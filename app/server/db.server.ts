@@ -49,3 +49,8 @@ export type TenantDb = { readonly scope: TenantScope; transaction<T>(fn: (tx: Tx
 export function tenantDb(db: Db, scope: TenantScope): TenantDb {
   return { scope, transaction: (fn) => withTenant(db, scope, fn) };
 }
+
+/** `ctx` whose transactions all run in `tx`: a request's several reads in one transaction. */
+export function sharingTransaction<C extends { db: TenantDb }>(ctx: C, tx: Tx): C {
+  return { ...ctx, db: { scope: ctx.db.scope, transaction: (fn) => fn(tx) } };
+}

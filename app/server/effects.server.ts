@@ -2,9 +2,10 @@
 // outcome's dedupe key, so applying the same decision twice (a retried sweep) changes nothing.
 import type { Outcome } from "#engine/outcomes";
 import { localYearMonth } from "#engine/time";
-import { appendAudit } from "./audit.server";
+import { Prisma } from "#app/generated/prisma/client";
+import { auditInsertSql, chainAudits, type AuditEntry } from "./audit.server";
 import type { Tx } from "./db.server";
-import { writeOutbox, type OutboxRef, type OutboxRow } from "./outbox.server";
+import { outboxInsertSql, writeOutbox, type OutboxRef, type OutboxRow } from "./outbox.server";
 import { auditMakesFacts } from "./scoring-facts.server";
 
 async function nextNumber(tx: Tx, tenantId: string, name: string, year: number) {
@@ -26,8 +27,11 @@ export type OutcomeContext = {
   timeZone: string;
 };
 
-/** What applying one outcome leaves for the end: outbox rows to write, and the audit seq that asks for scoring. */
-type Applied = { outbox: OutboxRow[]; scoreSeq?: number };
+/**
+ * What applying one outcome leaves for the end: audit entries and outbox rows to write, and which
+ * audit entry asks for scoring.
+ */
+type Applied = { audits: AuditEntry[]; outbox: OutboxRow[]; scoreIndex?: number };
 type Apply<T extends Outcome["type"]> = (
   tx: Tx,
   ctx: OutcomeContext,
@@ -37,8 +41,9 @@ type Apply<T extends Outcome["type"]> = (
 
 // Each outcome type is applied here and nowhere else; a new type without an entry is a type error.
 const APPLY: { [T in Outcome["type"]]: Apply<T> } = {
-  async audit(tx, ctx, o, applied) {
-    const audited = await appendAudit(tx, {
+  async audit(_tx, ctx, o, applied) {
+    if (ctx.caseId && auditMakesFacts(o.event, o.data)) applied.scoreIndex = applied.audits.length;
+    applied.audits.push({
       tenantId: ctx.tenantId,
       caseId: ctx.caseId,
       actorId: ctx.actorId,
@@ -46,7 +51,6 @@ const APPLY: { [T in Outcome["type"]]: Apply<T> } = {
       data: o.data,
       at: ctx.now,
     });
-    if (ctx.caseId && auditMakesFacts(o.event, o.data)) applied.scoreSeq = audited.seq;
   },
   async notify(_tx, ctx, o, applied) {
     applied.outbox.push({
@@ -155,20 +159,38 @@ const APPLY: { [T in Outcome["type"]]: Apply<T> } = {
   "deadline-cleared": async () => {},
 };
 
-/** Applies the outcomes; returns the outbox rows it wrote, for the caller to hand on after its commit. */
-export async function applyOutcomes(tx: Tx, ctx: OutcomeContext, outcomes: readonly Outcome[]): Promise<OutboxRef[]> {
-  const applied: Applied = { outbox: [] };
+/**
+ * Applies the outcomes; returns the outbox rows it wrote (with `extraOutbox`, rows the caller adds),
+ * for the caller to hand on after its commit. The audit entries and the outbox rows go in one
+ * statement after the chain's head is read (ADR 044).
+ */
+export async function applyOutcomes(
+  tx: Tx,
+  ctx: OutcomeContext,
+  outcomes: readonly Outcome[],
+  extraOutbox: readonly OutboxRow[] = [],
+): Promise<OutboxRef[]> {
+  const applied: Applied = { audits: [], outbox: [] };
   for (const outcome of outcomes) await (APPLY[outcome.type] as Apply<Outcome["type"]>)(tx, ctx, outcome, applied);
+  const audits = await chainAudits(tx, ctx.tenantId, applied.audits);
   // Scoring (docs/decisions/013): one job per case and decision re-evaluates the case's trail.
-  if (ctx.caseId && applied.scoreSeq !== undefined) {
+  const scoreSeq = applied.scoreIndex === undefined ? undefined : audits[applied.scoreIndex]?.seq;
+  if (ctx.caseId && scoreSeq !== undefined) {
     applied.outbox.push({
       tenantId: ctx.tenantId,
       kind: "score",
       payload: { caseId: ctx.caseId },
-      dedupeKey: `score:${ctx.caseId}:v${applied.scoreSeq}`,
+      dedupeKey: `score:${ctx.caseId}:v${scoreSeq}`,
       runAt: ctx.now,
     });
   }
-  // Every outbox row of the decision in one statement (ADR 035).
-  return writeOutbox(tx, applied.outbox);
+  const outbox = [...applied.outbox, ...extraOutbox];
+  if (!audits.length) return writeOutbox(tx, outbox);
+  if (!outbox.length) {
+    await tx.$executeRaw(auditInsertSql(audits));
+    return [];
+  }
+  return tx.$queryRaw<OutboxRef[]>(
+    Prisma.sql`WITH a AS (${auditInsertSql(audits)}), o AS (${outboxInsertSql(outbox)}) SELECT id, "runAt" FROM o`,
+  );
 }

@@ -4,10 +4,12 @@
 import { createHmac, randomUUID } from "node:crypto";
 import { Queue, Worker, type WorkerOptions } from "bullmq";
 import { Redis } from "ioredis";
-import { dutyLeaderOn, type DutyRotaData } from "#engine/rota";
+import type { Mode } from "#engine/case-state";
+import { dutyLeaderOn } from "#engine/rota";
 import type { Clock } from "#engine/clock";
 import { appClock } from "./clock.server";
 import { getTenantConfig } from "./config.server";
+import { cached, tableCache } from "./context-cache.server";
 import type { Db, Tx } from "./db.server";
 import { env } from "./env.server";
 import { writeOutbox, type OutboxRef } from "./outbox.server";
@@ -31,43 +33,52 @@ type NotifyPayload = {
   data?: Record<string, unknown>;
 };
 
+type ActiveMember = { userId: string; unitId: string; posts: string[] };
+// Per tenant, cleared by any membership change in any process (ADR 031); the notify and score jobs
+// read them for every case event (ADR 044).
+const activeMembers = tableCache<ActiveMember[]>(["Membership"]);
+const tenantLinks = tableCache<{ parentId: string | null; mode: Mode }>(["Tenant"]);
+const webhooks = tableCache<{ id: string }[]>(["Webhook"]);
+
+/** A tenant's active members, by user id. */
+export function activeMembersOf(tx: Tx | Db, tenantId: string): Promise<ActiveMember[]> {
+  return cached(activeMembers, tenantId, () =>
+    tx.membership.findMany({
+      where: { tenantId, active: true },
+      select: { userId: true, unitId: true, posts: true },
+      orderBy: { userId: "asc" },
+    }),
+  );
+}
+
+const tenantLink = (tx: Tx, tenantId: string) =>
+  cached(tenantLinks, tenantId, () =>
+    tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true, mode: true } }),
+  );
+
 /** Everyone the payload names: post holders, unit members, named users, the duty leader(s), the county. */
 async function recipients(tx: Tx, tenantId: string, p: NotifyPayload): Promise<string[]> {
   const users = new Set<string>(p.users ?? []);
-  const or: Array<Record<string, unknown>> = [];
-  if (p.posts?.length) or.push({ posts: { hasSome: p.posts } });
-  if (p.units?.length) or.push({ unitId: { in: p.units } });
+  const posts = new Set(p.posts ?? []);
+  const units = new Set(p.units ?? []);
   if (p.dutyLeaderOn) {
     const config = await getTenantConfig(tx as unknown as Db, tenantId);
     if (config) {
-      const rota = await tx.dutyRota.findUnique({ where: { tenantId } });
-      const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { mode: true } });
-      const leaders = dutyLeaderOn(
-        config.compiled,
-        rota?.data as DutyRotaData | undefined,
-        p.dutyLeaderOn,
-        tenant.mode,
-      );
+      const { getDutyRota } = await import("./workflow.server");
+      const rota = await getDutyRota(tx as unknown as Db, tenantId);
+      const tenant = await tenantLink(tx, tenantId);
+      const leaders = dutyLeaderOn(config.compiled, rota, p.dutyLeaderOn, tenant.mode);
       leaders.userIds.forEach((u) => users.add(u));
-      if (leaders.allLeadership) or.push({ posts: { hasSome: leaders.leadershipPosts } });
+      if (leaders.allLeadership) leaders.leadershipPosts.forEach((post) => posts.add(post));
     }
   }
-  if (or.length) {
-    const members = await tx.membership.findMany({
-      where: { tenantId, active: true, OR: or },
-      select: { userId: true },
-    });
-    members.forEach((m) => users.add(m.userId));
+  if (posts.size || units.size) {
+    for (const m of await activeMembersOf(tx, tenantId))
+      if (units.has(m.unitId) || m.posts.some((post) => posts.has(post))) users.add(m.userId);
   }
   if (p.county) {
-    const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
-    if (tenant.parentId) {
-      const county = await tx.membership.findMany({
-        where: { tenantId: tenant.parentId, active: true },
-        select: { userId: true },
-      });
-      county.forEach((m) => users.add(m.userId));
-    }
+    const tenant = await tenantLink(tx, tenantId);
+    if (tenant.parentId) (await activeMembersOf(tx, tenant.parentId)).forEach((m) => users.add(m.userId));
   }
   return [...users].sort();
 }
@@ -76,20 +87,17 @@ async function notify(tx: Tx, job: OutboxRow, now: Date) {
   const p = job.payload as NotifyPayload;
   const userIds = await recipients(tx, job.tenantId, p);
   if (!userIds.length) return;
-  await tx.notification.createMany({
-    data: userIds.map((userId) => ({
-      tenantId: job.tenantId,
-      userId,
-      caseId: p.caseId ?? null,
-      kind: p.kind,
-      title: p.title,
-      urgency: p.urgency ?? "normal",
-      data: (p.data ?? {}) as object,
-      dedupeKey: `${job.dedupeKey}:${userId}`,
-    })),
-    skipDuplicates: true,
-  });
-  const hooks = await tx.webhook.findMany({ where: { tenantId: job.tenantId, active: true }, select: { id: true } });
+  // One raw statement for every recipient (no per-row query building); createdAt in UTC as Prisma wrote it.
+  await tx.$executeRaw`
+    INSERT INTO "Notification" (id, "tenantId", "userId", "caseId", kind, title, urgency, data, "dedupeKey", "createdAt")
+    SELECT gen_random_uuid(), ${job.tenantId}::uuid, u, ${p.caseId ?? null}::uuid, ${p.kind}, ${p.title},
+      ${p.urgency ?? "normal"}, ${JSON.stringify(p.data ?? {})}::jsonb, ${`${job.dedupeKey}:`} || u::text,
+      (clock_timestamp() AT TIME ZONE 'UTC')::timestamp(3)
+    FROM unnest(${userIds}::uuid[]) AS u
+    ON CONFLICT DO NOTHING`;
+  const hooks = await cached(webhooks, job.tenantId, () =>
+    tx.webhook.findMany({ where: { tenantId: job.tenantId, active: true }, select: { id: true } }),
+  );
   return writeOutbox(
     tx,
     hooks.map((h) => ({
@@ -189,15 +197,16 @@ export async function runOutboxJob(
   try {
     result = await db.$transaction(
       async (tx) => {
+        // Claimed and marked done in one statement; a handler's failure rolls the mark back.
         const locked = await tx.$queryRaw<OutboxRow[]>`
-        SELECT id, "tenantId", kind, payload, "dedupeKey" FROM "OutboxJob"
-        WHERE id = ${outboxId}::uuid AND status = 'pending' FOR UPDATE SKIP LOCKED`;
+        UPDATE "OutboxJob" SET status = 'done', "doneAt" = ${now.toISOString()}::timestamp(3)
+        WHERE id = (SELECT id FROM "OutboxJob" WHERE id = ${outboxId}::uuid AND status = 'pending' FOR UPDATE SKIP LOCKED)
+        RETURNING id, "tenantId", kind, payload, "dedupeKey"`;
         const job = locked[0];
         if (!job) return "skipped";
         const handler = handlers[job.kind];
         if (!handler) throw new Error(`No handler for job kind ${job.kind}`);
         written = (await handler(tx, job, now)) ?? [];
-        await tx.outboxJob.update({ where: { id: job.id }, data: { status: "done", doneAt: now } });
         if (testDelayMs) await new Promise((resolve) => setTimeout(resolve, testDelayMs));
         return "done" as const;
       },

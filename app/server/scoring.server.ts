@@ -47,7 +47,8 @@ import { countyTimeZone, getTenantConfig, tenantTimeZone } from "./config.server
 import type { Db, Tx } from "./db.server";
 import { insertNewCase } from "./cases.server";
 import { applyOutcomes } from "./effects.server";
-import { relayOutbox } from "./jobs.server";
+import { cached, tableCache } from "./context-cache.server";
+import { activeMembersOf, relayOutbox } from "./jobs.server";
 import type { TenantContext } from "./tenancy.server";
 
 /** A client or a transaction (jobs run inside the outbox job's transaction). */
@@ -113,12 +114,17 @@ const scoringCache = new Map<string, ScoringVersion["scoring"]>();
  * beginning: a case always runs on some version, so a fact older than the first publication
  * (imported history, a simulated clock) is scored by the first rules rather than by none.
  */
+// Per tenant, cleared by any publish in any process (ADR 031): the score job reads them per event.
+const versionRows = tableCache<{ id: string; version: number; publishedAt: Date }[]>(["ConfigVersion"]);
+
 async function scoringVersions(db: Client, tenantId: string): Promise<ScoringVersion[]> {
-  const rows = await db.configVersion.findMany({
-    where: { tenantId },
-    orderBy: { version: "asc" },
-    select: { id: true, version: true, publishedAt: true },
-  });
+  const rows = await cached(versionRows, tenantId, () =>
+    db.configVersion.findMany({
+      where: { tenantId },
+      orderBy: { version: "asc" },
+      select: { id: true, version: true, publishedAt: true },
+    }),
+  );
   const missing = rows.filter((r) => !scoringCache.has(r.id)).map((r) => r.id);
   if (missing.length) {
     const docs = await db.configVersion.findMany({
@@ -135,13 +141,7 @@ async function scoringVersions(db: Client, tenantId: string): Promise<ScoringVer
   }));
 }
 
-async function scoringMembers(db: Client, tenantId: string): Promise<MemberLike[]> {
-  return db.membership.findMany({
-    where: { tenantId, active: true },
-    select: { userId: true, unitId: true, posts: true },
-    orderBy: { userId: "asc" },
-  });
-}
+const scoringMembers = (db: Client, tenantId: string): Promise<MemberLike[]> => activeMembersOf(db, tenantId);
 
 type Inputs = {
   config: TownshipConfig;

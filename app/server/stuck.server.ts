@@ -1,31 +1,49 @@
 // Stuck cases (docs/decisions/037-stuck-cases.md): `Case.stuckSince` is recomputed with the pure
-// predicate (engine/stuck.ts) when the people, the rota or the config change, after each transition
-// or intake (that case only), and by the supervision sweep every few minutes (the duty day turns,
-// an absence ends). A case that becomes stuck notifies the leadership once.
-import type { Mode } from "#engine/case-state";
+// predicate (engine/stuck.ts) when the people, the rota or the config change, by each transition
+// or intake in its own write (that case only, `stuckAfterWrite`, ADR 044), and by the supervision
+// sweep every few minutes (the duty day turns, an absence ends). A case that becomes stuck
+// notifies the leadership once.
+import type { CaseState, Mode } from "#engine/case-state";
 import type { CompiledConfig } from "#engine/config/index";
 import { dutyDate, dutyLeaderOn, type DutyRotaData } from "#engine/rota";
 import { criticalPosts, isStuck, type Staffing } from "#engine/stuck";
 import { getTenantConfig } from "./config.server";
+import { caseWhereSql } from "./case-sql.server";
+import { cached, tableCache } from "./context-cache.server";
 import type { Db, Tx } from "./db.server";
 import { relayOutbox } from "./jobs.server";
-import { writeOutbox, type OutboxRef } from "./outbox.server";
+import { writeOutbox, type OutboxRef, type OutboxRow } from "./outbox.server";
 import { accessibleCases } from "./permissions.server";
 import type { TenantContext } from "./tenancy.server";
 import { toCaseState } from "./workflow.server";
 
+type StaffingRows = {
+  members: { userId: string; unitId: string; posts: string[]; backupPosts: string[]; awayUntil: Date | null }[];
+  rota: DutyRotaData | undefined;
+  parentId: string | null;
+};
+// Per tenant, cleared by any change to its people, rota or tenant row in any process (ADR 031).
+const staffingRows = tableCache<StaffingRows>(["Membership", "User", "DutyRota", "Tenant"]);
+
+function staffingRowsOf(db: Db | Tx, tenantId: string): Promise<StaffingRows> {
+  return cached(staffingRows, tenantId, async () => {
+    // One after another: these may run inside one transaction (a connection runs one query at a time).
+    const members = await db.membership.findMany({
+      where: { tenantId, active: true, user: { active: true } },
+      select: { userId: true, unitId: true, posts: true, backupPosts: true, awayUntil: true },
+    });
+    const rota = await db.dutyRota.findUnique({ where: { tenantId }, select: { data: true } });
+    const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
+    return { members, rota: rota?.data as DutyRotaData | undefined, parentId: tenant.parentId };
+  });
+}
+
 /** Who is there today: active members (away ones marked), today's rota holders, a county above. */
 async function staffingOf(db: Db | Tx, tenantId: string, compiled: CompiledConfig, mode: Mode, now: Date) {
-  // One after another: these may run inside one transaction (a connection runs one query at a time).
-  const members = await db.membership.findMany({
-    where: { tenantId, active: true, user: { active: true } },
-    select: { userId: true, unitId: true, posts: true, backupPosts: true, awayUntil: true },
-  });
-  const rota = await db.dutyRota.findUnique({ where: { tenantId }, select: { data: true } });
-  const tenant = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { parentId: true } });
-  const today = dutyLeaderOn(compiled, rota?.data as DutyRotaData | undefined, dutyDate(compiled, now), mode);
+  const rows = await staffingRowsOf(db, tenantId);
+  const today = dutyLeaderOn(compiled, rows.rota, dutyDate(compiled, now), mode);
   const staffing: Staffing = {
-    members: members.map((m) => ({
+    members: rows.members.map((m) => ({
       userId: m.userId,
       unitId: m.unitId,
       posts: m.posts,
@@ -33,9 +51,54 @@ async function staffingOf(db: Db | Tx, tenantId: string, compiled: CompiledConfi
       away: m.awayUntil !== null && m.awayUntil > now,
     })),
     dutyLeaderIds: today.userIds,
-    county: tenant.parentId !== null,
+    county: rows.parentId !== null,
   };
   return staffing;
+}
+
+/**
+ * Whether a case a request is writing is stuck in its next state, for a writer that sets
+ * `stuckSince` in its own statement (ADR 044). `latest`: the tenant's current config, whose rota
+ * rules say who is on duty.
+ */
+export async function stuckAfterWrite(
+  tx: Tx,
+  latest: CompiledConfig,
+  compiled: CompiledConfig,
+  next: CaseState,
+  now: Date,
+): Promise<boolean> {
+  const final = compiled.workflows.get(next.workflowId)?.states[next.state]?.final === true;
+  if (final) return false;
+  const staffing = await staffingOf(tx, next.tenantId, latest, next.mode, now);
+  return isStuck(compiled, next, staffing, now);
+}
+
+/** The leadership's notice that a case just became stuck. */
+export function stuckNotice(
+  tenantId: string,
+  leadership: readonly string[],
+  c: { id: string; number: string; title: string; state: string },
+  now: Date,
+): OutboxRow {
+  return {
+    tenantId,
+    kind: "notify",
+    payload: {
+      posts: [...leadership],
+      units: [],
+      users: [],
+      dutyLeaderOn: null,
+      county: false,
+      caseId: c.id,
+      kind: "case.stuck",
+      urgency: "urgent",
+      title: c.title,
+      data: { state: c.state, number: c.number },
+    },
+    dedupeKey: `case:${c.id}:stuck:${now.toISOString()}`,
+    runAt: now,
+  };
 }
 
 type Assessed = { id: string; number: string; title: string; state: string; stuck: boolean; critical: string[] };
@@ -95,47 +158,12 @@ async function refreshStuck(runner: Runner, tenantId: string, now: Date, caseIds
       const set = await tx.case.updateMany({ where: { id: c.id, stuckSince: null }, data: { stuckSince: now } });
       if (set.count !== 1) continue; // already stuck: notified when it became so
       became++;
-      written = written.concat(
-        await writeOutbox(tx, [
-          {
-            tenantId,
-            kind: "notify",
-            payload: {
-              posts: leadership,
-              units: [],
-              users: [],
-              dutyLeaderOn: null,
-              county: false,
-              caseId: c.id,
-              kind: "case.stuck",
-              urgency: "urgent",
-              title: c.title,
-              data: { state: c.state, number: c.number },
-            },
-            dedupeKey: `case:${c.id}:stuck:${now.toISOString()}`,
-            runAt: now,
-          },
-        ]),
-      );
+      written = written.concat(await writeOutbox(tx, [stuckNotice(tenantId, leadership, c, now)]));
     }
     return { became, written };
   });
   await relayOutbox(written);
   return became;
-}
-
-/** After a write to one case (transition, intake): best effort, the sweep corrects any miss. */
-export async function refreshCaseStuck(
-  scope: TenantContext | { db: Db; tenantId: string },
-  caseId: string,
-  now: Date,
-): Promise<void> {
-  const [runner, tenantId] = "tenant" in scope ? [scope.db, scope.tenant.id] : [owner(scope.db), scope.tenantId];
-  try {
-    await refreshStuck(runner, tenantId, now, [caseId]);
-  } catch (error) {
-    console.error(`[stuck] case ${caseId}:`, (error as Error).message);
-  }
 }
 
 /** How often the sweep recomputes every township's open cases. */
@@ -167,19 +195,16 @@ export type StuckCase = {
   stuckSince: string;
 };
 
-/** The stuck cases this person may read, longest stuck first. */
+/** The stuck cases this person may read, longest stuck first (raw SQL: the workbench asks on every load). */
 export async function listStuckCases(ctx: TenantContext, take = 50): Promise<StuckCase[]> {
-  const rows = await ctx.db.transaction((tx) =>
-    tx.case.findMany({
-      where: {
-        AND: [{ tenantId: ctx.tenant.id, closedAt: null, stuckSince: { not: null } }, accessibleCases(ctx.ability)],
-      },
-      orderBy: { stuckSince: "asc" },
-      take,
-      select: { id: true, number: true, title: true, state: true, workflowId: true, stuckSince: true },
-    }),
+  const rows = await ctx.db.transaction(
+    (tx) => tx.$queryRaw<Array<Omit<StuckCase, "stuckSince"> & { stuckSince: Date }>>`
+      SELECT c.id, c.number, c.title, c.state, c."workflowId", c."stuckSince" FROM "Case" c
+      WHERE c."tenantId" = ${ctx.tenant.id}::uuid AND c."closedAt" IS NULL AND c."stuckSince" IS NOT NULL
+        AND ${caseWhereSql(accessibleCases(ctx.ability))}
+      ORDER BY c."stuckSince" ASC, c.id LIMIT ${take}::int`,
   );
-  return rows.map((r) => ({ ...r, stuckSince: r.stuckSince!.toISOString() }));
+  return rows.map((r) => ({ ...r, stuckSince: r.stuckSince.toISOString() }));
 }
 
 export type StaffingWarning = {

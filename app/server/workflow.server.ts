@@ -2,7 +2,7 @@
 // `decide`, then write the next state with an optimistic version check and apply the effects in
 // the same transaction. A stale write is refused, never lost or doubled.
 import { cached, tableCache } from "./context-cache.server";
-import type { Prisma } from "#app/generated/prisma/client";
+import { Prisma } from "#app/generated/prisma/client";
 import type { ActorContext, CaseState, Mode } from "#engine/case-state";
 import type { CompiledConfig } from "#engine/config/index";
 import type { Outcome } from "#engine/outcomes";
@@ -14,15 +14,17 @@ import {
   type Command,
   type WorkflowRefusal,
 } from "#engine/workflow";
+import { auditLockSql, markAuditLocked } from "./audit.server";
+import { caseWhereSql } from "./case-sql.server";
 import { getTenantConfig } from "./config.server";
 import type { Db, Tx } from "./db.server";
 import { applyOutcomes } from "./effects.server";
 import { countyStepJob } from "./county-cases.server";
 import { relayOutbox } from "./jobs.server";
 import { isUuid } from "./params.server";
-import { writeOutbox, type OutboxRef } from "./outbox.server";
+import type { OutboxRef, OutboxRow } from "./outbox.server";
 import { accessibleCases } from "./permissions.server";
-import { refreshCaseStuck } from "./stuck.server";
+import { stuckAfterWrite, stuckNotice } from "./stuck.server";
 import type { TenantContext } from "./tenancy.server";
 
 type CaseRow = Prisma.CaseGetPayload<object>;
@@ -49,27 +51,22 @@ export function toCaseState(row: CaseRow, mode: Mode): CaseState {
   };
 }
 
-/** The columns that mirror the engine's state, for queries, lists and the sweep's index. */
-function caseColumns(config: CompiledConfig, next: CaseState, nextCheckAt: string | null, now: Date) {
+/** The columns that mirror the engine's state, for queries, lists and the sweep's index, as a SQL SET list. */
+function caseColumnsSql(config: CompiledConfig, next: CaseState, nextCheckAt: string | null, now: Date) {
   const running = next.deadlines
     .filter((d) => !d.pausedAt)
     .map((d) => d.dueAt)
     .sort();
   const final = config.workflows.get(next.workflowId)?.states[next.state]?.final === true;
-  return {
-    state: next.state,
-    gradeId: next.gradeId,
-    version: next.version,
-    assignment: next.assignment as object,
-    deadlines: next.deadlines as object,
-    leadUnitId: next.assignment.leadUnitId ?? null,
-    assistUnitIds: next.assignment.assistUnitIds,
-    dueAt: running[0] ? new Date(running[0]) : null,
-    nextCheckAt: nextCheckAt ? new Date(nextCheckAt) : null,
-    escalatedTo: next.escalatedTo ?? null,
-    escalatedBy: next.escalatedBy ?? null,
-    ...(final ? { closedAt: now } : {}),
-  };
+  const at = now.toISOString();
+  // Prisma keeps DateTime as UTC in timestamp(3): the ISO string's digits are that UTC time.
+  const ts = (iso: string | null | undefined) => (iso ? new Date(iso).toISOString() : null);
+  return Prisma.sql`state = ${next.state}, "gradeId" = ${next.gradeId}, version = ${next.version}::int,
+    assignment = ${JSON.stringify(next.assignment)}::jsonb, deadlines = ${JSON.stringify(next.deadlines)}::jsonb,
+    "leadUnitId" = ${next.assignment.leadUnitId ?? null}::text, "assistUnitIds" = ${next.assignment.assistUnitIds}::text[],
+    "dueAt" = ${ts(running[0])}::timestamp(3), "nextCheckAt" = ${ts(nextCheckAt)}::timestamp(3),
+    "escalatedTo" = ${next.escalatedTo ?? null}::text, "escalatedBy" = ${next.escalatedBy ?? null}::text,
+    ${final ? Prisma.sql`"closedAt" = ${at}::timestamp(3),` : Prisma.empty} "updatedAt" = ${at}::timestamp(3)`;
 }
 
 const rotas = tableCache<{ data: DutyRotaData | undefined }>(["DutyRota"]);
@@ -106,24 +103,33 @@ export async function actorContextFor(
 
 export type LoadedCase = { row: CaseRow; state: CaseState; compiled: CompiledConfig; actor: ActorContext };
 
+/** In the request's transaction: the case if the user may read it, in one statement (no Prisma query building). */
+async function loadCaseIn(tx: Tx, ctx: TenantContext, caseId: string, now: Date): Promise<LoadedCase | null> {
+  const [row] = await tx.$queryRaw<CaseRow[]>`
+    SELECT * FROM "Case" c
+    WHERE c.id = ${caseId}::uuid AND c."tenantId" = ${ctx.tenant.id}::uuid AND ${caseWhereSql(accessibleCases(ctx.ability))}`;
+  if (!row) return null;
+  // Config and rota through the same transaction (embedded PGlite is one connection); both are cached.
+  const config =
+    row.configVersion === ctx.configVersion
+      ? { compiled: ctx.compiled }
+      : await getTenantConfig(tx as unknown as Db, row.tenantId, row.configVersion);
+  if (!config) throw new Error(`Case ${row.id}: config version ${row.configVersion} is missing`);
+  // The request's tenant row (cached, cleared by a mode switch in any process, ADR 031).
+  const mode = ctx.tenant.mode as Mode;
+  const actor = await actorContextFor(tx as unknown as Db, ctx, config.compiled, mode, now);
+  return { row, state: toCaseState(row, mode), compiled: config.compiled, actor };
+}
+
 /** The case as the engine sees it, if the user may read it; with the config version it was opened under. */
 export async function loadCaseForActor(
-  db: Db,
+  _db: Db,
   ctx: TenantContext,
   caseId: string,
   now: Date,
 ): Promise<LoadedCase | null> {
   if (!isUuid(caseId)) return null;
-  const row = await ctx.db.transaction((tx) =>
-    tx.case.findFirst({ where: { AND: [{ id: caseId, tenantId: ctx.tenant.id }, accessibleCases(ctx.ability)] } }),
-  );
-  if (!row) return null;
-  const config = await getTenantConfig(db, row.tenantId, row.configVersion);
-  if (!config) throw new Error(`Case ${row.id}: config version ${row.configVersion} is missing`);
-  // The request's tenant row (cached, cleared by a mode switch in any process, ADR 031).
-  const mode = ctx.tenant.mode as Mode;
-  const actor = await actorContextFor(db, ctx, config.compiled, mode, now);
-  return { row, state: toCaseState(row, mode), compiled: config.compiled, actor };
+  return ctx.db.transaction((tx) => loadCaseIn(tx, ctx, caseId, now));
 }
 
 export function actionsFor(loaded: LoadedCase, now: Date): AvailableTransition[] {
@@ -144,9 +150,17 @@ const STALE: WorkflowRefusal = {
   ],
 };
 
+type WriteOptions = {
+  /** Whether the next state is stuck (ADR 037), set in the same statement; omitted: left as it is. */
+  stuck?: { value: boolean; leadership: readonly string[] };
+  /** Outbox rows of the caller's, written in the effects' statement. */
+  extraOutbox?: readonly OutboxRow[];
+};
+
 /**
  * Writes a decision: the row only if it is still at `fromVersion`, then the effects. Returns the
- * outbox rows written (to hand on after the commit), or null when stale.
+ * outbox rows written (to hand on after the commit), or null when stale. The update takes the
+ * audit chain's lock in the same statement when the effects append to the chain (ADR 044).
  */
 async function writeDecision(
   tx: Tx,
@@ -157,12 +171,35 @@ async function writeDecision(
   nextCheckAt: string | null,
   actorId: string | null,
   now: Date,
+  options: WriteOptions = {},
 ): Promise<OutboxRef[] | null> {
-  const updated = await tx.case.updateMany({
-    where: { id: row.id, version: row.version },
-    data: caseColumns(compiled, next, nextCheckAt, now),
-  });
-  if (updated.count !== 1) return null;
+  const audited = effects.some((o) => o.type === "audit");
+  const at = now.toISOString();
+  const stuck = options.stuck;
+  const stuckSet = !stuck
+    ? Prisma.empty
+    : stuck.value
+      ? Prisma.sql`, "stuckSince" = COALESCE(c."stuckSince", ${at}::timestamp(3))`
+      : Prisma.sql`, "stuckSince" = NULL`;
+  // The lock in RETURNING: after the row's lock, in the order the chain's other writers take them.
+  const updated = await tx.$queryRaw<Array<{ becameStuck: boolean | null }>>`
+    UPDATE "Case" c SET ${caseColumnsSql(compiled, next, nextCheckAt, now)} ${stuckSet}
+    WHERE c.id = ${row.id}::uuid AND c.version = ${row.version}::int
+    RETURNING c."stuckSince" = ${at}::timestamp(3) AS "becameStuck"
+    ${audited ? Prisma.sql`, (${auditLockSql(row.tenantId)})::text AS "auditLock"` : Prisma.empty}`;
+  if (updated.length !== 1) return null;
+  if (audited) markAuditLocked(tx, row.tenantId);
+  const extra = [...(options.extraOutbox ?? [])];
+  // Notified once, when it becomes stuck; the sweep's refresh writes the same mark (stuck.server.ts).
+  if (stuck?.value && updated[0]!.becameStuck)
+    extra.push(
+      stuckNotice(
+        row.tenantId,
+        stuck.leadership,
+        { id: row.id, number: row.number, title: row.title, state: next.state },
+        now,
+      ),
+    );
   return applyOutcomes(
     tx,
     {
@@ -174,6 +211,7 @@ async function writeDecision(
       timeZone: compiled.defaults.timeZone,
     },
     effects,
+    extra,
   );
 }
 
@@ -183,42 +221,51 @@ export type TransitionResult =
   | { ok: false; notFound: true };
 
 export async function transitionCase(
-  db: Db,
+  _db: Db,
   ctx: TenantContext,
   caseId: string,
   command: { transitionId: string; input?: unknown; expectedVersion: number },
   now: Date,
 ): Promise<TransitionResult> {
-  const loaded = await loadCaseForActor(db, ctx, caseId, now);
-  if (!loaded) return { ok: false, notFound: true };
+  if (!isUuid(caseId)) return { ok: false, notFound: true };
   const cmd: Command = {
     type: "transition",
     transitionId: command.transitionId,
     input: command.input,
     expectedVersion: command.expectedVersion,
   };
-  const decision = decide(loaded.compiled, loaded.state, cmd, loaded.actor, now);
-  if (!decision.ok) return decision;
-  const written = await ctx.db.transaction(async (tx) => {
-    const refs = await writeDecision(
-      tx,
-      loaded.row,
-      loaded.compiled,
-      decision.next,
-      decision.outcomes,
-      decision.nextCheckAt,
-      ctx.user.id,
-      now,
-    );
-    // A county case tells the township case it handles about every step (ADR 039).
-    if (refs && loaded.row.sourceCaseId)
-      refs.push(...(await writeOutbox(tx, [countyStepJob(loaded.row, command, decision.next, ctx.user.id, now)])));
-    return refs;
-  });
-  if (!written) return { ok: false, refusal: STALE };
-  await relayOutbox(written);
-  await refreshCaseStuck(ctx, loaded.row.id, now);
-  return { ok: true, version: decision.next.version, state: decision.next.state };
+  // Load, decide and write in one transaction: the version check on the update refuses a stale write.
+  const result = await ctx.db.transaction(
+    async (tx): Promise<TransitionResult | { written: OutboxRef[] | null; next: CaseState }> => {
+      const loaded = await loadCaseIn(tx, ctx, caseId, now);
+      if (!loaded) return { ok: false, notFound: true };
+      const decision = decide(loaded.compiled, loaded.state, cmd, loaded.actor, now);
+      if (!decision.ok) return decision;
+      const stuck = await stuckAfterWrite(tx, ctx.compiled, loaded.compiled, decision.next, now);
+      const written = await writeDecision(
+        tx,
+        loaded.row,
+        loaded.compiled,
+        decision.next,
+        decision.outcomes,
+        decision.nextCheckAt,
+        ctx.user.id,
+        now,
+        {
+          stuck: { value: stuck, leadership: [...ctx.compiled.leadershipPosts] },
+          // A county case tells the township case it handles about every step (ADR 039).
+          extraOutbox: loaded.row.sourceCaseId
+            ? [countyStepJob(loaded.row, command, decision.next, ctx.user.id, now)]
+            : [],
+        },
+      );
+      return { written, next: decision.next };
+    },
+  );
+  if ("ok" in result) return result;
+  if (!result.written) return { ok: false, refusal: STALE };
+  await relayOutbox(result.written);
+  return { ok: true, version: result.next.version, state: result.next.state };
 }
 
 /**
