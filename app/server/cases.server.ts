@@ -1,5 +1,6 @@
 // Cases: asks the engine, then applies its effects in one transaction (case, audit, outbox).
 import { randomUUID } from "node:crypto";
+import type { Mode } from "#engine/case-state";
 import { decideIntake, type IntakeInput, type NewCase, type Refusal } from "#engine/intake";
 import type { Issue } from "#engine/issues";
 import { checkUploads, storeAttachments } from "./attachments.server";
@@ -32,16 +33,21 @@ export async function insertNewCase(
       RETURNING value
     )
     INSERT INTO "Case" (id, "tenantId", number, "configVersion", "workflowId", "categoryId", "gradeId", "platformId",
-      state, title, data, "reporterId", "orgUnitId", location, "sourceCaseId", "sourceTenant", "createdAt", "updatedAt")
+      state, title, data, "reporterId", "orgUnitId", location, "sourceCaseId", "sourceTenant", deadlines, "nextCheckAt",
+      "createdAt", "updatedAt")
     SELECT ${c.id}::uuid, ${c.tenantId}::uuid, ${`${year}-`} || lpad(n.value::text, 6, '0'), ${c.configVersion}::int,
       ${c.workflowId}, ${c.categoryId}, ${c.gradeId}, ${c.platformId}, ${c.state}, ${c.title},
       ${JSON.stringify(c.data)}::jsonb, ${c.reporterId}::uuid, ${c.orgUnitId},
       ${extra.location ? JSON.stringify(extra.location) : null}::jsonb, ${extra.sourceCaseId ?? null}::uuid,
-      ${extra.sourceTenant ?? null}, ${at}::timestamp(3), ${at}::timestamp(3)
+      ${extra.sourceTenant ?? null}, ${JSON.stringify(c.deadlines ?? [])}::jsonb, ${c.nextCheckAt ?? null}::timestamp(3),
+      ${at}::timestamp(3), ${at}::timestamp(3)
     FROM n
     RETURNING number`;
   return row!.number;
 }
+
+/** The township's mode as a new case's clocks take it. */
+export const caseMode = (ctx: TenantContext): Mode => (ctx.tenant.mode === "wartime" ? "wartime" : "peacetime");
 
 export type ReportResult = { ok: true; caseId: string; number: string } | { ok: false; refusal: Refusal };
 
@@ -89,7 +95,7 @@ export async function reportCase(
 ): Promise<ReportResult> {
   const caseId = randomUUID();
   const decision = decideIntake(
-    { compiled: ctx.compiled, configVersion: ctx.configVersion, actor: ctx.actor, now, caseId },
+    { compiled: ctx.compiled, configVersion: ctx.configVersion, actor: ctx.actor, now, caseId, mode: caseMode(ctx) },
     input,
   );
   if (!decision.ok) return decision;
