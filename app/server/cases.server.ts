@@ -26,6 +26,8 @@ export async function insertNewCase(
 ): Promise<string> {
   const year = now.getUTCFullYear();
   const at = now.toISOString();
+  // As caseColumns mirrors a decision: the earliest running clock (an intake deadline) is the case's due.
+  const dueAt = (c.deadlines ?? []).map((d) => d.dueAt).sort()[0] ?? null;
   const [row] = await tx.$queryRaw<Array<{ number: string }>>`
     WITH n AS (
       INSERT INTO "TenantCounter" ("tenantId", name, value) VALUES (${c.tenantId}::uuid, ${`case:${year}`}, 1)
@@ -33,13 +35,14 @@ export async function insertNewCase(
       RETURNING value
     )
     INSERT INTO "Case" (id, "tenantId", number, "configVersion", "workflowId", "categoryId", "gradeId", "platformId",
-      state, title, data, "reporterId", "orgUnitId", location, "sourceCaseId", "sourceTenant", deadlines, "nextCheckAt",
-      "createdAt", "updatedAt")
+      state, title, data, "reporterId", "orgUnitId", location, "sourceCaseId", "sourceTenant", deadlines, "dueAt",
+      "nextCheckAt", "createdAt", "updatedAt")
     SELECT ${c.id}::uuid, ${c.tenantId}::uuid, ${`${year}-`} || lpad(n.value::text, 6, '0'), ${c.configVersion}::int,
       ${c.workflowId}, ${c.categoryId}, ${c.gradeId}, ${c.platformId}, ${c.state}, ${c.title},
       ${JSON.stringify(c.data)}::jsonb, ${c.reporterId}::uuid, ${c.orgUnitId},
       ${extra.location ? JSON.stringify(extra.location) : null}::jsonb, ${extra.sourceCaseId ?? null}::uuid,
-      ${extra.sourceTenant ?? null}, ${JSON.stringify(c.deadlines ?? [])}::jsonb, ${c.nextCheckAt ?? null}::timestamp(3),
+      ${extra.sourceTenant ?? null}, ${JSON.stringify(c.deadlines ?? [])}::jsonb, ${dueAt}::timestamp(3),
+      ${c.nextCheckAt ?? null}::timestamp(3),
       ${at}::timestamp(3), ${at}::timestamp(3)
     FROM n
     RETURNING number`;
