@@ -73,7 +73,10 @@ type ActionSpec = { type: string; params?: Record<string, unknown> };
 export function runIntake(run: Run, specs: readonly ActionSpec[] | undefined, site: Omit<IntakeSite, "key">): void {
   (specs ?? []).forEach((spec, i) => {
     if (isActionName(spec.type))
-      actionOf(spec.type).intake?.(run, (spec.params ?? {}) as never, { ...site, key: `case:${site.caseId}:intake:${i}` });
+      actionOf(spec.type).intake?.(run, (spec.params ?? {}) as never, {
+        ...site,
+        key: `case:${site.caseId}:intake:${i}`,
+      });
   });
 }
 
