@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { conditionHolds, type Fact } from "#engine/scoring";
 import { resolveConfig } from "#engine/config/resolve";
 import { validateTownshipConfig } from "#engine/config/validate";
+import { decideAppeal } from "#engine/appeal";
 import { decideIntake, type IntakeContext, type NewCase } from "#engine/intake";
 import type { Mode } from "#engine/case-state";
 import { decide } from "#engine/workflow";
@@ -86,6 +87,45 @@ describe("set-deadline at intake", () => {
     expect(ofType(triaged.outcomes, "deadline-cleared")).toMatchObject([{ kind: "intake", met, reason: "done" }]);
     expect(triaged.next.deadlines).toEqual([]);
     expect(triaged.nextCheckAt).toBeNull();
+  });
+});
+
+describe("set-deadline when an appeal is filed", () => {
+  it("the appeal case carries a clock of its own, under the appeal workflow's onIntake", () => {
+    const c = onLatest();
+    const appeal = c.workflows["score-appeal"];
+    appeal.onIntake.push({ type: "set-deadline", params: { kind: "appeal-review", policy: "review" } });
+    for (const t of appeal.transitions)
+      t.effects = [...(t.effects ?? []), { type: "clear-deadline", params: { kind: "appeal-review" } }];
+    const config = compileWithCalendars(c);
+    const line = {
+      rule: "returned",
+      target: { kind: "unit" as const, id: "village-qiaotou" },
+      points: -1,
+      at: T0,
+      caseId: "c1",
+      dedupeKey: "score:east-lake:returned:13:unit:village-qiaotou",
+    };
+    const decision = decideAppeal(
+      {
+        compiled: config,
+        configVersion: 1,
+        actor: east.village,
+        now: T0,
+        caseId: "appeal-1",
+        disputed: line,
+        alreadyAppealed: false,
+      },
+      { scoreKey: line.dedupeKey, reason: "超期系台风停工所致" },
+    );
+    if (!decision.ok) throw new Error(JSON.stringify(decision.refusal));
+    // review: 3 working days from Monday → the end of Thursday.
+    expect(decision.case.deadlines).toMatchObject([
+      { id: "appeal-review@1", kind: "appeal-review", dueAt: "2026-03-05T15:59:59.999Z" },
+    ]);
+    expect(ofType(decision.outcomes, "notify")).toMatchObject([
+      { posts: ["inspection"], kind: "appeal.filed", caseId: "appeal-1" },
+    ]);
   });
 });
 
