@@ -4,12 +4,12 @@
 //
 // The appeal is a case of that workflow: reviewing it is an ordinary transition, and reaching the
 // upheld state reverses the entry when scores are evaluated (engine/scoring/lines.ts).
-import { intakeOutcomes } from "./actions";
 import type { Outcome } from "./outcomes";
 import { validateFormData } from "./forms";
-import { type IntakeDecision, type NewCase, type Refusal, reportedEntry } from "./intake";
+import { type IntakeDecision, type NewCase, openCase, type Refusal, reportedEntry } from "./intake";
 import type { Issue } from "./issues";
 import type { Actor } from "./permissions";
+import type { Mode } from "./case-state";
 import type { ScoreLineLike } from "./scoring";
 import type { CompiledConfig } from "./config/compile";
 
@@ -22,6 +22,8 @@ export type AppealContext = {
   actor: Actor;
   now: Date;
   caseId: string;
+  /** The township's mode (for a deadline the appeal workflow starts at intake). Default peacetime. */
+  mode?: Mode;
   /** The ledger entry named by the form's entry field, from this tenant's ledger; undefined when there is none. */
   disputed: AppealableLine | undefined;
   /** The case the entry is about (its category and platform place the appeal for permissions), if any. */
@@ -184,6 +186,6 @@ export function decideAppeal(ctx: AppealContext, data: unknown): IntakeDecision 
       appeal: { entry: disputed.dedupeKey, ...(disputed.caseId ? { caseId: disputed.caseId } : {}) },
     }),
   ];
-  outcomes.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "appeal.filed", withCaseId: true }));
-  return { ok: true, case: newCase, outcomes };
+  const opened = openCase(compiled, workflow, newCase, ctx, { kind: "appeal.filed", withCaseId: true });
+  return { ok: true, case: opened.case, outcomes: [...outcomes, ...opened.outcomes] };
 }

@@ -1,7 +1,10 @@
 // Opening a case: the first command of every workflow. Pure: ids and time are passed in.
-import type { CompiledConfig } from "./config/compile";
-import { intakeOutcomes } from "./actions";
+import type { CompiledConfig, Workflow } from "./config/compile";
+import { type IntakeSite, type Run, runIntake } from "./actions";
+import type { Deadline, Mode } from "./case-state";
+import { modeUrgency } from "./modes";
 import type { Outcome } from "./outcomes";
+import { nextCheckAt } from "./supervision";
 import { validateFormData } from "./forms";
 import type { Issue } from "./issues";
 import { buildAbility, caseSubject, rulesFor, type Actor } from "./permissions";
@@ -21,6 +24,9 @@ export type NewCase = {
   data: Record<string, unknown>;
   reporterId: string;
   orgUnitId: string;
+  /** Clocks its intake started (受理时限), with the instant the sweep must first look at them; absent when none. */
+  deadlines?: Deadline[];
+  nextCheckAt?: string;
 };
 
 export type Refusal = { kind: "not-allowed"; issues: Issue[] } | { kind: "invalid-input"; issues: Issue[] };
@@ -33,6 +39,8 @@ export type IntakeContext = {
   actor: Actor;
   now: Date;
   caseId: string;
+  /** The township's mode: an intake deadline takes its duration from it. Default peacetime. */
+  mode?: Mode;
 };
 
 /** The first entry of every new case's trail (`extra` says more, e.g. what an appeal disputes). */
@@ -105,7 +113,36 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
     reporterId: actor.userId,
     orgUnitId: actor.unitId,
   };
-  const outcomes: Outcome[] = [reportedEntry(newCase, ctx.now)];
-  outcomes.push(...intakeOutcomes(workflow.onIntake, { caseId: ctx.caseId, kind: "case.reported", withCaseId: false }));
-  return { ok: true, case: newCase, outcomes };
+  const opened = openCase(compiled, workflow, newCase, ctx, { kind: "case.reported", withCaseId: false });
+  return { ok: true, case: opened.case, outcomes: [reportedEntry(newCase, ctx.now), ...opened.outcomes] };
+}
+
+/**
+ * Runs the workflow's `onIntake` on a case just opened (an intake, an appeal): its notifications,
+ * and the clocks it starts, which the case then carries (new cases start at version 1, unassigned).
+ */
+export function openCase(
+  compiled: CompiledConfig,
+  workflow: Workflow,
+  c: NewCase,
+  ctx: { now: Date; mode?: Mode },
+  site: Omit<IntakeSite, "key" | "caseId">,
+): { case: NewCase; outcomes: Outcome[] } {
+  const mode = ctx.mode ?? "peacetime";
+  const run: Run = {
+    config: compiled,
+    draft: { ...c, version: 1, assignment: { assistUnitIds: [] }, deadlines: [], mode },
+    actor: { userId: c.reporterId, tenantId: c.tenantId, unitId: c.orgUnitId, posts: [], kind: "township" },
+    now: ctx.now,
+    input: {},
+    out: [],
+    urgency: modeUrgency(compiled, mode),
+  };
+  runIntake(run, workflow.onIntake, { ...site, caseId: c.id });
+  const deadlines = run.draft.deadlines;
+  const check = nextCheckAt(compiled, { deadlines });
+  return {
+    case: deadlines.length ? { ...c, deadlines, ...(check ? { nextCheckAt: check } : {}) } : c,
+    outcomes: run.out,
+  };
 }

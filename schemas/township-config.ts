@@ -654,7 +654,12 @@ export const townshipConfigSchema = {
             },
           },
           initial: id,
-          onIntake: { type: "array", items: effect },
+          onIntake: {
+            type: "array",
+            items: effect,
+            description:
+              "Actions run when a case is reported: notify (posts) and set-deadline (an intake deadline, 受理时限, under its own policy; every transition out of `initial` must end it).",
+          },
           states: {
             type: "object",
             propertyNames: id,

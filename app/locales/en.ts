@@ -111,6 +111,7 @@ export const en: Catalog = {
   pausedClock: "Clock paused",
   "deadline.handle": "Handling deadline",
   "deadline.review": "Review deadline",
+  "deadline.intake": "Intake deadline",
   assignment: "Assignment",
   leadUnit: "Lead unit",
   assistUnits: "Assisting units",

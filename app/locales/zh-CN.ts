@@ -110,6 +110,7 @@ export const zhCN = {
   pausedClock: "已暂停计时",
   "deadline.handle": "办理期限",
   "deadline.review": "反馈审核期限",
+  "deadline.intake": "受理时限",
   assignment: "交办情况",
   leadUnit: "主办单位",
   assistUnits: "协办单位",

@@ -38,6 +38,8 @@ export async function insertNewCase(
 ): Promise<string> {
   const year = now.getUTCFullYear();
   const at = now.toISOString();
+  // As caseColumns mirrors a decision: the earliest running clock (an intake deadline) is the case's due.
+  const dueAt = (c.deadlines ?? []).map((d) => d.dueAt).sort()[0] ?? null;
   const [row] = await tx.$queryRaw<Array<{ number: string }>>`
     WITH n AS (
       INSERT INTO "TenantCounter" ("tenantId", name, value) VALUES (${c.tenantId}::uuid, ${`case:${year}`}, 1)
@@ -46,13 +48,15 @@ export async function insertNewCase(
     )
     INSERT INTO "Case" (id, "tenantId", number, "configVersion", "workflowId", "categoryId", "gradeId", "platformId",
       state, title, data, "reporterId", "orgUnitId", location, "sourceCaseId", "sourceTenant", "taskId", "stuckSince",
-      "createdAt", "updatedAt")
+      deadlines, "dueAt", "nextCheckAt", "createdAt", "updatedAt")
     SELECT ${c.id}::uuid, ${c.tenantId}::uuid, ${`${year}-`} || lpad(n.value::text, 6, '0'), ${c.configVersion}::int,
       ${c.workflowId}, ${c.categoryId}, ${c.gradeId}, ${c.platformId}, ${c.state}, ${c.title},
       ${JSON.stringify(c.data)}::jsonb, ${c.reporterId}::uuid, ${c.orgUnitId},
       ${extra.location ? JSON.stringify(extra.location) : null}::jsonb, ${extra.sourceCaseId ?? null}::uuid,
       ${extra.sourceTenant ?? null}, ${extra.taskId ?? null}::uuid,
-      ${extra.stuckSince ? extra.stuckSince.toISOString() : null}::timestamp(3), ${at}::timestamp(3), ${at}::timestamp(3)
+      ${extra.stuckSince ? extra.stuckSince.toISOString() : null}::timestamp(3),
+      ${JSON.stringify(c.deadlines ?? [])}::jsonb, ${dueAt}::timestamp(3), ${c.nextCheckAt ?? null}::timestamp(3),
+      ${at}::timestamp(3), ${at}::timestamp(3)
     FROM n
     RETURNING number${extra.lockAudit ? Prisma.sql`, (${auditLockSql(c.tenantId)})::text AS "auditLock"` : Prisma.empty}`;
   if (extra.lockAudit) markAuditLocked(tx, c.tenantId);
@@ -72,6 +76,8 @@ const FROM_ABOVE: Refusal = {
     },
   ],
 };
+/** The township's mode as a new case's clocks take it. */
+export const caseMode = (ctx: TenantContext): Mode => (ctx.tenant.mode === "wartime" ? "wartime" : "peacetime");
 
 export type ReportResult = { ok: true; caseId: string; number: string } | { ok: false; refusal: Refusal };
 
@@ -120,7 +126,7 @@ export async function reportCase(
   const caseId = randomUUID();
   if (arrivesFromAbove(ctx.compiled, input.categoryId)) return { ok: false, refusal: FROM_ABOVE };
   const decision = decideIntake(
-    { compiled: ctx.compiled, configVersion: ctx.configVersion, actor: ctx.actor, now, caseId },
+    { compiled: ctx.compiled, configVersion: ctx.configVersion, actor: ctx.actor, now, caseId, mode: caseMode(ctx) },
     input,
   );
   if (!decision.ok) return decision;

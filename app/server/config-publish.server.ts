@@ -280,6 +280,8 @@ export async function publishTownshipConfig(
           source: source as object,
           extendsRef,
           publishedBy: options.by,
+          // The injected clock (ADR 036): scoring applies a version's rules from this instant.
+          publishedAt: now,
         },
       });
       // Case rows are locked and written before the audit chain's lock is taken, as transitions do.

@@ -45,7 +45,7 @@ import type { TownshipConfig } from "#schemas/township-config";
 import { appendAudit } from "./audit.server";
 import { countyTimeZone, getTenantConfig, tenantTimeZone } from "./config.server";
 import type { Db, Tx } from "./db.server";
-import { insertNewCase } from "./cases.server";
+import { caseMode, insertNewCase } from "./cases.server";
 import { applyOutcomes } from "./effects.server";
 import { cached, tableCache } from "./context-cache.server";
 import { activeMembersOf, relayOutbox } from "./jobs.server";
@@ -525,6 +525,7 @@ export async function fileAppeal(
       actor: ctx.actor,
       now,
       caseId,
+      mode: caseMode(ctx),
       disputed: entry ? { ...toLine(entry), reverses: entry.reverses } : undefined,
       ...(disputedCase ? { disputedCase } : {}),
       alreadyAppealed,

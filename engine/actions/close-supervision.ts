@@ -6,6 +6,7 @@ const params = { type: "object", additionalProperties: false, properties: {} } a
 
 export default defineAction<FromSchema<typeof params>>(params, {
   places: ["transition"],
+  endsDeadline: () => true,
   run(run) {
     for (const d of [...run.draft.deadlines]) clearDeadline(run, d, "closed");
     run.out.push({ type: "supervision-closed", caseId: run.draft.id, at: run.now.toISOString() });

@@ -11,6 +11,8 @@ const params = {
 export default defineAction<FromSchema<typeof params>>(params, {
   places: ["transition", "ladder"],
   check: (kit, p, { path }) => kit.checkField(p.reasonField, [...path, "params", "reasonField"]),
+  // A handover stops every clock.
+  endsDeadline: (p) => p.handover !== false,
   run(run, p, site) {
     const handover = site.place === "transition" && p.handover !== false;
     const reason = stringField(run.input, p.reasonField ?? "reason") ?? site.label?.zh ?? "";

@@ -17,7 +17,6 @@ import setDeadline from "./set-deadline";
 import setGrade from "./set-grade";
 import supervisionSheet from "./supervision-sheet";
 import type { Issue } from "#engine/issues";
-import type { Outcome } from "#engine/outcomes";
 
 export type { IntakeSite, Place, Run, Site } from "./kit";
 
@@ -70,16 +69,28 @@ export function runAction(run: Run, spec: ActionSpec, site: Site): Issue[] {
 
 type ActionSpec = { type: string; params?: Record<string, unknown> };
 
-/** The outcomes of a workflow's `onIntake` actions for a case just reported (intake and appeals). */
-export function intakeOutcomes(specs: readonly ActionSpec[] | undefined, site: Omit<IntakeSite, "key">): Outcome[] {
-  return (specs ?? []).flatMap((spec, i) =>
-    isActionName(spec.type)
-      ? (actionOf(spec.type).intake?.((spec.params ?? {}) as never, {
-          ...site,
-          key: `case:${site.caseId}:intake:${i}`,
-        }) ?? [])
-      : [],
+/** Runs a workflow's `onIntake` actions for a case just reported (intake and appeals) on `run`, whose draft is the new case. */
+export function runIntake(run: Run, specs: readonly ActionSpec[] | undefined, site: Omit<IntakeSite, "key">): void {
+  (specs ?? []).forEach((spec, i) => {
+    if (isActionName(spec.type))
+      actionOf(spec.type).intake?.(run, (spec.params ?? {}) as never, {
+        ...site,
+        key: `case:${site.caseId}:intake:${i}`,
+      });
+  });
+}
+
+/** Whether one of these transition actions ends (clears or replaces) a running clock of `kind`. */
+export function endsDeadline(specs: readonly ActionSpec[] | undefined, kind: string, mainDeadline: string): boolean {
+  return (specs ?? []).some(
+    (spec) =>
+      isActionName(spec.type) && actionOf(spec.type).endsDeadline?.((spec.params ?? {}) as never, kind, mainDeadline),
   );
+}
+
+/** Whom an overdue ladder step addresses (its defaults included); empty when it addresses nobody in particular. */
+export function ladderAddressees(spec: ActionSpec): readonly string[] {
+  return isActionName(spec.type) ? (actionOf(spec.type).addressees?.((spec.params ?? {}) as never) ?? []) : [];
 }
 
 /** The deadline kinds these transition actions start (set-deadline's `kind`, default the main deadline). */

@@ -34,7 +34,7 @@ export type Site = {
   key: string;
   /** Notification kind when the params name none. */
   kind: string;
-  place: "transition" | "ladder";
+  place: Place;
   /** The deadline whose ladder fired this step. */
   deadline?: Deadline;
   label?: Text;
@@ -70,10 +70,14 @@ export type ActionDef<P = never> = {
   check?: (kit: CheckKit, params: P, at: CheckContext) => void;
   /** Pure behaviour: changes `run.draft`, pushes outcomes; returns issues to refuse the input. */
   run: (run: Run, params: P, site: Site) => Issue[] | void;
-  /** At intake (places include "intake"): the outcomes for a case just reported; no state to change yet. */
-  intake?: (params: P, site: IntakeSite) => Outcome[];
+  /** At intake (places include "intake"): pushes the outcomes for a case just reported; its draft is the new case (version 1, no assignment). */
+  intake?: (run: Run, params: P, site: IntakeSite) => void;
   /** The deadline kind it starts, if it starts one (the validator checks names of kinds against these). */
   startsDeadline?: (params: P, mainDeadline: string) => string;
+  /** Whether it ends a running clock of `kind` (clears or replaces it), so a transition leaving intake can stop the intake clock. */
+  endsDeadline?: (params: P, kind: string, mainDeadline: string) => boolean;
+  /** As a ladder step: whom it addresses (with its defaults), so the validator can tell when nobody would be. */
+  addressees?: (params: P) => readonly string[];
   /** The policy id it names for the deadline it starts; undefined means the category's policy. */
   deadlinePolicy?: (params: P) => string | undefined;
   /** The fact (engine/scoring/facts.ts) it yields when it runs, for the scoring rules. */

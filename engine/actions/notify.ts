@@ -43,13 +43,14 @@ export default defineAction<FromSchema<typeof params>>(params, {
     };
     notify(run, entries, p.kind ?? site.kind, site.key, Object.keys(data).length ? data : undefined, p.urgency);
   },
-  intake: (p, site) => [
-    {
+  addressees: (p) => p.to ?? p.posts ?? ["$lead-assignee"],
+  intake: (run, p, site) => {
+    run.out.push({
       type: "notify",
       posts: p.posts ?? [],
       kind: site.kind,
       ...(site.withCaseId ? { caseId: site.caseId } : {}),
       dedupeKey: site.key,
-    },
-  ],
+    });
+  },
 });

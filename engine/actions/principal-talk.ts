@@ -28,6 +28,7 @@ export default defineAction<FromSchema<typeof params>>(params, {
     }
     kit.checkActors(p.with, [...path, "params", "with"], true);
   },
+  addressees: (p) => p.with ?? ["$lead-assignee"],
   run(run, p, site) {
     const principal = p.principal ?? run.config.leadershipPosts[0];
     if (!principal) throw new Error("principal-talk: the config has no leadership post");

@@ -8,6 +8,7 @@ const params = { type: "object", additionalProperties: false, properties: { reas
 export default defineAction<FromSchema<typeof params>>(params, {
   places: ["transition"],
   check: (kit, p, { path }) => kit.checkField(p.reasonField, [...path, "params", "reasonField"]),
+  endsDeadline: (_p, kind, main) => kind === main,
   run(run, p, site) {
     const reason = stringField(run.input, p.reasonField ?? "reason") ?? "";
     let sender: string;

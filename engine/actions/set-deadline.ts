@@ -1,7 +1,8 @@
 // set-deadline: start a clock of a kind (default the main deadline) under a policy, or due on a date from the form.
+// At intake (受理时限) it starts when the case is reported, under its policy only.
 import type { FromSchema } from "json-schema-to-ts";
 import { startDeadline } from "#engine/supervision";
-import { clearDeadline, defineAction, fieldIssue, parseDue, policyIdFor, str, stringField } from "./kit";
+import { clearDeadline, defineAction, fieldIssue, parseDue, policyIdFor, type Run, str, stringField } from "./kit";
 
 const params = {
   type: "object",
@@ -9,9 +10,32 @@ const params = {
   properties: { kind: str, policy: str, dueField: str },
 } as const;
 
-export default defineAction<FromSchema<typeof params>>(params, {
-  places: ["transition"],
-  check(kit, p, { path }) {
+type Params = FromSchema<typeof params>;
+
+function start(run: Run, p: Params, dueAt: Date | undefined) {
+  const kind = p.kind ?? run.config.defaults.mainDeadline;
+  const existing = run.draft.deadlines.find((d) => d.kind === kind);
+  if (existing) clearDeadline(run, existing, "replaced");
+  const deadline = startDeadline(run.config, {
+    id: `${kind}@${run.draft.version}`,
+    kind,
+    policyId: policyIdFor(run, p.policy),
+    mode: run.draft.mode,
+    start: run.now,
+    ...(dueAt ? { dueAt } : {}),
+  });
+  run.draft.deadlines = [...run.draft.deadlines, deadline];
+  run.out.push({
+    type: "deadline-set",
+    caseId: run.draft.id,
+    deadline,
+    ...(existing ? { replaces: existing.id } : {}),
+  });
+}
+
+export default defineAction<Params>(params, {
+  places: ["transition", "intake"],
+  check(kit, p, { path, place }) {
     const policies = kit.config.deadlinePolicies ?? {};
     if (p.policy !== undefined && !Object.hasOwn(policies, p.policy))
       kit.missing([...path, "params", "policy"], { zh: "时限规则", en: "Deadline policy" }, p.policy);
@@ -28,13 +52,23 @@ export default defineAction<FromSchema<typeof params>>(params, {
         );
       }
     }
+    if (place === "intake" && p.dueField !== undefined) {
+      kit.report(
+        kit.issue(
+          [...path, "params", "dueField"],
+          "deadline.intake-due-field",
+          "受理时限按时限规则计算，不能读取表单日期：请删除 dueField",
+          "An intake deadline runs by its policy and cannot read a date from a form: remove `dueField`",
+        ),
+      );
+      return;
+    }
     kit.checkField(p.dueField, [...path, "params", "dueField"]);
   },
   startsDeadline: (p, main) => p.kind ?? main,
+  endsDeadline: (p, kind, main) => (p.kind ?? main) === kind,
   deadlinePolicy: (p) => p.policy,
   run(run, p) {
-    const kind = p.kind ?? run.config.defaults.mainDeadline;
-    const policyId = policyIdFor(run, p.policy);
     let dueAt: Date | undefined;
     if (p.dueField) {
       const raw = stringField(run.input, p.dueField);
@@ -46,23 +80,8 @@ export default defineAction<FromSchema<typeof params>>(params, {
           return [fieldIssue(p.dueField, "deadline.past", "办结期限须晚于现在", "The due date must be in the future")];
       }
     }
-    const existing = run.draft.deadlines.find((d) => d.kind === kind);
-    if (existing) clearDeadline(run, existing, "replaced");
-    const deadline = startDeadline(run.config, {
-      id: `${kind}@${run.draft.version}`,
-      kind,
-      policyId,
-      mode: run.draft.mode,
-      start: run.now,
-      ...(dueAt ? { dueAt } : {}),
-    });
-    run.draft.deadlines = [...run.draft.deadlines, deadline];
-    run.out.push({
-      type: "deadline-set",
-      caseId: run.draft.id,
-      deadline,
-      ...(existing ? { replaces: existing.id } : {}),
-    });
+    start(run, p, dueAt);
     return [];
   },
+  intake: (run, p) => start(run, p, undefined),
 });

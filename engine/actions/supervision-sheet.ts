@@ -18,11 +18,17 @@ export default defineAction<FromSchema<typeof params>>(params, {
     kit.checkActors(p.to, [...path, "params", "to"], true);
     kit.checkActors(p.copy, [...path, "params", "copy"], true);
   },
+  addressees: (p) => p.to ?? ["$lead-assignee"],
   run(run, p, site) {
     const deadline = site.deadline ?? deadlineOfKind(run.config, run.draft, p.deadline);
     const policy = policyOf(run.config, deadline?.policyId ?? policyIdFor(run, undefined));
     const to = recipients(run, p.to ?? ["$lead-assignee"]);
     const copy = recipients(run, p.copy ?? []);
+    // A sheet to a post with a fixed unit (the command room's, for an intake deadline) goes to that unit.
+    const postUnits = to.posts.flatMap((id) => {
+      const unit = run.config.posts.get(id)?.unit;
+      return unit ? [unit] : [];
+    });
     const respondBy = policy.feedbackWindow
       ? addDuration(calendarOf(run.config, policy), run.now, policy.feedbackWindow).toISOString()
       : undefined;
@@ -35,7 +41,7 @@ export default defineAction<FromSchema<typeof params>>(params, {
       ...(deadline ? { deadlineId: deadline.id, deadlineKind: deadline.kind, dueAt: deadline.dueAt } : {}),
       issuedAt: run.now.toISOString(),
       ...(respondBy ? { respondBy } : {}),
-      toUnitIds: to.units ?? [],
+      toUnitIds: [...new Set([...(to.units ?? []), ...postUnits])],
       toUserIds: to.users ?? [],
       copyPosts: copy.posts,
       urgency: run.urgency,

@@ -34,6 +34,7 @@ const ATTRIBUTE: Record<FactAttribute, { zh: string; en: string }> = {
   transition: { zh: "流程操作", en: "a transition" },
   input: { zh: "操作表单", en: "a transition's form input" },
   overdueDays: { zh: "超期天数", en: "overdue days" },
+  deadline: { zh: "时限", en: "a deadline" },
   satisfaction: { zh: "满意度", en: "a satisfaction result" },
   trigger: { zh: "督办来源", en: "a trigger" },
   disputedKey: { zh: "申诉记录", en: "a disputed entry" },
@@ -49,6 +50,7 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
   const gradeIds = new Set((config.grades ?? []).map((g) => g.id));
   const categoryIds = new Set((config.categories ?? []).map((c) => c.id));
   const transitionIds = new Set(Object.values(workflows).flatMap((w) => (w.transitions ?? []).map((t) => t.id)));
+  const kinds = deadlineKinds(config);
   // Locality units by the township they stand for: `source-township` resolves through them.
   const localities = new Set<string>();
   (config.org?.units ?? []).forEach((u, k) => {
@@ -130,6 +132,20 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
         break;
       case "transition-in":
         refs("transitions", transitionIds, { zh: "流程操作", en: "Transition" });
+        break;
+      case "deadline-in":
+        (p.deadlines as string[]).forEach(
+          (kind, k) =>
+            kinds.has(kind) ||
+            out.push(
+              issue(
+                [...path, "params", "deadlines", k],
+                "deadline.kind-unknown",
+                `没有流程设定“${kind}”类时限`,
+                `No workflow sets a deadline of kind "${kind}"`,
+              ),
+            ),
+        );
         break;
       case "overdue-days":
         if (typeof p.min === "number" && typeof p.max === "number" && p.min > p.max) {
@@ -313,7 +329,6 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
     }
   }
 
-  const kinds = deadlineKinds(config);
   for (const key of ["closingDeadline", "feedbackDeadline"] as const) {
     const kind = scoring[key];
     if (kind !== undefined && !kinds.has(kind)) {
@@ -347,6 +362,7 @@ const LIST_PARAM: Record<string, string> = {
   "platform-in": "platforms",
   "workflow-in": "workflows",
   "transition-in": "transitions",
+  "deadline-in": "deadlines",
   "satisfaction-in": "values",
   "trigger-in": "triggers",
 };

@@ -3,7 +3,14 @@
 // validate.ts (which checks states, forms, posts in `by` and effect names) without repeating it:
 // every problem is reported once, at the place an admin would fix it.
 import { sharedAjv, toIssues, type ValidateFunction } from "#engine/ajv";
-import { ACTIONS, deadlineKindsStarted, isActionName } from "#engine/actions";
+import {
+  ACTIONS,
+  deadlineKindsStarted,
+  deadlinePoliciesStarted,
+  endsDeadline,
+  isActionName,
+  ladderAddressees,
+} from "#engine/actions";
 import type { CheckContext, CheckKit } from "#engine/actions/kit";
 import { GUARD_PARAMS, isGuardName, NOT_NOTIFIABLE, SPECIAL_ACTORS } from "#engine/guards";
 import { pointer, type Issue, issue } from "#engine/issues";
@@ -213,7 +220,7 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
 
   for (const [workflowId, workflow] of Object.entries(config.workflows ?? {})) {
     workflow.onIntake?.forEach((e, k) =>
-      checkEffect(e, ["workflows", workflowId, "onIntake", k], "intake", { hasForm: false }),
+      checkEffect(e, ["workflows", workflowId, "onIntake", k], "intake", { workflowId, hasForm: false }),
     );
     (workflow.transitions ?? []).forEach((t, i) => {
       const at: Path = ["workflows", workflowId, "transitions", i];
@@ -305,6 +312,7 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
   }
 
   const main = configDefaults(config).mainDeadline;
+  out.push(...intakeDeadlineIssues(config, main));
   if (kinds.size && !kinds.has(main)) {
     out.push(
       issue(
@@ -383,14 +391,76 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
   return out;
 }
 
-/** The deadline kinds the workflows' transitions start (engine/actions/: `startsDeadline`). */
+/** The deadline kinds the workflows' intakes and transitions start (engine/actions/: `startsDeadline`). */
 export function deadlineKinds(config: TownshipConfig): Set<string> {
   const main = configDefaults(config).mainDeadline;
   const kinds = new Set<string>();
   for (const workflow of Object.values(config.workflows ?? {})) {
+    for (const kind of deadlineKindsStarted(workflow.onIntake, main)) kinds.add(kind);
     for (const t of workflow.transitions ?? []) {
       for (const kind of deadlineKindsStarted(t.effects, main)) kinds.add(kind);
     }
   }
   return kinds;
+}
+
+/** Actors that name the case's assignees: before dispatch there are none. */
+const ASSIGNEE_ACTORS: ReadonlySet<string> = new Set(["$assignee", "$lead-assignee"]);
+const toAssigneesOnly = (entries: readonly string[]) =>
+  entries.length > 0 && entries.every((e) => ASSIGNEE_ACTORS.has(e));
+
+/**
+ * A clock started at intake (受理时限) runs while the case waits in its first state: every
+ * transition out of that state must end it (or triage would stay supervised), and its policy's
+ * reminders and overdue steps must address someone other than the assignees, who do not exist yet.
+ */
+function intakeDeadlineIssues(config: TownshipConfig, main: string): Issue[] {
+  const out: Issue[] = [];
+  const policies = config.deadlinePolicies ?? {};
+  const flagged = new Set<string>();
+  for (const [workflowId, workflow] of Object.entries(config.workflows ?? {})) {
+    const started = deadlinePoliciesStarted(workflow.onIntake, main);
+    for (const { kind, policy } of started) {
+      (workflow.transitions ?? []).forEach((t, i) => {
+        if (!t.from.includes(workflow.initial) || t.to === workflow.initial || endsDeadline(t.effects, kind, main))
+          return;
+        out.push(
+          issue(
+            ["workflows", workflowId, "transitions", i],
+            "deadline.intake-not-ended",
+            `操作“${t.id}”离开受理状态“${workflow.initial}”，却未结束受理时限“${kind}”：请加上 clear-deadline（kind: ${kind}），否则事件转出后仍按受理超期督办`,
+            `Transition "${t.id}" leaves the intake state "${workflow.initial}" without ending the intake deadline "${kind}": add clear-deadline (kind "${kind}"), or the case stays supervised for late intake after it moves on`,
+          ),
+        );
+      });
+      const policyIds = policy
+        ? [policy]
+        : (config.categories ?? []).filter((c) => c.workflow === workflowId).flatMap((c) => c.deadlinePolicy ?? []);
+      for (const policyId of new Set(policyIds)) {
+        const p = policies[policyId];
+        if (!p) continue;
+        const unaddressed = (at: Path) => {
+          const key = pointer(...at);
+          if (flagged.has(key)) return;
+          flagged.add(key);
+          out.push(
+            issue(
+              at,
+              "deadline.intake-unaddressed",
+              `受理时限“${kind}”按时限规则“${policyId}”提醒和督办，但受理时事件尚未分派，发给承办单位的这一步无人收到：请为受理时限另设时限规则，用岗位指定对象`,
+              `The intake deadline "${kind}" runs under policy "${policyId}", but at intake nobody is assigned yet, so this step, addressed to the assignees, reaches no one: give the intake deadline a policy of its own that names posts`,
+            ),
+          );
+        };
+        for (const list of ["reminders", "wartimeReminders"] as const)
+          p[list]?.forEach((r, k) => {
+            if (toAssigneesOnly(r.notify ?? ["$lead-assignee"])) unaddressed(["deadlinePolicies", policyId, list, k]);
+          });
+        p.overdueLadder?.forEach((step, k) => {
+          if (toAssigneesOnly(ladderAddressees(step))) unaddressed(["deadlinePolicies", policyId, "overdueLadder", k]);
+        });
+      }
+    }
+  }
+  return out;
 }

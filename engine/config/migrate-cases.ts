@@ -195,8 +195,8 @@ function proposeMapping(input: MigrationInput): { rows: StateMappingRow[]; issue
 function kindPolicies(target: CompiledConfig, workflow: Workflow, categoryId: string): Map<string, string | undefined> {
   const out = new Map<string, string | undefined>();
   const categoryPolicy = target.categories.get(categoryId)?.deadlinePolicy;
-  for (const t of workflow.transitions ?? []) {
-    for (const { kind, policy } of deadlinePoliciesStarted(t.effects, target.defaults.mainDeadline)) {
+  for (const effects of [workflow.onIntake, ...(workflow.transitions ?? []).map((t) => t.effects)]) {
+    for (const { kind, policy } of deadlinePoliciesStarted(effects, target.defaults.mainDeadline)) {
       if (!out.has(kind)) out.set(kind, policy ?? categoryPolicy);
     }
   }

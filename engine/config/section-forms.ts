@@ -227,6 +227,7 @@ const CONDITIONS: Record<keyof typeof CONDITION_PARAMS, { zh: string; en: string
   "platform-in": L("责任平台是", "platform is one of"),
   "workflow-in": L("流程是", "workflow is one of"),
   "transition-in": L("流程操作是", "transition is one of"),
+  "deadline-in": L("时限类别是", "deadline kind is one of"),
   "satisfaction-in": L("回访结果是", "revisit result is one of"),
   "overdue-days": L("超期天数在范围内", "overdue days within a range"),
   "trigger-in": L("督办来源是", "supervision came"),
@@ -273,6 +274,7 @@ function conditionSchema(ctx: SectionContext, platforms: readonly Named[], local
           platforms: pickList(platforms, locale, when("platform-in", L("平台", "Platforms"))),
           workflows: pickList(ctx.workflows, locale, when("workflow-in", L("流程", "Workflows"))),
           transitions: pickList(ctx.transitions, locale, when("transition-in", L("流程操作", "Transitions"))),
+          deadlines: pickList([], locale, when("deadline-in", L("时限类别", "Deadline kinds"))),
           field: { type: "string", minLength: 1, title: t(when("input-in", L("表单字段", "Form field"))) },
           values: pickList(
             [],

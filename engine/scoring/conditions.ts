@@ -36,6 +36,12 @@ export const CONDITION_PARAMS = {
     additionalProperties: false,
     properties: { transitions: strList },
   },
+  "deadline-in": {
+    type: "object",
+    required: ["deadlines"],
+    additionalProperties: false,
+    properties: { deadlines: strList },
+  },
   "satisfaction-in": {
     type: "object",
     required: ["values"],
@@ -82,6 +88,7 @@ export type ConditionName = keyof typeof CONDITION_PARAMS;
 export const isConditionName = (name: string): name is ConditionName => Object.hasOwn(CONDITION_PARAMS, name);
 /** The fact attribute a condition reads: on a fact without it, the condition never holds. */
 export const CONDITION_NEEDS: Partial<Record<ConditionName, FactAttribute>> = {
+  "deadline-in": "deadline",
   "satisfaction-in": "satisfaction",
   "overdue-days": "overdueDays",
   "trigger-in": "trigger",
@@ -106,6 +113,8 @@ export function conditionHolds(spec: Spec, fact: Fact): boolean {
       return list("workflows").includes(fact.workflowId);
     case "transition-in":
       return fact.transitionId !== undefined && list("transitions").includes(fact.transitionId);
+    case "deadline-in":
+      return fact.deadlineKind !== undefined && list("deadlines").includes(fact.deadlineKind);
     case "satisfaction-in":
       return fact.satisfaction !== undefined && list("values").includes(fact.satisfaction);
     case "overdue-days": {

@@ -8,6 +8,7 @@ export type FactAttribute =
   | "transition"
   | "input"
   | "overdueDays"
+  | "deadline"
   | "satisfaction"
   | "trigger"
   | "disputedKey";
@@ -32,27 +33,27 @@ export const FACTS = {
   "case.closed-on-time": {
     name: { zh: "按期办结", en: "Closed on time" },
     from: "case.transition whose `cleared` stops the closing deadline (scoring.closingDeadline, default the mainDeadline) as done or closed, met; case workflows",
-    has: ["assignment", "actor", "transition", "input"],
+    has: ["assignment", "actor", "transition", "input", "deadline"],
   },
   "case.closed-late": {
     name: { zh: "超期办结", en: "Closed late" },
     from: "as case.closed-on-time, not met; overdueDays = started days from the due instant to the stop (its pause, if paused)",
-    has: ["assignment", "actor", "transition", "input", "overdueDays"],
+    has: ["assignment", "actor", "transition", "input", "overdueDays", "deadline"],
   },
   "task.completed-on-time": {
     name: { zh: "任务按期完成", en: "Task completed on time" },
     from: "as case.closed-on-time, for task workflows",
-    has: ["assignment", "actor", "transition", "input"],
+    has: ["assignment", "actor", "transition", "input", "deadline"],
   },
   "task.completed-late": {
     name: { zh: "任务超期完成", en: "Task completed late" },
     from: "as case.closed-late, for task workflows",
-    has: ["assignment", "actor", "transition", "input", "overdueDays"],
+    has: ["assignment", "actor", "transition", "input", "overdueDays", "deadline"],
   },
   "case.overdue": {
     name: { zh: "事件超期", en: "Case overdue" },
     from: "case.deadline-step: the first overdue step of a closing deadline (once per deadline)",
-    has: ["assignment"],
+    has: ["assignment", "deadline"],
   },
   "case.returned": {
     name: { zh: "退回", en: "Returned" },
@@ -67,22 +68,22 @@ export const FACTS = {
   "supervision.sheet-issued": {
     name: { zh: "督办单", en: "Supervision sheet issued" },
     from: "case.transition that ran supervision-sheet (trigger manual), or case.deadline-step of type supervision-sheet, not superseded (trigger ladder)",
-    has: ["assignment", "trigger"],
+    has: ["assignment", "trigger", "deadline"],
   },
   "supervision.talk-ordered": {
     name: { zh: "约谈", en: "Principal talk ordered" },
     from: "case.transition that ran principal-talk (manual), or case.deadline-step of type principal-talk, not superseded (ladder)",
-    has: ["assignment", "trigger"],
+    has: ["assignment", "trigger", "deadline"],
   },
   "feedback.within-window": {
     name: { zh: "按期反馈审核", en: "Feedback reviewed in time" },
     from: "case.transition whose `cleared` stops the feedback deadline (scoring.feedbackDeadline, default review) as done or closed, met",
-    has: ["assignment", "actor", "transition", "input"],
+    has: ["assignment", "actor", "transition", "input", "deadline"],
   },
   "feedback.late": {
     name: { zh: "反馈审核超期", en: "Feedback reviewed late" },
     from: "as feedback.within-window, not met",
-    has: ["assignment", "actor", "transition", "input", "overdueDays"],
+    has: ["assignment", "actor", "transition", "input", "overdueDays", "deadline"],
   },
   "revisit.recorded": {
     name: { zh: "回访评价", en: "Revisit recorded" },
@@ -142,6 +143,7 @@ export type Fact = {
   transitionId?: string;
   /** The transition's form input (the `input-in` condition reads it). */
   input?: Readonly<Record<string, unknown>>;
+  /** The kind of the clock the fact is about (a ladder step's deadline, the clock a transition stopped). */
   deadlineKind?: string;
   overdueDays?: number;
   satisfaction?: string;
