@@ -25,6 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         tenantId: true,
         orgUnitId: true,
         platformId: true,
+        categoryId: true,
         reporterId: true,
         leadUnitId: true,
         assistUnitIds: true,
