@@ -141,47 +141,48 @@ describe("assignment and visibility agree", () => {
     expect(warningsOf(config)[0]!.message.zh).toContain("平安法治平台（民生服务）");
   });
 
-  it.each<[string, (config: MutableConfig) => void, boolean]>([
-    ["the assigned scope for the posts that sit in the units", () => {}, false],
+  it.each<[string, boolean, (config: MutableConfig) => void]>([
+    ["the assigned scope for the posts that sit in the units", false, () => {}],
     [
       "a form whose picker offers only units that can read (the command room)",
+      false,
       (c) => {
         c.permissions = c.permissions.filter((r: MutableConfig) => r.scope !== "assigned");
         c.forms.dispatch.schema.properties.leadUnitId.enum = ["command-room"];
         c.forms.dispatch.schema.properties.assistUnitIds.items.enum = ["command-room"];
       },
-      false,
     ],
     [
       "a form whose picker offers a village",
+      true,
       (c) => {
         c.permissions = c.permissions.filter((r: MutableConfig) => r.scope !== "assigned");
         c.forms.dispatch.schema.properties.leadUnitId.enum = ["command-room", "village-qiaotou"];
         c.forms.dispatch.schema.properties.assistUnitIds.items.enum = ["command-room"];
       },
-      true,
     ],
     [
       "routing only, to each category's own platform and a joint force nobody is posted to",
+      false,
       (c) => {
         c.permissions = c.permissions.filter((r: MutableConfig) => r.scope !== "assigned");
         const dispatch = c.workflows["case-loop"].transitions[transitionIndex(c, "dispatch")];
         dispatch.effects[0] = { type: "assign", params: { from: "routing" } };
       },
-      false,
     ],
     [
       "routing only, to a village",
+      true,
       (c) => {
         c.permissions = c.permissions.filter((r: MutableConfig) => r.scope !== "assigned");
         const dispatch = c.workflows["case-loop"].transitions[transitionIndex(c, "dispatch")];
         dispatch.effects[0] = { type: "assign", params: { from: "routing" } };
         c.categories[0].routing = { leadUnit: "village-qiaotou" };
       },
-      true,
     ],
     [
       "a village that reads what is sent to it, except disputes",
+      true,
       (c) => {
         const dispatch = c.workflows["case-loop"].transitions[transitionIndex(c, "dispatch")];
         dispatch.effects[0] = { type: "assign", params: { from: "routing" } };
@@ -197,9 +198,8 @@ describe("assignment and visibility agree", () => {
           categories: ["dispute"],
         });
       },
-      true,
     ],
-  ])("with %s", (_, change, warns) => {
+  ])("with %s → warns: %s", (_, warns, change) => {
     const config = onlyDispatch(demoConfig());
     change(config);
     expect(codesOf(config)).toEqual(warns ? [[dispatchAt(config), "permissions.assignee-cannot-read"]] : []);
