@@ -24,6 +24,8 @@ beforeAll(async () => {
       // The template lets every member report; grid workers lose that, then get two categories back.
       { posts: ["grid-worker"], action: "create", subject: "Case", inverted: true },
       { posts: ["grid-worker"], action: "create", subject: "Case", categories: ["dispute", "safety-hazard"] },
+      // And read a category-narrowed rule, so lists and the workbench's SQL filter on the category.
+      { posts: ["grid-worker"], action: "read", subject: "Case", categories: ["public-service"], inverted: true },
     ],
   };
   const published = await publishTownshipConfig(s.db, source, { by: "test", now: new Date() });
@@ -80,6 +82,12 @@ describe("a category-restricted grid worker", () => {
     expect(res.status).toBe(403);
     expect(await res.text()).toContain(says);
     expect(await casesOf("east.grid1", "public-service")).toBe(0);
+  });
+
+  it("opens their list and workbench, whose queries filter on the category of a narrowed rule", async () => {
+    const grid = await HttpSession.as(app.url, "east.grid1");
+    expect((await grid.request("/t/east-lake")).status).toBe(200);
+    expect((await grid.request("/t/east-lake/work")).status).toBe(200);
   });
 
   it("still reports a dispute, and the command room a public-service case", async () => {
