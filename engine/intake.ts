@@ -1,5 +1,5 @@
 // Opening a case: the first command of every workflow. Pure: ids and time are passed in.
-import type { CompiledConfig, Workflow } from "./config/compile";
+import type { Category, CompiledConfig, Workflow } from "./config/compile";
 import { type IntakeSite, type Run, runIntake } from "./actions";
 import type { Deadline, Mode } from "./case-state";
 import { modeUrgency } from "./modes";
@@ -53,6 +53,28 @@ export function reportedEntry(c: NewCase, now: Date, extra: Record<string, unkno
   };
 }
 
+/** Whether the actor may report a case of this category where they sit (rules may name categories). */
+function mayReport(compiled: CompiledConfig, actor: Actor, category: Category, ability = abilityOf(compiled, actor)) {
+  return ability.can(
+    "create",
+    caseSubject({
+      tenantId: actor.tenantId,
+      orgUnitId: actor.unitId,
+      platformId: category.platform,
+      categoryId: category.id,
+      reporterId: actor.userId,
+    }),
+  );
+}
+
+const abilityOf = (compiled: CompiledConfig, actor: Actor) => buildAbility(rulesFor(compiled, actor));
+
+/** The categories the actor may report, in config order: what the report form offers. */
+export function reportableCategories(compiled: CompiledConfig, actor: Actor): Category[] {
+  const ability = abilityOf(compiled, actor);
+  return [...compiled.categories.values()].filter((c) => mayReport(compiled, actor, c, ability));
+}
+
 export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDecision {
   const { compiled, actor } = ctx;
   const category = compiled.categories.get(input.categoryId);
@@ -71,19 +93,21 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
       },
     };
   }
-  const facts = {
-    tenantId: actor.tenantId,
-    orgUnitId: actor.unitId,
-    platformId: category.platform,
-    reporterId: actor.userId,
-  };
-  if (!buildAbility(rulesFor(compiled, actor)).can("create", caseSubject(facts))) {
+  if (!mayReport(compiled, actor, category)) {
+    const name = category.name;
     return {
       ok: false,
       refusal: {
         kind: "not-allowed",
         issues: [
-          { path: "", code: "forbidden", message: { zh: "您无权在此上报事件", en: "You may not report cases here" } },
+          {
+            path: "",
+            code: "forbidden",
+            message: {
+              zh: `您无权上报“${name.zh}”类事件`,
+              en: `You may not report cases of category "${name.en ?? name.zh}"`,
+            },
+          },
         ],
       },
     };

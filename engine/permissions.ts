@@ -14,6 +14,7 @@ export type CaseFacts = {
   tenantId: string;
   orgUnitId: string;
   platformId: string;
+  categoryId: string;
   reporterId: string;
   leadUnitId?: string | null;
   /** An array: a condition `{ assistUnitIds: id }` means "contains id". */
@@ -24,8 +25,11 @@ export type Condition = { [K in keyof CaseFacts]?: string | { $in: string[] } };
 export type RawRule = RawRuleOf<AppAbility> & { conditions?: Condition };
 export type AppAbility = MongoAbility<[Action, Subject | ({ __caslSubjectType__: Subject } & Partial<CaseFacts>)]>;
 
+/** What rules are built from: the config's rules and the org tree their scopes look up. */
+export type PermissionConfig = Pick<CompiledConfig, "config" | "org">;
+
 /** Conditions of a scope: one, several (any of them allows), or none when the scope gives nothing. */
-function scopeConditions(compiled: CompiledConfig, actor: Actor, scope: string): Condition[] {
+function scopeConditions(compiled: PermissionConfig, actor: Actor, scope: string): Condition[] {
   if (scope === "assigned") {
     // Units a case is dispatched to (lead or assisting) work on it: joint forces, departments …
     return [
@@ -37,7 +41,7 @@ function scopeConditions(compiled: CompiledConfig, actor: Actor, scope: string):
   return one ? [one] : [];
 }
 
-export function scopeCondition(compiled: CompiledConfig, actor: Actor, scope: string): Condition | null {
+export function scopeCondition(compiled: PermissionConfig, actor: Actor, scope: string): Condition | null {
   const base = { tenantId: actor.tenantId };
   switch (scope) {
     case "own":
@@ -60,21 +64,23 @@ export function scopeCondition(compiled: CompiledConfig, actor: Actor, scope: st
   }
 }
 
-export function rulesFor(compiled: CompiledConfig, actor: Actor): RawRule[] {
+export function rulesFor(compiled: PermissionConfig, actor: Actor): RawRule[] {
   return sourcedRulesFor(compiled, actor).map((r) => r.rule);
 }
 
 /** The actor's raw rules, each with the index of the config rule (`permissions[source]`) it comes from. */
-function sourcedRulesFor(compiled: CompiledConfig, actor: Actor): Array<{ rule: RawRule; source: number }> {
+function sourcedRulesFor(compiled: PermissionConfig, actor: Actor): Array<{ rule: RawRule; source: number }> {
   const out: Array<{ rule: RawRule; source: number }> = [];
   (compiled.config.permissions ?? []).forEach((rule, source) => {
     if (!rule.posts.some((p) => p === "*" || actor.posts.includes(p))) return;
+    // A rule narrowed to categories (who may report which) holds only for cases of those categories.
+    const categories = rule.categories ? { categoryId: { $in: [...rule.categories] } } : {};
     for (const conditions of scopeConditions(compiled, actor, rule.scope ?? "township")) {
       out.push({
         rule: {
           action: rule.action,
           subject: rule.subject,
-          conditions,
+          conditions: { ...conditions, ...categories },
           ...(rule.fields ? { fields: rule.fields } : {}),
           ...(rule.inverted ? { inverted: true } : {}),
         },

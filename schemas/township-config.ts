@@ -778,6 +778,14 @@ export const townshipConfigSchema = {
           action: { enum: ["read", "create", "update", "transition", "export", "manage", "read-masked"] },
           subject: { enum: ["Case", "Config", "Membership", "Audit", "Report"] },
           scope: { enum: ["own", "unit", "unit-subtree", "platform", "assigned", "township"], default: "township" },
+          categories: {
+            type: "array",
+            items: id,
+            minItems: 1,
+            uniqueItems: true,
+            description:
+              "Only cases of these category ids (e.g. which categories a post may report); without it, every category.",
+          },
           fields: { type: "array", items: { type: "string" } },
           inverted: { type: "boolean" },
           reason: text,

@@ -19,6 +19,7 @@ export const en: Catalog = {
   reportCase: "Report a case",
   category: "Category",
   chooseCategory: "Choose a category",
+  noReportableCategories: "Your post may not report cases of any category here.",
   submit: "Submit",
   fixErrors: "Please fix the marked fields and submit again",
   number: "No.",

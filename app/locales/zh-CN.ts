@@ -18,6 +18,7 @@ export const zhCN = {
   reportCase: "上报事件",
   category: "事件类别",
   chooseCategory: "请选择事件类别",
+  noReportableCategories: "您的岗位在此无权上报任何类别的事件。",
   submit: "提交",
   fixErrors: "请修正标出的内容后再提交",
   number: "编号",

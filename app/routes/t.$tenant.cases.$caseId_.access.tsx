@@ -25,6 +25,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
         tenantId: true,
         orgUnitId: true,
         platformId: true,
+        categoryId: true,
         reporterId: true,
         leadUnitId: true,
         assistUnitIds: true,
@@ -62,6 +63,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
             index: i,
             posts: rules[i]!.posts,
             scope: rules[i]!.scope ?? "township",
+            categories: rules[i]!.categories ?? null,
             inverted: !!rules[i]!.inverted,
             decides: i === why.decidedBy,
           })),
@@ -103,6 +105,9 @@ export default function WhoCanSee() {
                         <code>/permissions/{rule.index}</code> {rule.inverted ? "✗" : "✓"}{" "}
                         {rule.posts.map((p) => (p === "*" ? "*" : (labels.posts[p] ?? p))).join("、")} · {t("scope")}:{" "}
                         {rule.scope}
+                        {rule.categories
+                          ? ` · ${t("category")}: ${rule.categories.map((c) => labels.categories[c] ?? c).join("、")}`
+                          : null}
                         {rule.decides ? <strong> · {t("decidingRule")}</strong> : null}
                       </div>
                     ))

@@ -2,6 +2,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useRef, useState } from "react";
 import { localizeForm } from "#engine/forms";
+import { reportableCategories } from "#engine/intake";
 import { pickMessage, pickText } from "#engine/i18n";
 import { ConfigForm } from "#app/components/config-form";
 import { FormErrors } from "#app/components/issue-list";
@@ -17,12 +18,12 @@ import { requireTenantContext } from "#app/server/tenancy.server";
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
   const locale = await getLocale(request);
-  // Tasks from above arrive from the county; nobody reports them here.
-  const categories = (ctx.compiled.config.categories ?? [])
-    .filter((c) => !arrivesFromAbove(ctx.compiled, c.id))
-    .map((c) => ({ id: c.id, name: pickText(c.name, locale) }));
+  // Only the categories the member may report (rules may name categories; tasks from above arrive
+  // from the county, nobody reports them here); the action checks again.
+  const allowed = reportableCategories(ctx.compiled, ctx.actor).filter((c) => !arrivesFromAbove(ctx.compiled, c.id));
+  const categories = allowed.map((c) => ({ id: c.id, name: pickText(c.name, locale) }));
   const selected = new URL(request.url).searchParams.get("category");
-  const category = selected ? ctx.compiled.categories.get(selected) : undefined;
+  const category = allowed.find((c) => c.id === selected);
   const form = category ? ctx.compiled.forms.get(category.intakeForm) : undefined;
   return json({
     categories,
@@ -95,6 +96,11 @@ export default function ReportCase() {
   return (
     <div className="card">
       <h1>{t("reportCase")}</h1>
+      {categories.length === 0 ? (
+        <p className="notice" role="status" data-testid="no-reportable-categories">
+          {t("noReportableCategories")}
+        </p>
+      ) : null}
       <Form method="get" onChange={(e) => submit(e.currentTarget)}>
         <div className="field">
           <label htmlFor="category">{t("category")}</label>

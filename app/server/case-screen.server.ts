@@ -90,6 +90,7 @@ export async function loadCaseScreen(
     tenantId: row.tenantId,
     orgUnitId: row.orgUnitId,
     platformId: row.platformId,
+    categoryId: row.categoryId,
     reporterId: row.reporterId,
     leadUnitId: row.leadUnitId,
     assistUnitIds: row.assistUnitIds,

@@ -50,6 +50,7 @@ export async function auditDataFor(db: Db, ctx: TenantContext, events: readonly 
             tenantId: true,
             orgUnitId: true,
             platformId: true,
+            categoryId: true,
             reporterId: true,
             leadUnitId: true,
             assistUnitIds: true,

@@ -31,6 +31,7 @@ const COLUMNS: Record<keyof CaseFacts, "value" | "nullable" | "array"> = {
   tenantId: "value",
   orgUnitId: "value",
   platformId: "value",
+  categoryId: "value",
   reporterId: "value",
   leadUnitId: "nullable",
   assistUnitIds: "array",

@@ -1,7 +1,22 @@
 // assign: set the lead and assisting units (and named people) from the form, the category's routing, or both.
 import type { FromSchema } from "json-schema-to-ts";
 import { escapePointerToken, type Issue } from "#engine/issues";
-import { defineAction, fieldIssue, str, stringField } from "./kit";
+import type { FormDefinition } from "#engine/config/compile";
+import type { TownshipConfig } from "#schemas/township-config";
+import { type AssignTarget, defineAction, fieldIssue, str, stringField } from "./kit";
+
+/**
+ * The units a form field may name: its own `enum` (of the string, or of an array's items), else
+ * every unit (the screen offers them all, and the engine takes any unit that exists).
+ */
+function unitChoices(config: TownshipConfig, form: FormDefinition | undefined, field: string): string[] {
+  const props = (form?.schema as { properties?: Record<string, unknown> } | undefined)?.properties;
+  const prop = props && Object.hasOwn(props, field) ? (props[field] as Record<string, unknown>) : undefined;
+  if (!prop || typeof prop !== "object") return [];
+  const choices = (prop.type === "array" ? (prop.items as Record<string, unknown> | undefined) : prop)?.enum;
+  const units = (config.org?.units ?? []).map((u) => u.id);
+  return Array.isArray(choices) ? units.filter((u) => choices.includes(u)) : units;
+}
 
 const params = {
   type: "object",
@@ -28,6 +43,24 @@ export default defineAction<FromSchema<typeof params>>(params, {
       );
     for (const key of ["leadField", "assistField", "usersField"] as const)
       kit.checkField(p[key], [...path, "params", key]);
+  },
+  assigns(p, { config, form, categories }) {
+    const from = p.from ?? "input-or-routing";
+    const all = categories.map((c) => c.id);
+    const out: AssignTarget[] = [];
+    if (from !== "routing") {
+      for (const unit of unitChoices(config, form, p.leadField ?? "leadUnitId"))
+        out.push({ as: "lead", unit, categories: all });
+      for (const unit of unitChoices(config, form, p.assistField ?? "assistUnitIds"))
+        out.push({ as: "assist", unit, categories: all });
+    }
+    if (from !== "input") {
+      for (const c of categories) {
+        if (c.routing?.leadUnit) out.push({ as: "lead", unit: c.routing.leadUnit, categories: [c.id] });
+        for (const unit of c.routing?.assistUnits ?? []) out.push({ as: "assist", unit, categories: [c.id] });
+      }
+    }
+    return out;
   },
   run(run, p) {
     const from = p.from ?? "input-or-routing";

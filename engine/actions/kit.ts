@@ -4,7 +4,7 @@ import type { JSONSchema } from "json-schema-to-ts";
 import { hasRecipients, resolveRecipients, type Recipients } from "#engine/actors";
 import { endOfLocalDay } from "#engine/calendar";
 import type { ActorContext, CaseState, Deadline } from "#engine/case-state";
-import type { CompiledConfig } from "#engine/config/compile";
+import type { Category, CompiledConfig, FormDefinition } from "#engine/config/compile";
 import type { Text } from "#engine/i18n";
 import { escapePointerToken, type Issue } from "#engine/issues";
 import type { Outcome, Urgency } from "#engine/outcomes";
@@ -82,7 +82,19 @@ export type ActionDef<P = never> = {
   deadlinePolicy?: (params: P) => string | undefined;
   /** The fact (engine/scoring/facts.ts) it yields when it runs, for the scoring rules. */
   fact?: FactName;
+  /** The units it may assign a case to, for the warning that assignees can read what they get. */
+  assigns?: (params: P, at: AssignSite) => AssignTarget[];
 };
+
+/** Where an assigning action runs: the transition's form and the categories whose workflow it is in. */
+type AssignSite = {
+  config: TownshipConfig;
+  form: FormDefinition | undefined;
+  categories: readonly Category[];
+};
+
+/** A unit a case of these categories may be assigned to, as lead or assisting unit. */
+export type AssignTarget = { as: "lead" | "assist"; unit: string; categories: readonly string[] };
 
 /** Where an intake action runs: the new case, the notification kind, and the dedupe key of this position. */
 export type IntakeSite = {

@@ -6,7 +6,7 @@ import { configDefaults, type ConfigDefaults } from "./defaults";
 import type { TownshipConfig } from "#schemas/township-config";
 
 type Item<T> = T extends readonly (infer U)[] ? U : never;
-type Category = Item<NonNullable<TownshipConfig["categories"]>>;
+export type Category = Item<NonNullable<TownshipConfig["categories"]>>;
 export type Grade = Item<NonNullable<TownshipConfig["grades"]>>;
 type Post = Item<NonNullable<TownshipConfig["posts"]>>;
 export type FormDefinition = NonNullable<TownshipConfig["forms"]>[string];

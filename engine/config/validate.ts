@@ -11,6 +11,7 @@ import { viewIssues } from "./checks-views";
 import { livenessIssues } from "./checks-liveness";
 import { maskingIssues } from "./checks-masking";
 import { permissionIssues } from "./checks-permissions";
+import { assignmentIssues } from "./checks-assignment";
 
 const ajv = sharedAjv();
 const validateShape = ajv.compile(townshipConfigSchema);
@@ -34,8 +35,9 @@ export function validateTownshipConfig(raw: unknown): ConfigValidation {
     if (!validateShape(raw)) return { ok: false, issues: toIssues(validateShape.errors) };
     const config = raw as TownshipConfig;
     const issues = semanticIssues(config);
-    // A township nobody can work in: engine/config/checks-permissions.ts.
-    const warnings = permissionIssues(config);
+    // A township nobody can work in (engine/config/checks-permissions.ts), and assignees who could
+    // not see their cases (checks-assignment.ts, once the references it follows hold).
+    const warnings = [...permissionIssues(config), ...(issues.length ? [] : assignmentIssues(config))];
     const extra = warnings.length ? { warnings } : {};
     return issues.length ? { ok: false, issues, ...extra } : { ok: true, config, ...extra };
   } catch (error) {
@@ -113,6 +115,7 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   const categoryIds = new Set(categories.map((c) => c.id));
   const UNIT = { zh: "单位", en: "Unit" };
   const POST = { zh: "岗位", en: "Post" };
+  const CATEGORY = { zh: "事件类别", en: "Category" };
 
   units.forEach((u, i) => {
     if (u.parent && !unitIds.has(u.parent)) missing(pointer("org", "units", i, "parent"), UNIT, u.parent);
@@ -311,6 +314,9 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   (config.permissions ?? []).forEach((rule, i) => {
     rule.posts.forEach((p, k) => {
       if (p !== "*" && !postIds.has(p)) missing(pointer("permissions", i, "posts", k), POST, p);
+    });
+    rule.categories?.forEach((c, k) => {
+      if (!categoryIds.has(c)) missing(pointer("permissions", i, "categories", k), CATEGORY, c);
     });
   });
 

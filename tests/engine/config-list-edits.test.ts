@@ -27,6 +27,13 @@ const township = (extra: MutableConfig = {}): MutableConfig => ({
 });
 
 const exportRule = { posts: ["analysis"], action: "export", subject: "Case", scope: "township" };
+/** What the shipped townships append so that units see the cases sent to them (ADR 046). */
+const assignedRule = {
+  posts: ["platform-lead", "village-station", "grid-worker"],
+  action: "read",
+  subject: "Case",
+  scope: "assigned",
+};
 
 describe("a township adding one permission rule", () => {
   it("keeps the template's rules with $append", () => {
@@ -170,17 +177,29 @@ describe("warnings for a township nobody can work in", () => {
     return (result.warnings ?? []).map((w) => [w.path, w.code]);
   };
 
-  it("none for the shipped template as a township adopts it", () => {
-    expect(codes({})).toEqual([]);
+  it("none for the shipped template as a township adopts it, with units reading what is sent to them", () => {
+    expect(codes({ permissions: { $append: [assignedRule] } })).toEqual([]);
+  });
+
+  it("the template's dispatch forms can send cases to units that could not read them", () => {
+    const transitions = template().workflows["case-loop"].transitions as MutableConfig[];
+    expect(codes({})).toEqual(
+      ["dispatch", "county-dispatch", "fast-dispatch"].map((id) => [
+        `/workflows/case-loop/transitions/${transitions.findIndex((t) => t.id === id)}/effects/0`,
+        "permissions.assignee-cannot-read",
+      ]),
+    );
   });
 
   it("no post may create cases, when the only create rule is denied after it", () => {
     const deny = { posts: ["*"], action: "create", subject: "Case", inverted: true };
-    expect(codes({ permissions: { $append: [deny] } })).toEqual([["/permissions", "permissions.nobody-creates"]]);
+    expect(codes({ permissions: { $append: [assignedRule, deny] } })).toEqual([
+      ["/permissions", "permissions.nobody-creates"],
+    ]);
   });
 
   it("no post may manage the config", () => {
-    const rules = templateRules().filter((r) => r.subject !== "Config");
+    const rules = [...templateRules().filter((r) => r.subject !== "Config"), assignedRule];
     expect(codes({ permissions: { $replace: rules } })).toEqual([
       ["/permissions", "permissions.nobody-manages-config"],
     ]);
@@ -191,16 +210,18 @@ describe("warnings for a township nobody can work in", () => {
     const result = prepareConfig(township({ permissions: { $replace: rules } }), templateLookup);
     expect(result.ok).toBe(true);
     const categories = template().categories as MutableConfig[];
-    expect((result.warnings ?? []).map((w) => w.code)).toEqual(
-      categories.map(() => "permissions.nobody-reads-category"),
-    );
+    // Nor may the units the dispatch forms send cases to (the three assigning transitions).
+    expect((result.warnings ?? []).map((w) => w.code)).toEqual([
+      ...categories.map(() => "permissions.nobody-reads-category"),
+      ...Array(3).fill("permissions.assignee-cannot-read"),
+    ]);
     expect(result.warnings?.[0]?.message.zh).toContain(categories[0]!.name.zh);
   });
 });
 
 describe("the config editor's check", () => {
   it("passes the warnings on with id paths, beside the changes", () => {
-    const rules = templateRules().filter((r) => r.subject !== "Config");
+    const rules = [...templateRules().filter((r) => r.subject !== "Config"), assignedRule];
     const source = township({ permissions: { $replace: rules } });
     const document = prepareConfig(source, templateLookup);
     if (!document.ok) throw new Error(JSON.stringify(document.issues));

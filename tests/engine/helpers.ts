@@ -85,8 +85,9 @@ export function caseFacts(
   orgUnitId: string,
   platformId: string,
   reporterId = "someone-else",
+  categoryId = "dispute",
 ): CaseFacts {
-  return { tenantId, orgUnitId, platformId, reporterId };
+  return { tenantId, orgUnitId, platformId, categoryId, reporterId };
 }
 
 /** Resolves an RFC 6901 JSON pointer; `undefined` when nothing is there. */

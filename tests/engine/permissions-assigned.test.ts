@@ -12,6 +12,7 @@ const base: CaseFacts = {
   tenantId: "east-lake",
   orgUnitId: "grid-qiaotou-1",
   platformId: "platform-safety",
+  categoryId: "dispute",
   reporterId: "u-grid",
 };
 

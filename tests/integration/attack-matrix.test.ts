@@ -54,6 +54,7 @@ type CaseRow = {
   tenantId: string;
   orgUnitId: string;
   platformId: string;
+  categoryId: string;
   reporterId: string;
   title: string;
   town: string;

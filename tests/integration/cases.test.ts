@@ -153,6 +153,7 @@ describe("confidential fields", () => {
       tenantId: row.tenantId,
       orgUnitId: row.orgUnitId,
       platformId: row.platformId,
+      categoryId: row.categoryId,
       reporterId: row.reporterId,
     };
     const grid = await ctx("east.grid1", "east-lake");

@@ -33,8 +33,11 @@ beforeAll(async () => {
   const source = structuredClone(v1.source) as Record<string, unknown>;
   const template = (v1.document as { permissions: unknown[] }).permissions;
   extra = template.length;
+  // The township's own appended rules stay (east-lake lets units read what is sent to them).
+  const own = (source.permissions as { $append?: unknown[] } | undefined)?.$append ?? [];
   source.permissions = {
     $append: [
+      ...own,
       // Grid workers: nothing … then their own cases after all (the later rule wins).
       { posts: ["grid-worker"], action: "read", subject: "Case", scope: "township", inverted: true },
       { posts: ["grid-worker"], action: "read", subject: "Case", scope: "own" },

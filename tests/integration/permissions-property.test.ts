@@ -1,5 +1,5 @@
 // One permission semantics (ADR 029): for random permission lists (allow and deny, in any order,
-// every scope the config offers, with and without fields) and random cases in PostgreSQL, the
+// every scope the config offers, with and without fields, some narrowed to categories) and random cases in PostgreSQL, the
 // ability the guards and masking ask and the Prisma query the lists run agree row by row — and so
 // do the engine's own ability (intake, the browser's hints) and the "who can see" explainer.
 import fc from "fast-check";
@@ -20,6 +20,7 @@ const baseCompiled = compileVariant(base);
 // Small pools, so that drawn rules and cases meet often: a village with its grids, a platform and the room.
 const units = ["command-room", "platform-safety", "village-qiaotou", "grid-qiaotou-1", "grid-qiaotou-2"];
 const platforms = ["platform-safety", "platform-party"];
+const categories = ["dispute", "safety-hazard", "public-service"];
 const posts = ["routing", "grid-worker", "platform-lead"];
 const actions: Action[] = ["read", "read", "read-masked", "export"];
 
@@ -42,6 +43,10 @@ const ruleArb = fc.record({
   subject: fc.constantFrom("Case", "Case", "Case", "Case", "Report"),
   scope: fc.constantFrom("own", "unit", "unit-subtree", "platform", "assigned", "township"),
   inverted: fc.boolean(),
+  categories: fc.oneof(
+    { arbitrary: fc.constant(undefined), weight: 3 },
+    { arbitrary: fc.subarray(categories, { minLength: 1 }), weight: 2 },
+  ),
   // A field rule counts for a whole-case check only when it allows (as in CASL); kept rare.
   fields: fc.oneof(
     { arbitrary: fc.constant(undefined), weight: 4 },
@@ -53,6 +58,7 @@ const caseArb = fc.record({
   reporter: pick(4),
   orgUnitId: fc.constantFrom(...units),
   platformId: fc.constantFrom(...platforms),
+  categoryId: fc.constantFrom(...categories),
   leadUnitId: fc.oneof(fc.constant(null), fc.constantFrom(...units)),
   assistUnitIds: fc.uniqueArray(fc.constantFrom(...units), { maxLength: 3 }),
 });
@@ -68,8 +74,9 @@ type Drawn = [ValueOf<typeof ruleArb>[], ValueOf<typeof actorArb>, Action, Value
 
 async function agree(...[rules, a, action, drawn]: Drawn) {
   // The drawn rules are valid config rules: only the permissions change, so the config is compiled once.
-  const permissions = rules.map(({ fields, inverted, ...r }) => ({
+  const permissions = rules.map(({ fields, inverted, categories, ...r }) => ({
     ...r,
+    ...(categories ? { categories } : {}),
     ...(fields ? { fields } : {}),
     ...(inverted ? { inverted } : {}),
   }));
@@ -86,7 +93,7 @@ async function agree(...[rules, a, action, drawn]: Drawn) {
       number: `P-${++number}`,
       configVersion: 1,
       workflowId: "w",
-      categoryId: "c",
+      categoryId: c.categoryId,
       gradeId: "g",
       state: "s",
       title: "t",
@@ -98,6 +105,7 @@ async function agree(...[rules, a, action, drawn]: Drawn) {
       reporterId: true,
       orgUnitId: true,
       platformId: true,
+      categoryId: true,
       leadUnitId: true,
       assistUnitIds: true,
     },
@@ -124,6 +132,7 @@ const rule = (over: Partial<ValueOf<typeof ruleArb>>): ValueOf<typeof ruleArb> =
   subject: "Case",
   scope: "township",
   inverted: false,
+  categories: undefined,
   fields: undefined,
   ...over,
 });
@@ -133,6 +142,7 @@ const aCase = (over: Partial<ValueOf<typeof caseArb>> = {}) => ({
   reporter: 1,
   orgUnitId: "grid-qiaotou-1",
   platformId: "platform-safety",
+  categoryId: "dispute",
   leadUnitId: null,
   assistUnitIds: [],
   ...over,
@@ -149,6 +159,13 @@ const examples: Drawn[] = [
     me,
     "read",
     [aCase(), aCase({ leadUnitId: "grid-qiaotou-1" })],
+  ],
+  // A deny narrowed to one category keeps the others.
+  [
+    [rule({}), rule({ categories: ["dispute"], inverted: true })],
+    me,
+    "read",
+    [aCase(), aCase({ categoryId: "public-service" })],
   ],
 ];
 
