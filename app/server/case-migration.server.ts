@@ -15,7 +15,7 @@ import type { Issue } from "#engine/issues";
 import { nextCheckAt } from "#engine/supervision";
 import { appendAudit, type AuditEntry } from "./audit.server";
 import { getConfigVersion } from "./config.server";
-import type { Db, Tx } from "./db.server";
+import type { Client, Db } from "./db.server";
 import { relayOutbox } from "./jobs.server";
 import { writeOutbox, type OutboxRef } from "./outbox.server";
 import { accessibleCases } from "./permissions.server";
@@ -34,8 +34,6 @@ export type MigrationScreen = {
   openOnOlder: number;
   plan: MigrationView;
 };
-
-type Client = Db | Tx;
 
 const CASE_COLUMNS = {
   id: true,

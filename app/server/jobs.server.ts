@@ -38,7 +38,7 @@ async function recipients(tx: Tx, tenantId: string, p: NotifyPayload): Promise<s
   if (p.posts?.length) or.push({ posts: { hasSome: p.posts } });
   if (p.units?.length) or.push({ unitId: { in: p.units } });
   if (p.dutyLeaderOn) {
-    const config = await getTenantConfig(tx as unknown as Db, tenantId);
+    const config = await getTenantConfig(tx, tenantId);
     if (config) {
       const rota = await tx.dutyRota.findUnique({ where: { tenantId } });
       const tenant = await tx.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { mode: true } });

@@ -84,7 +84,7 @@ const owner = (db: Db): Runner => ({ transaction: (fn) => db.$transaction(fn, { 
 async function refreshStuck(runner: Runner, tenantId: string, now: Date, caseIds?: readonly string[]): Promise<number> {
   const { became, written } = await runner.transaction(async (tx) => {
     const assessed = await assess(tx, tenantId, now, caseIds);
-    const latest = await getTenantConfig(tx as unknown as Db, tenantId);
+    const latest = await getTenantConfig(tx, tenantId);
     const leadership = latest ? [...latest.compiled.leadershipPosts] : [];
     const free = assessed.filter((c) => !c.stuck).map((c) => c.id);
     if (free.length)
