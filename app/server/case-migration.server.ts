@@ -57,7 +57,7 @@ async function loadPlan(client: Client, tenantId: string, choices: StateChoices,
     orderBy: { version: "desc" },
     select: { version: true },
   });
-  const latest = head ? await getConfigVersion(client as Db, tenantId, head.version) : null;
+  const latest = head ? await getConfigVersion(client, tenantId, head.version) : null;
   if (!latest) throw new Response("Township has no published config", { status: 503 });
   const rows = await client.case.findMany({
     where: { tenantId, closedAt: null, configVersion: { lt: latest.version } },
@@ -66,7 +66,7 @@ async function loadPlan(client: Client, tenantId: string, choices: StateChoices,
   });
   const sources = new Map<number, CompiledConfig>();
   for (const v of new Set(rows.map((r) => r.configVersion))) {
-    const found = await getConfigVersion(client as Db, tenantId, v);
+    const found = await getConfigVersion(client, tenantId, v);
     if (found) sources.set(v, found.compiled);
   }
   const cases: MigratingCase[] = rows.map((r) => {

@@ -42,7 +42,7 @@ type Assessed = { id: string; number: string; title: string; state: string; stuc
 
 /** Each open case (or the ones named) with whether it is stuck now and the posts it hangs on. */
 async function assess(db: Db | Tx, tenantId: string, now: Date, caseIds?: readonly string[]): Promise<Assessed[]> {
-  const latest = await getTenantConfig(db as Db, tenantId);
+  const latest = await getTenantConfig(db, tenantId);
   if (!latest) return [];
   const { mode } = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { mode: true } });
   const staffing = await staffingOf(db, tenantId, latest.compiled, mode, now);
@@ -55,7 +55,7 @@ async function assess(db: Db | Tx, tenantId: string, now: Date, caseIds?: readon
   for (const row of rows) {
     let compiled = configs.get(row.configVersion);
     if (!compiled) {
-      const found = await getTenantConfig(db as Db, tenantId, row.configVersion);
+      const found = await getTenantConfig(db, tenantId, row.configVersion);
       if (!found) continue;
       configs.set(row.configVersion, (compiled = found.compiled));
     }
