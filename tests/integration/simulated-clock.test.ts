@@ -5,7 +5,8 @@ import { SimulatedClock } from "#engine/clock";
 import { reportCase } from "#app/server/cases.server";
 import { createJobRunner } from "#app/server/jobs.server";
 import { loadTenantContext } from "#app/server/tenancy.server";
-import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { sweepDueCases } from "#app/server/workflow.server";
+import { fireAs } from "#tests/setup/drive-cases";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
@@ -29,9 +30,7 @@ async function contextNow(login: string) {
 async function fire(login: string, caseId: string, transitionId: string, input: unknown) {
   clock.advance(HOUR);
   const ctx = await contextNow(login);
-  const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-  const r = await transitionCase(s.db, ctx, caseId, { transitionId, input, expectedVersion: row.version }, ctx.now);
-  if (!r.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(r)}`);
+  await fireAs(s.db, ctx, caseId, transitionId, input, ctx.now);
 }
 
 describe("a simulated clock", () => {

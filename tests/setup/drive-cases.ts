@@ -1,0 +1,48 @@
+// Driving cases through the server paths from a test or a benchmark: a member's context as the
+// guard builds it, and a transition fired on a case as it stands (its current version).
+import type { Db } from "#app/server/db.server";
+import { loadTenantContext, type TenantContext } from "#app/server/tenancy.server";
+import { transitionCase } from "#app/server/workflow.server";
+
+/** `login`'s context in `township`, or null when the user is no member of it. */
+export async function contextOf(db: Db, login: string, township: string): Promise<TenantContext | null> {
+  const user = await db.user.findUniqueOrThrow({
+    where: { login },
+    select: { id: true, login: true, displayName: true, active: true },
+  });
+  return loadTenantContext(db, user, township, new Date());
+}
+
+/** `login`'s context in `township` (East Lake by default); throws for a non-member. */
+export async function memberContext(db: Db, login: string, township = "east-lake"): Promise<TenantContext> {
+  const c = await contextOf(db, login, township);
+  if (!c) throw new Error(`${login} is not a member of ${township}`);
+  return c;
+}
+
+/** Fires `transitionId` as `actor` on the case's current version; returns the result, a refusal included. */
+export async function transitionAsIs(
+  db: Db,
+  actor: TenantContext,
+  caseId: string,
+  transitionId: string,
+  input: unknown,
+  now: Date,
+) {
+  const { version } = await db.case.findUniqueOrThrow({ where: { id: caseId }, select: { version: true } });
+  return transitionCase(db, actor, caseId, { transitionId, input, expectedVersion: version }, now);
+}
+
+/** As `transitionAsIs`, but a refusal fails the test, naming who fired what. */
+export async function fireAs(
+  db: Db,
+  actor: TenantContext,
+  caseId: string,
+  transitionId: string,
+  input: unknown,
+  now: Date,
+) {
+  const result = await transitionAsIs(db, actor, caseId, transitionId, input, now);
+  if (!result.ok) throw new Error(`${actor.user.login} ${transitionId}: ${JSON.stringify(result)}`);
+  return result;
+}
