@@ -2,6 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { decideIntake, type IntakeInput, type NewCase, type Refusal } from "#engine/intake";
 import type { Issue } from "#engine/issues";
+import type { Outcome } from "#engine/outcomes";
 import { checkUploads, storeAttachments } from "./attachments.server";
 import type { Upload } from "./form-input.server";
 import type { Tx } from "./db.server";
@@ -98,9 +99,34 @@ export async function reportCase(
   const extraIssues = [...(location.ok ? [] : location.issues), ...(uploads.ok ? [] : uploads.issues)];
   if (extraIssues.length) return { ok: false, refusal: { kind: "invalid-input", issues: extraIssues } };
   const c = decision.case;
+  const number = await writeNewCase(
+    ctx,
+    decision,
+    now,
+    location.ok && location.value ? { location: location.value } : {},
+    async (tx) => {
+      if (uploads.ok) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, uploads.files, now);
+    },
+  );
+  await refreshCaseStuck(ctx, c.id, now);
+  return { ok: true, caseId: c.id, number };
+}
+
+/**
+ * Writes a case the engine decided to open and applies its outcomes in one transaction (with
+ * `alongside`, e.g. its attachments), then hands the outbox rows on. Returns the case number.
+ */
+export async function writeNewCase(
+  ctx: TenantContext,
+  decided: { case: NewCase; outcomes: readonly Outcome[] },
+  now: Date,
+  extra: Parameters<typeof insertNewCase>[3] = {},
+  alongside?: (tx: Tx) => Promise<void>,
+): Promise<string> {
+  const c = decided.case;
   const { number, outbox } = await ctx.db.transaction(async (tx) => {
-    const number = await insertNewCase(tx, c, now, location.ok && location.value ? { location: location.value } : {});
-    if (uploads.ok) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, uploads.files, now);
+    const number = await insertNewCase(tx, c, now, extra);
+    await alongside?.(tx);
     const outbox = await applyOutcomes(
       tx,
       {
@@ -111,13 +137,12 @@ export async function reportCase(
         now,
         timeZone: ctx.compiled.defaults.timeZone,
       },
-      decision.outcomes,
+      decided.outcomes,
     );
     return { number, outbox };
   });
   await relayOutbox(outbox);
-  await refreshCaseStuck(ctx, c.id, now);
-  return { ok: true, caseId: c.id, number };
+  return number;
 }
 
 const listSelect = {

@@ -45,9 +45,7 @@ import type { TownshipConfig } from "#schemas/township-config";
 import { appendAudit } from "./audit.server";
 import { countyTimeZone, getTenantConfig, tenantTimeZone } from "./config.server";
 import type { Client, Db } from "./db.server";
-import { insertNewCase } from "./cases.server";
-import { applyOutcomes } from "./effects.server";
-import { relayOutbox } from "./jobs.server";
+import { writeNewCase } from "./cases.server";
 import type { TenantContext } from "./tenancy.server";
 
 /** The ledger rows rankings, reports and appeals read. */
@@ -528,23 +526,6 @@ export async function fileAppeal(
     { ...input, [field]: scoreEntryKey },
   );
   if (!decision.ok) return decision;
-  const c = decision.case;
-  const { number, outbox } = await ctx.db.transaction(async (tx) => {
-    const number = await insertNewCase(tx, c, now);
-    const outbox = await applyOutcomes(
-      tx,
-      {
-        tenantId,
-        actorId: ctx.user.id,
-        caseId: c.id,
-        caseTitle: c.title,
-        now,
-        timeZone: ctx.compiled.defaults.timeZone,
-      },
-      decision.outcomes,
-    );
-    return { number, outbox };
-  });
-  await relayOutbox(outbox);
-  return { ok: true, caseId: c.id, number };
+  const number = await writeNewCase(ctx, decision, now);
+  return { ok: true, caseId: decision.case.id, number };
 }
