@@ -5,9 +5,9 @@
 // first-contentful-paint from the browser's performance API (median of the runs).
 // Figures are recorded in bench/README.md.
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
 import { HttpSession, startApp } from "#tests/setup/app-process";
-import { CHROMIUM, createTestDatabase } from "#tests/setup/services";
+import { launchChromium } from "#tests/setup/browser";
+import { createTestDatabase } from "#tests/setup/services";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const runs = Math.max(1, Number(values.runs));
@@ -26,19 +26,7 @@ const app = await startApp({
   GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0",
   REDIS_URL: undefined,
 });
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-  ],
-});
+const browser = await launchChromium();
 try {
   const grid1 = new HttpSession(app.url);
   await grid1.login("east.grid1");
