@@ -6,7 +6,7 @@ import { afterAll, beforeAll } from "vitest";
 import { createPrisma, type Db } from "#app/server/db.server";
 import { seedDemo } from "#app/server/seed.server";
 import type { TenantContext } from "#app/server/tenancy.server";
-import { contextOf, fireAs, memberContext, transitionAsIs } from "#tests/setup/drive-cases";
+import { contextOf, fireAs, memberContext, sessionUserOf, transitionAsIs } from "#tests/setup/drive-cases";
 import { startApp, type AppProcess } from "#tests/setup/app-process";
 import { createTestDatabase, REDIS_URL, type TestDatabase } from "#tests/setup/services";
 
@@ -15,6 +15,8 @@ type Fired = Awaited<ReturnType<typeof transitionAsIs>>;
 export type Seeded = {
   database: TestDatabase;
   db: Db;
+  /** The user as a session holds it, for the `load…Context` functions. */
+  sessionUser: (login: string) => ReturnType<typeof sessionUserOf>;
   contextOf: (login: string, township: string) => Promise<TenantContext | null>;
   /** The member's context in the township (East Lake by default); throws for a non-member. */
   context: (login: string, township?: string) => Promise<TenantContext>;
@@ -46,6 +48,7 @@ export async function seededDatabase(): Promise<Seeded> {
   return {
     database,
     db,
+    sessionUser: (login) => sessionUserOf(db, login),
     contextOf: (login, township) => contextOf(db, login, township),
     context: (login, township) => memberContext(db, login, township),
     attempt: async (caseId, login, transitionId, input, now, township) =>

@@ -27,23 +27,13 @@ beforeAll(async () => {
 });
 afterAll(() => teardown(s));
 
-const userOf = (login: string) =>
-  s.db.user.findUniqueOrThrow({
-    where: { login },
-    select: { id: true, login: true, displayName: true, active: true },
-  });
-
 async function countyCtx() {
-  const ctx = await loadCountyContext(s.db, await userOf("county.admin"), "demo-county", new Date());
+  const ctx = await loadCountyContext(s.db, await s.sessionUser("county.admin"), "demo-county", new Date());
   if (!ctx) throw new Error("county.admin is not a member of demo-county");
   return ctx;
 }
 
-async function townshipCtx(login: string, code: string) {
-  const ctx = await loadTenantContext(s.db, await userOf(login), code, new Date());
-  if (!ctx) throw new Error(`${login} is not a member of ${code}`);
-  return ctx;
-}
+const townshipCtx = (login: string, code: string) => s.context(login, code);
 
 function draft(code: string, patch: Partial<OnboardingDraft> = {}): OnboardingDraft {
   return {

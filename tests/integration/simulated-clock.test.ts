@@ -20,11 +20,7 @@ const clock = new SimulatedClock(new Date("2026-03-02T01:00:00Z"));
 const HOUR = 3600_000;
 
 async function contextNow(login: string) {
-  const user = await s.db.user.findUniqueOrThrow({
-    where: { login },
-    select: { id: true, login: true, displayName: true, active: true },
-  });
-  return (await loadTenantContext(s.db, user, "east-lake", clock.now()))!;
+  return (await loadTenantContext(s.db, await s.sessionUser(login), "east-lake", clock.now()))!;
 }
 
 async function fire(login: string, caseId: string, transitionId: string, input: unknown) {

@@ -26,14 +26,8 @@ beforeAll(async () => {
 });
 afterAll(() => teardown(s));
 
-const userOf = (login: string) =>
-  s.db.user.findUniqueOrThrow({
-    where: { login },
-    select: { id: true, login: true, displayName: true, active: true },
-  });
-
 async function contextOf(login: string, body = BODY): Promise<StandardsContext> {
-  const ctx = await loadStandardsContext(s.db, await userOf(login), body, new Date());
+  const ctx = await loadStandardsContext(s.db, await s.sessionUser(login), body, new Date());
   if (!ctx) throw new Error(`${login} is not a member of ${body}`);
   return ctx;
 }

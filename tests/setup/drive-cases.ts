@@ -4,13 +4,16 @@ import type { Db } from "#app/server/db.server";
 import { loadTenantContext, type TenantContext } from "#app/server/tenancy.server";
 import { transitionCase } from "#app/server/workflow.server";
 
-/** `login`'s context in `township`, or null when the user is no member of it. */
-export async function contextOf(db: Db, login: string, township: string): Promise<TenantContext | null> {
-  const user = await db.user.findUniqueOrThrow({
+/** The user as a session holds it, for the `load…Context` functions. */
+export const sessionUserOf = (db: Db, login: string) =>
+  db.user.findUniqueOrThrow({
     where: { login },
     select: { id: true, login: true, displayName: true, active: true },
   });
-  return loadTenantContext(db, user, township, new Date());
+
+/** `login`'s context in `township`, or null when the user is no member of it. */
+export async function contextOf(db: Db, login: string, township: string): Promise<TenantContext | null> {
+  return loadTenantContext(db, await sessionUserOf(db, login), township, new Date());
 }
 
 /** `login`'s context in `township` (East Lake by default); throws for a non-member. */
