@@ -63,13 +63,7 @@ export async function teardown(s: Seeded | undefined) {
   await s?.database.drop();
 }
 
-export const validDispute = {
-  summary: "邻里噪音纠纷",
-  parties: 3,
-  location: "桥头村5组",
-  partyPhone: "13800001111",
-  partyIdNumber: "33090219800101123X",
-};
+export { validDispute } from "#tests/setup/drive-cases";
 
 /** Polls `check` until it holds; fails naming `what` after `timeoutMs`. */
 export async function waitFor(what: string, check: () => Promise<boolean>, timeoutMs = 30_000, everyMs = 50) {

@@ -4,6 +4,15 @@ import type { Db } from "#app/server/db.server";
 import { loadTenantContext, type TenantContext } from "#app/server/tenancy.server";
 import { transitionCase } from "#app/server/workflow.server";
 
+/** A dispute report the shipped intake form accepts. */
+export const validDispute = {
+  summary: "邻里噪音纠纷",
+  parties: 3,
+  location: "桥头村5组",
+  partyPhone: "13800001111",
+  partyIdNumber: "33090219800101123X",
+};
+
 /** The user as a session holds it, for the `load…Context` functions. */
 export const sessionUserOf = (db: Db, login: string) =>
   db.user.findUniqueOrThrow({
