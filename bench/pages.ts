@@ -5,7 +5,7 @@
 // first-contentful-paint from the browser's performance API (median of the runs).
 // Figures are recorded in bench/README.md.
 import { parseArgs } from "node:util";
-import { HttpSession, startApp } from "#tests/setup/app-process";
+import { HttpSession, startAppOn } from "#tests/setup/app-process";
 import { launchChromium } from "#tests/setup/browser";
 import { createTestDatabase } from "#tests/setup/services";
 
@@ -21,11 +21,7 @@ const median = (xs: number[]) => {
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
 const database = await createTestDatabase();
-const app = await startApp({
-  DATABASE_URL: database.url,
-  GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0",
-  REDIS_URL: undefined,
-});
+const app = await startAppOn(database);
 const browser = await launchChromium();
 try {
   const grid1 = new HttpSession(app.url);

@@ -10,7 +10,15 @@ import { contextOf, fireAs, memberContext, sessionUserOf, transitionAsIs } from 
 import { startApp, type AppProcess } from "#tests/setup/app-process";
 import { createTestDatabase, REDIS_URL, type TestDatabase } from "#tests/setup/services";
 
-type Fired = Awaited<ReturnType<typeof transitionAsIs>>;
+/** `login` (in `township`, East Lake by default) fires `transitionId` on the case as it stands. */
+type Drive = (
+  caseId: string,
+  login: string,
+  transitionId: string,
+  input: unknown,
+  now: Date,
+  township?: string,
+) => ReturnType<typeof transitionAsIs>;
 
 export type Seeded = {
   database: TestDatabase;
@@ -21,23 +29,9 @@ export type Seeded = {
   /** The member's context in the township (East Lake by default); throws for a non-member. */
   context: (login: string, township?: string) => Promise<TenantContext>;
   /** `login` fires `transitionId` on the case as it stands; returns the result, a refusal included. */
-  attempt: (
-    caseId: string,
-    login: string,
-    transitionId: string,
-    input: unknown,
-    now: Date,
-    township?: string,
-  ) => Promise<Fired>;
+  attempt: Drive;
   /** As `attempt`, but a refusal fails the test. */
-  fire: (
-    caseId: string,
-    login: string,
-    transitionId: string,
-    input: unknown,
-    now: Date,
-    township?: string,
-  ) => Promise<Fired>;
+  fire: Drive;
 };
 
 /** A fresh database with the demo county seeded from tenants/. */

@@ -17,7 +17,7 @@ import { loadTenantContext } from "#app/server/tenancy.server";
 import { sectionValue } from "#engine/config/overrides";
 import { formToDesigner } from "#engine/form-designer";
 import type { OnboardingDraft } from "#engine/onboarding";
-import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
+import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 const TEMPLATE = "command-room-guideline@1.0.0";
@@ -479,11 +479,7 @@ describe("the township admin publishes a config edit", () => {
 describe("over HTTP: who reaches the county and admin screens", () => {
   let app: AppProcess;
   beforeAll(async () => {
-    app = await startApp({
-      DATABASE_URL: s.database.url,
-      GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0",
-      REDIS_URL: undefined,
-    });
+    app = await startAppOn(s.database);
   });
   afterAll(() => app?.stop());
 

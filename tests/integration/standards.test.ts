@@ -15,7 +15,7 @@ import {
 } from "#app/server/standards.server";
 import { isJsonObject } from "#engine/config/id-paths";
 import { compareVersions, nextMinorVersion } from "#engine/config/versions";
-import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
+import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
 import { seededDatabase, teardown, type Seeded } from "./helpers";
 
 const BODY = "demo-standards";
@@ -197,11 +197,7 @@ describe("publishing a version", () => {
 describe("over HTTP", () => {
   let app: AppProcess;
   beforeAll(async () => {
-    app = await startApp({
-      DATABASE_URL: s.database.url,
-      GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0",
-      REDIS_URL: undefined,
-    });
+    app = await startAppOn(s.database);
   });
   afterAll(() => app?.stop());
 

@@ -46,15 +46,8 @@ export async function transitionAsIs(
 }
 
 /** As `transitionAsIs`, but a refusal fails the test, naming who fired what. */
-export async function fireAs(
-  db: Db,
-  actor: TenantContext,
-  caseId: string,
-  transitionId: string,
-  input: unknown,
-  now: Date,
-) {
-  const result = await transitionAsIs(db, actor, caseId, transitionId, input, now);
-  if (!result.ok) throw new Error(`${actor.user.login} ${transitionId}: ${JSON.stringify(result)}`);
+export async function fireAs(...args: Parameters<typeof transitionAsIs>) {
+  const result = await transitionAsIs(...args);
+  if (!result.ok) throw new Error(`${args[1].user.login} ${args[3]}: ${JSON.stringify(result)}`);
   return result;
 }
