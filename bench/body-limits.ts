@@ -6,17 +6,13 @@
 // took, how much the client got onto the wire before it, and the server's peak resident memory
 // above what it was before (sampled from /proc every 10 ms). Figures are recorded in bench/README.md.
 import http from "node:http";
-import { HttpSession, startApp } from "#tests/setup/app-process";
+import { HttpSession, startAppOn } from "#tests/setup/app-process";
 import { createTestDatabase } from "#tests/setup/services";
 import { rssMb as processRssMb } from "#tests/setup/proc";
 
 const MB = 1024 * 1024;
 const database = await createTestDatabase();
-const app = await startApp({
-  DATABASE_URL: database.url,
-  GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0",
-  REDIS_URL: undefined,
-});
+const app = await startAppOn(database);
 const rssMb = () => processRssMb(app.pid);
 
 async function measured<T>(work: () => Promise<T>) {

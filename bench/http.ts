@@ -22,12 +22,12 @@ import { Queue } from "bullmq";
 import pg from "pg";
 import { reportCase } from "#app/server/cases.server";
 import { createPrisma } from "#app/server/db.server";
-import { loadTenantContext } from "#app/server/tenancy.server";
 import { transitionCase } from "#app/server/workflow.server";
 import { startApp, type AppProcess } from "#tests/setup/app-process";
 import { printProfile } from "./cpu-profile";
 import { createTestDatabase, REDIS_URL, redisAvailable } from "#tests/setup/services";
 import { processCpuMs } from "#tests/setup/proc";
+import { memberContext, validDispute as dispute } from "#tests/setup/drive-cases";
 
 const { values } = parseArgs({
   options: {
@@ -51,13 +51,6 @@ const TOWNSHIPS = Math.max(1, Number(values.townships));
 const PATHS = values.paths.split(",");
 const POOL = Number(values["transition-pool"]);
 
-const dispute = {
-  summary: "邻里噪音纠纷",
-  parties: 3,
-  location: "桥头村5组",
-  partyPhone: "13800001111",
-  partyIdNumber: "33090219800101123X",
-};
 const form = (payload: unknown) => new URLSearchParams({ payload: JSON.stringify(payload) }).toString();
 const log = (line: string) => console.log(line);
 
@@ -290,13 +283,7 @@ try {
   const east = (await sql.query<{ id: string }>(`SELECT id FROM "Tenant" WHERE code = 'east-lake'`)).rows[0]!.id;
 
   // Cases through the engine, for realism: 4 reported, 4 triaged, 4 dispatched.
-  const ctx = async (login: string) => {
-    const user = await db.user.findUniqueOrThrow({
-      where: { login },
-      select: { id: true, login: true, displayName: true, active: true },
-    });
-    return (await loadTenantContext(db, user, "east-lake", new Date()))!;
-  };
+  const ctx = (login: string) => memberContext(db, login);
   const [grid, routing] = [await ctx("east.grid1"), await ctx("east.routing")];
   const templates: string[] = [];
   for (let i = 0; i < 12; i++) {

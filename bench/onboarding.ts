@@ -15,7 +15,7 @@ import { parseArgs } from "node:util";
 import ExcelJS from "exceljs";
 import type { Browser, BrowserContextOptions, Locator, Page } from "playwright-core";
 import { importOrgFile } from "#app/server/org-import.server";
-import { startApp } from "#tests/setup/app-process";
+import { startAppOn } from "#tests/setup/app-process";
 import { ARTIFACTS, launchBrowser } from "#tests/setup/browser";
 import { createTestDatabase } from "#tests/setup/services";
 
@@ -758,11 +758,7 @@ const sumTallies = (ts: Tally[]): Tally => {
 
 const files = mkdtempSync(path.join(tmpdir(), "gridwork-onboarding-"));
 const database = await createTestDatabase();
-const app = await startApp({
-  DATABASE_URL: database.url,
-  GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0",
-  REDIS_URL: undefined,
-});
+const app = await startAppOn(database);
 const browser = await launchBrowser();
 const loadBefore = loadavg()[0]!;
 try {

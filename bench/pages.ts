@@ -5,9 +5,9 @@
 // first-contentful-paint from the browser's performance API (median of the runs).
 // Figures are recorded in bench/README.md.
 import { parseArgs } from "node:util";
-import { chromium } from "playwright-core";
-import { HttpSession, startApp } from "#tests/setup/app-process";
-import { CHROMIUM, createTestDatabase } from "#tests/setup/services";
+import { HttpSession, startAppOn } from "#tests/setup/app-process";
+import { launchChromium } from "#tests/setup/browser";
+import { createTestDatabase } from "#tests/setup/services";
 
 const { values } = parseArgs({ options: { runs: { type: "string", default: "3" } } });
 const runs = Math.max(1, Number(values.runs));
@@ -21,24 +21,8 @@ const median = (xs: number[]) => {
 const kib = (n: number) => `${(n / 1024).toFixed(1)} KiB`;
 
 const database = await createTestDatabase();
-const app = await startApp({
-  DATABASE_URL: database.url,
-  GRIDWORK_EMBEDDED_DB: database.kind === "pglite" ? "1" : "0",
-  REDIS_URL: undefined,
-});
-const browser = await chromium.launch({
-  executablePath: CHROMIUM,
-  headless: true,
-  args: [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-    "--disable-quic",
-  ],
-});
+const app = await startAppOn(database);
+const browser = await launchChromium();
 try {
   const grid1 = new HttpSession(app.url);
   await grid1.login("east.grid1");

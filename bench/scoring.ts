@@ -22,11 +22,11 @@ import { createPrisma, type Db } from "#app/server/db.server";
 import { runOutboxJob } from "#app/server/jobs.server";
 import { recomputeTenantPeriod } from "#app/server/scoring.server";
 import { seedDemo } from "#app/server/seed.server";
-import { loadTenantContext } from "#app/server/tenancy.server";
-import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { sweepDueCases } from "#app/server/workflow.server";
 import { periodFromKey } from "#engine/scoring/index";
 import { DEFAULT_TIME_ZONE } from "#schemas/township-config";
 import { createTestDatabase } from "#tests/setup/services";
+import { fireAs, memberContext } from "#tests/setup/drive-cases";
 
 const { values } = parseArgs({
   options: { townships: { type: "string", default: "20" }, cases: { type: "string", default: "100000" } },
@@ -61,13 +61,7 @@ await sql.connect();
 try {
   await seedDemo(db, "tenants");
   const east = await db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } });
-  const ctx = async (login: string) => {
-    const user = await db.user.findUniqueOrThrow({
-      where: { login },
-      select: { id: true, login: true, displayName: true, active: true },
-    });
-    return (await loadTenantContext(db, user, "east-lake", new Date()))!;
-  };
+  const ctx = (login: string) => memberContext(db, login);
   const templates: string[] = [];
   const open = async (login: string, when: Date) => {
     const r = await reportCase(
@@ -79,17 +73,8 @@ try {
     templates.push(r.caseId);
     return r.caseId;
   };
-  const fire = async (id: string, login: string, transitionId: string, input: unknown, when: Date) => {
-    const row = await db.case.findUniqueOrThrow({ where: { id } });
-    const r = await transitionCase(
-      db,
-      await ctx(login),
-      id,
-      { transitionId, input, expectedVersion: row.version },
-      when,
-    );
-    if (!r.ok) throw new Error(`${transitionId}: ${JSON.stringify(r)}`);
-  };
+  const fire = async (id: string, login: string, transitionId: string, input: unknown, when: Date) =>
+    fireAs(db, await ctx(login), id, transitionId, input, when);
   const loop = async (id: string, lead: string, day: string) => {
     await fire(id, "east.routing", "triage", { gradeId: "general" }, at(`${day} 10:00`));
     await fire(id, "east.routing", "dispatch", { leadUnitId: lead }, at(`${day} 11:00`));

@@ -18,9 +18,9 @@ import { PrismaClient } from "#app/generated/prisma/client";
 import { reportCase } from "#app/server/cases.server";
 import { createPrisma, type Db } from "#app/server/db.server";
 import { seedDemo } from "#app/server/seed.server";
-import { loadTenantContext } from "#app/server/tenancy.server";
 import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
 import { createTestDatabase } from "#tests/setup/services";
+import { memberContext } from "#tests/setup/drive-cases";
 
 const { values } = parseArgs({
   options: { open: { type: "string", default: "1000000" }, due: { type: "string", default: "1000" } },
@@ -111,15 +111,7 @@ try {
       .join(" ")}`,
   );
   await seedDemo(db, "tenants");
-  const contextOf = async (login: string) => {
-    const user = await db.user.findUniqueOrThrow({
-      where: { login },
-      select: { id: true, login: true, displayName: true, active: true },
-    });
-    const ctx = await loadTenantContext(db, user, "east-lake", new Date());
-    if (!ctx) throw new Error(login);
-    return ctx;
-  };
+  const contextOf = (login: string) => memberContext(db, login);
 
   // The original: a real case through the real path.
   const reported = await reportCase(

@@ -15,10 +15,11 @@ import { verifyAuditChain } from "#app/server/audit.server";
 import { reportCase } from "#app/server/cases.server";
 import { createPrisma, type Db } from "#app/server/db.server";
 import { seedDemo } from "#app/server/seed.server";
-import { loadTenantContext, type TenantContext } from "#app/server/tenancy.server";
+import type { TenantContext } from "#app/server/tenancy.server";
 import { transitionCase } from "#app/server/workflow.server";
 import { createTestDatabase } from "#tests/setup/services";
 import { processCpuMs } from "#tests/setup/proc";
+import { memberContext, validDispute as dispute } from "#tests/setup/drive-cases";
 
 const { values } = parseArgs({
   options: {
@@ -33,13 +34,6 @@ const clientCounts = values.clients.split(",").map(Number);
 const townshipCounts = values.townships.split(",").map(Number);
 const maxTownships = Math.max(...townshipCounts);
 
-const dispute = {
-  summary: "邻里噪音纠纷",
-  parties: 3,
-  location: "桥头村5组",
-  partyPhone: "13800001111",
-  partyIdNumber: "33090219800101123X",
-};
 const STEPS: Array<{ login: string; transitionId: string; input?: unknown }> = [
   { login: "east.routing", transitionId: "triage", input: { gradeId: "general" } },
   {
@@ -126,15 +120,7 @@ async function addTownships(db: Db, count: number) {
 async function contexts(db: Db, codes: string[]) {
   const out = new Map<string, TenantContext>();
   for (const login of LOGINS) {
-    const user = await db.user.findUniqueOrThrow({
-      where: { login },
-      select: { id: true, login: true, displayName: true, active: true },
-    });
-    for (const code of codes) {
-      const ctx = await loadTenantContext(db, user, code, new Date());
-      if (!ctx) throw new Error(`${login} is not a member of ${code}`);
-      out.set(`${login}@${code}`, ctx);
-    }
+    for (const code of codes) out.set(`${login}@${code}`, await memberContext(db, login, code));
   }
   return out;
 }

@@ -1,8 +1,11 @@
-// Pieces of the big-screen dashboards (大屏): live refresh and the large figures.
+// Pieces of the big-screen dashboards (大屏), the same on the township and county screens: live
+// refresh, the heading, the large figures and the chart panels.
 import { useRevalidator } from "@remix-run/react";
 import { useEffect } from "react";
+import type { ReactNode } from "react";
 import { useT } from "#app/i18n";
-import { LineChart } from "./charts";
+import { BarChart, DonutChart, LineChart } from "./charts";
+import { useWhen } from "./township";
 
 const REFRESH_MS = 30_000;
 
@@ -54,6 +57,72 @@ export function TrendPanel({ trend }: { trend: Array<{ day: string; reported: nu
           { name: t("seriesClosed"), values: trend.map((p) => p.closed), colour: "#22c55e" },
         ]}
       />
+    </div>
+  );
+}
+
+/** The screen's title and when its figures were read (announced on each live refresh). */
+export function DashboardHeading({ name, at }: { name: string; at: string }) {
+  const t = useT();
+  const when = useWhen();
+  return (
+    <>
+      <h1>{t("dashboardTitle", { name })}</h1>
+      <p className="updated" aria-live="polite">
+        {t("updatedAt", { at: when(at) })}
+      </p>
+    </>
+  );
+}
+
+/** Total, open, overdue and open supervision sheets as large figures; `children` adds more. */
+export function CaseFigures({
+  figures: f,
+  children,
+}: {
+  figures: { total: number; open: number; overdue: number; openSheets: number };
+  children?: ReactNode;
+}) {
+  const t = useT();
+  return (
+    <div className="big-figures">
+      <BigFigure label={t("figureTotal")} value={f.total} testId="figure-total" />
+      <BigFigure label={t("figureOpen")} value={f.open} testId="figure-open" />
+      <BigFigure
+        label={t("figureOverdue")}
+        value={f.overdue}
+        tone={f.overdue ? "alert" : "ok"}
+        testId="figure-overdue"
+      />
+      <BigFigure
+        label={t("figureOpenSheets")}
+        value={f.openSheets}
+        tone={f.openSheets ? "warn" : "ok"}
+        testId="figure-sheets"
+      />
+      {children}
+    </div>
+  );
+}
+
+/** A panel of case counts by something, as bars (or a donut). */
+export function CountPanel({
+  title,
+  testId,
+  data,
+  donut = false,
+}: {
+  title: string;
+  testId: string;
+  data: Array<{ label: string; value: number }>;
+  donut?: boolean;
+}) {
+  const t = useT();
+  const Chart = donut ? DonutChart : BarChart;
+  return (
+    <div className="panel">
+      <h2>{title}</h2>
+      <Chart title={title} valueLabel={t("caseCount")} testId={testId} data={data} />
     </div>
   );
 }

@@ -1,8 +1,6 @@
 import { json, type LinksFunction, type LoaderFunctionArgs } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
-import { BarChart } from "#app/components/charts";
-import { BigFigure, TrendPanel, useLiveRefresh } from "#app/components/dashboard";
-import { useWhen } from "#app/components/township";
+import { CaseFigures, CountPanel, DashboardHeading, TrendPanel, useLiveRefresh } from "#app/components/dashboard";
 import { useLocale, useT } from "#app/i18n";
 import { requireCountyContext } from "#app/server/county.server";
 import { countyDashboard } from "#app/server/dashboard.server";
@@ -26,50 +24,23 @@ export default function CountyDashboard() {
   const { county, figures: f, at } = useLoaderData<typeof loader>();
   const t = useT();
   const locale = useLocale();
-  const when = useWhen();
   useLiveRefresh();
   const name = (x: { name: string; nameEn: string | null }) => (locale === "en" ? (x.nameEn ?? x.name) : x.name);
   return (
     <section className="dashboard" data-testid="dashboard">
-      <h1>{t("dashboardTitle", { name: name(county) })}</h1>
-      <p className="updated" aria-live="polite">
-        {t("updatedAt", { at: when(at) })}
-      </p>
-      <div className="big-figures">
-        <BigFigure label={t("figureTotal")} value={f.totals.total} testId="figure-total" />
-        <BigFigure label={t("figureOpen")} value={f.totals.open} testId="figure-open" />
-        <BigFigure
-          label={t("figureOverdue")}
-          value={f.totals.overdue}
-          tone={f.totals.overdue ? "alert" : "ok"}
-          testId="figure-overdue"
-        />
-        <BigFigure
-          label={t("figureOpenSheets")}
-          value={f.totals.openSheets}
-          tone={f.totals.openSheets ? "warn" : "ok"}
-          testId="figure-sheets"
-        />
-      </div>
+      <DashboardHeading name={name(county)} at={at} />
+      <CaseFigures figures={f.totals} />
       <div className="panels">
-        <div className="panel">
-          <h2>{t("openByTownship")}</h2>
-          <BarChart
-            title={t("openByTownship")}
-            valueLabel={t("caseCount")}
-            testId="chart-townships"
-            data={f.townships.map((r) => ({ label: name(r), value: r.open }))}
-          />
-        </div>
-        <div className="panel">
-          <h2>{t("overdueByTownship")}</h2>
-          <BarChart
-            title={t("overdueByTownship")}
-            valueLabel={t("caseCount")}
-            testId="chart-overdue"
-            data={f.townships.map((r) => ({ label: name(r), value: r.overdue }))}
-          />
-        </div>
+        <CountPanel
+          title={t("openByTownship")}
+          testId="chart-townships"
+          data={f.townships.map((r) => ({ label: name(r), value: r.open }))}
+        />
+        <CountPanel
+          title={t("overdueByTownship")}
+          testId="chart-overdue"
+          data={f.townships.map((r) => ({ label: name(r), value: r.overdue }))}
+        />
         <TrendPanel trend={f.trend} />
         <div className="panel panel-wide">
           <table className="county" data-testid="county-figures">

@@ -4,7 +4,7 @@
 // and shown as a diff against the published version; Publish makes it the next version. A draft
 // that changes deadlines or calendars also shows which open cases' due dates would move.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { useMemo, useState } from "react";
 import { jsonEqual } from "#engine/config/id-paths";
 import { emptySection, SECTION_IDS, sectionValue, type SectionId } from "#engine/config/overrides";
@@ -13,6 +13,7 @@ import { pickText } from "#engine/i18n";
 import { EditorForm } from "#app/components/config-form";
 import { ImpactSummary, ImpactTable } from "#app/components/deadline-impact-table";
 import { IssueList } from "#app/components/issue-list";
+import { PublishEdit } from "#app/components/publish-edit";
 import { noRevalidateOnCheck, useLiveCheck } from "#app/components/live-check";
 import { useTownship } from "#app/components/township";
 import { useLocale, useT, type MessageKey } from "#app/i18n";
@@ -197,23 +198,14 @@ export default function ConfigEditor() {
             {check.impact ? <ImpactSummary impact={check.impact} /> : null}
           </>
         ) : null}
-        <Form method="post">
-          <input type="hidden" name="edit" value={edit} />
-          <input type="hidden" name="baseVersion" value={data.version} />
-          <button
-            type="submit"
-            name="intent"
-            value="publish"
-            className="primary"
-            disabled={!check?.ok || publishing}
-            data-testid="publish-config"
-          >
-            {publishing ? t("publishing") : t("publishVersion", { n: data.version + 1 })}
-          </button>
-        </Form>
-        <p className="field-description">
-          {t("backTo")} <Link to={`/t/${tenant.code}/admin`}>{t("admin")}</Link>
-        </p>
+        <PublishEdit
+          edit={edit}
+          version={data.version}
+          tenantCode={tenant.code}
+          ready={!!check?.ok}
+          publishing={publishing}
+          testId="publish-config"
+        />
       </aside>
       {check?.ok && check.impact?.rows.length ? <ImpactTable impact={check.impact} /> : null}
     </div>

@@ -3,7 +3,7 @@
 // Schema, uiSchema and English overlay (engine/form-designer.ts), previewed live with the same
 // RJSF renderer cases use, validated with the whole config on the server, published as a version.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, Link, useLoaderData } from "@remix-run/react";
+import { useLoaderData } from "@remix-run/react";
 import { useEffect, useMemo, useRef, useState } from "react";
 import { isJsonObject } from "#engine/config/id-paths";
 import {
@@ -25,6 +25,7 @@ import { pickText } from "#engine/i18n";
 import { ConfigForm } from "#app/components/config-form";
 import { IssueList, type ShownIssue } from "#app/components/issue-list";
 import { noRevalidateOnCheck, useLiveCheck } from "#app/components/live-check";
+import { PublishEdit } from "#app/components/publish-edit";
 import { useTownship } from "#app/components/township";
 import { useLocale, useT } from "#app/i18n";
 import { configEditAction, loadConfigAdmin } from "#app/server/config-admin.server";
@@ -407,23 +408,14 @@ export default function FormDesigner() {
             </ul>
           </>
         ) : null}
-        <Form method="post">
-          <input type="hidden" name="edit" value={edit} />
-          <input type="hidden" name="baseVersion" value={data.version} />
-          <button
-            type="submit"
-            name="intent"
-            value="publish"
-            className="primary"
-            disabled={!check?.ok || publishing}
-            data-testid="publish-form"
-          >
-            {publishing ? t("publishing") : t("publishVersion", { n: data.version + 1 })}
-          </button>
-        </Form>
-        <p className="field-description">
-          {t("backTo")} <Link to={`/t/${tenant.code}/admin`}>{t("admin")}</Link>
-        </p>
+        <PublishEdit
+          edit={edit}
+          version={data.version}
+          tenantCode={tenant.code}
+          ready={!!check?.ok}
+          publishing={publishing}
+          testId="publish-form"
+        />
       </aside>
     </div>
   );

@@ -5,6 +5,7 @@ import { json, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useLoaderData } from "@remix-run/react";
 import { BarChart } from "#app/components/bar-chart";
 import { FIGURE_KEYS, figureLabel, formatFigure, GROUPS, LEVEL_CSS } from "#app/components/score-levels";
+import { LevelCell } from "#app/components/level-badge";
 import type { MessageKey } from "#app/i18n";
 import { useT } from "#app/i18n";
 import { getPrisma } from "#app/server/db.server";
@@ -114,13 +115,7 @@ export default function MonthlyReview() {
                       <td>{r.name}</td>
                       <td>{r.score}</td>
                       <td>{r.deductions}</td>
-                      {group === "grid" ? (
-                        <td>
-                          <span className={`badge level-${r.level ?? "none"}`} data-level={r.level}>
-                            {r.levelName ?? "—"}
-                          </span>
-                        </td>
-                      ) : null}
+                      {group === "grid" ? <LevelCell level={r.level} levelName={r.levelName} /> : null}
                     </tr>
                   ))}
                 </tbody>

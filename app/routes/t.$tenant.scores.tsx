@@ -6,6 +6,7 @@ import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from
 import { Form, Link, useLoaderData, useSearchParams } from "@remix-run/react";
 import { GROUPS, LEVEL_CSS } from "#app/components/score-levels";
 import { StateBadge, useTownship, useWhen } from "#app/components/township";
+import { LevelCell } from "#app/components/level-badge";
 import type { MessageKey } from "#app/i18n";
 import { useT } from "#app/i18n";
 import { getPrisma } from "#app/server/db.server";
@@ -155,13 +156,7 @@ export default function Scores() {
                     <td>{r.score}</td>
                     <td>{r.additions ? `+${r.additions}` : "0"}</td>
                     <td>{r.deductions}</td>
-                    {rated ? (
-                      <td>
-                        <span className={`badge level-${r.level ?? "none"}`} data-level={r.level}>
-                          {r.levelName ?? "—"}
-                        </span>
-                      </td>
-                    ) : null}
+                    {rated ? <LevelCell level={r.level} levelName={r.levelName} /> : null}
                   </tr>
                 ))}
               </tbody>

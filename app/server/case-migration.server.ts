@@ -15,7 +15,7 @@ import type { Issue } from "#engine/issues";
 import { nextCheckAt } from "#engine/supervision";
 import { appendAudit, type AuditEntry } from "./audit.server";
 import { getConfigVersion } from "./config.server";
-import type { Db, Tx } from "./db.server";
+import type { Client, Db } from "./db.server";
 import { relayOutbox } from "./jobs.server";
 import { writeOutbox, type OutboxRef } from "./outbox.server";
 import { accessibleCases } from "./permissions.server";
@@ -34,8 +34,6 @@ export type MigrationScreen = {
   openOnOlder: number;
   plan: MigrationView;
 };
-
-type Client = Db | Tx;
 
 const CASE_COLUMNS = {
   id: true,
@@ -59,7 +57,7 @@ async function loadPlan(client: Client, tenantId: string, choices: StateChoices,
     orderBy: { version: "desc" },
     select: { version: true },
   });
-  const latest = head ? await getConfigVersion(client as Db, tenantId, head.version) : null;
+  const latest = head ? await getConfigVersion(client, tenantId, head.version) : null;
   if (!latest) throw new Response("Township has no published config", { status: 503 });
   const rows = await client.case.findMany({
     where: { tenantId, closedAt: null, configVersion: { lt: latest.version } },
@@ -68,7 +66,7 @@ async function loadPlan(client: Client, tenantId: string, choices: StateChoices,
   });
   const sources = new Map<number, CompiledConfig>();
   for (const v of new Set(rows.map((r) => r.configVersion))) {
-    const found = await getConfigVersion(client as Db, tenantId, v);
+    const found = await getConfigVersion(client, tenantId, v);
     if (found) sources.set(v, found.compiled);
   }
   const cases: MigratingCase[] = rows.map((r) => {

@@ -4,6 +4,7 @@ import { Prisma } from "#app/generated/prisma/client";
 import type { CaseState, Mode } from "#engine/case-state";
 import { decideIntake, type IntakeInput, type NewCase, type Refusal } from "#engine/intake";
 import type { Issue } from "#engine/issues";
+import type { Outcome } from "#engine/outcomes";
 import { checkUploads, storeAttachments } from "./attachments.server";
 import type { Upload } from "./form-input.server";
 import type { Tx } from "./db.server";
@@ -135,6 +136,29 @@ export async function reportCase(
   const extraIssues = [...(location.ok ? [] : location.issues), ...(uploads.ok ? [] : uploads.issues)];
   if (extraIssues.length) return { ok: false, refusal: { kind: "invalid-input", issues: extraIssues } };
   const c = decision.case;
+  const files = uploads.ok ? uploads.files : [];
+  const number = await writeNewCase(
+    ctx,
+    decision,
+    now,
+    location.ok && location.value ? { location: location.value } : {},
+    files.length ? (tx) => storeAttachments(tx, c.tenantId, ctx.user.id, c.id, files, now) : undefined,
+  );
+  return { ok: true, caseId: c.id, number };
+}
+
+/**
+ * Writes a case the engine decided to open and applies its outcomes in one transaction (with
+ * `alongside`, e.g. its attachments), then hands the outbox rows on. Returns the case number.
+ */
+export async function writeNewCase(
+  ctx: TenantContext,
+  decided: { case: NewCase; outcomes: readonly Outcome[] },
+  now: Date,
+  extra: Parameters<typeof insertNewCase>[3] = {},
+  alongside?: (tx: Tx) => Promise<void>,
+): Promise<string> {
+  const c = decided.case;
   const state: CaseState = {
     ...c,
     version: 1,
@@ -142,17 +166,16 @@ export async function reportCase(
     deadlines: [],
     mode: ctx.tenant.mode as Mode,
   };
-  const files = uploads.ok ? uploads.files : [];
   const { number, outbox } = await ctx.db.transaction(async (tx) => {
     // Stuck from the start (ADR 037): nobody could triage it today; the leadership hears of it.
     const stuck = await stuckAfterWrite(tx, ctx.compiled, ctx.compiled, state, now);
     const number = await insertNewCase(tx, c, now, {
-      ...(location.ok && location.value ? { location: location.value } : {}),
+      ...extra,
       stuckSince: stuck ? now : null,
       // Attachments are written before the audit entry: the chain's lock waits for them otherwise.
-      lockAudit: !files.length,
+      lockAudit: !alongside,
     });
-    if (files.length) await storeAttachments(tx, c.tenantId, ctx.user.id, c.id, files, now);
+    await alongside?.(tx);
     const notice = stuck ? [stuckNotice(c.tenantId, [...ctx.compiled.leadershipPosts], { ...c, number }, now)] : [];
     const outbox = await applyOutcomes(
       tx,
@@ -164,7 +187,7 @@ export async function reportCase(
         now,
         timeZone: ctx.compiled.defaults.timeZone,
       },
-      decision.outcomes,
+      decided.outcomes,
       notice,
     );
     // A task for the townships fans out to them in a job committed with it (ADR 041).
@@ -173,7 +196,7 @@ export async function reportCase(
     return { number, outbox };
   });
   await relayOutbox(outbox);
-  return { ok: true, caseId: c.id, number };
+  return number;
 }
 
 const listSelect = {

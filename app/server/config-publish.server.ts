@@ -271,7 +271,7 @@ export async function publishTownshipConfig(
         };
       }
       const version = (latest?.version ?? 0) + 1;
-      const previous = latest ? await getConfigVersion(tx as unknown as Db, tenant.id, latest.version) : null;
+      const previous = latest ? await getConfigVersion(tx, tenant.id, latest.version) : null;
       await tx.configVersion.create({
         data: {
           tenantId: tenant.id,

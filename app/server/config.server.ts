@@ -6,7 +6,7 @@ import { calendarBasesNeeded, compileConfig, type CompiledConfig } from "#engine
 import { withRunningCalendars } from "#engine/deadline-impact";
 import { DEFAULT_TIME_ZONE, type TownshipConfig } from "#schemas/township-config";
 import { cached, tableCache } from "./context-cache.server";
-import type { Db } from "./db.server";
+import type { Client } from "./db.server";
 import { env } from "./env.server";
 import { readJson } from "./tenant-files.server";
 
@@ -31,7 +31,7 @@ export function compileTownshipConfig(config: TownshipConfig): CompiledConfig {
   return compileConfig(config, { calendarBases: calendarBasesFor(config) });
 }
 
-async function compiledVersion(db: Db, id: string): Promise<CompiledConfig> {
+async function compiledVersion(db: Client, id: string): Promise<CompiledConfig> {
   let compiled = cache.get(id);
   if (!compiled) {
     const row = await db.configVersion.findUniqueOrThrow({ where: { id }, select: { document: true } });
@@ -46,7 +46,7 @@ async function compiledVersion(db: Db, id: string): Promise<CompiledConfig> {
 const versionRows = tableCache<{ id: string; version: number }>(["ConfigVersion"]);
 
 export async function getConfigVersion(
-  db: Db,
+  db: Client,
   tenantId: string,
   version?: number,
 ): Promise<{ compiled: CompiledConfig; version: number } | null> {
@@ -68,7 +68,7 @@ const running = new WeakMap<CompiledConfig, WeakMap<CompiledConfig, CompiledConf
  * (docs/decisions/016-deadline-impact-preview.md).
  */
 export async function getTenantConfig(
-  db: Db,
+  db: Client,
   tenantId: string,
   version?: number,
 ): Promise<{ compiled: CompiledConfig; version: number } | null> {
@@ -84,14 +84,14 @@ export async function getTenantConfig(
 }
 
 /** The time zone of a township's current config (its periods are cut in it). */
-export async function tenantTimeZone(db: Db, tenantId: string): Promise<string> {
+export async function tenantTimeZone(db: Client, tenantId: string): Promise<string> {
   const current = await getTenantConfig(db, tenantId);
   if (!current) throw new Error(`Tenant ${tenantId} has no published config`);
   return current.compiled.defaults.timeZone;
 }
 
 /** A county has no config of its own: its periods are cut in its first township's zone (the schema's default without one). */
-export async function countyTimeZone(db: Db, countyId: string): Promise<string> {
+export async function countyTimeZone(db: Client, countyId: string): Promise<string> {
   // A county with its own config (ADR 039) says its time zone itself.
   if (await db.configVersion.count({ where: { tenantId: countyId } })) return tenantTimeZone(db, countyId);
   const first = await db.configVersion.findFirst({

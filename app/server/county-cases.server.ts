@@ -11,7 +11,7 @@ import { decideIntake } from "#engine/intake";
 import { appendAudit } from "./audit.server";
 import { insertNewCase } from "./cases.server";
 import { getTenantConfig } from "./config.server";
-import type { Db, Tx } from "./db.server";
+import type { Tx } from "./db.server";
 import { applyOutcomes } from "./effects.server";
 import { writeOutbox, type OutboxRef, type OutboxRow } from "./outbox.server";
 import { transitionFormFor } from "./transition-forms.server";
@@ -35,7 +35,7 @@ export async function openCountyCase(tx: Tx, job: Job, now: Date): Promise<Outbo
   });
   const countyId = source.tenant.parentId;
   if (!countyId || (await tx.case.findUnique({ where: { sourceCaseId: caseId }, select: { id: true } }))) return [];
-  const config = await getTenantConfig(tx as unknown as Db, countyId);
+  const config = await getTenantConfig(tx, countyId);
   const category = config && escalationCategory(config.compiled);
   // A county without a config of its own (or without an escalation workflow) only gets the notice.
   if (!config || !category)
@@ -140,7 +140,7 @@ export async function mirrorCountyStep(tx: Tx, job: Job, now: Date): Promise<Out
   const p = job.payload as { countyCaseId: string; transitionId: string; input: unknown; actorId: string };
   const county = await tx.case.findUniqueOrThrow({ where: { id: p.countyCaseId } });
   if (!county.sourceCaseId) return [];
-  const config = await getTenantConfig(tx as unknown as Db, county.tenantId, county.configVersion);
+  const config = await getTenantConfig(tx, county.tenantId, county.configVersion);
   if (!config) throw new Error(`Case ${county.id}: config version ${county.configVersion} is missing`);
   const workflow = config.compiled.workflows.get(county.workflowId);
   const transition = workflow?.transitions?.find((t) => t.id === p.transitionId);
@@ -161,7 +161,7 @@ export async function mirrorCountyStep(tx: Tx, job: Job, now: Date): Promise<Out
     at: now,
   });
   if (!to?.returnsTo) return [];
-  const township = await getTenantConfig(tx as unknown as Db, source.tenantId, source.configVersion);
+  const township = await getTenantConfig(tx, source.tenantId, source.configVersion);
   const townshipForm = township?.compiled.workflows
     .get(source.workflowId)
     ?.transitions?.find((t) => t.id === to.returnsTo)?.form;

@@ -4,6 +4,8 @@ import { env } from "./env.server";
 
 export type Db = InstanceType<typeof PrismaClient>;
 export type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+/** Either the client or an open transaction: what a function that only queries takes. */
+export type Client = Db | Tx;
 
 const globalForDb = globalThis as unknown as { gridworkPrisma?: Db };
 

@@ -6,7 +6,7 @@ import type { Deadline } from "#engine/case-state";
 import type { CompiledConfig } from "#engine/config/index";
 import { deadlineImpact, withRunningCalendars, type DeadlineShift, type RunningCase } from "#engine/deadline-impact";
 import { getConfigVersion } from "./config.server";
-import type { Db, Tx } from "./db.server";
+import type { Client } from "./db.server";
 
 /** Up to this many working days left, a deadline shows orange ("due soon"). */
 export const DUE_SOON_WORKING_DAYS = 2;
@@ -74,7 +74,7 @@ export type OpenCase = {
  * publish both call this, in their own transaction (`client`), so preview == outcome.
  */
 export async function openCaseImpact(
-  client: Db | Tx,
+  client: Client,
   tenantId: string,
   current: CompiledConfig,
   draft: CompiledConfig,
@@ -101,7 +101,7 @@ export async function openCaseImpact(
     if (!deadlines.length) continue;
     let own = owns.get(row.configVersion);
     if (!own) {
-      const found = await getConfigVersion(client as unknown as Db, tenantId, row.configVersion);
+      const found = await getConfigVersion(client, tenantId, row.configVersion);
       if (!found) throw new Error(`Case ${row.id}: config version ${row.configVersion} is missing`);
       owns.set(row.configVersion, (own = found.compiled));
     }

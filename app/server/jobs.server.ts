@@ -62,7 +62,7 @@ async function recipients(tx: Tx, tenantId: string, p: NotifyPayload): Promise<s
   const posts = new Set(p.posts ?? []);
   const units = new Set(p.units ?? []);
   if (p.dutyLeaderOn) {
-    const config = await getTenantConfig(tx as unknown as Db, tenantId);
+    const config = await getTenantConfig(tx, tenantId);
     if (config) {
       const { getDutyRota } = await import("./workflow.server");
       const rota = await getDutyRota(tx as unknown as Db, tenantId);

@@ -44,16 +44,11 @@ import { figuresBy } from "#engine/scoring-breakdown";
 import type { TownshipConfig } from "#schemas/township-config";
 import { appendAudit } from "./audit.server";
 import { countyTimeZone, getTenantConfig, tenantTimeZone } from "./config.server";
-import type { Db, Tx } from "./db.server";
-import { caseMode, insertNewCase } from "./cases.server";
-import { applyOutcomes } from "./effects.server";
+import type { Client, Db } from "./db.server";
+import { caseMode, writeNewCase } from "./cases.server";
 import { cached, tableCache } from "./context-cache.server";
-import { activeMembersOf, relayOutbox } from "./jobs.server";
+import { activeMembersOf } from "./jobs.server";
 import type { TenantContext } from "./tenancy.server";
-
-/** A client or a transaction (jobs run inside the outbox job's transaction). */
-type Client = Tx;
-const asDb = (c: Client) => c as unknown as Db;
 
 /** The ledger rows rankings, reports and appeals read. */
 export const countedLines = { origin: { in: [...COUNTED_ORIGINS] } };
@@ -153,12 +148,12 @@ type Inputs = {
 
 /** The current config, each case's own version for reading its trail, the versions and the members. */
 async function scoringInputs(db: Client, tenantId: string, caseVersions: Iterable<number>): Promise<Inputs> {
-  const current = await getTenantConfig(asDb(db), tenantId);
+  const current = await getTenantConfig(db, tenantId);
   if (!current) throw new Error(`Tenant ${tenantId} has no published config`);
   const byVersion = new Map<number, TownshipConfig>([[current.version, current.compiled.config]]);
   for (const v of new Set(caseVersions)) {
     if (byVersion.has(v)) continue;
-    const c = await getTenantConfig(asDb(db), tenantId, v);
+    const c = await getTenantConfig(db, tenantId, v);
     if (c) byVersion.set(v, c.compiled.config);
   }
   return {
@@ -419,7 +414,7 @@ export type TownshipPeriodReport = {
 };
 
 export async function periodReportFor(db: Client, tenantId: string, periodKey: string): Promise<TownshipPeriodReport> {
-  const period = requirePeriod(await tenantTimeZone(asDb(db), tenantId), periodKey);
+  const period = requirePeriod(await tenantTimeZone(db, tenantId), periodKey);
   const { inputs, facts } = await periodFacts(db, tenantId, period);
   const ledger = await periodLedger(db, tenantId, period);
   const lines = ledger.map(toLine);
@@ -439,7 +434,7 @@ export async function countyReportFor(
   countyId: string,
   periodKey: string,
 ): Promise<CountyReport & { names: Record<string, { code: string; name: string; nameEn: string | null }> }> {
-  const period = requirePeriod(await countyTimeZone(asDb(db), countyId), periodKey);
+  const period = requirePeriod(await countyTimeZone(db, countyId), periodKey);
   const townships = await db.tenant.findMany({
     where: { parentId: countyId, kind: "township" },
     select: { id: true, code: true, name: true, nameEn: true },
@@ -533,23 +528,6 @@ export async function fileAppeal(
     { ...input, [field]: scoreEntryKey },
   );
   if (!decision.ok) return decision;
-  const c = decision.case;
-  const { number, outbox } = await ctx.db.transaction(async (tx) => {
-    const number = await insertNewCase(tx, c, now);
-    const outbox = await applyOutcomes(
-      tx,
-      {
-        tenantId,
-        actorId: ctx.user.id,
-        caseId: c.id,
-        caseTitle: c.title,
-        now,
-        timeZone: ctx.compiled.defaults.timeZone,
-      },
-      decision.outcomes,
-    );
-    return { number, outbox };
-  });
-  await relayOutbox(outbox);
-  return { ok: true, caseId: c.id, number };
+  const number = await writeNewCase(ctx, decision, now);
+  return { ok: true, caseId: decision.case.id, number };
 }

@@ -105,7 +105,7 @@ type Assessed = { id: string; number: string; title: string; state: string; stuc
 
 /** Each open case (or the ones named) with whether it is stuck now and the posts it hangs on. */
 async function assess(db: Db | Tx, tenantId: string, now: Date, caseIds?: readonly string[]): Promise<Assessed[]> {
-  const latest = await getTenantConfig(db as Db, tenantId);
+  const latest = await getTenantConfig(db, tenantId);
   if (!latest) return [];
   const { mode } = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { mode: true } });
   const staffing = await staffingOf(db, tenantId, latest.compiled, mode, now);
@@ -118,7 +118,7 @@ async function assess(db: Db | Tx, tenantId: string, now: Date, caseIds?: readon
   for (const row of rows) {
     let compiled = configs.get(row.configVersion);
     if (!compiled) {
-      const found = await getTenantConfig(db as Db, tenantId, row.configVersion);
+      const found = await getTenantConfig(db, tenantId, row.configVersion);
       if (!found) continue;
       configs.set(row.configVersion, (compiled = found.compiled));
     }
@@ -147,7 +147,7 @@ const owner = (db: Db): Runner => ({ transaction: (fn) => db.$transaction(fn, { 
 async function refreshStuck(runner: Runner, tenantId: string, now: Date, caseIds?: readonly string[]): Promise<number> {
   const { became, written } = await runner.transaction(async (tx) => {
     const assessed = await assess(tx, tenantId, now, caseIds);
-    const latest = await getTenantConfig(tx as unknown as Db, tenantId);
+    const latest = await getTenantConfig(tx, tenantId);
     const leadership = latest ? [...latest.compiled.leadershipPosts] : [];
     const free = assessed.filter((c) => !c.stuck).map((c) => c.id);
     if (free.length)

@@ -17,7 +17,7 @@ import {
 import { auditLockSql, markAuditLocked } from "./audit.server";
 import { caseWhereSql } from "./case-sql.server";
 import { getTenantConfig } from "./config.server";
-import type { Db, Tx } from "./db.server";
+import type { Client, Db, Tx } from "./db.server";
 import { applyOutcomes } from "./effects.server";
 import { countyStepJob } from "./county-cases.server";
 import { relayOutbox } from "./jobs.server";
@@ -78,7 +78,7 @@ export async function getDutyRota(db: Db, tenantId: string): Promise<DutyRotaDat
   return row.data;
 }
 
-async function tenantMode(db: Db, tenantId: string): Promise<Mode> {
+async function tenantMode(db: Client, tenantId: string): Promise<Mode> {
   const t = await db.tenant.findUniqueOrThrow({ where: { id: tenantId }, select: { mode: true } });
   return t.mode;
 }
@@ -281,9 +281,9 @@ export async function fireCountyResult(
   now: Date,
 ): Promise<{ ok: true; outbox: OutboxRef[] } | { ok: false; refusal: WorkflowRefusal }> {
   const row = await tx.case.findUniqueOrThrow({ where: { id: townshipCaseId } });
-  const config = await getTenantConfig(tx as unknown as Db, row.tenantId, row.configVersion);
+  const config = await getTenantConfig(tx, row.tenantId, row.configVersion);
   if (!config) throw new Error(`Case ${row.id}: config version ${row.configVersion} is missing`);
-  const state = toCaseState(row, await tenantMode(tx as unknown as Db, row.tenantId));
+  const state = toCaseState(row, await tenantMode(tx, row.tenantId));
   const actor: ActorContext = {
     userId: county.userId,
     tenantId: county.countyId,

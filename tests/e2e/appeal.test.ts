@@ -8,10 +8,7 @@ import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
 import { periodOf } from "#engine/scoring/index";
 import { reportCase } from "#app/server/cases.server";
-import { runOutboxJob } from "#app/server/jobs.server";
-import { loadTenantContext } from "#app/server/tenancy.server";
-import { transitionCase } from "#app/server/workflow.server";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
+import { ARTIFACTS, hasBrowser, poll, useE2EApp } from "#tests/setup/e2e";
 
 const ZONE = "Asia/Shanghai";
 
@@ -30,34 +27,7 @@ describe.runIf(hasBrowser)("appealing a deduction in Chromium", () => {
     let t = Math.max(Date.now() - 10 * 60_000, Date.parse(periodOf(ZONE, "month", new Date()).start));
     return () => new Date((t += 1000));
   })();
-  const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
 
-  async function ctx(login: string) {
-    const user = await e2e.db.user.findUniqueOrThrow({
-      where: { login },
-      select: { id: true, login: true, displayName: true, active: true },
-    });
-    const c = await loadTenantContext(e2e.db, user, "east-lake", new Date());
-    if (!c) throw new Error(login);
-    return c;
-  }
-  async function fire(id: string, login: string, transitionId: string, input: unknown, when: Date) {
-    const row = await e2e.db.case.findUniqueOrThrow({ where: { id } });
-    const r = await transitionCase(
-      e2e.db,
-      await ctx(login),
-      id,
-      { transitionId, input, expectedVersion: row.version },
-      when,
-    );
-    if (!r.ok) throw new Error(`${transitionId}: ${JSON.stringify(r)}`);
-  }
-  async function scoreJobs() {
-    // The app's own runner may take some jobs; running them here too is harmless (SKIP LOCKED, idempotent).
-    for (const job of await e2e.db.outboxJob.findMany({ where: { status: "pending" } }))
-      await runOutboxJob(e2e.db, job.id).catch(() => undefined);
-    await poll(() => e2e.db.outboxJob.count({ where: { kind: "score", status: { not: "done" } } })).toBe(0);
-  }
   const lines = (page: Page) => page.getByTestId("score-lines").locator("tbody tr");
   const returnedLine = (page: Page) => lines(page).filter({ hasText: "签收前退回" }).filter({ hasNotText: "申诉撤销" });
   async function openScores(page: Page) {
@@ -66,12 +36,12 @@ describe.runIf(hasBrowser)("appealing a deduction in Chromium", () => {
   }
 
   it("the director returns a case dispatched to the command room: a deduction for the command room", async () => {
-    const r = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: dispute }, tick());
+    const r = await reportCase(await e2e.context("east.grid1"), { categoryId: "dispute", data: dispute }, tick());
     if (!r.ok) throw new Error(JSON.stringify(r));
-    await fire(r.caseId, "east.routing", "triage", { gradeId: "general" }, tick());
-    await fire(r.caseId, "east.routing", "dispatch", { leadUnitId: "command-room" }, tick());
-    await fire(r.caseId, "east.director", "return", { reason: "请分流至村工作站" }, tick());
-    await scoreJobs();
+    await e2e.fire(r.caseId, "east.routing", "triage", { gradeId: "general" }, tick());
+    await e2e.fire(r.caseId, "east.routing", "dispatch", { leadUnitId: "command-room" }, tick());
+    await e2e.fire(r.caseId, "east.director", "return", { reason: "请分流至村工作站" }, tick());
+    await e2e.scoreJobs();
     expect(await e2e.db.scoreEntry.count({ where: { rule: "returned", targetId: "command-room", points: -1 } })).toBe(
       1,
     );
@@ -133,8 +103,8 @@ describe.runIf(hasBrowser)("appealing a deduction in Chromium", () => {
       data: { tenantId: tenant.id, userId: inspector.id, posts: ["inspection"], unitId: "command-room" },
     });
     const appeal = await e2e.db.case.findFirstOrThrow({ where: { workflowId: "score-appeal" } });
-    await fire(appeal.id, "east.inspector", "uphold", { reason: "经核实，该事件应由村工作站办理" }, new Date());
-    await scoreJobs();
+    await e2e.fire(appeal.id, "east.inspector", "uphold", { reason: "经核实，该事件应由村工作站办理" }, new Date());
+    await e2e.scoreJobs();
 
     await director.reload();
     const reversal = lines(director).filter({ hasText: "申诉撤销" });

@@ -6,7 +6,7 @@
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
+import { ARTIFACTS, hasBrowser, poll, useE2EApp } from "#tests/setup/e2e";
 
 // A 1×1 PNG.
 const PNG = Buffer.from(
@@ -21,7 +21,6 @@ describe.runIf(hasBrowser)("the case loop in Chromium", () => {
   const e2e = useE2EApp();
 
   /** Polls with room for a busy machine (vitest's default is one second). */
-  const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
   const stateOf = (page: Page) => page.getByTestId("case-state").textContent();
   const action = (page: Page, name: string) =>
     page.getByTestId("case-actions").getByRole("button", { name, exact: true });

@@ -6,46 +6,23 @@ import path from "node:path";
 import { describe, expect, it } from "vitest";
 import { publishTownshipConfig } from "#app/server/config-publish.server";
 import { reportCase } from "#app/server/cases.server";
-import { loadTenantContext } from "#app/server/tenancy.server";
-import { transitionCase } from "#app/server/workflow.server";
 import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 describe.runIf(hasBrowser)("moving open cases to a new config version in Chromium", () => {
   const e2e = useE2EApp();
 
-  async function ctx(login: string) {
-    const user = await e2e.db.user.findUniqueOrThrow({
-      where: { login },
-      select: { id: true, login: true, displayName: true, active: true },
-    });
-    const c = await loadTenantContext(e2e.db, user, "east-lake", new Date());
-    if (!c) throw new Error(login);
-    return c;
-  }
-  async function fire(id: string, login: string, transitionId: string, input?: unknown) {
-    const row = await e2e.db.case.findUniqueOrThrow({ where: { id } });
-    const r = await transitionCase(
-      e2e.db,
-      await ctx(login),
-      id,
-      { transitionId, input, expectedVersion: row.version },
-      new Date(),
-    );
-    if (!r.ok) throw new Error(`${transitionId}: ${JSON.stringify(r)}`);
-  }
-
   it("the admin maps the renamed state, reads the dry run and moves both cases", async () => {
     const ids: string[] = [];
     for (const summary of ["桥头村噪音纠纷（迁移）", "山下村邻里纠纷（迁移）"]) {
       const r = await reportCase(
-        await ctx("east.grid1"),
+        await e2e.context("east.grid1"),
         { categoryId: "dispute", data: { summary, parties: 2, location: "桥头村5组" } },
         new Date(),
       );
       if (!r.ok) throw new Error(JSON.stringify(r));
-      await fire(r.caseId, "east.routing", "triage", { gradeId: "general" });
-      await fire(r.caseId, "east.routing", "dispatch", { leadUnitId: "platform-safety" });
-      await fire(r.caseId, "east.safety", "accept");
+      await e2e.fire(r.caseId, "east.routing", "triage", { gradeId: "general" });
+      await e2e.fire(r.caseId, "east.routing", "dispatch", { leadUnitId: "platform-safety" });
+      await e2e.fire(r.caseId, "east.safety", "accept");
       ids.push(r.caseId);
     }
     const east = await e2e.db.tenant.findUniqueOrThrow({ where: { code: "east-lake" } });

@@ -2,7 +2,6 @@
 // without permission is refused, and a permitted export is watermarked and audited.
 import { readFileSync } from "node:fs";
 import { beforeAll, describe, expect, it } from "vitest";
-import { HttpSession } from "#tests/setup/app-process";
 import { hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 describe.runIf(hasBrowser)("confidentiality in Chromium", () => {
@@ -10,9 +9,7 @@ describe.runIf(hasBrowser)("confidentiality in Chromium", () => {
 
   const e2e = useE2EApp();
   beforeAll(async () => {
-    const grid1 = new HttpSession(e2e.app.url);
-    await grid1.login("east.grid1");
-    caseUrl = await grid1.reportCase("east-lake", "dispute", {
+    caseUrl = await e2e.reportOverHttp("east.grid1", {
       summary: "桥头村宅基地纠纷",
       parties: 2,
       location: "桥头村2组",

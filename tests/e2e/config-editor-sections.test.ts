@@ -3,11 +3,10 @@
 // and the routing post's workbench shows the renamed tab.
 import path from "node:path";
 import { describe, expect, it } from "vitest";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
+import { ARTIFACTS, hasBrowser, poll, useE2EApp } from "#tests/setup/e2e";
 
 describe.runIf(hasBrowser)("scoring rules and workbenches in the config editor, in Chromium", () => {
   const e2e = useE2EApp();
-  const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
 
   it("the admin changes a rule's points and renames a tab; the routing post's workbench follows", async () => {
     const admin = await e2e.loginAs("east.admin");

@@ -5,7 +5,7 @@
 import path from "node:path";
 import type { Page } from "playwright-core";
 import { describe, expect, it } from "vitest";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
+import { ARTIFACTS, hasBrowser, poll, useE2EApp } from "#tests/setup/e2e";
 
 describe.runIf(hasBrowser)("escalation to the county and back, in Chromium", () => {
   const e2e = useE2EApp();
@@ -13,7 +13,6 @@ describe.runIf(hasBrowser)("escalation to the county and back, in Chromium", () 
   let townshipUrl = "";
   let countyUrl = "";
 
-  const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
   const stateOf = (page: Page) => page.getByTestId("case-state").textContent();
   const action = (page: Page, name: string) =>
     page.getByTestId("case-actions").getByRole("button", { name, exact: true });

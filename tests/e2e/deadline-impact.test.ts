@@ -8,9 +8,7 @@ import { describe, expect, it } from "vitest";
 import { addDuration, addWorkingDays, buildCalendar, parseCalendarFile } from "#engine/calendar";
 import { localDate } from "#engine/time";
 import { reportCase } from "#app/server/cases.server";
-import { loadTenantContext } from "#app/server/tenancy.server";
-import { transitionCase } from "#app/server/workflow.server";
-import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
+import { ARTIFACTS, hasBrowser, poll, useE2EApp } from "#tests/setup/e2e";
 
 const ZONE = "Asia/Shanghai";
 
@@ -22,41 +20,19 @@ const shown = (d: Date | string) => new Date(d).toLocaleString("zh-CN", { timeZo
 
 describe.runIf(hasBrowser)("deadline impact preview in Chromium", () => {
   const e2e = useE2EApp();
-  const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
   const title = "桥头村5组邻里噪音纠纷（日历调整）";
-
-  async function ctx(login: string) {
-    const user = await e2e.db.user.findUniqueOrThrow({
-      where: { login },
-      select: { id: true, login: true, displayName: true, active: true },
-    });
-    const c = await loadTenantContext(e2e.db, user, "east-lake", new Date());
-    if (!c) throw new Error(login);
-    return c;
-  }
-  async function fire(id: string, login: string, transitionId: string, input: unknown, now: Date) {
-    const row = await e2e.db.case.findUniqueOrThrow({ where: { id } });
-    const r = await transitionCase(
-      e2e.db,
-      await ctx(login),
-      id,
-      { transitionId, input, expectedVersion: row.version },
-      now,
-    );
-    if (!r.ok) throw new Error(`${transitionId}: ${JSON.stringify(r)}`);
-  }
 
   it("the admin adds a day off, sees the case whose due moves, publishes, and the case screen shows the new due", async () => {
     // Today, on the real clock the app runs on: reported and dispatched, due in 5 working days.
     const now = new Date();
     const reported = await reportCase(
-      await ctx("east.grid1"),
+      await e2e.context("east.grid1"),
       { categoryId: "dispute", data: { summary: title, parties: 2, location: "桥头村5组" } },
       now,
     );
     if (!reported.ok) throw new Error(JSON.stringify(reported));
-    await fire(reported.caseId, "east.routing", "triage", { gradeId: "general" }, now);
-    await fire(reported.caseId, "east.routing", "dispatch", { leadUnitId: "platform-safety" }, now);
+    await e2e.fire(reported.caseId, "east.routing", "triage", { gradeId: "general" }, now);
+    await e2e.fire(reported.caseId, "east.routing", "dispatch", { leadUnitId: "platform-safety" }, now);
     const oldDue = (await e2e.db.case.findUniqueOrThrow({ where: { id: reported.caseId } })).dueAt!;
     // The next working day becomes a day off: the case gets one more day.
     const dayOff = addWorkingDays(buildCalendar(official, { timeZone: ZONE }), localDate(ZONE, now), 1);

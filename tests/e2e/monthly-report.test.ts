@@ -6,9 +6,7 @@ import path from "node:path";
 import ExcelJS from "exceljs";
 import { describe, expect, it } from "vitest";
 import { reportCase } from "#app/server/cases.server";
-import { runOutboxJob } from "#app/server/jobs.server";
-import { loadTenantContext } from "#app/server/tenancy.server";
-import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { sweepDueCases } from "#app/server/workflow.server";
 import { ARTIFACTS, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 const at = (local: string) => new Date(`2026-${local.replace(" ", "T")}:00+08:00`);
@@ -17,56 +15,31 @@ const dispute = { summary: "邻里噪音纠纷", parties: 3, location: "桥头�
 describe.runIf(hasBrowser)("monthly review in Chromium", () => {
   const e2e = useE2EApp();
 
-  async function ctx(login: string) {
-    const user = await e2e.db.user.findUniqueOrThrow({
-      where: { login },
-      select: { id: true, login: true, displayName: true, active: true },
-    });
-    const c = await loadTenantContext(e2e.db, user, "east-lake", new Date());
-    if (!c) throw new Error(login);
-    return c;
-  }
   async function open(login: string, when: Date) {
-    const r = await reportCase(await ctx(login), { categoryId: "dispute", data: dispute }, when);
+    const r = await reportCase(await e2e.context(login), { categoryId: "dispute", data: dispute }, when);
     if (!r.ok) throw new Error(JSON.stringify(r));
     return r.caseId;
-  }
-  async function fire(id: string, login: string, transitionId: string, input: unknown, when: Date) {
-    const row = await e2e.db.case.findUniqueOrThrow({ where: { id } });
-    const r = await transitionCase(
-      e2e.db,
-      await ctx(login),
-      id,
-      { transitionId, input, expectedVersion: row.version },
-      when,
-    );
-    if (!r.ok) throw new Error(`${transitionId}: ${JSON.stringify(r)}`);
   }
 
   it("a month of cases is scored", async () => {
     // On time and satisfied.
     const a = await open("east.grid1", at("03-02 09:00"));
-    await fire(a, "east.routing", "triage", { gradeId: "general" }, at("03-02 10:00"));
-    await fire(a, "east.routing", "dispatch", { leadUnitId: "platform-safety" }, at("03-02 11:00"));
-    await fire(a, "east.safety", "accept", undefined, at("03-02 12:00"));
-    await fire(a, "east.safety", "report-back", { result: "已调解" }, at("03-04 10:00"));
-    await fire(a, "east.routing", "review", { opinion: "同意" }, at("03-04 15:00"));
-    await fire(a, "east.routing", "close", { satisfaction: "satisfied" }, at("03-05 10:00"));
+    await e2e.fire(a, "east.routing", "triage", { gradeId: "general" }, at("03-02 10:00"));
+    await e2e.fire(a, "east.routing", "dispatch", { leadUnitId: "platform-safety" }, at("03-02 11:00"));
+    await e2e.fire(a, "east.safety", "accept", undefined, at("03-02 12:00"));
+    await e2e.fire(a, "east.safety", "report-back", { result: "已调解" }, at("03-04 10:00"));
+    await e2e.fire(a, "east.routing", "review", { opinion: "同意" }, at("03-04 15:00"));
+    await e2e.fire(a, "east.routing", "close", { satisfaction: "satisfied" }, at("03-05 10:00"));
     // Late with a supervision sheet, unsatisfied.
     const b = await open("east.grid1", at("03-02 09:30"));
-    await fire(b, "east.routing", "triage", { gradeId: "general" }, at("03-02 10:00"));
-    await fire(b, "east.routing", "dispatch", { leadUnitId: "platform-safety" }, at("03-02 11:00"));
-    await fire(b, "east.safety", "accept", undefined, at("03-02 12:00"));
+    await e2e.fire(b, "east.routing", "triage", { gradeId: "general" }, at("03-02 10:00"));
+    await e2e.fire(b, "east.routing", "dispatch", { leadUnitId: "platform-safety" }, at("03-02 11:00"));
+    await e2e.fire(b, "east.safety", "accept", undefined, at("03-02 12:00"));
     await sweepDueCases(e2e.db, at("03-10 10:00"));
-    await fire(b, "east.safety", "report-back", { result: "已处理" }, at("03-11 10:00"));
-    await fire(b, "east.routing", "review", { opinion: "同意" }, at("03-11 15:00"));
-    await fire(b, "east.routing", "close", { satisfaction: "unsatisfied" }, at("03-12 10:00"));
-    // The app's own runner may take some jobs; running them here too is harmless (SKIP LOCKED, idempotent).
-    for (const job of await e2e.db.outboxJob.findMany({ where: { status: "pending" } }))
-      await runOutboxJob(e2e.db, job.id).catch(() => undefined);
-    await expect
-      .poll(() => e2e.db.outboxJob.count({ where: { kind: "score", status: { not: "done" } } }), { timeout: 20_000 })
-      .toBe(0);
+    await e2e.fire(b, "east.safety", "report-back", { result: "已处理" }, at("03-11 10:00"));
+    await e2e.fire(b, "east.routing", "review", { opinion: "同意" }, at("03-11 15:00"));
+    await e2e.fire(b, "east.routing", "close", { satisfaction: "unsatisfied" }, at("03-12 10:00"));
+    await e2e.scoreJobs();
     expect(await e2e.db.scoreEntry.count({ where: { origin: "rule" } })).toBeGreaterThan(5);
   });
 

@@ -1,16 +1,13 @@
 // In a real browser: a crafted redirectTo does not take a login off the site, and with JavaScript
 // off, Back after logout does not show the case from the browser's cache.
 import { beforeAll, describe, expect, it } from "vitest";
-import { HttpSession } from "#tests/setup/app-process";
 import { DEMO_PASSWORD, hasBrowser, useE2EApp } from "#tests/setup/e2e";
 
 describe.runIf(hasBrowser)("session leaks in Chromium", () => {
   let caseUrl = "";
   const e2e = useE2EApp();
   beforeAll(async () => {
-    const grid1 = new HttpSession(e2e.app.url);
-    await grid1.login("east.grid1");
-    caseUrl = await grid1.reportCase("east-lake", "dispute", {
+    caseUrl = await e2e.reportOverHttp("east.grid1", {
       summary: "桥头村鱼塘承包纠纷",
       parties: 2,
       location: "桥头村3组",

@@ -13,7 +13,6 @@ import { runOutboxJob } from "#app/server/jobs.server";
 import { localeCookie } from "#app/server/locale.server";
 import { currentPeriodKey } from "#app/server/score-views.server";
 import { startSession } from "#app/server/session.server";
-import { transitionCase } from "#app/server/workflow.server";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 const ZONE = "Asia/Shanghai";
@@ -41,20 +40,6 @@ afterAll(async () => {
   await teardown(s);
 });
 
-const ctx = (login: string) => s.context(login);
-
-async function fire(id: string, login: string, transitionId: string, input: unknown, when: Date) {
-  const row = await s.db.case.findUniqueOrThrow({ where: { id } });
-  const result = await transitionCase(
-    s.db,
-    await ctx(login),
-    id,
-    { transitionId, input, expectedVersion: row.version },
-    when,
-  );
-  if (!result.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(result)}`);
-}
-
 async function runJobs() {
   for (const job of await s.db.outboxJob.findMany({ where: { status: "pending" }, orderBy: { createdAt: "asc" } }))
     await runOutboxJob(s.db, job.id);
@@ -63,11 +48,11 @@ async function runJobs() {
 /** A returned case: its lead unit is deducted by the "returned" rule. */
 async function returnedBy(unitId: string, login: string, day: number) {
   const when = (h: number) => at(`03-0${day} ${String(9 + h).padStart(2, "0")}:00`);
-  const r = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: validDispute }, when(0));
+  const r = await reportCase(await s.context("east.grid1"), { categoryId: "dispute", data: validDispute }, when(0));
   if (!r.ok) throw new Error(JSON.stringify(r));
-  await fire(r.caseId, "east.routing", "triage", { gradeId: "general" }, when(1));
-  await fire(r.caseId, "east.routing", "dispatch", { leadUnitId: unitId }, when(2));
-  await fire(r.caseId, login, "return", { reason: "不属本单位职责" }, when(3));
+  await s.fire(r.caseId, "east.routing", "triage", { gradeId: "general" }, when(1));
+  await s.fire(r.caseId, "east.routing", "dispatch", { leadUnitId: unitId }, when(2));
+  await s.fire(r.caseId, login, "return", { reason: "不属本单位职责" }, when(3));
   return r.caseId;
 }
 
@@ -137,7 +122,7 @@ describe("appeals in the browser's routes", () => {
   });
 
   it("someone who may not read reports sees only the lines naming them or their unit, with the appeal link, and no rankings", async () => {
-    const safety = await ctx("east.safety");
+    const safety = await s.context("east.safety");
     expect(safety.ability.can("read", "Report")).toBe(false);
     const res = await call(
       scoresLoader as Fn,
@@ -266,7 +251,7 @@ describe("appeals in the browser's routes", () => {
   });
 
   it("a withdrawn appeal frees the line for a new one", async () => {
-    await fire(appealId, "east.director", "withdraw", undefined, new Date());
+    await s.fire(appealId, "east.director", "withdraw", undefined, new Date());
     expect((await marks("east.director", "2026-03"))[keys.ours]).toEqual({ appeal: null, mayAppeal: true });
     const filed = await file("east.director", keys.ours, { reason: "补充材料后重新申诉" });
     expect(filed.status).toBe(302);
@@ -275,7 +260,7 @@ describe("appeals in the browser's routes", () => {
 
   it("upheld: the line shows the decision, and the reversal cannot be appealed", async () => {
     const decided = new Date();
-    await fire(appealId, "east.inspector", "uphold", { reason: "经核实，退回符合规定" }, decided);
+    await s.fire(appealId, "east.inspector", "uphold", { reason: "经核实，退回符合规定" }, decided);
     await runJobs();
     const reversal = await s.db.scoreEntry.findUniqueOrThrow({ where: { dedupeKey: `${keys.ours}:reversed` } });
     expect(reversal).toMatchObject({ points: 1, targetId: "command-room", caseId: appealId });

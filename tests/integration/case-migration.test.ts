@@ -9,8 +9,6 @@ import { verifyAuditChain } from "#app/server/audit.server";
 import { applyCaseMigration, loadMigrationScreen } from "#app/server/case-migration.server";
 import { reportCase } from "#app/server/cases.server";
 import { publishTownshipConfig } from "#app/server/config-publish.server";
-import type { TenantContext } from "#app/server/tenancy.server";
-import { transitionCase } from "#app/server/workflow.server";
 import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
@@ -24,26 +22,13 @@ const NOW = local("2026-03-03 10:00");
 const ids = { a: "", b: "", c: "", closed: "", west: "" };
 const RENAMED = { "case-loop/handling": "processing" };
 
-async function ctx(login: string, township = "east-lake"): Promise<TenantContext> {
-  return s.context(login, township);
-}
-
-async function fire(id: string, login: string, transitionId: string, input: unknown, township = "east-lake") {
-  const row = await s.db.case.findUniqueOrThrow({ where: { id } });
-  const result = await transitionCase(
-    s.db,
-    await ctx(login, township),
-    id,
-    { transitionId, input, expectedVersion: row.version },
-    T0,
-  );
-  if (!result.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(result)}`);
-}
+const fire = (id: string, login: string, transitionId: string, input: unknown, township = "east-lake") =>
+  s.fire(id, login, transitionId, input, T0, township);
 
 async function dispatched(summary: string, township = "east-lake") {
   const [grid, routing] = township === "east-lake" ? ["east.grid1", "east.routing"] : ["west.grid1", "west.routing"];
   const reported = await reportCase(
-    await ctx(grid, township),
+    await s.context(grid, township),
     { categoryId: "dispute", data: { ...validDispute, summary } },
     T0,
   );
@@ -76,7 +61,7 @@ beforeAll(async () => {
   const v2 = JSON.parse(JSON.stringify(v1.document).replaceAll('"handling"', '"processing"'));
   delete v2.extends;
   v2.deadlinePolicies.standard.handle = { amount: 10, unit: "working-days" };
-  const admin = await ctx("east.admin");
+  const admin = await s.context("east.admin");
   const published = await publishTownshipConfig(s.db, v2, { by: "east.admin", actorId: admin.user.id, now: T0 });
   if (!published.ok || published.version !== 2) throw new Error(JSON.stringify(published));
 });
@@ -87,7 +72,7 @@ afterAll(async () => {
 
 describe("the migration screen after version 2 renamed a state", () => {
   it("counts the open cases on version 1 and asks for a state for 处置中, which version 2 lacks", async () => {
-    const screen = await loadMigrationScreen(await ctx("east.admin"), {}, NOW);
+    const screen = await loadMigrationScreen(await s.context("east.admin"), {}, NOW);
     expect(screen).toMatchObject({ latestVersion: 2, openOnOlder: 3 });
     expect(screen.plan.byVersion).toEqual([{ version: 1, cases: 3 }]);
     expect(screen.plan.mapping.map((m) => [m.from, m.to, m.how, m.cases])).toEqual([
@@ -99,7 +84,7 @@ describe("the migration screen after version 2 renamed a state", () => {
   });
 
   it("the dry run lists every open East Lake case with its new state, recomputed deadline and kept lead unit (by number: the admin may not read cases)", async () => {
-    const screen = await loadMigrationScreen(await ctx("east.admin"), RENAMED, NOW);
+    const screen = await loadMigrationScreen(await s.context("east.admin"), RENAMED, NOW);
     expect(screen.plan.ready).toBe(true);
     const byId = new Map(screen.plan.cases.map((c) => [c.caseId, c]));
     expect([...byId.keys()].sort()).toEqual([ids.a, ids.b, ids.c].sort());
@@ -122,7 +107,7 @@ describe("the migration screen after version 2 renamed a state", () => {
 
 describe("applying", () => {
   it("a case changed after the dry run aborts the whole apply, and nothing moves", async () => {
-    const admin = await ctx("east.admin");
+    const admin = await s.context("east.admin");
     const dry = await loadMigrationScreen(admin, RENAMED, NOW);
     const seen = new Map(dry.plan.cases.map((c) => [c.caseId, c.version]));
     await fire(ids.c, "east.safety", "accept", undefined); // someone works on case C meanwhile
@@ -137,7 +122,7 @@ describe("applying", () => {
   });
 
   it("a fresh dry run and apply moves every case to version 2 in its new state, with an audit line each", async () => {
-    const admin = await ctx("east.admin");
+    const admin = await s.context("east.admin");
     const dry = await loadMigrationScreen(admin, RENAMED, NOW);
     expect(dry.plan.cases.every((c) => c.toState === "processing")).toBe(true);
     const before = await row(ids.a);
@@ -180,7 +165,7 @@ describe("applying", () => {
   });
 
   it("afterwards nothing is left to move", async () => {
-    const admin = await ctx("east.admin");
+    const admin = await s.context("east.admin");
     const screen = await loadMigrationScreen(admin, {}, NOW);
     expect(screen.openOnOlder).toBe(0);
     const again = await applyCaseMigration(s.db, admin, { toVersion: 2, choices: {}, seen: new Map() }, NOW);

@@ -8,12 +8,9 @@ import { fileURLToPath } from "node:url";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Deadline } from "#engine/case-state";
 import { reportCase } from "#app/server/cases.server";
-import { createPrisma, type Db } from "#app/server/db.server";
+import type { Db } from "#app/server/db.server";
 import { seedDemo } from "#app/server/seed.server";
-import { loadTenantContext } from "#app/server/tenancy.server";
-import { transitionCase } from "#app/server/workflow.server";
-import { createTestDatabase, type TestDatabase } from "#tests/setup/services";
-import { validDispute } from "./helpers";
+import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
 const TEMPLATE = "command-room-guideline@1.0.0";
@@ -200,19 +197,15 @@ describe("config upgrade", () => {
 });
 
 describe("config publish", () => {
-  let database: TestDatabase;
+  let s: Seeded;
   let db: Db;
   let env: Record<string, string>;
   beforeAll(async () => {
-    database = await createTestDatabase();
-    db = createPrisma(database.url, database.kind === "pglite");
-    env = { DATABASE_URL: database.url };
-    await seedDemo(db, "tenants");
+    s = await seededDatabase();
+    db = s.db;
+    env = { DATABASE_URL: s.database.url };
   });
-  afterAll(async () => {
-    await db?.$disconnect();
-    await database?.drop();
-  });
+  afterAll(() => teardown(s));
 
   it("seeding published the shipped templates", async () => {
     const rows = await db.templateVersion.findMany();
@@ -300,15 +293,8 @@ describe("config publish", () => {
 
   it("says how many open cases a changed calendar re-timed, in lines and in --json", async () => {
     // A west-hill case dispatched now: its handling deadline runs for 5 working days.
-    const as = async (login: string) => {
-      const user = await db.user.findUniqueOrThrow({
-        where: { login },
-        select: { id: true, login: true, displayName: true, active: true },
-      });
-      return (await loadTenantContext(db, user, "west-hill", new Date()))!;
-    };
     const reported = await reportCase(
-      await as("west.grid1"),
+      await s.context("west.grid1", "west-hill"),
       {
         categoryId: "dispute",
         data: { ...validDispute, summary: "西山乡纠纷" },
@@ -316,28 +302,11 @@ describe("config publish", () => {
       new Date(),
     );
     if (!reported.ok) throw new Error(JSON.stringify(reported));
-    const routing = await as("west.routing");
     for (const [transitionId, input] of [
       ["triage", { gradeId: "general" }],
       ["dispatch", { leadUnitId: "platform-safety" }],
-    ] as const) {
-      const { version } = await db.case.findUniqueOrThrow({
-        where: { id: reported.caseId },
-        select: { version: true },
-      });
-      const fired = await transitionCase(
-        db,
-        routing,
-        reported.caseId,
-        {
-          transitionId,
-          input,
-          expectedVersion: version,
-        },
-        new Date(),
-      );
-      if (!fired.ok) throw new Error(JSON.stringify(fired));
-    }
+    ] as const)
+      await s.fire(reported.caseId, "west.routing", transitionId, input, new Date(), "west-hill");
     const due = async () =>
       ((await db.case.findUniqueOrThrow({ where: { id: reported.caseId } })).deadlines as Deadline[]).find(
         (d) => d.kind === "handle",

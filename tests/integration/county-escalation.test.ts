@@ -24,14 +24,7 @@ async function drainOutbox() {
 }
 
 async function fire(login: string, tenant: string, caseId: string, transitionId: string, input?: unknown) {
-  const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-  const result = await transitionCase(
-    s.db,
-    await s.context(login, tenant),
-    caseId,
-    { transitionId, input, expectedVersion: row.version },
-    T0,
-  );
+  const result = await s.attempt(caseId, login, transitionId, input, T0, tenant);
   await drainOutbox();
   return result;
 }

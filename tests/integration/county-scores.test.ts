@@ -7,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportCase } from "#app/server/cases.server";
 import { runOutboxJob } from "#app/server/jobs.server";
 import { scoreView } from "#app/server/score-views.server";
-import { transitionCase } from "#app/server/workflow.server";
 import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
 import { seededDatabase, teardown, type Seeded } from "./helpers";
 
@@ -26,15 +25,7 @@ async function drainOutbox() {
 }
 
 async function fire(login: string, tenant: string, caseId: string, transitionId: string, when: Date, input?: unknown) {
-  const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-  const result = await transitionCase(
-    s.db,
-    await s.context(login, tenant),
-    caseId,
-    { transitionId, input, expectedVersion: row.version },
-    when,
-  );
-  if (!result.ok) throw new Error(`${transitionId} refused: ${JSON.stringify(result)}`);
+  await s.fire(caseId, login, transitionId, input, when, tenant);
   await drainOutbox();
 }
 

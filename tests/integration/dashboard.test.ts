@@ -3,7 +3,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportCase } from "#app/server/cases.server";
 import { countyDashboard, townshipDashboard } from "#app/server/dashboard.server";
-import { transitionCase } from "#app/server/workflow.server";
 import { loadWorkbench } from "#app/server/workbench.server";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
@@ -12,27 +11,12 @@ let s: Seeded;
 const day = (d: number, h = 10) => new Date(Date.UTC(2026, 2, d, h - 8));
 const ids: Record<string, string> = {};
 
-async function ctx(login: string, township = "east-lake") {
-  const c = await s.contextOf(login, township);
-  if (!c) throw new Error(login);
-  return c;
-}
-
-async function fire(login: string, key: string, transitionId: string, input: unknown, now: Date) {
-  const row = await s.db.case.findUniqueOrThrow({ where: { id: ids[key]! } });
-  const result = await transitionCase(
-    s.db,
-    await ctx(login),
-    row.id,
-    { transitionId, input, expectedVersion: row.version },
-    now,
-  );
-  if (!result.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(result)}`);
-}
+const fire = (login: string, key: string, transitionId: string, input: unknown, now: Date) =>
+  s.fire(ids[key]!, login, transitionId, input, now);
 
 async function report(key: string, login: string, summary: string, now: Date, township = "east-lake") {
   const r = await reportCase(
-    await ctx(login, township),
+    await s.context(login, township),
     { categoryId: "dispute", data: { ...validDispute, summary } },
     now,
   );
@@ -53,7 +37,7 @@ async function dispatch(key: string, at: Date) {
 }
 
 async function tab(login: string, tabId: string, now: Date, extra: Record<string, string> = {}) {
-  const wb = await loadWorkbench(await ctx(login), { tab: tabId, ...extra }, now, "zh-CN");
+  const wb = await loadWorkbench(await s.context(login), { tab: tabId, ...extra }, now, "zh-CN");
   return { ...wb, ids: wb.rows.map((r) => Object.entries(ids).find(([, id]) => id === r.id)?.[0]).sort() };
 }
 
@@ -105,7 +89,7 @@ describe("workbench tabs", () => {
 
   it("search and filters narrow the open tab; tab counts stay", async () => {
     const wb = await loadWorkbench(
-      await ctx("east.routing"),
+      await s.context("east.routing"),
       { workbench: "command-room", tab: "to-triage", q: "宅基地" },
       day(8),
       "zh-CN",
@@ -131,7 +115,7 @@ describe("workbench tabs", () => {
     expect((await tab("east.grid3", "my-grid", day(8))).ids).toEqual(["C", "E"]);
     // Asking for the command room's workbench gives the grid worker their own.
     const asked = await loadWorkbench(
-      await ctx("east.grid1"),
+      await s.context("east.grid1"),
       { workbench: "command-room", tab: "supervised" },
       day(8),
       "zh-CN",
@@ -140,7 +124,7 @@ describe("workbench tabs", () => {
   });
 
   it("a member without a workbench gets none", async () => {
-    const wb = await loadWorkbench(await ctx("east.admin"), {}, day(8), "zh-CN");
+    const wb = await loadWorkbench(await s.context("east.admin"), {}, day(8), "zh-CN");
     expect(wb.workbench).toBeNull();
     expect(wb.rows).toEqual([]);
   });
@@ -148,7 +132,7 @@ describe("workbench tabs", () => {
 
 describe("dashboard figures", () => {
   it("the command room sees the whole township", async () => {
-    const f = await townshipDashboard(await ctx("east.routing"), day(11));
+    const f = await townshipDashboard(await s.context("east.routing"), day(11));
     expect(f.total).toBe(5);
     expect(f.open).toBe(3);
     expect(f.overdue).toBe(1);
@@ -175,12 +159,12 @@ describe("dashboard figures", () => {
   });
 
   it("a grid worker's dashboard counts only what they may read", async () => {
-    const f = await townshipDashboard(await ctx("east.grid1"), day(18));
+    const f = await townshipDashboard(await s.context("east.grid1"), day(18));
     expect(f.total).toBe(3); // A, B, D: reported in their grid
     expect(f.overdue).toBe(0);
     expect(f.openSheets).toBe(0); // the sheet is on C, in another grid
     expect(f.onTime).toEqual({ closed: 1, onTime: 1, rate: 1 });
-    const other = await townshipDashboard(await ctx("east.grid3"), day(18));
+    const other = await townshipDashboard(await s.context("east.grid3"), day(18));
     expect(other.total).toBe(2);
     expect(other.openSheets).toBe(1);
     expect(other.onTime).toEqual({ closed: 1, onTime: 0, rate: 0 });

@@ -25,34 +25,9 @@ let s: Seeded;
 const local = (text: string) => new Date(text.replace(" ", "T") + ":00+08:00");
 const endOf = (date: string) => new Date(`${date}T23:59:59.999+08:00`).toISOString();
 
-async function ctx(login: string, township = "east-lake"): Promise<TenantContext> {
-  const c = await s.contextOf(login, township);
-  if (!c) throw new Error(login);
-  return c;
-}
-
-async function fire(
-  caseId: string,
-  login: string,
-  transitionId: string,
-  input: unknown,
-  now: Date,
-  township = "east-lake",
-) {
-  const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-  const result = await transitionCase(
-    s.db,
-    await ctx(login, township),
-    caseId,
-    { transitionId, input, expectedVersion: row.version },
-    now,
-  );
-  if (!result.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(result)}`);
-}
-
 async function report(login: string, township: string, summary: string, now: Date) {
   const reported = await reportCase(
-    await ctx(login, township),
+    await s.context(login, township),
     { categoryId: "dispute", data: { ...validDispute, summary } },
     now,
   );
@@ -65,8 +40,8 @@ async function dispatched(summary: string, now: Date, township = "east-lake") {
   const grid = township === "east-lake" ? "east.grid1" : "west.grid1";
   const routing = township === "east-lake" ? "east.routing" : "west.routing";
   const id = await report(grid, township, summary, now);
-  await fire(id, routing, "triage", { gradeId: "general" }, now, township);
-  await fire(id, routing, "dispatch", { leadUnitId: "platform-safety" }, now, township);
+  await s.fire(id, routing, "triage", { gradeId: "general" }, now, township);
+  await s.fire(id, routing, "dispatch", { leadUnitId: "platform-safety" }, now, township);
   return id;
 }
 
@@ -107,11 +82,11 @@ beforeAll(async () => {
   ids.overdue = await dispatched("山下村纠纷（已超期）", local("2026-02-23 09:00"));
   ids.reported = await report("east.grid1", "east-lake", "刚上报、尚未交办", T0);
   ids.closed = await dispatched("已办结的纠纷", T0);
-  await fire(ids.closed, "east.safety", "accept", undefined, T0);
-  await fire(ids.closed, "east.safety", "report-back", { result: "已调解", measures: "上门调解" }, T0);
-  await fire(ids.closed, "east.routing", "review", { opinion: "处置到位" }, T0);
-  await fire(ids.closed, "east.routing", "close", { satisfaction: "satisfied", method: "phone" }, T0);
-  await fire(ids.closed, "east.routing", "archive", undefined, T0);
+  await s.fire(ids.closed, "east.safety", "accept", undefined, T0);
+  await s.fire(ids.closed, "east.safety", "report-back", { result: "已调解", measures: "上门调解" }, T0);
+  await s.fire(ids.closed, "east.routing", "review", { opinion: "处置到位" }, T0);
+  await s.fire(ids.closed, "east.routing", "close", { satisfaction: "satisfied", method: "phone" }, T0);
+  await s.fire(ids.closed, "east.routing", "archive", undefined, T0);
   ids.west = await dispatched("西山乡纠纷", T0, "west-hill");
   await sweepDueCases(s.db, NOW);
 });
@@ -131,7 +106,7 @@ describe("days off added to the calendar", () => {
   });
 
   it("the preview lists exactly the case whose running window holds a new day off, by number only for an admin who may not read it", async () => {
-    const admin = await ctx("east.admin");
+    const admin = await s.context("east.admin");
     shownToAdmin = await preview(admin, await calendarEdit(admin, DAYS_OFF), NOW);
     const moved = await row(ids.moved);
     expect(shownToAdmin).toEqual({
@@ -152,7 +127,7 @@ describe("days off added to the calendar", () => {
       ],
     });
     // The routing post reads every case of the township: the same row, with its title.
-    const routing = await ctx("east.routing");
+    const routing = await s.context("east.routing");
     const shownToRouting = await preview(routing, await calendarEdit(routing, DAYS_OFF), NOW);
     expect(shownToRouting.rows.map((r) => r.title)).toEqual([moved.title]);
     // Previewing wrote nothing.
@@ -161,7 +136,7 @@ describe("days off added to the calendar", () => {
   });
 
   it("publishing re-times exactly what the preview showed, audited on the case", async () => {
-    const admin = await ctx("east.admin");
+    const admin = await s.context("east.admin");
     const untouched = await Promise.all([ids.reported, ids.closed, ids.west].map(row));
     const overdue = await row(ids.overdue);
     const before = await row(ids.moved);
@@ -212,7 +187,7 @@ describe("days off added to the calendar", () => {
     const stale = (await row(ids.moved)).version - 1;
     const result = await transitionCase(
       s.db,
-      await ctx("east.safety"),
+      await s.context("east.safety"),
       ids.moved,
       { transitionId: "accept", expectedVersion: stale },
       local("2026-03-02 16:00"),
@@ -222,7 +197,7 @@ describe("days off added to the calendar", () => {
   });
 
   it("a case of the old version is timed with the corrected calendar from now on, its rules unchanged", async () => {
-    const admin = await ctx("east.admin");
+    const admin = await s.context("east.admin");
     const running = await getTenantConfig(s.db, admin.tenant.id, 1);
     expect(isWorkingDay(running!.compiled.calendar("cn-mainland"), "2026-03-04")).toBe(false);
     // Version 1 itself, as published, is history and stays as it was.
@@ -231,8 +206,8 @@ describe("days off added to the calendar", () => {
     ).toBe(true);
     // The case reported under version 1 and dispatched after the publish counts Wednesday 4 March as a day off.
     const at = local("2026-03-03 10:00");
-    await fire(ids.reported, "east.routing", "triage", { gradeId: "general" }, at);
-    await fire(ids.reported, "east.routing", "dispatch", { leadUnitId: "platform-safety" }, at);
+    await s.fire(ids.reported, "east.routing", "triage", { gradeId: "general" }, at);
+    await s.fire(ids.reported, "east.routing", "dispatch", { leadUnitId: "platform-safety" }, at);
     expect((await row(ids.reported)).configVersion).toBe(1);
     expect(await handleDue(ids.reported)).toBe(endOf("2026-03-11"));
   });
@@ -264,7 +239,7 @@ describe("days off added to the calendar", () => {
 
 describe("a changed duration", () => {
   it("is previewed as applying to new cases only, and publishing it moves no running deadline", async () => {
-    const admin = await ctx("east.admin");
+    const admin = await s.context("east.admin");
     const state = await loadConfigAdmin(s.db, admin);
     const policies = structuredClone(sectionValue(state.latest.document, "deadlinePolicies")) as Record<
       string,

@@ -10,7 +10,7 @@ import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportCase } from "#app/server/cases.server";
 import { BullMqJobRunner, runOutboxJob } from "#app/server/jobs.server";
-import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { sweepDueCases } from "#app/server/workflow.server";
 import { postgresAvailable, REDIS_URL, redisAvailable, requireInCI } from "#tests/setup/services";
 import { seededDatabase, teardown, validDispute, type Seeded, waitFor } from "./helpers";
 
@@ -49,22 +49,12 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
     await teardown(s);
   });
 
-  const ctx = (login: string) => s.context(login);
-
-  async function fire(caseId: string, login: string, transitionId: string, input: unknown, now: Date) {
-    const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-    const result = await transitionCase(
-      s.db,
-      await ctx(login),
-      caseId,
-      { transitionId, input, expectedVersion: row.version },
+  async function report(now: Date) {
+    const reported = await reportCase(
+      await s.context("east.grid1"),
+      { categoryId: "dispute", data: validDispute },
       now,
     );
-    if (!result.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(result)}`);
-  }
-
-  async function report(now: Date) {
-    const reported = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: validDispute }, now);
     if (!reported.ok) throw new Error("report failed");
     return reported.caseId;
   }
@@ -132,11 +122,11 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
     timeout: 150_000,
   }, async () => {
     const caseId = await report(T0);
-    await fire(caseId, "east.routing", "triage", { gradeId: "general" }, at(1));
+    await s.fire(caseId, "east.routing", "triage", { gradeId: "general" }, at(1));
     // What intake and triage queued is delivered already; the dispatch notice and the reminder are not.
     for (const id of await pendingIds("notify")) await runOutboxJob(s.db, id);
     expect(await pendingIds("notify")).toEqual([]);
-    await fire(caseId, "east.routing", "dispatch", dispatchInput, at(2));
+    await s.fire(caseId, "east.routing", "dispatch", dispatchInput, at(2));
     expect(await sweepDueCases(s.db, new Date(HANDLE_DUE.getTime() - 70 * 3600_000))).toBe(1); // the 3-day reminder
     const work = await pendingIds("notify");
     expect(work).toHaveLength(2);
@@ -225,8 +215,8 @@ describe.runIf(hasRedis && hasPostgres)("exactly-once delivery under failure (Bu
   it("a lost queue (Redis restarted empty): the reconcile sweep re-adds due work from the database, delivered once", async () => {
     const cases = [await report(at(24)), await report(at(25))];
     for (const caseId of cases) {
-      await fire(caseId, "east.routing", "triage", { gradeId: "general" }, at(26));
-      await fire(caseId, "east.routing", "dispatch", dispatchInput, at(27));
+      await s.fire(caseId, "east.routing", "triage", { gradeId: "general" }, at(26));
+      await s.fire(caseId, "east.routing", "dispatch", dispatchInput, at(27));
     }
     const work = await pendingIds("notify");
     expect(work).toHaveLength(6); // per case: intake, triage and dispatch notices

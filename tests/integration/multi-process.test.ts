@@ -1,28 +1,10 @@
-// Several processes on one PostgreSQL and Redis (docs/decisions/030-processes.md, 031): `npm start`
-// with WEB_CONCURRENCY=3 forks three web processes sharing the port and one job worker. Hundreds of
-// concurrent creates and transitions spread over them give each case exactly one notice per kind
-// and each outbox row exactly one queued job; a published config, a logout and a deactivated member take
-// effect on the next request in every process, though each caches sessions, memberships and the
-// latest config version. Requests that must reach every process each open a new connection: the
-// cluster's primary hands connections to its web processes in turn.
-import { randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
 import http from "node:http";
-import { Queue } from "bullmq";
-import { Redis } from "ioredis";
-import pg from "pg";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { sectionValue } from "#engine/config/overrides";
-import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
-import {
-  createTestDatabase,
-  postgresAvailable,
-  REDIS_URL,
-  redisAvailable,
-  requireInCI,
-  type TestDatabase,
-} from "#tests/setup/services";
-import { validDispute, waitFor } from "./helpers";
+import { HttpSession } from "#tests/setup/app-process";
+import { postgresAvailable, REDIS_URL, redisAvailable, requireInCI } from "#tests/setup/services";
+import { useQueuedApp, validDispute, waitFor } from "./helpers";
 
 const hasRedis = requireInCI("Redis on " + REDIS_URL, await redisAvailable());
 const hasPostgres = requireInCI("PostgreSQL", await postgresAvailable());
@@ -86,49 +68,21 @@ const WORK = "/t/east-lake/work?_data=routes%2Ft.%24tenant.work";
 const ROUNDS = 6;
 
 describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on one PostgreSQL and Redis", () => {
-  const prefix = `gw-test-multi-${randomBytes(4).toString("hex")}`;
-  let database: TestDatabase;
-  let app: AppProcess;
-  let sql: pg.Client;
-  let redis: Redis;
-
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    app = await startApp({
-      DATABASE_URL: database.url,
-      GRIDWORK_EMBEDDED_DB: "0",
-      REDIS_URL,
-      GRIDWORK_QUEUE_PREFIX: prefix,
-      WEB_CONCURRENCY: "3",
-      GRIDWORK_OUTBOX_SWEEP_MS: "1000",
-    });
-    sql = new pg.Client({ connectionString: database.url });
-    await sql.connect();
-    redis = new Redis(REDIS_URL);
-  }, 120_000);
+  const q = useQueuedApp("multi", { WEB_CONCURRENCY: "3", GRIDWORK_OUTBOX_SWEEP_MS: "1000" }, 120_000);
   afterEach(({ task }) => {
     // What the processes said, when a step failed.
-    if (task.result?.state === "fail" && app) console.error(app.output().slice(-6000));
-  });
-  afterAll(async () => {
-    await app?.stop();
-    const queue = new Queue("outbox", { connection: { url: REDIS_URL, maxRetriesPerRequest: null }, prefix });
-    await queue.obliterate({ force: true }).catch(() => {});
-    await queue.close();
-    redis?.disconnect();
-    await sql?.end();
-    await database?.drop();
+    if (task.result?.state === "fail") console.error(q.app.output().slice(-6000));
   });
 
   it("runs three web processes and one worker under the primary", () => {
-    expect(childrenOf(app.pid)).toHaveLength(4);
-    expect(app.output()).toContain("Processes: 3 web + 1 job worker");
+    expect(childrenOf(q.app.pid)).toHaveLength(4);
+    expect(q.app.output()).toContain("Processes: 3 web + 1 job worker");
   });
 
   it("hundreds of concurrent creates and transitions across the processes: one notice per case and kind, every outbox row queued and run once", async () => {
-    const grid = new HttpSession(app.url);
+    const grid = new HttpSession(q.app.url);
     await grid.login("east.grid1");
-    const routing = new HttpSession(app.url);
+    const routing = new HttpSession(q.app.url);
     await routing.login("east.routing");
     const CASES = 150;
     const inParallel = async (n: number, width: number, fn: (i: number) => Promise<void>) => {
@@ -143,25 +97,25 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
       const res = await grid.post("/t/east-lake/report", {
         payload: JSON.stringify({ categoryId: "dispute", data: validDispute }),
       });
-      expect(res.status, app.output().slice(-4000)).toBe(302);
+      expect(res.status, q.app.output().slice(-4000)).toBe(302);
     });
-    const cases = (await sql.query<{ id: string }>(`SELECT id FROM "Case" ORDER BY id`)).rows.map((r) => r.id);
+    const cases = (await q.sql.query<{ id: string }>(`SELECT id FROM "Case" ORDER BY id`)).rows.map((r) => r.id);
     expect(cases).toHaveLength(CASES);
     await inParallel(CASES, 8, async (i) => {
       const res = await routing.post(`/t/east-lake/cases/${cases[i]}`, {
         payload: JSON.stringify({ transitionId: "triage", input: { gradeId: "general" }, expectedVersion: 1 }),
       });
-      expect(res.status, app.output().slice(-4000)).toBe(302);
+      expect(res.status, q.app.output().slice(-4000)).toBe(302);
     });
 
     await waitFor(
       "every outbox row to be done",
       async () =>
-        Number((await sql.query(`SELECT count(*) AS n FROM "OutboxJob" WHERE status <> 'done'`)).rows[0].n) === 0,
+        Number((await q.sql.query(`SELECT count(*) AS n FROM "OutboxJob" WHERE status <> 'done'`)).rows[0].n) === 0,
       45_000,
       100,
     );
-    const notices = await sql.query<{ caseId: string; kind: string; login: string; n: string }>(
+    const notices = await q.sql.query<{ caseId: string; kind: string; login: string; n: string }>(
       `SELECT n."caseId", n.kind, u.login, count(*) AS n FROM "Notification" n JOIN "User" u ON u.id = n."userId" WHERE n."caseId" IS NOT NULL GROUP BY 1, 2, 3`,
     );
     expect(notices.rows.map((r) => `${r.caseId} ${r.kind} ${r.login} ${r.n}`).sort()).toEqual(
@@ -171,20 +125,17 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
     // BullMQ's event stream: every outbox row was queued exactly once, and nothing else was (a
     // reconcile sweep that read a row as pending just before its job completed finds the completed
     // job's id still taken).
-    const outbox = (await sql.query<{ id: string }>(`SELECT id FROM "OutboxJob" ORDER BY id`)).rows.map((r) => r.id);
+    const outbox = (await q.sql.query<{ id: string }>(`SELECT id FROM "OutboxJob" ORDER BY id`)).rows.map((r) => r.id);
     const added = new Map<string, number>();
-    for (const [, fields] of await redis.xrange(`${prefix}:outbox:events`, "-", "+")) {
-      const f: Record<string, string> = {};
-      for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+    for (const f of await q.outboxEvents())
       if (f.event === "added" && f.name === "outbox") added.set(f.jobId!, (added.get(f.jobId!) ?? 0) + 1);
-    }
     expect(Object.fromEntries([...added].sort())).toEqual(Object.fromEntries(outbox.map((id) => [id, 1])));
   }, 90_000);
 
   it("a config published through one process is used by every process on its next request", async () => {
-    const routing = await loginCookie(app.url, "east.routing");
+    const routing = await loginCookie(q.app.url, "east.routing");
     const tabName = async () => {
-      const res = await fresh(app.url, WORK, routing);
+      const res = await fresh(q.app.url, WORK, routing);
       expect(res.status).toBe(200);
       return (JSON.parse(res.body) as { tabs: Array<{ id: string; name: string }> }).tabs.find(
         (t) => t.id === "to-triage",
@@ -193,7 +144,7 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
     // Every process has the current version cached.
     for (let i = 0; i < ROUNDS; i++) expect(await tabName()).toBe("待研判");
 
-    const { rows } = await sql.query<{ document: unknown; version: number }>(
+    const { rows } = await q.sql.query<{ document: unknown; version: number }>(
       `SELECT document, version FROM "ConfigVersion" cv JOIN "Tenant" t ON t.id = cv."tenantId" WHERE t.code = 'east-lake' ORDER BY version DESC LIMIT 1`,
     );
     const views = structuredClone(sectionValue(rows[0]!.document, "views")) as Array<{
@@ -201,13 +152,13 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
       tabs: Array<{ id: string; name: { zh: string } }>;
     }>;
     views.find((w) => w.id === "command-room")!.tabs.find((t) => t.id === "to-triage")!.name.zh = "待研判（新版）";
-    const admin = await loginCookie(app.url, "east.admin");
+    const admin = await loginCookie(q.app.url, "east.admin");
     const body = new URLSearchParams({
       intent: "publish",
       baseVersion: String(rows[0]!.version),
       edit: JSON.stringify({ kind: "sections", sections: { views } }),
     }).toString();
-    const published = await fresh(app.url, "/t/east-lake/admin/config", admin, { method: "POST", body });
+    const published = await fresh(q.app.url, "/t/east-lake/admin/config", admin, { method: "POST", body });
     expect(published.status).toBe(302);
     expect(published.location).toContain(`published=${rows[0]!.version + 1}`);
 
@@ -215,26 +166,26 @@ describe.runIf(hasRedis && hasPostgres)("three web processes and a job worker on
   });
 
   it("a logout in one process ends the session in every process; so does deactivating the member", async () => {
-    const grid = await loginCookie(app.url, "east.grid3");
-    for (let i = 0; i < ROUNDS; i++) expect((await fresh(app.url, WORK, grid)).status).toBe(200);
-    expect((await fresh(app.url, "/logout", grid, { method: "POST", body: "" })).status).toBe(302);
+    const grid = await loginCookie(q.app.url, "east.grid3");
+    for (let i = 0; i < ROUNDS; i++) expect((await fresh(q.app.url, WORK, grid)).status).toBe(200);
+    expect((await fresh(q.app.url, "/logout", grid, { method: "POST", body: "" })).status).toBe(302);
     for (let i = 0; i < ROUNDS; i++) {
-      const res = await fresh(app.url, WORK, grid);
+      const res = await fresh(q.app.url, WORK, grid);
       expect(res.status === 302 || res.status === 204 || res.status === 401).toBe(true);
       expect(res.status).not.toBe(200);
     }
 
-    const village = await loginCookie(app.url, "east.village");
-    for (let i = 0; i < ROUNDS; i++) expect((await fresh(app.url, WORK, village)).status).toBe(200);
-    await sql.query(
+    const village = await loginCookie(q.app.url, "east.village");
+    for (let i = 0; i < ROUNDS; i++) expect((await fresh(q.app.url, WORK, village)).status).toBe(200);
+    await q.sql.query(
       `UPDATE "Membership" m SET active = false FROM "User" u WHERE u.id = m."userId" AND u.login = 'east.village'`,
     );
-    for (let i = 0; i < ROUNDS; i++) expect((await fresh(app.url, WORK, village)).status).toBe(404);
+    for (let i = 0; i < ROUNDS; i++) expect((await fresh(q.app.url, WORK, village)).status).toBe(404);
   });
 
   it("stops every child with the primary", async () => {
-    const children = childrenOf(app.pid);
-    await app.stop();
+    const children = childrenOf(q.app.pid);
+    await q.app.stop();
     await waitFor(
       "the children to exit",
       async () => children.every((pid) => !existsSync(`/proc/${pid}`)),

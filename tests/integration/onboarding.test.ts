@@ -17,7 +17,7 @@ import { loadTenantContext } from "#app/server/tenancy.server";
 import { sectionValue } from "#engine/config/overrides";
 import { formToDesigner } from "#engine/form-designer";
 import type { OnboardingDraft } from "#engine/onboarding";
-import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
+import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 const TEMPLATE = "command-room-guideline@1.0.0";
@@ -27,23 +27,13 @@ beforeAll(async () => {
 });
 afterAll(() => teardown(s));
 
-const userOf = (login: string) =>
-  s.db.user.findUniqueOrThrow({
-    where: { login },
-    select: { id: true, login: true, displayName: true, active: true },
-  });
-
 async function countyCtx() {
-  const ctx = await loadCountyContext(s.db, await userOf("county.admin"), "demo-county", new Date());
+  const ctx = await loadCountyContext(s.db, await s.sessionUser("county.admin"), "demo-county", new Date());
   if (!ctx) throw new Error("county.admin is not a member of demo-county");
   return ctx;
 }
 
-async function townshipCtx(login: string, code: string) {
-  const ctx = await loadTenantContext(s.db, await userOf(login), code, new Date());
-  if (!ctx) throw new Error(`${login} is not a member of ${code}`);
-  return ctx;
-}
+const townshipCtx = (login: string, code: string) => s.context(login, code);
 
 function draft(code: string, patch: Partial<OnboardingDraft> = {}): OnboardingDraft {
   return {
@@ -527,11 +517,7 @@ describe("the township admin publishes a config edit", () => {
 describe("over HTTP: who reaches the county and admin screens", () => {
   let app: AppProcess;
   beforeAll(async () => {
-    app = await startApp({
-      DATABASE_URL: s.database.url,
-      GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0",
-      REDIS_URL: undefined,
-    });
+    app = await startAppOn(s.database);
   });
   afterAll(() => app?.stop());
 

@@ -1,75 +1,37 @@
-// The outbox relay (docs/decisions/025-outbox-relay.md) on the built server, real PostgreSQL and
-// Redis: a commit hands exactly the rows it wrote to the queue, once; rows whose relay never ran
-// (a process that died between commit and hand-on) are queued once by the reconcile sweep, which
-// one runner at a time may run; and a worker delivers every notice once. Adds are counted from
-// BullMQ's own event stream ("added" for a new job, "duplicated" for a job id already queued).
-import { randomBytes } from "node:crypto";
 import { Queue } from "bullmq";
 import { Redis } from "ioredis";
-import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { reportCase } from "#app/server/cases.server";
 import { createPrisma, type Db } from "#app/server/db.server";
 import { BullMqJobRunner } from "#app/server/jobs.server";
-import { loadTenantContext } from "#app/server/tenancy.server";
-import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
-import {
-  createTestDatabase,
-  postgresAvailable,
-  REDIS_URL,
-  redisAvailable,
-  requireInCI,
-  type TestDatabase,
-} from "#tests/setup/services";
-import { validDispute, waitFor } from "./helpers";
+import { memberContext } from "#tests/setup/drive-cases";
+import { HttpSession } from "#tests/setup/app-process";
+import { postgresAvailable, REDIS_URL, redisAvailable, requireInCI } from "#tests/setup/services";
+import { useQueuedApp, validDispute, waitFor } from "./helpers";
 
 const hasRedis = requireInCI("Redis on " + REDIS_URL, await redisAvailable());
 const hasPostgres = requireInCI("PostgreSQL", await postgresAvailable());
 
 describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built server)", () => {
-  const prefix = `gw-test-relay-${randomBytes(4).toString("hex")}`;
-  let database: TestDatabase;
-  let web: AppProcess;
-  let sql: pg.Client;
-  let redis: Redis;
+  // A web-only process (no worker), so queued jobs stay put to be counted; its reconcile sweep is
+  // an hour away, so every add below is the relay's or a sweep the test starts.
+  const q = useQueuedApp("relay", { GRIDWORK_WORKER: "0", GRIDWORK_OUTBOX_SWEEP_MS: "3600000" });
   let db: Db;
   let queue: Queue;
 
-  beforeAll(async () => {
-    database = await createTestDatabase();
-    // A web-only process (no worker), so queued jobs stay put to be counted; its reconcile sweep is
-    // an hour away, so every add below is the relay's or a sweep the test starts.
-    web = await startApp({
-      DATABASE_URL: database.url,
-      GRIDWORK_EMBEDDED_DB: "0",
-      REDIS_URL,
-      GRIDWORK_QUEUE_PREFIX: prefix,
-      GRIDWORK_WORKER: "0",
-      GRIDWORK_OUTBOX_SWEEP_MS: "3600000",
-    });
-    sql = new pg.Client({ connectionString: database.url });
-    await sql.connect();
-    redis = new Redis(REDIS_URL);
-    db = createPrisma(database.url);
-    queue = new Queue("outbox", { connection: { url: REDIS_URL, maxRetriesPerRequest: null }, prefix });
+  beforeAll(() => {
+    db = createPrisma(q.database.url);
+    queue = new Queue("outbox", { connection: { url: REDIS_URL, maxRetriesPerRequest: null }, prefix: q.prefix });
   });
   afterAll(async () => {
-    await web?.stop();
-    await queue?.obliterate({ force: true }).catch(() => {});
     await queue?.close();
-    redis?.disconnect();
-    await sql?.end();
     await db?.$disconnect();
-    await database?.drop();
   });
 
   /** Per outbox job id: how often it was added as a new job, and how often an add found it queued. */
   async function adds() {
-    const entries = await redis.xrange(`${prefix}:outbox:events`, "-", "+");
     const count = new Map<string, { added: number; duplicated: number }>();
-    for (const [, fields] of entries) {
-      const f: Record<string, string> = {};
-      for (let i = 0; i < fields.length; i += 2) f[fields[i]!] = fields[i + 1]!;
+    for (const f of await q.outboxEvents()) {
       if (f.event !== "added" && f.event !== "duplicated") continue;
       if (f.event === "added" && f.name !== "outbox") continue;
       const c = count.get(f.jobId!) ?? { added: 0, duplicated: 0 };
@@ -80,29 +42,29 @@ describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built se
   }
 
   const outboxIds = async (where = "TRUE") =>
-    (await sql.query<{ id: string }>(`SELECT id FROM "OutboxJob" WHERE ${where} ORDER BY id`)).rows.map((r) => r.id);
+    (await q.sql.query<{ id: string }>(`SELECT id FROM "OutboxJob" WHERE ${where} ORDER BY id`)).rows.map((r) => r.id);
   const caseIds = async () =>
-    (await sql.query<{ id: string }>(`SELECT id FROM "Case" ORDER BY "createdAt", id`)).rows.map((r) => r.id);
+    (await q.sql.query<{ id: string }>(`SELECT id FROM "Case" ORDER BY "createdAt", id`)).rows.map((r) => r.id);
 
   /** Runs a worker on the queue until every outbox row is done; returns the notices per case. */
   async function deliverAll() {
-    const worker = new BullMqJobRunner(db, REDIS_URL, prefix, true, undefined, {}, 3_600_000);
+    const worker = new BullMqJobRunner(db, REDIS_URL, q.prefix, true, undefined, {}, 3_600_000);
     try {
       await worker.start();
       await waitFor("every outbox row to be done", async () => (await outboxIds(`status <> 'done'`)).length === 0);
     } finally {
       await worker.stop();
     }
-    const rows = await sql.query<{ caseId: string; kind: string; login: string }>(
+    const rows = await q.sql.query<{ caseId: string; kind: string; login: string }>(
       `SELECT n."caseId", n.kind, u.login FROM "Notification" n JOIN "User" u ON u.id = n."userId" ORDER BY n."caseId", n.kind, u.login`,
     );
     return rows.rows;
   }
 
   it("each commit's rows are queued once, by the request that wrote them, and delivered once", async () => {
-    const grid = new HttpSession(web.url);
+    const grid = new HttpSession(q.app.url);
     await grid.login("east.grid1");
-    const routing = new HttpSession(web.url);
+    const routing = new HttpSession(q.app.url);
     await routing.login("east.routing");
     // One after another, so each request finds the earlier ones' jobs still queued (no worker runs).
     for (let i = 0; i < 3; i++) {
@@ -141,11 +103,7 @@ describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built se
     const before = new Set(await outboxIds());
     // Commits in a process with no relay: the rows are written and never handed on, as when a web
     // process dies between its commit and the hand-on.
-    const user = await db.user.findUniqueOrThrow({
-      where: { login: "east.grid1" },
-      select: { id: true, login: true, displayName: true, active: true },
-    });
-    const ctx = (await loadTenantContext(db, user, "east-lake", new Date()))!;
+    const ctx = await memberContext(db, "east.grid1");
     for (let i = 0; i < 3; i++)
       expect((await reportCase(ctx, { categoryId: "dispute", data: validDispute }, new Date())).ok).toBe(true);
     const orphans = (await outboxIds(`status = 'pending'`)).filter((id) => !before.has(id));
@@ -154,16 +112,16 @@ describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built se
     expect(orphans.filter((id) => counted.has(id))).toEqual([]);
 
     // Two producers on their own connections, as two processes would be.
-    const dbB = createPrisma(database.url);
-    const a = new BullMqJobRunner(db, REDIS_URL, prefix, false, undefined, {}, 3_600_000);
-    const b = new BullMqJobRunner(dbB, REDIS_URL, prefix, false, undefined, {}, 3_600_000);
+    const dbB = createPrisma(q.database.url);
+    const a = new BullMqJobRunner(db, REDIS_URL, q.prefix, false, undefined, {}, 3_600_000);
+    const b = new BullMqJobRunner(dbB, REDIS_URL, q.prefix, false, undefined, {}, 3_600_000);
     const probe = new Redis(REDIS_URL);
     try {
       // Another process holds the sweep's lease: this pass does nothing, and leaves the lease be.
-      await probe.set(`${prefix}:outbox:reconcile`, "another process", "PX", 60_000);
+      await probe.set(`${q.prefix}:outbox:reconcile`, "another process", "PX", 60_000);
       expect(await a.sweep()).toBe(0);
-      expect(await probe.get(`${prefix}:outbox:reconcile`)).toBe("another process");
-      await probe.del(`${prefix}:outbox:reconcile`);
+      expect(await probe.get(`${q.prefix}:outbox:reconcile`)).toBe("another process");
+      await probe.del(`${q.prefix}:outbox:reconcile`);
       expect(orphans.filter((id) => counted.has(id))).toEqual([]);
 
       // A holds the lease mid-pass (its queue is paused just before the add) while B sweeps, and A's
@@ -191,7 +149,7 @@ describe.runIf(hasRedis && hasPostgres)("outbox relay (BullMQ on Redis, built se
       expect(n2).toBe(n1);
       expect(addCalls).toBe(1);
       // The pass gave its lease back.
-      expect(await probe.exists(`${prefix}:outbox:reconcile`)).toBe(0);
+      expect(await probe.exists(`${q.prefix}:outbox:reconcile`)).toBe(0);
     } finally {
       await probe.quit();
       await dbB.$disconnect();

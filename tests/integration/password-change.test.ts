@@ -4,7 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { inviteMember } from "#app/server/members.server";
 import { verifyPassword } from "#app/server/password.server";
-import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
+import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
 import { seededDatabase, teardown, type Seeded } from "./helpers";
 
 let s: Seeded;
@@ -12,11 +12,7 @@ let app: AppProcess;
 let oneTime = "";
 beforeAll(async () => {
   s = await seededDatabase();
-  app = await startApp({
-    DATABASE_URL: s.database.url,
-    GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0",
-    REDIS_URL: undefined,
-  });
+  app = await startAppOn(s.database);
   const admin = (await s.contextOf("east.admin", "east-lake"))!;
   const invited = await inviteMember(
     s.db,

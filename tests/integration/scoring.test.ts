@@ -34,26 +34,14 @@ beforeAll(async () => {
 });
 afterAll(() => teardown(s));
 
-const ctx = (login: string) => s.context(login);
-
 async function report(name: string, login: string, when: Date) {
-  const r = await reportCase(await ctx(login), { categoryId: "dispute", data: validDispute }, when);
+  const r = await reportCase(await s.context(login), { categoryId: "dispute", data: validDispute }, when);
   if (!r.ok) throw new Error(JSON.stringify(r));
   cases[name] = r.caseId;
 }
 
-async function fire(name: string, login: string, transitionId: string, input: unknown, when: Date) {
-  const id = cases[name]!;
-  const row = await s.db.case.findUniqueOrThrow({ where: { id } });
-  const result = await transitionCase(
-    s.db,
-    await ctx(login),
-    id,
-    { transitionId, input, expectedVersion: row.version },
-    when,
-  );
-  if (!result.ok) throw new Error(`${name} ${login} ${transitionId}: ${JSON.stringify(result)}`);
-}
+const fire = (name: string, login: string, transitionId: string, input: unknown, when: Date) =>
+  s.fire(cases[name]!, login, transitionId, input, when);
 
 async function runJobs() {
   let n = 0;
@@ -225,13 +213,13 @@ describe("a month of cases scored from the audit trail", () => {
   });
 
   it("a recompute is for leadership only, gives the same totals, appends nothing twice, and is audited", async () => {
-    const routing = await ctx("east.routing");
+    const routing = await s.context("east.routing");
     expect(canRecompute(routing)).toBe(false);
     await expect(recomputePeriod(s.db, routing, "2026-03", at("03-31 18:00"))).rejects.toMatchObject({ status: 403 });
-    const inspector = await ctx("east.inspector");
+    const inspector = await s.context("east.inspector");
     expect(canRecompute(inspector)).toBe(false);
 
-    const director = await ctx("east.director");
+    const director = await s.context("east.director");
     expect(canRecompute(director)).toBe(true);
     const before = await periodReportFor(s.db, tenantId, "2026-03");
     const first = await recomputePeriod(s.db, director, "2026-03", at("03-31 18:00"));
@@ -249,7 +237,7 @@ describe("a month of cases scored from the audit trail", () => {
     // Only the unit the deduction names may appeal, and only a deduction.
     const notYours = await fileAppeal(
       s.db,
-      await ctx("east.village"),
+      await s.context("east.village"),
       sheet.dedupeKey,
       { reason: "督办单发放有误" },
       at("03-16 09:00"),
@@ -257,12 +245,18 @@ describe("a month of cases scored from the audit trail", () => {
     expect(notYours).toMatchObject({ ok: false, refusal: { kind: "not-allowed" } });
     const bonus = (await ruleLines()).find((l) => l.points > 0 && l.targetId === "platform-safety")!;
     expect(
-      await fileAppeal(s.db, await ctx("east.safety"), bonus.dedupeKey, { reason: "不应加分吗" }, at("03-16 09:00")),
+      await fileAppeal(
+        s.db,
+        await s.context("east.safety"),
+        bonus.dedupeKey,
+        { reason: "不应加分吗" },
+        at("03-16 09:00"),
+      ),
     ).toMatchObject({ ok: false, refusal: { issues: [{ code: "appeal.not-a-deduction" }] } });
 
     const filed = await fileAppeal(
       s.db,
-      await ctx("east.safety"),
+      await s.context("east.safety"),
       sheet.dedupeKey,
       { reason: "超期系因上级延误批复" },
       at("03-16 09:00"),
@@ -270,7 +264,13 @@ describe("a month of cases scored from the audit trail", () => {
     if (!filed.ok) throw new Error(JSON.stringify(filed));
     cases.appeal = filed.caseId;
     expect(
-      await fileAppeal(s.db, await ctx("east.safety"), sheet.dedupeKey, { reason: "再次申诉一下" }, at("03-16 10:00")),
+      await fileAppeal(
+        s.db,
+        await s.context("east.safety"),
+        sheet.dedupeKey,
+        { reason: "再次申诉一下" },
+        at("03-16 10:00"),
+      ),
     ).toMatchObject({ ok: false, refusal: { issues: [{ code: "appeal.duplicate" }] } });
 
     // Routing may not decide it; inspection upholds it through the ordinary transition.
@@ -279,7 +279,7 @@ describe("a month of cases scored from the audit trail", () => {
     expect(
       await transitionCase(
         s.db,
-        await ctx("east.routing"),
+        await s.context("east.routing"),
         filed.caseId,
         { transitionId: "uphold", input: { reason: "成立" }, expectedVersion: row.version },
         at("03-18 10:00"),
@@ -302,7 +302,9 @@ describe("a month of cases scored from the audit trail", () => {
     expect(report.figures.appealsUpheld).toBe(1);
 
     // The recompute sees the appeal too: still nothing to correct.
-    expect((await recomputePeriod(s.db, await ctx("east.director"), "2026-03", at("03-31 19:00"))).corrections).toBe(0);
+    expect(
+      (await recomputePeriod(s.db, await s.context("east.director"), "2026-03", at("03-31 19:00"))).corrections,
+    ).toBe(0);
     expect(await verifyAuditChain(s.db, tenantId)).toMatchObject({ ok: true });
   });
 });

@@ -11,7 +11,7 @@ import { runOutboxJob } from "#app/server/jobs.server";
 import { getModeState, switchTenantMode } from "#app/server/mode.server";
 import { getSheetForPrint, listOpenSupervision } from "#app/server/supervision.server";
 import { transitionFormFor } from "#app/server/transition-forms.server";
-import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { sweepDueCases } from "#app/server/workflow.server";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
@@ -28,41 +28,27 @@ beforeAll(async () => {
 });
 afterAll(() => teardown(s));
 
-const ctx = (login: string) => s.context(login);
-
-async function fire(login: string, caseId: string, transitionId: string, input: unknown, now: Date) {
-  const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-  const result = await transitionCase(
-    s.db,
-    await ctx(login),
-    caseId,
-    { transitionId, input, expectedVersion: row.version },
-    now,
-  );
-  if (!result.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(result)}`);
-}
-
 async function deliverAll() {
   for (const job of await s.db.outboxJob.findMany({ where: { status: "pending" } })) await runOutboxJob(s.db, job.id);
 }
 
 async function dispatchedCase(reportedAt: Date, summary: string) {
   const reported = await reportCase(
-    await ctx("east.grid1"),
+    await s.context("east.grid1"),
     { categoryId: "dispute", data: { ...validDispute, summary } },
     reportedAt,
   );
   if (!reported.ok) throw new Error("report failed");
   const later = (h: number) => new Date(reportedAt.getTime() + h * 3600_000);
-  await fire("east.routing", reported.caseId, "triage", { gradeId: "general" }, later(1));
-  await fire(
-    "east.routing",
+  await s.fire(reported.caseId, "east.routing", "triage", { gradeId: "general" }, later(1));
+  await s.fire(
     reported.caseId,
+    "east.routing",
     "dispatch",
     { leadUnitId: "platform-safety", assistUnitIds: ["police-station"] },
     later(2),
   );
-  await fire("east.safety", reported.caseId, "accept", undefined, later(3));
+  await s.fire(reported.caseId, "east.safety", "accept", undefined, later(3));
   return reported.caseId;
 }
 
@@ -70,7 +56,7 @@ describe("due and overdue", () => {
   it("lists running deadlines by due date, with working days left on the policy calendar", async () => {
     first = await dispatchedCase(T0, "桥头村噪音纠纷");
     second = await dispatchedCase(at(48), "山塘村宅基地纠纷");
-    const rows = await listDueCases(s.db, await ctx("east.routing"), at(51));
+    const rows = await listDueCases(s.db, await s.context("east.routing"), at(51));
     expect(rows.map((r) => r.id)).toEqual([first, second]);
     // Dispatched Mon 2 Mar → due end of Mon 9 Mar; on Wed 4 Mar: Thu, Fri, Mon = 3 working days.
     expect(rows[0]!.deadline).toMatchObject({
@@ -91,12 +77,12 @@ describe("due and overdue", () => {
     ["Sat 7 Mar (weekend: still 1)", march(7), 1, "orange"],
     ["Mon 9 Mar, due today", march(9), 0, "orange"],
   ] as const)("on %s the first case has %i working days left: %s", async (_label, now, left, colour) => {
-    const [row] = await listDueCases(s.db, await ctx("east.routing"), now);
+    const [row] = await listDueCases(s.db, await s.context("east.routing"), now);
     expect(row!.deadline).toMatchObject({ workingDaysLeft: left, colour, overdue: false });
   });
 
   it("filters: due soon (≤ 2 working days) and overdue", async () => {
-    const routing = await ctx("east.routing");
+    const routing = await s.context("east.routing");
     expect((await listDueCases(s.db, routing, march(6), "soon")).map((r) => r.id)).toEqual([first]);
     expect(await listDueCases(s.db, routing, march(6), "overdue")).toEqual([]);
     await sweepDueCases(s.db, march(10));
@@ -109,15 +95,18 @@ describe("due and overdue", () => {
 
   it("shows each user only the cases they may read", async () => {
     // The reporter's grid and the lead platform see them; a grid worker elsewhere sees none.
-    expect((await listDueCases(s.db, await ctx("east.grid1"), march(10))).map((r) => r.id)).toEqual([first, second]);
-    expect((await listDueCases(s.db, await ctx("east.safety"), march(10))).length).toBe(2);
-    expect(await listDueCases(s.db, await ctx("east.grid3"), march(10))).toEqual([]);
+    expect((await listDueCases(s.db, await s.context("east.grid1"), march(10))).map((r) => r.id)).toEqual([
+      first,
+      second,
+    ]);
+    expect((await listDueCases(s.db, await s.context("east.safety"), march(10))).length).toBe(2);
+    expect(await listDueCases(s.db, await s.context("east.grid3"), march(10))).toEqual([]);
   });
 });
 
 describe("supervision", () => {
   it("lists the open sheet and, later, the talk; the printable sheet says what it demands", async () => {
-    const routing = await ctx("east.routing");
+    const routing = await s.context("east.routing");
     const open = await listOpenSupervision(routing);
     expect(open.sheets).toHaveLength(1);
     const sheet = open.sheets[0]!;
@@ -154,18 +143,18 @@ describe("supervision", () => {
   });
 
   it("a user who may not read the case sees neither the sheet nor the talk, not even by id", async () => {
-    const grid3 = await ctx("east.grid3");
+    const grid3 = await s.context("east.grid3");
     const sheet = await s.db.supervisionSheet.findFirstOrThrow({ where: { caseId: first } });
     expect(await listOpenSupervision(grid3)).toEqual({ sheets: [], talks: [] });
     expect(await getSheetForPrint(s.db, grid3, sheet.id, "zh-CN")).toBeNull();
     expect(await getSheetForPrint(s.db, grid3, "not-an-id", "zh-CN")).toBeNull();
-    expect(await getSheetForPrint(s.db, await ctx("east.grid1"), sheet.id, "zh-CN")).not.toBeNull();
+    expect(await getSheetForPrint(s.db, await s.context("east.grid1"), sheet.id, "zh-CN")).not.toBeNull();
   });
 });
 
 describe("the case screen", () => {
   it("offers the lead unit its actions, with forms, and shows supervision and the trail", async () => {
-    const safety = await ctx("east.safety");
+    const safety = await s.context("east.safety");
     const audit = await s.db.auditEvent.findMany({ where: { caseId: first }, orderBy: { seq: "asc" } });
     const screen = await loadCaseScreen(s.db, safety, first, audit, "zh-CN", new Date("2026-03-13T01:00:00Z"));
     expect(screen!.actions.map((a) => a.id)).toEqual(["report-back"]);
@@ -183,18 +172,18 @@ describe("the case screen", () => {
     // Routing has nothing to do while the lead unit is handling, except to supervise.
     const routingScreen = await loadCaseScreen(
       s.db,
-      await ctx("east.routing"),
+      await s.context("east.routing"),
       first,
       audit,
       "zh-CN",
       new Date("2026-03-13T01:00:00Z"),
     );
     expect(routingScreen!.actions.map((a) => a.id)).toEqual(["suspend", "supervise"]);
-    expect(await loadCaseScreen(s.db, await ctx("east.grid3"), first, audit, "zh-CN", new Date())).toBeNull();
+    expect(await loadCaseScreen(s.db, await s.context("east.grid3"), first, audit, "zh-CN", new Date())).toBeNull();
   });
 
   it("gives every *UnitId / *UnitIds field the township's units as choices", async () => {
-    const routing = await ctx("east.routing");
+    const routing = await s.context("east.routing");
     const form = transitionFormFor(routing.compiled, "dispatch", "zh-CN")!;
     type Props = Record<string, { enum?: string[]; items?: { enum?: string[] } }>;
     type Ui = Record<
@@ -227,9 +216,9 @@ describe("the case screen", () => {
   });
 
   it("pauses the handling clock (grey) and runs the review clock after the report back", async () => {
-    await fire(
-      "east.safety",
+    await s.fire(
       first,
+      "east.safety",
       "report-back",
       { result: "已调解，双方签订协议" },
       new Date("2026-03-13T02:00:00Z"),
@@ -237,7 +226,7 @@ describe("the case screen", () => {
     const audit = await s.db.auditEvent.findMany({ where: { caseId: first }, orderBy: { seq: "asc" } });
     const screen = await loadCaseScreen(
       s.db,
-      await ctx("east.routing"),
+      await s.context("east.routing"),
       first,
       audit,
       "zh-CN",
@@ -247,10 +236,10 @@ describe("the case screen", () => {
       ["review", "green"],
       ["handle", "grey"],
     ]);
-    const [row] = await listDueCases(s.db, await ctx("east.routing"), new Date("2026-03-13T03:00:00Z"));
+    const [row] = await listDueCases(s.db, await s.context("east.routing"), new Date("2026-03-13T03:00:00Z"));
     expect(row).toMatchObject({ id: second });
     expect(
-      (await listDueCases(s.db, await ctx("east.routing"), new Date("2026-03-13T03:00:00Z"))).find(
+      (await listDueCases(s.db, await s.context("east.routing"), new Date("2026-03-13T03:00:00Z"))).find(
         (r) => r.id === first,
       )!.deadline.kind,
     ).toBe("review");
@@ -260,7 +249,7 @@ describe("the case screen", () => {
 describe("inbox", () => {
   it("lists unread first, marks the user's own notifications read, and no one else's", async () => {
     await deliverAll();
-    const safety = await ctx("east.safety");
+    const safety = await s.context("east.safety");
     const before = await listNotifications(safety);
     expect(before.unread).toBeGreaterThanOrEqual(3);
     expect(before.rows.map((n) => n.kind)).toEqual(
@@ -268,7 +257,7 @@ describe("inbox", () => {
     );
     const target = before.rows[0]!;
     // Another user cannot mark it.
-    expect(await markNotificationsRead(await ctx("east.routing"), [target.id], new Date())).toBe(0);
+    expect(await markNotificationsRead(await s.context("east.routing"), [target.id], new Date())).toBe(0);
     expect(await markNotificationsRead(safety, [target.id, "garbage"], new Date())).toBe(1);
     const after = await listNotifications(safety);
     expect(after.unread).toBe(before.unread - 1);
@@ -284,7 +273,7 @@ describe("inbox", () => {
 
 describe("mode switch and the duty leader", () => {
   it("reads the watching posts from the config", async () => {
-    const routing = await ctx("east.routing");
+    const routing = await s.context("east.routing");
     expect([...supervisoryPosts(routing.compiled)].sort()).toEqual([
       "director",
       "executive-deputy",
@@ -293,17 +282,17 @@ describe("mode switch and the duty leader", () => {
       "routing",
     ]);
     expect(await watchesDeadlines(s.db, routing, T0)).toBe(true);
-    expect(await watchesDeadlines(s.db, await ctx("east.grid1"), T0)).toBe(false);
-    expect(await watchesDeadlines(s.db, await ctx("east.safety"), T0)).toBe(false);
+    expect(await watchesDeadlines(s.db, await s.context("east.grid1"), T0)).toBe(false);
+    expect(await watchesDeadlines(s.db, await s.context("east.safety"), T0)).toBe(false);
   });
 
   it("refuses whoever the config does not let switch, a missing reason and a stale version", async () => {
-    const routing = await ctx("east.routing");
+    const routing = await s.context("east.routing");
     expect(await getModeState(s.db, routing, T0)).toMatchObject({ mode: "peacetime", version: 0, canSwitch: false });
     expect(
       await switchTenantMode(s.db, routing, { to: "wartime", reason: "演练", expectedVersion: 0 }, T0),
     ).toMatchObject({ ok: false, refusal: { kind: "not-allowed" } });
-    const director = await ctx("east.director");
+    const director = await s.context("east.director");
     expect(await getModeState(s.db, director, T0)).toMatchObject({ canSwitch: true });
     expect(
       await switchTenantMode(s.db, director, { to: "wartime", reason: " ", expectedVersion: 0 }, T0),
@@ -318,7 +307,7 @@ describe("mode switch and the duty leader", () => {
   });
 
   it("switches to wartime: persisted, audited with the reason, announced; the whole leadership is on duty", async () => {
-    const director = await ctx("east.director");
+    const director = await s.context("east.director");
     const now = new Date("2026-03-16T01:00:00Z");
     expect(
       await switchTenantMode(s.db, director, { to: "wartime", reason: "防汛Ⅳ级应急响应", expectedVersion: 0 }, now),
@@ -331,7 +320,7 @@ describe("mode switch and the duty leader", () => {
     expect(audit.data).toMatchObject({ from: "peacetime", to: "wartime", reason: "防汛Ⅳ级应急响应" });
     expect(audit.actorId).toBe(director.user.id);
     await deliverAll();
-    const routing = await ctx("east.routing");
+    const routing = await s.context("east.routing");
     expect((await listNotifications(routing)).rows.find((n) => n.kind === "tenant.mode-switched")).toMatchObject({
       urgency: "urgent",
       title: "东湖镇：平时 → 战时",
@@ -340,19 +329,19 @@ describe("mode switch and the duty leader", () => {
     expect(
       await switchTenantMode(
         s.db,
-        await ctx("east.director"),
+        await s.context("east.director"),
         { to: "wartime", reason: "再次", expectedVersion: 1 },
         now,
       ),
     ).toMatchObject({ ok: false, refusal: { kind: "wrong-state" } });
-    const duty = await dutyLeaderToday(s.db, await ctx("east.routing"), now);
+    const duty = await dutyLeaderToday(s.db, await s.context("east.routing"), now);
     expect(duty).toMatchObject({ allLeadership: true });
     expect(duty.leaders).toContain("陈刚（东湖镇主任）");
     expect(await verifyAuditChain(s.db, tenant.id)).toMatchObject({ ok: true });
   });
 
   it("switches back to peacetime; the rota names the duty leader by duty date (handover 08:30)", async () => {
-    const director = await ctx("east.director");
+    const director = await s.context("east.director");
     expect(
       await switchTenantMode(
         s.db,
@@ -370,7 +359,7 @@ describe("mode switch and the duty leader", () => {
       create: { tenantId: tenant.id, data: rota },
       update: { data: rota },
     });
-    const routing = await ctx("east.routing");
+    const routing = await s.context("east.routing");
     // Wed 18 Mar 09:00 Shanghai: on duty. 08:00 the same morning still belongs to the 17th.
     expect(await dutyLeaderToday(s.db, routing, new Date("2026-03-18T01:00:00Z"))).toMatchObject({
       date: "2026-03-18",
@@ -382,6 +371,6 @@ describe("mode switch and the duty leader", () => {
       leaders: [],
     });
     // Today's duty leader watches deadlines whatever their post.
-    expect(await watchesDeadlines(s.db, await ctx("east.safety"), new Date("2026-03-18T01:00:00Z"))).toBe(true);
+    expect(await watchesDeadlines(s.db, await s.context("east.safety"), new Date("2026-03-18T01:00:00Z"))).toBe(true);
   });
 });

@@ -5,7 +5,8 @@ import { SimulatedClock } from "#engine/clock";
 import { reportCase } from "#app/server/cases.server";
 import { createJobRunner } from "#app/server/jobs.server";
 import { loadTenantContext } from "#app/server/tenancy.server";
-import { sweepDueCases, transitionCase } from "#app/server/workflow.server";
+import { sweepDueCases } from "#app/server/workflow.server";
+import { fireAs } from "#tests/setup/drive-cases";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
@@ -19,19 +20,13 @@ const clock = new SimulatedClock(new Date("2026-03-02T01:00:00Z"));
 const HOUR = 3600_000;
 
 async function contextNow(login: string) {
-  const user = await s.db.user.findUniqueOrThrow({
-    where: { login },
-    select: { id: true, login: true, displayName: true, active: true },
-  });
-  return (await loadTenantContext(s.db, user, "east-lake", clock.now()))!;
+  return (await loadTenantContext(s.db, await s.sessionUser(login), "east-lake", clock.now()))!;
 }
 
 async function fire(login: string, caseId: string, transitionId: string, input: unknown) {
   clock.advance(HOUR);
   const ctx = await contextNow(login);
-  const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-  const r = await transitionCase(s.db, ctx, caseId, { transitionId, input, expectedVersion: row.version }, ctx.now);
-  if (!r.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(r)}`);
+  await fireAs(s.db, ctx, caseId, transitionId, input, ctx.now);
 }
 
 describe("a simulated clock", () => {

@@ -15,7 +15,7 @@ import {
 } from "#app/server/standards.server";
 import { isJsonObject } from "#engine/config/id-paths";
 import { compareVersions, nextMinorVersion } from "#engine/config/versions";
-import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
+import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
 import { seededDatabase, teardown, type Seeded } from "./helpers";
 
 const BODY = "demo-standards";
@@ -26,14 +26,8 @@ beforeAll(async () => {
 });
 afterAll(() => teardown(s));
 
-const userOf = (login: string) =>
-  s.db.user.findUniqueOrThrow({
-    where: { login },
-    select: { id: true, login: true, displayName: true, active: true },
-  });
-
 async function contextOf(login: string, body = BODY): Promise<StandardsContext> {
-  const ctx = await loadStandardsContext(s.db, await userOf(login), body, new Date());
+  const ctx = await loadStandardsContext(s.db, await s.sessionUser(login), body, new Date());
   if (!ctx) throw new Error(`${login} is not a member of ${body}`);
   return ctx;
 }
@@ -203,11 +197,7 @@ describe("publishing a version", () => {
 describe("over HTTP", () => {
   let app: AppProcess;
   beforeAll(async () => {
-    app = await startApp({
-      DATABASE_URL: s.database.url,
-      GRIDWORK_EMBEDDED_DB: s.database.kind === "pglite" ? "1" : "0",
-      REDIS_URL: undefined,
-    });
+    app = await startAppOn(s.database);
   });
   afterAll(() => app?.stop());
 

@@ -7,7 +7,6 @@ import { reportCase } from "#app/server/cases.server";
 import { runOutboxJob } from "#app/server/jobs.server";
 import { listMembers, saveRota, updateMember, getRota } from "#app/server/members.server";
 import { listStuckCases, staffingWarning, sweepStuckCases } from "#app/server/stuck.server";
-import { transitionCase } from "#app/server/workflow.server";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
 
 let s: Seeded;
@@ -20,16 +19,8 @@ async function report(categoryId: string, data: Record<string, unknown>) {
   return r.caseId;
 }
 
-async function fire(login: string, caseId: string, transitionId: string, input: unknown, now: Date) {
-  const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-  return transitionCase(
-    s.db,
-    await s.context(login),
-    caseId,
-    { transitionId, input, expectedVersion: row.version },
-    now,
-  );
-}
+const fire = (login: string, caseId: string, transitionId: string, input: unknown, now: Date) =>
+  s.attempt(caseId, login, transitionId, input, now);
 
 const stuckSince = async (id: string) =>
   (await s.db.case.findUniqueOrThrow({ where: { id }, select: { stuckSince: true } })).stuckSince;

@@ -20,21 +20,6 @@ beforeAll(async () => {
 });
 afterAll(() => teardown(s));
 
-const ctx = (login: string) => s.context(login);
-
-async function fire(login: string, transitionId: string, input: unknown, now: Date) {
-  const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-  const result = await transitionCase(
-    s.db,
-    await ctx(login),
-    caseId,
-    { transitionId, input, expectedVersion: row.version },
-    now,
-  );
-  if (!result.ok) throw new Error(`${login} ${transitionId}: ${JSON.stringify(result)}`);
-  return result;
-}
-
 async function deliverAll() {
   for (const job of await s.db.outboxJob.findMany({ where: { status: "pending" } })) await runOutboxJob(s.db, job.id);
 }
@@ -46,11 +31,17 @@ async function inbox(login: string) {
 
 describe("the bottom-up loop", () => {
   it("runs from report to dispatch with a handling deadline of 5 working days", async () => {
-    const reported = await reportCase(await ctx("east.grid1"), { categoryId: "dispute", data: validDispute }, T0);
+    const reported = await reportCase(await s.context("east.grid1"), { categoryId: "dispute", data: validDispute }, T0);
     if (!reported.ok) throw new Error("report failed");
     caseId = reported.caseId;
-    await fire("east.routing", "triage", { gradeId: "general" }, at(1));
-    await fire("east.routing", "dispatch", { leadUnitId: "platform-safety", instructions: "请三日内调解" }, at(2));
+    await s.fire(caseId, "east.routing", "triage", { gradeId: "general" }, at(1));
+    await s.fire(
+      caseId,
+      "east.routing",
+      "dispatch",
+      { leadUnitId: "platform-safety", instructions: "请三日内调解" },
+      at(2),
+    );
     const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(row.state).toBe("dispatched");
     expect(row.leadUnitId).toBe("platform-safety");
@@ -65,7 +56,7 @@ describe("the bottom-up loop", () => {
     const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
     const grid = await transitionCase(
       s.db,
-      await ctx("east.grid1"),
+      await s.context("east.grid1"),
       caseId,
       { transitionId: "accept", expectedVersion: row.version },
       at(3),
@@ -73,7 +64,7 @@ describe("the bottom-up loop", () => {
     expect(grid).toMatchObject({ ok: false, refusal: { kind: "not-allowed" } });
     const wrongState = await transitionCase(
       s.db,
-      await ctx("east.routing"),
+      await s.context("east.routing"),
       caseId,
       { transitionId: "close", input: { satisfaction: "satisfied" }, expectedVersion: row.version },
       at(3),
@@ -81,7 +72,7 @@ describe("the bottom-up loop", () => {
     expect(wrongState).toMatchObject({ ok: false, refusal: { kind: "wrong-state" } });
     const stale = await transitionCase(
       s.db,
-      await ctx("east.safety"),
+      await s.context("east.safety"),
       caseId,
       { transitionId: "accept", expectedVersion: row.version - 1 },
       at(3),
@@ -92,7 +83,7 @@ describe("the bottom-up loop", () => {
 
   it("two people acting on the same version: one wins, the other is told the case changed", async () => {
     const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
-    const safety = await ctx("east.safety");
+    const safety = await s.context("east.safety");
     const [a, b] = await Promise.all([
       transitionCase(s.db, safety, caseId, { transitionId: "accept", expectedVersion: row.version }, at(4)),
       transitionCase(s.db, safety, caseId, { transitionId: "accept", expectedVersion: row.version }, at(4)),
@@ -153,15 +144,22 @@ describe("the bottom-up loop", () => {
   });
 
   it("closes the loop: report back, review, satisfied revisit closes supervision, archive", async () => {
-    await fire(
+    await s.fire(
+      caseId,
       "east.safety",
       "report-back",
       { result: "已调解，双方签订协议", measures: "上门调解两次" },
       new Date("2026-03-13T02:00:00Z"),
     );
-    await fire("east.routing", "review", { opinion: "同意" }, new Date("2026-03-13T03:00:00Z"));
-    await fire("east.grid1", "close", { satisfaction: "satisfied", method: "phone" }, new Date("2026-03-13T04:00:00Z"));
-    await fire("east.routing", "archive", undefined, new Date("2026-03-13T05:00:00Z"));
+    await s.fire(caseId, "east.routing", "review", { opinion: "同意" }, new Date("2026-03-13T03:00:00Z"));
+    await s.fire(
+      caseId,
+      "east.grid1",
+      "close",
+      { satisfaction: "satisfied", method: "phone" },
+      new Date("2026-03-13T04:00:00Z"),
+    );
+    await s.fire(caseId, "east.routing", "archive", undefined, new Date("2026-03-13T05:00:00Z"));
     const row = await s.db.case.findUniqueOrThrow({ where: { id: caseId } });
     expect(row.state).toBe("archived");
     expect(row.closedAt).not.toBeNull();

@@ -3,10 +3,13 @@
 // Call `useE2EApp()` inside a `describe.runIf(hasBrowser)` block; it registers the hooks.
 import { mkdirSync } from "node:fs";
 import type { Browser, BrowserContextOptions, Page } from "playwright-core";
-import { afterAll, beforeAll } from "vitest";
+import { afterAll, beforeAll, expect } from "vitest";
 import { createPrisma, type Db } from "#app/server/db.server";
-import { startAppOn, type AppProcess } from "./app-process";
+import { runOutboxJob } from "#app/server/jobs.server";
+import type { TenantContext } from "#app/server/tenancy.server";
+import { HttpSession, startAppOn, type AppProcess } from "./app-process";
 import { ARTIFACTS, launchBrowser } from "./browser";
+import { fireAs, memberContext } from "./drive-cases";
 import { chromiumAvailable, createTestDatabase, requireInCI, type TestDatabase } from "./services";
 
 export { ARTIFACTS };
@@ -20,7 +23,18 @@ export type E2EApp = {
   readonly database: TestDatabase;
   /** A fresh browser context (its own cookies) logged in as `login` through the login form. */
   loginAs(login: string, options?: BrowserContextOptions & { password?: string }): Promise<Page>;
+  /** The member's context in the township (East Lake by default), to drive cases through the server paths. */
+  context(login: string, township?: string): Promise<TenantContext>;
+  /** `login` fires `transitionId` on the case as it stands; a refusal fails the test. */
+  fire(caseId: string, login: string, transitionId: string, input?: unknown, now?: Date): Promise<void>;
+  /** Runs the pending outbox jobs and waits until every score job is done. */
+  scoreJobs(): Promise<void>;
+  /** A case `login` reports in East Lake through the app's HTTP form (a dispute); returns its URL. */
+  reportOverHttp(login: string, data: Record<string, unknown>): Promise<string>;
 };
+
+/** `expect.poll` with the patience a browser under load needs. */
+export const poll = <T>(fn: () => Promise<T> | T) => expect.poll(fn, { timeout: 20_000, interval: 200 });
 
 export function useE2EApp(env: Record<string, string | undefined> = {}): E2EApp {
   let database: TestDatabase | undefined;
@@ -69,6 +83,21 @@ export function useE2EApp(env: Record<string, string | undefined> = {}): E2EApp 
       await page.getByRole("button", { name: "登录" }).click();
       await page.waitForURL((url) => !url.pathname.startsWith("/login"));
       return page;
+    },
+    context: (login, township) => memberContext(fixture.db, login, township),
+    async fire(caseId, login, transitionId, input, now = new Date()) {
+      await fireAs(fixture.db, await fixture.context(login), caseId, transitionId, input, now);
+    },
+    async scoreJobs() {
+      // The app's own runner may take some jobs; running them here too is harmless (SKIP LOCKED, idempotent).
+      for (const job of await fixture.db.outboxJob.findMany({ where: { status: "pending" } }))
+        await runOutboxJob(fixture.db, job.id).catch(() => undefined);
+      await poll(() => fixture.db.outboxJob.count({ where: { kind: "score", status: { not: "done" } } })).toBe(0);
+    },
+    async reportOverHttp(login, data) {
+      const session = new HttpSession(fixture.app.url);
+      await session.login(login);
+      return session.reportCase("east-lake", "dispute", data);
     },
   };
   return fixture;
