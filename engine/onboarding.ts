@@ -171,41 +171,20 @@ export function buildTownshipSource(draftInput: unknown, template: TownshipConfi
   if (!template)
     return {
       ok: false,
-      issues: [
-        issue(
-          "/template",
-          "onboarding.template-missing",
-          `找不到已发布的模板“${draft.template}”`,
-          `No published template "${draft.template}"`,
-        ),
-      ],
+      issues: [issue("/template", "onboarding.template-missing", { template: draft.template })],
     };
   const issues: Issue[] = [];
   const facts = templateFacts(template);
 
   draft.platforms.keep.forEach((p, i) => {
     if (!facts.platforms.some((t) => t.id === p))
-      issues.push(
-        issue(
-          pointer("platforms", "keep", i),
-          "onboarding.platform-unknown",
-          `模板中没有平台“${p}”`,
-          `The template has no platform "${p}"`,
-        ),
-      );
+      issues.push(issue(pointer("platforms", "keep", i), "onboarding.platform-unknown", { id: p }));
   });
   const templateIds = new Set((template.org?.units ?? []).map((u) => u.id));
   const added = new Set<string>();
   draft.platforms.add.forEach((p, i) => {
     if (templateIds.has(p.id) || added.has(p.id))
-      issues.push(
-        issue(
-          pointer("platforms", "add", i, "id"),
-          "onboarding.platform-taken",
-          `平台编号“${p.id}”已被使用`,
-          `Platform id "${p.id}" is already used`,
-        ),
-      );
+      issues.push(issue(pointer("platforms", "add", i, "id"), "onboarding.platform-taken", { id: p.id }));
     added.add(p.id);
   });
   const rows = draft.units.map((values, i) => ({ row: i + 1, values: values as OrgRow }));
@@ -257,69 +236,34 @@ export function peopleFor(
   const adminPost = adminPostOf(config);
   const people: Person[] = [];
   if (!adminPost || !posts.has(adminPost)) {
-    issues.push(
-      issue(
-        "/admin",
-        "onboarding.no-admin-post",
-        "模板中没有可以管理配置的岗位，无法设立乡镇管理员",
-        "The template has no post that may manage the config, so there can be no township admin",
-      ),
-    );
+    issues.push(issue("/admin", "onboarding.no-admin-post"));
   } else {
     const unit =
       posts.get(adminPost)!.unit ?? (config.org?.units ?? []).find((u) => unitRole(u.kind) === "command-room")?.id;
-    if (!unit)
-      issues.push(
-        issue(
-          "/admin",
-          "onboarding.no-admin-unit",
-          "找不到管理员所在的单位（指挥室）",
-          "There is no unit (command room) for the admin",
-        ),
-      );
+    if (!unit) issues.push(issue("/admin", "onboarding.no-admin-unit"));
     else people.push({ login: draft.admin.login, name: draft.admin.name, posts: [adminPost], unit, path: "/admin" });
   }
   draft.staff.forEach((s, i) => {
     const at = (k: string) => pointer("staff", i, k);
     const post = posts.get(s.post);
     const unit = units.get(s.unit);
-    if (!post)
-      issues.push(issue(at("post"), "reference.missing", `岗位“${s.post}”不存在`, `Post "${s.post}" does not exist`));
-    if (!unit)
-      issues.push(issue(at("unit"), "reference.missing", `单位“${s.unit}”不存在`, `Unit "${s.unit}" does not exist`));
+    if (!post) issues.push(issue(at("post"), "reference.missing", { what: "post", ref: s.post }));
+    if (!unit) issues.push(issue(at("unit"), "reference.missing", { what: "unit", ref: s.unit }));
     if (post?.unit && unit && unit.id !== post.unit) {
       const own = units.get(post.unit);
       issues.push(
-        issue(
-          at("unit"),
-          "onboarding.unit-fixed",
-          `岗位“${post.name.zh}”设在“${own?.name.zh ?? post.unit}”，不能在“${unit.name.zh}”`,
-          `Post "${post.name.en ?? post.name.zh}" sits in "${own?.name.en ?? own?.name.zh ?? post.unit}", not in "${unit.name.en ?? unit.name.zh}"`,
-        ),
+        issue(at("unit"), "onboarding.unit-fixed", { post: post.name, fixed: own?.name ?? post.unit, unit: unit.name }),
       );
     } else if (post && unit && post.unitKinds?.length && !post.unitKinds.includes(unit.kind)) {
       issues.push(
-        issue(
-          at("unit"),
-          "onboarding.unit-kind",
-          `岗位“${post.name.zh}”须在${post.unitKinds.join("、")}类单位中，“${unit.name.zh}”不是`,
-          `Post "${post.name.en ?? post.name.zh}" belongs in a unit of kind ${post.unitKinds.join(", ")}; "${unit.name.en ?? unit.name.zh}" is not`,
-        ),
+        issue(at("unit"), "onboarding.unit-kind", { post: post.name, kinds: post.unitKinds, unit: unit.name }),
       );
     }
     people.push({ login: s.login, name: s.name, posts: [s.post], unit: s.unit, path: pointer("staff", i) });
   });
   const seen = new Map<string, string>();
   for (const p of people) {
-    if (seen.has(p.login))
-      issues.push(
-        issue(
-          `${p.path}/login`,
-          "onboarding.login-duplicate",
-          `账号“${p.login}”重复`,
-          `Login "${p.login}" is used twice`,
-        ),
-      );
+    if (seen.has(p.login)) issues.push(issue(`${p.path}/login`, "onboarding.login-duplicate", { login: p.login }));
     seen.set(p.login, p.path);
   }
   return issues.length ? { ok: false, issues } : { ok: true, people };

@@ -36,10 +36,18 @@ function compile(pattern: string, locale: Locale): Formatter {
 }
 
 function formatterOf(locale: Locale, key: MessageKey): Formatter {
-  const id = `${locale}\u0000${key}`;
+  return cached(`${locale}\u0000${key}`, CATALOGS[locale][key], locale);
+}
+
+function cached(id: string, pattern: string, locale: Locale): Formatter {
   let f = formatters.get(id);
-  if (!f) formatters.set(id, (f = compile(CATALOGS[locale][key], locale)));
+  if (!f) formatters.set(id, (f = compile(pattern, locale)));
   return f;
+}
+
+/** A pattern from another catalog (engine issues, app/locales/issues/), compiled once per id. */
+export function formatCatalogEntry(locale: Locale, id: string, pattern: string, values: Values = {}): string {
+  return render(cached(`${locale}\u0001${id}`, pattern, locale), locale, values);
 }
 
 // A missing value shows as "{name}" in place of its whole argument instead of failing the page.

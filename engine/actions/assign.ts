@@ -18,14 +18,7 @@ export default defineAction<FromSchema<typeof params>>(params, {
   places: ["transition"],
   check(kit, p, { path }) {
     if (p.from === "input" && !kit.hasForm)
-      kit.report(
-        kit.issue(
-          [...path, "params", "from"],
-          "effect.needs-form",
-          "从表单指派需要为此操作配置表单",
-          "Assigning from input needs a form on this transition",
-        ),
-      );
+      kit.report(kit.issue([...path, "params", "from"], "effect.needs-form", { use: "assign" }));
     for (const key of ["leadField", "assistField", "usersField"] as const)
       kit.checkField(p[key], [...path, "params", key]);
   },

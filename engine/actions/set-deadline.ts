@@ -14,18 +14,11 @@ export default defineAction<FromSchema<typeof params>>(params, {
   check(kit, p, { path }) {
     const policies = kit.config.deadlinePolicies ?? {};
     if (p.policy !== undefined && !Object.hasOwn(policies, p.policy))
-      kit.missing([...path, "params", "policy"], { zh: "时限规则", en: "Deadline policy" }, p.policy);
+      kit.missing([...path, "params", "policy"], "deadlinePolicy", p.policy);
     if (p.policy === undefined) {
       const without = kit.categoriesWithoutPolicy();
       if (without.length) {
-        kit.report(
-          kit.issue(
-            path,
-            "deadline.no-policy",
-            `设定时限需要时限规则：类别 ${without.join("、")} 未配置 deadlinePolicy`,
-            `Setting a deadline needs a policy: categories ${without.join(", ")} have no deadlinePolicy`,
-          ),
-        );
+        kit.report(kit.issue(path, "deadline.no-policy", { categories: without }));
       }
     }
     kit.checkField(p.dueField, [...path, "params", "dueField"]);
