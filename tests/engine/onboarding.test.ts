@@ -17,6 +17,7 @@ import {
 } from "#engine/onboarding";
 import type { TownshipConfig } from "#schemas/township-config";
 import { templateLookup } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const TEMPLATE = "command-room-guideline@1.0.0";
 
@@ -113,7 +114,7 @@ describe("buildTownshipSource", () => {
     const resolved = resolveConfig(built.source, templateLookup);
     const paths = prepared.issues.map((i) => toIdPath(resolved.ok ? resolved.value : built.source, i.path));
     expect(paths).toContain("/categories/dispute/platform");
-    expect(prepared.issues.find((i) => i.code === "reference.missing")!.message).toEqual({
+    expect(issueMessage(prepared.issues.find((i) => i.code === "reference.missing")!)).toEqual({
       zh: "平台“platform-safety”不存在",
       en: 'Platform "platform-safety" does not exist',
     });

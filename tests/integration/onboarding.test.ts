@@ -19,6 +19,7 @@ import { formToDesigner } from "#engine/form-designer";
 import type { OnboardingDraft } from "#engine/onboarding";
 import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const TEMPLATE = "command-room-guideline@1.0.0";
 let s: Seeded;
@@ -235,7 +236,7 @@ describe("onboarding a township", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.map((i) => [i.path, i.code, i.where])).toContainEqual([path, code, where]);
-    for (const i of result.issues) expect(i.message.zh && i.message.en).toBeTruthy();
+    for (const i of result.issues) expect(issueMessage(i).zh && issueMessage(i).en).toBeTruthy();
     expect(await snapshot()).toEqual(before);
   });
 
