@@ -1,7 +1,7 @@
 import type { Text } from "./i18n";
 import type { IssueCode, IssueCodes } from "./issue-codes";
 
-export type { CountedKind, IssueCode, IssueCodes, RefKind } from "./issue-codes";
+export type { CountedKind, IssueCode, RefKind } from "./issue-codes";
 
 /**
  * A value an issue's message is built from: ids and counts as they are, names from config as

@@ -17,12 +17,12 @@ const formatters = new Map<string, Formatter>();
 type Element = ReturnType<IntlMessageFormat["getAst"]>[number];
 type Values = Record<string, string | number>;
 
-// Arguments a message names (args) and those it needs as numbers (plural, number, select).
+// Arguments a message names (args) and those it needs as numbers (plural, number); a select picks by string.
 function collect(ast: Element[], args: Set<string>, numeric: Set<string>) {
   for (const el of ast) {
     if (!("value" in el) || typeof el.value !== "string" || el.type === 0) continue;
     args.add(el.value);
-    if (el.type !== 1) numeric.add(el.value);
+    if (el.type === 2 || el.type === 6) numeric.add(el.value);
     if ("options" in el) for (const o of Object.values(el.options)) collect(o.value, args, numeric);
   }
 }

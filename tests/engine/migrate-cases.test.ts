@@ -181,7 +181,7 @@ describe("deadlines", () => {
     const p = plan(longer, [openCase()]);
     const next = p.cases[0]!.next!.deadlines[0]!;
     expect(next.id).toBe("handle@5");
-    expect(p.cases[0]?.deadlines[0]?.message).toEqual({
+    expect(issueMessage(p.cases[0]!.deadlines[0]!.message)).toEqual({
       zh: "新版本的时限由 5 个工作日改为 10 个工作日，自原起始时间重新计算",
       en: "The new version gives 10 working days instead of 5 working days; recomputed from the deadline's start",
     });

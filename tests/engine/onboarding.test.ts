@@ -17,7 +17,7 @@ import {
 } from "#engine/onboarding";
 import type { TownshipConfig } from "#schemas/township-config";
 import { templateLookup } from "./helpers";
-import { issueMessage } from "#app/locales/issues/index";
+import { issueMessage, withMessage } from "#app/locales/issues/index";
 
 const TEMPLATE = "command-room-guideline@1.0.0";
 
@@ -165,16 +165,16 @@ describe("buildTownshipSource", () => {
 
   it("refuses a template that is not published", () => {
     const built = buildTownshipSource(draft({ template: "nowhere@1.0.0" }), undefined);
-    expect(built).toEqual({
-      ok: false,
-      issues: [
-        {
-          path: "/template",
-          code: "onboarding.template-missing",
-          message: { zh: "找不到已发布的模板“nowhere@1.0.0”", en: 'No published template "nowhere@1.0.0"' },
-        },
-      ],
-    });
+    expect(built.ok).toBe(false);
+    if (built.ok) return;
+    expect(built.issues.map(withMessage)).toEqual([
+      {
+        path: "/template",
+        code: "onboarding.template-missing",
+        params: { template: "nowhere@1.0.0" },
+        message: { zh: "找不到已发布的模板“nowhere@1.0.0”", en: 'No published template "nowhere@1.0.0"' },
+      },
+    ]);
   });
 });
 
