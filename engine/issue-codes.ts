@@ -51,6 +51,13 @@ export type IssueCodes = {
   "grade.analyst-missing": None;
   "grade.no-duty-rota": None;
   "form.schema-invalid": { message: string };
+  "form.personal-field-unmasked": { formId: string; key: string; kind: "phone" | "idNumber" };
+  "calendar.year-uncovered": { id: string; year: number };
+  "extends.cycle": { ref: string };
+  "extends.not-found": { ref: string };
+  "merge.list-edit-invalid": None;
+  "merge.list-replaced": { dropped: number };
+  "edit.malformed": None;
   "workflow.returns-to-misplaced": None;
   "workflow.dead-end": { stateId: string };
   "workflow.unreachable": { stateId: string };
@@ -74,6 +81,12 @@ export type IssueCodes = {
   "rota.not-leadership": None;
   "rota.duplicate-date": { date: string };
   "limit.depth": { max: number };
+  // Refusals of a transition's input (engine/actions/).
+  "assignment.lead-missing": None;
+  "unit.unknown": { unit: string };
+  "deadline.invalid": None;
+  "deadline.past": None;
+  "grade.unknown": None;
   "limit.bytes": { bytes: string; maxBytes: string };
   "limit.count": { what: CountedKind; entries: number; limit: number };
 

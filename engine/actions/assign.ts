@@ -42,13 +42,12 @@ export default defineAction<FromSchema<typeof params>>(params, {
         ? (run.input[usersField] as unknown[]).filter((u): u is string => typeof u === "string")
         : undefined;
     const issues: Issue[] = [];
-    if (!lead) issues.push(fieldIssue(leadField, "assignment.lead-missing", "请选择主办单位", "Choose the lead unit"));
-    else if (!run.config.org.byId.has(lead))
-      issues.push(fieldIssue(leadField, "unit.unknown", `没有“${lead}”这个单位`, `No unit "${lead}"`));
+    if (!lead) issues.push(fieldIssue(leadField, "assignment.lead-missing"));
+    else if (!run.config.org.byId.has(lead)) issues.push(fieldIssue(leadField, "unit.unknown", { unit: lead }));
     assist.forEach((u, i) => {
       if (!run.config.org.byId.has(u))
         issues.push({
-          ...fieldIssue(assistField, "unit.unknown", `没有“${u}”这个单位`, `No unit "${u}"`),
+          ...fieldIssue(assistField, "unit.unknown", { unit: u }),
           path: `/input/${escapePointerToken(assistField)}/${i}`,
         });
     });

@@ -6,7 +6,7 @@ import { endOfLocalDay } from "#engine/calendar";
 import type { ActorContext, CaseState, Deadline } from "#engine/case-state";
 import type { CompiledConfig } from "#engine/config/compile";
 import type { Text } from "#engine/i18n";
-import { escapePointerToken, type Issue, type issue, type RefKind } from "#engine/issues";
+import { type Issue, type IssueCode, issue, type ParamsOf, type RefKind } from "#engine/issues";
 import type { Outcome, Urgency } from "#engine/outcomes";
 import type { FactName } from "#engine/scoring";
 import type { TownshipConfig } from "#schemas/township-config";
@@ -113,11 +113,8 @@ export const kindParam = { type: "object", additionalProperties: false, properti
 // ---------------------------------------------------------------------------------------------
 // Behaviour shared by several actions
 
-export const fieldIssue = (field: string, code: string, zh: string, en: string): Issue => ({
-  path: `/input/${escapePointerToken(field)}`,
-  code,
-  message: { zh, en },
-});
+export const fieldIssue = <K extends IssueCode>(field: string, code: K, ...params: ParamsOf<K>): Issue =>
+  issue(["input", field], code, ...params);
 
 export function recipients(run: Run, entries: readonly string[]): Recipients {
   return resolveRecipients(run.config, run.draft, run.draft.mode, entries, run.now);

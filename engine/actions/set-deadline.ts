@@ -33,10 +33,8 @@ export default defineAction<FromSchema<typeof params>>(params, {
       const raw = stringField(run.input, p.dueField);
       if (raw !== undefined) {
         dueAt = parseDue(raw, run.config.defaults.timeZone);
-        if (!dueAt)
-          return [fieldIssue(p.dueField, "deadline.invalid", "请填写有效的办结期限", "Enter a valid due date")];
-        if (dueAt.getTime() <= run.now.getTime())
-          return [fieldIssue(p.dueField, "deadline.past", "办结期限须晚于现在", "The due date must be in the future")];
+        if (!dueAt) return [fieldIssue(p.dueField, "deadline.invalid")];
+        if (dueAt.getTime() <= run.now.getTime()) return [fieldIssue(p.dueField, "deadline.past")];
       }
     }
     const existing = run.draft.deadlines.find((d) => d.kind === kind);

@@ -16,6 +16,16 @@ export const en: IssueCatalog = {
   "grade.analyst-missing": "An analyst post is required",
   "grade.no-duty-rota": "Analysed by the duty leader, but no duty rota is configured",
   "form.schema-invalid": "Invalid form schema: {message}",
+  "form.personal-field-unmasked":
+    'Field "{key}" of form "{formId}" holds a {kind, select, phone {phone number} other {ID number}} and must be masked: add it to maskedFields',
+  "calendar.year-uncovered": 'Calendar "{id}" has no holiday data for {year}',
+  "extends.cycle": "Template chain loops at {ref}",
+  "extends.not-found": "No published template version {ref}",
+  "merge.list-edit-invalid":
+    "$append, $prepend, $remove and $replace apply to a list of the template, and each takes a list",
+  "merge.list-replaced":
+    "A bare list replaces the template's whole list (dropping {dropped} of its items). Use '{\"$append\": [...]}' to add, '{\"$remove\": [...]}' to remove, or '{\"$replace\": [...]}' when you mean to replace it",
+  "edit.malformed": "The form design is not readable",
   "workflow.returns-to-misplaced":
     "Only a final state of a county config may hand a result back to the township (returnsTo)",
   "workflow.dead-end": 'State "{stateId}" is not final but cannot be left',
@@ -45,6 +55,11 @@ export const en: IssueCatalog = {
   "rota.not-leadership": "The duty leader must be a leadership post",
   "rota.duplicate-date": "Date listed twice: {date}",
   "limit.depth": "Nested too deeply: more than {max} levels",
+  "assignment.lead-missing": "Choose the lead unit",
+  "unit.unknown": 'No unit "{unit}"',
+  "deadline.invalid": "Enter a valid due date",
+  "deadline.past": "The due date must be in the future",
+  "grade.unknown": "Choose a valid grade",
   "limit.bytes": "Too large: {bytes}, limit {maxBytes}",
   "limit.count":
     "{what, select, items {Config too large: {entries} entries here, limit {limit}} other {Config too large: {entries} {what, select, orgUnits {org units} posts {posts} categories {categories} grades {grades} forms {forms} workflows {workflows} states {workflow states} transitions {transitions} permissions {permission rules} scoringRules {scoring rules} other {{what}}}, limit {limit}}}",

@@ -14,6 +14,15 @@ export const zhCN: IssueCatalog = {
   "grade.analyst-missing": "需指定研判岗位",
   "grade.no-duty-rota": "由值班领导研判，但未配置值班轮值",
   "form.schema-invalid": "表单结构无效：{message}",
+  "form.personal-field-unmasked":
+    "表单“{formId}”的字段“{key}”是{kind, select, phone {电话号码} other {身份证号}}，必须脱敏：请把它加入 maskedFields",
+  "calendar.year-uncovered": "日历“{id}”没有 {year} 年的节假日数据",
+  "extends.cycle": "模板继承出现循环：{ref}",
+  "extends.not-found": "找不到已发布的模板版本：{ref}",
+  "merge.list-edit-invalid": "$append、$prepend、$remove、$replace 只能用于模板中的列表，且值须为列表",
+  "merge.list-replaced":
+    "直接写列表会替换模板的整个列表（丢弃模板的 {dropped} 项）。请用 '{\"$append\": [...]}' 追加、'{\"$remove\": [...]}' 删除，或确需整体替换时用 '{\"$replace\": [...]}'",
+  "edit.malformed": "表单设计数据无法识别",
   "workflow.returns-to-misplaced": "只有县级配置的终态才能回传乡镇（returnsTo）",
   "workflow.dead-end": "状态“{stateId}”不是终态，却无法离开",
   "workflow.unreachable": "状态“{stateId}”无法到达",
@@ -41,6 +50,11 @@ export const zhCN: IssueCatalog = {
   "rota.not-leadership": "值班领导须由领导班子岗位担任",
   "rota.duplicate-date": "日期重复：{date}",
   "limit.depth": "内容嵌套过深：超过 {max} 层",
+  "assignment.lead-missing": "请选择主办单位",
+  "unit.unknown": "没有“{unit}”这个单位",
+  "deadline.invalid": "请填写有效的办结期限",
+  "deadline.past": "办结期限须晚于现在",
+  "grade.unknown": "请选择有效的事件等级",
   "limit.bytes": "内容过大：{bytes}，上限 {maxBytes}",
   "limit.count":
     "{what, select, items {配置过大：此处有 {entries} 项，上限 {limit}} other {配置过大：{what, select, orgUnits {组织单位} posts {岗位} categories {事件类别} grades {事件等级} forms {表单} workflows {流程} states {流程状态} transitions {流转} permissions {权限规则} scoringRules {考评规则} other {{what}}} {entries} 个，上限 {limit}}}",
