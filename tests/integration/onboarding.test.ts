@@ -19,7 +19,7 @@ import { formToDesigner } from "#engine/form-designer";
 import type { OnboardingDraft } from "#engine/onboarding";
 import { HttpSession, startApp, type AppProcess } from "#tests/setup/app-process";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
-import { issueMessage } from "#app/locales/issues/index";
+import { issueMessage, withMessage } from "#app/locales/issues/index";
 
 const TEMPLATE = "command-room-guideline@1.0.0";
 let s: Seeded;
@@ -427,9 +427,10 @@ describe("the township admin publishes a config edit", () => {
     );
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.issues).toContainEqual({
+      expect(result.issues.map(withMessage)).toContainEqual({
         path: "/categories/safety-hazard/defaultGrade",
         code: "reference.missing",
+        params: { what: "grade", ref: "urgent" },
         message: { zh: "事件等级“urgent”不存在", en: 'Grade "urgent" does not exist' },
         where: "config",
       });
