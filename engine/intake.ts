@@ -3,7 +3,7 @@ import type { CompiledConfig } from "./config/compile";
 import { intakeOutcomes } from "./actions";
 import type { Outcome } from "./outcomes";
 import { validateFormData } from "./forms";
-import type { Issue } from "./issues";
+import { type Issue, issue } from "./issues";
 import { buildAbility, caseSubject, rulesFor, type Actor } from "./permissions";
 
 export type IntakeInput = { categoryId: string; data: unknown };
@@ -53,13 +53,7 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
       ok: false,
       refusal: {
         kind: "invalid-input",
-        issues: [
-          {
-            path: "/categoryId",
-            code: "category.unknown",
-            message: { zh: "请选择有效的事件类别", en: "Choose a valid case category" },
-          },
-        ],
+        issues: [issue("/categoryId", "category.unknown")],
       },
     };
   }
@@ -74,9 +68,7 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
       ok: false,
       refusal: {
         kind: "not-allowed",
-        issues: [
-          { path: "", code: "forbidden", message: { zh: "您无权在此上报事件", en: "You may not report cases here" } },
-        ],
+        issues: [issue("", "forbidden")],
       },
     };
   }

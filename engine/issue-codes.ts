@@ -80,6 +80,9 @@ export type IssueCodes = {
   "guard.unknown": { type: string; known: readonly string[] };
   "rota.not-leadership": None;
   "rota.duplicate-date": { date: string };
+  "rota.duplicate-weekday": { day: number };
+  "category.unknown": None;
+  forbidden: None;
   "limit.depth": { max: number };
   // Refusals of a transition's input (engine/actions/).
   "assignment.lead-missing": None;
