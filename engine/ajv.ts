@@ -5,7 +5,7 @@ import type { ErrorObject, ValidateFunction } from "ajv";
 import localizeZh from "ajv-i18n/localize/zh/index.js";
 import localizeEn from "ajv-i18n/localize/en/index.js";
 import type { Locale } from "./i18n";
-import type { Issue } from "./issues";
+import type { TextIssue } from "./issues";
 
 export type { ErrorObject, ValidateFunction };
 
@@ -47,7 +47,7 @@ export const REQUIRED_MESSAGE = { zh: "此项为必填项", en: "This field is r
 // A regular expression means nothing to the person typing; the field's own help says what fits.
 const PATTERN_MESSAGE = { zh: "格式不正确", en: "Invalid format" } as const;
 
-export function toIssues(errors: ErrorObject[] | null | undefined): Issue[] {
+export function toIssues(errors: ErrorObject[] | null | undefined): TextIssue[] {
   if (!errors?.length) return [];
   const zh = localize(errors, "zh-CN");
   const en = localize(errors, "en");

@@ -256,86 +256,32 @@ const FIELD_KEY = /^[A-Za-z][A-Za-z0-9_]{0,63}$/;
 /** Problems a person can fix in the designer; the whole config is validated after this. */
 export function validateDesigner(model: DesignerModel): Issue[] {
   const out: Issue[] = [];
-  if (!model.name.zh.trim())
-    out.push(issue("/name/zh", "designer.name-missing", "请填写表单名称（中文）", "Enter the form's name (Chinese)"));
-  if (!model.fields.length)
-    out.push(issue("/fields", "designer.no-fields", "表单至少需要一个字段", "A form needs at least one field"));
+  if (!model.name.zh.trim()) out.push(issue("/name/zh", "designer.name-missing"));
+  if (!model.fields.length) out.push(issue("/fields", "designer.no-fields"));
   const seen = new Map<string, number>();
   model.fields.forEach((field, i) => {
     const at = (...rest: Array<string | number>) => pointer("fields", i, ...rest);
     const n = i + 1;
     if (!FIELD_KEY.test(field.key)) {
-      out.push(
-        issue(
-          at("key"),
-          "designer.key-invalid",
-          `第 ${n} 个字段的编号“${field.key}”无效：以字母开头，只用字母、数字和下划线`,
-          `Field ${n}: key "${field.key}" must start with a letter and use only letters, digits and underscores`,
-        ),
-      );
+      out.push(issue(at("key"), "designer.key-invalid", { n, key: field.key }));
     } else if (seen.has(field.key)) {
-      out.push(
-        issue(
-          at("key"),
-          "designer.key-duplicate",
-          `第 ${n} 个字段的编号“${field.key}”与第 ${seen.get(field.key)! + 1} 个重复`,
-          `Field ${n}: key "${field.key}" repeats field ${seen.get(field.key)! + 1}`,
-        ),
-      );
+      out.push(issue(at("key"), "designer.key-duplicate", { n, key: field.key, first: seen.get(field.key)! + 1 }));
     } else seen.set(field.key, i);
-    if (!field.title.zh.trim())
-      out.push(
-        issue(
-          at("title", "zh"),
-          "designer.title-missing",
-          `第 ${n} 个字段缺少中文标题`,
-          `Field ${n} has no Chinese title`,
-        ),
-      );
+    if (!field.title.zh.trim()) out.push(issue(at("title", "zh"), "designer.title-missing", { n }));
     if (field.type === "choice") {
       const options = field.options ?? [];
-      if (!options.length)
-        out.push(
-          issue(
-            at("options"),
-            "designer.no-options",
-            `第 ${n} 个字段（单项选择）至少需要一个选项`,
-            `Field ${n} (choice) needs at least one option`,
-          ),
-        );
+      if (!options.length) out.push(issue(at("options"), "designer.no-options", { n }));
       const values = new Set<string>();
       options.forEach((o, k) => {
-        if (!o.value.trim())
-          out.push(
-            issue(
-              at("options", k, "value"),
-              "designer.option-empty",
-              `第 ${n} 个字段的第 ${k + 1} 个选项为空`,
-              `Field ${n}: option ${k + 1} is empty`,
-            ),
-          );
+        if (!o.value.trim()) out.push(issue(at("options", k, "value"), "designer.option-empty", { n, k: k + 1 }));
         else if (values.has(o.value))
-          out.push(
-            issue(
-              at("options", k, "value"),
-              "designer.option-duplicate",
-              `第 ${n} 个字段的选项“${o.value}”重复`,
-              `Field ${n}: option "${o.value}" repeats`,
-            ),
-          );
+          out.push(issue(at("options", k, "value"), "designer.option-duplicate", { n, value: o.value }));
         values.add(o.value);
       });
     }
   });
   if (model.titleField && !model.fields.some((f) => f.key === model.titleField)) {
-    out.push(
-      issue(
-        "/titleField",
-        "designer.title-field-missing",
-        `标题字段“${model.titleField}”不在表单中`,
-        `Title field "${model.titleField}" is not in the form`,
-      ),
-    );
+    out.push(issue("/titleField", "designer.title-field-missing", { titleField: model.titleField }));
   }
   return out;
 }

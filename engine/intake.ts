@@ -6,7 +6,7 @@ import { modeUrgency } from "./modes";
 import type { Outcome } from "./outcomes";
 import { nextCheckAt } from "./supervision";
 import { validateFormData } from "./forms";
-import type { Issue } from "./issues";
+import { type Issue, issue, textIssue } from "./issues";
 import { buildAbility, caseSubject, rulesFor, type Actor } from "./permissions";
 
 export type IntakeInput = { categoryId: string; data: unknown };
@@ -83,13 +83,7 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
       ok: false,
       refusal: {
         kind: "invalid-input",
-        issues: [
-          {
-            path: "/categoryId",
-            code: "category.unknown",
-            message: { zh: "请选择有效的事件类别", en: "Choose a valid case category" },
-          },
-        ],
+        issues: [issue("/categoryId", "category.unknown")],
       },
     };
   }
@@ -100,14 +94,12 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
       refusal: {
         kind: "not-allowed",
         issues: [
-          {
-            path: "",
-            code: "forbidden",
-            message: {
-              zh: `您无权上报“${name.zh}”类事件`,
-              en: `You may not report cases of category "${name.en ?? name.zh}"`,
-            },
-          },
+          textIssue(
+            "",
+            "forbidden",
+            `您无权上报“${name.zh}”类事件`,
+            `You may not report cases of category "${name.en ?? name.zh}"`,
+          ),
         ],
       },
     };

@@ -3,7 +3,7 @@
 // deeply nested document cannot stall the server for every township (docs/decisions/021).
 // Generous for real townships: the largest shipped template is 30 KB with a dozen posts; a big
 // township has a few hundred grids.
-import { type Issue, issue } from "./issues";
+import { type CountedKind, type Issue, issue } from "./issues";
 import { pointer } from "./issues";
 
 /** Deepest nesting of JSON accepted anywhere (`{"a":[1]}` is 2 levels). */
@@ -16,20 +16,20 @@ export const CONFIG_LIMITS = {
   items: 5000,
 } as const;
 
-type Counted = { at: readonly string[]; limit: number; zh: string; en: string };
+type Counted = { at: readonly string[]; limit: number; what: Exclude<CountedKind, "items"> };
 
 /** Named collections; `*` is any key (a workflow id). */
 export const COUNT_LIMITS: readonly Counted[] = [
-  { at: ["org", "units"], limit: 5000, zh: "组织单位", en: "org units" },
-  { at: ["posts"], limit: 2000, zh: "岗位", en: "posts" },
-  { at: ["categories"], limit: 500, zh: "事件类别", en: "categories" },
-  { at: ["grades"], limit: 100, zh: "事件等级", en: "grades" },
-  { at: ["forms"], limit: 300, zh: "表单", en: "forms" },
-  { at: ["workflows"], limit: 100, zh: "流程", en: "workflows" },
-  { at: ["workflows", "*", "states"], limit: 300, zh: "流程状态", en: "workflow states" },
-  { at: ["workflows", "*", "transitions"], limit: 1000, zh: "流转", en: "transitions" },
-  { at: ["permissions"], limit: 2000, zh: "权限规则", en: "permission rules" },
-  { at: ["scoring", "rules"], limit: 1000, zh: "考评规则", en: "scoring rules" },
+  { at: ["org", "units"], limit: 5000, what: "orgUnits" },
+  { at: ["posts"], limit: 2000, what: "posts" },
+  { at: ["categories"], limit: 500, what: "categories" },
+  { at: ["grades"], limit: 100, what: "grades" },
+  { at: ["forms"], limit: 300, what: "forms" },
+  { at: ["workflows"], limit: 100, what: "workflows" },
+  { at: ["workflows", "*", "states"], limit: 300, what: "states" },
+  { at: ["workflows", "*", "transitions"], limit: 1000, what: "transitions" },
+  { at: ["permissions"], limit: 2000, what: "permissions" },
+  { at: ["scoring", "rules"], limit: 1000, what: "scoringRules" },
 ];
 
 export const MiB = (bytes: number) => `${Math.round((bytes / 1024 / 1024) * 10) / 10} MB`;
@@ -69,13 +69,7 @@ export function jsonTextDepth(text: string, max = MAX_JSON_DEPTH): number {
   return deepest;
 }
 
-const tooDeepIssue = (path = ""): Issue =>
-  issue(
-    path,
-    "limit.depth",
-    `内容嵌套过深：超过 ${MAX_JSON_DEPTH} 层`,
-    `Nested too deeply: more than ${MAX_JSON_DEPTH} levels`,
-  );
+const tooDeepIssue = (path = ""): Issue => issue(path, "limit.depth", { max: MAX_JSON_DEPTH });
 
 /**
  * JSON text from a request, parsed only when it is within `maxBytes` and the depth cap. Invalid
@@ -91,12 +85,7 @@ export function parseBoundedJson(
     return {
       ok: false,
       status: 413,
-      issue: issue(
-        "",
-        "limit.bytes",
-        `内容过大：${MiB(bytes)}，上限 ${MiB(maxBytes)}`,
-        `Too large: ${MiB(bytes)}, limit ${MiB(maxBytes)}`,
-      ),
+      issue: issue("", "limit.bytes", { bytes: MiB(bytes), maxBytes: MiB(maxBytes) }),
     };
   }
   if (jsonTextDepth(text) > MAX_JSON_DEPTH) return { ok: false, status: 400, issue: tooDeepIssue() };
@@ -138,18 +127,8 @@ export function configLimitIssues(document: unknown): Issue[] {
       if (!reported.has(key)) {
         out.push(
           named
-            ? issue(
-                pointer(...tokens),
-                "limit.count",
-                `配置过大：${named.zh} ${entries.length} 个，上限 ${limit}`,
-                `Config too large: ${entries.length} ${named.en}, limit ${limit}`,
-              )
-            : issue(
-                pointer(...tokens),
-                "limit.count",
-                `配置过大：此处有 ${entries.length} 项，上限 ${limit}`,
-                `Config too large: ${entries.length} entries here, limit ${limit}`,
-              ),
+            ? issue(pointer(...tokens), "limit.count", { what: named.what, entries: entries.length, limit })
+            : issue(pointer(...tokens), "limit.count", { what: "items", entries: entries.length, limit }),
         );
         reported.add(key);
       }

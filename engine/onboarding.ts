@@ -7,7 +7,7 @@ import { sharedAjv, toIssues } from "./ajv";
 import { diffConfigs, type ConfigChange } from "./config/diff";
 import type { JsonObject } from "./config/id-paths";
 import { checkOrgRows, type KnownUnit, type OrgRow, type RowIssue } from "./org-import";
-import { pointer, type Issue, issue } from "./issues";
+import { pointer, type Issue, issue, textIssue } from "./issues";
 import { unitRole } from "./org";
 import {
   PLATFORM_KIND,
@@ -188,41 +188,20 @@ export function buildTownshipSource(draftInput: unknown, template: TownshipConfi
   if (!template)
     return {
       ok: false,
-      issues: [
-        issue(
-          "/template",
-          "onboarding.template-missing",
-          `找不到已发布的模板“${draft.template}”`,
-          `No published template "${draft.template}"`,
-        ),
-      ],
+      issues: [issue("/template", "onboarding.template-missing", { template: draft.template })],
     };
   const issues: Issue[] = [];
   const facts = templateFacts(template);
 
   draft.platforms.keep.forEach((p, i) => {
     if (!facts.platforms.some((t) => t.id === p))
-      issues.push(
-        issue(
-          pointer("platforms", "keep", i),
-          "onboarding.platform-unknown",
-          `模板中没有平台“${p}”`,
-          `The template has no platform "${p}"`,
-        ),
-      );
+      issues.push(issue(pointer("platforms", "keep", i), "onboarding.platform-unknown", { id: p }));
   });
   const templateIds = new Set((template.org?.units ?? []).map((u) => u.id));
   const added = new Set<string>();
   draft.platforms.add.forEach((p, i) => {
     if (templateIds.has(p.id) || added.has(p.id))
-      issues.push(
-        issue(
-          pointer("platforms", "add", i, "id"),
-          "onboarding.platform-taken",
-          `平台编号“${p.id}”已被使用`,
-          `Platform id "${p.id}" is already used`,
-        ),
-      );
+      issues.push(issue(pointer("platforms", "add", i, "id"), "onboarding.platform-taken", { id: p.id }));
     added.add(p.id);
   });
   const templateUnits = template.org?.units ?? [];
@@ -275,7 +254,7 @@ function categoryMoves(template: TownshipConfig, draft: OnboardingDraft, dropped
     const at = pointer("platforms", "remap", platform);
     if (to === undefined)
       issues.push(
-        issue(
+        textIssue(
           at,
           "onboarding.platform-categories",
           `平台“${name.zh}”办理 ${own.length} 个事件类别（${own.map((c) => c.name.zh).join("、")}）：请选择改由哪个平台办理，或一并删除这些类别`,
@@ -283,15 +262,7 @@ function categoryMoves(template: TownshipConfig, draft: OnboardingDraft, dropped
         ),
       );
     else if (to === "") for (const c of own) moves.push({ id: c.id, $remove: true });
-    else if (!kept.has(to))
-      issues.push(
-        issue(
-          at,
-          "onboarding.remap-unknown",
-          `“${to}”不是乡镇保留或新增的平台`,
-          `"${to}" is not a platform the township keeps or adds`,
-        ),
-      );
+    else if (!kept.has(to)) issues.push(issue(at, "onboarding.remap-unknown", { ref: to }));
     else
       for (const c of own)
         moves.push({
@@ -302,14 +273,7 @@ function categoryMoves(template: TownshipConfig, draft: OnboardingDraft, dropped
   }
   const removed = moves.filter((m) => m.$remove).length;
   if (removed && removed === (template.categories ?? []).length)
-    issues.push(
-      issue(
-        "/platforms/remap",
-        "onboarding.no-categories",
-        "这样会删除模板的全部事件类别，乡镇将无事可报：请至少让一个平台接手",
-        "This would drop every category of the template, leaving nothing to report: let a platform take at least one over",
-      ),
-    );
+    issues.push(issue("/platforms/remap", "onboarding.no-categories"));
   return moves;
 }
 
@@ -323,18 +287,11 @@ const ADMIN_SUBJECTS = ["Config", "Membership"] as const;
 function adminGrants(template: TownshipConfig, draft: OnboardingDraft, issues: Issue[]): JsonObject[] {
   const post = chosenAdminPost(template, draft);
   if (!post) {
-    issues.push(
-      issue(
-        "/admin/post",
-        "onboarding.no-admin-post",
-        "模板没有指定可以管理配置的岗位：请为乡镇管理员选择一个岗位",
-        "The template names no post that may manage the config: choose the township admin's post",
-      ),
-    );
+    issues.push(issue("/admin/post", "onboarding.no-admin-post"));
     return [];
   }
   if (!(template.posts ?? []).some((p) => p.id === post)) {
-    issues.push(issue("/admin/post", "reference.missing", `岗位“${post}”不存在`, `Post "${post}" does not exist`));
+    issues.push(issue("/admin/post", "reference.missing", { what: "post", ref: post }));
     return [];
   }
   const grants = (template.permissions ?? []).filter(
@@ -368,69 +325,34 @@ export function peopleFor(
   const adminPost = chosenAdminPost(config, draft);
   const people: Person[] = [];
   if (!adminPost || !posts.has(adminPost)) {
-    issues.push(
-      issue(
-        "/admin",
-        "onboarding.no-admin-post",
-        "模板中没有可以管理配置的岗位，无法设立乡镇管理员",
-        "The template has no post that may manage the config, so there can be no township admin",
-      ),
-    );
+    issues.push(issue("/admin", "onboarding.no-admin-post"));
   } else {
     const unit =
       posts.get(adminPost)!.unit ?? (config.org?.units ?? []).find((u) => unitRole(u.kind) === "command-room")?.id;
-    if (!unit)
-      issues.push(
-        issue(
-          "/admin",
-          "onboarding.no-admin-unit",
-          "找不到管理员所在的单位（指挥室）",
-          "There is no unit (command room) for the admin",
-        ),
-      );
+    if (!unit) issues.push(issue("/admin", "onboarding.no-admin-unit"));
     else people.push({ login: draft.admin.login, name: draft.admin.name, posts: [adminPost], unit, path: "/admin" });
   }
   draft.staff.forEach((s, i) => {
     const at = (k: string) => pointer("staff", i, k);
     const post = posts.get(s.post);
     const unit = units.get(s.unit);
-    if (!post)
-      issues.push(issue(at("post"), "reference.missing", `岗位“${s.post}”不存在`, `Post "${s.post}" does not exist`));
-    if (!unit)
-      issues.push(issue(at("unit"), "reference.missing", `单位“${s.unit}”不存在`, `Unit "${s.unit}" does not exist`));
+    if (!post) issues.push(issue(at("post"), "reference.missing", { what: "post", ref: s.post }));
+    if (!unit) issues.push(issue(at("unit"), "reference.missing", { what: "unit", ref: s.unit }));
     if (post?.unit && unit && unit.id !== post.unit) {
       const own = units.get(post.unit);
       issues.push(
-        issue(
-          at("unit"),
-          "onboarding.unit-fixed",
-          `岗位“${post.name.zh}”设在“${own?.name.zh ?? post.unit}”，不能在“${unit.name.zh}”`,
-          `Post "${post.name.en ?? post.name.zh}" sits in "${own?.name.en ?? own?.name.zh ?? post.unit}", not in "${unit.name.en ?? unit.name.zh}"`,
-        ),
+        issue(at("unit"), "onboarding.unit-fixed", { post: post.name, fixed: own?.name ?? post.unit, unit: unit.name }),
       );
     } else if (post && unit && post.unitKinds?.length && !post.unitKinds.includes(unit.kind)) {
       issues.push(
-        issue(
-          at("unit"),
-          "onboarding.unit-kind",
-          `岗位“${post.name.zh}”须在${post.unitKinds.join("、")}类单位中，“${unit.name.zh}”不是`,
-          `Post "${post.name.en ?? post.name.zh}" belongs in a unit of kind ${post.unitKinds.join(", ")}; "${unit.name.en ?? unit.name.zh}" is not`,
-        ),
+        issue(at("unit"), "onboarding.unit-kind", { post: post.name, kinds: post.unitKinds, unit: unit.name }),
       );
     }
     people.push({ login: s.login, name: s.name, posts: [s.post], unit: s.unit, path: pointer("staff", i) });
   });
   const seen = new Map<string, string>();
   for (const p of people) {
-    if (seen.has(p.login))
-      issues.push(
-        issue(
-          `${p.path}/login`,
-          "onboarding.login-duplicate",
-          `账号“${p.login}”重复`,
-          `Login "${p.login}" is used twice`,
-        ),
-      );
+    if (seen.has(p.login)) issues.push(issue(`${p.path}/login`, "onboarding.login-duplicate", { login: p.login }));
     seen.set(p.login, p.path);
   }
   return issues.length ? { ok: false, issues } : { ok: true, people };

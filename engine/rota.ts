@@ -6,7 +6,7 @@ import { dayNumber, isoDate } from "./calendar";
 import { localDate } from "./time";
 import type { ActorContext, Mode } from "./case-state";
 import type { CompiledConfig } from "./config/compile";
-import { pointer, type Issue, type Result } from "./issues";
+import { type Issue, issue, pointer, type Result } from "./issues";
 import { dutyRotaDataSchema, type DutyRotaData } from "#schemas/township-config";
 
 export type { DutyRotaData };
@@ -118,23 +118,13 @@ export function validateDutyRota(raw: unknown): Result<DutyRotaData> {
   const issues: Issue[] = [];
   const dates = new Set<string>();
   rota.dates?.forEach((d, i) => {
-    if (dates.has(d.date))
-      issues.push({
-        path: pointer("dates", i, "date"),
-        code: "rota.duplicate-date",
-        message: { zh: `日期重复：${d.date}`, en: `Date listed twice: ${d.date}` },
-      });
+    if (dates.has(d.date)) issues.push(issue(pointer("dates", i, "date"), "rota.duplicate-date", { date: d.date }));
     dates.add(d.date);
   });
   const weekdays = new Set<number>();
   rota.weekly?.forEach((w, i) => {
     w.weekdays.forEach((day, k) => {
-      if (weekdays.has(day))
-        issues.push({
-          path: pointer("weekly", i, "weekdays", k),
-          code: "rota.duplicate-weekday",
-          message: { zh: `星期${day}已在前面安排`, en: `Weekday ${day} is already covered above` },
-        });
+      if (weekdays.has(day)) issues.push(issue(pointer("weekly", i, "weekdays", k), "rota.duplicate-weekday", { day }));
       weekdays.add(day);
     });
   });

@@ -1,9 +1,10 @@
 // Config and input problems as the CLI prints them: where (a JSON pointer), what, in Chinese and
 // English — the reader's language first.
-import type { Bilingual } from "#engine/i18n";
 import { useLocale, useT } from "#app/i18n";
+import { type Renderable, renderIssue } from "#app/locales/issues/index";
 
-export type ShownIssue = { path: string; code: string; message: Bilingual; where?: string };
+/** An engine issue (code and values) or one with its text fixed, where it was found. */
+export type ShownIssue = Renderable & { path: string; code: string; where?: string };
 
 export function IssueList({
   issues,
@@ -16,6 +17,7 @@ export function IssueList({
 }) {
   const locale = useLocale();
   const t = useT();
+  const other = locale === "en" ? "zh-CN" : "en";
   if (!issues.length) return null;
   return (
     <div className="alert" role="alert" data-testid={testId}>
@@ -31,10 +33,10 @@ export function IssueList({
             ) : i.where === "designer" ? (
               <small>[{t("whereDesigner")}]</small>
             ) : null}{" "}
-            <span>{locale === "en" ? i.message.en : i.message.zh}</span>
-            <span className="field-description" lang={locale === "en" ? "zh-CN" : "en"}>
+            <span>{renderIssue(locale, i)}</span>
+            <span className="field-description" lang={other}>
               {" "}
-              / {locale === "en" ? i.message.zh : i.message.en}
+              / {renderIssue(other, i)}
             </span>{" "}
             <small className="field-description">[{i.code}]</small>
           </li>

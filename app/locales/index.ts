@@ -17,12 +17,12 @@ const formatters = new Map<string, Formatter>();
 type Element = ReturnType<IntlMessageFormat["getAst"]>[number];
 type Values = Record<string, string | number>;
 
-// Arguments a message names (args) and those it needs as numbers (plural, number, select).
+// Arguments a message names (args) and those it needs as numbers (plural, number); a select picks by string.
 function collect(ast: Element[], args: Set<string>, numeric: Set<string>) {
   for (const el of ast) {
     if (!("value" in el) || typeof el.value !== "string" || el.type === 0) continue;
     args.add(el.value);
-    if (el.type !== 1) numeric.add(el.value);
+    if (el.type === 2 || el.type === 6) numeric.add(el.value);
     if ("options" in el) for (const o of Object.values(el.options)) collect(o.value, args, numeric);
   }
 }
@@ -36,10 +36,18 @@ function compile(pattern: string, locale: Locale): Formatter {
 }
 
 function formatterOf(locale: Locale, key: MessageKey): Formatter {
-  const id = `${locale}\u0000${key}`;
+  return cached(`${locale}\u0000${key}`, CATALOGS[locale][key], locale);
+}
+
+function cached(id: string, pattern: string, locale: Locale): Formatter {
   let f = formatters.get(id);
-  if (!f) formatters.set(id, (f = compile(CATALOGS[locale][key], locale)));
+  if (!f) formatters.set(id, (f = compile(pattern, locale)));
   return f;
+}
+
+/** A pattern from another catalog (engine issues, app/locales/issues/), compiled once per id. */
+export function formatCatalogEntry(locale: Locale, id: string, pattern: string, values: Values = {}): string {
+  return render(cached(`${locale}\u0001${id}`, pattern, locale), locale, values);
 }
 
 // A missing value shows as "{name}" in place of its whole argument instead of failing the page.

@@ -8,6 +8,7 @@ import { requireCountyAdmin, requireCountyContext } from "#app/server/county.ser
 import { importContext } from "#app/server/onboarding.server";
 import { jsonField } from "#app/server/json-field.server";
 import { importOrgFile, MAX_IMPORT_BYTES } from "#app/server/org-import.server";
+import { issueMessage } from "#app/locales/issues/index";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const ctx = await requireCountyContext(request, params.county);
@@ -34,7 +35,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const field = jsonField(form, "platforms");
   if (!field.ok)
     return json(
-      { rows: [], units: [], issues: [{ row: 1, code: field.issue.code, message: field.issue.message }] },
+      { rows: [], units: [], issues: [{ row: 1, code: field.issue.code, message: issueMessage(field.issue) }] },
       { status: field.status },
     );
   // The browser always sends the draft's platforms; without them only non-platform units are known.

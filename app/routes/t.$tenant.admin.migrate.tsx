@@ -4,7 +4,7 @@
 // form; the server plans again from the database each time (app/server/case-migration.server.ts).
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { pickMessage, pickText } from "#engine/i18n";
+import { pickText } from "#engine/i18n";
 import type { DeadlineChange, StateMappingRow, UnitChange } from "#engine/config/migrate-cases";
 import type { Issue } from "#engine/issues";
 import { useTownship, useWhen } from "#app/components/township";
@@ -21,6 +21,7 @@ import { getPrisma } from "#app/server/db.server";
 import { requireForm } from "#app/server/form-input.server";
 import { requireAbility } from "#app/server/guards.server";
 import { requireTenantContext } from "#app/server/tenancy.server";
+import { renderIssue } from "#app/locales/issues/index";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -236,7 +237,7 @@ function CaseRow({ c, toVersion }: { c: MigrationCaseView; toVersion: number }) 
         {c.issues.length ? (
           <ul className="issues" data-testid="case-issues">
             {c.issues.map((i) => (
-              <li key={`${i.code}${i.path}`}>{pickMessage(i.message, locale)}</li>
+              <li key={`${i.code}${i.path}`}>{renderIssue(locale, i)}</li>
             ))}
           </ul>
         ) : null}
@@ -283,7 +284,7 @@ function DeadlineLine({ d }: { d: DeadlineChange }) {
         ? t("migrate.dueMoved", { from: when(d.fromDueAt), to: when(d.toDueAt) })
         : t("migrate.due", { at: when(d.fromDueAt) })}
       <br />
-      <small className="field-description">{pickMessage(d.message, locale)}</small>
+      <small className="field-description">{renderIssue(locale, d.message)}</small>
     </li>
   );
 }
@@ -308,7 +309,7 @@ function Messages({ issues, title, testId }: { issues: readonly Issue[]; title: 
       <p style={{ marginTop: 0 }}>{title}</p>
       <ul className="issues">
         {issues.map((i) => (
-          <li key={`${i.path}|${i.code}`}>{pickMessage(i.message, locale)}</li>
+          <li key={`${i.path}|${i.code}`}>{renderIssue(locale, i)}</li>
         ))}
       </ul>
     </div>

@@ -4,7 +4,7 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useState } from "react";
-import { pickMessage, type Locale } from "#engine/i18n";
+import type { Locale } from "#engine/i18n";
 import type { Refusal } from "#engine/intake";
 import { ConfigForm } from "#app/components/config-form";
 import { StateBadge, useTownship, useWhen } from "#app/components/township";
@@ -22,6 +22,7 @@ import {
 } from "#app/server/score-views.server";
 import { fileAppeal, standingAppeals } from "#app/server/scoring.server";
 import { notFound, requireTenantContext, type TenantContext } from "#app/server/tenancy.server";
+import { renderIssue } from "#app/locales/issues/index";
 
 /** The disputed line, when the user may see it (it names them or their unit, or they read reports); otherwise a 404. */
 async function requireLine(request: Request, ctx: TenantContext) {
@@ -32,7 +33,7 @@ async function requireLine(request: Request, ctx: TenantContext) {
 }
 
 const messagesOf = (refusal: Refusal, locale: Locale) =>
-  refusal.issues.map((i) => ({ path: i.path, code: i.code, message: pickMessage(i.message, locale) }));
+  refusal.issues.map((i) => ({ path: i.path, code: i.code, message: renderIssue(locale, i) }));
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);

@@ -12,7 +12,6 @@ import {
 import { useState } from "react";
 import { appealSetup } from "#engine/appeal";
 import { localizeForm } from "#engine/forms";
-import { pickMessage } from "#engine/i18n";
 import { ConfigForm } from "#app/components/config-form";
 import { DeadlineBadge, StateBadge, useAbility, useTownship, useWhen } from "#app/components/township";
 import { isMessageKey, useLocale, useT } from "#app/i18n";
@@ -28,6 +27,7 @@ import { requireIds } from "#app/server/params.server";
 import { explainedLine } from "#app/server/score-views.server";
 import { notFound, requireTenantContext } from "#app/server/tenancy.server";
 import { transitionCase } from "#app/server/workflow.server";
+import { renderIssue } from "#app/locales/issues/index";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const { caseId } = requireIds(params, "caseId");
@@ -115,7 +115,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
       {
         transitionId: "",
         kind: "invalid-input" as const,
-        issues: [{ path: field.issue.path, code: field.issue.code, message: pickMessage(field.issue.message, locale) }],
+        issues: [{ path: field.issue.path, code: field.issue.code, message: renderIssue(locale, field.issue) }],
         input: null,
       },
       { status: field.status },
@@ -140,7 +140,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const issues = result.refusal.issues.map((i) => ({
       path: i.path,
       code: i.code,
-      message: pickMessage(i.message, locale),
+      message: renderIssue(locale, i),
     }));
     return json(
       { transitionId, kind: result.refusal.kind, issues, input: payload.input ?? null },

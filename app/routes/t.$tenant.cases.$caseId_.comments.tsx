@@ -1,10 +1,10 @@
 import { json, redirect, type ActionFunctionArgs } from "@remix-run/node";
-import { pickMessage } from "#engine/i18n";
 import { addComment } from "#app/server/attachments.server";
 import { requireForm } from "#app/server/form-input.server";
 import { getLocale } from "#app/server/locale.server";
 import { requireIds } from "#app/server/params.server";
 import { notFound, requireTenantContext } from "#app/server/tenancy.server";
+import { renderIssue } from "#app/locales/issues/index";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { caseId } = requireIds(params, "caseId");
@@ -14,7 +14,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!r.ok && r.notFound) notFound();
   if (!r.ok) {
     const locale = await getLocale(request);
-    return json({ issues: r.issues.map((i) => pickMessage(i.message, locale)) }, { status: 422 });
+    return json({ issues: r.issues.map((i) => renderIssue(locale, i)) }, { status: 422 });
   }
   return redirect(`/t/${ctx.tenant.code}/cases/${caseId}#comments`);
 }

@@ -6,6 +6,7 @@ import { readForm } from "#app/server/form-input.server";
 import { getLocale } from "#app/server/locale.server";
 import { requireIds } from "#app/server/params.server";
 import { notFound, requireTenantContext } from "#app/server/tenancy.server";
+import { renderIssue } from "#app/locales/issues/index";
 
 export async function action({ request, params }: ActionFunctionArgs) {
   const { caseId } = requireIds(params, "caseId");
@@ -15,6 +16,6 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!input.ok) return json({ issues: [pickMessage(input.message, locale)] }, { status: input.status });
   const r = await addAttachments(ctx, caseId, input.files, ctx.now);
   if (!r.ok && r.notFound) notFound();
-  if (!r.ok) return json({ issues: r.issues.map((i) => pickMessage(i.message, locale)) }, { status: 422 });
+  if (!r.ok) return json({ issues: r.issues.map((i) => renderIssue(locale, i)) }, { status: 422 });
   return redirect(`/t/${ctx.tenant.code}/cases/${caseId}#attachments`);
 }

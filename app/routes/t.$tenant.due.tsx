@@ -2,7 +2,6 @@
 // member only the cases they may read; the mode switch is here for those the config lets switch.
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation, useSearchParams } from "@remix-run/react";
-import { pickMessage } from "#engine/i18n";
 import { DeadlineBadge, StateBadge, useTownship, useWhen } from "#app/components/township";
 import { StuckCasesCard } from "#app/components/stuck";
 import { isMessageKey, useT } from "#app/i18n";
@@ -13,6 +12,7 @@ import { getLocale } from "#app/server/locale.server";
 import { getModeState, switchTenantMode } from "#app/server/mode.server";
 import { listStuckCases } from "#app/server/stuck.server";
 import { requireTenantContext } from "#app/server/tenancy.server";
+import { renderIssue } from "#app/locales/issues/index";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -46,7 +46,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   if (!result.ok) {
     const status = result.refusal.kind === "not-allowed" ? 403 : result.refusal.kind === "invalid-input" ? 422 : 409;
     return json(
-      { error: result.refusal.issues.map((i) => pickMessage(i.message, locale)).join("；"), kind: result.refusal.kind },
+      { error: result.refusal.issues.map((i) => renderIssue(locale, i)).join("；"), kind: result.refusal.kind },
       { status },
     );
   }

@@ -1,7 +1,6 @@
 // Township admins manage their people: invite, posts and backups (AB岗), unit, away, deactivate.
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData } from "@remix-run/react";
-import { pickMessage } from "#engine/i18n";
 import { StaffingWarningCard } from "#app/components/stuck";
 import { useTownship } from "#app/components/township";
 import { useLocale, useT } from "#app/i18n";
@@ -20,6 +19,8 @@ import { staffingWarning } from "#app/server/stuck.server";
 import { requireTenantContext } from "#app/server/tenancy.server";
 import { endOfLocalDay } from "#engine/calendar";
 import { unitRole } from "#engine/org";
+import type { Issue } from "#engine/issues";
+import { renderIssue } from "#app/locales/issues/index";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -72,8 +73,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   const locale = await getLocale(request);
   const form = await requireForm(request);
   const db = getPrisma();
-  const localize = (issues: Array<{ path: string; message: { zh: string; en: string } }>) =>
-    issues.map((i) => ({ path: i.path, message: pickMessage(i.message, locale) }));
+  const localize = (issues: Issue[]) => issues.map((i) => ({ path: i.path, message: renderIssue(locale, i) }));
   if (form.get("intent") === "invite") {
     const r = await inviteMember(
       db,

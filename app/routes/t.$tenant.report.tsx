@@ -14,6 +14,7 @@ import { jsonField } from "#app/server/json-field.server";
 import { getLocale } from "#app/server/locale.server";
 import { arrivesFromAbove } from "#app/server/county-tasks.server";
 import { requireTenantContext } from "#app/server/tenancy.server";
+import { renderIssue } from "#app/locales/issues/index";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -48,9 +49,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     if (!field.ok)
       return json(
         {
-          issues: [
-            { path: field.issue.path, code: field.issue.code, message: pickMessage(field.issue.message, locale) },
-          ],
+          issues: [{ path: field.issue.path, code: field.issue.code, message: renderIssue(locale, field.issue) }],
           data: null,
         },
         { status: field.status },
@@ -72,7 +71,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
     const issues = result.refusal.issues.map((i) => ({
       path: i.path,
       code: i.code,
-      message: pickMessage(i.message, locale),
+      message: renderIssue(locale, i),
     }));
     return json({ issues, data: input.data ?? null }, { status: result.refusal.kind === "not-allowed" ? 403 : 422 });
   }

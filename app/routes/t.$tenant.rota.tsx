@@ -2,7 +2,6 @@
 import { json, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
 import { Form, useActionData, useLoaderData } from "@remix-run/react";
 import { addLocalDays, localDate } from "#engine/time";
-import { pickMessage } from "#engine/i18n";
 import { rotaCalendar, type DutyRotaData } from "#engine/rota";
 import { StaffingWarningCard } from "#app/components/stuck";
 import { translate, useT } from "#app/i18n";
@@ -13,6 +12,7 @@ import { getLocale } from "#app/server/locale.server";
 import { getRota, listMembers, saveRota } from "#app/server/members.server";
 import { staffingWarning } from "#app/server/stuck.server";
 import { requireTenantContext } from "#app/server/tenancy.server";
+import { renderIssue } from "#app/locales/issues/index";
 
 export async function loader({ request, params }: LoaderFunctionArgs) {
   const ctx = await requireTenantContext(request, params.tenant);
@@ -68,7 +68,7 @@ export async function action({ request, params }: ActionFunctionArgs) {
   return r.ok
     ? json({ saved: r.version, issues: [] })
     : json(
-        { saved: null, issues: r.issues.map((i) => ({ path: i.path, message: pickMessage(i.message, locale) })) },
+        { saved: null, issues: r.issues.map((i) => ({ path: i.path, message: renderIssue(locale, i) })) },
         { status: 422 },
       );
 }

@@ -2,7 +2,7 @@
 // or the browser's claim), limited in size and count, kept in the database and served only to
 // people who may read the case. Both are audited.
 import { createHash } from "node:crypto";
-import { type Issue, issue } from "#engine/issues";
+import { type Issue, textIssue } from "#engine/issues";
 import { appendAudit } from "./audit.server";
 import type { Db, Tx } from "./db.server";
 import { env } from "./env.server";
@@ -50,18 +50,18 @@ function checkUpload(
   const ext = name.includes(".") ? name.split(".").pop()!.toLowerCase() : "";
   const path = `/files/${index}`;
   if (file.bytes.length === 0)
-    return { ok: false, issue: issue(path, "file.empty", `“${name}”是空文件`, `"${name}" is empty`) };
+    return { ok: false, issue: textIssue(path, "file.empty", `“${name}”是空文件`, `"${name}" is empty`) };
   const max = env.maxUploadFileBytes;
   if (file.bytes.length > max)
     return {
       ok: false,
-      issue: issue(path, "file.too-large", `“${name}”超过 ${MiB(max)}`, `"${name}" is larger than ${MiB(max)}`),
+      issue: textIssue(path, "file.too-large", `“${name}”超过 ${MiB(max)}`, `"${name}" is larger than ${MiB(max)}`),
     };
   const kind = KINDS.find((k) => k.ext.includes(ext) && k.test(file.bytes));
   if (!kind) {
     return {
       ok: false,
-      issue: issue(
+      issue: textIssue(
         path,
         "file.type",
         `“${name}”不是允许的文件类型（照片 JPG/PNG/WEBP、PDF、Word、Excel）`,
@@ -142,7 +142,7 @@ export async function addAttachments(
       return {
         ok: false as const,
         issues: [
-          issue(
+          textIssue(
             "/files",
             "file.too-many",
             `每个事件最多 ${MAX_FILES_PER_CASE} 个附件`,
@@ -180,9 +180,9 @@ export async function addComment(
   now: Date,
 ): Promise<{ ok: true } | { ok: false; issues: Issue[]; notFound?: boolean }> {
   const text = body.trim();
-  if (!text) return { ok: false, issues: [issue("/body", "comment.empty", "请填写内容", "Write something first")] };
+  if (!text) return { ok: false, issues: [textIssue("/body", "comment.empty", "请填写内容", "Write something first")] };
   if (text.length > 2000)
-    return { ok: false, issues: [issue("/body", "comment.too-long", "不超过 2000 字", "At most 2000 characters")] };
+    return { ok: false, issues: [textIssue("/body", "comment.too-long", "不超过 2000 字", "At most 2000 characters")] };
   return ctx.db.transaction(async (tx) => {
     if (!(await tx.case.findFirst({ where: readable(ctx, caseId), select: { id: true } })))
       return { ok: false as const, issues: [], notFound: true };

@@ -26,6 +26,7 @@ import { jsonField } from "./json-field.server";
 import { accessibleCases } from "./permissions.server";
 import type { TenantContext } from "./tenancy.server";
 import { templateLookupFromDb } from "./tenant-files.server";
+import { type Renderable, withMessage } from "#app/locales/issues/index";
 
 type ConfigVersionInfo = {
   version: number;
@@ -268,22 +269,28 @@ const touchesDeadlines = (edit: ConfigEdit) =>
  * edit without saving; `intent=publish` publishes it as the next version and redirects to the
  * admin page. The edit names sections or a form; the township comes from the URL and session.
  */
+// JSON answers carry both texts beside the code and values, for clients that read `message` (ADR 043).
+const shown = <T extends Renderable>(issues: readonly T[]) => issues.map(withMessage);
+
 export async function configEditAction(db: Db, ctx: TenantContext, form: FormData): Promise<Response> {
   const intent = form.get("intent") === "publish" ? "publish" : "validate";
   // The caps first (engine/limits.ts): nothing is parsed, merged or validated past them.
   const field = jsonField(form, "edit");
   if (!field.ok)
     return Response.json(
-      { intent, ok: false, issues: [{ ...field.issue, where: "config" }], changes: [] },
+      { intent, ok: false, issues: shown([{ ...field.issue, where: "config" }]), changes: [] },
       { status: field.status },
     );
   const edit = parseEdit(field.value ?? null);
   if (!("kind" in edit))
-    return Response.json({ intent, ok: false, issues: [{ ...edit, where: "config" }], changes: [] }, { status: 400 });
+    return Response.json(
+      { intent, ok: false, issues: shown([{ ...edit, where: "config" }]), changes: [] },
+      { status: 400 },
+    );
   const tooLarge = editLimitIssues(edit);
   if (tooLarge.length)
     return Response.json(
-      { intent, ok: false, issues: tooLarge.map((i) => ({ ...i, where: "config" })), changes: [] },
+      { intent, ok: false, issues: shown(tooLarge.map((i) => ({ ...i, where: "config" }))), changes: [] },
       { status: 413 },
     );
   if (intent === "publish") {
@@ -307,7 +314,10 @@ export async function configEditAction(db: Db, ctx: TenantContext, form: FormDat
       );
     const result = await publishEdit(db, ctx, edit, baseVersion, ctx.now);
     if (!result.ok)
-      return Response.json({ intent: "publish", ok: false, issues: result.issues, changes: [] }, { status: 422 });
+      return Response.json(
+        { intent: "publish", ok: false, issues: shown(result.issues), changes: [] },
+        { status: 422 },
+      );
     const query =
       result.status === "unchanged"
         ? `published=${result.version}&unchanged=1`
@@ -316,7 +326,7 @@ export async function configEditAction(db: Db, ctx: TenantContext, form: FormDat
   }
   const state = await loadConfigAdmin(db, ctx);
   const checked = await checkEditOffThread(state, ctx, edit);
-  if (!checked.ok) return Response.json({ intent: "validate", ok: false, issues: checked.issues, changes: [] });
+  if (!checked.ok) return Response.json({ intent: "validate", ok: false, issues: shown(checked.issues), changes: [] });
   const impact = touchesDeadlines(edit)
     ? await previewDeadlineImpact(db, ctx, state, checked.config, ctx.now)
     : undefined;
@@ -324,7 +334,7 @@ export async function configEditAction(db: Db, ctx: TenantContext, form: FormDat
     intent: "validate",
     ok: true,
     issues: [],
-    warnings: checked.warnings,
+    warnings: checked.warnings && shown(checked.warnings),
     changes: checked.changes,
     ...(impact ? { impact } : {}),
   });

@@ -8,7 +8,7 @@ import { prepareConfig, resolveConfig, type TemplateLookup } from "#engine/confi
 import { diffConfigs, type ConfigChange } from "#engine/config/diff";
 import { isJsonObject, jsonEqual, idPathsIn, type Json } from "#engine/config/id-paths";
 import { upgradeConfig, type Resolution, type UpgradeConflict } from "#engine/config/upgrade";
-import { type Issue, issue } from "#engine/issues";
+import { type Issue, textIssue } from "#engine/issues";
 import {
   publishTemplate,
   publishTownshipConfig,
@@ -22,6 +22,7 @@ import { createPrisma } from "./db.server";
 import { env } from "./env.server";
 import { changeLines, parseJsonValue, upgradeInputFor } from "./template-upgrade.server";
 import { templateLookupFromDir } from "./tenant-files.server";
+import { issueMessage } from "#app/locales/issues/index";
 
 export type CliIo = {
   out: (text: string) => void;
@@ -189,7 +190,7 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
             const copy = values["write-file"] ? path.join(templatesDir, `${ref}.json`) : undefined;
             if (copy && existsSync(copy) && !jsonEqual(readJsonFile(copy), document)) {
               refuse(file, document, [
-                issue(
+                textIssue(
                   "/version",
                   "publish.file-exists",
                   `${copy} 已存在且内容不同；已发布的模板版本不可更改`,
@@ -260,7 +261,7 @@ async function run(argv: string[], io: CliIo): Promise<ExitCode> {
         const ref = templateRefOf(t[0]!.document);
         if (!ref) {
           out.issues(to, t[0]!.document, [
-            issue("/kind", "upgrade.not-a-template", `${to} 不是模板`, `${to} is not a template`),
+            textIssue("/kind", "upgrade.not-a-template", `${to} 不是模板`, `${to} is not a template`),
           ]);
           return 1;
         }
@@ -309,7 +310,7 @@ function readJsonFile(file: string): unknown {
   }
   const text = readFileSync(file, "utf8");
   const parsed = parseBoundedJson(text);
-  if (!parsed.ok) throw new Error(`${parsed.issue.message.zh} / ${parsed.issue.message.en}`);
+  if (!parsed.ok) throw new Error(`${issueMessage(parsed.issue).zh} / ${issueMessage(parsed.issue).en}`);
   return parsed.value === undefined ? JSON.parse(text) : parsed.value;
 }
 
@@ -408,7 +409,7 @@ class Output {
     const toIdPath = document === undefined ? (path: string) => path : idPathsIn(document);
     for (const i of issues) {
       const at = toIdPath(i.path);
-      this.error(`  ${at || "/"} [${i.code}] ${this.bilingual(i.message)}`);
+      this.error(`  ${at || "/"} [${i.code}] ${this.bilingual(issueMessage(i))}`);
     }
   }
 
@@ -426,7 +427,7 @@ class Output {
         `✗ ${file}: ${from} → ${to}，${conflicts.length} 处冲突需要决定 / ${conflicts.length} conflict${conflicts.length === 1 ? "" : "s"} to decide`,
       );
       for (const c of conflicts) {
-        this.error(`  ${c.path} [${c.code}] ${this.bilingual(c.message)}`);
+        this.error(`  ${c.path} [${c.code}] ${this.bilingual(issueMessage(c.message))}`);
         this.error(`      原模板 base:   ${show(c.base)}`);
         this.error(`      本镇 ours:     ${show(c.ours)}`);
         this.error(`      新模板 theirs: ${show(c.theirs)}`);

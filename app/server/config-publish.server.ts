@@ -22,6 +22,7 @@ import { openCaseImpact } from "./deadlines.server";
 import { env } from "./env.server";
 import { afterStaffingChange } from "./stuck.server";
 import { readJson, templateLookupFromDb } from "./tenant-files.server";
+import { issueMessage } from "#app/locales/issues/index";
 
 type PublishStatus = "published" | "unchanged";
 
@@ -458,7 +459,7 @@ export async function publishTemplateFiles(
     if (pending.length === before) {
       const lines = failures.flatMap((f) => [
         `${f.file}:`,
-        ...f.issues.map((i) => `  ${i.path || "/"} [${i.code}] ${i.message.zh} / ${i.message.en}`),
+        ...f.issues.map((i) => `  ${i.path || "/"} [${i.code}] ${issueMessage(i).zh} / ${issueMessage(i).en}`),
       ]);
       throw new Error(
         `Template files could not be published:\n${lines.join("\n")}\n` +

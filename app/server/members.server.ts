@@ -1,6 +1,6 @@
 // Township admins manage their people: invite, posts and backups (AB岗), unit, away, deactivate,
 // and the duty rota. Everything is checked against the township's config and audited.
-import { type Issue, issue } from "#engine/issues";
+import { type Issue, textIssue } from "#engine/issues";
 import { validateDutyRota, type DutyRotaData } from "#engine/rota";
 import { appendAudit } from "./audit.server";
 import { changing } from "./context-cache.server";
@@ -22,21 +22,24 @@ function checkMemberInput(ctx: TenantContext, input: MemberInput): Issue[] {
   const out: Issue[] = [];
   if (!ctx.compiled.org.byId.has(input.unitId))
     out.push(
-      issue("/unitId", "reference.missing", `单位“${input.unitId}”不存在`, `Unit "${input.unitId}" does not exist`),
+      textIssue("/unitId", "reference.missing", `单位“${input.unitId}”不存在`, `Unit "${input.unitId}" does not exist`),
     );
-  if (!input.posts.length) out.push(issue("/posts", "posts.empty", "请至少选择一个岗位", "Choose at least one post"));
+  if (!input.posts.length)
+    out.push(textIssue("/posts", "posts.empty", "请至少选择一个岗位", "Choose at least one post"));
   for (const [field, list] of [
     ["posts", input.posts],
     ["backupPosts", input.backupPosts],
   ] as const) {
     list.forEach((p, i) => {
       if (!ctx.compiled.posts.has(p))
-        out.push(issue(`/${field}/${i}`, "reference.missing", `岗位“${p}”不存在`, `Post "${p}" does not exist`));
+        out.push(textIssue(`/${field}/${i}`, "reference.missing", `岗位“${p}”不存在`, `Post "${p}" does not exist`));
     });
   }
   input.backupPosts.forEach((p, i) => {
     if (input.posts.includes(p))
-      out.push(issue(`/backupPosts/${i}`, "backup.own-post", "不能兼任自己岗位的B岗", "Cannot back up one's own post"));
+      out.push(
+        textIssue(`/backupPosts/${i}`, "backup.own-post", "不能兼任自己岗位的B岗", "Cannot back up one's own post"),
+      );
   });
   return out;
 }
@@ -65,14 +68,14 @@ export async function inviteMember(
   const issues = checkMemberInput(ctx, input);
   if (!/^[a-z0-9][a-z0-9._-]{2,39}$/.test(login))
     issues.push(
-      issue(
+      textIssue(
         "/login",
         "login.invalid",
         "账号须为3-40位小写字母、数字或 . _ -",
         "Login: 3–40 lowercase letters, digits or . _ -",
       ),
     );
-  if (!displayName.trim()) issues.push(issue("/displayName", "name.empty", "请填写姓名", "Enter a name"));
+  if (!displayName.trim()) issues.push(textIssue("/displayName", "name.empty", "请填写姓名", "Enter a name"));
   if (issues.length) return { ok: false, issues };
   const existing = await db.user.findUnique({ where: { login }, select: { id: true } });
   const oneTimePassword = existing ? null : generatePassword();
@@ -89,7 +92,7 @@ export async function inviteMember(
       ) {
         return {
           ok: false as const,
-          issues: [issue("/login", "member.exists", "此人已是本乡镇成员", "This person is already a member here")],
+          issues: [textIssue("/login", "member.exists", "此人已是本乡镇成员", "This person is already a member here")],
         };
       }
       await tx.membership.create({
@@ -135,14 +138,14 @@ export async function resetMemberPassword(
       select: { userId: true, user: { select: { login: true } } },
     }),
   );
-  if (!m) return { ok: false, issues: [issue("", "not-found", "找不到此成员", "No such member")] };
+  if (!m) return { ok: false, issues: [textIssue("", "not-found", "找不到此成员", "No such member")] };
   if (m.userId === ctx.user.id) return selfReset();
   // Memberships elsewhere are outside this township's row-level scope: counted with the owner connection.
   if (await db.membership.count({ where: { userId: m.userId, tenantId: { not: ctx.tenant.id } } })) {
     return {
       ok: false,
       issues: [
-        issue(
+        textIssue(
           "",
           "reset.elsewhere",
           "此人还在其他乡镇或机构任职，请联系县级管理员重置密码",
@@ -162,7 +165,12 @@ export async function resetMemberPassword(
 const selfReset = (): ResetResult => ({
   ok: false,
   issues: [
-    issue("", "reset.self", "请在“修改密码”中修改自己的密码", "Change your own password on the change-password page"),
+    textIssue(
+      "",
+      "reset.self",
+      "请在“修改密码”中修改自己的密码",
+      "Change your own password on the change-password page",
+    ),
   ],
 });
 
@@ -210,7 +218,7 @@ export async function resetPasswordInCounty(
   if (!user?.memberships.length)
     return {
       ok: false,
-      issues: [issue("/login", "not-found", `找不到账号“${login}”`, `There is no login "${login}"`)],
+      issues: [textIssue("/login", "not-found", `找不到账号“${login}”`, `There is no login "${login}"`)],
     };
   if (user.id === ctx.user.id) return selfReset();
   const outside = user.memberships.some((m) => m.tenant.id !== ctx.county.id && m.tenant.parentId !== ctx.county.id);
@@ -218,7 +226,7 @@ export async function resetPasswordInCounty(
     return {
       ok: false,
       issues: [
-        issue(
+        textIssue(
           "/login",
           "reset.outside-county",
           "此人在本县以外任职，不能由本县重置密码",
@@ -245,11 +253,11 @@ export async function updateMember(
   const result = await changing(
     ctx.db.transaction(async (tx) => {
       const m = await tx.membership.findFirst({ where: { id: membershipId, tenantId: ctx.tenant.id } });
-      if (!m) return { ok: false as const, issues: [issue("", "not-found", "找不到此成员", "No such member")] };
+      if (!m) return { ok: false as const, issues: [textIssue("", "not-found", "找不到此成员", "No such member")] };
       if (m.userId === ctx.user.id && input.active === false) {
         return {
           ok: false as const,
-          issues: [issue("/active", "member.self", "不能停用自己", "You cannot deactivate yourself")],
+          issues: [textIssue("/active", "member.self", "不能停用自己", "You cannot deactivate yourself")],
         };
       }
       await tx.membership.update({
@@ -320,7 +328,7 @@ export async function saveRota(
     holders.forEach((h, i) => {
       if (!eligible.has(h))
         issues.push(
-          issue(
+          textIssue(
             `${path}/${i}`,
             "rota.not-eligible",
             "值班人须为担任值班岗位的在岗成员",
@@ -339,7 +347,7 @@ export async function saveRota(
         return {
           ok: false as const,
           issues: [
-            issue(
+            textIssue(
               "",
               "version.stale",
               "值班表已被他人修改，请刷新后重试",

@@ -12,6 +12,7 @@ import type { Db } from "./db.server";
 import { env } from "./env.server";
 import { hashPassword } from "./password.server";
 import { readJson, templateLookupFromDir } from "./tenant-files.server";
+import { issueMessage } from "#app/locales/issues/index";
 
 type Member = { login: string; name: string; posts: string[]; unit: string };
 
@@ -39,7 +40,7 @@ export type DemoLogin = { login: string; password: string; name: string; townshi
 function formatIssues(file: string, issues: Issue[]) {
   return (
     `${file} is not a valid config:\n` +
-    issues.map((i) => `  ${i.path || "/"} [${i.code}] ${i.message.zh} / ${i.message.en}`).join("\n")
+    issues.map((i) => `  ${i.path || "/"} [${i.code}] ${issueMessage(i).zh} / ${issueMessage(i).en}`).join("\n")
   );
 }
 

@@ -14,7 +14,7 @@ import {
   type TownshipOnTemplate,
 } from "#engine/config/versions";
 import type { Bilingual } from "#engine/i18n";
-import { type Issue, issue } from "#engine/issues";
+import { type Issue, textIssue } from "#engine/issues";
 import { parseBoundedJson } from "#engine/limits";
 import { ownershipRefusal, publishTemplate, templateRefOf } from "./config-publish.server";
 import { prepareConfigOffThread } from "./config-worker.server";
@@ -184,7 +184,7 @@ function parseDocument(text: string): { ok: true; document: unknown } | { ok: fa
   if (!text.trim())
     return {
       ok: false,
-      issues: [issue("", "release.empty", "请粘贴或上传模板 JSON", "Paste or upload the template JSON")],
+      issues: [textIssue("", "release.empty", "请粘贴或上传模板 JSON", "Paste or upload the template JSON")],
     };
   // The caps (engine/limits.ts) before parsing: size, then nesting.
   const bounded = parseBoundedJson(text);
@@ -196,7 +196,7 @@ function parseDocument(text: string): { ok: true; document: unknown } | { ok: fa
     const detail = (error as Error).message;
     return {
       ok: false,
-      issues: [issue("", "release.bad-json", `不是有效的 JSON：${detail}`, `Not valid JSON: ${detail}`)],
+      issues: [textIssue("", "release.bad-json", `不是有效的 JSON：${detail}`, `Not valid JSON: ${detail}`)],
     };
   }
 }

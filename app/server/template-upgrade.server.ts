@@ -26,7 +26,7 @@ import {
 } from "#engine/config/upgrade";
 import { compareVersions, parseTemplateRef } from "#engine/config/versions";
 import type { Bilingual, Text } from "#engine/i18n";
-import { type Issue, issue } from "#engine/issues";
+import { type Issue, textIssue } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
 import { appendAudit } from "./audit.server";
 import { loadConfigAdmin, previewDeadlineImpact, type DeadlineImpactView } from "./config-admin.server";
@@ -35,6 +35,7 @@ import type { Db } from "./db.server";
 import { requireAbility } from "./guards.server";
 import type { TenantContext } from "./tenancy.server";
 import { listTemplateVersions, lookupOf, type TemplateVersionEntry } from "./tenant-files.server";
+import { issueMessage } from "#app/locales/issues/index";
 
 // ---------------------------------------------------------------------------------------------
 // Newer versions and what they change
@@ -89,7 +90,7 @@ export function upgradeInputFor(
     return {
       ok: false,
       issues: [
-        issue(
+        textIssue(
           "/extends",
           "upgrade.no-extends",
           "此配置没有继承模板（extends）",
@@ -108,13 +109,13 @@ export function upgradeInputFor(
         ok: false,
         issues: [
           place
-            ? issue(
+            ? textIssue(
                 "/extends",
                 "extends.not-found",
                 `在 ${place} 中找不到模板 ${ref}`,
                 `No template ${ref} in ${place}`,
               )
-            : issue(
+            : textIssue(
                 "/extends",
                 "extends.not-found",
                 `找不到已发布的模板版本：${ref}`,
@@ -365,7 +366,7 @@ async function computeUpgrade(db: Db, ctx: TenantContext, request: UpgradeReques
 
   if (latest.version !== request.baseVersion) {
     return refused([
-      issue(
+      textIssue(
         "/version",
         "publish.stale",
         `本镇配置已有新的第 ${latest.version} 版（本页打开时是第 ${request.baseVersion} 版）；请重新打开此页面再升级`,
@@ -377,7 +378,7 @@ async function computeUpgrade(db: Db, ctx: TenantContext, request: UpgradeReques
   const versions = await listTemplateVersions(db);
   if (!from || !newerVersions(versions, from).some((v) => v.ref === request.to)) {
     return refused([
-      issue(
+      textIssue(
         "/extends",
         "upgrade.not-newer",
         `${request.to} 不是本镇所用模板的更新版本`,
@@ -400,7 +401,7 @@ async function computeUpgrade(db: Db, ctx: TenantContext, request: UpgradeReques
     path: c.path,
     where: pathInWords(c.path, documents),
     code: c.code,
-    message: c.message,
+    message: issueMessage(c.message),
     base: pretty(c.base),
     ours: pretty(c.ours),
     theirs: pretty(c.theirs),
@@ -505,7 +506,7 @@ export function upgradeRequestFromForm(form: FormData): UpgradeRequest | Issue {
   const to = String(form.get("to") ?? "");
   const baseVersion = Number(form.get("baseVersion"));
   if (!parseTemplateRef(to) || !Number.isInteger(baseVersion))
-    return issue("", "upgrade.malformed", "提交的升级请求无法识别", "The upgrade request is not readable");
+    return textIssue("", "upgrade.malformed", "提交的升级请求无法识别", "The upgrade request is not readable");
   const decisions: Record<string, Decision> = {};
   for (const [key, value] of form.entries()) {
     if (!key.startsWith("choice:") || Object.keys(decisions).length >= MAX_DECISIONS) continue;

@@ -33,14 +33,7 @@ export default defineAction<FromSchema<typeof params>>(params, {
   places: ["transition"],
   check(kit, p, { path }) {
     if (p.from === "input" && !kit.hasForm)
-      kit.report(
-        kit.issue(
-          [...path, "params", "from"],
-          "effect.needs-form",
-          "从表单指派需要为此操作配置表单",
-          "Assigning from input needs a form on this transition",
-        ),
-      );
+      kit.report(kit.issue([...path, "params", "from"], "effect.needs-form", { use: "assign" }));
     for (const key of ["leadField", "assistField", "usersField"] as const)
       kit.checkField(p[key], [...path, "params", key]);
   },
@@ -82,13 +75,12 @@ export default defineAction<FromSchema<typeof params>>(params, {
         ? (run.input[usersField] as unknown[]).filter((u): u is string => typeof u === "string")
         : undefined;
     const issues: Issue[] = [];
-    if (!lead) issues.push(fieldIssue(leadField, "assignment.lead-missing", "请选择主办单位", "Choose the lead unit"));
-    else if (!run.config.org.byId.has(lead))
-      issues.push(fieldIssue(leadField, "unit.unknown", `没有“${lead}”这个单位`, `No unit "${lead}"`));
+    if (!lead) issues.push(fieldIssue(leadField, "assignment.lead-missing"));
+    else if (!run.config.org.byId.has(lead)) issues.push(fieldIssue(leadField, "unit.unknown", { unit: lead }));
     assist.forEach((u, i) => {
       if (!run.config.org.byId.has(u))
         issues.push({
-          ...fieldIssue(assistField, "unit.unknown", `没有“${u}”这个单位`, `No unit "${u}"`),
+          ...fieldIssue(assistField, "unit.unknown", { unit: u }),
           path: `/input/${escapePointerToken(assistField)}/${i}`,
         });
     });

@@ -6,7 +6,7 @@ import { endOfLocalDay } from "#engine/calendar";
 import type { ActorContext, CaseState, Deadline } from "#engine/case-state";
 import type { Category, CompiledConfig, FormDefinition } from "#engine/config/compile";
 import type { Text } from "#engine/i18n";
-import { escapePointerToken, type Issue } from "#engine/issues";
+import { type Issue, type IssueCode, issue, type ParamsOf, type RefKind } from "#engine/issues";
 import type { Outcome, Urgency } from "#engine/outcomes";
 import type { FactName } from "#engine/scoring";
 import type { TownshipConfig } from "#schemas/township-config";
@@ -45,9 +45,9 @@ export type CheckKit = {
   config: TownshipConfig;
   postIds: ReadonlySet<string>;
   report: (issue: Issue) => void;
-  issue: (path: Path, code: string, zh: string, en: string) => Issue;
+  issue: typeof issue;
   /** `what` named `ref`, which does not exist. */
-  missing: (path: Path, what: { zh: string; en: string }, ref: string) => void;
+  missing: (path: Path, what: RefKind, ref: string) => void;
   /** Posts and special actors; `notifiable` refuses those that name nobody in particular. */
   checkActors: (entries: readonly string[] | undefined, path: Path, notifiable: boolean) => void;
   /** A form field the action reads: the transition needs a form, and the form that field. */
@@ -129,11 +129,8 @@ export const kindParam = { type: "object", additionalProperties: false, properti
 // ---------------------------------------------------------------------------------------------
 // Behaviour shared by several actions
 
-export const fieldIssue = (field: string, code: string, zh: string, en: string): Issue => ({
-  path: `/input/${escapePointerToken(field)}`,
-  code,
-  message: { zh, en },
-});
+export const fieldIssue = <K extends IssueCode>(field: string, code: K, ...params: ParamsOf<K>): Issue =>
+  issue(["input", field], code, ...params);
 
 export function recipients(run: Run, entries: readonly string[]): Recipients {
   return resolveRecipients(run.config, run.draft, run.draft.mode, entries, run.now);

@@ -12,26 +12,11 @@ export default defineAction<FromSchema<typeof params>>(params, {
   places: ["transition", "ladder", "intake"],
   check(kit, p, { path, place }) {
     if (place !== "ladder" && p.to === undefined && p.posts === undefined) {
-      kit.report(
-        kit.issue(
-          path,
-          "effect.no-recipients",
-          "通知须指定对象（to 或 posts）",
-          "A notification needs recipients (`to` or `posts`)",
-        ),
-      );
+      kit.report(kit.issue(path, "effect.no-recipients"));
     }
     kit.checkActors(p.to, [...path, "params", "to"], true);
     kit.checkActors(p.posts, [...path, "params", "posts"], true);
-    if (place === "intake" && p.to)
-      kit.report(
-        kit.issue(
-          [...path, "params", "to"],
-          "effect.intake-posts-only",
-          "受理时的通知请用 posts 指定岗位",
-          "At intake, notify posts with `posts`",
-        ),
-      );
+    if (place === "intake" && p.to) kit.report(kit.issue([...path, "params", "to"], "effect.intake-posts-only"));
   },
   run(run, p, site) {
     const entries = p.to ?? p.posts ?? (site.place === "ladder" ? ["$lead-assignee"] : []);

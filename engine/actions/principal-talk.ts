@@ -15,16 +15,9 @@ export default defineAction<FromSchema<typeof params>>(params, {
   places: ["transition", "ladder"],
   check(kit, p, { path }) {
     if (p.principal !== undefined && !kit.postIds.has(p.principal))
-      kit.missing([...path, "params", "principal"], { zh: "岗位", en: "Post" }, p.principal);
+      kit.missing([...path, "params", "principal"], "post", p.principal);
     if (p.principal === undefined && !(kit.config.posts ?? []).some((x) => x.kind === "leadership")) {
-      kit.report(
-        kit.issue(
-          path,
-          "effect.no-principal",
-          "约谈需要主要领导：请指定 principal 或配置领导岗位",
-          "A talk needs a principal: set `principal` or configure a leadership post",
-        ),
-      );
+      kit.report(kit.issue(path, "effect.no-principal"));
     }
     kit.checkActors(p.with, [...path, "params", "with"], true);
   },

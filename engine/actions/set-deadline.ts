@@ -38,29 +38,15 @@ export default defineAction<Params>(params, {
   check(kit, p, { path, place }) {
     const policies = kit.config.deadlinePolicies ?? {};
     if (p.policy !== undefined && !Object.hasOwn(policies, p.policy))
-      kit.missing([...path, "params", "policy"], { zh: "时限规则", en: "Deadline policy" }, p.policy);
+      kit.missing([...path, "params", "policy"], "deadlinePolicy", p.policy);
     if (p.policy === undefined) {
       const without = kit.categoriesWithoutPolicy();
       if (without.length) {
-        kit.report(
-          kit.issue(
-            path,
-            "deadline.no-policy",
-            `设定时限需要时限规则：类别 ${without.join("、")} 未配置 deadlinePolicy`,
-            `Setting a deadline needs a policy: categories ${without.join(", ")} have no deadlinePolicy`,
-          ),
-        );
+        kit.report(kit.issue(path, "deadline.no-policy", { categories: without }));
       }
     }
     if (place === "intake" && p.dueField !== undefined) {
-      kit.report(
-        kit.issue(
-          [...path, "params", "dueField"],
-          "deadline.intake-due-field",
-          "受理时限按时限规则计算，不能读取表单日期：请删除 dueField",
-          "An intake deadline runs by its policy and cannot read a date from a form: remove `dueField`",
-        ),
-      );
+      kit.report(kit.issue([...path, "params", "dueField"], "deadline.intake-due-field"));
       return;
     }
     kit.checkField(p.dueField, [...path, "params", "dueField"]);
@@ -74,10 +60,8 @@ export default defineAction<Params>(params, {
       const raw = stringField(run.input, p.dueField);
       if (raw !== undefined) {
         dueAt = parseDue(raw, run.config.defaults.timeZone);
-        if (!dueAt)
-          return [fieldIssue(p.dueField, "deadline.invalid", "请填写有效的办结期限", "Enter a valid due date")];
-        if (dueAt.getTime() <= run.now.getTime())
-          return [fieldIssue(p.dueField, "deadline.past", "办结期限须晚于现在", "The due date must be in the future")];
+        if (!dueAt) return [fieldIssue(p.dueField, "deadline.invalid")];
+        if (dueAt.getTime() <= run.now.getTime()) return [fieldIssue(p.dueField, "deadline.past")];
       }
     }
     start(run, p, dueAt);

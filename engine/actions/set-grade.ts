@@ -14,8 +14,7 @@ export default defineAction<FromSchema<typeof params>>(params, {
     const field = p.field ?? "gradeId";
     const value = run.input[field];
     if (value === undefined) return [];
-    if (typeof value !== "string" || !run.config.grades.has(value))
-      return [fieldIssue(field, "grade.unknown", "请选择有效的事件等级", "Choose a valid grade")];
+    if (typeof value !== "string" || !run.config.grades.has(value)) return [fieldIssue(field, "grade.unknown")];
     run.draft.gradeId = value;
     return [];
   },

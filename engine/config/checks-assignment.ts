@@ -4,7 +4,7 @@
 // reported elsewhere by someone else, so only the assignment itself can make it readable.
 import { actionOf, isActionName } from "#engine/actions";
 import type { AssignTarget } from "#engine/actions/kit";
-import { pointer, type Issue, issue } from "#engine/issues";
+import { pointer, type Issue, issue, textIssue } from "#engine/issues";
 import { OrgTree } from "#engine/org";
 import { buildAbility, caseSubject, rulesFor, type AppAbility } from "#engine/permissions";
 import type { Text } from "#engine/i18n";
@@ -184,7 +184,8 @@ function blindIssue(
   };
   const zh = say("zh");
   const en = say("en");
-  return issue(
+  // Its unit and category lists are joined per language here (TextIssue, ADR 043).
+  return textIssue(
     pointer(...path),
     "permissions.assignee-cannot-read",
     `“${zh.transition}”可将“${zh.categories}”类事件交给${zh.units}，但这些单位的岗位没有规则查看交给它们的事件：请为其岗位添加 read / Case 规则（如 "scope": "assigned"）`,

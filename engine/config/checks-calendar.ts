@@ -3,7 +3,7 @@
 import { coveredYears } from "#engine/calendar";
 import { localYearMonth } from "#engine/time";
 import type { CompiledConfig } from "./compile";
-import { pointer, type Issue } from "#engine/issues";
+import { type Issue, issue, pointer } from "#engine/issues";
 
 /**
  * One issue per calendar used by a deadline policy that has no data (official or provisional) for a
@@ -18,14 +18,7 @@ export function calendarCoverageIssues(compiled: CompiledConfig, years: readonly
     const covered = new Set(coveredYears(compiled.calendar(id), { includeProvisional: true }));
     for (const year of years) {
       if (!covered.has(year)) {
-        out.push({
-          path: pointer("calendars", id),
-          code: "calendar.year-uncovered",
-          message: {
-            zh: `日历“${id}”没有 ${year} 年的节假日数据`,
-            en: `Calendar "${id}" has no holiday data for ${year}`,
-          },
-        });
+        out.push(issue(pointer("calendars", id), "calendar.year-uncovered", { id, year }));
       }
     }
   }

@@ -1,24 +1,20 @@
 // A form field that holds a person's phone or ID number must be masked (`maskedFields`), so it
 // reaches only those allowed `read-masked`. The check finds such fields by what they accept or
 // are called, so a new template or a designed form cannot ship one in the clear.
-import { pointer, type Issue } from "#engine/issues";
+import { type Issue, issue, pointer } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
 
 type Property = { type?: unknown; pattern?: unknown; format?: unknown; title?: unknown };
 export type PersonalKind = "phone" | "id-number";
 
-const KINDS: Record<PersonalKind, { samples: string[]; names: RegExp; zh: string; en: string }> = {
+const KINDS: Record<PersonalKind, { samples: string[]; names: RegExp }> = {
   phone: {
     samples: ["13800138000"],
     names: /phone|mobile|^tel$|telephone|电话|手机/i,
-    zh: "电话号码",
-    en: "phone number",
   },
   "id-number": {
     samples: ["11010519491231002X", "110105194912310021"],
     names: /id_?number|id_?card|身份证/i,
-    zh: "身份证号",
-    en: "ID number",
   },
 };
 
@@ -56,15 +52,13 @@ export function maskingIssues(config: TownshipConfig): Issue[] {
     for (const [key, property] of Object.entries(properties)) {
       const kind = personalKind(key, property);
       if (!kind || masked.has(key)) continue;
-      const k = KINDS[kind];
-      out.push({
-        path: pointer("forms", formId, "maskedFields"),
-        code: "form.personal-field-unmasked",
-        message: {
-          zh: `表单“${formId}”的字段“${key}”是${k.zh}，必须脱敏：请把它加入 maskedFields`,
-          en: `Field "${key}" of form "${formId}" holds a ${k.en} and must be masked: add it to maskedFields`,
-        },
-      });
+      out.push(
+        issue(pointer("forms", formId, "maskedFields"), "form.personal-field-unmasked", {
+          formId,
+          key,
+          kind: kind === "phone" ? "phone" : "idNumber",
+        }),
+      );
     }
   }
   return out;

@@ -1,7 +1,7 @@
 // A config that validates but leaves the township unable to work: nobody may report a case, nobody
 // may change the config back, or nobody may read a category's cases. Rules are read as CASL reads
 // them (later rules win; `manage` is every action), per post, so a deny after an allow counts.
-import { pointer, type Issue } from "#engine/issues";
+import { pointer, type Issue, issue } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
 
 type Rule = NonNullable<TownshipConfig["permissions"]>[number];
@@ -37,8 +37,6 @@ function scopesFor(
   return scopes;
 }
 
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
-
 export function permissionIssues(config: TownshipConfig): Issue[] {
   const rules = config.permissions ?? [];
   const posts = (config.posts ?? []).map((p) => p.id);
@@ -55,24 +53,10 @@ export function permissionIssues(config: TownshipConfig): Issue[] {
     ? categoryIds.some((c) => anyone("create", "Case", undefined, c))
     : anyone("create", "Case");
   if (!creates) {
-    out.push(
-      issue(
-        "/permissions",
-        "permissions.nobody-creates",
-        "没有任何岗位可以上报事件：请为至少一个岗位添加 create / Case 规则",
-        "No post may report a case: add a create / Case rule for at least one post",
-      ),
-    );
+    out.push(issue("/permissions", "permissions.nobody-creates"));
   }
   if (!anyone("manage", "Config")) {
-    out.push(
-      issue(
-        "/permissions",
-        "permissions.nobody-manages-config",
-        "没有任何岗位可以管理配置，发布后将无人能再修改：请为乡镇管理员岗位保留 manage / Config 规则",
-        "No post may manage the config, so nobody could change it after publishing: keep a manage / Config rule for the township admin's post",
-      ),
-    );
+    out.push(issue("/permissions", "permissions.nobody-manages-config"));
   }
   // Reading only one's own reports does not make a category's cases someone's work.
   for (const [i, category] of (config.categories ?? []).entries()) {
@@ -84,14 +68,7 @@ export function permissionIssues(config: TownshipConfig): Issue[] {
       category.id,
     );
     if (!readable) {
-      out.push(
-        issue(
-          pointer("categories", i),
-          "permissions.nobody-reads-category",
-          `没有任何岗位可以查看“${category.name.zh}”类事件（上报人本人除外）：请添加 read / Case 规则`,
-          `No post may read cases of "${category.name.en ?? category.name.zh}" (beyond their own reports): add a read / Case rule`,
-        ),
-      );
+      out.push(issue(pointer("categories", i), "permissions.nobody-reads-category", { name: category.name }));
     }
   }
   return out;

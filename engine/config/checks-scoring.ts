@@ -2,7 +2,7 @@
 // points and conditions fit the fact they are about; rating levels are ordered; the appeal
 // workflow, its states and its form exist. Each problem is reported once, where an admin fixes it.
 import { sharedAjv, toIssues, type ValidateFunction } from "#engine/ajv";
-import { pointer, type Issue, issue } from "#engine/issues";
+import { pointer, type Issue, issue, type RefKind } from "#engine/issues";
 import { deadlineKinds } from "./checks-workflow";
 import { configDefaults } from "./defaults";
 import {
@@ -13,7 +13,6 @@ import {
   FACTS,
   isConditionName,
   isFactName,
-  type FactAttribute,
   type FactName,
 } from "#engine/scoring";
 import type { TownshipConfig } from "#schemas/township-config";
@@ -27,18 +26,6 @@ const conditionValidators = new Map<string, ValidateFunction>(
 );
 
 const has = (record: object | undefined, key: string) => record !== undefined && Object.hasOwn(record, key);
-
-const ATTRIBUTE: Record<FactAttribute, { zh: string; en: string }> = {
-  assignment: { zh: "交办单位", en: "an assignment" },
-  actor: { zh: "操作人", en: "an actor" },
-  transition: { zh: "流程操作", en: "a transition" },
-  input: { zh: "操作表单", en: "a transition's form input" },
-  overdueDays: { zh: "超期天数", en: "overdue days" },
-  deadline: { zh: "时限", en: "a deadline" },
-  satisfaction: { zh: "满意度", en: "a satisfaction result" },
-  trigger: { zh: "督办来源", en: "a trigger" },
-  disputedKey: { zh: "申诉记录", en: "a disputed entry" },
-};
 
 export function scoringIssues(config: TownshipConfig): Issue[] {
   const scoring = config.scoring;
@@ -56,41 +43,17 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
   (config.org?.units ?? []).forEach((u, k) => {
     if (u.tenant === undefined) return;
     const path: Path = ["org", "units", k, "tenant"];
-    if (u.kind !== "locality")
-      out.push(
-        issue(
-          path,
-          "org.tenant-not-locality",
-          "只有属地单位（locality）可标明乡镇",
-          "Only a locality unit names a township",
-        ),
-      );
-    else if (localities.has(u.tenant))
-      out.push(
-        issue(
-          path,
-          "duplicate-id",
-          `乡镇“${u.tenant}”已有属地单位`,
-          `Township "${u.tenant}" already has a locality unit`,
-        ),
-      );
+    if (u.kind !== "locality") out.push(issue(path, "org.tenant-not-locality"));
+    else if (localities.has(u.tenant)) out.push(issue(path, "duplicate-id", { what: "locality", id: u.tenant }));
     localities.add(u.tenant);
   });
-  const missing = (path: Path, what: { zh: string; en: string }, ref: string) =>
-    out.push(issue(path, "reference.missing", `${what.zh}“${ref}”不存在`, `${what.en} "${ref}" does not exist`));
+  const missing = (path: Path, what: RefKind, ref: string) => out.push(issue(path, "reference.missing", { what, ref }));
 
   /** The facts a rule may see: its named fact, or transitions for `on: {transition}`. */
   const checkCondition = (spec: Spec, path: Path, fact: FactName) => {
     if (!isConditionName(spec.type)) {
       const known = Object.keys(CONDITION_PARAMS);
-      out.push(
-        issue(
-          [...path, "type"],
-          "scoring.condition-unknown",
-          `未知的条件类型“${spec.type}”，可用：${known.join("、")}`,
-          `Unknown condition type "${spec.type}"; known: ${known.join(", ")}`,
-        ),
-      );
+      out.push(issue([...path, "type"], "scoring.condition-unknown", { type: spec.type, known }));
       return;
     }
     const validate = conditionValidators.get(spec.type)!;
@@ -106,57 +69,42 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
     const needs = CONDITION_NEEDS[spec.type];
     if (needs && !factHas(fact, needs)) {
       out.push(
-        issue(
-          [...path, "type"],
-          "scoring.condition-not-applicable",
-          `条件“${spec.type}”需要${ATTRIBUTE[needs].zh}，而“${FACTS[fact].name.zh}”没有`,
-          `Condition "${spec.type}" needs ${ATTRIBUTE[needs].en}, which "${fact}" does not have`,
-        ),
+        issue([...path, "type"], "scoring.condition-not-applicable", {
+          type: spec.type,
+          needs,
+          fact,
+          factName: FACTS[fact].name,
+        }),
       );
     }
     const p = (spec.params ?? {}) as Record<string, unknown>;
-    const refs = (key: string, known: ReadonlySet<string>, what: { zh: string; en: string }) =>
+    const refs = (key: string, known: ReadonlySet<string>, what: RefKind) =>
       (p[key] as string[]).forEach((ref, k) => known.has(ref) || missing([...path, "params", key, k], what, ref));
     switch (spec.type) {
       case "grade-in":
-        refs("grades", gradeIds, { zh: "事件等级", en: "Grade" });
+        refs("grades", gradeIds, "grade");
         break;
       case "category-in":
-        refs("categories", categoryIds, { zh: "事件类别", en: "Category" });
+        refs("categories", categoryIds, "category");
         break;
       case "platform-in":
-        refs("platforms", unitIds, { zh: "平台", en: "Platform" });
+        refs("platforms", unitIds, "platform");
         break;
       case "workflow-in":
-        refs("workflows", new Set(Object.keys(workflows)), { zh: "流程", en: "Workflow" });
+        refs("workflows", new Set(Object.keys(workflows)), "workflow");
         break;
       case "transition-in":
-        refs("transitions", transitionIds, { zh: "流程操作", en: "Transition" });
+        refs("transitions", transitionIds, "transition");
         break;
       case "deadline-in":
         (p.deadlines as string[]).forEach(
           (kind, k) =>
-            kinds.has(kind) ||
-            out.push(
-              issue(
-                [...path, "params", "deadlines", k],
-                "deadline.kind-unknown",
-                `没有流程设定“${kind}”类时限`,
-                `No workflow sets a deadline of kind "${kind}"`,
-              ),
-            ),
+            kinds.has(kind) || out.push(issue([...path, "params", "deadlines", k], "deadline.kind-unknown", { kind })),
         );
         break;
       case "overdue-days":
         if (typeof p.min === "number" && typeof p.max === "number" && p.min > p.max) {
-          out.push(
-            issue(
-              [...path, "params"],
-              "scoring.range-empty",
-              "超期天数下限大于上限",
-              "The minimum overdue days exceed the maximum",
-            ),
-          );
+          out.push(issue([...path, "params"], "scoring.range-empty"));
         }
         break;
       case "all":
@@ -175,59 +123,43 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
   (scoring.rules ?? []).forEach((rule, i) => {
     const at: Path = ["scoring", "rules", i];
     const before = out.length;
-    if (seen.has(rule.id))
-      out.push(issue([...at, "id"], "duplicate-id", `编号重复：${rule.id}`, `Duplicate id: ${rule.id}`));
+    if (seen.has(rule.id)) out.push(issue([...at, "id"], "duplicate-id", { what: "id", id: rule.id }));
     seen.add(rule.id);
 
     let fact: FactName | undefined;
     if (typeof rule.on === "string") {
       if (isFactName(rule.on)) fact = rule.on;
       else {
-        out.push(
-          issue(
-            [...at, "on"],
-            "scoring.fact-unknown",
-            `未知的考评事实“${rule.on}”，可用：${FACT_NAMES.join("、")}`,
-            `Unknown fact "${rule.on}"; known: ${FACT_NAMES.join(", ")}`,
-          ),
-        );
+        out.push(issue([...at, "on"], "scoring.fact-unknown", { on: rule.on, known: FACT_NAMES }));
       }
     } else {
       fact = "case.transition";
       const { transition, workflow } = rule.on;
-      if (workflow !== undefined && !has(workflows, workflow))
-        missing([...at, "on", "workflow"], { zh: "流程", en: "Workflow" }, workflow);
+      if (workflow !== undefined && !has(workflows, workflow)) missing([...at, "on", "workflow"], "workflow", workflow);
       else if (
         workflow !== undefined
           ? !(workflows[workflow]!.transitions ?? []).some((t) => t.id === transition)
           : !transitionIds.has(transition)
       ) {
-        missing([...at, "on", "transition"], { zh: "流程操作", en: "Transition" }, transition);
+        missing([...at, "on", "transition"], "transition", transition);
       }
     }
 
     if (rule.target.startsWith("post:")) {
       const post = rule.target.slice("post:".length);
-      if (!postIds.has(post)) missing([...at, "target"], { zh: "岗位", en: "Post" }, post);
+      if (!postIds.has(post)) missing([...at, "target"], "post", post);
     }
     if (rule.target === "source-township" && (config.kind !== "county" || !localities.size)) {
-      out.push(
-        issue(
-          [...at, "target"],
-          "scoring.no-localities",
-          "只有县级配置可计给 source-township，且须有标明乡镇（tenant）的属地单位",
-          "Only a county config can score source-township, and it needs locality units naming their township (tenant)",
-        ),
-      );
+      out.push(issue([...at, "target"], "scoring.no-localities"));
     }
     if (fact && rule.target === "actor" && !factHas(fact, "actor")) {
       out.push(
-        issue(
-          [...at, "target"],
-          "scoring.target-not-applicable",
-          `“${FACTS[fact].name.zh}”没有操作人，不能计给 actor`,
-          `"${fact}" has no actor to score`,
-        ),
+        issue([...at, "target"], "scoring.target-not-applicable", {
+          lacks: "actor",
+          fact,
+          factName: FACTS[fact].name,
+          target: rule.target,
+        }),
       );
     }
     if (
@@ -236,23 +168,16 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
       !factHas(fact, "assignment")
     ) {
       out.push(
-        issue(
-          [...at, "target"],
-          "scoring.target-not-applicable",
-          `“${FACTS[fact].name.zh}”发生时尚无交办单位，不能计给 ${rule.target}`,
-          `"${fact}" has no assignment to score ${rule.target}`,
-        ),
+        issue([...at, "target"], "scoring.target-not-applicable", {
+          lacks: "assignment",
+          fact,
+          factName: FACTS[fact].name,
+          target: rule.target,
+        }),
       );
     }
     if (fact && typeof rule.points !== "number" && !factHas(fact, "overdueDays")) {
-      out.push(
-        issue(
-          [...at, "points"],
-          "scoring.per-day-needs-days",
-          `按天计分需要超期天数，而“${FACTS[fact].name.zh}”没有`,
-          `Points per day need overdue days, which "${fact}" does not have`,
-        ),
-      );
+      out.push(issue([...at, "points"], "scoring.per-day-needs-days", { fact, factName: FACTS[fact].name }));
     }
     if (fact && rule.when) checkCondition(rule.when, [...at, "when"], fact);
     if (fact && out.length === before) sound.push({ index: i, rule, fact });
@@ -264,41 +189,18 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
     const names = new Set<string>();
     levels.forEach((level, k) => {
       if (names.has(level.level))
-        out.push(
-          issue([...at, k, "level"], "duplicate-id", `等次重复：${level.level}`, `Duplicate level: ${level.level}`),
-        );
+        out.push(issue([...at, k, "level"], "duplicate-id", { what: "level", id: level.level }));
       names.add(level.level);
       const last = k === levels.length - 1;
       if (last && level.min !== undefined) {
-        out.push(
-          issue(
-            [...at, k, "min"],
-            "scoring.rating-catch-all",
-            "最后一个等次不设下限，以包含其余所有分数",
-            "The last level takes every other score: leave out its `min`",
-          ),
-        );
+        out.push(issue([...at, k, "min"], "scoring.rating-catch-all"));
       }
       if (!last && level.min === undefined) {
-        out.push(
-          issue(
-            [...at, k],
-            "scoring.rating-min-missing",
-            "除最后一个等次外，每个等次都须设下限（min）",
-            "Every level but the last needs a `min`",
-          ),
-        );
+        out.push(issue([...at, k], "scoring.rating-min-missing"));
       }
       const previous = levels[k - 1]?.min;
       if (k > 0 && level.min !== undefined && previous !== undefined && level.min >= previous) {
-        out.push(
-          issue(
-            [...at, k, "min"],
-            "scoring.rating-order",
-            "等次须按分数从高到低排列",
-            "Levels must go from the highest score to the lowest",
-          ),
-        );
+        out.push(issue([...at, k, "min"], "scoring.rating-order"));
       }
     });
   }
@@ -307,39 +209,27 @@ export function scoringIssues(config: TownshipConfig): Issue[] {
   if (appeal) {
     const at: Path = ["scoring", "appeal"];
     const workflow = has(workflows, appeal.workflow) ? workflows[appeal.workflow] : undefined;
-    if (!workflow) missing([...at, "workflow"], { zh: "流程", en: "Workflow" }, appeal.workflow);
+    if (!workflow) missing([...at, "workflow"], "workflow", appeal.workflow);
     else {
       for (const key of ["upheldState", "rejectedState"] as const) {
         const state = appeal[key];
-        if (state !== undefined && !has(workflow.states, state))
-          missing([...at, key], { zh: "状态", en: "State" }, state);
+        if (state !== undefined && !has(workflow.states, state)) missing([...at, key], "state", state);
       }
     }
     const forms = config.forms ?? {};
-    if (!has(forms, appeal.form)) missing([...at, "form"], { zh: "表单", en: "Form" }, appeal.form);
+    if (!has(forms, appeal.form)) missing([...at, "form"], "form", appeal.form);
     else {
       const field = configDefaults(config).appealEntryField;
       const properties = (forms[appeal.form]!.schema as { properties?: Record<string, unknown> }).properties ?? {};
       if (!has(properties, field))
-        missing(
-          appeal.entryField ? [...at, "entryField"] : [...at, "form"],
-          { zh: "表单字段", en: "Form field" },
-          field,
-        );
+        missing(appeal.entryField ? [...at, "entryField"] : [...at, "form"], "formField", field);
     }
   }
 
   for (const key of ["closingDeadline", "feedbackDeadline"] as const) {
     const kind = scoring[key];
     if (kind !== undefined && !kinds.has(kind)) {
-      out.push(
-        issue(
-          ["scoring", key],
-          "scoring.deadline-kind-unused",
-          `没有流程设定“${kind}”类时限`,
-          `No workflow sets a deadline of kind "${kind}"`,
-        ),
-      );
+      out.push(issue(["scoring", key], "scoring.deadline-kind-unused", { kind }));
     }
   }
   return out;
@@ -427,12 +317,12 @@ function scoredTwice(
       if (needs[i]!.some((x) => needs[j]!.some((y) => disjoint(x, y)))) continue;
       const fact = FACTS[b.fact].name;
       out.push(
-        issue(
-          ["scoring", "rules", b.index],
-          "scoring.scored-twice",
-          `规则“${a.rule.id}”与“${b.rule.id}”对同一事实（${fact.zh}）都计分给 ${b.rule.target}：一件事只计一次分。请合并为一条规则，或用互斥的条件（when）区分`,
-          `Rules "${a.rule.id}" and "${b.rule.id}" both score the same fact (${fact.en}) for ${b.rule.target}: an event is scored once. Merge them into one rule, or tell them apart with conditions (when) that exclude each other`,
-        ),
+        issue(["scoring", "rules", b.index], "scoring.scored-twice", {
+          first: a.rule.id,
+          second: b.rule.id,
+          fact,
+          target: b.rule.target,
+        }),
       );
     }
   }

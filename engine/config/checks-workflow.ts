@@ -13,7 +13,7 @@ import {
 } from "#engine/actions";
 import type { CheckContext, CheckKit } from "#engine/actions/kit";
 import { GUARD_PARAMS, isGuardName, NOT_NOTIFIABLE, SPECIAL_ACTORS } from "#engine/guards";
-import { pointer, type Issue, issue } from "#engine/issues";
+import { pointer, type Issue, issue, type RefKind } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
 import { configDefaults } from "./defaults";
 
@@ -44,33 +44,18 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
   const policies = config.deadlinePolicies ?? {};
   const kinds = deadlineKinds(config);
 
-  const missing = (path: Path, what: { zh: string; en: string }, ref: string) => {
-    out.push(issue(path, "reference.missing", `${what.zh}“${ref}”不存在`, `${what.en} "${ref}" does not exist`));
+  const missing = (path: Path, what: RefKind, ref: string) => {
+    out.push(issue(path, "reference.missing", { what, ref }));
   };
   /** A deadline kind named explicitly must be one some set-deadline sets. */
   const kindRef = (kind: unknown, path: Path) => {
-    if (typeof kind === "string" && !kinds.has(kind))
-      out.push(
-        issue(
-          path,
-          "deadline.kind-unknown",
-          `没有流程设定“${kind}”类时限`,
-          `No workflow sets a deadline of kind "${kind}"`,
-        ),
-      );
+    if (typeof kind === "string" && !kinds.has(kind)) out.push(issue(path, "deadline.kind-unknown", { kind }));
   };
-  const POST = { zh: "岗位", en: "Post" };
-  const FIELD = { zh: "表单字段", en: "Form field" };
+  const POST = "post";
+  const FIELD = "formField";
 
   const unknownActor = (entry: string, path: Path) =>
-    out.push(
-      issue(
-        path,
-        "actor.unknown",
-        `未知的特殊角色“${entry}”，可用：${[...SPECIAL_ACTORS].join("、")}`,
-        `Unknown special actor "${entry}"; known: ${[...SPECIAL_ACTORS].join(", ")}`,
-      ),
-    );
+    out.push(issue(path, "actor.unknown", { entry, known: [...SPECIAL_ACTORS] }));
 
   /** Posts, `*` and special actors; `notifiable` rejects the ones that name nobody in particular. */
   const checkActors = (entries: readonly string[] | undefined, path: Path, notifiable: boolean) => {
@@ -79,13 +64,10 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
         if (!SPECIAL_ACTORS.has(entry)) {
           unknownActor(entry, [...path, k]);
         } else if (notifiable && NOT_NOTIFIABLE.has(entry)) {
-          out.push(
-            issue([...path, k], "actor.not-notifiable", `“${entry}”不能作为通知对象`, `"${entry}" cannot be notified`),
-          );
+          out.push(issue([...path, k], "actor.not-notifiable", { entry }));
         }
       } else if (entry === "*") {
-        if (notifiable)
-          out.push(issue([...path, k], "actor.not-notifiable", "“*”不能作为通知对象", `"*" cannot be notified`));
+        if (notifiable) out.push(issue([...path, k], "actor.not-notifiable", { entry: "*" }));
       } else if (!postIds.has(entry)) {
         missing([...path, k], POST, entry);
       }
@@ -101,15 +83,7 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
 
   const checkField = (field: string | undefined, fields: Set<string> | undefined, hasForm: boolean, path: Path) => {
     if (field === undefined) return;
-    if (!hasForm)
-      out.push(
-        issue(
-          path,
-          "effect.needs-form",
-          `读取字段“${field}”需要为此操作配置表单`,
-          `Reading field "${field}" needs a form on this transition`,
-        ),
-      );
+    if (!hasForm) out.push(issue(path, "effect.needs-form", { use: "field", field }));
     else if (fields && !fields.has(field)) missing(path, FIELD, field);
   };
 
@@ -123,14 +97,7 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
 
   const checkGuard = (spec: Spec, path: Path, formId: string | undefined, hasForm: boolean) => {
     if (!isGuardName(spec.type)) {
-      out.push(
-        issue(
-          [...path, "type"],
-          "guard.unknown",
-          `未知的条件类型“${spec.type}”，可用：${[...guardValidators.keys()].join("、")}`,
-          `Unknown guard type "${spec.type}"; known: ${[...guardValidators.keys()].join(", ")}`,
-        ),
-      );
+      out.push(issue([...path, "type"], "guard.unknown", { type: spec.type, known: [...guardValidators.keys()] }));
       return;
     }
     if (!checkParams(guardValidators, spec, path)) return;
@@ -138,18 +105,17 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
     switch (spec.type) {
       case "grade-in":
         (p.grades as string[]).forEach(
-          (g, k) => gradeIds.has(g) || missing([...path, "params", "grades", k], { zh: "事件等级", en: "Grade" }, g),
+          (g, k) => gradeIds.has(g) || missing([...path, "params", "grades", k], "grade", g),
         );
         break;
       case "category-in":
         (p.categories as string[]).forEach(
-          (c, k) =>
-            categoryIds.has(c) || missing([...path, "params", "categories", k], { zh: "事件类别", en: "Category" }, c),
+          (c, k) => categoryIds.has(c) || missing([...path, "params", "categories", k], "category", c),
         );
         break;
       case "platform-in":
         (p.platforms as string[]).forEach(
-          (u, k) => unitIds.has(u) || missing([...path, "params", "platforms", k], { zh: "平台", en: "Platform" }, u),
+          (u, k) => unitIds.has(u) || missing([...path, "params", "platforms", k], "platform", u),
         );
         break;
       case "input-in":
@@ -182,19 +148,7 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
     if (!isActionName(spec.type)) return; // validate.ts reports unknown names
     const action = ACTIONS[spec.type];
     if (!(action.places as readonly string[]).includes(place)) {
-      const where = {
-        transition: { zh: "流程操作", en: "a transition" },
-        ladder: { zh: "超期督办阶梯", en: "an overdue ladder" },
-        intake: { zh: "受理时", en: "intake" },
-      }[place];
-      out.push(
-        issue(
-          [...path, "type"],
-          "effect.place",
-          `“${spec.type}”不能用于${where.zh}`,
-          `"${spec.type}" cannot be used in ${where.en}`,
-        ),
-      );
+      out.push(issue([...path, "type"], "effect.place", { type: spec.type, place }));
       return;
     }
     if (!checkParams(actionValidators, spec, path)) return;
@@ -242,14 +196,7 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
     const wartime = policy.wartimeReminders ?? [];
     for (let i = 1; i < wartime.length; i++) {
       if (hours(wartime[i]!.before) >= hours(wartime[i - 1]!.before)) {
-        out.push(
-          issue(
-            [...at, "wartimeReminders", i],
-            "deadline.ladder-order",
-            "提醒须按离到期时间由远到近排列",
-            "Reminders must go from furthest before the due date to nearest",
-          ),
-        );
+        out.push(issue([...at, "wartimeReminders", i], "deadline.ladder-order", { ladder: "reminders" }));
       }
     }
     for (const list of ["reminders", "wartimeReminders"] as const)
@@ -260,25 +207,11 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
       checkEffect(step, [...at, "overdueLadder", k], "ladder", { hasForm: false });
       const after = step.after ? hours(step.after) : 0;
       if (k > 0 && after < previous) {
-        out.push(
-          issue(
-            [...at, "overdueLadder", k],
-            "deadline.ladder-order",
-            "督办阶梯须按超期时间由近到远排列",
-            "Overdue steps must go from soonest after the due date to latest",
-          ),
-        );
+        out.push(issue([...at, "overdueLadder", k], "deadline.ladder-order", { ladder: "overdue" }));
       }
       previous = Math.max(previous, after);
       if (step.repeat && k !== ladder.length - 1) {
-        out.push(
-          issue(
-            [...at, "overdueLadder", k, "repeat"],
-            "deadline.repeat-not-last",
-            "只有最后一级督办可以重复",
-            "Only the last overdue step may repeat",
-          ),
-        );
+        out.push(issue([...at, "overdueLadder", k, "repeat"], "deadline.repeat-not-last"));
       }
     });
     const durations: Duration[] = [
@@ -290,64 +223,28 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
       ...ladder.flatMap((s) => [...(s.after ? [s.after] : []), ...(s.repeat ? [s.repeat] : [])]),
     ];
     if (!policy.calendar && durations.some((d) => d.unit === "working-days")) {
-      out.push(
-        issue(
-          at,
-          "deadline.no-calendar",
-          "按工作日计算的时限须指定日历（节假日与调休）",
-          "Deadlines in working days need a calendar (holidays and make-up days)",
-        ),
-      );
+      out.push(issue(at, "deadline.no-calendar"));
     }
     if (durations.some((d) => d.unit !== "hours" && !Number.isInteger(d.amount))) {
-      out.push(
-        issue(
-          at,
-          "deadline.fractional-days",
-          "天数须为整数；不足一天请用小时",
-          "Days must be whole numbers; use hours for parts of a day",
-        ),
-      );
+      out.push(issue(at, "deadline.fractional-days"));
     }
   }
 
   const main = configDefaults(config).mainDeadline;
   out.push(...intakeDeadlineIssues(config, main));
   if (kinds.size && !kinds.has(main)) {
-    out.push(
-      issue(
-        ["mainDeadline"],
-        "deadline.main-unset",
-        `主办理时限“${main}”没有流程设定（退回、督办单和约谈都依据它）：请把 mainDeadline 设为 ${[...kinds].join("、")} 之一`,
-        `No workflow sets the main deadline "${main}" (returns, supervision sheets and principal talks go by it): set mainDeadline to one of ${[...kinds].join(", ")}`,
-      ),
-    );
+    out.push(issue(["mainDeadline"], "deadline.main-unset", { main, kinds: [...kinds] }));
   }
 
   const rota = config.dutyRota;
   if (rota?.post && postIds.has(rota.post)) {
     const post = config.posts!.find((p) => p.id === rota.post)!;
-    if (post.kind !== "leadership")
-      out.push(
-        issue(
-          ["dutyRota", "post"],
-          "rota.not-leadership",
-          "值班领导须由领导班子岗位担任",
-          "The duty leader must be a leadership post",
-        ),
-      );
+    if (post.kind !== "leadership") out.push(issue(["dutyRota", "post"], "rota.not-leadership"));
   }
   const seenDates = new Set<string>();
   rota?.schedule?.dates?.forEach((d, i) => {
     if (seenDates.has(d.date))
-      out.push(
-        issue(
-          ["dutyRota", "schedule", "dates", i, "date"],
-          "rota.duplicate-date",
-          `日期重复：${d.date}`,
-          `Date listed twice: ${d.date}`,
-        ),
-      );
+      out.push(issue(["dutyRota", "schedule", "dates", i, "date"], "rota.duplicate-date", { date: d.date }));
     seenDates.add(d.date);
   });
 
@@ -359,32 +256,21 @@ export function workflowIssues(config: TownshipConfig): Issue[] {
     checkActors(spec.notifyOnSwitch, ["modes", mode, "notifyOnSwitch"], true);
     for (const [gradeId, override] of Object.entries(spec.grades ?? {})) {
       const at: Path = ["modes", mode, "grades", gradeId];
-      if (!gradeIds.has(gradeId)) missing(at, { zh: "事件等级", en: "Grade" }, gradeId);
+      if (!gradeIds.has(gradeId)) missing(at, "grade", gradeId);
       const analysis = override.analysis;
       if (analysis.by === "post") {
-        if (!analysis.post)
-          out.push(
-            issue([...at, "analysis", "by"], "grade.analyst-missing", "需指定研判岗位", "An analyst post is required"),
-          );
+        if (!analysis.post) out.push(issue([...at, "analysis", "by"], "grade.analyst-missing"));
         else if (!postIds.has(analysis.post)) missing([...at, "analysis", "post"], POST, analysis.post);
       }
       if (analysis.by === "duty-leader" && !rota?.post) {
-        out.push(
-          issue(
-            [...at, "analysis", "by"],
-            "grade.no-duty-rota",
-            "由值班领导研判，但未配置值班轮值",
-            "Analysed by the duty leader, but no duty rota is configured",
-          ),
-        );
+        out.push(issue([...at, "analysis", "by"], "grade.no-duty-rota"));
       }
     }
   }
 
   (config.categories ?? []).forEach((c, i) => {
     c.routing?.assistUnits?.forEach(
-      (u, k) =>
-        unitIds.has(u) || missing(["categories", i, "routing", "assistUnits", k], { zh: "单位", en: "Unit" }, u),
+      (u, k) => unitIds.has(u) || missing(["categories", i, "routing", "assistUnits", k], "unit", u),
     );
   });
 
@@ -425,12 +311,11 @@ function intakeDeadlineIssues(config: TownshipConfig, main: string): Issue[] {
         if (!t.from.includes(workflow.initial) || t.to === workflow.initial || endsDeadline(t.effects, kind, main))
           return;
         out.push(
-          issue(
-            ["workflows", workflowId, "transitions", i],
-            "deadline.intake-not-ended",
-            `操作“${t.id}”离开受理状态“${workflow.initial}”，却未结束受理时限“${kind}”：请加上 clear-deadline（kind: ${kind}），否则事件转出后仍按受理超期督办`,
-            `Transition "${t.id}" leaves the intake state "${workflow.initial}" without ending the intake deadline "${kind}": add clear-deadline (kind "${kind}"), or the case stays supervised for late intake after it moves on`,
-          ),
+          issue(["workflows", workflowId, "transitions", i], "deadline.intake-not-ended", {
+            transition: t.id,
+            state: workflow.initial,
+            kind,
+          }),
         );
       });
       const policyIds = policy
@@ -443,14 +328,7 @@ function intakeDeadlineIssues(config: TownshipConfig, main: string): Issue[] {
           const key = pointer(...at);
           if (flagged.has(key)) return;
           flagged.add(key);
-          out.push(
-            issue(
-              at,
-              "deadline.intake-unaddressed",
-              `受理时限“${kind}”按时限规则“${policyId}”提醒和督办，但受理时事件尚未分派，发给承办单位的这一步无人收到：请为受理时限另设时限规则，用岗位指定对象`,
-              `The intake deadline "${kind}" runs under policy "${policyId}", but at intake nobody is assigned yet, so this step, addressed to the assignees, reaches no one: give the intake deadline a policy of its own that names posts`,
-            ),
-          );
+          out.push(issue(at, "deadline.intake-unaddressed", { kind, policy: policyId }));
         };
         for (const list of ["reminders", "wartimeReminders"] as const)
           p[list]?.forEach((r, k) => {

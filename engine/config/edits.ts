@@ -4,7 +4,7 @@
 // (app/server/config-worker.server.ts); nothing here is written anywhere.
 import { designerToForm, validateDesigner, type DesignerModel } from "#engine/form-designer";
 import type { Bilingual } from "#engine/i18n";
-import type { Issue } from "#engine/issues";
+import { type Issue, issue } from "#engine/issues";
 import { atPath, configLimitIssues } from "#engine/limits";
 import { changeMessage, diffConfigs } from "./diff";
 import { idPathsIn, type JsonObject } from "./id-paths";
@@ -69,16 +69,7 @@ export function checkConfigEdit(base: EditBase, lookup: TemplateLookup, edit: Co
       form = designerToForm(edit.model) as unknown as JsonObject;
     } catch {
       // A model from the browser may be any shape: a malformed one is an issue, not a crash.
-      return fail(
-        [
-          {
-            path: "/fields",
-            code: "edit.malformed",
-            message: { zh: "表单设计数据无法识别", en: "The form design is not readable" },
-          },
-        ],
-        "designer",
-      );
+      return fail([issue("/fields", "edit.malformed")], "designer");
     }
     applied = applyFormEdit(base.source, base.template, edit.formId, form);
   }

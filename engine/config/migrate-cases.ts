@@ -5,8 +5,8 @@
 import { deadlinePoliciesStarted } from "#engine/actions/index";
 import { endOfLocalDay, type Duration } from "#engine/calendar";
 import type { CaseState, Deadline } from "#engine/case-state";
-import type { Bilingual, Text } from "#engine/i18n";
-import { pointer, type Issue } from "#engine/issues";
+import type { Text } from "#engine/i18n";
+import { type Issue, type IssueText, issue, issueText, pointer } from "#engine/issues";
 import { deadlineMet, ladderStepAt, policyDuration, startDeadline } from "#engine/supervision";
 import { localDate } from "#engine/time";
 import type { CompiledConfig, DeadlinePolicy, Workflow } from "./compile";
@@ -55,7 +55,7 @@ export type DeadlineChange = {
   /** The kind it runs as in the new version (differs when the main deadline was renamed). */
   toKind: string | null;
   /** Why, for a person. */
-  message: Bilingual;
+  message: IssueText;
 };
 
 export type UnitChange = { unitId: string; role: "lead" | "assist"; name: Text; kept: boolean };
@@ -98,9 +98,8 @@ export type MigrationInput = {
   now: Date;
 };
 
-const issue = (path: string, code: string, zh: string, en: string): Issue => ({ path, code, message: { zh, en } });
-const en = (t: Text | undefined, fallback: string) => t?.en ?? t?.zh ?? fallback;
-const zh = (t: Text | undefined, fallback: string) => t?.zh ?? fallback;
+/** A config name for a message, or the id when the name is gone. */
+const named = (t: Text | undefined, id: string): Text => t ?? { zh: id };
 
 /** States a case can reach from the workflow's start. */
 function reachable(workflow: Workflow): Set<string> {
@@ -131,21 +130,9 @@ function targetStateChoices(workflow: Workflow) {
 function stateIssue(workflow: Workflow, key: string, to: string): Issue | undefined {
   const path = pointer("mapping", key);
   const s = workflow.states[to];
-  if (!s) return issue(path, "migrate.state-unknown", `新版本没有状态“${to}”`, `The new version has no state "${to}"`);
-  if (s.final === true)
-    return issue(
-      path,
-      "migrate.state-final",
-      `“${zh(s.name, to)}”是终结状态：迁移不能结束事件，请另选一个状态`,
-      `"${en(s.name, to)}" is a final state: a migration must not end a case; choose another state`,
-    );
-  if (!reachable(workflow).has(to))
-    return issue(
-      path,
-      "migrate.state-unreachable",
-      `新版本中没有任何操作能到达“${zh(s.name, to)}”，事件将无法正常流转；请另选一个状态`,
-      `No action of the new version leads to "${en(s.name, to)}", so the case could not run normally; choose another state`,
-    );
+  if (!s) return issue(path, "migrate.state-unknown", { state: to });
+  if (s.final === true) return issue(path, "migrate.state-final", { name: named(s.name, to) });
+  if (!reachable(workflow).has(to)) return issue(path, "migrate.state-unreachable", { name: named(s.name, to) });
   return undefined;
 }
 
@@ -176,12 +163,11 @@ function proposeMapping(input: MigrationInput): { rows: StateMappingRow[]; issue
     rows.push({ key, ...r, to, how, choices });
     if (to === null) {
       issues.push(
-        issue(
-          pointer("mapping", key),
-          "migrate.state-unmapped",
-          `新版本没有状态“${zh(r.fromName, r.from)}”（${r.cases} 件）：请选择这些事件迁入的状态`,
-          `The new version has no state "${en(r.fromName, r.from)}" (${r.cases} case${r.cases === 1 ? "" : "s"}): choose the state they move to`,
-        ),
+        issue(pointer("mapping", key), "migrate.state-unmapped", {
+          at: "mapping",
+          name: named(r.fromName, r.from),
+          cases: r.cases,
+        }),
       );
     } else {
       const bad = stateIssue(workflow, key, to);
@@ -223,35 +209,21 @@ function recompute(
   return deadline;
 }
 
-const UNITS: Record<Duration["unit"], Bilingual> = {
-  "working-days": { zh: "个工作日", en: "working days" },
-  "calendar-days": { zh: "天", en: "calendar days" },
-  hours: { zh: "小时", en: "hours" },
-};
-const spoken = (d: Duration, lang: "zh" | "en") => `${d.amount} ${UNITS[d.unit][lang]}`;
+const UNITS = { "working-days": "workingDays", "calendar-days": "calendarDays", hours: "hours" } as const;
+const spoken = (d: Duration) => issueText("duration", { amount: d.amount, unit: UNITS[d.unit] });
 
 function recomputedMessage(
   before: DeadlinePolicy | undefined,
   after: DeadlinePolicy,
   mode: Deadline["mode"],
   renamed: boolean,
-): Bilingual {
+): IssueText {
   const to = policyDuration(after, mode);
   const from = before ? policyDuration(before, mode) : undefined;
-  if (renamed)
-    return {
-      zh: `主时限在新版本中改了名称，按新版本的 ${spoken(to, "zh")}自原起始时间重新计算`,
-      en: `The main deadline has a new name in the new version; recomputed from its start with the new ${spoken(to, "en")}`,
-    };
+  if (renamed) return issueText("migrate.deadline-renamed", { to: spoken(to) });
   if (from && !jsonEqual(from, to))
-    return {
-      zh: `新版本的时限由 ${spoken(from, "zh")}改为 ${spoken(to, "zh")}，自原起始时间重新计算`,
-      en: `The new version gives ${spoken(to, "en")} instead of ${spoken(from, "en")}; recomputed from the deadline's start`,
-    };
-  return {
-    zh: "新版本的提醒或督办规则有变，自原起始时间重新计算",
-    en: "The new version's reminders or supervision steps changed; recomputed from the deadline's start",
-  };
+    return issueText("migrate.deadline-changed", { from: spoken(from), to: spoken(to) });
+  return issueText("migrate.deadline-steps-changed");
 }
 
 function planDeadline(
@@ -276,54 +248,35 @@ function planDeadline(
         reason: "kind-gone",
         toDueAt: null,
         toKind: null,
-        message: {
-          zh: `新版本不再设“${d.kind}”时限，此时限停止`,
-          en: `The new version sets no "${d.kind}" deadline; this clock stops`,
-        },
+        message: issueText("migrate.deadline-kind-gone", { kind: d.kind }),
       },
       issues: [],
     };
   }
   const policyId = kinds.get(toKind);
   if (policyId === undefined || !target.policies.has(policyId)) {
-    const missing = issue(
-      pointer("cases", c.number, "deadlines", d.id),
-      "migrate.policy-missing",
-      `新版本中类别“${c.categoryId}”没有“${toKind}”时限规则`,
-      `In the new version, category "${c.categoryId}" has no policy for the "${toKind}" deadline`,
-    );
+    const missing = issue(pointer("cases", c.number, "deadlines", d.id), "migrate.policy-missing", {
+      categoryId: c.categoryId,
+      toKind,
+    });
     return {
-      change: { ...base, change: "kept", reason: "same-policy", toDueAt: d.dueAt, toKind, message: missing.message },
+      change: { ...base, change: "kept", reason: "same-policy", toDueAt: d.dueAt, toKind, message: missing },
       issues: [missing],
     };
   }
   const oldPolicy = own.policies.get(d.policyId);
-  const keep = (reason: DeadlineChange["reason"], message: Bilingual) => ({
+  const keep = (reason: DeadlineChange["reason"], message: IssueText) => ({
     change: { ...base, change: "kept" as const, reason, toDueAt: d.dueAt, toKind, message },
     // Its ladder now runs on the new version's policy; the steps done stay done.
     next: { ...d, kind: toKind, policyId },
     issues: [],
   });
-  if (d.pausedAt)
-    return keep("paused", {
-      zh: "时限已暂停，保留；恢复时按新版本的日历续算",
-      en: "The clock is paused and kept; it resumes on the new version's calendar",
-    });
+  if (d.pausedAt) return keep("paused", issueText("migrate.deadline-paused"));
   if (oldPolicy && d.unit !== policyDuration(oldPolicy, d.mode).unit)
-    return keep("date-chosen", {
-      zh: "办结期限是交办时指定的日期，保留",
-      en: "The due date was chosen when the case was dispatched and is kept",
-    });
-  if (!deadlineMet(d, now))
-    return keep("overdue", {
-      zh: "时限已超期，保留：督办单和扣分都以原到期时间为准",
-      en: "The deadline is overdue and kept: sheets and deductions refer to its due time",
-    });
+    return keep("date-chosen", issueText("migrate.deadline-date-chosen"));
+  if (!deadlineMet(d, now)) return keep("overdue", issueText("migrate.deadline-overdue"));
   if (!renamed && oldPolicy && jsonEqual(oldPolicy, target.policies.get(policyId)))
-    return keep("same-policy", {
-      zh: "新版本的时限规则未变，保留",
-      en: "The new version's deadline policy is the same; kept",
-    });
+    return keep("same-policy", issueText("migrate.deadline-same-policy"));
   const next = recompute(target, d, { id: `${toKind}@${c.version + 1}`, kind: toKind, policyId }, now);
   return {
     change: {
@@ -364,81 +317,32 @@ function planCase(input: MigrationInput, mapping: ReadonlyMap<string, StateMappi
     issues,
   };
   if (!own) {
-    issues.push(
-      issue(
-        at(),
-        "migrate.version-missing",
-        `找不到第 ${c.configVersion} 版配置`,
-        `Config version ${c.configVersion} is missing`,
-      ),
-    );
+    issues.push(issue(at(), "migrate.version-missing", { configVersion: c.configVersion }));
     return plan;
   }
   if (!workflow) {
-    issues.push(
-      issue(
-        at("workflow"),
-        "migrate.workflow-missing",
-        `新版本没有流程“${c.workflowId}”`,
-        `The new version has no workflow "${c.workflowId}"`,
-      ),
-    );
+    issues.push(issue(at("workflow"), "migrate.workflow-missing", { workflowId: c.workflowId }));
     return plan;
   }
   const oldCategory = own.categories.get(c.categoryId);
   const category = target.categories.get(c.categoryId);
   if (!category)
-    issues.push(
-      issue(
-        at("category"),
-        "migrate.category-missing",
-        `新版本没有事件类别“${zh(oldCategory?.name, c.categoryId)}”`,
-        `The new version has no category "${en(oldCategory?.name, c.categoryId)}"`,
-      ),
-    );
+    issues.push(issue(at("category"), "migrate.category-missing", { name: named(oldCategory?.name, c.categoryId) }));
   if (!target.grades.has(c.gradeId)) {
     const name = own.grades.get(c.gradeId)?.name;
-    issues.push(
-      issue(
-        at("grade"),
-        "migrate.grade-missing",
-        `新版本没有事件等级“${zh(name, c.gradeId)}”`,
-        `The new version has no grade "${en(name, c.gradeId)}"`,
-      ),
-    );
+    issues.push(issue(at("grade"), "migrate.grade-missing", { name: named(name, c.gradeId) }));
   }
   const form = oldCategory?.intakeForm;
   if (form !== undefined && !target.forms.has(form)) {
     const name = own.forms.get(form)?.name;
-    issues.push(
-      issue(
-        at("form"),
-        "migrate.form-missing",
-        `新版本没有此事件上报时所用的表单“${zh(name, form)}”`,
-        `The new version lacks the form "${en(name, form)}" this case was reported with`,
-      ),
-    );
+    issues.push(issue(at("form"), "migrate.form-missing", { name: named(name, form) }));
   }
   if (!target.org.byId.has(c.orgUnitId)) {
     const name = own.org.byId.get(c.orgUnitId)?.name;
-    issues.push(
-      issue(
-        at("orgUnit"),
-        "migrate.unit-missing",
-        `新版本没有此事件所属的“${zh(name, c.orgUnitId)}”`,
-        `The new version lacks "${en(name, c.orgUnitId)}", where this case belongs`,
-      ),
-    );
+    issues.push(issue(at("orgUnit"), "migrate.unit-missing", { name: named(name, c.orgUnitId) }));
   }
   if (toState === null)
-    issues.push(
-      issue(
-        at("state"),
-        "migrate.state-unmapped",
-        `尚未选择“${zh(plan.fromStateName, c.state)}”迁入的状态`,
-        `No state chosen yet for "${en(plan.fromStateName, c.state)}"`,
-      ),
-    );
+    issues.push(issue(at("state"), "migrate.state-unmapped", { at: "case", name: named(plan.fromStateName, c.state) }));
   else if (stateIssue(workflow, stateKey(c.workflowId, c.state), toState))
     issues.push(stateIssue(workflow, stateKey(c.workflowId, c.state), toState)!);
 

@@ -8,8 +8,7 @@
 //   a template's non-empty list is refused, since it would silently drop the template's items
 //   (inside forms, where `required` and `enum` lists are JSON Schema values, it replaces);
 // - any other value in the override replaces the template's.
-import type { Issue } from "#engine/issues";
-import { escapePointerToken } from "#engine/issues";
+import { escapePointerToken, type Issue, issue } from "#engine/issues";
 import { canonicalJson, isJsonObject, jsonEqual, type Json, type JsonObject } from "./id-paths";
 
 const LIST_EDIT_KEYS = new Set(["$append", "$prepend", "$remove", "$replace"]);
@@ -129,13 +128,7 @@ export function resolveConfig(
     if (seen.has(ref)) {
       return {
         ok: false,
-        issues: [
-          {
-            path: "/extends",
-            code: "extends.cycle",
-            message: { zh: `模板继承出现循环：${ref}`, en: `Template chain loops at ${ref}` },
-          },
-        ],
+        issues: [issue("/extends", "extends.cycle", { ref })],
       };
     }
     seen.add(ref);
@@ -143,13 +136,7 @@ export function resolveConfig(
     if (next === undefined) {
       return {
         ok: false,
-        issues: [
-          {
-            path: "/extends",
-            code: "extends.not-found",
-            message: { zh: `找不到已发布的模板版本：${ref}`, en: `No published template version ${ref}` },
-          },
-        ],
+        issues: [issue("/extends", "extends.not-found", { ref })],
       };
     }
     current = next;
@@ -171,22 +158,7 @@ export function resolveConfig(
 }
 
 function mergeIssue(path: string, problem: "list-replaced" | "list-edit-invalid", dropped: number): Issue {
-  if (problem === "list-edit-invalid") {
-    return {
-      path,
-      code: "merge.list-edit-invalid",
-      message: {
-        zh: `$append、$prepend、$remove、$replace 只能用于模板中的列表，且值须为列表`,
-        en: `$append, $prepend, $remove and $replace apply to a list of the template, and each takes a list`,
-      },
-    };
-  }
-  return {
-    path,
-    code: "merge.list-replaced",
-    message: {
-      zh: `直接写列表会替换模板的整个列表（丢弃模板的 ${dropped} 项）。请用 {"$append": [...]} 追加、{"$remove": [...]} 删除，或确需整体替换时用 {"$replace": [...]}`,
-      en: `A bare list replaces the template's whole list (dropping ${dropped} of its items). Use {"$append": [...]} to add, {"$remove": [...]} to remove, or {"$replace": [...]} when you mean to replace it`,
-    },
-  };
+  return problem === "list-edit-invalid"
+    ? issue(path, "merge.list-edit-invalid")
+    : issue(path, "merge.list-replaced", { dropped });
 }

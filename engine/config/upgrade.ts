@@ -10,8 +10,7 @@
 // validated exactly like a published config (prepareConfig) before it is returned.
 //
 // Paths are id paths (./id-paths.ts): `/categories/dispute/name/zh`.
-import type { Bilingual } from "#engine/i18n";
-import { type Issue, issue } from "#engine/issues";
+import { type Issue, type IssueText, issue, issueText } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
 import { diffConfigs, type ConfigChange } from "./diff";
 import {
@@ -53,7 +52,8 @@ export type UpgradeConflict = {
   ours?: Json;
   /** The new template's value (absent when the new template no longer has it). */
   theirs?: Json;
-  message: Bilingual;
+  /** Why, for a person: rendered per language by the app (ADR 043). */
+  message: IssueText;
 };
 
 /**
@@ -130,15 +130,15 @@ export function upgradeConfig(input: UpgradeInput): UpgradeResult {
   });
 
   const source = input.source;
-  if (!isJsonObject(source))
-    return fail([issue("", "upgrade.not-an-object", "配置不是 JSON 对象", "The config is not a JSON object")]);
+  if (!isJsonObject(source)) return fail([issue("", "upgrade.not-an-object")]);
   if (source.extends !== from) {
     return fail([
       issue(
         "/extends",
         "upgrade.base-mismatch",
-        `本配置继承“${String(source.extends ?? "（无）")}”，而不是 ${from}`,
-        `The config extends "${String(source.extends ?? "(nothing)")}", not ${from}`,
+        source.extends === undefined
+          ? { base: "none", extends: "", from }
+          : { base: "some", extends: String(source.extends), from },
       ),
     ]);
   }
@@ -147,7 +147,7 @@ export function upgradeConfig(input: UpgradeInput): UpgradeResult {
     [input.target, to],
   ] as const) {
     if (!isJsonObject(doc) || doc.kind !== "template" || ref === "?") {
-      return fail([issue("", "upgrade.not-a-template", `${ref} 不是模板`, `${ref} is not a template`)]);
+      return fail([issue("", "upgrade.not-a-template", { ref })]);
     }
   }
   const lookup: TemplateLookup = (ref) => (ref === from ? input.base : ref === to ? input.target : input.lookup?.(ref));
@@ -204,7 +204,13 @@ export function upgradeConfig(input: UpgradeInput): UpgradeResult {
       if (open.some((c) => isAtOrUnder(found.path, c.path))) continue;
       const ours = getAtIdPath(draft, found.path);
       const isNew = !seenBefore.has(found.code + " " + found.path);
-      if (found.code === "reference.missing" && ours !== undefined && isNew && !used.has(found.path)) {
+      if (
+        found.code === "reference.missing" &&
+        "params" in found &&
+        ours !== undefined &&
+        isNew &&
+        !used.has(found.path)
+      ) {
         const choice = Object.hasOwn(resolutions, found.path) ? resolutions[found.path] : undefined;
         const conflict: UpgradeConflict = {
           path: found.path,
@@ -212,10 +218,7 @@ export function upgradeConfig(input: UpgradeInput): UpgradeResult {
           ...defined("base", getAtIdPath(base, found.path)),
           ours,
           ...defined("theirs", getAtIdPath(target, found.path)),
-          message: {
-            zh: `${found.message.zh}：本镇配置在此处引用了它，而 ${to} 已不再提供`,
-            en: `${found.message.en}: this township refers to it here, and ${to} no longer provides it`,
-          },
+          message: issueText("upgrade.reference-removed", { found: { code: found.code, params: found.params }, to }),
         };
         if (choice === undefined) referenceConflicts.push(conflict);
         else {
@@ -232,14 +235,7 @@ export function upgradeConfig(input: UpgradeInput): UpgradeResult {
 
   for (const path of Object.keys(resolutions)) {
     if (!used.has(path)) {
-      issues.push(
-        issue(
-          path,
-          "upgrade.resolution-unused",
-          `此路径没有需要决定的冲突：${path}`,
-          `There is no conflict to decide at ${path}`,
-        ),
-      );
+      issues.push(issue(path, "upgrade.resolution-unused", { path }));
     }
   }
   const conflicts = [...open, ...referenceConflicts];
@@ -268,9 +264,13 @@ function idIssues(document: unknown, validation: ReturnType<typeof validateTowns
 
 function findConflicts(source: JsonObject, base: Json, target: Json): UpgradeConflict[] {
   const out: UpgradeConflict[] = [];
-  const conflict = (tokens: string[], code: ConflictCode, values: { base?: Json; ours?: Json; theirs?: Json }) => {
+  const conflict = (
+    tokens: string[],
+    code: Exclude<ConflictCode, "upgrade.reference-removed">,
+    values: { base?: Json; ours?: Json; theirs?: Json },
+  ) => {
     const path = joinPointer(tokens);
-    out.push({ path, code, ...values, message: conflictMessage(code, path) });
+    out.push({ path, code, ...values, message: issueText(code, { path }) });
   };
 
   const walk = (ours: Json, b: Json | undefined, t: Json | undefined, tokens: string[]) => {
@@ -326,36 +326,6 @@ function findConflicts(source: JsonObject, base: Json, target: Json): UpgradeCon
 
   walk(source, base, target, []);
   return out;
-}
-
-function conflictMessage(code: ConflictCode, path: string): Bilingual {
-  switch (code) {
-    case "upgrade.both-changed":
-      return {
-        zh: `本镇修改了 ${path}，新版模板也改了它，且改法不同`,
-        en: `This township overrides ${path}, and the new template changed it differently`,
-      };
-    case "upgrade.both-added":
-      return {
-        zh: `本镇新增的 ${path} 与新版模板新增的同名内容不同`,
-        en: `This township added ${path}, and the new template now defines it differently`,
-      };
-    case "upgrade.removed-by-template":
-      return {
-        zh: `新版模板删除了 ${path}，而本镇配置修改了它`,
-        en: `The new template removed ${path}, which this township overrides`,
-      };
-    case "upgrade.removed-by-township":
-      return {
-        zh: `本镇删除了 ${path}，而新版模板修改或新增了它`,
-        en: `This township removes ${path}, which the new template changed or added`,
-      };
-    case "upgrade.reference-removed":
-      return {
-        zh: `本镇配置在 ${path} 引用的内容已被新版模板删除`,
-        en: `${path} refers to something the new template removed`,
-      };
-  }
 }
 
 function applyChoice(draft: JsonObject, conflict: UpgradeConflict, choice: Resolution, shapes: Json[]) {

@@ -1,7 +1,7 @@
 // Two layers: the JSON Schema (every error at once) and semantic checks (references resolve,
 // workflows can finish, ladders are ordered). Never throws: a config is valid or has issues.
 import { createAjv, sharedAjv, toIssues } from "#engine/ajv";
-import { pointer, type Issue, issue } from "#engine/issues";
+import { pointer, type Issue, issue, type RefKind } from "#engine/issues";
 import { townshipConfigSchema, type TownshipConfig } from "#schemas/township-config";
 import { ACTION_NAMES, RETIRED_SCORE_ACTION } from "#engine/actions";
 import { isTimeZone } from "#engine/time";
@@ -44,14 +44,7 @@ export function validateTownshipConfig(raw: unknown): ConfigValidation {
     // A validator that throws would take the whole admin screen down; report it as an issue instead.
     return {
       ok: false,
-      issues: [
-        issue(
-          "",
-          "internal",
-          `校验出错：${(error as Error).message}`,
-          `Validation failed: ${(error as Error).message}`,
-        ),
-      ],
+      issues: [issue("", "internal", { message: (error as Error).message })],
     };
   }
 }
@@ -59,8 +52,7 @@ export function validateTownshipConfig(raw: unknown): ConfigValidation {
 function duplicates<T extends { id: string }>(items: readonly T[], base: ReadonlyArray<string>, out: Issue[]) {
   const seen = new Set<string>();
   items.forEach((item, i) => {
-    if (seen.has(item.id))
-      out.push(issue(pointer(...base, i, "id"), "duplicate-id", `编号重复：${item.id}`, `Duplicate id: ${item.id}`));
+    if (seen.has(item.id)) out.push(issue(pointer(...base, i, "id"), "duplicate-id", { what: "id", id: item.id }));
     seen.add(item.id);
   });
 }
@@ -81,8 +73,8 @@ function formSchemaChecker() {
 
 function semanticIssues(config: TownshipConfig): Issue[] {
   const out: Issue[] = [];
-  const missing = (path: string, what: { zh: string; en: string }, ref: string) =>
-    out.push(issue(path, "reference.missing", `${what.zh}“${ref}”不存在`, `${what.en} "${ref}" does not exist`));
+  const missing = (path: string, what: RefKind, ref: string) =>
+    out.push(issue(path, "reference.missing", { what, ref }));
 
   const units = config.org?.units ?? [];
   const posts = config.posts ?? [];
@@ -94,14 +86,7 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   const calendars = config.calendars ?? {};
 
   if (config.timeZone !== undefined && !isTimeZone(config.timeZone)) {
-    out.push(
-      issue(
-        "/timeZone",
-        "time-zone.unknown",
-        `未知的时区“${config.timeZone}”，请用 IANA 名称，如 Asia/Shanghai`,
-        `Unknown time zone "${config.timeZone}"; use an IANA name such as Asia/Shanghai`,
-      ),
-    );
+    out.push(issue("/timeZone", "time-zone.unknown", { timeZone: config.timeZone }));
   }
 
   duplicates(units, ["org", "units"], out);
@@ -113,9 +98,9 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   const postIds = new Set(posts.map((p) => p.id));
   const gradeIds = new Set(grades.map((g) => g.id));
   const categoryIds = new Set(categories.map((c) => c.id));
-  const UNIT = { zh: "单位", en: "Unit" };
-  const POST = { zh: "岗位", en: "Post" };
-  const CATEGORY = { zh: "事件类别", en: "Category" };
+  const UNIT = "unit";
+  const POST = "post";
+  const CATEGORY = "category";
 
   units.forEach((u, i) => {
     if (u.parent && !unitIds.has(u.parent)) missing(pointer("org", "units", i, "parent"), UNIT, u.parent);
@@ -124,14 +109,7 @@ function semanticIssues(config: TownshipConfig): Issue[] {
     let p = u.parent;
     while (p && unitIds.has(p)) {
       if (p === u.id) {
-        out.push(
-          issue(
-            pointer("org", "units", i, "parent"),
-            "org.cycle",
-            `组织层级出现循环：${u.id}`,
-            `Org tree loops at ${u.id}`,
-          ),
-        );
+        out.push(issue(pointer("org", "units", i, "parent"), "org.cycle", { id: u.id }));
         break;
       }
       if (seen.has(p)) break;
@@ -144,14 +122,7 @@ function semanticIssues(config: TownshipConfig): Issue[] {
     if (p.unit && !unitIds.has(p.unit)) missing(pointer("posts", i, "unit"), UNIT, p.unit);
     p.unitKinds?.forEach((kind, k) => {
       if (!UNIT_KINDS.has(kind)) {
-        out.push(
-          issue(
-            pointer("posts", i, "unitKinds", k),
-            "reference.missing",
-            `没有“${kind}”这种单位类型`,
-            `"${kind}" is not a unit kind`,
-          ),
-        );
+        out.push(issue(pointer("posts", i, "unitKinds", k), "reference.missing", { what: "unitKind", ref: kind }));
       }
     });
   });
@@ -161,40 +132,24 @@ function semanticIssues(config: TownshipConfig): Issue[] {
 
   grades.forEach((g, i) => {
     if (g.analysis.by === "post") {
-      if (!g.analysis.post)
-        out.push(
-          issue(
-            pointer("grades", i, "analysis", "post"),
-            "grade.analyst-missing",
-            "需指定研判岗位",
-            "An analyst post is required",
-          ),
-        );
+      if (!g.analysis.post) out.push(issue(pointer("grades", i, "analysis", "post"), "grade.analyst-missing"));
       else if (!postIds.has(g.analysis.post)) missing(pointer("grades", i, "analysis", "post"), POST, g.analysis.post);
     }
     if (g.analysis.by === "duty-leader" && !config.dutyRota?.post) {
-      out.push(
-        issue(
-          pointer("grades", i, "analysis", "by"),
-          "grade.no-duty-rota",
-          "由值班领导研判，但未配置值班轮值",
-          "Analysed by the duty leader, but no duty rota is configured",
-        ),
-      );
+      out.push(issue(pointer("grades", i, "analysis", "by"), "grade.no-duty-rota"));
     }
   });
 
   categories.forEach((c, i) => {
     const at = (k: string) => pointer("categories", i, k);
     const platform = unitIds.get(c.platform);
-    if (!platform) missing(at("platform"), { zh: "平台", en: "Platform" }, c.platform);
-    if (!gradeIds.has(c.defaultGrade)) missing(at("defaultGrade"), { zh: "事件等级", en: "Grade" }, c.defaultGrade);
-    if (!has(forms, c.intakeForm)) missing(at("intakeForm"), { zh: "表单", en: "Form" }, c.intakeForm);
-    if (!has(workflows, c.workflow)) missing(at("workflow"), { zh: "流程", en: "Workflow" }, c.workflow);
+    if (!platform) missing(at("platform"), "platform", c.platform);
+    if (!gradeIds.has(c.defaultGrade)) missing(at("defaultGrade"), "grade", c.defaultGrade);
+    if (!has(forms, c.intakeForm)) missing(at("intakeForm"), "form", c.intakeForm);
+    if (!has(workflows, c.workflow)) missing(at("workflow"), "workflow", c.workflow);
     if (c.deadlinePolicy && !has(policies, c.deadlinePolicy))
-      missing(at("deadlinePolicy"), { zh: "时限规则", en: "Deadline policy" }, c.deadlinePolicy);
-    if (c.parent && !categoryIds.has(c.parent))
-      missing(at("parent"), { zh: "上级类别", en: "Parent category" }, c.parent);
+      missing(at("deadlinePolicy"), "deadlinePolicy", c.deadlinePolicy);
+    if (c.parent && !categoryIds.has(c.parent)) missing(at("parent"), "parentCategory", c.parent);
     if (c.routing?.leadUnit && !unitIds.has(c.routing.leadUnit))
       missing(pointer("categories", i, "routing", "leadUnit"), UNIT, c.routing.leadUnit);
   });
@@ -204,24 +159,15 @@ function semanticIssues(config: TownshipConfig): Issue[] {
     try {
       checkFormSchema(form.schema);
     } catch (error) {
-      out.push(
-        issue(
-          pointer("forms", formId, "schema"),
-          "form.schema-invalid",
-          `表单结构无效：${(error as Error).message}`,
-          `Invalid form schema: ${(error as Error).message}`,
-        ),
-      );
+      out.push(issue(pointer("forms", formId, "schema"), "form.schema-invalid", { message: (error as Error).message }));
     }
     const properties = (form.schema as { properties?: Record<string, unknown> }).properties ?? {};
     if (form.titleField && !has(properties, form.titleField)) {
       out.push(
-        issue(
-          pointer("forms", formId, "titleField"),
-          "reference.missing",
-          `标题字段“${form.titleField}”不在表单中`,
-          `Title field "${form.titleField}" is not in the form`,
-        ),
+        issue(pointer("forms", formId, "titleField"), "reference.missing", {
+          what: "titleField",
+          ref: form.titleField,
+        }),
       );
     }
   }
@@ -229,7 +175,7 @@ function semanticIssues(config: TownshipConfig): Issue[] {
   for (const [workflowId, workflow] of Object.entries(workflows)) {
     const states = workflow.states;
     const base = (...rest: Array<string | number>) => pointer("workflows", workflowId, ...rest);
-    const STATE = { zh: "状态", en: "State" };
+    const STATE = "state";
     if (!has(states, workflow.initial)) missing(base("initial"), STATE, workflow.initial);
     const transitions = workflow.transitions ?? [];
     duplicates(transitions, ["workflows", workflowId, "transitions"], out);
@@ -238,7 +184,7 @@ function semanticIssues(config: TownshipConfig): Issue[] {
         if (!has(states, f)) missing(base("transitions", i, "from", k), STATE, f);
       });
       if (!has(states, t.to)) missing(base("transitions", i, "to"), STATE, t.to);
-      if (t.form && !has(forms, t.form)) missing(base("transitions", i, "form"), { zh: "表单", en: "Form" }, t.form);
+      if (t.form && !has(forms, t.form)) missing(base("transitions", i, "form"), "form", t.form);
       t.by?.forEach((b, k) => {
         if (!b.startsWith("$") && b !== "*" && !postIds.has(b)) missing(base("transitions", i, "by", k), POST, b);
       });
@@ -248,23 +194,9 @@ function semanticIssues(config: TownshipConfig): Issue[] {
     for (const [stateId, state] of Object.entries(states)) {
       // Only a county's final state hands a result back to the township (ADR 039).
       if (state.returnsTo && (!state.final || config.kind !== "county"))
-        out.push(
-          issue(
-            base("states", stateId, "returnsTo"),
-            "workflow.returns-to-misplaced",
-            "只有县级配置的终态才能回传乡镇（returnsTo）",
-            "Only a final state of a county config may hand a result back to the township (returnsTo)",
-          ),
-        );
+        out.push(issue(base("states", stateId, "returnsTo"), "workflow.returns-to-misplaced"));
       if (!state.final && !transitions.some((t) => t.from.includes(stateId))) {
-        out.push(
-          issue(
-            base("states", stateId),
-            "workflow.dead-end",
-            `状态“${stateId}”不是终态，却无法离开`,
-            `State "${stateId}" is not final but cannot be left`,
-          ),
-        );
+        out.push(issue(base("states", stateId), "workflow.dead-end", { stateId }));
       }
     }
     const reachable = new Set<string>([workflow.initial]);
@@ -278,31 +210,20 @@ function semanticIssues(config: TownshipConfig): Issue[] {
       }
     }
     for (const stateId of Object.keys(states)) {
-      if (!reachable.has(stateId))
-        out.push(
-          issue(
-            base("states", stateId),
-            "workflow.unreachable",
-            `状态“${stateId}”无法到达`,
-            `State "${stateId}" cannot be reached`,
-          ),
-        );
+      if (!reachable.has(stateId)) out.push(issue(base("states", stateId), "workflow.unreachable", { stateId }));
     }
   }
 
   for (const [policyId, policy] of Object.entries(policies)) {
     if (policy.calendar && !has(calendars, policy.calendar))
-      missing(pointer("deadlinePolicies", policyId, "calendar"), { zh: "日历", en: "Calendar" }, policy.calendar);
+      missing(pointer("deadlinePolicies", policyId, "calendar"), "calendar", policy.calendar);
     const reminders = policy.reminders ?? [];
     for (let i = 1; i < reminders.length; i++) {
       if (hours(reminders[i]!.before) >= hours(reminders[i - 1]!.before)) {
         out.push(
-          issue(
-            pointer("deadlinePolicies", policyId, "reminders", i),
-            "deadline.ladder-order",
-            "提醒须按离到期时间由远到近排列",
-            "Reminders must go from furthest before the due date to nearest",
-          ),
+          issue(pointer("deadlinePolicies", policyId, "reminders", i), "deadline.ladder-order", {
+            ladder: "reminders",
+          }),
         );
       }
     }
@@ -337,22 +258,8 @@ function hours(d: { amount: number; unit: string }) {
 
 function checkEffect(type: string, path: string, out: Issue[]) {
   if (type === RETIRED_SCORE_ACTION) {
-    out.push(
-      issue(
-        path,
-        "effect.retired-score",
-        "“score”动作已停用：分数只由考评规则（scoring.rules）计算，请删除此动作并用规则表达（例如 on 该操作、条件 input-in）",
-        'The "score" action is retired: points come only from scoring rules (scoring.rules); remove it and write a rule instead (e.g. on this transition, with an input-in condition)',
-      ),
-    );
+    out.push(issue(path, "effect.retired-score"));
   } else if (!ACTION_NAMES.has(type)) {
-    out.push(
-      issue(
-        path,
-        "effect.unknown",
-        `未知的动作类型“${type}”，可用：${[...ACTION_NAMES].join("、")}`,
-        `Unknown effect type "${type}"; known: ${[...ACTION_NAMES].join(", ")}`,
-      ),
-    );
+    out.push(issue(path, "effect.unknown", { type, known: [...ACTION_NAMES] }));
   }
 }

@@ -114,37 +114,16 @@ export function buildRegistry(
  */
 export function releaseIssues(document: unknown, published: readonly string[], notes: { zh: string }): Issue[] {
   if (!isJsonObject(document) || document.kind !== "template") {
-    return [
-      issue(
-        "/kind",
-        "release.not-a-template",
-        "只能发布模板（kind 应为 template）",
-        'Only templates can be published here (kind must be "template")',
-      ),
-    ];
+    return [issue("/kind", "release.not-a-template")];
   }
   const out: Issue[] = [];
   const version = typeof document.version === "string" ? document.version : "";
   const newest = [...published].sort(compareVersions).at(-1);
   if (newest && VERSION.test(version) && compareVersions(version, newest) <= 0 && !published.includes(version)) {
-    out.push(
-      issue(
-        "/version",
-        "release.version-not-newer",
-        `版本号须高于已发布的最新版本 ${newest}`,
-        `The version must be above the newest published version, ${newest}`,
-      ),
-    );
+    out.push(issue("/version", "release.version-not-newer", { newest }));
   }
   if (newest && !notes.zh.trim()) {
-    out.push(
-      issue(
-        "/releaseNotes/zh",
-        "release.notes-required",
-        "请填写更新说明：这一版改了什么、乡镇升级时要注意什么",
-        "Write the release notes: what changed, and what townships should watch for when they upgrade",
-      ),
-    );
+    out.push(issue("/releaseNotes/zh", "release.notes-required"));
   }
   return out;
 }

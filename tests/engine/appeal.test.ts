@@ -4,6 +4,7 @@ import { describe, expect, it } from "vitest";
 import { appealRefusal, appealStands, decideAppeal, mayAppeal, type AppealableLine } from "#engine/appeal";
 import type { Actor } from "#engine/permissions";
 import { east, eastLake, local } from "./workflow-helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const compiled = eastLake();
 const deduction: AppealableLine = {
@@ -65,7 +66,7 @@ describe("who may appeal a line", () => {
     expect(refused?.issues.map((i) => i.code)[0] ?? null).toBe(code);
     expect(mayAppeal(config, actor, line, appealed)).toBe(code === null);
     // Every refusal is told in both languages.
-    for (const i of refused?.issues ?? []) expect(i.message.zh && i.message.en).toBeTruthy();
+    for (const i of refused?.issues ?? []) expect(issueMessage(i).zh && issueMessage(i).en).toBeTruthy();
   });
 
   it.each(rows)("filing agrees with the link: $name", ({ actor, line, appealed = false, config = compiled, code }) => {

@@ -3,6 +3,7 @@ import { calendarCoverageIssues, yearsInUse } from "#engine/config/checks-calend
 import { compileConfig } from "#engine/config/compile";
 import { parseCalendarFile } from "#engine/calendar";
 import { demoConfig, readTenantJson } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const ZONE = "Asia/Shanghai";
 
@@ -20,7 +21,7 @@ describe("calendar coverage", () => {
     expect(issues.map((i) => i.code)).toEqual(codes);
     for (const i of issues) {
       expect(i.path).toBe("/calendars/cn-mainland");
-      expect(i.message.zh).toMatch(/没有 \d{4} 年/);
+      expect(issueMessage(i).zh).toMatch(/没有 \d{4} 年/);
     }
   });
 

@@ -6,6 +6,7 @@ import { validateTownshipConfig } from "#engine/config/validate";
 import { decideIntake, reportableCategories } from "#engine/intake";
 import { buildAbility, caseSubject, rulesFor } from "#engine/permissions";
 import { actor, caseFacts, compileVariant, demoConfig, hasCjk, type MutableConfig } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const now = new Date("2025-03-14T02:30:00.000Z");
 const gridWorker = actor("east-lake", "grid-qiaotou-1", ["grid-worker"], "user-li-na");
@@ -52,9 +53,9 @@ describe("who may report which category", () => {
     expect(decision.refusal.issues).toHaveLength(1);
     const [refusal] = decision.refusal.issues;
     expect(refusal).toMatchObject({ code: "forbidden" });
-    expect(hasCjk(refusal!.message.zh)).toBe(true);
-    expect(refusal!.message.zh).toContain("民生服务");
-    expect(refusal!.message.en).toContain("Public service");
+    expect(hasCjk(issueMessage(refusal!).zh)).toBe(true);
+    expect(issueMessage(refusal!).zh).toContain("民生服务");
+    expect(issueMessage(refusal!).en).toContain("Public service");
   });
 
   it("the same rule narrows reading: a read rule for one category does not show another", () => {
@@ -76,7 +77,7 @@ describe("who may report which category", () => {
     if (result.ok) return;
     const at = `/permissions/${config.permissions.length - 1}/categories/0`;
     expect(result.issues.map((i) => [i.path, i.code])).toEqual([[at, "reference.missing"]]);
-    expect(result.issues[0]!.message.zh).toContain("nope");
+    expect(issueMessage(result.issues[0]!).zh).toContain("nope");
   });
 
   it("create rules narrowed to categories still let someone report", () => {
@@ -125,7 +126,7 @@ describe("assignment and visibility agree", () => {
     const config = onlyDispatch(withoutAssigned());
     const warnings = warningsOf(config);
     expect(warnings.map((w) => [w.path, w.code])).toEqual([[dispatchAt(config), "permissions.assignee-cannot-read"]]);
-    const { zh, en } = warnings[0]!.message;
+    const { zh, en } = issueMessage(warnings[0]!);
     // The village station and grid workers read by where a case was reported; other platforms by their own platform.
     expect(zh).toContain("“分流交办”");
     expect(zh).toContain("桥头村");
@@ -138,7 +139,7 @@ describe("assignment and visibility agree", () => {
   it("names, for a platform, only the categories it could not read", () => {
     const config = onlyDispatch(withoutAssigned());
     // The safety platform reads its own categories (dispute, hazard) by platform, not public service.
-    expect(warningsOf(config)[0]!.message.zh).toContain("平安法治平台（民生服务）");
+    expect(issueMessage(warningsOf(config)[0]!).zh).toContain("平安法治平台（民生服务）");
   });
 
   it.each<[string, boolean, (config: MutableConfig) => void]>([

@@ -11,6 +11,7 @@ import { localDate } from "#engine/time";
 import { decide } from "#engine/workflow";
 import type { MutableConfig } from "./helpers";
 import { compileWithCalendars, east, expectOk, fire, local, newCase, ofType, resolvedJson } from "./workflow-helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 /** Every `kind: "handle"` (set, pause, resume, clear, guards) spelled `dispose` instead. */
 function renameHandle(node: unknown): void {
@@ -110,8 +111,8 @@ describe("a rename done halfway is refused, not run", () => {
     const result = validateTownshipConfig(c);
     const issues = result.ok ? [] : result.issues;
     expect(issues.map((i) => [i.path, i.code])).toEqual([["/mainDeadline", "deadline.main-unset"]]);
-    expect(issues[0]!.message.zh).toContain("dispose");
-    expect(issues[0]!.message.en).toContain('"handle"');
+    expect(issueMessage(issues[0]!).zh).toContain("dispose");
+    expect(issueMessage(issues[0]!).en).toContain('"handle"');
   });
 
   it("mainDeadline renamed but one clear-deadline left on the old kind: that step is named", () => {

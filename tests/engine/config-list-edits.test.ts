@@ -10,6 +10,7 @@ import { overrideFor } from "#engine/config/overrides";
 import { applyListEdit, mergeConfig, resolveConfig, stripRemovals } from "#engine/config/resolve";
 import { upgradeConfig } from "#engine/config/upgrade";
 import { type MutableConfig, readTenantJson, templateLookup } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const FROM = "command-room-guideline@1.0.0";
 const template = () => readTenantJson(`templates/${FROM}.json`) as MutableConfig;
@@ -48,9 +49,9 @@ describe("a township adding one permission rule", () => {
     if (result.ok) return;
     expect(result.issues).toHaveLength(1);
     expect(result.issues[0]).toMatchObject({ path: "/permissions", code: "merge.list-replaced" });
-    expect(result.issues[0]!.message.zh).toContain(`丢弃模板的 ${templateRules().length} 项`);
-    expect(result.issues[0]!.message.en).toContain(`dropping ${templateRules().length} of its items`);
-    expect(result.issues[0]!.message.en).toContain('{"$append": [...]}');
+    expect(issueMessage(result.issues[0]!).zh).toContain(`丢弃模板的 ${templateRules().length} 项`);
+    expect(issueMessage(result.issues[0]!).en).toContain(`dropping ${templateRules().length} of its items`);
+    expect(issueMessage(result.issues[0]!).en).toContain('{"$append": [...]}');
   });
 
   it("may replace the list on purpose with $replace", () => {
@@ -215,7 +216,7 @@ describe("warnings for a township nobody can work in", () => {
       ...categories.map(() => "permissions.nobody-reads-category"),
       ...Array(3).fill("permissions.assignee-cannot-read"),
     ]);
-    expect(result.warnings?.[0]?.message.zh).toContain(categories[0]!.name.zh);
+    expect(issueMessage(result.warnings![0]!).zh).toContain(categories[0]!.name.zh);
   });
 });
 

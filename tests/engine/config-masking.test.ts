@@ -1,6 +1,7 @@
 // Phone and ID-number fields are masked in every shipped form, and a config that adds one in the
 // clear is refused, so a new template or a designed form cannot regress.
 import { describe, expect, it } from "vitest";
+import { withMessage } from "#app/locales/issues/index";
 import { personalKind } from "#engine/config/checks-masking";
 import { validateTownshipConfig } from "#engine/config/validate";
 import { addField, designerToForm, formToDesigner, type ConfigForm } from "#engine/form-designer";
@@ -53,10 +54,11 @@ describe("personal fields", () => {
     };
     const result = validateTownshipConfig(config);
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.issues).toEqual([
+    expect(!result.ok && result.issues.map(withMessage)).toEqual([
       {
         path: "/forms/intake-hazard/maskedFields",
         code: "form.personal-field-unmasked",
+        params: { formId: "intake-hazard", key: "reporterMobile", kind: "phone" },
         message: {
           zh: "表单“intake-hazard”的字段“reporterMobile”是电话号码，必须脱敏：请把它加入 maskedFields",
           en: 'Field "reporterMobile" of form "intake-hazard" holds a phone number and must be masked: add it to maskedFields',

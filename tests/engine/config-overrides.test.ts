@@ -13,6 +13,7 @@ import {
 import { resolveConfig } from "#engine/config/resolve";
 import { sectionContext, sectionForm } from "#engine/config/section-forms";
 import { hasCjk, readTenantJson, templateLookup, type MutableConfig } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const TEMPLATE = "command-room-guideline@1.0.0";
 
@@ -152,8 +153,8 @@ describe("applySectionEdits", () => {
     if (result.ok) return;
     expect(result.issues[0]!.path).toBe(path);
     expect(result.issues[0]!.code).toBe("override.not-expressible");
-    expect(result.issues[0]!.message.zh).toContain(zh);
-    expect(hasCjk(result.issues[0]!.message.en)).toBe(false);
+    expect(issueMessage(result.issues[0]!).zh).toContain(zh);
+    expect(hasCjk(issueMessage(result.issues[0]!).en)).toBe(false);
   });
 
   it("lets validation catch a reference that no longer resolves", () => {
@@ -311,8 +312,8 @@ describe("scoring rules, rating levels and workbenches as sections", () => {
     const issue = prepared.issues
       .map((i) => ({ ...i, path: toIdPath(resolved.ok ? resolved.value : {}, i.path) }))
       .find((i) => i.path === path);
-    expect(issue?.message.zh).toContain(zh);
-    expect(issue?.message.en).toContain(en);
+    expect(issueMessage(issue!).zh).toContain(zh);
+    expect(issueMessage(issue!).en).toContain(en);
   });
 
   const config = effective(source());

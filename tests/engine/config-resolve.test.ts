@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { mergeConfig, resolveConfig, type TemplateLookup } from "#engine/config/resolve";
 import { readTenantJson, templateLookup } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 type Json = Parameters<typeof mergeConfig>[0];
 
@@ -261,8 +262,8 @@ describe("resolveConfig", () => {
     expect(result.issues).toHaveLength(1);
     const [issue] = result.issues;
     expect(issue).toMatchObject({ path: "/extends", code });
-    expect(issue?.message.zh).toMatch(/[\u4e00-\u9fff]/);
-    expect(issue?.message.en.length).toBeGreaterThan(0);
+    expect(issueMessage(issue!).zh).toMatch(/[\u4e00-\u9fff]/);
+    expect(issueMessage(issue!).en.length).toBeGreaterThan(0);
   });
 
   it("names the missing template version in the message", () => {
@@ -276,8 +277,8 @@ describe("resolveConfig", () => {
     const result = resolveConfig(child, templateLookup);
     expect(result.ok).toBe(false);
     if (result.ok) return;
-    expect(result.issues[0]?.message.en).toContain("command-room-guideline@9.0.0");
-    expect(result.issues[0]?.message.zh).toContain("command-room-guideline@9.0.0");
+    expect(issueMessage(result.issues[0]!).en).toContain("command-room-guideline@9.0.0");
+    expect(issueMessage(result.issues[0]!).zh).toContain("command-room-guideline@9.0.0");
   });
 
   describe("with the shipped tenants", () => {

@@ -7,6 +7,7 @@ import { idPathsIn, type Json, type JsonObject } from "#engine/config/id-paths";
 import { applySectionEdits } from "#engine/config/overrides";
 import { mergeConfig, resolveConfig } from "#engine/config/resolve";
 import { configLimitIssues, jsonTextDepth, MAX_JSON_DEPTH, parseBoundedJson } from "#engine/limits";
+import { withMessage } from "#app/locales/issues/index";
 
 const SIZES = [8_000, 200_000];
 
@@ -136,10 +137,11 @@ describe.each(SIZES)("with %i items", { timeout: 60_000 }, (n) => {
   });
 
   it("configLimitIssues refuses the list by its cap in one pass", () => {
-    expect(configLimitIssues({ posts: range(n).map((i) => post(i)) })).toEqual([
+    expect(configLimitIssues({ posts: range(n).map((i) => post(i)) }).map(withMessage)).toEqual([
       {
         path: "/posts",
         code: "limit.count",
+        params: { what: "posts", entries: n, limit: 2000 },
         message: { zh: `配置过大：岗位 ${n} 个，上限 2000`, en: `Config too large: ${n} posts, limit 2000` },
       },
     ]);

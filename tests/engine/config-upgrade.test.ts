@@ -10,6 +10,7 @@ import {
   type UpgradeResult,
 } from "#engine/config/upgrade";
 import { hasCjk, readTenantJson, templateLookup, type MutableConfig } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const FROM = "command-room-guideline@1.0.0";
 const TO = "command-room-guideline@1.1.0";
@@ -263,9 +264,9 @@ describe("conflicts", () => {
     expect(result.conflicts).toEqual([expect.objectContaining(expected)]);
     expect(result.issues).toEqual([]);
     const [conflict] = result.conflicts;
-    expect(hasCjk(conflict!.message.zh)).toBe(true);
-    expect(conflict!.message.en.length).toBeGreaterThan(0);
-    expect(hasCjk(conflict!.message.en.replace(/"[^"]*"/g, ""))).toBe(false);
+    expect(hasCjk(issueMessage(conflict!.message).zh)).toBe(true);
+    expect(issueMessage(conflict!.message).en.length).toBeGreaterThan(0);
+    expect(hasCjk(issueMessage(conflict!.message).en.replace(/"[^"]*"/g, ""))).toBe(false);
   });
 
   it("reports every conflict at once, in the order of the township's config", () => {

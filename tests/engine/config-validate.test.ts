@@ -11,6 +11,7 @@ import {
   templateLookup,
   type MutableConfig,
 } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 function issuesOf(config: unknown): Issue[] {
   const result = validateTownshipConfig(config);
@@ -25,10 +26,10 @@ function expectWellFormed(issues: Issue[]) {
   expect(issues.length).toBeGreaterThan(0);
   for (const issue of issues) {
     expect(issue.path === "" || issue.path.startsWith("/")).toBe(true);
-    expect(issue.message.zh.trim().length).toBeGreaterThan(0);
-    expect(issue.message.en.trim().length).toBeGreaterThan(0);
-    expect(hasCjk(issue.message.zh)).toBe(true);
-    expect(hasCjk(issue.message.en)).toBe(false);
+    expect(issueMessage(issue!).zh.trim().length).toBeGreaterThan(0);
+    expect(issueMessage(issue!).en.trim().length).toBeGreaterThan(0);
+    expect(hasCjk(issueMessage(issue!).zh)).toBe(true);
+    expect(hasCjk(issueMessage(issue!).en)).toBe(false);
   }
 }
 
@@ -585,15 +586,15 @@ describe("semantic checks", () => {
     const config = demoConfig();
     config.categories[0].workflow = "no-flow";
     const [issue] = issuesOf(config);
-    expect(issue?.message.zh).toContain("no-flow");
-    expect(issue?.message.en).toContain("no-flow");
+    expect(issueMessage(issue!).zh).toContain("no-flow");
+    expect(issueMessage(issue!).en).toContain("no-flow");
   });
 
   it("the unknown-effect message lists the effect types config may use", () => {
     const config = demoConfig();
     config.workflows["case-loop"].onIntake[0].type = "sms";
     const [issue] = issuesOf(config);
-    expect(issue?.message.en).toContain("supervision-sheet");
-    expect(issue?.message.en).toContain('"sms"');
+    expect(issueMessage(issue!).en).toContain("supervision-sheet");
+    expect(issueMessage(issue!).en).toContain('"sms"');
   });
 });

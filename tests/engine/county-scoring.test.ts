@@ -13,10 +13,11 @@ import {
 } from "#engine/scoring";
 import type { TownshipConfig } from "#schemas/township-config";
 import { readTenantJson, type MutableConfig } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 function county(): TownshipConfig {
   const v = validateTownshipConfig(readTenantJson("counties/demo-county.json"));
-  if (!v.ok) throw new Error(v.issues.map((i) => `${i.path} ${i.message.en}`).join("\n"));
+  if (!v.ok) throw new Error(v.issues.map((i) => `${i.path} ${issueMessage(i).en}`).join("\n"));
   return v.config;
 }
 const at = (text: string) => new Date(`${text.replace(" ", "T")}:00+08:00`).toISOString();
@@ -160,7 +161,7 @@ describe("config checks for source-township", () => {
     for (const u of c.org.units) delete u.tenant;
     const v = validateTownshipConfig(c);
     const issue = v.ok ? undefined : v.issues.find((i) => i.code === "scoring.no-localities");
-    expect(issue?.message.zh).toMatch(/属地/);
-    expect(issue?.message.en).toMatch(/locality/);
+    expect(issueMessage(issue!).zh).toMatch(/属地/);
+    expect(issueMessage(issue!).en).toMatch(/locality/);
   });
 });

@@ -18,6 +18,7 @@ import {
 } from "#engine/form-designer";
 import { localizeForm } from "#engine/forms";
 import { listTenantJson, readTenantJson, templateLookup } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const templateForms = listTenantJson("templates").flatMap((file) => {
   const doc = readTenantJson(file) as { forms?: Record<string, ConfigForm> };
@@ -235,7 +236,7 @@ describe("validateDesigner", () => {
   ])("reports %s", (_name, m, path, code) => {
     const issues = validateDesigner(m);
     expect(issues.map((i) => [i.path, i.code])).toContainEqual([path, code]);
-    for (const i of issues) expect(i.message.zh && i.message.en).toBeTruthy();
+    for (const i of issues) expect(issueMessage(i).zh && issueMessage(i).en).toBeTruthy();
   });
 
   it("accepts a complete model", () => {

@@ -1,6 +1,7 @@
 import { describe, it, expect } from "vitest";
 import { localizeForm, validateFormData } from "#engine/forms";
 import { compileVariant, demoConfig, loadTownship } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const east = loadTownship("east-lake");
 const form = (id: string) => {
@@ -160,15 +161,15 @@ describe("validateFormData", () => {
     const issues = validateFormData(east.compiled, formId, data);
     expect(issues.map((i) => ({ path: i.path, code: i.code }))).toEqual(expected);
     for (const issue of issues) {
-      expect(issue.message.zh).toMatch(/[\u4e00-\u9fff]/);
-      expect(issue.message.en).toMatch(/[a-z]/);
+      expect(issueMessage(issue!).zh).toMatch(/[\u4e00-\u9fff]/);
+      expect(issueMessage(issue!).en).toMatch(/[a-z]/);
     }
   });
 
   it("messages carry the rule's numbers so a person can fix the field", () => {
     const [issue] = validateFormData(east.compiled, "intake-dispute", { ...ok, summary: "吵架" });
-    expect(issue?.message.zh).toContain("4");
-    expect(issue?.message.en).toContain("4");
+    expect(issueMessage(issue!).zh).toContain("4");
+    expect(issueMessage(issue!).en).toContain("4");
   });
 
   it("an unknown form is a programming error, not a user error", () => {

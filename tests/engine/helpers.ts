@@ -7,6 +7,7 @@ import { compileConfig, type CompiledConfig } from "#engine/config/compile";
 import type { Actor, CaseFacts } from "#engine/permissions";
 import type { Issue } from "#engine/issues";
 import type { TownshipConfig } from "#schemas/township-config";
+import { issueMessage } from "#app/locales/issues/index";
 
 const tenantsDir = new URL("../../tenants/", import.meta.url);
 const templatesDir = new URL("templates/", tenantsDir);
@@ -33,7 +34,7 @@ export const templateLookup: TemplateLookup = (ref) => {
 };
 
 function describeIssues(issues: Issue[]): string {
-  return issues.map((i) => `${i.path} ${i.code}: ${i.message.en}`).join("\n");
+  return issues.map((i) => `${i.path} ${i.code}: ${issueMessage(i).en}`).join("\n");
 }
 
 /** Resolves and validates a raw config; throws with the issues when it is not valid. */

@@ -11,13 +11,14 @@ import type { Mode } from "#engine/case-state";
 import { decide } from "#engine/workflow";
 import { actor, hasCjk, readTenantJson, templateLookup, type MutableConfig } from "./helpers";
 import { compileWithCalendars, east, eastLake, expectOk, fire, local, newCase, ofType } from "./workflow-helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 /** East-lake's own file on the 1.1.0 template, resolved as JSON to edit. */
 function onLatest(): MutableConfig {
   const raw = structuredClone(readTenantJson("townships/east-lake.json")) as MutableConfig;
   raw.extends = "command-room-guideline@1.1.0";
   const resolved = resolveConfig(raw, templateLookup);
-  if (!resolved.ok) throw new Error(resolved.issues.map((i) => i.message.en).join("\n"));
+  if (!resolved.ok) throw new Error(resolved.issues.map((i) => issueMessage(i).en).join("\n"));
   return structuredClone(resolved.value) as MutableConfig;
 }
 
@@ -218,9 +219,9 @@ describe("checks on intake deadlines", () => {
     const issues = issuesOf(mutate);
     expect(issues.map(({ path, code }) => ({ path, code }))).toEqual(expected);
     for (const i of issues) {
-      expect(hasCjk(i.message.zh)).toBe(true);
-      expect(i.message.en.length).toBeGreaterThan(0);
-      expect(hasCjk(i.message.en)).toBe(false);
+      expect(hasCjk(issueMessage(i).zh)).toBe(true);
+      expect(issueMessage(i).en.length).toBeGreaterThan(0);
+      expect(hasCjk(issueMessage(i).en)).toBe(false);
     }
   });
 

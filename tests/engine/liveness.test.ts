@@ -4,6 +4,7 @@ import { resolveConfig } from "#engine/config/resolve";
 import { validateTownshipConfig } from "#engine/config/validate";
 import type { TownshipConfig } from "#schemas/township-config";
 import { demoConfig, hasCjk, listTenantJson, readTenantJson, templateLookup, type MutableConfig } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const noActor = (config: MutableConfig) => livenessIssues(config as TownshipConfig);
 
@@ -71,11 +72,11 @@ describe("liveness: someone can move every open state", () => {
     edit(config);
     const issues = noActor(config);
     for (const e of expected) {
-      const hit = issues.find((i) => i.path === e.path && e.en.test(i.message.en));
-      expect(hit, `${e.path} ${e.en} in ${JSON.stringify(issues.map((i) => i.message.en))}`).toBeDefined();
+      const hit = issues.find((i) => i.path === e.path && e.en.test(issueMessage(i).en));
+      expect(hit, `${e.path} ${e.en} in ${JSON.stringify(issues.map((i) => issueMessage(i).en))}`).toBeDefined();
       expect(hit!.code).toBe("workflow.no-actor");
-      expect(hasCjk(hit!.message.zh)).toBe(true);
-      expect(hit!.message.zh).toContain("没有任何人能推进事件");
+      expect(hasCjk(issueMessage(hit!).zh)).toBe(true);
+      expect(issueMessage(hit!).zh).toContain("没有任何人能推进事件");
     }
   });
 

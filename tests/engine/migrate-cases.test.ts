@@ -8,6 +8,7 @@ import type { CompiledConfig } from "#engine/config/compile";
 import { planMigration, type MigratingCase, type StateChoices } from "#engine/config/migrate-cases";
 import { startDeadline } from "#engine/supervision";
 import { compileWithCalendars, local, resolvedJson } from "./workflow-helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const endOf = (date: string) => new Date(`${date}T23:59:59.999+08:00`).toISOString();
 
@@ -71,7 +72,7 @@ describe("the state mapping", () => {
       expect.objectContaining({ key: "case-loop/handling", to: null, how: "needs-choice", cases: 2 }),
     ]);
     expect(codes(p)).toEqual(["migrate.state-unmapped"]);
-    expect(p.issues[0]?.message.zh).toContain("处置中");
+    expect(issueMessage(p.issues[0]!).zh).toContain("处置中");
     expect(p.ready).toBe(false);
     const offered = p.mapping[0]!.choices.map((c) => c.id);
     expect(offered).toContain("processing");
@@ -119,7 +120,7 @@ describe("what the new version lacks", () => {
     expect(codes(p)).toContain(code);
     expect(p.ready).toBe(false);
     expect(p.cases[0]?.next).toBeUndefined();
-    expect(p.cases[0]?.issues.find((i) => i.code === code)?.message.en).toMatch(/new version (has no|lacks)/);
+    expect(issueMessage(p.cases[0]!.issues.find((i) => i.code === code)!).en).toMatch(/new version (has no|lacks)/);
   });
 });
 
@@ -173,14 +174,14 @@ describe("deadlines", () => {
     const p = plan(target, [openCase({ deadlines: [deadline] })]);
     expect(p.cases[0]?.deadlines).toEqual([expect.objectContaining({ change, reason, toDueAt: due })]);
     expect(p.cases[0]?.next?.deadlines[0]?.dueAt).toBe(due);
-    expect(p.cases[0]?.deadlines[0]?.message.zh).not.toBe("");
+    expect(issueMessage(p.cases[0]!.deadlines[0]!.message).zh).not.toBe("");
   });
 
   it("a recomputed deadline gets a new id, so its ladder's steps are sent afresh, and none whose time passed", () => {
     const p = plan(longer, [openCase()]);
     const next = p.cases[0]!.next!.deadlines[0]!;
     expect(next.id).toBe("handle@5");
-    expect(p.cases[0]?.deadlines[0]?.message).toEqual({
+    expect(issueMessage(p.cases[0]!.deadlines[0]!.message)).toEqual({
       zh: "新版本的时限由 5 个工作日改为 10 个工作日，自原起始时间重新计算",
       en: "The new version gives 10 working days instead of 5 working days; recomputed from the deadline's start",
     });

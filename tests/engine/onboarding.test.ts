@@ -15,6 +15,7 @@ import {
 } from "#engine/onboarding";
 import type { TownshipConfig } from "#schemas/township-config";
 import { templateLookup } from "./helpers";
+import { issueMessage, withMessage } from "#app/locales/issues/index";
 
 const TEMPLATE = "command-room-guideline@1.0.0";
 
@@ -113,7 +114,7 @@ describe("buildTownshipSource", () => {
       ["/platforms/remap/platform-safety", "onboarding.platform-categories"],
       ["/platforms/remap/platform-service", "onboarding.platform-categories"],
     ]);
-    expect(issues[0]!.message).toEqual({
+    expect(issueMessage(issues[0]!)).toEqual({
       zh: "平台“平安法治平台”办理 2 个事件类别（矛盾纠纷、安全隐患）：请选择改由哪个平台办理，或一并删除这些类别",
       en: "The Safety and rule-of-law platform handles 2 categories (Dispute, Safety hazard): choose the platform that takes them over, or drop them too",
     });
@@ -148,7 +149,7 @@ describe("buildTownshipSource", () => {
       }),
       template(),
     );
-    expect(built.ok ? [] : built.issues.map((i) => [i.path, i.code, i.message.en])).toEqual([
+    expect(built.ok ? [] : built.issues.map((i) => [i.path, i.code, issueMessage(i).en])).toEqual([
       [
         "/platforms/remap/platform-safety",
         "onboarding.remap-unknown",
@@ -229,16 +230,16 @@ describe("buildTownshipSource", () => {
 
   it("refuses a template that is not published", () => {
     const built = buildTownshipSource(draft({ template: "nowhere@1.0.0" }), undefined);
-    expect(built).toEqual({
-      ok: false,
-      issues: [
-        {
-          path: "/template",
-          code: "onboarding.template-missing",
-          message: { zh: "找不到已发布的模板“nowhere@1.0.0”", en: 'No published template "nowhere@1.0.0"' },
-        },
-      ],
-    });
+    expect(built.ok).toBe(false);
+    if (built.ok) return;
+    expect(built.issues.map(withMessage)).toEqual([
+      {
+        path: "/template",
+        code: "onboarding.template-missing",
+        params: { template: "nowhere@1.0.0" },
+        message: { zh: "找不到已发布的模板“nowhere@1.0.0”", en: 'No published template "nowhere@1.0.0"' },
+      },
+    ]);
   });
 });
 

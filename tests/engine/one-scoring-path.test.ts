@@ -14,6 +14,7 @@ import {
 import type { TownshipConfig } from "#schemas/township-config";
 import { demoConfig, listTenantJson } from "./helpers";
 import { cnMainland, east, fire, local, newCase, resolvedJson, zhoushan } from "./workflow-helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 describe("the retired workflow score action", () => {
   it("a config that still scores in a transition is refused, pointing at the scoring rules", () => {
@@ -26,8 +27,8 @@ describe("the retired workflow score action", () => {
     expect(issues.map((i) => i.path)).toEqual([
       expect.stringMatching(/^\/workflows\/case-loop\/transitions\/(\d+|close)\/effects\/0\/type$/),
     ]);
-    expect(issues[0]!.message.zh).toContain("scoring.rules");
-    expect(issues[0]!.message.en).toContain("scoring rules");
+    expect(issueMessage(issues[0]!).zh).toContain("scoring.rules");
+    expect(issueMessage(issues[0]!).en).toContain("scoring rules");
   });
 
   it("a version published before still runs: the action does nothing, the rules score the revisit", () => {

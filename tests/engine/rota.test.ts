@@ -10,6 +10,7 @@ import {
   type DutyRotaData,
 } from "#engine/rota";
 import { compileWithCalendars, eastLake, local, person, resolvedJson, zhoushan } from "./workflow-helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const compiled = eastLake();
 
@@ -202,6 +203,6 @@ describe("validateDutyRota: the rota an admin submits", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.map((i) => ({ path: i.path, code: i.code }))).toEqual(issues);
-    for (const i of result.issues) expect(i.message.zh.length * i.message.en.length).toBeGreaterThan(0);
+    for (const i of result.issues) expect(issueMessage(i).zh.length * issueMessage(i).en.length).toBeGreaterThan(0);
   });
 });

@@ -32,6 +32,7 @@ import { decide } from "#engine/workflow";
 import type { TownshipConfig } from "#schemas/township-config";
 import { demoConfig, hasCjk, readTenantJson, type MutableConfig } from "./helpers";
 import { east, eastLake, expectOk, fire, local, person } from "./workflow-helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const ZONE = "Asia/Shanghai";
 
@@ -1537,8 +1538,9 @@ describe("scoring config checks", () => {
         .filter((i, k, all) => all.findIndex((j) => j.path === i.path && j.code === i.code) === k),
     ).toEqual(expected);
     for (const i of issues) {
-      expect(hasCjk(i.message.zh)).toBe(true);
-      if (i.code.startsWith("scoring.") || i.code === "reference.missing") expect(hasCjk(i.message.en)).toBe(false);
+      expect(hasCjk(issueMessage(i).zh)).toBe(true);
+      if (i.code.startsWith("scoring.") || i.code === "reference.missing")
+        expect(hasCjk(issueMessage(i).en)).toBe(false);
     }
   });
 

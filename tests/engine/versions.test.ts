@@ -8,6 +8,7 @@ import {
   type PublishedVersion,
   type TownshipOnTemplate,
 } from "#engine/config/versions";
+import { issueMessage } from "#app/locales/issues/index";
 
 const at = new Date("2026-11-01T00:00:00Z");
 const v = (templateId: string, version: string, extendsRef: string | null = null): PublishedVersion => ({
@@ -103,8 +104,8 @@ describe("release rules", () => {
       ["/version", "release.version-not-newer"],
       ["/releaseNotes/zh", "release.notes-required"],
     ]);
-    expect(issues[0]!.message.zh).toContain("1.10.0");
-    expect(issues[0]!.message.en).toContain("1.10.0");
+    expect(issueMessage(issues[0]!).zh).toContain("1.10.0");
+    expect(issueMessage(issues[0]!).en).toContain("1.10.0");
     expect(releaseIssues(doc("1.11.0"), ["1.0.0", "1.10.0"], { zh: "新增类别" })).toEqual([]);
   });
 

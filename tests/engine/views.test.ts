@@ -15,6 +15,7 @@ import {
   workbenchesFor,
 } from "#engine/views";
 import { demoConfig, loadTownship } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const ZONE = "Asia/Shanghai";
 
@@ -155,7 +156,7 @@ describe("viewIssues", () => {
   ])("finds %s", (_name, workbench, path) => {
     const issues = viewIssues(withViews({ workbenches: [workbench] }));
     expect(issues.map((i) => [i.path, i.code])).toEqual([[path, "reference.missing"]]);
-    expect(issues[0]!.message.zh).toMatch(/不存在/);
+    expect(issueMessage(issues[0]!).zh).toMatch(/不存在/);
   });
 
   it("finds duplicate workbench and tab ids and unknown done states", () => {

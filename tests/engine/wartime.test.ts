@@ -17,6 +17,7 @@ import {
   SimulatedClock,
   withMode,
 } from "./workflow-helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const compiled = eastLake();
 const peace: TenantModeState = { tenantId: "east-lake", mode: "peacetime", version: 1 };
@@ -102,7 +103,7 @@ describe("switching modes (平战转换) is one command on the township", () => 
       expect(d.ok).toBe(false);
       if (!d.ok) {
         expect(d.refusal.kind).toBe(kind);
-        expect(d.refusal.issues[0]!.message.zh.length).toBeGreaterThan(0);
+        expect(issueMessage(d.refusal.issues[0]!).zh.length).toBeGreaterThan(0);
       }
     },
   );

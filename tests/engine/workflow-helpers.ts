@@ -10,6 +10,7 @@ import { validateTownshipConfig } from "#engine/config/validate";
 import type { Outcome } from "#engine/outcomes";
 import { decide, type Decision } from "#engine/workflow";
 import { readTenantJson, templateLookup, type MutableConfig } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 export const cnMainland = parseCalendarFile(readTenantJson("calendars/cn-mainland.json"));
 
@@ -18,7 +19,7 @@ export function compileWithCalendars(config: unknown): CompiledConfig {
   const validation = validateTownshipConfig(config);
   if (!validation.ok)
     throw new Error(
-      `config is not valid:\n${validation.issues.map((i) => `${i.path} ${i.code}: ${i.message.en}`).join("\n")}`,
+      `config is not valid:\n${validation.issues.map((i) => `${i.path} ${i.code}: ${issueMessage(i).en}`).join("\n")}`,
     );
   const bases = Object.fromEntries(
     calendarBasesNeeded(validation.config).map((id) => [id, id === "cn-mainland" ? cnMainland : undefined]),
@@ -29,7 +30,7 @@ export function compileWithCalendars(config: unknown): CompiledConfig {
 /** A shipped file under tenants/ (a township or a template), resolved as JSON to edit. */
 export function resolvedJson(file: string): MutableConfig {
   const resolved = resolveConfig(readTenantJson(file), templateLookup);
-  if (!resolved.ok) throw new Error(resolved.issues.map((i) => i.message.en).join("\n"));
+  if (!resolved.ok) throw new Error(resolved.issues.map((i) => issueMessage(i).en).join("\n"));
   return structuredClone(resolved.value) as MutableConfig;
 }
 

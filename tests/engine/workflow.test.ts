@@ -22,6 +22,7 @@ import {
   types,
   zhoushan,
 } from "./workflow-helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const compiled = eastLake();
 const t0 = local("2025-03-03 10:00"); // a Monday; no holiday in sight
@@ -626,8 +627,8 @@ describe("refusals", () => {
     expect(refusal.kind).toBe(kind);
     expect(refusal.issues.map((i) => ({ path: i.path, code: i.code }))).toEqual(issues);
     for (const i of refusal.issues) {
-      expect(hasCjk(i.message.zh)).toBe(true);
-      expect(i.message.en.length).toBeGreaterThan(0);
+      expect(hasCjk(issueMessage(i).zh)).toBe(true);
+      expect(issueMessage(i).en.length).toBeGreaterThan(0);
     }
     expect(state).toEqual(before); // nothing was changed in place
   });
@@ -1184,8 +1185,8 @@ describe("config checks for workflows, ladders, rota and modes (workflowIssues)"
       expected.map((e) => ({ path: resolvePath(e.path), code: e.code })),
     );
     for (const i of issues) {
-      expect(hasCjk(i.message.zh)).toBe(true);
-      expect(hasCjk(i.message.en)).toBe(false);
+      expect(hasCjk(issueMessage(i).zh)).toBe(true);
+      expect(hasCjk(issueMessage(i).en)).toBe(false);
       // The admin screen highlights the field at the path; it exists unless the issue is about a missing key.
       if (!i.code.endsWith(".required")) expect(atPointer(config, i.path), i.path).not.toBeUndefined();
     }

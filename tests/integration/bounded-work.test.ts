@@ -116,6 +116,7 @@ describe("config edits beyond the caps", () => {
       {
         path: "/posts",
         code: "limit.count",
+        params: { what: "posts", entries: 2500, limit: 2000 },
         where: "config",
         message: { zh: "配置过大：岗位 2500 个，上限 2000", en: "Config too large: 2500 posts, limit 2000" },
       },

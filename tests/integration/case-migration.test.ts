@@ -11,6 +11,7 @@ import { reportCase } from "#app/server/cases.server";
 import { publishTownshipConfig } from "#app/server/config-publish.server";
 import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 let s: Seeded;
 let app: AppProcess | undefined;
@@ -116,7 +117,7 @@ describe("applying", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues[0]).toMatchObject({ code: "migrate.cases-changed" });
-    expect(result.issues[0]!.message.zh).toContain(number);
+    expect(issueMessage(result.issues[0]!).zh).toContain(number);
     for (const id of [ids.a, ids.b, ids.c]) expect((await row(id)).configVersion).toBe(1);
     expect(await migratedAudits()).toBe(0);
   });

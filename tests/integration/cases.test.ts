@@ -5,6 +5,7 @@ import { getCase, listCases, reportCase } from "#app/server/cases.server";
 import { runOutboxJob } from "#app/server/jobs.server";
 import { maskCaseData } from "#app/server/masking.server";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 let s: Seeded;
 beforeAll(async () => {
@@ -63,7 +64,7 @@ describe("reporting a case", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.refusal.kind).toBe("invalid-input");
-    const byPath = Object.fromEntries(result.refusal.issues.map((i) => [i.path, i.message]));
+    const byPath = Object.fromEntries(result.refusal.issues.map((i) => [i.path, issueMessage(i)]));
     expect(Object.keys(byPath).sort()).toEqual([
       "/data/location",
       "/data/parties",

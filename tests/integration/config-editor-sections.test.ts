@@ -11,6 +11,7 @@ import { transitionCase } from "#app/server/workflow.server";
 import type { Json } from "#engine/config/id-paths";
 import { sectionValue } from "#engine/config/overrides";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
+import { withMessage } from "#app/locales/issues/index";
 
 type Rule = { id: string; on: Json; points: Json };
 type Tab = { id: string; name: { zh: string; en?: string }; filter: { [key: string]: Json } };
@@ -47,7 +48,7 @@ describe("scoring rules and workbenches in the config editor", () => {
     const checked = checkEdit(state, admin, { kind: "sections", sections: { scoring: rules, views: workbenches } });
     expect(checked.ok).toBe(false);
     if (checked.ok) return;
-    const byPath = Object.fromEntries(checked.issues.map((i) => [i.path, i]));
+    const byPath = Object.fromEntries(checked.issues.map((i) => [i.path, withMessage(i)]));
     expect(byPath["/scoring/rules/returned/on"]).toMatchObject({
       code: "scoring.fact-unknown",
       message: {
@@ -58,6 +59,7 @@ describe("scoring rules and workbenches in the config editor", () => {
     expect(byPath["/views/workbenches/assignee/posts/1"]).toEqual({
       path: "/views/workbenches/assignee/posts/1",
       code: "reference.missing",
+      params: { what: "post", ref: "night-watch" },
       message: { zh: "岗位“night-watch”不存在", en: 'Post "night-watch" does not exist' },
       where: "config",
     });

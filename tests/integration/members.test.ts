@@ -11,6 +11,7 @@ import {
 } from "#app/server/members.server";
 import { checkCredentials } from "#app/server/session.server";
 import { seededDatabase, teardown, type Seeded } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 let s: Seeded;
 beforeAll(async () => {
@@ -71,7 +72,7 @@ describe("people", () => {
     // both.analyst also works in West Hill: East Lake's admin may not take the account over.
     const analyst = members.find((m) => m.user.login === "both.analyst")!;
     const refused = await resetMemberPassword(s.db, ctx, analyst.id, new Date());
-    expect(!refused.ok && refused.issues.map((i) => i.message.en)).toEqual([
+    expect(!refused.ok && refused.issues.map((i) => issueMessage(i).en)).toEqual([
       "This person also works elsewhere; ask the county admin to reset the password",
     ]);
     expect(await checkCredentials("both.analyst", "gridwork-demo")).toBe(analyst.userId);
@@ -95,7 +96,7 @@ describe("people", () => {
     expect(r.issues.map((i) => i.path).sort()).toEqual(
       ["/backupPosts/0", "/backupPosts/0", "/posts/0", "/unitId"].sort(),
     );
-    expect(r.issues.every((i) => i.message.zh && i.message.en)).toBe(true);
+    expect(r.issues.every((i) => issueMessage(i).zh && issueMessage(i).en)).toBe(true);
     expect(await s.db.user.findUnique({ where: { login: "east.bad" } })).toBeNull();
   });
 

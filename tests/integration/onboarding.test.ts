@@ -19,6 +19,7 @@ import { formToDesigner } from "#engine/form-designer";
 import type { OnboardingDraft } from "#engine/onboarding";
 import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
+import { issueMessage, withMessage } from "#app/locales/issues/index";
 
 const TEMPLATE = "command-room-guideline@1.0.0";
 let s: Seeded;
@@ -235,7 +236,7 @@ describe("onboarding a township", () => {
     expect(result.ok).toBe(false);
     if (result.ok) return;
     expect(result.issues.map((i) => [i.path, i.code, i.where])).toContainEqual([path, code, where]);
-    for (const i of result.issues) expect(i.message.zh && i.message.en).toBeTruthy();
+    for (const i of result.issues) expect(issueMessage(i).zh && issueMessage(i).en).toBeTruthy();
     expect(await snapshot()).toEqual(before);
   });
 
@@ -454,9 +455,10 @@ describe("the township admin publishes a config edit", () => {
     );
     expect(result.ok).toBe(false);
     if (!result.ok) {
-      expect(result.issues).toContainEqual({
+      expect(result.issues.map(withMessage)).toContainEqual({
         path: "/categories/safety-hazard/defaultGrade",
         code: "reference.missing",
+        params: { what: "grade", ref: "urgent" },
         message: { zh: "事件等级“urgent”不存在", en: 'Grade "urgent" does not exist' },
         where: "config",
       });

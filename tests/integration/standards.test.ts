@@ -17,6 +17,7 @@ import { isJsonObject } from "#engine/config/id-paths";
 import { compareVersions, nextMinorVersion } from "#engine/config/versions";
 import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
 import { seededDatabase, teardown, type Seeded } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const BODY = "demo-standards";
 const TEMPLATE = "command-room-guideline";
@@ -84,7 +85,7 @@ describe("publishing a version", () => {
     const editor = await contextOf("std.editor");
     const bad = await checkRelease(s.db, editor, '{ "kind": "template",', { zh: "", en: "" });
     expect(bad.issues.map((i) => i.code)).toEqual(["release.bad-json"]);
-    expect(bad.issues[0]!.message.en).toMatch(/^Not valid JSON/);
+    expect(issueMessage(bad.issues[0]!).en).toMatch(/^Not valid JSON/);
 
     const { doc } = await nextGuideline(editor);
     const noNotes = await checkRelease(s.db, editor, JSON.stringify(doc), { zh: "", en: "" });

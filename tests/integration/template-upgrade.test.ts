@@ -21,6 +21,7 @@ import {
 import { listTemplateVersions, templateLookupFromDir } from "#app/server/tenant-files.server";
 import { transitionCase } from "#app/server/workflow.server";
 import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
+import { issueMessage } from "#app/locales/issues/index";
 
 const FROM = "command-room-guideline@1.0.0";
 const TO = "command-room-guideline@1.1.0";
@@ -244,7 +245,7 @@ describe("east-lake upgrades to command-room-guideline@1.1.0", () => {
     expect(stale.ok).toBe(false);
     if (stale.ok) return;
     expect(stale.preview.issues.map((i) => i.code)).toEqual(["publish.stale"]);
-    expect(stale.preview.issues[0]!.message.en).toContain("reopen this page");
+    expect(issueMessage(stale.preview.issues[0]!).en).toContain("reopen this page");
     expect(await s.db.configVersion.count({ where: { tenantId: await tenantId("east-lake") } })).toBe(2);
   });
 });
