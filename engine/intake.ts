@@ -70,9 +70,18 @@ function mayReport(compiled: CompiledConfig, actor: Actor, category: Category, a
 const abilityOf = (compiled: CompiledConfig, actor: Actor) => buildAbility(rulesFor(compiled, actor));
 
 /** The categories the actor may report, in config order: what the report form offers. */
+/** A category worked on a task workflow that does not fan out: its cases arrive from the county (ADR 041). */
+export function arrivesFromAbove(compiled: CompiledConfig, categoryId: string): boolean {
+  const w = compiled.workflows.get(compiled.categories.get(categoryId)?.workflow ?? "");
+  return w?.kind === "task" && !w.fanOut;
+}
+
+/** The categories a member may report here: allowed by the rules, and not ones that arrive from above. */
 export function reportableCategories(compiled: CompiledConfig, actor: Actor): Category[] {
   const ability = abilityOf(compiled, actor);
-  return [...compiled.categories.values()].filter((c) => mayReport(compiled, actor, c, ability));
+  return [...compiled.categories.values()].filter(
+    (c) => !arrivesFromAbove(compiled, c.id) && mayReport(compiled, actor, c, ability),
+  );
 }
 
 export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDecision {

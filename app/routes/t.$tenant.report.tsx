@@ -12,7 +12,6 @@ import { reportCase } from "#app/server/cases.server";
 import { readForm } from "#app/server/form-input.server";
 import { jsonField } from "#app/server/json-field.server";
 import { getLocale } from "#app/server/locale.server";
-import { arrivesFromAbove } from "#app/server/county-tasks.server";
 import { requireTenantContext } from "#app/server/tenancy.server";
 import { renderIssue } from "#app/locales/issues/index";
 
@@ -21,7 +20,7 @@ export async function loader({ request, params }: LoaderFunctionArgs) {
   const locale = await getLocale(request);
   // Only the categories the member may report (rules may name categories; tasks from above arrive
   // from the county, nobody reports them here); the action checks again.
-  const allowed = reportableCategories(ctx.compiled, ctx.actor).filter((c) => !arrivesFromAbove(ctx.compiled, c.id));
+  const allowed = reportableCategories(ctx.compiled, ctx.actor);
   const categories = allowed.map((c) => ({ id: c.id, name: pickText(c.name, locale) }));
   const selected = new URL(request.url).searchParams.get("category");
   const category = allowed.find((c) => c.id === selected);

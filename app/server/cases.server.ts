@@ -2,13 +2,13 @@
 import { randomUUID } from "node:crypto";
 import { Prisma } from "#app/generated/prisma/client";
 import type { CaseState, Mode } from "#engine/case-state";
-import { decideIntake, type IntakeInput, type NewCase, type Refusal } from "#engine/intake";
+import { arrivesFromAbove, decideIntake, type IntakeInput, type NewCase, type Refusal } from "#engine/intake";
 import type { Issue } from "#engine/issues";
 import type { Outcome } from "#engine/outcomes";
 import { checkUploads, storeAttachments } from "./attachments.server";
 import type { Upload } from "./form-input.server";
 import type { Tx } from "./db.server";
-import { arrivesFromAbove, fanOutJob } from "./county-tasks.server";
+import { fanOutJob } from "./county-tasks.server";
 import { applyOutcomes } from "./effects.server";
 import { relayOutbox } from "./jobs.server";
 import { auditLockSql, markAuditLocked } from "./audit.server";

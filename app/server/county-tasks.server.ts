@@ -33,10 +33,6 @@ function taskCategory(compiled: CompiledConfig) {
 }
 
 /** Whether a category only arrives from above (townships cannot report it themselves). */
-export function arrivesFromAbove(compiled: CompiledConfig, categoryId: string): boolean {
-  const w = compiled.workflows.get(compiled.categories.get(categoryId)?.workflow ?? "");
-  return w?.kind === "task" && !w.fanOut;
-}
 
 /** Job `task-fanout`: one linked case per chosen township (all of the county's when none is chosen). */
 export async function fanOutTask(tx: Tx, job: Job, now: Date): Promise<OutboxRef[]> {

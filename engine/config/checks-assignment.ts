@@ -4,7 +4,7 @@
 // reported elsewhere by someone else, so only the assignment itself can make it readable.
 import { actionOf, isActionName } from "#engine/actions";
 import type { AssignTarget } from "#engine/actions/kit";
-import { pointer, type Issue, issue, textIssue } from "#engine/issues";
+import { pointer, type Issue, textIssue } from "#engine/issues";
 import { OrgTree } from "#engine/org";
 import { buildAbility, caseSubject, rulesFor, type AppAbility } from "#engine/permissions";
 import type { Text } from "#engine/i18n";
