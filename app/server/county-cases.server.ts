@@ -54,6 +54,7 @@ export async function openCountyCase(tx: Tx, job: Job, now: Date): Promise<Outbo
       },
       now,
       caseId: randomUUID(),
+      trusted: true,
     },
     {
       categoryId: category.id,

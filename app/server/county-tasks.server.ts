@@ -68,6 +68,7 @@ export async function fanOutTask(tx: Tx, job: Job, now: Date): Promise<OutboxRef
         actor: { userId: task.reporterId, tenantId: t.id, unitId: category.platform, posts: [] },
         now,
         caseId: randomUUID(),
+        trusted: true,
       },
       {
         categoryId: category.id,

@@ -6,6 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { getCase, listCases, reportCase } from "#app/server/cases.server";
 import { actOnTownshipTask, taskProgress } from "#app/server/county-tasks.server";
 import { runOutboxJob } from "#app/server/jobs.server";
+import { reportableCategories } from "#engine/intake";
 import { hashPassword } from "#app/server/password.server";
 import { transitionCase } from "#app/server/workflow.server";
 import { seededDatabase, teardown, type Seeded } from "./helpers";
@@ -95,6 +96,21 @@ describe("a task sent down by the county", () => {
       MON,
     );
     expect(r).toMatchObject({ ok: false, refusal: { issues: [{ code: "category.from-above" }] } });
+  });
+
+  it("at the county, only intake, dispatch and the director may open one, and only a task (escalations arrive)", async () => {
+    const offered = async (login: string) => {
+      const ctx = await s.context(login, "demo-county");
+      return reportableCategories(ctx.compiled, ctx.actor).map((c) => c.id);
+    };
+    expect(await offered("county.dispatch")).toEqual(["county-task"]);
+    expect(await offered("dept.police")).toEqual([]);
+    const refused = await reportCase(
+      await s.context("dept.police", "demo-county"),
+      { categoryId: "county-task", data: { title: "自拟任务", requirement: "x", dueDate: "2099-06-30" } },
+      MON,
+    );
+    expect(refused).toMatchObject({ ok: false, refusal: { kind: "not-allowed" } });
   });
 
   it("reaches every township of the county as a case in its own task workflow", async () => {
