@@ -81,6 +81,16 @@ export type IssueCodes = {
   "actor.unknown": { entry: string; known: readonly string[] };
   "actor.not-notifiable": { entry: string };
   "guard.unknown": { type: string; known: readonly string[] };
+  "tenant.mismatch": None;
+  "version.stale": { what: "case" | "mode" };
+  "transition.unknown": { id: string };
+  "state.wrong": { state: Text; transition: Text };
+  "actor.not-allowed": { transition: Text };
+  "guard.grade-in": { grades: readonly string[] };
+  "guard.mode": { mode: "wartime" | "peacetime" };
+  "guard.input": None;
+  "mode.not-allowed": None;
+  "mode.unchanged": { mode: "wartime" | "peacetime" };
   "rota.not-leadership": None;
   "rota.duplicate-date": { date: string };
   "rota.duplicate-weekday": { day: number };

@@ -7,7 +7,7 @@ import { actorMatches, gradeAnalysis, resolveRecipients } from "./actors";
 import type { ActorContext, Mode } from "./case-state";
 import type { CompiledConfig } from "./config/compile";
 import type { Outcome, Urgency } from "./outcomes";
-import type { Issue } from "./issues";
+import { type Issue, issue } from "./issues";
 import type { WorkflowRefusal } from "./workflow";
 
 export { gradeAnalysis };
@@ -17,11 +17,6 @@ export type SwitchModeCommand = { type: "switch-mode"; to: Mode; reason?: string
 export type ModeDecision =
   | { ok: true; next: TenantModeState; outcomes: Outcome[] }
   | { ok: false; refusal: WorkflowRefusal };
-
-const MODE_NAMES: Record<Mode, { zh: string; en: string }> = {
-  peacetime: { zh: "平时", en: "peacetime" },
-  wartime: { zh: "战时", en: "wartime" },
-};
 
 export function modeUrgency(config: CompiledConfig, mode: Mode): Urgency {
   return config.config.modes?.[mode]?.urgency ?? "normal";
@@ -45,33 +40,16 @@ export function decideModeSwitch(
   now: Date,
 ): ModeDecision {
   if (actor.kind !== "township" || actor.tenantId !== tenant.tenantId) {
-    return refuse("not-allowed", {
-      path: "",
-      code: "mode.not-allowed",
-      message: { zh: "您无权切换本镇的平战状态", en: "You may not switch this township's mode" },
-    });
+    return refuse("not-allowed", issue("", "mode.not-allowed"));
   }
   if (command.expectedVersion !== tenant.version) {
-    return refuse("stale-version", {
-      path: "/expectedVersion",
-      code: "version.stale",
-      message: { zh: "状态已被他人更新，请刷新后重试", en: "Someone else changed this first; reload and try again" },
-    });
+    return refuse("stale-version", issue("/expectedVersion", "version.stale", { what: "mode" }));
   }
   if (command.to === tenant.mode) {
-    const name = MODE_NAMES[command.to];
-    return refuse("wrong-state", {
-      path: "/to",
-      code: "mode.unchanged",
-      message: { zh: `当前已是${name.zh}状态`, en: `Already in ${name.en}` },
-    });
+    return refuse("wrong-state", issue("/to", "mode.unchanged", { mode: command.to }));
   }
   if (!switchers(config).some((entry) => actorMatches(config, undefined, tenant.mode, actor, entry))) {
-    return refuse("not-allowed", {
-      path: "",
-      code: "mode.not-allowed",
-      message: { zh: "您无权切换本镇的平战状态", en: "You may not switch this township's mode" },
-    });
+    return refuse("not-allowed", issue("", "mode.not-allowed"));
   }
   const at = now.toISOString();
   const version = tenant.version + 1;

@@ -274,9 +274,10 @@ describe("wartime routing", () => {
         t0,
       ),
     );
-    expect(refusal).toMatchObject({
-      kind: "not-allowed",
-      issues: [{ code: "guard.mode", message: { zh: "此操作只在战时可用" } }],
+    expect(refusal).toMatchObject({ kind: "not-allowed", issues: [{ code: "guard.mode" }] });
+    expect(issueMessage((refusal as { issues: Parameters<typeof issueMessage>[0][] }).issues[0]!)).toEqual({
+      zh: "此操作只在战时可用",
+      en: "Only available in wartime",
     });
 
     expect(
