@@ -5,18 +5,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { publishTownshipConfig } from "#app/server/config-publish.server";
 import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
+import { seededDatabase, teardown, validDispute, type Seeded, latestVersion } from "./helpers";
 
 let s: Seeded;
 let app: AppProcess;
 
 beforeAll(async () => {
   s = await seededDatabase();
-  const v1 = await s.db.configVersion.findFirstOrThrow({
-    where: { tenant: { code: "east-lake" } },
-    orderBy: { version: "desc" },
-  });
-  const source = structuredClone(v1.source) as Record<string, unknown>;
+  const { source } = await latestVersion(s.db, "east-lake");
   const own = (source.permissions as { $append?: unknown[] } | undefined)?.$append ?? [];
   source.permissions = {
     $append: [

@@ -141,3 +141,12 @@ export function useQueuedApp(name: string, env: Record<string, string>, startTim
     },
   };
 }
+
+/** A township's newest published version, and a copy of its source to edit and publish again. */
+export async function latestVersion(db: Seeded["db"], township: string) {
+  const row = await db.configVersion.findFirstOrThrow({
+    where: { tenant: { code: township } },
+    orderBy: { version: "desc" },
+  });
+  return { row, source: structuredClone(row.source) as Record<string, unknown> };
+}

@@ -9,7 +9,7 @@ import { publishTownshipConfig } from "#app/server/config-publish.server";
 import { currentPeriodKey } from "#app/server/score-views.server";
 import { transitionCase } from "#app/server/workflow.server";
 import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
+import { seededDatabase, teardown, validDispute, type Seeded, latestVersion } from "./helpers";
 
 const ZONE = "Asia/Shanghai";
 
@@ -24,11 +24,7 @@ const PNG = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0
 beforeAll(async () => {
   s = await seededDatabase();
   // East Lake masks the triage note too, so the audit log has a masked transition input to show.
-  const v1 = await s.db.configVersion.findFirstOrThrow({
-    where: { tenant: { code: "east-lake" } },
-    orderBy: { version: "desc" },
-  });
-  const source = structuredClone(v1.source) as Record<string, unknown>;
+  const { source } = await latestVersion(s.db, "east-lake");
   source.forms = { ...(source.forms as object | undefined), triage: { maskedFields: ["note"] } };
   const published = await publishTownshipConfig(s.db, source, { by: "test", now: new Date() });
   if (!published.ok) throw new Error(JSON.stringify(published));

@@ -6,7 +6,7 @@ import { reportCase } from "#app/server/cases.server";
 import { publishTownshipConfig } from "#app/server/config-publish.server";
 import { transitionCase } from "#app/server/workflow.server";
 import { HttpSession, startAppOn, type AppProcess } from "#tests/setup/app-process";
-import { seededDatabase, teardown, validDispute, type Seeded } from "./helpers";
+import { seededDatabase, teardown, validDispute, type Seeded, latestVersion } from "./helpers";
 
 let s: Seeded;
 let app: AppProcess;
@@ -26,11 +26,7 @@ const titles = {
 
 beforeAll(async () => {
   s = await seededDatabase();
-  const v1 = await s.db.configVersion.findFirstOrThrow({
-    where: { tenant: { code: "east-lake" } },
-    orderBy: { version: "desc" },
-  });
-  const source = structuredClone(v1.source) as Record<string, unknown>;
+  const { row: v1, source } = await latestVersion(s.db, "east-lake");
   const template = (v1.document as { permissions: unknown[] }).permissions;
   extra = template.length;
   // The township's own appended rules stay (east-lake lets units read what is sent to them).
