@@ -1,5 +1,6 @@
 import { json, redirect, type ActionFunctionArgs, type LoaderFunctionArgs } from "@remix-run/node";
-import { Form, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
+import { useTownship } from "#app/components/township";
+import { Form, Link, useActionData, useLoaderData, useNavigation, useSubmit } from "@remix-run/react";
 import { useRef, useState } from "react";
 import { localizeForm } from "#engine/forms";
 import { reportableCategories } from "#engine/intake";
@@ -89,17 +90,18 @@ export default function ReportCase() {
   const [locating, setLocating] = useState<"idle" | "busy" | "failed">("idle");
   const address = useRef<HTMLInputElement>(null);
   const photos = useRef<HTMLInputElement>(null);
+  const { tenant } = useTownship();
   const issues = result?.issues ?? [];
   const general = issues.filter((i) => !i.path.startsWith("/data/"));
   return (
     <div className="card">
       <h1>{t("reportCase")}</h1>
       {categories.length === 0 ? (
-        <p className="notice" role="status" data-testid="no-reportable-categories">
-          {t("noReportableCategories")}
+        <p className="alert" role="status" data-testid="no-reportable-categories">
+          {t("noReportableCategories")} <Link to={`/t/${tenant.code}/work`}>{t("workbench")}</Link>
         </p>
       ) : null}
-      <Form method="get" onChange={(e) => submit(e.currentTarget)}>
+      <Form method="get" onChange={(e) => submit(e.currentTarget)} hidden={categories.length === 0}>
         <div className="field">
           <label htmlFor="category">{t("category")}</label>
           <select id="category" name="category" defaultValue={selected ?? ""}>
