@@ -73,7 +73,7 @@ const abilityOf = (compiled: CompiledConfig, actor: Actor) => buildAbility(rules
 
 /** The categories the actor may report, in config order: what the report form offers. */
 /** A category worked on a task workflow that does not fan out: its cases arrive from the county (ADR 041). */
-export function arrivesFromAbove(compiled: CompiledConfig, categoryId: string): boolean {
+function arrivesFromAbove(compiled: CompiledConfig, categoryId: string): boolean {
   const w = compiled.workflows.get(compiled.categories.get(categoryId)?.workflow ?? "");
   return w?.kind === "task" && !w.fanOut;
 }
@@ -98,6 +98,8 @@ export function decideIntake(ctx: IntakeContext, input: IntakeInput): IntakeDeci
       },
     };
   }
+  if (!ctx.trusted && arrivesFromAbove(compiled, category.id))
+    return { ok: false, refusal: { kind: "invalid-input", issues: [issue("/categoryId", "category.from-above")] } };
   if (!ctx.trusted && !mayReport(compiled, actor, category)) {
     const name = category.name;
     return {

@@ -95,6 +95,7 @@ export type IssueCodes = {
   "rota.duplicate-date": { date: string };
   "rota.duplicate-weekday": { day: number };
   "category.unknown": None;
+  "category.from-above": None;
   forbidden: None;
   "limit.depth": { max: number };
   // Refusals of a transition's input (engine/actions/).

@@ -2,7 +2,7 @@
 import { randomUUID } from "node:crypto";
 import { Prisma } from "#app/generated/prisma/client";
 import type { CaseState, Mode } from "#engine/case-state";
-import { arrivesFromAbove, decideIntake, type IntakeInput, type NewCase, type Refusal } from "#engine/intake";
+import { decideIntake, type IntakeInput, type NewCase, type Refusal } from "#engine/intake";
 import type { Issue } from "#engine/issues";
 import type { Outcome } from "#engine/outcomes";
 import { checkUploads, storeAttachments } from "./attachments.server";
@@ -64,19 +64,6 @@ export async function insertNewCase(
   return row!.number;
 }
 
-const FROM_ABOVE: Refusal = {
-  kind: "invalid-input",
-  issues: [
-    {
-      path: "/categoryId",
-      code: "category.from-above",
-      message: {
-        zh: "上级交办任务由县级下达，不能在此登记",
-        en: "Tasks from the county arrive from the county; they cannot be reported here",
-      },
-    },
-  ],
-};
 /** The township's mode as a new case's clocks take it. */
 export const caseMode = (ctx: TenantContext): Mode => (ctx.tenant.mode === "wartime" ? "wartime" : "peacetime");
 
@@ -125,7 +112,6 @@ export async function reportCase(
   extras: { location?: unknown; files?: Upload[] } = {},
 ): Promise<ReportResult> {
   const caseId = randomUUID();
-  if (arrivesFromAbove(ctx.compiled, input.categoryId)) return { ok: false, refusal: FROM_ABOVE };
   const decision = decideIntake(
     { compiled: ctx.compiled, configVersion: ctx.configVersion, actor: ctx.actor, now, caseId, mode: caseMode(ctx) },
     input,

@@ -171,6 +171,17 @@ export async function taskProgress(db: Db, ctx: TenantContext, taskCaseId: strin
   // One row per township in a stable order (the cases are opened by separate jobs, in any order).
   const code = (tenantId: string) => tenants.find((t) => t.id === tenantId)?.code ?? "";
   rows.sort((a, b) => code(a.tenantId).localeCompare(code(b.tenantId)));
+  // Every township case's transitions and sheet counts in two reads, not two per township.
+  const ids = rows.map((r) => r.id);
+  const [transitions, sheetCounts] = await Promise.all([
+    db.auditEvent.findMany({
+      where: { caseId: { in: ids }, type: "case.transition" },
+      orderBy: { seq: "asc" },
+      select: { caseId: true, at: true, data: true },
+    }),
+    db.supervisionSheet.groupBy({ by: ["caseId"], where: { caseId: { in: ids } }, _count: { _all: true } }),
+  ]);
+  const sheetsOf = new Map(sheetCounts.map((g) => [g.caseId, g._count._all]));
   for (const r of rows) {
     const tenant = tenants.find((t) => t.id === r.tenantId);
     if (!tenant) continue;
@@ -179,12 +190,9 @@ export async function taskProgress(db: Db, ctx: TenantContext, taskCaseId: strin
     const states = workflow?.states ?? {};
     const fedBackStates = Object.keys(states).filter((s) => states[s]?.progress === "fed-back");
     // When it first reached a fed-back state: the county's deadline is judged on that.
-    const events = await db.auditEvent.findMany({
-      where: { caseId: r.id, type: "case.transition" },
-      orderBy: { seq: "asc" },
-      select: { at: true, data: true },
-    });
-    const fedBack = events.find((e) => fedBackStates.includes(String((e.data as { to?: string }).to)));
+    const fedBack = transitions.find(
+      (e) => e.caseId === r.id && fedBackStates.includes(String((e.data as { to?: string }).to)),
+    );
     const judgedAt = fedBack?.at ?? ctx.now;
     const progress = (states[r.state]?.progress ?? null) as Progress | null;
     out.push({
@@ -195,7 +203,7 @@ export async function taskProgress(db: Db, ctx: TenantContext, taskCaseId: strin
       progress,
       fedBackAt: fedBack?.at.toISOString() ?? null,
       late: typeof due === "string" && localDate(judgedAt, tz) > due,
-      sheets: await db.supervisionSheet.count({ where: { caseId: r.id } }),
+      sheets: sheetsOf.get(r.id) ?? 0,
       verdict: verdicts.get(r.id) ?? null,
       can: {
         supervise: mayAct && !!countyTransition(workflow, r.state, "supervise"),

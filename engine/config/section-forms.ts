@@ -344,6 +344,9 @@ function decorate(
   return node;
 }
 
+// A category is run by a platform, the command room itself (e.g. tasks from the county) or, at a county, the centre.
+const CATEGORY_OWNERS: ReadonlySet<string> = new Set(["platform", "command-room", "county"]);
+
 /** The schema and uiSchema of one section's form. */
 export function sectionForm(
   section: SectionId,
@@ -363,9 +366,7 @@ export function sectionForm(
             : root[
                 EDITABLE_SECTIONS[section][0] as "categories" | "grades" | "deadlinePolicies" | "calendars" | "posts"
               ];
-  // A category is run by a platform, the command room itself (e.g. tasks from the county) or, at a county, the centre.
-  const OWNERS = new Set(["platform", "command-room", "county"]);
-  const platforms = ctx.units.filter((u) => OWNERS.has(unitRole(u.kind)));
+  const platforms = ctx.units.filter((u) => CATEGORY_OWNERS.has(unitRole(u.kind)));
   const refs = (key: string, parentKey: string | undefined, node: Schema): Schema | undefined => {
     switch (section) {
       case "categories":

@@ -73,6 +73,7 @@ export const en: IssueCatalog = {
   "rota.duplicate-date": "Date listed twice: {date}",
   "rota.duplicate-weekday": "Weekday {day} is already covered above",
   "category.unknown": "Choose a valid case category",
+  "category.from-above": "Tasks from the county arrive from the county; they cannot be reported here",
   forbidden: "You may not report cases here",
   "limit.depth": "Nested too deeply: more than {max} levels",
   "assignment.lead-missing": "Choose the lead unit",

@@ -66,6 +66,7 @@ export const zhCN: IssueCatalog = {
   "rota.duplicate-date": "日期重复：{date}",
   "rota.duplicate-weekday": "星期{day}已在前面安排",
   "category.unknown": "请选择有效的事件类别",
+  "category.from-above": "上级交办任务由县级下达，不能在此登记",
   forbidden: "您无权在此上报事件",
   "limit.depth": "内容嵌套过深：超过 {max} 层",
   "assignment.lead-missing": "请选择主办单位",
